@@ -1,0 +1,72 @@
+/**
+ * The dataset file format written by scripts/prepare-data.mjs.
+ *
+ * A 32-byte little-endian header of eight uint32 words:
+ *   0 magic 0x424e4e43 ("CNNB")   1 version (1)   2 count   3 rows   4 cols
+ *   5 classes                     6 FNV-1a checksum of the payload   7 reserved (0)
+ * then `count * rows * cols` uint8 pixels (row-major, 0-255, image after image)
+ * and `count` uint8 labels.
+ */
+export const DATASET_MAGIC = 0x424e4e43;
+export const DATASET_VERSION = 1;
+export const DATASET_HEADER_BYTES = 32;
+
+export interface Dataset {
+  count: number;
+  rows: number;
+  cols: number;
+  classes: number;
+  /** count * rows * cols bytes, 0-255. */
+  pixels: Uint8Array;
+  /** count bytes, each < classes. */
+  labels: Uint8Array;
+}
+
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+export function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Validates and parses a dataset file; throws DatasetError with a readable reason. */
+export function parseDataset(buffer: ArrayBuffer | Uint8Array, name = 'dataset'): Dataset {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  if (bytes.byteLength < DATASET_HEADER_BYTES) {
+    throw new DatasetError(`${name}: file is ${bytes.byteLength} bytes, shorter than its 32-byte header (missing or truncated download?)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const word = (i: number) => view.getUint32(i * 4, true);
+  if (word(0) !== DATASET_MAGIC) throw new DatasetError(`${name}: not a dataset file (bad magic number)`);
+  if (word(1) !== DATASET_VERSION) throw new DatasetError(`${name}: unsupported format version ${word(1)}`);
+  const [count, rows, cols, classes] = [word(2), word(3), word(4), word(5)];
+  if (rows === 0 || cols === 0 || rows > 4096 || cols > 4096 || classes === 0 || classes > 256) {
+    throw new DatasetError(`${name}: implausible header (${rows}x${cols} images, ${classes} classes)`);
+  }
+  const expected = DATASET_HEADER_BYTES + count * rows * cols + count;
+  if (bytes.byteLength !== expected) {
+    throw new DatasetError(`${name}: expected ${expected} bytes for ${count} images of ${rows}x${cols}, got ${bytes.byteLength} (truncated or corrupt)`);
+  }
+  const payload = bytes.subarray(DATASET_HEADER_BYTES);
+  if (fnv1a(payload) !== word(6)) throw new DatasetError(`${name}: checksum mismatch (corrupt file)`);
+  const pixels = payload.subarray(0, count * rows * cols);
+  const labels = payload.subarray(count * rows * cols);
+  for (let i = 0; i < count; i++) {
+    if (labels[i] >= classes) throw new DatasetError(`${name}: label ${labels[i]} at ${i} is not below ${classes}`);
+  }
+  return { count, rows, cols, classes, pixels, labels };
+}
+
+export const FASHION_CLASSES = [
+  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
+  'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+] as const;

@@ -1,0 +1,199 @@
+/**
+ * The backend contract.
+ *
+ * A backend owns memory (opaque `Storage` handles holding float32 elements) and runs
+ * kernels over it. Every kernel reads contiguous row-major float32 inputs and returns
+ * a NEW storage, except the optimizer kernels, which update their first arguments in
+ * place. Shapes are passed explicitly; storage carries only its element count.
+ *
+ * The engine above (tensor.ts, ops, autograd, nn, optim) is written once against this
+ * interface; `cpu` is the plain-TypeScript reference and `webgpu` must give the same
+ * numbers (f32, 1e-4 abs/rel where the maths allows). A kernel may be asynchronous on
+ * the device, but the only call that waits is `read`.
+ *
+ * Conventions
+ * - Images are NCHW, conv weights are [cOut, cIn, kH, kW] (PyTorch).
+ * - Broadcasting follows NumPy/PyTorch: shapes are right-aligned, size-1 axes stretch.
+ * - Integer results (argmax, masks) are stored as float32.
+ * - Max-pool pads with -inf; average-pool divides by the full window including padding
+ *   (PyTorch's count_include_pad=True default).
+ */
+
+export interface Storage {
+  /** Number of float32 elements. */
+  readonly size: number;
+}
+
+export type BackendName = 'cpu' | 'webgpu';
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'abs'
+  | 'square'
+  | 'reciprocal'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  /** 1 where x > 0, else 0 (the derivative of relu). */
+  | 'step'
+  | 'sign';
+
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'max'
+  | 'min'
+  | 'pow'
+  /** Comparisons give 1 or 0. */
+  | 'gt'
+  | 'ge'
+  | 'lt'
+  | 'le'
+  | 'eq';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+export interface Conv2dParams {
+  n: number;
+  cIn: number;
+  h: number;
+  w: number;
+  cOut: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  /** Output size: floor((h + 2 padH - kH) / strideH) + 1, and likewise for w. */
+  outH: number;
+  outW: number;
+}
+
+export interface Pool2dParams {
+  mode: 'max' | 'avg';
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  outH: number;
+  outW: number;
+}
+
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  dampening: number;
+  nesterov: boolean;
+  /** True on the first step: the momentum buffer is set to the gradient (PyTorch). */
+  firstStep: boolean;
+}
+
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Human-readable device description, e.g. the WebGPU adapter's vendor/architecture. */
+  readonly description: string;
+
+  // ---- memory -------------------------------------------------------------------
+  /** A storage of `size` zeros. */
+  zeros(size: number): Storage;
+  fromData(data: Float32Array): Storage;
+  /** Copies the storage back to the host; the only call that waits for the device. */
+  read(s: Storage): Promise<Float32Array>;
+  /** Synchronous read; only backends with host memory (cpu) implement it. */
+  readSync?(s: Storage): Float32Array;
+  /** Returns memory to the backend; the handle must not be used again. */
+  free(s: Storage): void;
+  /** Bytes currently held for live storages (for leak tests). */
+  memoryBytes(): number;
+  /** Submits queued work (no-op on cpu). */
+  flush(): void;
+
+  // ---- element-wise ---------------------------------------------------------------
+  fill(size: number, value: number): Storage;
+  unary(op: UnaryOp, x: Storage): Storage;
+  /** Broadcasting binary op; `outShape` is the broadcast of aShape and bShape. */
+  binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage;
+  /** out = cond != 0 ? a : b, all three of the same size. */
+  where(cond: Storage, a: Storage, b: Storage): Storage;
+
+  // ---- layout ---------------------------------------------------------------------
+  /** Permutes axes: out.shape[i] = shape[perm[i]]. */
+  transpose(x: Storage, shape: readonly number[], perm: readonly number[]): Storage;
+  /**
+   * Copies a strided window: out[i0..] = x[offset + sum(i_k * strides[k])] for an
+   * output of `outShape` (used for slicing, e.g. narrowing one axis).
+   */
+  slice(x: Storage, outShape: readonly number[], strides: readonly number[], offset: number): Storage;
+  /** Concatenates along `axis`; shapes equal except on that axis. */
+  concat(xs: readonly Storage[], shapes: readonly (readonly number[])[], axis: number): Storage;
+
+  // ---- reductions -----------------------------------------------------------------
+  /** Reduces the given axes; the output keeps them with size 1. */
+  reduce(op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage;
+  /** Index of the maximum along `axis` (first one on ties); the axis is kept with size 1. */
+  argmax(x: Storage, shape: readonly number[], axis: number): Storage;
+
+  // ---- linear algebra -------------------------------------------------------------
+  /**
+   * Batched matrix product: out[b] = op(A[b]) @ op(B[b]), out is [batch, m, n].
+   * A is [aBatch, m, k] (or [aBatch, k, m] when transA); B is [bBatch, k, n] (or
+   * [bBatch, n, k] when transB). aBatch and bBatch are each 1 or `batch` (broadcast).
+   */
+  matmul(
+    a: Storage,
+    b: Storage,
+    o: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
+  ): Storage;
+
+  // ---- convolution and pooling ----------------------------------------------------
+  /** Cross-correlation of x [n, cIn, h, w] with w [cOut, cIn, kH, kW], plus bias [cOut]. */
+  conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage;
+  /** dL/dx [n, cIn, h, w] from dL/dy [n, cOut, outH, outW]. */
+  conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage;
+  /** dL/dw [cOut, cIn, kH, kW] from x and dL/dy. */
+  conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage;
+  pool2d(x: Storage, p: Pool2dParams): Storage;
+  /** dL/dx from x and dL/dy; max-pool routes each gradient to the first maximum of its window. */
+  pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage;
+  /** Bilinear resize of [n, c, h, w] to [n, c, outH, outW] (align_corners=false, like PyTorch). */
+  resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage;
+
+  // ---- randomness -----------------------------------------------------------------
+  /** Dropout mask: each element 1/(1-p) with probability 1-p, else 0; deterministic in `seed`. */
+  dropoutMask(size: number, p: number, seed: number): Storage;
+
+  // ---- optimizers (in place) ------------------------------------------------------
+  /** PyTorch's SGD update of `param` (and `momentumBuf` when momentum > 0). */
+  sgdStep(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void;
+  /** PyTorch's Adam update of `param`, `m` and `v`. */
+  adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void;
+}
+
+/** Output size of a convolution or pooling window along one axis. */
+export function outSize(n: number, k: number, pad: number, stride: number): number {
+  return Math.floor((n + 2 * pad - k) / stride) + 1;
+}

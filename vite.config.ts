@@ -1,0 +1,74 @@
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import mdx from '@mdx-js/rollup';
+import remarkMath from 'remark-math';
+import remarkFrontmatter from 'remark-frontmatter';
+import rehypeKatex from 'rehype-katex';
+import { readFileSync } from 'node:fs';
+import { parseFrontmatter } from './scripts/frontmatter';
+
+/**
+ * `chapter.mdx?meta` resolves to the chapter's front matter only, so the table of
+ * contents can list every chapter without pulling any chapter's body into the
+ * main bundle.
+ */
+function chapterMeta(): Plugin {
+  return {
+    name: 'chapter-meta',
+    enforce: 'pre',
+    load(id) {
+      const [file, query] = id.split('?');
+      if (!file.endsWith('.mdx') || query !== 'meta') return null;
+      const meta = parseFrontmatter(readFileSync(file, 'utf8'));
+      return `export default ${JSON.stringify(meta)};`;
+    },
+  };
+}
+
+/** The page's Content-Security-Policy; also sent as a header by `vite preview`. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+function cspMeta(): Plugin {
+  return {
+    name: 'csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      return html.replace(
+        '<meta charset="UTF-8" />',
+        `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`,
+      );
+    },
+  };
+}
+
+export default defineConfig({
+  base: './',
+  plugins: [
+    chapterMeta(),
+    {
+      enforce: 'pre',
+      ...mdx({
+        remarkPlugins: [remarkFrontmatter, remarkMath],
+        rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'ignore' }]],
+      }),
+    },
+    react({ include: /\.(jsx|tsx|mdx)$/ }),
+    cspMeta(),
+  ],
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173, strictPort: false },
+  preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP } },
+  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000 },
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // WebGPU in Node runs on Dawn (the `webgpu` package) over SwiftShader's Vulkan driver.
+    env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
+    setupFiles: ['tests/helpers/setup.ts'],
+    pool: 'forks',
+  },
+});
