@@ -6,6 +6,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import rehypeKatex from 'rehype-katex';
 import { readFileSync } from 'node:fs';
 import { parseFrontmatter } from './scripts/frontmatter';
+import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins';
 
 /**
  * `chapter.mdx?meta` resolves to the chapter's front matter only, so the table of
@@ -57,10 +58,11 @@ export default defineConfig({
   base: './',
   plugins: [
     chapterMeta(),
+    headingIdsPreprocess(),
     {
       enforce: 'pre',
       ...mdx({
-        remarkPlugins: [remarkFrontmatter, remarkMath],
+        remarkPlugins: [remarkFrontmatter, remarkMath, remarkHeadingIds],
         rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'ignore' }]],
       }),
     },
@@ -70,5 +72,10 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP } },
-  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { main: 'index.html', 'gpu-check': 'gpu-check.html' } },
+  },
 });

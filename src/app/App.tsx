@@ -1,0 +1,101 @@
+import { useEffect } from 'react';
+import { chaptersFor } from './chapters';
+import { ChapterView } from './ChapterView';
+import { BackendBadge } from './BackendBadge';
+import { hrefFor, onLinkClick, useRoute } from './router';
+import { useT } from './i18n';
+import { useSettings, type Lang, type ThemeChoice } from '../stores/settings';
+import { useProgress } from '../stores/progress';
+import { useTheme } from './theme';
+
+function Toc({ current }: { current: string }) {
+  const lang = useSettings((s) => s.lang);
+  const read = useProgress((s) => s.read);
+  const t = useT();
+  const chapters = chaptersFor(lang);
+  return (
+    <nav className="toc" aria-label={t('contents')}>
+      <h2 className="toc-title">{t('contents')}</h2>
+      <ol>
+        {chapters.map((c) => (
+          <li key={c.slug}>
+            <a href={hrefFor(c.slug)} onClick={onLinkClick} aria-current={c.slug === current ? 'page' : undefined}>
+              {c.title}
+            </a>
+            {read[c.slug] ? (
+              <span className="toc-progress" aria-label={`${Math.round(read[c.slug] * 100)}%`}>
+                <span style={{ width: `${Math.round(read[c.slug] * 100)}%` }} />
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+function Controls() {
+  const { lang, setLang, theme, setTheme } = useSettings();
+  const t = useT();
+  return (
+    <div className="controls">
+      <label>
+        <span className="visually-hidden">{t('language')}</span>
+        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('language')}>
+          <option value="en">English</option>
+          <option value="zh">简体中文</option>
+        </select>
+      </label>
+      <label>
+        <span className="visually-hidden">{t('theme')}</span>
+        <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)} aria-label={t('theme')}>
+          <option value="system">{t('themeSystem')}</option>
+          <option value="light">{t('themeLight')}</option>
+          <option value="dark">{t('themeDark')}</option>
+          <option value="contrast">{t('themeContrast')}</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const lang = useSettings((s) => s.lang);
+  const t = useT();
+  useTheme();
+  const chapters = chaptersFor(lang);
+  const page = route.page || chapters[0]?.slug || '';
+  const index = chapters.findIndex((c) => c.slug === page);
+  const chapter = chapters[index];
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = chapter ? `${chapter.title} · ${t('bookTitle')}` : t('bookTitle');
+  }, [lang, chapter, t]);
+
+  return (
+    <div className="layout">
+      <a className="skip-link" href="#main">
+        {t('skip')}
+      </a>
+      <header className="site-header">
+        <a className="site-title" href={hrefFor('')} onClick={onLinkClick}>
+          {t('bookTitle')}
+        </a>
+        <BackendBadge />
+        <Controls />
+      </header>
+      <aside className="sidebar">
+        <Toc current={page} />
+      </aside>
+      <main id="main" tabIndex={-1}>
+        {chapter ? (
+          <ChapterView chapter={chapter} prev={chapters[index - 1]} next={chapters[index + 1]} anchor={route.hash} />
+        ) : (
+          <p role="alert">{t('notFound')}</p>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { useBackend } from './useBackend';
+import { useT } from './i18n';
+
+/** Says which backend computes every number on the page, and on which adapter. */
+export function BackendBadge() {
+  const status = useBackend();
+  const t = useT();
+  if (status.state === 'starting') {
+    return (
+      <p className="backend-badge" role="status" data-backend="starting">
+        {t('backendStarting')}
+      </p>
+    );
+  }
+  const label = status.name === 'webgpu' ? t('backendWebgpu') : t('backendCpu');
+  return (
+    <p className="backend-badge" role="status" data-backend={status.name} title={status.reason ?? status.description}>
+      <span className={`dot dot-${status.name}`} aria-hidden="true" />
+      {label}
+      {status.description ? <span className="backend-adapter"> · {status.description}</span> : null}
+    </p>
+  );
+}

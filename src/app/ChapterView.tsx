@@ -1,0 +1,99 @@
+import { Component, lazy, Suspense, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { mdxComponents } from '../mdx/components';
+import type { Chapter } from './chapters';
+import { hrefFor, onLinkClick } from './router';
+import { useT } from './i18n';
+import { useProgress } from '../stores/progress';
+
+class ChapterBoundary extends Component<{ children: ReactNode; fallback: (retry: () => void) => ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override componentDidCatch(error: unknown) {
+    console.warn('chapter failed to render', error);
+  }
+  render() {
+    return this.state.failed ? this.props.fallback(() => this.setState({ failed: false })) : this.props.children;
+  }
+}
+
+const cache = new Map<string, ReturnType<typeof lazy>>();
+function lazyChapter(c: Chapter) {
+  const key = `${c.lang}/${c.slug}`;
+  let comp = cache.get(key);
+  if (!comp) {
+    comp = lazy(c.load);
+    cache.set(key, comp);
+  }
+  return comp;
+}
+
+export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter; prev?: Chapter; next?: Chapter; anchor: string }) {
+  const t = useT();
+  const Body = useMemo(() => lazyChapter(chapter), [chapter]);
+  const ref = useRef<HTMLElement>(null);
+  const markRead = useProgress((s) => s.markRead);
+
+  // Scroll to the section named in the URL once the chapter has rendered.
+  useEffect(() => {
+    if (!anchor) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    let tries = 0;
+    const timer = window.setInterval(() => {
+      const el = document.getElementById(anchor);
+      if (el || ++tries > 50) {
+        window.clearInterval(timer);
+        el?.scrollIntoView({ block: 'start' });
+      }
+    }, 50);
+    return () => window.clearInterval(timer);
+  }, [chapter, anchor]);
+
+  // Remember how far the reader got in this chapter.
+  useEffect(() => {
+    const onScroll = () => {
+      const el = ref.current;
+      if (!el) return;
+      const rect = el.getBoundingClientRect();
+      const seen = (window.innerHeight - rect.top) / Math.max(1, rect.height);
+      markRead(chapter.slug, seen);
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => window.removeEventListener('scroll', onScroll);
+  }, [chapter, markRead]);
+
+  return (
+    <article ref={ref} className="chapter" lang={chapter.lang === 'zh' ? 'zh-CN' : 'en'} data-chapter={chapter.slug}>
+      <ChapterBoundary
+        key={`${chapter.lang}/${chapter.slug}`}
+        fallback={(retry) => (
+          <div role="alert" className="error-box">
+            <p>{t('chapterLoadError')}</p>
+            <button onClick={retry}>{t('retry')}</button>
+          </div>
+        )}
+      >
+        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+          <Body components={mdxComponents} />
+        </Suspense>
+      </ChapterBoundary>
+      <nav className="prev-next" aria-label={`${t('previous')} / ${t('next')}`}>
+        {prev ? (
+          <a href={hrefFor(prev.slug)} onClick={onLinkClick} rel="prev">
+            ← {t('previous')}: {prev.title}
+          </a>
+        ) : (
+          <span />
+        )}
+        {next ? (
+          <a href={hrefFor(next.slug)} onClick={onLinkClick} rel="next">
+            {t('next')}: {next.title} →
+          </a>
+        ) : null}
+      </nav>
+    </article>
+  );
+}

@@ -1,0 +1,36 @@
+import { useSettings, type Lang } from '../stores/settings';
+
+const strings = {
+  bookTitle: { en: 'Convolutional Networks, Interactively', zh: '动手学卷积神经网络' },
+  contents: { en: 'Contents', zh: '目录' },
+  lab: { en: 'Lab: every widget', zh: '实验室：全部组件' },
+  train: { en: 'Train the model zoo', zh: '训练模型' },
+  previous: { en: 'Previous', zh: '上一章' },
+  next: { en: 'Next', zh: '下一章' },
+  language: { en: 'Language', zh: '语言' },
+  theme: { en: 'Theme', zh: '主题' },
+  themeSystem: { en: 'System', zh: '跟随系统' },
+  themeLight: { en: 'Light', zh: '浅色' },
+  themeDark: { en: 'Dark', zh: '深色' },
+  themeContrast: { en: 'High contrast', zh: '高对比度' },
+  loading: { en: 'Loading…', zh: '加载中…' },
+  notFound: { en: 'No such chapter.', zh: '没有这一章。' },
+  skip: { en: 'Skip to content', zh: '跳到正文' },
+  backendWebgpu: { en: 'Computing on WebGPU', zh: '计算后端：WebGPU' },
+  backendCpu: { en: 'Computing on the CPU', zh: '计算后端：CPU' },
+  backendStarting: { en: 'Starting the engine…', zh: '正在启动引擎…' },
+  menu: { en: 'Chapters', zh: '章节' },
+  chapterLoadError: { en: 'This chapter could not be loaded.', zh: '这一章加载失败。' },
+  retry: { en: 'Try again', zh: '重试' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type StringKey = keyof typeof strings;
+
+export function t(key: StringKey, lang: Lang): string {
+  return strings[key][lang];
+}
+
+export function useT(): (key: StringKey) => string {
+  const lang = useSettings((s) => s.lang);
+  return (key) => strings[key][lang];
+}

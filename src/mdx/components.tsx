@@ -1,0 +1,39 @@
+/** The one map from MDX tag names to React components. */
+import type { ComponentProps } from 'react';
+import { CodeTabs } from '../widgets/content/CodeTabs';
+import { Callout } from '../widgets/content/Callout';
+import { Exercise } from '../widgets/content/Exercise';
+import { pending } from '../widgets/content/Pending';
+
+function Anchor(props: ComponentProps<'a'>) {
+  const external = /^https?:/.test(props.href ?? '');
+  return <a {...props} {...(external ? { rel: 'noreferrer noopener' } : {})} />;
+}
+
+function Table(props: ComponentProps<'table'>) {
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Table">
+      <table {...props} />
+    </div>
+  );
+}
+
+export const mdxComponents = {
+  a: Anchor,
+  table: Table,
+  CodeTabs,
+  Callout,
+  Exercise,
+  Corr2d: pending('corr2d'),
+  LearnKernel: pending('learn-kernel'),
+  PaddingStride: pending('padding-stride'),
+  Pooling: pending('pooling'),
+  ReceptiveField: pending('receptive-field'),
+  MultiChannel: pending('multichannel'),
+  Parameters: pending('parameters'),
+  DenseVsConv: pending('dense-vs-conv'),
+  TrainModel: pending('train-model'),
+  ModelSummary: pending('model-summary'),
+  ModelCompare: pending('model-compare'),
+  Diagram: pending('diagram'),
+};

@@ -1,0 +1,61 @@
+import { Children, isValidElement, useId, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import { useSettings } from '../../stores/settings';
+
+const LABELS: Record<string, string> = { ts: 'TypeScript (this engine)', typescript: 'TypeScript (this engine)', python: 'PyTorch', py: 'PyTorch' };
+
+function languageOf(node: ReactNode): string {
+  // MDX renders a fenced block as <pre><code className="language-xx">.
+  if (!isValidElement(node)) return 'text';
+  const props = node.props as { className?: string; children?: ReactNode };
+  const m = /language-(\w+)/.exec(props.className ?? '');
+  if (m) return m[1];
+  const child = Children.toArray(props.children)[0];
+  return child ? languageOf(child) : 'text';
+}
+
+/** Code listings in several languages as keyboard-operable tabs (WAI-ARIA tabs pattern). */
+export function CodeTabs({ children }: { children?: ReactNode }) {
+  const blocks = Children.toArray(children).filter(isValidElement) as ReactElement[];
+  const langs = blocks.map(languageOf);
+  const preferred = useSettings((s) => s.codeLang);
+  const setPreferred = useSettings((s) => s.setCodeLang);
+  const initial = Math.max(0, langs.findIndex((l) => LABELS[l] === LABELS[preferred]));
+  const [active, setActive] = useState(initial);
+  const id = useId();
+  const choose = (i: number) => {
+    setActive(i);
+    setPreferred(langs[i]);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const last = blocks.length - 1;
+    const next = { ArrowRight: active === last ? 0 : active + 1, ArrowLeft: active === 0 ? last : active - 1, Home: 0, End: last }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    choose(next);
+    document.getElementById(`${id}-tab-${next}`)?.focus();
+  };
+  return (
+    <div className="code-tabs">
+      <div role="tablist" aria-label="Code language" onKeyDown={onKey}>
+        {langs.map((l, i) => (
+          <button
+            key={i}
+            role="tab"
+            id={`${id}-tab-${i}`}
+            aria-selected={i === active}
+            aria-controls={`${id}-panel-${i}`}
+            tabIndex={i === active ? 0 : -1}
+            onClick={() => choose(i)}
+          >
+            {LABELS[l] ?? l}
+          </button>
+        ))}
+      </div>
+      {blocks.map((b, i) => (
+        <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active} tabIndex={0}>
+          {b}
+        </div>
+      ))}
+    </div>
+  );
+}
