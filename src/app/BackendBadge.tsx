@@ -1,4 +1,4 @@
-import { useBackend } from './useBackend';
+import { useBackend } from '../widgets/common/engine';
 import { useT } from './i18n';
 
 /** Says which backend computes every number on the page, and on which adapter. */

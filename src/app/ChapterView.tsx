@@ -6,14 +6,14 @@ import { useT } from './i18n';
 import { useProgress } from '../stores/progress';
 
 class ChapterBoundary extends Component<{ children: ReactNode; fallback: (retry: () => void) => ReactNode }, { failed: boolean }> {
-  state = { failed: false };
+  override state = { failed: false };
   static getDerivedStateFromError() {
     return { failed: true };
   }
   override componentDidCatch(error: unknown) {
     console.warn('chapter failed to render', error);
   }
-  render() {
+  override render() {
     return this.state.failed ? this.props.fallback(() => this.setState({ failed: false })) : this.props.children;
   }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ready, setBackend, getBackend } from '../engine';
+import { ready, setBackend, getBackend } from '../../engine';
 
 export interface BackendStatus {
   state: 'starting' | 'ready';

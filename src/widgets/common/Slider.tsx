@@ -1,0 +1,50 @@
+import { useId } from 'react';
+
+interface SliderProps {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+  onChange: (value: number) => void;
+  /** Spoken and shown value, e.g. "3 × 3" or "stride 2". Defaults to the number. */
+  format?: (value: number) => string;
+  disabled?: boolean;
+  /** Shown under the slider, e.g. why a value is not allowed. */
+  hint?: string;
+}
+
+/**
+ * A labelled range input. The native control gives role="slider", arrow keys,
+ * Home/End and PageUp/PageDown, pointer and touch; we add aria-valuetext and a
+ * visible readout.
+ */
+export function Slider({ label, value, min, max, step = 1, onChange, format, disabled, hint }: SliderProps) {
+  const id = useId();
+  const text = format ? format(value) : String(value);
+  return (
+    <div className="slider">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        disabled={disabled}
+        aria-valuetext={text}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      <output htmlFor={id} aria-hidden="true">
+        {text}
+      </output>
+      {hint ? (
+        <p id={`${id}-hint`} className="slider-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
