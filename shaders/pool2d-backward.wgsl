@@ -1,0 +1,70 @@
+// dL/dx of max or average pooling, one invocation per input element (a gather, so no
+// atomics): it visits every window that covers it. For max pooling a window's gradient
+// goes only to the window's first maximum (row-major scan, padding skipped), which the
+// invocation recomputes. MODE 0 = max, MODE 1 = average (full window, padding included).
+override MODE: u32;
+
+struct Params {
+  n: u32, planes: u32, h: u32, w: u32,
+  kH: u32, kW: u32, strideH: u32, strideW: u32,
+  padH: u32, padW: u32, outH: u32, outW: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> gy: array<f32>;
+@group(0) @binding(2) var<storage, read_write> gx: array<f32>;
+@group(0) @binding(3) var<uniform> u: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
+  if (i >= u.n) { return; }
+  let hw = u.h * u.w;
+  let plane = i / hw;
+  let rem = i - plane * hw;
+  let iy = i32(rem / u.w);
+  let ix = i32(rem % u.w);
+  let sh = i32(u.strideH);
+  let sw = i32(u.strideW);
+  // Windows oy with oy*sh - padH <= iy <= oy*sh - padH + kH - 1.
+  let ylo = iy + i32(u.padH) - i32(u.kH) + 1;
+  let xlo = ix + i32(u.padW) - i32(u.kW) + 1;
+  let oy0 = select(0, (ylo + sh - 1) / sh, ylo > 0);
+  let ox0 = select(0, (xlo + sw - 1) / sw, xlo > 0);
+  let oy1 = min((iy + i32(u.padH)) / sh, i32(u.outH) - 1);
+  let ox1 = min((ix + i32(u.padW)) / sw, i32(u.outW) - 1);
+  let xb = plane * hw;
+  let gb = plane * u.outH * u.outW;
+  let share = 1.0 / f32(u.kH * u.kW);
+  var acc = 0.0;
+  for (var oy = oy0; oy <= oy1; oy++) {
+    for (var ox = ox0; ox <= ox1; ox++) {
+      let g = gy[gb + u32(oy) * u.outW + u32(ox)];
+      if (MODE == 1u) {
+        acc += g * share;
+        continue;
+      }
+      // Find the window's first maximum.
+      let wy0 = oy * sh - i32(u.padH);
+      let wx0 = ox * sw - i32(u.padW);
+      var best = 0.0;
+      var at = -1;
+      for (var ky = 0; ky < i32(u.kH); ky++) {
+        let yy = wy0 + ky;
+        if (yy < 0 || yy >= i32(u.h)) { continue; }
+        for (var kx = 0; kx < i32(u.kW); kx++) {
+          let xx = wx0 + kx;
+          if (xx < 0 || xx >= i32(u.w)) { continue; }
+          let v = x[xb + u32(yy * i32(u.w) + xx)];
+          if (at < 0 || v > best || (v != v && best == best)) {
+            best = v;
+            at = yy * i32(u.w) + xx;
+          }
+        }
+      }
+      if (at == iy * i32(u.w) + ix) { acc += g; }
+    }
+  }
+  gx[i] = acc;
+}

@@ -1,0 +1,48 @@
+// Max or average pooling over NCHW, one invocation per output. MODE 0 = max (padding
+// counts as -inf), MODE 1 = average (divides by the full window, padding included).
+override MODE: u32;
+
+struct Params {
+  n: u32, planes: u32, h: u32, w: u32,
+  kH: u32, kW: u32, strideH: u32, strideW: u32,
+  padH: u32, padW: u32, outH: u32, outW: u32,
+  // -inf (infinities cannot be WGSL constants).
+  negInf: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> u: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let o = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
+  if (o >= u.n) { return; }
+  let oPlane = u.outH * u.outW;
+  let plane = o / oPlane;
+  let rem = o - plane * oPlane;
+  let oy = rem / u.outW;
+  let ox = rem - oy * u.outW;
+  let y0 = i32(oy * u.strideH) - i32(u.padH);
+  let x0 = i32(ox * u.strideW) - i32(u.padW);
+  let xb = plane * u.h * u.w;
+  var best = u.negInf;
+  var sum = 0.0;
+  for (var ky = 0u; ky < u.kH; ky++) {
+    let iy = y0 + i32(ky);
+    if (iy < 0 || iy >= i32(u.h)) { continue; }
+    for (var kx = 0u; kx < u.kW; kx++) {
+      let ix = x0 + i32(kx);
+      if (ix < 0 || ix >= i32(u.w)) { continue; }
+      let v = x[xb + u32(iy) * u.w + u32(ix)];
+      if (v > best || v != v) { best = v; }
+      sum += v;
+    }
+  }
+  if (MODE == 0u) {
+    y[o] = best;
+  } else {
+    y[o] = sum / f32(u.kH * u.kW);
+  }
+}

@@ -1,0 +1,347 @@
+/**
+ * The WebGPU runtime under the backend: device limits, the buffer pool, the pipeline
+ * cache, per-dispatch uniforms and the command batch.
+ *
+ * - Buffers come from a pool keyed by size class; `release` puts one back at once.
+ *   Reusing a buffer inside the same unsubmitted batch is safe because commands of a
+ *   queue run in order; uploads into a reused buffer go through the batch too (a
+ *   staging copy), so they cannot overtake earlier commands that still read it.
+ * - Pipelines are cached by shader key + variant (prelude and override constants).
+ * - Every dispatch gets its own 256-byte slot of a uniform chunk. The chunk is written
+ *   with one `writeBuffer` right before the batch is submitted and is only reused by
+ *   a later batch, so no dispatch ever sees another's parameters.
+ * - Dispatches are recorded into one command encoder (one compute pass while no copy
+ *   intervenes) and submitted on `flush()`, on `read()`, or when the batch grows large.
+ * - Dispatches over 65,535 workgroups in one dimension are folded into a 2-D/3-D grid;
+ *   every shader derives its linear workgroup index from `num_workgroups`.
+ */
+
+const UNIFORM_SLOT = 256;
+const UNIFORM_CHUNK = 64 * 1024;
+/** Dispatches per batch after which the batch is submitted on its own. */
+const MAX_BATCH = 512;
+/** Pooled-but-free bytes kept around before buffers are destroyed. */
+const POOL_KEEP_BYTES = 512 * 1024 * 1024;
+
+export const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** A byte size rounded up to its pool size class: 256 B, then steps of 2^k * {1, 1.25, 1.5, 1.75}. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return 256;
+  const p = 2 ** Math.floor(Math.log2(bytes));
+  const q = p / 4;
+  return Math.ceil(bytes / q) * q;
+}
+
+export interface DispatchSpec {
+  /** Cache key of the shader source (plus variant) — must identify `code` + `constants`. */
+  key: string;
+  code: string;
+  constants?: Record<string, number>;
+  /** Storage buffers for bindings 0..n-1, in order. */
+  buffers: GPUBuffer[];
+  /** Words of the uniform block, bound at binding n. */
+  uniforms: ArrayBuffer;
+  /** Total number of workgroups (linear); folded into a 3-D grid when large. */
+  workgroups: number;
+}
+
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly maxBufferBytes: number;
+  readonly maxWorkgroupsPerDim: number;
+  readonly maxWorkgroupStorage: number;
+  readonly maxInvocations: number;
+  /** Validation / out-of-memory errors reported by the device (uncaptured). */
+  readonly errors: string[] = [];
+  /** Submits issued so far (for tests and benchmarks). */
+  submits = 0;
+  /** Dispatches recorded so far. */
+  dispatches = 0;
+
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private modules = new Map<string, GPUShaderModule>();
+  private pool = new Map<number, GPUBuffer[]>();
+  private poolBytes = 0;
+  private stagingPool = new Map<number, GPUBuffer[]>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batchCommands = 0;
+  private freeChunks: GPUBuffer[] = [];
+  private chunks: { buffer: GPUBuffer; data: Uint8Array<ArrayBuffer>; used: number }[] = [];
+  private afterSubmit: (() => void)[] = [];
+  lost = false;
+  lostMessage = '';
+
+  constructor(device: GPUDevice) {
+    this.device = device;
+    const l = device.limits;
+    this.maxBufferBytes = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
+    this.maxWorkgroupsPerDim = l.maxComputeWorkgroupsPerDimension;
+    this.maxWorkgroupStorage = l.maxComputeWorkgroupStorageSize;
+    this.maxInvocations = l.maxComputeInvocationsPerWorkgroup;
+    device.addEventListener('uncapturederror', (e) => {
+      const err = (e as GPUUncapturedErrorEvent).error;
+      this.errors.push(err.message);
+      // eslint-disable-next-line no-console
+      console.error(`WebGPU error: ${err.message}`);
+    });
+  }
+
+  checkAlive(): void {
+    if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}); create a new backend`);
+  }
+
+  // ---- buffers ----------------------------------------------------------------------
+
+  /** Throws a clear Error when `bytes` exceed what one storage binding may hold. */
+  checkSize(bytes: number, what = 'a tensor'): void {
+    if (bytes > this.maxBufferBytes) {
+      throw new Error(
+        `webgpu backend: ${what} of ${bytes / 4} float32 elements (${bytes} bytes) exceeds this device's ` +
+          `limit of ${this.maxBufferBytes} bytes per storage buffer (maxStorageBufferBindingSize / maxBufferSize)`,
+      );
+    }
+  }
+
+  /** A storage buffer of at least `bytes`, from the pool when one is free; `fresh` when newly made (all zeros). */
+  acquire(bytes: number): { buffer: GPUBuffer; fresh: boolean } {
+    this.checkAlive();
+    this.checkSize(bytes);
+    const cls = sizeClass(Math.max(bytes, 4));
+    const list = this.pool.get(cls);
+    if (list && list.length > 0) {
+      this.poolBytes -= cls;
+      return { buffer: list.pop()!, fresh: false };
+    }
+    const size = cls <= this.maxBufferBytes ? cls : align(bytes, 4);
+    const buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
+    return { buffer, fresh: true };
+  }
+
+  release(buffer: GPUBuffer): void {
+    const cls = buffer.size;
+    if (this.poolBytes + cls > POOL_KEEP_BYTES || this.lost) {
+      // The buffer may still be named by the unsubmitted batch: destroy it after submit.
+      if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
+      else buffer.destroy();
+      return;
+    }
+    let list = this.pool.get(cls);
+    if (!list) this.pool.set(cls, (list = []));
+    list.push(buffer);
+    this.poolBytes += cls;
+  }
+
+  /** Bytes held by free pooled buffers. */
+  pooledBytes(): number {
+    return this.poolBytes;
+  }
+
+  /** Uploads host data into `dst`, ordered after everything already recorded. */
+  upload(dst: GPUBuffer, data: Float32Array, fresh: boolean): void {
+    if (data.byteLength === 0) return;
+    if (fresh || this.batchCommands === 0) {
+      // Nothing recorded can still be using this buffer, so a queue write is in order.
+      this.device.queue.writeBuffer(dst, 0, data.buffer, data.byteOffset, data.byteLength);
+      return;
+    }
+    const staging = this.device.createBuffer({ size: align(data.byteLength, 4), usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    new Float32Array(staging.getMappedRange()).set(data);
+    staging.unmap();
+    const enc = this.commandEncoder();
+    this.endPass();
+    enc.copyBufferToBuffer(staging, 0, dst, 0, data.byteLength);
+    this.batchCommands++;
+    this.afterSubmit.push(() => staging.destroy());
+  }
+
+  // ---- pipelines --------------------------------------------------------------------
+
+  pipeline(key: string, code: string, constants?: Record<string, number>): GPUComputePipeline {
+    let p = this.pipelines.get(key);
+    if (p) return p;
+    let module = this.modules.get(code);
+    if (!module) {
+      module = this.device.createShaderModule({ code, label: key });
+      this.modules.set(code, module);
+    }
+    p = this.device.createComputePipeline({
+      label: key,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants },
+    });
+    this.pipelines.set(key, p);
+    return p;
+  }
+
+  pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  // ---- recording --------------------------------------------------------------------
+
+  private commandEncoder(): GPUCommandEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+
+  private uniformSlot(words: ArrayBuffer): { buffer: GPUBuffer; offset: number; size: number } {
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (!chunk || chunk.used + UNIFORM_SLOT > UNIFORM_CHUNK) {
+      const buffer =
+        this.freeChunks.pop() ?? this.device.createBuffer({ size: UNIFORM_CHUNK, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      chunk = { buffer, data: new Uint8Array(UNIFORM_CHUNK), used: 0 };
+      this.chunks.push(chunk);
+    }
+    if (words.byteLength > UNIFORM_SLOT) throw new Error('webgpu backend: uniform block too large');
+    const offset = chunk.used;
+    chunk.data.set(new Uint8Array(words), offset);
+    chunk.used += UNIFORM_SLOT;
+    return { buffer: chunk.buffer, offset, size: UNIFORM_SLOT };
+  }
+
+  /** Folds a linear workgroup count into a grid no wider than the device allows per dimension. */
+  grid(total: number): [number, number, number] {
+    const m = this.maxWorkgroupsPerDim;
+    if (total <= m) return [total, 1, 1];
+    const y = Math.ceil(total / m);
+    if (y <= m) return [m, y, 1];
+    const z = Math.ceil(y / m);
+    if (z > m) throw new Error(`webgpu backend: dispatch of ${total} workgroups is too large`);
+    return [m, m, z];
+  }
+
+  dispatch(spec: DispatchSpec): void {
+    this.checkAlive();
+    if (spec.workgroups <= 0) return;
+    const pipeline = this.pipeline(spec.key, spec.code, spec.constants);
+    const u = this.uniformSlot(spec.uniforms);
+    const entries: GPUBindGroupEntry[] = spec.buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+    entries.push({ binding: spec.buffers.length, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const enc = this.commandEncoder();
+    if (!this.pass) this.pass = enc.beginComputePass();
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    const [x, y, z] = this.grid(spec.workgroups);
+    this.pass.dispatchWorkgroups(x, y, z);
+    this.batchCommands++;
+    this.dispatches++;
+    if (this.batchCommands >= MAX_BATCH) this.flush();
+  }
+
+  /** Submits the batch (uniform chunks are written first). */
+  flush(): void {
+    if (!this.encoder) return;
+    this.endPass();
+    const cb = this.encoder.finish();
+    this.encoder = null;
+    this.batchCommands = 0;
+    for (const c of this.chunks) this.device.queue.writeBuffer(c.buffer, 0, c.data, 0, c.used);
+    this.device.queue.submit([cb]);
+    this.submits++;
+    // Queue order keeps the next batch's uniform writes behind this batch's commands.
+    for (const c of this.chunks) this.freeChunks.push(c.buffer);
+    this.chunks = [];
+    const after = this.afterSubmit;
+    this.afterSubmit = [];
+    for (const f of after) f();
+  }
+
+  /** Copies `bytes` of `src` to the host: records the copy, submits, and waits only on the mapping. */
+  async read(src: GPUBuffer, bytes: number): Promise<Float32Array> {
+    this.checkAlive();
+    if (bytes === 0) return new Float32Array(0);
+    const cls = sizeClass(bytes);
+    const list = this.stagingPool.get(cls);
+    const staging = list?.pop() ?? this.device.createBuffer({ size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.commandEncoder();
+    this.endPass();
+    enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
+    this.batchCommands++;
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    } catch (e) {
+      staging.destroy();
+      if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}) before a read finished`);
+      throw e;
+    }
+    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    let back = this.stagingPool.get(cls);
+    if (!back) this.stagingPool.set(cls, (back = []));
+    if (back.length < 4) back.push(staging);
+    else staging.destroy();
+    return out;
+  }
+
+  /** Resolves when every submitted command has finished. */
+  async idle(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  destroyResources(): void {
+    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    for (const list of this.stagingPool.values()) for (const b of list) b.destroy();
+    for (const b of this.freeChunks) b.destroy();
+    this.pool.clear();
+    this.stagingPool.clear();
+    this.freeChunks = [];
+    this.poolBytes = 0;
+  }
+}
+
+export function align(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+/** Builds a uniform block of 32-bit words: integers as u32 (or i32), numbers marked `f` as f32. */
+export class Words {
+  private u: Uint32Array;
+  private i: Int32Array;
+  private f: Float32Array;
+  private n = 0;
+  constructor(capacity = 64) {
+    const buf = new ArrayBuffer(capacity * 4);
+    this.u = new Uint32Array(buf);
+    this.i = new Int32Array(buf);
+    this.f = new Float32Array(buf);
+  }
+  u32(...vs: number[]): this {
+    for (const v of vs) this.u[this.n++] = v >>> 0;
+    return this;
+  }
+  i32(...vs: number[]): this {
+    for (const v of vs) this.i[this.n++] = v | 0;
+    return this;
+  }
+  f32(...vs: number[]): this {
+    for (const v of vs) this.f[this.n++] = v;
+    return this;
+  }
+  /** Pads to a multiple of 4 words (a vec4 boundary). */
+  pad4(): this {
+    while (this.n % 4 !== 0) this.u[this.n++] = 0;
+    return this;
+  }
+  /** Writes `vs` as an array<vec4<u32>, slots> (zero-filled). */
+  vec4s(vs: readonly number[], slots: number): this {
+    this.pad4();
+    for (let k = 0; k < slots * 4; k++) this.u[this.n++] = k < vs.length ? vs[k] >>> 0 : 0;
+    return this;
+  }
+  buffer(): ArrayBuffer {
+    this.pad4();
+    return this.u.buffer.slice(0, Math.max(this.n, 4) * 4) as ArrayBuffer;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Kernel variants of matmul and the convolutions, and the tuning record that says
+ * which one each op uses. Register-blocked variants keep a 4x4 block per invocation
+ * in registers (no workgroup memory, no barriers: the better fit for CPU-backed
+ * adapters such as SwiftShader); workgroup-tiled variants stage operands in shared
+ * memory (the classic fit for discrete GPUs). The autotune (autotune.ts) times them.
+ */
+import matmulRegSrc from '../../../shaders/matmul-reg.wgsl?raw';
+import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
+import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
+import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
+import conv2dBwdWeightRegSrc from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
+
+export interface GemmVariant {
+  code: string;
+  constants?: Record<string, number>;
+  /** Output rows / columns one workgroup covers. */
+  tileM: number;
+  tileN: number;
+}
+
+export interface SplitGemmVariant extends GemmVariant {
+  /** Workgroups the split-K planner aims for. */
+  targetWorkgroups: number;
+}
+
+function reg(code: string, wgx: number, wgy: number): GemmVariant {
+  return { code, constants: { WGX: wgx, WGY: wgy }, tileM: 4 * wgy, tileN: 4 * wgx };
+}
+
+export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
+  'reg-16x16': reg(matmulRegSrc, 16, 16),
+  'reg-8x8': reg(matmulRegSrc, 8, 8),
+  'reg-16x4': reg(matmulRegSrc, 16, 4),
+  'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
+};
+
+export const CONV_VARIANTS: Record<string, GemmVariant> = {
+  'reg-16x4': reg(conv2dRegSrc, 16, 4),
+  'reg-8x8': reg(conv2dRegSrc, 8, 8),
+  'reg-32x2': reg(conv2dRegSrc, 32, 2),
+};
+
+export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
+  'reg-16x4': reg(conv2dBwdInputRegSrc, 16, 4),
+  'reg-8x8': reg(conv2dBwdInputRegSrc, 8, 8),
+  'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
+};
+
+export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
+  'reg-8x2': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 128 },
+  'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128 },
+  'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
+};
+
+/** Which variant each tunable op uses, for one adapter. */
+export interface Tuning {
+  /** Identifies the adapter the tuning was measured on. */
+  adapter: string;
+  matmul: string;
+  conv2d: string;
+  conv2dBackwardInput: string;
+  conv2dBackwardWeight: string;
+}
+
+export function defaultTuning(adapter: string): Tuning {
+  return {
+    adapter,
+    matmul: 'reg-16x16',
+    conv2d: 'reg-16x4',
+    conv2dBackwardInput: 'reg-16x4',
+    conv2dBackwardWeight: 'reg-8x2',
+  };
+}

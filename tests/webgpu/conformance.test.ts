@@ -1,0 +1,393 @@
+/**
+ * Conformance of the WebGPU backend against the CPU reference backend: every kernel
+ * of the contract, over seeded random shapes (odd sizes, non-square kernels, strides,
+ * padding, several channels, batches, broadcasting), within 1e-4 abs/rel.
+ */
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import { createCpuBackend } from '../../src/engine/cpu';
+import type { BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, UnaryOp } from '../../src/engine/backend';
+import { outSize } from '../../src/engine/backend';
+import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
+import { both, expectClose, prod, randInt, randn, rng } from './helpers';
+
+let gpu: WebGPUBackend;
+const cpu = createCpuBackend();
+
+beforeAll(async () => {
+  gpu = await createWebGPUBackend({ autotune: false });
+});
+afterAll(() => gpu?.destroy());
+afterEach(() => {
+  // No kernel may trip WebGPU validation.
+  expect(gpu.rt.errors).toEqual([]);
+});
+
+describe('element-wise kernels', () => {
+  it('fill writes the value into every element, including reused pooled buffers', async () => {
+    for (const [n, v] of [[1, 3.5], [1000, -2], [70001, 0.25]] as const) {
+      const s = gpu.fill(n, v);
+      const got = await gpu.read(s);
+      gpu.free(s);
+      expectClose(got, new Float32Array(n).fill(v), `fill ${n}`);
+    }
+    const z = gpu.zeros(1000);
+    expectClose(await gpu.read(z), new Float32Array(1000), 'zeros after reuse');
+    gpu.free(z);
+  });
+
+  const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'square', 'reciprocal', 'relu', 'sigmoid', 'tanh', 'step', 'sign'];
+  for (const op of unaryOps) {
+    it(`unary ${op} matches the CPU backend`, async () => {
+      const r = rng(op.length * 17);
+      const positive = op === 'log' || op === 'sqrt' || op === 'rsqrt';
+      const data = positive ? randn(r, 1237, 0.05, 20) : randn(r, 1237, -12, 12);
+      if (op === 'reciprocal') for (let i = 0; i < data.length; i++) if (Math.abs(data[i]) < 0.05) data[i] = 0.5;
+      if (op === 'sign' || op === 'step' || op === 'relu') data[3] = 0;
+      const { got, want } = await both(gpu, cpu, [data], (b, [x]) => b.unary(op, x));
+      expectClose(got, want, op);
+    });
+  }
+
+  const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'ge', 'lt', 'le', 'eq'];
+  const shapePairs: [number[], number[], number[]][] = [
+    [[37, 5], [37, 5], [37, 5]],
+    [[3, 1, 5], [4, 1], [3, 4, 5]],
+    [[2, 3, 4, 5], [1, 3, 1, 1], [2, 3, 4, 5]],
+    [[7], [], [7]],
+    [[1], [6, 7], [6, 7]],
+    [[2, 1, 3, 1, 2, 3], [1, 2, 1, 4, 1, 3], [2, 2, 3, 4, 2, 3]],
+    [[5, 1, 1, 2], [5, 6, 3, 1], [5, 6, 3, 2]],
+  ];
+  for (const op of binaryOps) {
+    it(`binary ${op} matches the CPU backend with and without broadcasting`, async () => {
+      const r = rng(op.length * 31 + 5);
+      for (const [as, bs, os] of shapePairs) {
+        let a = randn(r, prod(as), -3, 3);
+        let b = randn(r, prod(bs), -3, 3);
+        if (op === 'pow') {
+          a = randn(r, prod(as), 0.1, 3);
+          b = randn(r, prod(bs), -2, 2);
+        }
+        if (op === 'div') for (let i = 0; i < b.length; i++) if (Math.abs(b[i]) < 0.1) b[i] = 1;
+        if (op === 'eq' || op === 'ge' || op === 'le') {
+          // Make equal values likely.
+          a = a.map((v) => Math.round(v));
+          b = b.map((v) => Math.round(v));
+        }
+        const { got, want } = await both(gpu, cpu, [a, b], (be, [x, y]) => be.binary(op, x, as, y, bs, os));
+        expectClose(got, want, `${op} [${as}] x [${bs}]`);
+      }
+    });
+  }
+
+  it('pow handles negative bases with integer exponents like Math.pow', async () => {
+    const a = new Float32Array([-2, -2, -3, 0, 0, 4, -1.5]);
+    const b = new Float32Array([2, 3, 0, 0, 2, 0.5, 2]);
+    const { got, want } = await both(gpu, cpu, [a, b], (be, [x, y]) => be.binary('pow', x, [7], y, [7], [7]));
+    expectClose(got, want, 'pow');
+  });
+
+  it('where picks a where the condition is non-zero and b elsewhere', async () => {
+    const r = rng(9);
+    const n = 4099;
+    const c = randn(r, n).map((v) => (v > 0 ? 1 : 0));
+    const { got, want } = await both(gpu, cpu, [c, randn(r, n), randn(r, n)], (b, [x, y, z]) => b.where(x, y, z));
+    expectClose(got, want, 'where');
+  });
+});
+
+describe('layout kernels', () => {
+  it('transpose matches the CPU backend for random permutations of up to 6 axes', async () => {
+    const r = rng(21);
+    for (let t = 0; t < 24; t++) {
+      const nd = randInt(r, 1, 6);
+      const shape = Array.from({ length: nd }, () => randInt(r, 1, nd > 4 ? 4 : 7));
+      const perm = Array.from({ length: nd }, (_, i) => i);
+      for (let i = nd - 1; i > 0; i--) {
+        const j = randInt(r, 0, i);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      const { got, want } = await both(gpu, cpu, [randn(r, prod(shape))], (b, [x]) => b.transpose(x, shape, perm));
+      expectClose(got, want, `transpose [${shape}] by [${perm}]`);
+    }
+  });
+
+  it('slice copies narrowed and strided windows like the CPU backend', async () => {
+    const r = rng(22);
+    // x is [5, 6, 7]; narrow axis 1 to [2, 5), step 2 along axis 2, offset by one plane.
+    const x = randn(r, 5 * 6 * 7);
+    const cases: [number[], number[], number][] = [
+      [[5, 3, 7], [42, 7, 1], 14],
+      [[4, 6, 4], [42, 7, 2], 42],
+      [[2, 2, 2, 3], [84, 42, 7, 2], 1],
+      [[210], [1], 0],
+    ];
+    for (const [os, st, off] of cases) {
+      const { got, want } = await both(gpu, cpu, [x], (b, [s]) => b.slice(s, os, st, off));
+      expectClose(got, want, `slice [${os}]`);
+    }
+  });
+
+  it('concat joins inputs along the first, a middle and the last axis', async () => {
+    const r = rng(23);
+    for (const axis of [0, 1, 2]) {
+      const shapes = [3, 1, 4].map((d) => {
+        const s = [2, 3, 5];
+        s[axis] = d;
+        return s;
+      });
+      const data = shapes.map((s) => randn(r, prod(s)));
+      const { got, want } = await both(gpu, cpu, data, (b, xs) => b.concat(xs, shapes, axis));
+      expectClose(got, want, `concat axis ${axis}`);
+    }
+  });
+});
+
+describe('reductions', () => {
+  const ops: ReduceOp[] = ['sum', 'max', 'min'];
+  it('reduce matches the CPU backend over random shapes and axis sets', async () => {
+    const r = rng(31);
+    for (let t = 0; t < 30; t++) {
+      const nd = randInt(r, 1, 5);
+      const shape = Array.from({ length: nd }, () => randInt(r, 1, 9));
+      const axes = shape.map((_, i) => i).filter(() => r() < 0.5);
+      if (axes.length === 0) axes.push(randInt(r, 0, nd - 1));
+      const op = ops[t % 3];
+      const { got, want } = await both(gpu, cpu, [randn(r, prod(shape))], (b, [x]) => b.reduce(op, x, shape, axes));
+      expectClose(got, want, `${op} [${shape}] over [${axes}]`);
+    }
+  });
+
+  it('reduce handles long axes with workgroup reductions (rows, columns, BatchNorm-style)', async () => {
+    const r = rng(32);
+    const cases: [number[], number[]][] = [
+      [[3, 10007], [1]],
+      [[200000], [0]],
+      [[513, 7], [0]],
+      [[16, 6, 28, 28], [0, 2, 3]],
+      [[4, 300, 5], [1]],
+    ];
+    for (const [shape, axes] of cases) {
+      for (const op of ops) {
+        const { got, want } = await both(gpu, cpu, [randn(r, prod(shape))], (b, [x]) => b.reduce(op, x, shape, axes));
+        expectClose(got, want, `${op} [${shape}] over [${axes}]`, 1e-3, 1e-4);
+      }
+    }
+  });
+
+  it('reduce over negative axes and size-1 axes matches the CPU backend', async () => {
+    const r = rng(33);
+    const shape = [2, 1, 3, 1];
+    const { got, want } = await both(gpu, cpu, [randn(r, 6)], (b, [x]) => b.reduce('sum', x, shape, [-1, 1]));
+    expectClose(got, want, 'sum over size-1 axes');
+    const { got: g2, want: w2 } = await both(gpu, cpu, [randn(r, 6)], (b, [x]) => b.reduce('max', x, shape, [-2]));
+    expectClose(g2, w2, 'max over axis -2');
+  });
+
+  it('argmax finds the first maximum along any axis', async () => {
+    const r = rng(34);
+    for (const [shape, axis] of [[[7, 13], 1], [[7, 13], 0], [[3, 4, 5], 1], [[2, 9, 1], -2]] as [number[], number][]) {
+      // Rounded values make ties, which must resolve to the first index.
+      const x = randn(r, prod(shape), -3, 3).map((v) => Math.round(v));
+      const { got, want } = await both(gpu, cpu, [x], (b, [s]) => b.argmax(s, shape, axis));
+      expectClose(got, want, `argmax [${shape}] axis ${axis}`, 0, 0);
+    }
+  });
+});
+
+describe('matmul', () => {
+  const variants = Object.keys(MATMUL_VARIANTS);
+  for (const v of variants) {
+    it(`matmul variant ${v} matches the CPU backend for transposes, odd sizes and batch broadcasting`, async () => {
+      const r = rng(41 + v.length);
+      const cases = [
+        { batch: 1, m: 1, n: 1, k: 1, aBatch: 1, bBatch: 1 },
+        { batch: 1, m: 37, n: 53, k: 29, aBatch: 1, bBatch: 1 },
+        { batch: 3, m: 17, n: 70, k: 65, aBatch: 3, bBatch: 1 },
+        { batch: 2, m: 65, n: 9, k: 33, aBatch: 1, bBatch: 2 },
+        { batch: 2, m: 130, n: 67, k: 3, aBatch: 2, bBatch: 2 },
+      ];
+      for (const c of cases) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const p = { ...c, transA, transB };
+            const a = randn(r, c.aBatch * c.m * c.k);
+            const b = randn(r, c.bBatch * c.k * c.n);
+            const { got, want } = await both(gpu, cpu, [a, b], (be, [x, y]) =>
+              be === gpu ? gpu.matmulWith(v, x, y, p) : be.matmul(x, y, p),
+            );
+            expectClose(got, want, `matmul ${v} ${JSON.stringify(p)}`);
+          }
+        }
+      }
+    });
+  }
+
+  it('matmul of 512x512 matrices matches the CPU backend', async () => {
+    const r = rng(45);
+    const p = { batch: 1, m: 512, n: 512, k: 512, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+    const { got, want } = await both(gpu, cpu, [randn(r, 512 * 512), randn(r, 512 * 512)], (b, [x, y]) => b.matmul(x, y, p));
+    expectClose(got, want, 'matmul 512', 1e-4, 1e-4);
+  });
+
+  it('matmul with a zero-length inner dimension gives zeros', async () => {
+    const p = { batch: 1, m: 3, n: 4, k: 0, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+    const { got, want } = await both(gpu, cpu, [new Float32Array(0), new Float32Array(0)], (b, [x, y]) => b.matmul(x, y, p));
+    expectClose(got, want, 'k = 0');
+  });
+});
+
+function convParams(n: number, cIn: number, h: number, w: number, cOut: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): Conv2dParams {
+  return { n, cIn, h, w, cOut, kH, kW, strideH: sH, strideW: sW, padH: pH, padW: pW, outH: outSize(h, kH, pH, sH), outW: outSize(w, kW, pW, sW) };
+}
+
+const convCases: Conv2dParams[] = [
+  convParams(1, 1, 5, 5, 1, 3, 3, 1, 1, 0, 0),
+  convParams(2, 3, 9, 7, 5, 3, 2, 1, 1, 1, 0),
+  convParams(3, 2, 11, 13, 7, 5, 3, 2, 1, 2, 1),
+  convParams(2, 4, 8, 8, 6, 1, 1, 2, 2, 0, 0),
+  convParams(1, 5, 10, 9, 3, 4, 4, 3, 2, 1, 2),
+  convParams(4, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2),
+  convParams(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0),
+  convParams(2, 3, 12, 12, 9, 3, 3, 2, 2, 1, 1),
+];
+
+describe('convolution', () => {
+  for (const v of Object.keys(CONV_VARIANTS)) {
+    it(`conv2d variant ${v} matches the CPU backend with and without bias`, async () => {
+      const r = rng(51);
+      for (const p of convCases) {
+        const x = randn(r, p.n * p.cIn * p.h * p.w);
+        const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+        const bias = randn(r, p.cOut);
+        const { got, want } = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
+          b === gpu ? gpu.conv2dWith(v, xs, ws, bs, p) : b.conv2d(xs, ws, bs, p),
+        );
+        expectClose(got, want, `conv2d ${v} ${JSON.stringify(p)}`);
+        const nb = await both(gpu, cpu, [x, w], (b, [xs, ws]) => (b === gpu ? gpu.conv2dWith(v, xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
+        expectClose(nb.got, nb.want, `conv2d ${v} without bias`);
+      }
+    });
+  }
+
+  for (const v of Object.keys(CONV_BWD_INPUT_VARIANTS)) {
+    it(`conv2dBackwardInput variant ${v} matches the CPU backend`, async () => {
+      const r = rng(52);
+      for (const p of convCases) {
+        const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+        const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+        const { got, want } = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
+          b === gpu ? gpu.conv2dBackwardInputWith(v, g, ws, p) : b.conv2dBackwardInput(g, ws, p),
+        );
+        expectClose(got, want, `conv2dBackwardInput ${v} ${JSON.stringify(p)}`);
+      }
+    });
+  }
+
+  for (const v of Object.keys(CONV_BWD_WEIGHT_VARIANTS)) {
+    it(`conv2dBackwardWeight variant ${v} matches the CPU backend`, async () => {
+      const r = rng(53);
+      for (const p of [...convCases, convParams(32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2)]) {
+        const x = randn(r, p.n * p.cIn * p.h * p.w);
+        const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+        const { got, want } = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
+          b === gpu ? gpu.conv2dBackwardWeightWith(v, xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
+        );
+        expectClose(got, want, `conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, 1e-3, 1e-4);
+      }
+    });
+  }
+});
+
+function poolParams(mode: 'max' | 'avg', n: number, c: number, h: number, w: number, kH: number, kW: number, sH: number, sW: number, pH: number, pW: number): Pool2dParams {
+  return { mode, n, c, h, w, kH, kW, strideH: sH, strideW: sW, padH: pH, padW: pW, outH: outSize(h, kH, pH, sH), outW: outSize(w, kW, pW, sW) };
+}
+
+describe('pooling and resizing', () => {
+  const shapes = [
+    [2, 3, 8, 8, 2, 2, 2, 2, 0, 0],
+    [1, 2, 9, 7, 3, 3, 2, 2, 1, 1],
+    [2, 1, 6, 11, 3, 2, 1, 3, 1, 0],
+    [3, 4, 13, 13, 3, 3, 2, 2, 0, 0],
+  ];
+  for (const mode of ['max', 'avg'] as const) {
+    it(`${mode} pool2d forward and backward match the CPU backend (overlaps, padding, ties)`, async () => {
+      const r = rng(mode === 'max' ? 61 : 62);
+      for (const s of shapes) {
+        const p = poolParams(mode, ...(s as [number, number, number, number, number, number, number, number, number, number]));
+        // Coarse values make ties inside windows; the first maximum must win.
+        const x = randn(r, p.n * p.c * p.h * p.w, -2, 2).map((v) => Math.round(v * 2) / 2);
+        const f = await both(gpu, cpu, [x], (b, [xs]) => b.pool2d(xs, p));
+        expectClose(f.got, f.want, `${mode} pool ${JSON.stringify(p)}`);
+        const gy = randn(r, p.n * p.c * p.outH * p.outW);
+        const g = await both(gpu, cpu, [x, gy], (b, [xs, gs]) => b.pool2dBackward(xs, gs, p));
+        expectClose(g.got, g.want, `${mode} pool backward ${JSON.stringify(p)}`);
+      }
+    });
+  }
+
+  it('resizeBilinear matches the CPU backend when upsampling and downsampling', async () => {
+    const r = rng(63);
+    for (const [n, c, h, w, oh, ow] of [[1, 1, 4, 4, 8, 8], [2, 3, 28, 28, 32, 32], [1, 2, 9, 7, 4, 5], [1, 1, 5, 3, 5, 3], [2, 1, 1, 1, 3, 2]]) {
+      const { got, want } = await both(gpu, cpu, [randn(r, n * c * h * w)], (b, [x]) => b.resizeBilinear(x, n, c, h, w, oh, ow));
+      expectClose(got, want, `resize ${[n, c, h, w, oh, ow]}`);
+    }
+  });
+});
+
+describe('randomness and optimizers', () => {
+  it('dropoutMask gives exactly the CPU backend mask for the same seed', async () => {
+    for (const [n, p, seed] of [[10007, 0.5, 1], [5000, 0.1, 12345], [333, 0, 7], [333, 1, 7], [4096, 0.9, 0xffffffff]]) {
+      const gs = gpu.dropoutMask(n, p, seed);
+      const cs = cpu.dropoutMask(n, p, seed);
+      expectClose(await gpu.read(gs), await cpu.read(cs), `dropout p=${p}`, 0, 1e-7);
+      gpu.free(gs);
+      cpu.free(cs);
+    }
+  });
+
+  it('dropoutMask keeps about 1 - p of the elements and differs between seeds', async () => {
+    const a = await gpu.read(gpu.dropoutMask(100000, 0.3, 1));
+    const b = await gpu.read(gpu.dropoutMask(100000, 0.3, 2));
+    const kept = a.filter((v) => v !== 0).length / a.length;
+    expect(Math.abs(kept - 0.7)).toBeLessThan(0.01);
+    expect(a.some((v, i) => v !== b[i])).toBe(true);
+  });
+
+  const sgdCases = [
+    { lr: 0.1, momentum: 0, weightDecay: 0, dampening: 0, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, weightDecay: 1e-3, dampening: 0, nesterov: false, firstStep: true },
+    { lr: 0.05, momentum: 0.9, weightDecay: 1e-3, dampening: 0.1, nesterov: false, firstStep: false },
+    { lr: 0.01, momentum: 0.8, weightDecay: 0, dampening: 0, nesterov: true, firstStep: false },
+  ];
+  for (const p of sgdCases) {
+    it(`sgdStep updates param and momentum in place like PyTorch (${JSON.stringify(p)})`, async () => {
+      const r = rng(71);
+      const n = 1031;
+      const host = [randn(r, n), randn(r, n), randn(r, n)];
+      const g = host.map((d) => gpu.fromData(d));
+      const c = host.map((d) => cpu.fromData(d));
+      gpu.sgdStep(g[0], g[1], p.momentum ? g[2] : null, p);
+      cpu.sgdStep(c[0], c[1], p.momentum ? c[2] : null, p);
+      expectClose(await gpu.read(g[0]), await cpu.read(c[0]), 'param');
+      expectClose(await gpu.read(g[2]), await cpu.read(c[2]), 'momentum buffer');
+      g.forEach((s) => gpu.free(s));
+    });
+  }
+
+  it('adamStep updates param, m and v in place like PyTorch over several steps', async () => {
+    const r = rng(72);
+    const n = 2049;
+    const host = [randn(r, n), randn(r, n), new Float32Array(n), new Float32Array(n)];
+    const g = host.map((d) => gpu.fromData(d));
+    const c = host.map((d) => cpu.fromData(d));
+    for (let step = 1; step <= 3; step++) {
+      const p = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: step === 2 ? 1e-2 : 0, step };
+      gpu.adamStep(g[0], g[1], g[2], g[3], p);
+      cpu.adamStep(c[0], c[1], c[2], c[3], p);
+    }
+    for (let i = 0; i < 4; i++) expectClose(await gpu.read(g[i]), await cpu.read(c[i]), `adam operand ${i}`);
+    g.forEach((s) => gpu.free(s));
+  });
+});

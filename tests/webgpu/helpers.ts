@@ -1,0 +1,74 @@
+import { expect } from 'vitest';
+import type { Backend, Storage } from '../../src/engine/backend';
+
+/** A small seeded generator (mulberry32) so every run draws the same shapes and data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randn(r: () => number, n: number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+
+export function randInt(r: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(r() * (hi - lo + 1));
+}
+
+export function prod(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** Asserts |got - want| <= atol + rtol |want| element-wise (NaN matches NaN, infinities match exactly). */
+export function expectClose(got: Float32Array, want: Float32Array, what: string, atol = 1e-4, rtol = 1e-4): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  let worst = -1;
+  let worstErr = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i];
+    const w = want[i];
+    if (Number.isNaN(w) && Number.isNaN(g)) continue;
+    if (!Number.isFinite(w) || !Number.isFinite(g)) {
+      if (g !== w) {
+        worst = i;
+        worstErr = Infinity;
+        break;
+      }
+      continue;
+    }
+    const err = Math.abs(g - w) - (atol + rtol * Math.abs(w));
+    if (err > worstErr || (err > 0 && worst < 0)) {
+      worstErr = err;
+      worst = i;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${what}: element ${worst} is ${got[worst]}, expected ${want[worst]} (of ${want.length})`);
+  }
+}
+
+/** Runs the same kernel on both backends from the same host inputs and returns both outputs. */
+export async function both(
+  gpu: Backend,
+  cpu: Backend,
+  inputs: Float32Array[],
+  kernel: (b: Backend, xs: Storage[]) => Storage,
+): Promise<{ got: Float32Array; want: Float32Array }> {
+  const gx = inputs.map((d) => gpu.fromData(d));
+  const cx = inputs.map((d) => cpu.fromData(d));
+  const go = kernel(gpu, gx);
+  const co = kernel(cpu, cx);
+  const got = await gpu.read(go);
+  const want = await cpu.read(co);
+  for (const s of [...gx, go]) gpu.free(s);
+  for (const s of [...cx, co]) cpu.free(s);
+  return { got, want };
+}
