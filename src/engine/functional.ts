@@ -1,0 +1,321 @@
+/**
+ * F: the functional layer (torch.nn.functional). Everything here is composed from
+ * the differentiable primitives in tensor.ts; no derivative is written here.
+ */
+import type { Conv2dParams, Pool2dParams } from './backend';
+import { outSize } from './backend';
+import {
+  Tensor,
+  conv2dPrim,
+  dropoutPrim,
+  fromHost,
+  logSoftmax as logSoftmaxT,
+  matmul,
+  matmulTransB,
+  noGrad,
+  pool2dPrim,
+  reshape,
+  resizeBilinearPrim,
+  softmax as softmaxT,
+  tidy,
+  unary,
+} from './tensor';
+
+export type Pair = number | readonly [number, number];
+
+function pair(v: Pair, what: string): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`${what} must be a non-negative integer or a pair of them, got ${String(v)}`);
+  return p;
+}
+
+function fmt(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Lets 3-D [C, H, W] inputs through 4-D code, like PyTorch's unbatched inputs. */
+function batched(x: Tensor, what: string, fn: (x4: Tensor) => Tensor): Tensor {
+  if (x.ndim === 4) return fn(x);
+  if (x.ndim === 3) {
+    const y = fn(x.unsqueeze(0));
+    return y.squeeze(0);
+  }
+  throw new Error(`${what} expects a 4-D [N, C, H, W] (or 3-D [C, H, W]) input, got shape ${fmt(x.shape)}`);
+}
+
+/** 2-D cross-correlation of a 2-D tensor X with a 2-D kernel K (the notes' corr2d). */
+export function corr2d(X: Tensor, K: Tensor): Tensor {
+  if (X.ndim !== 2 || K.ndim !== 2) throw new Error(`corr2d expects 2-D X and K, got ${fmt(X.shape)} and ${fmt(K.shape)}`);
+  const [h, w] = X.shape;
+  const [kh, kw] = K.shape;
+  if (kh > h || kw > w) throw new Error(`corr2d: kernel ${fmt(K.shape)} is larger than the input ${fmt(X.shape)}`);
+  const y = conv2d(reshape(X, [1, 1, h, w]), reshape(K, [1, 1, kh, kw]));
+  return reshape(y, [h - kh + 1, w - kw + 1]);
+}
+
+/**
+ * Multi-input-channel cross-correlation of X [cIn, h, w] with K [cIn, kh, kw],
+ * summing over channels (the notes' corr2d_multi_in).
+ */
+export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
+  if (X.ndim !== 3 || K.ndim !== 3 || X.shape[0] !== K.shape[0]) {
+    throw new Error(`corr2dMultiIn expects X [c, h, w] and K [c, kh, kw], got ${fmt(X.shape)} and ${fmt(K.shape)}`);
+  }
+  const y = conv2d(X.unsqueeze(0), K.unsqueeze(0));
+  return reshape(y, y.shape.slice(2));
+}
+
+export interface ConvOptions {
+  stride?: Pair;
+  padding?: Pair;
+}
+
+/** Resolves the backend's convolution parameters (exported for layers and shape math). */
+export function convParams(xShape: readonly number[], wShape: readonly number[], opts: ConvOptions = {}): Conv2dParams {
+  const [n, cIn, h, w] = xShape;
+  const [cOut, wcIn, kH, kW] = wShape;
+  if (wShape.length !== 4) throw new Error(`conv2d: weight must be [cOut, cIn, kH, kW], got ${fmt(wShape)}`);
+  if (wcIn !== cIn) throw new Error(`conv2d: input has ${cIn} channels but the weight expects ${wcIn} (input ${fmt(xShape)}, weight ${fmt(wShape)})`);
+  const [strideH, strideW] = pair(opts.stride ?? 1, 'stride');
+  const [padH, padW] = pair(opts.padding ?? 0, 'padding');
+  if (strideH < 1 || strideW < 1) throw new Error('conv2d: stride must be at least 1');
+  const outH = outSize(h, kH, padH, strideH);
+  const outW = outSize(w, kW, padW, strideW);
+  if (outH < 1 || outW < 1) {
+    throw new Error(`conv2d: kernel ${kH}x${kW} does not fit the padded input ${h + 2 * padH}x${w + 2 * padW} (input ${fmt(xShape)})`);
+  }
+  return { n, cIn, h, w, cOut, kH, kW, strideH, strideW, padH, padW, outH, outW };
+}
+
+/** 2-D convolution (cross-correlation) of x [N, cIn, H, W] with w [cOut, cIn, kH, kW] and bias [cOut]. */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+  return batched(x, 'conv2d', (x4) => {
+    const p = convParams(x4.shape, weight.shape, opts);
+    if (bias && (bias.ndim !== 1 || bias.shape[0] !== p.cOut)) throw new Error(`conv2d: bias must be [${p.cOut}], got ${fmt(bias.shape)}`);
+    return conv2dPrim(x4, weight, bias, p);
+  });
+}
+
+export interface PoolOptions {
+  /** Defaults to the kernel size. */
+  stride?: Pair;
+  padding?: Pair;
+}
+
+export function poolParams(mode: 'max' | 'avg', xShape: readonly number[], kernelSize: Pair, opts: PoolOptions = {}): Pool2dParams {
+  const [n, c, h, w] = xShape;
+  const [kH, kW] = pair(kernelSize, 'kernelSize');
+  const [strideH, strideW] = pair(opts.stride ?? kernelSize, 'stride');
+  const [padH, padW] = pair(opts.padding ?? 0, 'padding');
+  if (kH < 1 || kW < 1 || strideH < 1 || strideW < 1) throw new Error('pool2d: kernel size and stride must be at least 1');
+  if (padH > kH / 2 || padW > kW / 2) throw new Error(`pool2d: padding (${padH}, ${padW}) must be at most half the kernel size (${kH}, ${kW})`);
+  const outH = outSize(h, kH, padH, strideH);
+  const outW = outSize(w, kW, padW, strideW);
+  if (outH < 1 || outW < 1) throw new Error(`pool2d: window ${kH}x${kW} does not fit the input ${fmt(xShape)}`);
+  return { mode, n, c, h, w, kH, kW, strideH, strideW, padH, padW, outH, outW };
+}
+
+/** Max pooling; padding counts as -infinity. */
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
+  return batched(x, 'maxPool2d', (x4) => pool2dPrim(x4, poolParams('max', x4.shape, kernelSize, opts)));
+}
+
+/** Average pooling; padding counts as zeros in the full window (count_include_pad). */
+export function avgPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
+  return batched(x, 'avgPool2d', (x4) => pool2dPrim(x4, poolParams('avg', x4.shape, kernelSize, opts)));
+}
+
+/**
+ * Averaging matrix of adaptive pooling along one axis: row i averages input indices
+ * [floor(i*in/out), ceil((i+1)*in/out)) (PyTorch's rule).
+ */
+export function adaptiveMatrix(inSize: number, outSz: number): Float32Array {
+  const m = new Float32Array(outSz * inSize);
+  for (let i = 0; i < outSz; i++) {
+    const s = Math.floor((i * inSize) / outSz);
+    const e = Math.ceil(((i + 1) * inSize) / outSz);
+    for (let j = s; j < e; j++) m[i * inSize + j] = 1 / (e - s);
+  }
+  return m;
+}
+
+/**
+ * Adaptive average pooling to `outSize` (PyTorch semantics, any sizes). Evenly
+ * divisible sizes use the pooling kernel; others two small averaging matmuls.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outSz: Pair): Tensor {
+  return batched(x, 'adaptiveAvgPool2d', (x4) => {
+    const [n, c, h, w] = x4.shape;
+    const [oh, ow] = pair(outSz, 'outSize');
+    if (oh < 1 || ow < 1) throw new Error('adaptiveAvgPool2d: output size must be at least 1');
+    if (h % oh === 0 && w % ow === 0) {
+      const k: [number, number] = [h / oh, w / ow];
+      return pool2dPrim(x4, poolParams('avg', x4.shape, k, { stride: k }));
+    }
+    const ph = fromHost(adaptiveMatrix(h, oh), [oh, h], x4.backend);
+    const pw = fromHost(adaptiveMatrix(w, ow), [ow, w], x4.backend);
+    const rows = matmul(ph, reshape(x4, [n * c, h, w])); // [nc, oh, w]
+    return reshape(matmulTransB(rows, pw), [n, c, oh, ow]);
+  });
+}
+
+export function relu(x: Tensor): Tensor {
+  return unary('relu', x);
+}
+export function sigmoid(x: Tensor): Tensor {
+  return unary('sigmoid', x);
+}
+export function tanh(x: Tensor): Tensor {
+  return unary('tanh', x);
+}
+
+/** Zeroes elements with probability p and scales the rest by 1/(1-p) when training. */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (p < 0 || p > 1) throw new Error(`dropout probability must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  return dropoutPrim(x, p);
+}
+
+export interface BatchNormOptions {
+  training?: boolean;
+  /** Running-average factor (PyTorch's 0.1); null gives a cumulative average over `numBatchesTracked`. */
+  momentum?: number | null;
+  eps?: number;
+  /** Batches seen so far including this one (used when momentum is null). */
+  numBatchesTracked?: number;
+}
+
+/**
+ * Batch normalisation of [N, C] or [N, C, H, W] input. In training it normalises by
+ * the batch's biased variance and updates the running statistics in place (with the
+ * unbiased variance), like PyTorch; in evaluation it uses the running statistics.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  opts: BatchNormOptions = {},
+): Tensor {
+  const training = opts.training ?? false;
+  const eps = opts.eps ?? 1e-5;
+  if (x.ndim !== 2 && x.ndim !== 4) throw new Error(`batchNorm expects [N, C] or [N, C, H, W] input, got ${fmt(x.shape)}`);
+  const c = x.shape[1];
+  const axes = x.ndim === 2 ? [0] : [0, 2, 3];
+  const bshape = x.ndim === 2 ? [1, c] : [1, c, 1, 1];
+  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && t.size !== c) throw new Error(`batchNorm: ${name} has ${t.size} elements but the input has ${c} channels`);
+  }
+  let y: Tensor;
+  if (training || !runningMean || !runningVar) {
+    const count = x.size / c;
+    if (training && count <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
+    const mean = x.mean(axes, true);
+    const centred = x.sub(mean);
+    const variance = centred.square().mean(axes, true);
+    y = centred.mul(variance.add(eps).rsqrt());
+    if (training && runningMean && runningVar) {
+      const m = opts.momentum === null ? 1 / Math.max(1, opts.numBatchesTracked ?? 1) : (opts.momentum ?? 0.1);
+      noGrad(() =>
+        tidy(() => {
+          const bm = reshape(mean.detach(), [c]);
+          const bv = reshape(variance.detach(), [c]).mul(count / (count - 1));
+          runningMean.assign(reshape(runningMean.mul(1 - m).add(bm.mul(m)), runningMean.shape));
+          runningVar.assign(reshape(runningVar.mul(1 - m).add(bv.mul(m)), runningVar.shape));
+        }),
+      );
+    }
+  } else {
+    const rm = reshape(runningMean, bshape);
+    const rv = reshape(runningVar, bshape);
+    y = x.sub(rm).mul(rv.add(eps).rsqrt());
+  }
+  if (weight) y = y.mul(reshape(weight, bshape));
+  if (bias) y = y.add(reshape(bias, bshape));
+  return y;
+}
+
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return softmaxT(x, dim);
+}
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  return logSoftmaxT(x, dim);
+}
+
+function oneHotFor(labels: Tensor | readonly number[], n: number, c: number, like: Tensor): Tensor {
+  if (labels instanceof Tensor) {
+    if (labels.size !== n) throw new Error(`crossEntropy: ${labels.size} labels for a batch of ${n}`);
+    const classes = fromHost(Float32Array.from({ length: c }, (_, i) => i), [1, c], like.backend);
+    return reshape(labels, [n, 1]).eq(classes);
+  }
+  if (labels.length !== n) throw new Error(`crossEntropy: ${labels.length} labels for a batch of ${n}`);
+  const v = new Float32Array(n * c);
+  labels.forEach((l, i) => {
+    if (!Number.isInteger(l) || l < 0 || l >= c) throw new Error(`crossEntropy: label ${l} is not a class index in [0, ${c})`);
+    v[i * c + l] = 1;
+  });
+  return fromHost(v, [n, c], like.backend);
+}
+
+export interface LossOptions {
+  reduction?: 'mean' | 'sum' | 'none';
+}
+
+function reduceLoss(perItem: Tensor, reduction: LossOptions['reduction']): Tensor {
+  if (reduction === 'none') return perItem;
+  if (reduction === 'sum') return perItem.sum();
+  return perItem.mean();
+}
+
+/**
+ * Cross-entropy of logits [N, C] against class indices (a tensor of N indices or a
+ * number[]), mean over the batch by default. Uses log-softmax, so it is stable for
+ * large logits.
+ */
+export function crossEntropy(logits: Tensor, labels: Tensor | readonly number[], opts: LossOptions = {}): Tensor {
+  if (logits.ndim !== 2) throw new Error(`crossEntropy expects logits [N, C], got ${fmt(logits.shape)}`);
+  const [n, c] = logits.shape;
+  const onehot = oneHotFor(labels, n, c, logits);
+  const picked = logSoftmaxT(logits, 1).mul(onehot).sum(1);
+  return reduceLoss(picked.neg(), opts.reduction);
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] at the labels. */
+export function nllLoss(logProbs: Tensor, labels: Tensor | readonly number[], opts: LossOptions = {}): Tensor {
+  const [n, c] = logProbs.shape;
+  const onehot = oneHotFor(labels, n, c, logProbs);
+  return reduceLoss(logProbs.mul(onehot).sum(1).neg(), opts.reduction);
+}
+
+/** Mean squared error (torch.nn.functional.mse_loss). */
+export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+  const d = input.sub(target).square();
+  if (opts.reduction === 'none') return d;
+  return opts.reduction === 'sum' ? d.sum() : d.mean();
+}
+
+/** x [..., in] @ weight[out, in]^T + bias[out]. */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got ${fmt(weight.shape)}`);
+  if (x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new Error(`linear: input features ${x.shape[x.ndim - 1]} do not match the weight's ${weight.shape[1]} (input ${fmt(x.shape)}, weight ${fmt(weight.shape)})`);
+  }
+  const y = matmulTransB(x, weight);
+  return bias ? y.add(bias) : y;
+}
+
+/** Bilinear resize of NCHW x to [h, w] (align_corners=false, PyTorch's default). */
+export function interpolateBilinear(x: Tensor, size: Pair): Tensor {
+  return batched(x, 'interpolateBilinear', (x4) => {
+    const [h, w] = pair(size, 'size');
+    if (h < 1 || w < 1) throw new Error('interpolateBilinear: output size must be at least 1');
+    if (h === x4.shape[2] && w === x4.shape[3]) return x4.clone();
+    return resizeBilinearPrim(x4, h, w);
+  });
+}
+
+/** flatten(x, start=1) as nn.Flatten does. */
+export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
+  return x.flatten(startDim, endDim);
+}

@@ -1,0 +1,68 @@
+/**
+ * The tensor engine's public API: the ONLY module the rest of the app imports.
+ *
+ *   import { tensor, nn, F, optim, tidy, setBackend } from '../engine';
+ *
+ * Vocabulary follows PyTorch (Sequential, Conv2d, namedParameters, stateDict,
+ * apply, init.xavierUniform_, .grad, optim.SGD). See tensor.ts for memory rules
+ * (tidy/keep/dispose), runtime.ts for backends and device loss, random.ts for the
+ * seeded generator.
+ */
+import { activeBackend, getBackend } from './runtime';
+import { liveTensorCount } from './tensor';
+
+export {
+  Tensor,
+  tensor,
+  zeros,
+  ones,
+  full,
+  rand,
+  randn,
+  arange,
+  linspace,
+  eye,
+  zerosLike,
+  onesLike,
+  cat,
+  stack,
+  where,
+  matmul,
+  tidy,
+  keep,
+  dispose,
+  noGrad,
+  isGradEnabled,
+  broadcastShapes,
+} from './tensor';
+export type { Shape, NestedArray, TensorOptions } from './tensor';
+export { manualSeed, randperm, Generator, globalGenerator } from './random';
+export { setBackend, getBackend, ready, onBackendLost, restartBackend } from './runtime';
+export type { BackendLostInfo } from './runtime';
+export type { Backend, BackendName } from './backend';
+export { outSize } from './backend';
+export * as F from './functional';
+export * as nn from './nn/index';
+export * as optim from './optim';
+export { countParameters, traceShapes } from './utils';
+export type { LayerTrace } from './utils';
+
+export interface MemoryInfo {
+  /** Tensors created and not yet disposed. */
+  numTensors: number;
+  /** Bytes the current backend holds for live storages. */
+  numBytes: number;
+  backend: string;
+}
+
+/** Live tensor count and backend bytes (for leak checks and the memory widget). */
+export function memory(): MemoryInfo {
+  const info = getBackend();
+  let numBytes = 0;
+  try {
+    numBytes = activeBackend().memoryBytes();
+  } catch {
+    numBytes = 0;
+  }
+  return { numTensors: liveTensorCount(), numBytes, backend: info.name };
+}

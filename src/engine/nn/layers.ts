@@ -1,0 +1,357 @@
+/**
+ * The layers of nn, with PyTorch's names, arguments, parameter names and defaults.
+ */
+import * as F from '../functional';
+import type { Pair } from '../functional';
+import { Tensor, full, zeros, ones } from '../tensor';
+import { kaimingUniform_, uniform_, calculateFans } from './init';
+import { Module } from './module';
+
+function pairOf(v: Pair): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+function reprPair(v: Pair): string {
+  const [a, b] = pairOf(v);
+  return `(${a}, ${b})`;
+}
+const py = (b: boolean) => (b ? 'True' : 'False');
+
+/** An ordered container; calling it runs its layers in turn. Indexable with at(i) or layers[i]. */
+export class Sequential extends Module {
+  readonly layers: Module[];
+  private _names: string[];
+
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers;
+    this._names = layers.map((_, i) => String(i));
+  }
+
+  /** A Sequential with named layers (like PyTorch's OrderedDict form). */
+  static named(entries: Record<string, Module> | [string, Module][]): Sequential {
+    const list = Array.isArray(entries) ? entries : Object.entries(entries);
+    const s = new Sequential(...list.map(([, m]) => m));
+    s._names = list.map(([n]) => n);
+    return s;
+  }
+
+  get length(): number {
+    return this.layers.length;
+  }
+
+  /** Layer i (negative counts from the end). */
+  at(i: number): Module {
+    const m = this.layers[i < 0 ? i + this.layers.length : i];
+    if (!m) throw new Error(`Sequential index ${i} is out of range (length ${this.layers.length})`);
+    return m;
+  }
+
+  append(m: Module): this {
+    this.layers.push(m);
+    this._names.push(String(this.layers.length - 1));
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  override namedChildren(): [string, Module][] {
+    return this.layers.map((m, i) => [this._names[i], m]);
+  }
+
+  override forward(x: Tensor): Tensor {
+    for (const m of this.layers) x = m.call(x);
+    return x;
+  }
+}
+
+/** A list of modules registered as children named 0, 1, ... (no forward of its own). */
+export class ModuleList extends Module {
+  readonly items: Module[];
+  constructor(items: Module[] = []) {
+    super();
+    this.items = items;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  at(i: number): Module {
+    return this.items[i < 0 ? i + this.items.length : i];
+  }
+  append(m: Module): this {
+    this.items.push(m);
+    return this;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.items[Symbol.iterator]();
+  }
+  override namedChildren(): [string, Module][] {
+    return this.items.map((m, i) => [String(i), m]);
+  }
+}
+
+/** Default init of Linear and Conv2d (PyTorch): weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+function resetLinearLike(weight: Tensor, bias: Tensor | null): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const { fanIn } = calculateFans(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(bias, -bound, bound);
+  }
+}
+
+/** y = x W^T + b, W [out, in]. */
+export class Linear extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean } = {},
+  ) {
+    super();
+    this.weight = this.param(zeros([outFeatures, inFeatures]));
+    this.bias = opts.bias ?? true ? this.param(zeros([outFeatures])) : null;
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    resetLinearLike(this.weight, this.bias);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.linear(x, this.weight, this.bias);
+  }
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${py(!!this.bias)}`;
+  }
+}
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  bias?: boolean;
+}
+
+/** 2-D convolution layer, weight [out, in, kH, kW]. */
+export class Conv2d extends Module {
+  weight: Tensor;
+  bias: Tensor | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    opts: Conv2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pairOf(kernelSize);
+    this.stride = pairOf(opts.stride ?? 1);
+    this.padding = pairOf(opts.padding ?? 0);
+    this.weight = this.param(zeros([outChannels, inChannels, ...this.kernelSize]));
+    this.bias = opts.bias ?? true ? this.param(zeros([outChannels])) : null;
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    resetLinearLike(this.weight, this.bias);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  }
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${reprPair(this.kernelSize)}, stride=${reprPair(this.stride)}`;
+    if (this.padding[0] || this.padding[1]) s += `, padding=${reprPair(this.padding)}`;
+    if (!this.bias) s += ', bias=False';
+    return s;
+  }
+}
+
+export class MaxPool2d extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly opts: F.PoolOptions = {},
+  ) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+  }
+}
+
+export class AvgPool2d extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly opts: F.PoolOptions = {},
+  ) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernelSize, this.opts);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: Pair) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool2d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${typeof this.outputSize === 'number' ? this.outputSize : reprPair(this.outputSize)}`;
+  }
+}
+
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return x.flatten(this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+export class ReLU extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.relu(x);
+  }
+}
+export class Sigmoid extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.sigmoid(x);
+  }
+}
+export class Tanh extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.tanh(x);
+  }
+}
+export class Identity extends Module {
+  override forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+export class Softmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softmax(x, this.dim);
+  }
+}
+
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (p < 0 || p > 1) throw new Error(`dropout probability must be in [0, 1], got ${p}`);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.dropout(x, this.p, this.training);
+  }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** null: cumulative moving average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+class BatchNormBase extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+  /** Host copy of num_batches_tracked (kept in step with the buffer). */
+  private _batches = 0;
+
+  constructor(
+    readonly numFeatures: number,
+    private readonly _rank: 2 | 4,
+    opts: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    this.weight = this.affine ? this.param(ones([numFeatures])) : null;
+    this.bias = this.affine ? this.param(zeros([numFeatures])) : null;
+    if (this.trackRunningStats) {
+      this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
+      this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+      this.numBatchesTracked = this.registerBuffer('num_batches_tracked', full([], 0));
+    } else {
+      this.runningMean = this.runningVar = this.numBatchesTracked = null;
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    const okRank = this._rank === 2 ? x.ndim === 2 || x.ndim === 3 : x.ndim === 4;
+    if (!okRank) throw new Error(`${this.constructor.name} expects a ${this._rank === 2 ? '2-D [N, C]' : '4-D [N, C, H, W]'} input, got shape [${x.shape.join(', ')}]`);
+    if (x.shape[1] !== this.numFeatures) throw new Error(`${this.constructor.name}(${this.numFeatures}) got an input with ${x.shape[1]} channels`);
+    const training = this.training;
+    if (training && this.trackRunningStats && this.numBatchesTracked) {
+      this._batches++;
+      this.numBatchesTracked.assign([this._batches]);
+    }
+    const useBatchStats = training || !this.trackRunningStats;
+    return F.batchNorm(x, useBatchStats && !training ? null : this.runningMean, useBatchStats && !training ? null : this.runningVar, this.weight, this.bias, {
+      training: useBatchStats,
+      momentum: this.momentum,
+      eps: this.eps,
+      numBatchesTracked: this._batches,
+    });
+  }
+
+  protected override afterLoad(): void {
+    const t = this.numBatchesTracked;
+    if (!t) return;
+    if (t.backend.readSync) this._batches = t.dataSync()[0];
+    else void t.data().then((d) => (this._batches = d[0]), () => undefined);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${py(this.affine)}, track_running_stats=${py(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalisation over [N, C] inputs. */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(numFeatures, 2, opts);
+  }
+  override forward(x: Tensor): Tensor {
+    if (x.ndim === 3) throw new Error('BatchNorm1d: 3-D [N, C, L] input is not supported; use [N, C]');
+    return super.forward(x);
+  }
+}
+
+/** Batch normalisation over [N, C, H, W] inputs (statistics per channel). */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super(numFeatures, 4, opts);
+  }
+}

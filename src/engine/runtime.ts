@@ -1,0 +1,141 @@
+/**
+ * Which backend new tensors are created on, and what happens when a WebGPU device is
+ * lost. Operations run on the backend their inputs live on; `setBackend` only changes
+ * where new tensors (tensor(), zeros(), parameters, ...) are created.
+ *
+ * Device loss: when the WebGPU device is lost every tensor whose storage lives on it is
+ * INVALID. Using one (an op, data(), item()) throws an error that says so; disposing
+ * one is allowed and harmless. After `restartBackend()` the engine creates tensors on a
+ * fresh device; modules must be rebuilt or reloaded from a host-side state dict (for
+ * example one read with `await t.data()` for every entry of `stateDict()` beforehand).
+ */
+import type { Backend, BackendName } from './backend';
+import { CpuBackend } from './cpu/index';
+
+export interface BackendLostInfo {
+  /** The backend that was lost ('webgpu'). */
+  backend: BackendName;
+  /** GPUDeviceLostReason ('destroyed' or 'unknown'). */
+  reason: string;
+  message: string;
+}
+
+let currentName: BackendName = 'cpu';
+let current: Backend | null = null;
+let pending: Promise<Backend> | null = null;
+let cpuInstance: CpuBackend | null = null;
+const lostBackends = new WeakSet<Backend>();
+const lostListeners = new Set<(info: BackendLostInfo) => void>();
+
+function cpu(): CpuBackend {
+  if (!cpuInstance) cpuInstance = new CpuBackend();
+  return cpuInstance;
+}
+
+async function createWebGPU(): Promise<Backend> {
+  const mod = await import('./webgpu/index');
+  let made: Backend | null = null;
+  const be = await mod.createWebGPUBackend({
+    onDeviceLost: (info: { reason: string; message: string }) => {
+      if (made) lostBackends.add(made);
+      if (current === made) current = null;
+      for (const cb of [...lostListeners]) {
+        try {
+          cb({ backend: 'webgpu', reason: info.reason, message: info.message });
+        } catch (e) {
+          console.error('onBackendLost listener failed', e);
+        }
+      }
+    },
+  });
+  made = be;
+  return be;
+}
+
+/**
+ * Chooses the backend new tensors are created on. Resolves once it is ready; for
+ * 'webgpu' it rejects when WebGPU is unavailable (the previous backend stays current).
+ */
+export function setBackend(name: BackendName): Promise<void> {
+  if (name === 'cpu') {
+    pending = null;
+    currentName = 'cpu';
+    current = cpu();
+    return Promise.resolve();
+  }
+  if (name !== 'webgpu') return Promise.reject(new Error(`Unknown backend '${name as string}' (use 'cpu' or 'webgpu')`));
+  const previous = { name: currentName, be: current };
+  currentName = 'webgpu';
+  current = null;
+  const p = createWebGPU();
+  pending = p;
+  return p.then(
+    (be) => {
+      if (pending === p) {
+        current = be;
+        pending = null;
+      }
+    },
+    (err) => {
+      if (pending === p) {
+        pending = null;
+        currentName = previous.name;
+        current = previous.be;
+      }
+      throw err;
+    },
+  );
+}
+
+/** Resolves when the backend chosen by the last `setBackend` is ready. */
+export async function ready(): Promise<void> {
+  while (pending) {
+    const p = pending;
+    await p;
+    if (pending === p) break;
+  }
+}
+
+/** The backend new tensors are created on (throws while it is still starting). */
+export function activeBackend(): Backend {
+  if (current) return current;
+  if (pending) throw new Error(`The '${currentName}' backend is still starting: await ready() before creating tensors`);
+  if (currentName === 'webgpu') throw new Error('The WebGPU device was lost: call restartBackend() (tensors on the old device are invalid)');
+  current = cpu();
+  return current;
+}
+
+/** Name and human-readable description of the current backend. */
+export function getBackend(): { name: BackendName; description: string; ready: boolean } {
+  const be = current;
+  return { name: currentName, description: be ? be.description : currentName === 'webgpu' ? 'WebGPU (not ready)' : '', ready: !!be };
+}
+
+/** Registers a callback for device loss; returns a function that unregisters it. */
+export function onBackendLost(cb: (info: BackendLostInfo) => void): () => void {
+  lostListeners.add(cb);
+  return () => lostListeners.delete(cb);
+}
+
+/**
+ * Starts the current backend again on a fresh device (after a device loss, or to
+ * drop everything). Tensors created before are invalid afterwards on 'webgpu'.
+ */
+export function restartBackend(): Promise<void> {
+  if (current && currentName === 'webgpu') lostBackends.add(current);
+  if (currentName === 'cpu' && current && lostBackends.has(current)) cpuInstance = null;
+  current = null;
+  return setBackend(currentName);
+}
+
+export function isLost(be: Backend): boolean {
+  return lostBackends.has(be);
+}
+
+/** For tests: marks a backend as lost exactly as a device-loss callback would. */
+export function markLostForTesting(be: Backend, info: { reason: string; message: string } = { reason: 'destroyed', message: 'test' }): void {
+  lostBackends.add(be);
+  if (current === be) current = null;
+  if (cpuInstance === be) cpuInstance = null;
+  for (const cb of [...lostListeners]) cb({ backend: be.name, ...info });
+}
