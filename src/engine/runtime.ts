@@ -139,3 +139,13 @@ export function markLostForTesting(be: Backend, info: { reason: string; message:
   if (cpuInstance === be) cpuInstance = null;
   for (const cb of [...lostListeners]) cb({ backend: be.name, ...info });
 }
+
+/**
+ * Makes a specific backend instance current (for tests, e.g. the float64 CPU
+ * reference used by finite-difference gradient checks). Not part of the public API.
+ */
+export function useBackendInstance(be: Backend): void {
+  pending = null;
+  currentName = be.name;
+  current = be;
+}

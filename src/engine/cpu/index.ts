@@ -20,15 +20,19 @@ import type {
   UnaryOp,
 } from '../backend';
 
+/** Element arrays: Float32Array normally, Float64Array in the float64 test mode. */
+export type FArray = Float32Array | Float64Array;
+type FArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
+
 export class CpuStorage implements Storage {
   freed = false;
-  constructor(public data: Float32Array) {}
+  constructor(public data: FArray) {}
   get size(): number {
     return this.data.length;
   }
 }
 
-function arr(s: Storage): Float32Array {
+function arr(s: Storage): FArray {
   const c = s as CpuStorage;
   if (!(c instanceof CpuStorage)) throw new Error('cpu backend: storage does not belong to the cpu backend');
   if (c.freed) throw new Error('cpu backend: storage used after free');
@@ -93,7 +97,7 @@ function coalesce(shape: readonly number[], strideSets: number[][]): { shape: nu
   return { shape: outShape, strides: outStrides };
 }
 
-function unaryLoop(op: UnaryOp, x: Float32Array, o: Float32Array): void {
+function unaryLoop(op: UnaryOp, x: FArray, o: FArray): void {
   const n = x.length;
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) o[i] = -x[i]; break;
@@ -126,9 +130,9 @@ function unaryLoop(op: UnaryOp, x: Float32Array, o: Float32Array): void {
 /** One row of a binary op: o[oo + j] = a[ai + j*as] (op) b[bi + j*bs], j < n. */
 function binaryRow(
   op: BinaryOp,
-  a: Float32Array, ai: number, as: number,
-  b: Float32Array, bi: number, bs: number,
-  o: Float32Array, oo: number, n: number,
+  a: FArray, ai: number, as: number,
+  b: FArray, bi: number, bs: number,
+  o: FArray, oo: number, n: number,
 ): void {
   switch (op) {
     case 'add': for (let j = 0; j < n; j++) o[oo + j] = a[ai + j * as] + b[bi + j * bs]; break;
@@ -194,29 +198,41 @@ export function dropoutUniform(seed: number, i: number): number {
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
-  readonly description = 'CPU (TypeScript reference backend)';
+  readonly description: string;
   private bytes = 0;
+  /** The element array type (Float64Array only in the float64 test mode). */
+  private readonly Arr: FArrayCtor;
 
-  private make(data: Float32Array): CpuStorage {
+  /**
+   * `float64: true` makes a test-only variant that stores and computes in float64 (used
+   * for finite-difference gradient checks); reads still return Float32Array, use
+   * `view()` for the float64 values.
+   */
+  constructor(opts: { float64?: boolean } = {}) {
+    this.Arr = opts.float64 ? Float64Array : Float32Array;
+    this.description = opts.float64 ? 'CPU float64 (test reference)' : 'CPU (TypeScript reference backend)';
+  }
+
+  private make(data: FArray): CpuStorage {
     this.bytes += data.length * 4;
     return new CpuStorage(data);
   }
 
   // ---- memory -------------------------------------------------------------------
   zeros(size: number): Storage {
-    return this.make(new Float32Array(size));
+    return this.make(new this.Arr(size));
   }
   fromData(data: Float32Array): Storage {
-    return this.make(Float32Array.from(data));
+    return this.make(this.Arr.from(data));
   }
   read(s: Storage): Promise<Float32Array> {
     return Promise.resolve(this.readSync(s));
   }
   readSync(s: Storage): Float32Array {
-    return arr(s).slice();
+    return Float32Array.from(arr(s));
   }
   /** The live array behind a storage, without a copy (engine-internal fast path). */
-  view(s: Storage): Float32Array {
+  view(s: Storage): FArray {
     return arr(s);
   }
   free(s: Storage): void {
@@ -233,18 +249,18 @@ export class CpuBackend implements Backend {
 
   // ---- element-wise ---------------------------------------------------------------
   fill(size: number, value: number): Storage {
-    return this.make(new Float32Array(size).fill(value));
+    return this.make(new this.Arr(size).fill(value));
   }
   unary(op: UnaryOp, x: Storage): Storage {
     const xa = arr(x);
-    const o = new Float32Array(xa.length);
+    const o = new this.Arr(xa.length);
     unaryLoop(op, xa, o);
     return this.make(o);
   }
   binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage {
     const A = arr(a), B = arr(b);
     const n = prod(outShape);
-    const o = new Float32Array(n);
+    const o = new this.Arr(n);
     if (n === 0) return this.make(o);
     if (A.length === n && B.length === n) binaryRow(op, A, 0, 1, B, 0, 1, o, 0, n);
     else if (A.length === n && B.length === 1) binaryRow(op, A, 0, 1, B, 0, 0, o, 0, n);
@@ -260,7 +276,7 @@ export class CpuBackend implements Backend {
   }
   where(cond: Storage, a: Storage, b: Storage): Storage {
     const C = arr(cond), A = arr(a), B = arr(b);
-    const o = new Float32Array(C.length);
+    const o = new this.Arr(C.length);
     for (let i = 0; i < C.length; i++) o[i] = C[i] !== 0 ? A[i] : B[i];
     return this.make(o);
   }
@@ -274,7 +290,7 @@ export class CpuBackend implements Backend {
   slice(x: Storage, outShape: readonly number[], strides: readonly number[], offset: number): Storage {
     const X = arr(x);
     const n = prod(outShape);
-    const o = new Float32Array(n);
+    const o = new this.Arr(n);
     if (n === 0) return this.make(o);
     const c = coalesce(outShape, [strides.slice(), stridesOf(outShape)]);
     const r = c.shape.length;
@@ -292,7 +308,7 @@ export class CpuBackend implements Backend {
     const outer = prod(first.slice(0, axis));
     const inner = prod(first.slice(axis + 1));
     const total = shapes.reduce((t, s) => t + s[axis], 0);
-    const o = new Float32Array(outer * total * inner);
+    const o = new this.Arr(outer * total * inner);
     let at = 0;
     xs.forEach((s, k) => {
       const X = arr(s);
@@ -343,7 +359,7 @@ export class CpuBackend implements Backend {
         }
       });
     }
-    return this.make(Float32Array.from(acc));
+    return this.make(this.Arr.from(acc));
   }
   argmax(x: Storage, shape: readonly number[], axis: number): Storage {
     const X = arr(x);
@@ -351,7 +367,7 @@ export class CpuBackend implements Backend {
     const outer = prod(shape.slice(0, ax));
     const len = shape[ax];
     const inner = prod(shape.slice(ax + 1));
-    const o = new Float32Array(outer * inner);
+    const o = new this.Arr(outer * inner);
     for (let q = 0; q < outer; q++) {
       for (let i = 0; i < inner; i++) {
         const base = q * len * inner + i;
@@ -378,14 +394,14 @@ export class CpuBackend implements Backend {
   ): Storage {
     const A = arr(a), B = arr(b);
     const { batch, m, n, k, transA, transB } = p;
-    const o = new Float32Array(batch * m * n);
+    const o = new this.Arr(batch * m * n);
     const row = new Float64Array(n);
-    const bt = new Float32Array(k * n);
+    const bt = new this.Arr(k * n);
     for (let q = 0; q < batch; q++) {
       const aOff = (p.aBatch === 1 ? 0 : q) * m * k;
       const bOff = (p.bBatch === 1 ? 0 : q) * k * n;
       // Bring B[q] into [k, n] row-major order.
-      let Bq: Float32Array;
+      let Bq: FArray;
       if (transB) {
         for (let j = 0; j < n; j++) for (let t = 0; t < k; t++) bt[t * n + j] = B[bOff + j * k + t];
         Bq = bt;
@@ -411,7 +427,7 @@ export class CpuBackend implements Backend {
     const { n, cIn, h, w: wd, cOut, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW } = p;
     const plane = outH * outW;
     const acc = new Float64Array(plane);
-    const o = new Float32Array(n * cOut * plane);
+    const o = new this.Arr(n * cOut * plane);
     for (let b = 0; b < n; b++) {
       for (let co = 0; co < cOut; co++) {
         acc.fill(Bs ? Bs[co] : 0);
@@ -441,7 +457,7 @@ export class CpuBackend implements Backend {
     const G = arr(gy), W = arr(w);
     const { n, cIn, h, w: wd, cOut, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW } = p;
     const acc = new Float64Array(h * wd);
-    const o = new Float32Array(n * cIn * h * wd);
+    const o = new this.Arr(n * cIn * h * wd);
     for (let b = 0; b < n; b++) {
       for (let ci = 0; ci < cIn; ci++) {
         acc.fill(0);
@@ -470,7 +486,7 @@ export class CpuBackend implements Backend {
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {
     const X = arr(x), G = arr(gy);
     const { n, cIn, h, w: wd, cOut, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW } = p;
-    const o = new Float32Array(cOut * cIn * kH * kW);
+    const o = new this.Arr(cOut * cIn * kH * kW);
     for (let co = 0; co < cOut; co++) {
       for (let ci = 0; ci < cIn; ci++) {
         for (let ki = 0; ki < kH; ki++) {
@@ -498,7 +514,7 @@ export class CpuBackend implements Backend {
   pool2d(x: Storage, p: Pool2dParams): Storage {
     const X = arr(x);
     const { mode, n, c, h, w, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW } = p;
-    const o = new Float32Array(n * c * outH * outW);
+    const o = new this.Arr(n * c * outH * outW);
     const area = kH * kW;
     for (let pl = 0; pl < n * c; pl++) {
       const xb = pl * h * w;
@@ -584,11 +600,11 @@ export class CpuBackend implements Backend {
         }
       }
     }
-    return this.make(Float32Array.from(acc));
+    return this.make(this.Arr.from(acc));
   }
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage {
     const X = arr(x);
-    const o = new Float32Array(n * c * outH * outW);
+    const o = new this.Arr(n * c * outH * outW);
     const ys = bilinearTaps(h, outH);
     const xs = bilinearTaps(w, outW);
     for (let pl = 0; pl < n * c; pl++) {
@@ -611,7 +627,7 @@ export class CpuBackend implements Backend {
 
   // ---- randomness -----------------------------------------------------------------
   dropoutMask(size: number, p: number, seed: number): Storage {
-    const o = new Float32Array(size);
+    const o = new this.Arr(size);
     if (p < 1) {
       const scale = 1 / (1 - p);
       for (let i = 0; i < size; i++) o[i] = dropoutUniform(seed, i) >= p ? scale : 0;

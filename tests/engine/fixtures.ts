@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tensor, type Tensor } from '../../src/engine/index';
+
+export interface Packed {
+  shape: number[];
+  data: number[];
+}
+
+export interface OpCase {
+  name: string;
+  op: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  attrs: any;
+  inputs: Packed[];
+  out: Packed;
+  gy?: Packed;
+  grads?: (Packed | null)[];
+}
+
+export interface OptimCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  options: any;
+  param: Packed;
+  grads: Packed[];
+  after: Packed[];
+}
+
+export function loadFixture<T>(file: string): { torch: string; cases: T[] } {
+  const path = fileURLToPath(new URL(`../fixtures/${file}`, import.meta.url));
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function fromPacked(p: Packed, requiresGrad = false): Tensor {
+  return tensor(Float32Array.from(p.data), p.shape, { requiresGrad });
+}
