@@ -398,6 +398,11 @@ export class WebGPUBackend implements Backend {
   // ---- reductions ---------------------------------------------------------------------
 
   reduce(op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage {
+    return this.reduceWith('auto', op, x, shape, axes);
+  }
+
+  /** Reduce with a chosen strategy: one invocation or one workgroup per output ('auto' decides by size). */
+  reduceWith(strategy: 'auto' | 'thread' | 'workgroup', op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage {
     const code = REDUCE_CODES[op];
     if (code === undefined) throw new Error(`webgpu backend: unknown reduce op ${op}`);
     const r = shape.length;
@@ -444,7 +449,7 @@ export class WebGPUBackend implements Backend {
       .buffer();
     // One invocation per output when there are many outputs or few elements each;
     // otherwise a workgroup per output folds the long reduced extent in parallel.
-    const perThread = R <= 64 || (outN >= 4096 && R <= 2048);
+    const perThread = strategy === 'auto' ? R <= 64 || (outN >= 4096 && R <= 2048) : strategy === 'thread';
     this.rt.dispatch({
       key: `reduce:${code}:${perThread ? 't' : 'wg'}`,
       code: perThread ? reduceSrc : reduceWgSrc,

@@ -1,0 +1,239 @@
+/**
+ * The machinery under the kernels: buffer pool reuse, batched submits, per-dispatch
+ * uniforms, dispatch grids beyond 65,535 workgroups, size limits and device loss.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import { createCpuBackend } from '../../src/engine/cpu';
+import { sizeClass } from '../../src/engine/webgpu/runtime';
+import { both, expectClose, randn, rng } from './helpers';
+
+let gpu: WebGPUBackend;
+const cpu = createCpuBackend();
+beforeAll(async () => {
+  gpu = await createWebGPUBackend({ autotune: false });
+});
+afterAll(() => gpu?.destroy());
+
+describe('buffer pool', () => {
+  it('size classes round up by at most a quarter and never shrink a request', () => {
+    for (const b of [1, 4, 255, 256, 257, 1000, 4096, 4097, 123457, 1 << 24]) {
+      const c = sizeClass(b);
+      expect(c).toBeGreaterThanOrEqual(b);
+      if (b > 256) expect(c).toBeLessThanOrEqual(b * 1.25 + 4);
+    }
+  });
+
+  it('a freed buffer is reused for the next storage of the same size class', async () => {
+    const a = gpu.fromData(new Float32Array(1000).fill(1));
+    const buffer = (a as unknown as { buffer: GPUBuffer }).buffer;
+    gpu.free(a);
+    const b = gpu.fill(1000, 2);
+    expect((b as unknown as { buffer: GPUBuffer }).buffer).toBe(buffer);
+    expectClose(await gpu.read(b), new Float32Array(1000).fill(2), 'reused fill');
+    gpu.free(b);
+  });
+
+  it('an upload into a reused buffer does not overtake queued kernels that still read its old contents', async () => {
+    const r = rng(3);
+    const x = randn(r, 5000);
+    const y = randn(r, 5000);
+    const a = gpu.fromData(x);
+    const neg = gpu.unary('neg', a); // recorded, not yet submitted
+    gpu.free(a);
+    const b = gpu.fromData(y); // takes a's buffer while `neg` still has to read it
+    expect((b as unknown as { buffer: GPUBuffer }).buffer).toBe((a as unknown as { buffer: GPUBuffer }).buffer);
+    const twice = gpu.binary('add', b, [5000], b, [5000], [5000]);
+    expectClose(await gpu.read(neg), x.map((v) => -v), 'neg of the old contents');
+    expectClose(await gpu.read(twice), y.map((v) => 2 * v), 'sum of the new contents');
+    for (const s of [neg, b, twice]) gpu.free(s);
+  });
+
+  it('chains of kernels that free and reuse intermediates keep every result correct', async () => {
+    const r = rng(4);
+    const n = 777;
+    const x = randn(r, n);
+    const gx = gpu.fromData(x);
+    const cx = cpu.fromData(x);
+    let g = gpu.unary('tanh', gx);
+    let c = cpu.unary('tanh', cx);
+    for (let i = 0; i < 50; i++) {
+      const g2 = gpu.binary('add', g, [n], gx, [n], [n]);
+      const c2 = cpu.binary('add', c, [n], cx, [n], [n]);
+      gpu.free(g);
+      cpu.free(c);
+      const g3 = gpu.unary('sigmoid', g2);
+      const c3 = cpu.unary('sigmoid', c2);
+      gpu.free(g2);
+      cpu.free(c2);
+      g = g3;
+      c = c3;
+    }
+    expectClose(await gpu.read(g), await cpu.read(c), 'chain');
+    gpu.free(g);
+    gpu.free(gx);
+  });
+
+  it('memoryBytes counts live storages and returns to its start when all are freed', () => {
+    const start = gpu.memoryBytes();
+    const a = gpu.zeros(1000);
+    const b = gpu.fill(10, 1);
+    expect(gpu.memoryBytes()).toBe(start + 4040);
+    gpu.free(a);
+    gpu.free(b);
+    gpu.free(b); // a second free is harmless
+    expect(gpu.memoryBytes()).toBe(start);
+  });
+
+  it('using a freed storage is a clear error', () => {
+    const a = gpu.zeros(4);
+    gpu.free(a);
+    expect(() => gpu.unary('neg', a)).toThrow(/used after free/);
+  });
+});
+
+describe('batching and uniforms', () => {
+  it('a chain of kernels is submitted once, when it is read', async () => {
+    gpu.flush();
+    const before = gpu.rt.submits;
+    const x = gpu.fill(100, 1);
+    let y = x;
+    for (let i = 0; i < 40; i++) {
+      const z = gpu.binary('add', y, [100], x, [100], [100]);
+      if (y !== x) gpu.free(y);
+      y = z;
+    }
+    expect(gpu.rt.submits).toBe(before);
+    const out = await gpu.read(y);
+    expect(gpu.rt.submits).toBe(before + 1);
+    expectClose(out, new Float32Array(100).fill(41), 'sum');
+    gpu.free(x);
+    gpu.free(y);
+  });
+
+  it('every dispatch of one batch sees its own parameters, across several uniform chunks', async () => {
+    const outs = Array.from({ length: 700 }, (_, i) => gpu.fill(3 + (i % 5), i * 0.5));
+    const got = await Promise.all(outs.map((s) => gpu.read(s)));
+    got.forEach((g, i) => expectClose(g, new Float32Array(3 + (i % 5)).fill(i * 0.5), `fill ${i}`));
+    outs.forEach((s) => gpu.free(s));
+  });
+
+  it('reads do not block: several reads can be in flight while more work is recorded', async () => {
+    const a = gpu.fill(10, 1);
+    const p1 = gpu.read(a);
+    const b = gpu.unary('exp', a);
+    const p2 = gpu.read(b);
+    const [x, y] = await Promise.all([p1, p2]);
+    expectClose(x, new Float32Array(10).fill(1), 'first');
+    expectClose(y, new Float32Array(10).fill(Math.E), 'second');
+    gpu.free(a);
+    gpu.free(b);
+  });
+});
+
+describe('large dispatches', () => {
+  it('an element-wise kernel over more than 65,535 x 256 elements folds its grid and covers every element', async () => {
+    const n = 65535 * 256 + 1000;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i += 1) x[i] = (i % 1013) - 500;
+    const { got, want } = await both(gpu, cpu, [x], (b, [s]) => b.unary('abs', s));
+    expectClose(got, want, 'abs over a folded grid');
+  });
+
+  it('a batched matmul with more than 65,535 tiles folds its grid', async () => {
+    const r = rng(5);
+    const p = { batch: 70000, m: 2, n: 3, k: 2, transA: false, transB: true, aBatch: 70000, bBatch: 1 };
+    const { got, want } = await both(gpu, cpu, [randn(r, 70000 * 4), randn(r, 6)], (b, [x, y]) => b.matmul(x, y, p));
+    expectClose(got, want, 'batched matmul');
+  });
+
+  it('a workgroup-per-output reduction with more than 65,535 outputs folds its grid', async () => {
+    const r = rng(6);
+    const shape = [66000, 70];
+    const { got, want } = await both(gpu, cpu, [randn(r, 66000 * 70)], (b, [x]) =>
+      b === gpu ? gpu.reduceWith('workgroup', 'sum', x, shape, [1]) : b.reduce('sum', x, shape, [1]),
+    );
+    expectClose(got, want, 'row sums');
+  });
+
+  it('an invocation-per-output reduction with more than 65,535 x 64 outputs folds its grid', async () => {
+    const r = rng(7);
+    const shape = [65535 * 64 + 100, 2];
+    const { got, want } = await both(gpu, cpu, [randn(r, shape[0] * 2)], (b, [x]) =>
+      b === gpu ? gpu.reduceWith('thread', 'max', x, shape, [1]) : b.reduce('max', x, shape, [1]),
+    );
+    expectClose(got, want, 'pair maxima');
+  });
+});
+
+describe('limits and device loss', () => {
+  it('a tensor beyond the device buffer limit is a clear Error, not a validation error', () => {
+    const limit = gpu.rt.maxBufferBytes;
+    const n = Math.floor(limit / 4) + 1;
+    expect(() => gpu.zeros(n)).toThrow(/exceeds this device's limit/);
+    expect(() => gpu.fill(n, 1)).toThrow(/maxStorageBufferBindingSize/);
+    expect(gpu.rt.errors).toEqual([]);
+  });
+
+  it('invalid element counts are rejected clearly', () => {
+    expect(() => gpu.zeros(-1)).toThrow(/invalid element count/);
+    expect(() => gpu.zeros(1.5)).toThrow(/invalid element count/);
+  });
+
+  it('a device destroyed from outside is reported with reason "destroyed", and later kernels fail clearly', async () => {
+    const seen: { reason: string; message: string }[] = [];
+    const b = await createWebGPUBackend({ autotune: false, onDeviceLost: (i) => seen.push(i) });
+    const x = b.fill(10, 1);
+    b.device.destroy();
+    await b.device.lost;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen.length).toBe(1);
+    expect(seen[0].reason).toBe('destroyed');
+    expect(() => b.unary('neg', x)).toThrow(/device was lost/);
+    await expect(b.read(x)).rejects.toThrow(/device was lost/);
+  });
+
+  it('the backend\'s own destroy() reports no device loss', async () => {
+    const seen: unknown[] = [];
+    const b = await createWebGPUBackend({ autotune: false, onDeviceLost: (i) => seen.push(i) });
+    b.fill(10, 1);
+    b.destroy();
+    await b.device.lost;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+  });
+
+  it('creating the backend without WebGPU is a clear Error', async () => {
+    const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
+    await expect(createWebGPUBackend({ gpu: noAdapter })).rejects.toThrow(/no GPU adapter/);
+    const g = globalThis as unknown as { navigator: { gpu?: GPU } };
+    const saved = g.navigator.gpu;
+    Object.defineProperty(g.navigator, 'gpu', { value: undefined, configurable: true });
+    try {
+      await expect(createWebGPUBackend()).rejects.toThrow(/WebGPU is not available/);
+    } finally {
+      Object.defineProperty(g.navigator, 'gpu', { value: saved, configurable: true });
+    }
+  });
+
+  it('the description names the adapter', () => {
+    expect(gpu.description).toMatch(/^WebGPU: \S/);
+    expect(gpu.name).toBe('webgpu');
+  });
+});
+
+describe('tuning', () => {
+  it('the autotune picks a known variant per op and a saved tuning is restored without tuning again', async () => {
+    const b = await createWebGPUBackend();
+    const t = b.tuning;
+    expect(t.adapter).toBe(b.adapterKey);
+    for (const k of ['matmul', 'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) expect(typeof t[k]).toBe('string');
+    b.destroy();
+    const saved = { ...t, matmul: 'tiled-64' };
+    const c = await createWebGPUBackend({ tuning: saved });
+    expect(c.tuning.matmul).toBe('tiled-64');
+    c.tuning = { ...saved, matmul: 'no-such-variant' };
+    expect(c.tuning.matmul).not.toBe('no-such-variant');
+    c.destroy();
+  });
+});
