@@ -4,6 +4,10 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { pending } from '../widgets/content/Pending';
+import { Corr2d } from '../widgets/corr2d';
+import { LearnKernel } from '../widgets/learn-kernel';
+import { PaddingStride } from '../widgets/padding-stride';
+import { Pooling } from '../widgets/pooling';
 
 function Anchor(props: ComponentProps<'a'>) {
   const external = /^https?:/.test(props.href ?? '');
@@ -24,10 +28,10 @@ export const mdxComponents = {
   CodeTabs,
   Callout,
   Exercise,
-  Corr2d: pending('corr2d'),
-  LearnKernel: pending('learn-kernel'),
-  PaddingStride: pending('padding-stride'),
-  Pooling: pending('pooling'),
+  Corr2d,
+  LearnKernel,
+  PaddingStride,
+  Pooling,
   ReceptiveField: pending('receptive-field'),
   MultiChannel: pending('multichannel'),
   Parameters: pending('parameters'),

@@ -1,0 +1,219 @@
+import { useCallback, useMemo, useState } from 'react';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { MatrixGrid } from '../common/MatrixGrid';
+import { Slider } from '../common/Slider';
+import { StepControls } from '../common/StepControls';
+import { Tex, texNum } from '../common/Tex';
+import { useUrlState } from '../common/useUrlState';
+import { useEngineResult } from '../common/useEngineResult';
+import { useSettings } from '../../stores/settings';
+import { computeCorr2d } from './compute';
+import {
+  DEFAULTS,
+  K_MAX,
+  VALUE_MAX,
+  X_MAX,
+  cleanValue,
+  edgeImage,
+  edgeKernel,
+  figureInput,
+  figureKernel,
+  outShape,
+  positions,
+  resize,
+  sanitize,
+  transpose,
+  validate,
+  windowCells,
+  type Corr2dSettings,
+  type Matrix,
+} from './model';
+import '../widgets.css';
+
+export interface Corr2dProps {
+  /** URL key of this instance's settings (two instances on a page need different keys). */
+  stateKey?: string;
+}
+
+function par(v: number): string {
+  const s = texNum(v);
+  return v < 0 ? `(${s})` : s;
+}
+
+/** Two-dimensional cross-correlation, one window at a time (notes: image convolution). */
+export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
+  const lang = useSettings((s) => s.lang);
+  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const [s, setS] = useUrlState<Corr2dSettings>(stateKey, DEFAULTS, sanitize);
+  const [playing, setPlaying] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const problems = validate(s);
+  const ok = problems.length === 0;
+  const xh = s.x.length;
+  const xw = s.x[0].length;
+  const kh = s.k.length;
+  const kw = s.k[0].length;
+  const count = ok ? positions(s) : 0;
+  const pos = Math.min(s.pos, Math.max(0, count - 1));
+
+  const key = ok ? JSON.stringify([s.x, s.k]) : null;
+  const res = useEngineResult(key, () => computeCorr2d(s.x, s.k));
+  // Only show a result that belongs to the current shapes (a newer one may be computing).
+  const [oh, ow] = ok ? outShape(s) : [0, 0];
+  const r = res.value && res.value.outH === oh && res.value.outW === ow ? res.value : null;
+
+  const update = useCallback(
+    (fn: (prev: Corr2dSettings) => Corr2dSettings) => {
+      setS((prev) => {
+        const next = fn(prev);
+        const n = validate(next).length === 0 ? positions(next) : 1;
+        return { ...next, pos: Math.min(next.pos, Math.max(0, n - 1)) };
+      });
+    },
+    [setS],
+  );
+
+  const setPos = useCallback((p: number) => update((prev) => ({ ...prev, pos: p })), [update]);
+
+  const onStep = useCallback(
+    (dir: 1 | -1) => {
+      const next = pos + dir;
+      if (!ok || next < 0 || next >= count) return false;
+      setPlaying(false);
+      setPos(next);
+      return true;
+    },
+    [ok, pos, count, setPos],
+  );
+
+  const edit = (which: 'x' | 'k') => (index: number, value: number) => {
+    const v = cleanValue(value);
+    if (v === null) return;
+    setNotice(v !== value ? t(`Values are kept between −${VALUE_MAX} and ${VALUE_MAX}: ${value} became ${v}.`, `数值限制在 −${VALUE_MAX} 到 ${VALUE_MAX} 之间：${value} 改为 ${v}。`) : null);
+    update((prev) => {
+      const m = prev[which].map((row) => [...row]);
+      const cols = m[0].length;
+      m[Math.floor(index / cols)][index % cols] = v;
+      return { ...prev, [which]: m };
+    });
+  };
+
+  const resizeTo = (which: 'x' | 'k', rows: number, cols: number) => {
+    const next = { ...s, [which]: resize(s[which], rows, cols) };
+    const bad = validate(next);
+    if (bad.length) {
+      setNotice(t(bad[0].en, bad[0].zh));
+      return;
+    }
+    setNotice(null);
+    update(() => next);
+  };
+
+  const preset = (x: Matrix | null, k: Matrix | null) => {
+    setPlaying(false);
+    setNotice(null);
+    update((prev) => {
+      const nx = x ?? prev.x;
+      let nk = k ?? prev.k;
+      if (nk.length > nx.length || nk[0].length > nx[0].length) nk = resize(nk, Math.min(nk.length, nx.length), Math.min(nk[0].length, nx[0].length));
+      return { x: nx, k: nk, pos: 0 };
+    });
+  };
+
+  const win = useMemo(() => (ok ? windowCells(s, pos) : new Set<number>()), [ok, s, pos]);
+  const i = ow ? Math.floor(pos / ow) : 0;
+  const j = ow ? pos % ow : 0;
+  const describe = (p: number) => (ow ? t(`output row ${Math.floor(p / ow) + 1}, column ${(p % ow) + 1}`, `输出第 ${Math.floor(p / ow) + 1} 行第 ${(p % ow) + 1} 列`) : '');
+
+  const prods = r ? Array.from({ length: kh * kw }, (_, c) => r.products[c * count + pos]) : [];
+  const sum = r ? r.sums[pos] : NaN;
+
+  const sizeTex = `(n_h - k_h + 1) \\times (n_w - k_w + 1) = (${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1) = ${xh - kh + 1} \\times ${xw - kw + 1}`;
+
+  return (
+    <WidgetFrame id="corr2d" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={onStep}>
+      <div className="w-presets" role="group" aria-label={t('Presets', '预设')}>
+        <button type="button" onClick={() => preset(edgeImage(), edgeKernel())}>
+          {t('Notes: 6×8 edge image, K = [1, −1]', '笔记：6×8 边缘图像，K = [1, −1]')}
+        </button>
+        <button type="button" onClick={() => preset(figureInput(), figureKernel())}>
+          {t('Notes: 3×3 input, 2×2 kernel', '笔记：3×3 输入，2×2 卷积核')}
+        </button>
+        <button type="button" onClick={() => preset(transpose(s.x), null)}>
+          {t('Transpose X', '转置 X')}
+        </button>
+        <button type="button" onClick={() => preset(null, edgeKernel())}>
+          K = [1, −1]
+        </button>
+        <button type="button" onClick={() => preset(null, transpose(edgeKernel()))}>
+          K = [1, −1]ᵀ
+        </button>
+      </div>
+
+      <div className="w-sliders">
+        <Slider label={t('X rows', 'X 行数')} value={xh} min={1} max={X_MAX} onChange={(v) => resizeTo('x', v, xw)} />
+        <Slider label={t('X columns', 'X 列数')} value={xw} min={1} max={X_MAX} onChange={(v) => resizeTo('x', xh, v)} />
+        <Slider label={t('K rows', 'K 行数')} value={kh} min={1} max={K_MAX} onChange={(v) => resizeTo('k', v, kw)} />
+        <Slider label={t('K columns', 'K 列数')} value={kw} min={1} max={K_MAX} onChange={(v) => resizeTo('k', kh, v)} />
+      </div>
+      <p className="w-notice" role="status" aria-live="polite">
+        {notice ?? ''}
+      </p>
+
+      <div className="w-grids">
+        <figure className="w-grid">
+          <figcaption>{t('Input X (type to edit)', '输入 X（可直接输入修改）')}</figcaption>
+          <MatrixGrid values={s.x.flat()} rows={xh} cols={xw} label={t('Input X', '输入 X')} highlight={win} onEdit={edit('x')} />
+        </figure>
+        <figure className="w-grid">
+          <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
+          <MatrixGrid values={s.k.flat()} rows={kh} cols={kw} label={t('Kernel K', '卷积核 K')} onEdit={edit('k')} />
+        </figure>
+        <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
+          <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
+          {r ? (
+            <MatrixGrid values={r.y} rows={oh} cols={ow} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />
+          ) : (
+            <p className="w-wait">{ok ? t('Computing…', '计算中…') : '—'}</p>
+          )}
+        </figure>
+      </div>
+
+      {ok ? (
+        <>
+          <StepControls pos={pos} count={count} onPos={setPos} playing={playing} onPlaying={setPlaying} label={t('Window position', '窗口位置')} describe={describe} />
+          <div className="w-step" aria-live="polite">
+            <p>
+              {t(`Window at output row ${i + 1}, column ${j + 1}: element-wise products X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`, `窗口位于输出第 ${i + 1} 行第 ${j + 1} 列：逐元素乘积 X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`)}
+            </p>
+            {r ? (
+              <div className="w-step-row">
+                <MatrixGrid values={prods} rows={kh} cols={kw} label={t('Products', '乘积')} />
+                <Tex tex={`\\textstyle\\sum = ${prods.map(par).join(' + ')} = ${texNum(sum)}`} />
+              </div>
+            ) : null}
+          </div>
+          <div className="w-formula">
+            <Tex tex={sizeTex} />
+            <span className="w-engine-shape" data-shape={r ? `${r.outH}x${r.outW}` : ''}>
+              {r ? t(`engine: Y.shape = [${r.outH}, ${r.outW}]`, `引擎：Y.shape = [${r.outH}, ${r.outW}]`) : ''}
+            </span>
+          </div>
+        </>
+      ) : (
+        <div className="w-problems" role="alert">
+          {problems.map((p) => (
+            <p key={p.en}>{t(p.en, p.zh)}</p>
+          ))}
+        </div>
+      )}
+      {res.error ? (
+        <p className="w-error" role="alert">
+          {t('The engine could not compute this: ', '引擎无法计算：')}
+          {res.error}
+        </p>
+      ) : null}
+    </WidgetFrame>
+  );
+}

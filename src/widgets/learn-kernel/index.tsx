@@ -1,0 +1,206 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { MatrixGrid } from '../common/MatrixGrid';
+import { Slider } from '../common/Slider';
+import { Tex, texNum } from '../common/Tex';
+import { useUrlState } from '../common/useUrlState';
+import { useReducedMotion } from '../common/useReducedMotion';
+import { startEngine } from '../common/engine';
+import { useSettings } from '../../stores/settings';
+import { lossChart, type LossPoint } from '../../charts/lossChart';
+import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
+import { DEFAULTS, EPOCHS_MAX, LRS, SEED_MAX, sanitize, type LearnKernelSettings } from './settings';
+import '../widgets.css';
+
+export interface LearnKernelProps {
+  stateKey?: string;
+}
+
+interface View {
+  data: TrainerData | null;
+  /** Current weights (after the last update). */
+  weight: [number, number] | null;
+  epoch: number;
+  history: LossPoint[];
+  error: string | null;
+}
+
+const EMPTY: View = { data: null, weight: null, epoch: 0, history: [], error: null };
+
+/** A Conv2d kernel learned from X and Y = corr2d(X, [1, -1]) by gradient descent, live. */
+export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
+  const lang = useSettings((st) => st.lang);
+  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const [s, setS] = useUrlState<LearnKernelSettings>(stateKey, DEFAULTS, sanitize);
+  const reduced = useReducedMotion();
+  const [view, setView] = useState<View>(EMPTY);
+  const [playing, setPlaying] = useState(false);
+  /** Bumped by Reset: a fresh trainer with the same seed and rate. */
+  const [generation, setGeneration] = useState(0);
+  const trainer = useRef<KernelTrainer | null>(null);
+  const busy = useRef(false);
+  const chartEl = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof lossChart> | null>(null);
+  const lr = LRS[s.lr];
+
+  // A fresh trainer (and a fresh curve) whenever the seed or the learning rate changes, or on Reset.
+  useEffect(() => {
+    let live = true;
+    setPlaying(false);
+    setView(EMPTY);
+    let made: KernelTrainer | null = null;
+    (async () => {
+      try {
+        await startEngine();
+        if (!live) return;
+        made = new KernelTrainer(s.seed, lr);
+        trainer.current = made;
+        const [data, now] = await Promise.all([made.data(), made.current()]);
+        if (live) setView({ data, weight: now.weight, epoch: 0, history: [], error: null });
+      } catch (e) {
+        if (live) setView({ ...EMPTY, error: (e as Error).message });
+      }
+    })();
+    return () => {
+      live = false;
+      if (trainer.current === made) trainer.current = null;
+      // Let an epoch in flight finish before freeing its tensors.
+      const m = made;
+      const free = () => (busy.current ? window.setTimeout(free, 20) : m?.dispose());
+      free();
+    };
+  }, [s.seed, lr, generation]);
+
+  const stepOnce = useCallback(async (): Promise<EpochResult | null> => {
+    const tr = trainer.current;
+    if (!tr || busy.current) return null;
+    busy.current = true;
+    try {
+      const r = await tr.step();
+      if (trainer.current !== tr) return null;
+      setView((v) => ({ ...v, weight: r.weight, epoch: r.epoch, history: [...v.history, { step: r.epoch, loss: r.loss }] }));
+      return r;
+    } catch (e) {
+      setView((v) => ({ ...v, error: (e as Error).message }));
+      return null;
+    } finally {
+      busy.current = false;
+    }
+  }, []);
+
+  // Training loop: one epoch per tick while playing, up to the chosen number of epochs.
+  useEffect(() => {
+    if (!playing) return;
+    let live = true;
+    (async () => {
+      while (live) {
+        const tr = trainer.current;
+        if (!tr || tr.epoch >= s.epochs) break;
+        const r = await stepOnce();
+        if (!r || !Number.isFinite(r.loss)) break;
+        if (!reduced) await new Promise((res) => window.setTimeout(res, 180));
+      }
+      if (live) setPlaying(false);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [playing, s.epochs, reduced, stepOnce]);
+
+  // The loss chart (d3), redrawn with each new point.
+  useEffect(() => {
+    if (!chartEl.current) return;
+    const opts = { label: t('Loss per epoch', '每轮损失'), xLabel: t('epoch', '轮次'), yLabel: t('loss (log scale)', '损失（对数刻度）'), xDomain: [0, Math.max(s.epochs, view.epoch)] as [number, number] };
+    if (!chart.current) chart.current = lossChart(chartEl.current, view.history, opts);
+    else chart.current(view.history, opts);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view.history, s.epochs, lang]);
+
+  const onStep = useCallback(
+    (dir: 1 | -1) => {
+      if (dir < 0 || !trainer.current || view.epoch >= EPOCHS_MAX) return false;
+      setPlaying(false);
+      void stepOnce();
+      return true;
+    },
+    [stepOnce, view.epoch],
+  );
+
+  const last = view.history[view.history.length - 1];
+  const prev = view.history[view.history.length - 2];
+  const diverging = !!last && (!Number.isFinite(last.loss) || (!!prev && last.loss > prev.loss * 1.5 && view.history.length > 3));
+  const done = view.epoch >= s.epochs;
+
+  return (
+    <WidgetFrame id="learn-kernel" title={t('Learning a kernel', '学习卷积核')} onPresenterStep={onStep}>
+      <div className="w-sliders">
+        <Slider
+          label={t('Learning rate η', '学习率 η')}
+          value={s.lr}
+          min={0}
+          max={LRS.length - 1}
+          format={(i) => String(LRS[i])}
+          onChange={(i) => setS((p) => ({ ...p, lr: i }))}
+          hint={lr > 1 / 30 ? t('Above 2/60 ≈ 0.033 the steps overshoot and the loss grows: try it.', '超过 2/60 ≈ 0.033 时每一步都会越过最低点，损失反而增大：试试看。') : undefined}
+        />
+        <Slider label={t('Epochs', '轮数')} value={s.epochs} min={1} max={EPOCHS_MAX} onChange={(v) => setS((p) => ({ ...p, epochs: v }))} />
+        <Slider label={t('Seed of the initial kernel', '初始卷积核的随机种子')} value={s.seed} min={0} max={SEED_MAX} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
+      </div>
+      <div className="step-buttons">
+        <button type="button" className="play" aria-pressed={playing} disabled={!view.weight || (done && !playing)} onClick={() => setPlaying((p) => !p)}>
+          {playing ? t('⏸ Pause', '⏸ 暂停') : t('▶ Train', '▶ 训练')}
+        </button>
+        <button type="button" disabled={!view.weight || playing || view.epoch >= EPOCHS_MAX} onClick={() => void stepOnce()}>
+          {t('One epoch', '训练一轮')}
+        </button>
+        <button
+          type="button"
+          disabled={!view.weight}
+          onClick={() => {
+            setPlaying(false);
+            setGeneration((g) => g + 1);
+          }}
+        >
+          {t('Reset', '重置')}
+        </button>
+      </div>
+
+      <div className="w-grids">
+        <figure className="w-grid">
+          <figcaption>{t('Input X', '输入 X')}</figcaption>
+          {view.data ? <MatrixGrid values={view.data.x} rows={6} cols={8} label={t('Input X', '输入 X')} cellSize={26} /> : <p className="w-wait">{t('Starting…', '启动中…')}</p>}
+        </figure>
+        <figure className="w-grid">
+          <figcaption>{t('Target Y = corr2d(X, [1, −1])', '目标 Y = corr2d(X, [1, −1])')}</figcaption>
+          {view.data ? <MatrixGrid values={view.data.y} rows={6} cols={7} label={t('Target Y', '目标 Y')} cellSize={26} /> : null}
+        </figure>
+      </div>
+      <div className="w-grids">
+        <figure className="w-grid" data-epoch={view.epoch}>
+          <figcaption>{t(`Learned kernel after ${view.epoch} epoch${view.epoch === 1 ? '' : 's'} (target [1, −1])`, `训练 ${view.epoch} 轮后的卷积核（目标 [1, −1]）`)}</figcaption>
+          {view.weight ? <MatrixGrid values={view.weight} rows={1} cols={2} label={t('Learned kernel', '学到的卷积核')} digits={4} cellSize={72} /> : null}
+        </figure>
+        <figure className="w-grid w-chart">
+          <figcaption>
+            {t('Loss ', '损失 ')}
+            <Tex tex={`\\ell = \\sum_{i,j} (\\hat Y_{ij} - Y_{ij})^2,\\quad K \\leftarrow K - ${texNum(lr)}\\, \\nabla_K \\ell`} />
+          </figcaption>
+          <div ref={chartEl} className="chart-box" />
+          <p className="w-loss" aria-live="polite" data-loss={last ? last.loss : undefined}>
+            {last ? t(`epoch ${last.step}, loss ${last.loss.toFixed(3)}`, `第 ${last.step} 轮，损失 ${last.loss.toFixed(3)}`) : t('Press Train or One epoch.', '按“训练”或“训练一轮”。')}
+          </p>
+        </figure>
+      </div>
+      {diverging ? (
+        <p className="w-problems" role="alert">
+          {t('The loss is growing: the learning rate is too large, each step overshoots the minimum. Choose η ≤ 0.03 and reset.', '损失在增大：学习率太大，每一步都越过了最低点。请选择 η ≤ 0.03 并重置。')}
+        </p>
+      ) : null}
+      {view.error ? (
+        <p className="w-error" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+    </WidgetFrame>
+  );
+}

@@ -1,0 +1,29 @@
+/** Settings of the learn-kernel widget (pure). */
+import { intIn } from '../common/useUrlState';
+
+/** Learning rates offered. The summed loss has curvature 60 along (1, 1), so lr ≥ 2/60 ≈ 0.033 diverges: 0.04 shows it. */
+export const LRS = [0.001, 0.003, 0.01, 0.02, 0.03, 0.04] as const;
+
+export interface LearnKernelSettings {
+  /** Index into LRS. */
+  lr: number;
+  /** Epochs that Train runs to. */
+  epochs: number;
+  /** Seed of the initial kernel (manualSeed before nn.Conv2d). */
+  seed: number;
+}
+
+export const EPOCHS_MAX = 60;
+export const SEED_MAX = 999;
+
+/** The notes: lr = 3e-2, 10 epochs. */
+export const DEFAULTS: LearnKernelSettings = { lr: LRS.indexOf(0.03), epochs: 10, seed: 0 };
+
+export function sanitize(raw: unknown, defaults: LearnKernelSettings = DEFAULTS): LearnKernelSettings {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return {
+    lr: intIn(o.lr, 0, LRS.length - 1, defaults.lr),
+    epochs: intIn(o.epochs, 1, EPOCHS_MAX, defaults.epochs),
+    seed: intIn(o.seed, 0, SEED_MAX, defaults.seed),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Learning the edge kernel back from data, as in the notes: X is the 6 × 8 edge image,
+ * Y = corr2d(X, [1, -1]), and a Conv2d(1, 1, kernel_size=(1, 2), bias=False) is trained
+ * by gradient descent on the summed squared error. Engine only; no React.
+ */
+import { F, cat, keep, manualSeed, nn, noGrad, optim, tensor, tidy, type Tensor } from '../../engine';
+import { edgeImage, edgeKernel } from '../corr2d/model';
+
+export interface EpochResult {
+  /** 1-based epoch count after this step (0 for the initial state). */
+  epoch: number;
+  /** Loss of the weights BEFORE this step's update (what the notes print); for epoch 0, of the initial weights. */
+  loss: number;
+  /** Kernel weights after the step: [w00, w01]. */
+  weight: [number, number];
+}
+
+export interface TrainerData {
+  x: Float32Array;
+  y: Float32Array;
+}
+
+export class KernelTrainer {
+  private conv: nn.Conv2d;
+  private X: Tensor;
+  private Y: Tensor;
+  private opt: optim.SGD;
+  private disposed = false;
+  epoch = 0;
+
+  constructor(seed: number, lr: number) {
+    manualSeed(seed);
+    this.conv = new nn.Conv2d(1, 1, [1, 2], { bias: false });
+    const { X, Y } = tidy(() => {
+      const X2 = tensor(edgeImage());
+      const Y2 = F.corr2d(X2, tensor(edgeKernel()));
+      return { X: keep(X2.reshape([1, 1, 6, 8])), Y: keep(Y2.reshape([1, 1, 6, 7])) };
+    });
+    this.X = X;
+    this.Y = Y;
+    this.opt = new optim.SGD(this.conv.parameters(), { lr });
+  }
+
+  /** X and the target Y = corr2d(X, [1, -1]), read from the engine. */
+  async data(): Promise<TrainerData> {
+    const [x, y] = await Promise.all([this.X.data(), this.Y.data()]);
+    return { x, y };
+  }
+
+  private loss(): Tensor {
+    return this.conv.call(this.X).sub(this.Y).pow(2).sum();
+  }
+
+  /** Loss and weights in one tensor [loss, w00, w01], so they come back in one transfer. */
+  private async read(packed: Tensor, epoch: number): Promise<EpochResult> {
+    try {
+      const d = await packed.data();
+      return { epoch, loss: d[0], weight: [d[1], d[2]] };
+    } finally {
+      packed.dispose();
+    }
+  }
+
+  /** The current weights and their loss, without training. */
+  current(): Promise<EpochResult> {
+    const packed = noGrad(() => tidy(() => cat([this.loss().reshape([1]), this.conv.weight.reshape([2])], 0)));
+    return this.read(packed, this.epoch);
+  }
+
+  /** One epoch: forward, loss, backward, update with optim.SGD (the notes' loop). */
+  step(): Promise<EpochResult> {
+    if (this.disposed) return Promise.reject(new Error('trainer disposed'));
+    const packed = tidy(() => {
+      const l = this.loss();
+      this.opt.zeroGrad();
+      l.backward();
+      this.opt.step();
+      // The loss before the update, and the weights after it.
+      return noGrad(() => cat([l.detach().reshape([1]), this.conv.weight.detach().reshape([2])], 0));
+    });
+    this.epoch += 1;
+    return this.read(packed, this.epoch);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.opt.zeroGrad();
+    this.opt.dispose();
+    this.conv.dispose();
+    this.X.dispose();
+    this.Y.dispose();
+  }
+}

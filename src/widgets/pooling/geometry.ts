@@ -1,0 +1,168 @@
+/**
+ * Geometry and validation of the pooling widget (pure: tested in Node).
+ *
+ * Padding here is PyTorch's: `padding=p` adds p rows on top AND p at the bottom, so the
+ * notes' total padding is p_h = 2p. PyTorch refuses p > k / 2 ("pad should be at most
+ * half of kernel size"): a window could then lie entirely in the padding.
+ */
+import { intIn, oneOf } from '../common/useUrlState';
+
+export type PoolMode = 'max' | 'avg';
+
+export interface PoolingSettings {
+  mode: PoolMode;
+  /** Input height and width (the input is arange(h·w) reshaped, as in the notes). */
+  h: number;
+  w: number;
+  /** Window height and width. */
+  kh: number;
+  kw: number;
+  /** Padding on EACH side (PyTorch). */
+  ph: number;
+  pw: number;
+  /** Stride; ignored while `strideAuto` (then stride = window, PyTorch's default). */
+  sh: number;
+  sw: number;
+  strideAuto: boolean;
+  /** Number of channels: channel c is X + c (the notes use X and X + 1). */
+  channels: number;
+}
+
+export type NumField = 'h' | 'w' | 'kh' | 'kw' | 'ph' | 'pw' | 'sh' | 'sw' | 'channels';
+export const NUM_FIELDS: readonly NumField[] = ['h', 'w', 'kh', 'kw', 'ph', 'pw', 'sh', 'sw', 'channels'];
+
+export const LIMITS: Record<NumField, readonly [number, number]> = {
+  h: [1, 8],
+  w: [1, 8],
+  kh: [1, 5],
+  kw: [1, 5],
+  ph: [0, 2],
+  pw: [0, 2],
+  sh: [1, 5],
+  sw: [1, 5],
+  channels: [1, 3],
+};
+
+/** The notes: arange(16) as 4 × 4, nn.MaxPool2d(3, padding=1, stride=2) gives [[5, 7], [13, 15]]. */
+export const DEFAULTS: PoolingSettings = { mode: 'max', h: 4, w: 4, kh: 3, kw: 3, ph: 1, pw: 1, sh: 2, sw: 2, strideAuto: false, channels: 1 };
+export const TWO_CHANNEL: PoolingSettings = { ...DEFAULTS, channels: 2 };
+
+export function strides(s: PoolingSettings): { sh: number; sw: number } {
+  return s.strideAuto ? { sh: s.kh, sw: s.kw } : { sh: s.sh, sw: s.sw };
+}
+
+/** PyTorch's pooling output size, floor((n + 2p - k) / s) + 1. */
+export function torchOutSize(n: number, k: number, p: number, s: number): number {
+  return Math.floor((n + 2 * p - k) / s) + 1;
+}
+
+/** The notes' formula with the total padding p_total = 2p: floor((n - k + p_total + s) / s). */
+export function notesOutSize(n: number, k: number, pTotal: number, s: number): number {
+  return Math.floor((n - k + pTotal + s) / s);
+}
+
+export interface Problem {
+  field: NumField;
+  en: string;
+  zh: string;
+}
+
+export function validate(s: PoolingSettings): Problem[] {
+  const problems: Problem[] = [];
+  for (const f of NUM_FIELDS) {
+    const v = s[f];
+    const [lo, hi] = LIMITS[f];
+    if (!Number.isInteger(v) || v < lo || v > hi) problems.push({ field: f, en: `${f} must be a whole number from ${lo} to ${hi}.`, zh: `${f} 必须是 ${lo} 到 ${hi} 之间的整数。` });
+  }
+  if (s.mode !== 'max' && s.mode !== 'avg') problems.push({ field: 'kh', en: 'The mode must be max or avg.', zh: '模式必须是 max 或 avg。' });
+  if (problems.length) return problems;
+  const axes = [
+    { n: s.h, k: s.kh, p: s.ph, kf: 'kh', pf: 'ph', en: 'rows', zh: '行', name: 'height' },
+    { n: s.w, k: s.kw, p: s.pw, kf: 'kw', pf: 'pw', en: 'columns', zh: '列', name: 'width' },
+  ] as const;
+  for (const a of axes) {
+    if (2 * a.p > a.k) {
+      problems.push({
+        field: a.pf,
+        en: `PyTorch allows padding of at most half the window: with a window ${a.k} ${a.en} long the padding can be at most ${Math.floor(a.k / 2)}, not ${a.p}. More padding would let a window lie entirely in the padding.`,
+        zh: `PyTorch 要求填充不超过窗口的一半：窗口长 ${a.k} ${a.zh}时，填充最多为 ${Math.floor(a.k / 2)}，而不是 ${a.p}。否则窗口可能完全落在填充里。`,
+      });
+    }
+    if (a.k > a.n + 2 * a.p) {
+      problems.push({
+        field: a.kf,
+        en: `A window ${a.k} ${a.en} long does not fit in the padded input (${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.en}): there would be no output. Enlarge the input or shrink the window.`,
+        zh: `长 ${a.k} ${a.zh}的窗口放不进填充后的输入（${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.zh}），将没有输出。请增大输入或减小窗口。`,
+      });
+    }
+  }
+  return problems;
+}
+
+export interface PoolGeometry {
+  sh: number;
+  sw: number;
+  paddedH: number;
+  paddedW: number;
+  outH: number;
+  outW: number;
+}
+
+export function geometry(s: PoolingSettings): PoolGeometry {
+  const { sh, sw } = strides(s);
+  return {
+    sh,
+    sw,
+    paddedH: s.h + 2 * s.ph,
+    paddedW: s.w + 2 * s.pw,
+    outH: torchOutSize(s.h, s.kh, s.ph, sh),
+    outW: torchOutSize(s.w, s.kw, s.pw, sw),
+  };
+}
+
+export function paddingCells(s: PoolingSettings, g: PoolGeometry): Set<number> {
+  const out = new Set<number>();
+  for (let r = 0; r < g.paddedH; r++)
+    for (let c = 0; c < g.paddedW; c++) if (r < s.ph || r >= s.ph + s.h || c < s.pw || c >= s.pw + s.w) out.add(r * g.paddedW + c);
+  return out;
+}
+
+export function windowCells(s: PoolingSettings, g: PoolGeometry, pos: number): Set<number> {
+  const out = new Set<number>();
+  const i = Math.floor(pos / g.outW);
+  const j = pos % g.outW;
+  for (let a = 0; a < s.kh; a++) for (let b = 0; b < s.kw; b++) out.add((i * g.sh + a) * g.paddedW + j * g.sw + b);
+  return out;
+}
+
+export function tryChange<F extends NumField | 'mode' | 'strideAuto'>(
+  s: PoolingSettings,
+  field: F,
+  value: PoolingSettings[F],
+): { next: PoolingSettings; problem: Problem | null } {
+  let v: PoolingSettings[F] = value;
+  if (field !== 'mode' && field !== 'strideAuto') {
+    const [lo, hi] = LIMITS[field as NumField];
+    const n = Number(value);
+    v = Math.min(hi, Math.max(lo, Math.round(Number.isFinite(n) ? n : (s[field as NumField] as number)))) as PoolingSettings[F];
+  }
+  const next = { ...s, [field]: v };
+  const problems = validate(next);
+  if (problems.length === 0) return { next, problem: null };
+  const p = problems.find((q) => q.field === field) ?? problems[0];
+  return { next: s, problem: field === 'mode' || field === 'strideAuto' ? p : { ...p, field: field as NumField } };
+}
+
+export function sanitize(raw: unknown, defaults: PoolingSettings = DEFAULTS): PoolingSettings {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const s: PoolingSettings = { ...defaults, mode: oneOf(o.mode, ['max', 'avg'] as const, defaults.mode), strideAuto: typeof o.strideAuto === 'boolean' ? o.strideAuto : defaults.strideAuto };
+  for (const f of NUM_FIELDS) s[f] = intIn(o[f], LIMITS[f][0], LIMITS[f][1], defaults[f]);
+  // Repair: padding at most half the window, then the window inside the padded input.
+  s.ph = Math.min(s.ph, Math.floor(s.kh / 2));
+  s.pw = Math.min(s.pw, Math.floor(s.kw / 2));
+  s.kh = Math.min(s.kh, s.h + 2 * s.ph);
+  s.kw = Math.min(s.kw, s.w + 2 * s.pw);
+  s.ph = Math.min(s.ph, Math.floor(s.kh / 2));
+  s.pw = Math.min(s.pw, Math.floor(s.kw / 2));
+  return s;
+}
