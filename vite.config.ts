@@ -7,6 +7,7 @@ import rehypeKatex from 'rehype-katex';
 import { readFileSync } from 'node:fs';
 import { parseFrontmatter } from './scripts/frontmatter';
 import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins';
+import { serviceWorker } from './scripts/pwa-plugin';
 
 /**
  * `chapter.mdx?meta` resolves to the chapter's front matter only, so the table of
@@ -29,7 +30,7 @@ function chapterMeta(): Plugin {
 /** The page's Content-Security-Policy; also sent as a header by `vite preview`. */
 export const CSP = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -68,6 +69,7 @@ export default defineConfig({
     },
     react({ include: /\.(jsx|tsx|mdx)$/ }),
     cspMeta(),
+    serviceWorker(),
   ],
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: false },

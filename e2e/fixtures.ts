@@ -19,10 +19,7 @@ export const test = base.extend<{ problems: { errors: string[]; foreign: string[
 
 export { expect };
 
-export async function openChapter(page: Page, slug: string, lang: 'en' | 'zh' = 'en') {
-  await page.addInitScript((l) => {
-    localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: l, theme: 'light', codeLang: 'ts' }, version: 1 }));
-  }, lang);
-  await page.goto(`./?c=${slug}`);
+export async function openChapter(page: Page, slug: string, lang?: 'en' | 'zh') {
+  await page.goto(`./?c=${slug}${lang ? `&lang=${lang}` : ''}`);
   await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
 }

@@ -1,12 +1,15 @@
 import { useEffect } from 'react';
 import { chaptersFor } from './chapters';
 import { ChapterView } from './ChapterView';
-import { BackendBadge } from './BackendBadge';
+import { BackendBadge, CpuBanner } from './BackendBadge';
 import { hrefFor, onLinkClick, useRoute } from './router';
 import { useT } from './i18n';
 import { useSettings, type Lang, type ThemeChoice } from '../stores/settings';
 import { useProgress } from '../stores/progress';
 import { useTheme } from './theme';
+import { LabPage } from './LabPage';
+import { TeacherPage } from './TeacherPage';
+import { TrainPage } from './TrainPage';
 
 function Toc({ current }: { current: string }) {
   const lang = useSettings((s) => s.lang);
@@ -30,6 +33,18 @@ function Toc({ current }: { current: string }) {
           </li>
         ))}
       </ol>
+      <ul className="toc-extra">
+        <li>
+          <a href={hrefFor('lab')} onClick={onLinkClick} aria-current={current === 'lab' ? 'page' : undefined}>
+            {t('lab')}
+          </a>
+        </li>
+        <li>
+          <a href={hrefFor('train')} onClick={onLinkClick} aria-current={current === 'train' ? 'page' : undefined}>
+            {t('train')}
+          </a>
+        </li>
+      </ul>
     </nav>
   );
 }
@@ -69,6 +84,13 @@ export function App() {
   const index = chapters.findIndex((c) => c.slug === page);
   const chapter = chapters[index];
 
+  // `?lang=zh` in a shared link opens the book in that language.
+  const urlLang = route.params.get('lang');
+  const setLang = useSettings((s) => s.setLang);
+  useEffect(() => {
+    if (urlLang === 'en' || urlLang === 'zh') setLang(urlLang);
+  }, [urlLang, setLang]);
+
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.title = chapter ? `${chapter.title} · ${t('bookTitle')}` : t('bookTitle');
@@ -86,11 +108,18 @@ export function App() {
         <BackendBadge />
         <Controls />
       </header>
+      <CpuBanner />
       <aside className="sidebar">
         <Toc current={page} />
       </aside>
       <main id="main" tabIndex={-1}>
-        {chapter ? (
+        {page === 'lab' ? (
+          <LabPage />
+        ) : page === 'train' ? (
+          <TrainPage />
+        ) : page === 'teacher' ? (
+          <TeacherPage />
+        ) : chapter ? (
           <ChapterView chapter={chapter} prev={chapters[index - 1]} next={chapters[index + 1]} anchor={route.hash} />
         ) : (
           <p role="alert">{t('notFound')}</p>

@@ -21,3 +21,16 @@ export function BackendBadge() {
     </p>
   );
 }
+
+/** A banner when the engine runs without WebGPU: everything still works, only slower. */
+export function CpuBanner() {
+  const status = useBackend();
+  const t = useT();
+  if (status.state !== 'ready' || status.name !== 'cpu') return null;
+  return (
+    <div className="cpu-banner" role="status" data-testid="cpu-banner">
+      <strong>{t('cpuBannerTitle')}</strong> {t('cpuBannerBody')}
+      {status.reason ? <span className="cpu-banner-reason"> ({status.reason})</span> : null}
+    </div>
+  );
+}

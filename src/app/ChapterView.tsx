@@ -1,7 +1,8 @@
-import { Component, lazy, Suspense, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { usePresenterMode } from './presenter';
 import { mdxComponents } from '../mdx/components';
 import type { Chapter } from './chapters';
-import { hrefFor, onLinkClick } from './router';
+import { hrefFor, navigate, onLinkClick } from './router';
 import { useT } from './i18n';
 import { useProgress } from '../stores/progress';
 
@@ -34,6 +35,10 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
   const Body = useMemo(() => lazyChapter(chapter), [chapter]);
   const ref = useRef<HTMLElement>(null);
   const markRead = useProgress((s) => s.markRead);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const goNext = useCallback(() => next && navigate(hrefFor(next.slug)), [next]);
+  const goPrev = useCallback(() => prev && navigate(hrefFor(prev.slug)), [prev]);
+  const presenter = usePresenterMode(bodyRef, chapter.slug, chapter.lang, next?.title ?? null, goNext, goPrev);
 
   // Scroll to the section named in the URL once the chapter has rendered.
   useEffect(() => {
@@ -76,9 +81,12 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
           </div>
         )}
       >
-        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
-          <Body components={mdxComponents} />
-        </Suspense>
+        <PresenterBar presenter={presenter} slug={chapter.slug} />
+        <div className="chapter-body" ref={bodyRef}>
+          <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+            <Body components={mdxComponents} />
+          </Suspense>
+        </div>
       </ChapterBoundary>
       <nav className="prev-next" aria-label={`${t('previous')} / ${t('next')}`}>
         {prev ? (
@@ -95,5 +103,25 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
         ) : null}
       </nav>
     </article>
+  );
+}
+
+function PresenterBar({ presenter, slug }: { presenter: ReturnType<typeof usePresenterMode>; slug: string }) {
+  const t = useT();
+  const openTeacher = () => window.open(hrefFor('teacher'), 'cnn-book-teacher', 'popup,width=900,height=700');
+  return (
+    <div className="presenter-bar" role="toolbar" aria-label={t('presenter')} data-slug={slug}>
+      <button type="button" aria-pressed={presenter.on} onClick={() => presenter.setOn(!presenter.on)} aria-keyshortcuts="P">
+        {presenter.on ? t('presentStop') : t('presentStart')}
+      </button>
+      <button type="button" onClick={openTeacher}>
+        {t('teacherView')}
+      </button>
+      {presenter.on ? (
+        <span className="presenter-position" role="status" data-step={presenter.step}>
+          {presenter.step + 1} / {presenter.total}
+        </span>
+      ) : null}
+    </div>
   );
 }

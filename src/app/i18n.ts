@@ -22,6 +22,15 @@ const strings = {
   menu: { en: 'Chapters', zh: '章节' },
   chapterLoadError: { en: 'This chapter could not be loaded.', zh: '这一章加载失败。' },
   retry: { en: 'Try again', zh: '重试' },
+  presenter: { en: 'Presenter', zh: '演示' },
+  presentStart: { en: 'Present (P)', zh: '演示模式 (P)' },
+  presentStop: { en: 'Stop presenting (Esc)', zh: '退出演示 (Esc)' },
+  teacherView: { en: 'Teacher view', zh: '教师视图' },
+  cpuBannerTitle: { en: 'WebGPU is not available here.', zh: '此浏览器不支持 WebGPU。' },
+  cpuBannerBody: {
+    en: 'Every chapter and widget works on the CPU instead; training the larger models will be much slower.',
+    zh: '所有章节和交互组件改为在 CPU 上运行；训练较大的模型会慢很多。',
+  },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof strings;

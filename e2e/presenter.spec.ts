@@ -1,0 +1,79 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, openChapter } from './fixtures';
+
+test('presenter mode steps through a chapter by keyboard alone', async ({ page }) => {
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  await expect(page.locator('html')).toHaveAttribute('data-presenting', '');
+  const position = page.locator('.presenter-position');
+  await expect(position).toHaveText(/^1 \/ \d+$/);
+  const total = Number((await position.textContent())!.split('/')[1]);
+  expect(total).toBeGreaterThan(2);
+  // One step at a time: only the first step's blocks are visible.
+  await expect(page.locator('h2#organisation')).toBeHidden();
+  await page.keyboard.press('ArrowRight');
+  await expect(position).toHaveText(`2 / ${total}`);
+  await expect(page.locator('h2#organisation')).toBeVisible();
+  await page.keyboard.press('PageDown');
+  await expect(position).toHaveText(`3 / ${total}`);
+  await page.keyboard.press('PageUp');
+  await expect(position).toHaveText(`2 / ${total}`);
+  await page.keyboard.press('Escape');
+  await expect(page.locator('html')).not.toHaveAttribute('data-presenting', '');
+  await expect(page.locator('h2#first-formula')).toBeVisible();
+});
+
+test('presenter mode uses large type at 1280x720', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.chapter p')!).fontSize));
+  expect(size).toBeGreaterThanOrEqual(24);
+});
+
+test('the teacher window and the projected window stay in step', async ({ page, context }) => {
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  const teacher = await context.newPage();
+  await teacher.goto('./?c=teacher');
+  const pos = teacher.locator('.teacher-position');
+  await expect(pos).toHaveAttribute('data-step', '0');
+  await page.keyboard.press('ArrowRight');
+  await expect(pos).toHaveAttribute('data-step', '1');
+  // And back the other way: the teacher moves the projector.
+  await teacher.getByRole('button', { name: /Next step/ }).click();
+  await expect(page.locator('.presenter-position')).toHaveText(/^3 \//);
+  await expect(pos).toHaveAttribute('data-step', '2');
+  await teacher.getByRole('navigation', { name: 'All steps' }).getByRole('button').first().click();
+  await expect(page.locator('.presenter-position')).toHaveText(/^1 \//);
+});
+
+test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }) => {
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  for (let i = 0; i < 3; i++) {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await page.keyboard.press('ArrowRight');
+  }
+});
+
+test('after a first visit the book reloads offline with every chapter', async ({ page, context }) => {
+  await openChapter(page, 'preface');
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!reg?.active;
+  });
+  await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator('article h1')).toBeVisible();
+  const links = await page.getByRole('navigation', { name: 'Contents' }).locator('ol a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  for (const href of links) {
+    await page.goto(href);
+    await expect(page.locator('article h1')).toBeVisible();
+    await expect(page.locator('.error-box')).toHaveCount(0);
+  }
+  await context.setOffline(false);
+});

@@ -1,0 +1,152 @@
+import { useEffect, type RefObject } from 'react';
+import { usePresenter, PRESENTER_CHANNEL, type PresenterMessage, type PresenterStep } from '../stores/presenter';
+import type { PresenterStepDetail } from '../widgets/common/WidgetFrame';
+
+const WIDGET_SELECTOR = '[data-widget], .widget-pending, figure, .diagram';
+
+/**
+ * Splits a rendered chapter body into presenter steps: a new step at every h1/h2,
+ * and every widget or figure on its own step. Marks each top-level element with
+ * `data-step` so CSS can show one step at a time.
+ */
+export function computeSteps(body: HTMLElement): PresenterStep[] {
+  const steps: PresenterStep[] = [];
+  let current: PresenterStep | null = null;
+  let sectionTitle = '';
+  for (const child of Array.from(body.children) as HTMLElement[]) {
+    const isHeading = /^H[12]$/.test(child.tagName);
+    const isWidget = child.matches(WIDGET_SELECTOR) || child.querySelector(':scope > [data-widget]') !== null;
+    if (isHeading) sectionTitle = child.textContent?.trim() ?? '';
+    if (isHeading || isWidget || !current || current.kind === 'widget') {
+      const title = isWidget ? (child.querySelector('.widget-title')?.textContent?.trim() ?? sectionTitle) : sectionTitle;
+      current = { title, text: '', kind: isWidget ? 'widget' : 'section' };
+      steps.push(current);
+    }
+    child.dataset.step = String(steps.length - 1);
+    if (!isWidget && !isHeading) current.text = `${current.text} ${child.textContent ?? ''}`.replace(/\s+/g, ' ').trim().slice(0, 600);
+  }
+  return steps;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  if (el.tagName === 'INPUT') return (el as HTMLInputElement).type !== 'checkbox' && (el as HTMLInputElement).type !== 'radio' && (el as HTMLInputElement).type !== 'button';
+  return false;
+}
+
+/** Presenter mode for the chapter in `bodyRef`: steps, keys, and the teacher window's channel. */
+export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: string, lang: string, nextChapter: string | null, goNext: () => void, goPrev: () => void) {
+  const { on, step, steps, setOn, setStep, setSteps } = usePresenter();
+
+  // Recompute steps whenever the chapter body changes (lazy chapters mount late).
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body) return;
+    const update = () => setSteps(computeSteps(body));
+    update();
+    const obs = new MutationObserver((records) => {
+      if (records.some((r) => r.target === body)) update();
+    });
+    obs.observe(body, { childList: true });
+    return () => obs.disconnect();
+  }, [bodyRef, slug, lang, setSteps]);
+
+  useEffect(() => {
+    setStep(0);
+  }, [slug, setStep]);
+
+  // Show only the current step.
+  useEffect(() => {
+    const body = bodyRef.current;
+    document.documentElement.toggleAttribute('data-presenting', on);
+    if (!body) return;
+    for (const child of Array.from(body.children) as HTMLElement[]) {
+      child.classList.toggle('presenter-hidden', on && child.dataset.step !== String(step));
+    }
+    if (on) window.scrollTo(0, 0);
+  }, [on, step, steps, bodyRef]);
+
+  useEffect(() => () => document.documentElement.removeAttribute('data-presenting'), []);
+
+  // Keys: P toggles; while presenting, arrows / PageUp / PageDown / space step (widgets first).
+  useEffect(() => {
+    const move = (direction: 1 | -1) => {
+      const s = usePresenter.getState();
+      const body = bodyRef.current;
+      const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
+      if (widget) {
+        const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
+        if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
+      }
+      const target = s.step + direction;
+      if (target < 0) goPrev();
+      else if (target >= s.steps.length) goNext();
+      else s.setStep(target);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const s = usePresenter.getState();
+      if ((e.key === 'p' || e.key === 'P') && !isTyping(e.target)) {
+        e.preventDefault();
+        s.setOn(!s.on);
+        return;
+      }
+      if (!s.on) return;
+      if (e.key === 'Escape') {
+        s.setOn(false);
+        return;
+      }
+      // A focused slider keeps its arrow keys; a clicker's PageUp/PageDown always steps.
+      const onControl = isTyping(e.target) || (e.target as HTMLElement | null)?.getAttribute?.('role') === 'slider';
+      if (e.key === 'PageDown' || (!onControl && (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === ' '))) {
+        e.preventDefault();
+        move(1);
+      } else if (e.key === 'PageUp' || (!onControl && (e.key === 'ArrowLeft' || e.key === 'ArrowUp'))) {
+        e.preventDefault();
+        move(-1);
+      } else if (e.key === 'Home' && !onControl) {
+        e.preventDefault();
+        s.setStep(0);
+      } else if (e.key === 'End' && !onControl) {
+        e.preventDefault();
+        s.setStep(s.steps.length - 1);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [bodyRef, goNext, goPrev]);
+
+  // Keep the teacher window in step.
+  useEffect(() => {
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(PRESENTER_CHANNEL);
+    const publish = () => {
+      const s = usePresenter.getState();
+      const msg: PresenterMessage = { type: 'state', slug, lang, step: s.step, steps: s.steps, nextChapter };
+      channel.postMessage(msg);
+    };
+    channel.onmessage = (e: MessageEvent<PresenterMessage>) => {
+      const m = e.data;
+      if (m.type === 'hello') publish();
+      else if (m.type === 'go') usePresenter.getState().setStep(m.step);
+      else if (m.type === 'move') {
+        const s = usePresenter.getState();
+        const target = s.step + m.direction;
+        if (target < 0) goPrev();
+        else if (target >= s.steps.length) goNext();
+        else s.setStep(target);
+      }
+    };
+    publish();
+    const unsub = usePresenter.subscribe(publish);
+    return () => {
+      unsub();
+      channel.close();
+    };
+  }, [slug, lang, nextChapter, goNext, goPrev]);
+
+  return { on, step, total: steps.length, setOn };
+}
