@@ -1,0 +1,64 @@
+// Memory must not grow over a training loop: every step's temporaries are freed.
+import { describe, expect, it } from 'vitest';
+import { F, manualSeed, memory, nn, optim, randn, tidy, tensor, zeros } from '../../src/engine/index';
+import { BACKENDS, useBackend } from './helpers';
+
+describe.each(BACKENDS)('memory on %s', (backend) => {
+  useBackend(backend);
+
+  it('keeps live tensors and backend bytes constant over 50 SGD steps of a small conv net after the first step', async () => {
+    manualSeed(42);
+    const net = new nn.Sequential(
+      new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3, { padding: 1 }), new nn.ReLU(), new nn.AdaptiveAvgPool2d(2),
+      new nn.Flatten(), new nn.Dropout(0.2), new nn.Linear(24, 10),
+    );
+    const opt = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
+    const x = randn([8, 1, 8, 8]);
+    const labels = tensor([0, 1, 2, 3, 4, 5, 6, 7]);
+    const step = () =>
+      tidy(() => {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(net.call(x), labels);
+        loss.backward();
+        opt.step();
+        return loss;
+      });
+    const first = step();
+    const firstLoss = await first.item();
+    first.dispose();
+    const after1 = memory();
+    let lastLoss = firstLoss;
+    for (let i = 1; i < 50; i++) {
+      const loss = step();
+      if (i === 49) lastLoss = await loss.item();
+      loss.dispose();
+      const m = memory();
+      expect(m.numTensors, `live tensors after step ${i + 1}`).toBe(after1.numTensors);
+      expect(m.numBytes, `backend bytes after step ${i + 1}`).toBe(after1.numBytes);
+    }
+    expect(lastLoss).toBeLessThan(firstLoss);
+  });
+
+  it('tidy frees everything created inside except what it returns', () => {
+    const before = memory();
+    const kept = tidy(() => {
+      const a = zeros([10]);
+      const b = a.add(1).mul(3);
+      return b.sum();
+    });
+    expect(memory().numTensors).toBe(before.numTensors + 1);
+    kept.dispose();
+    expect(memory()).toEqual(before);
+  });
+
+  it('inference under noGrad in a tidy leaves nothing behind', () => {
+    const net = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8, 3));
+    net.eval();
+    const before = memory();
+    tidy(() => {
+      net.call(randn([2, 1, 4, 4])).softmax(1);
+    });
+    expect(memory()).toEqual(before);
+  });
+});
