@@ -1,0 +1,191 @@
+/**
+ * The .safetensors format (https://github.com/huggingface/safetensors), written and read
+ * without any library:
+ *
+ *   8 bytes   N, the header length, unsigned 64-bit little-endian
+ *   N bytes   a UTF-8 JSON object: { "<name>": { "dtype": "F32", "shape": [..],
+ *             "data_offsets": [begin, end] }, ..., "__metadata__": { "<k>": "<v>" } }
+ *             (padded with spaces to a multiple of 8 bytes)
+ *   rest      the tensors' bytes, little-endian, row-major; offsets are relative to the
+ *             start of this part, and the tensors cover it exactly, without holes
+ *
+ * We write F32 only. We read F32, and I64 for BatchNorm's `num_batches_tracked` (which is
+ * how PyTorch saves that buffer); every other dtype is refused with a message.
+ */
+
+export interface HostTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** A state dict on the host, in insertion order (the model's state-dict order). */
+export type HostStateDict = Record<string, HostTensor>;
+
+export class SafetensorsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SafetensorsError';
+  }
+}
+
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+const DTYPE_BYTES: Record<string, number> = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F8_E4M3: 1, F8_E5M2: 1, U16: 2, U32: 4, U64: 8,
+};
+
+function numel(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Serialises tensors (in the given order) and optional string metadata. */
+export function encodeSafetensors(tensors: HostStateDict, metadata?: Record<string, string>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length) header.__metadata__ = { ...metadata };
+  let offset = 0;
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    if (name === '__metadata__') throw new SafetensorsError('a tensor may not be called __metadata__');
+    const t = tensors[name];
+    const n = numel(t.shape);
+    if (n !== t.data.length) throw new SafetensorsError(`${name}: shape [${t.shape.join(', ')}] holds ${n} values, data has ${t.data.length}`);
+    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + n * 4] };
+    offset += n * 4;
+  }
+  let json = JSON.stringify(header);
+  const enc = new TextEncoder();
+  let headerBytes = enc.encode(json);
+  const pad = (8 - (headerBytes.length % 8)) % 8;
+  if (pad) {
+    json += ' '.repeat(pad);
+    headerBytes = enc.encode(json);
+  }
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, headerBytes.length, true);
+  view.setUint32(4, 0, true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const name of names) {
+    const d = tensors[name].data;
+    for (let i = 0; i < d.length; i++, pos += 4) view.setFloat32(pos, d[i], true);
+  }
+  return out;
+}
+
+export interface DecodedSafetensors {
+  tensors: HostStateDict;
+  metadata: Record<string, string>;
+}
+
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/**
+ * Parses and validates a .safetensors file. Throws SafetensorsError saying what is
+ * wrong: too short, header length, JSON, entries, dtypes, offsets, or a value that is
+ * NaN or infinite.
+ */
+export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError('expected the file as bytes');
+  if (bytes.byteLength < 8) throw new SafetensorsError(`the file is ${bytes.byteLength} bytes, too short for a .safetensors header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lo = view.getUint32(0, true);
+  const hi = view.getUint32(4, true);
+  const headerLen = hi * 4294967296 + lo;
+  if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.byteLength) {
+    throw new SafetensorsError(`the header length (${headerLen} bytes) does not fit a file of ${bytes.byteLength} bytes: not a .safetensors file, or truncated`);
+  }
+  let header: unknown;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+    header = JSON.parse(text);
+  } catch {
+    throw new SafetensorsError('the header is not valid UTF-8 JSON: not a .safetensors file, or corrupt');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SafetensorsError('the header is not a JSON object');
+  }
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.byteLength - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError('__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== 'string') throw new SafetensorsError(`__metadata__.${k} is not a string`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    if (typeof raw !== 'object' || raw === null) throw new SafetensorsError(`entry ${name} is not an object`);
+    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) throw new SafetensorsError(`${name}: unknown dtype ${JSON.stringify(e.dtype)}`);
+    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isInteger(s) && s >= 0)) throw new SafetensorsError(`${name}: shape must be a list of non-negative integers`);
+    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every((s) => Number.isInteger(s) && s >= 0)) {
+      throw new SafetensorsError(`${name}: data_offsets must be two non-negative integers`);
+    }
+    const [begin, end] = e.data_offsets as number[];
+    const shape = e.shape as number[];
+    if (end < begin || end > dataLen) throw new SafetensorsError(`${name}: data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes (truncated file?)`);
+    if (end - begin !== numel(shape) * DTYPE_BYTES[e.dtype]) {
+      throw new SafetensorsError(`${name}: ${end - begin} bytes do not match shape [${shape.join(', ')}] of ${e.dtype}`);
+    }
+    entries.push({ name, dtype: e.dtype, shape, begin, end });
+  }
+  // The tensors must tile the data part exactly (the format forbids holes and overlaps).
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expect = 0;
+  for (const e of sorted) {
+    if (e.begin !== expect) throw new SafetensorsError(`${e.name}: its data starts at byte ${e.begin}, expected ${expect} (overlapping or gapped offsets)`);
+    expect = e.end;
+  }
+  if (expect !== dataLen) throw new SafetensorsError(`the tensors cover ${expect} of ${dataLen} data bytes (extra or missing bytes)`);
+
+  const tensors: HostStateDict = {};
+  for (const e of entries) {
+    const n = numel(e.shape);
+    const data = new Float32Array(n);
+    const base = dataStart + e.begin;
+    if (e.dtype === 'F32') {
+      for (let i = 0; i < n; i++) data[i] = view.getFloat32(base + 4 * i, true);
+    } else if (e.dtype === 'I64' && /(^|\.)num_batches_tracked$/.test(e.name)) {
+      for (let i = 0; i < n; i++) data[i] = Number(view.getBigInt64(base + 8 * i, true));
+    } else {
+      throw new SafetensorsError(`${e.name}: dtype ${e.dtype} is not supported (weights must be F32)`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(data[i])) throw new SafetensorsError(`${e.name}: value ${i} is ${data[i]} (weights must be finite numbers)`);
+    }
+    tensors[e.name] = { shape: e.shape, data };
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Checks decoded tensors against the names and shapes a model expects; throws a
+ * SafetensorsError listing what is missing, unexpected or of the wrong shape.
+ */
+export function checkAgainst(tensors: HostStateDict, expected: Record<string, readonly number[]>, what = 'the model'): void {
+  const missing = Object.keys(expected).filter((k) => !(k in tensors));
+  const unexpected = Object.keys(tensors).filter((k) => !(k in expected));
+  const list = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
+  if (missing.length || unexpected.length) {
+    const parts = [];
+    if (missing.length) parts.push(`missing ${list(missing)}`);
+    if (unexpected.length) parts.push(`unexpected ${list(unexpected)}`);
+    throw new SafetensorsError(`the tensor names do not match ${what}: ${parts.join('; ')}`);
+  }
+  for (const [name, shape] of Object.entries(expected)) {
+    const got = tensors[name].shape;
+    if (got.length !== shape.length || got.some((s, i) => s !== shape[i])) {
+      throw new SafetensorsError(`${name} has shape [${got.join(', ')}], ${what} needs [${shape.join(', ')}] (another model or input size?)`);
+    }
+  }
+}
