@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseFrontmatter } from './scripts/frontmatter';
 import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins';
 import { serviceWorker } from './scripts/pwa-plugin';
+import { searchIndex } from './scripts/search-plugin';
 
 /**
  * `chapter.mdx?meta` resolves to the chapter's front matter only, so the table of
@@ -69,6 +70,7 @@ export default defineConfig({
     },
     react({ include: /\.(jsx|tsx|mdx)$/ }),
     cspMeta(),
+    searchIndex(),
     serviceWorker(),
   ],
   worker: { format: 'es' },

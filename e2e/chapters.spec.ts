@@ -39,3 +39,21 @@ test('a link to a section opens the chapter scrolled to that section', async ({ 
   await page.goto('./?c=preface#first-formula');
   await expect(page.locator('h2#first-formula')).toBeInViewport();
 });
+
+test('search finds a section across chapters and opens it at its anchor', async ({ page }) => {
+  await openChapter(page, 'preface', 'en');
+  const box = page.getByRole('combobox', { name: 'Search the book' });
+  await box.fill('cross-correlation');
+  const options = page.getByRole('option');
+  await expect(options.first()).toBeVisible();
+  await box.press('Enter');
+  await expect(page).toHaveURL(/\?c=[\w-]+#[\w-]+/);
+  await expect(page.locator('article h1')).toBeVisible();
+});
+
+test('search works in Chinese', async ({ page }) => {
+  await openChapter(page, 'preface', 'zh');
+  const box = page.getByRole('combobox', { name: '搜索全书' });
+  await box.fill('互相关');
+  await expect(page.getByRole('option').first()).toBeVisible();
+});

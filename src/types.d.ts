@@ -10,3 +10,7 @@ declare module 'webgpu' {
   export function create(options: string[]): GPU;
   export const globals: Record<string, unknown>;
 }
+declare module 'virtual:search-index' {
+  const entries: { lang: string; slug: string; chapter: string; id: string; title: string; text: string }[];
+  export default entries;
+}

@@ -8,6 +8,7 @@ import { useSettings, type Lang, type ThemeChoice } from '../stores/settings';
 import { useProgress } from '../stores/progress';
 import { useTheme } from './theme';
 import { LabPage } from './LabPage';
+import { Search } from './Search';
 import { TeacherPage } from './TeacherPage';
 import { TrainPage } from './TrainPage';
 
@@ -106,6 +107,7 @@ export function App() {
           {t('bookTitle')}
         </a>
         <BackendBadge />
+        <Search />
         <Controls />
       </header>
       <CpuBanner />
