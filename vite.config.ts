@@ -16,14 +16,21 @@ import { searchIndex } from './scripts/search-plugin';
  * main bundle.
  */
 function chapterMeta(): Plugin {
+  const PREFIX = '\0chapter-meta:';
   return {
     name: 'chapter-meta',
     enforce: 'pre',
+    // A virtual id of our own, so the MDX compiler never sees these modules.
+    async resolveId(source, importer) {
+      if (!source.endsWith('.mdx?meta')) return null;
+      const resolved = await this.resolve(source.slice(0, -'?meta'.length), importer, { skipSelf: true });
+      return resolved ? PREFIX + resolved.id : null;
+    },
     load(id) {
-      const [file, query] = id.split('?');
-      if (!file.endsWith('.mdx') || query !== 'meta') return null;
-      const meta = parseFrontmatter(readFileSync(file, 'utf8'));
-      return `export default ${JSON.stringify(meta)};`;
+      if (!id.startsWith(PREFIX)) return null;
+      const file = id.slice(PREFIX.length);
+      this.addWatchFile(file);
+      return `export default ${JSON.stringify(parseFrontmatter(readFileSync(file, 'utf8')))};`;
     },
   };
 }
