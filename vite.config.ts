@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import mdx from '@mdx-js/rollup';
 import remarkMath from 'remark-math';
 import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
 import rehypeKatex from 'rehype-katex';
 import { readFileSync } from 'node:fs';
 import { parseFrontmatter } from './scripts/frontmatter';
@@ -71,7 +72,7 @@ export default defineConfig({
     {
       enforce: 'pre',
       ...mdx({
-        remarkPlugins: [remarkFrontmatter, remarkMath, remarkHeadingIds],
+        remarkPlugins: [remarkFrontmatter, remarkGfm, remarkMath, remarkHeadingIds],
         rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'ignore' }]],
       }),
     },
