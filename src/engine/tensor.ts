@@ -915,7 +915,7 @@ export function reduce(op: ReduceOp, x: Tensor, axis: number | readonly number[]
     const gk = reshape(g, kept);
     if (op === 'sum') return [broadcastTo(gk, x.shape)];
     let mask: Tensor;
-    if (axes.length === 1) {
+    if (axes.length === 1 && axis !== undefined) {
       // max/min along one axis (torch.max(dim)): the gradient goes to the first extreme.
       const idx = argmax(op === 'max' ? x : x.neg(), axes[0], true);
       const iotaShape = x.shape.map((d, i) => (i === axes[0] ? d : 1));
@@ -1193,6 +1193,9 @@ function runBackward(root: Tensor, seedIn: Tensor | undefined, retainGraph: bool
           return;
         }
         if (!p._node) {
+          if (p._graphFreed) {
+            throw new Error('backward(): part of the graph was already used by an earlier backward() and freed; pass {retainGraph: true} to the first call');
+          }
           // A leaf: accumulate straight into .grad.
           const fresh = !held(pgi) && pgi !== g && !usedAgain;
           accumulateLeaf(p, pgi, fresh);
