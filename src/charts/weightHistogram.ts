@@ -1,0 +1,118 @@
+/**
+ * A histogram of parameter values (d3.bin over a fixed or data-derived domain), with
+ * optional dashed markers (e.g. the bounds of the initialiser's distribution). Each bar
+ * carries its count and bin edges as data attributes; the SVG has an accessible name and
+ * a visually hidden list of the counts.
+ */
+import * as d3 from 'd3';
+
+export interface HistogramOptions {
+  title: string;
+  bins?: number;
+  width?: number;
+  height?: number;
+  /** Fixed x domain; by default the data's extent (widened when all values are equal). */
+  domain?: [number, number];
+  /** Vertical markers with labels, e.g. [{ x: -0.5, label: '−1/√4' }]. */
+  markers?: { x: number; label: string }[];
+}
+
+export interface HistogramBin {
+  x0: number;
+  x1: number;
+  count: number;
+}
+
+/** The bins the chart draws (exported so tests can compare them with a reference). */
+export function histogramBins(values: readonly number[], bins: number, domain?: [number, number]): HistogramBin[] {
+  let [lo, hi] = domain ?? (d3.extent(values) as [number, number]);
+  if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    lo = -1;
+    hi = 1;
+  }
+  if (hi <= lo) {
+    const pad = Math.max(Math.abs(lo) * 0.1, 0.5);
+    lo -= pad;
+    hi += pad;
+  }
+  const width = (hi - lo) / bins;
+  const thresholds = Array.from({ length: bins - 1 }, (_, i) => lo + (i + 1) * width);
+  const binner = d3
+    .bin<number, number>()
+    .domain([lo, hi])
+    .thresholds(thresholds);
+  return binner(values.filter((v) => Number.isFinite(v) && v >= lo && v <= hi)).map((b) => ({ x0: b.x0 ?? lo, x1: b.x1 ?? hi, count: b.length }));
+}
+
+export function weightHistogram(element: HTMLElement, values: readonly number[], options: HistogramOptions): (values: readonly number[], options?: Partial<HistogramOptions>) => void {
+  let opts: HistogramOptions = { bins: 16, width: 320, height: 150, ...options };
+  const root = d3.select(element);
+  root.selectAll('*').remove();
+  const titleId = `wh-${Math.random().toString(36).slice(2)}`;
+  const svg = root.append('svg').attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart weight-histogram');
+  const titleEl = svg.append('title').attr('id', titleId);
+  const bars = svg.append('g').attr('class', 'bars');
+  const marks = svg.append('g').attr('class', 'markers');
+  const xAxis = svg.append('g').attr('class', 'axis x');
+  const yAxis = svg.append('g').attr('class', 'axis y');
+  const list = root.append('ul').attr('class', 'visually-hidden');
+
+  function update(v: readonly number[], patch?: Partial<HistogramOptions>) {
+    if (patch) opts = { ...opts, ...patch };
+    const w = opts.width ?? 320;
+    const h = opts.height ?? 150;
+    const m = { top: 8, right: 10, bottom: 24, left: 30 };
+    svg.attr('viewBox', `0 0 ${w} ${h}`).attr('width', w).attr('height', h);
+    const bins = histogramBins(v, opts.bins ?? 16, opts.domain);
+    const lo = bins[0].x0;
+    const hi = bins[bins.length - 1].x1;
+    const x = d3.scaleLinear().domain([lo, hi]).range([m.left, w - m.right]);
+    const maxCount = d3.max(bins, (b) => b.count) ?? 1;
+    const y = d3
+      .scaleLinear()
+      .domain([0, Math.max(1, maxCount)])
+      .nice()
+      .range([h - m.bottom, m.top]);
+    titleEl.text(`${opts.title}: ${v.length} values from ${d3.format('.3~g')(d3.min(v) ?? 0)} to ${d3.format('.3~g')(d3.max(v) ?? 0)}`);
+    bars
+      .selectAll<SVGRectElement, HistogramBin>('rect')
+      .data(bins)
+      .join('rect')
+      .attr('class', 'bar')
+      .attr('x', (b) => x(b.x0) + 0.5)
+      .attr('width', (b) => Math.max(0, x(b.x1) - x(b.x0) - 1))
+      .attr('y', (b) => y(b.count))
+      .attr('height', (b) => y(0) - y(b.count))
+      .attr('data-value', (b) => b.count)
+      .attr('data-x0', (b) => b.x0)
+      .attr('data-x1', (b) => b.x1);
+    const markers = (opts.markers ?? []).filter((mk) => mk.x >= lo && mk.x <= hi);
+    const mg = marks
+      .selectAll<SVGGElement, { x: number; label: string }>('g')
+      .data(markers)
+      .join((enter) => {
+        const g = enter.append('g');
+        g.append('line').attr('stroke', 'currentColor').attr('stroke-dasharray', '4 3');
+        g.append('text').attr('fill', 'currentColor').style('font-size', '10px').attr('text-anchor', 'middle');
+        return g;
+      });
+    mg.select('line')
+      .attr('x1', (d) => x(d.x))
+      .attr('x2', (d) => x(d.x))
+      .attr('y1', m.top)
+      .attr('y2', h - m.bottom);
+    mg.select('text')
+      .attr('x', (d) => x(d.x))
+      .attr('y', m.top + 8)
+      .text((d) => d.label);
+    xAxis.attr('transform', `translate(0,${h - m.bottom})`).call(d3.axisBottom(x).ticks(5).tickFormat(d3.format('.2~g')));
+    yAxis.attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxCount)).tickFormat(d3.format('d')));
+    list
+      .selectAll('li')
+      .data(bins)
+      .join('li')
+      .text((b) => `${d3.format('.3~g')(b.x0)} to ${d3.format('.3~g')(b.x1)}: ${b.count}`);
+  }
+  update(values);
+  return update;
+}

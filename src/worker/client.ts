@@ -1,0 +1,196 @@
+/**
+ * The page's side of the training worker: starts it, sends typed commands, turns
+ * request/answer pairs into promises, and notices at once when the worker dies.
+ *
+ * Death detection: the worker holds a Web Lock for as long as it lives; the page queues
+ * a request for the same lock, which the browser grants the moment the worker is gone
+ * (closed, crashed, killed), however busy it was. Where Web Locks are missing, a
+ * heartbeat (the worker answers pings) does the job within a second or two.
+ */
+import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, ToWorker, TrainConfig } from './protocol';
+import type { ModelId } from '../models/index';
+
+export type ClientEvent = FromWorker | { type: 'died'; message: string };
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = Distributive<Extract<ToWorker, { id: number }>>;
+
+export interface ClientOptions {
+  backend?: BackendChoice;
+  /** Creates the worker (tests pass their own). */
+  createWorker?: () => Worker;
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'train' });
+}
+
+interface LockManagerLike {
+  request(name: string, cb: () => Promise<unknown> | unknown): Promise<unknown>;
+}
+
+export class TrainingClient {
+  private worker: Worker | null = null;
+  private listeners = new Set<(e: ClientEvent) => void>();
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private generation = 0;
+  private alive = false;
+  private readonly opts: ClientOptions;
+
+  constructor(opts: ClientOptions = {}) {
+    this.opts = opts;
+  }
+
+  /** Subscribes to every message (and to 'died'); returns an unsubscribe function. */
+  on(listener: (e: ClientEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  private emit(e: ClientEvent) {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error('training listener failed', err);
+      }
+    }
+  }
+
+  /** Starts the worker if it is not running. */
+  ensure(): void {
+    if (this.worker) return;
+    const gen = ++this.generation;
+    const lock = `cnn-book-train-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    const w = (this.opts.createWorker ?? defaultWorker)();
+    this.worker = w;
+    this.alive = true;
+    w.onmessage = (ev: MessageEvent<FromWorker>) => {
+      if (gen !== this.generation) return;
+      const msg = ev.data;
+      if (msg.type === 'alive') {
+        this.watch(lock, gen);
+        return;
+      }
+      if ('id' in msg && typeof msg.id === 'number' && this.pending.has(msg.id) && msg.type !== 'evaluation') {
+        const p = this.pending.get(msg.id)!;
+        this.pending.delete(msg.id);
+        if (msg.type === 'request-error') p.reject(new Error(msg.message));
+        else p.resolve(msg);
+      } else if (msg.type === 'evaluation' && msg.id !== null && this.pending.has(msg.id)) {
+        const p = this.pending.get(msg.id)!;
+        this.pending.delete(msg.id);
+        p.resolve(msg);
+      }
+      this.emit(msg);
+    };
+    w.onerror = (ev: ErrorEvent) => {
+      if (gen !== this.generation) return;
+      ev.preventDefault?.();
+      this.emit({ type: 'error', message: ev.message || 'The training worker failed to start.' });
+    };
+    w.onmessageerror = () => {
+      if (gen === this.generation) this.emit({ type: 'error', message: 'A message from the training worker could not be read.' });
+    };
+    this.post({ type: 'init', backend: this.opts.backend ?? 'auto', base: new URL('./', document.baseURI).href, lock });
+  }
+
+  /** Waits on the worker's life lock: granted only when the worker is gone. */
+  private watch(lock: string, gen: number) {
+    const locks = (navigator as { locks?: LockManagerLike }).locks;
+    if (!locks) return;
+    void locks.request(lock, () => {
+      if (gen === this.generation && this.alive) this.died('The training worker stopped unexpectedly.');
+    });
+  }
+
+  private died(message: string) {
+    this.alive = false;
+    this.worker = null;
+    this.generation++;
+    for (const p of this.pending.values()) p.reject(new Error(message));
+    this.pending.clear();
+    this.emit({ type: 'died', message });
+  }
+
+  private post(msg: ToWorker, transfer: Transferable[] = []) {
+    this.ensure();
+    this.worker!.postMessage(msg, transfer);
+  }
+
+  private request<T>(msg: Request, transfer: Transferable[] = []): Promise<T> {
+    this.ensure();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.post({ ...msg, id } as ToWorker, transfer);
+    });
+  }
+
+  start(config: TrainConfig, resume = false): void {
+    this.post({ type: 'start', config, resume });
+  }
+  pause(): void {
+    if (this.worker) this.post({ type: 'pause' });
+  }
+  resume(): void {
+    this.post({ type: 'resume' });
+  }
+  stop(): void {
+    if (this.worker) this.post({ type: 'stop' });
+  }
+
+  async evaluate(limit?: number): Promise<Evaluation> {
+    const r = await this.request<Extract<FromWorker, { type: 'evaluation' }>>({ type: 'evaluate', limit });
+    return r.result;
+  }
+
+  /** Class probabilities for `count` images of 28x28 pixels in [0, 1]. */
+  async predict(model: ModelId, images: Float32Array, count: number): Promise<Float32Array> {
+    const copy = images.slice();
+    const r = await this.request<Extract<FromWorker, { type: 'prediction' }>>({ type: 'predict', model, images: copy, count }, [copy.buffer]);
+    return r.probs;
+  }
+
+  async exportWeights(model: ModelId): Promise<{ bytes: Uint8Array; name: string }> {
+    const r = await this.request<Extract<FromWorker, { type: 'exported' }>>({ type: 'export', model });
+    return { bytes: r.bytes, name: r.name };
+  }
+
+  async importWeights(model: ModelId, inputSize: number, bytes: Uint8Array): Promise<void> {
+    const copy = bytes.slice();
+    await this.request({ type: 'import', model, inputSize, bytes: copy }, [copy.buffer]);
+  }
+
+  async checkpointInfo(model: ModelId): Promise<CheckpointInfo | null> {
+    const r = await this.request<Extract<FromWorker, { type: 'checkpoint-info' }>>({ type: 'checkpoint-info', model });
+    return r.info;
+  }
+
+  async discardCheckpoint(model: ModelId): Promise<void> {
+    await this.request({ type: 'discard-checkpoint', model });
+  }
+
+  /** Testing aid: makes the worker close itself mid-whatever, like a crash. */
+  crashForTesting(): void {
+    if (this.worker) this.worker.postMessage({ type: 'crash' } satisfies ToWorker);
+  }
+
+  /** Ends the worker on purpose (no 'died' event). */
+  terminate(): void {
+    if (!this.worker) return;
+    this.generation++;
+    this.alive = false;
+    this.worker.terminate();
+    this.worker = null;
+    for (const p of this.pending.values()) p.reject(new Error('The training worker was stopped.'));
+    this.pending.clear();
+  }
+}

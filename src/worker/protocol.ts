@@ -1,0 +1,132 @@
+/**
+ * The typed message protocol between the page (src/worker/client.ts) and the training
+ * worker (src/worker/train.worker.ts). Every message is a plain structured-cloneable
+ * object with a `type`; requests that expect one answer carry an `id` echoed back.
+ */
+import type { ModelId } from '../models/index';
+
+export type OptimizerName = 'sgd' | 'adam';
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+
+export interface TrainConfig {
+  model: ModelId;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  /** Side of the square input the model sees; the 28x28 images are resized on the device. */
+  inputSize: number;
+  optimizer: OptimizerName;
+  seed: number;
+  /** Read the loss and accuracy back every this many steps (default 10). */
+  readEvery?: number;
+  /** Test images used for the end-of-epoch test accuracy (default: all 10,000). */
+  testLimit?: number;
+  /** Training images per epoch (default: all 60,000); smaller for quick demos and tests. */
+  trainLimit?: number;
+  /** Save a checkpoint mid-epoch after this many seconds of training (default 20). */
+  checkpointEverySec?: number;
+}
+
+/** One point of the live charts. */
+export interface ProgressPoint {
+  /** Global step (batches seen since the start of the run). */
+  step: number;
+  /** Fractional epoch, e.g. 2.5 for the middle of the third epoch. */
+  epoch: number;
+  loss: number;
+  trainAcc: number;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAcc: number;
+  testAcc: number;
+}
+
+export interface TrainHistory {
+  points: ProgressPoint[];
+  epochs: EpochPoint[];
+}
+
+export interface Evaluation {
+  /** confusion[true][predicted] over the evaluated test images. */
+  confusion: number[][];
+  accuracy: number;
+  count: number;
+  /** A few test images with labels and predictions (pixels 0-255, 28x28). */
+  samples: { index: number; label: number; pred: number; prob: number; pixels: Uint8Array }[];
+}
+
+export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'error';
+
+export interface CheckpointInfo {
+  model: ModelId;
+  config: TrainConfig;
+  /** Completed epochs, and the next step within the current epoch. */
+  epoch: number;
+  stepInEpoch: number;
+  globalStep: number;
+  savedAt: number;
+  /**
+   * 'running' when the run was still in progress (crash or reload), 'paused',
+   * 'stopped', 'done', or 'imported' (weights from a file, no training history).
+   */
+  status: 'running' | 'paused' | 'done' | 'stopped' | 'imported';
+  history: TrainHistory;
+}
+
+// ---- page -> worker ------------------------------------------------------------------
+
+export type ToWorker =
+  /** `lock`: a Web Lock the worker holds while it lives (the page waits on it to notice a death). */
+  | { type: 'init'; backend: BackendChoice; base: string; lock: string }
+  | { type: 'start'; config: TrainConfig; resume?: boolean }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'evaluate'; id: number; limit?: number }
+  | { type: 'predict'; id: number; model: ModelId; images: Float32Array; count: number }
+  | { type: 'export'; id: number; model: ModelId }
+  | { type: 'import'; id: number; model: ModelId; inputSize: number; bytes: Uint8Array }
+  | { type: 'checkpoint-info'; id: number; model: ModelId }
+  | { type: 'discard-checkpoint'; id: number; model: ModelId }
+  /** Testing aid: the worker closes itself at once, as if it had crashed. */
+  | { type: 'crash' };
+
+// ---- worker -> page ------------------------------------------------------------------
+
+export type FromWorker =
+  /** The worker holds its life lock. */
+  | { type: 'alive' }
+  | { type: 'ready'; backend: string; description: string }
+  | { type: 'state'; state: RunState; model?: ModelId }
+  | { type: 'data-progress'; loaded: number; total: number | null; from: 'network' | 'cache' }
+  | {
+      type: 'progress';
+      epoch: number;
+      epochs: number;
+      step: number;
+      stepsPerEpoch: number;
+      globalStep: number;
+      loss: number;
+      trainAcc: number;
+      testAcc: number | null;
+      imagesPerSec: number;
+      etaSec: number | null;
+      point: ProgressPoint;
+    }
+  | { type: 'epoch'; point: EpochPoint }
+  | { type: 'checkpoint'; info: Omit<CheckpointInfo, 'history'> | null; ok: boolean; quota?: boolean; message?: string }
+  | { type: 'resumed'; info: CheckpointInfo }
+  | { type: 'evaluation'; id: number | null; result: Evaluation }
+  | { type: 'prediction'; id: number; probs: Float32Array }
+  | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
+  | { type: 'imported'; id: number }
+  | { type: 'checkpoint-info'; id: number; info: CheckpointInfo | null }
+  | { type: 'discarded'; id: number }
+  | { type: 'done'; history: TrainHistory; testAcc: number | null }
+  | { type: 'request-error'; id: number; message: string }
+  | { type: 'warning'; code: 'quota' | 'storage' | 'backend'; message: string }
+  | { type: 'error'; message: string };

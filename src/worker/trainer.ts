@@ -1,0 +1,605 @@
+/**
+ * The training loop, independent of the worker's globals so that Node tests can drive
+ * it: train.worker.ts wires it to `self`, tests give it a fake host.
+ *
+ * One step: gather a batch on the host, upload it, resize it on the device when the
+ * model wants a larger input, forward, cross-entropy, backward, optimizer step, and
+ * add the batch's loss and correct count to two on-device accumulators. Only those
+ * two scalars are read back, every `readEvery` steps, so the loop never waits for the
+ * device on each step. Between steps it yields to the event loop, so pause, stop and
+ * requests (predict, export) are handled while training runs.
+ */
+import { F, getBackend, noGrad, nn, optim, tensor, tidy, zeros, keep, type Tensor } from '../engine';
+import { zoo, isModelId, decodeSafetensors, encodeSafetensors, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
+import type { Dataset } from '../data/format';
+import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
+import type { CheckpointBlobs } from './checkpoints';
+import type { CheckpointInfo, EpochPoint, Evaluation, FromWorker, ProgressPoint, RunState, ToWorker, TrainConfig, TrainHistory } from './protocol';
+
+export interface TrainerHost {
+  post(msg: FromWorker, transfer?: Transferable[]): void;
+  loadData(onProgress: (loaded: number, total: number | null, from: 'network' | 'cache') => void): Promise<{ train: Dataset; test: Dataset }>;
+  saveCheckpoint(info: CheckpointInfo, blobs: CheckpointBlobs): Promise<void>;
+  readCheckpoint(model: ModelId): Promise<{ info: CheckpointInfo; blobs: CheckpointBlobs } | null>;
+  readCheckpointInfo(model: ModelId): Promise<CheckpointInfo | null>;
+  deleteCheckpoint(model: ModelId): Promise<void>;
+  /** Wall clock in ms (tests may fake it). */
+  now?(): number;
+}
+
+/** Lets queued messages run between steps, without the 4 ms clamp of nested timers. */
+function yieldToEvents(): Promise<void> {
+  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  return new Promise((r) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      r();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+export function validateConfig(c: TrainConfig): string | null {
+  if (!isModelId(c.model)) return `unknown model '${String(c.model)}'`;
+  if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) return 'epochs must be a whole number from 1 to 1000';
+  if (!(Number.isFinite(c.lr) && c.lr > 0 && c.lr <= 100)) return 'the learning rate must be a positive number';
+  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 2 && c.batchSize <= 4096)) return 'the batch size must be a whole number from 2 to 4096';
+  const min = zoo[c.model].minInputSize;
+  if (!(Number.isInteger(c.inputSize) && c.inputSize >= min && c.inputSize <= 512)) return `the input size of ${zoo[c.model].name.en} must be a whole number from ${min} to 512`;
+  if (c.optimizer !== 'sgd' && c.optimizer !== 'adam') return `unknown optimizer '${String(c.optimizer)}'`;
+  if (!Number.isInteger(c.seed)) return 'the seed must be a whole number';
+  return null;
+}
+
+type Optimizer = optim.SGD | optim.Adam;
+
+interface Live {
+  id: ModelId;
+  inputSize: number;
+  net: nn.Sequential;
+  opt: Optimizer | null;
+  config: TrainConfig | null;
+}
+
+/** Writes the optimizer's state (tensors and numbers) as .safetensors bytes. */
+async function optimizerBytes(opt: Optimizer): Promise<Uint8Array> {
+  const sd = opt.stateDict();
+  const tensors: HostStateDict = {};
+  const scalars: Record<string, Record<string, number>> = {};
+  for (const [i, s] of Object.entries(sd.state)) {
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v === 'number') (scalars[i] ??= {})[k] = v;
+      else tensors[`state.${i}.${k}`] = { shape: [...v.shape], data: await v.data() };
+    }
+  }
+  return encodeSafetensors(tensors, { kind: opt instanceof optim.Adam ? 'adam' : 'sgd', scalars: JSON.stringify(scalars), paramGroups: JSON.stringify(sd.paramGroups) });
+}
+
+function loadOptimizer(opt: Optimizer, bytes: Uint8Array): void {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  const kind = opt instanceof optim.Adam ? 'adam' : 'sgd';
+  if (metadata.kind !== kind) throw new Error(`the checkpoint's optimizer is ${metadata.kind}, not ${kind}`);
+  const state: optim.OptimizerStateDict['state'] = {};
+  const made: Tensor[] = [];
+  for (const [name, t] of Object.entries(tensors)) {
+    const m = /^state\.(\d+)\.(\w+)$/.exec(name);
+    if (!m) continue;
+    const x = tensor(t.data, t.shape);
+    made.push(x);
+    (state[Number(m[1])] ??= {})[m[2]] = x;
+  }
+  const scalars = JSON.parse(metadata.scalars ?? '{}') as Record<string, Record<string, number>>;
+  for (const [i, s] of Object.entries(scalars)) Object.assign((state[Number(i)] ??= {}), s);
+  try {
+    opt.loadStateDict({ state, paramGroups: JSON.parse(metadata.paramGroups ?? '[]') });
+  } finally {
+    for (const x of made) x.dispose();
+  }
+}
+
+export class Trainer {
+  private live: Live | null = null;
+  private data: { train: Dataset; test: Dataset } | null = null;
+  private loading: Promise<{ train: Dataset; test: Dataset }> | null = null;
+  private state: RunState = 'idle';
+  private pauseRequested = false;
+  private stopRequested = false;
+  private resumeWaiter: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  private quotaWarned = false;
+  private history: TrainHistory = { points: [], epochs: [] };
+  private readonly host: TrainerHost;
+
+  constructor(host: TrainerHost) {
+    this.host = host;
+  }
+
+  private now(): number {
+    return this.host.now ? this.host.now() : performance.now();
+  }
+
+  private setState(state: RunState) {
+    this.state = state;
+    this.host.post({ type: 'state', state, model: this.live?.id });
+  }
+
+  get currentState(): RunState {
+    return this.state;
+  }
+
+  /** Handles one message from the page. */
+  async handle(msg: ToWorker): Promise<void> {
+    switch (msg.type) {
+      case 'start':
+        if (this.running) {
+          this.host.post({ type: 'error', message: 'A training run is already in progress: stop it first.' });
+          return;
+        }
+        this.running = this.run(msg.config, msg.resume ?? false).finally(() => {
+          this.running = null;
+        });
+        return;
+      case 'pause':
+        if (this.state === 'training' || this.state === 'loading') this.pauseRequested = true;
+        return;
+      case 'resume':
+        this.pauseRequested = false;
+        this.resumeWaiter?.();
+        return;
+      case 'stop':
+        this.stopRequested = true;
+        this.pauseRequested = false;
+        this.resumeWaiter?.();
+        return;
+      case 'evaluate':
+        return this.answer(msg.id, async () => {
+          const live = this.requireLive();
+          const result = await this.evaluate(live, msg.limit ?? 10000);
+          this.host.post({ type: 'evaluation', id: msg.id, result });
+        });
+      case 'predict':
+        return this.answer(msg.id, async () => {
+          const live = await this.liveFor(msg.model);
+          const probs = await this.predict(live, msg.images, msg.count);
+          this.host.post({ type: 'prediction', id: msg.id, probs }, [probs.buffer]);
+        });
+      case 'export':
+        return this.answer(msg.id, async () => {
+          const live = await this.liveFor(msg.model);
+          const bytes = await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) });
+          this.host.post({ type: 'exported', id: msg.id, bytes, name: `${live.id}-${live.inputSize}px.safetensors` }, [bytes.buffer]);
+        });
+      case 'import':
+        return this.answer(msg.id, async () => {
+          if (this.running) throw new Error('Stop or finish the training run before importing weights.');
+          await this.importWeights(msg.model, msg.inputSize, msg.bytes);
+          this.host.post({ type: 'imported', id: msg.id });
+        });
+      case 'checkpoint-info':
+        return this.answer(msg.id, async () => {
+          this.host.post({ type: 'checkpoint-info', id: msg.id, info: await this.host.readCheckpointInfo(msg.model) });
+        });
+      case 'discard-checkpoint':
+        return this.answer(msg.id, async () => {
+          if (this.running && this.live?.id === msg.model) throw new Error('Stop the run before discarding its checkpoint.');
+          await this.host.deleteCheckpoint(msg.model);
+          if (this.live?.id === msg.model && !this.running) this.disposeLive();
+          this.host.post({ type: 'discarded', id: msg.id });
+        });
+      default:
+        return;
+    }
+  }
+
+  /** Resolves when the current run (if any) has ended. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async answer(id: number, fn: () => Promise<void>) {
+    try {
+      await fn();
+    } catch (e) {
+      this.host.post({ type: 'request-error', id, message: (e as Error).message });
+    }
+  }
+
+  private requireLive(): Live {
+    if (!this.live) throw new Error('No model has been trained or imported yet.');
+    return this.live;
+  }
+
+  /** The live model if it is `id`, else the model restored from its checkpoint. */
+  private async liveFor(id: ModelId): Promise<Live> {
+    if (this.live?.id === id) return this.live;
+    if (this.running) throw new Error(`${zoo[this.live!.id].name.en} is training; its weights are the only ones loaded.`);
+    const ck = await this.host.readCheckpoint(id);
+    if (!ck) throw new Error(`${zoo[id].name.en} has not been trained or imported yet.`);
+    const inputSize = ck.info.config.inputSize;
+    const net = zoo[id].create({ inputSize, seed: ck.info.config.seed });
+    try {
+      net.loadStateDict(zoo[id].fromSafetensors(ck.blobs.weights, { model: net }));
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    this.disposeLive();
+    this.live = { id, inputSize, net, opt: null, config: ck.info.config };
+    return this.live;
+  }
+
+  private disposeLive() {
+    if (!this.live) return;
+    this.live.opt?.dispose();
+    this.live.net.dispose();
+    this.live = null;
+  }
+
+  private async ensureData(): Promise<{ train: Dataset; test: Dataset }> {
+    if (this.data) return this.data;
+    this.loading ??= this.host.loadData((loaded, total, from) => this.host.post({ type: 'data-progress', loaded, total, from }));
+    try {
+      this.data = await this.loading;
+    } finally {
+      this.loading = null;
+    }
+    return this.data;
+  }
+
+  /** One image batch on the device, resized to the model's input. */
+  private inputTensor(x: Float32Array, n: number, rows: number, cols: number, size: number): Tensor {
+    const t = tensor(x, [n, 1, rows, cols]);
+    return size === rows && size === cols ? t : F.interpolateBilinear(t, [size, size]);
+  }
+
+  private async run(requested: TrainConfig, resume: boolean): Promise<void> {
+    this.stopRequested = false;
+    this.pauseRequested = false;
+    this.quotaWarned = false;
+    try {
+      let config = requested;
+      let ck: { info: CheckpointInfo; blobs: CheckpointBlobs } | null = null;
+      if (resume) {
+        ck = await this.host.readCheckpoint(requested.model);
+        if (!ck) throw new Error(`There is no checkpoint of ${zoo[requested.model].name.en} to resume from.`);
+        config = ck.info.config;
+      }
+      const problem = validateConfig(config);
+      if (problem) throw new Error(`Cannot train: ${problem}.`);
+      this.setState('loading');
+      const data = await this.ensureData();
+      if (this.stopRequested) {
+        this.setState('stopped');
+        return;
+      }
+      const id = config.model;
+      this.disposeLive();
+      const net = zoo[id].create({ inputSize: config.inputSize, seed: config.seed });
+      const opt: Optimizer = config.optimizer === 'adam' ? new optim.Adam(net.parameters(), { lr: config.lr }) : new optim.SGD(net.parameters(), { lr: config.lr });
+      this.live = { id, inputSize: config.inputSize, net, opt, config };
+      let epoch = 0;
+      let stepInEpoch = 0;
+      let globalStep = 0;
+      this.history = { points: [], epochs: [] };
+      if (ck) {
+        net.loadStateDict(zoo[id].fromSafetensors(ck.blobs.weights, { model: net }));
+        if (ck.blobs.optimizer) loadOptimizer(opt, ck.blobs.optimizer);
+        epoch = ck.info.epoch;
+        stepInEpoch = ck.info.stepInEpoch;
+        globalStep = ck.info.globalStep;
+        this.history = structuredClone(ck.info.history);
+        this.host.post({ type: 'resumed', info: ck.info });
+      }
+      await this.loop(config, data, epoch, stepInEpoch, globalStep);
+    } catch (e) {
+      this.setState('error');
+      this.host.post({ type: 'error', message: (e as Error).message || String(e) });
+    }
+  }
+
+  private async loop(config: TrainConfig, data: { train: Dataset; test: Dataset }, epoch: number, stepInEpoch: number, globalStep: number) {
+    const live = this.live!;
+    const { net, opt } = live;
+    const trainN = Math.min(config.trainLimit ?? data.train.count, data.train.count);
+    const steps = batchCount(trainN, config.batchSize);
+    const readEvery = Math.max(1, config.readEvery ?? 10);
+    const checkpointEvery = (config.checkpointEverySec ?? 20) * 1000;
+    const totalSteps = steps * config.epochs;
+    let lastCheckpoint = this.now();
+    this.setState('training');
+
+    const zero = () => keep(zeros([]));
+    let lossSum = zero();
+    let correctSum = zero();
+    let windowImages = 0;
+    let windowStart = this.now();
+    let epochLossSum = 0;
+    let epochCorrect = 0;
+    let epochImages = 0;
+    let ips = 0;
+
+    const read = async (): Promise<{ loss: number; acc: number } | null> => {
+      if (windowImages === 0) return null;
+      const [l, c] = await Promise.all([lossSum.data(), correctSum.data()]);
+      lossSum.dispose();
+      correctSum.dispose();
+      lossSum = zero();
+      correctSum = zero();
+      const n = windowImages;
+      const elapsed = Math.max(1e-3, (this.now() - windowStart) / 1000);
+      ips = n / elapsed;
+      epochLossSum += l[0];
+      epochCorrect += c[0];
+      epochImages += n;
+      windowImages = 0;
+      windowStart = this.now();
+      return { loss: l[0] / n, acc: c[0] / n };
+    };
+
+    const report = (r: { loss: number; acc: number }, testAcc: number | null) => {
+      const point: ProgressPoint = { step: globalStep, epoch: epoch + stepInEpoch / steps, loss: r.loss, trainAcc: r.acc };
+      this.history.points.push(point);
+      const remaining = totalSteps - (epoch * steps + stepInEpoch);
+      const eta = ips > 0 ? (remaining * config.batchSize) / ips : null;
+      this.host.post({
+        type: 'progress',
+        epoch,
+        epochs: config.epochs,
+        step: stepInEpoch,
+        stepsPerEpoch: steps,
+        globalStep,
+        loss: r.loss,
+        trainAcc: r.acc,
+        testAcc,
+        imagesPerSec: ips,
+        etaSec: eta,
+        point,
+      });
+    };
+
+    const info = (status: CheckpointInfo['status']): CheckpointInfo => ({
+      model: live.id,
+      config,
+      epoch,
+      stepInEpoch,
+      globalStep,
+      savedAt: Date.now(),
+      status,
+      history: this.history,
+    });
+
+    try {
+      while (epoch < config.epochs) {
+        const order = epochOrder(data.train.count, config.seed, epoch);
+        net.train();
+        while (stepInEpoch < steps) {
+          if (this.stopRequested) break;
+          if (this.pauseRequested) {
+            const r = await read();
+            if (r) report(r, null);
+            await this.checkpoint(info('paused'));
+            this.setState('paused');
+            await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
+            this.resumeWaiter = null;
+            if (this.stopRequested) break;
+            this.pauseRequested = false;
+            net.train();
+            this.setState('training');
+            windowStart = this.now();
+          }
+          const start = stepInEpoch * config.batchSize;
+          const b = gatherBatch(data.train, order, start, Math.min(config.batchSize, trainN - start));
+          tidy(() => {
+            const x = this.inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
+            const y = tensor(Float32Array.from(b.y), [b.size]);
+            const logits = net.call(x) as Tensor;
+            const loss = F.crossEntropy(logits, y);
+            opt!.zeroGrad();
+            loss.backward();
+            opt!.step();
+            noGrad(() => {
+              const l = lossSum.add(loss.detach().mul(b.size));
+              const c = correctSum.add(logits.detach().argmax(1).eq(y).sum());
+              lossSum.dispose();
+              correctSum.dispose();
+              lossSum = keep(l);
+              correctSum = keep(c);
+            });
+          });
+          windowImages += b.size;
+          stepInEpoch++;
+          globalStep++;
+          if (stepInEpoch % readEvery === 0 || stepInEpoch === steps) {
+            const r = await read();
+            if (r) report(r, null);
+            if (stepInEpoch < steps && this.now() - lastCheckpoint > checkpointEvery) {
+              await this.checkpoint(info('running'));
+              lastCheckpoint = this.now();
+            }
+          } else {
+            await yieldToEvents();
+          }
+        }
+        if (this.stopRequested) break;
+        // End of epoch: test accuracy, a point on the epoch chart, a checkpoint.
+        const r = await read();
+        const trainLoss = epochImages ? epochLossSum / epochImages : NaN;
+        const trainAcc = epochImages ? epochCorrect / epochImages : NaN;
+        epochLossSum = epochCorrect = epochImages = 0;
+        this.setState('evaluating');
+        const testAcc = await this.testAccuracy(live, data.test, config.testLimit ?? data.test.count, config.batchSize);
+        epoch++;
+        stepInEpoch = 0;
+        const ep: EpochPoint = { epoch, step: globalStep, trainLoss, trainAcc, testAcc };
+        this.history.epochs.push(ep);
+        if (r) report(r, testAcc);
+        this.host.post({ type: 'epoch', point: ep });
+        await this.checkpoint(info(epoch >= config.epochs ? 'done' : 'running'));
+        lastCheckpoint = this.now();
+        if (epoch < config.epochs) this.setState('training');
+      }
+      if (this.stopRequested) {
+        const r = await read();
+        if (r) report(r, null);
+        await this.checkpoint(info('stopped'));
+        this.setState('stopped');
+        return;
+      }
+      const result = await this.evaluate(live, config.testLimit ?? data.test.count);
+      this.host.post({ type: 'evaluation', id: null, result });
+      this.host.post({ type: 'done', history: this.history, testAcc: this.history.epochs.at(-1)?.testAcc ?? null });
+      this.setState('done');
+    } finally {
+      lossSum.dispose();
+      correctSum.dispose();
+    }
+  }
+
+  /** Saves a checkpoint; a full disk is reported once and training goes on. */
+  private async checkpoint(info: CheckpointInfo): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    let weights: Uint8Array;
+    let optimizer: Uint8Array | null = null;
+    try {
+      weights = await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) });
+      if (live.opt) optimizer = await optimizerBytes(live.opt);
+    } catch (e) {
+      this.host.post({ type: 'checkpoint', info: null, ok: false, message: (e as Error).message });
+      return;
+    }
+    const { history: _h, ...summary } = info;
+    try {
+      await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
+      this.host.post({ type: 'checkpoint', info: summary, ok: true });
+    } catch (e) {
+      const quota = (e as Error).name === 'QuotaExceededError';
+      this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
+      if (!this.quotaWarned) {
+        this.quotaWarned = true;
+        this.host.post({
+          type: 'warning',
+          code: quota ? 'quota' : 'storage',
+          message: quota ? 'The browser has no storage left for checkpoints. Training goes on; export the weights to keep them.' : `The checkpoint could not be saved (${(e as Error).message}). Training goes on; export the weights to keep them.`,
+        });
+      }
+    }
+  }
+
+  private async testAccuracy(live: Live, test: Dataset, limit: number, batchSize: number): Promise<number> {
+    const { net } = live;
+    net.eval();
+    let correct = keep(zeros([]));
+    let n = 0;
+    try {
+      for (const b of inOrderBatches(test, Math.max(batchSize, 256), limit)) {
+        noGrad(() =>
+          tidy(() => {
+            const x = this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize);
+            const y = tensor(Float32Array.from(b.y), [b.size]);
+            const c = correct.add((net.call(x) as Tensor).argmax(1).eq(y).sum());
+            correct.dispose();
+            correct = keep(c);
+          }),
+        );
+        n += b.size;
+        await yieldToEvents();
+      }
+      return n ? (await correct.data())[0] / n : NaN;
+    } finally {
+      correct.dispose();
+      net.train();
+    }
+  }
+
+  /** Confusion matrix over the test set and a few labelled samples. */
+  private async evaluate(live: Live, limit: number): Promise<Evaluation> {
+    const data = await this.ensureData();
+    const test = data.test;
+    const { net } = live;
+    const wasTraining = net.training;
+    net.eval();
+    const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    const preds: Float32Array[] = [];
+    let count = 0;
+    try {
+      for (const b of inOrderBatches(test, 500, limit)) {
+        const p = noGrad(() => tidy(() => (net.call(this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize)) as Tensor).argmax(1)));
+        const v = await p.data();
+        p.dispose();
+        preds.push(v);
+        for (let i = 0; i < b.size; i++) confusion[b.y[i]][v[i]]++;
+        count += b.size;
+        await yieldToEvents();
+      }
+      const sampleCount = Math.min(12, count);
+      const sb = gatherBatch(test, null, 0, sampleCount);
+      const probsT = noGrad(() => tidy(() => F.softmax(net.call(this.inputTensor(sb.x, sb.size, sb.rows, sb.cols, live.inputSize)) as Tensor, 1)));
+      const probs = await probsT.data();
+      probsT.dispose();
+      const samples = Array.from({ length: sampleCount }, (_, i) => {
+        const row = probs.subarray(i * 10, i * 10 + 10);
+        let pred = 0;
+        for (let k = 1; k < 10; k++) if (row[k] > row[pred]) pred = k;
+        return { index: i, label: sb.y[i], pred, prob: row[pred], pixels: test.pixels.slice(i * 784, (i + 1) * 784) };
+      });
+      const correct = confusion.reduce((s, row, i) => s + row[i], 0);
+      return { confusion, accuracy: count ? correct / count : NaN, count, samples };
+    } finally {
+      if (wasTraining) net.train();
+    }
+  }
+
+  private async predict(live: Live, images: Float32Array, count: number): Promise<Float32Array> {
+    if (images.length !== count * 784) throw new Error(`expected ${count} images of 28x28, got ${images.length} values`);
+    const { net } = live;
+    const wasTraining = net.training;
+    net.eval();
+    try {
+      const p = noGrad(() => tidy(() => F.softmax(net.call(this.inputTensor(images, count, 28, 28, live.inputSize)) as Tensor, 1)));
+      const v = await p.data();
+      p.dispose();
+      return v;
+    } finally {
+      if (wasTraining) net.train();
+    }
+  }
+
+  private async importWeights(id: ModelId, inputSize: number, bytes: Uint8Array): Promise<void> {
+    if (!isModelId(id)) throw new Error(`unknown model '${String(id)}'`);
+    // Validate everything before anything changes; a bad file leaves the model as it was.
+    let decoded;
+    try {
+      decoded = zoo[id].fromSafetensors(bytes, { inputSize });
+    } catch (e) {
+      if (e instanceof SafetensorsError) throw new Error(`This file cannot be imported: ${e.message}.`, { cause: e });
+      throw e;
+    }
+    const net = zoo[id].create({ inputSize });
+    try {
+      net.loadStateDict(decoded);
+    } catch (e) {
+      net.dispose();
+      throw new Error(`This file cannot be imported: ${(e as Error).message}`, { cause: e });
+    }
+    this.disposeLive();
+    const r = zoo[id].recipe;
+    const config: TrainConfig = { model: id, epochs: r.epochs, lr: r.lr, batchSize: r.batchSize, inputSize, optimizer: 'sgd', seed: 0 };
+    this.live = { id, inputSize, net, opt: null, config };
+    this.history = { points: [], epochs: [] };
+    const info: CheckpointInfo = { model: id, config, epoch: r.epochs, stepInEpoch: 0, globalStep: 0, savedAt: Date.now(), status: 'imported', history: this.history };
+    try {
+      await this.host.saveCheckpoint(info, { weights: bytes.slice(), optimizer: null });
+    } catch (e) {
+      this.host.post({ type: 'warning', code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage', message: 'The imported weights are loaded but could not be saved in the browser.' });
+    }
+  }
+
+  /** Describes the backend for the 'ready' message. */
+  static backendInfo(): { backend: string; description: string } {
+    const b = getBackend();
+    return { backend: b.name, description: b.description };
+  }
+}

@@ -1,0 +1,195 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setBackend } from '../../src/engine';
+import { parseDataset, type Dataset } from '../../src/data/format';
+import { zoo, type ModelId } from '../../src/models';
+import { QuotaError, type CheckpointBlobs } from '../../src/worker/checkpoints';
+import type { CheckpointInfo, FromWorker, ToWorker, TrainConfig } from '../../src/worker/protocol';
+import { Trainer, validateConfig } from '../../src/worker/trainer';
+
+const root = join(__dirname, '..', '..');
+let test: Dataset;
+
+beforeAll(async () => {
+  await setBackend('cpu');
+  test = parseDataset(new Uint8Array(readFileSync(join(root, 'public', 'data', 'fashion-test.bin'))));
+});
+
+/** A Trainer wired to an in-memory "IndexedDB" and a message log. */
+function harness(store = new Map<ModelId, { info: CheckpointInfo; blobs: CheckpointBlobs }>(), opts: { quota?: boolean } = {}) {
+  const messages: FromWorker[] = [];
+  const waiters: { pred: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
+  const trainer = new Trainer({
+    post(m) {
+      messages.push(m);
+      for (const w of [...waiters]) {
+        if (w.pred(m)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    },
+    // The test split stands in for both splits: small and quick.
+    loadData: async (onProgress) => {
+      onProgress(1, 1, 'cache');
+      return { train: test, test };
+    },
+    saveCheckpoint: async (info, blobs) => {
+      if (opts.quota) throw new QuotaError('full');
+      store.set(info.model, { info: structuredClone(info), blobs: { weights: blobs.weights.slice(), optimizer: blobs.optimizer?.slice() ?? null } });
+    },
+    readCheckpoint: async (m) => store.get(m) ?? null,
+    readCheckpointInfo: async (m) => store.get(m)?.info ?? null,
+    deleteCheckpoint: async (m) => void store.delete(m),
+  });
+  const next = <T extends FromWorker['type']>(type: T, pred: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>
+    new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
+      const found = messages.find((m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>));
+      if (found) return resolve(found as Extract<FromWorker, { type: T }>);
+      waiters.push({ pred: (m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>), resolve: resolve as (m: FromWorker) => void });
+    });
+  const send = (m: ToWorker) => trainer.handle(m);
+  return { trainer, messages, next, send, store };
+}
+
+const base: TrainConfig = { model: 'lenet', epochs: 2, lr: 0.9, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 5, trainLimit: 320, testLimit: 100, readEvery: 2 };
+
+describe('the training loop', () => {
+  it('trains LeNet, reports progress and epochs, checkpoints every epoch, and ends with an evaluation', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, epochs: 2 } });
+    await h.trainer.idle();
+    const progress = h.messages.filter((m) => m.type === 'progress');
+    expect(progress.length).toBe(10); // 10 steps per epoch, read every 2
+    expect(progress.every((p) => p.type === 'progress' && Number.isFinite(p.loss) && p.imagesPerSec > 0)).toBe(true);
+    const epochs = h.messages.filter((m) => m.type === 'epoch');
+    expect(epochs.map((e) => e.type === 'epoch' && e.point.epoch)).toEqual([1, 2]);
+    const cps = h.messages.filter((m) => m.type === 'checkpoint' && m.ok);
+    expect(cps.length).toBe(2);
+    const ev = await h.next('evaluation');
+    expect(ev.result.count).toBe(100);
+    expect(ev.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(100);
+    expect(ev.result.samples.length).toBe(12);
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    expect(h.store.get('lenet')!.info).toMatchObject({ status: 'done', epoch: 2, stepInEpoch: 0, globalStep: 20 });
+  });
+
+  it('lowers the loss of LeNet-BN within a few dozen steps', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, model: 'lenet-bn', lr: 1.0, epochs: 1, batchSize: 64, trainLimit: 64 * 20, readEvery: 5 } });
+    await h.trainer.idle();
+    const losses = h.messages.flatMap((m) => (m.type === 'progress' ? [m.loss] : []));
+    expect(losses.length).toBe(4);
+    expect(losses.at(-1)!).toBeLessThan(losses[0] * 0.8);
+  });
+
+  it('pauses with a checkpoint, resumes, and stops with a checkpoint', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, epochs: 3 } });
+    await h.next('progress', (m) => m.globalStep >= 4);
+    await h.send({ type: 'pause' });
+    await h.next('state', (m) => m.state === 'paused');
+    const paused = h.store.get('lenet')!.info;
+    expect(paused.status).toBe('paused');
+    expect(paused.globalStep).toBeGreaterThanOrEqual(4);
+    const countWhilePaused = h.messages.filter((m) => m.type === 'progress').length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.messages.filter((m) => m.type === 'progress').length).toBe(countWhilePaused);
+    await h.send({ type: 'resume' });
+    await h.next('progress', (m) => m.globalStep > paused.globalStep + 2);
+    await h.send({ type: 'stop' });
+    await h.trainer.idle();
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });
+    expect(h.store.get('lenet')!.info.status).toBe('stopped');
+  });
+
+  it('resumes from a checkpoint in a new worker to exactly the weights of an uninterrupted run', async () => {
+    const straight = harness();
+    await straight.send({ type: 'start', config: base });
+    await straight.trainer.idle();
+
+    const store = new Map();
+    const first = harness(store);
+    await first.send({ type: 'start', config: base });
+    await first.next('progress', (m) => m.globalStep >= 6);
+    await first.send({ type: 'pause' });
+    await first.next('state', (m) => m.state === 'paused');
+    await first.send({ type: 'stop' });
+    await first.trainer.idle();
+    const saved = store.get('lenet').info as CheckpointInfo;
+    expect(saved.epoch * 10 + saved.stepInEpoch).toBe(saved.globalStep);
+    expect(saved.globalStep).toBeLessThan(20);
+
+    const second = harness(store);
+    await second.send({ type: 'start', config: { ...base, lr: 123 }, resume: true });
+    await second.trainer.idle();
+    expect(second.messages.find((m) => m.type === 'resumed')).toBeTruthy();
+    const a = zoo.lenet.fromSafetensors(straight.store.get('lenet')!.blobs.weights);
+    const b = zoo.lenet.fromSafetensors(store.get('lenet').blobs.weights);
+    for (const k of Object.keys(a)) expect(b[k].data).toEqual(a[k].data);
+    // The history continues: the resumed run's epochs follow the first run's.
+    expect((store.get('lenet').info as CheckpointInfo).history.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+  });
+
+  it('keeps training when storage is full, and says so once with the quota warning', async () => {
+    const h = harness(undefined, { quota: true });
+    await h.send({ type: 'start', config: base });
+    await h.trainer.idle();
+    const warnings = h.messages.filter((m) => m.type === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'quota' });
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+  });
+
+  it('refuses a bad configuration with a message', async () => {
+    expect(validateConfig({ ...base, inputSize: 40, model: 'alexnet' })).toMatch(/from 65/);
+    expect(validateConfig({ ...base, batchSize: 0 })).toMatch(/batch size/);
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, lr: -1 } });
+    await h.trainer.idle();
+    expect(await h.next('error')).toMatchObject({ message: expect.stringMatching(/learning rate/) });
+  });
+});
+
+describe('weights in and out of the worker', () => {
+  it('exports weights that import back to identical predictions', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    const images = new Float32Array(3 * 784).map((_, i) => ((i * 37) % 255) / 255);
+    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 3 });
+    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    await h.send({ type: 'export', id: 2, model: 'lenet' });
+    const file = await h.next('exported', (m) => m.id === 2);
+    expect(file.name).toBe('lenet-28px.safetensors');
+
+    const other = harness();
+    await other.send({ type: 'import', id: 3, model: 'lenet', inputSize: 28, bytes: file.bytes });
+    expect(await other.next('imported', (m) => m.id === 3)).toBeTruthy();
+    await other.send({ type: 'predict', id: 4, model: 'lenet', images, count: 3 });
+    const after = (await other.next('prediction', (m) => m.id === 4)).probs;
+    expect(Array.from(after)).toEqual(Array.from(before));
+    expect(other.store.get('lenet')!.info.status).toBe('imported');
+  });
+
+  it('refuses a corrupt file with a message and changes nothing', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    const images = new Float32Array(784).fill(0.5);
+    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 1 });
+    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    await h.send({ type: 'export', id: 2, model: 'lenet' });
+    const bytes = (await h.next('exported', (m) => m.id === 2)).bytes.slice();
+    bytes.fill(0xff, bytes.length - 8); // NaN weights at the end
+    await h.send({ type: 'import', id: 3, model: 'lenet', inputSize: 28, bytes });
+    const err = await h.next('request-error', (m) => m.id === 3);
+    expect(err.message).toMatch(/cannot be imported.*NaN/);
+    await h.send({ type: 'import', id: 4, model: 'lenet', inputSize: 28, bytes: new TextEncoder().encode('not weights at all') });
+    expect((await h.next('request-error', (m) => m.id === 4)).message).toMatch(/cannot be imported/);
+    await h.send({ type: 'predict', id: 5, model: 'lenet', images, count: 1 });
+    expect(Array.from((await h.next('prediction', (m) => m.id === 5)).probs)).toEqual(Array.from(before));
+    expect(h.store.get('lenet')!.info.status).toBe('done');
+  });
+});
