@@ -38,7 +38,7 @@ export {
 export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
 export { setBackend, getBackend, ready, onBackendLost, restartBackend } from './runtime';
-export type { BackendLostInfo } from './runtime';
+export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export type { Backend, BackendName } from './backend';
 export { outSize } from './backend';
 export * as F from './functional';

@@ -32,10 +32,22 @@ function cpu(): CpuBackend {
   return cpuInstance;
 }
 
-async function createWebGPU(): Promise<Backend> {
+/** Options passed through to the WebGPU backend when it is created. */
+export interface WebGPUOptions {
+  /** Run the kernel autotune at start (default true). */
+  autotune?: boolean;
+  /** A tuning saved earlier from `getBackend().tuning` on the same adapter; skips the autotune. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tuning?: any;
+}
+
+let lastWebGPUOptions: WebGPUOptions = {};
+
+async function createWebGPU(opts: WebGPUOptions): Promise<Backend> {
   const mod = await import('./webgpu/index');
   let made: Backend | null = null;
   const be = await mod.createWebGPUBackend({
+    ...opts,
     onDeviceLost: (info: { reason: string; message: string }) => {
       if (made) lostBackends.add(made);
       if (current === made) current = null;
@@ -56,7 +68,7 @@ async function createWebGPU(): Promise<Backend> {
  * Chooses the backend new tensors are created on. Resolves once it is ready; for
  * 'webgpu' it rejects when WebGPU is unavailable (the previous backend stays current).
  */
-export function setBackend(name: BackendName): Promise<void> {
+export function setBackend(name: BackendName, opts: WebGPUOptions = {}): Promise<void> {
   if (name === 'cpu') {
     pending = null;
     currentName = 'cpu';
@@ -67,7 +79,8 @@ export function setBackend(name: BackendName): Promise<void> {
   const previous = { name: currentName, be: current };
   currentName = 'webgpu';
   current = null;
-  const p = createWebGPU();
+  lastWebGPUOptions = opts;
+  const p = createWebGPU(opts);
   pending = p;
   return p.then(
     (be) => {
@@ -106,9 +119,17 @@ export function activeBackend(): Backend {
 }
 
 /** Name and human-readable description of the current backend. */
-export function getBackend(): { name: BackendName; description: string; ready: boolean } {
+export function getBackend(): { name: BackendName; description: string; ready: boolean; tuning?: unknown } {
   const be = current;
-  return { name: currentName, description: be ? be.description : currentName === 'webgpu' ? 'WebGPU (not ready)' : '', ready: !!be };
+  const info: { name: BackendName; description: string; ready: boolean; tuning?: unknown } = {
+    name: currentName,
+    description: be ? be.description : currentName === 'webgpu' ? 'WebGPU (not ready)' : '',
+    ready: !!be,
+  };
+  // The WebGPU backend's chosen kernel variants, to cache and pass back to setBackend.
+  const tuning = be ? (be as unknown as { tuning?: unknown }).tuning : undefined;
+  if (tuning !== undefined) info.tuning = tuning;
+  return info;
 }
 
 /** Registers a callback for device loss; returns a function that unregisters it. */
@@ -125,7 +146,7 @@ export function restartBackend(): Promise<void> {
   if (current && currentName === 'webgpu') lostBackends.add(current);
   if (currentName === 'cpu' && current && lostBackends.has(current)) cpuInstance = null;
   current = null;
-  return setBackend(currentName);
+  return setBackend(currentName, currentName === 'webgpu' ? lastWebGPUOptions : {});
 }
 
 export function isLost(be: Backend): boolean {

@@ -688,6 +688,7 @@ function output(
 }
 
 function scalarLike(x: Tensor, v: number): Tensor {
+  x._check();
   return Tensor._fromStorage(x.backend, x.backend.fill(1, v), []);
 }
 
