@@ -1,0 +1,259 @@
+import { useId } from 'react';
+import '../widgets-b.css';
+import { useSettings } from '../../stores/settings';
+import { Slider } from '../common/Slider';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { intIn, useUrlState } from '../common/useUrlState';
+import { groupDigits, tr } from '../shared-b/text';
+import { Tex } from '../shared-b/Tex';
+import { useEngineResult } from '../shared-b/useEngineResult';
+import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
+
+type Lang = 'en' | 'zh';
+
+export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
+  if (typeof raw !== 'object' || raw === null) return d;
+  const o = raw as Record<string, unknown>;
+  let k = intIn(o.k, 1, DC_LIMITS.maxK, d.k);
+  if (k % 2 === 0) k -= 1;
+  return {
+    w: intIn(o.w, 1, DC_LIMITS.maxSide, d.w),
+    h: intIn(o.h, 1, DC_LIMITS.maxSide, d.h),
+    c: intIn(o.c, 1, 3, d.c),
+    hidden: intIn(o.hidden, 1, DC_LIMITS.maxHidden, d.hidden),
+    k,
+    co: intIn(o.co, 1, DC_LIMITS.maxCo, d.co),
+  };
+}
+
+const PRESETS: { id: string; en: string; zh: string; w: number; h: number; c: number }[] = [
+  { id: 'fashion', en: 'Fashion-MNIST 28×28 grey', zh: 'Fashion-MNIST 28×28 灰度', w: 28, h: 28, c: 1 },
+  { id: 'imagenet', en: 'ImageNet 224×224 RGB', zh: 'ImageNet 224×224 彩色', w: 224, h: 224, c: 3 },
+  { id: 'photo', en: 'Notes: 12 MP photo, RGB', zh: '笔记：1200 万像素彩色照片', w: 4000, h: 3000, c: 3 },
+];
+
+/** A number input next to a slider, for sizes the slider is too coarse for. */
+function NumberBox({ label, value, min, max, onChange }: { label: string; value: number; min: number; max: number; onChange: (v: number) => void }) {
+  const id = useId();
+  return (
+    <span className="b-select">
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="b-input"
+        type="number"
+        min={min}
+        max={max}
+        step={1}
+        value={value}
+        style={{ width: '6.5rem' }}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (e.target.value !== '' && Number.isFinite(v)) onChange(Math.min(max, Math.max(min, Math.round(v))));
+        }}
+      />
+    </span>
+  );
+}
+
+function LayerCard({ lang, title, code, count, part, max }: { lang: Lang; title: string; code: string; count: LayerCount; part: string; max: number }) {
+  const bytes = formatBytes(count.bytes);
+  const share = max > 0 ? Math.log10(count.params + 1) / Math.log10(max + 1) : 0;
+  return (
+    <section className="dc-card" data-part={part} aria-label={title}>
+      <h4 className="b-subtitle">{title}</h4>
+      <pre className="pm-code">
+        <code>{code}</code>
+      </pre>
+      <p className="b-note">
+        {tr(lang, 'Parameter shapes: ', '参数形状：')}
+        {count.shapes.map((s) => `[${s.map((x) => groupDigits(x)).join(', ')}]`).join(' + ')}
+      </p>
+      <p className="dc-big" data-part={`${part}-params`} data-value={count.params}>
+        {groupDigits(count.params)}
+      </p>
+      <p>
+        {tr(lang, 'parameters', '个参数')} ({inWords(count.params, lang)}) · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si} (${bytes.binary})`}</span>
+      </p>
+      <div className="dc-bar-track" aria-hidden="true">
+        <div className="dc-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} />
+      </div>
+      <p className="b-note" data-source={count.source}>
+        {count.source === 'engine'
+          ? tr(lang, 'Counted by the engine: the module was built and countParameters summed its tensors.', '由引擎计数：构建该模块，countParameters 对其张量求和。')
+          : tr(
+              lang,
+              `Counted from the module’s parameter shapes: allocating it would take ${bytes.si}, so it is not built.`,
+              `按模块的参数形状计数：真的分配它需要 ${bytes.si}，所以不构建。`,
+            )}
+      </p>
+    </section>
+  );
+}
+
+/**
+ * Widget 8: a dense layer against a convolution layer on the same image, with the
+ * notes' cat-and-dog numbers (12 MP RGB, 100 hidden units: 3.6 billion parameters,
+ * about 14 GB of float32).
+ */
+export function DenseVsConv() {
+  const lang = useSettings((s) => s.lang);
+  const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
+  const key = JSON.stringify(s);
+  const result = useEngineResult(key, async () => computeDenseVsConv(s));
+  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  const setField = (patch: Partial<DCSettings>) => set((p) => ({ ...p, ...patch }));
+  const presetIdx = PRESETS.findIndex((p) => p.w === s.w && p.h === s.h && p.c === s.c);
+  const onPresenterStep = (dir: 1 | -1) => {
+    const next = (presetIdx < 0 ? (dir > 0 ? -1 : PRESETS.length) : presetIdx) + dir;
+    if (next < 0 || next >= PRESETS.length) return false;
+    const p = PRESETS[next];
+    setField({ w: p.w, h: p.h, c: p.c });
+    return true;
+  };
+  const mp = (s.w * s.h) / 1e6;
+  const catsDogs = 1.5e9;
+
+  return (
+    <WidgetFrame id="dense-vs-conv" title={tr(lang, 'Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep}>
+      <div className="b-toolbar" role="group" aria-label={tr(lang, 'Image presets', '图像预设')}>
+        <span className="b-toolbar-label">{tr(lang, 'Image:', '图像：')}</span>
+        {PRESETS.map((p, i) => (
+          <button key={p.id} type="button" aria-pressed={i === presetIdx} onClick={() => setField({ w: p.w, h: p.h, c: p.c })}>
+            {tr(lang, p.en, p.zh)}
+          </button>
+        ))}
+      </div>
+      <div className="b-controls">
+        <div>
+          <Slider label={tr(lang, 'Image width', '图像宽度')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} format={(v) => `${v} px`} />
+          <NumberBox label={tr(lang, 'Image width in pixels', '图像宽度（像素）')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} />
+        </div>
+        <div>
+          <Slider label={tr(lang, 'Image height', '图像高度')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} format={(v) => `${v} px`} />
+          <NumberBox label={tr(lang, 'Image height in pixels', '图像高度（像素）')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} />
+        </div>
+        <Slider
+          label={tr(lang, 'Colour channels', '颜色通道')}
+          value={s.c}
+          min={1}
+          max={3}
+          onChange={(v) => setField({ c: v })}
+          format={(v) => (v === 1 ? tr(lang, '1 (grey)', '1（灰度）') : v === 3 ? tr(lang, '3 (RGB)', '3（RGB）') : String(v))}
+        />
+        <Slider label={tr(lang, 'Hidden units (dense)', '隐藏单元数（全连接）')} value={s.hidden} min={1} max={DC_LIMITS.maxHidden} onChange={(v) => setField({ hidden: v })} />
+        <Slider label={tr(lang, 'Kernel size (conv)', '卷积核大小（卷积）')} value={s.k} min={1} max={DC_LIMITS.maxK} step={2} onChange={(v) => setField({ k: v })} format={(v) => `${v} × ${v}`} />
+        <Slider label={tr(lang, 'Output channels (conv)', '输出通道数（卷积）')} value={s.co} min={1} max={DC_LIMITS.maxCo} onChange={(v) => setField({ co: v })} />
+      </div>
+      <p data-part="inputs">
+        {tr(lang, 'Input: ', '输入：')}
+        {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${tr(lang, 'megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${tr(lang, 'pixels', '像素')}`}, × ${s.c} ${tr(lang, s.c === 1 ? 'channel' : 'channels', '通道')} = `}
+        <strong data-value={r?.inputs}>{r ? groupDigits(r.inputs) : '…'}</strong>
+        {tr(lang, ' numbers', ' 个数')}
+      </p>
+
+      <div className="dc-compare" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+        {r ? (
+          <>
+            <LayerCard
+              lang={lang}
+              part="dense"
+              title={tr(lang, `Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
+              code={`nn.Linear(${r.inputs}, ${s.hidden})`}
+              count={r.dense}
+              max={Math.max(r.dense.params, r.conv.params)}
+            />
+            <LayerCard
+              lang={lang}
+              part="conv"
+              title={tr(lang, `Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
+              code={`nn.Conv2d(${s.c}, ${s.co}, ${s.k})`}
+              count={r.conv}
+              max={Math.max(r.dense.params, r.conv.params)}
+            />
+          </>
+        ) : (
+          <p>…</p>
+        )}
+      </div>
+
+      {r ? (
+        <>
+          <p data-part="ratio">
+            {r.dense.params >= r.conv.params
+              ? tr(lang, `The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
+              : tr(lang, `Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
+            {' '}
+            {tr(lang, 'The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
+          </p>
+          <p className="b-note">
+            <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{inputs}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{bytes} = ${r.dense.bytes}\\ \\text{bytes}`} />
+          </p>
+          <p className="b-note">
+            {tr(
+              lang,
+              `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the notes’ “14 GB” is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
+              `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（笔记中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
+            )}
+          </p>
+          {r.dense.params > catsDogs ? (
+            <p data-part="cats-dogs">
+              {tr(
+                lang,
+                `That is more parameters than there are cats and dogs on Earth (about 600 million + 900 million = 1.5 billion): the layer could memorise every one of them.`,
+                `这比地球上猫和狗的总数（约 6 亿 + 9 亿 = 15 亿）还多：这个层完全可以把每一只都记住。`,
+              )}
+            </p>
+          ) : null}
+
+          <h4 className="b-subtitle">{tr(lang, 'From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4>
+          <table className="b-table dc-ladder">
+            <thead>
+              <tr>
+                <th scope="col">{tr(lang, 'Layer', '层')}</th>
+                <th scope="col">{tr(lang, 'Weights', '权重')}</th>
+                <th scope="col">{tr(lang, 'Count', '数量')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">{tr(lang, 'Dense, 4-D tensor', '全连接，四阶张量')}</th>
+                <td>
+                  <Tex tex={`[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`} />
+                </td>
+                <td className="num" data-part="ladder-full" data-value={r.ladder.full}>
+                  {groupDigits(r.ladder.full)}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">{tr(lang, '+ translation invariance', '+ 平移不变性')}</th>
+                <td>
+                  <Tex tex={`[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`} />
+                </td>
+                <td className="num" data-part="ladder-invariant" data-value={r.ladder.invariant}>
+                  {groupDigits(r.ladder.invariant)}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">{tr(lang, '+ locality', '+ 局部性')}</th>
+                <td>
+                  <Tex tex={`|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`} />
+                </td>
+                <td className="num" data-part="ladder-local" data-value={r.ladder.local}>
+                  {groupDigits(r.ladder.local)}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      {result.state === 'error' ? (
+        <p className="b-problem" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+    </WidgetFrame>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * Multi-channel convolution on the engine: the per-channel cross-correlations, their
+ * sum, the stacked output channels, the 1x1 convolution as a matrix product, and the
+ * parameter count of the matching nn.Conv2d.
+ */
+import { F, countParameters, matmul, nn, noGrad, tensor, tidy, type Tensor } from '../../engine';
+
+export interface MCSettings {
+  ci: number;
+  co: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  /** Input [ci][h][w]. */
+  X: number[][][];
+  /** Kernels [co][ci][kh][kw]. */
+  K: number[][][][];
+  /** One bias per output channel. */
+  b: number[];
+  /** Output cell picked for the explanation: [channel, row, col]. */
+  pick: [number, number, number];
+}
+
+export const MC_LIMITS = { maxCi: 3, maxCo: 3, minSide: 1, maxSide: 6, maxK: 3, maxAbs: 1e6 } as const;
+
+/** The notes' pattern: X[c][i][j] = i*w + j + c and K[o][c][i][j] = i*kw + j + c + o. */
+export function patternX(c: number, i: number, j: number, w: number): number {
+  return i * w + j + c;
+}
+export function patternK(o: number, c: number, i: number, j: number, kw: number): number {
+  return i * kw + j + c + o;
+}
+
+/** Builds X, K and b of the requested shapes, keeping old values where their index still exists. */
+export function reshapeValues(s: Pick<MCSettings, 'ci' | 'co' | 'h' | 'w' | 'kh' | 'kw'>, old?: Partial<Pick<MCSettings, 'X' | 'K' | 'b'>>): Pick<MCSettings, 'X' | 'K' | 'b'> {
+  const X = Array.from({ length: s.ci }, (_, c) =>
+    Array.from({ length: s.h }, (_, i) => Array.from({ length: s.w }, (_, j) => old?.X?.[c]?.[i]?.[j] ?? patternX(c, i, j, s.w))),
+  );
+  const K = Array.from({ length: s.co }, (_, o) =>
+    Array.from({ length: s.ci }, (_, c) =>
+      Array.from({ length: s.kh }, (_, i) => Array.from({ length: s.kw }, (_, j) => old?.K?.[o]?.[c]?.[i]?.[j] ?? patternK(o, c, i, j, s.kw))),
+    ),
+  );
+  const b = Array.from({ length: s.co }, (_, o) => old?.b?.[o] ?? 0);
+  return { X, K, b };
+}
+
+export const MC_DEFAULTS: MCSettings = (() => {
+  const shape = { ci: 2, co: 1, h: 3, w: 3, kh: 2, kw: 2 };
+  return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] };
+})();
+
+export interface MCResult {
+  /** perChannel[o][c]: X_c correlated with K_oc, [oh*ow] row-major. */
+  perChannel: Float32Array[][];
+  /** Output [co, oh, ow] of conv2d (bias included). */
+  out: Float32Array;
+  oh: number;
+  ow: number;
+  /** countParameters(nn.Conv2d(ci, co, [kh, kw])). */
+  paramCount: number;
+  /** For 1x1 kernels: W [co, ci] @ X [ci, h*w] + b, reshaped [co, h, w]. */
+  dense: Float32Array | null;
+}
+
+function flat(a: readonly unknown[]): number[] {
+  return (a as unknown[]).flat(4) as number[];
+}
+
+/** Everything the widget shows, computed by the engine. */
+export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
+  const { ci, co, h, w, kh, kw } = s;
+  const tensors = tidy(() =>
+    noGrad(() => {
+      const X = tensor(flat(s.X), [1, ci, h, w]);
+      const K = tensor(flat(s.K), [co, ci, kh, kw]);
+      const b = tensor(s.b, [co]);
+      const out = F.conv2d(X, K, b);
+      const per: Tensor[][] = [];
+      for (let o = 0; o < co; o++) {
+        const row: Tensor[] = [];
+        for (let c = 0; c < ci; c++) {
+          const xc = X.narrow(1, c, 1);
+          const koc = K.narrow(0, o, 1).narrow(1, c, 1);
+          row.push(F.conv2d(xc, koc));
+        }
+        per.push(row);
+      }
+      let dense: Tensor | null = null;
+      if (kh === 1 && kw === 1) {
+        // A 1x1 convolution is one dense layer applied at every pixel: W [co, ci] times the ci-vector of each pixel.
+        const W = K.reshape([co, ci]);
+        const pixels = X.reshape([ci, h * w]);
+        dense = matmul(W, pixels).add(b.reshape([co, 1]));
+      }
+      return { out, per, dense };
+    }),
+  );
+  const conv = new nn.Conv2d(ci, co, [kh, kw]);
+  const paramCount = countParameters(conv);
+  conv.dispose();
+  try {
+    const out = await tensors.out.data();
+    const perChannel = await Promise.all(tensors.per.map((row) => Promise.all(row.map((t) => t.data()))));
+    const dense = tensors.dense ? await tensors.dense.data() : null;
+    return { perChannel, out, oh: tensors.out.shape[2], ow: tensors.out.shape[3], paramCount, dense };
+  } finally {
+    tensors.out.dispose();
+    for (const row of tensors.per) for (const t of row) t.dispose();
+    tensors.dense?.dispose();
+  }
+}
+
+/** Reference in plain numbers (for tests): the multi-in multi-out cross-correlation. */
+export function referenceMultiChannel(s: MCSettings): number[][][] {
+  const oh = s.h - s.kh + 1;
+  const ow = s.w - s.kw + 1;
+  return Array.from({ length: s.co }, (_, o) =>
+    Array.from({ length: oh }, (_, i) =>
+      Array.from({ length: ow }, (_, j) => {
+        let acc = s.b[o];
+        for (let c = 0; c < s.ci; c++) for (let a = 0; a < s.kh; a++) for (let bb = 0; bb < s.kw; bb++) acc += s.X[c][i + a][j + bb] * s.K[o][c][a][bb];
+        return acc;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,328 @@
+import { useMemo } from 'react';
+import '../widgets-b.css';
+import { Generator } from '../../engine';
+import { useSettings } from '../../stores/settings';
+import { MatrixGrid } from '../common/MatrixGrid';
+import { Slider } from '../common/Slider';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { useUrlState } from '../common/useUrlState';
+import { groupDigits, tr } from '../shared-b/text';
+import { Tex } from '../shared-b/Tex';
+import { PendingGrid } from '../shared-b/PendingGrid';
+import { useEngineResult } from '../shared-b/useEngineResult';
+import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
+import { sanitizeMC, withShape } from './settings';
+
+function windowCells(h: number, w: number, kh: number, kw: number, i: number, j: number): Set<number> {
+  const s = new Set<number>();
+  for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) if (i + a < h && j + b < w) s.add((i + a) * w + (j + b));
+  return s;
+}
+
+function fmtNum(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/\.?0+$/, '');
+}
+
+/**
+ * Widget 6: multi-input, multi-output channel convolution. Every output number is the
+ * engine's conv2d; the per-channel maps are the engine's single-channel correlations.
+ */
+export function MultiChannel() {
+  const lang = useSettings((s) => s.lang);
+  const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
+  const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
+  const result = useEngineResult(key, () => computeMultiChannel(s));
+  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  const oh = s.h - s.kh + 1;
+  const ow = s.w - s.kw + 1;
+  const [po, pi, pj] = s.pick;
+  const win = useMemo(() => windowCells(s.h, s.w, s.kh, s.kw, pi, pj), [s.h, s.w, s.kh, s.kw, pi, pj]);
+  const pickIdx = pi * ow + pj;
+
+  const editX = (c: number, idx: number, v: number) =>
+    set((p) => {
+      const X = p.X.map((ch) => ch.map((row) => row.slice()));
+      X[c][Math.floor(idx / p.w)][idx % p.w] = v;
+      return { ...p, X };
+    });
+  const editK = (o: number, c: number, idx: number, v: number) =>
+    set((p) => {
+      const K = p.K.map((oc) => oc.map((ch) => ch.map((row) => row.slice())));
+      K[o][c][Math.floor(idx / p.kw)][idx % p.kw] = v;
+      return { ...p, K };
+    });
+  const editB = (o: number, v: number) => set((p) => ({ ...p, b: p.b.map((x, i) => (i === o ? v : x)) }));
+  const pick = (o: number, idx: number) => set((p) => ({ ...p, pick: [o, Math.floor(idx / (p.w - p.kw + 1)), idx % (p.w - p.kw + 1)] }));
+
+  const randomise = () =>
+    set((p) => {
+      // Small integers drawn by the engine's seeded generator (seed from the clock, so each press differs).
+      const gen = new Generator(Date.now() % 1_000_000);
+      const toInts = (n: number) => Array.from({ length: n }, () => Math.floor(gen.nextFloat() * 7) - 3);
+      const xs = toInts(p.ci * p.h * p.w);
+      const ks = toInts(p.co * p.ci * p.kh * p.kw);
+      const X = Array.from({ length: p.ci }, (_, c) => Array.from({ length: p.h }, (_, i) => Array.from({ length: p.w }, (_, j) => xs[(c * p.h + i) * p.w + j])));
+      const K = Array.from({ length: p.co }, (_, o) =>
+        Array.from({ length: p.ci }, (_, c) => Array.from({ length: p.kh }, (_, i) => Array.from({ length: p.kw }, (_, j) => ks[((o * p.ci + c) * p.kh + i) * p.kw + j]))),
+      );
+      return { ...p, X, K };
+    });
+  const notes = () => set(() => MC_DEFAULTS);
+  const stackThree = () =>
+    set(() => {
+      const shape = { ...MC_DEFAULTS, co: 3 };
+      return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] };
+    });
+  const oneByOne = () =>
+    set(() => {
+      const shape = { ci: 3, co: 2, h: 3, w: 3, kh: 1, kw: 1 };
+      return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] as [number, number, number] };
+    });
+
+  const chName = (c: number) => tr(lang, `channel ${c + 1}`, `通道 ${c + 1}`);
+  const paramTex = `c_o \\times c_i \\times k_h \\times k_w + c_o = ${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
+  const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
+
+  const onPresenterStep = (dir: 1 | -1) => {
+    const idx = (po * oh + pi) * ow + pj + dir;
+    if (idx < 0 || idx >= s.co * oh * ow) return false;
+    set((p) => ({ ...p, pick: [Math.floor(idx / (oh * ow)), Math.floor((idx % (oh * ow)) / ow), idx % ow] }));
+    return true;
+  };
+
+  return (
+    <WidgetFrame id="multichannel" title={tr(lang, 'Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep}>
+      <div className="b-toolbar" role="group" aria-label={tr(lang, 'Examples', '示例')}>
+        <span className="b-toolbar-label">{tr(lang, 'Examples:', '示例：')}</span>
+        <button type="button" onClick={notes}>
+          {tr(lang, 'Notes: 2 channels in, 1 out', '笔记：2 个输入通道，1 个输出通道')}
+        </button>
+        <button type="button" onClick={stackThree}>
+          {tr(lang, 'Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')}
+        </button>
+        <button type="button" onClick={oneByOne}>
+          {tr(lang, '1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')}
+        </button>
+        <button type="button" onClick={randomise}>
+          {tr(lang, 'Random values', '随机数值')}
+        </button>
+      </div>
+      <div className="b-controls">
+        <Slider label={tr(lang, 'Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
+        <Slider label={tr(lang, 'Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
+        <Slider label={tr(lang, 'Input height', '输入高度')} value={s.h} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { h: v }))} />
+        <Slider label={tr(lang, 'Input width', '输入宽度')} value={s.w} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { w: v }))} />
+        <Slider
+          label={tr(lang, 'Kernel height kₕ', '卷积核高度 kₕ')}
+          value={s.kh}
+          min={1}
+          max={Math.min(MC_LIMITS.maxK, s.h)}
+          disabled={s.h === 1}
+          onChange={(v) => set((p) => withShape(p, { kh: v }))}
+          hint={s.h < MC_LIMITS.maxK ? tr(lang, `At most the input height (${s.h}).`, `不超过输入高度（${s.h}）。`) : undefined}
+        />
+        <Slider
+          label={tr(lang, 'Kernel width k_w', '卷积核宽度 k_w')}
+          value={s.kw}
+          min={1}
+          max={Math.min(MC_LIMITS.maxK, s.w)}
+          disabled={s.w === 1}
+          onChange={(v) => set((p) => withShape(p, { kw: v }))}
+          hint={s.w < MC_LIMITS.maxK ? tr(lang, `At most the input width (${s.w}).`, `不超过输入宽度（${s.w}）。`) : undefined}
+        />
+      </div>
+
+      <section className="mc-input" aria-label={tr(lang, 'Input X', '输入 X')}>
+        <h4 className="b-subtitle">
+          {tr(lang, 'Input X', '输入 X')} <span className="b-shape">{`${s.ci} × ${s.h} × ${s.w}`}</span>
+        </h4>
+        <div className="b-row">
+          {s.X.map((ch, c) => (
+            <figure key={c} className="b-fig" data-part="input" data-channel={c}>
+              <figcaption>{`X ${chName(c)}`}</figcaption>
+              <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={tr(lang, `Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
+            </figure>
+          ))}
+        </div>
+      </section>
+
+      <div className="mc-state" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+        {s.K.map((ko, o) => (
+          <section key={o} className="mc-out-row" data-out-channel={o} aria-label={tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}>
+            <h4 className="b-subtitle">
+              {tr(lang, `Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
+              {' → '}
+              {tr(lang, `output ${chName(o)}`, `输出${chName(o)}`)}
+            </h4>
+            <div className="b-row mc-sum">
+              {ko.map((kc, c) => (
+                <div key={c} className="mc-term">
+                  {c > 0 ? (
+                    <span className="mc-op" aria-hidden="true">
+                      +
+                    </span>
+                  ) : null}
+                  <figure className="b-fig" data-part="kernel" data-channel={c}>
+                    <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
+                    <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={tr(lang, `Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
+                  </figure>
+                  <span className="mc-op" aria-hidden="true">
+                    ⋆ X{c + 1} =
+                  </span>
+                  <figure className="b-fig" data-part="partial" data-channel={c}>
+                    <figcaption>{tr(lang, `${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
+                    {r ? (
+                      <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={tr(lang, `Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
+                    ) : (
+                      <PendingGrid rows={oh} cols={ow} />
+                    )}
+                  </figure>
+                </div>
+              ))}
+              <span className="mc-op" aria-hidden="true">
+                +
+              </span>
+              <label className="mc-bias">
+                <span>{tr(lang, `bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
+                <input
+                  type="number"
+                  step="any"
+                  value={s.b[o]}
+                  aria-label={tr(lang, `Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
+                  onChange={(e) => {
+                    const v = Number(e.target.value);
+                    if (e.target.value !== '' && Number.isFinite(v)) editB(o, Math.max(-MC_LIMITS.maxAbs, Math.min(MC_LIMITS.maxAbs, v)));
+                  }}
+                />
+              </label>
+              <span className="mc-op" aria-hidden="true">
+                =
+              </span>
+              <figure className="b-fig" data-part="output" data-channel={o}>
+                <figcaption>{tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
+                {r ? (
+                  <MatrixGrid
+                    values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
+                    rows={oh}
+                    cols={ow}
+                    label={tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}
+                    selected={o === po ? pickIdx : null}
+                    onSelect={(idx) => pick(o, idx)}
+                  />
+                ) : (
+                  <PendingGrid rows={oh} cols={ow} />
+                )}
+              </figure>
+            </div>
+          </section>
+        ))}
+      </div>
+
+      {r && pickedParts ? (
+        <p className="b-explain" data-part="explain">
+          {tr(lang, `Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
+          {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
+          {` + ${fmtNum(s.b[po])} = `}
+          <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
+          {tr(lang, ' (one correlation per input channel, summed, plus the bias).', '（每个输入通道一次互相关，求和，再加偏置）。')}
+        </p>
+      ) : null}
+
+      <section className="mc-stack" aria-label={tr(lang, 'Stacked output', '堆叠的输出')}>
+        <h4 className="b-subtitle">
+          {tr(lang, 'Stacked output Y', '堆叠的输出 Y')} <span className="b-shape" data-part="out-shape">{r ? `${s.co} × ${r.oh} × ${r.ow}` : '…'}</span>
+        </h4>
+        <div className="mc-stack-cards" style={{ ['--mc-depth' as string]: s.co }}>
+          {Array.from({ length: s.co }, (_, o) => (
+            <div key={o} className="mc-stack-card" style={{ ['--mc-i' as string]: o }} aria-hidden="true">
+              <span>{`Y[${o}]`}</span>
+            </div>
+          ))}
+        </div>
+        <p className="b-note">
+          {tr(
+            lang,
+            `Each of the ${s.co} kernels has ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
+            `${s.co} 个卷积核各有 ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
+          )}
+        </p>
+      </section>
+
+      <section className="mc-params" aria-label={tr(lang, 'Parameter count', '参数数量')}>
+        <h4 className="b-subtitle">{tr(lang, 'Parameters', '参数数量')}</h4>
+        <p>
+          <Tex tex={paramTex} />
+        </p>
+        <p>
+          {tr(lang, 'The engine’s count for ', '引擎对 ')}
+          <code>{`nn.Conv2d(${s.ci}, ${s.co}, [${s.kh}, ${s.kw}])`}</code>
+          {tr(lang, ': ', ' 的计数：')}
+          <strong data-part="param-count" data-value={r ? r.paramCount : undefined}>
+            {r ? groupDigits(r.paramCount) : '…'}
+          </strong>
+          {r && r.paramCount === s.co * s.ci * s.kh * s.kw + s.co ? <span className="b-ok"> ✓</span> : null}
+        </p>
+      </section>
+
+      <section className="mc-1x1" aria-label={tr(lang, '1×1 convolution', '1×1 卷积')}>
+        <h4 className="b-subtitle">{tr(lang, '1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层')}</h4>
+        {s.kh === 1 && s.kw === 1 ? (
+          <OneByOne s={s} dense={r?.dense ?? null} out={r?.out ?? null} lang={lang} />
+        ) : (
+          <p>
+            {tr(lang, 'With a 1×1 kernel the only computation runs across channels. ', '卷积核为 1×1 时，计算只发生在通道之间。')}
+            <button type="button" onClick={() => set((p) => withShape(p, { kh: 1, kw: 1 }))}>
+              {tr(lang, 'Use 1×1 kernels', '改用 1×1 卷积核')}
+            </button>
+          </p>
+        )}
+      </section>
+      {result.state === 'error' ? (
+        <p className="b-problem" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+    </WidgetFrame>
+  );
+}
+
+function OneByOne({ s, dense, out, lang }: { s: MCSettings; dense: Float32Array | null; out: Float32Array | null; lang: 'en' | 'zh' }) {
+  const W = s.K.map((oc) => oc.map((ch) => ch[0][0]));
+  const [, pi, pj] = s.pick;
+  const px = pi * s.w + pj;
+  const xVec = s.X.map((ch) => ch[pi][pj]);
+  const maxDiff = dense && out ? dense.reduce((m, v, i) => Math.max(m, Math.abs(v - out[i])), 0) : null;
+  const yVec = dense ? Array.from({ length: s.co }, (_, o) => dense[o * s.h * s.w + px]) : null;
+  return (
+    <div className="b-row mc-dense" data-part="dense">
+      <figure className="b-fig">
+        <figcaption>{tr(lang, `Weight matrix W (cₒ × cᵢ = ${s.co} × ${s.ci})`, `权重矩阵 W（cₒ × cᵢ = ${s.co} × ${s.ci}）`)}</figcaption>
+        <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={tr(lang, 'Weight matrix W', '权重矩阵 W')} />
+      </figure>
+      <span className="mc-op" aria-hidden="true">
+        ×
+      </span>
+      <figure className="b-fig">
+        <figcaption>{tr(lang, `pixel (${pi + 1}, ${pj + 1}) across channels`, `像素 (${pi + 1}, ${pj + 1}) 的各通道值`)}</figcaption>
+        <MatrixGrid values={xVec} rows={s.ci} cols={1} label={tr(lang, 'Pixel vector x', '像素向量 x')} />
+      </figure>
+      <span className="mc-op" aria-hidden="true">
+        + b =
+      </span>
+      <figure className="b-fig">
+        <figcaption>{tr(lang, 'output channels at that pixel (engine matmul)', '该像素的输出通道（引擎矩阵乘法）')}</figcaption>
+        {yVec ? <MatrixGrid values={yVec} rows={s.co} cols={1} label={tr(lang, 'Dense output at the pixel', '该像素的全连接输出')} /> : <PendingGrid rows={s.co} cols={1} />}
+      </figure>
+      <p className="b-note" data-part="dense-check" data-value={maxDiff ?? undefined}>
+        {maxDiff === null
+          ? '…'
+          : tr(
+              lang,
+              `W (${s.co}×${s.ci}) times X reshaped to ${s.ci}×${s.h * s.w} gives every pixel at once; its largest difference from conv2d is ${maxDiff}. Pick a pixel by clicking an output cell.`,
+              `W（${s.co}×${s.ci}）乘以变形为 ${s.ci}×${s.h * s.w} 的 X，一次算出所有像素；它与 conv2d 的最大差为 ${maxDiff}。点击输出单元格可选择像素。`,
+            )}
+      </p>
+    </div>
+  );
+}

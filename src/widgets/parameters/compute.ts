@@ -1,0 +1,173 @@
+/**
+ * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
+ * initialisers applied with `apply`, and parameter tying through a shared layer.
+ */
+import { countParameters, manualSeed, nn, noGrad, rand, type Tensor } from '../../engine';
+
+export type InitScheme = 'default' | 'normal' | 'constant' | 'xavier42' | 'custom';
+export const INIT_SCHEMES: readonly InitScheme[] = ['default', 'normal', 'constant', 'xavier42', 'custom'];
+
+export interface PMSettings {
+  seed: number;
+  init: InitScheme;
+  /** State-dict entry shown in full. */
+  entry: string;
+  /** Edits to row 0 of the shared layer's weight: [column, value]. */
+  tie: [number, number][];
+}
+
+export const PM_DEFAULTS: PMSettings = { seed: 0, init: 'default', entry: '0.weight', tie: [[0, 100]] };
+
+export const ENTRIES = ['0.weight', '0.bias', '2.weight', '2.bias'] as const;
+
+/** The initialiser, written as the notes write it (module by module through `apply`). */
+export function applyInit(net: nn.Sequential, scheme: InitScheme): void {
+  switch (scheme) {
+    case 'default':
+      // PyTorch's (and the engine's) own: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) drawn at construction.
+      return;
+    case 'normal':
+      net.apply((m) => {
+        if (m instanceof nn.Linear) {
+          nn.init.normal_(m.weight, 0, 0.01);
+          if (m.bias) nn.init.zeros_(m.bias);
+        }
+      });
+      return;
+    case 'constant':
+      net.apply((m) => {
+        if (m instanceof nn.Linear) {
+          nn.init.constant_(m.weight, 1);
+          if (m.bias) nn.init.zeros_(m.bias);
+        }
+      });
+      return;
+    case 'xavier42':
+      net.at(0).apply((m) => {
+        if (m instanceof nn.Linear) nn.init.xavierUniform_(m.weight);
+      });
+      net.at(2).apply((m) => {
+        if (m instanceof nn.Linear) nn.init.constant_(m.weight, 42);
+      });
+      return;
+    case 'custom':
+      net.apply((m) => {
+        if (m instanceof nn.Linear) {
+          nn.init.uniform_(m.weight, -10, 10);
+          // keep the entries with |w| >= 5, zero the rest (the notes' my_init)
+          noGrad(() => {
+            const keepMask = m.weight.abs().ge(5);
+            const kept = m.weight.mul(keepMask);
+            m.weight.assign(kept);
+            keepMask.dispose();
+            kept.dispose();
+          });
+        }
+      });
+      return;
+  }
+}
+
+/** Class name of a module (instanceof, because production builds minify constructor names). */
+export function moduleName(m: nn.Module): string {
+  if (m instanceof nn.Sequential) return 'Sequential';
+  if (m instanceof nn.Linear) return 'Linear';
+  if (m instanceof nn.ReLU) return 'ReLU';
+  return 'Module';
+}
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface PMResult {
+  params: ParamInfo[];
+  stateDictKeys: string[];
+  total: number;
+  /** net(X) for the seeded X = rand([2, 4]). */
+  X: Float32Array;
+  out: Float32Array;
+  /** net.at(2).weight.grad === null before any backward pass. */
+  gradIsNull: boolean;
+  /** Names of the modules `apply` visited, in order. */
+  visited: string[];
+  tied: {
+    params: { name: string; shape: number[] }[];
+    total: number;
+    sameObject: boolean;
+    row2: Float32Array;
+    row4: Float32Array;
+    out: Float32Array;
+  };
+}
+
+function rowOf(t: Float32Array, cols: number, r: number): Float32Array {
+  return t.slice(r * cols, (r + 1) * cols);
+}
+
+/** Builds both networks with the engine and reads back everything the widget shows. */
+export async function computeParameters(s: PMSettings): Promise<PMResult> {
+  const made: nn.Module[] = [];
+  const temps: Tensor[] = [];
+  try {
+    manualSeed(s.seed);
+    const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
+    made.push(net);
+    const X = rand([2, 4]);
+    temps.push(X);
+    applyInit(net, s.init);
+    const visited: string[] = [];
+    net.apply((m) => visited.push(moduleName(m)));
+    const out = noGrad(() => net.call(X) as Tensor);
+    temps.push(out);
+    const named = net.namedParameters();
+    const params = await Promise.all(named.map(async ([name, p]) => ({ name, shape: [...p.shape], values: await p.data() })));
+    const gradIsNull = (net.at(2) as nn.Linear).weight.grad === null;
+
+    // Parameter tying: one Linear(8, 8) object in two places.
+    manualSeed(s.seed);
+    const shared = new nn.Linear(8, 8);
+    const tiedNet = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));
+    made.push(tiedNet);
+    const w2 = (tiedNet.at(2) as nn.Linear).weight;
+    if (s.tie.length) {
+      const v = await w2.data();
+      for (const [col, value] of s.tie) v[col] = value;
+      w2.assign(v);
+    }
+    const w4 = (tiedNet.at(4) as nn.Linear).weight;
+    const tiedOut = noGrad(() => tiedNet.call(X) as Tensor);
+    temps.push(tiedOut);
+    const [d2, d4] = await Promise.all([w2.data(), w4.data()]);
+    return {
+      params,
+      stateDictKeys: Object.keys(net.stateDict()),
+      total: countParameters(net),
+      X: await X.data(),
+      out: await out.data(),
+      gradIsNull,
+      visited,
+      tied: {
+        params: tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
+        total: countParameters(tiedNet),
+        sameObject: w2 === w4,
+        row2: rowOf(d2, 8, 0),
+        row4: rowOf(d4, 8, 0),
+        out: await tiedOut.data(),
+      },
+    };
+  } finally {
+    for (const t of temps) t.dispose();
+    for (const m of made) m.dispose();
+  }
+}
+
+/** Number formatting that keeps the engine's float32 digits readable. */
+export function fmtParam(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return v.toFixed(4).replace('-', '−');
+}
+

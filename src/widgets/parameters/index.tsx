@@ -1,0 +1,361 @@
+import { useEffect, useRef } from 'react';
+import '../widgets-b.css';
+import { weightHistogram, type HistogramOptions } from '../../charts/weightHistogram';
+import { useSettings } from '../../stores/settings';
+import { MatrixGrid } from '../common/MatrixGrid';
+import { Slider } from '../common/Slider';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { intIn, oneOf, useUrlState } from '../common/useUrlState';
+import { tr } from '../shared-b/text';
+import { PendingGrid } from '../shared-b/PendingGrid';
+import { useEngineResult } from '../shared-b/useEngineResult';
+import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
+
+type Lang = 'en' | 'zh';
+
+const MAX_ABS = 1e6;
+
+export function sanitizePM(raw: unknown, d: PMSettings): PMSettings {
+  if (typeof raw !== 'object' || raw === null) return d;
+  const o = raw as Record<string, unknown>;
+  const seed = intIn(o.seed, 0, 9999, d.seed);
+  const init = oneOf(o.init, INIT_SCHEMES, d.init);
+  const entry = oneOf(o.entry, ENTRIES, d.entry as (typeof ENTRIES)[number]);
+  const tie: [number, number][] = [];
+  if (Array.isArray(o.tie)) {
+    for (const e of o.tie.slice(0, 8)) {
+      if (!Array.isArray(e)) continue;
+      const col = intIn(e[0], 0, 7, -1);
+      const v = typeof e[1] === 'number' ? e[1] : Number(e[1]);
+      if (col < 0 || !Number.isFinite(v)) continue;
+      const clamped = Math.max(-MAX_ABS, Math.min(MAX_ABS, v));
+      const at = tie.findIndex(([c]) => c === col);
+      if (at >= 0) tie[at] = [col, clamped];
+      else tie.push([col, clamped]);
+    }
+  } else tie.push(...d.tie);
+  return { seed, init, entry, tie };
+}
+
+function schemeLabel(lang: Lang, s: InitScheme): string {
+  switch (s) {
+    case 'default':
+      return tr(lang, 'Default: U(±1/√fan_in)', '默认：U(±1/√fan_in)');
+    case 'normal':
+      return tr(lang, 'Normal(0, 0.01), zero bias', '正态 N(0, 0.01)，偏置为 0');
+    case 'constant':
+      return tr(lang, 'Constant 1, zero bias', '常数 1，偏置为 0');
+    case 'xavier42':
+      return tr(lang, 'Xavier on layer 0, 42 on layer 2', '第 0 层 Xavier，第 2 层 42');
+    case 'custom':
+      return tr(lang, 'Custom: U(−10, 10), keep |w| ≥ 5', '自定义：U(−10, 10)，保留 |w| ≥ 5');
+  }
+}
+
+const CODE: Record<InitScheme, string> = {
+  default: `const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
+// weights and biases already drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in))`,
+  normal: `net.apply((m) => {
+  if (m instanceof nn.Linear) {
+    nn.init.normal_(m.weight, 0, 0.01);
+    nn.init.zeros_(m.bias);
+  }
+});`,
+  constant: `net.apply((m) => {
+  if (m instanceof nn.Linear) {
+    nn.init.constant_(m.weight, 1);
+    nn.init.zeros_(m.bias);
+  }
+});`,
+  xavier42: `net.at(0).apply((m) => { if (m instanceof nn.Linear) nn.init.xavierUniform_(m.weight); });
+net.at(2).apply((m) => { if (m instanceof nn.Linear) nn.init.constant_(m.weight, 42); });`,
+  custom: `net.apply((m) => {
+  if (m instanceof nn.Linear) {
+    nn.init.uniform_(m.weight, -10, 10);
+    m.weight.assign(m.weight.mul(m.weight.abs().ge(5)));  // zero |w| < 5
+  }
+});`,
+};
+
+/** The distribution's bounds for the histogram markers (what the initialiser promises). */
+function markersFor(scheme: InitScheme, name: string): HistogramOptions['markers'] {
+  const fanIn = name.startsWith('0.') ? 4 : 8;
+  const fanOut = name.startsWith('0.') ? 8 : 1;
+  const isW = name.endsWith('weight');
+  if (scheme === 'default') {
+    const b = 1 / Math.sqrt(fanIn);
+    return [
+      { x: -b, label: `−1/√${fanIn}` },
+      { x: b, label: `1/√${fanIn}` },
+    ];
+  }
+  if (scheme === 'xavier42' && isW && name.startsWith('0.')) {
+    const b = Math.sqrt(6 / (fanIn + fanOut));
+    return [
+      { x: -b, label: '−√(6/12)' },
+      { x: b, label: '√(6/12)' },
+    ];
+  }
+  if (scheme === 'custom' && isW) {
+    return [
+      { x: -5, label: '−5' },
+      { x: 5, label: '5' },
+    ];
+  }
+  return [];
+}
+
+function domainFor(scheme: InitScheme, name: string, values: Float32Array): [number, number] | undefined {
+  const isW = name.endsWith('weight');
+  if (scheme === 'default') {
+    const b = 1 / Math.sqrt(name.startsWith('0.') ? 4 : 8);
+    return [-b * 1.1, b * 1.1];
+  }
+  if (scheme === 'custom' && isW) return [-10, 10];
+  if (scheme === 'xavier42' && isW && name.startsWith('0.')) return [-0.8, 0.8];
+  void values;
+  return undefined;
+}
+
+function Histogram({ values, options }: { values: Float32Array; options: HistogramOptions }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const update = useRef<ReturnType<typeof weightHistogram> | null>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    if (!update.current) update.current = weightHistogram(ref.current, Array.from(values), options);
+    else update.current(Array.from(values), options);
+  }, [values, options]);
+  return <div ref={ref} className="pm-hist" />;
+}
+
+/**
+ * Widget 7: parameter management on the notes' 4 -> 8 -> 1 network. Names, shapes and
+ * values are read from the engine's module; the initialisers run through `apply`.
+ */
+export function Parameters() {
+  const lang = useSettings((s) => s.lang);
+  const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
+  const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
+  const result = useEngineResult(key, () => computeParameters(s));
+  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  const entry = r?.params.find((p) => p.name === s.entry) ?? null;
+
+  const schemeIdx = INIT_SCHEMES.indexOf(s.init);
+  const onPresenterStep = (dir: 1 | -1) => {
+    const next = schemeIdx + dir;
+    if (next < 0 || next >= INIT_SCHEMES.length) return false;
+    set((p) => ({ ...p, init: INIT_SCHEMES[next] }));
+    return true;
+  };
+
+  const editTie = (col: number, v: number) =>
+    set((p) => {
+      const value = Math.max(-MAX_ABS, Math.min(MAX_ABS, v));
+      const tie = p.tie.filter(([c]) => c !== col);
+      tie.push([col, value]);
+      tie.sort((a, b) => a[0] - b[0]);
+      return { ...p, tie };
+    });
+
+  return (
+    <WidgetFrame id="parameters" title={tr(lang, 'Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep}>
+      <pre className="pm-code">
+        <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
+      </pre>
+      <div className="b-toolbar">
+        <Slider label={tr(lang, 'Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
+      </div>
+
+      <div className="pm-layout" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+        <section aria-label={tr(lang, 'Named parameters', '命名参数')}>
+          <h4 className="b-subtitle">
+            <code>net.namedParameters()</code>
+          </h4>
+          <table className="b-table pm-named">
+            <thead>
+              <tr>
+                <th scope="col">{tr(lang, 'Name', '名称')}</th>
+                <th scope="col">{tr(lang, 'Shape', '形状')}</th>
+                <th scope="col">{tr(lang, 'Elements', '元素个数')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{tr(lang, 'Show', '显示')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(r?.params ?? []).map((p) => (
+                <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
+                  <th scope="row">
+                    <code>{p.name}</code>
+                  </th>
+                  <td data-value={JSON.stringify(p.shape)}>[{p.shape.join(', ')}]</td>
+                  <td className="num" data-value={p.values.length}>
+                    {p.values.length}
+                  </td>
+                  <td>
+                    <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
+                      {tr(lang, `Show ${p.name}`, `显示 ${p.name}`)}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{tr(lang, 'Total', '合计')}</th>
+                <td />
+                <td className="num" data-part="total" data-value={r?.total}>
+                  {r?.total ?? '…'}
+                </td>
+                <td />
+              </tr>
+            </tfoot>
+          </table>
+          <p className="b-note">
+            {tr(
+              lang,
+              'There is 0.weight and 2.weight but no 1.weight: child 1 is the ReLU, which has no parameters.',
+              '有 0.weight 和 2.weight，却没有 1.weight：第 1 个子模块是 ReLU，它没有参数。',
+            )}
+          </p>
+          <p>
+            <code>net.at(2).weight.grad === null</code> → <strong data-part="grad-null">{r ? String(r.gradIsNull) : '…'}</strong>
+            <span className="b-note">{tr(lang, ' (no backward pass yet)', '（还没有反向传播）')}</span>
+          </p>
+          <p>
+            <code>Object.keys(net.stateDict())</code> → <span data-part="state-keys">{r ? r.stateDictKeys.join(', ') : '…'}</span>
+          </p>
+          <p>
+            <code>net.call(X)</code>, <code>X = rand([2, 4])</code> →{' '}
+            <span data-part="output">
+              {r
+                ? Array.from(r.out).map((v, i) => (
+                    <span key={i} className="pm-out" data-value={v}>
+                      {i > 0 ? ', ' : ''}
+                      {fmtParam(v)}
+                    </span>
+                  ))
+                : '…'}
+            </span>
+          </p>
+        </section>
+
+        <section aria-label={tr(lang, 'Initialisation', '初始化')}>
+          <fieldset className="pm-radio">
+            <legend>{tr(lang, 'Initialise with apply', '用 apply 初始化')}</legend>
+            {INIT_SCHEMES.map((scheme) => (
+              <label key={scheme}>
+                <input type="radio" name="pm-init" value={scheme} checked={s.init === scheme} onChange={() => set((p) => ({ ...p, init: scheme }))} />
+                {schemeLabel(lang, scheme)}
+              </label>
+            ))}
+          </fieldset>
+          <pre className="pm-code">
+            <code>{CODE[s.init]}</code>
+          </pre>
+          {r ? (
+            <p className="b-note" data-part="visited">
+              {tr(lang, 'apply visits (children first): ', 'apply 访问的顺序（先子模块）：')}
+              {r.visited.join(' → ')}
+            </p>
+          ) : null}
+          {r
+            ? r.params
+                .filter((p) => p.name.endsWith('weight'))
+                .map((p) => (
+                  <figure key={p.name} className="b-fig" data-hist={p.name}>
+                    <figcaption>{tr(lang, `Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
+                    <Histogram
+                      values={p.values}
+                      options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values) }}
+                    />
+                  </figure>
+                ))
+            : null}
+        </section>
+      </div>
+
+      <section aria-label={tr(lang, 'State dictionary entry', '状态字典条目')}>
+        <h4 className="b-subtitle">
+          <code>{`net.stateDict()['${s.entry}']`}</code>
+        </h4>
+        {entry ? (
+          <MatrixGrid
+            values={entry.values}
+            rows={entry.shape.length === 2 ? entry.shape[0] : 1}
+            cols={entry.shape.length === 2 ? entry.shape[1] : entry.shape[0]}
+            label={tr(lang, `State dict entry ${entry.name}`, `状态字典条目 ${entry.name}`)}
+            digits={4}
+            heat
+          />
+        ) : (
+          <p>…</p>
+        )}
+      </section>
+
+      <section aria-label={tr(lang, 'Parameter tying', '参数绑定')}>
+        <h4 className="b-subtitle">{tr(lang, 'Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4>
+        <pre className="pm-code">
+          <code>{`const shared = new nn.Linear(8, 8);
+const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
+  shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));`}</code>
+        </pre>
+        <p className="b-instructions">
+          {tr(lang, 'Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
+        </p>
+        <div className="b-row" data-part="tied" data-state={r ? 'ready' : 'computing'}>
+          <figure className="b-fig" data-tied="2">
+            <figcaption>
+              <code>tied.at(2).weight[0]</code>
+            </figcaption>
+            {r ? (
+              <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={tr(lang, 'Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
+            ) : (
+              <PendingGrid rows={1} cols={8} />
+            )}
+          </figure>
+          <figure className="b-fig" data-tied="4">
+            <figcaption>
+              <code>tied.at(4).weight[0]</code>
+            </figcaption>
+            {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={tr(lang, 'Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingGrid rows={1} cols={8} />}
+          </figure>
+        </div>
+        {r ? (
+          <>
+            <p>
+              <code>tied.at(2).weight === tied.at(4).weight</code> → <strong data-part="same-object">{String(r.tied.sameObject)}</strong>
+              {'; '}
+              {tr(lang, 'rows equal element by element: ', '逐元素相等：')}
+              <strong data-part="rows-equal">{String(r.tied.row2.every((v, i) => v === r.tied.row4[i]))}</strong>
+            </p>
+            <p>
+              <code>tied.namedParameters()</code> → {r.tied.params.map((p) => `${p.name} [${p.shape.join(', ')}]`).join(', ')}
+              {'. '}
+              {tr(lang, 'The shared layer is listed once; total ', '共享层只列出一次；共 ')}
+              <strong data-part="tied-total" data-value={r.tied.total}>
+                {r.tied.total}
+              </strong>
+              {tr(lang, ' parameters, not ', ' 个参数，而不是 ')}
+              {r.tied.total + 72}
+              {tr(lang, '. During training both uses add their gradients into the one weight.', '。训练时两处的梯度会加到同一个权重上。')}
+            </p>
+            <div className="b-buttons">
+              <button type="button" onClick={() => set((p) => ({ ...p, tie: [] }))} disabled={s.tie.length === 0}>
+                {tr(lang, 'Undo the edits', '撤销修改')}
+              </button>
+              <button type="button" onClick={() => set((p) => ({ ...p, tie: [[0, 100]] }))}>
+                {tr(lang, 'Notes: set [0, 0] to 100', '笔记：把 [0, 0] 设为 100')}
+              </button>
+            </div>
+          </>
+        ) : null}
+      </section>
+      {result.state === 'error' ? (
+        <p className="b-problem" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+    </WidgetFrame>
+  );
+}

@@ -1,0 +1,147 @@
+import { useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+
+export interface CellMapProps {
+  /** Row-major values; each cell carries its value in data-value. */
+  values: ArrayLike<number> | null;
+  rows: number;
+  cols: number;
+  label: string;
+  /** Marks a cell as highlighted (in the receptive field). */
+  isHot?: (row: number, col: number) => boolean;
+  selected?: { row: number; col: number } | null;
+  onSelect?: (row: number, col: number) => void;
+  /** Pixel size of a cell. */
+  cellSize: number;
+  /** Show the numbers inside the cells (only when they fit). */
+  showNumbers?: boolean;
+  digits?: number;
+  /** Colour cells by value: 'abs' scales |v| to the largest |v|, 'range' maps min..max. */
+  shade?: 'abs' | 'range' | 'none';
+  /** Accessible description of a cell's value, e.g. "∂y/∂x = 4". */
+  describe?: (v: number, row: number, col: number) => string;
+}
+
+function fmt(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return 'NaN';
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
+  return v.toFixed(digits);
+}
+
+/**
+ * A feature map as an ARIA grid with one tab stop: arrow keys move, Home/End go to
+ * the row's ends, PageUp/PageDown to the first/last row, Enter or Space selects.
+ * Pointer and touch select by clicking (tapping) a cell.
+ */
+export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, cellSize, showNumbers, digits = 2, shade = 'none', describe }: CellMapProps) {
+  const [focus, setFocus] = useState<{ row: number; col: number } | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const active = focus && focus.row < rows && focus.col < cols ? focus : selected && selected.row < rows && selected.col < cols ? selected : { row: 0, col: 0 };
+
+  let scale = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  if (values && shade !== 'none') {
+    for (let i = 0; i < rows * cols; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      scale = Math.max(scale, Math.abs(v));
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+
+  const moveTo = (row: number, col: number) => {
+    const r = Math.max(0, Math.min(rows - 1, row));
+    const c = Math.max(0, Math.min(cols - 1, col));
+    setFocus({ row: r, col: c });
+    const el = ref.current?.querySelector<HTMLElement>(`[data-row="${r}"][data-col="${c}"]`);
+    el?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const { row, col } = active;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowUp':
+        moveTo(row - 1, col);
+        break;
+      case 'ArrowDown':
+        moveTo(row + 1, col);
+        break;
+      case 'ArrowLeft':
+        moveTo(row, col - 1);
+        break;
+      case 'ArrowRight':
+        moveTo(row, col + 1);
+        break;
+      case 'Home':
+        moveTo(e.ctrlKey ? 0 : row, 0);
+        break;
+      case 'End':
+        moveTo(e.ctrlKey ? rows - 1 : row, cols - 1);
+        break;
+      case 'PageUp':
+        moveTo(0, col);
+        break;
+      case 'PageDown':
+        moveTo(rows - 1, col);
+        break;
+      case 'Enter':
+      case ' ':
+        onSelect?.(row, col);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  };
+
+  const style = { '--rf-cell': `${cellSize}px`, gridTemplateColumns: `repeat(${cols}, var(--rf-cell))` } as CSSProperties;
+  return (
+    <div ref={ref} className="rf-map" role="grid" aria-label={label} aria-rowcount={rows} aria-colcount={cols} style={style} onKeyDown={onKeyDown}>
+      {Array.from({ length: rows }, (_, r) => (
+        <div role="row" key={r} className="rf-row">
+          {Array.from({ length: cols }, (_, c) => {
+            const i = r * cols + c;
+            const v = values ? values[i] : NaN;
+            const hot = isHot?.(r, c) ?? false;
+            const sel = !!selected && selected.row === r && selected.col === c;
+            const isActive = active.row === r && active.col === c;
+            let t = 0;
+            if (values && shade === 'abs' && scale > 0) t = Math.abs(v) / scale;
+            else if (values && shade === 'range' && hi > lo) t = (v - lo) / (hi - lo);
+            const cellStyle = shade !== 'none' ? ({ '--rf-heat': Number.isFinite(t) ? t.toFixed(3) : '0' } as CSSProperties) : undefined;
+            const text = values ? fmt(v, digits) : '';
+            const aria = `${label}, row ${r + 1}, column ${c + 1}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? ' (in field)' : ''}`;
+            return (
+              <div
+                key={c}
+                role="gridcell"
+                className={`rf-cell${hot ? ' rf-hot' : ''}${sel ? ' rf-selected' : ''}${shade !== 'none' ? ' rf-shaded' : ''}`}
+                data-row={r}
+                data-col={c}
+                data-value={values ? v : undefined}
+                data-hot={hot ? 'true' : undefined}
+                aria-selected={sel}
+                aria-label={aria}
+                tabIndex={isActive ? 0 : -1}
+                style={cellStyle}
+                onClick={() => {
+                  setFocus({ row: r, col: c });
+                  onSelect?.(r, c);
+                }}
+                onFocus={() => {
+                  if (!isActive) setFocus({ row: r, col: c });
+                }}
+              >
+                {showNumbers ? text : null}
+              </div>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,332 @@
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { probabilityBars } from '../../charts/probabilityBars';
+import { loadDataset } from '../../data/load';
+import type { Dataset } from '../../data/format';
+import { useSettings } from '../../stores/settings';
+import { Slider } from '../common/Slider';
+import { tr } from '../shared-b/text';
+import { useEngineResult } from '../shared-b/useEngineResult';
+import { CellMap } from './CellMap';
+import { dependencies, stackGeometry } from './geometry';
+import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
+import { clampSelection, LENET_CHANNELS, LENET_SIZES, LENET_STACK, LENET_TEST_IMAGES, selection, type RFSettings } from './settings';
+import type { nn } from '../../engine';
+
+type Lang = 'en' | 'zh';
+
+// ---- one LeNet and one test set for the page (shared by every copy of the widget) -----------
+
+interface ModelState {
+  net: nn.Sequential | null;
+  status: 'none' | 'ready' | 'training' | 'error';
+  trained: boolean;
+  step: number;
+  acc: number | null;
+  error: string | null;
+  /** Bumped whenever the weights change, so views recompute. */
+  version: number;
+}
+
+let model: ModelState = { net: null, status: 'none', trained: false, step: 0, acc: null, error: null, version: 0 };
+const listeners = new Set<() => void>();
+function setModel(patch: Partial<ModelState>) {
+  model = { ...model, ...patch };
+  for (const l of listeners) l();
+}
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+function useModel(): ModelState {
+  return useSyncExternalStore(subscribe, () => model);
+}
+
+function ensureNet(): nn.Sequential {
+  if (!model.net) setModel({ net: createLeNet(), status: 'ready', version: model.version + 1 });
+  return model.net!;
+}
+
+let testSet: Promise<Dataset> | null = null;
+let trainSet: Promise<Dataset> | null = null;
+const getTest = () => (testSet ??= loadDataset('fashion', 'test'));
+const getTrain = () => (trainSet ??= loadDataset('fashion', 'train'));
+
+async function trainInPage() {
+  if (model.status === 'training') return;
+  try {
+    const net = ensureNet();
+    setModel({ status: 'training', step: 0, acc: null, error: null });
+    const train = await getTrain();
+    const acc = await trainBriefly(net, train, (step, a) => setModel({ step, acc: a }));
+    setModel({ status: 'ready', trained: true, acc, version: model.version + 1 });
+  } catch (e) {
+    setModel({ status: 'error', error: (e as Error).message });
+  }
+}
+
+// ---- view --------------------------------------------------------------------------------------
+
+const STAGE_CELL = [9, 9, 16, 22, 36];
+
+function stageName(lang: Lang, s: number): string {
+  return [
+    tr(lang, 'Input image', '输入图像'),
+    tr(lang, 'Conv 1 + sigmoid', '卷积 1 + sigmoid'),
+    tr(lang, 'Avg pool 1', '平均汇聚 1'),
+    tr(lang, 'Conv 2 + sigmoid', '卷积 2 + sigmoid'),
+    tr(lang, 'Avg pool 2', '平均汇聚 2'),
+  ][s];
+}
+
+function Thumbs({ maps, size, current, onPick, label }: { maps: Float32Array[]; size: number; current: number; onPick: (c: number) => void; label: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const canvases = ref.current?.querySelectorAll('canvas');
+    if (!canvases) return;
+    maps.forEach((m, c) => {
+      const cv = canvases[c];
+      const ctx = cv?.getContext('2d');
+      if (!ctx) return;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of m) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const img = ctx.createImageData(size, size);
+      for (let i = 0; i < m.length; i++) {
+        const g = hi > lo ? Math.round(((m[i] - lo) / (hi - lo)) * 255) : 128;
+        img.data.set([g, g, g, 255], i * 4);
+      }
+      ctx.putImageData(img, 0, 0);
+    });
+  }, [maps, size]);
+  return (
+    <div ref={ref} className="rf-thumbs" aria-hidden="true" title={label}>
+      {maps.map((_, c) => (
+        <canvas key={c} width={size} height={size} aria-current={c === current} onClick={() => onPick(c)} />
+      ))}
+    </div>
+  );
+}
+
+function Probabilities({ probs, lang }: { probs: Float32Array; lang: Lang }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const update = useRef<ReturnType<typeof probabilityBars> | null>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const opts = { title: tr(lang, 'LeNet’s class probabilities', 'LeNet 给出的类别概率'), labels: FASHION_CLASSES[lang] };
+    if (!update.current) update.current = probabilityBars(ref.current, probs, opts);
+    else update.current(probs, opts);
+  }, [probs, lang]);
+  return <div ref={ref} className="rf-probs" />;
+}
+
+interface Props {
+  settings: RFSettings;
+  update: (fn: (s: RFSettings) => RFSettings) => void;
+}
+
+/** The trained LeNet on a Fashion-MNIST test image: its feature maps and receptive fields. */
+export function LeNetPart({ settings, update }: Props) {
+  const lang = useSettings((s) => s.lang);
+  const m = useModel();
+  const [visible, setVisible] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  // Build the network and fetch the test set only when this part scrolls into view.
+  useEffect(() => {
+    const el = rootRef.current;
+    if (!el || typeof IntersectionObserver === 'undefined') {
+      setVisible(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        setVisible(true);
+        io.disconnect();
+      }
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, []);
+
+  const sel = clampSelection(settings.lsel, LENET_SIZES);
+  const img = settings.img;
+  const geo = useMemo(() => stackGeometry(28, LENET_STACK), []);
+  const dep = useMemo(() => dependencies(28, LENET_STACK, selection(sel)), [sel]);
+  const channels = LENET_CHANNELS.map((c, i) => Math.min(settings.lch[i] ?? 0, c - 1));
+
+  const mapsKey = `${img}@${m.version}`;
+  const maps = useEngineResult(
+    mapsKey,
+    async () => {
+      const net = ensureNet();
+      const ds = await getTest();
+      return { result: await lenetMaps(net, ds, img), label: ds.labels[img] };
+    },
+    visible,
+  );
+  const gradKey = `${img}@${m.version}:${sel.join(',')}:${channels[sel[0]]}`;
+  const grad = useEngineResult(
+    gradKey,
+    async () => {
+      const net = ensureNet();
+      const ds = await getTest();
+      return lenetInputGradient(net, ds, img, sel[0], channels[sel[0]], sel[1], sel[2]);
+    },
+    visible && m.status !== 'training',
+  );
+  const current = maps.state === 'ok' && maps.key === mapsKey ? maps.value : null;
+  const g = grad.state === 'ok' && grad.key === gradKey ? grad.value : null;
+  let nonzero = 0;
+  let outside = 0;
+  if (g) {
+    for (let r = 0; r < 28; r++)
+      for (let c = 0; c < 28; c++) {
+        if (g[r * 28 + c] === 0) continue;
+        nonzero++;
+        if (!(dep.rowMasks[0][r] && dep.colMasks[0][c])) outside++;
+      }
+  }
+  const region0 = dep.regions[0];
+  const fieldCells = region0.rows * region0.cols;
+  const pred = current ? Array.from(current.result.probs).reduce((best, p, i, a) => (p > a[best] ? i : best), 0) : null;
+
+  const setChannel = (stage: number, c: number) =>
+    update((s) => {
+      const lch = LENET_CHANNELS.map((n, i) => Math.min(s.lch[i] ?? 0, n - 1));
+      lch[stage] = c;
+      return { ...s, lch };
+    });
+
+  return (
+    <div ref={rootRef} className="rf-lenet" data-part="lenet">
+      <p className="b-instructions">
+        {tr(
+          lang,
+          'The notes’ LeNet (conv 5×5 pad 2, sigmoid, avg pool 2, conv 5×5, sigmoid, avg pool 2) from the model zoo, run by the engine on a Fashion-MNIST test image. Click a cell of any feature map: the outlined cells of earlier maps are its receptive field (in every channel).',
+          '来自模型库的笔记版 LeNet（5×5 卷积填充 2、sigmoid、2×2 平均汇聚、5×5 卷积、sigmoid、2×2 平均汇聚），由引擎在一张 Fashion-MNIST 测试图像上运行。点击任意特征图的单元格：前面各特征图中描边的单元格就是它的感受野（每个通道都一样）。',
+        )}
+      </p>
+      <div className="b-toolbar">
+        <Slider label={tr(lang, 'Test image', '测试图像')} value={img} min={0} max={LENET_TEST_IMAGES - 1} onChange={(v) => update((s) => ({ ...s, img: v }))} format={(v) => `#${v}`} />
+      </div>
+      <div className="b-row">
+        <p className="rf-pred" data-part="lenet-status" data-trained={String(m.trained)}>
+          {m.status === 'training'
+            ? tr(lang, `Training in this tab… step ${m.step} of ${BRIEF.steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${BRIEF.steps} 步${m.acc !== null ? `，最近批次准确率 ${(m.acc * 100).toFixed(0)}%` : ''}`)
+            : m.trained
+              ? tr(lang, `Trained briefly in this tab (${BRIEF.steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${BRIEF.steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次准确率 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
+              : tr(lang, 'Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
+        </p>
+        <button type="button" onClick={() => void trainInPage()} disabled={m.status === 'training' || m.trained || !visible}>
+          {tr(lang, `Train briefly here (${BRIEF.steps} steps)`, `在这里简短训练（${BRIEF.steps} 步）`)}
+        </button>
+      </div>
+      {m.error ? (
+        <p className="b-problem" role="alert">
+          {m.error}
+        </p>
+      ) : null}
+      {current ? (
+        <p data-part="lenet-label" data-label={current.label} data-pred={pred ?? undefined}>
+          {tr(lang, 'True class: ', '真实类别：')}
+          <strong>{FASHION_CLASSES[lang][current.label]}</strong>
+          {' · '}
+          {tr(lang, 'LeNet says: ', 'LeNet 的判断：')}
+          <strong>{pred !== null ? FASHION_CLASSES[lang][pred] : '…'}</strong>
+        </p>
+      ) : maps.state === 'error' ? (
+        <p className="b-problem" role="alert">
+          {tr(lang, 'Could not load the images or run LeNet: ', '无法加载图像或运行 LeNet：')}
+          {maps.message}
+        </p>
+      ) : (
+        <p>{tr(lang, 'Loading the test images…', '正在加载测试图像…')}</p>
+      )}
+
+      <div className="rf-lenet-maps" data-state={current ? 'ready' : 'computing'} aria-busy={!current}>
+        {LENET_SIZES.map((size, s) => {
+          const ch = channels[s];
+          const values = current ? current.result.maps[s][ch] : null;
+          const inField = s <= sel[0];
+          const rm = inField ? dep.rowMasks[s] : null;
+          const cm = inField ? dep.colMasks[s] : null;
+          const shape = current ? current.result.shapes[s] : [LENET_CHANNELS[s], size, size];
+          return (
+            <figure key={s} className="rf-map-panel" data-stage={s} data-shape={shape.join('x')}>
+              <figcaption>
+                {stageName(lang, s)} <span className="b-shape">{shape.join(' × ')}</span>
+              </figcaption>
+              {LENET_CHANNELS[s] > 1 ? (
+                <Slider label={tr(lang, `${stageName(lang, s)} channel`, `${stageName(lang, s)} 通道`)} value={ch + 1} min={1} max={LENET_CHANNELS[s]} onChange={(v) => setChannel(s, v - 1)} />
+              ) : null}
+              <CellMap
+                values={values}
+                rows={size}
+                cols={size}
+                label={`${stageName(lang, s)}${LENET_CHANNELS[s] > 1 ? tr(lang, `, channel ${ch + 1}`, `，通道 ${ch + 1}`) : ''}`}
+                cellSize={STAGE_CELL[s]}
+                showNumbers={STAGE_CELL[s] >= 34}
+                shade="range"
+                isHot={rm && cm ? (r, c) => rm[r] && cm[c] : undefined}
+                selected={s === sel[0] ? { row: sel[1], col: sel[2] } : null}
+                onSelect={(r, c) => update((st) => ({ ...st, lsel: [s, r, c] }))}
+              />
+              {current && LENET_CHANNELS[s] > 1 ? (
+                <Thumbs maps={current.result.maps[s]} size={size} current={ch} onPick={(c) => setChannel(s, c)} label={tr(lang, 'All channels', '全部通道')} />
+              ) : null}
+            </figure>
+          );
+        })}
+      </div>
+
+      <p className="b-check" role="status" data-part="lenet-check" data-agrees={g ? String(outside === 0 && nonzero > 0) : 'pending'} data-nonzero={g ? nonzero : undefined} data-field={fieldCells}>
+        {g
+          ? outside === 0
+            ? tr(
+                lang,
+                `✓ The engine’s gradient of the chosen activation with respect to the image is nonzero on ${nonzero} pixels, all inside its ${region0.rows}×${region0.cols} receptive field (${fieldCells} pixels).`,
+                `✓ 引擎计算的所选激活值对图像的梯度在 ${nonzero} 个像素上非零，全部位于它 ${region0.rows}×${region0.cols} 的感受野内（${fieldCells} 个像素）。`,
+              )
+            : tr(lang, `✗ ${outside} pixels outside the outlined field have a nonzero gradient.`, `✗ 有 ${outside} 个描边区域外的像素梯度非零。`)
+          : tr(lang, 'Checking with the engine…', '正在用引擎核对…')}
+      </p>
+
+      <table className="b-table rf-table" data-part="lenet-table">
+        <thead>
+          <tr>
+            <th scope="col">{tr(lang, 'Map', '特征图')}</th>
+            <th scope="col">{tr(lang, 'Shape', '形状')}</th>
+            <th scope="col">{tr(lang, 'Receptive field r', '感受野 r')}</th>
+            <th scope="col">{tr(lang, 'Jump j', '跳距 j')}</th>
+            <th scope="col">{tr(lang, 'Region the chosen cell depends on', '所选单元格依赖的区域')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {LENET_SIZES.map((size, s) => {
+            const gs = s === 0 ? { rf: 1, jump: 1 } : geo.layers[s - 1];
+            const region = s <= sel[0] ? dep.regions[s] : null;
+            const shape = current ? current.result.shapes[s] : null;
+            return (
+              <tr key={s} data-stage={s}>
+                <th scope="row">{stageName(lang, s)}</th>
+                <td data-value={shape ? shape.join('x') : undefined}>{shape ? shape.join(' × ') : `${LENET_CHANNELS[s]} × ${size} × ${size}`}</td>
+                <td data-value={gs.rf}>
+                  {gs.rf}×{gs.rf}
+                </td>
+                <td data-value={gs.jump}>{gs.jump}</td>
+                <td data-value={region ? region.rows * region.cols : undefined}>
+                  {region
+                    ? tr(lang, `rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
+                    : '—'}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {current ? <Probabilities probs={current.result.probs} lang={lang} /> : null}
+    </div>
+  );
+}

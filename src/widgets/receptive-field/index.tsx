@@ -1,0 +1,40 @@
+import { useCallback } from 'react';
+import '../widgets-b.css';
+import { useSettings } from '../../stores/settings';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { useUrlState } from '../common/useUrlState';
+import { tr } from '../shared-b/text';
+import { StackPart } from './StackPart';
+import { LeNetPart } from './LeNetPart';
+import { clampSelection, mapSizes, RF_DEFAULTS, sanitizeRF, type RFSettings } from './settings';
+
+/**
+ * Widget 5: receptive fields. An editable stack of conv and pooling layers where any
+ * cell shows the region it depends on in every earlier map (checked by the engine's
+ * gradients), and the same on the trained LeNet over a Fashion-MNIST test image.
+ */
+export function ReceptiveField() {
+  const lang = useSettings((s) => s.lang);
+  const [settings, setSettings] = useUrlState<RFSettings>('rf', RF_DEFAULTS, sanitizeRF);
+  const update = useCallback((fn: (s: RFSettings) => RFSettings) => setSettings(fn), [setSettings]);
+
+  // Presenter mode: step the chosen cell through its map in reading order.
+  const onPresenterStep = (dir: 1 | -1) => {
+    const sizes = mapSizes(settings.n, settings.layers);
+    const [map, row, col] = clampSelection(settings.sel, sizes);
+    const n = sizes[map];
+    const idx = row * n + col + dir;
+    if (idx < 0 || idx >= n * n) return false;
+    setSettings((s) => ({ ...s, sel: [map, Math.floor(idx / n), idx % n] }));
+    return true;
+  };
+
+  return (
+    <WidgetFrame id="receptive-field" title={tr(lang, 'Receptive fields', '感受野')} onPresenterStep={onPresenterStep}>
+      <h4 className="b-subtitle">{tr(lang, 'A stack of layers you can edit', '可编辑的层堆叠')}</h4>
+      <StackPart settings={settings} update={update} />
+      <h4 className="b-subtitle">{tr(lang, 'On a trained LeNet', '在训练好的 LeNet 上')}</h4>
+      <LeNetPart settings={settings} update={update} />
+    </WidgetFrame>
+  );
+}
