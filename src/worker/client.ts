@@ -8,7 +8,7 @@
  * heartbeat (the worker answers pings) does the job within a second or two.
  */
 import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, ToWorker, TrainConfig } from './protocol';
-import type { ModelId } from '../models/index';
+import type { ModelId, ModelSummaryData } from '../models/index';
 
 export type ClientEvent = FromWorker | { type: 'died'; message: string };
 
@@ -147,8 +147,8 @@ export class TrainingClient {
     if (this.worker) this.post({ type: 'stop' });
   }
 
-  async evaluate(limit?: number): Promise<Evaluation> {
-    const r = await this.request<Extract<FromWorker, { type: 'evaluation' }>>({ type: 'evaluate', limit });
+  async evaluate(model: ModelId, limit?: number): Promise<Evaluation> {
+    const r = await this.request<Extract<FromWorker, { type: 'evaluation' }>>({ type: 'evaluate', model, limit });
     return r.result;
   }
 
@@ -176,6 +176,12 @@ export class TrainingClient {
 
   async discardCheckpoint(model: ModelId): Promise<void> {
     await this.request({ type: 'discard-checkpoint', model });
+  }
+
+  /** The model's per-layer output shapes, parameter count and FLOPs, computed in the worker. */
+  async summary(model: ModelId, inputSize: number): Promise<ModelSummaryData> {
+    const r = await this.request<Extract<FromWorker, { type: 'summary' }>>({ type: 'summary', model, inputSize });
+    return r.data;
   }
 
   /** Testing aid: makes the worker close itself mid-whatever, like a crash. */

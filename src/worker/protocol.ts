@@ -3,7 +3,7 @@
  * worker (src/worker/train.worker.ts). Every message is a plain structured-cloneable
  * object with a `type`; requests that expect one answer carry an `id` echoed back.
  */
-import type { ModelId } from '../models/index';
+import type { ModelId, ModelSummaryData } from '../models/index';
 
 export type OptimizerName = 'sgd' | 'adam';
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
@@ -86,12 +86,14 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
-  | { type: 'evaluate'; id: number; limit?: number }
+  | { type: 'evaluate'; id: number; model: ModelId; limit?: number }
   | { type: 'predict'; id: number; model: ModelId; images: Float32Array; count: number }
   | { type: 'export'; id: number; model: ModelId }
   | { type: 'import'; id: number; model: ModelId; inputSize: number; bytes: Uint8Array }
   | { type: 'checkpoint-info'; id: number; model: ModelId }
   | { type: 'discard-checkpoint'; id: number; model: ModelId }
+  /** Builds the model, runs one image through it and answers its shape table and size. */
+  | { type: 'summary'; id: number; model: ModelId; inputSize: number }
   /** Testing aid: the worker closes itself at once, as if it had crashed. */
   | { type: 'crash' };
 
@@ -126,6 +128,7 @@ export type FromWorker =
   | { type: 'imported'; id: number }
   | { type: 'checkpoint-info'; id: number; info: CheckpointInfo | null }
   | { type: 'discarded'; id: number }
+  | { type: 'summary'; id: number; data: ModelSummaryData }
   | { type: 'done'; history: TrainHistory; testAcc: number | null }
   | { type: 'request-error'; id: number; message: string }
   | { type: 'warning'; code: 'quota' | 'storage' | 'backend'; message: string }

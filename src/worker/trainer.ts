@@ -10,7 +10,7 @@
  * requests (predict, export) are handled while training runs.
  */
 import { F, getBackend, noGrad, nn, optim, tensor, tidy, zeros, keep, type Tensor } from '../engine';
-import { zoo, isModelId, decodeSafetensors, encodeSafetensors, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
+import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
@@ -155,7 +155,7 @@ export class Trainer {
         return;
       case 'evaluate':
         return this.answer(msg.id, async () => {
-          const live = this.requireLive();
+          const live = await this.liveFor(msg.model);
           const result = await this.evaluate(live, msg.limit ?? 10000);
           this.host.post({ type: 'evaluation', id: msg.id, result });
         });
@@ -188,6 +188,16 @@ export class Trainer {
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
           this.host.post({ type: 'discarded', id: msg.id });
         });
+      case 'summary':
+        return this.answer(msg.id, async () => {
+          if (!isModelId(msg.model)) throw new Error(`unknown model '${String(msg.model)}'`);
+          const net = zoo[msg.model].create({ inputSize: msg.inputSize, init: 'default' });
+          try {
+            this.host.post({ type: 'summary', id: msg.id, data: summarize(net, msg.inputSize) });
+          } finally {
+            net.dispose();
+          }
+        });
       default:
         return;
     }
@@ -204,11 +214,6 @@ export class Trainer {
     } catch (e) {
       this.host.post({ type: 'request-error', id, message: (e as Error).message });
     }
-  }
-
-  private requireLive(): Live {
-    if (!this.live) throw new Error('No model has been trained or imported yet.');
-    return this.live;
   }
 
   /** The live model if it is `id`, else the model restored from its checkpoint. */

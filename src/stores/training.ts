@@ -1,0 +1,211 @@
+/**
+ * The training run, as the page sees it: one worker per page (one run at a time, so
+ * runs do not fight over the GPU), its latest progress, chart history, evaluation,
+ * checkpoints, warnings and whether the worker is alive. Every TrainModel widget on the
+ * page reads this store; the worker itself is reached only through here.
+ */
+import { create } from 'zustand';
+import { TrainingClient, type ClientEvent } from '../worker/client';
+import type { CheckpointInfo, Evaluation, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import type { ModelId, ModelSummaryData } from '../models/index';
+
+export interface LiveProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  loss: number;
+  trainAcc: number;
+  testAcc: number | null;
+  imagesPerSec: number;
+  etaSec: number | null;
+}
+
+export interface TrainingState {
+  backend: { name: string; description: string } | null;
+  state: RunState;
+  /** The model of the current (or last) run. */
+  model: ModelId | null;
+  config: TrainConfig | null;
+  progress: LiveProgress | null;
+  history: TrainHistory;
+  evaluation: Evaluation | null;
+  dataProgress: { loaded: number; total: number | null; from: 'network' | 'cache' } | null;
+  checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
+  lastSaved: { epoch: number; step: number; at: number } | null;
+  warning: { code: string; message: string } | null;
+  error: string | null;
+  /** Set when the worker died; the page offers to resume from the checkpoint. */
+  died: string | null;
+  /** Bumped whenever a model's weights change outside training (import), so predictions refresh. */
+  weightsVersion: number;
+
+  start(config: TrainConfig): void;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+  resumeFromCheckpoint(model: ModelId): void;
+  refreshCheckpoint(model: ModelId): Promise<CheckpointInfo | null>;
+  discardCheckpoint(model: ModelId): Promise<void>;
+  exportWeights(model: ModelId): Promise<{ bytes: Uint8Array; name: string }>;
+  importWeights(model: ModelId, inputSize: number, bytes: Uint8Array): Promise<void>;
+  predict(model: ModelId, images: Float32Array, count: number): Promise<Float32Array>;
+  evaluate(model: ModelId, limit?: number): Promise<Evaluation>;
+  summary(model: ModelId, inputSize: number): Promise<ModelSummaryData>;
+  dismissWarning(): void;
+  /** Testing aid: makes the worker die as if it crashed. */
+  crashWorker(): void;
+}
+
+let client: TrainingClient | null = null;
+
+const emptyHistory = (): TrainHistory => ({ points: [], epochs: [] });
+
+export const useTraining = create<TrainingState>()((set, get) => {
+  function c(): TrainingClient {
+    if (!client) {
+      client = new TrainingClient();
+      client.on(onEvent);
+    }
+    return client;
+  }
+
+  function onEvent(e: ClientEvent) {
+    switch (e.type) {
+      case 'ready':
+        set({ backend: { name: e.backend, description: e.description } });
+        break;
+      case 'state':
+        set((s) => ({ state: e.state, model: e.model ?? s.model, ...(e.state === 'training' ? { died: null, error: null } : {}) }));
+        if (e.state === 'paused' || e.state === 'stopped' || e.state === 'done') {
+          const m = e.model ?? get().model;
+          if (m) void get().refreshCheckpoint(m);
+        }
+        break;
+      case 'data-progress':
+        set({ dataProgress: { loaded: e.loaded, total: e.total, from: e.from } });
+        break;
+      case 'progress':
+        set((s) => ({
+          progress: {
+            epoch: e.epoch,
+            epochs: e.epochs,
+            step: e.step,
+            stepsPerEpoch: e.stepsPerEpoch,
+            globalStep: e.globalStep,
+            loss: e.loss,
+            trainAcc: e.trainAcc,
+            testAcc: e.testAcc ?? s.progress?.testAcc ?? null,
+            imagesPerSec: e.imagesPerSec,
+            etaSec: e.etaSec,
+          },
+          history: { points: [...s.history.points, e.point], epochs: s.history.epochs },
+        }));
+        break;
+      case 'epoch':
+        set((s) => ({
+          history: { points: s.history.points, epochs: [...s.history.epochs, e.point] },
+          progress: s.progress ? { ...s.progress, testAcc: e.point.testAcc } : s.progress,
+        }));
+        break;
+      case 'resumed':
+        set({ history: structuredClone(e.info.history), config: e.info.config, model: e.info.model });
+        break;
+      case 'checkpoint':
+        if (e.ok && e.info) set({ lastSaved: { epoch: e.info.epoch, step: e.info.stepInEpoch, at: e.info.savedAt } });
+        break;
+      case 'evaluation':
+        if (e.id === null) set({ evaluation: e.result });
+        break;
+      case 'warning':
+        set({ warning: { code: e.code, message: e.message } });
+        break;
+      case 'error':
+        set({ error: e.message });
+        break;
+      case 'died': {
+        const model = get().model;
+        set({ died: e.message, state: get().state === 'training' || get().state === 'loading' || get().state === 'evaluating' ? 'error' : get().state });
+        if (model) void get().refreshCheckpoint(model);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  return {
+    backend: null,
+    state: 'idle',
+    model: null,
+    config: null,
+    progress: null,
+    history: emptyHistory(),
+    evaluation: null,
+    dataProgress: null,
+    checkpoints: {},
+    lastSaved: null,
+    warning: null,
+    error: null,
+    died: null,
+    weightsVersion: 0,
+
+    start(config) {
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, state: 'loading' });
+      c().start(config, false);
+    },
+    pause() {
+      client?.pause();
+    },
+    resume() {
+      client?.resume();
+    },
+    stop() {
+      client?.stop();
+    },
+    resumeFromCheckpoint(model) {
+      const info = get().checkpoints[model];
+      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, warning: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      c().start(info?.config ?? ({ model } as TrainConfig), true);
+    },
+    async refreshCheckpoint(model) {
+      try {
+        const info = await c().checkpointInfo(model);
+        set((s) => ({ checkpoints: { ...s.checkpoints, [model]: info } }));
+        return info;
+      } catch {
+        return null;
+      }
+    },
+    async discardCheckpoint(model) {
+      await c().discardCheckpoint(model);
+      set((s) => ({ checkpoints: { ...s.checkpoints, [model]: null }, ...(s.model === model ? { history: emptyHistory(), progress: null, evaluation: null, state: 'idle' as RunState } : {}) }));
+    },
+    exportWeights(model) {
+      return c().exportWeights(model);
+    },
+    async importWeights(model, inputSize, bytes) {
+      await c().importWeights(model, inputSize, bytes);
+      set((s) => ({ weightsVersion: s.weightsVersion + 1, evaluation: s.model === model ? null : s.evaluation }));
+      await get().refreshCheckpoint(model);
+    },
+    predict(model, images, count) {
+      return c().predict(model, images, count);
+    },
+    async evaluate(model, limit) {
+      const result = await c().evaluate(model, limit);
+      set((s) => ({ evaluation: result, model: s.state === 'idle' || s.model === null ? model : s.model }));
+      return result;
+    },
+    summary(model, inputSize) {
+      return c().summary(model, inputSize);
+    },
+    dismissWarning() {
+      set({ warning: null });
+    },
+    crashWorker() {
+      client?.crashForTesting();
+    },
+  };
+});

@@ -1,0 +1,76 @@
+import { useId, useState } from 'react';
+import { useSettings } from '../../stores/settings';
+import { isModelId, zoo, type ModelId } from '../../models/index';
+import { formatBig, formatCount, useTr } from './strings';
+import { useSummary } from './useSummary';
+import './training.css';
+
+function Row({ model, size, first }: { model: ModelId; size: number; first: { params: number; flops: number } | null }) {
+  const lang = useSettings((s) => s.lang);
+  const { data } = useSummary(model, size);
+  const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×` : '–');
+  return (
+    <tr data-model={model}>
+      <th scope="row">{zoo[model].name[lang]}</th>
+      <td>
+        {size}×{size}
+      </td>
+      <td data-value={data?.params ?? ''}>{data ? formatCount(data.params, lang) : '…'}</td>
+      <td>{data && first ? ratio(data.params, first.params) : '–'}</td>
+      <td data-value={data?.flops ?? ''}>{data ? formatBig(data.flops) : '…'}</td>
+      <td>{data && first ? ratio(data.flops, first.flops) : '–'}</td>
+    </tr>
+  );
+}
+
+/** Several models side by side: parameters and FLOPs per image, with ratios to the first. */
+export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: string[] }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const uid = useId();
+  const ids = models.filter(isModelId);
+  const [sizes, setSizes] = useState<'notes' | 'tab'>('notes');
+  const sizeOf = (m: ModelId) => (sizes === 'notes' ? zoo[m].recipe.inputSize : zoo[m].tabInputSize);
+  const firstId = ids[0];
+  const first = useSummary(firstId ?? 'lenet', firstId ? sizeOf(firstId) : 28).data;
+  const firstName = firstId ? zoo[firstId].name[lang] : '';
+  return (
+    <section className="widget model-compare" data-widget="model-compare" aria-labelledby={`${uid}-t`}>
+      <header className="widget-header">
+        <h3 id={`${uid}-t`} className="widget-title">
+          {tr('compareTitle')}
+        </h3>
+      </header>
+      <div className="widget-body">
+        <fieldset className="compare-sizes">
+          <legend>{tr('compareSizes')}</legend>
+          <label>
+            <input type="radio" name={`${uid}-sizes`} checked={sizes === 'notes'} onChange={() => setSizes('notes')} /> {tr('notesSizes')}
+          </label>
+          <label>
+            <input type="radio" name={`${uid}-sizes`} checked={sizes === 'tab'} onChange={() => setSizes('tab')} /> {tr('tabSizes')}
+          </label>
+        </fieldset>
+        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-t`}>
+          <table className="summary-table">
+            <thead>
+              <tr>
+                <th scope="col">{tr('model')}</th>
+                <th scope="col">{tr('inputSize')}</th>
+                <th scope="col">{tr('params')}</th>
+                <th scope="col">{tr('ratio', { first: firstName })}</th>
+                <th scope="col">{tr('flops')}</th>
+                <th scope="col">{tr('ratio', { first: firstName })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ids.map((m) => (
+                <Row key={`${m}-${sizes}`} model={m} size={sizeOf(m)} first={first} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,370 @@
+import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useSettings } from '../../stores/settings';
+import { useTraining } from '../../stores/training';
+import { MODEL_IDS, isModelId, zoo, type ModelId } from '../../models/index';
+import type { OptimizerName, TrainConfig } from '../../worker/protocol';
+import { ConfusionView, LineChartView } from './Charts';
+import { GrayImage } from './GrayImage';
+import { ModelSummary } from './ModelSummary';
+import { TryYourImage } from './TryYourImage';
+import { CLASS_NAMES, formatDuration, useTr } from './strings';
+import { downloadBytes, readFileBytes } from './files';
+import './training.css';
+
+interface Form {
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  inputSize: number;
+  optimizer: OptimizerName;
+  seed: number;
+}
+
+function defaultsFor(model: ModelId): Form {
+  const e = zoo[model];
+  return { epochs: e.recipe.epochs, lr: e.recipe.lr, batchSize: e.recipe.batchSize, inputSize: e.tabInputSize, optimizer: 'sgd', seed: 0 };
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
+
+/** Training view: hyper-parameters, controls, live curves, evaluation, weights in and out. */
+export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const [model, setModel] = useState<ModelId>(isModelId(initial) ? initial : 'lenet');
+  const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet'));
+  const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const uid = useId();
+
+  const t = useTraining();
+  const entry = zoo[model];
+  const mine = t.model === model;
+  const busy = t.state === 'loading' || t.state === 'training' || t.state === 'paused' || t.state === 'evaluating';
+  const busyMine = busy && mine;
+  const busyOther = busy && !mine;
+  const ck = t.checkpoints[model] ?? null;
+  const refreshCheckpoint = t.refreshCheckpoint;
+
+  useEffect(() => {
+    void refreshCheckpoint(model);
+  }, [model, refreshCheckpoint]);
+
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
+
+  const chooseModel = (id: ModelId) => {
+    setModel(id);
+    setForm(defaultsFor(id));
+    setNote(null);
+  };
+
+  const config: TrainConfig = { model, ...form };
+  const resumable = !!ck && (ck.status === 'running' || ck.status === 'paused' || ck.status === 'stopped') && ck.epoch < ck.config.epochs && !busyMine;
+  const hasWeights = (mine && (t.progress !== null || t.state === 'done')) || !!ck;
+
+  const history = mine ? t.history : { points: [], epochs: [] };
+  const epochsPlanned = (mine ? t.config?.epochs : undefined) ?? form.epochs;
+  const lossSeries = useMemo(() => [{ key: 'loss', label: tr('loss'), points: history.points.map((p) => ({ x: p.epoch, y: p.loss })) }], [history.points, tr]);
+  const accSeries = useMemo(
+    () => [
+      { key: 'train', label: tr('trainAcc'), points: history.points.map((p) => ({ x: p.epoch, y: p.trainAcc })) },
+      { key: 'test', label: tr('testAcc'), points: history.epochs.map((p) => ({ x: p.epoch, y: p.testAcc })), dashed: true },
+    ],
+    [history.points, history.epochs, tr],
+  );
+
+  const exportWeights = async () => {
+    setNote(null);
+    try {
+      const { bytes, name } = await t.exportWeights(model);
+      downloadBytes(bytes, name);
+    } catch (e) {
+      setNote({ kind: 'bad', text: tr('exportFailed', { message: (e as Error).message }) });
+    }
+  };
+
+  const importWeights = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    setNote(null);
+    try {
+      const bytes = await readFileBytes(file, 600 * 1024 * 1024);
+      await t.importWeights(model, form.inputSize, bytes);
+      setNote({ kind: 'ok', text: tr('imported', { name: file.name }) });
+    } catch (err) {
+      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }) });
+    }
+  };
+
+  const p = mine ? t.progress : null;
+  const stateKey = `state_${mine ? t.state : 'idle'}` as const;
+  const dataPct = t.dataProgress && t.dataProgress.total ? t.dataProgress.loaded / t.dataProgress.total : null;
+
+  return (
+    <section className="widget train-model" data-widget="train-model" data-model={model} data-state={mine ? t.state : 'idle'} aria-labelledby={`${uid}-title`}>
+      <header className="widget-header">
+        <h3 id={`${uid}-title`} className="widget-title">
+          {tr('trainTitle', { model: entry.name[lang] })}
+        </h3>
+        {t.backend ? (
+          <p className="widget-backend" data-computed-by={t.backend.name}>
+            {t.backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} · {t.backend.description}
+          </p>
+        ) : null}
+      </header>
+
+      <div className="widget-body">
+        {t.died && mine ? (
+          <div className="train-banner bad" role="alert" data-banner="died">
+            <p>{tr('died')}</p>
+            {ck ? (
+              <button type="button" onClick={() => t.resumeFromCheckpoint(model)}>
+                {tr('resumeCheckpoint')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+        {t.warning && mine ? (
+          <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
+            <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
+            <button type="button" onClick={exportWeights}>
+              {tr('export')}
+            </button>
+            <button type="button" onClick={t.dismissWarning}>
+              {tr('dismiss')}
+            </button>
+          </div>
+        ) : null}
+        {resumable && !(t.died && mine) ? (
+          <div className="train-banner" role="status" data-banner="checkpoint">
+            <p>
+              {tr('checkpointFound', {
+                model: entry.name[lang],
+                time: new Date(ck!.savedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US'),
+                epoch: ck!.epoch + 1,
+                epochs: ck!.config.epochs,
+                step: ck!.stepInEpoch,
+              })}
+            </p>
+            <button type="button" onClick={() => t.resumeFromCheckpoint(model)} disabled={busyOther}>
+              {tr('resumeCheckpoint')}
+            </button>
+            <button type="button" onClick={() => void t.discardCheckpoint(model)} disabled={busyOther}>
+              {tr('discard')}
+            </button>
+          </div>
+        ) : null}
+
+        <form className="train-form" onSubmit={(e) => e.preventDefault()} aria-label={tr('trainTitle', { model: entry.name[lang] })}>
+          <label>
+            <span>{tr('model')}</span>
+            <select value={model} onChange={(e) => chooseModel(e.target.value as ModelId)} disabled={busyMine}>
+              {MODEL_IDS.map((id) => (
+                <option key={id} value={id}>
+                  {zoo[id].name[lang]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{tr('epochs')}</span>
+            <input type="number" min={1} max={100} step={1} value={form.epochs} onChange={num('epochs')} disabled={busyMine} />
+          </label>
+          <label>
+            <span>{tr('lr')}</span>
+            <input type="number" min={0.0001} max={10} step="any" value={form.lr} onChange={num('lr')} disabled={busyMine} />
+          </label>
+          <label>
+            <span>{tr('batchSize')}</span>
+            <input type="number" min={2} max={1024} step={1} value={form.batchSize} onChange={num('batchSize')} disabled={busyMine} />
+          </label>
+          <label>
+            <span>{tr('inputSize')}</span>
+            <input type="number" min={entry.minInputSize} max={224} step={1} value={form.inputSize} onChange={num('inputSize')} disabled={busyMine} />
+          </label>
+          <label>
+            <span>{tr('optimizer')}</span>
+            <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as OptimizerName)} disabled={busyMine}>
+              <option value="sgd">SGD</option>
+              <option value="adam">Adam</option>
+            </select>
+          </label>
+          <label>
+            <span>{tr('seed')}</span>
+            <input type="number" step={1} value={form.seed} onChange={num('seed')} disabled={busyMine} />
+          </label>
+          <p className="train-recipe">
+            {tr('recipe', { lr: entry.recipe.lr, epochs: entry.recipe.epochs, batch: entry.recipe.batchSize, size: entry.recipe.inputSize })}{' '}
+            {entry.tabInputSize !== entry.recipe.inputSize ? tr('smallerInput', { size: entry.tabInputSize, min: entry.minInputSize }) : null}{' '}
+            <button type="button" className="link-button" onClick={() => setForm((f) => ({ ...f, epochs: entry.recipe.epochs, lr: entry.recipe.lr, batchSize: entry.recipe.batchSize, inputSize: entry.recipe.inputSize }))} disabled={busyMine}>
+              {tr('useRecipe')}
+            </button>
+          </p>
+        </form>
+
+        <div className="train-controls" role="group" aria-label={tr('status')}>
+          <button type="button" className="primary" onClick={() => t.start(config)} disabled={busy}>
+            {tr('start')}
+          </button>
+          <button type="button" onClick={t.pause} disabled={!(busyMine && (t.state === 'training' || t.state === 'loading'))}>
+            {tr('pause')}
+          </button>
+          <button type="button" onClick={t.resume} disabled={!(busyMine && t.state === 'paused')}>
+            {tr('resume')}
+          </button>
+          <button type="button" onClick={t.stop} disabled={!busyMine}>
+            {tr('stop')}
+          </button>
+        </div>
+
+        <p className="train-state" role="status" aria-live="polite" data-testid="train-state">
+          {tr('status')}: {tr(stateKey)}
+          {t.error && mine ? <span className="bad"> — {t.error}</span> : null}
+          {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
+        </p>
+
+        {mine && t.state === 'loading' && t.dataProgress ? (
+          <label className="train-data">
+            <span>
+              {tr('dataLoading')}
+              {t.dataProgress.from === 'cache' ? ` — ${tr('fromCache')}` : ''}: {(t.dataProgress.loaded / 1e6).toFixed(1)} MB
+              {t.dataProgress.total ? ` / ${(t.dataProgress.total / 1e6).toFixed(1)} MB` : ''}
+            </span>
+            <progress max={1} value={dataPct ?? undefined} />
+          </label>
+        ) : null}
+
+        <dl className="train-stats">
+          <div>
+            <dt>{tr('epoch')}</dt>
+            <dd data-stat="epoch" data-value={p ? p.epoch + (p.step === p.stepsPerEpoch ? 1 : 0) : ''}>{p ? `${Math.min(p.epoch + 1, p.epochs)} / ${p.epochs}` : '–'}</dd>
+          </div>
+          <div>
+            <dt>{tr('step')}</dt>
+            <dd data-stat="step" data-value={p?.globalStep ?? ''}>{p ? `${p.step} / ${p.stepsPerEpoch}` : '–'}</dd>
+          </div>
+          <div>
+            <dt>{tr('loss')}</dt>
+            <dd data-stat="loss" data-value={p?.loss ?? ''}>{p ? p.loss.toFixed(4) : '–'}</dd>
+          </div>
+          <div>
+            <dt>{tr('trainAcc')}</dt>
+            <dd data-stat="train-acc" data-value={p?.trainAcc ?? ''}>{pct(p?.trainAcc)}</dd>
+          </div>
+          <div>
+            <dt>{tr('testAcc')}</dt>
+            <dd data-stat="test-acc" data-value={p?.testAcc ?? ''}>{pct(p?.testAcc)}</dd>
+          </div>
+          <div>
+            <dt>{tr('speed')}</dt>
+            <dd data-stat="images-per-sec">{p ? Math.round(p.imagesPerSec).toLocaleString() : '–'}</dd>
+          </div>
+          <div>
+            <dt>{tr('eta')}</dt>
+            <dd data-stat="eta">{p && t.state === 'training' ? formatDuration(p.etaSec) : '–'}</dd>
+          </div>
+        </dl>
+
+        <div className="train-charts">
+          <LineChartView
+            series={lossSeries}
+            options={{ title: `${tr('lossChart')} — ${entry.name[lang]}`, xLabel: tr('xEpoch'), yLabel: tr('loss'), xMax: epochsPlanned, valueLabel: tr('value'), emptyText: tr('noPoints') }}
+          />
+          <LineChartView
+            series={accSeries}
+            options={{ title: `${tr('accChart')} — ${entry.name[lang]}`, xLabel: tr('xEpoch'), yLabel: tr('accChart'), yDomain: [0, 1], xMax: epochsPlanned, valueLabel: tr('value'), emptyText: tr('noPoints'), format: (v) => pct(v) }}
+          />
+        </div>
+
+        <Evaluation model={model} />
+
+        <div className="train-weights" role="group" aria-label={tr('weights')}>
+          {ck && (ck.status === 'done' || ck.status === 'imported') && !busyMine ? (
+            <p className="muted" data-banner="trained">
+              {tr(ck.status === 'imported' ? 'checkpointImported' : 'checkpointDone', { model: entry.name[lang], time: new Date(ck.savedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') })}
+            </p>
+          ) : null}
+          <button type="button" onClick={exportWeights} disabled={!hasWeights}>
+            {tr('export')}
+          </button>
+          <label className="file-button">
+            <span>{tr('import')}</span>
+            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={importWeights} disabled={busy} />
+          </label>
+          {note ? (
+            <p className={note.kind} role={note.kind === 'bad' ? 'alert' : 'status'} data-note={note.kind}>
+              {note.text}
+            </p>
+          ) : null}
+        </div>
+
+        <details className="train-summary">
+          <summary>{tr('summaryTitle', { model: entry.name[lang] })}</summary>
+          <ModelSummary model={model} inputSize={form.inputSize} />
+        </details>
+
+        <TryYourImage model={model} />
+      </div>
+    </section>
+  );
+}
+
+function Evaluation({ model }: { model: ModelId }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const t = useTraining();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const mine = t.model === model;
+  const ev = mine ? t.evaluation : null;
+  const ck = t.checkpoints[model];
+  const busyRun = t.state === 'loading' || t.state === 'training' || t.state === 'evaluating';
+  const canEvaluate = !busyRun && ((mine && (t.state === 'done' || t.state === 'stopped' || t.state === 'paused')) || !!ck);
+  const labels = CLASS_NAMES[lang];
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await t.evaluate(model);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!ev) {
+    return canEvaluate ? (
+      <div className="train-evaluation">
+        <button type="button" onClick={run} disabled={busy || t.state === 'paused'}>
+          {tr('evaluate')}
+        </button>
+        {error ? <p role="alert">{error}</p> : null}
+      </div>
+    ) : null;
+  }
+  return (
+    <section className="train-evaluation" aria-label={tr('evaluation')} data-accuracy={ev.accuracy}>
+      <h4>{tr('evaluation')}</h4>
+      <p>{tr('accuracyOf', { n: ev.count.toLocaleString(), acc: pct(ev.accuracy) })}</p>
+      <ConfusionView matrix={ev.confusion} options={{ title: tr('confusion'), labels, trueLabel: tr('trueClass'), predLabel: tr('predClass') }} />
+      <h5>{tr('samples')}</h5>
+      <ul className="train-samples">
+        {ev.samples.map((s) => (
+          <li key={s.index} className={s.pred === s.label ? 'ok' : 'bad'} data-pred={s.pred} data-label={s.label}>
+            <GrayImage pixels={s.pixels} label={tr('sampleAlt', { i: s.index + 1, label: labels[s.label], pred: labels[s.pred], prob: pct(s.prob) })} />
+            <span>
+              {tr('predicted')}: {labels[s.pred]} ({pct(s.prob)})
+            </span>
+            <span>
+              {tr('truth')}: {labels[s.label]}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type PointerEvent } from 'react';
+import { useSettings } from '../../stores/settings';
+import { useTraining } from '../../stores/training';
+import { isModelId, zoo } from '../../models/index';
+import { ProbabilityView } from './Charts';
+import { GrayImage } from './GrayImage';
+import { CLASS_NAMES, useTr } from './strings';
+import './training.css';
+
+const SIDE = 224;
+const MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Reduces a canvas to the 28x28 grayscale input the model sees, in [0, 1]: the content
+ * is fitted into a 20x20 box centred in 28x28 (as Fashion-MNIST's items nearly fill the
+ * frame); `invert` turns a dark-on-light picture into light-on-dark like the dataset.
+ */
+export function toModelInput(source: CanvasImageSource, w: number, h: number, invert: boolean): Float32Array {
+  const cv = document.createElement('canvas');
+  cv.width = cv.height = 28;
+  const ctx = cv.getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = invert ? '#fff' : '#000';
+  ctx.fillRect(0, 0, 28, 28);
+  const scale = 26 / Math.max(w, h);
+  const dw = w * scale;
+  const dh = h * scale;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, (28 - dw) / 2, (28 - dh) / 2, dw, dh);
+  const px = ctx.getImageData(0, 0, 28, 28).data;
+  const out = new Float32Array(784);
+  for (let i = 0; i < 784; i++) {
+    const g = (0.299 * px[4 * i] + 0.587 * px[4 * i + 1] + 0.114 * px[4 * i + 2]) / 255;
+    out[i] = invert ? 1 - g : g;
+  }
+  return out;
+}
+
+/** Draw on a canvas or open an image; see the 28x28 input and the trained model's class probabilities. */
+export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const uid = useId();
+  const model = isModelId(id) ? id : 'lenet';
+  const predict = useTraining((s) => s.predict);
+  const weightsVersion = useTraining((s) => s.weightsVersion);
+  const runState = useTraining((s) => (s.model === model ? s.state : 'idle'));
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const drawing = useRef<{ x: number; y: number } | null>(null);
+  const [input, setInput] = useState<Float32Array | null>(null);
+  const [probs, setProbs] = useState<Float32Array | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [invert, setInvert] = useState(false);
+  const [source, setSource] = useState<{ img: CanvasImageSource; w: number; h: number } | null>(null);
+
+  const clear = useCallback(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, SIDE, SIDE);
+    setSource(null);
+    setInput(null);
+    setProbs(null);
+  }, []);
+
+  useEffect(() => clear(), [clear]);
+
+  // Recompute the model's view whenever the picture or the inversion changes.
+  const refresh = useCallback(() => {
+    const src = source ?? (canvas.current ? { img: canvas.current, w: SIDE, h: SIDE } : null);
+    if (!src) return;
+    setInput(toModelInput(src.img, src.w, src.h, source ? invert : false));
+  }, [source, invert]);
+
+  useEffect(() => {
+    if (source) refresh();
+  }, [source, invert, refresh]);
+
+  useEffect(() => {
+    if (!input) return;
+    let live = true;
+    predict(model, input, 1).then(
+      (p) => {
+        if (!live) return;
+        setProbs(p);
+        setMessage(null);
+      },
+      () => {
+        if (!live) return;
+        setProbs(null);
+        setMessage(tr('needModel', { model: zoo[model].name[lang] }));
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // weightsVersion and runState: predictions follow new weights (import, end of training).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [input, model, predict, weightsVersion, runState, lang]);
+
+  const pos = (e: PointerEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return { x: ((e.clientX - r.left) / r.width) * SIDE, y: ((e.clientY - r.top) / r.height) * SIDE };
+  };
+  const stroke = (from: { x: number; y: number }, to: { x: number; y: number }) => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 18;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x, to.y);
+    ctx.stroke();
+  };
+  const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
+    e.currentTarget.setPointerCapture(e.pointerId);
+    if (source) {
+      clear();
+    }
+    const p = pos(e);
+    drawing.current = p;
+    stroke(p, p);
+  };
+  const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (!drawing.current) return;
+    const p = pos(e);
+    stroke(drawing.current, p);
+    drawing.current = p;
+  };
+  const onUp = () => {
+    if (!drawing.current) return;
+    drawing.current = null;
+    if (canvas.current) setInput(toModelInput(canvas.current, SIDE, SIDE, false));
+  };
+
+  const openFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    if (file.size > MAX_BYTES) {
+      setMessage(tr('tooBig', { size: (file.size / 1024 / 1024).toFixed(1) }));
+      return;
+    }
+    let bmp: ImageBitmap;
+    try {
+      if (file.type && !file.type.startsWith('image/')) throw new Error('not an image');
+      bmp = await createImageBitmap(file);
+    } catch {
+      setMessage(tr('notAnImage'));
+      return;
+    }
+    setMessage(null);
+    // Show the picture on the drawing canvas, fitted.
+    const ctx = canvas.current?.getContext('2d');
+    if (ctx) {
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, SIDE, SIDE);
+      const s = SIDE / Math.max(bmp.width, bmp.height);
+      ctx.drawImage(bmp, (SIDE - bmp.width * s) / 2, (SIDE - bmp.height * s) / 2, bmp.width * s, bmp.height * s);
+    }
+    // A light background (a photo of a shirt on a table) is inverted to match the dataset.
+    const probe = toModelInput(bmp, bmp.width, bmp.height, false);
+    const border = [...probe.subarray(0, 28), ...probe.subarray(756)];
+    setInvert(border.reduce((a, b) => a + b, 0) / border.length > 0.5);
+    setSource({ img: bmp, w: bmp.width, h: bmp.height });
+  };
+
+  const labels = CLASS_NAMES[lang];
+  return (
+    <section className="try-image" data-widget="try-your-image" aria-labelledby={`${uid}-t`}>
+      <h4 id={`${uid}-t`}>{tr('tryTitle')}</h4>
+      <div className="try-grid">
+        <div className="try-draw">
+          <canvas
+            ref={canvas}
+            width={SIDE}
+            height={SIDE}
+            className="try-canvas"
+            role="img"
+            aria-label={tr('drawHere')}
+            onPointerDown={onDown}
+            onPointerMove={onMove}
+            onPointerUp={onUp}
+            onPointerCancel={onUp}
+          />
+          <div className="try-actions">
+            <button type="button" onClick={clear}>
+              {tr('clear')}
+            </button>
+            <label className="file-button">
+              <span>{tr('openImage')}</span>
+              <input type="file" accept="image/*" onChange={openFile} />
+            </label>
+            {source ? (
+              <label>
+                <input type="checkbox" checked={invert} onChange={(e) => setInvert(e.target.checked)} /> {tr('invert')}
+              </label>
+            ) : null}
+          </div>
+        </div>
+        <figure className="try-input">
+          {input ? <GrayImage pixels={input} max={1} scale={4} label={tr('modelSees')} /> : <div className="try-empty" aria-hidden="true" />}
+          <figcaption>{tr('modelSees')}</figcaption>
+        </figure>
+        <div className="try-probs" aria-live="polite">
+          {probs ? <ProbabilityView probs={probs} options={{ title: tr('probabilities'), labels }} /> : null}
+          {message ? (
+            <p role="status" data-note="try">
+              {message}
+            </p>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import { useSettings, type Lang } from '../../stores/settings';
+
+const STRINGS = {
+  trainTitle: { en: 'Train {model} on Fashion-MNIST', zh: '在 Fashion-MNIST 上训练 {model}' },
+  model: { en: 'Model', zh: '模型' },
+  epochs: { en: 'Epochs', zh: '轮数（epoch）' },
+  lr: { en: 'Learning rate', zh: '学习率' },
+  batchSize: { en: 'Batch size', zh: '批量大小' },
+  inputSize: { en: 'Input size (pixels)', zh: '输入尺寸（像素）' },
+  optimizer: { en: 'Optimizer', zh: '优化器' },
+  seed: { en: 'Seed', zh: '随机种子' },
+  recipe: { en: "The notes' recipe: learning rate {lr}, {epochs} epochs, batch {batch}, input {size}×{size}.", zh: '笔记中的设置：学习率 {lr}，{epochs} 轮，批量 {batch}，输入 {size}×{size}。' },
+  smallerInput: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; the dense layers follow from the input size (smallest: {min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全连接层的大小随输入尺寸而定（最小 {min}）。' },
+  useRecipe: { en: "Use the notes' values", zh: '使用笔记中的设置' },
+  start: { en: 'Start training', zh: '开始训练' },
+  pause: { en: 'Pause', zh: '暂停' },
+  resume: { en: 'Resume', zh: '继续' },
+  stop: { en: 'Stop', zh: '停止' },
+  state_idle: { en: 'Ready', zh: '就绪' },
+  state_loading: { en: 'Loading the dataset…', zh: '正在加载数据集…' },
+  state_training: { en: 'Training', zh: '训练中' },
+  state_paused: { en: 'Paused (checkpoint saved)', zh: '已暂停（检查点已保存）' },
+  state_evaluating: { en: 'Measuring test accuracy…', zh: '正在计算测试精度…' },
+  state_done: { en: 'Done', zh: '完成' },
+  state_stopped: { en: 'Stopped (checkpoint saved)', zh: '已停止（检查点已保存）' },
+  state_error: { en: 'Stopped by an error', zh: '因错误停止' },
+  status: { en: 'Status', zh: '状态' },
+  epoch: { en: 'Epoch', zh: '轮次' },
+  step: { en: 'Step', zh: '步' },
+  loss: { en: 'Train loss', zh: '训练损失' },
+  trainAcc: { en: 'Train accuracy', zh: '训练精度' },
+  testAcc: { en: 'Test accuracy', zh: '测试精度' },
+  speed: { en: 'Images/s', zh: '图像/秒' },
+  eta: { en: 'Time left', zh: '剩余时间' },
+  lossChart: { en: 'Training loss', zh: '训练损失' },
+  accChart: { en: 'Accuracy', zh: '精度' },
+  xEpoch: { en: 'epoch', zh: '轮次' },
+  noPoints: { en: 'Start training to see the curves', zh: '开始训练后显示曲线' },
+  value: { en: 'latest value', zh: '最新值' },
+  dataLoading: { en: 'Fashion-MNIST (about 55 MB, fetched once and kept by the browser)', zh: 'Fashion-MNIST（约 55 MB，只下载一次并保存在浏览器中）' },
+  fromCache: { en: 'read from the browser’s storage', zh: '从浏览器存储读取' },
+  checkpointFound: { en: 'A checkpoint of {model} from {time}: epoch {epoch} of {epochs}, step {step}.', zh: '找到 {model} 的检查点（{time}）：第 {epoch}/{epochs} 轮，第 {step} 步。' },
+  checkpointDone: { en: 'Trained weights of {model} are saved in this browser ({time}).', zh: '{model} 训练好的权重已保存在浏览器中（{time}）。' },
+  checkpointImported: { en: 'Imported weights of {model} are saved in this browser ({time}).', zh: '导入的 {model} 权重已保存在浏览器中（{time}）。' },
+  resumeCheckpoint: { en: 'Resume from checkpoint', zh: '从检查点继续' },
+  discard: { en: 'Discard checkpoint', zh: '删除检查点' },
+  died: { en: 'The training worker stopped unexpectedly. Nothing saved is lost.', zh: '训练线程意外停止。已保存的进度不会丢失。' },
+  quota: { en: 'The browser’s storage is full, so checkpoints cannot be saved. Training goes on; export the weights to keep them.', zh: '浏览器存储已满，无法保存检查点。训练会继续；请导出权重以免丢失。' },
+  dismiss: { en: 'Dismiss', zh: '关闭' },
+  savedAt: { en: 'Checkpoint saved: epoch {epoch}, step {step}', zh: '检查点已保存：第 {epoch} 轮，第 {step} 步' },
+  weights: { en: 'Weights', zh: '权重' },
+  export: { en: 'Export weights (.safetensors)', zh: '导出权重（.safetensors）' },
+  import: { en: 'Import weights (.safetensors)', zh: '导入权重（.safetensors）' },
+  imported: { en: 'Imported {name}.', zh: '已导入 {name}。' },
+  importFailed: { en: 'Not imported: {message}', zh: '未导入：{message}' },
+  exportFailed: { en: 'Nothing to export yet: {message}', zh: '暂无可导出的权重：{message}' },
+  evaluation: { en: 'Evaluation on the test set', zh: '测试集上的评估' },
+  evaluate: { en: 'Evaluate on the test set', zh: '在测试集上评估' },
+  confusion: { en: 'Confusion matrix', zh: '混淆矩阵' },
+  trueClass: { en: 'true class', zh: '真实类别' },
+  predClass: { en: 'predicted class', zh: '预测类别' },
+  samples: { en: 'Test images with the model’s predictions', zh: '测试图像与模型的预测' },
+  sampleAlt: { en: 'Test image {i}: true {label}, predicted {pred} ({prob})', zh: '测试图像 {i}：真实 {label}，预测 {pred}（{prob}）' },
+  truth: { en: 'true', zh: '真实' },
+  predicted: { en: 'predicted', zh: '预测' },
+  accuracyOf: { en: 'Accuracy on {n} test images: {acc}', zh: '{n} 张测试图像上的精度：{acc}' },
+  summaryTitle: { en: '{model}: layers and size', zh: '{model}：各层与规模' },
+  layer: { en: 'Layer', zh: '层' },
+  type: { en: 'Type', zh: '类型' },
+  outShape: { en: 'Output shape', zh: '输出形状' },
+  params: { en: 'Parameters', zh: '参数' },
+  flops: { en: 'FLOPs per image', zh: '每张图像的 FLOPs' },
+  total: { en: 'Total', zh: '合计' },
+  computing: { en: 'Running the model on one image…', zh: '正在用一张图像运行模型…' },
+  summaryNote: { en: 'Shapes come from running the engine on one {size}×{size} image; FLOPs count 2 per multiply-add of every convolution and dense layer.', zh: '形状由引擎在一张 {size}×{size} 图像上实际运行得到；FLOPs 按每个卷积层和全连接层的乘加各计 2 次。' },
+  compareTitle: { en: 'Model sizes side by side', zh: '模型规模对比' },
+  compareSizes: { en: 'Input sizes', zh: '输入尺寸' },
+  notesSizes: { en: "The notes' input sizes", zh: '笔记中的输入尺寸' },
+  tabSizes: { en: 'The in-tab input sizes', zh: '浏览器中的输入尺寸' },
+  ratio: { en: '× {first}', zh: '相对 {first}' },
+  tryTitle: { en: 'Try your own image', zh: '试试你自己的图像' },
+  drawHere: { en: 'Drawing area: draw a piece of clothing with the mouse, a pen or a finger', zh: '绘图区：用鼠标、触控笔或手指画一件衣物' },
+  clear: { en: 'Clear', zh: '清除' },
+  openImage: { en: 'Open an image file (up to 10 MB)', zh: '打开图像文件（不超过 10 MB）' },
+  invert: { en: 'Invert (dark object on light background)', zh: '反色（浅色背景上的深色物体）' },
+  modelSees: { en: 'What the model sees: 28×28 grayscale', zh: '模型看到的输入：28×28 灰度图' },
+  probabilities: { en: 'Class probabilities', zh: '各类别概率' },
+  notAnImage: { en: 'This file is not an image the browser can read.', zh: '该文件不是浏览器能读取的图像。' },
+  tooBig: { en: 'This file is {size} MB; the limit is 10 MB.', zh: '该文件大小为 {size} MB，上限为 10 MB。' },
+  needModel: { en: 'Train or import {model} first to see its predictions.', zh: '请先训练或导入 {model}，再查看预测。' },
+  useSample: { en: 'Use a test image', zh: '使用一张测试图像' },
+} as const;
+
+export type StringKey = keyof typeof STRINGS;
+
+export function translate(lang: Lang, key: StringKey, vars: Record<string, string | number> = {}): string {
+  let s: string = STRINGS[key][lang];
+  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+export function useTr(): (key: StringKey, vars?: Record<string, string | number>) => string {
+  const lang = useSettings((s) => s.lang);
+  return (key, vars) => translate(lang, key, vars);
+}
+
+/** Class names of Fashion-MNIST in both languages. */
+export const CLASS_NAMES: Record<Lang, readonly string[]> = {
+  en: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  zh: ['T 恤/上衣', '裤子', '套衫', '连衣裙', '外套', '凉鞋', '衬衫', '运动鞋', '包', '短靴'],
+};
+
+export function formatCount(n: number, lang: Lang): string {
+  return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+}
+
+/** 1.23 G, 456.7 M, ... */
+export function formatBig(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} K`;
+  return String(n);
+}
+
+export function formatDuration(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '–';
+  const s = Math.round(sec);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
+}
