@@ -4,6 +4,10 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { pending } from '../widgets/content/Pending';
+import { ReceptiveField } from '../widgets/receptive-field';
+import { MultiChannel } from '../widgets/multichannel';
+import { Parameters } from '../widgets/parameters';
+import { DenseVsConv } from '../widgets/dense-vs-conv';
 import { Corr2d } from '../widgets/corr2d';
 import { LearnKernel } from '../widgets/learn-kernel';
 import { PaddingStride } from '../widgets/padding-stride';
@@ -32,10 +36,10 @@ export const mdxComponents = {
   LearnKernel,
   PaddingStride,
   Pooling,
-  ReceptiveField: pending('receptive-field'),
-  MultiChannel: pending('multichannel'),
-  Parameters: pending('parameters'),
-  DenseVsConv: pending('dense-vs-conv'),
+  ReceptiveField,
+  MultiChannel,
+  Parameters,
+  DenseVsConv,
   TrainModel: pending('train-model'),
   ModelSummary: pending('model-summary'),
   ModelCompare: pending('model-compare'),
