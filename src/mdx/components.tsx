@@ -4,6 +4,7 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { pending } from '../widgets/content/Pending';
+import { TrainModel, ModelSummary, ModelCompare } from '../widgets/training';
 import { ReceptiveField } from '../widgets/receptive-field';
 import { MultiChannel } from '../widgets/multichannel';
 import { Parameters } from '../widgets/parameters';
@@ -40,8 +41,8 @@ export const mdxComponents = {
   MultiChannel,
   Parameters,
   DenseVsConv,
-  TrainModel: pending('train-model'),
-  ModelSummary: pending('model-summary'),
-  ModelCompare: pending('model-compare'),
+  TrainModel,
+  ModelSummary,
+  ModelCompare,
   Diagram: pending('diagram'),
 };
