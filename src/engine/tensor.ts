@@ -687,9 +687,31 @@ function output(
   return t;
 }
 
+/**
+ * Scalar operands (the 2 in x.mul(2)) are immutable, so each backend keeps one storage
+ * per value (up to a cap) and every scalar tensor of that value shares it; this saves a
+ * fill per scalar op on the GPU. The cached storages are counted in memory().numBytes.
+ */
+const scalarCache = new WeakMap<Backend, Map<number, StorageRef>>();
+const SCALAR_CACHE_LIMIT = 1024;
+
 function scalarLike(x: Tensor, v: number): Tensor {
   x._check();
-  return Tensor._fromStorage(x.backend, x.backend.fill(1, v), []);
+  const be = x.backend;
+  let cache = scalarCache.get(be);
+  if (!cache) {
+    cache = new Map();
+    scalarCache.set(be, cache);
+  }
+  // (Map keys treat -0 as 0, so -0 is never cached.)
+  let ref = Object.is(v, -0) ? undefined : cache.get(v);
+  if (!ref) {
+    if (cache.size >= SCALAR_CACHE_LIMIT || Object.is(v, -0)) return Tensor._fromStorage(be, be.fill(1, v), []);
+    ref = new StorageRef(be, be.fill(1, v)); // the cache holds this first reference forever
+    cache.set(v, ref);
+  }
+  ref.refs++;
+  return new Tensor(ref, []);
 }
 
 function asTensor(v: Tensor | number, like: Tensor): Tensor {
