@@ -1,5 +1,5 @@
 // Reduction, one workgroup of 256 invocations per output (for long reduced extents).
-// Same parameters as reduce.wgsl; each invocation folds every 256th reduced element,
+// Same parameters as reduce.wgsl (splits must be 1); each invocation folds every 256th reduced element,
 // then the workgroup combines the 256 partial results as a tree.
 // OP: 0 sum, 1 max, 2 min.
 override OP: u32;
@@ -11,6 +11,8 @@ struct Params {
   inner: u32,
   innerStride: u32,
   rOuter: u32,
+  splits: u32,
+  chunk: u32,
   // The op's identity: 0, -inf or +inf (infinities cannot be WGSL constants).
   identity: f32,
   keptShape: vec4<u32>,

@@ -176,6 +176,18 @@ describe('reductions', () => {
     }
   });
 
+  it('the workgroup-per-output and split reduction strategies agree with the CPU backend', async () => {
+    const r = rng(35);
+    for (const [shape, axes] of [[[5, 3000], [1]], [[6, 40, 7], [0, 2]], [[3, 9], [1]]] as [number[], number[]][]) {
+      for (const s of ['workgroup', 'thread', 'auto'] as const) {
+        const { got, want } = await both(gpu, cpu, [randn(r, prod(shape))], (b, [x]) =>
+          b === gpu ? gpu.reduceWith(s, 'sum', x, shape, axes) : b.reduce('sum', x, shape, axes),
+        );
+        expectClose(got, want, `${s} sum [${shape}] over [${axes}]`, 1e-3, 1e-4);
+      }
+    }
+  });
+
   it('reduce over negative axes and size-1 axes matches the CPU backend', async () => {
     const r = rng(33);
     const shape = [2, 1, 3, 1];
@@ -207,6 +219,11 @@ describe('matmul', () => {
         { batch: 3, m: 17, n: 70, k: 65, aBatch: 3, bBatch: 1 },
         { batch: 2, m: 65, n: 9, k: 33, aBatch: 1, bBatch: 2 },
         { batch: 2, m: 130, n: 67, k: 3, aBatch: 2, bBatch: 2 },
+        // Multiples of 4 (the vec4 kernels' fast path) that still leave partial tiles.
+        { batch: 1, m: 68, n: 36, k: 20, aBatch: 1, bBatch: 1 },
+        { batch: 3, m: 132, n: 140, k: 12, aBatch: 1, bBatch: 3 },
+        { batch: 2, m: 37, n: 12, k: 8, aBatch: 2, bBatch: 1 },
+        { batch: 1, m: 4, n: 4, k: 4, aBatch: 1, bBatch: 1 },
       ];
       for (const c of cases) {
         for (const transA of [false, true]) {

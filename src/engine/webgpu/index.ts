@@ -439,25 +439,39 @@ export class WebGPUBackend implements Backend {
     if (kept.length > 4 || reds.length > 5) throw new Error('webgpu backend: reduction over too many interleaved axes');
     const innerG = reds[reds.length - 1];
     const outerR = reds.slice(0, -1);
+    const workgroup = strategy === 'workgroup';
+    // 'auto' folds long reductions in `splits` ranges per output, one invocation each,
+    // then folds the partial results in a second pass: enough parallel work for few
+    // outputs, and no barriers.
+    let splits = 1;
+    if (!workgroup && strategy === 'auto' && R >= 1024 && outN < 4096) {
+      splits = Math.min(Math.ceil(R / 256), Math.ceil(4096 / outN));
+    }
+    const chunk = Math.ceil(R / splits);
+    splits = Math.ceil(R / chunk);
     const words = new Words()
-      .u32(outN, kept.length, outerR.length, innerG.size, innerG.st, R / innerG.size)
+      .u32(outN, kept.length, outerR.length, innerG.size, innerG.st, R / innerG.size, splits, chunk)
       .f32(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
       .vec4s(kept.map((g) => g.size), 1)
       .vec4s(kept.map((g) => g.st), 1)
       .vec4s(outerR.map((g) => g.size), 1)
       .vec4s(outerR.map((g) => g.st), 1)
       .buffer();
-    // One invocation per output when there are many outputs or few elements each;
-    // otherwise a workgroup per output folds the long reduced extent in parallel.
-    const perThread = strategy === 'auto' ? R <= 64 || (outN >= 4096 && R <= 2048) : strategy === 'thread';
+    const target = splits > 1 ? this.out(outN * splits) : o;
     this.rt.dispatch({
-      key: `reduce:${code}:${perThread ? 't' : 'wg'}`,
-      code: perThread ? reduceSrc : reduceWgSrc,
+      key: `reduce:${code}:${workgroup ? 'wg' : 't'}`,
+      code: workgroup ? reduceWgSrc : reduceSrc,
       constants: { OP: code },
-      buffers: [this.buf(x), o.buffer],
+      buffers: [this.buf(x), target.buffer],
       uniforms: words,
-      workgroups: perThread ? Math.ceil(outN / 64) : outN,
+      workgroups: workgroup ? outN : Math.ceil((outN * splits) / 64),
     });
+    if (splits > 1) {
+      this.free(o);
+      const folded = this.reduceWith('thread', op, target, [outN, splits], [1]);
+      this.free(target);
+      return folded;
+    }
     return o;
   }
 
@@ -504,7 +518,28 @@ export class WebGPUBackend implements Backend {
       this.fillInto(o, 0);
       return o;
     }
-    const v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
+    let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
+    if (v.vec4) {
+      const aligned = k % 4 === 0 && n % 4 === 0 && (!p.transA || m % 4 === 0);
+      if (aligned) {
+        const tilesM = Math.ceil(m / v.tileM);
+        const tilesN = Math.ceil(n / v.tileN);
+        const tiles = tilesM * tilesN * batch;
+        this.rt.dispatch({
+          key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}`,
+          code: v.code,
+          constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 },
+          buffers: [this.buf(a), this.buf(b), o.buffer],
+          uniforms: new Words()
+            .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
+            .buffer(),
+          workgroups: tiles,
+        });
+        return o;
+      }
+      variant = v.vec4.fallback;
+      v = MATMUL_VARIANTS[variant];
+    }
     const tilesM = Math.ceil(m / v.tileM);
     const tilesN = Math.ceil(n / v.tileN);
     const tiles = tilesM * tilesN * batch;

@@ -7,6 +7,7 @@
  */
 import matmulRegSrc from '../../../shaders/matmul-reg.wgsl?raw';
 import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
+import matmulVec4Src from '../../../shaders/matmul-vec4.wgsl?raw';
 import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
 import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
 import conv2dBwdWeightRegSrc from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
@@ -17,6 +18,11 @@ export interface GemmVariant {
   /** Output rows / columns one workgroup covers. */
   tileM: number;
   tileN: number;
+  /**
+   * vec4 kernels need k % 4 == 0 and n % 4 == 0 (and m % 4 == 0 when A is transposed);
+   * other shapes run `fallback` instead.
+   */
+  vec4?: { fallback: string };
 }
 
 export interface SplitGemmVariant extends GemmVariant {
@@ -33,6 +39,8 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': reg(matmulRegSrc, 8, 8),
   'reg-16x4': reg(matmulRegSrc, 16, 4),
   'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
+  'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
+  'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
 };
 
 export const CONV_VARIANTS: Record<string, GemmVariant> = {
@@ -66,7 +74,7 @@ export interface Tuning {
 export function defaultTuning(adapter: string): Tuning {
   return {
     adapter,
-    matmul: 'reg-16x16',
+    matmul: 'vec4-8x8-wg8',
     conv2d: 'reg-16x4',
     conv2dBackwardInput: 'reg-16x4',
     conv2dBackwardWeight: 'reg-8x2',

@@ -1,0 +1,54 @@
+/**
+ * Developer timing of kernel variants in Node (Dawn); skipped unless WEBGPU_PERF=1.
+ * Speed goals live in `npm run bench`; this only helps choose variants.
+ */
+import { describe, it } from 'vitest';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import type { Storage } from '../../src/engine/backend';
+import { randn, rng } from './helpers';
+
+const on = process.env.WEBGPU_PERF === '1';
+
+async function time(b: WebGPUBackend, f: () => Storage, reps = 5): Promise<number> {
+  b.free(f());
+  await b.sync();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) b.free(f());
+  await b.sync();
+  return (performance.now() - t0) / reps;
+}
+
+describe.skipIf(!on)('kernel timings', () => {
+  it('times reductions', async () => {
+    const b = await createWebGPUBackend({ autotune: false });
+    const r = rng(1);
+    for (const [rows, cols] of [[1000, 70], [100, 10000], [16, 200000]]) {
+      const x = b.fromData(randn(r, rows * cols));
+      for (const s of ['thread', 'workgroup'] as const) {
+        const t = await time(b, () => b.reduceWith(s, 'sum', x, [rows, cols], [1]), 3);
+        console.log(`reduce ${rows}x${cols} ${s}: ${t.toFixed(2)} ms`);
+      }
+      b.free(x);
+    }
+    b.destroy();
+  });
+
+  it('times matmul variants', async () => {
+    const { MATMUL_VARIANTS } = await import('../../src/engine/webgpu/variants');
+    const b = await createWebGPUBackend({ autotune: false });
+    const r = rng(2);
+    for (const m of [128, 256, 512]) {
+      const A = b.fromData(randn(r, m * m));
+      const B = b.fromData(randn(r, m * m));
+      const p = { batch: 1, m, n: m, k: m, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+      for (const v of Object.keys(MATMUL_VARIANTS)) {
+        if (v.startsWith('tiled') && m > 256) continue;
+        const t = await time(b, () => b.matmulWith(v, A, B, p), 3);
+        console.log(`matmul ${m} ${v}: ${t.toFixed(2)} ms, ${((2 * m * m * m) / t / 1e6).toFixed(2)} GFLOP/s`);
+      }
+      b.free(A);
+      b.free(B);
+    }
+    b.destroy();
+  });
+});
