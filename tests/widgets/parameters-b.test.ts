@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { setBackend } from '../../src/engine';
+import { computeParameters, INIT_SCHEMES, PM_DEFAULTS } from '../../src/widgets/parameters/compute';
+import { sanitizePM } from '../../src/widgets/parameters';
+
+describe('parameters widget computed by the engine (cpu backend)', () => {
+  test('the 4 -> 8 -> 1 network lists the notes’ names and shapes and 49 parameters', async () => {
+    await setBackend('cpu');
+    const r = await computeParameters(PM_DEFAULTS);
+    expect(r.params.map((p) => [p.name, p.shape])).toEqual([
+      ['0.weight', [8, 4]],
+      ['0.bias', [8]],
+      ['2.weight', [1, 8]],
+      ['2.bias', [1]],
+    ]);
+    expect(r.stateDictKeys).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(r.total).toBe(49);
+    expect(r.gradIsNull).toBe(true);
+    expect(r.visited).toEqual(['Linear', 'ReLU', 'Linear', 'Sequential']);
+    // Default init: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    expect(Array.from(r.params[0].values).every((v) => Math.abs(v) <= 0.5)).toBe(true);
+    expect(Array.from(r.params[2].values).every((v) => Math.abs(v) <= 1 / Math.sqrt(8) + 1e-7)).toBe(true);
+  });
+
+  test('each initialiser gives the values the notes describe', async () => {
+    await setBackend('cpu');
+    const get = async (init: (typeof INIT_SCHEMES)[number]) => {
+      const r = await computeParameters({ ...PM_DEFAULTS, init });
+      return Object.fromEntries(r.params.map((p) => [p.name, Array.from(p.values)]));
+    };
+    const normal = await get('normal');
+    expect(normal['0.bias'].every((v) => v === 0)).toBe(true);
+    expect(normal['0.weight'].every((v) => Math.abs(v) < 0.06)).toBe(true);
+    const constant = await get('constant');
+    expect(constant['0.weight'].every((v) => v === 1)).toBe(true);
+    expect(constant['2.weight'].every((v) => v === 1)).toBe(true);
+    expect(constant['2.bias']).toEqual([0]);
+    const x42 = await get('xavier42');
+    expect(x42['2.weight'].every((v) => v === 42)).toBe(true);
+    expect(x42['0.weight'].every((v) => Math.abs(v) <= Math.sqrt(6 / 12) + 1e-6)).toBe(true);
+    const custom = await get('custom');
+    for (const name of ['0.weight', '2.weight']) expect(custom[name].every((v) => v === 0 || (Math.abs(v) >= 5 && Math.abs(v) <= 10))).toBe(true);
+  });
+
+  test('tying: editing the shared weight changes the other layer, which is the same tensor', async () => {
+    await setBackend('cpu');
+    const r = await computeParameters({ ...PM_DEFAULTS, tie: [[0, 100], [3, -7.5]] });
+    expect(r.tied.sameObject).toBe(true);
+    expect(r.tied.row2[0]).toBe(100);
+    expect(r.tied.row4[0]).toBe(100);
+    expect(r.tied.row4[3]).toBe(-7.5);
+    expect(Array.from(r.tied.row4)).toEqual(Array.from(r.tied.row2));
+    expect(r.tied.params.map((p) => p.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '6.weight', '6.bias']);
+    expect(r.tied.total).toBe(4 * 8 + 8 + 8 * 8 + 8 + 8 + 1);
+  });
+
+  test('any JSON value becomes valid settings', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.record({ seed: fc.anything(), init: fc.anything(), entry: fc.anything(), tie: fc.anything() })), (raw) => {
+        const s = sanitizePM(raw, PM_DEFAULTS);
+        expect(INIT_SCHEMES).toContain(s.init);
+        expect(['0.weight', '0.bias', '2.weight', '2.bias']).toContain(s.entry);
+        expect(Number.isInteger(s.seed)).toBe(true);
+        for (const [c, v] of s.tie) {
+          expect(c >= 0 && c < 8).toBe(true);
+          expect(Number.isFinite(v)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
