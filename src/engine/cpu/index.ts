@@ -486,16 +486,19 @@ export class CpuBackend implements Backend {
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {
     const X = arr(x), G = arr(gy);
     const { n, cIn, h, w: wd, cOut, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW } = p;
-    const o = new this.Arr(cOut * cIn * kH * kW);
-    for (let co = 0; co < cOut; co++) {
-      for (let ci = 0; ci < cIn; ci++) {
-        for (let ki = 0; ki < kH; ki++) {
-          for (let kj = 0; kj < kW; kj++) {
-            const [j0, j1] = validRange(kj, pw, sw, wd, outW);
-            let s = 0;
-            for (let b = 0; b < n; b++) {
-              const xBase = (b * cIn + ci) * h * wd;
-              const gBase = (b * cOut + co) * outH * outW;
+    const acc = new Float64Array(cOut * cIn * kH * kW);
+    const ranges = Array.from({ length: kW }, (_, kj) => validRange(kj, pw, sw, wd, outW));
+    // One image at a time, so its input and output gradient stay in cache.
+    for (let b = 0; b < n; b++) {
+      for (let co = 0; co < cOut; co++) {
+        const gBase = (b * cOut + co) * outH * outW;
+        for (let ci = 0; ci < cIn; ci++) {
+          const xBase = (b * cIn + ci) * h * wd;
+          const wBase = (co * cIn + ci) * kH * kW;
+          for (let ki = 0; ki < kH; ki++) {
+            for (let kj = 0; kj < kW; kj++) {
+              const [j0, j1] = ranges[kj];
+              let s = 0;
               for (let oi = 0; oi < outH; oi++) {
                 const ii = oi * sh - ph + ki;
                 if (ii < 0 || ii >= h) continue;
@@ -503,13 +506,13 @@ export class CpuBackend implements Backend {
                 const gr = gBase + oi * outW;
                 for (let oj = j0; oj < j1; oj++) s += G[gr + oj] * X[xr + oj * sw];
               }
+              acc[wBase + ki * kW + kj] += s;
             }
-            o[((co * cIn + ci) * kH + ki) * kW + kj] = s;
           }
         }
       }
     }
-    return this.make(o);
+    return this.make(this.Arr.from(acc));
   }
   pool2d(x: Storage, p: Pool2dParams): Storage {
     const X = arr(x);
