@@ -74,15 +74,15 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
     const [before, after] = a === 'h' ? [g.padTop, g.padBottom] : [g.padLeft, g.padRight];
     const torch = a === 'h' ? g.torchPadH : g.torchPadW;
     const names = a === 'h' ? [t('on top', '顶部'), t('at the bottom', '底部')] : [t('on the left', '左侧'), t('on the right', '右侧')];
-    const unit = a === 'h' ? t('rows', '行') : t('columns', '列');
+    const unit = (n: number) => (a === 'h' ? t(n === 1 ? 'row' : 'rows', '行') : t(n === 1 ? 'column' : 'columns', '列'));
     if (torch !== null)
       return t(
-        `p_${a} = ${total}: ${before} ${unit} ${names[0]}, ${after} ${names[1]}; in PyTorch padding=${torch} (applied on both sides, so p_${a} = 2 × ${torch}).`,
-        `p_${a} = ${total}：${names[0]} ${before} ${unit}，${names[1]} ${after} ${unit}；在 PyTorch 中 padding=${torch}（两侧都填充，所以 p_${a} = 2 × ${torch}）。`,
+        `p_${a} = ${total}: ${before} ${unit(before)} ${names[0]}, ${after} ${unit(after)} ${names[1]}; in PyTorch padding=${torch} (applied on both sides, so p_${a} = 2 × ${torch}).`,
+        `p_${a} = ${total}：${names[0]} ${before} ${unit(before)}，${names[1]} ${after} ${unit(after)}；在 PyTorch 中 padding=${torch}（两侧都填充，所以 p_${a} = 2 × ${torch}）。`,
       );
     return t(
-      `p_${a} = ${total} is odd: ⌈${total}/2⌉ = ${before} ${unit} ${names[0]}, ⌊${total}/2⌋ = ${after} ${names[1]}. PyTorch's Conv2d padding is the same on both sides, so this needs F.pad first.`,
-      `p_${a} = ${total} 是奇数：${names[0]} ⌈${total}/2⌉ = ${before} ${unit}，${names[1]} ⌊${total}/2⌋ = ${after} ${unit}。PyTorch 的 Conv2d 两侧填充相同，因此需要先用 F.pad。`,
+      `p_${a} = ${total} is odd: ⌈${total}/2⌉ = ${before} ${unit(before)} ${names[0]}, ⌊${total}/2⌋ = ${after} ${unit(after)} ${names[1]}. PyTorch's Conv2d padding is the same on both sides, so this needs F.pad first.`,
+      `p_${a} = ${total} 是奇数：${names[0]} ⌈${total}/2⌉ = ${before} ${unit(before)}，${names[1]} ⌊${total}/2⌋ = ${after} ${unit(after)}。PyTorch 的 Conv2d 两侧填充相同，因此需要先用 F.pad。`,
     );
   };
 

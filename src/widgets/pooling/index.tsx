@@ -13,16 +13,17 @@ import '../widgets.css';
 
 export interface PoolingProps {
   stateKey?: string;
-  /** 'two-channel': the notes' X and X + 1 stacked as two channels. */
+  /** 'two-channel': the notes' X and X + 1 stacked as two channels (URL key 'pooling-two-channel' unless stateKey is given). */
   preset?: 'two-channel';
 }
 
 /** Max and average pooling with padding and stride, on one or several channels. */
-export function Pooling({ stateKey = 'pooling', preset }: PoolingProps) {
+export function Pooling({ stateKey, preset }: PoolingProps) {
   const lang = useSettings((st) => st.lang);
   const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
   const defaults = preset === 'two-channel' ? TWO_CHANNEL : DEFAULTS;
-  const [s, setS] = useUrlState<PoolingSettings>(stateKey, defaults, sanitize);
+  // A preset instance gets its own URL key by default, so the chapter's two instances do not share settings.
+  const [s, setS] = useUrlState<PoolingSettings>(stateKey ?? (preset ? `pooling-${preset}` : 'pooling'), defaults, sanitize);
   const [rawPos, setPos] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -97,15 +98,15 @@ export function Pooling({ stateKey = 'pooling', preset }: PoolingProps) {
           <legend>{t('Height', '高度')}</legend>
           {slider('h', 'Input height', '输入高')}
           {slider('kh', 'Window height', '窗口高')}
-          {slider('ph', 'Padding (each side)', '填充（每侧）')}
-          {slider('sh', 'Stride', '步幅', s.strideAuto)}
+          {slider('ph', 'Padding rows (each side)', '行填充（每侧）')}
+          {slider('sh', 'Stride down', '纵向步幅', s.strideAuto)}
         </fieldset>
         <fieldset>
           <legend>{t('Width', '宽度')}</legend>
           {slider('w', 'Input width', '输入宽')}
           {slider('kw', 'Window width', '窗口宽')}
-          {slider('pw', 'Padding (each side)', '填充（每侧）')}
-          {slider('sw', 'Stride', '步幅', s.strideAuto)}
+          {slider('pw', 'Padding columns (each side)', '列填充（每侧）')}
+          {slider('sw', 'Stride across', '横向步幅', s.strideAuto)}
         </fieldset>
       </div>
       <label className="w-check">
