@@ -3,8 +3,8 @@ import type { DiagramProps } from './types';
 
 const PANEL_W = 330;
 const MAIN_X = 14;
-const MAIN_W = 178;
-const LANE = 262;
+const MAIN_W = 190;
+const LANE = 270;
 const IN_Y = 52;
 const IN_H = 36;
 const H = 26;
