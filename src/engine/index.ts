@@ -58,11 +58,11 @@ export interface MemoryInfo {
 /** Live tensor count and backend bytes (for leak checks and the memory widget). */
 export function memory(): MemoryInfo {
   const info = getBackend();
-  let numBytes = 0;
+  let numBytes: number;
   try {
     numBytes = activeBackend().memoryBytes();
   } catch {
-    numBytes = 0;
+    numBytes = 0; // no usable backend (still starting, or its device was lost)
   }
   return { numTensors: liveTensorCount(), numBytes, backend: info.name };
 }

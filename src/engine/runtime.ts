@@ -165,7 +165,7 @@ export function markLostForTesting(be: Backend, info: { reason: string; message:
  * Makes a specific backend instance current (for tests, e.g. the float64 CPU
  * reference used by finite-difference gradient checks). Not part of the public API.
  */
-export function useBackendInstance(be: Backend): void {
+export function setBackendInstance(be: Backend): void {
   pending = null;
   currentName = be.name;
   current = be;

@@ -775,7 +775,7 @@ export function binary(op: BinaryOp, aIn: Tensor | number, bIn: Tensor | number)
 
 function binaryGrad(op: BinaryOp, a: Tensor, b: Tensor, y: Tensor, g: Tensor): (Tensor | null)[] {
   const needA = a.requiresGrad, needB = b.requiresGrad;
-  let ga: Tensor | null = null, gb: Tensor | null = null;
+  let ga: Tensor | null, gb: Tensor | null;
   switch (op) {
     case 'add':
       ga = needA ? g : null;

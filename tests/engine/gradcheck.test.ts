@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { F, Generator, cat, noGrad, setBackend, tensor, tidy, where, type Tensor } from '../../src/engine/index';
 import { CpuBackend } from '../../src/engine/cpu/index';
-import { useBackendInstance } from '../../src/engine/runtime';
+import { setBackendInstance } from '../../src/engine/runtime';
 
 const be64 = new CpuBackend({ float64: true });
 const view = (t: Tensor) => be64.view(t._s);
@@ -17,7 +17,7 @@ interface Spec {
 
 /** Compares backward() with central differences of sum(fn(xs) * R) for random R. */
 function gradcheck(fn: (xs: Tensor[]) => Tensor, spec: Spec, seed = 1): void {
-  useBackendInstance(be64);
+  setBackendInstance(be64);
   const gen = new Generator(seed);
   const lo = spec.lo ?? -1, hi = spec.hi ?? 1;
   const xs = spec.shapes.map((s) => {
