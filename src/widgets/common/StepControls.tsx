@@ -46,7 +46,7 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
     <div className="step-controls" role="group" aria-label={label}>
       <div className="step-buttons">
         <button type="button" onClick={() => onPos(0)} disabled={pos === 0} aria-label={zh ? '第一个位置' : 'First position'}>
-          ⏮
+          |◀
         </button>
         <button type="button" onClick={() => onPos(Math.max(0, pos - 1))} disabled={pos === 0} aria-label={zh ? '后退一步' : 'Step back'}>
           ◀
@@ -64,13 +64,13 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
           }}
           disabled={count <= 1}
         >
-          {playing ? (zh ? '⏸ 暂停' : '⏸ Pause') : zh ? '▶ 播放' : '▶ Play'}
+          {playing ? (zh ? '❚❚ 暂停' : '❚❚ Pause') : zh ? '▶ 播放' : '▶ Play'}
         </button>
         <button type="button" onClick={() => onPos(Math.min(last, pos + 1))} disabled={atEnd} aria-label={zh ? '前进一步' : 'Step forward'}>
           ▶
         </button>
         <button type="button" onClick={() => onPos(last)} disabled={atEnd} aria-label={zh ? '最后一个位置' : 'Last position'}>
-          ⏭
+          ▶|
         </button>
       </div>
       <Slider

@@ -148,7 +148,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
       </div>
       <div className="step-buttons">
         <button type="button" className="play" aria-pressed={playing} disabled={!view.weight || (done && !playing)} onClick={() => setPlaying((p) => !p)}>
-          {playing ? t('⏸ Pause', '⏸ 暂停') : t('▶ Train', '▶ 训练')}
+          {playing ? t('❚❚ Pause', '❚❚ 暂停') : t('▶ Train', '▶ 训练')}
         </button>
         <button type="button" disabled={!view.weight || playing || view.epoch >= EPOCHS_MAX} onClick={() => void stepOnce()}>
           {t('One epoch', '训练一轮')}
