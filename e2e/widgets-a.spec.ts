@@ -16,6 +16,12 @@ async function openLab(page: Page, widgets: Record<string, unknown> = {}, opts: 
   for (const [k, v] of Object.entries(widgets)) q.set(`w.${k}`, JSON.stringify(v));
   await page.goto(`./?${q.toString()}`);
   await expect(page.locator('article[data-chapter="lab"]')).toBeVisible();
+  await engineStarted(page);
+}
+
+/** The engine starts once per page load (WebGPU on SwiftShader can take many seconds on a busy machine). */
+async function engineStarted(page: Page) {
+  await expect(page.locator('.widget-backend[data-computed-by="webgpu"], .widget-backend[data-computed-by="cpu"]').first()).toBeVisible({ timeout: 90_000 });
 }
 
 const widget = (page: Page, id: string) => page.locator(`[data-widget="${id}"]`);
@@ -259,6 +265,7 @@ test('every widget opens on the notes’ own example and gives exactly the notes
 test('the pooling chapter’s two-channel preset opens on X and X + 1 with its own URL key', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 })));
   await page.goto('./?c=pooling');
+  await engineStarted(page);
   const ws = page.locator('[data-widget="pooling"]');
   await expect(ws).toHaveCount(2);
   const two = ws.nth(1);
