@@ -51,4 +51,32 @@ describe.skipIf(!on)('kernel timings', () => {
     }
     b.destroy();
   });
+
+  it('times conv variants on LeNet layers', async () => {
+    const V = await import('../../src/engine/webgpu/variants');
+    const b = await createWebGPUBackend({ autotune: false });
+    const r = rng(3);
+    const layers = [
+      { n: 256, cIn: 1, h: 28, w: 28, cOut: 6, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 2, padW: 2, outH: 28, outW: 28 },
+      { n: 256, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: 10, outW: 10 },
+    ];
+    for (const p of layers) {
+      const x = b.fromData(randn(r, p.n * p.cIn * p.h * p.w));
+      const w = b.fromData(randn(r, p.cOut * p.cIn * p.kH * p.kW));
+      const gy = b.fromData(randn(r, p.n * p.cOut * p.outH * p.outW));
+      const flops = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;
+      const report = async (name: string, f: () => Storage) => {
+        const c0 = process.cpuUsage();
+        const t = await time(b, f, 3);
+        const cu = process.cpuUsage(c0);
+        const ct = (cu.user + cu.system) / 1000 / 4;
+        console.log(`${name} cIn=${p.cIn}: ${t.toFixed(1)} ms wall, ${(flops / t / 1e6).toFixed(2)} GFLOP/s; ${(flops / ct / 1e6).toFixed(2)} GFLOP/cpu-s`);
+      };
+      for (const v of Object.keys(V.CONV_VARIANTS)) await report(`conv2d ${v}`, () => b.conv2dWith(v, x, w, null, p));
+      for (const v of Object.keys(V.CONV_BWD_INPUT_VARIANTS)) await report(`bwdInput ${v}`, () => b.conv2dBackwardInputWith(v, gy, w, p));
+      for (const v of Object.keys(V.CONV_BWD_WEIGHT_VARIANTS)) await report(`bwdWeight ${v}`, () => b.conv2dBackwardWeightWith(v, x, gy, p));
+      for (const s of [x, w, gy]) b.free(s);
+    }
+    b.destroy();
+  });
 });

@@ -39,11 +39,16 @@ async function time(b: WebGPUBackend, run: () => Storage, reps: number): Promise
   return best;
 }
 
-async function pick(b: WebGPUBackend, names: string[], run: (variant: string) => Storage, reps = 3): Promise<string> {
+/** Milliseconds each variant took in the last autotune (for diagnostics and the benchmark). */
+export const lastAutotune: Record<string, Record<string, number>> = {};
+
+async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, reps = 3): Promise<string> {
   let best = names[0];
   let bestT = Infinity;
+  const report: Record<string, number> = (lastAutotune[op] = {});
   for (const name of names) {
     const t = await time(b, () => run(name), reps);
+    report[name] = t;
     if (t < bestT) {
       bestT = t;
       best = name;
@@ -58,7 +63,7 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const A = b.fromData(random(m * m));
   const B = b.fromData(random(m * m));
   const mm = { batch: 1, m, n: m, k: m, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-  t.matmul = await pick(b, Object.keys(MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
+  t.matmul = await pick(b, 'matmul', Object.keys(MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
   b.free(A);
   b.free(B);
 
@@ -67,9 +72,9 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const x = b.fromData(random(p.n * p.cIn * p.h * p.w));
   const w = b.fromData(random(p.cOut * p.cIn * p.kH * p.kW));
   const gy = b.fromData(random(p.n * p.cOut * p.outH * p.outW));
-  t.conv2d = await pick(b, Object.keys(CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
-  t.conv2dBackwardInput = await pick(b, Object.keys(CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
-  t.conv2dBackwardWeight = await pick(b, Object.keys(CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
+  t.conv2d = await pick(b, 'conv2d', Object.keys(CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
+  t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', Object.keys(CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
+  t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', Object.keys(CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
   b.free(x);
   b.free(w);
   b.free(gy);
