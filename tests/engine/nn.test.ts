@@ -243,6 +243,15 @@ describe.each(BACKENDS)('nn modules on %s', (backend) => {
     expect(lenet.training).toBe(true);
   });
 
+  it('prints pooling, dropout and batch-norm layers with PyTorch\u2019s argument text', () => {
+    expect(new nn.MaxPool2d(3, { stride: 2 }).toString()).toBe('MaxPool2d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect(new nn.AvgPool2d([2, 3], { padding: [0, 1] }).toString()).toBe('AvgPool2d(kernel_size=(2, 3), stride=(2, 3), padding=(0, 1))');
+    expect(new nn.AdaptiveAvgPool2d([1, 1]).toString()).toBe('AdaptiveAvgPool2d(output_size=(1, 1))');
+    expect(new nn.Dropout(0.5).toString()).toBe('Dropout(p=0.5, inplace=False)');
+    expect(new nn.BatchNorm2d(6).toString()).toBe('BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+    expect(new nn.Flatten().toString()).toBe('Flatten(start_dim=1, end_dim=-1)');
+  });
+
   it('prints a module tree the way PyTorch does', () => {
     const net = new nn.Sequential(new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.Linear(4, 8));
     expect(net.toString()).toBe(

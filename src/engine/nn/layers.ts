@@ -15,6 +15,20 @@ function reprPair(v: Pair): string {
   return `(${a}, ${b})`;
 }
 const py = (b: boolean) => (b ? 'True' : 'False');
+/** A number or pair as PyTorch prints the argument: 2 or (2, 3). */
+function reprArg(v: Pair): string {
+  return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
+}
+/** A float as Python's repr prints it: 0.1, 1e-05, 1.0. */
+function pyFloat(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+  if (v !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e16)) {
+    const [m, e] = v.toExponential().split('e');
+    const exp = Number(e);
+    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return String(v);
+}
 
 /** An ordered container; calling it runs its layers in turn. Indexable with at(i) or layers[i]. */
 export class Sequential extends Module {
@@ -178,7 +192,8 @@ export class MaxPool2d extends Module {
     return F.maxPool2d(x, this.kernelSize, this.opts);
   }
   override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+    const k = this.kernelSize;
+    return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}, dilation=1, ceil_mode=False`;
   }
 }
 
@@ -193,7 +208,8 @@ export class AvgPool2d extends Module {
     return F.avgPool2d(x, this.kernelSize, this.opts);
   }
   override extraRepr(): string {
-    return `kernel_size=${this.kernelSize}, stride=${this.opts.stride ?? this.kernelSize}, padding=${this.opts.padding ?? 0}`;
+    const k = this.kernelSize;
+    return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}`;
   }
 }
 
@@ -205,7 +221,7 @@ export class AdaptiveAvgPool2d extends Module {
     return F.adaptiveAvgPool2d(x, this.outputSize);
   }
   override extraRepr(): string {
-    return `output_size=${typeof this.outputSize === 'number' ? this.outputSize : reprPair(this.outputSize)}`;
+    return `output_size=${reprArg(this.outputSize)}`;
   }
 }
 
@@ -262,7 +278,7 @@ export class Dropout extends Module {
     return F.dropout(x, this.p, this.training);
   }
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }
 
@@ -334,7 +350,8 @@ class BatchNormBase extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${py(this.affine)}, track_running_stats=${py(this.trackRunningStats)}`;
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${py(this.affine)}, track_running_stats=${py(this.trackRunningStats)}`;
   }
 }
 
