@@ -144,6 +144,7 @@ export function tidy<T>(fn: () => T): T {
   }
   scopes.pop();
   if (result instanceof Promise) {
+    for (const t of scope) if (!t._kept) t.dispose();
     throw new Error('tidy() takes a synchronous function; await outside of it and tidy the synchronous parts');
   }
   const returned = new Set<Tensor>();
