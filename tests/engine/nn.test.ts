@@ -133,6 +133,15 @@ describe.each(BACKENDS)('nn modules on %s', (backend) => {
     expect(net.children().length).toBe(3);
   });
 
+  it('Sequential.named and ModuleList name their children like an OrderedDict and a ModuleList', () => {
+    const net = nn.Sequential.named({ conv: new nn.Conv2d(1, 2, 3), act: new nn.ReLU(), fc: new nn.Linear(2, 1) });
+    expect(net.namedParameters().map(([n]) => n)).toEqual(['conv.weight', 'conv.bias', 'fc.weight', 'fc.bias']);
+    class Holder extends nn.Module {
+      blocks = new nn.ModuleList([new nn.Linear(1, 1), new nn.Linear(1, 1)]);
+    }
+    expect(new Holder().namedParameters().map(([n]) => n)).toEqual(['blocks.0.weight', 'blocks.0.bias', 'blocks.1.weight', 'blocks.1.bias']);
+  });
+
   it('discovers fields of a custom module in declaration order, including arrays of modules', () => {
     class Net extends nn.Module {
       conv = new nn.Conv2d(1, 2, 3);
