@@ -6,10 +6,10 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import rehypeKatex from 'rehype-katex';
 import { readFileSync } from 'node:fs';
-import { parseFrontmatter } from './scripts/frontmatter';
-import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins';
-import { serviceWorker } from './scripts/pwa-plugin';
-import { searchIndex } from './scripts/search-plugin';
+import { parseFrontmatter } from './scripts/frontmatter.ts';
+import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins.ts';
+import { serviceWorker } from './scripts/pwa-plugin.ts';
+import { searchIndex } from './scripts/search-plugin.ts';
 
 /**
  * `chapter.mdx?meta` resolves to the chapter's front matter only, so the table of

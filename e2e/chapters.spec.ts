@@ -16,7 +16,7 @@ for (const lang of ['en', 'zh'] as const) {
       await openChapter(page, slug, lang);
       await expect(page.locator('.error-box')).toHaveCount(0);
       await expect(page.locator('.katex-error')).toHaveCount(0);
-      const ids = await page.locator('article h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
+      const ids = await page.locator('.chapter-body > h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
       expect(new Set(ids).size, `${slug}: heading anchors are unique`).toBe(ids.length);
     }
     expect(problems.errors).toEqual([]);
@@ -28,9 +28,9 @@ test('headings carry the same anchors in English and Chinese', async ({ page }) 
   const slugs = await chapterSlugs(page);
   for (const slug of slugs) {
     await openChapter(page, slug, 'en');
-    const en = await page.locator('article :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
+    const en = await page.locator('.chapter-body > :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
     await openChapter(page, slug, 'zh');
-    const zh = await page.locator('article :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
+    const zh = await page.locator('.chapter-body > :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
     expect(zh, slug).toEqual(en);
   }
 });

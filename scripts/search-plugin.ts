@@ -5,8 +5,8 @@
 import type { Plugin } from 'vite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFrontmatter } from './frontmatter';
-import { slugify } from './mdx-plugins';
+import { parseFrontmatter } from './frontmatter.ts';
+import { slugify } from './mdx-plugins.ts';
 
 export interface SearchEntry {
   lang: string;

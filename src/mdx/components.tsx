@@ -4,6 +4,7 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { pending } from '../widgets/content/Pending';
+import { Diagram } from '../widgets/diagrams';
 import { TrainModel, ModelSummary, ModelCompare } from '../widgets/training';
 import { ReceptiveField } from '../widgets/receptive-field';
 import { MultiChannel } from '../widgets/multichannel';
@@ -19,6 +20,11 @@ function Anchor(props: ComponentProps<'a'>) {
   return <a {...props} {...(external ? { rel: 'noreferrer noopener' } : {})} />;
 }
 
+/** Code blocks scroll sideways on narrow screens, so they take keyboard focus. */
+function Pre(props: ComponentProps<'pre'>) {
+  return <pre tabIndex={0} {...props} />;
+}
+
 function Table(props: ComponentProps<'table'>) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Table">
@@ -29,6 +35,7 @@ function Table(props: ComponentProps<'table'>) {
 
 export const mdxComponents = {
   a: Anchor,
+  pre: Pre,
   table: Table,
   CodeTabs,
   Callout,
@@ -44,5 +51,5 @@ export const mdxComponents = {
   TrainModel,
   ModelSummary,
   ModelCompare,
-  Diagram: pending('diagram'),
+  Diagram,
 };

@@ -52,7 +52,7 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
         ))}
       </div>
       {blocks.map((b, i) => (
-        <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active} tabIndex={0}>
+        <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active}>
           {b}
         </div>
       ))}
