@@ -388,6 +388,14 @@ test('keyboard alone reaches every control of the four widgets and changes value
   expect(await values(c.getByRole('table', { name: 'Products' }))).toEqual([1, 0]);
   await c.getByRole('button', { name: 'Step forward' }).press('Enter');
   await expect(scrub).toHaveAttribute('aria-valuetext', /^3 \/ 42/);
+  // Presenter mode's arrow keys step the window too (the widget consumes the step).
+  const consumed = await c.evaluate((el) => {
+    const e = new CustomEvent('presenter-step', { detail: { direction: 1 }, cancelable: true });
+    el.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+  expect(consumed).toBe(true);
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^4 \/ 42/);
   await c.getByRole('slider', { name: 'K rows' }).press('ArrowRight');
   await settled(c);
   expect(await gridShape(c.getByRole('table', { name: 'Output Y' }))).toEqual([5, 7]);
