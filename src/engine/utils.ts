@@ -46,7 +46,7 @@ export function traceShapes(module: Module, input: Tensor | readonly number[], o
       return x;
     }
     const y = m.call(x) as Tensor;
-    out.push({ name: prefix || m.constructor.name, type: m.constructor.name, outputShape: [...y.shape], numParams: paramsOf(m) });
+    out.push({ name: prefix || m.typeName, type: m.typeName, outputShape: [...y.shape], numParams: paramsOf(m) });
     return y;
   };
   module.eval();

@@ -89,7 +89,7 @@ describe.each(BACKENDS)('nn modules on %s', (backend) => {
     const inner = new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU());
     const net = new nn.Sequential(inner, new nn.Linear(2, 1));
     const order: string[] = [];
-    net.apply((m) => order.push(m.constructor.name));
+    net.apply((m) => order.push(m.typeName));
     expect(order).toEqual(['Linear', 'ReLU', 'Sequential', 'Linear', 'Sequential']);
   });
 
@@ -259,6 +259,17 @@ describe.each(BACKENDS)('nn modules on %s', (backend) => {
     expect(new nn.Dropout(0.5).toString()).toBe('Dropout(p=0.5, inplace=False)');
     expect(new nn.BatchNorm2d(6).toString()).toBe('BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
     expect(new nn.Flatten().toString()).toBe('Flatten(start_dim=1, end_dim=-1)');
+  });
+
+  it('knows each layer\u2019s class name without constructor.name (which minified builds rename)', () => {
+    expect(new nn.Conv2d(1, 1, 1).typeName).toBe('Conv2d');
+    expect(new nn.BatchNorm1d(2).typeName).toBe('BatchNorm1d');
+    class Residual extends nn.Module {
+      static override typeName = 'Residual';
+    }
+    class Unnamed extends nn.Linear {}
+    expect(new Residual().typeName).toBe('Residual');
+    expect(new Unnamed(1, 1).typeName).toBe('Unnamed');
   });
 
   it('prints a module tree the way PyTorch does', () => {

@@ -32,6 +32,7 @@ function pyFloat(v: number): string {
 
 /** An ordered container; calling it runs its layers in turn. Indexable with at(i) or layers[i]. */
 export class Sequential extends Module {
+  static override typeName = 'Sequential';
   readonly layers: Module[];
   private _names: string[];
 
@@ -82,6 +83,7 @@ export class Sequential extends Module {
 
 /** A list of modules registered as children named 0, 1, ... (no forward of its own). */
 export class ModuleList extends Module {
+  static override typeName = 'ModuleList';
   readonly items: Module[];
   constructor(items: Module[] = []) {
     super();
@@ -117,6 +119,7 @@ function resetLinearLike(weight: Tensor, bias: Tensor | null): void {
 
 /** y = x W^T + b, W [out, in]. */
 export class Linear extends Module {
+  static override typeName = 'Linear';
   weight: Tensor;
   bias: Tensor | null;
   constructor(
@@ -148,6 +151,7 @@ export interface Conv2dOptions {
 
 /** 2-D convolution layer, weight [out, in, kH, kW]. */
 export class Conv2d extends Module {
+  static override typeName = 'Conv2d';
   weight: Tensor;
   bias: Tensor | null;
   readonly kernelSize: [number, number];
@@ -182,6 +186,7 @@ export class Conv2d extends Module {
 }
 
 export class MaxPool2d extends Module {
+  static override typeName = 'MaxPool2d';
   constructor(
     readonly kernelSize: Pair,
     readonly opts: F.PoolOptions = {},
@@ -198,6 +203,7 @@ export class MaxPool2d extends Module {
 }
 
 export class AvgPool2d extends Module {
+  static override typeName = 'AvgPool2d';
   constructor(
     readonly kernelSize: Pair,
     readonly opts: F.PoolOptions = {},
@@ -214,6 +220,7 @@ export class AvgPool2d extends Module {
 }
 
 export class AdaptiveAvgPool2d extends Module {
+  static override typeName = 'AdaptiveAvgPool2d';
   constructor(readonly outputSize: Pair) {
     super();
   }
@@ -226,6 +233,7 @@ export class AdaptiveAvgPool2d extends Module {
 }
 
 export class Flatten extends Module {
+  static override typeName = 'Flatten';
   constructor(
     readonly startDim = 1,
     readonly endDim = -1,
@@ -241,26 +249,31 @@ export class Flatten extends Module {
 }
 
 export class ReLU extends Module {
+  static override typeName = 'ReLU';
   override forward(x: Tensor): Tensor {
     return F.relu(x);
   }
 }
 export class Sigmoid extends Module {
+  static override typeName = 'Sigmoid';
   override forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
 }
 export class Tanh extends Module {
+  static override typeName = 'Tanh';
   override forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
 }
 export class Identity extends Module {
+  static override typeName = 'Identity';
   override forward(x: Tensor): Tensor {
     return x;
   }
 }
 export class Softmax extends Module {
+  static override typeName = 'Softmax';
   constructor(readonly dim = -1) {
     super();
   }
@@ -270,6 +283,7 @@ export class Softmax extends Module {
 }
 
 export class Dropout extends Module {
+  static override typeName = 'Dropout';
   constructor(readonly p = 0.5) {
     super();
     if (p < 0 || p > 1) throw new Error(`dropout probability must be in [0, 1], got ${p}`);
@@ -326,8 +340,8 @@ class BatchNormBase extends Module {
 
   override forward(x: Tensor): Tensor {
     const okRank = this._rank === 2 ? x.ndim === 2 || x.ndim === 3 : x.ndim === 4;
-    if (!okRank) throw new Error(`${this.constructor.name} expects a ${this._rank === 2 ? '2-D [N, C]' : '4-D [N, C, H, W]'} input, got shape [${x.shape.join(', ')}]`);
-    if (x.shape[1] !== this.numFeatures) throw new Error(`${this.constructor.name}(${this.numFeatures}) got an input with ${x.shape[1]} channels`);
+    if (!okRank) throw new Error(`${this.typeName} expects a ${this._rank === 2 ? '2-D [N, C]' : '4-D [N, C, H, W]'} input, got shape [${x.shape.join(', ')}]`);
+    if (x.shape[1] !== this.numFeatures) throw new Error(`${this.typeName}(${this.numFeatures}) got an input with ${x.shape[1]} channels`);
     const training = this.training;
     if (training && this.trackRunningStats && this.numBatchesTracked) {
       this._batches++;
@@ -357,6 +371,7 @@ class BatchNormBase extends Module {
 
 /** Batch normalisation over [N, C] inputs. */
 export class BatchNorm1d extends BatchNormBase {
+  static override typeName = 'BatchNorm1d';
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(numFeatures, 2, opts);
   }
@@ -368,6 +383,7 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch normalisation over [N, C, H, W] inputs (statistics per channel). */
 export class BatchNorm2d extends BatchNormBase {
+  static override typeName = 'BatchNorm2d';
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(numFeatures, 4, opts);
   }

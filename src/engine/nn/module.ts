@@ -42,6 +42,13 @@ function fmt(shape: readonly number[]): string {
 }
 
 export class Module {
+  /**
+   * The class name shown by toString(), traceShapes and errors. Minified builds rename
+   * classes, so every engine layer sets it; custom modules may set their own
+   * (`static override typeName = 'Residual'`), otherwise constructor.name is used.
+   */
+  static typeName?: string;
+
   /** Training mode (dropout active, batch norm uses batch statistics). */
   training = true;
   /** @internal buffers by state-dict name, in registration order */
@@ -49,10 +56,16 @@ export class Module {
   /** @internal parameters registered under names that are not fields */
   _params: Map<string, Tensor | null> = new Map();
 
+  /** This module's class name (see the static `typeName`). */
+  get typeName(): string {
+    const ctor = this.constructor as typeof Module;
+    return Object.prototype.hasOwnProperty.call(ctor, 'typeName') && ctor.typeName ? ctor.typeName : ctor.name;
+  }
+
   /** The computation; subclasses override it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(..._args: any[]): any {
-    throw new Error(`${this.constructor.name} does not implement forward()`);
+    throw new Error(`${this.typeName} does not implement forward()`);
   }
 
   /** Calls forward (PyTorch's `net(x)`). */
@@ -224,7 +237,7 @@ export class Module {
       if (missingKeys.length) errors.push(`Missing key(s) in state dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}`);
       if (unexpectedKeys.length) errors.push(`Unexpected key(s) in state dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}`);
     }
-    if (errors.length) throw new Error(`Error(s) in loading state dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    if (errors.length) throw new Error(`Error(s) in loading state dict for ${this.typeName}:\n\t${errors.join('\n\t')}`);
     noGrad(() => {
       for (const [target, src] of plan) {
         if (src instanceof Tensor) {
@@ -280,7 +293,7 @@ export class Module {
   /** PyTorch-style description of the module tree. */
   toString(): string {
     const kids = this.namedChildren();
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    const head = `${this.typeName}(${this.extraRepr()}`;
     if (!kids.length) return `${head})`;
     const lines = kids.map(([n, m]) => `  (${n}): ${m.toString().split('\n').join('\n  ')}`);
     return `${head}\n${lines.join('\n')}\n)`;
