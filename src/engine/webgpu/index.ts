@@ -41,6 +41,8 @@ import argmaxSrc from '../../../shaders/argmax.wgsl?raw';
 import pool2dSrc from '../../../shaders/pool2d.wgsl?raw';
 import pool2dBackwardSrc from '../../../shaders/pool2d-backward.wgsl?raw';
 import resizeSrc from '../../../shaders/resize-bilinear.wgsl?raw';
+import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
+import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
 import dropoutSrc from '../../../shaders/dropout-mask.wgsl?raw';
 import sgdSrc from '../../../shaders/sgd-step.wgsl?raw';
 import adamSrc from '../../../shaders/adam-step.wgsl?raw';
@@ -574,11 +576,58 @@ export class WebGPUBackend implements Backend {
     return this.conv2dWith(this.tuningState.conv2d, x, w, bias, p);
   }
 
+  /**
+   * Stride-1 convolution with conv2d-rows.wgsl: packs the weights (flipped for the
+   * backward-input pass), then one dispatch. `c` describes the convolution computed.
+   */
+  private convRows(
+    src: GPUBuffer,
+    w: Storage,
+    bias: Storage | null,
+    c: { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; padH: number; padW: number; outH: number; outW: number },
+    flip: { cIn: number; cOut: number } | null,
+  ): GPUStorage {
+    const o = this.out(c.n * c.cOut * c.outH * c.outW);
+    const coPad = Math.ceil(c.cOut / 8) * 8;
+    const K = c.cIn * c.kH * c.kW;
+    const packed = this.out(K * coPad);
+    // The weight tensor's own channel counts: forward cOut x cIn; backward-input swaps them.
+    const wc = flip ?? { cIn: c.cIn, cOut: c.cOut };
+    this.rt.dispatch({
+      key: 'conv2d-pack-weights',
+      code: packWeightsSrc,
+      buffers: [this.buf(w), packed.buffer],
+      uniforms: new Words().u32(K * coPad, coPad, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
+      workgroups: Math.ceil((K * coPad) / 64),
+    });
+    const segs = Math.ceil(c.outW / 8);
+    const coBlocks = coPad / 8;
+    const threads = c.n * c.outH * segs * coBlocks;
+    this.rt.dispatch({
+      key: 'conv2d-rows',
+      code: conv2dRowsSrc,
+      buffers: [src, packed.buffer, bias ? this.buf(bias) : this.dummy, o.buffer],
+      uniforms: new Words()
+        .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
+        .buffer(),
+      workgroups: Math.ceil(threads / 64),
+    });
+    this.free(packed);
+    return o;
+  }
+
   conv2dWith(variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
     const pixels = p.n * p.outH * p.outW;
+    let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
+    if (v.rows) {
+      if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0) {
+        return this.convRows(this.buf(x), w, bias, p, null);
+      }
+      variant = v.rows.fallback;
+      v = CONV_VARIANTS[variant];
+    }
     const o = this.out(pixels * p.cOut);
     if (o.size === 0) return o;
-    const v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
     const tilesN = Math.ceil(pixels / v.tileN);
     const tiles = Math.ceil(p.cOut / v.tileM) * tilesN;
     this.rt.dispatch({
@@ -598,9 +647,20 @@ export class WebGPUBackend implements Backend {
 
   conv2dBackwardInputWith(variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
     const pixels = p.n * p.h * p.w;
+    let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
+    if (v.rows) {
+      const padH = p.kH - 1 - p.padH;
+      const padW = p.kW - 1 - p.padW;
+      if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0) {
+        // dL/dx = dL/dy convolved with the flipped kernel (channels swapped), padded by k - 1 - pad.
+        const c = { n: p.n, cIn: p.cOut, h: p.outH, w: p.outW, cOut: p.cIn, kH: p.kH, kW: p.kW, padH, padW, outH: p.h, outW: p.w };
+        return this.convRows(this.buf(gy), w, null, c, { cIn: p.cIn, cOut: p.cOut });
+      }
+      variant = v.rows.fallback;
+      v = CONV_BWD_INPUT_VARIANTS[variant];
+    }
     const o = this.out(pixels * p.cIn);
     if (o.size === 0) return o;
-    const v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
     const tilesN = Math.ceil(pixels / v.tileN);
     const tiles = Math.ceil(p.cIn / v.tileM) * tilesN;
     this.rt.dispatch({
@@ -621,10 +681,39 @@ export class WebGPUBackend implements Backend {
   conv2dBackwardWeightWith(variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
     const taps = p.cIn * p.kH * p.kW;
     const size = p.cOut * taps;
-    const v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
+    let v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
     const rows = p.n * p.outH;
     if (size === 0) return this.out(0);
     if (rows === 0 || p.outW === 0) return this.zeros(size);
+    if (v.rows) {
+      if (p.strideH === 1 && p.strideW === 1 && p.kW <= 8) {
+        const coBlocks = Math.ceil(p.cOut / 8);
+        const per = coBlocks * p.cIn * p.kH;
+        // Split the (b, oy) rows so that about `targetWorkgroups` invocations run, each
+        // still sweeping several rows.
+        let splits = Math.max(1, Math.min(Math.ceil(v.targetWorkgroups / per), Math.ceil(rows / 4)));
+        const rowsPerSplit = Math.ceil(rows / splits);
+        splits = Math.ceil(rows / rowsPerSplit);
+        this.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
+        const partial = this.out(splits * size);
+        const threads = per * splits;
+        this.rt.dispatch({
+          key: 'conv2d-backward-weight-rows',
+          code: v.code,
+          buffers: [this.buf(x), this.buf(gy), partial.buffer],
+          uniforms: new Words()
+            .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit)
+            .buffer(),
+          workgroups: Math.ceil(threads / 64),
+        });
+        if (splits === 1) return partial;
+        const o = this.reduce('sum', partial, [splits, size], [0]);
+        this.free(partial);
+        return o;
+      }
+      variant = v.rows.fallback;
+      v = CONV_BWD_WEIGHT_VARIANTS[variant];
+    }
     const tilesM = Math.ceil(p.cOut / v.tileM);
     const tilesN = Math.ceil(taps / v.tileN);
     // Split the reduction over (b, oy) rows so that enough workgroups run at once,

@@ -9,8 +9,10 @@ import matmulRegSrc from '../../../shaders/matmul-reg.wgsl?raw';
 import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
 import matmulVec4Src from '../../../shaders/matmul-vec4.wgsl?raw';
 import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
+import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
 import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
 import conv2dBwdWeightRegSrc from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
+import conv2dBwdWeightRowsSrc from '../../../shaders/conv2d-backward-weight-rows.wgsl?raw';
 
 export interface GemmVariant {
   code: string;
@@ -23,6 +25,11 @@ export interface GemmVariant {
    * other shapes run `fallback` instead.
    */
   vec4?: { fallback: string };
+  /**
+   * Row-segment convolution (conv2d-rows.wgsl): stride 1 only (and, for the backward
+   * input pass, padding below the kernel size); other shapes run `fallback`.
+   */
+  rows?: { fallback: string };
 }
 
 export interface SplitGemmVariant extends GemmVariant {
@@ -44,18 +51,22 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
 };
 
 export const CONV_VARIANTS: Record<string, GemmVariant> = {
+  'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
   'reg-16x4': reg(conv2dRegSrc, 16, 4),
   'reg-8x8': reg(conv2dRegSrc, 8, 8),
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
+  'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
   'reg-16x4': reg(conv2dBwdInputRegSrc, 16, 4),
   'reg-8x8': reg(conv2dBwdInputRegSrc, 8, 8),
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
+  // Stride 1 and kW <= 8 only; the targets count invocations here, not workgroups.
+  'rows-8x8': { code: conv2dBwdWeightRowsSrc, tileM: 8, tileN: 8, targetWorkgroups: 2048, rows: { fallback: 'reg-8x2' } },
   'reg-8x2': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 128 },
   'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128 },
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
@@ -75,8 +86,8 @@ export function defaultTuning(adapter: string): Tuning {
   return {
     adapter,
     matmul: 'vec4-8x8-wg8',
-    conv2d: 'reg-16x4',
-    conv2dBackwardInput: 'reg-16x4',
-    conv2dBackwardWeight: 'reg-8x2',
+    conv2d: 'rows-8x8',
+    conv2dBackwardInput: 'rows-8x8',
+    conv2dBackwardWeight: 'rows-8x8',
   };
 }
