@@ -6,7 +6,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, useUrlState } from '../common/useUrlState';
 import { groupDigits, tr } from '../shared-b/text';
 import { Tex } from '../shared-b/Tex';
-import { useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useEngineResult } from '../shared-b/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
 
 type Lang = 'en' | 'zh';
@@ -103,7 +103,7 @@ export function DenseVsConv() {
   const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
   const key = JSON.stringify(s);
   const result = useEngineResult(key, async () => computeDenseVsConv(s));
-  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  const r = result.value;
   const setField = (patch: Partial<DCSettings>) => set((p) => ({ ...p, ...patch }));
   const presetIdx = PRESETS.findIndex((p) => p.w === s.w && p.h === s.h && p.c === s.c);
   const onPresenterStep = (dir: 1 | -1) => {
@@ -154,7 +154,7 @@ export function DenseVsConv() {
         {tr(lang, ' numbers', ' 个数')}
       </p>
 
-      <div className="dc-compare" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+      <div className="dc-compare" data-state={outputState(result)} aria-busy={!result.fresh}>
         {r ? (
           <>
             <LayerCard
@@ -249,9 +249,9 @@ export function DenseVsConv() {
           </table>
         </>
       ) : null}
-      {result.state === 'error' ? (
+      {result.error ? (
         <p className="b-problem" role="alert">
-          {result.message}
+          {result.error}
         </p>
       ) : null}
     </WidgetFrame>

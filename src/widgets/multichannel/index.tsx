@@ -9,7 +9,7 @@ import { useUrlState } from '../common/useUrlState';
 import { groupDigits, tr } from '../shared-b/text';
 import { Tex } from '../shared-b/Tex';
 import { PendingGrid } from '../shared-b/PendingGrid';
-import { useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useEngineResult } from '../shared-b/useEngineResult';
 import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
 import { sanitizeMC, withShape } from './settings';
 
@@ -33,7 +33,8 @@ export function MultiChannel() {
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
   const result = useEngineResult(key, () => computeMultiChannel(s));
-  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  // The previous result stays on screen while the engine computes, as long as its shapes still fit.
+  const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === s.h - s.kh + 1 && result.value.ow === s.w - s.kw + 1 && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
   const oh = s.h - s.kh + 1;
   const ow = s.w - s.kw + 1;
   const [po, pi, pj] = s.pick;
@@ -147,7 +148,7 @@ export function MultiChannel() {
         </div>
       </section>
 
-      <div className="mc-state" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+      <div className="mc-state" data-state={outputState(result)} aria-busy={!result.fresh}>
         {s.K.map((ko, o) => (
           <section key={o} className="mc-out-row" data-out-channel={o} aria-label={tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}>
             <h4 className="b-subtitle">
@@ -278,9 +279,9 @@ export function MultiChannel() {
           </p>
         )}
       </section>
-      {result.state === 'error' ? (
+      {result.error ? (
         <p className="b-problem" role="alert">
-          {result.message}
+          {result.error}
         </p>
       ) : null}
     </WidgetFrame>

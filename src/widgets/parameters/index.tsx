@@ -8,7 +8,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, oneOf, useUrlState } from '../common/useUrlState';
 import { tr } from '../shared-b/text';
 import { PendingGrid } from '../shared-b/PendingGrid';
-import { useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useEngineResult } from '../shared-b/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
 
 type Lang = 'en' | 'zh';
@@ -137,7 +137,7 @@ export function Parameters() {
   const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
   const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
   const result = useEngineResult(key, () => computeParameters(s));
-  const r = result.state === 'ok' && result.key === key ? result.value : null;
+  const r = result.value;
   const entry = r?.params.find((p) => p.name === s.entry) ?? null;
 
   const schemeIdx = INIT_SCHEMES.indexOf(s.init);
@@ -166,7 +166,7 @@ export function Parameters() {
         <Slider label={tr(lang, 'Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
       </div>
 
-      <div className="pm-layout" data-state={r ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!r}>
+      <div className="pm-layout" data-state={outputState(result)} aria-busy={!result.fresh}>
         <section aria-label={tr(lang, 'Named parameters', '命名参数')}>
           <h4 className="b-subtitle">
             <code>net.namedParameters()</code>
@@ -303,7 +303,7 @@ const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
         <p className="b-instructions">
           {tr(lang, 'Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
         </p>
-        <div className="b-row" data-part="tied" data-state={r ? 'ready' : 'computing'}>
+        <div className="b-row" data-part="tied" data-state={outputState(result)}>
           <figure className="b-fig" data-tied="2">
             <figcaption>
               <code>tied.at(2).weight[0]</code>
@@ -351,9 +351,9 @@ const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
           </>
         ) : null}
       </section>
-      {result.state === 'error' ? (
+      {result.error ? (
         <p className="b-problem" role="alert">
-          {result.message}
+          {result.error}
         </p>
       ) : null}
     </WidgetFrame>

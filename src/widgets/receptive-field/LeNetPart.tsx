@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/format';
 import { useSettings } from '../../stores/settings';
 import { Slider } from '../common/Slider';
 import { tr } from '../shared-b/text';
-import { useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useEngineResult } from '../shared-b/useEngineResult';
 import { CellMap } from './CellMap';
 import { dependencies, stackGeometry } from './geometry';
 import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
@@ -176,8 +176,8 @@ export function LeNetPart({ settings, update }: Props) {
     },
     visible && m.status !== 'training',
   );
-  const current = maps.state === 'ok' && maps.key === mapsKey ? maps.value : null;
-  const g = grad.state === 'ok' && grad.key === gradKey ? grad.value : null;
+  const current = maps.value;
+  const g = grad.fresh ? grad.value : null;
   let nonzero = 0;
   let outside = 0;
   if (g) {
@@ -236,16 +236,16 @@ export function LeNetPart({ settings, update }: Props) {
           {tr(lang, 'LeNet says: ', 'LeNet 的判断：')}
           <strong>{pred !== null ? FASHION_CLASSES[lang][pred] : '…'}</strong>
         </p>
-      ) : maps.state === 'error' ? (
+      ) : maps.error ? (
         <p className="b-problem" role="alert">
           {tr(lang, 'Could not load the images or run LeNet: ', '无法加载图像或运行 LeNet：')}
-          {maps.message}
+          {maps.error}
         </p>
       ) : (
         <p>{tr(lang, 'Loading the test images…', '正在加载测试图像…')}</p>
       )}
 
-      <div className="rf-lenet-maps" data-state={current ? 'ready' : 'computing'} aria-busy={!current}>
+      <div className="rf-lenet-maps" data-state={outputState(maps)} aria-busy={!maps.fresh}>
         {LENET_SIZES.map((size, s) => {
           const ch = channels[s];
           const values = current ? current.result.maps[s][ch] : null;

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useSettings } from '../../stores/settings';
 import { Slider } from '../common/Slider';
 import { tr } from '../shared-b/text';
-import { useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useEngineResult } from '../shared-b/useEngineResult';
 import { CellMap } from './CellMap';
 import { dependencies, LIMITS, maxPadding, PRESETS, stackGeometry, type LayerKind, type LayerSpec, type LayerProblem } from './geometry';
 import { engineField, fieldAgrees } from './engine-rf';
@@ -56,8 +56,9 @@ export function StackPart({ settings, update }: Props) {
   const dep = useMemo(() => dependencies(n, validLayers, selection(sel)), [n, validLayers, sel]);
   const key = JSON.stringify([n, validLayers, sel]);
   const result = useEngineResult(key, () => engineField(n, validLayers, selection(sel)));
-  const current = result.state === 'ok' && result.key === key ? result.value : null;
-  const agrees = current ? fieldAgrees(current.maps, dep.rowMasks, dep.colMasks) : null;
+  // The previous result stays on screen while a new one computes (cells whose map changed size show no numbers).
+  const current = result.value;
+  const agrees = current && result.fresh ? fieldAgrees(current.maps, dep.rowMasks, dep.colMasks) : null;
 
   const setLayer = (i: number, patch: Partial<LayerSpec>) =>
     update((s) => {
@@ -207,7 +208,7 @@ export function StackPart({ settings, update }: Props) {
         )}
       </p>
 
-      <div className="rf-maps" data-state={current ? 'ready' : result.state === 'error' ? 'error' : 'computing'} aria-busy={!current}>
+      <div className="rf-maps" data-state={outputState(result)} aria-busy={!result.fresh}>
         {sizes.map((size, m) => {
           const values = current && current.maps[m]?.length === size * size ? current.maps[m] : null;
           const inField = m <= sel[0];
@@ -237,10 +238,10 @@ export function StackPart({ settings, update }: Props) {
         })}
       </div>
 
-      {result.state === 'error' ? (
+      {result.error ? (
         <p className="b-problem" role="alert">
           {tr(lang, 'The engine could not compute this stack: ', '引擎无法计算这一组层：')}
-          {result.message}
+          {result.error}
         </p>
       ) : null}
       <p className="b-check" data-agrees={agrees === null ? 'pending' : String(agrees)} role="status">

@@ -1,15 +1,28 @@
 import { useEffect, useState } from 'react';
 import { startEngine } from '../common/engine';
 
-export type EngineResult<T> = { state: 'pending' } | { state: 'ok'; value: T; key: string } | { state: 'error'; message: string; key: string };
+export interface EngineResult<T> {
+  /** The latest finished result (possibly for earlier settings while a new one computes). */
+  value: T | null;
+  /** Whether `value` belongs to the current key (the output on screen is up to date). */
+  fresh: boolean;
+  /** The error of the latest computation for the current key, if it failed. */
+  error: string | null;
+}
 
 /**
  * Runs an asynchronous engine computation whenever `key` changes (after the page's
- * engine has started) and keeps the latest finished result; a result that arrives
- * after a newer request is dropped. Errors are returned, never thrown.
+ * engine has started). Keeps showing the previous result until the new one arrives, so
+ * inputs stay mounted and focused while the reader types; a result that arrives after a
+ * newer request is dropped. Errors are returned, never thrown.
  */
 export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabled = true): EngineResult<T> {
-  const [result, setResult] = useState<EngineResult<T>>({ state: 'pending' });
+  const [state, setState] = useState<{ value: T | null; valueKey: string | null; error: string | null; errorKey: string | null }>({
+    value: null,
+    valueKey: null,
+    error: null,
+    errorKey: null,
+  });
   useEffect(() => {
     if (!enabled) return;
     let live = true;
@@ -17,9 +30,9 @@ export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabl
       try {
         await startEngine();
         const value = await compute();
-        if (live) setResult({ state: 'ok', value, key });
+        if (live) setState({ value, valueKey: key, error: null, errorKey: null });
       } catch (e) {
-        if (live) setResult({ state: 'error', message: (e as Error).message ?? String(e), key });
+        if (live) setState((s) => ({ ...s, error: (e as Error).message ?? String(e), errorKey: key }));
       }
     })();
     return () => {
@@ -27,5 +40,11 @@ export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabl
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, enabled]);
-  return result;
+  return { value: state.value, fresh: state.valueKey === key, error: state.errorKey === key ? state.error : null };
+}
+
+/** The `data-state` a widget's output region carries: tests wait for 'ready'. */
+export function outputState(r: EngineResult<unknown>): 'ready' | 'computing' | 'error' {
+  if (r.error) return 'error';
+  return r.fresh ? 'ready' : 'computing';
 }

@@ -1,0 +1,345 @@
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+
+/**
+ * The receptive-field, multichannel, parameters and dense-vs-conv widgets on the lab
+ * page, in Chromium with WebGPU on SwiftShader. Reference numbers are computed here with
+ * plain loops, never taken from the widget.
+ */
+
+async function openLab(page: Page, widgets: Record<string, unknown> = {}) {
+  await page.addInitScript(() => {
+    localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 }));
+  });
+  const q = new URLSearchParams({ c: 'lab' });
+  for (const [k, v] of Object.entries(widgets)) q.set(`w.${k}`, JSON.stringify(v));
+  await page.goto(`./?${q.toString()}`);
+  await expect(page.locator('article[data-chapter="lab"]')).toBeVisible();
+}
+
+const widget = (page: Page, id: string) => page.locator(`[data-widget="${id}"]`);
+
+async function nums(cells: Locator): Promise<number[]> {
+  return cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+}
+
+/** A small deterministic generator, so failures reproduce. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return (lo: number, hi: number) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return lo + (s % (hi - lo + 1));
+  };
+}
+
+/**
+ * Tabs from the widget's first focusable element to its last and checks every enabled
+ * control (button, select, input, and one stop per grid) receives focus.
+ */
+async function tabReachesEverything(page: Page, w: Locator) {
+  const total = await w.evaluate((root) => {
+    // A radio group is one tab stop (its checked radio); arrow keys move within it.
+    const els = [...root.querySelectorAll<HTMLElement>('button:not([disabled]), select:not([disabled]), input:not([disabled]):not([type="radio"]), input[type="radio"]:checked:not([disabled]), [tabindex="0"]')].filter(
+      (e) => e.offsetParent !== null || e.getClientRects().length > 0,
+    );
+    els.forEach((e, i) => e.setAttribute('data-tab-probe', String(i)));
+    return els.length;
+  });
+  expect(total).toBeGreaterThan(3);
+  await w.locator('[data-tab-probe="0"]').focus();
+  const seen = new Set<string>();
+  for (let i = 0; i < total + 20; i++) {
+    const probe = await page.evaluate(() => document.activeElement?.getAttribute('data-tab-probe') ?? null);
+    if (probe !== null) seen.add(probe);
+    if (seen.size === total) break;
+    await page.keyboard.press('Tab');
+  }
+  const missing = Array.from({ length: total }, (_, i) => String(i)).filter((i) => !seen.has(i));
+  expect(missing).toEqual([]);
+}
+
+// ---- receptive field ------------------------------------------------------------------------
+
+interface Layer {
+  kind: 'conv' | 'max' | 'avg';
+  k: number;
+  stride: number;
+  padding: number;
+}
+
+/** 1-D reference: sizes and, per map, the weight of every cell in the chosen cell's value (all-ones kernels, pools averaged). */
+function rfReference1d(n: number, layers: Layer[], map: number, index: number): { sizes: number[]; grads: number[][] } {
+  const sizes = [n];
+  for (const l of layers) sizes.push(Math.floor((sizes[sizes.length - 1] + 2 * l.padding - l.k) / l.stride) + 1);
+  const grads: number[][] = sizes.map((s) => new Array(s).fill(0));
+  grads[map][index] = 1;
+  for (let m = map - 1; m >= 0; m--) {
+    const l = layers[m];
+    const w = l.kind === 'conv' ? 1 : 1 / l.k;
+    for (let o = 0; o < sizes[m + 1]; o++) {
+      if (!grads[m + 1][o]) continue;
+      for (let t = o * l.stride - l.padding; t < o * l.stride - l.padding + l.k; t++) if (t >= 0 && t < sizes[m]) grads[m][t] += grads[m + 1][o] * w;
+    }
+  }
+  return { sizes, grads };
+}
+
+test('receptive field: the notes’ example (two 2x2 convolutions on 3x3: the last cell sees all nine inputs) checked by the engine; keyboard alone edits the stack and picks cells', async ({ page, problems }) => {
+  await openLab(page);
+  const w = widget(page, 'receptive-field');
+  const maps = w.locator('.rf-maps');
+  await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  const input = maps.locator('[data-map="0"] [role="gridcell"]');
+  await expect(input).toHaveCount(9);
+  expect(await nums(input)).toEqual([1, 2, 1, 2, 4, 2, 1, 2, 1]);
+  await expect(maps.locator('[data-map="0"] [data-hot="true"]')).toHaveCount(9);
+  await expect(w.locator('.rf-table tr[data-map="0"] td').last()).toHaveAttribute('data-value', '9');
+  await expect(w.locator('.rf-table tr[data-map="2"] td').nth(1)).toHaveAttribute('data-value', '3');
+  await expect(w.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true');
+  // Clicking the top-left cell of the middle map: its field is the 4 top-left inputs (the notes' 19).
+  await maps.locator('[data-map="1"] [data-row="0"][data-col="0"]').click();
+  await expect(maps.locator('[data-map="0"] [data-hot="true"]')).toHaveCount(4);
+  await expect(w.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true');
+
+  // Keyboard: input size 3 -> 4 with the arrow key makes the maps 4, 3, 2.
+  const size = w.getByRole('slider', { name: 'Input size' });
+  await size.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(size).toHaveAttribute('aria-valuetext', '4 × 4');
+  await expect(maps.locator('[data-map="2"] [role="gridcell"]')).toHaveCount(4);
+  // The grid: arrow keys move, Enter picks the bottom-right cell of the last map.
+  await maps.locator('[data-map="2"] [role="grid"] [tabindex="0"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect(maps.locator('[data-map="2"] [aria-selected="true"]')).toHaveAttribute('data-row', '1');
+  await expect(maps).toHaveAttribute('data-state', 'ready');
+  await expect(maps.locator('[data-map="0"] [data-hot="true"]')).toHaveCount(9);
+  await expect(w.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true');
+  await tabReachesEverything(page, w);
+  expect(problems.errors).toEqual([]);
+});
+
+test('receptive field: random layer stacks agree with a reference computed in the test', async ({ page }) => {
+  const rand = rng(2024);
+  const stacks: { n: number; layers: Layer[]; sel: [number, number, number] }[] = [];
+  while (stacks.length < 2) {
+    const n = rand(6, 16);
+    const layers: Layer[] = [];
+    const count = rand(2, 3);
+    for (let i = 0; i < count; i++) {
+      const kind = (['conv', 'max', 'avg'] as const)[rand(0, 2)];
+      const k = rand(1, 4);
+      const maxP = kind === 'conv' ? k - 1 : Math.floor(k / 2);
+      layers.push({ kind, k, stride: rand(1, 3), padding: rand(0, maxP) });
+    }
+    const ref = rfReference1d(n, layers, 0, 0);
+    if (ref.sizes.some((s) => s < 1)) continue;
+    const map = layers.length;
+    const size = ref.sizes[map];
+    stacks.push({ n, layers, sel: [map, rand(0, size - 1), rand(0, size - 1)] });
+  }
+  for (const s of stacks) {
+    await openLab(page, { rf: s });
+    const maps = widget(page, 'receptive-field').locator('.rf-maps');
+    await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    const rows = rfReference1d(s.n, s.layers, s.sel[0], s.sel[1]);
+    const cols = rfReference1d(s.n, s.layers, s.sel[0], s.sel[2]);
+    for (let m = 0; m < s.sel[0]; m++) {
+      const size = rows.sizes[m];
+      const got = await nums(maps.locator(`[data-map="${m}"] [role="gridcell"]`));
+      expect(got.length).toBe(size * size);
+      const hot = await maps.locator(`[data-map="${m}"] [role="gridcell"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-hot') === 'true'));
+      for (let r = 0; r < size; r++)
+        for (let c = 0; c < size; c++) {
+          const want = rows.grads[m][r] * cols.grads[m][c];
+          expect(Math.abs(got[r * size + c] - want)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(want)));
+          expect(hot[r * size + c]).toBe(want > 0);
+        }
+    }
+    await expect(widget(page, 'receptive-field').locator('.b-check').first()).toHaveAttribute('data-agrees', 'true');
+  }
+});
+
+test('receptive field on LeNet: the engine’s feature maps have the notes’ shapes, pooling averages them, and the gradient stays in the field', async ({ page }) => {
+  await openLab(page, { rf: { lsel: [4, 2, 2], lch: [0, 0, 0, 3, 3] } });
+  const part = widget(page, 'receptive-field').locator('[data-part="lenet"]');
+  await part.scrollIntoViewIfNeeded();
+  const lmaps = part.locator('.rf-lenet-maps');
+  await expect(lmaps).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  const shapes = await lmaps.locator('figure[data-stage]').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-shape')));
+  expect(shapes).toEqual(['1x28x28', '6x28x28', '6x14x14', '16x10x10', '16x5x5']);
+  // The input is the test image scaled to 0..1.
+  const pixels = await nums(lmaps.locator('[data-stage="0"] [role="gridcell"]'));
+  expect(pixels.every((v) => v >= 0 && v <= 1)).toBe(true);
+  // Sigmoid maps lie in (0, 1); each pooled cell is the mean of its 2x2 window (channel 4 of conv 2).
+  const conv2 = await nums(lmaps.locator('[data-stage="3"] [role="gridcell"]'));
+  const pool2 = await nums(lmaps.locator('[data-stage="4"] [role="gridcell"]'));
+  expect(conv2.every((v) => v > 0 && v < 1)).toBe(true);
+  for (let r = 0; r < 5; r++)
+    for (let c = 0; c < 5; c++) {
+      const mean = (conv2[2 * r * 10 + 2 * c] + conv2[2 * r * 10 + 2 * c + 1] + conv2[(2 * r + 1) * 10 + 2 * c] + conv2[(2 * r + 1) * 10 + 2 * c + 1]) / 4;
+      expect(Math.abs(pool2[r * 5 + c] - mean)).toBeLessThan(1e-5);
+    }
+  // The centre cell of the last map sees a 16x16 patch of the image; the engine's gradient stays inside it.
+  await expect(part.locator('[data-stage="0"] [data-hot="true"]')).toHaveCount(256);
+  const check = part.locator('[data-part="lenet-check"]');
+  await expect(check).toHaveAttribute('data-agrees', 'true', { timeout: 60_000 });
+  expect(Number(await check.getAttribute('data-nonzero'))).toBeGreaterThan(100);
+  await expect(part.locator('[data-part="lenet-table"] tr[data-stage="4"] td').nth(1)).toHaveAttribute('data-value', '16');
+});
+
+// ---- multichannel ---------------------------------------------------------------------------
+
+function mcReference(X: number[][][], K: number[][][][], b: number[]): number[] {
+  const [ci, h, w] = [X.length, X[0].length, X[0][0].length];
+  const [kh, kw] = [K[0][0].length, K[0][0][0].length];
+  const out: number[] = [];
+  for (let o = 0; o < K.length; o++)
+    for (let i = 0; i + kh <= h; i++)
+      for (let j = 0; j + kw <= w; j++) {
+        let acc = b[o];
+        for (let c = 0; c < ci; c++) for (let a = 0; a < kh; a++) for (let d = 0; d < kw; d++) acc += X[c][i + a][j + d] * K[o][c][a][d];
+        out.push(acc);
+      }
+  return out;
+}
+
+const mcOutputs = (w: Locator) => w.locator('figure[data-part="output"] td');
+
+test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard alone stacks K, K+1, K+2 into three channels and edits a kernel', async ({ page, problems }) => {
+  await openLab(page);
+  const w = widget(page, 'multichannel');
+  const state = w.locator('.mc-state');
+  await expect(state).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(await nums(mcOutputs(w))).toEqual([56, 72, 104, 120]);
+  expect(await nums(w.locator('figure[data-part="partial"] td'))).toEqual([19, 25, 37, 43, 37, 47, 67, 77]);
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', '9');
+  // Output channels to 3 with End: the kernels K, K+1, K+2 give the notes' three channels.
+  const co = w.getByRole('slider', { name: 'Output channels cₒ' });
+  await co.focus();
+  await page.keyboard.press('End');
+  await expect(co).toHaveAttribute('aria-valuetext', '3');
+  await expect(mcOutputs(w)).toHaveCount(12);
+  await expect(state).toHaveAttribute('data-state', 'ready');
+  expect(await nums(mcOutputs(w))).toEqual([56, 72, 104, 120, 76, 100, 148, 172, 96, 128, 192, 224]);
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(3 * 2 * 2 * 2 + 3));
+  await expect(w.locator('[data-part="out-shape"]')).toHaveText('3 × 2 × 2');
+  // Kernel 1, channel 1, top-left 0 -> 1 adds the top-left of each window of X channel 1 (0, 1, 3, 4).
+  await w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' }).focus();
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([56, 73, 107, 124]);
+  await tabReachesEverything(page, w);
+  // The 1x1 example (3 channels in, 2 out, the notes' pattern values): conv2d equals W times the pixels.
+  await w.getByRole('button', { name: '1×1 kernels: 3 in, 2 out' }).click();
+  await expect(mcOutputs(w)).toHaveCount(18);
+  await expect(state).toHaveAttribute('data-state', 'ready');
+  const X = [0, 1, 2].map((c) => [0, 1, 2].map((i) => [0, 1, 2].map((j) => i * 3 + j + c)));
+  const K = [0, 1].map((o) => [0, 1, 2].map((c) => [[c + o]]));
+  expect(await nums(mcOutputs(w))).toEqual(mcReference(X, K, [0, 0]));
+  await expect(w.locator('[data-part="dense-check"]')).toHaveAttribute('data-value', '0');
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(2 * 3 + 2));
+  expect(problems.errors).toEqual([]);
+});
+
+test('multichannel: random settings in the link agree with a reference computed in the test', async ({ page }) => {
+  const rand = rng(77);
+  const ci = 3;
+  const co = 2;
+  const h = rand(3, 5);
+  const wd = rand(3, 5);
+  const kh = rand(1, 3);
+  const kw = rand(1, 3);
+  const X = Array.from({ length: ci }, () => Array.from({ length: h }, () => Array.from({ length: wd }, () => rand(-5, 5))));
+  const K = Array.from({ length: co }, () => Array.from({ length: ci }, () => Array.from({ length: kh }, () => Array.from({ length: kw }, () => rand(-3, 3)))));
+  const b = Array.from({ length: co }, () => rand(-2, 2));
+  await openLab(page, { mc: { ci, co, h, w: wd, kh, kw, X, K, b, pick: [0, 0, 0] } });
+  const w = widget(page, 'multichannel');
+  await expect(w.locator('.mc-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(await nums(mcOutputs(w))).toEqual(mcReference(X, K, b));
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(co * ci * kh * kw + co));
+});
+
+// ---- parameters -----------------------------------------------------------------------------
+
+test('parameters: the notes’ network lists 0.weight [8, 4] … 2.bias [1] (49 parameters), initialisers apply, and a typed edit of the tied weight shows in both layers', async ({ page, problems }) => {
+  await openLab(page);
+  const w = widget(page, 'parameters');
+  await expect(w.locator('.pm-layout')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  const rows = await w.locator('.pm-named tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-param'), tr.querySelector('td')?.getAttribute('data-value')]));
+  expect(rows).toEqual([
+    ['0.weight', '[8,4]'],
+    ['0.bias', '[8]'],
+    ['2.weight', '[1,8]'],
+    ['2.bias', '[1]'],
+  ]);
+  await expect(w.locator('[data-part="total"]')).toHaveAttribute('data-value', '49');
+  await expect(w.locator('[data-part="grad-null"]')).toHaveText('true');
+  // Default initialisation lies within ±1/sqrt(4) for 0.weight (the state-dict entry shown).
+  const w0 = await nums(w.locator('table[aria-label="State dict entry 0.weight"] td'));
+  expect(w0).toHaveLength(32);
+  expect(w0.every((v) => Math.abs(v) <= 0.5)).toBe(true);
+  // Tying: the notes' edit [0, 0] = 100 shows in both layers.
+  const row2 = w.locator('[data-tied="2"] td');
+  const row4 = w.locator('[data-tied="4"] td');
+  await expect(row4.first()).toHaveAttribute('data-value', '100');
+  expect(await nums(row4)).toEqual(await nums(row2));
+  await expect(w.locator('[data-part="same-object"]')).toHaveText('true');
+  await expect(w.locator('[data-part="tied-total"]')).toHaveAttribute('data-value', String(32 + 8 + 64 + 8 + 8 + 1));
+  // Constant init: every weight is 1.
+  // Keyboard: the radio group moves with the arrow keys (Default -> Normal -> Constant).
+  await w.getByRole('radio', { name: 'Default: U(±1/√fan_in)' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(w.getByRole('radio', { name: 'Constant 1, zero bias' })).toBeChecked();
+  await expect(w.locator('.pm-layout')).toHaveAttribute('data-state', 'ready');
+  await expect.poll(async () => nums(w.locator('table[aria-label="State dict entry 0.weight"] td'))).toEqual(new Array(32).fill(1));
+  // A random edit typed into the shared weight appears in the other layer.
+  const rand = rng(5);
+  const col = rand(1, 7);
+  const value = rand(-50, 50) + 0.5;
+  const input = w.getByRole('spinbutton', { name: `Row 0 of layer 2 weight, row 1, column ${col + 1}` });
+  await input.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(String(value));
+  await expect(w.locator('[data-tied="4"] td').nth(col)).toHaveAttribute('data-value', String(value));
+  await expect(w.locator('[data-tied="4"] td').first()).toHaveAttribute('data-value', '100');
+  await expect(w.locator('[data-part="rows-equal"]')).toHaveText('true');
+  await tabReachesEverything(page, w);
+  expect(problems.errors).toEqual([]);
+});
+
+// ---- dense versus convolution ---------------------------------------------------------------
+
+test('dense vs conv: the notes’ photo needs 3,600,000,100 parameters (14.4 GB) against 2,800 for a 3x3 convolution; sizes typed from the keyboard agree with the formulas', async ({ page, problems }) => {
+  await openLab(page);
+  const w = widget(page, 'dense-vs-conv');
+  await expect(w.locator('.dc-compare')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(w.locator('[data-part="dense-params"]')).toHaveAttribute('data-value', '3600000100');
+  await expect(w.locator('[data-part="dense-bytes"]')).toHaveAttribute('data-value', '14400000400');
+  await expect(w.locator('[data-part="dense-bytes"]')).toContainText('14.4 GB');
+  await expect(w.locator('[data-part="conv-params"]')).toHaveAttribute('data-value', '2800');
+  await expect(w.locator('[data-part="cats-dogs"]')).toBeVisible();
+  // Random sizes typed from the keyboard agree with the formulas.
+  const rand = rng(99);
+  const s = { w: rand(1, 5000), h: rand(1, 5000), hidden: rand(1, 1000) };
+  for (const [name, v] of [['Image width in pixels', s.w], ['Image height in pixels', s.h]] as const) {
+    const box = w.getByRole('spinbutton', { name });
+    await box.focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(String(v));
+  }
+  const hidden = w.getByRole('slider', { name: 'Hidden units (dense)' });
+  await hidden.focus();
+  await page.keyboard.press('Home');
+  for (let i = 1; i < s.hidden % 7 + 1; i++) await page.keyboard.press('ArrowRight');
+  const units = s.hidden % 7 + 1;
+  const dense = s.w * s.h * 3 * units + units;
+  await expect(w.locator('[data-part="dense-params"]')).toHaveAttribute('data-value', String(dense));
+  await expect(w.locator('[data-part="dense-bytes"]')).toHaveAttribute('data-value', String(dense * 4));
+  await expect(w.locator('[data-part="conv-params"]')).toHaveAttribute('data-value', '2800');
+  await expect(w.locator('[data-part="ladder-invariant"]')).toHaveAttribute('data-value', String((2 * s.h - 1) * (2 * s.w - 1)));
+  await tabReachesEverything(page, w);
+  expect(problems.errors).toEqual([]);
+});
+
