@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import { useState, type CSSProperties } from 'react';
 
 export interface MatrixGridProps {
   /** Row-major values. */
@@ -27,6 +27,30 @@ function fmt(v: number, digits: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : 'NaN';
   const s = Number.isInteger(v) ? String(v) : v.toFixed(digits);
   return s.replace('-', '−');
+}
+
+/**
+ * A number input that keeps what the reader is typing while it has focus, so a value
+ * computed asynchronously from the edits (e.g. read back from the engine) cannot
+ * overwrite a half-typed number such as "1." or "-".
+ */
+function EditableCell({ name, value, onEdit }: { name: string; value: number; onEdit: (n: number) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  return (
+    <input
+      type="number"
+      step="any"
+      aria-label={name}
+      value={draft ?? (Number.isFinite(value) ? value : '')}
+      onFocus={(e) => setDraft(e.target.value)}
+      onBlur={() => setDraft(null)}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        const n = Number(e.target.value);
+        if (e.target.value !== '' && Number.isFinite(n)) onEdit(n);
+      }}
+    />
+  );
 }
 
 /**
@@ -64,16 +88,7 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
               return (
                 <td key={c} className={classes.join(' ')} data-value={v} data-row={r} data-col={c} style={cellStyle}>
                   {onEdit ? (
-                    <input
-                      type="number"
-                      step="any"
-                      aria-label={name}
-                      value={Number.isFinite(v) ? v : ''}
-                      onChange={(e) => {
-                        const n = Number(e.target.value);
-                        if (e.target.value !== '' && Number.isFinite(n)) onEdit(i, n);
-                      }}
-                    />
+                    <EditableCell name={name} value={v} onEdit={(n) => onEdit(i, n)} />
                   ) : onSelect ? (
                     <button type="button" aria-label={`${name}: ${fmt(v, digits)}`} aria-pressed={selected === i} onClick={() => onSelect(i)}>
                       {fmt(v, digits)}
