@@ -1,0 +1,208 @@
+/**
+ * Input-to-paint latency of the receptive-field, multichannel, parameters and
+ * dense-vs-conv widgets: each widget is mounted as in the book, then 100 input changes
+ * are made (a slider, a clicked cell, a typed kernel value, a radio button), each at a
+ * random moment within a frame. For each change we time (a) the DOM showing the new
+ * engine result (the output region back to data-state="ready" with different numbers)
+ * and (b) the next frame after it, when the browser paints it. p50 and p95 in ms.
+ */
+import { createElement, type ComponentType } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ReceptiveField } from '../../../src/widgets/receptive-field';
+import { MultiChannel } from '../../../src/widgets/multichannel';
+import { Parameters } from '../../../src/widgets/parameters';
+import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
+import { startEngine } from '../../../src/widgets/common/engine';
+import { setBackend } from '../../../src/engine';
+import type { BenchSection, SectionRow } from './types';
+
+const CHANGES = 100;
+
+function setValue(el: HTMLInputElement, v: string): void {
+  // Through the native setter, so React sees a real change.
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, v);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+function until(root: Element, cond: () => boolean, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (cond()) return resolve(performance.now());
+    const timer = setTimeout(() => {
+      mo.disconnect();
+      reject(new Error('timed out waiting for the widget'));
+    }, timeoutMs);
+    const mo = new MutationObserver(() => {
+      if (cond()) {
+        mo.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now());
+      }
+    });
+    mo.observe(root, { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+}
+
+/** Resolves just after the next frame is painted (rAF, then a task after it). */
+function nextPaint(): Promise<number> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve(performance.now());
+      ch.port2.postMessage(0);
+    }),
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function slider(root: HTMLElement, name: string): HTMLInputElement {
+  const label = [...root.querySelectorAll('label')].find((l) => l.textContent === name);
+  const el = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
+  if (!el) throw new Error(`no slider '${name}'`);
+  return el;
+}
+
+interface Case {
+  label: string;
+  component: ComponentType;
+  /** The output region (carries data-state) and the cells whose numbers the change alters. */
+  region: string;
+  cells: string;
+  /** Untimed set-up once the widget is ready. */
+  setup?(root: HTMLElement): void;
+  change(root: HTMLElement, i: number): void;
+}
+
+const signature = (root: HTMLElement, c: Case) => [...root.querySelectorAll(c.cells)].map((e) => e.getAttribute('data-value')).join(',');
+const isReady = (root: HTMLElement, c: Case) => root.querySelector(c.region)?.getAttribute('data-state') === 'ready';
+
+const CASES: Case[] = [
+  {
+    label: 'receptive-field: move the input-size slider',
+    component: ReceptiveField,
+    region: '.rf-maps',
+    cells: '.rf-maps [role="gridcell"]',
+    change(root, i) {
+      setValue(slider(root, 'Input size'), String(i % 2 ? 3 : 4));
+    },
+  },
+  {
+    label: 'receptive-field: click a cell (three 3x3 convs on 7x7)',
+    component: ReceptiveField,
+    region: '.rf-maps',
+    cells: '.rf-maps [data-map="0"] [role="gridcell"]',
+    setup(root) {
+      [...root.querySelectorAll('button')].find((b) => b.textContent === 'Three 3×3 convs')!.click();
+    },
+    change(root, i) {
+      root.querySelector<HTMLElement>(`.rf-maps [data-map="2"] [data-row="${i % 3}"][data-col="${(i + 1) % 3}"]`)!.click();
+    },
+  },
+  {
+    label: 'multichannel: type a kernel value',
+    component: MultiChannel,
+    region: '.mc-state',
+    cells: 'figure[data-part="output"] td',
+    change(root, i) {
+      setValue(root.querySelector<HTMLInputElement>('input[aria-label="Kernel 1, channel 1, row 1, column 1"]')!, String(i % 2 ? 0 : 1));
+    },
+  },
+  {
+    label: 'multichannel: move the output-channels slider',
+    component: MultiChannel,
+    region: '.mc-state',
+    cells: 'figure[data-part="output"] td',
+    change(root, i) {
+      setValue(slider(root, 'Output channels cₒ'), String(i % 2 ? 1 : 3));
+    },
+  },
+  {
+    label: 'parameters: pick another initialiser',
+    component: Parameters,
+    region: '.pm-layout',
+    cells: '.pm-out, table[aria-label^="State dict entry"] td',
+    change(root, i) {
+      root.querySelector<HTMLInputElement>(`input[type="radio"][value="${i % 2 ? 'default' : 'normal'}"]`)!.click();
+    },
+  },
+  {
+    label: 'dense-vs-conv: move the hidden-units slider',
+    component: DenseVsConv,
+    region: '.dc-compare',
+    cells: '[data-part="dense-params"]',
+    change(root, i) {
+      setValue(slider(root, 'Hidden units (dense)'), String(i % 2 ? 100 : 101));
+    },
+  },
+];
+
+async function measure(c: Case, tag: string): Promise<SectionRow> {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = createRoot(host);
+  // Start from the widget's defaults (the notes' example), whatever an earlier case left in the URL.
+  history.replaceState(null, '', location.pathname + location.search.replace(/[?&]w\.[^&]*/g, ''));
+  root.render(createElement(c.component));
+  try {
+    await until(host, () => isReady(host, c) && signature(host, c) !== '', 60_000);
+    if (c.setup) {
+      const before = signature(host, c);
+      c.setup(host);
+      await until(host, () => isReady(host, c) && signature(host, c) !== before, 60_000);
+    }
+    const commit: number[] = [];
+    const paint: number[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      await nextPaint();
+      await sleep(Math.random() * 14);
+      const before = signature(host, c);
+      const t0 = performance.now();
+      c.change(host, i);
+      const t1 = await until(host, () => isReady(host, c) && signature(host, c) !== before);
+      const t2 = await nextPaint();
+      commit.push(t1 - t0);
+      paint.push(t2 - t0);
+    }
+    return {
+      label: `${c.label} [${tag}]`,
+      values: { 'result p50': pct(commit, 50), 'result p95': pct(commit, 95), 'painted p50': pct(paint, 50), 'painted p95': pct(paint, 95) },
+    };
+  } catch (e) {
+    return { label: `${c.label} [${tag}]`, values: { error: (e as Error).message } };
+  } finally {
+    root.unmount();
+    host.remove();
+  }
+}
+
+const section: BenchSection = {
+  title: `Widgets B: input change to output painted (${CHANGES} changes each)`,
+  async run() {
+    const status = await startEngine();
+    const rows: SectionRow[] = [];
+    for (const c of CASES) rows.push(await measure(c, status.name ?? 'page'));
+    // For comparison: the same widgets with the whole engine on its CPU backend.
+    await setBackend('cpu');
+    try {
+      for (const c of CASES) rows.push(await measure(c, 'cpu'));
+    } finally {
+      if (status.name === 'webgpu') await setBackend('webgpu').catch(() => setBackend('cpu'));
+    }
+    return {
+      title: this.title,
+      rows,
+      notes: [
+        `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; [cpu] rows: the engine switched to its CPU backend, for comparison`,
+        "ms from the input event to the DOM showing the engine's result (output back to data-state=ready with new numbers), and to the next painted frame",
+        'the LeNet part of the receptive-field widget is not mounted in view here (it loads its data when scrolled to)',
+      ],
+    };
+  },
+};
+
+export default section;
