@@ -23,7 +23,7 @@ export interface LiveProgress {
 }
 
 export interface TrainingState {
-  backend: { name: string; description: string } | null;
+  backend: { name: string; description: string; startMs?: number } | null;
   state: RunState;
   /** The model of the current (or last) run. */
   model: ModelId | null;
@@ -74,7 +74,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
   function onEvent(e: ClientEvent) {
     switch (e.type) {
       case 'ready':
-        set({ backend: { name: e.backend, description: e.description } });
+        set({ backend: { name: e.backend, description: e.description, startMs: e.startMs } });
         break;
       case 'state':
         set((s) => ({ state: e.state, model: e.model ?? s.model, ...(e.state === 'training' ? { died: null, error: null } : {}) }));
@@ -209,3 +209,9 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
   };
 });
+
+// A handle for end-to-end tests and the curious: `__cnnTraining.crashWorker()` kills the
+// worker the way a crash would, to check that the page notices and recovers.
+if (typeof window !== 'undefined') {
+  (window as unknown as { __cnnTraining?: unknown }).__cnnTraining = { crashWorker: () => useTraining.getState().crashWorker(), getState: () => useTraining.getState() };
+}

@@ -9,9 +9,11 @@ import type { CheckpointInfo } from './protocol';
 import type { ModelId } from '../models/index';
 
 export const CHECKPOINT_DB = 'cnn-book-training';
-const VERSION = 1;
+const VERSION = 2;
 const INFO = 'info';
 const BLOBS = 'blobs';
+/** Small settings, e.g. the WebGPU kernel tuning of this adapter (saves the autotune on later visits). */
+const META = 'meta';
 
 export interface CheckpointBlobs {
   weights: Uint8Array;
@@ -41,6 +43,7 @@ function open(): Promise<IDBDatabase> {
       const db = req.result;
       if (!db.objectStoreNames.contains(INFO)) db.createObjectStore(INFO);
       if (!db.objectStoreNames.contains(BLOBS)) db.createObjectStore(BLOBS);
+      if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -133,4 +136,27 @@ export async function deleteCheckpoint(model: ModelId): Promise<void> {
   tx.objectStore(INFO).delete(model);
   tx.objectStore(BLOBS).delete(model);
   await done(tx);
+}
+
+export async function readMeta<T>(key: string): Promise<T | null> {
+  if (!idb()) return null;
+  try {
+    const db = await open();
+    const tx = db.transaction(META, 'readonly');
+    return ((await request(tx.objectStore(META).get(key))) as T | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeMeta(key: string, value: unknown): Promise<void> {
+  if (!idb()) return;
+  try {
+    const db = await open();
+    const tx = db.transaction(META, 'readwrite');
+    tx.objectStore(META).put(value, key);
+    await done(tx);
+  } catch {
+    // A full disk only costs the autotune next time.
+  }
 }

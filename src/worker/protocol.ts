@@ -102,7 +102,8 @@ export type ToWorker =
 export type FromWorker =
   /** The worker holds its life lock. */
   | { type: 'alive' }
-  | { type: 'ready'; backend: string; description: string }
+  /** startMs: how long the backend took to start (WebGPU device and kernel autotune). */
+  | { type: 'ready'; backend: string; description: string; startMs?: number }
   | { type: 'state'; state: RunState; model?: ModelId }
   | { type: 'data-progress'; loaded: number; total: number | null; from: 'network' | 'cache' }
   | {

@@ -3,9 +3,9 @@
  * Web Lock for as long as it lives (so the page notices at once if it dies), loads the
  * dataset through Cache Storage, and hands every message to the Trainer.
  */
-import { ready, setBackend } from '../engine';
+import { getBackend, ready, setBackend } from '../engine';
 import { loadDatasetCached } from '../data/cache';
-import { deleteCheckpoint, readCheckpoint, readCheckpointInfo, saveCheckpoint } from './checkpoints';
+import { deleteCheckpoint, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
 import type { FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -45,6 +45,16 @@ const trainer = new Trainer({
 
 let started: Promise<void> | null = null;
 
+/** Identifies the adapter a tuning belongs to, and whether it is a software rasteriser. */
+async function adapterInfo(): Promise<{ key: string; software: boolean }> {
+  const gpu = (navigator as { gpu?: GPU }).gpu;
+  const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  const i = a?.info;
+  const key = i ? `${i.vendor}/${i.architecture}/${i.device}/${i.description}` : 'unknown';
+  const fallback = (a as { isFallbackAdapter?: boolean } | null | undefined)?.isFallbackAdapter ?? false;
+  return { key, software: fallback || /swiftshader|llvmpipe|lavapipe/i.test(key) };
+}
+
 async function init(msg: Extract<ToWorker, { type: 'init' }>) {
   base = msg.base;
   const locks = scope.navigator.locks;
@@ -59,16 +69,35 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
   post({ type: 'alive' });
   let backend = msg.backend;
   if (backend === 'auto') backend = (navigator as { gpu?: unknown }).gpu ? 'webgpu' : 'cpu';
+  const t0 = performance.now();
   try {
-    await setBackend(backend);
-    await ready();
+    if (backend === 'webgpu') {
+      // The kernel autotune takes seconds (minutes on a software GPU): keep its result per adapter.
+      const { key, software } = await adapterInfo();
+      const saved = await readMeta<{ tuning: unknown }>(`tuning:${key}`);
+      // On a software adapter (SwiftShader) timing kernels measures little but costs
+      // half a minute: keep the default kernels there.
+      try {
+        await setBackend('webgpu', saved ? { tuning: saved.tuning } : software ? { autotune: false } : {});
+        await ready();
+      } catch (e) {
+        if (!saved) throw e;
+        await setBackend('webgpu');
+        await ready();
+      }
+      const tuning = getBackend().tuning;
+      if (!saved && !software && tuning !== undefined) await writeMeta(`tuning:${key}`, { tuning });
+    } else {
+      await setBackend(backend);
+      await ready();
+    }
   } catch (e) {
     if (backend !== 'webgpu') throw e;
     await setBackend('cpu');
     await ready();
     post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${(e as Error).message}); training on the CPU instead.` });
   }
-  post({ type: 'ready', ...Trainer.backendInfo() });
+  post({ type: 'ready', ...Trainer.backendInfo(), startMs: Math.round(performance.now() - t0) });
 }
 
 scope.onmessage = (ev) => {

@@ -109,7 +109,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           {tr('trainTitle', { model: entry.name[lang] })}
         </h3>
         {t.backend ? (
-          <p className="widget-backend" data-computed-by={t.backend.name}>
+          <p className="widget-backend" data-computed-by={t.backend.name} data-start-ms={t.backend.startMs}>
             {t.backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} · {t.backend.description}
           </p>
         ) : null}

@@ -115,7 +115,11 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     ctx.stroke();
   };
   const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
-    e.currentTarget.setPointerCapture(e.pointerId);
+    try {
+      e.currentTarget.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic pointers cannot always be captured; drawing works without it.
+    }
     if (source) {
       clear();
     }
@@ -204,7 +208,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
           {input ? <GrayImage pixels={input} max={1} scale={4} label={tr('modelSees')} /> : <div className="try-empty" aria-hidden="true" />}
           <figcaption>{tr('modelSees')}</figcaption>
         </figure>
-        <div className="try-probs" aria-live="polite">
+        <div className="try-probs" aria-live="polite" data-probs={probs ? JSON.stringify(Array.from(probs)) : undefined}>
           {probs ? <ProbabilityView probs={probs} options={{ title: tr('probabilities'), labels }} /> : null}
           {message ? (
             <p role="status" data-note="try">

@@ -1,0 +1,199 @@
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, openChapter } from './fixtures';
+
+// Training on SwiftShader is slow (tens of images per second on this machine), so these
+// tests use small batches: a step takes a fraction of a second.
+
+test.describe.configure({ mode: 'serial' });
+
+async function openTrainer(page: Page): Promise<Locator> {
+  await openChapter(page, 'train');
+  const w = page.locator('[data-widget="train-model"]').first();
+  await expect(w).toBeVisible();
+  return w;
+}
+
+async function configure(w: Locator, o: { batch: number; epochs?: number; optimizer?: 'sgd' | 'adam'; lr?: number }) {
+  await w.getByLabel('Epochs').fill(String(o.epochs ?? 1));
+  await w.getByLabel('Batch size').fill(String(o.batch));
+  if (o.optimizer) await w.getByLabel('Optimizer').selectOption(o.optimizer);
+  if (o.lr !== undefined) await w.getByLabel('Learning rate').fill(String(o.lr));
+}
+
+const stat = async (w: Locator, name: string) => Number(await w.locator(`[data-stat="${name}"]`).getAttribute('data-value'));
+
+async function waitForStep(w: Locator, atLeast: number, timeout = 90_000) {
+  await expect.poll(() => stat(w, 'step'), { timeout, intervals: [300] }).toBeGreaterThanOrEqual(atLeast);
+}
+
+async function waitForState(w: Locator, state: string, timeout = 60_000) {
+  await expect(w).toHaveAttribute('data-state', state, { timeout });
+}
+
+test('LeNet trains for a few hundred steps in the worker on WebGPU and its loss falls', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  const w = await openTrainer(page);
+  // Adam gets the sigmoid LeNet off its initial plateau within a couple of hundred steps.
+  await configure(w, { batch: 8, optimizer: 'adam', lr: 0.003 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForState(w, 'training');
+  await expect(w.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+
+  const losses: number[] = [];
+  let step = 0;
+  const deadline = Date.now() + 110_000;
+  while (step < 250 && Date.now() < deadline) {
+    await page.waitForTimeout(400);
+    step = await stat(w, 'step');
+    const loss = await stat(w, 'loss');
+    if (step > 0 && loss !== losses.at(-1)) losses.push(loss);
+  }
+  expect(step).toBeGreaterThanOrEqual(250);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  expect(losses.length).toBeGreaterThan(10);
+  expect(losses.every(Number.isFinite)).toBe(true);
+  expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)) - 0.2);
+  // The page stays responsive while the worker trains.
+  const t0 = Date.now();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  expect(Date.now() - t0).toBeLessThan(1000);
+  // The charts have accessible names and a text alternative with the latest values.
+  await expect(w.getByRole('img', { name: /Training loss/ })).toBeVisible();
+  await expect(w.locator('.train-chart table').first()).toContainText('Train loss');
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
+  expect(problems.errors).toEqual([]);
+  expect(problems.foreign).toEqual([]);
+});
+
+test('pause holds the step, resume goes on, and a reload resumes from the checkpoint', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 20);
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  await expect(w.getByRole('status').filter({ hasText: 'Paused' })).toBeVisible();
+  const pausedAt = await stat(w, 'step');
+  await page.waitForTimeout(1500);
+  expect(await stat(w, 'step')).toBe(pausedAt);
+
+  await w.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitForState(w, 'training');
+  await waitForStep(w, pausedAt + 10);
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  const saved = await stat(w, 'step');
+
+  await page.reload();
+  const again = page.locator('[data-widget="train-model"]').first();
+  const banner = again.locator('[data-banner="checkpoint"]');
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  await expect(banner).toContainText(`step ${saved % 7500}`);
+  await banner.getByRole('button', { name: 'Resume from checkpoint' }).click();
+  await waitForState(again, 'training');
+  await expect.poll(() => stat(again, 'step'), { timeout: 60_000 }).toBeGreaterThan(saved);
+  // It went on from the checkpoint, not from the start.
+  expect(await stat(again, 'step')).toBeLessThan(saved + 40);
+  await again.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(again, 'stopped');
+  expect(problems.errors).toEqual([]);
+});
+
+test('exported weights import back to identical predictions, and a corrupt file is refused with a message', async ({ page, problems }, testInfo) => {
+  test.setTimeout(120_000);
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 20);
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
+
+  // Draw a stroke: the model's probabilities for it.
+  const canvas = w.locator('.try-canvas');
+  const draw = async () => {
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.2, { steps: 8 });
+    await page.mouse.up();
+  };
+  await draw();
+  const probs = w.locator('.try-probs');
+  await expect(probs).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });
+  const before = JSON.parse((await probs.getAttribute('data-probs'))!) as number[];
+  expect(before.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  await expect(w.getByRole('img', { name: /Class probabilities/ })).toBeVisible();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), w.getByRole('button', { name: 'Export weights (.safetensors)' }).first().click()]);
+  expect(download.suggestedFilename()).toBe('lenet-28px.safetensors');
+  const file = testInfo.outputPath('lenet.safetensors');
+  await download.saveAs(file);
+
+  // Forget the weights: the model has nothing to predict with.
+  await w.locator('[data-banner="checkpoint"]').getByRole('button', { name: 'Discard checkpoint' }).click();
+  await w.getByRole('button', { name: 'Clear' }).click();
+  await draw();
+  await expect(w.locator('[data-note="try"]')).toContainText('Train or import', { timeout: 30_000 });
+
+  // Import: the same predictions, to the last bit.
+  await w.getByLabel('Import weights (.safetensors)').setInputFiles(file);
+  await expect(w.locator('[data-note="ok"]')).toContainText('Imported lenet.safetensors', { timeout: 30_000 });
+  await expect(probs).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });
+  expect(JSON.parse((await probs.getAttribute('data-probs'))!)).toEqual(before);
+
+  // A corrupt file: a clear message, and nothing changes.
+  await w.getByLabel('Import weights (.safetensors)').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a safetensors file at all') });
+  await expect(w.locator('[data-note="bad"]')).toContainText('Not imported: This file cannot be imported');
+  await expect(w.getByRole('alert').filter({ hasText: 'Not imported' })).toBeVisible();
+  await w.getByRole('button', { name: 'Clear' }).click();
+  await draw();
+  await expect.poll(async () => JSON.parse((await probs.getAttribute('data-probs')) ?? 'null'), { timeout: 30_000 }).toEqual(before);
+  expect(problems.errors).toEqual([]);
+});
+
+test('a worker that dies mid-epoch is reported within a second and training resumes from the checkpoint', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 20);
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  const saved = await stat(w, 'step');
+  await w.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitForStep(w, saved + 10);
+
+  const elapsed = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        const seen = () => document.querySelector('[data-banner="died"]');
+        new MutationObserver(() => {
+          if (seen()) resolve(performance.now() - t0);
+        }).observe(document.body, { subtree: true, childList: true });
+        (window as unknown as { __cnnTraining: { crashWorker(): void } }).__cnnTraining.crashWorker();
+      }),
+  );
+  expect(elapsed).toBeLessThan(1000);
+  const banner = w.locator('[data-banner="died"]');
+  await expect(banner).toContainText('stopped unexpectedly');
+  await banner.getByRole('button', { name: 'Resume from checkpoint' }).click();
+  await waitForState(w, 'training', 60_000);
+  await expect.poll(() => stat(w, 'step'), { timeout: 60_000 }).toBeGreaterThan(saved);
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
+  expect(problems.errors).toEqual([]);
+});
+
+test('the model summary shows the shapes of the notes and a count computed by the engine', async ({ page }) => {
+  const w = await openTrainer(page);
+  await w.locator('.train-summary summary').click();
+  const s = w.locator('[data-widget="model-summary"]');
+  await expect(s.locator('[data-total="params"]')).toHaveAttribute('data-value', '61706', { timeout: 30_000 });
+  await expect(s.locator('tr[data-layer="6"] [data-shape]')).toHaveAttribute('data-shape', '1,400');
+  await expect(s.locator('tr[data-layer="11"] [data-shape]')).toHaveAttribute('data-shape', '1,10');
+});
