@@ -88,6 +88,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 2000,
+    manifest: true,
     rollupOptions: { input: { main: 'index.html', 'gpu-check': 'gpu-check.html' } },
   },
 });

@@ -36,6 +36,7 @@ if (!only || only === 'unit') {
 }
 if (!only || only === 'e2e') {
   step('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+  step('page weight', process.execPath, ['scripts/page-weight.mjs']);
   step('e2e tests', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
 }
 

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { ready, setBackend, getBackend } from '../../engine';
 
 export interface BackendStatus {
   state: 'starting' | 'ready';
@@ -10,13 +9,28 @@ export interface BackendStatus {
 }
 
 let started: Promise<BackendStatus> | null = null;
+const TUNING_KEY = 'cnn-book-webgpu-tuning';
 
 /** Starts the page's engine once: WebGPU when the browser offers an adapter, else the CPU. */
 export function startEngine(): Promise<BackendStatus> {
   started ??= (async () => {
+    // The engine loads with the first thing that needs it, not with the page shell.
+    const { ready, setBackend, getBackend } = await import('../../engine');
+    let saved: unknown;
     try {
-      await setBackend('webgpu');
+      saved = JSON.parse(localStorage.getItem(TUNING_KEY) ?? 'null') ?? undefined;
+    } catch {
+      saved = undefined;
+    }
+    try {
+      // A tuning saved on this adapter skips the kernel autotune; the engine ignores one from another adapter.
+      await setBackend('webgpu', saved ? { tuning: saved } : {});
       await ready();
+      try {
+        localStorage.setItem(TUNING_KEY, JSON.stringify(getBackend().tuning ?? null));
+      } catch {
+        // Storage may be full or disabled; the autotune simply runs again next time.
+      }
     } catch (e) {
       await setBackend('cpu');
       await ready();

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Prints the JavaScript a reader downloads to open the first chapter (the entry, its
+// static imports and the chapter's own chunk), gzipped, from the Vite manifest of a
+// build in dist/. Fails above the budget. KaTeX fonts and the dataset are not JS.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const BUDGET = 250 * 1024;
+const dist = process.argv[2] ?? 'dist';
+const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
+
+const seen = new Set();
+function collect(key) {
+  const entry = manifest[key];
+  if (!entry || seen.has(entry.file)) return;
+  seen.add(entry.file);
+  for (const imp of entry.imports ?? []) collect(imp);
+}
+collect('index.html');
+const first = Object.keys(manifest).find((k) => /chapters\/en\/00-[^/]+\.mdx$/.test(k));
+if (first) collect(first);
+
+let total = 0;
+const rows = [];
+for (const file of seen) {
+  if (!file.endsWith('.js')) continue;
+  const gz = gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+  total += gz;
+  rows.push([file, gz]);
+}
+rows.sort((a, b) => b[1] - a[1]);
+for (const [file, gz] of rows) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB  ${file}`);
+console.log(`page weight: first chapter's initial JavaScript ${(total / 1024).toFixed(1)} KB gzipped (budget ${BUDGET / 1024} KB)`);
+// The engine (and its WebGPU backend) loads right after the shell, to start the badge.
+const before = new Set(seen);
+for (const key of Object.keys(manifest)) if (/src\/engine\/(index|webgpu\/index)\.ts$/.test(key)) collect(key);
+let engine = 0;
+for (const file of seen) if (!before.has(file) && file.endsWith('.js')) engine += gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+console.log(`  plus the engine, loaded after first paint: ${(engine / 1024).toFixed(1)} KB gzipped (${((total + engine) / 1024).toFixed(1)} KB together)`);
+if (total > BUDGET) {
+  console.error('✗ over budget');
+  process.exit(1);
+}
