@@ -11,6 +11,8 @@ import { dependencies, stackGeometry } from './geometry';
 import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
 import { clampSelection, LENET_CHANNELS, LENET_SIZES, LENET_STACK, LENET_TEST_IMAGES, selection, type RFSettings } from './settings';
 import type { nn } from '../../engine';
+import { zoo } from '../../models';
+import { useTraining } from '../../stores/training';
 
 type Lang = 'en' | 'zh';
 
@@ -20,6 +22,10 @@ interface ModelState {
   net: nn.Sequential | null;
   status: 'none' | 'ready' | 'training' | 'error';
   trained: boolean;
+  /** Where trained weights came from: the training chapter's checkpoint, or a brief run in this tab. */
+  source: 'checkpoint' | 'in-page' | null;
+  /** For a checkpoint: completed epochs and the last test accuracy. */
+  checkpoint: { epochs: number; testAcc: number | null } | null;
   step: number;
   acc: number | null;
   error: string | null;
@@ -27,7 +33,7 @@ interface ModelState {
   version: number;
 }
 
-let model: ModelState = { net: null, status: 'none', trained: false, step: 0, acc: null, error: null, version: 0 };
+let model: ModelState = { net: null, status: 'none', trained: false, source: null, checkpoint: null, step: 0, acc: null, error: null, version: 0 };
 const listeners = new Set<() => void>();
 function setModel(patch: Partial<ModelState>) {
   model = { ...model, ...patch };
@@ -51,6 +57,29 @@ let trainSet: Promise<Dataset> | null = null;
 const getTest = () => (testSet ??= loadDataset('fashion', 'test'));
 const getTrain = () => (trainSet ??= loadDataset('fashion', 'train'));
 
+/**
+ * Loads LeNet's weights from the training chapter's checkpoint (through the training
+ * store) when one exists for 28x28 inputs; quietly does nothing otherwise.
+ */
+let checkpointTried: Promise<void> | null = null;
+function loadCheckpoint(): Promise<void> {
+  checkpointTried ??= (async () => {
+    try {
+      const info = await useTraining.getState().refreshCheckpoint('lenet');
+      if (!info || info.config.inputSize !== 28 || info.epoch + info.stepInEpoch === 0 || model.status === 'training' || model.trained) return;
+      const { bytes } = await useTraining.getState().exportWeights('lenet');
+      const sd = zoo.lenet.fromSafetensors(bytes, { inputSize: 28 });
+      const net = ensureNet();
+      net.loadStateDict(sd);
+      const last = info.history.epochs[info.history.epochs.length - 1];
+      setModel({ trained: true, source: 'checkpoint', checkpoint: { epochs: info.epoch, testAcc: last?.testAcc ?? null }, version: model.version + 1 });
+    } catch {
+      // No checkpoint, or the worker could not read it: the widget offers the brief training instead.
+    }
+  })();
+  return checkpointTried;
+}
+
 async function trainInPage() {
   if (model.status === 'training') return;
   try {
@@ -58,7 +87,7 @@ async function trainInPage() {
     setModel({ status: 'training', step: 0, acc: null, error: null });
     const train = await getTrain();
     const acc = await trainBriefly(net, train, (step, a) => setModel({ step, acc: a }));
-    setModel({ status: 'ready', trained: true, acc, version: model.version + 1 });
+    setModel({ status: 'ready', trained: true, source: 'in-page', checkpoint: null, acc, version: model.version + 1 });
   } catch (e) {
     setModel({ status: 'error', error: (e as Error).message });
   }
@@ -138,11 +167,13 @@ export function LeNetPart({ settings, update }: Props) {
     const el = rootRef.current;
     if (!el || typeof IntersectionObserver === 'undefined') {
       setVisible(true);
+      void loadCheckpoint();
       return;
     }
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {
         setVisible(true);
+        void loadCheckpoint();
         io.disconnect();
       }
     });
@@ -215,7 +246,13 @@ export function LeNetPart({ settings, update }: Props) {
         <p className="rf-pred" data-part="lenet-status" data-trained={String(m.trained)}>
           {m.status === 'training'
             ? tr(lang, `Training in this tab… step ${m.step} of ${BRIEF.steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${BRIEF.steps} 步${m.acc !== null ? `，最近批次准确率 ${(m.acc * 100).toFixed(0)}%` : ''}`)
-            : m.trained
+            : m.trained && m.source === 'checkpoint'
+              ? tr(
+                  lang,
+                  `Trained in the training chapter (${m.checkpoint?.epochs ?? 0} epochs${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
+                  `已在训练一章中训练（${m.checkpoint?.epochs ?? 0} 轮${m.checkpoint?.testAcc != null ? `，测试准确率 ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}）；权重读自本浏览器保存的检查点。`,
+                )
+              : m.trained
               ? tr(lang, `Trained briefly in this tab (${BRIEF.steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${BRIEF.steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次准确率 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
               : tr(lang, 'Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
         </p>
