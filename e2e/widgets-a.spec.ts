@@ -174,6 +174,7 @@ async function samePooling(w: Locator, s: PoolS) {
   await settled(w);
   const ref = poolRef(s);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-shape', `1x${s.channels}x${ref.h}x${ref.w}`);
+  await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
   for (let c = 0; c < s.channels; c++) {
     const got = await values(w.getByRole('table', { name: `Output channel ${c + 1}` }));
     expect(got).toHaveLength(ref.y[c].length);
@@ -300,6 +301,7 @@ test('random settings agree with plain-loop references in every widget, and bad 
   const y = c.getByRole('table', { name: 'Output Y' });
   expect(await gridShape(y)).toEqual([xh - kh + 1, xw - kw + 1]);
   expect(await values(y)).toEqual(corr2dRef(x, k));
+  await expect(c.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
 
   const p = widget(page, 'padding-stride');
   await samePaddingStride(p, ps);

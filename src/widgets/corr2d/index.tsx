@@ -59,9 +59,12 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
 
   const key = ok ? JSON.stringify([s.x, s.k]) : null;
   const res = useEngineResult(key, () => computeCorr2d(s.x, s.k));
-  // Only show a result that belongs to the current shapes (a newer one may be computing).
+  // The result for these settings; while a newer one computes, the last one stays if it has the same shapes.
   const [oh, ow] = ok ? outShape(s) : [0, 0];
-  const r = res.value && res.value.outH === oh && res.value.outW === ow ? res.value : null;
+  const v = res.value;
+  const r = ok && v && (!res.pending || (v.outH === oh && v.outW === ow && v.products.length === kh * kw * oh * ow)) ? v : null;
+  // The formula (n - k + 1) against the engine's actual shape, once the result belongs to these settings.
+  const same = r && !res.pending ? r.outH === oh && r.outW === ow : null;
 
   const update = useCallback(
     (fn: (prev: Corr2dSettings) => Corr2dSettings) => {
@@ -173,7 +176,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
         <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
           {r ? (
-            <MatrixGrid values={r.y} rows={oh} cols={ow} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />
+            <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />
           ) : (
             <p className="w-wait">{ok ? t('Computing…', '计算中…') : '—'}</p>
           )}
@@ -196,8 +199,8 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           </div>
           <div className="w-formula">
             <Tex tex={sizeTex} />
-            <span className="w-engine-shape" data-shape={r ? `${r.outH}x${r.outW}` : ''}>
-              {r ? t(`engine: Y.shape = [${r.outH}, ${r.outW}]`, `引擎：Y.shape = [${r.outH}, ${r.outW}]`) : ''}
+            <span className="w-engine-shape" data-shape={r ? `${r.outH}x${r.outW}` : ''} data-equal={same === null ? undefined : String(same)}>
+              {r ? `${t('engine: Y.shape', '引擎：Y.shape')} = [${r.outH}, ${r.outW}] ${same === null ? '' : same ? '✓' : '≠'}` : ''}
             </span>
           </div>
         </>

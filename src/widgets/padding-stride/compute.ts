@@ -19,6 +19,8 @@ export interface PaddingStrideResult {
   /** The engine's output shape [N, C, H, W]. */
   shape: number[];
   y: Float32Array;
+  /** The kernel K [kh, kw] as the engine holds it. */
+  kernel: Float32Array;
   /** How the padding was applied: Conv2d's own padding, or an explicit pad first. */
   method: 'conv-padding' | 'explicit-pad';
 }
@@ -38,7 +40,7 @@ export function pad2d(x: Tensor, top: number, bottom: number, left: number, righ
 export async function computePaddingStride(s: PaddingStrideSettings): Promise<PaddingStrideResult> {
   const g = geometry(s);
   const method = g.torchPadH !== null && g.torchPadW !== null ? 'conv-padding' : 'explicit-pad';
-  const { all, shape, nPad } = tidy(() => {
+  const { all, shape, nPad, nY } = tidy(() => {
     const X = arange(s.nh * s.nw).reshape([1, 1, s.nh, s.nw]);
     const K = arange(s.kh * s.kw).reshape([1, 1, s.kh, s.kw]);
     const Xp = pad2d(X, g.padTop, g.padBottom, g.padLeft, g.padRight);
@@ -46,12 +48,12 @@ export async function computePaddingStride(s: PaddingStrideSettings): Promise<Pa
       method === 'conv-padding'
         ? F.conv2d(X, K, null, { stride: [s.sh, s.sw], padding: [g.torchPadH!, g.torchPadW!] })
         : F.conv2d(Xp, K, null, { stride: [s.sh, s.sw], padding: 0 });
-    const all = cat([Xp.reshape([Xp.size]), Y.reshape([Y.size])], 0);
-    return { all, shape: [...Y.shape], nPad: Xp.size };
+    const all = cat([Xp.reshape([Xp.size]), Y.reshape([Y.size]), K.reshape([K.size])], 0);
+    return { all, shape: [...Y.shape], nPad: Xp.size, nY: Y.size };
   });
   try {
     const data = await all.data();
-    return { padded: data.slice(0, nPad), paddedH: g.paddedH, paddedW: g.paddedW, shape, y: data.slice(nPad), method };
+    return { padded: data.slice(0, nPad), paddedH: g.paddedH, paddedW: g.paddedW, shape, y: data.slice(nPad, nPad + nY), kernel: data.slice(nPad + nY), method };
   } finally {
     all.dispose();
   }

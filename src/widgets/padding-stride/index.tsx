@@ -35,7 +35,9 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
   const setPos = useCallback((p: number) => setLocal({ pos: p }), []);
 
   const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s));
-  const r = res.value && res.value.paddedH === g.paddedH && res.value.paddedW === g.paddedW && res.value.shape[2] === g.outH && res.value.shape[3] === g.outW ? res.value : null;
+  // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
+  const v = res.value;
+  const r = v && (!res.pending || (v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.kernel.length === s.kh * s.kw && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
 
   const change = (field: Field, value: number) => {
     const { next, problem: p } = tryChange(s, field, value);
@@ -60,14 +62,14 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
 
   const pads = useMemo(() => paddingCells(s, g), [s, g]);
   const win = useMemo(() => (count ? windowCells(s, g, pos) : new Set<number>()), [s, g, pos, count]);
-  const kernelValues = useMemo(() => Array.from({ length: s.kh * s.kw }, (_, i) => i), [s.kh, s.kw]);
   const describe = (p: number) => t(`output row ${Math.floor(p / g.outW) + 1}, column ${(p % g.outW) + 1}`, `输出第 ${Math.floor(p / g.outW) + 1} 行第 ${(p % g.outW) + 1} 列`);
 
   const axisTex = (a: 'h' | 'w') => {
     const [n, k, p, st, out] = a === 'h' ? [s.nh, s.kh, s.ph, s.sh, g.outH] : [s.nw, s.kw, s.pw, s.sw, g.outW];
     return `\\left\\lfloor \\frac{n_${a} - k_${a} + p_${a} + s_${a}}{s_${a}} \\right\\rfloor = \\left\\lfloor \\frac{${n} - ${k} + ${p} + ${st}}{${st}} \\right\\rfloor = ${out}`;
   };
-  const same = r ? r.shape[2] === g.outH && r.shape[3] === g.outW : false;
+  // The formula against the engine's actual shape (only once the result belongs to these settings).
+  const same = r && !res.pending ? r.shape[2] === g.outH && r.shape[3] === g.outW : null;
 
   const split = (a: 'h' | 'w') => {
     const total = a === 'h' ? s.ph : s.pw;
@@ -157,12 +159,12 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={win} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>
         <figure className="w-grid">
-          <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
-          <MatrixGrid values={kernelValues} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} />
+          <figcaption>{t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)')}</figcaption>
+          {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : null}
         </figure>
         <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
           <figcaption>{t('Output Y', '输出 Y')}</figcaption>
-          {r ? <MatrixGrid values={r.y} rows={g.outH} cols={g.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
+          {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>
       </div>
 
@@ -171,8 +173,8 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       <div className="w-formula" data-formula-shape={`${g.outH}x${g.outW}`}>
         <Tex tex={axisTex('h')} />
         <Tex tex={axisTex('w')} />
-        <span className="w-engine-shape" data-shape={r ? r.shape.join('x') : ''} data-equal={r ? String(same) : undefined}>
-          {r ? `${t('engine: Y.shape', '引擎：Y.shape')} = [${r.shape.join(', ')}] ${same ? '✓' : '≠'}` : ''}
+        <span className="w-engine-shape" data-shape={r ? r.shape.join('x') : ''} data-equal={same === null ? undefined : String(same)}>
+          {r ? `${t('engine: Y.shape', '引擎：Y.shape')} = [${r.shape.join(', ')}] ${same === null ? '' : same ? '✓' : '≠'}` : ''}
         </span>
       </div>
       {res.error ? (

@@ -35,10 +35,9 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   const pos = Math.min(rawPos, Math.max(0, count - 1));
 
   const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePooling(s));
-  const r =
-    res.value && res.value.channels === s.channels && res.value.paddedH === g.paddedH && res.value.paddedW === g.paddedW && res.value.shape[2] === g.outH && res.value.shape[3] === g.outW
-      ? res.value
-      : null;
+  // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
+  const v = res.value;
+  const r = v && (!res.pending || (v.channels === s.channels && v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
 
   const change = <F extends NumField | 'mode' | 'strideAuto'>(field: F, value: PoolingSettings[F]) => {
     const { next, problem: p } = tryChange(s, field, value);
@@ -69,7 +68,8 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
     const [n, k, p, st, out] = a === 'h' ? [s.h, s.kh, s.ph, g.sh, g.outH] : [s.w, s.kw, s.pw, g.sw, g.outW];
     return `\\left\\lfloor \\frac{n_${a} - k_${a} + p_${a} + s_${a}}{s_${a}} \\right\\rfloor = \\left\\lfloor \\frac{${n} - ${k} + ${2 * p} + ${st}}{${st}} \\right\\rfloor = ${out}`;
   };
-  const same = r ? r.shape[1] === s.channels && r.shape[2] === g.outH && r.shape[3] === g.outW : false;
+  // The formula against the engine's actual shape (only once the result belongs to these settings).
+  const same = r && !res.pending ? r.shape[1] === s.channels && r.shape[2] === g.outH && r.shape[3] === g.outW : null;
   const cls = s.mode === 'max' ? 'MaxPool2d' : 'AvgPool2d';
   const code = s.strideAuto
     ? `nn.${cls}((${s.kh}, ${s.kw}), padding=(${s.ph}, ${s.pw}))  # stride = (${g.sh}, ${g.sw})`
@@ -80,7 +80,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   );
 
   const plane = g.paddedH * g.paddedW;
-  const outPlane = g.outH * g.outW;
+  const outPlane = r ? r.shape[2] * r.shape[3] : 0;
 
   return (
     <WidgetFrame id="pooling" title={t('Pooling', '汇聚（池化）')} onPresenterStep={onStep}>
@@ -138,7 +138,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
             <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
               <figcaption>{t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)}</figcaption>
               {r ? (
-                <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={g.outH} cols={g.outW} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} />
+                <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} />
               ) : (
                 <p className="w-wait">{t('Computing…', '计算中…')}</p>
               )}
@@ -153,8 +153,8 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
         <Tex tex={axisTex('h')} />
         <Tex tex={axisTex('w')} />
         <span>{t(`(p_h = 2 × padding = ${2 * s.ph}, p_w = ${2 * s.pw})`, `（p_h = 2 × 填充 = ${2 * s.ph}，p_w = ${2 * s.pw}）`)}</span>
-        <span className="w-engine-shape" data-shape={r ? r.shape.join('x') : ''} data-equal={r ? String(same) : undefined}>
-          {r ? `${t('engine', '引擎')}: X.shape = [${r.inShape.join(', ')}] → Y.shape = [${r.shape.join(', ')}] ${same ? '✓' : '≠'}` : ''}
+        <span className="w-engine-shape" data-shape={r ? r.shape.join('x') : ''} data-equal={same === null ? undefined : String(same)}>
+          {r ? `${t('engine', '引擎')}: X.shape = [${r.inShape.join(', ')}] → Y.shape = [${r.shape.join(', ')}] ${same === null ? '' : same ? '✓' : '≠'}` : ''}
         </span>
       </div>
       {r ? (
