@@ -99,6 +99,9 @@ describe.each(BACKENDS)('nn modules on %s', (backend) => {
     const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));
     expect(net.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '6.weight', '6.bias']);
     expect(net.at(2)).toBe(net.at(4));
+    // state_dict, unlike named_parameters, lists the shared layer under both paths (PyTorch).
+    expect(Object.keys(net.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias', '6.weight', '6.bias']);
+    expect(net.stateDict()['4.weight']).toBe(shared.weight);
     const X = rand([2, 4]);
     tidy(() => net.call(X).sum().backward());
     const tied = await values(shared.weight.grad!);

@@ -182,9 +182,13 @@ export class Module {
    * Per module, parameters come before buffers.
    */
   stateDict(): StateDict {
+    // Like PyTorch, a module reached by two paths (tied layers) appears under both names.
     const sd: StateDict = {};
-    const seen = new Set<Module>();
-    for (const [prefix, m] of this.namedModules('', seen)) {
+    const paths = (m: Module, prefix: string): [string, Module][] => [
+      [prefix, m],
+      ...m.namedChildren().flatMap(([n, c]) => paths(c, prefix ? `${prefix}.${n}` : n)),
+    ];
+    for (const [prefix, m] of paths(this, '')) {
       const name = (n: string) => (prefix ? `${prefix}.${n}` : n);
       for (const [n, p] of m.namedOwnParameters()) if (p) sd[name(n)] = p;
       for (const [n, b] of m._buffers) if (b) sd[name(n)] = b;
@@ -282,7 +286,7 @@ export class Module {
 
   /** Frees every parameter and buffer. */
   dispose(): void {
-    for (const t of Object.values(this.stateDict())) t.dispose();
+    for (const t of new Set(Object.values(this.stateDict()))) t.dispose();
   }
 
   /** Extra text inside this module's repr, e.g. `in_features=4, out_features=8, bias=True`. */
