@@ -4,10 +4,10 @@
  * serves it on 127.0.0.1, runs it in headless Chromium with WebGPU on SwiftShader
  * (through playwright-core and Debian's /usr/bin/chromium) and prints each section's
  * table. Options: --only=matmul,conv (substring match on section files),
- * --no-build (reuse the last build), --timeout=SECONDS.
+ * --timeout=SECONDS.
  */
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,6 @@ import { build } from 'vite';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OUT = join(tmpdir(), 'cnn-textbook-bench');
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -78,9 +77,9 @@ function printSection(s) {
 }
 
 async function main() {
-  if (!args['no-build']) {
-    await build({ configFile: join(here, 'vite.bench.config.ts'), logLevel: 'warn' });
-  }
+  // A fresh output folder per run, so concurrent runs never serve each other's chunks.
+  const OUT = await mkdtemp(join(tmpdir(), 'cnn-textbook-bench-'));
+  await build({ configFile: join(here, 'vite.bench.config.ts'), logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true } });
   const server = await serve(OUT);
   const { port } = server.address();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: FLAGS, headless: true });
@@ -104,6 +103,7 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+    await rm(OUT, { recursive: true, force: true });
   }
 }
 

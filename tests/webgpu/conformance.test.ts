@@ -268,6 +268,8 @@ const convCases: Conv2dParams[] = [
   convParams(4, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2),
   convParams(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0),
   convParams(2, 3, 12, 12, 9, 3, 3, 2, 2, 1, 1),
+  convParams(2, 4, 7, 19, 10, 3, 3, 1, 1, 1, 1),
+  convParams(1, 2, 6, 9, 17, 2, 5, 1, 1, 0, 3),
 ];
 
 describe('convolution', () => {
@@ -287,6 +289,26 @@ describe('convolution', () => {
       }
     });
   }
+
+  it('the generic (sliding-window) row convolution matches the CPU backend for kernel widths 3 and 5 too', async () => {
+    const r = rng(54);
+    gpu.unrolledConv = false;
+    try {
+      for (const p of convCases.filter((c) => c.strideH === 1 && c.strideW === 1)) {
+        const x = randn(r, p.n * p.cIn * p.h * p.w);
+        const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+        const f = await both(gpu, cpu, [x, w], (b, [xs, ws]) => (b === gpu ? gpu.conv2dWith('rows-8x8', xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
+        expectClose(f.got, f.want, `generic rows conv2d ${JSON.stringify(p)}`);
+        const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+        const g = await both(gpu, cpu, [gy, w], (b, [gs, ws]) =>
+          b === gpu ? gpu.conv2dBackwardInputWith('rows-8x8', gs, ws, p) : b.conv2dBackwardInput(gs, ws, p),
+        );
+        expectClose(g.got, g.want, `generic rows conv2dBackwardInput ${JSON.stringify(p)}`);
+      }
+    } finally {
+      gpu.unrolledConv = true;
+    }
+  });
 
   for (const v of Object.keys(CONV_BWD_INPUT_VARIANTS)) {
     it(`conv2dBackwardInput variant ${v} matches the CPU backend`, async () => {

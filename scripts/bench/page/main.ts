@@ -22,12 +22,15 @@ async function main(): Promise<void> {
     .filter((n) => !only || only.split(',').some((o) => n.includes(o)))
     .sort();
   for (const name of names) {
-    const mod = await modules[name]();
     try {
-      const r = await mod.default.run();
-      state.results.push(r);
+      const mod = await modules[name]();
+      try {
+        state.results.push(await mod.default.run());
+      } catch (e) {
+        state.results.push({ title: mod.default.title, rows: [], notes: [`failed: ${(e as Error).message}`] });
+      }
     } catch (e) {
-      state.results.push({ title: mod.default.title, rows: [], notes: [`failed: ${(e as Error).message}`] });
+      state.results.push({ title: name, rows: [], notes: [`could not load: ${(e as Error).message}`] });
     }
     log.textContent = JSON.stringify(state.results, null, 2);
   }

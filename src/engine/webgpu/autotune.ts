@@ -23,38 +23,46 @@ function random(n: number): Float32Array {
   return a;
 }
 
-/** Best-of-`reps` time of `run` (each run is submitted and awaited on its own). */
-async function time(b: WebGPUBackend, run: () => Storage, reps: number): Promise<number> {
-  // Warm-up (pipeline compilation).
-  b.free(run());
-  await b.sync();
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = now();
-    const o = run();
-    await b.sync();
-    best = Math.min(best, now() - t0);
-    b.free(o);
-  }
-  return best;
-}
-
 /** Milliseconds each variant took in the last autotune (for diagnostics and the benchmark). */
 export const lastAutotune: Record<string, Record<string, number>> = {};
 
-async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, reps = 3): Promise<string> {
-  let best = names[0];
-  let bestT = Infinity;
-  const report: Record<string, number> = (lastAutotune[op] = {});
+/** One timed run of `run` (submitted and awaited on its own). */
+async function once(b: WebGPUBackend, run: () => Storage): Promise<number> {
+  const t0 = now();
+  const o = run();
+  await b.sync();
+  const t = now() - t0;
+  b.free(o);
+  return t;
+}
+
+/**
+ * Times every variant in interleaved rounds and keeps each one's best time, so a burst
+ * of load from elsewhere on the machine cannot single out one variant.
+ */
+async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3): Promise<string> {
+  const best: Record<string, number> = {};
   for (const name of names) {
-    const t = await time(b, () => run(name), reps);
-    report[name] = t;
-    if (t < bestT) {
-      bestT = t;
-      best = name;
+    // Warm-up: compiles the pipeline.
+    b.free(run(name));
+    best[name] = Infinity;
+  }
+  await b.sync();
+  for (let r = 0; r < rounds; r++) {
+    const leader = Math.min(...Object.values(best));
+    for (const name of names) {
+      // A variant already 3x behind the leader gets no more rounds.
+      if (r > 0 && best[name] > 3 * leader) continue;
+      best[name] = Math.min(best[name], await once(b, () => run(name)));
     }
   }
-  return best;
+  lastAutotune[op] = best;
+  return names.reduce((a, c) => (best[c] < best[a] ? c : a), names[0]);
+}
+
+/** The variants worth timing: those not marked as mere alternatives of the same kernel. */
+function candidates(table: Record<string, { tune?: boolean }>): string[] {
+  return Object.keys(table).filter((k) => table[k].tune !== false);
 }
 
 export async function autotune(b: WebGPUBackend): Promise<Tuning> {
@@ -63,18 +71,18 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const A = b.fromData(random(m * m));
   const B = b.fromData(random(m * m));
   const mm = { batch: 1, m, n: m, k: m, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-  t.matmul = await pick(b, 'matmul', Object.keys(MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
+  t.matmul = await pick(b, 'matmul', candidates(MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
   b.free(A);
   b.free(B);
 
-  // A LeNet-like layer: 6 -> 16 channels, 5x5, on 14x14, batch 32.
-  const p: Conv2dParams = { n: 32, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: 10, outW: 10 };
+  // A LeNet-like layer: 6 -> 16 channels, 5x5, on 14x14, batch 16.
+  const p: Conv2dParams = { n: 16, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: 10, outW: 10 };
   const x = b.fromData(random(p.n * p.cIn * p.h * p.w));
   const w = b.fromData(random(p.cOut * p.cIn * p.kH * p.kW));
   const gy = b.fromData(random(p.n * p.cOut * p.outH * p.outW));
-  t.conv2d = await pick(b, 'conv2d', Object.keys(CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
-  t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', Object.keys(CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
-  t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', Object.keys(CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
+  t.conv2d = await pick(b, 'conv2d', candidates(CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
+  t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', candidates(CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
+  t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', candidates(CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
   b.free(x);
   b.free(w);
   b.free(gy);

@@ -43,6 +43,8 @@ import pool2dBackwardSrc from '../../../shaders/pool2d-backward.wgsl?raw';
 import resizeSrc from '../../../shaders/resize-bilinear.wgsl?raw';
 import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
+import conv2dRowsK3Src from '../../../shaders/conv2d-rows-k3.wgsl?raw';
+import conv2dRowsK5Src from '../../../shaders/conv2d-rows-k5.wgsl?raw';
 import dropoutSrc from '../../../shaders/dropout-mask.wgsl?raw';
 import sgdSrc from '../../../shaders/sgd-step.wgsl?raw';
 import adamSrc from '../../../shaders/adam-step.wgsl?raw';
@@ -141,6 +143,8 @@ export class WebGPUBackend implements Backend {
   private liveBytes = 0;
   private destroyed = false;
   private tuningState: Tuning;
+  /** Use the kW-specialised (unrolled) row convolutions when they apply (tests turn it off to check the generic one). */
+  unrolledConv = true;
   /** A tiny buffer bound where a kernel's optional operand is absent. */
   private dummy: GPUBuffer;
 
@@ -603,9 +607,11 @@ export class WebGPUBackend implements Backend {
     const segs = Math.ceil(c.outW / 8);
     const coBlocks = coPad / 8;
     const threads = c.n * c.outH * segs * coBlocks;
+    // kW 3 and 5 (the common kernels) have their column taps unrolled.
+    const rowsCode = c.kW === 5 && this.unrolledConv ? conv2dRowsK5Src : c.kW === 3 && this.unrolledConv ? conv2dRowsK3Src : conv2dRowsSrc;
     this.rt.dispatch({
-      key: 'conv2d-rows',
-      code: conv2dRowsSrc,
+      key: `conv2d-rows:${rowsCode === conv2dRowsSrc ? 'any' : c.kW}`,
+      code: rowsCode,
       buffers: [src, packed.buffer, bias ? this.buf(bias) : this.dummy, o.buffer],
       uniforms: new Words()
         .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)

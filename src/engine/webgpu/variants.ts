@@ -30,6 +30,8 @@ export interface GemmVariant {
    * input pass, padding below the kernel size); other shapes run `fallback`.
    */
   rows?: { fallback: string };
+  /** False for variants the autotune skips (kept for tests and benchmarks). */
+  tune?: boolean;
 }
 
 export interface SplitGemmVariant extends GemmVariant {
@@ -43,8 +45,8 @@ function reg(code: string, wgx: number, wgy: number): GemmVariant {
 
 export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'reg-16x16': reg(matmulRegSrc, 16, 16),
-  'reg-8x8': reg(matmulRegSrc, 8, 8),
-  'reg-16x4': reg(matmulRegSrc, 16, 4),
+  'reg-8x8': { ...reg(matmulRegSrc, 8, 8), tune: false },
+  'reg-16x4': { ...reg(matmulRegSrc, 16, 4), tune: false },
   'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
   'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
   'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
@@ -52,15 +54,15 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
 
 export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
-  'reg-16x4': reg(conv2dRegSrc, 16, 4),
-  'reg-8x8': reg(conv2dRegSrc, 8, 8),
+  'reg-16x4': { ...reg(conv2dRegSrc, 16, 4), tune: false },
+  'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
-  'reg-16x4': reg(conv2dBwdInputRegSrc, 16, 4),
-  'reg-8x8': reg(conv2dBwdInputRegSrc, 8, 8),
+  'reg-16x4': { ...reg(conv2dBwdInputRegSrc, 16, 4), tune: false },
+  'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
 };
 
@@ -68,7 +70,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   // Stride 1 and kW <= 8 only; the targets count invocations here, not workgroups.
   'rows-8x8': { code: conv2dBwdWeightRowsSrc, tileM: 8, tileN: 8, targetWorkgroups: 2048, rows: { fallback: 'reg-8x2' } },
   'reg-8x2': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 128 },
-  'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128 },
+  'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128, tune: false },
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
 };
 
