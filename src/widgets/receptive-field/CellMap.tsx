@@ -136,7 +136,7 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
                   if (!isActive) setFocus({ row: r, col: c });
                 }}
               >
-                {showNumbers ? text : null}
+                {showNumbers && text ? <span className="rf-num">{text}</span> : null}
               </div>
             );
           })}
