@@ -19,6 +19,9 @@ export interface CellMapProps {
   shade?: 'abs' | 'range' | 'none';
   /** Accessible description of a cell's value, e.g. "∂y/∂x = 4". */
   describe?: (v: number, row: number, col: number) => string;
+  /** Grey levels (for images) instead of the accent colour. */
+  gray?: boolean;
+  lang?: 'en' | 'zh';
 }
 
 function fmt(v: number, digits: number): string {
@@ -34,7 +37,7 @@ function fmt(v: number, digits: number): string {
  * the row's ends, PageUp/PageDown to the first/last row, Enter or Space selects.
  * Pointer and touch select by clicking (tapping) a cell.
  */
-export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, cellSize, showNumbers, digits = 2, shade = 'none', describe }: CellMapProps) {
+export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, cellSize, showNumbers, digits = 2, shade = 'none', describe, gray, lang = 'en' }: CellMapProps) {
   const [focus, setFocus] = useState<{ row: number; col: number } | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const active = focus && focus.row < rows && focus.col < cols ? focus : selected && selected.row < rows && selected.col < cols ? selected : { row: 0, col: 0 };
@@ -114,12 +117,13 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
             else if (values && shade === 'range' && hi > lo) t = (v - lo) / (hi - lo);
             const cellStyle = shade !== 'none' ? ({ '--rf-heat': Number.isFinite(t) ? t.toFixed(3) : '0' } as CSSProperties) : undefined;
             const text = values ? fmt(v, digits) : '';
-            const aria = `${label}, row ${r + 1}, column ${c + 1}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? ' (in field)' : ''}`;
+            const where = lang === 'zh' ? `${label}，第 ${r + 1} 行第 ${c + 1} 列` : `${label}, row ${r + 1}, column ${c + 1}`;
+            const aria = `${where}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? (lang === 'zh' ? '（在感受野内）' : ' (in field)') : ''}`;
             return (
               <div
                 key={c}
                 role="gridcell"
-                className={`rf-cell${hot ? ' rf-hot' : ''}${sel ? ' rf-selected' : ''}${shade !== 'none' ? ' rf-shaded' : ''}`}
+                className={`rf-cell${hot ? ' rf-hot' : ''}${sel ? ' rf-selected' : ''}${shade !== 'none' ? (gray ? ' rf-gray' : ' rf-shaded') : ''}`}
                 data-row={r}
                 data-col={c}
                 data-value={values ? v : undefined}

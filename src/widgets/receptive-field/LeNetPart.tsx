@@ -306,6 +306,8 @@ export function LeNetPart({ settings, update }: Props) {
                 cellSize={STAGE_CELL[s]}
                 showNumbers={STAGE_CELL[s] >= 34}
                 shade="range"
+                gray={s === 0}
+                lang={lang}
                 isHot={rm && cm ? (r, c) => rm[r] && cm[c] : undefined}
                 selected={s === sel[0] ? { row: sel[1], col: sel[2] } : null}
                 onSelect={(r, c) => update((st) => ({ ...st, lsel: [s, r, c] }))}

@@ -228,6 +228,7 @@ export function StackPart({ settings, update }: Props) {
                 cellSize={cellPx(size)}
                 showNumbers={cellPx(size) >= 26}
                 shade="abs"
+                lang={lang}
                 isHot={rm && cm ? (r, c) => rm[r] && cm[c] : (r, c) => m > sel[0] && !!values && values[r * size + c] > 0}
                 selected={m === sel[0] ? { row: sel[1], col: sel[2] } : null}
                 onSelect={(r, c) => select(m, r, c)}
