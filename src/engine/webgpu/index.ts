@@ -19,7 +19,7 @@ import type {
   Storage,
   UnaryOp,
 } from '../backend';
-import { Runtime, Words } from './runtime';
+import { Runtime, USAGE, Words } from './runtime';
 import {
   CONV_BWD_INPUT_VARIANTS,
   CONV_BWD_WEIGHT_VARIANTS,
@@ -156,7 +156,7 @@ export class WebGPUBackend implements Backend {
     this.description = description;
     this.rt = new Runtime(device);
     this.tuningState = defaultTuning(adapterKey);
-    this.dummy = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+    this.dummy = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
   }
 
   // ---- tuning -------------------------------------------------------------------------

@@ -23,7 +23,15 @@ const MAX_BATCH = 512;
 /** Pooled-but-free bytes kept around before buffers are destroyed. */
 const POOL_KEEP_BYTES = 512 * 1024 * 1024;
 
-export const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+/**
+ * WebGPU's usage and map-mode flags (fixed by the spec). Spelled out so that importing
+ * this module never touches the GPUBufferUsage global, which browsers without WebGPU
+ * (where the engine falls back to the CPU backend) do not define.
+ */
+export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const MAP_MODE_READ = 0x1;
+
+export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
 /** A byte size rounded up to its pool size class: 256 B, then steps of 2^k * {1, 1.25, 1.5, 1.75}. */
 export function sizeClass(bytes: number): number {
@@ -146,7 +154,7 @@ export class Runtime {
       this.device.queue.writeBuffer(dst, 0, data.buffer, data.byteOffset, data.byteLength);
       return;
     }
-    const staging = this.device.createBuffer({ size: align(data.byteLength, 4), usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    const staging = this.device.createBuffer({ size: align(data.byteLength, 4), usage: USAGE.COPY_SRC, mappedAtCreation: true });
     new Float32Array(staging.getMappedRange()).set(data);
     staging.unmap();
     const enc = this.commandEncoder();
@@ -197,7 +205,7 @@ export class Runtime {
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || chunk.used + UNIFORM_SLOT > UNIFORM_CHUNK) {
       const buffer =
-        this.freeChunks.pop() ?? this.device.createBuffer({ size: UNIFORM_CHUNK, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+        this.freeChunks.pop() ?? this.device.createBuffer({ size: UNIFORM_CHUNK, usage: USAGE.UNIFORM | USAGE.COPY_DST });
       chunk = { buffer, data: new Uint8Array(UNIFORM_CHUNK), used: 0 };
       this.chunks.push(chunk);
     }
@@ -262,14 +270,14 @@ export class Runtime {
     if (bytes === 0) return new Float32Array(0);
     const cls = sizeClass(bytes);
     const list = this.stagingPool.get(cls);
-    const staging = list?.pop() ?? this.device.createBuffer({ size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = list?.pop() ?? this.device.createBuffer({ size: cls, usage: USAGE.MAP_READ | USAGE.COPY_DST });
     const enc = this.commandEncoder();
     this.endPass();
     enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
     this.batchCommands++;
     this.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
     } catch (e) {
       staging.destroy();
       if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}) before a read finished`);

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * Bundles scripts/bench/gpu-check.ts into one ES module with a trimmed copy of the
+ * `webgpu` package (linux-x64 only) beside it, so it can run on a machine that has
+ * Node and a GPU but none of this repository's node_modules:
+ *   node scripts/bench/build-gpu-check.mjs [outDir]   (default node_modules/.gpu-check)
+ *   node <outDir>/check.mjs
+ */
+import { build } from 'vite';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const out = resolve(process.argv[2] ?? join(root, 'node_modules/.gpu-check'));
+await rm(out, { recursive: true, force: true });
+await build({
+  root,
+  configFile: false,
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    ssr: join(root, 'scripts/bench/gpu-check.ts'),
+    outDir: out,
+    emptyOutDir: true,
+    target: 'node20',
+    rollupOptions: { external: ['webgpu'], output: { entryFileNames: 'check.mjs', format: 'es' } },
+  },
+});
+const pkg = join(out, 'node_modules/webgpu');
+await mkdir(join(pkg, 'dist'), { recursive: true });
+for (const f of ['index.js', 'package.json']) await cp(join(root, 'node_modules/webgpu', f), join(pkg, f));
+await cp(join(root, 'node_modules/webgpu/dist/linux-x64'), join(pkg, 'dist/linux-x64'), { recursive: true });
+console.log(`built ${out}/check.mjs`);

@@ -1,0 +1,222 @@
+/**
+ * A standalone check of the WebGPU backend on whatever adapter Node's Dawn (`webgpu`
+ * package) finds — used to run the conformance checks and kernel timings on a real
+ * GPU machine without vitest. Built by scripts/bench/build-gpu-check.mjs into one
+ * ES module; run with `node check.mjs`.
+ */
+import { create, globals } from 'webgpu';
+import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import { createCpuBackend } from '../../src/engine/cpu';
+import type { Backend, BinaryOp, Conv2dParams, Storage, UnaryOp } from '../../src/engine/backend';
+import { outSize } from '../../src/engine/backend';
+import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
+import { lastAutotune } from '../../src/engine/webgpu/autotune';
+
+Object.assign(globalThis, globals);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const r = rng(7);
+const randn = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+let pass = 0;
+let fail = 0;
+function compare(name: string, got: Float32Array, want: Float32Array, atol = 1e-4, rtol = 1e-4): void {
+  let bad = -1;
+  if (got.length !== want.length) bad = 0;
+  else
+    for (let i = 0; i < want.length; i++) {
+      const g = got[i], w = want[i];
+      if (Number.isNaN(w) && Number.isNaN(g)) continue;
+      if (!Number.isFinite(w) || !Number.isFinite(g) ? g !== w : Math.abs(g - w) > atol + rtol * Math.abs(w)) {
+        bad = i;
+        break;
+      }
+    }
+  if (bad < 0) pass++;
+  else {
+    fail++;
+    console.log(`FAIL ${name}: [${bad}] got ${got[bad]} want ${want[bad]} (len ${got.length}/${want.length})`);
+  }
+}
+
+async function both(gpu: Backend, cpu: Backend, inputs: Float32Array[], k: (b: Backend, xs: Storage[]) => Storage) {
+  const gx = inputs.map((d) => gpu.fromData(d));
+  const cx = inputs.map((d) => cpu.fromData(d));
+  const go = k(gpu, gx);
+  const co = k(cpu, cx);
+  const got = await gpu.read(go);
+  const want = await cpu.read(co);
+  [...gx, go].forEach((s) => gpu.free(s));
+  return { got, want };
+}
+
+const conv = (n: number, cIn: number, h: number, w: number, cOut: number, kH: number, kW: number, s: number, p: number): Conv2dParams => ({
+  n, cIn, h, w, cOut, kH, kW, strideH: s, strideW: s, padH: p, padW: p, outH: outSize(h, kH, p, s), outW: outSize(w, kW, p, s),
+});
+
+async function conformance(g: WebGPUBackend): Promise<void> {
+  const c = createCpuBackend();
+  for (const op of ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'square', 'reciprocal', 'relu', 'sigmoid', 'tanh', 'step', 'sign'] as UnaryOp[]) {
+    const d = ['log', 'sqrt', 'rsqrt', 'reciprocal'].includes(op) ? randn(3001, 0.1, 9) : randn(3001, -9, 9);
+    const { got, want } = await both(g, c, [d], (b, [x]) => b.unary(op, x));
+    compare(`unary ${op}`, got, want);
+  }
+  for (const op of ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'ge', 'lt', 'le', 'eq'] as BinaryOp[]) {
+    for (const [as, bs, os] of [[[37, 5], [37, 5], [37, 5]], [[2, 3, 4, 5], [1, 3, 1, 1], [2, 3, 4, 5]], [[3, 1, 5], [4, 1], [3, 4, 5]]]) {
+      const a = op === 'pow' ? randn(prod(as), 0.1, 3) : randn(prod(as), -3, 3);
+      const bb = op === 'div' ? randn(prod(bs), 0.5, 3) : randn(prod(bs), -3, 3);
+      const { got, want } = await both(g, c, [a, bb], (b, [x, y]) => b.binary(op, x, as, y, bs, os));
+      compare(`binary ${op} [${as}]x[${bs}]`, got, want);
+    }
+  }
+  {
+    const shape = [3, 4, 5, 6];
+    const { got, want } = await both(g, c, [randn(360)], (b, [x]) => b.transpose(x, shape, [2, 0, 3, 1]));
+    compare('transpose', got, want);
+    const s2 = await both(g, c, [randn(360)], (b, [x]) => b.slice(x, [2, 4, 3, 3], [120, 30, 6, 2], 7));
+    compare('slice', s2.got, s2.want);
+    const shapes = [[2, 3, 5], [2, 1, 5], [2, 4, 5]];
+    const cc = await both(g, c, shapes.map((s) => randn(prod(s))), (b, xs) => b.concat(xs, shapes, 1));
+    compare('concat', cc.got, cc.want);
+  }
+  for (const [shape, axes] of [[[3, 10007], [1]], [[200000], [0]], [[16, 6, 28, 28], [0, 2, 3]], [[4, 300, 5], [1]], [[513, 7], [0]]] as [number[], number[]][]) {
+    for (const op of ['sum', 'max', 'min'] as const) {
+      for (const s of ['auto', 'workgroup'] as const) {
+        const { got, want } = await both(g, c, [randn(prod(shape))], (b, [x]) => (b === g ? g.reduceWith(s, op, x, shape, axes) : b.reduce(op, x, shape, axes)));
+        compare(`reduce ${s} ${op} [${shape}]/[${axes}]`, got, want, 1e-3);
+      }
+    }
+  }
+  {
+    const x = randn(7 * 13, -3, 3).map((v) => Math.round(v));
+    const { got, want } = await both(g, c, [x], (b, [s]) => b.argmax(s, [7, 13], 1));
+    compare('argmax', got, want, 0, 0);
+  }
+  for (const v of Object.keys(MATMUL_VARIANTS)) {
+    for (const cs of [
+      { batch: 1, m: 37, n: 53, k: 29, aBatch: 1, bBatch: 1 },
+      { batch: 3, m: 132, n: 140, k: 12, aBatch: 1, bBatch: 3 },
+      { batch: 2, m: 65, n: 9, k: 33, aBatch: 1, bBatch: 2 },
+      { batch: 1, m: 256, n: 128, k: 64, aBatch: 1, bBatch: 1 },
+    ]) {
+      for (const transA of [false, true])
+        for (const transB of [false, true]) {
+          const p = { ...cs, transA, transB };
+          const { got, want } = await both(g, c, [randn(cs.aBatch * cs.m * cs.k), randn(cs.bBatch * cs.k * cs.n)], (b, [x, y]) =>
+            b === g ? g.matmulWith(v, x, y, p) : b.matmul(x, y, p),
+          );
+          compare(`matmul ${v} ${JSON.stringify(p)}`, got, want);
+        }
+    }
+  }
+  const convs = [conv(2, 3, 9, 7, 5, 3, 3, 1, 1), conv(3, 2, 11, 13, 7, 5, 5, 2, 2), conv(4, 1, 28, 28, 6, 5, 5, 1, 2), conv(3, 6, 14, 14, 16, 5, 5, 1, 0), conv(2, 4, 8, 8, 6, 1, 1, 2, 0)];
+  for (const p of convs) {
+    const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * p.kH * p.kW), bias = randn(p.cOut), gy = randn(p.n * p.cOut * p.outH * p.outW);
+    for (const v of Object.keys(CONV_VARIANTS)) {
+      const o = await both(g, c, [x, w, bias], (b, [xs, ws, bs]) => (b === g ? g.conv2dWith(v, xs, ws, bs, p) : b.conv2d(xs, ws, bs, p)));
+      compare(`conv2d ${v} ${JSON.stringify(p)}`, o.got, o.want);
+    }
+    for (const v of Object.keys(CONV_BWD_INPUT_VARIANTS)) {
+      const o = await both(g, c, [gy, w], (b, [gs, ws]) => (b === g ? g.conv2dBackwardInputWith(v, gs, ws, p) : b.conv2dBackwardInput(gs, ws, p)));
+      compare(`conv2dBackwardInput ${v} ${JSON.stringify(p)}`, o.got, o.want);
+    }
+    for (const v of Object.keys(CONV_BWD_WEIGHT_VARIANTS)) {
+      const o = await both(g, c, [x, gy], (b, [xs, gs]) => (b === g ? g.conv2dBackwardWeightWith(v, xs, gs, p) : b.conv2dBackwardWeight(xs, gs, p)));
+      compare(`conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, o.got, o.want, 1e-3);
+    }
+  }
+  for (const mode of ['max', 'avg'] as const) {
+    const p = { mode, n: 2, c: 3, h: 9, w: 7, kH: 3, kW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, outH: 5, outW: 4 };
+    const x = randn(2 * 3 * 63, -2, 2).map((v) => Math.round(v * 2) / 2);
+    const f = await both(g, c, [x], (b, [xs]) => b.pool2d(xs, p));
+    compare(`pool ${mode}`, f.got, f.want);
+    const gb = await both(g, c, [x, randn(2 * 3 * 20)], (b, [xs, gs]) => b.pool2dBackward(xs, gs, p));
+    compare(`pool backward ${mode}`, gb.got, gb.want);
+  }
+  {
+    const o = await both(g, c, [randn(2 * 3 * 28 * 28)], (b, [x]) => b.resizeBilinear(x, 2, 3, 28, 28, 32, 32));
+    compare('resize', o.got, o.want);
+    const gd = g.dropoutMask(10007, 0.3, 42), cd = c.dropoutMask(10007, 0.3, 42);
+    compare('dropout', await g.read(gd), await c.read(cd), 0, 1e-7);
+    const n = 1031;
+    const host = [randn(n), randn(n), randn(n), new Float32Array(n)];
+    const gs = host.map((d) => g.fromData(d)), csx = host.map((d) => c.fromData(d));
+    const sp = { lr: 0.05, momentum: 0.9, weightDecay: 1e-3, dampening: 0.1, nesterov: true, firstStep: false };
+    g.sgdStep(gs[0], gs[1], gs[2], sp);
+    c.sgdStep(csx[0], csx[1], csx[2], sp);
+    const ap = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, step: 3 };
+    g.adamStep(gs[0], gs[1], gs[2], gs[3], ap);
+    c.adamStep(csx[0], csx[1], csx[2], csx[3], ap);
+    for (let i = 0; i < 4; i++) compare(`optim operand ${i}`, await g.read(gs[i]), await c.read(csx[i]));
+  }
+  {
+    const n = 65535 * 256 + 1000;
+    const x = new Float32Array(n).map((_, i) => (i % 1013) - 500);
+    const o = await both(g, c, [x], (b, [s]) => b.unary('abs', s));
+    compare('folded grid abs', o.got, o.want);
+  }
+}
+
+async function timeOp(g: WebGPUBackend, f: () => Storage, reps: number): Promise<number> {
+  g.free(f());
+  await g.sync();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) g.free(f());
+  await g.sync();
+  return (performance.now() - t0) / reps;
+}
+
+async function timings(g: WebGPUBackend): Promise<void> {
+  for (const N of [512, 1024, 2048]) {
+    const a = g.fromData(randn(N * N)), b = g.fromData(randn(N * N));
+    const p = { batch: 1, m: N, n: N, k: N, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+    const line: string[] = [];
+    for (const v of Object.keys(MATMUL_VARIANTS)) {
+      const t = await timeOp(g, () => g.matmulWith(v, a, b, p), 10);
+      line.push(`${v} ${((2 * N ** 3) / t / 1e6).toFixed(0)}`);
+    }
+    console.log(`matmul ${N} GFLOP/s: ${line.join(', ')}`);
+    g.free(a);
+    g.free(b);
+  }
+  for (const p of [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1)]) {
+    const x = g.fromData(randn(p.n * p.cIn * p.h * p.w)), w = g.fromData(randn(p.cOut * p.cIn * p.kH * p.kW)), gy = g.fromData(randn(p.n * p.cOut * p.outH * p.outW));
+    const fl = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;
+    const rep = (name: string, t: number) => `${name} ${t.toFixed(2)}ms (${(fl / t / 1e6).toFixed(0)} GFLOP/s)`;
+    const parts: string[] = [];
+    for (const v of Object.keys(CONV_VARIANTS)) parts.push(rep(`fwd ${v}`, await timeOp(g, () => g.conv2dWith(v, x, w, null, p), 5)));
+    for (const v of Object.keys(CONV_BWD_INPUT_VARIANTS)) parts.push(rep(`dx ${v}`, await timeOp(g, () => g.conv2dBackwardInputWith(v, gy, w, p), 5)));
+    for (const v of Object.keys(CONV_BWD_WEIGHT_VARIANTS)) parts.push(rep(`dw ${v}`, await timeOp(g, () => g.conv2dBackwardWeightWith(v, x, gy, p), 5)));
+    console.log(`conv ${p.cIn}->${p.cOut} ${p.kH}x${p.kW} on ${p.h}x${p.w} batch ${p.n}:\n  ${parts.join('\n  ')}`);
+    [x, w, gy].forEach((s) => g.free(s));
+  }
+}
+
+async function main(): Promise<void> {
+  const api = create([]);
+  const t0 = performance.now();
+  const g = await createWebGPUBackend({ gpu: api });
+  console.log(`${g.description}; autotune ${(performance.now() - t0).toFixed(0)} ms -> ${JSON.stringify(g.tuning)}`);
+  console.log(`autotune times: ${JSON.stringify(lastAutotune)}`);
+  await conformance(g);
+  console.log(`conformance: ${pass} passed, ${fail} failed; device errors: ${JSON.stringify(g.rt.errors.slice(0, 5))}`);
+  if (!process.argv.includes('--no-timings')) await timings(g);
+  console.log(`device errors after timings: ${g.rt.errors.length}`);
+  g.destroy();
+  process.exit(fail === 0 && g.rt.errors.length === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
