@@ -187,8 +187,9 @@ describe('limits and device loss', () => {
   it('the backend\'s own destroy() reports no device loss', async () => {
     const seen: unknown[] = [];
     const b = await createWebGPUBackend({ autotune: false, onDeviceLost: (i) => seen.push(i) });
-    b.fill(10, 1);
+    const x = b.fill(10, 1);
     b.destroy();
+    expect(() => b.unary('neg', x)).toThrow(/destroyed/);
     await b.device.lost;
     await new Promise((r) => setTimeout(r, 0));
     expect(seen).toEqual([]);

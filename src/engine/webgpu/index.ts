@@ -188,6 +188,8 @@ export class WebGPUBackend implements Backend {
       // The device may already be gone.
     }
     this.rt.destroyResources();
+    this.rt.lost = true;
+    this.rt.lostMessage = 'destroyed by backend.destroy()';
     this.device.destroy();
   }
 
