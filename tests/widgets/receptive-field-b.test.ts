@@ -183,3 +183,49 @@ describe('receptive-field settings from the URL', () => {
     );
   });
 });
+
+describe('LeNet’s receptive fields measured by the engine (cpu backend)', () => {
+  test('feature maps have the notes’ shapes, and every activation’s input gradient stays inside its field', async () => {
+    await setBackend('cpu');
+    const { createLeNet, lenetMaps, lenetInputGradient } = await import('../../src/widgets/receptive-field/lenet-model');
+    const { LENET_STACK } = await import('../../src/widgets/receptive-field/settings');
+    const { memory } = await import('../../src/engine');
+    // A synthetic test set of two 28x28 images (the widget reads the real Fashion-MNIST file).
+    const pixels = new Uint8Array(2 * 784);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37) % 256;
+    const ds = { count: 2, rows: 28, cols: 28, classes: 10, pixels, labels: new Uint8Array([3, 7]) };
+    const net = createLeNet();
+    const before = memory().numTensors;
+    const m = await lenetMaps(net, ds, 1);
+    expect(m.shapes).toEqual([
+      [1, 28, 28],
+      [6, 28, 28],
+      [6, 14, 14],
+      [16, 10, 10],
+      [16, 5, 5],
+    ]);
+    expect(m.maps[0][0][5]).toBeCloseTo(pixels[784 + 5] / 255, 6);
+    expect(m.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    for (const [stage, ch, row, col] of [
+      [4, 3, 2, 2],
+      [4, 0, 0, 4],
+      [3, 5, 9, 0],
+      [2, 1, 0, 0],
+      [1, 2, 27, 13],
+    ]) {
+      const g = await lenetInputGradient(net, ds, 1, stage, ch, row, col);
+      const dep = dependencies(28, LENET_STACK, { map: stage, row, col });
+      let inside = 0;
+      for (let r = 0; r < 28; r++)
+        for (let c = 0; c < 28; c++) {
+          const inField = dep.rowMasks[0][r] && dep.colMasks[0][c];
+          if (!inField) expect(g[r * 28 + c]).toBe(0);
+          else if (g[r * 28 + c] !== 0) inside++;
+        }
+      // Generic weights: (almost) every pixel of the field matters.
+      expect(inside).toBeGreaterThan(0.9 * dep.regions[0].rows * dep.regions[0].cols);
+    }
+    expect(memory().numTensors).toBe(before);
+    net.dispose();
+  });
+});

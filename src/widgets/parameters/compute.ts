@@ -2,7 +2,7 @@
  * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
  * initialisers applied with `apply`, and parameter tying through a shared layer.
  */
-import { countParameters, manualSeed, nn, noGrad, rand, type Tensor } from '../../engine';
+import { countParameters, manualSeed, nn, noGrad, rand, tidy, type Tensor } from '../../engine';
 
 export type InitScheme = 'default' | 'normal' | 'constant' | 'xavier42' | 'custom';
 export const INIT_SCHEMES: readonly InitScheme[] = ['default', 'normal', 'constant', 'xavier42', 'custom'];
@@ -55,13 +55,7 @@ export function applyInit(net: nn.Sequential, scheme: InitScheme): void {
         if (m instanceof nn.Linear) {
           nn.init.uniform_(m.weight, -10, 10);
           // keep the entries with |w| >= 5, zero the rest (the notes' my_init)
-          noGrad(() => {
-            const keepMask = m.weight.abs().ge(5);
-            const kept = m.weight.mul(keepMask);
-            m.weight.assign(kept);
-            keepMask.dispose();
-            kept.dispose();
-          });
+          tidy(() => noGrad(() => m.weight.assign(m.weight.mul(m.weight.abs().ge(5)))));
         }
       });
       return;
@@ -120,7 +114,7 @@ export async function computeParameters(s: PMSettings): Promise<PMResult> {
     applyInit(net, s.init);
     const visited: string[] = [];
     net.apply((m) => visited.push(moduleName(m)));
-    const out = noGrad(() => net.call(X) as Tensor);
+    const out = tidy(() => noGrad(() => net.call(X) as Tensor));
     temps.push(out);
     const named = net.namedParameters();
     const params = await Promise.all(named.map(async ([name, p]) => ({ name, shape: [...p.shape], values: await p.data() })));
@@ -138,7 +132,7 @@ export async function computeParameters(s: PMSettings): Promise<PMResult> {
       w2.assign(v);
     }
     const w4 = (tiedNet.at(4) as nn.Linear).weight;
-    const tiedOut = noGrad(() => tiedNet.call(X) as Tensor);
+    const tiedOut = tidy(() => noGrad(() => tiedNet.call(X) as Tensor));
     temps.push(tiedOut);
     const [d2, d4] = await Promise.all([w2.data(), w4.data()]);
     return {

@@ -51,6 +51,9 @@ export async function engineField(inputSize: number, stack: readonly LayerSpec[]
       for (let m = 0; m < sel.map; m++) {
         const g = chain[m].grad;
         out.push(g ? g.reshape([sizes[m] * sizes[m]]) : ones([sizes[m] * sizes[m]]).mul(0));
+        // Gradients live outside tidy's scope: free them here (the reshaped copy keeps the values).
+        g?.dispose();
+        chain[m].grad = null;
       }
     }
     // The selected map itself, then forward influence on the later maps.

@@ -127,7 +127,10 @@ export async function lenetInputGradient(net: nn.Sequential, ds: Dataset, index:
     pick[(channel * hh + row) * ww + col] = 1;
     h.mul(tensor(pick, [1, c, hh, ww])).sum().backward();
     const grad = x.grad!;
-    return grad.reshape([grad.size]);
+    const flat = grad.reshape([grad.size]);
+    grad.dispose();
+    x.grad = null;
+    return flat;
   });
   for (const p of net.parameters()) {
     p.grad?.dispose();
