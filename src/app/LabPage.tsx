@@ -33,7 +33,7 @@ export function LabPage() {
         </ul>
       </nav>
       {WIDGETS.map(([tag, title]) => {
-        const Widget = mdxComponents[tag] as () => React.JSX.Element;
+        const Widget = mdxComponents[tag] as unknown as () => React.JSX.Element;
         return (
           <section key={tag} id={`lab-${tag}`} className="lab-section">
             <h2>{title[lang]}</h2>

@@ -4,7 +4,7 @@ import { useSettings } from '../stores/settings';
 /** The model zoo's training view as a page of its own. */
 export function TrainPage() {
   const lang = useSettings((s) => s.lang);
-  const TrainModel = mdxComponents.TrainModel as (props: { model?: string }) => React.JSX.Element;
+  const TrainModel = mdxComponents.TrainModel as unknown as (props: { model?: string }) => React.JSX.Element;
   return (
     <article className="chapter train" data-chapter="train">
       <h1>{lang === 'zh' ? '训练模型' : 'Train the model zoo'}</h1>
