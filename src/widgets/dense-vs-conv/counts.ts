@@ -44,7 +44,7 @@ export function countFromShapes(shapes: readonly (readonly number[])[]): number 
 }
 
 /** Modules up to this many parameters are instantiated on the engine and counted there. */
-export const INSTANTIATE_LIMIT = 2_000_000;
+export const INSTANTIATE_LIMIT = 1_000_000;
 
 export interface LayerCount {
   shapes: number[][];
