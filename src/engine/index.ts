@@ -37,7 +37,7 @@ export {
 } from './tensor';
 export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
-export { setBackend, getBackend, ready, onBackendLost, restartBackend } from './runtime';
+export { setBackend, getBackend, ready, onBackendLost, restartBackend, withBackend } from './runtime';
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export type { Backend, BackendName } from './backend';
 export { outSize } from './backend';

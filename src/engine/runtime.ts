@@ -118,6 +118,30 @@ export function activeBackend(): Backend {
   return current;
 }
 
+/**
+ * Runs a synchronous `fn` with new tensors created on `name` ('cpu' only), then
+ * restores the current backend. For small tensors (a widget's 6x8 grid) the CPU
+ * answers in microseconds where a GPU round trip costs milliseconds; ops keep running
+ * on the backend of their inputs, so the returned tensors stay on the CPU.
+ */
+export function withBackend<T>(name: 'cpu', fn: () => T): T {
+  if (name !== 'cpu') throw new Error(`withBackend supports 'cpu' only, not '${name as string}'`);
+  const saved = { current, currentName, pending };
+  current = cpu();
+  currentName = 'cpu';
+  pending = null;
+  try {
+    const out = fn();
+    if (out instanceof Promise) throw new Error('withBackend takes a synchronous function');
+    return out;
+  } finally {
+    current = saved.current;
+    currentName = saved.currentName;
+    // A setBackend started inside fn would be lost here; keep the one that was pending.
+    pending = saved.pending;
+  }
+}
+
 /** Name and human-readable description of the current backend. */
 export function getBackend(): { name: BackendName; description: string; ready: boolean; tuning?: unknown } {
   const be = current;

@@ -29,10 +29,12 @@ interface Props {
   onPresenterStep?: (direction: 1 | -1) => boolean;
   /** Overrides the backend line, e.g. when a widget computes on the CPU by choice. */
   computedBy?: string;
+  /** The widget computes on the engine's CPU backend by choice (tiny tensors, see small.ts). */
+  computedOn?: 'cpu';
 }
 
 /** The root of every live widget: its data-widget name, its title, and which backend computed it. */
-export function WidgetFrame({ id, title, children, onPresenterStep, computedBy }: Props) {
+export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, computedOn }: Props) {
   const headingId = useId();
   const ref = useRef<HTMLElement>(null);
   const backend = useBackend();
@@ -53,13 +55,18 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy }
 
   const engineLine =
     computedBy ??
-    (backend.state === 'starting'
+    (computedOn === 'cpu'
+      ? lang === 'zh'
+        ? '由引擎在 CPU 后端上计算（张量很小，比 GPU 往返更快）'
+        : 'Computed by the engine on its CPU backend (for tensors this small, faster than a GPU round trip)'
+      : backend.state === 'starting'
       ? lang === 'zh'
         ? '引擎启动中…'
         : 'Starting the engine…'
       : lang === 'zh'
         ? `由引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上计算`
         : `Computed by the engine on ${backend.name === 'webgpu' ? 'WebGPU' : 'the CPU'}`);
+  const computedName = computedOn ?? backend.name ?? 'starting';
 
   return (
     <section ref={ref} className="widget" data-widget={id} aria-labelledby={headingId}>
@@ -67,7 +74,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy }
         <h3 id={headingId} className="widget-title">
           {title}
         </h3>
-        <p className="widget-backend" data-computed-by={backend.name ?? 'starting'}>
+        <p className="widget-backend" data-computed-by={computedName}>
           {engineLine}
         </p>
       </header>

@@ -54,3 +54,4 @@ export function useBackend(): BackendStatus {
   }, []);
   return status;
 }
+

@@ -22,11 +22,12 @@ interface Inner<T> {
 
 /**
  * Runs an (asynchronous) engine computation whenever `key` changes, once the page's
- * engine has started. Results of stale keys are dropped, so quick slider moves never
+ * engine has started (at once with `onCpu`, for computations made with `small`). Results of stale keys are dropped, so quick slider moves never
  * show an old answer after a newer one. Errors become `error` and never crash the page.
  * A null key means "nothing to compute" (e.g. invalid settings).
  */
-export function useEngineResult<T>(key: string | null, run: () => Promise<T>): EngineResult<T> {
+export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { onCpu?: boolean } = {}): EngineResult<T> {
+  const waitForEngine = !opts.onCpu;
   const [state, setState] = useState<Inner<T>>({ value: null, error: null, key: null, seq: 0 });
   const runRef = useRef(run);
   runRef.current = run;
@@ -35,7 +36,8 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>): E
     let cancelled = false;
     (async () => {
       try {
-        await startEngine();
+        // Work on the CPU backend (see small.ts) need not wait for WebGPU to start.
+        if (waitForEngine) await startEngine();
         if (cancelled) return;
         const value = await runRef.current();
         if (cancelled) return;
@@ -48,7 +50,7 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>): E
     return () => {
       cancelled = true;
     };
-  }, [key]);
+  }, [key, waitForEngine]);
   const current = key !== null && state.key === key;
   return { value: state.value, error: current ? state.error : null, pending: key !== null && !current, seq: state.seq };
 }

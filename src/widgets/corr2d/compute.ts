@@ -2,7 +2,8 @@
  * Everything the corr2d widget shows as a result, computed by the engine in one pass
  * and read back in one transfer.
  */
-import { F, cat, stack, tensor, tidy } from '../../engine';
+import { F, cat, stack, tensor } from '../../engine';
+import { small } from '../common/small';
 import type { Matrix } from './model';
 
 export interface Corr2dResult {
@@ -23,7 +24,7 @@ export interface Corr2dResult {
 export async function computeCorr2d(x: Matrix, k: Matrix): Promise<Corr2dResult> {
   const kh = k.length;
   const kw = k[0].length;
-  const { all, oh, ow } = tidy(() => {
+  const { all, oh, ow } = small(() => {
     const X = tensor(x);
     const K = tensor(k);
     const Y = F.corr2d(X, K);

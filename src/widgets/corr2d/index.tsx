@@ -58,7 +58,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const pos = Math.min(s.pos, Math.max(0, count - 1));
 
   const key = ok ? JSON.stringify([s.x, s.k]) : null;
-  const res = useEngineResult(key, () => computeCorr2d(s.x, s.k));
+  const res = useEngineResult(key, () => computeCorr2d(s.x, s.k), { onCpu: true });
   // The result for these settings; while a newer one computes, the last one stays if it has the same shapes.
   const [oh, ow] = ok ? outShape(s) : [0, 0];
   const v = res.value;
@@ -135,7 +135,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const sizeTex = `(n_h - k_h + 1) \\times (n_w - k_w + 1) = (${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1) = ${xh - kh + 1} \\times ${xw - kw + 1}`;
 
   return (
-    <WidgetFrame id="corr2d" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={onStep}>
+    <WidgetFrame id="corr2d" computedOn="cpu" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={onStep}>
       <div className="w-presets" role="group" aria-label={t('Presets', '预设')}>
         <button type="button" onClick={() => preset(edgeImage(), edgeKernel())}>
           {t('Notes: 6×8 edge image, K = [1, −1]', '笔记：6×8 边缘图像，K = [1, −1]')}

@@ -5,7 +5,6 @@ import { Slider } from '../common/Slider';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useReducedMotion } from '../common/useReducedMotion';
-import { startEngine } from '../common/engine';
 import { useSettings } from '../../stores/settings';
 import { lossChart, type LossPoint } from '../../charts/lossChart';
 import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
@@ -51,8 +50,6 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
     let made: KernelTrainer | null = null;
     (async () => {
       try {
-        await startEngine();
-        if (!live) return;
         made = new KernelTrainer(s.seed, lr);
         trainer.current = made;
         const [data, now] = await Promise.all([made.data(), made.current()]);
@@ -132,7 +129,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   const done = view.epoch >= s.epochs;
 
   return (
-    <WidgetFrame id="learn-kernel" title={t('Learning a kernel', '学习卷积核')} onPresenterStep={onStep}>
+    <WidgetFrame id="learn-kernel" computedOn="cpu" title={t('Learning a kernel', '学习卷积核')} onPresenterStep={onStep}>
       <div className="w-sliders">
         <Slider
           label={t('Learning rate η', '学习率 η')}

@@ -8,7 +8,8 @@
  * the left, as the notes describe) and convolved with padding 0, which is what
  * `F.pad` followed by `conv2d` does in PyTorch.
  */
-import { F, arange, cat, tidy, zeros, type Tensor } from '../../engine';
+import { F, arange, cat, zeros, type Tensor } from '../../engine';
+import { small } from '../common/small';
 import { geometry, type PaddingStrideSettings } from './geometry';
 
 export interface PaddingStrideResult {
@@ -40,7 +41,7 @@ export function pad2d(x: Tensor, top: number, bottom: number, left: number, righ
 export async function computePaddingStride(s: PaddingStrideSettings): Promise<PaddingStrideResult> {
   const g = geometry(s);
   const method = g.torchPadH !== null && g.torchPadW !== null ? 'conv-padding' : 'explicit-pad';
-  const { all, shape, nPad, nY } = tidy(() => {
+  const { all, shape, nPad, nY } = small(() => {
     const X = arange(s.nh * s.nw).reshape([1, 1, s.nh, s.nw]);
     const K = arange(s.kh * s.kw).reshape([1, 1, s.kh, s.kw]);
     const Xp = pad2d(X, g.padTop, g.padBottom, g.padLeft, g.padRight);

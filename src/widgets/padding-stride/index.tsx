@@ -34,7 +34,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
   const pos = Math.min(rawPos, Math.max(0, count - 1));
   const setPos = useCallback((p: number) => setLocal({ pos: p }), []);
 
-  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s));
+  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s), { onCpu: true });
   // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
   const v = res.value;
   const r = v && (!res.pending || (v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.kernel.length === s.kh * s.kw && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
@@ -98,7 +98,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
   );
 
   return (
-    <WidgetFrame id="padding-stride" title={t('Padding and stride', '填充和步幅')} onPresenterStep={onStep}>
+    <WidgetFrame id="padding-stride" computedOn="cpu" title={t('Padding and stride', '填充和步幅')} onPresenterStep={onStep}>
       <div className="w-axes">
         <fieldset>
           <legend>{t('Height', '高度')}</legend>

@@ -3,7 +3,8 @@
  * (channel c is X + c, the notes' torch.cat((X, X + 1), 1)), the padded input as the
  * pooling sees it (-inf for max, 0 for average), and Y = maxPool2d / avgPool2d.
  */
-import { F, arange, cat, full, tidy, type Tensor } from '../../engine';
+import { F, arange, cat, full, type Tensor } from '../../engine';
+import { small } from '../common/small';
 import { geometry, type PoolingSettings } from './geometry';
 
 export interface PoolingResult {
@@ -29,7 +30,7 @@ function padWith(x: Tensor, ph: number, pw: number, value: number): Tensor {
 
 export async function computePooling(s: PoolingSettings): Promise<PoolingResult> {
   const g = geometry(s);
-  const { all, shape, inShape, nPad } = tidy(() => {
+  const { all, shape, inShape, nPad } = small(() => {
     const X0 = arange(s.h * s.w).reshape([1, 1, s.h, s.w]);
     const X = s.channels === 1 ? X0 : cat(Array.from({ length: s.channels }, (_, c) => (c === 0 ? X0 : X0.add(c))), 1);
     const opts = { stride: [g.sh, g.sw] as const, padding: [s.ph, s.pw] as const };

@@ -34,7 +34,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   const count = ok ? g.outH * g.outW : 0;
   const pos = Math.min(rawPos, Math.max(0, count - 1));
 
-  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePooling(s));
+  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePooling(s), { onCpu: true });
   // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
   const v = res.value;
   const r = v && (!res.pending || (v.channels === s.channels && v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
@@ -83,7 +83,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   const outPlane = r ? r.shape[2] * r.shape[3] : 0;
 
   return (
-    <WidgetFrame id="pooling" title={t('Pooling', '汇聚（池化）')} onPresenterStep={onStep}>
+    <WidgetFrame id="pooling" computedOn="cpu" title={t('Pooling', '汇聚（池化）')} onPresenterStep={onStep}>
       <fieldset className="w-radio">
         <legend>{t('Mode', '模式')}</legend>
         {(['max', 'avg'] as PoolMode[]).map((m) => (
