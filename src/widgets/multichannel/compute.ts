@@ -3,7 +3,7 @@
  * sum, the stacked output channels, the 1x1 convolution as a matrix product, and the
  * parameter count of the matching nn.Conv2d.
  */
-import { F, countParameters, matmul, nn, noGrad, tensor, tidy, type Tensor } from '../../engine';
+import { F, cat, countParameters, matmul, nn, noGrad, tensor, tidy, type Tensor } from '../../engine';
 
 export interface MCSettings {
   ci: number;
@@ -94,21 +94,25 @@ export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
         const pixels = X.reshape([ci, h * w]);
         dense = matmul(W, pixels).add(b.reshape([co, 1]));
       }
-      return { out, per, dense };
+      // Everything in one tensor, so one read back from the device.
+      const parts = [out.reshape([-1]), ...per.flat().map((t) => t.reshape([-1])), ...(dense ? [dense.reshape([-1])] : [])];
+      return { packed: cat(parts, 0), oh: out.shape[2], ow: out.shape[3] };
     }),
   );
   const conv = new nn.Conv2d(ci, co, [kh, kw]);
   const paramCount = countParameters(conv);
   conv.dispose();
   try {
-    const out = await tensors.out.data();
-    const perChannel = await Promise.all(tensors.per.map((row) => Promise.all(row.map((t) => t.data()))));
-    const dense = tensors.dense ? await tensors.dense.data() : null;
-    return { perChannel, out, oh: tensors.out.shape[2], ow: tensors.out.shape[3], paramCount, dense };
+    const all = await tensors.packed.data();
+    const { oh, ow } = tensors;
+    let at = 0;
+    const take = (n: number) => all.slice(at, (at += n));
+    const out = take(co * oh * ow);
+    const perChannel = Array.from({ length: co }, () => Array.from({ length: ci }, () => take(oh * ow)));
+    const dense = kh === 1 && kw === 1 ? take(co * h * w) : null;
+    return { perChannel, out, oh, ow, paramCount, dense };
   } finally {
-    tensors.out.dispose();
-    for (const row of tensors.per) for (const t of row) t.dispose();
-    tensors.dense?.dispose();
+    tensors.packed.dispose();
   }
 }
 

@@ -2,7 +2,7 @@
  * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
  * initialisers applied with `apply`, and parameter tying through a shared layer.
  */
-import { countParameters, manualSeed, nn, noGrad, rand, tidy, type Tensor } from '../../engine';
+import { cat, countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, type Tensor } from '../../engine';
 
 export type InitScheme = 'default' | 'normal' | 'constant' | 'xavier42' | 'custom';
 export const INIT_SCHEMES: readonly InitScheme[] = ['default', 'normal', 'constant', 'xavier42', 'custom'];
@@ -97,10 +97,6 @@ export interface PMResult {
   };
 }
 
-function rowOf(t: Float32Array, cols: number, r: number): Float32Array {
-  return t.slice(r * cols, (r + 1) * cols);
-}
-
 /** Builds both networks with the engine and reads back everything the widget shows. */
 export async function computeParameters(s: PMSettings): Promise<PMResult> {
   const made: nn.Module[] = [];
@@ -117,7 +113,6 @@ export async function computeParameters(s: PMSettings): Promise<PMResult> {
     const out = tidy(() => noGrad(() => net.call(X) as Tensor));
     temps.push(out);
     const named = net.namedParameters();
-    const params = await Promise.all(named.map(async ([name, p]) => ({ name, shape: [...p.shape], values: await p.data() })));
     const gradIsNull = (net.at(2) as nn.Linear).weight.grad === null;
 
     // Parameter tying: one Linear(8, 8) object in two places.
@@ -127,29 +122,49 @@ export async function computeParameters(s: PMSettings): Promise<PMResult> {
     made.push(tiedNet);
     const w2 = (tiedNet.at(2) as nn.Linear).weight;
     if (s.tie.length) {
-      const v = await w2.data();
-      for (const [col, value] of s.tie) v[col] = value;
-      w2.assign(v);
+      // Edits of row 0 of tied.at(2).weight, made on the device: w = where(edited, value, w).
+      const mask = new Float32Array(64);
+      const vals = new Float32Array(64);
+      for (const [col, value] of s.tie) {
+        mask[col] = 1;
+        vals[col] = value;
+      }
+      tidy(() => noGrad(() => w2.assign(where(tensor(mask, [8, 8]), tensor(vals, [8, 8]), w2))));
     }
     const w4 = (tiedNet.at(4) as nn.Linear).weight;
     const tiedOut = tidy(() => noGrad(() => tiedNet.call(X) as Tensor));
     temps.push(tiedOut);
-    const [d2, d4] = await Promise.all([w2.data(), w4.data()]);
+
+    // Everything shown, in one tensor and one read back from the device.
+    const packed = tidy(() => {
+      const pieces: Tensor[] = [...named.map(([, p]) => p), X, out, w2.narrow(0, 0, 1), w4.narrow(0, 0, 1), tiedOut];
+      return cat(pieces.map((t) => t.detach().reshape([-1])), 0);
+    });
+    temps.push(packed);
+    const all = await packed.data();
+    let at = 0;
+    const take = (n: number) => all.slice(at, (at += n));
+    const params = named.map(([name, p]) => ({ name, shape: [...p.shape], values: take(p.size) }));
+    const xs = take(X.size);
+    const outs = take(out.size);
+    const row2 = take(8);
+    const row4 = take(8);
+    const touts = take(tiedOut.size);
     return {
       params,
       stateDictKeys: Object.keys(net.stateDict()),
       total: countParameters(net),
-      X: await X.data(),
-      out: await out.data(),
+      X: xs,
+      out: outs,
       gradIsNull,
       visited,
       tied: {
         params: tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
         total: countParameters(tiedNet),
         sameObject: w2 === w4,
-        row2: rowOf(d2, 8, 0),
-        row4: rowOf(d4, 8, 0),
-        out: await tiedOut.data(),
+        row2,
+        row4,
+        out: touts,
       },
     };
   } finally {

@@ -13,7 +13,7 @@
  * one cell only); forward, a one-hot map through a max pool marks exactly the windows
  * that contain the cell.
  */
-import { F, noGrad, ones, tensor, tidy, type Tensor } from '../../engine';
+import { F, cat, noGrad, ones, tensor, tidy, type Tensor } from '../../engine';
 import type { LayerSpec, Selection } from './geometry';
 import { outSize } from './geometry';
 
@@ -32,7 +32,7 @@ export interface EngineField {
 export async function engineField(inputSize: number, stack: readonly LayerSpec[], sel: Selection): Promise<EngineField> {
   const sizes = [inputSize];
   for (const l of stack) sizes.push(outSize(sizes[sizes.length - 1], l));
-  const tensors = tidy(() => {
+  const packed = tidy(() => {
     const out: Tensor[] = [];
     // Backward: gradients of the selected cell with respect to maps 0 .. sel.map - 1.
     if (sel.map > 0) {
@@ -68,13 +68,20 @@ export async function engineField(inputSize: number, stack: readonly LayerSpec[]
         out.push(h.reshape([sizes[m + 1] * sizes[m + 1]]));
       }
     });
-    return out;
+    // One tensor, one read back from the device.
+    return cat(out, 0);
   });
   try {
-    const maps = await Promise.all(tensors.map((t) => t.data()));
+    const all = await packed.data();
+    const maps: Float32Array[] = [];
+    let at = 0;
+    for (const n of sizes) {
+      maps.push(all.slice(at, at + n * n));
+      at += n * n;
+    }
     return { maps };
   } finally {
-    for (const t of tensors) t.dispose();
+    packed.dispose();
   }
 }
 
