@@ -28,7 +28,7 @@ export function serviceWorker(): Plugin {
     },
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
-      let publicFiles: string[] = [];
+      let publicFiles: string[];
       try {
         publicFiles = listFiles('public')
           .map((f) => relative('public', f).split('\\').join('/'))

@@ -32,7 +32,7 @@ function plain(md: string): string {
 export function buildSearchIndex(dir: string): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const lang of readdirSync(dir)) {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(join(dir, lang)).filter((f) => f.endsWith('.mdx'));
     } catch {

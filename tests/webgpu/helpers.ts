@@ -39,7 +39,6 @@ export function expectClose(got: Float32Array, want: Float32Array, what: string,
     if (!Number.isFinite(w) || !Number.isFinite(g)) {
       if (g !== w) {
         worst = i;
-        worstErr = Infinity;
         break;
       }
       continue;

@@ -91,7 +91,6 @@ export class Runtime {
     device.addEventListener('uncapturederror', (e) => {
       const err = (e as GPUUncapturedErrorEvent).error;
       this.errors.push(err.message);
-      // eslint-disable-next-line no-console
       console.error(`WebGPU error: ${err.message}`);
     });
   }
@@ -280,7 +279,7 @@ export class Runtime {
       await staging.mapAsync(MAP_MODE_READ, 0, bytes);
     } catch (e) {
       staging.destroy();
-      if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}) before a read finished`);
+      if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}) before a read finished`, { cause: e });
       throw e;
     }
     const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
