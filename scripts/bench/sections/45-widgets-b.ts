@@ -13,7 +13,6 @@ import { MultiChannel } from '../../../src/widgets/multichannel';
 import { Parameters } from '../../../src/widgets/parameters';
 import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { setBackend } from '../../../src/engine';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
@@ -185,21 +184,14 @@ const section: BenchSection = {
   async run() {
     const status = await startEngine();
     const rows: SectionRow[] = [];
-    for (const c of CASES) rows.push(await measure(c, status.name ?? 'page'));
-    // For comparison: the same widgets with the whole engine on its CPU backend.
-    await setBackend('cpu');
-    try {
-      for (const c of CASES) rows.push(await measure(c, 'cpu'));
-    } finally {
-      if (status.name === 'webgpu') await setBackend('webgpu').catch(() => setBackend('cpu'));
-    }
+    for (const c of CASES) rows.push(await measure(c, `page: ${status.name ?? '?'}`));
     return {
       title: this.title,
       rows,
       notes: [
-        `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; [cpu] rows: the engine switched to its CPU backend, for comparison`,
+        `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; these widgets put their tiny tensors on the engine's CPU backend by choice (withBackend('cpu')), as the app does`,
         "ms from the input event to the DOM showing the engine's result (output back to data-state=ready with new numbers), and to the next painted frame",
-        'the LeNet part of the receptive-field widget is not mounted in view here (it loads its data when scrolled to)',
+        'the LeNet part of the receptive-field widget (page backend, Fashion-MNIST from public/data) is not measured here: the bench page does not serve the dataset',
       ],
     };
   },

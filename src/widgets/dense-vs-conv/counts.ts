@@ -5,7 +5,7 @@
  * engine and counted with countParameters (tests check the two always agree), while a
  * dense layer too large to allocate is counted from its shapes alone.
  */
-import { countParameters, nn } from '../../engine';
+import { countParameters, nn, withBackend } from '../../engine';
 
 export interface DCSettings {
   /** Image width and height in pixels, and colour channels. */
@@ -57,7 +57,8 @@ export interface LayerCount {
 function count(shapes: number[][], build: () => nn.Module): LayerCount {
   const fromShapes = countFromShapes(shapes);
   if (fromShapes <= INSTANTIATE_LIMIT) {
-    const m = build();
+    // Built on the engine's CPU backend: only its parameter shapes are needed.
+    const m = withBackend('cpu', build);
     try {
       const params = countParameters(m);
       const engineShapes = m.parameters().map((p) => [...p.shape]);

@@ -102,7 +102,7 @@ export function DenseVsConv() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
   const key = JSON.stringify(s);
-  const result = useEngineResult(key, async () => computeDenseVsConv(s));
+  const result = useEngineResult(key, async () => computeDenseVsConv(s), true, { onCpu: true });
   const r = result.value;
   const setField = (patch: Partial<DCSettings>) => set((p) => ({ ...p, ...patch }));
   const presetIdx = PRESETS.findIndex((p) => p.w === s.w && p.h === s.h && p.c === s.c);
@@ -117,7 +117,7 @@ export function DenseVsConv() {
   const catsDogs = 1.5e9;
 
   return (
-    <WidgetFrame id="dense-vs-conv" title={tr(lang, 'Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep}>
+    <WidgetFrame id="dense-vs-conv" title={tr(lang, 'Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep} computedOn="cpu">
       <div className="b-toolbar" role="group" aria-label={tr(lang, 'Image presets', '图像预设')}>
         <span className="b-toolbar-label">{tr(lang, 'Image:', '图像：')}</span>
         {PRESETS.map((p, i) => (

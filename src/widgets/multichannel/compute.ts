@@ -3,7 +3,7 @@
  * sum, the stacked output channels, the 1x1 convolution as a matrix product, and the
  * parameter count of the matching nn.Conv2d.
  */
-import { F, cat, countParameters, matmul, nn, noGrad, tensor, tidy, type Tensor } from '../../engine';
+import { F, cat, countParameters, matmul, nn, noGrad, tensor, tidy, withBackend, type Tensor } from '../../engine';
 
 export interface MCSettings {
   ci: number;
@@ -71,7 +71,8 @@ function flat(a: readonly unknown[]): number[] {
 /** Everything the widget shows, computed by the engine. */
 export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
   const { ci, co, h, w, kh, kw } = s;
-  const tensors = tidy(() =>
+  // At most 3 x 6 x 6 numbers: the engine's CPU backend answers faster than a GPU round trip.
+  const tensors = withBackend('cpu', () => tidy(() =>
     noGrad(() => {
       const X = tensor(flat(s.X), [1, ci, h, w]);
       const K = tensor(flat(s.K), [co, ci, kh, kw]);
@@ -98,10 +99,15 @@ export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
       const parts = [out.reshape([-1]), ...per.flat().map((t) => t.reshape([-1])), ...(dense ? [dense.reshape([-1])] : [])];
       return { packed: cat(parts, 0), oh: out.shape[2], ow: out.shape[3] };
     }),
-  );
-  const conv = new nn.Conv2d(ci, co, [kh, kw]);
-  const paramCount = countParameters(conv);
-  conv.dispose();
+  ));
+  const paramCount = withBackend('cpu', () => {
+    const conv = new nn.Conv2d(ci, co, [kh, kw]);
+    try {
+      return countParameters(conv);
+    } finally {
+      conv.dispose();
+    }
+  });
   try {
     const all = await tensors.packed.data();
     const { oh, ow } = tensors;

@@ -32,7 +32,7 @@ export function MultiChannel() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
-  const result = useEngineResult(key, () => computeMultiChannel(s));
+  const result = useEngineResult(key, () => computeMultiChannel(s), true, { onCpu: true });
   // The previous result stays on screen while the engine computes, as long as its shapes still fit.
   const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === s.h - s.kh + 1 && result.value.ow === s.w - s.kw + 1 && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
   const oh = s.h - s.kh + 1;
@@ -93,7 +93,7 @@ export function MultiChannel() {
   };
 
   return (
-    <WidgetFrame id="multichannel" title={tr(lang, 'Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep}>
+    <WidgetFrame id="multichannel" title={tr(lang, 'Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep} computedOn="cpu">
       <div className="b-toolbar" role="group" aria-label={tr(lang, 'Examples', '示例')}>
         <span className="b-toolbar-label">{tr(lang, 'Examples:', '示例：')}</span>
         <button type="button" onClick={notes}>

@@ -2,7 +2,7 @@
  * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
  * initialisers applied with `apply`, and parameter tying through a shared layer.
  */
-import { cat, countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, type Tensor } from '../../engine';
+import { cat, countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, withBackend, type Tensor } from '../../engine';
 
 export type InitScheme = 'default' | 'normal' | 'constant' | 'xavier42' | 'custom';
 export const INIT_SCHEMES: readonly InitScheme[] = ['default', 'normal', 'constant', 'xavier42', 'custom'];
@@ -97,71 +97,77 @@ export interface PMResult {
   };
 }
 
-/** Builds both networks with the engine and reads back everything the widget shows. */
+/**
+ * Builds both networks with the engine and reads back everything the widget shows.
+ * The tensors are tiny (49 and 121 numbers), so they live on the engine's CPU backend:
+ * a GPU round trip would cost more than the arithmetic.
+ */
 export async function computeParameters(s: PMSettings): Promise<PMResult> {
   const made: nn.Module[] = [];
   const temps: Tensor[] = [];
   try {
-    manualSeed(s.seed);
-    const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
-    made.push(net);
-    const X = rand([2, 4]);
-    temps.push(X);
-    applyInit(net, s.init);
-    const visited: string[] = [];
-    net.apply((m) => visited.push(moduleName(m)));
-    const out = tidy(() => noGrad(() => net.call(X) as Tensor));
-    temps.push(out);
-    const named = net.namedParameters();
-    const gradIsNull = (net.at(2) as nn.Linear).weight.grad === null;
+    const b = withBackend('cpu', () => {
+      manualSeed(s.seed);
+      const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
+      made.push(net);
+      const X = rand([2, 4]);
+      temps.push(X);
+      applyInit(net, s.init);
+      const visited: string[] = [];
+      net.apply((m) => visited.push(moduleName(m)));
+      const out = tidy(() => noGrad(() => net.call(X) as Tensor));
+      temps.push(out);
+      const named = net.namedParameters();
+      const gradIsNull = (net.at(2) as nn.Linear).weight.grad === null;
 
-    // Parameter tying: one Linear(8, 8) object in two places.
-    manualSeed(s.seed);
-    const shared = new nn.Linear(8, 8);
-    const tiedNet = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));
-    made.push(tiedNet);
-    const w2 = (tiedNet.at(2) as nn.Linear).weight;
-    if (s.tie.length) {
-      // Edits of row 0 of tied.at(2).weight, made on the device: w = where(edited, value, w).
-      const mask = new Float32Array(64);
-      const vals = new Float32Array(64);
-      for (const [col, value] of s.tie) {
-        mask[col] = 1;
-        vals[col] = value;
+      // Parameter tying: one Linear(8, 8) object in two places.
+      manualSeed(s.seed);
+      const shared = new nn.Linear(8, 8);
+      const tiedNet = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));
+      made.push(tiedNet);
+      const w2 = (tiedNet.at(2) as nn.Linear).weight;
+      if (s.tie.length) {
+        // Edits of row 0 of tied.at(2).weight, made by the engine: w = where(edited, value, w).
+        const mask = new Float32Array(64);
+        const vals = new Float32Array(64);
+        for (const [col, value] of s.tie) {
+          mask[col] = 1;
+          vals[col] = value;
+        }
+        tidy(() => noGrad(() => w2.assign(where(tensor(mask, [8, 8]), tensor(vals, [8, 8]), w2))));
       }
-      tidy(() => noGrad(() => w2.assign(where(tensor(mask, [8, 8]), tensor(vals, [8, 8]), w2))));
-    }
-    const w4 = (tiedNet.at(4) as nn.Linear).weight;
-    const tiedOut = tidy(() => noGrad(() => tiedNet.call(X) as Tensor));
-    temps.push(tiedOut);
-
-    // Everything shown, in one tensor and one read back from the device.
-    const packed = tidy(() => {
-      const pieces: Tensor[] = [...named.map(([, p]) => p), X, out, w2.narrow(0, 0, 1), w4.narrow(0, 0, 1), tiedOut];
-      return cat(pieces.map((t) => t.detach().reshape([-1])), 0);
+      const w4 = (tiedNet.at(4) as nn.Linear).weight;
+      const tiedOut = tidy(() => noGrad(() => tiedNet.call(X) as Tensor));
+      temps.push(tiedOut);
+      // Everything shown, in one tensor and one read back.
+      const packed = tidy(() => {
+        const pieces: Tensor[] = [...named.map(([, p]) => p), X, out, w2.narrow(0, 0, 1), w4.narrow(0, 0, 1), tiedOut];
+        return cat(pieces.map((t) => t.detach().reshape([-1])), 0);
+      });
+      temps.push(packed);
+      return { net, tiedNet, named, X, out, tiedOut, w2, w4, visited, gradIsNull, packed };
     });
-    temps.push(packed);
-    const all = await packed.data();
+    const all = await b.packed.data();
     let at = 0;
     const take = (n: number) => all.slice(at, (at += n));
-    const params = named.map(([name, p]) => ({ name, shape: [...p.shape], values: take(p.size) }));
-    const xs = take(X.size);
-    const outs = take(out.size);
+    const params = b.named.map(([name, p]) => ({ name, shape: [...p.shape], values: take(p.size) }));
+    const xs = take(b.X.size);
+    const outs = take(b.out.size);
     const row2 = take(8);
     const row4 = take(8);
-    const touts = take(tiedOut.size);
+    const touts = take(b.tiedOut.size);
     return {
       params,
-      stateDictKeys: Object.keys(net.stateDict()),
-      total: countParameters(net),
+      stateDictKeys: Object.keys(b.net.stateDict()),
+      total: countParameters(b.net),
       X: xs,
       out: outs,
-      gradIsNull,
-      visited,
+      gradIsNull: b.gradIsNull,
+      visited: b.visited,
       tied: {
-        params: tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
-        total: countParameters(tiedNet),
-        sameObject: w2 === w4,
+        params: b.tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
+        total: countParameters(b.tiedNet),
+        sameObject: b.w2 === b.w4,
         row2,
         row4,
         out: touts,

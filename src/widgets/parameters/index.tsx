@@ -136,7 +136,7 @@ export function Parameters() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
   const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
-  const result = useEngineResult(key, () => computeParameters(s));
+  const result = useEngineResult(key, () => computeParameters(s), true, { onCpu: true });
   const r = result.value;
   const entry = r?.params.find((p) => p.name === s.entry) ?? null;
 
@@ -158,7 +158,7 @@ export function Parameters() {
     });
 
   return (
-    <WidgetFrame id="parameters" title={tr(lang, 'Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep}>
+    <WidgetFrame id="parameters" title={tr(lang, 'Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep} computedOn="cpu">
       <pre className="pm-code">
         <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
       </pre>

@@ -55,7 +55,7 @@ export function StackPart({ settings, update }: Props) {
   const validLayers = layers.slice(0, geo.layers.length);
   const dep = useMemo(() => dependencies(n, validLayers, selection(sel)), [n, validLayers, sel]);
   const key = JSON.stringify([n, validLayers, sel]);
-  const result = useEngineResult(key, () => engineField(n, validLayers, selection(sel)));
+  const result = useEngineResult(key, () => engineField(n, validLayers, selection(sel)), true, { onCpu: true });
   // The previous result stays on screen while a new one computes (cells whose map changed size show no numbers).
   const current = result.value;
   const agrees = current && result.fresh ? fieldAgrees(current.maps, dep.rowMasks, dep.colMasks) : null;

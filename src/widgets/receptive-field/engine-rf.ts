@@ -13,7 +13,7 @@
  * one cell only); forward, a one-hot map through a max pool marks exactly the windows
  * that contain the cell.
  */
-import { F, cat, noGrad, ones, tensor, tidy, type Tensor } from '../../engine';
+import { F, cat, noGrad, ones, tensor, tidy, withBackend, type Tensor } from '../../engine';
 import type { LayerSpec, Selection } from './geometry';
 import { outSize } from './geometry';
 
@@ -32,7 +32,8 @@ export interface EngineField {
 export async function engineField(inputSize: number, stack: readonly LayerSpec[], sel: Selection): Promise<EngineField> {
   const sizes = [inputSize];
   for (const l of stack) sizes.push(outSize(sizes[sizes.length - 1], l));
-  const packed = tidy(() => {
+  // A few hundred numbers at most: the engine's CPU backend answers faster than a GPU round trip.
+  const packed = withBackend('cpu', () => tidy(() => {
     const out: Tensor[] = [];
     // Backward: gradients of the selected cell with respect to maps 0 .. sel.map - 1.
     if (sel.map > 0) {
@@ -68,9 +69,9 @@ export async function engineField(inputSize: number, stack: readonly LayerSpec[]
         out.push(h.reshape([sizes[m + 1] * sizes[m + 1]]));
       }
     });
-    // One tensor, one read back from the device.
+    // One tensor, one read back.
     return cat(out, 0);
-  });
+  }));
   try {
     const all = await packed.data();
     const maps: Float32Array[] = [];

@@ -12,11 +12,12 @@ export interface EngineResult<T> {
 
 /**
  * Runs an asynchronous engine computation whenever `key` changes (after the page's
- * engine has started). Keeps showing the previous result until the new one arrives, so
+ * engine has started, unless `onCpu`: the computation uses the engine's CPU backend). Keeps showing the previous result until the new one arrives, so
  * inputs stay mounted and focused while the reader types; a result that arrives after a
  * newer request is dropped. Errors are returned, never thrown.
  */
-export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabled = true): EngineResult<T> {
+export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabled = true, opts: { onCpu?: boolean } = {}): EngineResult<T> {
+  const waitForEngine = !opts.onCpu;
   const [state, setState] = useState<{ value: T | null; valueKey: string | null; error: string | null; errorKey: string | null }>({
     value: null,
     valueKey: null,
@@ -28,7 +29,8 @@ export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabl
     let live = true;
     (async () => {
       try {
-        await startEngine();
+        // Work on the engine's CPU backend need not wait for WebGPU to start.
+        if (waitForEngine) await startEngine();
         const value = await compute();
         if (live) setState({ value, valueKey: key, error: null, errorKey: null });
       } catch (e) {
@@ -39,7 +41,7 @@ export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabl
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, enabled]);
+  }, [key, enabled, waitForEngine]);
   return { value: state.value, fresh: state.valueKey === key, error: state.errorKey === key ? state.error : null };
 }
 
