@@ -215,6 +215,10 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   expect(await nums(mcOutputs(w))).toEqual([56, 72, 104, 120]);
   expect(await nums(w.locator('figure[data-part="partial"] td'))).toEqual([19, 25, 37, 43, 37, 47, 67, 77]);
   await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', '9');
+  // Presenter mode's next step moves the explained output cell: 56 -> 72.
+  const consumed = await w.evaluate((el) => !el.dispatchEvent(new CustomEvent('presenter-step', { detail: { direction: 1 }, cancelable: true })));
+  expect(consumed).toBe(true);
+  await expect(w.locator('[data-part="explain"] strong')).toHaveAttribute('data-value', '72');
   // Output channels to 3 with End: the kernels K, K+1, K+2 give the notes' three channels.
   const co = w.getByRole('slider', { name: 'Output channels cₒ' });
   await co.focus();
