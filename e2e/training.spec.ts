@@ -1,5 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, openChapter } from './fixtures';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 // Training on SwiftShader is slow (tens of images per second on this machine), so these
 // tests use small batches: a step takes a fraction of a second.
@@ -152,6 +155,18 @@ test('exported weights import back to identical predictions, and a corrupt file 
   await w.getByRole('button', { name: 'Clear' }).click();
   await draw();
   await expect.poll(async () => JSON.parse((await probs.getAttribute('data-probs')) ?? 'null'), { timeout: 30_000 }).toEqual(before);
+
+  // The imported model evaluated on the test set: a confusion matrix over all 10,000
+  // images and labelled samples; the whole view passes axe.
+  await w.getByRole('button', { name: 'Evaluate on the test set' }).click();
+  const evaluation = w.locator('.train-evaluation[data-accuracy]');
+  await expect(evaluation).toBeVisible({ timeout: 90_000 });
+  const counts = await evaluation.locator('.train-confusion table tbody td').allTextContents();
+  expect(counts.reduce((a, c) => a + Number(c), 0)).toBe(10_000);
+  await expect(evaluation.locator('.train-samples li')).toHaveCount(12);
+  await expect(evaluation.getByRole('img', { name: 'Confusion matrix' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).include('[data-widget="train-model"]').withTags(WCAG).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   expect(problems.errors).toEqual([]);
 });
 
@@ -196,4 +211,17 @@ test('the model summary shows the shapes of the notes and a count computed by th
   await expect(s.locator('[data-total="params"]')).toHaveAttribute('data-value', '61706', { timeout: 30_000 });
   await expect(s.locator('tr[data-layer="6"] [data-shape]')).toHaveAttribute('data-shape', '1,400');
   await expect(s.locator('tr[data-layer="11"] [data-shape]')).toHaveAttribute('data-shape', '1,10');
+  // Trying an image: a file that is not an image gets a clear message.
+  await w.getByLabel('Open an image file (up to 10 MB)').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(w.locator('[data-note="try"]')).toHaveText('This file is not an image the browser can read.');
+});
+
+test('the training view speaks Chinese when the reader chooses it', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'zh', theme: 'light', codeLang: 'ts' }, version: 1 })));
+  await openChapter(page, 'train');
+  const w = page.locator('[data-widget="train-model"]').first();
+  await expect(w.getByRole('button', { name: '开始训练' })).toBeVisible();
+  await expect(w.getByLabel('学习率')).toHaveValue('0.9');
+  await expect(w.getByLabel('批量大小')).toHaveValue('256');
+  await expect(w.getByRole('img', { name: /训练损失/ })).toBeAttached();
 });
