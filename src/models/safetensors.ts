@@ -34,6 +34,9 @@ const DTYPE_BYTES: Record<string, number> = {
   F8_E4M3: 1, F8_E5M2: 1, U16: 2, U32: 4, U64: 8,
 };
 
+/** Whether this platform stores floats little-endian (then bytes are copied, not converted one by one). */
+const LITTLE_ENDIAN = new Uint8Array(new Float32Array([1]).buffer)[3] === 0x3f;
+
 function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -68,7 +71,12 @@ export function encodeSafetensors(tensors: HostStateDict, metadata?: Record<stri
   let pos = 8 + headerBytes.length;
   for (const name of names) {
     const d = tensors[name].data;
-    for (let i = 0; i < d.length; i++, pos += 4) view.setFloat32(pos, d[i], true);
+    if (LITTLE_ENDIAN) {
+      out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
+      pos += d.byteLength;
+    } else {
+      for (let i = 0; i < d.length; i++, pos += 4) view.setFloat32(pos, d[i], true);
+    }
   }
   return out;
 }
@@ -154,7 +162,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     const data = new Float32Array(n);
     const base = dataStart + e.begin;
     if (e.dtype === 'F32') {
-      for (let i = 0; i < n; i++) data[i] = view.getFloat32(base + 4 * i, true);
+      if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(base, base + 4 * n));
+      else for (let i = 0; i < n; i++) data[i] = view.getFloat32(base + 4 * i, true);
     } else if (e.dtype === 'I64' && /(^|\.)num_batches_tracked$/.test(e.name)) {
       for (let i = 0; i < n; i++) data[i] = Number(view.getBigInt64(base + 8 * i, true));
     } else {
