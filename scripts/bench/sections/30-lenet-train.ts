@@ -1,0 +1,191 @@
+/**
+ * Full training steps: LeNet (the notes' model, sigmoid + average pooling) at batch 256
+ * on 28x28 inputs, with SGD lr 0.9 and cross-entropy, and ResNet-18 at 96x96, batch 32.
+ *
+ * Ours is built and stepped exactly as src/worker/trainer.ts does it: upload the batch,
+ * forward, F.crossEntropy, zeroGrad, backward, opt.step, and add the loss and the correct
+ * count to two on-device accumulators, read back only every READ_EVERY steps. The
+ * timed steps are whole windows of READ_EVERY steps (after one warm-up window), each
+ * ending with that read.
+ * TF.js trains the same network (tf.layers, NHWC, tf.train.sgd) in the same browser,
+ * reading its loss back once at the end of the timed steps.
+ */
+import { F, keep, noGrad, optim, setBackend, ready, getBackend, tensor, tidy, zeros, manualSeed, type Tensor } from '../../../src/engine';
+import { activeBackend } from '../../../src/engine/runtime';
+import type { WebGPUBackend } from '../../../src/engine/webgpu';
+import { zoo } from '../../../src/models';
+import type { BenchSection, SectionRow } from './types';
+import { random, tf, TFJS_BACKENDS, useTf } from './_util';
+
+const B = 256;
+/** The worker reads back every 10 steps by default; 5 keeps this section short on SwiftShader. */
+const READ_EVERY = 5;
+const RESNET_B = 32;
+const RESNET_SIZE = 96;
+
+/** Synthetic labels 0..9 as float32 (what the trainer uploads). */
+function labels(n: number, seed: number): Float32Array {
+  const r = random(n, seed);
+  return Float32Array.from(r, (v) => Math.floor((v + 0.5) * 10) % 10);
+}
+
+interface OursResult {
+  msPerStep: number;
+  dispatches: number;
+  submits: number;
+  loss: number;
+}
+
+/**
+ * Trains `net` on fixed synthetic batches as the worker does; times `windows` windows of
+ * `every` steps (after one warm-up window) and returns ms per step.
+ */
+async function trainOurs(model: 'lenet' | 'resnet18', batch: number, size: number, lr: number, every: number, windows: number): Promise<OursResult> {
+  manualSeed(0);
+  const net = zoo[model].create({ inputSize: size, seed: 0 });
+  const opt = new optim.SGD(net.parameters(), { lr });
+  const hostX = random(batch * size * size, 11);
+  const hostY = labels(batch, 12);
+  const be = activeBackend() as WebGPUBackend;
+  const zero = () => keep(zeros([]));
+  let lossSum = zero();
+  let correctSum = zero();
+  const step = () => {
+    tidy(() => {
+      const x = tensor(hostX, [batch, 1, size, size]);
+      const y = tensor(hostY, [batch]);
+      const logits = net.call(x) as Tensor;
+      const loss = F.crossEntropy(logits, y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      noGrad(() => {
+        const l = lossSum.add(loss.detach().mul(batch));
+        const c = correctSum.add(logits.detach().argmax(1).eq(y).sum());
+        lossSum.dispose();
+        correctSum.dispose();
+        lossSum = keep(l);
+        correctSum = keep(c);
+      });
+    });
+  };
+  const readBack = async (): Promise<number> => {
+    const [l] = await Promise.all([lossSum.data(), correctSum.data()]);
+    lossSum.dispose();
+    correctSum.dispose();
+    lossSum = zero();
+    correctSum = zero();
+    return l[0];
+  };
+  net.train();
+  // Warm-up window (pipelines compiled, pools filled).
+  for (let i = 0; i < every; i++) step();
+  await readBack();
+  const d0 = be.rt.dispatches;
+  const s0 = be.rt.submits;
+  const t0 = performance.now();
+  let last = 0;
+  for (let w = 0; w < windows; w++) {
+    for (let i = 0; i < every; i++) {
+      step();
+      // The worker yields to the event loop between steps.
+      await new Promise<void>((r) => setTimeout(r, 0));
+    }
+    last = await readBack();
+  }
+  const ms = (performance.now() - t0) / (every * windows);
+  const steps = every * windows;
+  const res = { msPerStep: ms, dispatches: (be.rt.dispatches - d0) / steps, submits: (be.rt.submits - s0) / steps, loss: last / (batch * every) };
+  lossSum.dispose();
+  correctSum.dispose();
+  opt.zeroGrad();
+  net.dispose();
+  return res;
+}
+
+/** The same LeNet in TF.js (NHWC), one SGD step per call to the returned function. */
+function tfLenet(): { step: () => tf.Scalar; dispose: () => void } {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'sigmoid' }),
+      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'sigmoid' }),
+      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 120, activation: 'sigmoid' }),
+      tf.layers.dense({ units: 84, activation: 'sigmoid' }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+  const opt = tf.train.sgd(0.9);
+  const hostX = random(B * 28 * 28, 11);
+  const hostY = labels(B, 12);
+  const x = tf.tensor4d(hostX, [B, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(Int32Array.from(hostY), 'int32'), 10);
+  return {
+    step: () =>
+      opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar,
+    dispose: () => {
+      tf.dispose([x, y]);
+      model.dispose();
+      opt.dispose();
+    },
+  };
+}
+
+const section: BenchSection = {
+  title: `Training steps: LeNet batch ${B} (28x28, SGD lr 0.9), ResNet-18 batch ${RESNET_B} (${RESNET_SIZE}x${RESNET_SIZE})`,
+  async run() {
+    const rows: SectionRow[] = [];
+    const notes: string[] = [];
+    await setBackend('webgpu');
+    await ready();
+    const tuning = getBackend().tuning as { matmul: string; conv2d: string } | undefined;
+    const ours = await trainOurs('lenet', B, 28, 0.9, READ_EVERY, 2);
+    rows.push({
+      label: `ours LeNet (webgpu; ${tuning?.matmul} / ${tuning?.conv2d})`,
+      values: {
+        'ms/step': ours.msPerStep,
+        'images/s': (B * 1000) / ours.msPerStep,
+        'dispatches/step': ours.dispatches,
+        'submits/step': ours.submits,
+        'ours / this': 1,
+      },
+    });
+    notes.push(`ours: loss after the timed steps ${ours.loss.toFixed(4)} (synthetic data, one fixed batch); read back every ${READ_EVERY} steps`);
+
+    for (const name of TFJS_BACKENDS) {
+      if (!(await useTf(name))) {
+        rows.push({ label: `tfjs LeNet ${name}`, values: { 'ms/step': null, 'images/s': null, 'ours / this': 'unavailable' } });
+        continue;
+      }
+      const m = tfLenet();
+      const steps = name === 'webgl' ? 4 : 2;
+      const w = m.step();
+      await w.data();
+      w.dispose();
+      const t0 = performance.now();
+      const losses: tf.Scalar[] = [];
+      for (let i = 0; i < steps; i++) losses.push(m.step());
+      await losses[losses.length - 1].data();
+      const ms = (performance.now() - t0) / steps;
+      tf.dispose(losses);
+      m.dispose();
+      rows.push({
+        label: `tfjs LeNet ${name}`,
+        values: { 'ms/step': ms, 'images/s': (B * 1000) / ms, 'ours / this': ms / ours.msPerStep },
+      });
+    }
+
+    const rn = await trainOurs('resnet18', RESNET_B, RESNET_SIZE, 0.05, 1, 2);
+    rows.push({
+      label: `ours ResNet-18 (webgpu)`,
+      values: { 'ms/step': rn.msPerStep, 'images/s': (RESNET_B * 1000) / rn.msPerStep, 'dispatches/step': rn.dispatches, 'submits/step': rn.submits, 'ours / this': null },
+    });
+    notes.push('ours / this = how many times faster ours is (time ratio); TF.js reads its loss once after the timed steps');
+    notes.push('ResNet-18: one warm-up step, then 2 timed steps with a read after each');
+    return { title: section.title, rows, notes };
+  },
+};
+
+export default section;
