@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getBackend, ready, setBackend } from '../../src/engine';
+import { parseDataset, type Dataset } from '../../src/data/format';
+import { summarize, zoo } from '../../src/models';
+import type { FromWorker, TrainConfig } from '../../src/worker/protocol';
+import { Trainer } from '../../src/worker/trainer';
+
+let test: Dataset;
+
+beforeAll(() => {
+  test = parseDataset(new Uint8Array(readFileSync(join(__dirname, '..', '..', 'public', 'data', 'fashion-test.bin'))));
+});
+
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+async function lossesOn(backend: 'cpu' | 'webgpu', config: TrainConfig): Promise<number[]> {
+  await setBackend(backend, backend === 'webgpu' ? { autotune: false } : {});
+  await ready();
+  const messages: FromWorker[] = [];
+  const t = new Trainer({
+    post: (m) => void messages.push(m),
+    loadData: async () => ({ train: test, test }),
+    saveCheckpoint: async () => {},
+    readCheckpoint: async () => null,
+    readCheckpointInfo: async () => null,
+    deleteCheckpoint: async () => {},
+  });
+  await t.handle({ type: 'start', config });
+  await t.idle();
+  const err = messages.find((m) => m.type === 'error');
+  if (err && err.type === 'error') throw new Error(err.message);
+  return messages.flatMap((m) => (m.type === 'progress' ? [m.loss, m.trainAcc] : []));
+}
+
+describe('the zoo and the training loop on the WebGPU backend (Dawn in Node)', () => {
+  it('computes the same LeNet-BN shape table and size as on the CPU', async () => {
+    await setBackend('webgpu', { autotune: false });
+    await ready();
+    expect(getBackend().name).toBe('webgpu');
+    const net = zoo['lenet-bn'].create({ seed: 0 });
+    const s = summarize(net, 28);
+    net.dispose();
+    expect(s.params).toBe(44878);
+    expect(s.rows.at(-1)!.outputShape).toEqual([1, 10]);
+  });
+
+  it('trains LeNet-BN to the same losses and accuracies as the CPU backend', async () => {
+    const config: TrainConfig = { model: 'lenet-bn', epochs: 1, lr: 1, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 3, trainLimit: 192, testLimit: 64, readEvery: 2 };
+    const cpu = await lossesOn('cpu', config);
+    const gpu = await lossesOn('webgpu', config);
+    expect(cpu.length).toBe(6);
+    expect(gpu.length).toBe(cpu.length);
+    gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
+  });
+
+  it('resizes on the device for a model that wants a larger input, as the CPU does (LeNet at 32x32)', async () => {
+    const config: TrainConfig = { model: 'lenet', epochs: 1, lr: 0.9, batchSize: 32, inputSize: 32, optimizer: 'sgd', seed: 1, trainLimit: 128, testLimit: 32, readEvery: 2 };
+    const cpu = await lossesOn('cpu', config);
+    const gpu = await lossesOn('webgpu', config);
+    expect(gpu.length).toBe(4);
+    gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
+  });
+});
