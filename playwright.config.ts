@@ -12,6 +12,8 @@ export const chromiumArgs = [
   '--no-first-run',
 ];
 const PORT = Number(process.env.E2E_PORT ?? 4317);
+/** The build to serve (another folder than dist/ lets two runs share a checkout). */
+const DIST = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -28,7 +30,7 @@ export default defineConfig({
   },
   webServer: {
     // The production build (with its Content-Security-Policy), as a static host would serve it.
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
