@@ -225,3 +225,15 @@ test('the training view speaks Chinese when the reader chooses it', async ({ pag
   await expect(w.getByLabel('批量大小')).toHaveValue('256');
   await expect(w.getByRole('img', { name: /训练损失/ })).toBeAttached();
 });
+
+test('the AlexNet chapter compares model sizes computed by the engine, with ratios', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  await openChapter(page, 'alexnet');
+  const c = page.locator('[data-widget="model-compare"]').first();
+  await expect(c.locator('tr[data-model="lenet"] td[data-value]').first()).toHaveAttribute('data-value', '61706', { timeout: 90_000 });
+  await expect(c.locator('tr[data-model="alexnet"] td[data-value]').first()).toHaveAttribute('data-value', '46764746', { timeout: 90_000 });
+  await expect(c.locator('tr[data-model="alexnet"]')).toContainText('758×');
+  const s = page.locator('[data-widget="model-summary"][data-model="alexnet"]').first();
+  await expect(s.locator('tr[data-layer="13"] [data-shape]')).toHaveAttribute('data-shape', '1,6400', { timeout: 90_000 });
+  expect(problems.errors).toEqual([]);
+});

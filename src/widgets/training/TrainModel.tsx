@@ -34,6 +34,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const [model, setModel] = useState<ModelId>(isModelId(initial) ? initial : 'lenet');
   const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet'));
   const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
+  // The shape table runs the model in the worker: only once the reader opens it.
+  const [summaryOpen, setSummaryOpen] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const uid = useId();
 
@@ -300,9 +302,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           ) : null}
         </div>
 
-        <details className="train-summary">
+        <details className="train-summary" onToggle={(e) => setSummaryOpen((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>{tr('summaryTitle', { model: entry.name[lang] })}</summary>
-          <ModelSummary model={model} inputSize={form.inputSize} />
+          {summaryOpen ? <ModelSummary model={model} inputSize={Math.max(entry.minInputSize, form.inputSize || entry.tabInputSize)} /> : null}
         </details>
 
         <TryYourImage model={model} />
