@@ -59,6 +59,9 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
+/** Activations whose backward pass has a fused kernel (`activationBackward`). */
+export type ActivationOp = 'sigmoid' | 'tanh' | 'relu';
+
 export interface Conv2dParams {
   n: number;
   cIn: number;
@@ -139,6 +142,13 @@ export interface Backend {
   binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage;
   /** out = cond != 0 ? a : b, all three of the same size. */
   where(cond: Storage, a: Storage, b: Storage): Storage;
+  /**
+   * The gradient through an activation in one pass, given the incoming gradient `g`
+   * and `v` of the same size: sigmoid g * (y * (1 - y)) and tanh g * (1 - y * y) from
+   * the output y; relu g * step(x) from the input x. Each product and difference is
+   * rounded to f32 in that order (what the composed ops would give).
+   */
+  activationBackward(op: ActivationOp, v: Storage, g: Storage): Storage;
 
   // ---- layout ---------------------------------------------------------------------
   /** Permutes axes: out.shape[i] = shape[perm[i]]. */

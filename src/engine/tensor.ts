@@ -15,7 +15,7 @@
  * `keep()`. Parameters, buffers, gradients written by `backward()` and optimizer
  * state are kept automatically.
  */
-import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, Storage, UnaryOp } from './backend';
+import type { ActivationOp, Backend, BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, Storage, UnaryOp } from './backend';
 import { activeBackend, isLost } from './runtime';
 import { globalGenerator } from './random';
 
@@ -742,6 +742,12 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   return y;
 }
 
+/** The fused activation gradient (backward runs without recording, so it needs no derivative of its own). */
+function activationGrad(op: ActivationOp, v: Tensor, g: Tensor): Tensor {
+  const be = backendOf(v, g);
+  return output(be, be.activationBackward(op, v._s, g._s), v.shape, `${op}Backward`, [v, g], null);
+}
+
 /** d(op(x))/dx times g. */
 function unaryGrad(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor): Tensor | null {
   switch (op) {
@@ -753,9 +759,10 @@ function unaryGrad(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor): Tensor | null 
     case 'abs': return g.mul(x.sign());
     case 'square': return g.mul(x.mul(2));
     case 'reciprocal': return g.mul(y.square()).neg();
-    case 'relu': return g.mul(unary('step', x));
-    case 'sigmoid': return g.mul(y.mul(y.neg().add(1)));
-    case 'tanh': return g.mul(y.square().neg().add(1));
+    // g * step(x), g * y (1 - y) and g * (1 - y^2), each fused into one kernel.
+    case 'relu': return activationGrad('relu', x, g);
+    case 'sigmoid': return activationGrad('sigmoid', y, g);
+    case 'tanh': return activationGrad('tanh', y, g);
     case 'step':
     case 'sign':
       return null;

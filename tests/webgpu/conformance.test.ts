@@ -49,6 +49,25 @@ describe('element-wise kernels', () => {
     });
   }
 
+  for (const op of ['sigmoid', 'tanh', 'relu'] as const) {
+    it(`activationBackward ${op} matches the CPU backend and the composed ops`, async () => {
+      const r = rng(op.length * 29);
+      const x = randn(r, 1531, -6, 6);
+      x[5] = 0;
+      const v = op === 'relu' ? x : Float32Array.from(x, (t) => (op === 'sigmoid' ? 1 / (1 + Math.exp(-t)) : Math.tanh(t)));
+      const g = randn(r, 1531, -3, 3);
+      const { got, want } = await both(gpu, cpu, [v, g], (b, [vs, gs]) => b.activationBackward(op, vs, gs));
+      expectClose(got, want, `activationBackward ${op}`);
+      const composed = Float32Array.from(v, (y, i) => {
+        const f = Math.fround;
+        if (op === 'sigmoid') return f(g[i] * f(y * f(1 - y)));
+        if (op === 'tanh') return f(g[i] * f(1 - f(y * y)));
+        return f(g[i] * (y > 0 ? 1 : 0));
+      });
+      expectClose(want, composed, `cpu activationBackward ${op} vs composed`, 0, 0);
+    });
+  }
+
   const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'gt', 'ge', 'lt', 'le', 'eq'];
   const shapePairs: [number[], number[], number[]][] = [
     [[37, 5], [37, 5], [37, 5]],
@@ -349,6 +368,9 @@ describe('pooling and resizing', () => {
     [1, 2, 9, 7, 3, 3, 2, 2, 1, 1],
     [2, 1, 6, 11, 3, 2, 1, 3, 1, 0],
     [3, 4, 13, 13, 3, 3, 2, 2, 0, 0],
+    // Windows that tile the input exactly (the LeNet pools; a fast path for average pooling).
+    [3, 5, 28, 28, 2, 2, 2, 2, 0, 0],
+    [2, 3, 9, 8, 3, 2, 3, 2, 0, 0],
   ];
   for (const mode of ['max', 'avg'] as const) {
     it(`${mode} pool2d forward and backward match the CPU backend (overlaps, padding, ties)`, async () => {

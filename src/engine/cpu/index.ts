@@ -9,6 +9,7 @@
  * float32 when written out.
  */
 import type {
+  ActivationOp,
   AdamParams,
   Backend,
   BinaryOp,
@@ -271,6 +272,19 @@ export class CpuBackend implements Backend {
       const len = c.shape[r - 1];
       const [sa, sb] = [c.strides[0][r - 1], c.strides[1][r - 1]];
       forEachRow(c.shape, c.strides, (offs) => binaryRow(op, A, offs[0], sa, B, offs[1], sb, o, offs[2], len));
+    }
+    return this.make(o);
+  }
+  activationBackward(op: ActivationOp, v: Storage, g: Storage): Storage {
+    const V = arr(v), G = arr(g);
+    const o = new this.Arr(V.length);
+    // Round each step as the composed f32 ops would (no-op in the float64 mode).
+    const r = this.Arr === Float32Array ? Math.fround : (x: number) => x;
+    for (let i = 0; i < V.length; i++) {
+      const y = V[i];
+      if (op === 'sigmoid') o[i] = G[i] * r(y * r(1 - y));
+      else if (op === 'tanh') o[i] = G[i] * r(1 - r(y * y));
+      else o[i] = G[i] * (y > 0 ? 1 : 0);
     }
     return this.make(o);
   }

@@ -9,6 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
+  ActivationOp,
   AdamParams,
   Backend,
   BinaryOp,
@@ -33,6 +34,9 @@ import fillSrc from '../../../shaders/fill.wgsl?raw';
 import unarySrc from '../../../shaders/unary.wgsl?raw';
 import binarySrc from '../../../shaders/binary.wgsl?raw';
 import whereSrc from '../../../shaders/where.wgsl?raw';
+import activationBackwardSrc from '../../../shaders/activation-backward.wgsl?raw';
+import avgPoolTilesSrc from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
+import avgPoolTilesBackwardSrc from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
 import stridedCopySrc from '../../../shaders/strided-copy.wgsl?raw';
 import concatSrc from '../../../shaders/concat.wgsl?raw';
 import reduceSrc from '../../../shaders/reduce.wgsl?raw';
@@ -58,6 +62,7 @@ const UNARY_CODES: Record<UnaryOp, number> = {
 const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, gt: 7, ge: 8, lt: 9, le: 10, eq: 11,
 };
+const ACTIVATION_CODES: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2 };
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 /** Coalesced axes the strided kernels (binary, slice/transpose) accept. */
 const MAX_DIMS = 8;
@@ -343,6 +348,23 @@ export class WebGPUBackend implements Backend {
       key: 'where',
       code: whereSrc,
       buffers: [this.buf(cond), this.buf(a), this.buf(b), o.buffer],
+      uniforms: new Words().u32(n).buffer(),
+      workgroups: Math.ceil(n / 256),
+    });
+    return o;
+  }
+
+  activationBackward(op: ActivationOp, v: Storage, g: Storage): Storage {
+    const code = ACTIVATION_CODES[op];
+    if (code === undefined) throw new Error(`webgpu backend: unknown activation ${op}`);
+    const n = v.size;
+    const o = this.out(n);
+    if (n === 0) return o;
+    this.rt.dispatch({
+      key: `activation-backward:${code}`,
+      code: activationBackwardSrc,
+      constants: { OP: code },
+      buffers: [this.buf(v), this.buf(g), o.buffer],
       uniforms: new Words().u32(n).buffer(),
       workgroups: Math.ceil(n / 256),
     });
@@ -751,7 +773,32 @@ export class WebGPUBackend implements Backend {
     return new Words().u32(n, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW).f32(-Infinity).buffer();
   }
 
+  /** Average pooling whose windows tile the input exactly: no padding, stride = kernel, no remainder. */
+  private static tiles(p: Pool2dParams): boolean {
+    return (
+      p.mode === 'avg' && p.padH === 0 && p.padW === 0 && p.strideH === p.kH && p.strideW === p.kW &&
+      p.h === p.outH * p.kH && p.w === p.outW * p.kW && p.kH * p.kW <= 16
+    );
+  }
+
+  /** The exact-tiling average pool (forward, or backward from `gy`), one invocation per output. */
+  private avgPoolTiles(src: Storage, p: Pool2dParams, backward: boolean): Storage {
+    const n = p.n * p.c * p.outH * p.outW;
+    const o = this.out(backward ? p.n * p.c * p.h * p.w : n);
+    if (n === 0) return o;
+    this.rt.dispatch({
+      key: `avg-pool2d-tiles:${backward ? 'b' : 'f'}:${p.kH}x${p.kW}`,
+      code: backward ? avgPoolTilesBackwardSrc : avgPoolTilesSrc,
+      constants: { KH: p.kH, KW: p.kW },
+      buffers: [this.buf(src), o.buffer],
+      uniforms: new Words().u32(n, p.outH, p.outW).buffer(),
+      workgroups: Math.ceil(n / 64),
+    });
+    return o;
+  }
+
   pool2d(x: Storage, p: Pool2dParams): Storage {
+    if (WebGPUBackend.tiles(p)) return this.avgPoolTiles(x, p, false);
     const n = p.n * p.c * p.outH * p.outW;
     const o = this.out(n);
     if (n === 0) return o;
@@ -768,6 +815,7 @@ export class WebGPUBackend implements Backend {
   }
 
   pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage {
+    if (WebGPUBackend.tiles(p)) return this.avgPoolTiles(gy, p, true);
     const n = p.n * p.c * p.h * p.w;
     const o = this.out(n);
     if (n === 0) return o;
