@@ -9,11 +9,14 @@ const chapterSlugs = async (page: import('@playwright/test').Page) => {
 };
 
 for (const lang of ['en', 'zh'] as const) {
-  test(`every chapter renders in ${lang} with no console error and no KaTeX error`, async ({ page, problems }) => {
+  test(`every chapter renders in ${lang} with every widget mounted, no console error and no KaTeX error`, async ({ page, problems }) => {
     const slugs = await chapterSlugs(page);
     expect(slugs.length).toBeGreaterThan(0);
     for (const slug of slugs) {
       await openChapter(page, slug, lang);
+      // Every embedded widget has mounted (no lazy placeholder left) and none failed.
+      await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
+      await expect(page.locator('[data-pending-widget]')).toHaveCount(0);
       await expect(page.locator('.error-box')).toHaveCount(0);
       await expect(page.locator('.katex-error')).toHaveCount(0);
       const ids = await page.locator('.chapter-body > h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
