@@ -2,7 +2,7 @@ import { useEffect, type RefObject } from 'react';
 import { usePresenter, PRESENTER_CHANNEL, type PresenterMessage, type PresenterStep } from '../stores/presenter';
 import type { PresenterStepDetail } from '../widgets/common/WidgetFrame';
 
-const WIDGET_SELECTOR = '[data-widget], .widget-pending, figure, .diagram';
+const WIDGET_SELECTOR = '[data-widget], .widget-loading, figure, .diagram';
 
 /**
  * Splits a rendered chapter body into presenter steps: a new step at every h1/h2,
