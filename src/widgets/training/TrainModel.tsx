@@ -131,9 +131,11 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         {t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
             <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
-            <button type="button" onClick={exportWeights}>
-              {tr('export')}
-            </button>
+            {t.warning.code === 'quota' || t.warning.code === 'storage' ? (
+              <button type="button" onClick={exportWeights}>
+                {tr('export')}
+              </button>
+            ) : null}
             <button type="button" onClick={t.dismissWarning}>
               {tr('dismiss')}
             </button>

@@ -1,0 +1,34 @@
+#!/bin/bash
+# How the H200 figures in RESULTS.md were produced: the six accuracy runs at once on one
+# GPU, with the engine on Dawn/WebGPU (Vulkan). The machine had no Node.js and no Vulkan
+# loader, so both travel with it. Prepare, from the repository root:
+#   mkdir -p .devrun/node_modules/webgpu/dist/linux-x64 .gl
+#   node scripts/train.mjs --model lenet --epochs 0 || true        # builds the bundle
+#   cp node_modules/.cache/train-node/main.mjs scripts/train/device-run.sh .devrun/
+#   cp node_modules/webgpu/{index.js,package.json} .devrun/node_modules/webgpu/
+#   gzip -9c node_modules/webgpu/dist/linux-x64/dawn.node > .devrun/node_modules/webgpu/dist/linux-x64/dawn.node.gz
+#   for s in train test; do gzip -9c public/data/fashion-$s.bin > .devrun/fashion-$s.bin.gz; done
+#   xz -6c "$(command -v node)" > .devrun/node.xz
+#   (cd .gl && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 \
+#      libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0)
+# then run `T=115 bash .devrun/device-run.sh` there with .devrun and .gl carried; logs go to $OUT.
+cd "$(dirname "$0")"
+for f in ../.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+N=$(command -v node || true)
+if [ -z "$N" ]; then python3 -c "import lzma,shutil;shutil.copyfileobj(lzma.open('node.xz'),open('/tmp/node','wb'))"; chmod +x /tmp/node; N=/tmp/node; fi
+gunzip -kf node_modules/webgpu/dist/linux-x64/dawn.node.gz
+ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+[ -f $ICD ] && export VK_DRIVER_FILES=$ICD VK_ICD_FILENAMES=$ICD
+R="$N --max-old-space-size=16000 main.mjs --data ."
+timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
+grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
+R="$R --backend webgpu --read-every 50 --max-seconds ${T:-115}"
+$R --model lenet --epochs 10 > $OUT/lenet.log 2>&1 &
+$R --model lenet-bn --epochs 10 > $OUT/lenet-bn.log 2>&1 &
+$R --model alexnet --input 67 --epochs 3 > $OUT/alexnet.log 2>&1 &
+$R --model vgg --input 64 --epochs 3 > $OUT/vgg.log 2>&1 &
+$R --model nin --input 67 --epochs 3 > $OUT/nin.log 2>&1 &
+$R --model resnet18 --input 64 --epochs 3 > $OUT/resnet18.log 2>&1 &
+wait
+grep -h "RESULT\|== epoch" $OUT/*.log > $OUT/results.txt
+cat $OUT/results.txt
