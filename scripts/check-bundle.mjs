@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = join(process.argv[2] ?? 'dist', 'assets');
-const patterns = [/(?<![.\w$])eval\s*\(/, /\bnew\s+Function\s*\(/, /(?<![.\w$])Function\s*\(\s*["'`]/];
+const patterns = [/(?<![.\w$])eval\s*\((?![^)]*\)\s*\{)/, /\bnew\s+Function\s*\(/, /(?<![.\w$])Function\s*\(\s*["'`]/];
 const hits = [];
 let files = 0;
 for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {

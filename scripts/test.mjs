@@ -37,6 +37,7 @@ if (!only || only === 'unit') {
 if (!only || only === 'e2e') {
   step('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
   step('page weight', process.execPath, ['scripts/page-weight.mjs']);
+  step('no eval in the bundle', process.execPath, ['scripts/check-bundle.mjs']);
   step('e2e tests', 'npx', ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
 }
 
