@@ -1,5 +1,6 @@
 /**
- * Developer timing of kernel variants in Node (Dawn); skipped unless WEBGPU_PERF=1.
+ * Developer timing of kernel variants in Node (Dawn), outside the test suite:
+ *   npx vitest run --config vitest.perf.config.ts
  * Speed goals live in `npm run bench`; this only helps choose variants.
  */
 import { describe, it } from 'vitest';
@@ -7,7 +8,6 @@ import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu
 import type { Storage } from '../../src/engine/backend';
 import { randn, rng } from './helpers';
 
-const on = process.env.WEBGPU_PERF === '1';
 
 async function time(b: WebGPUBackend, f: () => Storage, reps = 5): Promise<number> {
   b.free(f());
@@ -18,7 +18,7 @@ async function time(b: WebGPUBackend, f: () => Storage, reps = 5): Promise<numbe
   return (performance.now() - t0) / reps;
 }
 
-describe.skipIf(!on)('kernel timings', () => {
+describe('kernel timings', () => {
   it('times reductions', async () => {
     const b = await createWebGPUBackend({ autotune: false });
     const r = rng(1);
