@@ -59,6 +59,7 @@ test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }
 });
 
 test('after a first visit the book reloads offline with every chapter', async ({ page, context }) => {
+  test.setTimeout(300_000);
   await openChapter(page, 'preface');
   await page.waitForFunction(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
