@@ -61,9 +61,9 @@ test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }
 test('after a first visit the book reloads offline with every chapter', async ({ page, context }) => {
   test.setTimeout(300_000);
   await openChapter(page, 'preface');
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return !!reg?.active;
+  // The service worker has installed (precached the book) and activated.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
   });
   await page.reload();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
