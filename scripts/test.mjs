@@ -30,7 +30,7 @@ if (!only) {
   step('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
 }
 if (!only || only === 'unit') {
-  step('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`], {
+  step('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], {
     VK_ICD_FILENAMES: SWIFTSHADER_ICD,
   });
 }
