@@ -8,14 +8,18 @@ export interface EngineResult<T> {
   error: string | null;
   /** True until the result (or error) for the CURRENT key is in. */
   pending: boolean;
+  /** Whether `value` belongs to the current key (the output on screen is up to date). */
+  fresh: boolean;
   /** Increases by one every time a new result is shown (tests and benchmarks watch it). */
   seq: number;
 }
 
 interface Inner<T> {
   value: T | null;
+  /** The key the value belongs to. */
+  valueKey: string | null;
   error: string | null;
-  /** The key the value or error belongs to. */
+  /** The key of the latest outcome, value or error. */
   key: string | null;
   seq: number;
 }
@@ -24,15 +28,17 @@ interface Inner<T> {
  * Runs an (asynchronous) engine computation whenever `key` changes, once the page's
  * engine has started (at once with `onCpu`, for computations made with `small`). Results of stale keys are dropped, so quick slider moves never
  * show an old answer after a newer one. Errors become `error` and never crash the page.
- * A null key means "nothing to compute" (e.g. invalid settings).
+ * A null key means "nothing to compute" (e.g. invalid settings); `enabled: false`
+ * pauses computing while keeping the last result.
  */
-export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { onCpu?: boolean } = {}): EngineResult<T> {
+export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { onCpu?: boolean; enabled?: boolean } = {}): EngineResult<T> {
   const waitForEngine = !opts.onCpu;
-  const [state, setState] = useState<Inner<T>>({ value: null, error: null, key: null, seq: 0 });
+  const enabled = opts.enabled ?? true;
+  const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
   const runRef = useRef(run);
   runRef.current = run;
   useEffect(() => {
-    if (key === null) return;
+    if (key === null || !enabled) return;
     let cancelled = false;
     (async () => {
       try {
@@ -41,7 +47,7 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
         if (cancelled) return;
         const value = await runRef.current();
         if (cancelled) return;
-        setState((s) => ({ value, error: null, key, seq: s.seq + 1 }));
+        setState((s) => ({ value, valueKey: key, error: null, key, seq: s.seq + 1 }));
       } catch (e) {
         if (cancelled) return;
         setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e), key, seq: s.seq + 1 }));
@@ -50,7 +56,13 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
     return () => {
       cancelled = true;
     };
-  }, [key, waitForEngine]);
+  }, [key, enabled, waitForEngine]);
   const current = key !== null && state.key === key;
-  return { value: state.value, error: current ? state.error : null, pending: key !== null && !current, seq: state.seq };
+  return {
+    value: state.value,
+    error: current ? state.error : null,
+    pending: key !== null && enabled && !current,
+    fresh: key !== null && state.valueKey === key,
+    seq: state.seq,
+  };
 }
