@@ -31,7 +31,7 @@ describe('the .safetensors format', () => {
     expect(view.getUint32(4, true)).toBe(0);
     expect((8 + n) % 8).toBe(0);
     expect(header(bytes)).toEqual({
-      __metadata__: { note: 'x' },
+      __metadata__: { note: 'x', writer: 'cnn-textbook', crc32: expect.stringMatching(/^[0-9a-f]{8}$/) },
       a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
       'b.c': { dtype: 'F32', shape: [1, 1], data_offsets: [8, 12] },
     });
