@@ -13,7 +13,7 @@ import { MultiChannel } from '../../../src/widgets/multichannel';
 import { Parameters } from '../../../src/widgets/parameters';
 import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { nextPaint, pct, setValue, sleep, until } from './_dom';
+import { setValue, timeChanges, TIMING_NOTES, until } from './_dom';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
@@ -113,23 +113,12 @@ async function measure(c: Case, tag: string): Promise<SectionRow> {
       c.setup(host);
       await until(host, () => isReady(host, c) && signature(host, c) !== before, 60_000);
     }
-    const commit: number[] = [];
-    const paint: number[] = [];
-    for (let i = 0; i < CHANGES; i++) {
-      await nextPaint();
-      await sleep(Math.random() * 14);
+    const change = (i: number) => {
       const before = signature(host, c);
-      const t0 = performance.now();
       c.change(host, i);
-      const t1 = await until(host, () => isReady(host, c) && signature(host, c) !== before);
-      const t2 = await nextPaint();
-      commit.push(t1 - t0);
-      paint.push(t2 - t0);
-    }
-    return {
-      label: `${c.label} [${tag}]`,
-      values: { 'result p50': pct(commit, 50), 'result p95': pct(commit, 95), 'painted p50': pct(paint, 50), 'painted p95': pct(paint, 95) },
+      return () => isReady(host, c) && signature(host, c) !== before;
     };
+    return { label: `${c.label} [${tag}]`, values: await timeChanges(host, CHANGES, change) };
   } catch (e) {
     return { label: `${c.label} [${tag}]`, values: { error: (e as Error).message } };
   } finally {
@@ -149,7 +138,7 @@ const section: BenchSection = {
       rows,
       notes: [
         `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; these widgets put their tiny tensors on the engine's CPU backend by choice (withBackend('cpu')), as the app does`,
-        "ms from the input event to the DOM showing the engine's result (output back to data-state=ready with new numbers), and to the next painted frame",
+        ...TIMING_NOTES,
         'the LeNet part of the receptive-field widget (page backend, Fashion-MNIST from public/data) is not measured here: the bench page does not serve the dataset',
       ],
     };

@@ -25,14 +25,13 @@ interface Inner<T> {
 }
 
 /**
- * Runs an (asynchronous) engine computation whenever `key` changes, once the page's
- * engine has started (at once with `onCpu`, for computations made with `small`). Results of stale keys are dropped, so quick slider moves never
+ * Runs an asynchronous engine computation whenever `key` changes, once the page's
+ * engine has started (for small CPU work see useCpuResult below). Results of stale keys are dropped, so quick slider moves never
  * show an old answer after a newer one. Errors become `error` and never crash the page.
  * A null key means "nothing to compute" (e.g. invalid settings); `enabled: false`
  * pauses computing while keeping the last result.
  */
-export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { onCpu?: boolean; enabled?: boolean } = {}): EngineResult<T> {
-  const waitForEngine = !opts.onCpu;
+export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { enabled?: boolean } = {}): EngineResult<T> {
   const enabled = opts.enabled ?? true;
   const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
   const runRef = useRef(run);
@@ -42,8 +41,7 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
     let cancelled = false;
     (async () => {
       try {
-        // Work on the CPU backend (see small.ts) need not wait for WebGPU to start.
-        if (waitForEngine) await startEngine();
+        await startEngine();
         if (cancelled) return;
         const value = await runRef.current();
         if (cancelled) return;
@@ -56,7 +54,11 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
     return () => {
       cancelled = true;
     };
-  }, [key, enabled, waitForEngine]);
+  }, [key, enabled]);
+  return view(state, key, enabled);
+}
+
+function view<T>(state: Inner<T>, key: string | null, enabled: boolean): EngineResult<T> {
   const current = key !== null && state.key === key;
   return {
     value: state.value,
@@ -65,4 +67,28 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
     fresh: key !== null && state.valueKey === key,
     seq: state.seq,
   };
+}
+
+/**
+ * The synchronous form for small computations on the engine's CPU backend (see
+ * small.ts, reading with `dataSync()`): the result is computed while React renders
+ * the new settings, so the output changes in the same frame as the input that caused
+ * it, never one frame later. Same contract as useEngineResult otherwise: a null key
+ * or `enabled: false` keeps the last result; errors become `error`, never a crash.
+ */
+export function useCpuResult<T>(key: string | null, run: () => T, opts: { enabled?: boolean } = {}): EngineResult<T> {
+  const enabled = opts.enabled ?? true;
+  const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
+  if (key !== null && enabled && state.key !== key) {
+    // Derived state: React re-renders at once with the new state, before anything is painted.
+    let next: Inner<T>;
+    try {
+      next = { value: run(), valueKey: key, error: null, key, seq: state.seq + 1 };
+    } catch (e) {
+      next = { ...state, error: e instanceof Error ? e.message : String(e), key, seq: state.seq + 1 };
+    }
+    setState(next);
+    return view(next, key, enabled);
+  }
+  return view(state, key, enabled);
 }

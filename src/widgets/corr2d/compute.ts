@@ -21,7 +21,7 @@ export interface Corr2dResult {
   sums: Float32Array;
 }
 
-export async function computeCorr2d(x: Matrix, k: Matrix): Promise<Corr2dResult> {
+export function computeCorr2d(x: Matrix, k: Matrix): Corr2dResult {
   const kh = k.length;
   const kw = k[0].length;
   const { all, oh, ow } = small(() => {
@@ -39,7 +39,7 @@ export async function computeCorr2d(x: Matrix, k: Matrix): Promise<Corr2dResult>
     return { all, oh, ow };
   });
   try {
-    const data = await all.data();
+    const data = all.dataSync();
     const n = oh * ow;
     return { outH: oh, outW: ow, y: data.slice(0, n), products: data.slice(n, n + kh * kw * n), sums: data.slice(n + kh * kw * n) };
   } finally {

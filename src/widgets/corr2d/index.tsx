@@ -5,7 +5,7 @@ import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
-import { useEngineResult } from '../common/useEngineResult';
+import { useCpuResult } from '../common/useEngineResult';
 import { useSettings } from '../../stores/settings';
 import { computeCorr2d } from './compute';
 import {
@@ -58,7 +58,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const pos = Math.min(s.pos, Math.max(0, count - 1));
 
   const key = ok ? JSON.stringify([s.x, s.k]) : null;
-  const res = useEngineResult(key, () => computeCorr2d(s.x, s.k), { onCpu: true });
+  const res = useCpuResult(key, () => computeCorr2d(s.x, s.k));
   // The result for these settings; while a newer one computes, the last one stays if it has the same shapes.
   const [oh, ow] = ok ? outShape(s) : [0, 0];
   const v = res.value;

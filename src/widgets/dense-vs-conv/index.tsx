@@ -6,7 +6,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, useUrlState } from '../common/useUrlState';
 import { groupDigits, tr } from '../shared-b/text';
 import { Tex } from '../shared-b/Tex';
-import { outputState, useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useCpuResult } from '../shared-b/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
 
 type Lang = 'en' | 'zh';
@@ -102,7 +102,7 @@ export function DenseVsConv() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
   const key = JSON.stringify(s);
-  const result = useEngineResult(key, async () => computeDenseVsConv(s), true, { onCpu: true });
+  const result = useCpuResult(key, () => computeDenseVsConv(s));
   const r = result.value;
   const setField = (patch: Partial<DCSettings>) => set((p) => ({ ...p, ...patch }));
   const presetIdx = PRESETS.findIndex((p) => p.w === s.w && p.h === s.h && p.c === s.c);

@@ -37,51 +37,40 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   /** Bumped by Reset: a fresh trainer with the same seed and rate. */
   const [generation, setGeneration] = useState(0);
   const trainer = useRef<KernelTrainer | null>(null);
-  const busy = useRef(false);
   const chartEl = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof lossChart> | null>(null);
   const lr = LRS[s.lr];
 
   // A fresh trainer (and a fresh curve) whenever the seed or the learning rate changes, or on Reset.
   useEffect(() => {
-    let live = true;
     setPlaying(false);
     setView(EMPTY);
     let made: KernelTrainer | null = null;
-    (async () => {
-      try {
-        made = new KernelTrainer(s.seed, lr);
-        trainer.current = made;
-        const [data, now] = await Promise.all([made.data(), made.current()]);
-        if (live) setView({ data, weight: now.weight, epoch: 0, history: [], error: null });
-      } catch (e) {
-        if (live) setView({ ...EMPTY, error: (e as Error).message });
-      }
-    })();
+    try {
+      made = new KernelTrainer(s.seed, lr);
+      trainer.current = made;
+      const now = made.current();
+      setView({ data: made.data(), weight: now.weight, epoch: 0, history: [], error: null });
+    } catch (e) {
+      setView({ ...EMPTY, error: (e as Error).message });
+    }
     return () => {
-      live = false;
       if (trainer.current === made) trainer.current = null;
-      // Let an epoch in flight finish before freeing its tensors.
-      const m = made;
-      const free = () => (busy.current ? window.setTimeout(free, 20) : m?.dispose());
-      free();
+      made?.dispose();
     };
   }, [s.seed, lr, generation]);
 
-  const stepOnce = useCallback(async (): Promise<EpochResult | null> => {
+  // Synchronous on the CPU backend: the new weights are on screen in the frame of the click.
+  const stepOnce = useCallback((): EpochResult | null => {
     const tr = trainer.current;
-    if (!tr || busy.current) return null;
-    busy.current = true;
+    if (!tr) return null;
     try {
-      const r = await tr.step();
-      if (trainer.current !== tr) return null;
+      const r = tr.step();
       setView((v) => ({ ...v, weight: r.weight, epoch: r.epoch, history: [...v.history, { step: r.epoch, loss: r.loss }] }));
       return r;
     } catch (e) {
       setView((v) => ({ ...v, error: (e as Error).message }));
       return null;
-    } finally {
-      busy.current = false;
     }
   }, []);
 
@@ -93,7 +82,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
       while (live) {
         const tr = trainer.current;
         if (!tr || tr.epoch >= s.epochs) break;
-        const r = await stepOnce();
+        const r = stepOnce();
         if (!r || !Number.isFinite(r.loss)) break;
         if (!reduced) await new Promise((res) => window.setTimeout(res, 180));
       }
@@ -117,7 +106,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
     (dir: 1 | -1) => {
       if (dir < 0 || !trainer.current || view.epoch >= EPOCHS_MAX) return false;
       setPlaying(false);
-      void stepOnce();
+      stepOnce();
       return true;
     },
     [stepOnce, view.epoch],

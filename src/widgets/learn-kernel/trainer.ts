@@ -48,9 +48,8 @@ export class KernelTrainer {
   }
 
   /** X and the target Y = corr2d(X, [1, -1]), read from the engine. */
-  async data(): Promise<TrainerData> {
-    const [x, y] = await Promise.all([this.X.data(), this.Y.data()]);
-    return { x, y };
+  data(): TrainerData {
+    return { x: this.X.dataSync(), y: this.Y.dataSync() };
   }
 
   private loss(): Tensor {
@@ -58,9 +57,9 @@ export class KernelTrainer {
   }
 
   /** Loss and weights in one tensor [loss, w00, w01], so they come back in one transfer. */
-  private async read(packed: Tensor, epoch: number): Promise<EpochResult> {
+  private read(packed: Tensor, epoch: number): EpochResult {
     try {
-      const d = await packed.data();
+      const d = packed.dataSync();
       return { epoch, loss: d[0], weight: [d[1], d[2]] };
     } finally {
       packed.dispose();
@@ -68,14 +67,14 @@ export class KernelTrainer {
   }
 
   /** The current weights and their loss, without training. */
-  current(): Promise<EpochResult> {
+  current(): EpochResult {
     const packed = withBackend('cpu', () => noGrad(() => tidy(() => cat([this.loss().reshape([1]), this.conv.weight.reshape([2])], 0))));
     return this.read(packed, this.epoch);
   }
 
   /** One epoch: forward, loss, backward, update with optim.SGD (the notes' loop). */
-  step(): Promise<EpochResult> {
-    if (this.disposed) return Promise.reject(new Error('trainer disposed'));
+  step(): EpochResult {
+    if (this.disposed) throw new Error('trainer disposed');
     const packed = small(() => {
       const l = this.loss();
       this.opt.zeroGrad();

@@ -69,7 +69,7 @@ function flat(a: readonly unknown[]): number[] {
 }
 
 /** Everything the widget shows, computed by the engine. */
-export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
+export function computeMultiChannel(s: MCSettings): MCResult {
   const { ci, co, h, w, kh, kw } = s;
   // At most 3 x 6 x 6 numbers: the engine's CPU backend answers faster than a GPU round trip.
   const tensors = withBackend('cpu', () => tidy(() =>
@@ -109,7 +109,7 @@ export async function computeMultiChannel(s: MCSettings): Promise<MCResult> {
     }
   });
   try {
-    const all = await tensors.packed.data();
+    const all = tensors.packed.dataSync();
     const { oh, ow } = tensors;
     let at = 0;
     const take = (n: number) => all.slice(at, (at += n));

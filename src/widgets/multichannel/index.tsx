@@ -9,7 +9,7 @@ import { useUrlState } from '../common/useUrlState';
 import { groupDigits, tr } from '../shared-b/text';
 import { Tex } from '../shared-b/Tex';
 import { PendingGrid } from '../shared-b/PendingGrid';
-import { outputState, useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useCpuResult } from '../shared-b/useEngineResult';
 import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
 import { sanitizeMC, withShape } from './settings';
 
@@ -32,7 +32,7 @@ export function MultiChannel() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
-  const result = useEngineResult(key, () => computeMultiChannel(s), true, { onCpu: true });
+  const result = useCpuResult(key, () => computeMultiChannel(s));
   // The previous result stays on screen while the engine computes, as long as its shapes still fit.
   const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === s.h - s.kh + 1 && result.value.ow === s.w - s.kw + 1 && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
   const oh = s.h - s.kh + 1;

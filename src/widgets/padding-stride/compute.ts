@@ -38,7 +38,7 @@ export function pad2d(x: Tensor, top: number, bottom: number, left: number, righ
   return out;
 }
 
-export async function computePaddingStride(s: PaddingStrideSettings): Promise<PaddingStrideResult> {
+export function computePaddingStride(s: PaddingStrideSettings): PaddingStrideResult {
   const g = geometry(s);
   const method = g.torchPadH !== null && g.torchPadW !== null ? 'conv-padding' : 'explicit-pad';
   const { all, shape, nPad, nY } = small(() => {
@@ -53,7 +53,7 @@ export async function computePaddingStride(s: PaddingStrideSettings): Promise<Pa
     return { all, shape: [...Y.shape], nPad: Xp.size, nY: Y.size };
   });
   try {
-    const data = await all.data();
+    const data = all.dataSync();
     return { padded: data.slice(0, nPad), paddedH: g.paddedH, paddedW: g.paddedW, shape, y: data.slice(nPad, nPad + nY), kernel: data.slice(nPad + nY), method };
   } finally {
     all.dispose();

@@ -5,7 +5,7 @@ import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
 import { Tex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
-import { useEngineResult } from '../common/useEngineResult';
+import { useCpuResult } from '../common/useEngineResult';
 import { useSettings } from '../../stores/settings';
 import { computePaddingStride } from './compute';
 import { DEFAULTS, LIMITS, geometry, paddingCells, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings, type Problem } from './geometry';
@@ -34,7 +34,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
   const pos = Math.min(rawPos, Math.max(0, count - 1));
   const setPos = useCallback((p: number) => setLocal({ pos: p }), []);
 
-  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s), { onCpu: true });
+  const res = useCpuResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s));
   // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
   const v = res.value;
   const r = v && (!res.pending || (v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.kernel.length === s.kh * s.kw && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;

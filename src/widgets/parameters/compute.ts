@@ -102,7 +102,7 @@ export interface PMResult {
  * The tensors are tiny (49 and 121 numbers), so they live on the engine's CPU backend:
  * a GPU round trip would cost more than the arithmetic.
  */
-export async function computeParameters(s: PMSettings): Promise<PMResult> {
+export function computeParameters(s: PMSettings): PMResult {
   const made: nn.Module[] = [];
   const temps: Tensor[] = [];
   try {
@@ -147,7 +147,7 @@ export async function computeParameters(s: PMSettings): Promise<PMResult> {
       temps.push(packed);
       return { net, tiedNet, named, X, out, tiedOut, w2, w4, visited, gradIsNull, packed };
     });
-    const all = await b.packed.data();
+    const all = b.packed.dataSync();
     let at = 0;
     const take = (n: number) => all.slice(at, (at += n));
     const params = b.named.map(([name, p]) => ({ name, shape: [...p.shape], values: take(p.size) }));

@@ -8,7 +8,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, oneOf, useUrlState } from '../common/useUrlState';
 import { tr } from '../shared-b/text';
 import { PendingGrid } from '../shared-b/PendingGrid';
-import { outputState, useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useCpuResult } from '../shared-b/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
 
 type Lang = 'en' | 'zh';
@@ -136,7 +136,7 @@ export function Parameters() {
   const lang = useSettings((s) => s.lang);
   const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
   const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
-  const result = useEngineResult(key, () => computeParameters(s), true, { onCpu: true });
+  const result = useCpuResult(key, () => computeParameters(s));
   const r = result.value;
   const entry = r?.params.find((p) => p.name === s.entry) ?? null;
 

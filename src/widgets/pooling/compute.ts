@@ -28,7 +28,7 @@ function padWith(x: Tensor, ph: number, pw: number, value: number): Tensor {
   return out;
 }
 
-export async function computePooling(s: PoolingSettings): Promise<PoolingResult> {
+export function computePooling(s: PoolingSettings): PoolingResult {
   const g = geometry(s);
   const { all, shape, inShape, nPad } = small(() => {
     const X0 = arange(s.h * s.w).reshape([1, 1, s.h, s.w]);
@@ -40,7 +40,7 @@ export async function computePooling(s: PoolingSettings): Promise<PoolingResult>
     return { all, shape: [...Y.shape], inShape: [...X.shape], nPad: Xp.size };
   });
   try {
-    const data = await all.data();
+    const data = all.dataSync();
     return { channels: s.channels, padded: data.slice(0, nPad), paddedH: g.paddedH, paddedW: g.paddedW, shape, inShape, y: data.slice(nPad) };
   } finally {
     all.dispose();

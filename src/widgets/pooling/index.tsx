@@ -5,7 +5,7 @@ import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
 import { Tex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
-import { useEngineResult } from '../common/useEngineResult';
+import { useCpuResult } from '../common/useEngineResult';
 import { useSettings } from '../../stores/settings';
 import { computePooling } from './compute';
 import { DEFAULTS, LIMITS, TWO_CHANNEL, geometry, paddingCells, sanitize, tryChange, validate, windowCells, type NumField, type PoolMode, type PoolingSettings, type Problem } from './geometry';
@@ -34,7 +34,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   const count = ok ? g.outH * g.outW : 0;
   const pos = Math.min(rawPos, Math.max(0, count - 1));
 
-  const res = useEngineResult(ok ? JSON.stringify(s) : null, () => computePooling(s), { onCpu: true });
+  const res = useCpuResult(ok ? JSON.stringify(s) : null, () => computePooling(s));
   // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
   const v = res.value;
   const r = v && (!res.pending || (v.channels === s.channels && v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;

@@ -1,4 +1,4 @@
-import { useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useCallback, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 
 export interface CellMapProps {
   /** Row-major values; each cell carries its value in data-value. */
@@ -101,6 +101,17 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
     if (handled) e.preventDefault();
   };
 
+  // Stable handlers, so cells whose own props did not change skip rendering (Cell is memoised).
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
+  const pick = useCallback((row: number, col: number) => {
+    setFocus({ row, col });
+    onSelectRef.current?.(row, col);
+  }, []);
+  const focusCell = useCallback((row: number, col: number) => {
+    setFocus((f) => (f && f.row === row && f.col === col ? f : { row, col }));
+  }, []);
+
   const style = { '--rf-cell': `${cellSize}px`, gridTemplateColumns: `repeat(${cols}, var(--rf-cell))` } as CSSProperties;
   return (
     <div ref={ref} className="rf-map" role="grid" aria-label={label} aria-rowcount={rows} aria-colcount={cols} style={style} onKeyDown={onKeyDown}>
@@ -115,33 +126,25 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
             let t = 0;
             if (values && shade === 'abs' && scale > 0) t = Math.abs(v) / scale;
             else if (values && shade === 'range' && hi > lo) t = (v - lo) / (hi - lo);
-            const cellStyle = shade !== 'none' ? ({ '--rf-heat': Number.isFinite(t) ? t.toFixed(3) : '0' } as CSSProperties) : undefined;
             const text = values ? fmt(v, digits) : '';
             const where = lang === 'zh' ? `${label}，第 ${r + 1} 行第 ${c + 1} 列` : `${label}, row ${r + 1}, column ${c + 1}`;
             const aria = `${where}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? (lang === 'zh' ? '（在感受野内）' : ' (in field)') : ''}`;
             return (
-              <div
+              <Cell
                 key={c}
-                role="gridcell"
+                row={r}
+                col={c}
                 className={`rf-cell${hot ? ' rf-hot' : ''}${sel ? ' rf-selected' : ''}${shade !== 'none' ? (gray ? ' rf-gray' : ' rf-shaded') : ''}`}
-                data-row={r}
-                data-col={c}
-                data-value={values ? v : undefined}
-                data-hot={hot ? 'true' : undefined}
-                aria-selected={sel}
-                aria-label={aria}
-                tabIndex={isActive ? 0 : -1}
-                style={cellStyle}
-                onClick={() => {
-                  setFocus({ row: r, col: c });
-                  onSelect?.(r, c);
-                }}
-                onFocus={() => {
-                  if (!isActive) setFocus({ row: r, col: c });
-                }}
-              >
-                {showNumbers && text ? <span className="rf-num">{text}</span> : null}
-              </div>
+                value={values ? v : undefined}
+                hot={hot}
+                selected={sel}
+                label={aria}
+                active={isActive}
+                heat={shade !== 'none' ? (Number.isFinite(t) ? t.toFixed(3) : '0') : undefined}
+                text={showNumbers && text ? text : null}
+                onPick={pick}
+                onFocusCell={focusCell}
+              />
             );
           })}
         </div>
@@ -149,3 +152,42 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
     </div>
   );
 }
+
+interface CellProps {
+  row: number;
+  col: number;
+  className: string;
+  value: number | undefined;
+  hot: boolean;
+  selected: boolean;
+  label: string;
+  /** The grid's one tab stop. */
+  active: boolean;
+  /** Shading 0..1 as text for the --rf-heat property, when shaded. */
+  heat: string | undefined;
+  text: string | null;
+  onPick: (row: number, col: number) => void;
+  onFocusCell: (row: number, col: number) => void;
+}
+
+/** One cell; memoised, since a change usually touches a few of a map's hundreds of cells. */
+const Cell = memo(function Cell({ row, col, className, value, hot, selected, label, active, heat, text, onPick, onFocusCell }: CellProps) {
+  return (
+    <div
+      role="gridcell"
+      className={className}
+      data-row={row}
+      data-col={col}
+      data-value={value}
+      data-hot={hot ? 'true' : undefined}
+      aria-selected={selected}
+      aria-label={label}
+      tabIndex={active ? 0 : -1}
+      style={heat !== undefined ? ({ '--rf-heat': heat } as CSSProperties) : undefined}
+      onClick={() => onPick(row, col)}
+      onFocus={() => onFocusCell(row, col)}
+    >
+      {text !== null ? <span className="rf-num">{text}</span> : null}
+    </div>
+  );
+});

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useSettings } from '../../stores/settings';
 import { Slider } from '../common/Slider';
 import { tr } from '../shared-b/text';
-import { outputState, useEngineResult } from '../shared-b/useEngineResult';
+import { outputState, useCpuResult } from '../shared-b/useEngineResult';
 import { CellMap } from './CellMap';
 import { dependencies, LIMITS, maxPadding, PRESETS, stackGeometry, type LayerKind, type LayerSpec, type LayerProblem } from './geometry';
 import { engineField, fieldAgrees } from './engine-rf';
@@ -55,7 +55,7 @@ export function StackPart({ settings, update }: Props) {
   const validLayers = layers.slice(0, geo.layers.length);
   const dep = useMemo(() => dependencies(n, validLayers, selection(sel)), [n, validLayers, sel]);
   const key = JSON.stringify([n, validLayers, sel]);
-  const result = useEngineResult(key, () => engineField(n, validLayers, selection(sel)), true, { onCpu: true });
+  const result = useCpuResult(key, () => engineField(n, validLayers, selection(sel)));
   // The previous result stays on screen while a new one computes (cells whose map changed size show no numbers).
   const current = result.value;
   const agrees = current && result.fresh ? fieldAgrees(current.maps, dep.rowMasks, dep.colMasks) : null;

@@ -29,7 +29,7 @@ export interface EngineField {
 }
 
 /** Runs the traced network on the engine for a valid stack (all layers able to run). */
-export async function engineField(inputSize: number, stack: readonly LayerSpec[], sel: Selection): Promise<EngineField> {
+export function engineField(inputSize: number, stack: readonly LayerSpec[], sel: Selection): EngineField {
   const sizes = [inputSize];
   for (const l of stack) sizes.push(outSize(sizes[sizes.length - 1], l));
   // A few hundred numbers at most: the engine's CPU backend answers faster than a GPU round trip.
@@ -73,7 +73,7 @@ export async function engineField(inputSize: number, stack: readonly LayerSpec[]
     return cat(out, 0);
   }));
   try {
-    const all = await packed.data();
+    const all = packed.dataSync();
     const maps: Float32Array[] = [];
     let at = 0;
     for (const n of sizes) {

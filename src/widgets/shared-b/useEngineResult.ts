@@ -1,4 +1,4 @@
-import { useEngineResult as useResult } from '../common/useEngineResult';
+import { useCpuResult as useCpu, useEngineResult as useResult } from '../common/useEngineResult';
 
 export interface EngineResult<T> {
   /** The latest finished result (possibly for earlier settings while a new one computes). */
@@ -14,8 +14,14 @@ export interface EngineResult<T> {
  * use: the previous result stays on screen until the new one arrives, stale results are
  * dropped, errors are returned, never thrown.
  */
-export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabled = true, opts: { onCpu?: boolean } = {}): EngineResult<T> {
-  const r = useResult(key, compute, { ...opts, enabled });
+export function useEngineResult<T>(key: string, compute: () => Promise<T>, enabled = true): EngineResult<T> {
+  const r = useResult(key, compute, { enabled });
+  return { value: r.value, fresh: r.fresh, error: r.error };
+}
+
+/** The same shape for small synchronous computations on the CPU backend (see ../common/useEngineResult). */
+export function useCpuResult<T>(key: string, compute: () => T, enabled = true): EngineResult<T> {
+  const r = useCpu(key, compute, { enabled });
   return { value: r.value, fresh: r.fresh, error: r.error };
 }
 
