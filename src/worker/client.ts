@@ -31,6 +31,18 @@ interface LockManagerLike {
   request(name: string, cb: () => Promise<unknown> | unknown): Promise<unknown>;
 }
 
+/**
+ * The testing aids of the newest client, next to the store's `crashWorker` on
+ * `window.__cnnTraining`: `loseDevice()` and `simulateStorageFull(on = true)`.
+ */
+function exposeTestingAids(client: TrainingClient): void {
+  if (typeof window === 'undefined') return;
+  const w = window as unknown as { __cnnTraining?: Record<string, unknown> };
+  const aids = (w.__cnnTraining ??= {});
+  aids.loseDevice = () => client.loseDeviceForTesting();
+  aids.simulateStorageFull = (on = true) => client.simulateStorageFullForTesting(on);
+}
+
 export class TrainingClient {
   private worker: Worker | null = null;
   private listeners = new Set<(e: ClientEvent) => void>();
@@ -42,6 +54,7 @@ export class TrainingClient {
 
   constructor(opts: ClientOptions = {}) {
     this.opts = opts;
+    exposeTestingAids(this);
   }
 
   /** Subscribes to every message (and to 'died'); returns an unsubscribe function. */
@@ -187,6 +200,16 @@ export class TrainingClient {
   /** Testing aid: makes the worker close itself mid-whatever, like a crash. */
   crashForTesting(): void {
     if (this.worker) this.worker.postMessage({ type: 'crash' } satisfies ToWorker);
+  }
+
+  /** Testing aid: the worker destroys its GPUDevice directly, as a driver reset would. */
+  loseDeviceForTesting(): void {
+    if (this.worker) this.worker.postMessage({ type: 'lose-device' } satisfies ToWorker);
+  }
+
+  /** Testing aid: checkpoint saves fail as on a full disk (true) or work again (false). */
+  simulateStorageFullForTesting(on: boolean): void {
+    this.post({ type: 'simulate-storage-full', on });
   }
 
   /** Ends the worker on purpose (no 'died' event). */

@@ -95,7 +95,11 @@ export type ToWorker =
   /** Builds the model, runs one image through it and answers its shape table and size. */
   | { type: 'summary'; id: number; model: ModelId; inputSize: number }
   /** Testing aid: the worker closes itself at once, as if it had crashed. */
-  | { type: 'crash' };
+  | { type: 'crash' }
+  /** Testing aid: the worker destroys the engine's GPUDevice itself (not through the backend), as a driver reset would. */
+  | { type: 'lose-device' }
+  /** Testing aid: every checkpoint save fails as on a full disk (a DOMException named QuotaExceededError). */
+  | { type: 'simulate-storage-full'; on: boolean };
 
 // ---- worker -> page ------------------------------------------------------------------
 
@@ -132,5 +136,18 @@ export type FromWorker =
   | { type: 'summary'; id: number; data: ModelSummaryData }
   | { type: 'done'; history: TrainHistory; testAcc: number | null }
   | { type: 'request-error'; id: number; message: string }
-  | { type: 'warning'; code: 'quota' | 'storage' | 'backend'; message: string }
+  /**
+   * 'gpu-reset': the GPU device was lost during a run; the engine started again on a new
+   * device (or the CPU, after a 'backend' warning) and training went on from `resumedFrom`,
+   * the last checkpoint (null: from the beginning), `recoveryMs` after the loss. The
+   * message says the same in words: "... resumed from the checkpoint at epoch E, step S
+   * (step G overall)." (epoch counted from 1, step within the epoch).
+   */
+  | {
+      type: 'warning';
+      code: 'quota' | 'storage' | 'backend' | 'gpu-reset';
+      message: string;
+      resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null;
+      recoveryMs?: number;
+    }
   | { type: 'error'; message: string };

@@ -1,11 +1,12 @@
 /**
  * The training worker: picks WebGPU (or the CPU backend when WebGPU is absent), holds a
  * Web Lock for as long as it lives (so the page notices at once if it dies), loads the
- * dataset through Cache Storage, and hands every message to the Trainer.
+ * dataset through Cache Storage, hands every message to the Trainer, and lets the
+ * Trainer recover from a lost GPU device.
  */
-import { getBackend, ready, setBackend } from '../engine';
+import { getBackend, ready, setBackend, tensor } from '../engine';
 import { loadDatasetCached } from '../data/cache';
-import { deleteCheckpoint, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
+import { deleteCheckpoint, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, setStorageFullForTesting, writeMeta } from './checkpoints';
 import type { FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -42,6 +43,7 @@ const trainer = new Trainer({
   readCheckpointInfo,
   deleteCheckpoint,
 });
+trainer.watchDeviceLoss();
 
 let started: Promise<void> | null = null;
 
@@ -100,10 +102,35 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
   post({ type: 'ready', ...Trainer.backendInfo(), startMs: Math.round(performance.now() - t0) });
 }
 
+/**
+ * Testing aid: destroys the GPUDevice the engine computes on, directly (not through the
+ * backend's destroy(), which the engine treats as intended), so the engine sees the same
+ * loss a driver reset or a GPU process crash would cause.
+ */
+function loseDevice(): void {
+  let device: GPUDevice | undefined;
+  try {
+    const probe = tensor([0]);
+    device = (probe.backend as unknown as { device?: GPUDevice }).device;
+    probe.dispose();
+  } catch {
+    return; // the engine has no device right now (starting, or already lost)
+  }
+  device?.destroy();
+}
+
 scope.onmessage = (ev) => {
   const msg = ev.data;
   if (msg.type === 'crash') {
     scope.close();
+    return;
+  }
+  if (msg.type === 'lose-device') {
+    void (started ?? Promise.resolve()).then(loseDevice);
+    return;
+  }
+  if (msg.type === 'simulate-storage-full') {
+    setStorageFullForTesting(msg.on);
     return;
   }
   if (msg.type === 'init') {

@@ -8,8 +8,15 @@
  * two scalars are read back, every `readEvery` steps, so the loop never waits for the
  * device on each step. Between steps it yields to the event loop, so pause, stop and
  * requests (predict, export) are handled while training runs.
+ *
+ * Device loss (`watchDeviceLoss`): when the GPU device is lost under a run for any
+ * reason but the backend's own destroy() (the engine reports only those), the engine
+ * starts again on a new device (the CPU if WebGPU will not start within a few seconds),
+ * the model and optimizer are rebuilt from the run's last checkpoint (read back from
+ * storage, or kept in memory when storage refused it) and the loop goes on from there;
+ * a 'gpu-reset' warning tells the page from which epoch and step.
  */
-import { F, getBackend, noGrad, nn, optim, tensor, tidy, zeros, keep, type Tensor } from '../engine';
+import { F, getBackend, noGrad, nn, onBackendLost, optim, ready, restartBackend, setBackend, tensor, tidy, zeros, keep, type BackendLostInfo, type Tensor } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
@@ -25,6 +32,33 @@ export interface TrainerHost {
   deleteCheckpoint(model: ModelId): Promise<void>;
   /** Wall clock in ms (tests may fake it). */
   now?(): number;
+  /** Starts the engine again on a new device after a loss (default: the engine's restartBackend). */
+  restartBackend?(): Promise<void>;
+}
+
+/** How long a new WebGPU device may take to start after a loss before we train on the CPU. */
+const RESTART_TIMEOUT_MS = 4000;
+/** How long a failed step waits to hear whether the device was lost under it. */
+const LOSS_GRACE_MS = 500;
+/** Recoveries one run may make before a device that keeps failing ends it with an error. */
+const MAX_RECOVERIES = 5;
+
+type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** Lets queued messages run between steps, without the 4 ms clamp of nested timers. */
@@ -111,6 +145,16 @@ export class Trainer {
   private quotaWarned = false;
   private history: TrainHistory = { points: [], epochs: [] };
   private readonly host: TrainerHost;
+  /** Device losses heard so far, the restart in progress, and who waits to hear of the next loss. */
+  private losses = 0;
+  private lostAt = 0;
+  private restarting: Promise<void> | null = null;
+  private lossWaiters = new Set<() => void>();
+  /**
+   * Where the current run's last checkpoint is: 'stored' (read it back from storage), in
+   * memory (storage refused it), or null (none yet: a loss starts the run over).
+   */
+  private resumePoint: 'stored' | Checkpoint | null = null;
 
   constructor(host: TrainerHost) {
     this.host = host;
@@ -129,8 +173,59 @@ export class Trainer {
     return this.state;
   }
 
+  /**
+   * Recovers from device losses from now on (the worker calls it once); returns a
+   * function that stops listening. A loss from the backend's own destroy() is not
+   * reported by the engine, so it restarts nothing.
+   */
+  watchDeviceLoss(): () => void {
+    return onBackendLost((info) => this.deviceLost(info));
+  }
+
+  private deviceLost(_info: BackendLostInfo): void {
+    this.losses++;
+    this.lostAt = this.now();
+    for (const w of [...this.lossWaiters]) w();
+    this.restarting ??= this.restartEngine().finally(() => {
+      this.restarting = null;
+    });
+    // Outside a run the loaded model is gone too; requests load it again from its checkpoint.
+    if (!this.running) this.disposeLive();
+  }
+
+  /** A new device for the engine: WebGPU again if it starts in time, else the CPU. */
+  private async restartEngine(): Promise<void> {
+    const restart = this.host.restartBackend ?? (() => restartBackend().then(ready));
+    try {
+      await withTimeout(restart(), RESTART_TIMEOUT_MS, `no new device within ${RESTART_TIMEOUT_MS / 1000} s`);
+    } catch (e) {
+      await setBackend('cpu');
+      await ready();
+      this.host.post({ type: 'warning', code: 'backend', message: `WebGPU could not start again after the GPU was reset (${(e as Error).message}); training on the CPU instead.` });
+    }
+    this.host.post({ type: 'ready', ...Trainer.backendInfo() });
+  }
+
+  /** Whether a device loss was heard since `seen`, allowing a moment for the news to arrive. */
+  private async lostSince(seen: number): Promise<boolean> {
+    if (this.losses !== seen) return true;
+    // A read on a destroyed device can fail before the device's `lost` promise settles.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.lossWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, LOSS_GRACE_MS);
+      this.lossWaiters.add(done);
+    });
+    return this.losses !== seen;
+  }
+
   /** Handles one message from the page. */
   async handle(msg: ToWorker): Promise<void> {
+    // Requests wait for a device restart in progress rather than fail on the lost one.
+    if (this.restarting && 'id' in msg) await this.restarting;
     switch (msg.type) {
       case 'start':
         if (this.running) {
@@ -279,29 +374,66 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      const id = config.model;
-      this.disposeLive();
-      const net = zoo[id].create({ inputSize: config.inputSize, seed: config.seed });
-      const opt: Optimizer = config.optimizer === 'adam' ? new optim.Adam(net.parameters(), { lr: config.lr }) : new optim.SGD(net.parameters(), { lr: config.lr });
-      this.live = { id, inputSize: config.inputSize, net, opt, config };
-      let epoch = 0;
-      let stepInEpoch = 0;
-      let globalStep = 0;
-      this.history = { points: [], epochs: [] };
-      if (ck) {
-        net.loadStateDict(zoo[id].fromSafetensors(ck.blobs.weights, { model: net }));
-        if (ck.blobs.optimizer) loadOptimizer(opt, ck.blobs.optimizer);
-        epoch = ck.info.epoch;
-        stepInEpoch = ck.info.stepInEpoch;
-        globalStep = ck.info.globalStep;
-        this.history = structuredClone(ck.info.history);
-        this.host.post({ type: 'resumed', info: ck.info });
+      this.resumePoint = ck ? 'stored' : null;
+      let recovered = false;
+      for (let recoveries = 0; ; recoveries++) {
+        const seen = this.losses;
+        try {
+          if (this.restarting) await this.restarting;
+          const at = this.build(config, ck, recovered);
+          if (recovered) {
+            const from = ck ? { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep } : null;
+            const where = from ? `the checkpoint at epoch ${from.epoch + 1}, step ${from.stepInEpoch} (step ${from.globalStep} overall)` : 'the beginning (there was no checkpoint yet)';
+            this.host.post({ type: 'warning', code: 'gpu-reset', message: `The GPU was reset; training resumed from ${where}.`, resumedFrom: from, recoveryMs: Math.round(this.now() - this.lostAt) });
+          }
+          await this.loop(config, data, at.epoch, at.stepInEpoch, at.globalStep);
+          return;
+        } catch (e) {
+          if (recoveries >= MAX_RECOVERIES || !(await this.lostSince(seen))) throw e;
+        }
+        // The device was lost under the run: go on from its last checkpoint on a new one.
+        if (this.restarting) await this.restarting;
+        if (this.stopRequested) {
+          this.setState('stopped');
+          return;
+        }
+        ck = await this.lastCheckpoint(config.model);
+        recovered = true;
       }
-      await this.loop(config, data, epoch, stepInEpoch, globalStep);
     } catch (e) {
       this.setState('error');
       this.host.post({ type: 'error', message: (e as Error).message || String(e) });
     }
+  }
+
+  /** The run's last checkpoint, from storage or memory; null when it has none yet. */
+  private async lastCheckpoint(model: ModelId): Promise<Checkpoint | null> {
+    const p = this.resumePoint;
+    if (p === null) return null;
+    if (p !== 'stored') return p;
+    return this.host.readCheckpoint(model);
+  }
+
+  /**
+   * The model and optimizer of a run on the current backend, from `ck` when given
+   * (announced as 'resumed'; a fresh start too when it replaces a run the page has charted).
+   */
+  private build(config: TrainConfig, ck: Checkpoint | null, restarted: boolean): { epoch: number; stepInEpoch: number; globalStep: number } {
+    const id = config.model;
+    this.disposeLive();
+    const net = zoo[id].create({ inputSize: config.inputSize, seed: config.seed });
+    const opt: Optimizer = config.optimizer === 'adam' ? new optim.Adam(net.parameters(), { lr: config.lr }) : new optim.SGD(net.parameters(), { lr: config.lr });
+    this.live = { id, inputSize: config.inputSize, net, opt, config };
+    this.history = { points: [], epochs: [] };
+    if (!ck) {
+      if (restarted) this.host.post({ type: 'resumed', info: { model: id, config, epoch: 0, stepInEpoch: 0, globalStep: 0, savedAt: Date.now(), status: 'running', history: { points: [], epochs: [] } } });
+      return { epoch: 0, stepInEpoch: 0, globalStep: 0 };
+    }
+    net.loadStateDict(zoo[id].fromSafetensors(ck.blobs.weights, { model: net }));
+    if (ck.blobs.optimizer) loadOptimizer(opt, ck.blobs.optimizer);
+    this.history = structuredClone(ck.info.history);
+    this.host.post({ type: 'resumed', info: ck.info });
+    return { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep };
   }
 
   private async loop(config: TrainConfig, data: { train: Dataset; test: Dataset }, epoch: number, stepInEpoch: number, globalStep: number) {
@@ -478,8 +610,11 @@ export class Trainer {
     const { history: _h, ...summary } = info;
     try {
       await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
+      this.resumePoint = 'stored';
       this.host.post({ type: 'checkpoint', info: summary, ok: true });
     } catch (e) {
+      // Storage refused it: keep it here, so that a lost device still resumes from it.
+      this.resumePoint = { info: structuredClone(info), blobs: { weights, optimizer } };
       const quota = (e as Error).name === 'QuotaExceededError';
       this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
       if (!this.quotaWarned) {

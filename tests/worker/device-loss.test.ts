@@ -1,0 +1,256 @@
+// A GPU device lost in the middle of training: the Trainer starts the engine again,
+// reloads the run's last checkpoint and trains on from it; a loss caused by the
+// backend's own destroy() starts nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getBackend, ready, restartBackend, setBackend, tensor, type Backend } from '../../src/engine';
+import { markLostForTesting } from '../../src/engine/runtime';
+import { parseDataset, type Dataset } from '../../src/data/format';
+import { zoo, type ModelId } from '../../src/models';
+import { QuotaError, type CheckpointBlobs } from '../../src/worker/checkpoints';
+import type { CheckpointInfo, FromWorker, TrainConfig } from '../../src/worker/protocol';
+import { Trainer } from '../../src/worker/trainer';
+
+let test: Dataset;
+
+beforeAll(async () => {
+  test = parseDataset(new Uint8Array(readFileSync(join(__dirname, '..', '..', 'public', 'data', 'fashion-test.bin'))));
+});
+
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+type Store = Map<ModelId, { info: CheckpointInfo; blobs: CheckpointBlobs }>;
+
+/** A Trainer with an in-memory "IndexedDB", a message log, and a counted restart. */
+function harness(opts: { quota?: boolean; restart?: () => Promise<void> } = {}) {
+  const store: Store = new Map();
+  const messages: FromWorker[] = [];
+  const waiters: { pred: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
+  const counts = { restarts: 0, reads: 0 };
+  const trainer = new Trainer({
+    post(m) {
+      messages.push(m);
+      for (const w of [...waiters]) {
+        if (w.pred(m)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    },
+    loadData: async () => ({ train: test, test }),
+    saveCheckpoint: async (info, blobs) => {
+      if (opts.quota) throw new QuotaError('full');
+      store.set(info.model, { info: structuredClone(info), blobs: { weights: blobs.weights.slice(), optimizer: blobs.optimizer?.slice() ?? null } });
+    },
+    readCheckpoint: async (m) => {
+      counts.reads++;
+      return store.get(m) ?? null;
+    },
+    readCheckpointInfo: async (m) => store.get(m)?.info ?? null,
+    deleteCheckpoint: async (m) => void store.delete(m),
+    restartBackend: async () => {
+      counts.restarts++;
+      await (opts.restart ?? (() => restartBackend().then(ready)))();
+    },
+  });
+  const off = trainer.watchDeviceLoss();
+  const next = <T extends FromWorker['type']>(type: T, pred: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>
+    new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
+      const found = messages.find((m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>));
+      if (found) return resolve(found as Extract<FromWorker, { type: T }>);
+      waiters.push({ pred: (m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>), resolve: resolve as (m: FromWorker) => void });
+    });
+  return { trainer, messages, next, store, counts, off };
+}
+
+/** The backend new tensors are made on. */
+function currentBackend(): Backend {
+  const t = tensor([0]);
+  const be = t.backend;
+  t.dispose();
+  return be;
+}
+
+const base: TrainConfig = { model: 'lenet', epochs: 2, lr: 0.9, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 5, trainLimit: 320, testLimit: 100, readEvery: 2 };
+
+/** The final weights of a run without incidents. */
+async function straightRun(config: TrainConfig): Promise<Record<string, Float32Array>> {
+  await setBackend('cpu');
+  const h = harness();
+  await h.trainer.handle({ type: 'start', config });
+  await h.trainer.idle();
+  h.off();
+  expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+  return weightsOf(h.store);
+}
+
+function weightsOf(store: Store): Record<string, Float32Array> {
+  const sd = zoo.lenet.fromSafetensors(store.get('lenet')!.blobs.weights);
+  return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.data]));
+}
+
+const progressSteps = (ms: FromWorker[]) => ms.flatMap((m) => (m.type === 'progress' ? [m.globalStep] : []));
+
+describe('a device lost in the middle of training (CPU backend, loss simulated as the engine reports it)', () => {
+  let expected: Record<string, Float32Array>;
+  beforeAll(async () => {
+    expected = await straightRun(base);
+  });
+
+  it('restarts the engine once, resumes from the epoch checkpoint, and ends with the weights of an uninterrupted run', async () => {
+    await setBackend('cpu');
+    const h = harness();
+    await h.trainer.handle({ type: 'start', config: base });
+    await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 10);
+    await h.next('progress', (m) => m.globalStep >= 14);
+    const before = h.messages.length;
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated driver reset' });
+    await h.trainer.idle();
+    h.off();
+
+    expect(h.counts.restarts).toBe(1);
+    const after = h.messages.slice(before);
+    const resumed = after.find((m) => m.type === 'resumed');
+    expect(resumed).toMatchObject({ info: { epoch: 1, stepInEpoch: 0, globalStep: 10, status: 'running' } });
+    const notice = after.find((m) => m.type === 'warning');
+    expect(notice).toMatchObject({ code: 'gpu-reset', resumedFrom: { epoch: 1, stepInEpoch: 0, globalStep: 10 } });
+    expect(notice!.type === 'warning' && notice!.message).toMatch(/GPU was reset; training resumed from the checkpoint at epoch 2, step 0 \(step 10 overall\)/);
+    expect(notice!.type === 'warning' && notice!.recoveryMs).toBeLessThan(5000);
+    expect(after.some((m) => m.type === 'ready')).toBe(true);
+    expect(after.some((m) => m.type === 'error')).toBe(false);
+    // Training goes on from step 10: the next reports are 12, 14, ..., 20.
+    expect(progressSteps(after)).toEqual([12, 14, 16, 18, 20]);
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    // Nothing checkpointed was lost, and the steps redone give exactly the same weights.
+    const got = weightsOf(h.store);
+    for (const k of Object.keys(expected)) expect(got[k]).toEqual(expected[k]);
+    expect(h.store.get('lenet')!.info.history.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+  });
+
+  it('starts the run over when the loss comes before the first checkpoint', async () => {
+    await setBackend('cpu');
+    const h = harness();
+    await h.trainer.handle({ type: 'start', config: base });
+    await h.next('progress', (m) => m.globalStep >= 4);
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    await h.trainer.idle();
+    h.off();
+    expect(h.counts.restarts).toBe(1);
+    expect(h.counts.reads).toBe(0);
+    expect(h.messages.find((m) => m.type === 'warning')).toMatchObject({ code: 'gpu-reset', resumedFrom: null, message: expect.stringMatching(/from the beginning/) });
+    expect(h.messages.find((m) => m.type === 'resumed')).toMatchObject({ info: { globalStep: 0, history: { points: [], epochs: [] } } });
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    const got = weightsOf(h.store);
+    for (const k of Object.keys(expected)) expect(got[k]).toEqual(expected[k]);
+  });
+
+  it('resumes from the checkpoint kept in memory when storage was full', async () => {
+    await setBackend('cpu');
+    const h = harness({ quota: true });
+    await h.trainer.handle({ type: 'start', config: base });
+    await h.next('epoch', (m) => m.point.epoch === 1);
+    await h.next('checkpoint', (m) => !m.ok && m.quota === true);
+    await h.next('progress', (m) => m.globalStep >= 14);
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    await h.trainer.idle();
+    h.off();
+    expect(h.store.size).toBe(0);
+    expect(h.counts.reads).toBe(0);
+    const warnings = h.messages.filter((m) => m.type === 'warning');
+    expect(warnings.map((w) => w.type === 'warning' && w.code)).toEqual(['quota', 'gpu-reset']);
+    expect(warnings[1]).toMatchObject({ resumedFrom: { epoch: 1, stepInEpoch: 0, globalStep: 10 } });
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    // The in-memory copy of the last checkpoint holds the final weights.
+    const probs = await (async () => {
+      await h.trainer.handle({ type: 'export', id: 1, model: 'lenet' });
+      return (await h.next('exported', (m) => m.id === 1)).bytes;
+    })();
+    const got = zoo.lenet.fromSafetensors(probs);
+    for (const k of Object.keys(expected)) expect(got[k].data).toEqual(expected[k]);
+  });
+
+  it('trains on the CPU with the backend warning when the new device will not start, and still resumes', async () => {
+    await setBackend('cpu');
+    const h = harness({ restart: () => Promise.reject(new Error('no adapter')) });
+    await h.trainer.handle({ type: 'start', config: base });
+    await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 10);
+    await h.next('progress', (m) => m.globalStep >= 12);
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    await h.trainer.idle();
+    h.off();
+    const warnings = h.messages.filter((m) => m.type === 'warning');
+    expect(warnings[0]).toMatchObject({ code: 'backend', message: expect.stringMatching(/could not start again after the GPU was reset \(no adapter\); training on the CPU/) });
+    expect(warnings[1]).toMatchObject({ code: 'gpu-reset', resumedFrom: { globalStep: 10 } });
+    expect(h.messages.find((m) => m.type === 'ready')).toMatchObject({ backend: 'cpu' });
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    expect(getBackend().name).toBe('cpu');
+  });
+
+  it('reloads the model from its checkpoint for the next request after a loss between runs', async () => {
+    await setBackend('cpu');
+    const h = harness();
+    await h.trainer.handle({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    const images = new Float32Array(784).fill(0.25);
+    await h.trainer.handle({ type: 'predict', id: 1, model: 'lenet', images, count: 1 });
+    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    await h.trainer.handle({ type: 'predict', id: 2, model: 'lenet', images, count: 1 });
+    const after = (await h.next('prediction', (m) => m.id === 2)).probs;
+    h.off();
+    expect(h.counts.restarts).toBe(1);
+    expect(Array.from(after)).toEqual(Array.from(before));
+    expect(h.messages.some((m) => m.type === 'request-error')).toBe(false);
+  });
+});
+
+describe('device loss on the WebGPU backend (Dawn in Node)', () => {
+  const small: TrainConfig = { ...base, trainLimit: 192, epochs: 2 }; // 6 steps per epoch
+
+  it("a loss caused by the backend's own destroy() restarts nothing", async () => {
+    await setBackend('webgpu', { autotune: false });
+    await ready();
+    const h = harness();
+    await h.trainer.handle({ type: 'start', config: small });
+    await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 6);
+    await h.next('progress', (m) => m.globalStep >= 8);
+    const be = currentBackend() as Backend & { destroy(): void; isDestroyed: boolean };
+    be.destroy();
+    expect(be.isDestroyed).toBe(true);
+    await h.trainer.idle();
+    await new Promise((r) => setTimeout(r, 200));
+    h.off();
+    expect(h.counts.restarts).toBe(0);
+    expect(h.messages.some((m) => m.type === 'warning' && m.code === 'gpu-reset')).toBe(false);
+    expect(h.messages.some((m) => m.type === 'resumed')).toBe(false);
+    expect(h.messages.some((m) => m.type === 'ready')).toBe(false);
+    // The run cannot go on without its device: it stops with an error, as before.
+    expect(h.messages.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/lost|destroy/) });
+  });
+
+  it('a genuine loss (the GPUDevice destroyed under the engine) restarts on a new device and resumes from the checkpoint', async () => {
+    await setBackend('webgpu', { autotune: false });
+    await ready();
+    const h = harness();
+    await h.trainer.handle({ type: 'start', config: small });
+    await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 6);
+    await h.next('progress', (m) => m.globalStep >= 8);
+    const before = h.messages.length;
+    const old = currentBackend() as Backend & { device: GPUDevice };
+    old.device.destroy();
+    await h.trainer.idle();
+    h.off();
+    expect(h.counts.restarts).toBe(1);
+    const after = h.messages.slice(before);
+    expect(after.find((m) => m.type === 'ready')).toMatchObject({ backend: 'webgpu' });
+    expect(after.find((m) => m.type === 'warning')).toMatchObject({ code: 'gpu-reset', resumedFrom: { epoch: 1, stepInEpoch: 0, globalStep: 6 } });
+    expect(progressSteps(after).filter((s) => s > 6)).toEqual([8, 10, 12]);
+    expect(after.some((m) => m.type === 'error')).toBe(false);
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    expect(currentBackend()).not.toBe(old);
+    expect(getBackend()).toMatchObject({ name: 'webgpu', ready: true });
+  });
+});
