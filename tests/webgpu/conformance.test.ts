@@ -243,6 +243,8 @@ describe('matmul', () => {
         { batch: 3, m: 132, n: 140, k: 12, aBatch: 1, bBatch: 3 },
         { batch: 2, m: 37, n: 12, k: 8, aBatch: 2, bBatch: 1 },
         { batch: 1, m: 4, n: 4, k: 4, aBatch: 1, bBatch: 1 },
+        // One matrix, rows not a multiple of the 8-row block (the texture kernel's path).
+        { batch: 1, m: 37, n: 12, k: 8, aBatch: 1, bBatch: 1 },
       ];
       for (const c of cases) {
         for (const transA of [false, true]) {

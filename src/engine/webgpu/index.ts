@@ -30,6 +30,7 @@ import {
   type Tuning,
 } from './variants';
 
+import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
 import fillSrc from '../../../shaders/fill.wgsl?raw';
 import unarySrc from '../../../shaders/unary.wgsl?raw';
 import binarySrc from '../../../shaders/binary.wgsl?raw';
@@ -534,6 +535,19 @@ export class WebGPUBackend implements Backend {
     return this.matmulWith(this.tuningState.matmul, a, b, p);
   }
 
+  /** Copies a row-major matrix of `width` x `height` vec4s into a pooled rgba32float texture. */
+  private packTexture(src: Storage, width: number, height: number): GPUTexture {
+    const t = this.rt.acquireTexture(width, height);
+    this.rt.dispatch({
+      key: 'pack-texture',
+      code: packTextureSrc,
+      buffers: [this.buf(src), t.createView()],
+      uniforms: new Words().u32(width, height, 0).buffer(),
+      workgroups: Math.ceil((width * height) / 64),
+    });
+    return t;
+  }
+
   /** Matmul with a named variant (the autotune and the tests call this directly). */
   matmulWith(
     variant: string,
@@ -549,6 +563,29 @@ export class WebGPUBackend implements Backend {
       return o;
     }
     let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
+    if (v.texture) {
+      const dim = this.rt.maxTextureDim;
+      const fits = batch === 1 && !p.transA && !p.transB && k % 4 === 0 && n % 4 === 0 && m <= dim && k <= dim && k / 4 <= dim && n / 4 <= dim;
+      if (fits) {
+        const ta = this.packTexture(a, k / 4, m);
+        const tb = this.packTexture(b, n / 4, k);
+        const tilesM = Math.ceil(m / v.tileM);
+        const tilesN = Math.ceil(n / v.tileN);
+        this.rt.dispatch({
+          key: `matmul:${variant}`,
+          code: v.code,
+          constants: v.constants,
+          buffers: [ta.createView(), tb.createView(), o.buffer],
+          uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
+          workgroups: tilesM * tilesN,
+        });
+        this.rt.releaseTexture(ta);
+        this.rt.releaseTexture(tb);
+        return o;
+      }
+      variant = v.texture.fallback;
+      v = MATMUL_VARIANTS[variant];
+    }
     if (v.vec4) {
       const aligned = k % 4 === 0 && n % 4 === 0 && (!p.transA || m % 4 === 0);
       if (aligned) {

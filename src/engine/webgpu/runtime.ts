@@ -46,8 +46,8 @@ export interface DispatchSpec {
   key: string;
   code: string;
   constants?: Record<string, number>;
-  /** Storage buffers for bindings 0..n-1, in order. */
-  buffers: GPUBuffer[];
+  /** Storage buffers (or texture views) for bindings 0..n-1, in order. */
+  buffers: (GPUBuffer | GPUTextureView)[];
   /** Words of the uniform block, bound at binding n. */
   uniforms: ArrayBuffer;
   /** Total number of workgroups (linear); folded into a 3-D grid when large. */
@@ -72,6 +72,9 @@ export class Runtime {
   private pool = new Map<number, GPUBuffer[]>();
   private poolBytes = 0;
   private stagingPool = new Map<number, GPUBuffer[]>();
+  private texturePool = new Map<string, GPUTexture[]>();
+  private textureBytes = 0;
+  readonly maxTextureDim: number;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private batchCommands = 0;
@@ -88,6 +91,7 @@ export class Runtime {
     this.maxWorkgroupsPerDim = l.maxComputeWorkgroupsPerDimension;
     this.maxWorkgroupStorage = l.maxComputeWorkgroupStorageSize;
     this.maxInvocations = l.maxComputeInvocationsPerWorkgroup;
+    this.maxTextureDim = l.maxTextureDimension2D;
     device.addEventListener('uncapturederror', (e) => {
       const err = (e as GPUUncapturedErrorEvent).error;
       this.errors.push(err.message);
@@ -231,7 +235,7 @@ export class Runtime {
     if (spec.workgroups <= 0) return;
     const pipeline = this.pipeline(spec.key, spec.code, spec.constants);
     const u = this.uniformSlot(spec.uniforms);
-    const entries: GPUBindGroupEntry[] = spec.buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+    const entries: GPUBindGroupEntry[] = spec.buffers.map((b, i) => ({ binding: i, resource: isBuffer(b) ? { buffer: b } : b }));
     entries.push({ binding: spec.buffers.length, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const enc = this.commandEncoder();
@@ -297,7 +301,44 @@ export class Runtime {
     await this.device.queue.onSubmittedWorkDone();
   }
 
+  // ---- textures (rgba32float operands for texture-reading kernels) -------------------
+
+  /**
+   * An rgba32float texture of width x height texels, for packing an operand into
+   * (storage write) and reading it back with textureLoad. Like buffers, it may be
+   * released as soon as the commands using it are recorded: the queue runs them in order.
+   */
+  acquireTexture(width: number, height: number): GPUTexture {
+    this.checkAlive();
+    const list = this.texturePool.get(`${width}x${height}`);
+    if (list && list.length > 0) {
+      this.textureBytes -= width * height * 16;
+      return list.pop()!;
+    }
+    return this.device.createTexture({
+      size: [width, height],
+      format: 'rgba32float',
+      usage: TEXTURE_USAGE.TEXTURE_BINDING | TEXTURE_USAGE.STORAGE_BINDING,
+    });
+  }
+
+  releaseTexture(t: GPUTexture): void {
+    const bytes = t.width * t.height * 16;
+    if (this.lost || this.textureBytes + bytes > POOL_KEEP_BYTES / 4) {
+      t.destroy();
+      return;
+    }
+    const key = `${t.width}x${t.height}`;
+    let list = this.texturePool.get(key);
+    if (!list) this.texturePool.set(key, (list = []));
+    list.push(t);
+    this.textureBytes += bytes;
+  }
+
   destroyResources(): void {
+    for (const list of this.texturePool.values()) for (const t of list) t.destroy();
+    this.texturePool.clear();
+    this.textureBytes = 0;
     for (const list of this.pool.values()) for (const b of list) b.destroy();
     for (const list of this.stagingPool.values()) for (const b of list) b.destroy();
     for (const b of this.freeChunks) b.destroy();
@@ -307,6 +348,13 @@ export class Runtime {
     this.poolBytes = 0;
   }
 }
+
+function isBuffer(b: GPUBuffer | GPUTextureView): b is GPUBuffer {
+  return typeof (b as GPUBuffer).mapAsync === 'function';
+}
+
+/** GPUTextureUsage flags (as numbers, so the engine also loads where the global is missing). */
+const TEXTURE_USAGE = { TEXTURE_BINDING: 0x04, STORAGE_BINDING: 0x08 } as const;
 
 export function align(n: number, a: number): number {
   return Math.ceil(n / a) * a;

@@ -8,6 +8,7 @@
 import matmulRegSrc from '../../../shaders/matmul-reg.wgsl?raw';
 import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
 import matmulVec4Src from '../../../shaders/matmul-vec4.wgsl?raw';
+import matmulTexSrc from '../../../shaders/matmul-tex.wgsl?raw';
 import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
 import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
 import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
@@ -25,6 +26,12 @@ export interface GemmVariant {
    * other shapes run `fallback` instead.
    */
   vec4?: { fallback: string };
+  /**
+   * Texture-reading kernels (matmul-tex.wgsl): one matrix (batch 1), no transposes,
+   * k % 4 == 0 and n % 4 == 0, operands within the device's texture size; other
+   * shapes run `fallback` instead.
+   */
+  texture?: { fallback: string };
   /**
    * Row-segment convolution (conv2d-rows.wgsl): stride 1 only (and, for the backward
    * input pass, padding below the kernel size); other shapes run `fallback`.
@@ -50,6 +57,7 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
   'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
   'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
+  'tex-8x8-wg8': { code: matmulTexSrc, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, texture: { fallback: 'vec4-8x8-wg8' } },
 };
 
 export const CONV_VARIANTS: Record<string, GemmVariant> = {
