@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'r
 import { useSettings } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
 import { MODEL_IDS, isModelId, zoo, type ModelId } from '../../models/index';
+import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
 import type { OptimizerName, TrainConfig } from '../../worker/protocol';
 import { ConfusionView, LineChartView } from './Charts';
 import { GrayImage } from './GrayImage';
@@ -25,6 +26,32 @@ function defaultsFor(model: ModelId): Form {
   return { epochs: e.recipe.epochs, lr: e.recipe.lr, batchSize: e.recipe.batchSize, inputSize: e.tabInputSize, optimizer: 'sgd', seed: 0 };
 }
 
+/** Strings of the reliability notices and the import hint, in both languages. */
+const NOTICES = {
+  gpuReset: {
+    en: 'The GPU was reset. Training resumed from the last checkpoint: epoch {epoch}, step {step} ({global} steps in all).',
+    zh: 'GPU 已重置。训练已从最近的检查点继续：第 {epoch} 轮，第 {step} 步（共 {global} 步）。',
+  },
+  gpuResetFresh: {
+    en: 'The GPU was reset before the first checkpoint. Training started again from the beginning.',
+    zh: 'GPU 在第一个检查点之前被重置，训练已从头重新开始。',
+  },
+  gpuResetCpu: { en: 'WebGPU could not start again, so training goes on on the CPU (slower).', zh: 'WebGPU 无法重新启动，训练改在 CPU 上继续（较慢）。' },
+  importHint: { en: 'Weights file: .safetensors, up to {mb} MB', zh: '权重文件：.safetensors，不超过 {mb} MB' },
+} as const;
+
+function notice(lang: 'en' | 'zh', key: keyof typeof NOTICES, vars: Record<string, string | number> = {}): string {
+  let s: string = NOTICES[key][lang];
+  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/** Epoch (from 1), step and overall step of a 'gpu-reset' warning, from the worker's message. */
+function gpuResetPoint(message: string): { epoch: number; step: number; global: number } | null {
+  const m = /epoch (\d+), step (\d+) \(step (\d+) overall\)/.exec(message);
+  return m ? { epoch: Number(m[1]), step: Number(m[2]), global: Number(m[3]) } : null;
+}
+
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
 
 /** Training view: hyper-parameters, controls, live curves, evaluation, weights in and out. */
@@ -33,7 +60,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const lang = useSettings((s) => s.lang);
   const [model, setModel] = useState<ModelId>(isModelId(initial) ? initial : 'lenet');
   const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet'));
-  const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string } | null>(null);
+  const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string; file?: string } | null>(null);
   // The shape table runs the model in the worker: only once the reader opens it.
   const [summaryOpen, setSummaryOpen] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -92,11 +119,12 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     if (!file) return;
     setNote(null);
     try {
-      const bytes = await readFileBytes(file, 600 * 1024 * 1024);
+      // Larger files are refused before a byte is read (the worker checks the same cap).
+      const bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
       await t.importWeights(model, form.inputSize, bytes);
-      setNote({ kind: 'ok', text: tr('imported', { name: file.name }) });
+      setNote({ kind: 'ok', text: tr('imported', { name: file.name }), file: file.name });
     } catch (err) {
-      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }) });
+      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }), file: file.name });
     }
   };
 
@@ -128,7 +156,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
             ) : null}
           </div>
         ) : null}
-        {t.warning && mine ? (
+        {t.warning && mine && t.warning.code === 'gpu-reset' ? (
+          <GpuResetBanner message={t.warning.message} onCpu={t.backend?.name === 'cpu'} onDismiss={t.dismissWarning} />
+        ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
             <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
             {t.warning.code === 'quota' || t.warning.code === 'storage' ? (
@@ -295,10 +325,13 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           </button>
           <label className="file-button">
             <span>{tr('import')}</span>
-            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={importWeights} disabled={busy} />
+            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={importWeights} disabled={busy} aria-describedby={`${uid}-import-hint`} />
           </label>
+          <p className="muted train-import-hint" id={`${uid}-import-hint`} data-max-bytes={MAX_WEIGHTS_FILE_BYTES}>
+            {notice(lang, 'importHint', { mb: MAX_WEIGHTS_FILE_BYTES / 1e6 })}
+          </p>
           {note ? (
-            <p className={note.kind} role={note.kind === 'bad' ? 'alert' : 'status'} data-note={note.kind}>
+            <p className={note.kind} role={note.kind === 'bad' ? 'alert' : 'status'} data-note={note.kind} data-file={note.file}>
               {note.text}
             </p>
           ) : null}
@@ -312,6 +345,24 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         <TryYourImage model={model} />
       </div>
     </section>
+  );
+}
+
+/** The notice after a lost GPU device: training went on by itself, from the last checkpoint. */
+function GpuResetBanner({ message, onCpu, onDismiss }: { message: string; onCpu: boolean; onDismiss: () => void }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const at = gpuResetPoint(message);
+  return (
+    <div className="train-banner" role="status" data-banner="gpu-reset" data-global-step={at?.global ?? 0}>
+      <p>
+        {at ? notice(lang, 'gpuReset', at) : notice(lang, 'gpuResetFresh')}
+        {onCpu ? ` ${notice(lang, 'gpuResetCpu')}` : null}
+      </p>
+      <button type="button" onClick={onDismiss}>
+        {tr('dismiss')}
+      </button>
+    </div>
   );
 }
 

@@ -1,0 +1,281 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, openChapter } from './fixtures';
+import { setBackend } from '../src/engine';
+import { zoo } from '../src/models';
+import { decodeSafetensors, encodeSafetensors } from '../src/models/safetensors';
+
+// What the training view does when things go wrong under it: the GPU device is lost,
+// the browser's storage is full, an imported weights file is damaged. Small batches keep
+// a step short on SwiftShader.
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+test.describe.configure({ mode: 'serial' });
+
+interface Aids {
+  loseDevice(): void;
+  simulateStorageFull(on?: boolean): void;
+  getState(): { predict(model: string, images: Float32Array, count: number): Promise<Float32Array>; history: { points: { step: number }[] } };
+}
+
+async function openTrainer(page: Page, lang?: 'en' | 'zh'): Promise<Locator> {
+  await openChapter(page, 'train', lang);
+  const w = page.locator('[data-widget="train-model"]').first();
+  await expect(w).toBeVisible();
+  return w;
+}
+
+async function configure(w: Locator, o: { batch: number; epochs?: number }) {
+  await w.getByLabel('Epochs').fill(String(o.epochs ?? 1));
+  await w.getByLabel('Batch size').fill(String(o.batch));
+}
+
+const stat = async (w: Locator, name: string) => Number(await w.locator(`[data-stat="${name}"]`).getAttribute('data-value'));
+
+async function waitForStep(w: Locator, atLeast: number, timeout = 90_000) {
+  await expect.poll(() => stat(w, 'step'), { timeout, intervals: [200] }).toBeGreaterThanOrEqual(atLeast);
+}
+
+async function waitForState(w: Locator, state: string, timeout = 60_000) {
+  await expect(w).toHaveAttribute('data-state', state, { timeout });
+}
+
+async function axe(page: Page) {
+  const r = await new AxeBuilder({ page }).include('[data-widget="train-model"]').withTags(WCAG).analyze();
+  expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('a GPU device lost mid-training is replaced within 5 s and training goes on from the last checkpoint', async ({ page, problems }) => {
+  test.setTimeout(180_000);
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 20);
+  await expect(w.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+  // Pausing writes a checkpoint at the step shown.
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  const saved = await stat(w, 'step');
+  await w.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitForState(w, 'training');
+  await waitForStep(w, saved + 10);
+  const beforeLoss = await stat(w, 'step');
+
+  // Destroy the GPUDevice inside the worker; time the notice and the first step reported after it.
+  const t = await page.evaluate(
+    () =>
+      new Promise<{ banner: number; state: string; progress: number; firstStep: number }>((resolve) => {
+        const t0 = performance.now();
+        const widget = document.querySelector('[data-widget="train-model"]')!;
+        const step = () => widget.querySelector('[data-stat="step"]')!.getAttribute('data-value');
+        let banner = -1;
+        let stepAtBanner: string | null = null;
+        const check = () => {
+          if (banner < 0 && widget.querySelector('[data-banner="gpu-reset"]')) {
+            banner = performance.now() - t0;
+            stepAtBanner = step();
+          }
+          if (banner >= 0 && step() !== stepAtBanner) {
+            obs.disconnect();
+            resolve({ banner, state: widget.getAttribute('data-state')!, progress: performance.now() - t0, firstStep: Number(step()) });
+          }
+        };
+        const obs = new MutationObserver(check);
+        obs.observe(widget, { subtree: true, childList: true, attributes: true, characterData: true });
+        (window as unknown as { __cnnTraining: Aids }).__cnnTraining.loseDevice();
+      }),
+  );
+  console.log(`device loss: notice after ${Math.round(t.banner)} ms, first step reported after ${Math.round(t.progress)} ms (step ${t.firstStep}; checkpoint at ${saved}, ${beforeLoss} before the loss)`);
+  expect(t.banner).toBeLessThan(5000);
+  expect(t.progress).toBeLessThan(5000);
+  expect(t.state).toBe('training');
+  // It went on from the checkpoint, not from the beginning: the first step reported is past the saved one.
+  expect(t.firstStep).toBeGreaterThan(saved);
+  const banner = w.locator('[data-banner="gpu-reset"]');
+  await expect(banner).toContainText('The GPU was reset. Training resumed from the last checkpoint');
+  const from = Number(await banner.getAttribute('data-global-step'));
+  expect(from).toBeGreaterThanOrEqual(saved);
+  expect(from).toBeLessThanOrEqual(beforeLoss);
+  await expect(banner).toContainText(`(${from} steps in all)`);
+  await expect(banner).toHaveAttribute('role', 'status');
+  // The chart history restarts at the checkpoint and grows from there.
+  const steps = await page.evaluate(() => (window as unknown as { __cnnTraining: Aids }).__cnnTraining.getState().history.points.map((p) => p.step));
+  expect(steps.filter((s) => s > from).every((s, i, a) => i === 0 || s > a[i - 1])).toBe(true);
+  await expect.poll(() => stat(w, 'step'), { timeout: 60_000 }).toBeGreaterThan(beforeLoss);
+  await expect(w.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+  await axe(page);
+  // Dismissed from the keyboard.
+  await banner.getByRole('button', { name: 'Dismiss' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(banner).toHaveCount(0);
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
+  expect(problems.errors).toEqual([]);
+  expect(problems.foreign).toEqual([]);
+});
+
+test('when storage is full the run goes on, says so, and offers the weights as a download that parses', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 10);
+  await page.evaluate(() => (window as unknown as { __cnnTraining: Aids }).__cnnTraining.simulateStorageFull(true));
+  // Pausing saves a checkpoint: the save fails as on a full disk.
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  const banner = w.locator('[data-banner="quota"]');
+  await expect(banner).toBeVisible();
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(banner).toContainText('storage is full');
+  await expect(banner).toContainText('Training goes on');
+  const exportButton = banner.getByRole('button', { name: 'Export weights (.safetensors)' });
+  await expect(exportButton).toBeEnabled();
+  await axe(page);
+
+  const paused = await stat(w, 'step');
+  await w.getByRole('button', { name: 'Resume', exact: true }).click();
+  await waitForState(w, 'training');
+  await waitForStep(w, paused + 10);
+  await expect(banner).toBeVisible();
+
+  // The export button works from the keyboard, while training runs.
+  await exportButton.focus();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  expect(download.suggestedFilename()).toBe('lenet-28px.safetensors');
+  const bytes = new Uint8Array(readFileSync((await download.path())!));
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  expect(metadata).toMatchObject({ model: 'lenet', inputSize: '28' });
+  expect(tensors['0.weight'].shape).toEqual([6, 1, 5, 5]);
+  expect(Object.keys(tensors)).toHaveLength(10);
+  expect(await stat(w, 'step')).toBeGreaterThan(paused);
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
+  expect(problems.errors).toEqual([]);
+});
+
+/** Imports `bytes` through the file input and measures, in the page, the time from the input's change to the note about that file. */
+async function importTimed(page: Page, w: Locator, name: string, bytes: Uint8Array): Promise<{ ms: number; kind: string; text: string }> {
+  await page.evaluate((name) => {
+    const g = window as unknown as { __importTiming?: Promise<number> };
+    g.__importTiming = new Promise<number>((resolve) => {
+      let t0 = 0;
+      document.addEventListener('change', () => (t0 = performance.now()), { capture: true, once: true });
+      const obs = new MutationObserver(() => {
+        if (t0 && document.querySelector(`[data-widget="train-model"] [data-note][data-file="${CSS.escape(name)}"]`)) {
+          obs.disconnect();
+          resolve(performance.now() - t0);
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  }, name);
+  await w.getByLabel('Import weights (.safetensors)').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+  const ms = await page.evaluate(() => (window as unknown as { __importTiming: Promise<number> }).__importTiming);
+  const note = w.locator(`[data-note][data-file="${name}"]`);
+  return { ms, kind: (await note.getAttribute('data-note'))!, text: (await note.textContent())! };
+}
+
+async function predictions(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const images = new Float32Array(2 * 784).map((_, i) => ((i * 37) % 255) / 255);
+    return Array.from(await (window as unknown as { __cnnTraining: Aids }).__cnnTraining.getState().predict('lenet', images, 2));
+  });
+}
+
+test('damaged weights files are refused within a second each, with a message, and change nothing', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  await setBackend('cpu');
+  const net = zoo.lenet.create({ seed: 11 });
+  const good = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '28' });
+  net.dispose();
+  const w = await openTrainer(page);
+  await expect(w.locator('.train-import-hint')).toHaveText('Weights file: .safetensors, up to 600 MB');
+  await expect(w.getByLabel('Import weights (.safetensors)')).toHaveAccessibleDescription('Weights file: .safetensors, up to 600 MB');
+
+  const ok = await importTimed(page, w, 'good.safetensors', good);
+  expect(ok.kind).toBe('ok');
+  const before = await predictions(page);
+  expect(before.slice(0, 10).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+
+  const headerLen = new DataView(good.buffer).getUint32(0, true);
+  const flipped = good.slice();
+  for (const i of [17, 900, 40_000, good.length - 5]) flipped[i] ^= 0x10;
+  // One bit of one weight: still a finite number, so only the checksum can tell.
+  const flippedWeight = good.slice();
+  flippedWeight[good.length - 7] ^= 0x01;
+  const huge = good.slice();
+  new DataView(huge.buffer).setUint32(0, 0, true);
+  new DataView(huge.buffer).setUint32(4, 256, true);
+  const notJson = good.slice();
+  notJson[8] = 0x5b; // '[' where '{' was, then garbage
+  notJson[9] = 0x5b;
+  const sd = zoo.lenet.fromSafetensors(good);
+  const nan = encodeSafetensors({ ...sd, '3.bias': { shape: [16], data: sd['3.bias'].data.map((v, i) => (i === 3 ? NaN : v)) } }, { format: 'pt', model: 'lenet' });
+  const big = zoo.lenet.create({ inputSize: 32, seed: 1 });
+  const otherSize = await zoo.lenet.toSafetensors(big.stateDict());
+  big.dispose();
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['truncated.safetensors', good.slice(0, 8 + headerLen + 1000), /cannot be imported: .*(outside|cover)/],
+    ['flipped.safetensors', flipped, /cannot be imported: .*(checksum|JSON|dtype|shape|names|offsets)/],
+    ['flipped-weight.safetensors', flippedWeight, /checksum does not match .*changed or damaged after it was written/],
+    ['huge-header.safetensors', huge, /header length \(1099511627776 bytes\) does not fit/],
+    ['not-json.safetensors', notJson, /not valid UTF-8 JSON/],
+    ['nan.safetensors', nan, /3\.bias: value 3 is NaN/],
+    ['other-size.safetensors', otherSize, /7\.weight has shape \[120, 576\]/],
+    ['empty.safetensors', new Uint8Array(0), /the file is empty/],
+    ['picture.png', png, /not a \.safetensors file/],
+  ];
+  for (const [name, bytes, reason] of cases) {
+    const r = await importTimed(page, w, name, bytes);
+    console.log(`refused ${name} in ${Math.round(r.ms)} ms: ${r.text}`);
+    expect(r.kind, name).toBe('bad');
+    expect(r.text).toMatch(/^Not imported: /);
+    expect(r.text).toMatch(reason);
+    expect(r.ms).toBeLessThan(1000);
+  }
+  await expect(w.getByRole('alert').filter({ hasText: 'Not imported' })).toBeVisible();
+  await axe(page);
+
+  // A file over the cap, made in the page from one 1 MiB part repeated (nothing is sent): refused before it is read.
+  const oversize = await page.evaluate(() => {
+    const input = document.querySelector<HTMLInputElement>('[data-widget="train-model"] input[type="file"]')!;
+    const part = new Blob([new Uint8Array(1 << 20)]);
+    const file = new File(new Array<Blob>(573).fill(part), 'oversize.safetensors');
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    input.files = dt.files;
+    return new Promise<{ ms: number; text: string; size: number }>((resolve) => {
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        const note = document.querySelector('[data-note][data-file="oversize.safetensors"]');
+        if (note) {
+          obs.disconnect();
+          resolve({ ms: performance.now() - t0, text: note.textContent ?? '', size: file.size });
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  });
+  console.log(`refused a ${oversize.size}-byte file in ${Math.round(oversize.ms)} ms: ${oversize.text}`);
+  expect(oversize.size).toBeGreaterThan(600_000_000);
+  expect(oversize.text).toMatch(/Not imported: the file is 600\.8 MB, larger than the 600 MB limit/);
+  expect(oversize.ms).toBeLessThan(1000);
+
+  // Nothing was overwritten: the same predictions, and the same weights come back out.
+  expect(await predictions(page)).toEqual(before);
+  const [download] = await Promise.all([page.waitForEvent('download'), w.locator('.train-weights').getByRole('button', { name: 'Export weights (.safetensors)' }).click()]);
+  const out = decodeSafetensors(new Uint8Array(readFileSync((await download.path())!))).tensors;
+  for (const [k, v] of Object.entries(sd)) expect(Array.from(out[k].data), k).toEqual(Array.from(v.data));
+  await expect(w.locator('[data-banner="trained"]')).toContainText('Imported weights of LeNet');
+  expect(problems.errors).toEqual([]);
+});
+
+test('the import hint and its cap speak Chinese too', async ({ page }) => {
+  const w = await openTrainer(page, 'zh');
+  await expect(w.locator('.train-import-hint')).toHaveText('权重文件：.safetensors，不超过 600 MB');
+});
