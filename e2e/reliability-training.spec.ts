@@ -131,6 +131,8 @@ test('when storage is full the run goes on, says so, and offers the weights as a
   await expect(banner).toHaveAttribute('role', 'alert');
   await expect(banner).toContainText('storage is full');
   await expect(banner).toContainText('Training goes on');
+  // The status line does not claim a checkpoint that was never written.
+  await expect(w.getByText('Paused (the checkpoint could not be saved)')).toBeVisible();
   const exportButton = banner.getByRole('button', { name: 'Export weights (.safetensors)' });
   await expect(exportButton).toBeEnabled();
   await axe(page);

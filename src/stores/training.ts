@@ -34,7 +34,9 @@ export interface TrainingState {
   dataProgress: { loaded: number; total: number | null; from: 'network' | 'cache' } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
-  warning: { code: string; message: string } | null;
+  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
+  /** Whether the latest checkpoint save failed (storage full or refused). */
+  saveFailed: boolean;
   error: string | null;
   /** Set when the worker died; the page offers to resume from the checkpoint. */
   died: string | null;
@@ -113,13 +115,14 @@ export const useTraining = create<TrainingState>()((set, get) => {
         set({ history: structuredClone(e.info.history), config: e.info.config, model: e.info.model });
         break;
       case 'checkpoint':
-        if (e.ok && e.info) set({ lastSaved: { epoch: e.info.epoch, step: e.info.stepInEpoch, at: e.info.savedAt } });
+        if (e.ok && e.info) set({ lastSaved: { epoch: e.info.epoch, step: e.info.stepInEpoch, at: e.info.savedAt }, saveFailed: false });
+        else if (!e.ok) set({ saveFailed: true });
         break;
       case 'evaluation':
         if (e.id === null) set({ evaluation: e.result });
         break;
       case 'warning':
-        set({ warning: { code: e.code, message: e.message } });
+        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null } });
         break;
       case 'error':
         set({ error: e.message });
@@ -146,13 +149,14 @@ export const useTraining = create<TrainingState>()((set, get) => {
     dataProgress: null,
     checkpoints: {},
     lastSaved: null,
+    saveFailed: false,
     warning: null,
     error: null,
     died: null,
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, state: 'loading' });
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, saveFailed: false, state: 'loading' });
       c().start(config, false);
     },
     pause() {

@@ -46,12 +46,6 @@ function notice(lang: 'en' | 'zh', key: keyof typeof NOTICES, vars: Record<strin
   return s;
 }
 
-/** Epoch (from 1), step and overall step of a 'gpu-reset' warning, from the worker's message. */
-function gpuResetPoint(message: string): { epoch: number; step: number; global: number } | null {
-  const m = /epoch (\d+), step (\d+) \(step (\d+) overall\)/.exec(message);
-  return m ? { epoch: Number(m[1]), step: Number(m[2]), global: Number(m[3]) } : null;
-}
-
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
 
 /** Training view: hyper-parameters, controls, live curves, evaluation, weights in and out. */
@@ -129,7 +123,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   };
 
   const p = mine ? t.progress : null;
-  const stateKey = `state_${mine ? t.state : 'idle'}` as const;
+  const unsaved = mine && t.saveFailed && (t.state === 'paused' || t.state === 'stopped');
+  const stateKey = unsaved ? (t.state === 'paused' ? 'state_paused_unsaved' : 'state_stopped_unsaved') : (`state_${mine ? t.state : 'idle'}` as const);
   const dataPct = t.dataProgress && t.dataProgress.total ? t.dataProgress.loaded / t.dataProgress.total : null;
 
   return (
@@ -157,7 +152,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           </div>
         ) : null}
         {t.warning && mine && t.warning.code === 'gpu-reset' ? (
-          <GpuResetBanner message={t.warning.message} onCpu={t.backend?.name === 'cpu'} onDismiss={t.dismissWarning} />
+          <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={t.backend?.name === 'cpu'} onDismiss={t.dismissWarning} />
         ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
             <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
@@ -349,10 +344,11 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 }
 
 /** The notice after a lost GPU device: training went on by itself, from the last checkpoint. */
-function GpuResetBanner({ message, onCpu, onDismiss }: { message: string; onCpu: boolean; onDismiss: () => void }) {
+function GpuResetBanner({ resumedFrom, onCpu, onDismiss }: { resumedFrom: { epoch: number; stepInEpoch: number; globalStep: number } | null; onCpu: boolean; onDismiss: () => void }) {
   const tr = useTr();
   const lang = useSettings((s) => s.lang);
-  const at = gpuResetPoint(message);
+  // Epoch counted from 1 for readers.
+  const at = resumedFrom ? { epoch: resumedFrom.epoch + 1, step: resumedFrom.stepInEpoch, global: resumedFrom.globalStep } : null;
   return (
     <div className="train-banner" role="status" data-banner="gpu-reset" data-global-step={at?.global ?? 0}>
       <p>

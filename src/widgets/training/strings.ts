@@ -23,6 +23,8 @@ const STRINGS = {
   state_evaluating: { en: 'Measuring test accuracy…', zh: '正在计算测试精度…' },
   state_done: { en: 'Done', zh: '完成' },
   state_stopped: { en: 'Stopped (checkpoint saved)', zh: '已停止（检查点已保存）' },
+  state_paused_unsaved: { en: 'Paused (the checkpoint could not be saved)', zh: '已暂停（检查点未能保存）' },
+  state_stopped_unsaved: { en: 'Stopped (the checkpoint could not be saved)', zh: '已停止（检查点未能保存）' },
   state_error: { en: 'Stopped by an error', zh: '因错误停止' },
   status: { en: 'Status', zh: '状态' },
   epoch: { en: 'Epoch', zh: '轮次' },
