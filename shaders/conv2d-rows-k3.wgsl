@@ -12,7 +12,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> wt: array<vec4<f32>>;
+@group(0) @binding(1) var wt: texture_2d<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
@@ -64,13 +64,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let v7 = select(0.0, x[u32(rowBase + clamp(ixs + 7, 0, W - 1))], ixs + 7 >= 0 && ixs + 7 < W);
       let v8 = select(0.0, x[u32(rowBase + clamp(ixs + 8, 0, W - 1))], ixs + 8 >= 0 && ixs + 8 < W);
       let v9 = select(0.0, x[u32(rowBase + clamp(ixs + 9, 0, W - 1))], ixs + 9 >= 0 && ixs + 9 < W);
-      let k0 = ((ci * u.kH + ky) * 3u) * u.coPad4 + wq;
-      let w00 = wt[k0 + 0u * u.coPad4];
-      let w01 = wt[k0 + 0u * u.coPad4 + 1u];
-      let w10 = wt[k0 + 1u * u.coPad4];
-      let w11 = wt[k0 + 1u * u.coPad4 + 1u];
-      let w20 = wt[k0 + 2u * u.coPad4];
-      let w21 = wt[k0 + 2u * u.coPad4 + 1u];
+      let k0 = (ci * u.kH + ky) * 3u;
+      let w00 = textureLoad(wt, vec2<u32>(wq, k0 + 0u), 0);
+      let w01 = textureLoad(wt, vec2<u32>(wq + 1u, k0 + 0u), 0);
+      let w10 = textureLoad(wt, vec2<u32>(wq, k0 + 1u), 0);
+      let w11 = textureLoad(wt, vec2<u32>(wq + 1u, k0 + 1u), 0);
+      let w20 = textureLoad(wt, vec2<u32>(wq, k0 + 2u), 0);
+      let w21 = textureLoad(wt, vec2<u32>(wq + 1u, k0 + 2u), 0);
       c00 += v0 * w00 + v1 * w10 + v2 * w20;
       c01 += v0 * w01 + v1 * w11 + v2 * w21;
       c10 += v1 * w00 + v2 * w10 + v3 * w20;

@@ -2,8 +2,10 @@
 // computes 8 output channels x 8 neighbouring output pixels of one row. For each input
 // row (ci, ky) it loads the 8 + kW - 1 input values its pixels need once and slides
 // them along kx, so every loaded value feeds up to 8 x 8 multiply-adds; the weights
-// come pre-packed as wt[k][co] (k = (ci, ky, kx), co padded to a multiple of 8) so the
-// 8 channels of one tap are two vec4 loads. No workgroup memory and no barriers.
+// come pre-packed in an rgba32float texture, texel (co / 4, k) holding channels co..co+3
+// of tap k = (ci, ky, kx) (co padded to a multiple of 8), so the 8 channels of one tap
+// are two texel fetches (on CPU-backed adapters a fetch brings four floats per
+// invocation where a storage load gathers one). No workgroup memory and no barriers.
 // The backward-input pass of a stride-1 convolution is this same kernel run on dL/dy
 // with flipped, transposed weights (see conv2d-pack-weights.wgsl).
 // The 8 x 8 block is unrolled by hand (16 vec4 accumulators, never an indexed array).
@@ -16,7 +18,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> wt: array<vec4<f32>>;
+@group(0) @binding(1) var wt: texture_2d<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
@@ -66,11 +68,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       var v5 = select(0.0, x[u32(rowBase + clamp(ixs + 5, 0, W - 1))], ixs + 5 >= 0 && ixs + 5 < W);
       var v6 = select(0.0, x[u32(rowBase + clamp(ixs + 6, 0, W - 1))], ixs + 6 >= 0 && ixs + 6 < W);
       var v7 = select(0.0, x[u32(rowBase + clamp(ixs + 7, 0, W - 1))], ixs + 7 >= 0 && ixs + 7 < W);
-      var kIndex = ((ci * u.kH + ky) * u.kW) * u.coPad4 + wq;
+      var kIndex = (ci * u.kH + ky) * u.kW;
       for (var kx = 0u; kx < u.kW; kx++) {
-        let w0 = wt[kIndex];
-        let w1 = wt[kIndex + 1u];
-        kIndex += u.coPad4;
+        let w0 = textureLoad(wt, vec2<u32>(wq, kIndex), 0);
+        let w1 = textureLoad(wt, vec2<u32>(wq + 1u, kIndex), 0);
+        kIndex += 1u;
         c00 += v0 * w0;
         c01 += v0 * w1;
         c10 += v1 * w0;

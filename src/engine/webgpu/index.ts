@@ -641,6 +641,12 @@ export class WebGPUBackend implements Backend {
     return this.conv2dWith(this.tuningState.conv2d, x, w, bias, p);
   }
 
+  /** Whether conv2d-rows.wgsl's packed weights (K taps x `channels`) fit in one texture. */
+  private rowsFit(taps: number, channels: number): boolean {
+    const dim = this.rt.maxTextureDim;
+    return taps <= dim && Math.ceil(channels / 8) * 2 <= dim;
+  }
+
   /**
    * Stride-1 convolution with conv2d-rows.wgsl: packs the weights (flipped for the
    * backward-input pass), then one dispatch. `c` describes the convolution computed.
@@ -655,15 +661,15 @@ export class WebGPUBackend implements Backend {
     const o = this.out(c.n * c.cOut * c.outH * c.outW);
     const coPad = Math.ceil(c.cOut / 8) * 8;
     const K = c.cIn * c.kH * c.kW;
-    const packed = this.out(K * coPad);
+    const packed = this.rt.acquireTexture(coPad / 4, K);
     // The weight tensor's own channel counts: forward cOut x cIn; backward-input swaps them.
     const wc = flip ?? { cIn: c.cIn, cOut: c.cOut };
     this.rt.dispatch({
       key: 'conv2d-pack-weights',
       code: packWeightsSrc,
-      buffers: [this.buf(w), packed.buffer],
-      uniforms: new Words().u32(K * coPad, coPad, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
-      workgroups: Math.ceil((K * coPad) / 64),
+      buffers: [this.buf(w), packed.createView()],
+      uniforms: new Words().u32((K * coPad) / 4, coPad / 4, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
+      workgroups: Math.ceil((K * coPad) / 4 / 64),
     });
     const segs = Math.ceil(c.outW / 8);
     const coBlocks = coPad / 8;
@@ -673,13 +679,13 @@ export class WebGPUBackend implements Backend {
     this.rt.dispatch({
       key: `conv2d-rows:${rowsCode === conv2dRowsSrc ? 'any' : c.kW}`,
       code: rowsCode,
-      buffers: [src, packed.buffer, bias ? this.buf(bias) : this.dummy, o.buffer],
+      buffers: [src, packed.createView(), bias ? this.buf(bias) : this.dummy, o.buffer],
       uniforms: new Words()
         .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
         .buffer(),
       workgroups: Math.ceil(threads / 64),
     });
-    this.free(packed);
+    this.rt.releaseTexture(packed);
     return o;
   }
 
@@ -687,7 +693,7 @@ export class WebGPUBackend implements Backend {
     const pixels = p.n * p.outH * p.outW;
     let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
     if (v.rows) {
-      if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0) {
+      if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0 && this.rowsFit(p.cIn * p.kH * p.kW, p.cOut)) {
         return this.convRows(this.buf(x), w, bias, p, null);
       }
       variant = v.rows.fallback;
@@ -718,7 +724,7 @@ export class WebGPUBackend implements Backend {
     if (v.rows) {
       const padH = p.kH - 1 - p.padH;
       const padW = p.kW - 1 - p.padW;
-      if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0) {
+      if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0 && this.rowsFit(p.cOut * p.kH * p.kW, p.cIn)) {
         // dL/dx = dL/dy convolved with the flipped kernel (channels swapped), padded by k - 1 - pad.
         const c = { n: p.n, cIn: p.cOut, h: p.outH, w: p.outW, cOut: p.cIn, kH: p.kH, kW: p.kW, padH, padW, outH: p.h, outW: p.w };
         return this.convRows(this.buf(gy), w, null, c, { cIn: p.cIn, cOut: p.cOut });

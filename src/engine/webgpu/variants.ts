@@ -95,7 +95,7 @@ export interface Tuning {
 export function defaultTuning(adapter: string): Tuning {
   return {
     adapter,
-    matmul: 'vec4-8x8-wg8',
+    matmul: 'tex-8x8-wg8',
     conv2d: 'rows-8x8',
     conv2dBackwardInput: 'rows-8x8',
     conv2dBackwardWeight: 'rows-8x8',
