@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../src/engine';
 import { zoo } from '../../src/models';
 import { MAX_WEIGHTS_FILE_BYTES, SafetensorsError, crc32, decodeSafetensors, encodeSafetensors } from '../../src/models/safetensors';
+import { mulberry32 } from '../../src/data/batches';
 
 let lenet: Uint8Array;
 
@@ -15,17 +16,8 @@ beforeAll(async () => {
   net.dispose();
 });
 
-/** mulberry32: a small seeded generator, so every fuzz case is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so every fuzz case is reproducible. */
+const rng = mulberry32;
 
 function headerLength(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);

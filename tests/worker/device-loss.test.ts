@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { getBackend, ready, restartBackend, setBackend, tensor, type Backend } from '../../src/engine';
 import { markLostForTesting } from '../../src/engine/runtime';
 import { parseDataset, type Dataset } from '../../src/data/format';
-import { zoo, type ModelId } from '../../src/models';
-import { QuotaError, type CheckpointBlobs } from '../../src/worker/checkpoints';
-import type { CheckpointInfo, FromWorker, TrainConfig } from '../../src/worker/protocol';
-import { Trainer } from '../../src/worker/trainer';
+import { zoo } from '../../src/models';
+import type { FromWorker, TrainConfig } from '../../src/worker/protocol';
+import { trainerHarness, type CheckpointStore } from '../helpers/trainer-harness';
 
 let test: Dataset;
 
@@ -22,48 +21,26 @@ afterAll(async () => {
   await setBackend('cpu');
 });
 
-type Store = Map<ModelId, { info: CheckpointInfo; blobs: CheckpointBlobs }>;
-
 /** A Trainer with an in-memory "IndexedDB", a message log, and a counted restart. */
 function harness(opts: { quota?: boolean; restart?: () => Promise<void> } = {}) {
-  const store: Store = new Map();
-  const messages: FromWorker[] = [];
-  const waiters: { pred: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const counts = { restarts: 0, reads: 0 };
-  const trainer = new Trainer({
-    post(m) {
-      messages.push(m);
-      for (const w of [...waiters]) {
-        if (w.pred(m)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-      }
-    },
-    loadData: async () => ({ train: test, test }),
-    saveCheckpoint: async (info, blobs) => {
-      if (opts.quota) throw new QuotaError('full');
-      store.set(info.model, { info: structuredClone(info), blobs: { weights: blobs.weights.slice(), optimizer: blobs.optimizer?.slice() ?? null } });
-    },
-    readCheckpoint: async (m) => {
-      counts.reads++;
-      return store.get(m) ?? null;
-    },
-    readCheckpointInfo: async (m) => store.get(m)?.info ?? null,
-    deleteCheckpoint: async (m) => void store.delete(m),
+  const restarts = { n: 0 };
+  const h = trainerHarness(() => test, {
+    quota: opts.quota,
     restartBackend: async () => {
-      counts.restarts++;
+      restarts.n++;
       await (opts.restart ?? (() => restartBackend().then(ready)))();
     },
   });
-  const off = trainer.watchDeviceLoss();
-  const next = <T extends FromWorker['type']>(type: T, pred: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>
-    new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
-      const found = messages.find((m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>));
-      if (found) return resolve(found as Extract<FromWorker, { type: T }>);
-      waiters.push({ pred: (m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>), resolve: resolve as (m: FromWorker) => void });
-    });
-  return { trainer, messages, next, store, counts, off };
+  const off = h.trainer.watchDeviceLoss();
+  const counts = {
+    get restarts() {
+      return restarts.n;
+    },
+    get reads() {
+      return h.counts.reads;
+    },
+  };
+  return { ...h, counts, off };
 }
 
 /** The backend new tensors are made on. */
@@ -87,7 +64,7 @@ async function straightRun(config: TrainConfig): Promise<Record<string, Float32A
   return weightsOf(h.store);
 }
 
-function weightsOf(store: Store): Record<string, Float32Array> {
+function weightsOf(store: CheckpointStore): Record<string, Float32Array> {
   const sd = zoo.lenet.fromSafetensors(store.get('lenet')!.blobs.weights);
   return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.data]));
 }

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setBackend } from '../../src/engine';
 import { parseDataset, type Dataset } from '../../src/data/format';
-import { zoo, type ModelId } from '../../src/models';
-import { QuotaError, type CheckpointBlobs } from '../../src/worker/checkpoints';
-import type { CheckpointInfo, FromWorker, ToWorker, TrainConfig } from '../../src/worker/protocol';
-import { Trainer, validateConfig } from '../../src/worker/trainer';
+import { zoo } from '../../src/models';
+import type { CheckpointInfo, TrainConfig } from '../../src/worker/protocol';
+import { validateConfig } from '../../src/worker/trainer';
+import { trainerHarness, type CheckpointStore } from '../helpers/trainer-harness';
 
 const root = join(__dirname, '..', '..');
 let test: Dataset;
@@ -17,40 +17,8 @@ beforeAll(async () => {
 });
 
 /** A Trainer wired to an in-memory "IndexedDB" and a message log. */
-function harness(store = new Map<ModelId, { info: CheckpointInfo; blobs: CheckpointBlobs }>(), opts: { quota?: boolean } = {}) {
-  const messages: FromWorker[] = [];
-  const waiters: { pred: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const trainer = new Trainer({
-    post(m) {
-      messages.push(m);
-      for (const w of [...waiters]) {
-        if (w.pred(m)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-      }
-    },
-    // The test split stands in for both splits: small and quick.
-    loadData: async (onProgress) => {
-      onProgress(1, 1, 'cache');
-      return { train: test, test };
-    },
-    saveCheckpoint: async (info, blobs) => {
-      if (opts.quota) throw new QuotaError('full');
-      store.set(info.model, { info: structuredClone(info), blobs: { weights: blobs.weights.slice(), optimizer: blobs.optimizer?.slice() ?? null } });
-    },
-    readCheckpoint: async (m) => store.get(m) ?? null,
-    readCheckpointInfo: async (m) => store.get(m)?.info ?? null,
-    deleteCheckpoint: async (m) => void store.delete(m),
-  });
-  const next = <T extends FromWorker['type']>(type: T, pred: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>
-    new Promise<Extract<FromWorker, { type: T }>>((resolve) => {
-      const found = messages.find((m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>));
-      if (found) return resolve(found as Extract<FromWorker, { type: T }>);
-      waiters.push({ pred: (m) => m.type === type && pred(m as Extract<FromWorker, { type: T }>), resolve: resolve as (m: FromWorker) => void });
-    });
-  const send = (m: ToWorker) => trainer.handle(m);
-  return { trainer, messages, next, send, store };
+function harness(store?: CheckpointStore, opts: { quota?: boolean } = {}) {
+  return trainerHarness(() => test, { store, quota: opts.quota });
 }
 
 const base: TrainConfig = { model: 'lenet', epochs: 2, lr: 0.9, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 5, trainLimit: 320, testLimit: 100, readEvery: 2 };
