@@ -21,6 +21,7 @@ export function confusionMatrix(element: HTMLElement, matrix: number[][], option
   const titleId = `cm-${Math.random().toString(36).slice(2)}`;
   const svg = root
     .append('svg')
+    .attr('id', `${titleId}-svg`)
     .attr('role', 'img')
     .attr('aria-labelledby', titleId)
     .attr('class', 'chart confusion-matrix')
@@ -28,7 +29,8 @@ export function confusionMatrix(element: HTMLElement, matrix: number[][], option
     .style('height', 'auto');
   const titleEl = svg.append('title').attr('id', titleId);
   const g = svg.append('g');
-  const table = root.append('table').attr('class', 'visually-hidden');
+  // Every count as text, tied to the chart by data-text-alternative-for (the book's convention).
+  const table = root.append('table').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(m: number[][], patch?: Partial<ConfusionOptions>) {
     if (patch) opts = { ...opts, ...patch };

@@ -42,6 +42,7 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
   const titleId = `chart-${Math.random().toString(36).slice(2)}`;
   const svg = root
     .append('svg')
+    .attr('id', `${titleId}-svg`)
     .attr('role', 'img')
     .attr('aria-labelledby', titleId)
     .attr('viewBox', `0 0 ${opts.width} ${opts.height}`)
@@ -58,7 +59,8 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
   const lines = plot.append('g').attr('class', 'lines');
   const legend = svg.append('g').attr('class', 'legend').style('font-size', '12px');
   const empty = plot.append('text').attr('fill', 'currentColor').attr('text-anchor', 'middle').style('font-size', '13px');
-  const table = root.append('table').attr('class', 'visually-hidden');
+  // The latest values as text, tied to the chart by data-text-alternative-for (the book's convention).
+  const table = root.append('table').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
   const caption = table.append('caption');
   const head = table.append('thead').append('tr');
   const body = table.append('tbody');
@@ -129,7 +131,8 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
     items.select('text').text((s) => s.label);
 
     const fmt = opts.format ?? ((v: number) => v.toFixed(4));
-    caption.text(opts.title);
+    // The caption carries the x range, so the text says what the axis spans even before the first point.
+    caption.text(`${opts.title} (${opts.xLabel} 0–${+xMax.toFixed(2)})`);
     const rows = series.map((s) => {
       const last = s.points[s.points.length - 1];
       return { label: s.label, x: last ? String(+last.x.toFixed(2)) : '–', y: last ? fmt(last.y) : '–' };

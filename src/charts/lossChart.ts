@@ -21,6 +21,24 @@ export interface LossChartOptions {
   xDomain?: [number, number];
   width?: number;
   height?: number;
+  /** The text alternative (the SVG's <desc>) from the curve's summary; English by default. */
+  describe?: (summary: LossSummary) => string;
+}
+
+/** What the text alternative says: how many points, and the first, lowest and last of them. */
+export interface LossSummary {
+  count: number;
+  first?: LossPoint;
+  lowest?: LossPoint;
+  last?: LossPoint;
+  /** The x axis' range. */
+  xDomain: [number, number];
+}
+
+function describeEnglish(s: LossSummary, o: { xLabel: string; yLabel: string }): string {
+  const at = (p: LossPoint) => `${o.xLabel} ${+p.step.toFixed(3)}: ${p.loss.toPrecision(3)}`;
+  if (!s.first || !s.lowest || !s.last) return `No points yet; the ${o.xLabel} axis runs from ${s.xDomain[0]} to ${s.xDomain[1]}.`;
+  return `${s.count} points of ${o.yLabel}. First, ${at(s.first)}; lowest, ${at(s.lowest)}; last, ${at(s.last)}.`;
 }
 
 const MARGIN = { top: 10, right: 14, bottom: 38, left: 58 };
@@ -30,8 +48,17 @@ export function lossChart(element: HTMLElement, data: readonly LossPoint[], opti
   let opts = { log: true, width: 420, height: 220, ...options };
   const root = select(element);
   root.selectAll('svg.loss-chart').remove();
-  const svg = root.append('svg').attr('class', 'loss-chart').attr('role', 'img').attr('preserveAspectRatio', 'xMidYMid meet');
-  const desc = svg.append('title');
+  const id = `loss-${Math.random().toString(36).slice(2)}`;
+  // Named by its <title>; its <desc> gives the numbers (point count, first, lowest and last loss).
+  const svg = root
+    .append('svg')
+    .attr('class', 'loss-chart')
+    .attr('role', 'img')
+    .attr('preserveAspectRatio', 'xMidYMid meet')
+    .attr('aria-labelledby', `${id}-title`)
+    .attr('aria-describedby', `${id}-desc`);
+  const title = svg.append('title').attr('id', `${id}-title`);
+  const desc = svg.append('desc').attr('id', `${id}-desc`);
   const plot = svg.append('g');
   const gx = plot.append('g').attr('class', 'axis axis-x');
   const gy = plot.append('g').attr('class', 'axis axis-y');
@@ -44,7 +71,8 @@ export function lossChart(element: HTMLElement, data: readonly LossPoint[], opti
     const { width, height } = opts;
     const w = width - MARGIN.left - MARGIN.right;
     const h = height - MARGIN.top - MARGIN.bottom;
-    svg.attr('viewBox', `0 0 ${width} ${height}`).attr('aria-label', opts.label);
+    svg.attr('viewBox', `0 0 ${width} ${height}`);
+    title.text(opts.label);
     plot.attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
     // Non-finite or (on a log axis) non-positive losses cannot be drawn: skip them.
     const good = points.filter((p) => Number.isFinite(p.step) && Number.isFinite(p.loss) && (!opts.log || p.loss > 0));
@@ -77,8 +105,14 @@ export function lossChart(element: HTMLElement, data: readonly LossPoint[], opti
       .attr('r', 2.5)
       .attr('cx', (p) => x(p.step))
       .attr('cy', (p) => y(p.loss));
-    const last = good[good.length - 1];
-    desc.text(last ? `${opts.label}: ${good.length} points, last ${opts.xLabel} ${last.step}, ${opts.yLabel} ${last.loss.toPrecision(3)}` : `${opts.label}: no data yet`);
+    const summary: LossSummary = {
+      count: good.length,
+      first: good[0],
+      lowest: good.reduce<LossPoint | undefined>((a, p) => (a && a.loss <= p.loss ? a : p), undefined),
+      last: good[good.length - 1],
+      xDomain: x.domain() as [number, number],
+    };
+    desc.text(opts.describe ? opts.describe(summary) : describeEnglish(summary, opts));
   }
 
   draw(data);

@@ -15,10 +15,11 @@ export function probabilityBars(element: HTMLElement, probs: ArrayLike<number>, 
   const root = d3.select(element);
   root.selectAll('*').remove();
   const titleId = `pb-${Math.random().toString(36).slice(2)}`;
-  const svg = root.append('svg').attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart probability-bars').style('width', '100%').style('height', 'auto');
+  const svg = root.append('svg').attr('id', `${titleId}-svg`).attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart probability-bars').style('width', '100%').style('height', 'auto');
   const titleEl = svg.append('title').attr('id', titleId);
   const g = svg.append('g');
-  const list = root.append('ul').attr('class', 'visually-hidden');
+  // The numbers as text, tied to the chart by data-text-alternative-for (the book's convention).
+  const list = root.append('ul').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(p: ArrayLike<number>, patch?: Partial<ProbabilityOptions>) {
     if (patch) opts = { ...opts, ...patch };

@@ -49,13 +49,14 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
   const root = d3.select(element);
   root.selectAll('*').remove();
   const titleId = `wh-${Math.random().toString(36).slice(2)}`;
-  const svg = root.append('svg').attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart weight-histogram');
+  const svg = root.append('svg').attr('id', `${titleId}-svg`).attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart weight-histogram');
   const titleEl = svg.append('title').attr('id', titleId);
   const bars = svg.append('g').attr('class', 'bars');
   const marks = svg.append('g').attr('class', 'markers');
   const xAxis = svg.append('g').attr('class', 'axis x');
   const yAxis = svg.append('g').attr('class', 'axis y');
-  const list = root.append('ul').attr('class', 'visually-hidden');
+  // The counts as text, tied to the chart by data-text-alternative-for (the book's convention).
+  const list = root.append('ul').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(v: readonly number[], patch?: Partial<HistogramOptions>) {
     if (patch) opts = { ...opts, ...patch };

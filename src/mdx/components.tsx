@@ -1,23 +1,31 @@
 /** The one map from MDX tag names to React components. */
-import { lazy, Suspense, type ComponentProps, type ComponentType } from 'react';
+import { lazy, Suspense, useLayoutEffect, type ComponentProps, type ComponentType, type ReactNode } from 'react';
 import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
+import { DIAGRAM_BOX, WIDGET_HEIGHT_REM, summaryHeight } from '../widgets/common/reserve';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
- * the widgets it embeds. The placeholder keeps the widget's usual height so the page
- * does not jump when it mounts.
+ * the widgets it embeds. The placeholder holds the room the widget takes once mounted
+ * (see widgets/common/reserve.ts), so the text below does not jump when it arrives.
  */
-function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, minHeight: number, name: string) {
-  const Lazy = lazy(async () => ({ default: await load() }));
+function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, reserve: (props: P) => ReactNode | string, name: string, math = false) {
+  // A widget that writes formulas waits for KaTeX's text fonts with its code, so its
+  // formulas are laid out once, in their own fonts.
+  const Lazy = lazy(async () => ({ default: (await Promise.all([load(), math ? mathFonts() : null]))[0] }));
   function Widget(props: P) {
+    const room = reserve(props);
     return (
       <Suspense
         fallback={
-          <div className="widget-loading" style={{ minHeight }} aria-busy="true" data-loading-widget={name}>
-            …
-          </div>
+          typeof room === 'string' ? (
+            <div className="widget-loading" style={{ minHeight: room }} aria-busy="true" data-loading-widget={name}>
+              …
+            </div>
+          ) : (
+            room
+          )
         }
       >
         <Lazy {...props} />
@@ -26,6 +34,63 @@ function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, min
   }
   Widget.displayName = `Lazy(${name})`;
   return Widget;
+}
+
+const rem = (name: string) => `${WIDGET_HEIGHT_REM[name]}rem`;
+
+/** Longest the text waits for its math fonts: KaTeX's own block period (font-display: block). */
+const FONT_WAIT_MS = 3000;
+
+let fontsLoading: Promise<unknown> | null = null;
+/** KaTeX's upright, italic and first large-operator fonts (every chapter's math uses them), or FONT_WAIT_MS at most. */
+function mathFonts(): Promise<unknown> {
+  if (typeof document === 'undefined' || !document.fonts) return Promise.resolve();
+  fontsLoading ??= Promise.race([
+    Promise.all(['1em KaTeX_Main', 'italic 1em KaTeX_Math', '1em KaTeX_Size1'].map((f) => document.fonts.load(f))).catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, FONT_WAIT_MS)),
+  ]);
+  return fontsLoading;
+}
+
+/** A diagram's placeholder has the drawing's own aspect ratio and width bounds, so it is right at every width. */
+function diagramPlaceholder({ name }: { name: string }): ReactNode {
+  const box = DIAGRAM_BOX[name];
+  if (!box) return '15rem';
+  return (
+    <div className="widget-loading" aria-busy="true" data-loading-widget="diagram" style={{ border: 'none', overflow: 'hidden' }}>
+      <div style={{ width: '100%', minWidth: box.minWidth, maxWidth: box.maxWidth, aspectRatio: `${box.width} / ${box.height}`, margin: '0 auto', display: 'grid', placeItems: 'center', outline: '1px dashed var(--border)', outlineOffset: -1 }}>…</div>
+    </div>
+  );
+}
+
+/**
+ * Wraps every chapter body. KaTeX's fonts load only once math is laid out, and text laid
+ * out before they arrive reflows when they do, moving everything after it. So on the
+ * first layout of a chapter, if fonts are still loading, the page is marked with
+ * `data-fonts-loading` (the chapter stays hidden, see styles.css) until they are in, or
+ * until KaTeX would have shown its fallback anyway.
+ */
+function MathFontsGate({ children }: { children?: ReactNode }) {
+  useLayoutEffect(() => {
+    const fonts = typeof document !== 'undefined' ? document.fonts : undefined;
+    if (!fonts) return;
+    // Reading a size lays the page out, which is what starts the fonts' downloads.
+    void document.body.offsetHeight;
+    if (fonts.status !== 'loading') return;
+    const root = document.documentElement;
+    root.setAttribute('data-fonts-loading', '');
+    const done = () => root.removeAttribute('data-fonts-loading');
+    const timer = window.setTimeout(done, FONT_WAIT_MS);
+    void fonts.ready.then(() => {
+      window.clearTimeout(timer);
+      done();
+    });
+    return () => {
+      window.clearTimeout(timer);
+      done();
+    };
+  }, []);
+  return <>{children}</>;
 }
 
 function Anchor(props: ComponentProps<'a'>) {
@@ -47,22 +112,28 @@ function Table(props: ComponentProps<'table'>) {
 }
 
 export const mdxComponents = {
+  wrapper: MathFontsGate,
   a: Anchor,
   pre: Pre,
   table: Table,
   CodeTabs,
   Callout,
   Exercise,
-  Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), 640, 'corr2d'),
-  LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), 420, 'learn-kernel'),
-  PaddingStride: lazyWidget(() => import('../widgets/padding-stride').then((m) => m.PaddingStride), 640, 'padding-stride'),
-  Pooling: lazyWidget(() => import('../widgets/pooling').then((m) => m.Pooling), 480, 'pooling'),
-  ReceptiveField: lazyWidget(() => import('../widgets/receptive-field').then((m) => m.ReceptiveField), 720, 'receptive-field'),
-  MultiChannel: lazyWidget(() => import('../widgets/multichannel').then((m) => m.MultiChannel), 640, 'multichannel'),
-  Parameters: lazyWidget(() => import('../widgets/parameters').then((m) => m.Parameters), 640, 'parameters'),
-  DenseVsConv: lazyWidget(() => import('../widgets/dense-vs-conv').then((m) => m.DenseVsConv), 480, 'dense-vs-conv'),
-  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), 720, 'train-model'),
-  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), 480, 'model-summary'),
-  ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), 240, 'model-compare'),
-  Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), 240, 'diagram'),
+  Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), () => rem('corr2d'), 'corr2d', true),
+  LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), () => rem('learn-kernel'), 'learn-kernel', true),
+  PaddingStride: lazyWidget(() => import('../widgets/padding-stride').then((m) => m.PaddingStride), () => rem('padding-stride'), 'padding-stride', true),
+  Pooling: lazyWidget(
+    () => import('../widgets/pooling').then((m) => m.Pooling),
+    (p: { preset?: string }) => rem(p.preset === 'two-channel' ? 'pooling-two-channel' : 'pooling'),
+    'pooling',
+    true,
+  ),
+  ReceptiveField: lazyWidget(() => import('../widgets/receptive-field').then((m) => m.ReceptiveField), () => rem('receptive-field'), 'receptive-field'),
+  MultiChannel: lazyWidget(() => import('../widgets/multichannel').then((m) => m.MultiChannel), () => rem('multichannel'), 'multichannel', true),
+  Parameters: lazyWidget(() => import('../widgets/parameters').then((m) => m.Parameters), () => rem('parameters'), 'parameters'),
+  DenseVsConv: lazyWidget(() => import('../widgets/dense-vs-conv').then((m) => m.DenseVsConv), () => rem('dense-vs-conv'), 'dense-vs-conv', true),
+  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), () => rem('train-model'), 'train-model'),
+  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }) => summaryHeight(p.model ?? 'lenet'), 'model-summary'),
+  ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), () => rem('model-compare'), 'model-compare'),
+  Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
 };

@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
+import { PendingMatrix } from '../common/PendingMatrix';
 import { StepControls } from '../common/StepControls';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
@@ -177,8 +178,10 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
           {r ? (
             <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />
+          ) : ok ? (
+            <PendingMatrix rows={xh - kh + 1} cols={xw - kw + 1} text={t('Computing…', '计算中…')} />
           ) : (
-            <p className="w-wait">{ok ? t('Computing…', '计算中…') : '—'}</p>
+            <p className="w-wait">—</p>
           )}
         </figure>
       </div>

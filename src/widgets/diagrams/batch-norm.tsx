@@ -54,8 +54,8 @@ export function BatchNormDiagram({ lang }: DiagramProps) {
       title={zh ? '批量规范化在全连接层与卷积层中各沿哪些轴计算统计量' : 'Which values batch normalisation averages over, in dense and in convolutional layers'}
       description={
         zh
-          ? '左：全连接层的输入是 N×D 矩阵（N 个样本、D 个特征），高亮的一列表示对每个特征单独沿批量维的 N 个值求均值和方差，每个特征有一对 γ、β。右：卷积层的输出是 N×C×H×W 张量，图中三个样本各有 4 个通道，高亮的是所有样本中的同一个通道，均值和方差在这 N×H×W 个值上计算，每个通道有一对标量 γ、β。'
-          : 'Left: a dense layer sees an N×D matrix (N examples, D features); the highlighted column shows that each feature gets its own mean and variance over the N values of the batch, and its own γ and β. Right: a convolutional layer outputs an N×C×H×W tensor, drawn as three examples with four channel slices each; the highlighted slice is the same channel in every example, and its mean and variance are taken over all N×H×W of those values, with one scalar γ and β per channel.'
+          ? '左：全连接层（BatchNorm1d）的输入是 N×D 矩阵（N 个样本、D 个特征），高亮的一列表示对每个特征 j 单独沿批量维的 N 个值求均值 μ_j 和方差 σ²_j，每个特征有一对 γ、β。右：卷积层（BatchNorm2d）的输出是 N×C×H×W 张量，图中样本 1 到 3 各有 4 个通道，高亮的是所有样本中的同一个通道 c，均值 μ_c 和方差 σ²_c 在这 N×H×W 个值上计算，每个通道有一对标量 γ、β。'
+          : 'Left: a dense layer (BatchNorm1d) sees an N×D matrix (N examples, D features); the highlighted column shows that each feature j gets its own mean μ_j and variance σ²_j over the N values of the batch, and its own γ and β. Right: a convolutional layer (BatchNorm2d) outputs an N×C×H×W tensor, drawn as examples 1 to 3 with 4 channel slices each; the highlighted slice is the same channel c in every example, and its mean μ_c and variance σ²_c are taken over all N×H×W of those values, with one scalar γ and β per channel.'
       }
     >
       {/* Dense layer */}

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
+import { PendingMatrix } from '../common/PendingMatrix';
 import { Slider } from '../common/Slider';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useSettings } from '../../stores/settings';
-import { lossChart, type LossPoint } from '../../charts/lossChart';
+import { lossChart, type LossPoint, type LossSummary } from '../../charts/lossChart';
 import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
 import { DEFAULTS, EPOCHS_MAX, LRS, SEED_MAX, sanitize, type LearnKernelSettings } from './settings';
 import '../widgets.css';
@@ -96,7 +97,12 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   // The loss chart (d3), redrawn with each new point.
   useEffect(() => {
     if (!chartEl.current) return;
-    const opts = { label: t('Loss per epoch', '每轮损失'), xLabel: t('epoch', '轮次'), yLabel: t('loss (log scale)', '损失（对数刻度）'), xDomain: [0, Math.max(s.epochs, view.epoch)] as [number, number] };
+    const at = (p: LossPoint) => t(`epoch ${p.step}: ${p.loss.toPrecision(3)}`, `第 ${p.step} 轮：${p.loss.toPrecision(3)}`);
+    const describe = (m: LossSummary) =>
+      m.first && m.lowest && m.last
+        ? t(`${m.count} epochs of loss. First, ${at(m.first)}; lowest, ${at(m.lowest)}; last, ${at(m.last)}.`, `共 ${m.count} 轮的损失。第一个，${at(m.first)}；最低，${at(m.lowest)}；最后，${at(m.last)}。`)
+        : t(`No epochs yet; the axis runs from epoch ${m.xDomain[0]} to ${m.xDomain[1]}.`, `尚无数据；横轴从第 ${m.xDomain[0]} 轮到第 ${m.xDomain[1]} 轮。`);
+    const opts = { label: t('Loss per epoch', '每轮损失'), xLabel: t('epoch', '轮次'), yLabel: t('loss (log scale)', '损失（对数刻度）'), xDomain: [0, Math.max(s.epochs, view.epoch)] as [number, number], describe };
     if (!chart.current) chart.current = lossChart(chartEl.current, view.history, opts);
     else chart.current(view.history, opts);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -154,17 +160,17 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
       <div className="w-grids">
         <figure className="w-grid">
           <figcaption>{t('Input X', '输入 X')}</figcaption>
-          {view.data ? <MatrixGrid values={view.data.x} rows={6} cols={8} label={t('Input X', '输入 X')} cellSize={26} /> : <p className="w-wait">{t('Starting…', '启动中…')}</p>}
+          {view.data ? <MatrixGrid values={view.data.x} rows={6} cols={8} label={t('Input X', '输入 X')} cellSize={26} /> : <PendingMatrix rows={6} cols={8} cellSize={26} text={t('Starting…', '启动中…')} />}
         </figure>
         <figure className="w-grid">
           <figcaption>{t('Target Y = corr2d(X, [1, −1])', '目标 Y = corr2d(X, [1, −1])')}</figcaption>
-          {view.data ? <MatrixGrid values={view.data.y} rows={6} cols={7} label={t('Target Y', '目标 Y')} cellSize={26} /> : null}
+          {view.data ? <MatrixGrid values={view.data.y} rows={6} cols={7} label={t('Target Y', '目标 Y')} cellSize={26} /> : <PendingMatrix rows={6} cols={7} cellSize={26} text={t('Starting…', '启动中…')} />}
         </figure>
       </div>
       <div className="w-grids">
         <figure className="w-grid" data-epoch={view.epoch}>
           <figcaption>{t(`Learned kernel after ${view.epoch} epoch${view.epoch === 1 ? '' : 's'} (target [1, −1])`, `训练 ${view.epoch} 轮后的卷积核（目标 [1, −1]）`)}</figcaption>
-          {view.weight ? <MatrixGrid values={view.weight} rows={1} cols={2} label={t('Learned kernel', '学到的卷积核')} digits={4} cellSize={72} /> : null}
+          {view.weight ? <MatrixGrid values={view.weight} rows={1} cols={2} label={t('Learned kernel', '学到的卷积核')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={2} cellSize={72} text={t('Starting…', '启动中…')} />}
         </figure>
         <figure className="w-grid w-chart">
           <figcaption>

@@ -3,6 +3,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
+import { PendingMatrix } from '../common/PendingMatrix';
 import { Tex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useCpuResult } from '../common/useEngineResult';
@@ -156,15 +157,15 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       <div className="w-grids">
         <figure className="w-grid">
           <figcaption>{t(`Padded input (${g.paddedH} × ${g.paddedW}); hatched cells are padding`, `填充后的输入（${g.paddedH} × ${g.paddedW}）；斜线格为填充`)}</figcaption>
-          {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={win} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
+          {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={win} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
         </figure>
         <figure className="w-grid">
           <figcaption>{t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)')}</figcaption>
-          {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : null}
+          {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : ok ? <PendingMatrix rows={s.kh} cols={s.kw} cellSize={32} text={t('Computing…', '计算中…')} /> : null}
         </figure>
         <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
           <figcaption>{t('Output Y', '输出 Y')}</figcaption>
-          {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
+          {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>
       </div>
 

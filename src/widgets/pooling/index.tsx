@@ -3,6 +3,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
+import { PendingMatrix } from '../common/PendingMatrix';
 import { Tex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useCpuResult } from '../common/useEngineResult';
@@ -133,12 +134,14 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
               <figcaption>
                 {t(`Channel ${c + 1}: X${c ? ` + ${c}` : ''}, padded (${s.mode === 'max' ? 'padding counts as −∞' : 'padding counts as 0'})`, `通道 ${c + 1}：X${c ? ` + ${c}` : ''}，已填充（${s.mode === 'max' ? '填充视为 −∞' : '填充视为 0'}）`)}
               </figcaption>
-              {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c + 1}`, `输入通道 ${c + 1}`)} padding={pads} highlight={win} cellSize={32} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
+              {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c + 1}`, `输入通道 ${c + 1}`)} padding={pads} highlight={win} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
             </figure>
             <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
               <figcaption>{t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)}</figcaption>
               {r ? (
                 <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} />
+              ) : ok ? (
+                <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} />
               ) : (
                 <p className="w-wait">{t('Computing…', '计算中…')}</p>
               )}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Fragment, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { probabilityBars } from '../../charts/probabilityBars';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
@@ -107,11 +107,30 @@ function stageName(lang: Lang, s: number): string {
   ][s];
 }
 
-function Thumbs({ maps, size, current, onPick, label }: { maps: Float32Array[]; size: number; current: number; onPick: (c: number) => void; label: string }) {
+/** Smallest, largest and mean of a map, for its text alternative. */
+function stats(m: Float32Array): { lo: number; hi: number; mean: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sum = 0;
+  for (const v of m) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+    sum += v;
+  }
+  return { lo, hi, mean: m.length ? sum / m.length : 0 };
+}
+
+/**
+ * Every channel of a stage as a small picture, a pointer shortcut for the channel slider
+ * (hidden from assistive technology, which has the slider and the grid of values). Each
+ * picture still carries a name and a summary of its numbers.
+ */
+function Thumbs({ maps, channels, size, current, onPick, label, lang }: { maps: Float32Array[] | null; channels: number; size: number; current: number; onPick: (c: number) => void; label: string; lang: Lang }) {
   const ref = useRef<HTMLDivElement>(null);
+  const uid = useId().replace(/[^A-Za-z0-9_-]/g, '');
   useEffect(() => {
     const canvases = ref.current?.querySelectorAll('canvas');
-    if (!canvases) return;
+    if (!canvases || !maps) return;
     maps.forEach((m, c) => {
       const cv = canvases[c];
       const ctx = cv?.getContext('2d');
@@ -132,18 +151,39 @@ function Thumbs({ maps, size, current, onPick, label }: { maps: Float32Array[]; 
   }, [maps, size]);
   return (
     <div ref={ref} className="rf-thumbs" aria-hidden="true" title={label}>
-      {maps.map((_, c) => (
-        <canvas key={c} width={size} height={size} aria-current={c === current} onClick={() => onPick(c)} />
-      ))}
+      {Array.from({ length: channels }, (_, c) => {
+        const m = maps?.[c];
+        const f = (v: number) => v.toFixed(3);
+        const about = m ? stats(m) : null;
+        return (
+          <Fragment key={c}>
+            <canvas
+              width={size}
+              height={size}
+              role="img"
+              aria-label={tr(lang, `${label}: channel ${c + 1}`, `${label}：通道 ${c + 1}`)}
+              aria-describedby={`${uid}-${c}`}
+              aria-current={c === current}
+              onClick={() => onPick(c)}
+            />
+            <span id={`${uid}-${c}`} className="visually-hidden">
+              {about
+                ? tr(lang, `${size} × ${size} values from ${f(about.lo)} to ${f(about.hi)}, mean ${f(about.mean)}`, `${size} × ${size} 个值，从 ${f(about.lo)} 到 ${f(about.hi)}，平均 ${f(about.mean)}`)
+                : tr(lang, `${size} × ${size} values, not computed yet`, `${size} × ${size} 个值，尚未计算`)}
+            </span>
+          </Fragment>
+        );
+      })}
     </div>
   );
 }
 
-function Probabilities({ probs, lang }: { probs: Float32Array; lang: Lang }) {
+/** LeNet's class probabilities; the box holds the chart's room before the first image is run. */
+function Probabilities({ probs, lang }: { probs: Float32Array | null; lang: Lang }) {
   const ref = useRef<HTMLDivElement>(null);
   const update = useRef<ReturnType<typeof probabilityBars> | null>(null);
   useEffect(() => {
-    if (!ref.current) return;
+    if (!ref.current || !probs) return;
     const opts = { title: tr(lang, 'LeNet’s class probabilities', 'LeNet 给出的类别概率'), labels: FASHION_CLASSES[lang] };
     if (!update.current) update.current = probabilityBars(ref.current, probs, opts);
     else update.current(probs, opts);
@@ -312,9 +352,8 @@ export function LeNetPart({ settings, update }: Props) {
                 selected={s === sel[0] ? { row: sel[1], col: sel[2] } : null}
                 onSelect={(r, c) => update((st) => ({ ...st, lsel: [s, r, c] }))}
               />
-              {current && LENET_CHANNELS[s] > 1 ? (
-                <Thumbs maps={current.result.maps[s]} size={size} current={ch} onPick={(c) => setChannel(s, c)} label={tr(lang, 'All channels', '全部通道')} />
-              ) : null}
+              {/* Drawn blank until the maps arrive, so the panel keeps its size. */}
+              {LENET_CHANNELS[s] > 1 ? <Thumbs maps={current ? current.result.maps[s] : null} channels={LENET_CHANNELS[s]} size={size} current={ch} onPick={(c) => setChannel(s, c)} label={stageName(lang, s)} lang={lang} /> : null}
             </figure>
           );
         })}
@@ -365,7 +404,7 @@ export function LeNetPart({ settings, update }: Props) {
           })}
         </tbody>
       </table>
-      {current ? <Probabilities probs={current.result.probs} lang={lang} /> : null}
+      <Probabilities probs={current ? current.result.probs : null} lang={lang} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useSettings } from '../../stores/settings';
 import { isModelId, zoo } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
+import { summaryHeight } from '../common/reserve';
 import './training.css';
 
 /** Per-layer output shapes, parameter count and FLOPs per image, all from running the engine. */
@@ -15,7 +16,15 @@ export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: strin
   const size = Math.max(entry.minInputSize, Math.round(inputSize ?? entry.recipe.inputSize));
   const { data, error } = useSummary(model, size);
   return (
-    <section className="widget model-summary" data-widget="model-summary" data-model={model} data-input-size={size} aria-labelledby={`${uid}-t`}>
+    <section
+      className="widget model-summary"
+      data-widget="model-summary"
+      data-model={model}
+      data-input-size={size}
+      aria-labelledby={`${uid}-t`}
+      // While the engine runs the model, hold the table's room so the text below stays put.
+      style={!data && !error ? { minHeight: summaryHeight(model) } : undefined}
+    >
       <header className="widget-header">
         <h3 id={`${uid}-t`} className="widget-title">
           {tr('summaryTitle', { model: entry.name[lang] })} ({size}×{size})

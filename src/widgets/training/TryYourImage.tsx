@@ -4,11 +4,20 @@ import { useTraining } from '../../stores/training';
 import { isModelId, zoo } from '../../models/index';
 import { ProbabilityView } from './Charts';
 import { GrayImage } from './GrayImage';
-import { CLASS_NAMES, useTr } from './strings';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, checkImageBytes, checkImageSize, type ImageCheck } from './imageFile';
+import { CLASS_NAMES, useTr, type StringKey } from './strings';
 import './training.css';
 
 const SIDE = 224;
-const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_MB = MAX_IMAGE_BYTES / 1024 / 1024;
+const FORMAT_NAMES = { png: 'PNG', jpeg: 'JPEG', gif: 'GIF', webp: 'WebP' } as const;
+
+/** What the reader is told about the last file they picked. */
+interface FileNote {
+  ok: boolean;
+  name: string;
+  text: string;
+}
 
 /**
  * Reduces a canvas to the 28x28 grayscale input the model sees, in [0, 1]: the content
@@ -51,7 +60,10 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
   const [probs, setProbs] = useState<Float32Array | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [invert, setInvert] = useState(false);
-  const [source, setSource] = useState<{ img: CanvasImageSource; w: number; h: number } | null>(null);
+  const [source, setSource] = useState<{ img: CanvasImageSource; w: number; h: number; name: string; fileW: number; fileH: number } | null>(null);
+  const [fileNote, setFileNote] = useState<FileNote | null>(null);
+  // Only the latest pick may change the picture (an earlier, slower one is dropped).
+  const pick = useRef(0);
 
   const clear = useCallback(() => {
     const ctx = canvas.current?.getContext('2d');
@@ -61,6 +73,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     setSource(null);
     setInput(null);
     setProbs(null);
+    setFileNote(null);
   }, []);
 
   useEffect(() => clear(), [clear]);
@@ -139,23 +152,52 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     if (canvas.current) setInput(toModelInput(canvas.current, SIDE, SIDE, false));
   };
 
+  // Refuses a file with a reason and leaves the picture, the model's input and the prediction as they were.
+  const refuse = (name: string, check: ImageCheck | { ok: false; reason: 'undecodable' }, size: number) => {
+    const vars = { name, mb: MAX_MB, side: MAX_IMAGE_SIDE, size: (size / 1024 / 1024).toFixed(1), format: 'format' in check && check.format ? FORMAT_NAMES[check.format] : '', w: 'width' in check ? (check.width ?? 0) : 0, h: 'height' in check ? (check.height ?? 0) : 0 };
+    const key: Record<string, StringKey> = { empty: 'imageEmpty', tooLarge: 'imageTooLarge', notImage: 'imageNotImage', damaged: 'imageDamaged', tooManyPixels: 'imageTooManyPixels', undecodable: 'imageUndecodable' };
+    const reason = check.ok ? 'undecodable' : check.reason;
+    setFileNote({ ok: false, name, text: `${tr(key[reason], vars)} ${source || input ? tr('imageKept') : ''}`.trim() });
+  };
+
   const openFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
-    if (file.size > MAX_BYTES) {
-      setMessage(tr('tooBig', { size: (file.size / 1024 / 1024).toFixed(1) }));
-      return;
+    const mine = ++pick.current;
+    // The size first (nothing is read from a file over the cap), then the bytes: format,
+    // pixel size and structure from the header and chunks, before anything is decoded.
+    const early = checkImageSize(file.size);
+    if (early) return refuse(file.name, early, file.size);
+    let check: ImageCheck;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+      check = checkImageBytes(bytes);
+    } catch {
+      check = { ok: false, reason: 'damaged' };
+      bytes = new Uint8Array(0);
     }
+    if (mine !== pick.current) return;
+    if (!check.ok) return refuse(file.name, check, file.size);
     let bmp: ImageBitmap;
     try {
-      if (file.type && !file.type.startsWith('image/')) throw new Error('not an image');
-      bmp = await createImageBitmap(file);
+      // Decode straight to at most the drawing area's size: a big photo never lives at full size.
+      const s = Math.min(1, SIDE / Math.max(check.width, check.height));
+      bmp = await createImageBitmap(new Blob([bytes], { type: `image/${check.format}` }), {
+        resizeWidth: Math.max(1, Math.round(check.width * s)),
+        resizeHeight: Math.max(1, Math.round(check.height * s)),
+        resizeQuality: 'high',
+      });
     } catch {
-      setMessage(tr('notAnImage'));
+      if (mine === pick.current) refuse(file.name, { ok: false, reason: 'undecodable' }, file.size);
       return;
     }
-    setMessage(null);
+    if (mine !== pick.current) {
+      bmp.close();
+      return;
+    }
+    setFileNote({ ok: true, name: file.name, text: tr('imageOpened', { name: file.name, w: check.width, h: check.height }) });
     // Show the picture on the drawing canvas, fitted.
     const ctx = canvas.current?.getContext('2d');
     if (ctx) {
@@ -168,8 +210,15 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     const probe = toModelInput(bmp, bmp.width, bmp.height, false);
     const border = [...probe.subarray(0, 28), ...probe.subarray(756)];
     setInvert(border.reduce((a, b) => a + b, 0) / border.length > 0.5);
-    setSource({ img: bmp, w: bmp.width, h: bmp.height });
+    setSource({ img: bmp, w: bmp.width, h: bmp.height, name: file.name, fileW: check.width, fileH: check.height });
   };
+
+  const ink = input ? Math.round((100 * input.reduce((n, v) => n + (v > 0.2 ? 1 : 0), 0)) / input.length) : 0;
+  const canvasText = source
+    ? tr('canvasFile', { name: source.name, w: source.fileW, h: source.fileH, side: SIDE })
+    : input
+      ? tr('canvasDrawing', { side: SIDE, pct: ink })
+      : tr('canvasEmpty', { side: SIDE });
 
   const labels = CLASS_NAMES[lang];
   return (
@@ -184,25 +233,43 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
             className="try-canvas"
             role="img"
             aria-label={tr('drawHere')}
+            aria-describedby={`${uid}-cv`}
             onPointerDown={onDown}
             onPointerMove={onMove}
             onPointerUp={onUp}
             onPointerCancel={onUp}
           />
+          <p id={`${uid}-cv`} className="visually-hidden">
+            {canvasText}
+          </p>
           <div className="try-actions">
             <button type="button" onClick={clear}>
               {tr('clear')}
             </button>
             <label className="file-button">
               <span>{tr('openImage')}</span>
-              <input type="file" accept="image/*" onChange={openFile} />
+              <input type="file" accept="image/png,image/jpeg,image/webp,image/gif" onChange={openFile} aria-describedby={`${uid}-limits`} />
             </label>
+            <span id={`${uid}-limits`} className="try-file-hint">
+              {tr('imageLimits', { mb: MAX_MB, side: MAX_IMAGE_SIDE })}
+            </span>
             {source ? (
               <label>
                 <input type="checkbox" checked={invert} onChange={(e) => setInvert(e.target.checked)} /> {tr('invert')}
               </label>
             ) : null}
           </div>
+          {fileNote ? (
+            fileNote.ok ? (
+              <p className="try-file-note" role="status" data-note="ok" data-file={fileNote.name}>
+                {fileNote.text}
+              </p>
+            ) : (
+              <p className="try-file-note" role="alert" data-note="error" data-file={fileNote.name}>
+                {fileNote.text}
+              </p>
+            )
+          ) : null}
         </div>
         <figure className="try-input">
           {input ? <GrayImage pixels={input} max={1} scale={4} label={tr('modelSees')} /> : <div className="try-empty" aria-hidden="true" />}

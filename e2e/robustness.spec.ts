@@ -1,0 +1,325 @@
+import AxeBuilder from '@axe-core/playwright';
+import { readdirSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { setBackend } from '../src/engine';
+import { zoo } from '../src/models';
+import { crc32 } from '../src/widgets/training/imageFile';
+
+/**
+ * Robustness across the book:
+ * 1. "Try your own image" refuses bad files (not images, damaged, truncated, empty,
+ *    too large, too many pixels) within a second, with a message, keeping the picture.
+ * 2. Every <canvas> and every svg[role="img"] has an accessible name and a text
+ *    alternative that carries its numbers. The book's convention: the name comes from
+ *    aria-label or aria-labelledby; the text alternative from aria-describedby, or from
+ *    an element (a visually hidden table or list) with
+ *    data-text-alternative-for="<the graphic's id>".
+ * 3. No page shifts its layout while its code-split widgets and fonts arrive.
+ */
+
+const CHAPTERS = readdirSync('chapters/en')
+  .filter((f) => f.endsWith('.mdx'))
+  .sort()
+  .map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, ''));
+
+declare global {
+  interface Window {
+    __cls?: { value: number; entries: { value: number; t: number; sources: string[] }[] };
+  }
+}
+
+/** Sums layout-shift entries without recent input from the very start of the document. */
+function installClsObserver() {
+  const state = { value: 0, entries: [] as { value: number; t: number; sources: string[] }[] };
+  window.__cls = state;
+  type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as Shift[]) {
+      if (e.hadRecentInput) continue;
+      state.value += e.value;
+      const sources = (e.sources ?? []).map((s) => {
+        const el = s.node instanceof Element ? s.node : s.node?.parentElement;
+        const name = el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}` : String(s.node?.nodeName);
+        return `${name} (${Math.round(s.previousRect.x)},${Math.round(s.previousRect.y)} ${Math.round(s.previousRect.width)}×${Math.round(s.previousRect.height)})→(${Math.round(s.currentRect.x)},${Math.round(s.currentRect.y)} ${Math.round(s.currentRect.width)}×${Math.round(s.currentRect.height)})`;
+      });
+      state.entries.push({ value: e.value, t: Math.round(e.startTime), sources });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** Scrolls through the whole page so widgets that mount on scroll do, then waits until nothing is loading. */
+async function scrollThrough(page: Page) {
+  for (let i = 0; i < 200; i++) {
+    const done = await page.evaluate(() => {
+      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
+      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    });
+    await page.waitForTimeout(150);
+    if (done) break;
+  }
+  await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
+}
+
+for (const lang of ['en', 'zh'] as const) {
+  test(`no page shifts its layout as its widgets mount, in ${lang} (CLS below 0.01)`, async ({ page }) => {
+    test.setTimeout(600_000);
+    await page.addInitScript(installClsObserver);
+    const figures: Record<string, number> = {};
+    const details: string[] = [];
+    for (const slug of [...CHAPTERS, 'lab', 'train']) {
+      await page.goto(`./?c=${slug}&lang=${lang}`);
+      expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('layout-shift')), 'the browser reports layout shifts').toBe(true);
+      await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
+      // Read as a reader would: scroll down while widgets are still arriving, then once more when all are in.
+      await scrollThrough(page);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(300);
+      await scrollThrough(page);
+      await page.waitForTimeout(1000);
+      const cls = await page.evaluate(() => window.__cls!);
+      figures[slug] = cls.value;
+      for (const e of cls.entries) details.push(`${slug} +${e.value.toFixed(4)} @${e.t}ms: ${e.sources.join(' | ')}`);
+    }
+    console.log(`CLS per page (${lang}):\n${Object.entries(figures).map(([s, v]) => `  ${s.padEnd(20)} ${v.toFixed(4)}`).join('\n')}`);
+    if (details.length) console.log(`Layout shifts (${lang}):\n${details.join('\n')}`);
+    for (const [slug, v] of Object.entries(figures)) expect(v, `${slug}: cumulative layout shift`).toBeLessThan(0.01);
+  });
+}
+
+// ---- 2. graphics have names and text alternatives ----------------------------------
+
+interface GraphicReport {
+  checked: { canvas: number; svg: number };
+  problems: string[];
+}
+
+/** In the page: checks every canvas and svg[role="img"] (and that no other svg is exposed). */
+function auditGraphics(): GraphicReport {
+  const textOf = (ids: string | null) =>
+    (ids ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+      .join(' ')
+      .trim();
+  const where = (el: Element) => {
+    const w = el.closest('[data-widget], .diagram, section[id], figure');
+    const label = (el.getAttribute('aria-label') ?? '').slice(0, 40);
+    return `${el.tagName.toLowerCase()}${el.getAttribute('class') ? `.${el.getAttribute('class')!.split(' ').join('.')}` : ''}${label ? ` "${label}"` : ''} in ${w ? w.getAttribute('data-widget') || w.id || w.className : 'page'}`;
+  };
+  const report: GraphicReport = { checked: { canvas: 0, svg: 0 }, problems: [] };
+  for (const el of document.querySelectorAll('canvas, svg[role="img"]')) {
+    report.checked[el.tagName.toLowerCase() === 'canvas' ? 'canvas' : 'svg']++;
+    if (el.tagName.toLowerCase() === 'canvas' && el.getAttribute('role') !== 'img') report.problems.push(`${where(el)}: a canvas without role="img"`);
+    const name = el.getAttribute('aria-label')?.trim() || textOf(el.getAttribute('aria-labelledby'));
+    if (!name) report.problems.push(`${where(el)}: no accessible name`);
+    const described = textOf(el.getAttribute('aria-describedby'));
+    const tied = el.id ? [...document.querySelectorAll(`[data-text-alternative-for="${CSS.escape(el.id)}"]`)].map((t) => t.textContent?.trim() ?? '').join(' ') : '';
+    const alternative = `${described} ${tied}`.trim();
+    // A canvas is pixel data; an svg shows numbers when its own text has any (axis ticks, shapes, values).
+    const showsNumbers = el.tagName.toLowerCase() === 'canvas' || [...el.querySelectorAll('text')].some((t) => /\p{N}/u.test(t.textContent ?? ''));
+    if (!alternative) report.problems.push(`${where(el)}: no text alternative`);
+    else if (showsNumbers && !/\p{N}/u.test(alternative)) report.problems.push(`${where(el)}: shows numbers but its text alternative has none ("${alternative.slice(0, 80)}")`);
+  }
+  // Any other svg must be hidden from assistive technology (decoration) or part of a graphic.
+  for (const el of document.querySelectorAll('svg:not([role="img"])')) {
+    if (el.closest('[aria-hidden="true"]') || el.parentElement?.closest('svg')) continue;
+    report.problems.push(`${where(el)}: an svg that is neither role="img" nor aria-hidden`);
+  }
+  return report;
+}
+
+test('every canvas and chart on every page has an accessible name and a text alternative with its numbers', async ({ page, problems }) => {
+  test.setTimeout(600_000);
+  const totals = { canvas: 0, svg: 0 };
+  const found: string[] = [];
+  const counts: string[] = [];
+  for (const slug of [...CHAPTERS, 'lab', 'train']) {
+    await page.goto(`./?c=${slug}&lang=en`);
+    await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
+    await scrollThrough(page);
+    if (slug === 'lab') {
+      // The LeNet part of the receptive-field widget draws every channel as a small canvas.
+      await expect(page.locator('.rf-thumbs canvas').first()).toBeAttached({ timeout: 90_000 });
+    }
+    if (slug === 'train') {
+      // A stroke on the drawing area brings up the model's 28 x 28 input (another canvas).
+      const w = page.locator('[data-widget="try-your-image"]');
+      await draw(page, w.locator('canvas.try-canvas'));
+      await expect(w.locator('.try-input canvas')).toBeAttached();
+    }
+    const r = await page.evaluate(auditGraphics);
+    totals.canvas += r.checked.canvas;
+    totals.svg += r.checked.svg;
+    counts.push(`  ${slug.padEnd(20)} ${r.checked.canvas} canvas, ${r.checked.svg} svg`);
+    found.push(...r.problems.map((p) => `${slug}: ${p}`));
+  }
+  console.log(`Graphics checked:\n${counts.join('\n')}`);
+  expect(found).toEqual([]);
+  // The audit saw the book's canvases (drawing area, 28 x 28 input, LeNet channels) and charts.
+  expect(totals.canvas).toBeGreaterThanOrEqual(3);
+  expect(totals.svg).toBeGreaterThanOrEqual(10);
+  expect(problems.errors).toEqual([]);
+});
+
+async function draw(page: Page, canvas: Locator) {
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.7, { steps: 5 });
+  await page.mouse.up();
+}
+
+// ---- 1. "Try your own image" refuses bad files ---------------------------------------
+
+/** An 8-bit grayscale PNG (filter 0 rows), its pixels from `at(x, y)`; `declared` overrides the header's size. */
+function makePng(w: number, h: number, at: (x: number, y: number) => number, declared?: [number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'ascii');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(out, 4, 8 + data.length), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(declared?.[0] ?? w, 0);
+  ihdr.writeUInt32BE(declared?.[1] ?? h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  const raw = Buffer.alloc((w + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = at(x, y);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Opens a file in the widget and measures, in the page, the time from the input's change to the note about that file. */
+async function openTimed(page: Page, w: Locator, file: { name: string; mimeType: string; buffer: Buffer }): Promise<{ ms: number; kind: string; text: string }> {
+  await page.evaluate((name) => {
+    const g = window as unknown as { __openTiming?: Promise<number> };
+    g.__openTiming = new Promise<number>((resolve) => {
+      let t0 = 0;
+      document.addEventListener('change', () => (t0 = performance.now()), { capture: true, once: true });
+      const obs = new MutationObserver(() => {
+        if (t0 && document.querySelector(`[data-widget="try-your-image"] .try-file-note[data-file="${CSS.escape(name)}"]`)) {
+          obs.disconnect();
+          resolve(performance.now() - t0);
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+  }, file.name);
+  await w.getByLabel('Open an image file').setInputFiles(file);
+  const ms = await page.evaluate(() => (window as unknown as { __openTiming: Promise<number> }).__openTiming);
+  const note = w.locator(`.try-file-note[data-file="${file.name}"]`);
+  return { ms, kind: (await note.getAttribute('data-note'))!, text: (await note.textContent())! };
+}
+
+/** What the widget shows: the model's 28 x 28 input, the drawing area's pixels and the class probabilities. */
+async function shown(w: Locator) {
+  return {
+    input: await w.locator('.try-input canvas').getAttribute('data-pixels'),
+    picture: await w.locator('canvas.try-canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL()),
+    probs: await w.locator('.try-probs').getAttribute('data-probs'),
+  };
+}
+
+test('"Try your own image" refuses bad files within a second, says why, and keeps the picture and prediction', async ({ page, problems }) => {
+  test.setTimeout(240_000);
+  // Weights for LeNet, so the widget has a prediction to keep.
+  await setBackend('cpu');
+  const net = zoo.lenet.create({ seed: 5 });
+  const weights = Buffer.from(await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '28' }));
+  net.dispose();
+
+  await page.goto('./?c=train&lang=en');
+  const trainer = page.locator('[data-widget="train-model"]').first();
+  await trainer.getByLabel('Import weights (.safetensors)').setInputFiles({ name: 'lenet.safetensors', mimeType: 'application/octet-stream', buffer: weights });
+  await expect(trainer.locator('[data-note="ok"][data-file="lenet.safetensors"]')).toBeVisible({ timeout: 30_000 });
+
+  const w = page.locator('[data-widget="try-your-image"]');
+  const limits = 'PNG, JPEG, WebP or GIF, up to 20 MB and 8192 × 8192 px';
+  await expect(w.locator('.try-file-hint')).toHaveText(limits);
+  await expect(w.getByLabel('Open an image file')).toHaveAccessibleDescription(limits);
+
+  // A valid picture: a bright shirt-like block on black, 64 x 48.
+  const good = makePng(64, 48, (x, y) => (x > 16 && x < 48 && y > 6 && y < 44 ? 230 : 0));
+  const ok = await openTimed(page, w, { name: 'shirt.png', mimeType: 'image/png', buffer: good });
+  expect(ok.kind, ok.text).toBe('ok');
+  expect(ok.text).toBe('Opened shirt.png (64 × 48 px).');
+  await expect(w.locator('.try-probs')).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });
+  const before = await shown(w);
+  expect(before.input!.split(',')).toHaveLength(784);
+  expect(before.input!.split(',').some((v) => Number(v) > 100)).toBe(true);
+
+  // A JPEG written by the browser, to cut short.
+  const jpeg = Buffer.from(
+    await page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 80;
+      c.height = 60;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#123';
+      ctx.fillRect(0, 0, 80, 60);
+      ctx.fillStyle = '#eee';
+      ctx.fillRect(20, 10, 40, 40);
+      return Array.from(atob(c.toDataURL('image/jpeg', 0.9).split(',')[1]), (ch) => ch.charCodeAt(0));
+    }),
+  );
+  const flipped = Buffer.from(good);
+  flipped[60] ^= 0x10; // inside the IDAT chunk's data
+  const random = Buffer.from(Array.from({ length: 5000 }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 24) & 0xff));
+  const hugeHeader = makePng(4, 4, () => 0, [100000, 100000]);
+  const oversize = Buffer.alloc(20 * 1024 * 1024 + 1);
+  good.copy(oversize);
+
+  const bad: [string, string, Buffer, RegExp][] = [
+    ['notes.png', 'image/png', Buffer.from('These are my notes, not a picture.\n'), /^notes\.png is not a PNG, JPEG, WebP or GIF image\./],
+    ['lenet.safetensors', 'application/octet-stream', weights, /^lenet\.safetensors is not a PNG, JPEG, WebP or GIF image\./],
+    ['noise.png', 'image/png', random, /^noise\.png is not a PNG, JPEG, WebP or GIF image\./],
+    ['half.png', 'image/png', good.subarray(0, Math.floor(good.length / 2)), /^half\.png starts like a PNG image but is damaged or cut short/],
+    ['half.jpg', 'image/jpeg', jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), /^half\.jpg starts like a JPEG image but is damaged or cut short/],
+    ['flipped.png', 'image/png', flipped, /^flipped\.png starts like a PNG image but is damaged or cut short/],
+    ['empty.png', 'image/png', Buffer.alloc(0), /^empty\.png is empty \(0 bytes\)/],
+    ['huge.png', 'image/png', hugeHeader, /^huge\.png is 100000 × 100000 px; the limit is 8192 × 8192 px\./],
+    ['oversize.png', 'image/png', oversize, /^oversize\.png is 20\.0 MB; the limit is 20 MB\./],
+  ];
+  const timings: string[] = [];
+  for (const [name, mimeType, buffer, message] of bad) {
+    const r = await openTimed(page, w, { name, mimeType, buffer });
+    timings.push(`  ${name.padEnd(18)} ${r.ms.toFixed(0)} ms`);
+    expect(r.kind, `${name}: ${r.text}`).toBe('error');
+    expect(r.text, name).toMatch(message);
+    expect(r.text, name).toContain('The previous picture is kept.');
+    expect(r.ms, `${name} is refused within a second`).toBeLessThan(1000);
+    await expect(w.locator(`.try-file-note[data-file="${name}"]`)).toHaveAttribute('role', 'alert');
+    expect(await shown(w), `${name} leaves the picture, the input and the prediction as they were`).toEqual(before);
+  }
+  console.log(`Refusal times:\n${timings.join('\n')}`);
+  // The refusal note and the limits pass axe in every theme.
+  for (const theme of ['light', 'dark', 'contrast']) {
+    await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    const r = await new AxeBuilder({ page }).include('[data-widget="try-your-image"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(r.violations.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  // The valid JPEG in full is accepted and replaces the picture.
+  const next = await openTimed(page, w, { name: 'whole.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+  expect(next.kind, next.text).toBe('ok');
+  expect(next.text).toBe('Opened whole.jpg (80 × 60 px).');
+  await expect.poll(async () => (await shown(w)).input).not.toBe(before.input);
+  expect(problems.errors).toEqual([]);
+});
+
+test('"Try your own image" states its limits and its refusals in Chinese', async ({ page, problems }) => {
+  await page.goto('./?c=train&lang=zh');
+  const w = page.locator('[data-widget="try-your-image"]');
+  const limits = 'PNG、JPEG、WebP 或 GIF，不超过 20 MB 和 8192 × 8192 像素';
+  await expect(w.locator('.try-file-hint')).toHaveText(limits);
+  await expect(w.getByLabel('打开图像文件')).toHaveAccessibleDescription(limits);
+  await w.getByLabel('打开图像文件').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: makePng(4, 4, () => 0, [9000, 10]) });
+  await expect(w.locator('.try-file-note[data-file="huge.png"]')).toHaveText('huge.png 为 9000 × 10 像素，上限为 8192 × 8192 像素。');
+  expect(problems.errors).toEqual([]);
+});
