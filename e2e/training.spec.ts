@@ -220,8 +220,8 @@ test('the model summary shows the shapes of the notes and a count computed by th
   await expect(s.locator('tr[data-layer="6"] [data-shape]')).toHaveAttribute('data-shape', '1,400');
   await expect(s.locator('tr[data-layer="11"] [data-shape]')).toHaveAttribute('data-shape', '1,10');
   // Trying an image: a file that is not an image gets a clear message.
-  await w.getByLabel('Open an image file (up to 10 MB)').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-  await expect(w.locator('[data-note="try"]')).toHaveText('This file is not an image the browser can read.');
+  await w.getByLabel('Open an image file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(w.locator('.try-file-note[data-file="notes.txt"]')).toHaveText('notes.txt is not a PNG, JPEG, WebP or GIF image.');
 });
 
 test('the training view speaks Chinese when the reader chooses it', async ({ page }) => {

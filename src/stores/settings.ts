@@ -33,3 +33,10 @@ export const useSettings = create<SettingsState>()(
     { name: 'cnn-book-settings', version: 1 },
   ),
 );
+
+// A shared link's `?lang=` wins over the remembered choice from the very first render
+// (App also follows it when the address changes later).
+if (typeof location !== 'undefined') {
+  const fromLink = new URLSearchParams(location.search).get('lang');
+  if (fromLink === 'en' || fromLink === 'zh') useSettings.setState({ lang: fromLink });
+}

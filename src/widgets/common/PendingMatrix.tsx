@@ -11,19 +11,26 @@ export function PendingMatrix({ rows, cols, cellSize, text }: { rows: number; co
   return (
     <div className="w-wait" data-pending-matrix={`${rows}x${cols}`}>
       <span className="visually-hidden">{text}</span>
-      <table className="matrix matrix-pending" aria-hidden="true" style={style}>
-        <tbody>
-          {Array.from({ length: rows }, (_, r) => (
-            <tr key={r}>
-              {Array.from({ length: cols }, (_, c) => (
-                <td key={c} className="cell">
-                  …
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PendingTable rows={rows} cols={cols} style={style} />
     </div>
+  );
+}
+
+/** The empty table itself: a matrix's cells with no numbers (no data-value, so tests wait), hidden from assistive technology. */
+export function PendingTable({ rows, cols, style }: { rows: number; cols: number; style?: CSSProperties }) {
+  return (
+    <table className="matrix matrix-pending" aria-hidden="true" style={style}>
+      <tbody>
+        {Array.from({ length: rows }, (_, r) => (
+          <tr key={r}>
+            {Array.from({ length: cols }, (_, c) => (
+              <td key={c} className="cell">
+                …
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
