@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { readdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, drawStroke } from './fixtures';
 import { setBackend } from '../src/engine';
 import { zoo } from '../src/models';
 import { crc32 } from '../src/widgets/training/imageFile';
@@ -147,7 +147,7 @@ test('every canvas and chart on every page has an accessible name and a text alt
     if (slug === 'train') {
       // A stroke on the drawing area brings up the model's 28 x 28 input (another canvas).
       const w = page.locator('[data-widget="try-your-image"]');
-      await draw(page, w.locator('canvas.try-canvas'));
+      await drawStroke(page, w.locator('canvas.try-canvas'), [[0.3, 0.3], [0.6, 0.5], [0.4, 0.7]]);
       await expect(w.locator('.try-input canvas')).toBeAttached();
     }
     const r = await page.evaluate(auditGraphics);
@@ -164,14 +164,6 @@ test('every canvas and chart on every page has an accessible name and a text alt
   expect(problems.errors).toEqual([]);
 });
 
-async function draw(page: Page, canvas: Locator) {
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 5 });
-  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.7, { steps: 5 });
-  await page.mouse.up();
-}
 
 // ---- 1. "Try your own image" refuses bad files ---------------------------------------
 

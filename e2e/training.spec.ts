@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, openChapter } from './fixtures';
+import { test, expect, openChapter, drawStroke } from './fixtures';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -123,15 +123,7 @@ test('exported weights import back to identical predictions, and a corrupt file 
 
   // Draw a stroke: the model's probabilities for it.
   const canvas = w.locator('.try-canvas');
-  const draw = async () => {
-    await canvas.scrollIntoViewIfNeeded();
-    const box = (await canvas.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 8 });
-    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.2, { steps: 8 });
-    await page.mouse.up();
-  };
+  const draw = () => drawStroke(page, canvas, [[0.3, 0.2], [0.5, 0.8], [0.7, 0.2]]);
   await draw();
   const probs = w.locator('.try-probs');
   await expect(probs).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });

@@ -10,7 +10,8 @@ ensureDependencies();
 ensureBrowser();
 ensureData();
 
-const out = join(root, 'test-results');
+// Outside test-results/, which Playwright empties when it starts.
+const out = join(root, 'node_modules', '.test-reports');
 mkdirSync(out, { recursive: true });
 const vitestJson = join(out, 'vitest.json');
 const playwrightJson = join(out, 'playwright.json');
