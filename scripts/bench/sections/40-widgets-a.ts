@@ -13,7 +13,7 @@ import { LearnKernel } from '../../../src/widgets/learn-kernel';
 import { PaddingStride } from '../../../src/widgets/padding-stride';
 import { Pooling } from '../../../src/widgets/pooling';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { setValue, timeChanges, TIMING_NOTES, until } from './_dom';
+import { setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
@@ -30,19 +30,12 @@ interface Case {
 function resultShown(root: HTMLElement, before: string): () => boolean {
   return () => {
     const figs = root.querySelectorAll('figure[data-result-seq]');
-    if (!figs.length || root.querySelector('figure[data-pending]')) return false;
+    if (!figs.length) return false;
     return (figs[0] as HTMLElement).dataset.resultSeq !== before;
   };
 }
 const seqOf = (root: HTMLElement) => (root.querySelector('figure[data-result-seq]') as HTMLElement | null)?.dataset.resultSeq ?? '';
-const settledNow = (root: HTMLElement) => !!root.querySelector('figure[data-result-seq] table') && !root.querySelector('figure[data-pending]');
-
-function slider(root: HTMLElement, name: string): HTMLInputElement {
-  const label = [...root.querySelectorAll('label')].find((l) => l.textContent === name);
-  const el = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
-  if (!el) throw new Error(`no slider '${name}'`);
-  return el;
-}
+const settledNow = (root: HTMLElement) => !!root.querySelector('figure[data-result-seq] table');
 
 const CASES: Case[] = [
   {

@@ -13,17 +13,10 @@ import { MultiChannel } from '../../../src/widgets/multichannel';
 import { Parameters } from '../../../src/widgets/parameters';
 import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { setValue, timeChanges, TIMING_NOTES, until } from './_dom';
+import { setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
-
-function slider(root: HTMLElement, name: string): HTMLInputElement {
-  const label = [...root.querySelectorAll('label')].find((l) => l.textContent === name);
-  const el = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
-  if (!el) throw new Error(`no slider '${name}'`);
-  return el;
-}
 
 interface Case {
   label: string;

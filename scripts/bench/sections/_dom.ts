@@ -5,6 +5,14 @@ export function setValue(el: HTMLInputElement, v: string): void {
   el.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/** The range input labelled `name` inside `root`. */
+export function slider(root: HTMLElement, name: string): HTMLInputElement {
+  const label = [...root.querySelectorAll('label')].find((l) => l.textContent === name);
+  const el = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
+  if (!el) throw new Error(`no slider '${name}'`);
+  return el;
+}
+
 export function until(root: Element, cond: () => boolean, timeoutMs = 10_000): Promise<number> {
   return new Promise((resolve, reject) => {
     if (cond()) return resolve(performance.now());
@@ -25,20 +33,7 @@ export function until(root: Element, cond: () => boolean, timeoutMs = 10_000): P
 
 /** Resolves just after the next frame is painted (rAF, then a task after it). */
 export function nextPaint(): Promise<number> {
-  return new Promise((resolve) =>
-    requestAnimationFrame(() => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.now());
-      ch.port2.postMessage(0);
-    }),
-  );
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  return new Promise((resolve) => requestAnimationFrame(() => resolve(afterThisFrame())));
 }
 
 /** Resolves in a task that runs after the current frame's rendering (style, layout, paint). */
@@ -48,6 +43,13 @@ function afterThisFrame(): Promise<number> {
     ch.port1.onmessage = () => resolve(performance.now());
     ch.port2.postMessage(0);
   });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 export interface ChangeTiming {

@@ -17,7 +17,7 @@ function reprPair(v: Pair): string {
 const py = (b: boolean) => (b ? 'True' : 'False');
 /** A number or pair as PyTorch prints the argument: 2 or (2, 3). */
 function reprArg(v: Pair): string {
-  return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
+  return typeof v === 'number' ? String(v) : reprPair(v);
 }
 /** A float as Python's repr prints it: 0.1, 1e-05, 1.0. */
 function pyFloat(v: number): string {

@@ -542,7 +542,7 @@ export class WebGPUBackend implements Backend {
       key: 'pack-texture',
       code: packTextureSrc,
       buffers: [this.buf(src), t.createView()],
-      uniforms: new Words().u32(width, height, 0).buffer(),
+      uniforms: new Words().u32(width, height).buffer(),
       workgroups: Math.ceil((width * height) / 64),
     });
     return t;

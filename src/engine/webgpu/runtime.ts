@@ -30,6 +30,8 @@ const POOL_KEEP_BYTES = 512 * 1024 * 1024;
  */
 export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 const MAP_MODE_READ = 0x1;
+/** GPUTextureUsage flags, spelled out for the same reason. */
+const TEXTURE_USAGE = { TEXTURE_BINDING: 0x04, STORAGE_BINDING: 0x08 } as const;
 
 export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
@@ -352,9 +354,6 @@ export class Runtime {
 function isBuffer(b: GPUBuffer | GPUTextureView): b is GPUBuffer {
   return typeof (b as GPUBuffer).mapAsync === 'function';
 }
-
-/** GPUTextureUsage flags (as numbers, so the engine also loads where the global is missing). */
-const TEXTURE_USAGE = { TEXTURE_BINDING: 0x04, STORAGE_BINDING: 0x08 } as const;
 
 export function align(n: number, a: number): number {
   return Math.ceil(n / a) * a;

@@ -2,7 +2,7 @@
  * Everything the corr2d widget shows as a result, computed by the engine in one pass
  * and read back in one transfer.
  */
-import { F, cat, stack, tensor } from '../../engine';
+import { F, stack, tensor } from '../../engine';
 import { small } from '../common/small';
 import type { Matrix } from './model';
 
@@ -24,7 +24,7 @@ export interface Corr2dResult {
 export function computeCorr2d(x: Matrix, k: Matrix): Corr2dResult {
   const kh = k.length;
   const kw = k[0].length;
-  const { all, oh, ow } = small(() => {
+  return small(() => {
     const X = tensor(x);
     const K = tensor(k);
     const Y = F.corr2d(X, K);
@@ -34,15 +34,7 @@ export function computeCorr2d(x: Matrix, k: Matrix): Corr2dResult {
     const parts = [];
     for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) parts.push(X.narrow(0, a, oh).narrow(1, b, ow).mul(K.narrow(0, a, 1).narrow(1, b, 1)));
     const P = stack(parts, 0);
-    const S = P.sum(0);
-    const all = cat([Y.reshape([oh * ow]), P.reshape([kh * kw * oh * ow]), S.reshape([oh * ow])], 0);
-    return { all, oh, ow };
+    // Read on the CPU backend (synchronous, no transfer); the tensors go with the scope.
+    return { outH: oh, outW: ow, y: Y.dataSync(), products: P.dataSync(), sums: P.sum(0).dataSync() };
   });
-  try {
-    const data = all.dataSync();
-    const n = oh * ow;
-    return { outH: oh, outW: ow, y: data.slice(0, n), products: data.slice(n, n + kh * kw * n), sums: data.slice(n + kh * kw * n) };
-  } finally {
-    all.dispose();
-  }
 }

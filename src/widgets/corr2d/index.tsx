@@ -60,12 +60,11 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
 
   const key = ok ? JSON.stringify([s.x, s.k]) : null;
   const res = useCpuResult(key, () => computeCorr2d(s.x, s.k));
-  // The result for these settings; while a newer one computes, the last one stays if it has the same shapes.
+  // Computed in this render (useCpuResult), so the result belongs to these settings.
   const [oh, ow] = ok ? outShape(s) : [0, 0];
-  const v = res.value;
-  const r = ok && v && (!res.pending || (v.outH === oh && v.outW === ow && v.products.length === kh * kw * oh * ow)) ? v : null;
-  // The formula (n - k + 1) against the engine's actual shape, once the result belongs to these settings.
-  const same = r && !res.pending ? r.outH === oh && r.outW === ow : null;
+  const r = ok ? res.value : null;
+  // The formula (n - k + 1) against the engine's actual shape.
+  const same = r ? r.outH === oh && r.outW === ow : null;
 
   const update = useCallback(
     (fn: (prev: Corr2dSettings) => Corr2dSettings) => {
@@ -174,7 +173,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
           <MatrixGrid values={s.k.flat()} rows={kh} cols={kw} label={t('Kernel K', '卷积核 K')} onEdit={edit('k')} />
         </figure>
-        <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
+        <figure className="w-grid" data-result-seq={res.seq}>
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
           {r ? (
             <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />

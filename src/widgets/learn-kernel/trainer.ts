@@ -3,7 +3,7 @@
  * Y = corr2d(X, [1, -1]), and a Conv2d(1, 1, kernel_size=(1, 2), bias=False) is trained
  * by gradient descent on the summed squared error. Engine only; no React.
  */
-import { F, cat, keep, manualSeed, nn, noGrad, optim, tensor, tidy, withBackend, type Tensor } from '../../engine';
+import { F, keep, manualSeed, nn, noGrad, optim, tensor, tidy, withBackend, type Tensor } from '../../engine';
 import { small } from '../common/small';
 import { edgeImage, edgeKernel } from '../corr2d/model';
 
@@ -56,35 +56,31 @@ export class KernelTrainer {
     return this.conv.call(this.X).sub(this.Y).pow(2).sum();
   }
 
-  /** Loss and weights in one tensor [loss, w00, w01], so they come back in one transfer. */
-  private read(packed: Tensor, epoch: number): EpochResult {
-    try {
-      const d = packed.dataSync();
-      return { epoch, loss: d[0], weight: [d[1], d[2]] };
-    } finally {
-      packed.dispose();
-    }
+  /** The weights as read now (synchronously, on the CPU backend). */
+  private weights(): [number, number] {
+    const w = this.conv.weight.dataSync();
+    return [w[0], w[1]];
   }
 
   /** The current weights and their loss, without training. */
   current(): EpochResult {
-    const packed = withBackend('cpu', () => noGrad(() => tidy(() => cat([this.loss().reshape([1]), this.conv.weight.reshape([2])], 0))));
-    return this.read(packed, this.epoch);
+    const loss = small(() => noGrad(() => this.loss().itemSync()));
+    return { epoch: this.epoch, loss, weight: this.weights() };
   }
 
   /** One epoch: forward, loss, backward, update with optim.SGD (the notes' loop). */
   step(): EpochResult {
     if (this.disposed) throw new Error('trainer disposed');
-    const packed = small(() => {
+    const loss = small(() => {
       const l = this.loss();
       this.opt.zeroGrad();
       l.backward();
       this.opt.step();
       // The loss before the update, and the weights after it.
-      return noGrad(() => cat([l.detach().reshape([1]), this.conv.weight.detach().reshape([2])], 0));
+      return l.itemSync();
     });
     this.epoch += 1;
-    return this.read(packed, this.epoch);
+    return { epoch: this.epoch, loss, weight: this.weights() };
   }
 
   dispose(): void {

@@ -3,7 +3,8 @@
  * sum, the stacked output channels, the 1x1 convolution as a matrix product, and the
  * parameter count of the matching nn.Conv2d.
  */
-import { F, cat, countParameters, matmul, nn, noGrad, tensor, tidy, withBackend, type Tensor } from '../../engine';
+import { F, countParameters, matmul, nn, noGrad, tensor } from '../../engine';
+import { small } from '../common/small';
 
 export interface MCSettings {
   ci: number;
@@ -71,55 +72,30 @@ function flat(a: readonly unknown[]): number[] {
 /** Everything the widget shows, computed by the engine. */
 export function computeMultiChannel(s: MCSettings): MCResult {
   const { ci, co, h, w, kh, kw } = s;
-  // At most 3 x 6 x 6 numbers: the engine's CPU backend answers faster than a GPU round trip.
-  const tensors = withBackend('cpu', () => tidy(() =>
+  // At most 3 x 6 x 6 numbers: the engine's CPU backend answers faster than a GPU round trip,
+  // and reads synchronously; every tensor goes with the scope.
+  return small(() =>
     noGrad(() => {
       const X = tensor(flat(s.X), [1, ci, h, w]);
       const K = tensor(flat(s.K), [co, ci, kh, kw]);
       const b = tensor(s.b, [co]);
       const out = F.conv2d(X, K, b);
-      const per: Tensor[][] = [];
-      for (let o = 0; o < co; o++) {
-        const row: Tensor[] = [];
-        for (let c = 0; c < ci; c++) {
-          const xc = X.narrow(1, c, 1);
-          const koc = K.narrow(0, o, 1).narrow(1, c, 1);
-          row.push(F.conv2d(xc, koc));
-        }
-        per.push(row);
-      }
-      let dense: Tensor | null = null;
+      const perChannel = Array.from({ length: co }, (_, o) =>
+        Array.from({ length: ci }, (_, c) => F.conv2d(X.narrow(1, c, 1), K.narrow(0, o, 1).narrow(1, c, 1)).dataSync()),
+      );
+      let dense: Float32Array | null = null;
       if (kh === 1 && kw === 1) {
         // A 1x1 convolution is one dense layer applied at every pixel: W [co, ci] times the ci-vector of each pixel.
         const W = K.reshape([co, ci]);
         const pixels = X.reshape([ci, h * w]);
-        dense = matmul(W, pixels).add(b.reshape([co, 1]));
+        dense = matmul(W, pixels).add(b.reshape([co, 1])).dataSync();
       }
-      // Everything in one tensor, so one read back from the device.
-      const parts = [out.reshape([-1]), ...per.flat().map((t) => t.reshape([-1])), ...(dense ? [dense.reshape([-1])] : [])];
-      return { packed: cat(parts, 0), oh: out.shape[2], ow: out.shape[3] };
-    }),
-  ));
-  const paramCount = withBackend('cpu', () => {
-    const conv = new nn.Conv2d(ci, co, [kh, kw]);
-    try {
-      return countParameters(conv);
-    } finally {
+      const conv = new nn.Conv2d(ci, co, [kh, kw]);
+      const paramCount = countParameters(conv);
       conv.dispose();
-    }
-  });
-  try {
-    const all = tensors.packed.dataSync();
-    const { oh, ow } = tensors;
-    let at = 0;
-    const take = (n: number) => all.slice(at, (at += n));
-    const out = take(co * oh * ow);
-    const perChannel = Array.from({ length: co }, () => Array.from({ length: ci }, () => take(oh * ow)));
-    const dense = kh === 1 && kw === 1 ? take(co * h * w) : null;
-    return { perChannel, out, oh, ow, paramCount, dense };
-  } finally {
-    tensors.packed.dispose();
-  }
+      return { perChannel, out: out.dataSync(), oh: out.shape[2], ow: out.shape[3], paramCount, dense };
+    }),
+  );
 }
 
 /** Reference in plain numbers (for tests): the multi-in multi-out cross-correlation. */

@@ -33,7 +33,7 @@ export function MultiChannel() {
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
   const result = useCpuResult(key, () => computeMultiChannel(s));
-  // The previous result stays on screen while the engine computes, as long as its shapes still fit.
+  // After a failed computation the last result stays on screen, as long as its shapes still fit.
   const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === s.h - s.kh + 1 && result.value.ow === s.w - s.kw + 1 && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
   const oh = s.h - s.kh + 1;
   const ow = s.w - s.kw + 1;

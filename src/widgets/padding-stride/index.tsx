@@ -36,9 +36,8 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
   const setPos = useCallback((p: number) => setLocal({ pos: p }), []);
 
   const res = useCpuResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s));
-  // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
-  const v = res.value;
-  const r = v && (!res.pending || (v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.kernel.length === s.kh * s.kw && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
+  // Computed in this render (useCpuResult): the result for these settings, or the last valid one.
+  const r = res.value;
 
   const change = (field: Field, value: number) => {
     const { next, problem: p } = tryChange(s, field, value);
@@ -69,8 +68,8 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
     const [n, k, p, st, out] = a === 'h' ? [s.nh, s.kh, s.ph, s.sh, g.outH] : [s.nw, s.kw, s.pw, s.sw, g.outW];
     return `\\left\\lfloor \\frac{n_${a} - k_${a} + p_${a} + s_${a}}{s_${a}} \\right\\rfloor = \\left\\lfloor \\frac{${n} - ${k} + ${p} + ${st}}{${st}} \\right\\rfloor = ${out}`;
   };
-  // The formula against the engine's actual shape (only once the result belongs to these settings).
-  const same = r && !res.pending ? r.shape[2] === g.outH && r.shape[3] === g.outW : null;
+  // The formula against the engine's actual shape.
+  const same = r ? r.shape[2] === g.outH && r.shape[3] === g.outW : null;
 
   const split = (a: 'h' | 'w') => {
     const total = a === 'h' ? s.ph : s.pw;
@@ -163,7 +162,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           <figcaption>{t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)')}</figcaption>
           {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : ok ? <PendingMatrix rows={s.kh} cols={s.kw} cellSize={32} text={t('Computing…', '计算中…')} /> : null}
         </figure>
-        <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
+        <figure className="w-grid" data-result-seq={res.seq}>
           <figcaption>{t('Output Y', '输出 Y')}</figcaption>
           {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>

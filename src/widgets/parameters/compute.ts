@@ -2,7 +2,8 @@
  * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
  * initialisers applied with `apply`, and parameter tying through a shared layer.
  */
-import { cat, countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, withBackend, type Tensor } from '../../engine';
+import { countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, type Tensor } from '../../engine';
+import { small } from '../common/small';
 
 export type InitScheme = 'default' | 'normal' | 'constant' | 'xavier42' | 'custom';
 export const INIT_SCHEMES: readonly InitScheme[] = ['default', 'normal', 'constant', 'xavier42', 'custom'];
@@ -104,20 +105,17 @@ export interface PMResult {
  */
 export function computeParameters(s: PMSettings): PMResult {
   const made: nn.Module[] = [];
-  const temps: Tensor[] = [];
   try {
-    const b = withBackend('cpu', () => {
+    // Read on the CPU backend (synchronous, no transfer); every tensor but the modules' goes with the scope.
+    return small(() => {
       manualSeed(s.seed);
       const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
       made.push(net);
       const X = rand([2, 4]);
-      temps.push(X);
       applyInit(net, s.init);
       const visited: string[] = [];
       net.apply((m) => visited.push(moduleName(m)));
-      const out = tidy(() => noGrad(() => net.call(X) as Tensor));
-      temps.push(out);
-      const named = net.namedParameters();
+      const out = noGrad(() => net.call(X) as Tensor);
       const gradIsNull = (net.at(2) as nn.Linear).weight.grad === null;
 
       // Parameter tying: one Linear(8, 8) object in two places.
@@ -134,47 +132,30 @@ export function computeParameters(s: PMSettings): PMResult {
           mask[col] = 1;
           vals[col] = value;
         }
-        tidy(() => noGrad(() => w2.assign(where(tensor(mask, [8, 8]), tensor(vals, [8, 8]), w2))));
+        noGrad(() => w2.assign(where(tensor(mask, [8, 8]), tensor(vals, [8, 8]), w2)));
       }
       const w4 = (tiedNet.at(4) as nn.Linear).weight;
-      const tiedOut = tidy(() => noGrad(() => tiedNet.call(X) as Tensor));
-      temps.push(tiedOut);
-      // Everything shown, in one tensor and one read back.
-      const packed = tidy(() => {
-        const pieces: Tensor[] = [...named.map(([, p]) => p), X, out, w2.narrow(0, 0, 1), w4.narrow(0, 0, 1), tiedOut];
-        return cat(pieces.map((t) => t.detach().reshape([-1])), 0);
-      });
-      temps.push(packed);
-      return { net, tiedNet, named, X, out, tiedOut, w2, w4, visited, gradIsNull, packed };
+      const tiedOut = noGrad(() => tiedNet.call(X) as Tensor);
+      const row0 = (w: Tensor) => w.dataSync().slice(0, 8);
+      return {
+        params: net.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape], values: p.dataSync() })),
+        stateDictKeys: Object.keys(net.stateDict()),
+        total: countParameters(net),
+        X: X.dataSync(),
+        out: out.dataSync(),
+        gradIsNull,
+        visited,
+        tied: {
+          params: tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
+          total: countParameters(tiedNet),
+          sameObject: w2 === w4,
+          row2: row0(w2),
+          row4: row0(w4),
+          out: tiedOut.dataSync(),
+        },
+      };
     });
-    const all = b.packed.dataSync();
-    let at = 0;
-    const take = (n: number) => all.slice(at, (at += n));
-    const params = b.named.map(([name, p]) => ({ name, shape: [...p.shape], values: take(p.size) }));
-    const xs = take(b.X.size);
-    const outs = take(b.out.size);
-    const row2 = take(8);
-    const row4 = take(8);
-    const touts = take(b.tiedOut.size);
-    return {
-      params,
-      stateDictKeys: Object.keys(b.net.stateDict()),
-      total: countParameters(b.net),
-      X: xs,
-      out: outs,
-      gradIsNull: b.gradIsNull,
-      visited: b.visited,
-      tied: {
-        params: b.tiedNet.namedParameters().map(([name, p]) => ({ name, shape: [...p.shape] })),
-        total: countParameters(b.tiedNet),
-        sameObject: b.w2 === b.w4,
-        row2,
-        row4,
-        out: touts,
-      },
-    };
   } finally {
-    for (const t of temps) t.dispose();
     for (const m of made) m.dispose();
   }
 }

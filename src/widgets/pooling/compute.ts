@@ -3,7 +3,8 @@
  * (channel c is X + c, the notes' torch.cat((X, X + 1), 1)), the padded input as the
  * pooling sees it (-inf for max, 0 for average), and Y = maxPool2d / avgPool2d.
  */
-import { F, arange, cat, full, type Tensor } from '../../engine';
+import { F, arange, cat } from '../../engine';
+import { pad2d } from '../common/pad';
 import { small } from '../common/small';
 import { geometry, type PoolingSettings } from './geometry';
 
@@ -20,29 +21,15 @@ export interface PoolingResult {
   y: Float32Array;
 }
 
-function padWith(x: Tensor, ph: number, pw: number, value: number): Tensor {
-  const [n, c, h, w] = x.shape;
-  let out = x;
-  if (pw) out = cat([full([n, c, h, pw], value), out, full([n, c, h, pw], value)], 3);
-  if (ph) out = cat([full([n, c, ph, w + 2 * pw], value), out, full([n, c, ph, w + 2 * pw], value)], 2);
-  return out;
-}
-
 export function computePooling(s: PoolingSettings): PoolingResult {
   const g = geometry(s);
-  const { all, shape, inShape, nPad } = small(() => {
+  return small(() => {
     const X0 = arange(s.h * s.w).reshape([1, 1, s.h, s.w]);
     const X = s.channels === 1 ? X0 : cat(Array.from({ length: s.channels }, (_, c) => (c === 0 ? X0 : X0.add(c))), 1);
     const opts = { stride: [g.sh, g.sw] as const, padding: [s.ph, s.pw] as const };
     const Y = s.mode === 'max' ? F.maxPool2d(X, [s.kh, s.kw], opts) : F.avgPool2d(X, [s.kh, s.kw], opts);
-    const Xp = padWith(X, s.ph, s.pw, s.mode === 'max' ? -Infinity : 0);
-    const all = cat([Xp.reshape([Xp.size]), Y.reshape([Y.size])], 0);
-    return { all, shape: [...Y.shape], inShape: [...X.shape], nPad: Xp.size };
+    const Xp = pad2d(X, s.ph, s.ph, s.pw, s.pw, s.mode === 'max' ? -Infinity : 0);
+    // Read on the CPU backend (synchronous, no transfer); the tensors go with the scope.
+    return { channels: s.channels, padded: Xp.dataSync(), paddedH: g.paddedH, paddedW: g.paddedW, shape: [...Y.shape], inShape: [...X.shape], y: Y.dataSync() };
   });
-  try {
-    const data = all.dataSync();
-    return { channels: s.channels, padded: data.slice(0, nPad), paddedH: g.paddedH, paddedW: g.paddedW, shape, inShape, y: data.slice(nPad) };
-  } finally {
-    all.dispose();
-  }
 }

@@ -36,9 +36,8 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
   const pos = Math.min(rawPos, Math.max(0, count - 1));
 
   const res = useCpuResult(ok ? JSON.stringify(s) : null, () => computePooling(s));
-  // The result for these settings; while a newer one computes, the last one stays if it has the same shape.
-  const v = res.value;
-  const r = v && (!res.pending || (v.channels === s.channels && v.paddedH === g.paddedH && v.paddedW === g.paddedW && v.shape[2] === g.outH && v.shape[3] === g.outW)) ? v : null;
+  // Computed in this render (useCpuResult): the result for these settings, or the last valid one.
+  const r = res.value;
 
   const change = <F extends NumField | 'mode' | 'strideAuto'>(field: F, value: PoolingSettings[F]) => {
     const { next, problem: p } = tryChange(s, field, value);
@@ -69,8 +68,8 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
     const [n, k, p, st, out] = a === 'h' ? [s.h, s.kh, s.ph, g.sh, g.outH] : [s.w, s.kw, s.pw, g.sw, g.outW];
     return `\\left\\lfloor \\frac{n_${a} - k_${a} + p_${a} + s_${a}}{s_${a}} \\right\\rfloor = \\left\\lfloor \\frac{${n} - ${k} + ${2 * p} + ${st}}{${st}} \\right\\rfloor = ${out}`;
   };
-  // The formula against the engine's actual shape (only once the result belongs to these settings).
-  const same = r && !res.pending ? r.shape[1] === s.channels && r.shape[2] === g.outH && r.shape[3] === g.outW : null;
+  // The formula against the engine's actual shape.
+  const same = r ? r.shape[1] === s.channels && r.shape[2] === g.outH && r.shape[3] === g.outW : null;
   const cls = s.mode === 'max' ? 'MaxPool2d' : 'AvgPool2d';
   const code = s.strideAuto
     ? `nn.${cls}((${s.kh}, ${s.kw}), padding=(${s.ph}, ${s.pw}))  # stride = (${g.sh}, ${g.sw})`
@@ -136,7 +135,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
               </figcaption>
               {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c + 1}`, `输入通道 ${c + 1}`)} padding={pads} highlight={win} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
             </figure>
-            <figure className="w-grid" data-result-seq={res.seq} data-pending={res.pending || undefined}>
+            <figure className="w-grid" data-result-seq={res.seq}>
               <figcaption>{t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)}</figcaption>
               {r ? (
                 <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} />

@@ -56,7 +56,7 @@ export function StackPart({ settings, update }: Props) {
   const dep = useMemo(() => dependencies(n, validLayers, selection(sel)), [n, validLayers, sel]);
   const key = JSON.stringify([n, validLayers, sel]);
   const result = useCpuResult(key, () => engineField(n, validLayers, selection(sel)));
-  // The previous result stays on screen while a new one computes (cells whose map changed size show no numbers).
+  // After a failed computation the last result stays on screen (cells whose map changed size show no numbers).
   const current = result.value;
   const agrees = current && result.fresh ? fieldAgrees(current.maps, dep.rowMasks, dep.colMasks) : null;
 

@@ -13,7 +13,8 @@
  * one cell only); forward, a one-hot map through a max pool marks exactly the windows
  * that contain the cell.
  */
-import { F, cat, noGrad, ones, tensor, tidy, withBackend, type Tensor } from '../../engine';
+import { F, noGrad, ones, tensor, type Tensor } from '../../engine';
+import { small } from '../common/small';
 import type { LayerSpec, Selection } from './geometry';
 import { outSize } from './geometry';
 
@@ -32,9 +33,10 @@ export interface EngineField {
 export function engineField(inputSize: number, stack: readonly LayerSpec[], sel: Selection): EngineField {
   const sizes = [inputSize];
   for (const l of stack) sizes.push(outSize(sizes[sizes.length - 1], l));
-  // A few hundred numbers at most: the engine's CPU backend answers faster than a GPU round trip.
-  const packed = withBackend('cpu', () => tidy(() => {
-    const out: Tensor[] = [];
+  // A few hundred numbers at most: the engine's CPU backend answers faster than a GPU
+  // round trip, and reads synchronously; every tensor goes with the scope.
+  return small(() => {
+    const maps: Float32Array[] = [];
     // Backward: gradients of the selected cell with respect to maps 0 .. sel.map - 1.
     if (sel.map > 0) {
       const x0 = ones([1, 1, inputSize, inputSize]).requiresGrad_();
@@ -51,8 +53,8 @@ export function engineField(inputSize: number, stack: readonly LayerSpec[], sel:
       h.mul(tensor(pick, [1, 1, n, n])).sum().backward();
       for (let m = 0; m < sel.map; m++) {
         const g = chain[m].grad;
-        out.push(g ? g.reshape([sizes[m] * sizes[m]]) : ones([sizes[m] * sizes[m]]).mul(0));
-        // Gradients live outside tidy's scope: free them here (the reshaped copy keeps the values).
+        maps.push(g ? g.dataSync() : new Float32Array(sizes[m] * sizes[m]));
+        // Gradients live outside the scope: free them here.
         g?.dispose();
         chain[m].grad = null;
       }
@@ -62,28 +64,15 @@ export function engineField(inputSize: number, stack: readonly LayerSpec[], sel:
       const n = sizes[sel.map];
       const hot = new Float32Array(n * n);
       hot[sel.row * n + sel.col] = 1;
+      maps.push(hot);
       let h = tensor(hot, [1, 1, n, n]);
-      out.push(h.reshape([n * n]));
       for (let m = sel.map; m < stack.length; m++) {
         h = applyLayer(h, stack[m], false);
-        out.push(h.reshape([sizes[m + 1] * sizes[m + 1]]));
+        maps.push(h.dataSync());
       }
     });
-    // One tensor, one read back.
-    return cat(out, 0);
-  }));
-  try {
-    const all = packed.dataSync();
-    const maps: Float32Array[] = [];
-    let at = 0;
-    for (const n of sizes) {
-      maps.push(all.slice(at, at + n * n));
-      at += n * n;
-    }
     return { maps };
-  } finally {
-    packed.dispose();
-  }
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
  * file is refused at once with a reason, and a huge picture is refused before anything
  * of its size is allocated. Pure: bytes in, verdict out.
  */
+import { crc32 as crc32Bytes } from '../../models/safetensors';
 
 /** Largest file accepted, in bytes. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -41,20 +42,9 @@ const le16 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
 const le24 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
 const le32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 
-let crcTable: Uint32Array | null = null;
-/** CRC-32 (ISO 3309, as PNG uses) of b[from, to). */
+/** CRC-32 (ISO 3309, as PNG uses) of b[from, to): the weights files' checksum, on a range. */
 export function crc32(b: Uint8Array, from = 0, to = b.length): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = from; i < to; i++) c = crcTable[(c ^ b[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32Bytes(b.subarray(from, to));
 }
 
 interface Header {
