@@ -24,7 +24,7 @@ export interface Storage {
   readonly size: number;
 }
 
-export type BackendName = 'cpu' | 'webgpu';
+export type BackendName = 'cpu' | 'webgpu' | 'wasm';
 
 export type UnaryOp =
   | 'neg'

@@ -12,6 +12,7 @@ import type {
   ActivationOp,
   AdamParams,
   Backend,
+  BackendName,
   BinaryOp,
   Conv2dParams,
   Pool2dParams,
@@ -33,7 +34,8 @@ export class CpuStorage implements Storage {
   }
 }
 
-function arr(s: Storage): FArray {
+/** The array behind a CPU (or wasm) storage, after checking it is alive. */
+export function arr(s: Storage): FArray {
   const c = s as CpuStorage;
   if (!(c instanceof CpuStorage)) throw new Error('cpu backend: storage does not belong to the cpu backend');
   if (c.freed) throw new Error('cpu backend: storage used after free');
@@ -198,11 +200,11 @@ export function dropoutUniform(seed: number, i: number): number {
 }
 
 export class CpuBackend implements Backend {
-  readonly name = 'cpu' as const;
+  readonly name: BackendName = 'cpu';
   readonly description: string;
   private bytes = 0;
   /** The element array type (Float64Array only in the float64 test mode). */
-  private readonly Arr: FArrayCtor;
+  protected readonly Arr: FArrayCtor;
 
   /**
    * `float64: true` makes a test-only variant that stores and computes in float64 (used
@@ -214,7 +216,7 @@ export class CpuBackend implements Backend {
     this.description = opts.float64 ? 'CPU float64 (test reference)' : 'CPU (TypeScript reference backend)';
   }
 
-  private make(data: FArray): CpuStorage {
+  protected make(data: FArray): CpuStorage {
     this.bytes += data.length * 4;
     return new CpuStorage(data);
   }

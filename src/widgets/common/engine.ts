@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 
 export interface BackendStatus {
   state: 'starting' | 'ready';
-  name?: 'webgpu' | 'cpu';
+  name?: 'webgpu' | 'cpu' | 'wasm';
   description?: string;
   /** Why WebGPU is not used, when the engine fell back to the CPU. */
   reason?: string;
