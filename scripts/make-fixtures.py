@@ -49,15 +49,14 @@ def case(name, op, inputs, fn, attrs=None, grad=True, check_grads=None):
 
 
 # ---- element-wise ------------------------------------------------------------------
-for op, lo, hi in [
-    ('neg', -2, 2), ('exp', -2, 2), ('log', 0.2, 3), ('sqrt', 0.2, 3), ('rsqrt', 0.2, 3), ('abs', -2, 2),
-    ('square', -2, 2), ('reciprocal', 0.3, 3), ('relu', -2, 2), ('sigmoid', -6, 6), ('tanh', -3, 3),
-]:
-    torch_fn = {
-        'neg': torch.neg, 'exp': torch.exp, 'log': torch.log, 'sqrt': torch.sqrt, 'rsqrt': torch.rsqrt,
-        'abs': torch.abs, 'square': torch.square, 'reciprocal': torch.reciprocal, 'relu': torch.relu,
-        'sigmoid': torch.sigmoid, 'tanh': torch.tanh,
-    }[op]
+# One line per element-wise op: the engine's Tensor method name, the input range, PyTorch's function.
+UNARY = [
+    ('neg', -2, 2, torch.neg), ('exp', -2, 2, torch.exp), ('log', 0.2, 3, torch.log), ('sqrt', 0.2, 3, torch.sqrt),
+    ('rsqrt', 0.2, 3, torch.rsqrt), ('abs', -2, 2, torch.abs), ('square', -2, 2, torch.square),
+    ('reciprocal', 0.3, 3, torch.reciprocal), ('relu', -2, 2, torch.relu), ('sigmoid', -6, 6, torch.sigmoid),
+    ('tanh', -3, 3, torch.tanh),
+]
+for op, lo, hi, torch_fn in UNARY:
     case(f'{op} of a [3, 5] tensor', op, [rnd(3, 5, lo=lo, hi=hi)], torch_fn)
 
 BINARY = {

@@ -1,8 +1,8 @@
-// Broadcasting binary op. OP picks the function; BROADCAST = 0 when both inputs are
+// Broadcasting binary op. The engine prepends the op's `fn apply(a: f32, b: f32) -> f32`
+// from its entry in src/engine/ops/elementwise.ts. BROADCAST = 0 when both inputs are
 // laid out like the output (plain element-wise), else each output index is split over
 // up to 8 (coalesced) axes and the inputs are read through their own strides
 // (stride 0 on stretched axes).
-override OP: u32;
 override BROADCAST: u32 = 1u;
 
 struct Params {
@@ -13,43 +13,10 @@ struct Params {
   bStrides: array<vec4<u32>, 2>,
 }
 
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(0) var<storage, read> lhs: array<f32>;
+@group(0) @binding(1) var<storage, read> rhs: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
-
-fn powf(x: f32, y: f32) -> f32 {
-  if (y == 0.0) { return 1.0; }
-  if (y == 1.0) { return x; }
-  if (y == 2.0) { return x * x; }
-  if (y == 0.5) { return sqrt(x); }
-  let r = exp2(y * log2(abs(x)));
-  if (x < 0.0) {
-    // A negative base needs an integer exponent; odd exponents keep the sign.
-    if (floor(y) != y) { return sqrt(-1.0 - abs(x)); } // NaN, made at run time
-    let half = y * 0.5;
-    return select(r, -r, floor(half) != half);
-  }
-  return r;
-}
-
-fn apply(p: f32, q: f32) -> f32 {
-  switch OP {
-    case 0u: { return p + q; }
-    case 1u: { return p - q; }
-    case 2u: { return p * q; }
-    case 3u: { return p / q; }
-    case 4u: { return max(p, q); }
-    case 5u: { return min(p, q); }
-    case 6u: { return powf(p, q); }
-    case 7u: { return select(0.0, 1.0, p > q); }
-    case 8u: { return select(0.0, 1.0, p >= q); }
-    case 9u: { return select(0.0, 1.0, p < q); }
-    case 10u: { return select(0.0, 1.0, p <= q); }
-    case 11u: { return select(0.0, 1.0, p == q); }
-    default: { return p; }
-  }
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -57,7 +24,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
   if (i >= u.n) { return; }
   if (BROADCAST == 0u) {
-    out[i] = apply(a[i], b[i]);
+    out[i] = apply(lhs[i], rhs[i]);
     return;
   }
   var rest = i;
@@ -70,5 +37,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     ai += c * u.aStrides[d / 4][d % 4];
     bi += c * u.bStrides[d / 4][d % 4];
   }
-  out[i] = apply(a[ai], b[bi]);
+  out[i] = apply(lhs[ai], rhs[bi]);
 }

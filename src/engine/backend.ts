@@ -19,6 +19,11 @@
  *   (PyTorch's count_include_pad=True default).
  */
 
+import type { BinaryOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
+
+export type { BinaryOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
+export { outSize } from './shape';
+
 export interface Storage {
   /** Number of float32 elements. */
   readonly size: number;
@@ -26,41 +31,7 @@ export interface Storage {
 
 export type BackendName = 'cpu' | 'webgpu' | 'wasm';
 
-export type UnaryOp =
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'abs'
-  | 'square'
-  | 'reciprocal'
-  | 'relu'
-  | 'sigmoid'
-  | 'tanh'
-  /** 1 where x > 0, else 0 (the derivative of relu). */
-  | 'step'
-  | 'sign';
-
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'max'
-  | 'min'
-  | 'pow'
-  /** Comparisons give 1 or 0. */
-  | 'gt'
-  | 'ge'
-  | 'lt'
-  | 'le'
-  | 'eq';
-
 export type ReduceOp = 'sum' | 'max' | 'min';
-
-/** Activations whose backward pass has a fused kernel (`activationBackward`). */
-export type ActivationOp = 'sigmoid' | 'tanh' | 'relu';
 
 export interface Conv2dParams {
   n: number;
@@ -138,17 +109,16 @@ export interface Backend {
   // ---- element-wise ---------------------------------------------------------------
   fill(size: number, value: number): Storage;
   unary(op: UnaryOp, x: Storage): Storage;
-  /** Broadcasting binary op; `outShape` is the broadcast of aShape and bShape. */
+  /** Broadcasting binary op of ops/elementwise.ts; `outShape` is the broadcast of aShape and bShape. */
+  /** Element-wise op of ops/elementwise.ts. */
   binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage;
   /** out = cond != 0 ? a : b, all three of the same size. */
   where(cond: Storage, a: Storage, b: Storage): Storage;
   /**
-   * The gradient through an activation in one pass, given the incoming gradient `g`
-   * and `v` of the same size: sigmoid g * (y * (1 - y)) and tanh g * (1 - y * y) from
-   * the output y; relu g * step(x) from the input x. Each product and difference is
-   * rounded to f32 in that order (what the composed ops would give).
+   * A unary op's fused gradient g * f'(v) in one pass (ops with a `derivative` in
+   * ops/elementwise.ts), where v is the op's input or output as the entry says.
    */
-  activationBackward(op: ActivationOp, v: Storage, g: Storage): Storage;
+  unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage;
 
   // ---- layout ---------------------------------------------------------------------
   /** Permutes axes: out.shape[i] = shape[perm[i]]. */
@@ -201,9 +171,4 @@ export interface Backend {
   sgdStep(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void;
   /** PyTorch's Adam update of `param`, `m` and `v`. */
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void;
-}
-
-/** Output size of a convolution or pooling window along one axis. */
-export function outSize(n: number, k: number, pad: number, stride: number): number {
-  return Math.floor((n + 2 * pad - k) / stride) + 1;
 }

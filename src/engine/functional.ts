@@ -1,37 +1,20 @@
 /**
  * F: the functional layer (torch.nn.functional). Everything here is composed from
- * the differentiable primitives in tensor.ts; no derivative is written here.
+ * the differentiable ops in ops/; no derivative is written here.
  */
-import type { Conv2dParams, Pool2dParams } from './backend';
-import { outSize } from './backend';
-import {
-  Tensor,
-  conv2dPrim,
-  dropoutPrim,
-  fromHost,
-  logSoftmax as logSoftmaxT,
-  matmul,
-  matmulTransB,
-  noGrad,
-  pool2dPrim,
-  reshape,
-  resizeBilinearPrim,
-  softmax as softmaxT,
-  tidy,
-  unary,
-} from './tensor';
+import { fromHost } from './creation';
+import { fmt } from './shape';
+import { Tensor, noGrad, tidy } from './tensor';
+import { reshape } from './ops/layout';
+import { logSoftmax as logSoftmaxT, softmax as softmaxT } from './ops/reduce';
+import { matmul, matmulTransB } from './ops/matmul';
+import { conv2dPrim, convParams, type ConvOptions, type Pair, pair } from './ops/conv';
+import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/pool';
+import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
+import { unary } from './ops/elementwise';
 
-export type Pair = number | readonly [number, number];
-
-function pair(v: Pair, what: string): [number, number] {
-  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`${what} must be a non-negative integer or a pair of them, got ${String(v)}`);
-  return p;
-}
-
-function fmt(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
+export { convParams, poolParams, adaptiveMatrix };
+export type { ConvOptions, Pair, PoolOptions };
 
 /** Lets 3-D [C, H, W] inputs through 4-D code, like PyTorch's unbatched inputs. */
 function batched(x: Tensor, what: string, fn: (x4: Tensor) => Tensor): Tensor {
@@ -65,28 +48,6 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
   return reshape(y, y.shape.slice(2));
 }
 
-export interface ConvOptions {
-  stride?: Pair;
-  padding?: Pair;
-}
-
-/** Resolves the backend's convolution parameters (exported for layers and shape math). */
-export function convParams(xShape: readonly number[], wShape: readonly number[], opts: ConvOptions = {}): Conv2dParams {
-  const [n, cIn, h, w] = xShape;
-  const [cOut, wcIn, kH, kW] = wShape;
-  if (wShape.length !== 4) throw new Error(`conv2d: weight must be [cOut, cIn, kH, kW], got ${fmt(wShape)}`);
-  if (wcIn !== cIn) throw new Error(`conv2d: input has ${cIn} channels but the weight expects ${wcIn} (input ${fmt(xShape)}, weight ${fmt(wShape)})`);
-  const [strideH, strideW] = pair(opts.stride ?? 1, 'stride');
-  const [padH, padW] = pair(opts.padding ?? 0, 'padding');
-  if (strideH < 1 || strideW < 1) throw new Error('conv2d: stride must be at least 1');
-  const outH = outSize(h, kH, padH, strideH);
-  const outW = outSize(w, kW, padW, strideW);
-  if (outH < 1 || outW < 1) {
-    throw new Error(`conv2d: kernel ${kH}x${kW} does not fit the padded input ${h + 2 * padH}x${w + 2 * padW} (input ${fmt(xShape)})`);
-  }
-  return { n, cIn, h, w, cOut, kH, kW, strideH, strideW, padH, padW, outH, outW };
-}
-
 /** 2-D convolution (cross-correlation) of x [N, cIn, H, W] with w [cOut, cIn, kH, kW] and bias [cOut]. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
   return batched(x, 'conv2d', (x4) => {
@@ -94,25 +55,6 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     if (bias && (bias.ndim !== 1 || bias.shape[0] !== p.cOut)) throw new Error(`conv2d: bias must be [${p.cOut}], got ${fmt(bias.shape)}`);
     return conv2dPrim(x4, weight, bias, p);
   });
-}
-
-export interface PoolOptions {
-  /** Defaults to the kernel size. */
-  stride?: Pair;
-  padding?: Pair;
-}
-
-export function poolParams(mode: 'max' | 'avg', xShape: readonly number[], kernelSize: Pair, opts: PoolOptions = {}): Pool2dParams {
-  const [n, c, h, w] = xShape;
-  const [kH, kW] = pair(kernelSize, 'kernelSize');
-  const [strideH, strideW] = pair(opts.stride ?? kernelSize, 'stride');
-  const [padH, padW] = pair(opts.padding ?? 0, 'padding');
-  if (kH < 1 || kW < 1 || strideH < 1 || strideW < 1) throw new Error('pool2d: kernel size and stride must be at least 1');
-  if (padH > kH / 2 || padW > kW / 2) throw new Error(`pool2d: padding (${padH}, ${padW}) must be at most half the kernel size (${kH}, ${kW})`);
-  const outH = outSize(h, kH, padH, strideH);
-  const outW = outSize(w, kW, padW, strideW);
-  if (outH < 1 || outW < 1) throw new Error(`pool2d: window ${kH}x${kW} does not fit the input ${fmt(xShape)}`);
-  return { mode, n, c, h, w, kH, kW, strideH, strideW, padH, padW, outH, outW };
 }
 
 /** Max pooling; padding counts as -infinity. */
@@ -123,20 +65,6 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): 
 /** Average pooling; padding counts as zeros in the full window (count_include_pad). */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
   return batched(x, 'avgPool2d', (x4) => pool2dPrim(x4, poolParams('avg', x4.shape, kernelSize, opts)));
-}
-
-/**
- * Averaging matrix of adaptive pooling along one axis: row i averages input indices
- * [floor(i*in/out), ceil((i+1)*in/out)) (PyTorch's rule).
- */
-export function adaptiveMatrix(inSize: number, outSz: number): Float32Array {
-  const m = new Float32Array(outSz * inSize);
-  for (let i = 0; i < outSz; i++) {
-    const s = Math.floor((i * inSize) / outSz);
-    const e = Math.ceil(((i + 1) * inSize) / outSz);
-    for (let j = s; j < e; j++) m[i * inSize + j] = 1 / (e - s);
-  }
-  return m;
 }
 
 /**

@@ -11,36 +11,19 @@
 import { activeBackend, getBackend } from './runtime';
 import { liveTensorCount } from './tensor';
 
-export {
-  Tensor,
-  tensor,
-  zeros,
-  ones,
-  full,
-  rand,
-  randn,
-  arange,
-  linspace,
-  eye,
-  zerosLike,
-  onesLike,
-  cat,
-  stack,
-  where,
-  matmul,
-  tidy,
-  keep,
-  dispose,
-  noGrad,
-  isGradEnabled,
-  broadcastShapes,
-} from './tensor';
+export { Tensor, tidy, keep, dispose, noGrad, isGradEnabled } from './tensor';
+export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, zerosLike, onesLike } from './creation';
+export { cat, stack } from './ops/layout';
+export { where } from './ops/elementwise';
+export { matmul } from './ops/matmul';
+export { broadcastShapes, outSize } from './shape';
+export { UNARY_OPS, BINARY_OPS } from './ops/elementwise';
+export type { UnaryOp, BinaryOp } from './ops/elementwise';
 export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
 export { setBackend, getBackend, ready, onBackendLost, restartBackend, withBackend } from './runtime';
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export type { Backend, BackendName } from './backend';
-export { outSize } from './backend';
 export * as F from './functional';
 export * as nn from './nn/index';
 export * as optim from './optim';

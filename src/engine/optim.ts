@@ -3,7 +3,9 @@
  * `sgdStep` / `adamStep` kernels. Parameters may be given as a list or as parameter
  * groups with their own hyper-parameters (change `paramGroups[i].lr` to schedule).
  */
-import { Tensor, keep, zerosLike } from './tensor';
+import { Tensor, keep } from './tensor';
+import { zerosLike } from './creation';
+import { adamStep, sgdStep } from './ops/optimizer-steps';
 
 export interface ParamGroup<H> {
   params: Tensor[];
@@ -152,7 +154,7 @@ export class SGD extends Optimizer<SGDOptions> {
           }
           buf = s.momentumBuffer as Tensor;
         }
-        p.backend.sgdStep(p._s, grad._s, buf ? buf._s : null, {
+        sgdStep(p, grad, buf, {
           lr: g.lr,
           momentum: g.momentum,
           weightDecay: g.weightDecay,
@@ -190,7 +192,7 @@ export class Adam extends Optimizer<AdamOptions> {
           s.expAvgSq = keep(zerosLike(p));
         }
         s.step = (s.step as number) + 1;
-        p.backend.adamStep(p._s, grad._s, (s.expAvg as Tensor)._s, (s.expAvgSq as Tensor)._s, {
+        adamStep(p, grad, s.expAvg as Tensor, s.expAvgSq as Tensor, {
           lr: g.lr,
           beta1: g.betas[0],
           beta2: g.betas[1],

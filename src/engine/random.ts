@@ -102,3 +102,10 @@ export function randperm(n: number): number[] {
   }
   return p;
 }
+
+/** 32-bit integer hash (murmur3's finaliser); the backends' dropout masks hash element indices with it. */
+export function hash32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}

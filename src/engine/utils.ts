@@ -1,7 +1,8 @@
 /** Helpers the model zoo and widgets need: parameter counts and per-layer shape traces. */
 import { Module } from './nn/module';
 import { Sequential } from './nn/layers';
-import { Tensor, noGrad, tidy, zeros } from './tensor';
+import { Tensor, noGrad, tidy } from './tensor';
+import { zeros } from './creation';
 
 /** Number of scalar parameters (each shared parameter counted once). */
 export function countParameters(module: Module, opts: { trainableOnly?: boolean } = {}): number {

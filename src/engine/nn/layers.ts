@@ -3,7 +3,8 @@
  */
 import * as F from '../functional';
 import type { Pair } from '../functional';
-import { Tensor, full, zeros, ones } from '../tensor';
+import { Tensor } from '../tensor';
+import { full, zeros, ones } from '../creation';
 import { kaimingUniform_, uniform_, calculateFans } from './init';
 import { Module } from './module';
 

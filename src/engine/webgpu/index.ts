@@ -9,11 +9,11 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  ActivationOp,
   AdamParams,
   Backend,
   BinaryOp,
   Conv2dParams,
+  FusedDerivativeOp,
   Pool2dParams,
   ReduceOp,
   SgdParams,
@@ -21,6 +21,9 @@ import type {
   UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
+import { hash32 } from '../random';
+import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
+import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
 import {
   CONV_BWD_INPUT_VARIANTS,
   CONV_BWD_WEIGHT_VARIANTS,
@@ -35,7 +38,7 @@ import fillSrc from '../../../shaders/fill.wgsl?raw';
 import unarySrc from '../../../shaders/unary.wgsl?raw';
 import binarySrc from '../../../shaders/binary.wgsl?raw';
 import whereSrc from '../../../shaders/where.wgsl?raw';
-import activationBackwardSrc from '../../../shaders/activation-backward.wgsl?raw';
+import unaryBackwardSrc from '../../../shaders/unary-backward.wgsl?raw';
 import avgPoolTilesSrc from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
 import avgPoolTilesBackwardSrc from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
 import stridedCopySrc from '../../../shaders/strided-copy.wgsl?raw';
@@ -56,14 +59,6 @@ import adamSrc from '../../../shaders/adam-step.wgsl?raw';
 
 export type { Tuning } from './variants';
 
-const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, square: 6, reciprocal: 7,
-  relu: 8, sigmoid: 9, tanh: 10, step: 11, sign: 12,
-};
-const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, gt: 7, ge: 8, lt: 9, le: 10, eq: 11,
-};
-const ACTIVATION_CODES: Record<ActivationOp, number> = { sigmoid: 0, tanh: 1, relu: 2 };
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 /** Coalesced axes the strided kernels (binary, slice/transpose) accept. */
 const MAX_DIMS = 8;
@@ -90,56 +85,6 @@ export class GPUStorage implements Storage {
     readonly size: number,
     public buffer: GPUBuffer,
   ) {}
-}
-
-function prod(shape: readonly number[]): number {
-  let p = 1;
-  for (const d of shape) p *= d;
-  return p;
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = s;
-    s *= shape[i];
-  }
-  return st;
-}
-
-/**
- * Drops size-1 axes and merges neighbouring axes that every stride set walks as one
- * (stride[d-1] == stride[d] * shape[d]), so kernels split indices over few axes.
- */
-export function coalesceAxes(shape: readonly number[], strideSets: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strideSets.map(() => []);
-  for (let i = 0; i < shape.length; i++) {
-    if (shape[i] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strideSets.every((st, k) => outStrides[k][last] === st[i] * shape[i])) {
-      outShape[last] *= shape[i];
-      strideSets.forEach((st, k) => (outStrides[k][last] = st[i]));
-    } else {
-      outShape.push(shape[i]);
-      strideSets.forEach((st, k) => outStrides[k].push(st[i]));
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
-
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const off = outShape.length - shape.length;
-  const own = stridesOf(shape);
-  return outShape.map((o, i) => {
-    const k = i - off;
-    if (k < 0) return 0;
-    const d = shape[k];
-    if (d === o) return d === 1 ? 0 : own[k];
-    if (d === 1) return 0;
-    throw new Error(`webgpu backend: shape [${shape}] does not broadcast to [${outShape}]`);
-  });
 }
 
 export class WebGPUBackend implements Backend {
@@ -297,13 +242,10 @@ export class WebGPUBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: Storage): Storage {
-    const code = UNARY_CODES[op];
-    if (code === undefined) throw new Error(`webgpu backend: unknown unary op ${op}`);
     const o = this.out(x.size);
     this.rt.dispatch({
-      key: `unary:${code}`,
-      code: unarySrc,
-      constants: { OP: code },
+      key: `unary:${op}`,
+      code: unaryWgsl(op) + unarySrc,
       buffers: [this.buf(x), o.buffer],
       uniforms: new Words().u32(x.size).buffer(),
       workgroups: Math.ceil(x.size / 256),
@@ -312,17 +254,16 @@ export class WebGPUBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage {
-    const code = BINARY_CODES[op];
-    if (code === undefined) throw new Error(`webgpu backend: unknown binary op ${op}`);
     const n = prod(outShape);
     const o = this.out(n);
     if (n === 0) return o;
     const bufs = [this.buf(a), this.buf(b), o.buffer];
+    const code = binaryWgsl(op) + binarySrc;
     if (a.size === n && b.size === n) {
       this.rt.dispatch({
-        key: `binary:${code}:0`,
-        code: binarySrc,
-        constants: { OP: code, BROADCAST: 0 },
+        key: `binary:${op}:0`,
+        code,
+        constants: { BROADCAST: 0 },
         buffers: bufs,
         uniforms: new Words().u32(n, 0).buffer(),
         workgroups: Math.ceil(n / 256),
@@ -332,9 +273,9 @@ export class WebGPUBackend implements Backend {
     const c = coalesceAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
     if (c.shape.length > MAX_DIMS) throw new Error(`webgpu backend: binary op over more than ${MAX_DIMS} independent axes`);
     this.rt.dispatch({
-      key: `binary:${code}:1`,
-      code: binarySrc,
-      constants: { OP: code, BROADCAST: 1 },
+      key: `binary:${op}:1`,
+      code,
+      constants: { BROADCAST: 1 },
       buffers: bufs,
       uniforms: new Words().u32(n, c.shape.length).vec4s(c.shape, 2).vec4s(c.strides[0], 2).vec4s(c.strides[1], 2).buffer(),
       workgroups: Math.ceil(n / 256),
@@ -355,16 +296,13 @@ export class WebGPUBackend implements Backend {
     return o;
   }
 
-  activationBackward(op: ActivationOp, v: Storage, g: Storage): Storage {
-    const code = ACTIVATION_CODES[op];
-    if (code === undefined) throw new Error(`webgpu backend: unknown activation ${op}`);
+  unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage {
     const n = v.size;
     const o = this.out(n);
     if (n === 0) return o;
     this.rt.dispatch({
-      key: `activation-backward:${code}`,
-      code: activationBackwardSrc,
-      constants: { OP: code },
+      key: `unary-backward:${op}`,
+      code: derivativeWgsl(op) + unaryBackwardSrc,
       buffers: [this.buf(v), this.buf(g), o.buffer],
       uniforms: new Words().u32(n).buffer(),
       workgroups: Math.ceil(n / 256),
@@ -947,13 +885,6 @@ export class WebGPUBackend implements Backend {
       workgroups: Math.ceil(n / 256),
     });
   }
-}
-
-/** murmur3's 32-bit finaliser (the CPU backend's dropout hash). */
-function hash32(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
 }
 
 /** Limits worth raising above the WebGPU defaults when the adapter allows. */
