@@ -54,7 +54,7 @@ UNARY = [
     ('neg', -2, 2, torch.neg), ('exp', -2, 2, torch.exp), ('log', 0.2, 3, torch.log), ('sqrt', 0.2, 3, torch.sqrt),
     ('rsqrt', 0.2, 3, torch.rsqrt), ('abs', -2, 2, torch.abs), ('square', -2, 2, torch.square),
     ('reciprocal', 0.3, 3, torch.reciprocal), ('relu', -2, 2, torch.relu), ('sigmoid', -6, 6, torch.sigmoid),
-    ('tanh', -3, 3, torch.tanh),
+    ('tanh', -3, 3, torch.tanh), ('softplus', -4, 4, F.softplus),
 ]
 for op, lo, hi, torch_fn in UNARY:
     case(f'{op} of a [3, 5] tensor', op, [rnd(3, 5, lo=lo, hi=hi)], torch_fn)

@@ -76,6 +76,13 @@ export const UNARY_OPS = {
     wgsl: 'if (abs(x) < 4.0) { return tanh(x); } let e = exp(-2.0 * abs(x)); let t = (1.0 - e) / (1.0 + e); return select(t, -t, x < 0.0);',
     derivative: { of: 'y', cpu: (y, g, r) => g * r(1 - r(y * y)), wgsl: 'g * (1.0 - v * v)' },
   },
+  /** log(1 + e^x), a smooth relu; like PyTorch it returns x itself above 20. */
+  softplus: {
+    cpu: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))),
+    wgsl: 'select(log(1.0 + exp(x)), x, x > 20.0)',
+    // d/dx = sigmoid(x).
+    derivative: { of: 'x', cpu: (x, g, r) => g * r(1 / (1 + Math.exp(-x))), wgsl: 'g / (1.0 + exp(-v))' },
+  },
   /** 1 where x > 0, else 0 (the derivative of relu); not differentiable. */
   step: { cpu: (x) => (x > 0 ? 1 : 0), wgsl: cmp('x > 0.0'), method: false },
   sign: { cpu: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN), wgsl: 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)' },
