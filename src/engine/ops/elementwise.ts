@@ -239,7 +239,6 @@ type UnaryMethods = { [K in UnaryOp as MethodName<(typeof UNARY_OPS)[K], K>]: ()
 type BinaryMethods = { [K in BinaryOp as MethodName<(typeof BINARY_OPS)[K], K>]: (other: Tensor | number) => Tensor };
 
 declare module '../tensor' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends UnaryMethods, BinaryMethods {}
 }
 

@@ -21,6 +21,9 @@ import type {
   UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
+import { conv2dBackwardInputWith, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
+import { argmax, reduceWith } from './reduce';
+import { pool2d, pool2dBackward, resizeBilinear } from './pool';
 import { hash32 } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
@@ -33,33 +36,19 @@ import {
   type Tuning,
 } from './variants';
 
-import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
 import fillSrc from '../../../shaders/fill.wgsl?raw';
 import unarySrc from '../../../shaders/unary.wgsl?raw';
 import binarySrc from '../../../shaders/binary.wgsl?raw';
 import whereSrc from '../../../shaders/where.wgsl?raw';
 import unaryBackwardSrc from '../../../shaders/unary-backward.wgsl?raw';
-import avgPoolTilesSrc from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
-import avgPoolTilesBackwardSrc from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
 import stridedCopySrc from '../../../shaders/strided-copy.wgsl?raw';
 import concatSrc from '../../../shaders/concat.wgsl?raw';
-import reduceSrc from '../../../shaders/reduce.wgsl?raw';
-import reduceWgSrc from '../../../shaders/reduce-workgroup.wgsl?raw';
-import argmaxSrc from '../../../shaders/argmax.wgsl?raw';
-import pool2dSrc from '../../../shaders/pool2d.wgsl?raw';
-import pool2dBackwardSrc from '../../../shaders/pool2d-backward.wgsl?raw';
-import resizeSrc from '../../../shaders/resize-bilinear.wgsl?raw';
-import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
-import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
-import conv2dRowsK3Src from '../../../shaders/conv2d-rows-k3.wgsl?raw';
-import conv2dRowsK5Src from '../../../shaders/conv2d-rows-k5.wgsl?raw';
 import dropoutSrc from '../../../shaders/dropout-mask.wgsl?raw';
 import sgdSrc from '../../../shaders/sgd-step.wgsl?raw';
 import adamSrc from '../../../shaders/adam-step.wgsl?raw';
 
 export type { Tuning } from './variants';
 
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 /** Coalesced axes the strided kernels (binary, slice/transpose) accept. */
 const MAX_DIMS = 8;
 
@@ -93,11 +82,11 @@ export class WebGPUBackend implements Backend {
   readonly rt: Runtime;
   private liveBytes = 0;
   private destroyed = false;
-  private tuningState: Tuning;
+  /** @internal */ tuningState: Tuning;
   /** Use the kW-specialised (unrolled) row convolutions when they apply (tests turn it off to check the generic one). */
   unrolledConv = true;
   /** A tiny buffer bound where a kernel's optional operand is absent. */
-  private dummy: GPUBuffer;
+  /** @internal */ dummy: GPUBuffer;
 
   constructor(
     readonly device: GPUDevice,
@@ -163,7 +152,7 @@ export class WebGPUBackend implements Backend {
 
   // ---- memory -------------------------------------------------------------------------
 
-  private buf(s: Storage): GPUBuffer {
+  /** @internal */ buf(s: Storage): GPUBuffer {
     const g = s as GPUStorage;
     if (!(g instanceof GPUStorage)) throw new Error('webgpu backend: storage does not belong to the webgpu backend');
     if (!g.alive) throw new Error('webgpu backend: storage used after free');
@@ -176,14 +165,14 @@ export class WebGPUBackend implements Backend {
   }
 
   /** A new storage of `size` elements; `fresh` when its buffer is known to hold zeros. */
-  private alloc(size: number): { s: GPUStorage; fresh: boolean } {
+  /** @internal */ alloc(size: number): { s: GPUStorage; fresh: boolean } {
     this.checkCount(size);
     const { buffer, fresh } = this.rt.acquire(size * 4);
     this.liveBytes += size * 4;
     return { s: new GPUStorage(size, buffer), fresh };
   }
 
-  private out(size: number): GPUStorage {
+  /** @internal */ out(size: number): GPUStorage {
     return this.alloc(size).s;
   }
 
@@ -225,7 +214,7 @@ export class WebGPUBackend implements Backend {
 
   // ---- element-wise -------------------------------------------------------------------
 
-  private fillInto(s: GPUStorage, value: number): void {
+  /** @internal */ fillInto(s: GPUStorage, value: number): void {
     this.rt.dispatch({
       key: 'fill',
       code: fillSrc,
@@ -364,466 +353,59 @@ export class WebGPUBackend implements Backend {
     return o;
   }
 
-  // ---- reductions ---------------------------------------------------------------------
+  // ---- reductions (reduce.ts) ---------------------------------------------------------
 
   reduce(op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage {
-    return this.reduceWith('auto', op, x, shape, axes);
+    return reduceWith(this, 'auto', op, x, shape, axes);
   }
 
   /** Reduce with a chosen strategy: one invocation or one workgroup per output ('auto' decides by size). */
   reduceWith(strategy: 'auto' | 'thread' | 'workgroup', op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage {
-    const code = REDUCE_CODES[op];
-    if (code === undefined) throw new Error(`webgpu backend: unknown reduce op ${op}`);
-    const r = shape.length;
-    const red = new Array<boolean>(r).fill(false);
-    for (const a of axes) red[a < 0 ? a + r : a] = true;
-    const outN = prod(shape.map((d, i) => (red[i] ? 1 : d)));
-    const o = this.out(outN);
-    if (outN === 0) return o;
-    const R = prod(shape.filter((_, i) => red[i]));
-    if (R === 0) {
-      this.fillInto(o, op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity);
-      return o;
-    }
-    // Group the axes into runs of kept / reduced (size-1 axes play no part).
-    const groups: { size: number; red: boolean }[] = [];
-    for (let i = 0; i < r; i++) {
-      if (shape[i] === 1) continue;
-      const g = groups[groups.length - 1];
-      if (g && g.red === red[i]) g.size *= shape[i];
-      else groups.push({ size: shape[i], red: red[i] });
-    }
-    let stride = 1;
-    const st = new Array<number>(groups.length);
-    for (let i = groups.length - 1; i >= 0; i--) {
-      st[i] = stride;
-      stride *= groups[i].size;
-    }
-    const kept = groups.map((g, i) => ({ ...g, st: st[i] })).filter((g) => !g.red);
-    const reds = groups.map((g, i) => ({ ...g, st: st[i] })).filter((g) => g.red);
-    if (reds.length === 0) {
-      // Nothing of size > 1 is reduced: the result is a copy.
-      return this.slice(x, [outN], [1], 0);
-    }
-    if (kept.length > 4 || reds.length > 5) throw new Error('webgpu backend: reduction over too many interleaved axes');
-    const innerG = reds[reds.length - 1];
-    const outerR = reds.slice(0, -1);
-    const workgroup = strategy === 'workgroup';
-    // 'auto' folds long reductions in `splits` ranges per output, one invocation each,
-    // then folds the partial results in a second pass: enough parallel work for few
-    // outputs, and no barriers.
-    let splits = 1;
-    if (!workgroup && strategy === 'auto' && R >= 1024 && outN < 4096) {
-      splits = Math.min(Math.ceil(R / 256), Math.ceil(4096 / outN));
-    }
-    const chunk = Math.ceil(R / splits);
-    splits = Math.ceil(R / chunk);
-    const words = new Words()
-      .u32(outN, kept.length, outerR.length, innerG.size, innerG.st, R / innerG.size, splits, chunk)
-      .f32(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
-      .vec4s(kept.map((g) => g.size), 1)
-      .vec4s(kept.map((g) => g.st), 1)
-      .vec4s(outerR.map((g) => g.size), 1)
-      .vec4s(outerR.map((g) => g.st), 1)
-      .buffer();
-    const target = splits > 1 ? this.out(outN * splits) : o;
-    this.rt.dispatch({
-      key: `reduce:${code}:${workgroup ? 'wg' : 't'}`,
-      code: workgroup ? reduceWgSrc : reduceSrc,
-      constants: { OP: code },
-      buffers: [this.buf(x), target.buffer],
-      uniforms: words,
-      workgroups: workgroup ? outN : Math.ceil((outN * splits) / 64),
-    });
-    if (splits > 1) {
-      this.free(o);
-      const folded = this.reduceWith('thread', op, target, [outN, splits], [1]);
-      this.free(target);
-      return folded;
-    }
-    return o;
+    return reduceWith(this, strategy, op, x, shape, axes);
   }
 
   argmax(x: Storage, shape: readonly number[], axis: number): Storage {
-    const ax = axis < 0 ? axis + shape.length : axis;
-    const outer = prod(shape.slice(0, ax));
-    const len = shape[ax];
-    const inner = prod(shape.slice(ax + 1));
-    const n = outer * inner;
-    const o = this.out(n);
-    if (n === 0) return o;
-    if (len === 0) throw new Error('webgpu backend: argmax over an empty axis');
-    this.rt.dispatch({
-      key: 'argmax',
-      code: argmaxSrc,
-      buffers: [this.buf(x), o.buffer],
-      uniforms: new Words().u32(n, len, inner).buffer(),
-      workgroups: Math.ceil(n / 64),
-    });
-    return o;
+    return argmax(this, x, shape, axis);
   }
 
-  // ---- linear algebra -----------------------------------------------------------------
+  // ---- matmul and convolution (gemm.ts), in the tuned variants --------------------------
 
-  matmul(
-    a: Storage,
-    b: Storage,
-    p: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
-  ): Storage {
-    return this.matmulWith(this.tuningState.matmul, a, b, p);
+  matmul(a: Storage, b: Storage, p: MatmulOptions): Storage {
+    return matmulWith(this, this.tuningState.matmul, a, b, p);
   }
-
-  /** Copies a row-major matrix of `width` x `height` vec4s into a pooled rgba32float texture. */
-  private packTexture(src: Storage, width: number, height: number): GPUTexture {
-    const t = this.rt.acquireTexture(width, height);
-    this.rt.dispatch({
-      key: 'pack-texture',
-      code: packTextureSrc,
-      buffers: [this.buf(src), t.createView()],
-      uniforms: new Words().u32(width, height).buffer(),
-      workgroups: Math.ceil((width * height) / 64),
-    });
-    return t;
-  }
-
   /** Matmul with a named variant (the autotune and the tests call this directly). */
-  matmulWith(
-    variant: string,
-    a: Storage,
-    b: Storage,
-    p: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
-  ): Storage {
-    const { batch, m, n, k } = p;
-    const o = this.out(batch * m * n);
-    if (batch * m * n === 0) return o;
-    if (k === 0) {
-      this.fillInto(o, 0);
-      return o;
-    }
-    let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
-    if (v.texture) {
-      const dim = this.rt.maxTextureDim;
-      const fits = batch === 1 && !p.transA && !p.transB && k % 4 === 0 && n % 4 === 0 && m <= dim && k <= dim && k / 4 <= dim && n / 4 <= dim;
-      if (fits) {
-        const ta = this.packTexture(a, k / 4, m);
-        const tb = this.packTexture(b, n / 4, k);
-        const tilesM = Math.ceil(m / v.tileM);
-        const tilesN = Math.ceil(n / v.tileN);
-        this.rt.dispatch({
-          key: `matmul:${variant}`,
-          code: v.code,
-          constants: v.constants,
-          buffers: [ta.createView(), tb.createView(), o.buffer],
-          uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
-          workgroups: tilesM * tilesN,
-        });
-        this.rt.releaseTexture(ta);
-        this.rt.releaseTexture(tb);
-        return o;
-      }
-      variant = v.texture.fallback;
-      v = MATMUL_VARIANTS[variant];
-    }
-    if (v.vec4) {
-      const aligned = k % 4 === 0 && n % 4 === 0 && (!p.transA || m % 4 === 0);
-      if (aligned) {
-        const tilesM = Math.ceil(m / v.tileM);
-        const tilesN = Math.ceil(n / v.tileN);
-        const tiles = tilesM * tilesN * batch;
-        this.rt.dispatch({
-          key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}`,
-          code: v.code,
-          constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 },
-          buffers: [this.buf(a), this.buf(b), o.buffer],
-          uniforms: new Words()
-            .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
-            .buffer(),
-          workgroups: tiles,
-        });
-        return o;
-      }
-      variant = v.vec4.fallback;
-      v = MATMUL_VARIANTS[variant];
-    }
-    const tilesM = Math.ceil(m / v.tileM);
-    const tilesN = Math.ceil(n / v.tileN);
-    const tiles = tilesM * tilesN * batch;
-    this.rt.dispatch({
-      key: `matmul:${variant}`,
-      code: v.code,
-      constants: v.constants,
-      buffers: [this.buf(a), this.buf(b), o.buffer],
-      uniforms: new Words()
-        .u32(
-          m, n, k, tilesN, tilesM, tiles,
-          p.aBatch === 1 ? 0 : m * k,
-          p.bBatch === 1 ? 0 : k * n,
-          p.transA ? 1 : k, // row stride of op(A)
-          p.transA ? m : 1, // k stride of op(A)
-          p.transB ? 1 : n, // k stride of op(B)
-          p.transB ? k : 1, // column stride of op(B)
-        )
-        .buffer(),
-      workgroups: tiles,
-    });
-    return o;
+  matmulWith(variant: string, a: Storage, b: Storage, p: MatmulOptions): Storage {
+    return matmulWith(this, variant, a, b, p);
   }
-
-  // ---- convolution and pooling --------------------------------------------------------
-
-  private convWords(p: Conv2dParams): Words {
-    return new Words().u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW);
-  }
-
   conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
-    return this.conv2dWith(this.tuningState.conv2d, x, w, bias, p);
+    return conv2dWith(this, this.tuningState.conv2d, x, w, bias, p);
   }
-
-  /** Whether conv2d-rows.wgsl's packed weights (K taps x `channels`) fit in one texture. */
-  private rowsFit(taps: number, channels: number): boolean {
-    const dim = this.rt.maxTextureDim;
-    return taps <= dim && Math.ceil(channels / 8) * 2 <= dim;
-  }
-
-  /**
-   * Stride-1 convolution with conv2d-rows.wgsl: packs the weights (flipped for the
-   * backward-input pass), then one dispatch. `c` describes the convolution computed.
-   */
-  private convRows(
-    src: GPUBuffer,
-    w: Storage,
-    bias: Storage | null,
-    c: { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; padH: number; padW: number; outH: number; outW: number },
-    flip: { cIn: number; cOut: number } | null,
-  ): GPUStorage {
-    const o = this.out(c.n * c.cOut * c.outH * c.outW);
-    const coPad = Math.ceil(c.cOut / 8) * 8;
-    const K = c.cIn * c.kH * c.kW;
-    const packed = this.rt.acquireTexture(coPad / 4, K);
-    // The weight tensor's own channel counts: forward cOut x cIn; backward-input swaps them.
-    const wc = flip ?? { cIn: c.cIn, cOut: c.cOut };
-    this.rt.dispatch({
-      key: 'conv2d-pack-weights',
-      code: packWeightsSrc,
-      buffers: [this.buf(w), packed.createView()],
-      uniforms: new Words().u32((K * coPad) / 4, coPad / 4, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
-      workgroups: Math.ceil((K * coPad) / 4 / 64),
-    });
-    const segs = Math.ceil(c.outW / 8);
-    const coBlocks = coPad / 8;
-    const threads = c.n * c.outH * segs * coBlocks;
-    // kW 3 and 5 (the common kernels) have their column taps unrolled.
-    const rowsCode = c.kW === 5 && this.unrolledConv ? conv2dRowsK5Src : c.kW === 3 && this.unrolledConv ? conv2dRowsK3Src : conv2dRowsSrc;
-    this.rt.dispatch({
-      key: `conv2d-rows:${rowsCode === conv2dRowsSrc ? 'any' : c.kW}`,
-      code: rowsCode,
-      buffers: [src, packed.createView(), bias ? this.buf(bias) : this.dummy, o.buffer],
-      uniforms: new Words()
-        .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
-        .buffer(),
-      workgroups: Math.ceil(threads / 64),
-    });
-    this.rt.releaseTexture(packed);
-    return o;
-  }
-
   conv2dWith(variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
-    const pixels = p.n * p.outH * p.outW;
-    let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
-    if (v.rows) {
-      if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0 && this.rowsFit(p.cIn * p.kH * p.kW, p.cOut)) {
-        return this.convRows(this.buf(x), w, bias, p, null);
-      }
-      variant = v.rows.fallback;
-      v = CONV_VARIANTS[variant];
-    }
-    const o = this.out(pixels * p.cOut);
-    if (o.size === 0) return o;
-    const tilesN = Math.ceil(pixels / v.tileN);
-    const tiles = Math.ceil(p.cOut / v.tileM) * tilesN;
-    this.rt.dispatch({
-      key: `conv2d:${variant}`,
-      code: v.code,
-      constants: v.constants,
-      buffers: [this.buf(x), this.buf(w), bias ? this.buf(bias) : this.dummy, o.buffer],
-      uniforms: this.convWords(p).u32(pixels, tilesN, tiles, bias ? 1 : 0).buffer(),
-      workgroups: tiles,
-    });
-    return o;
+    return conv2dWith(this, variant, x, w, bias, p);
   }
-
   conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage {
-    return this.conv2dBackwardInputWith(this.tuningState.conv2dBackwardInput, gy, w, p);
+    return conv2dBackwardInputWith(this, this.tuningState.conv2dBackwardInput, gy, w, p);
   }
-
   conv2dBackwardInputWith(variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
-    const pixels = p.n * p.h * p.w;
-    let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
-    if (v.rows) {
-      const padH = p.kH - 1 - p.padH;
-      const padW = p.kW - 1 - p.padW;
-      if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0 && this.rowsFit(p.cOut * p.kH * p.kW, p.cIn)) {
-        // dL/dx = dL/dy convolved with the flipped kernel (channels swapped), padded by k - 1 - pad.
-        const c = { n: p.n, cIn: p.cOut, h: p.outH, w: p.outW, cOut: p.cIn, kH: p.kH, kW: p.kW, padH, padW, outH: p.h, outW: p.w };
-        return this.convRows(this.buf(gy), w, null, c, { cIn: p.cIn, cOut: p.cOut });
-      }
-      variant = v.rows.fallback;
-      v = CONV_BWD_INPUT_VARIANTS[variant];
-    }
-    const o = this.out(pixels * p.cIn);
-    if (o.size === 0) return o;
-    const tilesN = Math.ceil(pixels / v.tileN);
-    const tiles = Math.ceil(p.cIn / v.tileM) * tilesN;
-    this.rt.dispatch({
-      key: `conv2dBackwardInput:${variant}`,
-      code: v.code,
-      constants: v.constants,
-      buffers: [this.buf(gy), this.buf(w), o.buffer],
-      uniforms: this.convWords(p).u32(pixels, tilesN, tiles).buffer(),
-      workgroups: tiles,
-    });
-    return o;
+    return conv2dBackwardInputWith(this, variant, gy, w, p);
   }
-
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {
-    return this.conv2dBackwardWeightWith(this.tuningState.conv2dBackwardWeight, x, gy, p);
+    return conv2dBackwardWeightWith(this, this.tuningState.conv2dBackwardWeight, x, gy, p);
   }
-
   conv2dBackwardWeightWith(variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
-    const taps = p.cIn * p.kH * p.kW;
-    const size = p.cOut * taps;
-    let v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
-    const rows = p.n * p.outH;
-    if (size === 0) return this.out(0);
-    if (rows === 0 || p.outW === 0) return this.zeros(size);
-    if (v.rows) {
-      if (p.strideH === 1 && p.strideW === 1 && p.kW <= 8) {
-        const coBlocks = Math.ceil(p.cOut / 8);
-        const per = coBlocks * p.cIn * p.kH;
-        // Split the (b, oy) rows so that about `targetWorkgroups` invocations run, each
-        // still sweeping several rows.
-        let splits = Math.max(1, Math.min(Math.ceil(v.targetWorkgroups / per), Math.ceil(rows / 4)));
-        const rowsPerSplit = Math.ceil(rows / splits);
-        splits = Math.ceil(rows / rowsPerSplit);
-        this.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
-        const partial = this.out(splits * size);
-        const threads = per * splits;
-        this.rt.dispatch({
-          key: 'conv2d-backward-weight-rows',
-          code: v.code,
-          buffers: [this.buf(x), this.buf(gy), partial.buffer],
-          uniforms: new Words()
-            .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit)
-            .buffer(),
-          workgroups: Math.ceil(threads / 64),
-        });
-        if (splits === 1) return partial;
-        const o = this.reduce('sum', partial, [splits, size], [0]);
-        this.free(partial);
-        return o;
-      }
-      variant = v.rows.fallback;
-      v = CONV_BWD_WEIGHT_VARIANTS[variant];
-    }
-    const tilesM = Math.ceil(p.cOut / v.tileM);
-    const tilesN = Math.ceil(taps / v.tileN);
-    // Split the reduction over (b, oy) rows so that enough workgroups run at once,
-    // while each keeps a few thousand multiply-adds per output.
-    const work = rows * p.outW;
-    let splits = Math.max(1, Math.min(rows, Math.ceil(v.targetWorkgroups / (tilesM * tilesN)), Math.floor(work / 256)));
-    const rowsPerSplit = Math.ceil(rows / splits);
-    splits = Math.ceil(rows / rowsPerSplit);
-    this.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
-    const partial = splits === 1 ? this.out(size) : this.out(splits * size);
-    const tiles = tilesM * tilesN * splits;
-    this.rt.dispatch({
-      key: `conv2dBackwardWeight:${variant}`,
-      code: v.code,
-      constants: v.constants,
-      buffers: [this.buf(x), this.buf(gy), partial.buffer],
-      uniforms: this.convWords(p).u32(taps, tilesN, tilesM, tiles, rowsPerSplit).buffer(),
-      workgroups: tiles,
-    });
-    if (splits === 1) return partial;
-    const o = this.reduce('sum', partial, [splits, size], [0]);
-    this.free(partial);
-    return o;
+    return conv2dBackwardWeightWith(this, variant, x, gy, p);
   }
 
-  private poolWords(p: Pool2dParams, n: number): ArrayBuffer {
-    return new Words().u32(n, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW).f32(-Infinity).buffer();
-  }
-
-  /** Average pooling whose windows tile the input exactly: no padding, stride = kernel, no remainder. */
-  private static tiles(p: Pool2dParams): boolean {
-    return (
-      p.mode === 'avg' && p.padH === 0 && p.padW === 0 && p.strideH === p.kH && p.strideW === p.kW &&
-      p.h === p.outH * p.kH && p.w === p.outW * p.kW && p.kH * p.kW <= 16
-    );
-  }
-
-  /** The exact-tiling average pool (forward, or backward from `gy`), one invocation per output. */
-  private avgPoolTiles(src: Storage, p: Pool2dParams, backward: boolean): Storage {
-    const n = p.n * p.c * p.outH * p.outW;
-    const o = this.out(backward ? p.n * p.c * p.h * p.w : n);
-    if (n === 0) return o;
-    this.rt.dispatch({
-      key: `avg-pool2d-tiles:${backward ? 'b' : 'f'}:${p.kH}x${p.kW}`,
-      code: backward ? avgPoolTilesBackwardSrc : avgPoolTilesSrc,
-      constants: { KH: p.kH, KW: p.kW },
-      buffers: [this.buf(src), o.buffer],
-      uniforms: new Words().u32(n, p.outH, p.outW).buffer(),
-      workgroups: Math.ceil(n / 64),
-    });
-    return o;
-  }
+  // ---- pooling and resizing (pool.ts) ---------------------------------------------------
 
   pool2d(x: Storage, p: Pool2dParams): Storage {
-    if (WebGPUBackend.tiles(p)) return this.avgPoolTiles(x, p, false);
-    const n = p.n * p.c * p.outH * p.outW;
-    const o = this.out(n);
-    if (n === 0) return o;
-    const mode = p.mode === 'max' ? 0 : 1;
-    this.rt.dispatch({
-      key: `pool2d:${mode}`,
-      code: pool2dSrc,
-      constants: { MODE: mode },
-      buffers: [this.buf(x), o.buffer],
-      uniforms: this.poolWords(p, n),
-      workgroups: Math.ceil(n / 64),
-    });
-    return o;
+    return pool2d(this, x, p);
   }
-
   pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage {
-    if (WebGPUBackend.tiles(p)) return this.avgPoolTiles(gy, p, true);
-    const n = p.n * p.c * p.h * p.w;
-    const o = this.out(n);
-    if (n === 0) return o;
-    const mode = p.mode === 'max' ? 0 : 1;
-    this.rt.dispatch({
-      key: `pool2dBackward:${mode}`,
-      code: pool2dBackwardSrc,
-      constants: { MODE: mode },
-      buffers: [this.buf(x), this.buf(gy), o.buffer],
-      uniforms: this.poolWords(p, n),
-      workgroups: Math.ceil(n / 64),
-    });
-    return o;
+    return pool2dBackward(this, x, gy, p);
   }
-
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage {
-    const total = n * c * outH * outW;
-    const o = this.out(total);
-    if (total === 0) return o;
-    this.rt.dispatch({
-      key: 'resize-bilinear',
-      code: resizeSrc,
-      buffers: [this.buf(x), o.buffer],
-      uniforms: new Words().u32(total, h, w, outH, outW).f32(h / outH, w / outW).buffer(),
-      workgroups: Math.ceil(total / 64),
-    });
-    return o;
+    return resizeBilinear(this, x, n, c, h, w, outH, outW);
   }
 
   // ---- randomness ---------------------------------------------------------------------
@@ -887,50 +469,4 @@ export class WebGPUBackend implements Backend {
   }
 }
 
-/** Limits worth raising above the WebGPU defaults when the adapter allows. */
-const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-] as const;
-
-/**
- * Creates the WebGPU backend on `opts.gpu ?? navigator.gpu`. Throws a clear Error when
- * WebGPU or an adapter is unavailable. Unless a saved `tuning` for this adapter is
- * given (or `autotune: false`), a short autotune picks the matmul/conv variants.
- */
-export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
-  const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
-  if (!gpu) throw new Error('WebGPU is not available in this environment (navigator.gpu is missing)');
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('WebGPU is available but no GPU adapter was found');
-  const requiredLimits: Record<string, number> = {};
-  for (const k of WANTED_LIMITS) {
-    const v = (adapter.limits as unknown as Record<string, number>)[k];
-    if (typeof v === 'number') requiredLimits[k] = v;
-  }
-  let device: GPUDevice;
-  try {
-    device = await adapter.requestDevice({ requiredLimits });
-  } catch {
-    device = await adapter.requestDevice();
-  }
-  const info = adapter.info ?? ({} as GPUAdapterInfo);
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
-  const description = parts.length > 0 ? [...new Set(parts)].join(' / ') : 'WebGPU adapter';
-  const adapterKey = [info.vendor, info.architecture, info.device, info.description].join('|');
-  const backend = new WebGPUBackend(device, adapterKey, `WebGPU: ${description}`);
-  device.lost.then((lost) => backend.handleLost(lost, opts.onDeviceLost));
-  if (opts.tuning && opts.tuning.adapter === adapterKey) backend.tuning = opts.tuning;
-  else if (opts.autotune !== false) {
-    const { autotune } = await import('./autotune');
-    backend.tuning = await autotune(backend);
-  }
-  return backend;
-}
+export { createWebGPUBackend } from './create';

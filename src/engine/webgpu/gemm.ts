@@ -1,0 +1,289 @@
+/**
+ * The WebGPU GEMM family: matmul and the three convolution passes, each in the variant
+ * the tuning names (webgpu/variants.ts), falling back where a variant does not cover a
+ * shape. The backend class calls these with its tuned variant; the autotune and the
+ * tests call them with each variant in turn.
+ */
+import type { Conv2dParams, Storage } from '../backend';
+import type { GPUStorage, WebGPUBackend } from './index';
+import { Words } from './runtime';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, defaultTuning } from './variants';
+import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
+import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
+import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
+import conv2dRowsK3Src from '../../../shaders/conv2d-rows-k3.wgsl?raw';
+import conv2dRowsK5Src from '../../../shaders/conv2d-rows-k5.wgsl?raw';
+
+/** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
+export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
+
+// ---- linear algebra -----------------------------------------------------------------
+
+
+/** Copies a row-major matrix of `width` x `height` vec4s into a pooled rgba32float texture. */
+function packTexture(be: WebGPUBackend, src: Storage, width: number, height: number): GPUTexture {
+  const t = be.rt.acquireTexture(width, height);
+  be.rt.dispatch({
+    key: 'pack-texture',
+    code: packTextureSrc,
+    buffers: [be.buf(src), t.createView()],
+    uniforms: new Words().u32(width, height).buffer(),
+    workgroups: Math.ceil((width * height) / 64),
+  });
+  return t;
+}
+
+/** Matmul with a named variant (the autotune and the tests call this directly). */
+export function matmulWith(be: WebGPUBackend, 
+  variant: string,
+  a: Storage,
+  b: Storage,
+  p: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
+): Storage {
+  const { batch, m, n, k } = p;
+  const o = be.out(batch * m * n);
+  if (batch * m * n === 0) return o;
+  if (k === 0) {
+    be.fillInto(o, 0);
+    return o;
+  }
+  let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
+  if (v.texture) {
+    const dim = be.rt.maxTextureDim;
+    const fits = batch === 1 && !p.transA && !p.transB && k % 4 === 0 && n % 4 === 0 && m <= dim && k <= dim && k / 4 <= dim && n / 4 <= dim;
+    if (fits) {
+      const ta = packTexture(be, a, k / 4, m);
+      const tb = packTexture(be, b, n / 4, k);
+      const tilesM = Math.ceil(m / v.tileM);
+      const tilesN = Math.ceil(n / v.tileN);
+      be.rt.dispatch({
+        key: `matmul:${variant}`,
+        code: v.code,
+        constants: v.constants,
+        buffers: [ta.createView(), tb.createView(), o.buffer],
+        uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
+        workgroups: tilesM * tilesN,
+      });
+      be.rt.releaseTexture(ta);
+      be.rt.releaseTexture(tb);
+      return o;
+    }
+    variant = v.texture.fallback;
+    v = MATMUL_VARIANTS[variant];
+  }
+  if (v.vec4) {
+    const aligned = k % 4 === 0 && n % 4 === 0 && (!p.transA || m % 4 === 0);
+    if (aligned) {
+      const tilesM = Math.ceil(m / v.tileM);
+      const tilesN = Math.ceil(n / v.tileN);
+      const tiles = tilesM * tilesN * batch;
+      be.rt.dispatch({
+        key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}`,
+        code: v.code,
+        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 },
+        buffers: [be.buf(a), be.buf(b), o.buffer],
+        uniforms: new Words()
+          .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
+          .buffer(),
+        workgroups: tiles,
+      });
+      return o;
+    }
+    variant = v.vec4.fallback;
+    v = MATMUL_VARIANTS[variant];
+  }
+  const tilesM = Math.ceil(m / v.tileM);
+  const tilesN = Math.ceil(n / v.tileN);
+  const tiles = tilesM * tilesN * batch;
+  be.rt.dispatch({
+    key: `matmul:${variant}`,
+    code: v.code,
+    constants: v.constants,
+    buffers: [be.buf(a), be.buf(b), o.buffer],
+    uniforms: new Words()
+      .u32(
+        m, n, k, tilesN, tilesM, tiles,
+        p.aBatch === 1 ? 0 : m * k,
+        p.bBatch === 1 ? 0 : k * n,
+        p.transA ? 1 : k, // row stride of op(A)
+        p.transA ? m : 1, // k stride of op(A)
+        p.transB ? 1 : n, // k stride of op(B)
+        p.transB ? k : 1, // column stride of op(B)
+      )
+      .buffer(),
+    workgroups: tiles,
+  });
+  return o;
+}
+
+// ---- convolution and pooling --------------------------------------------------------
+
+function convWords(be: WebGPUBackend, p: Conv2dParams): Words {
+  return new Words().u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW);
+}
+
+
+/** Whether conv2d-rows.wgsl's packed weights (K taps x `channels`) fit in one texture. */
+function rowsFit(be: WebGPUBackend, taps: number, channels: number): boolean {
+  const dim = be.rt.maxTextureDim;
+  return taps <= dim && Math.ceil(channels / 8) * 2 <= dim;
+}
+
+/**
+ * Stride-1 convolution with conv2d-rows.wgsl: packs the weights (flipped for the
+ * backward-input pass), then one dispatch. `c` describes the convolution computed.
+ */
+function convRows(be: WebGPUBackend, 
+  src: GPUBuffer,
+  w: Storage,
+  bias: Storage | null,
+  c: { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; padH: number; padW: number; outH: number; outW: number },
+  flip: { cIn: number; cOut: number } | null,
+): GPUStorage {
+  const o = be.out(c.n * c.cOut * c.outH * c.outW);
+  const coPad = Math.ceil(c.cOut / 8) * 8;
+  const K = c.cIn * c.kH * c.kW;
+  const packed = be.rt.acquireTexture(coPad / 4, K);
+  // The weight tensor's own channel counts: forward cOut x cIn; backward-input swaps them.
+  const wc = flip ?? { cIn: c.cIn, cOut: c.cOut };
+  be.rt.dispatch({
+    key: 'conv2d-pack-weights',
+    code: packWeightsSrc,
+    buffers: [be.buf(w), packed.createView()],
+    uniforms: new Words().u32((K * coPad) / 4, coPad / 4, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
+    workgroups: Math.ceil((K * coPad) / 4 / 64),
+  });
+  const segs = Math.ceil(c.outW / 8);
+  const coBlocks = coPad / 8;
+  const threads = c.n * c.outH * segs * coBlocks;
+  // kW 3 and 5 (the common kernels) have their column taps unrolled.
+  const rowsCode = c.kW === 5 && be.unrolledConv ? conv2dRowsK5Src : c.kW === 3 && be.unrolledConv ? conv2dRowsK3Src : conv2dRowsSrc;
+  be.rt.dispatch({
+    key: `conv2d-rows:${rowsCode === conv2dRowsSrc ? 'any' : c.kW}`,
+    code: rowsCode,
+    buffers: [src, packed.createView(), bias ? be.buf(bias) : be.dummy, o.buffer],
+    uniforms: new Words()
+      .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
+      .buffer(),
+    workgroups: Math.ceil(threads / 64),
+  });
+  be.rt.releaseTexture(packed);
+  return o;
+}
+
+export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
+  const pixels = p.n * p.outH * p.outW;
+  let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
+  if (v.rows) {
+    if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
+      return convRows(be, be.buf(x), w, bias, p, null);
+    }
+    variant = v.rows.fallback;
+    v = CONV_VARIANTS[variant];
+  }
+  const o = be.out(pixels * p.cOut);
+  if (o.size === 0) return o;
+  const tilesN = Math.ceil(pixels / v.tileN);
+  const tiles = Math.ceil(p.cOut / v.tileM) * tilesN;
+  be.rt.dispatch({
+    key: `conv2d:${variant}`,
+    code: v.code,
+    constants: v.constants,
+    buffers: [be.buf(x), be.buf(w), bias ? be.buf(bias) : be.dummy, o.buffer],
+    uniforms: convWords(be, p).u32(pixels, tilesN, tiles, bias ? 1 : 0).buffer(),
+    workgroups: tiles,
+  });
+  return o;
+}
+
+
+export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
+  const pixels = p.n * p.h * p.w;
+  let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
+  if (v.rows) {
+    const padH = p.kH - 1 - p.padH;
+    const padW = p.kW - 1 - p.padW;
+    if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0 && rowsFit(be, p.cOut * p.kH * p.kW, p.cIn)) {
+      // dL/dx = dL/dy convolved with the flipped kernel (channels swapped), padded by k - 1 - pad.
+      const c = { n: p.n, cIn: p.cOut, h: p.outH, w: p.outW, cOut: p.cIn, kH: p.kH, kW: p.kW, padH, padW, outH: p.h, outW: p.w };
+      return convRows(be, be.buf(gy), w, null, c, { cIn: p.cIn, cOut: p.cOut });
+    }
+    variant = v.rows.fallback;
+    v = CONV_BWD_INPUT_VARIANTS[variant];
+  }
+  const o = be.out(pixels * p.cIn);
+  if (o.size === 0) return o;
+  const tilesN = Math.ceil(pixels / v.tileN);
+  const tiles = Math.ceil(p.cIn / v.tileM) * tilesN;
+  be.rt.dispatch({
+    key: `conv2dBackwardInput:${variant}`,
+    code: v.code,
+    constants: v.constants,
+    buffers: [be.buf(gy), be.buf(w), o.buffer],
+    uniforms: convWords(be, p).u32(pixels, tilesN, tiles).buffer(),
+    workgroups: tiles,
+  });
+  return o;
+}
+
+
+export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
+  const taps = p.cIn * p.kH * p.kW;
+  const size = p.cOut * taps;
+  let v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
+  const rows = p.n * p.outH;
+  if (size === 0) return be.out(0);
+  if (rows === 0 || p.outW === 0) return be.zeros(size);
+  if (v.rows) {
+    if (p.strideH === 1 && p.strideW === 1 && p.kW <= 8) {
+      const coBlocks = Math.ceil(p.cOut / 8);
+      const per = coBlocks * p.cIn * p.kH;
+      // Split the (b, oy) rows so that about `targetWorkgroups` invocations run, each
+      // still sweeping several rows.
+      let splits = Math.max(1, Math.min(Math.ceil(v.targetWorkgroups / per), Math.ceil(rows / 4)));
+      const rowsPerSplit = Math.ceil(rows / splits);
+      splits = Math.ceil(rows / rowsPerSplit);
+      be.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
+      const partial = be.out(splits * size);
+      const threads = per * splits;
+      be.rt.dispatch({
+        key: 'conv2d-backward-weight-rows',
+        code: v.code,
+        buffers: [be.buf(x), be.buf(gy), partial.buffer],
+        uniforms: new Words()
+          .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit)
+          .buffer(),
+        workgroups: Math.ceil(threads / 64),
+      });
+      if (splits === 1) return partial;
+      const o = be.reduce('sum', partial, [splits, size], [0]);
+      be.free(partial);
+      return o;
+    }
+    variant = v.rows.fallback;
+    v = CONV_BWD_WEIGHT_VARIANTS[variant];
+  }
+  const tilesM = Math.ceil(p.cOut / v.tileM);
+  const tilesN = Math.ceil(taps / v.tileN);
+  // Split the reduction over (b, oy) rows so that enough workgroups run at once,
+  // while each keeps a few thousand multiply-adds per output.
+  const work = rows * p.outW;
+  let splits = Math.max(1, Math.min(rows, Math.ceil(v.targetWorkgroups / (tilesM * tilesN)), Math.floor(work / 256)));
+  const rowsPerSplit = Math.ceil(rows / splits);
+  splits = Math.ceil(rows / rowsPerSplit);
+  be.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
+  const partial = splits === 1 ? be.out(size) : be.out(splits * size);
+  const tiles = tilesM * tilesN * splits;
+  be.rt.dispatch({
+    key: `conv2dBackwardWeight:${variant}`,
+    code: v.code,
+    constants: v.constants,
+    buffers: [be.buf(x), be.buf(gy), partial.buffer],
+    uniforms: convWords(be, p).u32(taps, tilesN, tilesM, tiles, rowsPerSplit).buffer(),
+    workgroups: tiles,
+  });
+  if (splits === 1) return partial;
+  const o = be.reduce('sum', partial, [splits, size], [0]);
+  be.free(partial);
+  return o;
+}
