@@ -66,6 +66,15 @@ export interface Pool2dParams {
   outW: number;
 }
 
+/** Batch normalisation of x viewed as [n, c, hw], statistics per channel c. */
+export interface BatchNormParams {
+  n: number;
+  c: number;
+  /** Elements per image and channel (h * w; 1 for [N, C] input). */
+  hw: number;
+  eps: number;
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -161,6 +170,22 @@ export interface Backend {
   pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage;
   /** Bilinear resize of [n, c, h, w] to [n, c, outH, outW] (align_corners=false, like PyTorch). */
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage;
+
+  // ---- batch normalisation ------------------------------------------------------
+  /** Per-channel mean and biased variance (two storages of c elements). */
+  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage };
+  /** y = (x - mean) / sqrt(variance + eps) * weight + bias, per channel (weight, bias optional). */
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage;
+  /**
+   * The gradients of batchNormApply from dL/dy `g`: dBias = sum g, dWeight = sum g * xhat per
+   * channel, and dx; when `batchStats`, mean and variance were the batch's own, so dx
+   * also flows through them (PyTorch's training-mode formula).
+   */
+  batchNormBackward(
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+  ): { dx: Storage; dWeight: Storage; dBias: Storage };
+  /** In place: running = (1 - momentum) running + momentum batch, the batch variance made unbiased. */
+  batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void;
 
   // ---- randomness -----------------------------------------------------------------
   /** Dropout mask: each element 1/(1-p) with probability 1-p, else 0; deterministic in `seed`. */

@@ -12,6 +12,7 @@ import { conv2dPrim, convParams, type ConvOptions, type Pair, pair } from './ops
 import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/pool';
 import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
 import { unary } from './ops/elementwise';
+import { batchNormOp } from './ops/batchnorm';
 
 export { convParams, poolParams, adaptiveMatrix };
 export type { ConvOptions, Pair, PoolOptions };
@@ -127,41 +128,15 @@ export function batchNorm(
   opts: BatchNormOptions = {},
 ): Tensor {
   const training = opts.training ?? false;
-  const eps = opts.eps ?? 1e-5;
-  if (x.ndim !== 2 && x.ndim !== 4) throw new Error(`batchNorm expects [N, C] or [N, C, H, W] input, got ${fmt(x.shape)}`);
-  const c = x.shape[1];
-  const axes = x.ndim === 2 ? [0] : [0, 2, 3];
-  const bshape = x.ndim === 2 ? [1, c] : [1, c, 1, 1];
-  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
-    if (t && t.size !== c) throw new Error(`batchNorm: ${name} has ${t.size} elements but the input has ${c} channels`);
-  }
-  let y: Tensor;
-  if (training || !runningMean || !runningVar) {
-    const count = x.size / c;
-    if (training && count <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
-    const mean = x.mean(axes, true);
-    const centred = x.sub(mean);
-    const variance = centred.square().mean(axes, true);
-    y = centred.mul(variance.add(eps).rsqrt());
-    if (training && runningMean && runningVar) {
-      const m = opts.momentum === null ? 1 / Math.max(1, opts.numBatchesTracked ?? 1) : (opts.momentum ?? 0.1);
-      noGrad(() =>
-        tidy(() => {
-          const bm = reshape(mean.detach(), [c]);
-          const bv = reshape(variance.detach(), [c]).mul(count / (count - 1));
-          runningMean.assign(reshape(runningMean.mul(1 - m).add(bm.mul(m)), runningMean.shape));
-          runningVar.assign(reshape(runningVar.mul(1 - m).add(bv.mul(m)), runningVar.shape));
-        }),
-      );
-    }
-  } else {
-    const rm = reshape(runningMean, bshape);
-    const rv = reshape(runningVar, bshape);
-    y = x.sub(rm).mul(rv.add(eps).rsqrt());
-  }
-  if (weight) y = y.mul(reshape(weight, bshape));
-  if (bias) y = y.add(reshape(bias, bshape));
-  return y;
+  const useBatch = training || !runningMean || !runningVar;
+  const perChannel = x.size / (x.shape[1] || 1);
+  if (training && x.ndim >= 2 && perChannel <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
+  const momentum = opts.momentum === null ? 1 / Math.max(1, opts.numBatchesTracked ?? 1) : (opts.momentum ?? 0.1);
+  return batchNormOp(x, useBatch ? (training ? runningMean : null) : runningMean, useBatch ? (training ? runningVar : null) : runningVar, weight, bias, {
+    batchStats: useBatch,
+    eps: opts.eps ?? 1e-5,
+    momentum: training && runningMean && runningVar ? momentum : undefined,
+  });
 }
 
 export function softmax(x: Tensor, dim = -1): Tensor {

@@ -21,6 +21,7 @@ import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, Safete
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
+import { trainStep } from './step';
 import type { CheckpointInfo, EpochPoint, Evaluation, FromWorker, ProgressPoint, RunState, ToWorker, TrainConfig, TrainHistory } from './protocol';
 
 export interface TrainerHost {
@@ -531,19 +532,10 @@ export class Trainer {
           tidy(() => {
             const x = this.inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
             const y = tensor(Float32Array.from(b.y), [b.size]);
-            const logits = net.call(x) as Tensor;
-            const loss = F.crossEntropy(logits, y);
-            opt!.zeroGrad();
-            loss.backward();
-            opt!.step();
-            noGrad(() => {
-              const l = lossSum.add(loss.detach().mul(b.size));
-              const c = correctSum.add(logits.detach().argmax(1).eq(y).sum());
-              lossSum.dispose();
-              correctSum.dispose();
-              lossSum = keep(l);
-              correctSum = keep(c);
-            });
+            const sums = { loss: lossSum, correct: correctSum };
+            trainStep(net, opt!, x, y, sums);
+            lossSum = sums.loss;
+            correctSum = sums.correct;
           });
           windowImages += b.size;
           stepInEpoch++;

@@ -11,6 +11,7 @@
 import type {
   AdamParams,
   Backend,
+  BatchNormParams,
   BackendName,
   BinaryOp,
   Conv2dParams,
@@ -24,6 +25,7 @@ import type {
 import { hash32 } from '../random';
 import { binaryDef, derivativeDef, unaryDef } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
+import * as bn from './batchnorm';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, pool2dBackward, pool2dForward, resizeBilinear } from './conv';
 
 /** Element arrays: Float32Array normally, Float64Array in the float64 test mode. */
@@ -338,6 +340,24 @@ export class CpuBackend implements Backend {
   }
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage {
     return this.make(resizeBilinear(this.Arr, arr(x), n, c, h, w, outH, outW));
+  }
+
+  // ---- batch normalisation ----------------------------------------------------
+  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+    const r = bn.batchNormStats(this.Arr, arr(x), p);
+    return { mean: this.make(r.mean), variance: this.make(r.variance) };
+  }
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
+    return this.make(bn.batchNormApply(this.Arr, arr(x), arr(mean), arr(variance), weight && arr(weight), bias && arr(bias), p));
+  }
+  batchNormBackward(
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
+    const r = bn.batchNormBackward(this.Arr, arr(g), arr(x), arr(mean), arr(variance), weight && arr(weight), p);
+    return { dx: this.make(r.dx), dWeight: this.make(r.dWeight), dBias: this.make(r.dBias) };
+  }
+  batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
+    bn.batchNormUpdateRunning(arr(runningMean), arr(runningVar), arr(mean), arr(variance), p);
   }
 
   // ---- randomness -----------------------------------------------------------------

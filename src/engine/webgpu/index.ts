@@ -11,6 +11,7 @@
 import type {
   AdamParams,
   Backend,
+  BatchNormParams,
   BinaryOp,
   Conv2dParams,
   FusedDerivativeOp,
@@ -24,6 +25,7 @@ import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
 import { argmax, reduceWith } from './reduce';
 import { pool2d, pool2dBackward, resizeBilinear } from './pool';
+import * as bn from './batchnorm';
 import { hash32 } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
@@ -406,6 +408,23 @@ export class WebGPUBackend implements Backend {
   }
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage {
     return resizeBilinear(this, x, n, c, h, w, outH, outW);
+  }
+
+  // ---- batch normalisation (batchnorm.ts) ------------------------------------------------
+
+  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+    return bn.batchNormStats(this, x, p);
+  }
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
+    return bn.batchNormApply(this, x, mean, variance, weight, bias, p);
+  }
+  batchNormBackward(
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
+    return bn.batchNormBackward(this, g, x, mean, variance, weight, p);
+  }
+  batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
+    bn.batchNormUpdateRunning(this, runningMean, runningVar, mean, variance, p);
   }
 
   // ---- randomness ---------------------------------------------------------------------

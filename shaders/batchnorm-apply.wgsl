@@ -1,0 +1,24 @@
+// Batch normalisation of x [n, c, hw]: (x - mean) / sqrt(var + eps) * weight + bias,
+// one invocation per element (weight and bias optional).
+struct Params { total: u32, c: u32, hw: u32, hasWeight: u32, hasBias: u32, eps: f32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> mean: array<f32>;
+@group(0) @binding(2) var<storage, read> variance: array<f32>;
+@group(0) @binding(3) var<storage, read> weight: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> out: array<f32>;
+@group(0) @binding(6) var<uniform> u: Params;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
+  if (i >= u.total) { return; }
+  let ch = (i / u.hw) % u.c;
+  var scale = inverseSqrt(variance[ch] + u.eps);
+  if (u.hasWeight != 0u) { scale = scale * weight[ch]; }
+  var shift = 0.0;
+  if (u.hasBias != 0u) { shift = bias[ch]; }
+  out[i] = (x[i] - mean[ch]) * scale + shift;
+}

@@ -1,0 +1,35 @@
+// Second pass of the batch-norm backward, one invocation per element. With the batch's
+// own statistics (BATCH_STATS = 1) the gradient also flows through the mean and the
+// variance: dx = w inv / M (M g - sum g - xhat sum g xhat); with running statistics
+// dx = g w inv.
+override BATCH_STATS: u32;
+
+struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f32 }
+
+@group(0) @binding(0) var<storage, read> g: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> mean: array<f32>;
+@group(0) @binding(3) var<storage, read> variance: array<f32>;
+@group(0) @binding(4) var<storage, read> weight: array<f32>;
+@group(0) @binding(5) var<storage, read> dBias: array<f32>;
+@group(0) @binding(6) var<storage, read> dWeight: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(8) var<uniform> u: Params;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
+  if (i >= u.total) { return; }
+  let ch = (i / u.hw) % u.c;
+  let inv = inverseSqrt(variance[ch] + u.eps);
+  var k = inv;
+  if (u.hasWeight != 0u) { k = k * weight[ch]; }
+  if (BATCH_STATS == 0u) {
+    dx[i] = g[i] * k;
+    return;
+  }
+  let m = f32(u.count);
+  let xhat = (x[i] - mean[ch]) * inv;
+  dx[i] = (k / m) * (m * g[i] - dBias[ch] - xhat * dWeight[ch]);
+}

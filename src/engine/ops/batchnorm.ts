@@ -1,0 +1,67 @@
+/**
+ * Batch normalisation as one op with fused kernels: per-channel statistics, the
+ * normalisation with its affine transform, the running-statistics update (in place,
+ * like PyTorch's), and one backward kernel for dx, dWeight and dBias. Composed from
+ * element-wise ops the same layer took about 45 kernels a training step; fused it
+ * takes 5. Numerics are PyTorch's: biased variance to normalise, unbiased for the
+ * running variance, eps inside the square root.
+ */
+import type { BatchNormParams } from '../backend';
+import { backendOf, output } from '../autograd';
+import { fmt } from '../shape';
+import type { Tensor } from '../tensor';
+
+export interface BatchNormOpOptions {
+  /** Normalise by the batch's own statistics (training) instead of the running ones. */
+  batchStats: boolean;
+  eps: number;
+  /** When set with batchStats, the running statistics are updated in place with this factor. */
+  momentum?: number;
+}
+
+/** The shape rule: x is [N, C] or [N, C, H, W]; every per-channel tensor has C elements. */
+export function batchNormParams(x: Tensor, eps: number, perChannel: (Tensor | null)[]): BatchNormParams {
+  if (x.ndim !== 2 && x.ndim !== 4) throw new Error(`batchNorm expects [N, C] or [N, C, H, W] input, got ${fmt(x.shape)}`);
+  const [n, c] = x.shape;
+  for (const t of perChannel) {
+    if (t && t.size !== c) throw new Error(`batchNorm: a per-channel tensor has ${t.size} elements but the input has ${c} channels`);
+  }
+  return { n, c, hw: x.ndim === 4 ? x.shape[2] * x.shape[3] : 1, eps };
+}
+
+export function batchNormOp(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  o: BatchNormOpOptions,
+): Tensor {
+  const p = batchNormParams(x, o.eps, [runningMean, runningVar, weight, bias]);
+  const be = backendOf(...[x, runningMean, runningVar, weight, bias].filter((t): t is Tensor => t !== null));
+  let mean: Tensor, variance: Tensor;
+  if (o.batchStats) {
+    const s = be.batchNormStats(x._s, p);
+    mean = output(be, s.mean, [p.c], 'batchNormMean', [], null);
+    variance = output(be, s.variance, [p.c], 'batchNormVar', [], null);
+    if (o.momentum !== undefined && runningMean && runningVar) {
+      be.batchNormUpdateRunning(runningMean._s, runningVar._s, mean._s, variance._s, { ...p, momentum: o.momentum });
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batchNorm: evaluation mode needs the running mean and variance');
+    mean = runningMean;
+    variance = runningVar;
+  }
+  const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  const y = be.batchNormApply(x._s, mean._s, variance._s, weight ? weight._s : null, bias ? bias._s : null, p);
+  return output(be, y, x.shape, 'batchNorm', parents, (g) => {
+    const r = be.batchNormBackward(g._s, x._s, mean._s, variance._s, weight ? weight._s : null, { ...p, batchStats: o.batchStats });
+    const dx = output(be, r.dx, x.shape, 'batchNormBackward', [], null);
+    const dw = output(be, r.dWeight, [p.c], 'batchNormBackward', [], null);
+    const db = output(be, r.dBias, [p.c], 'batchNormBackward', [], null);
+    const grads: (Tensor | null)[] = [x.requiresGrad ? dx : null];
+    if (weight) grads.push(weight.requiresGrad ? dw.reshape(weight.shape) : null);
+    if (bias) grads.push(bias.requiresGrad ? db.reshape(bias.shape) : null);
+    return grads;
+  });
+}

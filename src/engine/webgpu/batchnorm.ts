@@ -1,0 +1,78 @@
+/**
+ * WebGPU batch normalisation: per-channel statistics and backward sums (one workgroup
+ * per channel), the element-wise normalisation and input gradient, and the in-place
+ * running-statistics update.
+ */
+import type { BatchNormParams, Storage } from '../backend';
+import type { GPUStorage, WebGPUBackend } from './index';
+import { Words } from './runtime';
+import statsSrc from '../../../shaders/batchnorm-stats.wgsl?raw';
+import applySrc from '../../../shaders/batchnorm-apply.wgsl?raw';
+import sumsSrc from '../../../shaders/batchnorm-backward-sums.wgsl?raw';
+import dxSrc from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
+import runningSrc from '../../../shaders/batchnorm-running.wgsl?raw';
+
+export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+  const mean = be.out(p.c);
+  const variance = be.out(p.c);
+  be.rt.dispatch({
+    key: 'batchnorm-stats',
+    code: statsSrc,
+    buffers: [be.buf(x), mean.buffer, variance.buffer],
+    uniforms: new Words().u32(p.n, p.c, p.hw).buffer(),
+    workgroups: p.n * p.hw > 0 ? p.c : 0,
+  });
+  return { mean, variance };
+}
+
+export function batchNormApply(
+  be: WebGPUBackend, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams,
+): Storage {
+  const o = be.out(x.size);
+  be.rt.dispatch({
+    key: 'batchnorm-apply',
+    code: applySrc,
+    buffers: [be.buf(x), be.buf(mean), be.buf(variance), weight ? be.buf(weight) : be.dummy, bias ? be.buf(bias) : be.dummy, o.buffer],
+    uniforms: new Words().u32(x.size, p.c, p.hw, weight ? 1 : 0, bias ? 1 : 0).f32(p.eps).buffer(),
+    workgroups: Math.ceil(x.size / 256),
+  });
+  return o;
+}
+
+export function batchNormBackward(
+  be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+): { dx: Storage; dWeight: Storage; dBias: Storage } {
+  const dBias: GPUStorage = be.out(p.c);
+  const dWeight: GPUStorage = be.out(p.c);
+  const dx: GPUStorage = be.out(x.size);
+  const common = [be.buf(g), be.buf(x), be.buf(mean), be.buf(variance)];
+  be.rt.dispatch({
+    key: 'batchnorm-backward-sums',
+    code: sumsSrc,
+    buffers: [...common, dBias.buffer, dWeight.buffer],
+    uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).buffer(),
+    workgroups: p.n * p.hw > 0 ? p.c : 0,
+  });
+  be.rt.dispatch({
+    key: `batchnorm-backward-dx:${p.batchStats ? 1 : 0}`,
+    code: dxSrc,
+    constants: { BATCH_STATS: p.batchStats ? 1 : 0 },
+    buffers: [...common, weight ? be.buf(weight) : be.dummy, dBias.buffer, dWeight.buffer, dx.buffer],
+    uniforms: new Words().u32(x.size, p.c, p.hw, p.n * p.hw, weight ? 1 : 0).f32(p.eps).buffer(),
+    workgroups: Math.ceil(x.size / 256),
+  });
+  return { dx, dWeight, dBias };
+}
+
+export function batchNormUpdateRunning(
+  be: WebGPUBackend, runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number },
+): void {
+  const count = p.n * p.hw;
+  be.rt.dispatch({
+    key: 'batchnorm-running',
+    code: runningSrc,
+    buffers: [be.buf(runningMean), be.buf(runningVar), be.buf(mean), be.buf(variance)],
+    uniforms: new Words().u32(p.c).f32(p.momentum, count > 1 ? count / (count - 1) : 1).buffer(),
+    workgroups: Math.ceil(p.c / 64),
+  });
+}
