@@ -75,6 +75,13 @@ export interface BatchNormParams {
   eps: number;
 }
 
+/** Cross-entropy of logits [n, c] against class indices (stored as f32). */
+export interface CrossEntropyParams {
+  n: number;
+  c: number;
+  reduction: 'mean' | 'sum' | 'none';
+}
+
 export interface SgdParams {
   lr: number;
   momentum: number;
@@ -186,6 +193,17 @@ export interface Backend {
   ): { dx: Storage; dWeight: Storage; dBias: Storage };
   /** In place: running = (1 - momentum) running + momentum batch, the batch variance made unbiased. */
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void;
+
+  // ---- losses ---------------------------------------------------------------------
+  /**
+   * Cross-entropy from logits: the mean or sum over rows (one element) or each row's
+   * loss (n elements). A row whose label is not a class index counts 0. With `tally`,
+   * also adds the rows' summed loss and their number of correct predictions (first
+   * maximum = label) to tally[0] and tally[1], in place.
+   */
+  crossEntropy(logits: Storage, labels: Storage, p: CrossEntropyParams, tally: Storage | null): Storage;
+  /** dL/dlogits = (softmax - onehot) times the upstream gradient (divided by n for the mean). */
+  crossEntropyBackward(logits: Storage, labels: Storage, g: Storage, p: CrossEntropyParams): Storage;
 
   // ---- randomness -----------------------------------------------------------------
   /** Dropout mask: each element 1/(1-p) with probability 1-p, else 0; deterministic in `seed`. */

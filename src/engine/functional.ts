@@ -4,7 +4,7 @@
  */
 import { fromHost } from './creation';
 import { fmt } from './shape';
-import { Tensor, noGrad, tidy } from './tensor';
+import { Tensor } from './tensor';
 import { reshape } from './ops/layout';
 import { logSoftmax as logSoftmaxT, softmax as softmaxT } from './ops/reduce';
 import { matmul, matmulTransB } from './ops/matmul';
@@ -13,6 +13,7 @@ import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/
 import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
 import { unary } from './ops/elementwise';
 import { batchNormOp } from './ops/batchnorm';
+import { crossEntropyOp } from './ops/loss';
 
 export { convParams, poolParams, adaptiveMatrix };
 export type { ConvOptions, Pair, PoolOptions };
@@ -173,15 +174,11 @@ function reduceLoss(perItem: Tensor, reduction: LossOptions['reduction']): Tenso
 
 /**
  * Cross-entropy of logits [N, C] against class indices (a tensor of N indices or a
- * number[]), mean over the batch by default. Uses log-softmax, so it is stable for
- * large logits.
+ * number[]), mean over the batch by default; stable for large logits. `tally`: a [2]
+ * tensor to which the batch's summed loss and correct count are added in place.
  */
-export function crossEntropy(logits: Tensor, labels: Tensor | readonly number[], opts: LossOptions = {}): Tensor {
-  if (logits.ndim !== 2) throw new Error(`crossEntropy expects logits [N, C], got ${fmt(logits.shape)}`);
-  const [n, c] = logits.shape;
-  const onehot = oneHotFor(labels, n, c, logits);
-  const picked = logSoftmaxT(logits, 1).mul(onehot).sum(1);
-  return reduceLoss(picked.neg(), opts.reduction);
+export function crossEntropy(logits: Tensor, labels: Tensor | readonly number[], opts: LossOptions & { tally?: Tensor } = {}): Tensor {
+  return crossEntropyOp(logits, labels, opts);
 }
 
 /** Negative log-likelihood of log-probabilities [N, C] at the labels. */

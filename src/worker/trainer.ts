@@ -448,9 +448,9 @@ export class Trainer {
     let lastCheckpoint = this.now();
     this.setState('training');
 
-    const zero = () => keep(zeros([]));
-    let lossSum = zero();
-    let correctSum = zero();
+    // The summed loss and correct count since the last read, kept on the device.
+    const zero = () => keep(zeros([2]));
+    let tally = zero();
     let windowImages = 0;
     let windowStart = this.now();
     let epochLossSum = 0;
@@ -460,20 +460,18 @@ export class Trainer {
 
     const read = async (): Promise<{ loss: number; acc: number } | null> => {
       if (windowImages === 0) return null;
-      const [l, c] = await Promise.all([lossSum.data(), correctSum.data()]);
-      lossSum.dispose();
-      correctSum.dispose();
-      lossSum = zero();
-      correctSum = zero();
+      const [l, c] = await tally.data();
+      tally.dispose();
+      tally = zero();
       const n = windowImages;
       const elapsed = Math.max(1e-3, (this.now() - windowStart) / 1000);
       ips = n / elapsed;
-      epochLossSum += l[0];
-      epochCorrect += c[0];
+      epochLossSum += l;
+      epochCorrect += c;
       epochImages += n;
       windowImages = 0;
       windowStart = this.now();
-      return { loss: l[0] / n, acc: c[0] / n };
+      return { loss: l / n, acc: c / n };
     };
 
     const report = (r: { loss: number; acc: number }, testAcc: number | null) => {
@@ -532,10 +530,7 @@ export class Trainer {
           tidy(() => {
             const x = this.inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
             const y = tensor(Float32Array.from(b.y), [b.size]);
-            const sums = { loss: lossSum, correct: correctSum };
-            trainStep(net, opt!, x, y, sums);
-            lossSum = sums.loss;
-            correctSum = sums.correct;
+            trainStep(net, opt!, x, y, tally);
           });
           windowImages += b.size;
           stepInEpoch++;
@@ -581,8 +576,7 @@ export class Trainer {
       this.host.post({ type: 'done', history: this.history, testAcc: this.history.epochs.at(-1)?.testAcc ?? null });
       this.setState('done');
     } finally {
-      lossSum.dispose();
-      correctSum.dispose();
+      tally.dispose();
     }
   }
 

@@ -12,6 +12,7 @@ import type {
   AdamParams,
   Backend,
   BatchNormParams,
+  CrossEntropyParams,
   BackendName,
   BinaryOp,
   Conv2dParams,
@@ -26,6 +27,7 @@ import { hash32 } from '../random';
 import { binaryDef, derivativeDef, unaryDef } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
 import * as bn from './batchnorm';
+import * as loss from './loss';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, pool2dBackward, pool2dForward, resizeBilinear } from './conv';
 
 /** Element arrays: Float32Array normally, Float64Array in the float64 test mode. */
@@ -358,6 +360,14 @@ export class CpuBackend implements Backend {
   }
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
     bn.batchNormUpdateRunning(arr(runningMean), arr(runningVar), arr(mean), arr(variance), p);
+  }
+
+  // ---- losses -------------------------------------------------------------------
+  crossEntropy(logits: Storage, labels: Storage, p: CrossEntropyParams, tally: Storage | null): Storage {
+    return this.make(loss.crossEntropy(this.Arr, arr(logits), arr(labels), p, tally && arr(tally)));
+  }
+  crossEntropyBackward(logits: Storage, labels: Storage, g: Storage, p: CrossEntropyParams): Storage {
+    return this.make(loss.crossEntropyBackward(this.Arr, arr(logits), arr(labels), arr(g), p));
   }
 
   // ---- randomness -----------------------------------------------------------------

@@ -12,6 +12,7 @@ import type {
   AdamParams,
   Backend,
   BatchNormParams,
+  CrossEntropyParams,
   BinaryOp,
   Conv2dParams,
   FusedDerivativeOp,
@@ -26,6 +27,7 @@ import { conv2dBackwardInputWith, conv2dBackwardWeightWith, conv2dWith, matmulWi
 import { argmax, reduceWith } from './reduce';
 import { pool2d, pool2dBackward, resizeBilinear } from './pool';
 import * as bn from './batchnorm';
+import * as loss from './loss';
 import { hash32 } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
@@ -425,6 +427,15 @@ export class WebGPUBackend implements Backend {
   }
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
     bn.batchNormUpdateRunning(this, runningMean, runningVar, mean, variance, p);
+  }
+
+  // ---- losses (loss.ts) ------------------------------------------------------------------
+
+  crossEntropy(logits: Storage, labels: Storage, p: CrossEntropyParams, tally: Storage | null): Storage {
+    return loss.crossEntropy(this, logits, labels, p, tally);
+  }
+  crossEntropyBackward(logits: Storage, labels: Storage, g: Storage, p: CrossEntropyParams): Storage {
+    return loss.crossEntropyBackward(this, logits, labels, g, p);
   }
 
   // ---- randomness ---------------------------------------------------------------------

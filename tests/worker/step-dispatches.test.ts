@@ -1,0 +1,56 @@
+/**
+ * How many GPU dispatches one training step issues (the worker's own step function), a
+ * count that decides speed on real GPUs where each dispatch has a fixed cost. The
+ * figures at full size are printed by `npm run bench`; here the structure is checked at
+ * small sizes, where the count is the same per layer.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { optim, ready, setBackend, tensor, zeros, keep, getBackend, type Tensor } from '../../src/engine';
+import type { WebGPUBackend } from '../../src/engine/webgpu';
+import { activeBackend } from '../../src/engine/runtime';
+import { zoo, type ModelId } from '../../src/models';
+import { trainStep } from '../../src/worker/step';
+
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+async function dispatchesPerStep(model: ModelId, size: number, batch: number): Promise<number> {
+  await setBackend('webgpu', { autotune: false });
+  await ready();
+  expect(getBackend().name).toBe('webgpu');
+  const be = activeBackend() as unknown as WebGPUBackend;
+  const net = zoo[model].create({ seed: 1, inputSize: size });
+  const opt = new optim.SGD(net.parameters(), { lr: 0.01 });
+  const x = keep(tensor(new Float32Array(batch * size * size).map((_, i) => ((i * 7919) % 255) / 255), [batch, 1, size, size]));
+  const y = keep(tensor(Float32Array.from({ length: batch }, (_, i) => i % 10), [batch]));
+  const tally = keep(zeros([2]));
+  net.train();
+  trainStep(net, opt, x, y, tally); // the first step also creates the optimizer state
+  await tally.data();
+  const before = be.rt.dispatches;
+  trainStep(net, opt, x, y, tally);
+  const count = be.rt.dispatches - before;
+  const [lossSum, correct] = await tally.data();
+  expect(Number.isFinite(lossSum) && lossSum > 0).toBe(true);
+  expect(correct).toBeGreaterThanOrEqual(0);
+  expect(correct).toBeLessThanOrEqual(2 * batch);
+  for (const t of [x, y, tally] as Tensor[]) t.dispose();
+  opt.dispose();
+  net.dispose();
+  return count;
+}
+
+describe('dispatches per training step on WebGPU', () => {
+  it('LeNet issues at most 60 dispatches a step (84 before the fused loss)', async () => {
+    const n = await dispatchesPerStep('lenet', 28, 8);
+    console.log(`LeNet: ${n} dispatches per step`);
+    expect(n).toBeLessThanOrEqual(60);
+  });
+
+  it('ResNet-18 issues at most 350 dispatches a step (972 before the fused batch norm and loss)', async () => {
+    const n = await dispatchesPerStep('resnet18', 32, 2);
+    console.log(`ResNet-18: ${n} dispatches per step`);
+    expect(n).toBeLessThanOrEqual(350);
+  }, 120_000);
+});
