@@ -1,14 +1,16 @@
 // Conv2d forward for stride 1, register-blocked along output rows: each invocation
 // computes 8 output channels x 8 neighbouring output pixels of one row. For each input
-// row (ci, ky) it loads the 8 + kW - 1 input values its pixels need once and slides
-// them along kx, so every loaded value feeds up to 8 x 8 multiply-adds; the weights
-// come pre-packed in an rgba32float texture, texel (co / 4, k) holding channels co..co+3
-// of tap k = (ci, ky, kx) (co padded to a multiple of 8), so the 8 channels of one tap
-// are two texel fetches (on CPU-backed adapters a fetch brings four floats per
-// invocation where a storage load gathers one). No workgroup memory and no barriers.
-// The backward-input pass of a stride-1 convolution is this same kernel run on dL/dy
-// with flipped, transposed weights (see conv2d-pack-weights.wgsl).
-// The 8 x 8 block is unrolled by hand (16 vec4 accumulators, never an indexed array).
+// row (ci, ky) it loads the input values its pixels need once and uses each for every
+// kernel column it meets; the weights come pre-packed in an rgba32float texture, texel
+// (co / 4, k) holding channels co..co+3 of tap k = (ci, ky, kx) (co padded to a
+// multiple of 8), so the 8 channels of one tap are two texel fetches (on CPU-backed
+// adapters a fetch brings four floats per invocation where a storage load gathers one).
+// No workgroup memory and no barriers. The backward-input pass of a stride-1
+// convolution is this same kernel run on dL/dy with flipped, transposed weights (see
+// conv2d-pack-weights.wgsl).
+// A template: src/engine/webgpu/conv-rows-source.ts fills the marked lines with the
+// 16 vec4 accumulators, the column taps (a sliding window for any kW, or fully unrolled
+// for a given kW) and the stores, since WGSL has neither macros nor indexable registers.
 
 struct Params {
   n: u32, cIn: u32, h: u32, w: u32,
@@ -39,67 +41,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let ixs = i32(ox0) - i32(u.padW);
   let wq = cb * 2u;
 
-  var c00 = vec4<f32>(0.0);
-  var c01 = vec4<f32>(0.0);
-  var c10 = vec4<f32>(0.0);
-  var c11 = vec4<f32>(0.0);
-  var c20 = vec4<f32>(0.0);
-  var c21 = vec4<f32>(0.0);
-  var c30 = vec4<f32>(0.0);
-  var c31 = vec4<f32>(0.0);
-  var c40 = vec4<f32>(0.0);
-  var c41 = vec4<f32>(0.0);
-  var c50 = vec4<f32>(0.0);
-  var c51 = vec4<f32>(0.0);
-  var c60 = vec4<f32>(0.0);
-  var c61 = vec4<f32>(0.0);
-  var c70 = vec4<f32>(0.0);
-  var c71 = vec4<f32>(0.0);
+//@accumulators
   for (var ci = 0u; ci < u.cIn; ci++) {
     for (var ky = 0u; ky < u.kH; ky++) {
       let iy = i32(oy + ky) - i32(u.padH);
       if (iy < 0 || iy >= i32(u.h)) { continue; }
       let rowBase = i32(((b * u.cIn + ci) * u.h) * u.w) + iy * W;
-      var v0 = select(0.0, x[u32(rowBase + clamp(ixs + 0, 0, W - 1))], ixs + 0 >= 0 && ixs + 0 < W);
-      var v1 = select(0.0, x[u32(rowBase + clamp(ixs + 1, 0, W - 1))], ixs + 1 >= 0 && ixs + 1 < W);
-      var v2 = select(0.0, x[u32(rowBase + clamp(ixs + 2, 0, W - 1))], ixs + 2 >= 0 && ixs + 2 < W);
-      var v3 = select(0.0, x[u32(rowBase + clamp(ixs + 3, 0, W - 1))], ixs + 3 >= 0 && ixs + 3 < W);
-      var v4 = select(0.0, x[u32(rowBase + clamp(ixs + 4, 0, W - 1))], ixs + 4 >= 0 && ixs + 4 < W);
-      var v5 = select(0.0, x[u32(rowBase + clamp(ixs + 5, 0, W - 1))], ixs + 5 >= 0 && ixs + 5 < W);
-      var v6 = select(0.0, x[u32(rowBase + clamp(ixs + 6, 0, W - 1))], ixs + 6 >= 0 && ixs + 6 < W);
-      var v7 = select(0.0, x[u32(rowBase + clamp(ixs + 7, 0, W - 1))], ixs + 7 >= 0 && ixs + 7 < W);
-      var kIndex = (ci * u.kH + ky) * u.kW;
-      for (var kx = 0u; kx < u.kW; kx++) {
-        let w0 = textureLoad(wt, vec2<u32>(wq, kIndex), 0);
-        let w1 = textureLoad(wt, vec2<u32>(wq + 1u, kIndex), 0);
-        kIndex += 1u;
-        c00 += v0 * w0;
-        c01 += v0 * w1;
-        c10 += v1 * w0;
-        c11 += v1 * w1;
-        c20 += v2 * w0;
-        c21 += v2 * w1;
-        c30 += v3 * w0;
-        c31 += v3 * w1;
-        c40 += v4 * w0;
-        c41 += v4 * w1;
-        c50 += v5 * w0;
-        c51 += v5 * w1;
-        c60 += v6 * w0;
-        c61 += v6 * w1;
-        c70 += v7 * w0;
-        c71 += v7 * w1;
-        // Slide the window one column to the right.
-        v0 = v1;
-        v1 = v2;
-        v2 = v3;
-        v3 = v4;
-        v4 = v5;
-        v5 = v6;
-        v6 = v7;
-        let nx = ixs + i32(kx) + 8;
-        v7 = select(0.0, x[u32(rowBase + clamp(nx, 0, W - 1))], nx >= 0 && nx < W);
-      }
+//@taps
     }
   }
   let co0 = cb * 8u;
@@ -111,100 +59,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     bias0 = vec4<f32>(bias[min(co0 + 0u, u.cOut - 1u)], bias[min(co0 + 1u, u.cOut - 1u)], bias[min(co0 + 2u, u.cOut - 1u)], bias[min(co0 + 3u, u.cOut - 1u)]);
     bias1 = vec4<f32>(bias[min(co0 + 4u, u.cOut - 1u)], bias[min(co0 + 5u, u.cOut - 1u)], bias[min(co0 + 6u, u.cOut - 1u)], bias[min(co0 + 7u, u.cOut - 1u)]);
   }
-  if (ox0 + 0u < u.outW) {
-    let s00 = c00 + bias0;
-    let s01 = c01 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 0u] = s00.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 0u] = s00.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 0u] = s00.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 0u] = s00.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 0u] = s01.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 0u] = s01.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 0u] = s01.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 0u] = s01.w; }
-  }
-  if (ox0 + 1u < u.outW) {
-    let s10 = c10 + bias0;
-    let s11 = c11 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 1u] = s10.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 1u] = s10.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 1u] = s10.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 1u] = s10.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 1u] = s11.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 1u] = s11.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 1u] = s11.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 1u] = s11.w; }
-  }
-  if (ox0 + 2u < u.outW) {
-    let s20 = c20 + bias0;
-    let s21 = c21 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 2u] = s20.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 2u] = s20.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 2u] = s20.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 2u] = s20.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 2u] = s21.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 2u] = s21.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 2u] = s21.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 2u] = s21.w; }
-  }
-  if (ox0 + 3u < u.outW) {
-    let s30 = c30 + bias0;
-    let s31 = c31 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 3u] = s30.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 3u] = s30.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 3u] = s30.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 3u] = s30.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 3u] = s31.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 3u] = s31.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 3u] = s31.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 3u] = s31.w; }
-  }
-  if (ox0 + 4u < u.outW) {
-    let s40 = c40 + bias0;
-    let s41 = c41 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 4u] = s40.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 4u] = s40.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 4u] = s40.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 4u] = s40.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 4u] = s41.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 4u] = s41.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 4u] = s41.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 4u] = s41.w; }
-  }
-  if (ox0 + 5u < u.outW) {
-    let s50 = c50 + bias0;
-    let s51 = c51 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 5u] = s50.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 5u] = s50.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 5u] = s50.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 5u] = s50.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 5u] = s51.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 5u] = s51.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 5u] = s51.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 5u] = s51.w; }
-  }
-  if (ox0 + 6u < u.outW) {
-    let s60 = c60 + bias0;
-    let s61 = c61 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 6u] = s60.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 6u] = s60.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 6u] = s60.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 6u] = s60.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 6u] = s61.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 6u] = s61.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 6u] = s61.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 6u] = s61.w; }
-  }
-  if (ox0 + 7u < u.outW) {
-    let s70 = c70 + bias0;
-    let s71 = c71 + bias1;
-    if (co0 + 0u < u.cOut) { y[outRow + (co0 + 0u) * plane + ox0 + 7u] = s70.x; }
-    if (co0 + 1u < u.cOut) { y[outRow + (co0 + 1u) * plane + ox0 + 7u] = s70.y; }
-    if (co0 + 2u < u.cOut) { y[outRow + (co0 + 2u) * plane + ox0 + 7u] = s70.z; }
-    if (co0 + 3u < u.cOut) { y[outRow + (co0 + 3u) * plane + ox0 + 7u] = s70.w; }
-    if (co0 + 4u < u.cOut) { y[outRow + (co0 + 4u) * plane + ox0 + 7u] = s71.x; }
-    if (co0 + 5u < u.cOut) { y[outRow + (co0 + 5u) * plane + ox0 + 7u] = s71.y; }
-    if (co0 + 6u < u.cOut) { y[outRow + (co0 + 6u) * plane + ox0 + 7u] = s71.z; }
-    if (co0 + 7u < u.cOut) { y[outRow + (co0 + 7u) * plane + ox0 + 7u] = s71.w; }
-  }
+//@stores
 }

@@ -10,9 +10,7 @@ import { Words } from './runtime';
 import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, defaultTuning } from './variants';
 import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
-import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
-import conv2dRowsK3Src from '../../../shaders/conv2d-rows-k3.wgsl?raw';
-import conv2dRowsK5Src from '../../../shaders/conv2d-rows-k5.wgsl?raw';
+import { convRowsSource } from './conv-rows-source';
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
 export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
@@ -157,10 +155,10 @@ function convRows(be: WebGPUBackend,
   const coBlocks = coPad / 8;
   const threads = c.n * c.outH * segs * coBlocks;
   // kW 3 and 5 (the common kernels) have their column taps unrolled.
-  const rowsCode = c.kW === 5 && be.unrolledConv ? conv2dRowsK5Src : c.kW === 3 && be.unrolledConv ? conv2dRowsK3Src : conv2dRowsSrc;
+  const unrolled = (c.kW === 3 || c.kW === 5) && be.unrolledConv ? c.kW : 0;
   be.rt.dispatch({
-    key: `conv2d-rows:${rowsCode === conv2dRowsSrc ? 'any' : c.kW}`,
-    code: rowsCode,
+    key: `conv2d-rows:${unrolled || 'any'}`,
+    code: convRowsSource(unrolled),
     buffers: [src, packed.createView(), bias ? be.buf(bias) : be.dummy, o.buffer],
     uniforms: new Words()
       .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)

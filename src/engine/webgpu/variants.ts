@@ -10,7 +10,7 @@ import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
 import matmulVec4Src from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulTexSrc from '../../../shaders/matmul-tex.wgsl?raw';
 import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
-import conv2dRowsSrc from '../../../shaders/conv2d-rows.wgsl?raw';
+import { convRowsSource } from './conv-rows-source';
 import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
 import conv2dBwdWeightRegSrc from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
 import conv2dBwdWeightRowsSrc from '../../../shaders/conv2d-backward-weight-rows.wgsl?raw';
@@ -61,14 +61,14 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
 };
 
 export const CONV_VARIANTS: Record<string, GemmVariant> = {
-  'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
+  'rows-8x8': { code: convRowsSource(0), tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
   'reg-16x4': { ...reg(conv2dRegSrc, 16, 4), tune: false },
   'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
-  'rows-8x8': { code: conv2dRowsSrc, tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
+  'rows-8x8': { code: convRowsSource(0), tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
   'reg-16x4': { ...reg(conv2dBwdInputRegSrc, 16, 4), tune: false },
   'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
