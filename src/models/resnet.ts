@@ -5,9 +5,9 @@
  * pooling and Linear(512, 10).
  */
 import { F, nn, type Tensor } from '../engine';
-import { ShapeError, inferShape, type ShapeAware } from './shapes';
+import { ShapeError } from './shapes';
 
-export class Residual extends nn.Module implements ShapeAware {
+export class Residual extends nn.Module {
   // Field order is PyTorch's registration order: conv1, conv2, conv3, bn1, bn2.
   conv1: nn.Conv2d;
   conv2: nn.Conv2d;
@@ -32,9 +32,9 @@ export class Residual extends nn.Module implements ShapeAware {
     return F.relu(Y.add(X));
   }
 
-  outputShape(s: readonly number[]): number[] {
-    const main = inferShape(this.conv2, inferShape(this.conv1, s));
-    const side = this.conv3 ? inferShape(this.conv3, s) : [...s];
+  override outputShape(s: readonly number[]): number[] {
+    const main = this.conv2.outputShape(this.conv1.outputShape(s));
+    const side = this.conv3 ? this.conv3.outputShape(s) : [...s];
     if (main.some((d, i) => d !== side[i])) throw new ShapeError(`Residual: shapes [${main}] and [${side}] cannot be added`);
     return main;
   }

@@ -6,7 +6,7 @@ import type { Pair } from '../functional';
 import { Tensor } from '../tensor';
 import { full, zeros, ones } from '../creation';
 import { kaimingUniform_, uniform_, calculateFans } from './init';
-import { Module } from './module';
+import { Module, type ShapeOptions } from './module';
 
 function pairOf(v: Pair): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
@@ -76,6 +76,9 @@ export class Sequential extends Module {
     return this.layers.map((m, i) => [this._names[i], m]);
   }
 
+  override outputShape(input: readonly number[], opts: ShapeOptions = {}): number[] {
+    return this.layers.reduce<number[]>((x, l) => l.outputShape(x, opts), [...input]);
+  }
   override forward(x: Tensor): Tensor {
     for (const m of this.layers) x = m.call(x);
     return x;
@@ -139,6 +142,10 @@ export class Linear extends Module {
   override forward(x: Tensor): Tensor {
     return F.linear(x, this.weight, this.bias);
   }
+  override outputShape(s: readonly number[], opts: ShapeOptions = {}): number[] {
+    if (!opts.lenient && s[s.length - 1] !== this.inFeatures) throw new Error(`Linear expects ${this.inFeatures} features, got ${s[s.length - 1]}`);
+    return [...s.slice(0, -1), this.outFeatures];
+  }
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${py(!!this.bias)}`;
   }
@@ -178,6 +185,10 @@ export class Conv2d extends Module {
   override forward(x: Tensor): Tensor {
     return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
   }
+  override outputShape(s: readonly number[]): number[] {
+    const p = F.convParams(s, this.weight.shape, { stride: this.stride, padding: this.padding });
+    return [p.n, p.cOut, p.outH, p.outW];
+  }
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${reprPair(this.kernelSize)}, stride=${reprPair(this.stride)}`;
     if (this.padding[0] || this.padding[1]) s += `, padding=${reprPair(this.padding)}`;
@@ -197,6 +208,10 @@ export class MaxPool2d extends Module {
   override forward(x: Tensor): Tensor {
     return F.maxPool2d(x, this.kernelSize, this.opts);
   }
+  override outputShape(s: readonly number[]): number[] {
+    const p = F.poolParams('max', s, this.kernelSize, this.opts);
+    return [p.n, p.c, p.outH, p.outW];
+  }
   override extraRepr(): string {
     const k = this.kernelSize;
     return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}, dilation=1, ceil_mode=False`;
@@ -214,6 +229,10 @@ export class AvgPool2d extends Module {
   override forward(x: Tensor): Tensor {
     return F.avgPool2d(x, this.kernelSize, this.opts);
   }
+  override outputShape(s: readonly number[]): number[] {
+    const p = F.poolParams('avg', s, this.kernelSize, this.opts);
+    return [p.n, p.c, p.outH, p.outW];
+  }
   override extraRepr(): string {
     const k = this.kernelSize;
     return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}`;
@@ -227,6 +246,10 @@ export class AdaptiveAvgPool2d extends Module {
   }
   override forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool2d(x, this.outputSize);
+  }
+  override outputShape(s: readonly number[]): number[] {
+    const [h, w] = pairOf(this.outputSize);
+    return [s[0], s[1], h, w];
   }
   override extraRepr(): string {
     return `output_size=${reprArg(this.outputSize)}`;
@@ -243,6 +266,11 @@ export class Flatten extends Module {
   }
   override forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);
+  }
+  override outputShape(s: readonly number[]): number[] {
+    const start = this.startDim < 0 ? this.startDim + s.length : this.startDim;
+    const end = this.endDim < 0 ? this.endDim + s.length : this.endDim;
+    return [...s.slice(0, start), s.slice(start, end + 1).reduce((a, b) => a * b, 1), ...s.slice(end + 1)];
   }
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;

@@ -26,6 +26,10 @@ export function isParameter(v: unknown): v is Tensor {
 }
 
 export type StateDict = Record<string, Tensor>;
+
+export interface ShapeOptions {
+  lenient?: boolean;
+}
 /** A state-dict entry held on the host (for checkpoints and moving between devices). */
 export interface HostTensor {
   shape: readonly number[];
@@ -66,6 +70,17 @@ export class Module {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forward(..._args: any[]): any {
     throw new Error(`${this.typeName} does not implement forward()`);
+  }
+
+  /**
+   * The output shape for an input of shape `input`, without running anything, from the
+   * same shape rules the ops check (ops/conv.ts, ops/pool.ts, ...); throws an Error that
+   * says why when the input does not fit. Element-wise layers keep the shape (this
+   * default); layers that change it override it. `lenient`: dense layers accept any
+   * number of input features (to ask which input sizes the convolutional part accepts).
+   */
+  outputShape(input: readonly number[], _opts: ShapeOptions = {}): number[] {
+    return [...input];
   }
 
   /** Calls forward (PyTorch's `net(x)`). */
