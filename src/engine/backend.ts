@@ -92,6 +92,13 @@ export interface SgdParams {
   firstStep: boolean;
 }
 
+/** One parameter of an SGD step: updated in place with its gradient (and momentum buffer). */
+export interface SgdItem {
+  param: Storage;
+  grad: Storage;
+  momentumBuf: Storage | null;
+}
+
 export interface AdamParams {
   lr: number;
   beta1: number;
@@ -210,8 +217,8 @@ export interface Backend {
   dropoutMask(size: number, p: number, seed: number): Storage;
 
   // ---- optimizers (in place) ------------------------------------------------------
-  /** PyTorch's SGD update of `param` (and `momentumBuf` when momentum > 0). */
-  sgdStep(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void;
+  /** PyTorch's SGD update of every item's `param` (and `momentumBuf` when momentum > 0), all with the same hyper-parameters. */
+  sgdStep(items: readonly SgdItem[], p: SgdParams): void;
   /** PyTorch's Adam update of `param`, `m` and `v`. */
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void;
 }

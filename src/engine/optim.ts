@@ -139,8 +139,10 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** One update of every parameter with a gradient: one kernel call per group (and first-step flag). */
   step(): void {
     for (const g of this.paramGroups) {
+      const batches = { first: [] as SgdBatch, later: [] as SgdBatch };
       for (const p of g.params) {
         const grad = this.gradOf(p);
         if (!grad) continue;
@@ -154,18 +156,16 @@ export class SGD extends Optimizer<SGDOptions> {
           }
           buf = s.momentumBuffer as Tensor;
         }
-        sgdStep(p, grad, buf, {
-          lr: g.lr,
-          momentum: g.momentum,
-          weightDecay: g.weightDecay,
-          dampening: g.dampening,
-          nesterov: g.nesterov,
-          firstStep,
-        });
+        (firstStep ? batches.first : batches.later).push({ param: p, grad, buf });
+      }
+      for (const [items, firstStep] of [[batches.first, true], [batches.later, false]] as const) {
+        sgdStep(items, { lr: g.lr, momentum: g.momentum, weightDecay: g.weightDecay, dampening: g.dampening, nesterov: g.nesterov, firstStep });
       }
     }
   }
 }
+
+type SgdBatch = { param: Tensor; grad: Tensor; buf: Tensor | null }[];
 
 export interface AdamOptions {
   lr: number;

@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
-import type { BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, UnaryOp } from '../../src/engine/backend';
+import type { BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, Storage, UnaryOp } from '../../src/engine/backend';
 import { BINARY_OPS, UNARY_OPS, unaryDef } from '../../src/engine/ops/elementwise';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
@@ -430,17 +430,23 @@ describe('randomness and optimizers', () => {
     { lr: 0.01, momentum: 0.8, weightDecay: 0, dampening: 0, nesterov: true, firstStep: false },
   ];
   for (const p of sgdCases) {
-    it(`sgdStep updates param and momentum in place like PyTorch (${JSON.stringify(p)})`, async () => {
+    it(`sgdStep updates 19 parameters, their momentum buffers in place like PyTorch, in few dispatches (${JSON.stringify(p)})`, async () => {
       const r = rng(71);
-      const n = 1031;
-      const host = [randn(r, n), randn(r, n), randn(r, n)];
-      const g = host.map((d) => gpu.fromData(d));
-      const c = host.map((d) => cpu.fromData(d));
-      gpu.sgdStep(g[0], g[1], p.momentum ? g[2] : null, p);
-      cpu.sgdStep(c[0], c[1], p.momentum ? c[2] : null, p);
-      expectClose(await gpu.read(g[0]), await cpu.read(c[0]), 'param');
-      expectClose(await gpu.read(g[2]), await cpu.read(c[2]), 'momentum buffer');
-      g.forEach((s) => gpu.free(s));
+      // Sizes that split into several dispatches and include an empty parameter.
+      const sizes = Array.from({ length: 19 }, (_, i) => (i === 5 ? 0 : 1 + ((i * 613) % 1031)));
+      const host = sizes.map((n) => [randn(r, n), randn(r, n), randn(r, n)]);
+      const g = host.map((t) => t.map((d) => gpu.fromData(d)));
+      const c = host.map((t) => t.map((d) => cpu.fromData(d)));
+      const items = (s: Storage[][]) => s.map(([param, grad, m]) => ({ param, grad, momentumBuf: p.momentum ? m : null }));
+      const before = gpu.rt.dispatches;
+      gpu.sgdStep(items(g), p);
+      expect(gpu.rt.dispatches - before).toBeLessThanOrEqual(Math.ceil(19 / Math.floor(gpu.rt.maxStorageBuffers / (p.momentum ? 3 : 2))));
+      cpu.sgdStep(items(c), p);
+      for (let k = 0; k < sizes.length; k++) {
+        expectClose(await gpu.read(g[k][0]), await cpu.read(c[k][0]), `param ${k}`);
+        expectClose(await gpu.read(g[k][2]), await cpu.read(c[k][2]), `momentum buffer ${k}`);
+      }
+      g.flat().forEach((s) => gpu.free(s));
     });
   }
 

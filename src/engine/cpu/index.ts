@@ -19,6 +19,7 @@ import type {
   FusedDerivativeOp,
   Pool2dParams,
   ReduceOp,
+  SgdItem,
   SgdParams,
   Storage,
   UnaryOp,
@@ -381,7 +382,10 @@ export class CpuBackend implements Backend {
   }
 
   // ---- optimizers (in place) ------------------------------------------------------
-  sgdStep(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void {
+  sgdStep(items: readonly SgdItem[], p: SgdParams): void {
+    for (const it of items) this.sgdStepOne(it.param, it.grad, it.momentumBuf, p);
+  }
+  private sgdStepOne(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void {
     const P = arr(param), G = arr(grad);
     const M = momentumBuf ? arr(momentumBuf) : null;
     const { lr, momentum, weightDecay: wd, dampening, nesterov, firstStep } = p;

@@ -7,10 +7,11 @@ import type { AdamParams, SgdParams } from '../backend';
 import { backendOf } from '../autograd';
 import type { Tensor } from '../tensor';
 
-/** param -= lr * update (with momentum `buf` when given), in place. */
-export function sgdStep(param: Tensor, grad: Tensor, buf: Tensor | null, p: SgdParams): void {
-  const be = buf ? backendOf(param, grad, buf) : backendOf(param, grad);
-  be.sgdStep(param._s, grad._s, buf ? buf._s : null, p);
+/** param -= lr * update (with momentum `buf` when given), in place, for every item at once. */
+export function sgdStep(items: readonly { param: Tensor; grad: Tensor; buf: Tensor | null }[], p: SgdParams): void {
+  if (items.length === 0) return;
+  const be = backendOf(...items.flatMap((it) => (it.buf ? [it.param, it.grad, it.buf] : [it.param, it.grad])));
+  be.sgdStep(items.map((it) => ({ param: it.param._s, grad: it.grad._s, momentumBuf: it.buf ? it.buf._s : null })), p);
 }
 
 /** Adam's update of `param` and its moments `m`, `v`, in place. */

@@ -76,9 +76,9 @@ export function convRowsSource(kW: number): string {
   let code = cache.get(kW);
   if (!code) {
     code = template
-      .replace('//@accumulators', accumulators())
-      .replace('//@taps', kW > 0 ? unrolledTaps(kW) : slidingTaps())
-      .replace('//@stores', stores());
+      .replace(/^\/\/@accumulators$/m, accumulators())
+      .replace(/^\/\/@taps$/m, kW > 0 ? unrolledTaps(kW) : slidingTaps())
+      .replace(/^\/\/@stores$/m, stores());
     cache.set(kW, code);
   }
   return code;

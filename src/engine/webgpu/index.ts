@@ -18,6 +18,7 @@ import type {
   FusedDerivativeOp,
   Pool2dParams,
   ReduceOp,
+  SgdItem,
   SgdParams,
   Storage,
   UnaryOp,
@@ -28,6 +29,7 @@ import { argmax, reduceWith } from './reduce';
 import { pool2d, pool2dBackward, resizeBilinear } from './pool';
 import * as bn from './batchnorm';
 import * as loss from './loss';
+import * as opt from './optim';
 import { hash32 } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
@@ -48,8 +50,6 @@ import unaryBackwardSrc from '../../../shaders/unary-backward.wgsl?raw';
 import stridedCopySrc from '../../../shaders/strided-copy.wgsl?raw';
 import concatSrc from '../../../shaders/concat.wgsl?raw';
 import dropoutSrc from '../../../shaders/dropout-mask.wgsl?raw';
-import sgdSrc from '../../../shaders/sgd-step.wgsl?raw';
-import adamSrc from '../../../shaders/adam-step.wgsl?raw';
 
 export type { Tuning } from './variants';
 
@@ -460,43 +460,14 @@ export class WebGPUBackend implements Backend {
 
   // ---- optimizers ---------------------------------------------------------------------
 
-  sgdStep(param: Storage, grad: Storage, momentumBuf: Storage | null, p: SgdParams): void {
-    const n = param.size;
-    if (n === 0) return;
-    const useMomentum = p.momentum !== 0 && momentumBuf !== null;
-    const pb = this.buf(param);
-    const mb = useMomentum ? this.buf(momentumBuf!) : this.dummy;
-    if (pb === this.buf(grad) || pb === mb) throw new Error('webgpu backend: sgdStep operands must be distinct storages');
-    this.rt.dispatch({
-      key: 'sgd-step',
-      code: sgdSrc,
-      buffers: [pb, this.buf(grad), mb],
-      uniforms: new Words()
-        .u32(n, useMomentum ? 1 : 0, p.nesterov ? 1 : 0, p.firstStep ? 1 : 0)
-        .f32(p.lr, p.momentum, p.weightDecay, p.dampening)
-        .buffer(),
-      workgroups: Math.ceil(n / 256),
-    });
+  sgdStep(items: readonly SgdItem[], p: SgdParams): void {
+    opt.sgdStep(this, items, p);
   }
 
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void {
-    const n = param.size;
-    if (n === 0) return;
-    const bufs = [this.buf(param), this.buf(grad), this.buf(m), this.buf(v)];
-    if (new Set(bufs).size !== 4) throw new Error('webgpu backend: adamStep operands must be distinct storages');
-    const bc1 = 1 - Math.pow(p.beta1, p.step);
-    const bc2 = 1 - Math.pow(p.beta2, p.step);
-    this.rt.dispatch({
-      key: 'adam-step',
-      code: adamSrc,
-      buffers: bufs,
-      uniforms: new Words()
-        .u32(n)
-        .f32(p.beta1, p.beta2, p.eps, p.weightDecay, p.lr / bc1, Math.sqrt(bc2))
-        .buffer(),
-      workgroups: Math.ceil(n / 256),
-    });
+    opt.adamStep(this, param, grad, m, v, p);
   }
+
 }
 
 export { createWebGPUBackend } from './create';

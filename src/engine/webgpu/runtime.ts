@@ -62,6 +62,8 @@ export class Runtime {
   readonly maxWorkgroupsPerDim: number;
   readonly maxWorkgroupStorage: number;
   readonly maxInvocations: number;
+  /** Storage buffers one shader may bind. */
+  readonly maxStorageBuffers: number;
   /** Validation / out-of-memory errors reported by the device (uncaptured). */
   readonly errors: string[] = [];
   /** Submits issued so far (for tests and benchmarks). */
@@ -93,6 +95,7 @@ export class Runtime {
     this.maxWorkgroupsPerDim = l.maxComputeWorkgroupsPerDimension;
     this.maxWorkgroupStorage = l.maxComputeWorkgroupStorageSize;
     this.maxInvocations = l.maxComputeInvocationsPerWorkgroup;
+    this.maxStorageBuffers = l.maxStorageBuffersPerShaderStage;
     this.maxTextureDim = l.maxTextureDimension2D;
     device.addEventListener('uncapturederror', (e) => {
       const err = (e as GPUUncapturedErrorEvent).error;
