@@ -39,7 +39,8 @@ function chapterMeta(): Plugin {
 /** The page's Content-Security-Policy; also sent as a header by `vite preview`. */
 export const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the wasm backend compile its kernels; it does not allow eval.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -50,6 +51,12 @@ export const CSP = [
   "base-uri 'self'",
   "form-action 'self'",
 ].join('; ');
+
+/**
+ * Cross-origin isolation: gives the page SharedArrayBuffer, so the wasm backend can run
+ * its kernels on worker threads (without these headers it uses one thread).
+ */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 function cspMeta(): Plugin {
   return {
@@ -64,8 +71,16 @@ function cspMeta(): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * `vite build --mode e2e` makes the test build the end-to-end tests run against: the same
+ * site plus the testing aids behind `__TEST_AIDS__` (see src/types.d.ts). In every other
+ * mode the constant is false and the aids are left out of the bundle.
+ */
+export const TEST_BUILD_MODE = 'e2e';
+
+export default defineConfig(({ mode }) => ({
   base: './',
+  define: { __TEST_AIDS__: JSON.stringify(mode === TEST_BUILD_MODE) },
   plugins: [
     chapterMeta(),
     headingIdsPreprocess(),
@@ -82,8 +97,8 @@ export default defineConfig({
     serviceWorker(),
   ],
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', port: 5173, strictPort: false },
-  preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP } },
+  server: { host: '127.0.0.1', port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP, ...ISOLATION_HEADERS } },
   build: {
     target: 'es2022',
     sourcemap: false,
@@ -91,4 +106,4 @@ export default defineConfig({
     manifest: true,
     rollupOptions: { input: { main: 'index.html', 'gpu-check': 'gpu-check.html' } },
   },
-});
+}));

@@ -1,5 +1,5 @@
-// Set-up shared by `npm start` and `npm test`: dependencies, generated data and,
-// for tests, Debian's Chromium plus the Vulkan loader that WebGPU in Node needs.
+// Set-up shared by `npm start` and `npm test`: dependencies, generated data, the wasm
+// kernels and, for tests, Debian's Chromium plus the Vulkan loader that WebGPU in Node needs.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,6 +28,11 @@ export function ensureDependencies() {
   if (existsSync(marker) && existsSync(join(root, 'node_modules', '.bin', 'vite'))) return;
   console.log('setup: installing npm dependencies (npm ci)…');
   must('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Compiles the wasm backend's kernels when the generated module is missing or stale. */
+export function ensureWasm() {
+  must(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')]);
 }
 
 export function ensureData() {

@@ -64,9 +64,18 @@ async function createWebGPU(opts: WebGPUOptions): Promise<Backend> {
   return be;
 }
 
+let wasmInstance: Promise<Backend> | null = null;
+
+/** The wasm backend, made once per engine (its module and worker threads are kept). */
+function createWasm(): Promise<Backend> {
+  wasmInstance ??= import('./wasm/index').then((m) => m.createWasmBackend());
+  wasmInstance.catch(() => (wasmInstance = null));
+  return wasmInstance;
+}
+
 /**
  * Chooses the backend new tensors are created on. Resolves once it is ready; for
- * 'webgpu' it rejects when WebGPU is unavailable (the previous backend stays current).
+ * 'webgpu' and 'wasm' it rejects when they cannot start (the previous backend stays current).
  */
 export function setBackend(name: BackendName, opts: WebGPUOptions = {}): Promise<void> {
   if (name === 'cpu') {
@@ -75,12 +84,12 @@ export function setBackend(name: BackendName, opts: WebGPUOptions = {}): Promise
     current = cpu();
     return Promise.resolve();
   }
-  if (name !== 'webgpu') return Promise.reject(new Error(`Unknown backend '${name as string}' (use 'cpu' or 'webgpu')`));
+  if (name !== 'webgpu' && name !== 'wasm') return Promise.reject(new Error(`Unknown backend '${name as string}' (use 'cpu', 'wasm' or 'webgpu')`));
   const previous = { name: currentName, be: current };
-  currentName = 'webgpu';
+  currentName = name;
   current = null;
-  lastWebGPUOptions = opts;
-  const p = createWebGPU(opts);
+  if (name === 'webgpu') lastWebGPUOptions = opts;
+  const p = name === 'webgpu' ? createWebGPU(opts) : createWasm();
   pending = p;
   return p.then(
     (be) => {
@@ -169,6 +178,7 @@ export function onBackendLost(cb: (info: BackendLostInfo) => void): () => void {
 export function restartBackend(): Promise<void> {
   if (current && currentName === 'webgpu') lostBackends.add(current);
   if (currentName === 'cpu' && current && lostBackends.has(current)) cpuInstance = null;
+  if (currentName === 'wasm' && current && lostBackends.has(current)) wasmInstance = null;
   current = null;
   return setBackend(currentName, currentName === 'webgpu' ? lastWebGPUOptions : {});
 }

@@ -223,11 +223,11 @@ export class Tensor {
     this._check();
     return this._ref.backend.read(this._ref.storage);
   }
-  /** Synchronous read; only on the cpu backend. */
+  /** Synchronous read; only on backends with host memory (cpu, wasm). */
   dataSync(): Float32Array {
     this._check();
     const be = this._ref.backend;
-    if (!be.readSync) throw new Error(`dataSync() is only available on the cpu backend (this tensor is on '${be.name}'); use await t.data()`);
+    if (!be.readSync) throw new Error(`dataSync() is only available on backends with host memory, cpu and wasm (this tensor is on '${be.name}'); use await t.data()`);
     return be.readSync(this._ref.storage);
   }
   /** The single value of a one-element tensor. */

@@ -1,7 +1,7 @@
 import { beforeAll, expect } from 'vitest';
 import { setBackend, ready, type BackendName } from '../../src/engine/index';
 
-export const BACKENDS: BackendName[] = ['cpu', 'webgpu'];
+export const BACKENDS: BackendName[] = ['cpu', 'wasm', 'webgpu'];
 
 /** Makes `name` the current backend for the tests of the enclosing describe block. */
 export function useBackend(name: BackendName): void {

@@ -1,0 +1,198 @@
+/**
+ * Figures for the wasm backend in Node (V8 runs the same wasm as Chromium): matmul
+ * 512^3, the three convolution passes on LeNet's and ResNet-18's (64x64) layer shapes,
+ * and training throughput of both nets. Run through scripts/bench/wasm-node.mjs.
+ */
+import type { Conv2dParams, Pool2dParams } from '../../src/engine/backend';
+import { CpuBackend } from '../../src/engine/cpu/index';
+import { outSize } from '../../src/engine/backend';
+import { F, manualSeed, optim, randn, tensor, tidy } from '../../src/engine/index';
+import { setBackendInstance } from '../../src/engine/runtime';
+import { createWasmBackend, type WasmBackend } from '../../src/engine/wasm/index';
+import { lenet } from '../../src/models/lenet';
+import { resnet18 } from '../../src/models/resnet';
+
+export interface BenchOptions {
+  threads: number[];
+  only: string[];
+  /** Training steps timed per net (after one warm-up step). */
+  steps: number;
+  resnetBatch: number;
+  /** Also train LeNet on the CPU reference backend, for comparison. */
+  reference: boolean;
+}
+
+function random(size: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
+}
+
+/** Best of `reps` timings in ms, after one warm-up call. */
+function best(fn: () => void, reps: number): number {
+  fn();
+  let t = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+}
+
+function conv(n: number, cIn: number, size: number, cOut: number, k: number, stride: number, pad: number): Conv2dParams {
+  const o = outSize(size, k, pad, stride);
+  return { n, cIn, h: size, w: size, cOut, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: o, outW: o };
+}
+
+function benchMatmul(be: WasmBackend): void {
+  const N = 512;
+  const a = be.fromData(random(N * N, 1));
+  const b = be.fromData(random(N * N, 2));
+  for (const [label, transA, transB] of [['A B', false, false], ['A^T B', true, false], ['A B^T', false, true]] as const) {
+    const p = { batch: 1, m: N, n: N, k: N, transA, transB, aBatch: 1, bBatch: 1 };
+    const ms = best(() => be.free(be.matmul(a, b, p)), 20);
+    console.log(`  matmul 512^3 ${label.padEnd(6)} ${ms.toFixed(2).padStart(7)} ms  ${((2 * N * N * N) / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`);
+  }
+  be.free(a);
+  be.free(b);
+}
+
+function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParams][]): void {
+  console.log(`  ${title}`);
+  console.log(`    ${'layer'.padEnd(34)} ${'fwd'.padStart(14)} ${'bwd input'.padStart(14)} ${'bwd weight'.padStart(14)}   (ms, GFLOP/s)`);
+  let total = 0;
+  let flopsAll = 0;
+  for (const [name, p] of layers) {
+    const flops = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;
+    const x = be.fromData(random(p.n * p.cIn * p.h * p.w, 3));
+    const w = be.fromData(random(p.cOut * p.cIn * p.kH * p.kW, 4));
+    const bias = be.fromData(random(p.cOut, 5));
+    const gy = be.fromData(random(p.n * p.cOut * p.outH * p.outW, 6));
+    const reps = flops > 5e8 ? 2 : 4;
+    const f = best(() => be.free(be.conv2d(x, w, bias, p)), reps);
+    const bi = p.cIn === 1 ? NaN : best(() => be.free(be.conv2dBackwardInput(gy, w, p)), reps);
+    const bw = best(() => be.free(be.conv2dBackwardWeight(x, gy, p)), reps);
+    const cell = (ms: number) => (Number.isNaN(ms) ? '(not needed)'.padStart(14) : `${ms.toFixed(1).padStart(6)} ${(flops / ms / 1e6).toFixed(1).padStart(6)}`);
+    console.log(`    ${name.padEnd(34)} ${cell(f)} ${cell(bi)} ${cell(bw)}`);
+    total += f + (Number.isNaN(bi) ? 0 : bi) + bw;
+    flopsAll += flops * (Number.isNaN(bi) ? 2 : 3);
+    for (const s of [x, w, bias, gy]) be.free(s);
+  }
+  console.log(`    all three passes of these layers: ${total.toFixed(0)} ms, ${(flopsAll / total / 1e6).toFixed(1)} GFLOP/s`);
+}
+
+/** Pooling forward and backward: the wasm kernels against the CPU backend's loops on the same storages. */
+function benchPool(be: WasmBackend, resnetBatch: number): void {
+  const pool = (mode: 'max' | 'avg', n: number, c: number, size: number, k: number, stride: number, pad: number): Pool2dParams => {
+    const o = outSize(size, k, pad, stride);
+    return { mode, n, c, h: size, w: size, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: o, outW: o };
+  };
+  const cpu = CpuBackend.prototype;
+  const cases: [string, Pool2dParams][] = [
+    ['LeNet avg 2x2, 256 x 6 x 28x28', pool('avg', 256, 6, 28, 2, 2, 0)],
+    [`ResNet max 3x3 s2 p1, ${resnetBatch} x 64 x 32x32`, pool('max', resnetBatch, 64, 32, 3, 2, 1)],
+  ];
+  for (const [name, p] of cases) {
+    const x = be.fromData(random(p.n * p.c * p.h * p.w, 11));
+    const gy = be.fromData(random(p.n * p.c * p.outH * p.outW, 12));
+    const f = best(() => be.free(be.pool2d(x, p)), 4);
+    const fr = best(() => be.free(cpu.pool2d.call(be, x, p)), 4);
+    const b = best(() => be.free(be.pool2dBackward(x, gy, p)), 4);
+    const br = best(() => be.free(cpu.pool2dBackward.call(be, x, gy, p)), 4);
+    console.log(`  pool ${name}: forward ${f.toFixed(1)} ms (CPU loop ${fr.toFixed(1)}), backward ${b.toFixed(1)} ms (CPU loop ${br.toFixed(1)})`);
+    be.free(x);
+    be.free(gy);
+  }
+}
+
+/**
+ * The optimizer steps over ResNet-18's 11.2M parameters. They stay the CPU backend's
+ * loops: copying five arrays in and out of wasm memory would cost about as much as
+ * the update itself.
+ */
+function benchOptim(be: WasmBackend): void {
+  const size = 11_200_000;
+  const p = be.fromData(random(size, 7));
+  const g = be.fromData(random(size, 8));
+  const m = be.fromData(random(size, 9));
+  const v = be.fromData(random(size, 10).map(Math.abs));
+  const sgd = { lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dampening: 0, nesterov: false, firstStep: false };
+  const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 10 };
+  const rows: [string, () => void][] = [
+    ['SGD with momentum', () => be.sgdStep([{ param: p, grad: g, momentumBuf: m }], sgd)],
+    ['Adam', () => be.adamStep(p, g, m, v, adam)],
+  ];
+  for (const [name, step] of rows) console.log(`  ${name} over ${(size / 1e6).toFixed(1)}M parameters (inherited loop): ${best(step, 4).toFixed(1)} ms`);
+  for (const s of [p, g, m, v]) be.free(s);
+}
+
+async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number): Promise<void> {
+  setBackendInstance(be);
+  manualSeed(0);
+  const net = make();
+  const opt = new optim.SGD(net.parameters(), { lr, momentum: 0.9 });
+  const x = randn([batch, 1, size, size]);
+  const y = tensor(Array.from({ length: batch }, (_, i) => i % 10));
+  const step = () => {
+    const l = tidy(() => {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(net.call(x), y);
+      loss.backward();
+      opt.step();
+      return loss;
+    });
+    l.dispose();
+  };
+  step();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < steps; i++) step();
+  const ms = (performance.now() - t0) / steps;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000 / steps;
+  // CPU time counts every thread of the process; on a busy machine it shows what the wall clock hides.
+  console.log(`  ${name} training, batch ${batch}: ${ms.toFixed(0)} ms/step, ${((batch * 1000) / ms).toFixed(0)} images/s (process CPU ${cpuMs.toFixed(0)} ms/step)`);
+  x.dispose();
+  y.dispose();
+}
+
+export async function runWasmBench(o: BenchOptions): Promise<void> {
+  const want = (s: string) => o.only.length === 0 || o.only.includes(s);
+  if (o.reference && want('lenet')) {
+    console.log('\n== CPU reference backend ==');
+    await benchTraining(new CpuBackend(), 'LeNet', () => lenet(), 256, 28, 2, 0.9);
+  }
+  for (const threads of o.threads) {
+    const be = await createWasmBackend({ threads });
+    console.log(`\n== wasm backend: ${be.description} ==`);
+    if (want('matmul')) benchMatmul(be);
+    if (want('conv')) {
+      benchConvs(be, 'LeNet convolutions, batch 256', [
+        ['conv1 1->6 5x5 p2 28x28', conv(256, 1, 28, 6, 5, 1, 2)],
+        ['conv2 6->16 5x5 14x14', conv(256, 6, 14, 16, 5, 1, 0)],
+      ]);
+      const n = o.resnetBatch;
+      benchConvs(be, `ResNet-18 convolutions at 64x64, batch ${n}`, [
+        ['stem 1->64 7x7 s2 p3 64x64', conv(n, 1, 64, 64, 7, 2, 3)],
+        ['b2 64->64 3x3 16x16', conv(n, 64, 16, 64, 3, 1, 1)],
+        ['b3 64->128 3x3 s2 16x16', conv(n, 64, 16, 128, 3, 2, 1)],
+        ['b3 128->128 3x3 8x8', conv(n, 128, 8, 128, 3, 1, 1)],
+        ['b3 shortcut 64->128 1x1 s2', conv(n, 64, 16, 128, 1, 2, 0)],
+        ['b4 128->256 3x3 s2 8x8', conv(n, 128, 8, 256, 3, 2, 1)],
+        ['b4 256->256 3x3 4x4', conv(n, 256, 4, 256, 3, 1, 1)],
+        ['b5 256->512 3x3 s2 4x4', conv(n, 256, 4, 512, 3, 2, 1)],
+        ['b5 512->512 3x3 2x2', conv(n, 512, 2, 512, 3, 1, 1)],
+      ]);
+    }
+    if (want('pool')) benchPool(be, o.resnetBatch);
+    if (want('optim')) benchOptim(be);
+    if (want('lenet')) await benchTraining(be, 'LeNet', () => lenet(), 256, 28, o.steps, 0.9);
+    if (want('resnet')) await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, Math.max(1, Math.ceil(o.steps / 4)), 0.05);
+    be.dispose();
+  }
+}

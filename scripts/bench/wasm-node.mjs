@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * Benchmarks the wasm backend in Node: matmul 512^3 GFLOP/s, the convolution passes of
+ * LeNet's and ResNet-18's layers, and training images/s of both nets.
+ *   node scripts/bench/wasm-node.mjs [--threads=1,2] [--only=matmul,conv,lenet,resnet]
+ *                                    [--steps=8] [--resnet-batch=64] [--reference]
+ * Builds the kernels if needed, then loads the TypeScript sources through Vite's
+ * module runner (no bundle), so worker threads start from the source tree.
+ */
+import { createServer } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { buildWasm } from '../build-wasm.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const list = (s) => (s ? String(s).split(',').filter(Boolean) : []);
+
+buildWasm();
+const server = await createServer({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  appType: 'custom',
+  server: { middlewareMode: true, hmr: false, watch: null },
+  // Nothing to pre-bundle: the engine has no dependencies.
+  optimizeDeps: { noDiscovery: true, entries: [] },
+});
+try {
+  const { runWasmBench } = await server.ssrLoadModule('/scripts/bench/wasm-bench.ts');
+  const threads = list(args.threads).map(Number);
+  await runWasmBench({
+    threads: threads.length ? threads : [...new Set([1, Math.min(8, availableParallelism())])],
+    only: list(args.only),
+    steps: Number(args.steps ?? 8),
+    resnetBatch: Number(args['resnet-batch'] ?? 64),
+    reference: args.reference === 'true',
+  });
+} finally {
+  await server.close();
+}
+process.exit(0);

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * Compiles the wasm backend's C kernels (src/engine/wasm/kernels/*.c) with clang for
+ * wasm32 + SIMD128 and writes them, base64-encoded, into the generated module
+ * src/engine/wasm/kernels.gen.ts (git-ignored), which loads the same way in Vitest,
+ * the page, a worker and the production bundle. Two builds go in:
+ *   - single-threaded: its own memory, tasks run in turn (threads.c);
+ *   - threaded: atomics, an imported shared memory and a worker pool (threads-shared.c).
+ * Skips the work when the output is newer than every source and this script.
+ * Needs clang and wasm-ld (Debian: `apt-get install clang lld`); installs them with
+ * apt-get when missing and running as root on Debian, else says what to install.
+ * `--force` rebuilds anyway.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const kernelDir = join(root, 'src', 'engine', 'wasm', 'kernels');
+const output = join(root, 'src', 'engine', 'wasm', 'kernels.gen.ts');
+const self = fileURLToPath(import.meta.url);
+
+/** The most the threaded build's shared memory may grow to (module.ts declares the same in pages). */
+const SHARED_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+const COMMON_FLAGS = [
+  '--target=wasm32',
+  '-msimd128',
+  '-mbulk-memory',
+  '-O3',
+  '-nostdlib',
+  // No libc to call: keep clang from turning copy loops into memcpy/memset calls.
+  '-fno-builtin',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-Wl,--no-entry',
+  '-Wl,--stack-first',
+  '-Wl,-z,stack-size=65536',
+  '-Wl,--export=__heap_base',
+];
+
+const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+
+function findClang() {
+  for (const c of ['clang', 'clang-14', 'clang-15', 'clang-16', 'clang-17', 'clang-18', 'clang-19']) if (has(c)) return c;
+  return null;
+}
+
+/** clang for wasm32 needs lld's wasm-ld on the PATH. */
+function ensureToolchain() {
+  let clang = findClang();
+  if (clang && has('wasm-ld')) return clang;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = has('sh', ['-c', 'command -v apt-get']);
+  if (!isRoot || !hasApt) {
+    console.error(
+      '\n✗ Building the wasm kernels needs clang and wasm-ld (LLVM lld).\n' +
+        '  On Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y clang lld\n' +
+        '  (any clang >= 14 with the WebAssembly target works).',
+    );
+    process.exit(1);
+  }
+  console.log('build-wasm: installing clang and lld with apt-get…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'clang', 'lld']]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) {
+      console.error(`\n✗ apt-get ${args.join(' ')} exited with ${r.status}`);
+      process.exit(1);
+    }
+  }
+  clang = findClang();
+  if (!clang || !has('wasm-ld')) {
+    console.error('\n✗ clang or wasm-ld still missing after apt-get install clang lld');
+    process.exit(1);
+  }
+  return clang;
+}
+
+function compile(clang, sources, flags, out) {
+  const r = spawnSync(clang, [...COMMON_FLAGS, ...flags, '-o', out, ...sources], { stdio: 'inherit' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    console.error(`\n✗ ${clang} exited with ${r.status} while building ${out}`);
+    process.exit(1);
+  }
+  return readFileSync(out);
+}
+
+export function buildWasm({ force = false } = {}) {
+  const files = readdirSync(kernelDir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
+  const newest = Math.max(statSync(self).mtimeMs, ...files.map((f) => statSync(join(kernelDir, f)).mtimeMs));
+  if (!force && existsSync(output) && statSync(output).mtimeMs > newest) return false;
+
+  const clang = ensureToolchain();
+  const shared = (f) => f.startsWith('threads');
+  const common = files.filter((f) => f.endsWith('.c') && !shared(f)).map((f) => join(kernelDir, f));
+  const tmp = mkdtempSync(join(tmpdir(), 'wasm-kernels-'));
+  try {
+    const single = compile(clang, [...common, join(kernelDir, 'threads.c')], [], join(tmp, 'single.wasm'));
+    const threaded = compile(
+      clang,
+      [...common, join(kernelDir, 'threads-shared.c')],
+      [
+        '-matomics',
+        '-mmutable-globals',
+        '-DWASM_THREADS=1',
+        '-Wl,--shared-memory',
+        '-Wl,--import-memory',
+        `-Wl,--max-memory=${SHARED_MAX_BYTES}`,
+        // Every instance (one per thread) gets its own stack pointer, set by the loader.
+        '-Wl,--export=__stack_pointer',
+      ],
+      join(tmp, 'threaded.wasm'),
+    );
+    const body =
+      '// Generated by scripts/build-wasm.mjs from src/engine/wasm/kernels/*.c: do not edit.\n' +
+      `// clang: ${spawnSync(clang, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n\n` +
+      '/** The single-threaded kernels (exports their own memory), base64. */\n' +
+      `export const SINGLE_WASM = '${single.toString('base64')}';\n\n` +
+      '/** The threaded kernels (import a shared memory), base64. */\n' +
+      `export const THREADED_WASM = '${threaded.toString('base64')}';\n`;
+    writeFileSync(output, body);
+    console.log(`build-wasm: wrote ${output.slice(root.length + 1)} (${single.length} + ${threaded.length} bytes of wasm)`);
+    return true;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildWasm({ force: process.argv.includes('--force') });
+}

@@ -1,0 +1,60 @@
+/*
+ * Shared declarations of the wasm kernels. Built with clang for wasm32 with SIMD128
+ * and no C library (scripts/build-wasm.mjs): no malloc, no stdlib. Every buffer lives
+ * in linear memory laid out by the TypeScript side (src/engine/wasm/memory.ts), which
+ * passes plain pointers and parameter blocks of 32-bit integers.
+ */
+#ifndef KERNELS_H
+#define KERNELS_H
+
+#include <wasm_simd128.h>
+
+typedef unsigned long size_t;
+typedef int int32_t;
+typedef unsigned int uint32_t;
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+#define NOINLINE __attribute__((noinline))
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+static inline int imax(int a, int b) { return a > b ? a : b; }
+
+/*
+ * One matrix product C = A B (+ bias per row of C), or C += A B.
+ * Element (i, p) of A is a[i * rsa + p * csa] and element (p, j) of B is
+ * b[p * rsb + j * csb], so a transposed operand is just a pair of swapped strides.
+ */
+typedef struct {
+  int m, n, k;
+  const float *a;
+  int rsa, csa;
+  const float *b;
+  int rsb, csb;
+  float *c;
+  int ldc;
+  /* Added to row i of C when the product overwrites C; may be null. */
+  const float *bias;
+  /* Non-zero: C += A B (the bias is not added). */
+  int accumulate;
+} gemm_t;
+
+/* Floats of scratch one gemm_serial call needs (packed panels and an edge tile). */
+int gemm_scratch_floats(void);
+
+/* C = A B for the whole problem on the calling thread. `scratch` holds gemm_scratch_floats(). */
+void gemm_serial(const gemm_t *g, float *scratch);
+
+/*
+ * Runs task(args, t, count, thread) for t = 0 .. count - 1, spread over the thread pool
+ * when the module is built with threads (each thread claims the next task when it is
+ * done with one), else in turn on the calling thread. `thread` (0 for the caller,
+ * below thread_count()) says whose scratch a task may use. Returns when all are done.
+ */
+typedef void (*task_fn)(const int32_t *args, int t, int count, int thread);
+void parallel_for(task_fn task, const int32_t *args, int count);
+
+/* Number of threads parallel_for spreads tasks over (1 without threads). */
+int thread_count(void);
+
+#endif

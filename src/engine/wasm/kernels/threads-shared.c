@@ -1,0 +1,101 @@
+/*
+ * parallel_for over a pool of threads sharing one linear memory (the threaded build).
+ *
+ * A job is (task, args, count). The calling thread publishes it, wakes the workers
+ * and claims tasks itself; every thread claims the next task index until none is
+ * left, so a thread that the system schedules late simply takes fewer. The caller
+ * returns once `done` reaches count: it never waits for a worker that has not claimed
+ * anything.
+ *
+ * `state` packs the job's sequence number (high 16 bits) with the next task index
+ * (low 16 bits); a task is claimed by compare-and-swap on the whole word. While the
+ * caller rewrites the job it first marks `state` closed (index 0xFFFF), so a late
+ * worker that read an old state fails its compare-and-swap instead of running a task
+ * of a half-written job.
+ *
+ * Workers sleep in memory.atomic.wait32 on `generation` after a short spin. The
+ * caller spins while waiting for the last task, then sleeps on `done` where it may
+ * block (not on a browser's main thread, where atomic.wait traps).
+ */
+#include "kernels.h"
+
+#define CLOSED 0xFFFF
+/* Polls before sleeping: a job often follows the previous one within microseconds. */
+#define SPIN 4000
+
+static int32_t generation;
+static int32_t state = CLOSED;
+static int32_t done;
+static int32_t pool_size; /* workers started, besides the calling thread */
+static int32_t caller_can_block;
+static task_fn job_task;
+static const int32_t *job_args;
+static int32_t job_count;
+
+static void run_tasks(int thread) {
+  for (;;) {
+    int s = __atomic_load_n(&state, __ATOMIC_SEQ_CST);
+    const int t = s & 0xFFFF;
+    const task_fn task = __atomic_load_n(&job_task, __ATOMIC_SEQ_CST);
+    const int32_t *args = __atomic_load_n(&job_args, __ATOMIC_SEQ_CST);
+    const int count = __atomic_load_n(&job_count, __ATOMIC_SEQ_CST);
+    if (t >= count) return;
+    /* Fails if anything moved since `s` was read, the job included. */
+    if (!__atomic_compare_exchange_n(&state, &s, s + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    task(args, t, count, thread);
+    if (__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) == count) __builtin_wasm_memory_atomic_notify(&done, 1);
+  }
+}
+
+void parallel_for(task_fn task, const int32_t *args, int count) {
+  const int workers = __atomic_load_n(&pool_size, __ATOMIC_SEQ_CST);
+  if (workers == 0 || count <= 1 || count >= CLOSED) {
+    for (int t = 0; t < count; t++) task(args, t, count, 0);
+    return;
+  }
+  const int seq = ((__atomic_load_n(&state, __ATOMIC_SEQ_CST) >> 16) + 1) & 0xFFFF;
+  __atomic_store_n(&state, (seq << 16) | CLOSED, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&job_task, task, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&job_args, args, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&job_count, count, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&done, 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&state, seq << 16, __ATOMIC_SEQ_CST);
+  __atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
+  __builtin_wasm_memory_atomic_notify(&generation, (uint32_t)workers);
+  run_tasks(0);
+  int spins = 0, finished;
+  while ((finished = __atomic_load_n(&done, __ATOMIC_SEQ_CST)) < count) {
+    if (caller_can_block && ++spins > SPIN) __builtin_wasm_memory_atomic_wait32(&done, finished, -1);
+  }
+}
+
+/*
+ * Run by worker `thread` (1 .. pool size); never returns. `seen` is pool_generation()
+ * read before the worker was started.
+ */
+EXPORT(worker_loop)
+void worker_loop(int thread, int seen) {
+  for (;;) {
+    int spins = 0;
+    int now;
+    while ((now = __atomic_load_n(&generation, __ATOMIC_SEQ_CST)) == seen) {
+      if (++spins > SPIN) __builtin_wasm_memory_atomic_wait32(&generation, seen, -1);
+    }
+    seen = now;
+    run_tasks(thread);
+  }
+}
+
+/* The calling thread records how many workers run worker_loop, and whether it may sleep in atomic.wait. */
+EXPORT(set_pool_size)
+void set_pool_size(int workers, int can_block) {
+  __atomic_store_n(&caller_can_block, can_block, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&pool_size, workers, __ATOMIC_SEQ_CST);
+}
+
+/* The generation a worker starts from, read before it is started. */
+EXPORT(pool_generation)
+int pool_generation(void) { return __atomic_load_n(&generation, __ATOMIC_SEQ_CST); }
+
+EXPORT(thread_count)
+int thread_count(void) { return __atomic_load_n(&pool_size, __ATOMIC_SEQ_CST) + 1; }

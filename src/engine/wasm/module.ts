@@ -1,0 +1,207 @@
+/**
+ * Loads the compiled kernels (kernels.gen.ts, written by scripts/build-wasm.mjs) and
+ * manages their linear memory.
+ *
+ * Memory is a bump arena above the module's stack and static data: before each kernel
+ * the backend calls `reset()`, `alloc()`s its operands, output and scratch, copies the
+ * operands in, runs the kernel with a parameter block of 32-bit integers, and copies
+ * the result out. Growing the memory detaches the old views, so `f32`/`i32` are read
+ * again after the allocations of a call.
+ *
+ * Two builds: a single-threaded one with its own memory, and a threaded one that
+ * imports a shared memory and runs its tasks on a pool of workers (pool.ts), used
+ * when shared memory is available (`crossOriginIsolated` in browsers; always in Node).
+ */
+import { importNode, startPool, type Pool } from './pool';
+
+export interface KernelExports {
+  memory?: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  gemm_scratch_floats(): number;
+  matmul(args: number): void;
+  conv2d_forward(args: number): void;
+  conv2d_backward_input(args: number): void;
+  conv2d_backward_weight(args: number): void;
+  pool2d_forward(args: number): void;
+  pool2d_backward(args: number): void;
+  thread_count(): number;
+}
+
+/** The generated module, looked up without a static import so that a missing build fails only here. */
+const generated = import.meta.glob<{ SINGLE_WASM: string; THREADED_WASM: string }>('./kernels.gen.ts', { eager: true });
+
+function wasmBytes(which: 'SINGLE_WASM' | 'THREADED_WASM'): Uint8Array<ArrayBuffer> {
+  const mod = Object.values(generated)[0];
+  if (!mod) throw new Error('wasm backend: kernels.gen.ts is missing; run `node scripts/build-wasm.mjs` (npm start/test/build do)');
+  const text = atob(mod[which]);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const PAGE = 65536;
+/** Pages of the shared memory at start and at most (the threaded build declares 2 GiB). */
+const SHARED_INITIAL_PAGES = 64;
+const SHARED_MAX_PAGES = 32768;
+/** Stack of each worker thread (the calling thread uses the module's own stack). */
+const WORKER_STACK_BYTES = 65536;
+/** Integers in the parameter block. */
+const ARGS_INTS = 64;
+
+export class Kernels {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** Threads the kernels spread over (1 without the pool). */
+  threads: number;
+  /** Floats of scratch one serial matrix product needs. */
+  readonly gemmScratchFloats: number;
+  f32: Float32Array;
+  i32: Int32Array;
+  /** Byte offset of the parameter block. */
+  private readonly argsAt: number;
+  private readonly base: number;
+  private top: number;
+  private readonly pool: Pool | null;
+
+  constructor(exports: KernelExports, memory: WebAssembly.Memory, firstFree: number, pool: Pool | null) {
+    this.exports = exports;
+    this.memory = memory;
+    this.pool = pool;
+    this.threads = pool ? pool.size + 1 : 1;
+    this.gemmScratchFloats = exports.gemm_scratch_floats();
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.argsAt = align(firstFree);
+    this.base = align(this.argsAt + ARGS_INTS * 4);
+    this.top = this.base;
+  }
+
+  get description(): string {
+    return this.threads > 1 ? `WebAssembly SIMD, ${this.threads} threads` : 'WebAssembly SIMD, 1 thread';
+  }
+
+  /** Forgets every allocation of the previous kernel call. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Reserves `floats` float32 slots (64-byte aligned) and returns their byte offset. */
+  alloc(floats: number): number {
+    const at = this.top;
+    this.top = align(at + Math.max(0, floats) * 4);
+    const need = this.top - this.memory.buffer.byteLength;
+    if (need > 0) {
+      this.memory.grow(Math.ceil(need / PAGE));
+      this.refresh();
+    }
+    return at;
+  }
+
+  /** Copies `data` in at byte offset `at`. */
+  write(at: number, data: Float32Array): void {
+    this.refresh();
+    this.f32.set(data, at >> 2);
+  }
+
+  /** Copies `length` floats from byte offset `at` into `out` at element `outAt`. */
+  readInto(at: number, length: number, out: Float32Array, outAt: number): void {
+    this.refresh();
+    out.set(this.f32.subarray(at >> 2, (at >> 2) + length), outAt);
+  }
+
+  /** Writes the parameter block and runs an exported kernel on it. */
+  run(kernel: 'matmul' | 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight' | 'pool2d_forward' | 'pool2d_backward', params: readonly number[]): void {
+    if (params.length > ARGS_INTS) throw new Error('wasm backend: parameter block too long');
+    this.refresh();
+    this.i32.set(params, this.argsAt >> 2);
+    this.exports[kernel](this.argsAt);
+  }
+
+  /** Views of a shared memory are not detached by growth made elsewhere, but may be short. */
+  private refresh(): void {
+    if (this.f32.buffer !== this.memory.buffer || this.f32.byteLength !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+  }
+
+  /** Stops the worker threads; the kernels then run on the calling thread alone. */
+  dispose(): void {
+    if (!this.pool) return;
+    (this.exports as KernelExports & { set_pool_size(n: number, canBlock: number): void }).set_pool_size(0, 0);
+    this.pool.terminate();
+    this.threads = 1;
+  }
+}
+
+function align(bytes: number): number {
+  return (bytes + 63) & ~63;
+}
+
+function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  // Node has no cross-origin isolation to ask for; browsers do.
+  if (g.process?.versions?.node) return true;
+  return g.crossOriginIsolated === true;
+}
+
+export interface LoadOptions {
+  /** Threads to use, the calling one included; default: the machine's core count (at most 8). */
+  threads?: number;
+}
+
+/** Compiles and instantiates the kernels, with a worker pool when threads are wanted and allowed. */
+export async function loadKernels(opts: LoadOptions = {}): Promise<Kernels> {
+  const wanted = Math.max(1, Math.floor(opts.threads ?? (await defaultThreads())));
+  if (wanted > 1 && sharedMemoryAvailable()) {
+    try {
+      return await loadThreaded(wanted);
+    } catch (e) {
+      console.warn(`wasm backend: no worker threads (${(e as Error).message ?? String(e)}), running single-threaded`);
+    }
+  }
+  const module = await WebAssembly.compile(wasmBytes('SINGLE_WASM'));
+  const instance = await WebAssembly.instantiate(module, {});
+  const exports = instance.exports as unknown as KernelExports;
+  return new Kernels(exports, exports.memory!, exports.__heap_base.value as number, null);
+}
+
+async function loadThreaded(threads: number): Promise<Kernels> {
+  const module = await WebAssembly.compile(wasmBytes('THREADED_WASM'));
+  const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports & {
+    set_pool_size(n: number, callerCanBlock: number): void;
+    pool_generation(): number;
+  };
+  // Worker stacks sit right above the static data; the arena starts after them.
+  const heapBase = align(exports.__heap_base.value as number);
+  const workers = threads - 1;
+  const stacksEnd = heapBase + workers * WORKER_STACK_BYTES;
+  if (stacksEnd > memory.buffer.byteLength) memory.grow(Math.ceil((stacksEnd - memory.buffer.byteLength) / PAGE));
+  const stackTops = Array.from({ length: workers }, (_, i) => heapBase + (i + 1) * WORKER_STACK_BYTES);
+  const pool = await startPool(module, memory, stackTops, exports.pool_generation());
+  exports.set_pool_size(pool.size, callerCanBlock() ? 1 : 0);
+  return new Kernels(exports, memory, stacksEnd, pool);
+}
+
+/** Whether this thread may sleep in Atomics.wait: everywhere but a browser page's main thread. */
+function callerCanBlock(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown };
+  return !!g.process?.versions?.node || g.WorkerGlobalScope !== undefined;
+}
+
+async function defaultThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  let cores = nav?.hardwareConcurrency ?? 0;
+  if (!cores) {
+    try {
+      const os = await importNode<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+      cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+    } catch {
+      cores = 1;
+    }
+  }
+  return Math.min(8, Math.max(1, cores));
+}
