@@ -19,6 +19,11 @@ const strings = {
   backendWebgpu: { en: 'Computing on WebGPU', zh: '计算后端：WebGPU' },
   backendCpu: { en: 'Computing on the CPU', zh: '计算后端：CPU' },
   backendStarting: { en: 'Starting the engine…', zh: '正在启动引擎…' },
+  backendIdle: { en: 'CPU · WebGPU starts when needed', zh: 'CPU · 需要时才启动 WebGPU' },
+  backendIdleTitle: {
+    en: 'The widgets on this page compute on the engine’s CPU backend. WebGPU starts the first time something needs the GPU: the LeNet part of the receptive-field widget, or training.',
+    zh: '本页的交互组件在引擎的 CPU 后端上计算。第一次需要 GPU 时（感受野组件的 LeNet 部分或训练）才启动 WebGPU。',
+  },
   menu: { en: 'Chapters', zh: '章节' },
   chapterLoadError: { en: 'This chapter could not be loaded.', zh: '这一章加载失败。' },
   retry: { en: 'Try again', zh: '重试' },

@@ -4,6 +4,7 @@
  * count as text.
  */
 import * as d3 from 'd3';
+import { chartFrame } from './frame';
 
 export interface ConfusionOptions {
   title: string;
@@ -16,21 +17,10 @@ export interface ConfusionOptions {
 export function confusionMatrix(element: HTMLElement, matrix: number[][], options: ConfusionOptions): (matrix: number[][], options?: Partial<ConfusionOptions>) => void {
   let opts = { size: 420, ...options };
   const margin = { top: 20, right: 10, bottom: 10, left: 96 };
-  const root = d3.select(element);
-  root.selectAll('*').remove();
-  const titleId = `cm-${Math.random().toString(36).slice(2)}`;
-  const svg = root
-    .append('svg')
-    .attr('id', `${titleId}-svg`)
-    .attr('role', 'img')
-    .attr('aria-labelledby', titleId)
-    .attr('class', 'chart confusion-matrix')
-    .style('width', '100%')
-    .style('height', 'auto');
-  const titleEl = svg.append('title').attr('id', titleId);
+  // Every count as text in the frame's hidden table.
+  const { svg, title: titleEl, text: table } = chartFrame(element, 'cm', 'chart confusion-matrix', 'table');
+  svg.style('width', '100%').style('height', 'auto');
   const g = svg.append('g');
-  // Every count as text, tied to the chart by data-text-alternative-for (the book's convention).
-  const table = root.append('table').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(m: number[][], patch?: Partial<ConfusionOptions>) {
     if (patch) opts = { ...opts, ...patch };

@@ -1,17 +1,34 @@
 /**
- * A live line chart: one or more series of (x, y) points on shared axes, redrawn by
- * calling the returned update with new data. The SVG has role="img" and an accessible
- * name; a visually hidden table next to it gives each series' latest value as text.
+ * The book's one line chart: one or more series of (x, y) points on shared axes, on a
+ * linear or a logarithmic y axis, redrawn by calling the returned update with new data.
+ * The SVG has role="img" and an accessible name; a visually hidden table next to it gives
+ * each series' latest value as text, and `describe` can add a summary as the SVG's <desc>.
  */
 import * as d3 from 'd3';
+import { chartFrame } from './frame';
+
+export interface Point {
+  x: number;
+  y: number;
+}
 
 export interface Series {
   key: string;
   label: string;
-  points: { x: number; y: number }[];
+  points: Point[];
   /** CSS colour; defaults to a palette entry. */
   color?: string;
   dashed?: boolean;
+}
+
+/** What a description can say about the first series: how many points, and the first, lowest and last. */
+export interface LineSummary {
+  count: number;
+  first?: Point;
+  lowest?: Point;
+  last?: Point;
+  /** The x axis' range. */
+  xDomain: [number, number];
 }
 
 export interface LineChartOptions {
@@ -21,7 +38,9 @@ export interface LineChartOptions {
   yLabel: string;
   width?: number;
   height?: number;
-  /** Fixed y domain (e.g. [0, 1] for accuracy); otherwise from the data, starting at 0. */
+  /** 'log' for values that fall over orders of magnitude (points at or below 0 are left out). */
+  yScale?: 'linear' | 'log';
+  /** Fixed y domain (e.g. [0, 1] for accuracy); otherwise from the data (from 0 on a linear axis). */
   yDomain?: [number, number];
   /** Smallest x extent shown (e.g. the planned number of epochs). */
   xMax?: number;
@@ -30,28 +49,29 @@ export interface LineChartOptions {
   /** Text shown when there are no points yet. */
   emptyText?: string;
   format?: (v: number) => string;
+  /** Draw the series' names (default true). */
+  legend?: boolean;
+  /** Extra class of the SVG (each series' path also has the class `<key>-line`). */
+  className?: string;
+  /** A summary of the first series for the SVG's <desc>, in the reader's language. */
+  describe?: (summary: LineSummary) => string;
 }
 
 const PALETTE = ['var(--accent)', 'var(--bad)', 'var(--ok)', 'var(--muted)'];
 
+/** On a log axis only values above zero can be placed: the others are left out. */
+function drawable(points: Point[], log: boolean): Point[] {
+  return log ? points.filter((p) => Number.isFinite(p.x) && p.y > 0) : points;
+}
+
 export function lineChart(element: HTMLElement, data: Series[], options: LineChartOptions): (data: Series[], options?: Partial<LineChartOptions>) => void {
-  let opts = { width: 420, height: 220, ...options };
-  const margin = { top: 12, right: 16, bottom: 38, left: 48 };
-  const root = d3.select(element);
-  root.selectAll('*').remove();
-  const titleId = `chart-${Math.random().toString(36).slice(2)}`;
-  const svg = root
-    .append('svg')
-    .attr('id', `${titleId}-svg`)
-    .attr('role', 'img')
-    .attr('aria-labelledby', titleId)
-    .attr('viewBox', `0 0 ${opts.width} ${opts.height}`)
-    .attr('class', 'chart line-chart')
-    .style('width', '100%')
-    .style('max-width', `${opts.width}px`)
-    .style('height', 'auto');
-  const titleEl = svg.append('title').attr('id', titleId);
-  const plot = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+  let opts = { width: 420, height: 220, yScale: 'linear' as const, legend: true, ...options };
+  const log = () => opts.yScale === 'log';
+  const margin = () => ({ top: 12, right: 16, bottom: 38, left: log() ? 58 : 48 });
+  const { svg, title: titleEl, id, text: table } = chartFrame(element, 'chart', `chart line-chart${opts.className ? ` ${opts.className}` : ''}`, 'table');
+  svg.style('width', '100%').style('height', 'auto');
+  const desc = svg.append('desc').attr('id', `${id}-desc`);
+  const plot = svg.append('g');
   const gx = plot.append('g').attr('class', 'axis x');
   const gy = plot.append('g').attr('class', 'axis y');
   const xText = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'middle').attr('fill', 'currentColor').style('font-size', '12px');
@@ -59,34 +79,45 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
   const lines = plot.append('g').attr('class', 'lines');
   const legend = svg.append('g').attr('class', 'legend').style('font-size', '12px');
   const empty = plot.append('text').attr('fill', 'currentColor').attr('text-anchor', 'middle').style('font-size', '13px');
-  // The latest values as text, tied to the chart by data-text-alternative-for (the book's convention).
-  const table = root.append('table').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
   const caption = table.append('caption');
   const head = table.append('thead').append('tr');
   const body = table.append('tbody');
 
-  function update(series: Series[], patch?: Partial<LineChartOptions>) {
+  function update(input: Series[], patch?: Partial<LineChartOptions>) {
     if (patch) opts = { ...opts, ...patch };
-    const w = opts.width - margin.left - margin.right;
-    const h = opts.height - margin.top - margin.bottom;
+    const m = margin();
+    const series = input.map((s) => ({ ...s, points: drawable(s.points, log()) }));
+    const colour = (s: Series, i: number) => s.color ?? PALETTE[i % PALETTE.length];
+    svg.attr('viewBox', `0 0 ${opts.width} ${opts.height}`).style('max-width', `${opts.width}px`);
+    plot.attr('transform', `translate(${m.left},${m.top})`);
+    const w = opts.width - m.left - m.right;
+    const h = opts.height - m.top - m.bottom;
     const all = series.flatMap((s) => s.points);
     const xMax = Math.max(opts.xMax ?? 0, d3.max(all, (p) => p.x) ?? 1, 1e-9);
-    const yMax = d3.max(all, (p) => p.y) ?? 1;
     const x = d3.scaleLinear().domain([0, xMax]).range([0, w]);
-    const y = d3
-      .scaleLinear()
-      .domain(opts.yDomain ?? [0, Math.max(yMax * 1.05, 1e-6)])
-      .range([h, 0])
-      .nice();
+    const lo = d3.min(all, (p) => p.y);
+    const hi = d3.max(all, (p) => p.y);
+    const y = log()
+      ? d3
+          .scaleLog()
+          .domain(opts.yDomain ?? [lo !== undefined ? lo / 1.5 : 1e-3, hi !== undefined ? hi * 1.5 : 1])
+          .range([h, 0])
+          .clamp(true)
+      : d3
+          .scaleLinear()
+          .domain(opts.yDomain ?? [0, Math.max((hi ?? 1) * 1.05, 1e-6)])
+          .range([h, 0])
+          .nice();
     gx.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(6));
-    gy.call(d3.axisLeft(y).ticks(5));
-    xText.attr('x', margin.left + w / 2).attr('y', opts.height - 4).text(opts.xLabel);
-    yText.attr('transform', `translate(12,${margin.top + h / 2}) rotate(-90)`).text(opts.yLabel);
+    gy.call(log() ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
+    xText.attr('x', m.left + w / 2).attr('y', opts.height - 4).text(opts.xLabel);
+    yText.attr('transform', `translate(12,${m.top + h / 2}) rotate(-90)`).text(opts.yLabel);
     titleEl.text(opts.title);
     empty.attr('x', w / 2).attr('y', h / 2).text(all.length ? '' : (opts.emptyText ?? ''));
 
+    // A non-finite value (a diverged loss) leaves a gap.
     const line = d3
-      .line<{ x: number; y: number }>()
+      .line<Point>()
       .defined((p) => Number.isFinite(p.y))
       .x((p) => x(p.x))
       .y((p) => y(p.y));
@@ -94,18 +125,19 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
       .selectAll<SVGPathElement, Series>('path')
       .data(series, (s) => s.key)
       .join('path')
+      .attr('class', (s) => `line ${s.key}-line`)
       .attr('fill', 'none')
       .attr('stroke-width', 2)
-      .attr('stroke', (s, i) => s.color ?? PALETTE[i % PALETTE.length])
+      .attr('stroke', colour)
       .attr('stroke-dasharray', (s) => (s.dashed ? '5 3' : null))
-      .attr('d', (s) => line(s.points));
-    // Epoch-level series are sparse: mark their points.
+      .attr('d', (s) => (s.points.length ? line(s.points) : null));
+    // Sparse series (epochs, not steps): mark their points.
     lines
       .selectAll<SVGGElement, Series>('g.dots')
       .data(series.filter((s) => s.points.length <= 60), (s) => s.key)
       .join('g')
-      .attr('class', 'dots')
-      .attr('fill', (s) => s.color ?? PALETTE[series.indexOf(s) % PALETTE.length])
+      .attr('class', (s) => `dots ${s.key}-dots`)
+      .attr('fill', (s) => colour(s, series.indexOf(s)))
       .selectAll('circle')
       .data((s) => s.points.filter((p) => Number.isFinite(p.y)))
       .join('circle')
@@ -114,9 +146,9 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
       .attr('cy', (p) => y(p.y));
 
     const items = legend
-      .attr('transform', `translate(${margin.left + 8},${margin.top + 4})`)
+      .attr('transform', `translate(${m.left + 8},${m.top + 4})`)
       .selectAll<SVGGElement, Series>('g')
-      .data(series, (s) => s.key)
+      .data(opts.legend ? series : [], (s) => s.key)
       .join((enter) => {
         const g = enter.append('g');
         g.append('line').attr('x1', 0).attr('x2', 16).attr('y1', 0).attr('y2', 0).attr('stroke-width', 2);
@@ -126,9 +158,25 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
       .attr('transform', (_, i) => `translate(${i * 130},0)`);
     items
       .select('line')
-      .attr('stroke', (s, i) => s.color ?? PALETTE[i % PALETTE.length])
+      .attr('stroke', colour)
       .attr('stroke-dasharray', (s) => (s.dashed ? '5 3' : null));
     items.select('text').text((s) => s.label);
+
+    if (opts.describe) {
+      const first = (series[0]?.points ?? []).filter((p) => Number.isFinite(p.y));
+      const summary: LineSummary = {
+        count: first.length,
+        first: first[0],
+        lowest: first.reduce<Point | undefined>((a, p) => (a && a.y <= p.y ? a : p), undefined),
+        last: first[first.length - 1],
+        xDomain: x.domain() as [number, number],
+      };
+      desc.text(opts.describe(summary));
+      svg.attr('aria-describedby', `${id}-desc`);
+    } else {
+      desc.text('');
+      svg.attr('aria-describedby', null);
+    }
 
     const fmt = opts.format ?? ((v: number) => v.toFixed(4));
     // The caption carries the x range, so the text says what the axis spans even before the first point.

@@ -3,6 +3,7 @@
  * accessible name, plus a visually hidden list of every probability as text.
  */
 import * as d3 from 'd3';
+import { chartFrame } from './frame';
 
 export interface ProbabilityOptions {
   title: string;
@@ -12,14 +13,10 @@ export interface ProbabilityOptions {
 
 export function probabilityBars(element: HTMLElement, probs: ArrayLike<number>, options: ProbabilityOptions): (probs: ArrayLike<number>, options?: Partial<ProbabilityOptions>) => void {
   let opts = { width: 360, ...options };
-  const root = d3.select(element);
-  root.selectAll('*').remove();
-  const titleId = `pb-${Math.random().toString(36).slice(2)}`;
-  const svg = root.append('svg').attr('id', `${titleId}-svg`).attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart probability-bars').style('width', '100%').style('height', 'auto');
-  const titleEl = svg.append('title').attr('id', titleId);
+  // The numbers as text in the frame's hidden list.
+  const { svg, title: titleEl, text: list } = chartFrame(element, 'pb', 'chart probability-bars', 'ul');
+  svg.style('width', '100%').style('height', 'auto');
   const g = svg.append('g');
-  // The numbers as text, tied to the chart by data-text-alternative-for (the book's convention).
-  const list = root.append('ul').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(p: ArrayLike<number>, patch?: Partial<ProbabilityOptions>) {
     if (patch) opts = { ...opts, ...patch };

@@ -5,6 +5,7 @@
  * a visually hidden list of the counts.
  */
 import * as d3 from 'd3';
+import { chartFrame } from './frame';
 
 export interface HistogramOptions {
   title: string;
@@ -46,17 +47,12 @@ export function histogramBins(values: readonly number[], bins: number, domain?: 
 
 export function weightHistogram(element: HTMLElement, values: readonly number[], options: HistogramOptions): (values: readonly number[], options?: Partial<HistogramOptions>) => void {
   let opts: HistogramOptions = { bins: 16, width: 320, height: 150, ...options };
-  const root = d3.select(element);
-  root.selectAll('*').remove();
-  const titleId = `wh-${Math.random().toString(36).slice(2)}`;
-  const svg = root.append('svg').attr('id', `${titleId}-svg`).attr('role', 'img').attr('aria-labelledby', titleId).attr('class', 'chart weight-histogram');
-  const titleEl = svg.append('title').attr('id', titleId);
+  // The counts as text in the frame's hidden list.
+  const { svg, title: titleEl, text: list } = chartFrame(element, 'wh', 'chart weight-histogram', 'ul');
   const bars = svg.append('g').attr('class', 'bars');
   const marks = svg.append('g').attr('class', 'markers');
   const xAxis = svg.append('g').attr('class', 'axis x');
   const yAxis = svg.append('g').attr('class', 'axis y');
-  // The counts as text, tied to the chart by data-text-alternative-for (the book's convention).
-  const list = root.append('ul').attr('class', 'visually-hidden').attr('data-text-alternative-for', `${titleId}-svg`);
 
   function update(v: readonly number[], patch?: Partial<HistogramOptions>) {
     if (patch) opts = { ...opts, ...patch };

@@ -3,22 +3,12 @@ import type { CSSProperties } from 'react';
 /**
  * Holds the room of a MatrixGrid whose numbers the engine has not returned yet: the same
  * rows, columns and cell size, so nothing around it moves when the numbers arrive. The
- * empty table is hidden from assistive technology (no data-value, so tests wait for the
- * real one); `text` says what is happening.
+ * empty table is hidden from assistive technology and has no data-value (tests wait for
+ * the real one); `text`, when given, says what is happening.
  */
-export function PendingMatrix({ rows, cols, cellSize, text }: { rows: number; cols: number; cellSize?: number; text: string }) {
+export function PendingMatrix({ rows, cols, cellSize, text }: { rows: number; cols: number; cellSize?: number; text?: string }) {
   const style = cellSize ? ({ '--cell-size': `${cellSize}px` } as CSSProperties) : undefined;
-  return (
-    <div className="w-wait" data-pending-matrix={`${rows}x${cols}`}>
-      <span className="visually-hidden">{text}</span>
-      <PendingTable rows={rows} cols={cols} style={style} />
-    </div>
-  );
-}
-
-/** The empty table itself: a matrix's cells with no numbers (no data-value, so tests wait), hidden from assistive technology. */
-export function PendingTable({ rows, cols, style }: { rows: number; cols: number; style?: CSSProperties }) {
-  return (
+  const table = (
     <table className="matrix matrix-pending" aria-hidden="true" style={style}>
       <tbody>
         {Array.from({ length: rows }, (_, r) => (
@@ -32,5 +22,12 @@ export function PendingTable({ rows, cols, style }: { rows: number; cols: number
         ))}
       </tbody>
     </table>
+  );
+  if (text === undefined) return table;
+  return (
+    <div className="w-wait" data-pending-matrix={`${rows}x${cols}`}>
+      <span className="visually-hidden">{text}</span>
+      {table}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Slider } from './Slider';
-import { useSettings } from '../../stores/settings';
+import { useTr } from './i18n';
 
 interface Props {
   /** Current position, 0 .. count - 1. */
@@ -22,8 +22,7 @@ interface Props {
  * Playing stops at the last position. Nothing plays until the reader presses Play.
  */
 export function StepControls({ pos, count, onPos, playing, onPlaying, label, describe, interval = 700 }: Props) {
-  const lang = useSettings((s) => s.lang);
-  const zh = lang === 'zh';
+  const t = useTr();
   const posRef = useRef(pos);
   posRef.current = pos;
   const last = Math.max(0, count - 1);
@@ -45,10 +44,10 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
   return (
     <div className="step-controls" role="group" aria-label={label}>
       <div className="step-buttons">
-        <button type="button" onClick={() => onPos(0)} disabled={pos === 0} aria-label={zh ? '第一个位置' : 'First position'}>
+        <button type="button" onClick={() => onPos(0)} disabled={pos === 0} aria-label={t('First position', '第一个位置')}>
           |◀
         </button>
-        <button type="button" onClick={() => onPos(Math.max(0, pos - 1))} disabled={pos === 0} aria-label={zh ? '后退一步' : 'Step back'}>
+        <button type="button" onClick={() => onPos(Math.max(0, pos - 1))} disabled={pos === 0} aria-label={t('Step back', '后退一步')}>
           ◀
         </button>
         <button
@@ -64,12 +63,12 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
           }}
           disabled={count <= 1}
         >
-          {playing ? (zh ? '❚❚ 暂停' : '❚❚ Pause') : zh ? '▶ 播放' : '▶ Play'}
+          {playing ? t('❚❚ Pause', '❚❚ 暂停') : t('▶ Play', '▶ 播放')}
         </button>
-        <button type="button" onClick={() => onPos(Math.min(last, pos + 1))} disabled={atEnd} aria-label={zh ? '前进一步' : 'Step forward'}>
+        <button type="button" onClick={() => onPos(Math.min(last, pos + 1))} disabled={atEnd} aria-label={t('Step forward', '前进一步')}>
           ▶
         </button>
-        <button type="button" onClick={() => onPos(last)} disabled={atEnd} aria-label={zh ? '最后一个位置' : 'Last position'}>
+        <button type="button" onClick={() => onPos(last)} disabled={atEnd} aria-label={t('Last position', '最后一个位置')}>
           ▶|
         </button>
       </div>
@@ -87,4 +86,52 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
       />
     </div>
   );
+}
+
+export interface SlidingWindow {
+  /** The position shown, clamped to the output cells there are. */
+  pos: number;
+  setPos: (pos: number) => void;
+  playing: boolean;
+  setPlaying: (playing: boolean) => void;
+  /** Presenter mode's arrow keys: one window step, or false at either end. */
+  onPresenterStep: (direction: 1 | -1) => boolean;
+  /** Shows the window of an output cell the reader picked (and stops playing). */
+  pick: (pos: number) => void;
+}
+
+/**
+ * The window sliding over `count` output cells. Its position lives in the widget unless
+ * `stored` keeps it elsewhere (e.g. in the URL settings).
+ */
+export function useSlidingWindow(count: number, stored?: { pos: number; setPos: (pos: number) => void }): SlidingWindow {
+  const [local, setLocal] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const setPos = stored ? stored.setPos : setLocal;
+  const pos = Math.min(stored ? stored.pos : local, Math.max(0, count - 1));
+  const onPresenterStep = useCallback(
+    (dir: 1 | -1) => {
+      const next = pos + dir;
+      if (next < 0 || next >= count) return false;
+      setPlaying(false);
+      setPos(next);
+      return true;
+    },
+    [pos, count, setPos],
+  );
+  const pick = useCallback(
+    (p: number) => {
+      setPlaying(false);
+      setPos(p);
+    },
+    [setPos],
+  );
+  return { pos, setPos, playing, setPlaying, onPresenterStep, pick };
+}
+
+/** The step controls of a sliding window, describing each position by its output cell (`outW` cells a row). */
+export function WindowSteps({ win, count, outW }: { win: SlidingWindow; count: number; outW: number }) {
+  const t = useTr();
+  const describe = (p: number) => (outW ? t(`output row ${Math.floor(p / outW) + 1}, column ${(p % outW) + 1}`, `输出第 ${Math.floor(p / outW) + 1} 行第 ${(p % outW) + 1} 列`) : '');
+  return <StepControls pos={win.pos} count={count} onPos={win.setPos} playing={win.playing} onPlaying={win.setPlaying} label={t('Window position', '窗口位置')} describe={describe} />;
 }

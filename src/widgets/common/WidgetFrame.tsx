@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useBackend } from './engine';
-import { useSettings } from '../../stores/settings';
+import { useTr } from './i18n';
 
 export type WidgetId =
   | 'corr2d'
@@ -27,10 +27,15 @@ interface Props {
    * false to let the presentation move on.
    */
   onPresenterStep?: (direction: 1 | -1) => boolean;
-  /** Overrides the backend line, e.g. when a widget computes on the CPU by choice. */
+  /** Overrides the backend line, e.g. for a widget that computes partly on the CPU and partly on the GPU. */
   computedBy?: string;
   /** The widget computes on the engine's CPU backend by choice (tiny tensors, see small.ts). */
   computedOn?: 'cpu';
+}
+
+/** The name of what computes a GPU widget: the backend once ready, else the engine's state ('idle', 'starting'). */
+export function computedName(backend: ReturnType<typeof useBackend>): string {
+  return backend.state === 'ready' ? (backend.name ?? 'cpu') : backend.state;
 }
 
 /** The root of every live widget: its data-widget name, its title, and which backend computed it. */
@@ -38,7 +43,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
   const headingId = useId();
   const ref = useRef<HTMLElement>(null);
   const backend = useBackend();
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const stepRef = useRef(onPresenterStep);
   stepRef.current = onPresenterStep;
 
@@ -56,17 +61,14 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
   const engineLine =
     computedBy ??
     (computedOn === 'cpu'
-      ? lang === 'zh'
-        ? '由引擎在 CPU 后端上计算（张量很小，比 GPU 往返更快）'
-        : 'Computed by the engine on its CPU backend (for tensors this small, faster than a GPU round trip)'
-      : backend.state === 'starting'
-      ? lang === 'zh'
-        ? '引擎启动中…'
-        : 'Starting the engine…'
-      : lang === 'zh'
-        ? `由引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上计算`
-        : `Computed by the engine on ${backend.name === 'webgpu' ? 'WebGPU' : 'the CPU'}`);
-  const computedName = computedOn ?? backend.name ?? 'starting';
+      ? t('Computed by the engine on its CPU backend (for tensors this small, faster than a GPU round trip)', '由引擎在 CPU 后端上计算（张量很小，比 GPU 往返更快）')
+      : backend.state === 'idle'
+        ? t('Computed by the engine; WebGPU starts when this widget first needs it', '由引擎计算；组件第一次需要时才启动 WebGPU')
+        : backend.state === 'starting'
+          ? t('Starting the engine…', '引擎启动中…')
+          : backend.name === 'webgpu'
+            ? t('Computed by the engine on WebGPU', '由引擎在 WebGPU 上计算')
+            : t('Computed by the engine on the CPU', '由引擎在 CPU 上计算'));
 
   return (
     <section ref={ref} className="widget" data-widget={id} aria-labelledby={headingId}>
@@ -74,7 +76,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
         <h3 id={headingId} className="widget-title">
           {title}
         </h3>
-        <p className="widget-backend" data-computed-by={computedName}>
+        <p className="widget-backend" data-computed-by={computedOn ?? computedName(backend)}>
           {engineLine}
         </p>
       </header>

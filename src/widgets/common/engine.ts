@@ -1,19 +1,39 @@
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 
+/**
+ * The page's WebGPU engine, started on demand. Widgets whose tensors are small compute
+ * synchronously on the engine's CPU backend (`withBackend('cpu', …)`, see small.ts) and
+ * never start it; the first computation that wants the GPU (`startEngine`, which
+ * useEngineResult calls) starts WebGPU and its kernel autotune, or falls back to the CPU.
+ */
 export interface BackendStatus {
-  state: 'starting' | 'ready';
+  /** 'idle' until something asks for the GPU; then 'starting', then 'ready'. */
+  state: 'idle' | 'starting' | 'ready';
   name?: 'webgpu' | 'cpu' | 'wasm';
   description?: string;
   /** Why WebGPU is not used, when the engine fell back to the CPU. */
   reason?: string;
 }
 
-let started: Promise<BackendStatus> | null = null;
 const TUNING_KEY = 'cnn-book-webgpu-tuning';
 
-/** Starts the page's engine once: WebGPU when the browser offers an adapter, else the CPU. */
+let status: BackendStatus = { state: 'idle' };
+let started: Promise<BackendStatus> | null = null;
+const listeners = new Set<() => void>();
+
+function publish(next: BackendStatus): BackendStatus {
+  status = next;
+  for (const l of [...listeners]) l();
+  return next;
+}
+
+/**
+ * Starts the page's engine once, the first time a computation asks for the GPU: WebGPU
+ * when the browser offers an adapter, else the CPU. Later calls return the same promise.
+ */
 export function startEngine(): Promise<BackendStatus> {
   started ??= (async () => {
+    publish({ state: 'starting' });
     // The engine loads with the first thing that needs it, not with the page shell.
     const { ready, setBackend, getBackend } = await import('../../engine');
     let saved: unknown;
@@ -35,23 +55,20 @@ export function startEngine(): Promise<BackendStatus> {
       await setBackend('cpu');
       await ready();
       const b = getBackend();
-      return { state: 'ready', name: b.name, description: b.description, reason: (e as Error).message };
+      return publish({ state: 'ready', name: b.name, description: b.description, reason: (e as Error).message });
     }
     const b = getBackend();
-    return { state: 'ready', name: b.name, description: b.description };
+    return publish({ state: 'ready', name: b.name, description: b.description });
   })();
   return started;
 }
 
-export function useBackend(): BackendStatus {
-  const [status, setStatus] = useState<BackendStatus>({ state: 'starting' });
-  useEffect(() => {
-    let live = true;
-    startEngine().then((s) => live && setStatus(s));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return status;
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
+/** Where the page's GPU computations run, as it changes; watching it starts nothing. */
+export function useBackend(): BackendStatus {
+  return useSyncExternalStore(subscribe, () => status, () => status);
+}

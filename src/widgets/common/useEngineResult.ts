@@ -25,9 +25,10 @@ interface Inner<T> {
 }
 
 /**
- * Runs an asynchronous engine computation whenever `key` changes, once the page's
- * engine has started (for small CPU work see useCpuResult below). Results of stale keys are dropped, so quick slider moves never
- * show an old answer after a newer one. Errors become `error` and never crash the page.
+ * Runs an asynchronous GPU computation whenever `key` changes: the first one starts the
+ * page's WebGPU engine (see engine.ts); for small CPU work see useCpuResult below.
+ * Results of stale keys are dropped, so quick slider moves never show an old answer
+ * after a newer one. Errors become `error` and never crash the page.
  * A null key means "nothing to compute" (e.g. invalid settings); `enabled: false`
  * pauses computing while keeping the last result.
  */
@@ -91,4 +92,10 @@ export function useCpuResult<T>(key: string | null, run: () => T, opts: { enable
     return view(next, key, enabled);
   }
   return view(state, key, enabled);
+}
+
+/** The `data-state` a widget's output region carries: tests wait for 'ready'. */
+export function outputState(r: Pick<EngineResult<unknown>, 'error' | 'fresh'>): 'ready' | 'computing' | 'error' {
+  if (r.error) return 'error';
+  return r.fresh ? 'ready' : 'computing';
 }

@@ -1,18 +1,15 @@
 import type { ReactNode } from 'react';
-import { useSettings } from '../../stores/settings';
+import { useTr } from '../common/i18n';
 
-const TITLES = {
-  note: { en: 'Note', zh: '注意' },
-  tip: { en: 'Tip', zh: '提示' },
-  warning: { en: 'Warning', zh: '警告' },
-} as const;
+type Kind = 'note' | 'tip' | 'warning';
 
-export function Callout({ kind = 'note', children }: { kind?: keyof typeof TITLES; children?: ReactNode }) {
-  const lang = useSettings((s) => s.lang);
-  const k = kind in TITLES ? kind : 'note';
+export function Callout({ kind = 'note', children }: { kind?: Kind; children?: ReactNode }) {
+  const t = useTr();
+  const titles: Record<Kind, string> = { note: t('Note', '注意'), tip: t('Tip', '提示'), warning: t('Warning', '警告') };
+  const k: Kind = Object.prototype.hasOwnProperty.call(titles, kind) ? kind : 'note';
   return (
-    <aside className={`callout callout-${k}`} aria-label={TITLES[k][lang]}>
-      <p className="callout-title">{TITLES[k][lang]}</p>
+    <aside className={`callout callout-${k}`} aria-label={titles[k]}>
+      <p className="callout-title">{titles[k]}</p>
       {children}
     </aside>
   );

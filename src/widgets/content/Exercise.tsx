@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { useSettings } from '../../stores/settings';
+import { useTr } from '../common/i18n';
 
 interface Props {
   id: string;
@@ -10,20 +10,9 @@ interface Props {
   choices?: string[];
 }
 
-const T = {
-  exercise: { en: 'Exercise', zh: '练习' },
-  check: { en: 'Check', zh: '检查' },
-  answer: { en: 'Your answer', zh: '你的答案' },
-  right: { en: 'Correct.', zh: '正确。' },
-  wrong: { en: 'Not quite — try again.', zh: '不对，再试一次。' },
-  invalid: { en: 'Enter a number.', zh: '请输入一个数字。' },
-  reveal: { en: 'Show the answer', zh: '显示答案' },
-  is: { en: 'Answer: ', zh: '答案：' },
-} as const;
-
 /** An exercise whose answer the page checks: a number (with tolerance) or a multiple choice. */
 export function Exercise({ id, children, answer, tolerance = 0, choices }: Props) {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const uid = useId();
   const [value, setValue] = useState('');
   const [verdict, setVerdict] = useState<'right' | 'wrong' | 'invalid' | null>(null);
@@ -42,15 +31,17 @@ export function Exercise({ id, children, answer, tolerance = 0, choices }: Props
     setVerdict(Math.abs(x - Number(answer)) <= tolerance ? 'right' : 'wrong');
   };
   const shown = choices ? choices[Number(answer)] : String(answer);
+  const verdicts = { right: t('Correct.', '正确。'), wrong: t('Not quite — try again.', '不对，再试一次。'), invalid: t('Enter a number.', '请输入一个数字。') };
+  const yourAnswer = t('Your answer', '你的答案');
   return (
     <form className="exercise" id={id} onSubmit={check} aria-labelledby={`${uid}-q`} data-exercise={id}>
       <div id={`${uid}-q`} className="exercise-question">
-        <strong>{T.exercise[lang]}. </strong>
+        <strong>{t('Exercise', '练习')}. </strong>
         {children}
       </div>
       {choices ? (
         <fieldset>
-          <legend className="visually-hidden">{T.answer[lang]}</legend>
+          <legend className="visually-hidden">{yourAnswer}</legend>
           {choices.map((c, i) => (
             <label key={i} className="choice">
               <input type="radio" name={`${uid}-choice`} value={i} checked={value === String(i)} onChange={() => setValue(String(i))} /> {c}
@@ -59,22 +50,22 @@ export function Exercise({ id, children, answer, tolerance = 0, choices }: Props
         </fieldset>
       ) : (
         <label>
-          {T.answer[lang]}{' '}
+          {yourAnswer}{' '}
           <input type="text" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
         </label>
       )}
       <div className="exercise-actions">
-        <button type="submit">{T.check[lang]}</button>
+        <button type="submit">{t('Check', '检查')}</button>
         <button type="button" className="link-button" onClick={() => setRevealed(true)} aria-expanded={revealed}>
-          {T.reveal[lang]}
+          {t('Show the answer', '显示答案')}
         </button>
       </div>
       <p role="status" aria-live="polite" className={`verdict verdict-${verdict ?? 'none'}`}>
-        {verdict ? T[verdict][lang] : ''}
+        {verdict ? verdicts[verdict] : ''}
       </p>
       {revealed && (
         <p className="exercise-answer">
-          {T.is[lang]}
+          {t('Answer: ', '答案：')}
           {shown}
         </p>
       )}

@@ -3,11 +3,13 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { PendingMatrix } from '../common/PendingMatrix';
-import { StepControls } from '../common/StepControls';
+import { EngineError } from '../common/EngineError';
+import { ShapeCheck } from '../common/ShapeCheck';
+import { WindowSteps, useSlidingWindow } from '../common/StepControls';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useCpuResult } from '../common/useEngineResult';
-import { useSettings } from '../../stores/settings';
+import { say, useTr } from '../common/i18n';
 import { computeCorr2d } from './compute';
 import {
   DEFAULTS,
@@ -43,10 +45,8 @@ function par(v: number): string {
 
 /** Two-dimensional cross-correlation, one window at a time (notes: image convolution). */
 export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
-  const lang = useSettings((s) => s.lang);
-  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const t = useTr();
   const [s, setS] = useUrlState<Corr2dSettings>(stateKey, DEFAULTS, sanitize);
-  const [playing, setPlaying] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const problems = validate(s);
@@ -56,7 +56,6 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const kh = s.k.length;
   const kw = s.k[0].length;
   const count = ok ? positions(s) : 0;
-  const pos = Math.min(s.pos, Math.max(0, count - 1));
 
   const key = ok ? JSON.stringify([s.x, s.k]) : null;
   const res = useCpuResult(key, () => computeCorr2d(s.x, s.k));
@@ -78,17 +77,9 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   );
 
   const setPos = useCallback((p: number) => update((prev) => ({ ...prev, pos: p })), [update]);
-
-  const onStep = useCallback(
-    (dir: 1 | -1) => {
-      const next = pos + dir;
-      if (!ok || next < 0 || next >= count) return false;
-      setPlaying(false);
-      setPos(next);
-      return true;
-    },
-    [ok, pos, count, setPos],
-  );
+  // The window's position is part of the settings, so a link shows the same step.
+  const win = useSlidingWindow(count, { pos: s.pos, setPos });
+  const pos = win.pos;
 
   const edit = (which: 'x' | 'k') => (index: number, value: number) => {
     const v = cleanValue(value);
@@ -106,7 +97,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
     const next = { ...s, [which]: resize(s[which], rows, cols) };
     const bad = validate(next);
     if (bad.length) {
-      setNotice(t(bad[0].en, bad[0].zh));
+      setNotice(say(t, bad[0]));
       return;
     }
     setNotice(null);
@@ -114,7 +105,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   };
 
   const preset = (x: Matrix | null, k: Matrix | null) => {
-    setPlaying(false);
+    win.setPlaying(false);
     setNotice(null);
     update((prev) => {
       const nx = x ?? prev.x;
@@ -124,18 +115,17 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
     });
   };
 
-  const win = useMemo(() => (ok ? windowCells(s, pos) : new Set<number>()), [ok, s, pos]);
+  const under = useMemo(() => (ok ? windowCells(s, pos) : new Set<number>()), [ok, s, pos]);
   const i = ow ? Math.floor(pos / ow) : 0;
   const j = ow ? pos % ow : 0;
-  const describe = (p: number) => (ow ? t(`output row ${Math.floor(p / ow) + 1}, column ${(p % ow) + 1}`, `输出第 ${Math.floor(p / ow) + 1} 行第 ${(p % ow) + 1} 列`) : '');
 
   const prods = r ? Array.from({ length: kh * kw }, (_, c) => r.products[c * count + pos]) : [];
   const sum = r ? r.sums[pos] : NaN;
 
-  const sizeTex = `(n_h - k_h + 1) \\times (n_w - k_w + 1) = (${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1) = ${xh - kh + 1} \\times ${xw - kw + 1}`;
+  const sizeTex = `(n_h - k_h + 1) \\times (n_w - k_w + 1) = (${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1) = ${oh} \\times ${ow}`;
 
   return (
-    <WidgetFrame id="corr2d" computedOn="cpu" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={onStep}>
+    <WidgetFrame id="corr2d" computedOn="cpu" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={win.onPresenterStep}>
       <div className="w-presets" role="group" aria-label={t('Presets', '预设')}>
         <button type="button" onClick={() => preset(edgeImage(), edgeKernel())}>
           {t('Notes: 6×8 edge image, K = [1, −1]', '笔记：6×8 边缘图像，K = [1, −1]')}
@@ -167,7 +157,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
       <div className="w-grids">
         <figure className="w-grid">
           <figcaption>{t('Input X (type to edit)', '输入 X（可直接输入修改）')}</figcaption>
-          <MatrixGrid values={s.x.flat()} rows={xh} cols={xw} label={t('Input X', '输入 X')} highlight={win} onEdit={edit('x')} />
+          <MatrixGrid values={s.x.flat()} rows={xh} cols={xw} label={t('Input X', '输入 X')} highlight={under} onEdit={edit('x')} />
         </figure>
         <figure className="w-grid">
           <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
@@ -176,9 +166,9 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
         <figure className="w-grid" data-result-seq={res.seq}>
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
           {r ? (
-            <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} />
+            <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={win.pick} />
           ) : ok ? (
-            <PendingMatrix rows={xh - kh + 1} cols={xw - kw + 1} text={t('Computing…', '计算中…')} />
+            <PendingMatrix rows={oh} cols={ow} text={t('Computing…', '计算中…')} />
           ) : (
             <p className="w-wait">—</p>
           )}
@@ -187,7 +177,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
 
       {ok ? (
         <>
-          <StepControls pos={pos} count={count} onPos={setPos} playing={playing} onPlaying={setPlaying} label={t('Window position', '窗口位置')} describe={describe} />
+          <WindowSteps win={win} count={count} outW={ow} />
           <div className="w-step" aria-live="polite">
             <p>
               {t(`Window at output row ${i + 1}, column ${j + 1}: element-wise products X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`, `窗口位于输出第 ${i + 1} 行第 ${j + 1} 列：逐元素乘积 X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`)}
@@ -201,24 +191,17 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           </div>
           <div className="w-formula">
             <Tex tex={sizeTex} />
-            <span className="w-engine-shape" data-shape={r ? `${r.outH}x${r.outW}` : ''} data-equal={same === null ? undefined : String(same)}>
-              {r ? `${t('engine: Y.shape', '引擎：Y.shape')} = [${r.outH}, ${r.outW}] ${same === null ? '' : same ? '✓' : '≠'}` : ''}
-            </span>
+            <ShapeCheck label={t('engine: Y.shape', '引擎：Y.shape')} shape={r ? [r.outH, r.outW] : null} same={same} />
           </div>
         </>
       ) : (
         <div className="w-problems" role="alert">
           {problems.map((p) => (
-            <p key={p.en}>{t(p.en, p.zh)}</p>
+            <p key={p.en}>{say(t, p)}</p>
           ))}
         </div>
       )}
-      {res.error ? (
-        <p className="w-error" role="alert">
-          {t('The engine could not compute this: ', '引擎无法计算：')}
-          {res.error}
-        </p>
-      ) : null}
+      <EngineError className="w-error" prefix={t('The engine could not compute this: ', '引擎无法计算：')} error={res.error} />
     </WidgetFrame>
   );
 }

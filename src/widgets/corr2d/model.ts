@@ -3,6 +3,8 @@
  * Only INPUTS live here; every number the widget shows as a result comes from the engine.
  */
 import { finiteMatrix, intIn } from '../common/useUrlState';
+import { outSize, windowCells as gridWindow } from '../common/grid';
+import type { Bilingual } from '../common/i18n';
 
 export type Matrix = number[][];
 
@@ -60,10 +62,7 @@ export function cleanValue(v: number): number | null {
   return Math.min(VALUE_MAX, Math.max(-VALUE_MAX, v));
 }
 
-export interface Problem {
-  en: string;
-  zh: string;
-}
+export type Problem = Bilingual;
 
 export function validate(s: Corr2dSettings): Problem[] {
   const out: Problem[] = [];
@@ -94,9 +93,9 @@ export function validate(s: Corr2dSettings): Problem[] {
   return out;
 }
 
-/** Output size (n_h − k_h + 1) × (n_w − k_w + 1) of valid settings. */
+/** Output size (n_h − k_h + 1) × (n_w − k_w + 1) of valid settings: no padding, stride 1. */
 export function outShape(s: Corr2dSettings): [number, number] {
-  return [s.x.length - s.k.length + 1, s.x[0].length - s.k[0].length + 1];
+  return [outSize(s.x.length, s.k.length, 0, 1), outSize(s.x[0].length, s.k[0].length, 0, 1)];
 }
 
 export function positions(s: Corr2dSettings): number {
@@ -106,13 +105,7 @@ export function positions(s: Corr2dSettings): number {
 
 /** Flat indices of X under the window at output position `pos`. */
 export function windowCells(s: Corr2dSettings, pos: number): Set<number> {
-  const [, ow] = outShape(s);
-  const xw = s.x[0].length;
-  const i = Math.floor(pos / ow);
-  const j = pos % ow;
-  const out = new Set<number>();
-  for (let a = 0; a < s.k.length; a++) for (let b = 0; b < s.k[0].length; b++) out.add((i + a) * xw + j + b);
-  return out;
+  return gridWindow({ cols: s.x[0].length, outW: outShape(s)[1], kh: s.k.length, kw: s.k[0].length }, pos);
 }
 
 function cleanMatrix(raw: unknown, maxR: number, maxC: number): Matrix | null {

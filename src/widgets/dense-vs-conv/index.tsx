@@ -1,15 +1,15 @@
 import { useId } from 'react';
 import '../widgets-b.css';
-import { useSettings } from '../../stores/settings';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, useUrlState } from '../common/useUrlState';
-import { groupDigits, tr } from '../shared-b/text';
-import { Tex } from '../shared-b/Tex';
-import { outputState, useCpuResult } from '../shared-b/useEngineResult';
+import { groupDigits } from '../common/format';
+import { useLang, useTr } from '../common/i18n';
+import { Tex } from '../common/Tex';
+import { EngineError } from '../common/EngineError';
+import { TableHead } from '../common/TableHead';
+import { outputState, useCpuResult } from '../common/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
-
-type Lang = 'en' | 'zh';
 
 export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
   if (typeof raw !== 'object' || raw === null) return d;
@@ -58,7 +58,9 @@ function NumberBox({ label, value, min, max, onChange }: { label: string; value:
   );
 }
 
-function LayerCard({ lang, title, code, count, part, max }: { lang: Lang; title: string; code: string; count: LayerCount; part: string; max: number }) {
+function LayerCard({ title, code, count, part, max }: { title: string; code: string; count: LayerCount; part: string; max: number }) {
+  const t = useTr();
+  const lang = useLang();
   const bytes = formatBytes(count.bytes);
   const share = max > 0 ? Math.log10(count.params + 1) / Math.log10(max + 1) : 0;
   return (
@@ -68,23 +70,22 @@ function LayerCard({ lang, title, code, count, part, max }: { lang: Lang; title:
         <code>{code}</code>
       </pre>
       <p className="b-note">
-        {tr(lang, 'Parameter shapes: ', '参数形状：')}
+        {t('Parameter shapes: ', '参数形状：')}
         {count.shapes.map((s) => `[${s.map((x) => groupDigits(x)).join(', ')}]`).join(' + ')}
       </p>
       <p className="dc-big" data-part={`${part}-params`} data-value={count.params}>
         {groupDigits(count.params)}
       </p>
       <p>
-        {tr(lang, 'parameters', '个参数')} ({inWords(count.params, lang)}) · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si} (${bytes.binary})`}</span>
+        {t('parameters', '个参数')} ({inWords(count.params, lang)}) · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si} (${bytes.binary})`}</span>
       </p>
       <div className="dc-bar-track" aria-hidden="true">
         <div className="dc-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} />
       </div>
       <p className="b-note" data-source={count.source}>
         {count.source === 'engine'
-          ? tr(lang, 'Counted by the engine: the module was built and countParameters summed its tensors.', '由引擎计数：构建该模块，countParameters 对其张量求和。')
-          : tr(
-              lang,
+          ? t('Counted by the engine: the module was built and countParameters summed its tensors.', '由引擎计数：构建该模块，countParameters 对其张量求和。')
+          : t(
               `Counted from the module’s parameter shapes: allocating it would take ${bytes.si}, so it is not built.`,
               `按模块的参数形状计数：真的分配它需要 ${bytes.si}，所以不构建。`,
             )}
@@ -99,7 +100,7 @@ function LayerCard({ lang, title, code, count, part, max }: { lang: Lang; title:
  * about 14 GB of float32).
  */
 export function DenseVsConv() {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
   const key = JSON.stringify(s);
   const result = useCpuResult(key, () => computeDenseVsConv(s));
@@ -117,58 +118,56 @@ export function DenseVsConv() {
   const catsDogs = 1.5e9;
 
   return (
-    <WidgetFrame id="dense-vs-conv" title={tr(lang, 'Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep} computedOn="cpu">
-      <div className="b-toolbar" role="group" aria-label={tr(lang, 'Image presets', '图像预设')}>
-        <span className="b-toolbar-label">{tr(lang, 'Image:', '图像：')}</span>
+    <WidgetFrame id="dense-vs-conv" title={t('Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep} computedOn="cpu">
+      <div className="b-toolbar" role="group" aria-label={t('Image presets', '图像预设')}>
+        <span className="b-toolbar-label">{t('Image:', '图像：')}</span>
         {PRESETS.map((p, i) => (
           <button key={p.id} type="button" aria-pressed={i === presetIdx} onClick={() => setField({ w: p.w, h: p.h, c: p.c })}>
-            {tr(lang, p.en, p.zh)}
+            {t(p.en, p.zh)}
           </button>
         ))}
       </div>
       <div className="b-controls">
         <div>
-          <Slider label={tr(lang, 'Image width', '图像宽度')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} format={(v) => `${v} px`} />
-          <NumberBox label={tr(lang, 'Image width in pixels', '图像宽度（像素）')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} />
+          <Slider label={t('Image width', '图像宽度')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} format={(v) => `${v} px`} />
+          <NumberBox label={t('Image width in pixels', '图像宽度（像素）')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} />
         </div>
         <div>
-          <Slider label={tr(lang, 'Image height', '图像高度')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} format={(v) => `${v} px`} />
-          <NumberBox label={tr(lang, 'Image height in pixels', '图像高度（像素）')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} />
+          <Slider label={t('Image height', '图像高度')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} format={(v) => `${v} px`} />
+          <NumberBox label={t('Image height in pixels', '图像高度（像素）')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} />
         </div>
         <Slider
-          label={tr(lang, 'Colour channels', '颜色通道')}
+          label={t('Colour channels', '颜色通道')}
           value={s.c}
           min={1}
           max={3}
           onChange={(v) => setField({ c: v })}
-          format={(v) => (v === 1 ? tr(lang, '1 (grey)', '1（灰度）') : v === 3 ? tr(lang, '3 (RGB)', '3（RGB）') : String(v))}
+          format={(v) => (v === 1 ? t('1 (grey)', '1（灰度）') : v === 3 ? t('3 (RGB)', '3（RGB）') : String(v))}
         />
-        <Slider label={tr(lang, 'Hidden units (dense)', '隐藏单元数（全连接）')} value={s.hidden} min={1} max={DC_LIMITS.maxHidden} onChange={(v) => setField({ hidden: v })} />
-        <Slider label={tr(lang, 'Kernel size (conv)', '卷积核大小（卷积）')} value={s.k} min={1} max={DC_LIMITS.maxK} step={2} onChange={(v) => setField({ k: v })} format={(v) => `${v} × ${v}`} />
-        <Slider label={tr(lang, 'Output channels (conv)', '输出通道数（卷积）')} value={s.co} min={1} max={DC_LIMITS.maxCo} onChange={(v) => setField({ co: v })} />
+        <Slider label={t('Hidden units (dense)', '隐藏单元数（全连接）')} value={s.hidden} min={1} max={DC_LIMITS.maxHidden} onChange={(v) => setField({ hidden: v })} />
+        <Slider label={t('Kernel size (conv)', '卷积核大小（卷积）')} value={s.k} min={1} max={DC_LIMITS.maxK} step={2} onChange={(v) => setField({ k: v })} format={(v) => `${v} × ${v}`} />
+        <Slider label={t('Output channels (conv)', '输出通道数（卷积）')} value={s.co} min={1} max={DC_LIMITS.maxCo} onChange={(v) => setField({ co: v })} />
       </div>
       <p data-part="inputs">
-        {tr(lang, 'Input: ', '输入：')}
-        {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${tr(lang, 'megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${tr(lang, 'pixels', '像素')}`}, × ${s.c} ${tr(lang, s.c === 1 ? 'channel' : 'channels', '通道')} = `}
+        {t('Input: ', '输入：')}
+        {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${t('megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${t('pixels', '像素')}`}, × ${s.c} ${t(s.c === 1 ? 'channel' : 'channels', '通道')} = `}
         <strong data-value={r?.inputs}>{r ? groupDigits(r.inputs) : '…'}</strong>
-        {tr(lang, ' numbers', ' 个数')}
+        {t(' numbers', ' 个数')}
       </p>
 
       <div className="dc-compare" data-state={outputState(result)} aria-busy={!result.fresh}>
         {r ? (
           <>
             <LayerCard
-              lang={lang}
               part="dense"
-              title={tr(lang, `Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
+              title={t(`Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
               code={`nn.Linear(${r.inputs}, ${s.hidden})`}
               count={r.dense}
               max={Math.max(r.dense.params, r.conv.params)}
             />
             <LayerCard
-              lang={lang}
               part="conv"
-              title={tr(lang, `Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
+              title={t(`Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
               code={`nn.Conv2d(${s.c}, ${s.co}, ${s.k})`}
               count={r.conv}
               max={Math.max(r.dense.params, r.conv.params)}
@@ -183,77 +182,55 @@ export function DenseVsConv() {
         <>
           <p data-part="ratio">
             {r.dense.params >= r.conv.params
-              ? tr(lang, `The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
-              : tr(lang, `Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
+              ? t(`The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
+              : t(`Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
             {' '}
-            {tr(lang, 'The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
+            {t('The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
           </p>
           <p className="b-note">
             <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{inputs}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{bytes} = ${r.dense.bytes}\\ \\text{bytes}`} />
           </p>
           <p className="b-note">
-            {tr(
-              lang,
+            {t(
               `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the notes’ “14 GB” is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
               `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（笔记中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
             )}
           </p>
           {r.dense.params > catsDogs ? (
             <p data-part="cats-dogs">
-              {tr(
-                lang,
+              {t(
                 `That is more parameters than there are cats and dogs on Earth (about 600 million + 900 million = 1.5 billion): the layer could memorise every one of them.`,
                 `这比地球上猫和狗的总数（约 6 亿 + 9 亿 = 15 亿）还多：这个层完全可以把每一只都记住。`,
               )}
             </p>
           ) : null}
 
-          <h4 className="b-subtitle">{tr(lang, 'From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4>
+          <h4 className="b-subtitle">{t('From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4>
           <table className="b-table dc-ladder">
-            <thead>
-              <tr>
-                <th scope="col">{tr(lang, 'Layer', '层')}</th>
-                <th scope="col">{tr(lang, 'Weights', '权重')}</th>
-                <th scope="col">{tr(lang, 'Count', '数量')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('Layer', '层'), t('Weights', '权重'), t('Count', '数量')]} />
             <tbody>
-              <tr>
-                <th scope="row">{tr(lang, 'Dense, 4-D tensor', '全连接，四阶张量')}</th>
-                <td>
-                  <Tex tex={`[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`} />
-                </td>
-                <td className="num" data-part="ladder-full" data-value={r.ladder.full}>
-                  {groupDigits(r.ladder.full)}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">{tr(lang, '+ translation invariance', '+ 平移不变性')}</th>
-                <td>
-                  <Tex tex={`[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`} />
-                </td>
-                <td className="num" data-part="ladder-invariant" data-value={r.ladder.invariant}>
-                  {groupDigits(r.ladder.invariant)}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">{tr(lang, '+ locality', '+ 局部性')}</th>
-                <td>
-                  <Tex tex={`|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`} />
-                </td>
-                <td className="num" data-part="ladder-local" data-value={r.ladder.local}>
-                  {groupDigits(r.ladder.local)}
-                </td>
-              </tr>
+              {(
+                [
+                  ['full', t('Dense, 4-D tensor', '全连接，四阶张量'), `[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`],
+                  ['invariant', t('+ translation invariance', '+ 平移不变性'), `[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`],
+                  ['local', t('+ locality', '+ 局部性'), `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`],
+                ] as const
+              ).map(([step, name, tex]) => (
+                <tr key={step}>
+                  <th scope="row">{name}</th>
+                  <td>
+                    <Tex tex={tex} />
+                  </td>
+                  <td className="num" data-part={`ladder-${step}`} data-value={r.ladder[step]}>
+                    {groupDigits(r.ladder[step])}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </>
       ) : null}
-      {result.error ? (
-        <p className="b-problem" role="alert">
-          {result.error}
-        </p>
-      ) : null}
+      <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );
 }

@@ -1,5 +1,6 @@
 import { Arrow, Box, Figure, Legend, Text, type Kind } from './svg';
 import type { DiagramProps } from './types';
+import { trIn } from '../common/i18n';
 
 interface Cell {
   label: string;
@@ -81,22 +82,11 @@ function Column({ x, cells }: { x: number; cells: (Cell | null)[] }) {
 }
 
 export function AlexNetVsLeNetDiagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   const bottom = rowY(rows.length - 1) + H;
   const legendY = bottom + 24;
   return (
-    <Figure
-      width={660}
-      height={legendY + 18}
-      minWidth={520}
-      maxWidth={860}
-      title={zh ? 'LeNet（左）与 AlexNet（右）逐层对照' : 'LeNet (left) beside AlexNet (right), layer by layer'}
-      description={
-        zh
-          ? 'LeNet：28×28 输入，两个带 sigmoid 的 5×5 卷积层（6、16 通道），各接 2×2 平均汇聚，然后是 120、84、10 三个全连接层。AlexNet：224×224 输入，11×11 步幅 4 的 96 通道卷积和 3×3 步幅 2 的最大汇聚，5×5 的 256 通道卷积和最大汇聚，新增的三个 3×3 卷积（384、384、256 通道）和一个最大汇聚，然后是两个带暂退法的 4096 全连接层和 10 个输出，全部使用 ReLU。'
-          : 'LeNet: a 28×28 input, two 5×5 sigmoid convolutions with 6 and 16 channels, each followed by 2×2 average pooling, then dense layers of 120, 84 and 10. AlexNet: a 224×224 input, an 11×11 stride-4 convolution with 96 channels and 3×3 stride-2 max pooling, a 5×5 convolution with 256 channels and max pooling, three added 3×3 convolutions with 384, 384 and 256 channels and a max pooling, then two dense layers of 4096 with dropout and an output of 10, all with ReLU.'
-      }
-    >
+    <Figure name="alexnet-vs-lenet" lang={lang} height={legendY + 18}>
       <Text x={COLS[0] + W / 2} y={18} anchor="middle" size={15} bold>
         LeNet
       </Text>
@@ -105,18 +95,10 @@ export function AlexNetVsLeNetDiagram({ lang }: DiagramProps) {
       </Text>
       <Column x={COLS[0]} cells={rows.map((r) => r[0])} />
       <Column x={COLS[1]} cells={rows.map((r) => r[1])} />
-      <Legend
-        x={COLS[0]}
-        y={legendY}
-        kinds={[
-          ['conv', zh ? '卷积' : 'conv'],
-          ['pool', zh ? '汇聚' : 'pool'],
-          ['dense', zh ? '全连接' : 'dense'],
-        ]}
-      />
+      <Legend x={COLS[0]} y={legendY} t={t} kinds={['conv', 'pool', 'dense']} />
       <Box x={COLS[1]} y={legendY - 7} w={22} h={14} kind="conv" highlight />
       <Text x={COLS[1] + 28} y={legendY} size={11} muted>
-        {zh ? 'AlexNet 新增的层' : 'layers LeNet does not have'}
+        {t('layers LeNet does not have', 'AlexNet 新增的层')}
       </Text>
     </Figure>
   );

@@ -1,5 +1,6 @@
 import { Figure, Text, color } from './svg';
 import type { DiagramProps } from './types';
+import { trIn } from '../common/i18n';
 
 interface Region {
   cx: number;
@@ -57,22 +58,11 @@ const nested: Region[] = [
 ];
 
 export function FunctionClassesDiagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   return (
-    <Figure
-      width={640}
-      height={232}
-      minWidth={480}
-      maxWidth={820}
-      title={zh ? '非嵌套与嵌套的函数类' : 'Non-nested and nested function classes'}
-      description={
-        zh
-          ? '左：非嵌套的函数类 F₁ 到 F₄ 互相只部分重叠，更大的类不一定更接近目标函数 f*（星号）。右：嵌套的函数类 F₁ ⊆ F₂ ⊆ F₃ ⊆ F₄，每个更大的类都包含前一个，因此其中最好的函数离 f* 不会更远。'
-          : 'Left: non-nested function classes F₁ to F₄ overlap only partly, so a larger class need not come closer to the target function f* (the star). Right: nested classes F₁ ⊆ F₂ ⊆ F₃ ⊆ F₄, each containing the previous one, so the best function in a larger class is never farther from f*.'
-      }
-    >
+    <Figure name="function-classes" lang={lang} height={232}>
       <Text x={150} y={18} anchor="middle" size={14} bold>
-        {zh ? '非嵌套函数类' : 'non-nested classes'}
+        {t('non-nested classes', '非嵌套函数类')}
       </Text>
       <Regions regions={nonNested} />
       <Star x={270} y={52} />
@@ -81,7 +71,7 @@ export function FunctionClassesDiagram({ lang }: DiagramProps) {
       </Text>
       <line x1={320} y1={10} x2={320} y2={224} style={{ stroke: color.muted, strokeWidth: 0.6, strokeDasharray: '2 4' }} />
       <Text x={480} y={18} anchor="middle" size={14} bold>
-        {zh ? '嵌套函数类' : 'nested classes'}
+        {t('nested classes', '嵌套函数类')}
       </Text>
       <Regions regions={nested} />
       <Star x={580} y={90} />

@@ -7,7 +7,7 @@
  * prop, or the language setting).
  */
 import type { ComponentType } from 'react';
-import { useSettings } from '../../stores/settings';
+import { useLang } from '../common/i18n';
 import { AlexNetVsLeNetDiagram } from './alexnet';
 import { BatchNormDiagram } from './batch-norm';
 import { FunctionClassesDiagram } from './function-classes';
@@ -40,7 +40,7 @@ export interface DiagramComponentProps {
 }
 
 export function Diagram({ name, lang }: DiagramComponentProps) {
-  const readerLang = useSettings((s) => s.lang);
+  const readerLang = useLang();
   const Drawing = Object.prototype.hasOwnProperty.call(diagrams, name) ? diagrams[name] : undefined;
   if (!Drawing) {
     return (

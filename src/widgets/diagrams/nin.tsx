@@ -1,5 +1,6 @@
 import { Bracket, Figure, Legend, Stack, Text, stackHeight, type StackItem } from './svg';
 import type { DiagramProps } from './types';
+import { trIn } from '../common/i18n';
 
 const block: StackItem[] = [
   { label: 'Input', sub: 'c_in × h × w', kind: 'io' },
@@ -34,45 +35,26 @@ const RH = 26;
 const RGAP = 11;
 
 export function NinBlockDiagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   const rightBottom = TOP + stackHeight(net.length, RH, RGAP);
   const legendY = rightBottom + 26;
   const row = (i: number) => TOP + i * (LH + LGAP);
   return (
-    <Figure
-      width={660}
-      height={legendY + 18}
-      minWidth={520}
-      maxWidth={860}
-      title={zh ? 'NiN 块与 NiN 网络' : 'A NiN block and the NiN network'}
-      description={
-        zh
-          ? '左：NiN 块先做一次普通卷积（k×k，步幅 s，填充 p），再接两个 1×1 卷积，每层后都有 ReLU；两个 1×1 卷积相当于在每个像素位置上作用的同一个多层感知机。右：NiN 网络交替使用 NiN 块和 3×3、步幅 2 的最大汇聚，224×224 输入依次变为 54、26、12、5；暂退法之后的最后一个 NiN 块输出 10 个通道，全局平均汇聚把 10×5×5 变为 10×1×1，展平后得到 10 个类别的 logits，没有全连接层。'
-          : 'Left: a NiN block is an ordinary k×k convolution (stride s, padding p) followed by two 1×1 convolutions, each with a ReLU; the two 1×1 convolutions act as one small MLP applied at every pixel. Right: the NiN network alternates NiN blocks with 3×3 stride-2 max pooling, shrinking a 224×224 input to 54, 26, 12 and 5; after dropout a final NiN block outputs 10 channels, global average pooling turns 10×5×5 into 10×1×1, and flattening gives the 10 class logits, with no dense layer.'
-      }
-    >
+    <Figure name="nin-block" lang={lang} height={legendY + 18}>
       <Text x={LX + LW / 2} y={18} anchor="middle" size={15} bold>
-        {zh ? 'NiN 块' : 'NiN block'}
+        {t('NiN block', 'NiN 块')}
       </Text>
       <Stack items={block} x={LX} y={TOP} w={LW} boxH={LH} gap={LGAP} size={12.5} />
-      <Bracket x={LX - 14} y1={row(2)} y2={row(3) + LH} label={zh ? '逐像素 MLP' : 'per-pixel MLP'} />
+      <Bracket x={LX - 14} y1={row(2)} y2={row(3) + LH} label={t('per-pixel MLP', '逐像素 MLP')} />
       <Text x={LX + LW / 2} y={row(4) + LH + 26} anchor="middle" size={11.5} muted>
-        {zh ? '1×1 卷积：不改变高和宽' : '1×1 convs keep height and width'}
+        {t('1×1 convs keep height and width', '1×1 卷积：不改变高和宽')}
       </Text>
 
       <Text x={RX + RW / 2} y={18} anchor="middle" size={15} bold>
         NiN
       </Text>
       <Stack items={net} x={RX} y={TOP} w={RW} boxH={RH} gap={RGAP} size={12} />
-      <Legend
-        x={LX - 20}
-        y={legendY}
-        kinds={[
-          ['conv', zh ? '卷积 / NiN 块' : 'conv / NiN block'],
-          ['pool', zh ? '汇聚' : 'pool'],
-          ['op', zh ? '其他' : 'other'],
-        ]}
-      />
+      <Legend x={LX - 20} y={legendY} t={t} kinds={[['conv', t('conv / NiN block', '卷积 / NiN 块')], 'pool', 'op']} />
     </Figure>
   );
 }

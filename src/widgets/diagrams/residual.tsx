@@ -1,5 +1,6 @@
 import { Arrow, Box, Figure, Plus, Text, type Kind } from './svg';
 import type { DiagramProps } from './types';
+import { trIn, type Tr } from '../common/i18n';
 
 const PANEL_W = 330;
 const MAIN_X = 14;
@@ -15,7 +16,7 @@ interface Layer {
   kind: Kind;
 }
 
-function Panel({ x0, withConv, zh }: { x0: number; withConv: boolean; zh: boolean }) {
+function Panel({ x0, withConv, t }: { x0: number; withConv: boolean; t: Tr }) {
   const cx = x0 + MAIN_X + MAIN_W / 2;
   const lane = x0 + LANE;
   const layers: Layer[] = [
@@ -36,7 +37,7 @@ function Panel({ x0, withConv, zh }: { x0: number; withConv: boolean; zh: boolea
   return (
     <g>
       <Text x={x0 + PANEL_W / 2} y={16} anchor="middle" size={14} bold>
-        {withConv ? (zh ? '带 1×1 卷积' : 'with 1×1 conv') : zh ? '不带 1×1 卷积' : 'without 1×1 conv'}
+        {withConv ? t('with 1×1 conv', '带 1×1 卷积') : t('without 1×1 conv', '不带 1×1 卷积')}
       </Text>
       <Text x={x0 + PANEL_W / 2} y={34} anchor="middle" size={11.5} muted>
         {withConv ? 'Residual(c_in, c, use1x1conv, stride s)' : 'Residual(c, c)'}
@@ -57,7 +58,7 @@ function Panel({ x0, withConv, zh }: { x0: number; withConv: boolean; zh: boolea
       <Arrow points={[[cx, plusY + 11], [cx, reluY]]} />
       <Box x={x0 + MAIN_X} y={reluY} w={MAIN_W} h={H} kind="op" label="ReLU" size={12} />
       <Arrow points={[[cx, reluY + H], [cx, outY]]} />
-      <Box x={x0 + MAIN_X} y={outY} w={MAIN_W} h={IN_H} kind="io" label={zh ? '输出' : 'Output'} sub={withConv ? "c × h' × w'" : 'c × h × w'} />
+      <Box x={x0 + MAIN_X} y={outY} w={MAIN_W} h={IN_H} kind="io" label={t('Output', '输出')} sub={withConv ? "c × h' × w'" : 'c × h × w'} />
       {withConv ? (
         <>
           <Arrow plain accent points={[[cx, branchY], [lane, branchY], [lane, convY]]} />
@@ -68,7 +69,7 @@ function Panel({ x0, withConv, zh }: { x0: number; withConv: boolean; zh: boolea
         <>
           <Arrow accent points={[[cx, branchY], [lane, branchY], [lane, plusY], [cx + 12, plusY]]} />
           <Text x={lane + 10} y={(branchY + plusY) / 2} anchor="middle" size={11.5} accent rotate={90}>
-            {zh ? '恒等映射 x' : 'identity: x'}
+            {t('identity: x', '恒等映射 x')}
           </Text>
         </>
       )}
@@ -77,23 +78,12 @@ function Panel({ x0, withConv, zh }: { x0: number; withConv: boolean; zh: boolea
 }
 
 export function ResidualDiagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   return (
-    <Figure
-      width={PANEL_W * 2 + 10}
-      height={IN_Y + IN_H + 22 + 5 * (H + GAP) - GAP + 26 + 11 + 18 + H + 18 + IN_H + 10}
-      minWidth={540}
-      maxWidth={860}
-      title={zh ? '残差块：不带与带 1×1 卷积' : 'Residual blocks without and with a 1×1 convolution'}
-      description={
-        zh
-          ? '两个残差块并排。主路径：3×3 卷积、批量规范化、ReLU、3×3 卷积、批量规范化，然后与旁路相加，再经过 ReLU。左侧旁路是恒等映射，直接把输入 x 加到主路径输出上，要求形状相同。右侧旁路经过一个步幅为 s 的 1×1 卷积，把 c_in 个通道变为 c 个并与主路径第一个卷积同样缩小高宽，使两者可以相加。'
-          : 'Two residual blocks side by side. The main path is a 3×3 convolution, batch normalisation, ReLU, a second 3×3 convolution and batch normalisation; its result is added to the shortcut and passed through a ReLU. On the left the shortcut is the identity, adding the input x itself, which requires equal shapes. On the right the shortcut is a 1×1 convolution with stride s that maps c_in channels to c and shrinks height and width exactly as the first 3×3 convolution does, so the two can be added.'
-      }
-    >
-      <Panel x0={0} withConv={false} zh={zh} />
+    <Figure name="residual" lang={lang} height={IN_Y + IN_H + 22 + 5 * (H + GAP) - GAP + 26 + 11 + 18 + H + 18 + IN_H + 10}>
+      <Panel x0={0} withConv={false} t={t} />
       <line x1={PANEL_W + 5} y1={8} x2={PANEL_W + 5} y2={560} style={{ stroke: 'var(--muted, #6b7280)', strokeWidth: 0.6, strokeDasharray: '2 4' }} />
-      <Panel x0={PANEL_W + 10} withConv zh={zh} />
+      <Panel x0={PANEL_W + 10} withConv t={t} />
     </Figure>
   );
 }

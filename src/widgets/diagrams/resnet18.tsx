@@ -1,5 +1,6 @@
 import { Arrow, Box, Figure, Legend, Text, type Kind } from './svg';
 import type { DiagramProps } from './types';
+import { trIn } from '../common/i18n';
 
 interface Cell {
   label: string;
@@ -66,22 +67,11 @@ function cellXs(cells: Cell[]): number[] {
 }
 
 export function ResNet18Diagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   const bottom = rowY(rows.length - 1) + H;
   const legendY = bottom + 24;
   return (
-    <Figure
-      width={660}
-      height={legendY + 18}
-      minWidth={540}
-      maxWidth={860}
-      title={zh ? 'ResNet-18 架构（224×224 输入）' : 'ResNet-18 architecture (224×224 input)'}
-      description={
-        zh
-          ? 'b1：7×7 卷积（64 通道，步幅 2，填充 3）、批量规范化、ReLU、3×3 最大汇聚（步幅 2，填充 1），把 1×224×224 变为 64×56×56。b2 到 b5 各有两个残差块，通道数依次为 64、128、256、512；b3、b4、b5 的第一个残差块用 1×1 卷积和步幅 2 使通道翻倍、高宽减半，得到 128×28×28、256×14×14、512×7×7。最后是全局平均汇聚（512×1×1）、展平（512）和输出 10 的全连接层。'
-          : 'b1: a 7×7 convolution with 64 channels, stride 2 and padding 3, batch normalisation, ReLU and 3×3 max pooling with stride 2 and padding 1 turn 1×224×224 into 64×56×56. Modules b2 to b5 hold two residual blocks each, with 64, 128, 256 and 512 channels; the first block of b3, b4 and b5 uses a 1×1 convolution and stride 2 to double the channels and halve height and width, giving 128×28×28, 256×14×14 and 512×7×7. Then global average pooling (512×1×1), flattening (512) and a dense layer with 10 outputs.'
-      }
-    >
+    <Figure name="resnet18" lang={lang} height={legendY + 18}>
       {rows.map((row, i) => {
         const y = rowY(i);
         const xs = cellXs(row.cells);
@@ -139,18 +129,10 @@ export function ResNet18Diagram({ lang }: DiagramProps) {
           </g>
         );
       })}
-      <Legend
-        x={X0 - 40}
-        y={legendY}
-        kinds={[
-          ['conv', zh ? '卷积 / 残差块' : 'conv / residual block'],
-          ['pool', zh ? '汇聚' : 'pool'],
-          ['op', zh ? '其他' : 'other'],
-        ]}
-      />
+      <Legend x={X0 - 40} y={legendY} t={t} kinds={[['conv', t('conv / residual block', '卷积 / 残差块')], 'pool', 'op']} />
       <Box x={X0 + 330} y={legendY - 7} w={22} h={14} kind="conv" highlight />
       <Text x={X0 + 358} y={legendY} size={11} muted>
-        {zh ? '通道翻倍、高宽减半' : 'doubles channels, halves size'}
+        {t('doubles channels, halves size', '通道翻倍、高宽减半')}
       </Text>
     </Figure>
   );

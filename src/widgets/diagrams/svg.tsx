@@ -6,6 +6,9 @@
  * style as well as by colour, so no information rests on colour alone.
  */
 import { createContext, useContext, useId, type ReactNode } from 'react';
+import { DIAGRAM_BOX } from '../common/reserve';
+import { say, trIn, type Lang, type Tr } from '../common/i18n';
+import { DIAGRAM_TEXT } from './text';
 
 export const color = {
   fg: 'var(--fg, currentColor)',
@@ -44,20 +47,24 @@ function useArrowHead(): string {
 }
 
 export interface FigureProps {
-  width: number;
+  /**
+   * The diagram's name in DIAGRAM_BOX (common/reserve.ts), which gives the drawing's
+   * width and the CSS px bounds of its width: below minWidth the figure scrolls sideways
+   * instead of shrinking further. The page reserves the same box before the drawing loads.
+   */
+  name: string;
+  /** The drawing's height (from its layout; the reserve test checks it against the box). */
   height: number;
-  /** Accessible name; also the SVG <title>. */
-  title: string;
-  /** A longer text alternative, read after the title. */
-  description: string;
-  /** Below this width (CSS px) the figure scrolls sideways instead of shrinking further. */
-  minWidth?: number;
-  /** Largest width in CSS px; defaults to 1.4 times the viewBox width. */
-  maxWidth?: number;
+  /** Language of the accessible name (the SVG <title>) and of the longer text alternative read after it (see text.ts). */
+  lang: Lang;
   children: ReactNode;
 }
 
-export function Figure({ width, height, title, description, minWidth, maxWidth, children }: FigureProps) {
+export function Figure({ name, height, lang, children }: FigureProps) {
+  const { width, minWidth, maxWidth } = DIAGRAM_BOX[name];
+  const t = trIn(lang);
+  const title = say(t, DIAGRAM_TEXT[name].title);
+  const description = say(t, DIAGRAM_TEXT[name].description);
   const id = `dg${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   return (
     <div className="diagram" style={{ overflowX: 'auto', margin: '1.5rem 0' }}>
@@ -71,8 +78,8 @@ export function Figure({ width, height, title, description, minWidth, maxWidth, 
           display: 'block',
           margin: '0 auto',
           height: 'auto',
-          maxWidth: maxWidth ?? Math.round(width * 1.4),
-          minWidth: minWidth ?? Math.min(width, 360),
+          maxWidth,
+          minWidth,
           color: color.fg,
           fontFamily: 'inherit',
         }}
@@ -352,11 +359,19 @@ export function textWidth(text: string, size: number): number {
 }
 
 /** A small legend of layer kinds, laid out in one row. */
-export function Legend({ x, y, kinds }: { x: number; y: number; kinds: readonly [Kind, string][] }) {
+/** What the legend calls each kind of box unless a diagram names it otherwise. */
+function kindName(t: Tr, kind: Kind): string {
+  const names: Record<Kind, string> = { io: t('input / output', '输入 / 输出'), conv: t('conv', '卷积'), pool: t('pool', '汇聚'), dense: t('dense', '全连接'), op: t('other', '其他'), group: t('group', '组') };
+  return names[kind];
+}
+
+/** A row of sample boxes with their names: a kind alone takes its usual name, [kind, name] a diagram's own. */
+export function Legend({ x, y, t, kinds }: { x: number; y: number; t: Tr; kinds: readonly (Kind | readonly [Kind, string])[] }) {
   let cx = x;
   return (
     <g>
-      {kinds.map(([kind, text]) => {
+      {kinds.map((entry) => {
+        const [kind, text] = typeof entry === 'string' ? [entry, kindName(t, entry)] : entry;
         const at = cx;
         cx += 26 + textWidth(text, 11) + 16;
         return (

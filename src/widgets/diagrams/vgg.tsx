@@ -1,5 +1,6 @@
 import { Arrow, Box, Figure, Legend, Stack, Text, stackHeight, type StackItem } from './svg';
 import type { DiagramProps } from './types';
+import { trIn } from '../common/i18n';
 
 const net: StackItem[] = [
   { label: 'Input', kind: 'io', shape: '1×224×224' },
@@ -23,7 +24,7 @@ const RH = 28;
 const RGAP = 12;
 
 export function VggBlockDiagram({ lang }: DiagramProps) {
-  const zh = lang === 'zh';
+  const t = trIn(lang);
   const rightBottom = TOP + stackHeight(net.length, RH, RGAP);
   const legendY = rightBottom + 26;
   const cx = LX + LW / 2;
@@ -36,20 +37,9 @@ export function VggBlockDiagram({ lang }: DiagramProps) {
   const poolY = groupBottom + 22;
   const outY = poolY + 28 + 22;
   return (
-    <Figure
-      width={660}
-      height={legendY + 18}
-      minWidth={520}
-      maxWidth={860}
-      title={zh ? 'VGG 块与 VGG-11' : 'A VGG block and VGG-11'}
-      description={
-        zh
-          ? '左：一个 VGG 块由 n 个“3×3 卷积（填充 1）+ ReLU”组成，高宽不变，随后是 2×2、步幅 2 的最大汇聚层，高宽减半。右：VGG-11 由 5 个 VGG 块组成（卷积层数与通道数依次为 1/64、1/128、2/256、2/512、2/512），224×224 的输入依次变为 112、56、28、14、7，展平为 25088 后接两个 4096 的全连接层和 10 个输出。'
-          : 'Left: a VGG block is n repetitions of a 3×3 convolution with padding 1 and a ReLU, which keep height and width, followed by 2×2 max pooling with stride 2, which halves them. Right: VGG-11 stacks five VGG blocks (1 conv with 64 channels, 1 with 128, 2 with 256, 2 with 512, 2 with 512); a 224×224 input shrinks to 112, 56, 28, 14 and 7, is flattened to 25088 and passes two dense layers of 4096 and an output of 10.'
-      }
-    >
+    <Figure name="vgg-block" lang={lang} height={legendY + 18}>
       <Text x={cx} y={18} anchor="middle" size={15} bold>
-        {zh ? 'VGG 块' : 'VGG block'}
+        {t('VGG block', 'VGG 块')}
       </Text>
       <Box x={LX} y={inY} w={LW} h={36} kind="io" label="Input" sub="c_in × h × w" />
       <Arrow points={[[cx, inY + 36], [cx, conv1Y]]} />
@@ -76,15 +66,7 @@ export function VggBlockDiagram({ lang }: DiagramProps) {
         VGG-11
       </Text>
       <Stack items={net} x={RX} y={TOP} w={RW} boxH={RH} gap={RGAP} size={12.5} />
-      <Legend
-        x={LX}
-        y={legendY}
-        kinds={[
-          ['conv', zh ? '卷积 / VGG 块' : 'conv / VGG block'],
-          ['pool', zh ? '汇聚' : 'pool'],
-          ['dense', zh ? '全连接' : 'dense'],
-        ]}
-      />
+      <Legend x={LX} y={legendY} t={t} kinds={[['conv', t('conv / VGG block', '卷积 / VGG 块')], 'pool', 'dense']} />
     </Figure>
   );
 }

@@ -6,8 +6,8 @@ import { Slider } from '../common/Slider';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useReducedMotion } from '../common/useReducedMotion';
-import { useSettings } from '../../stores/settings';
-import { lossChart, type LossPoint, type LossSummary } from '../../charts/lossChart';
+import { useTr } from '../common/i18n';
+import { lineChart, type LineSummary, type Point } from '../../charts/lineChart';
 import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
 import { DEFAULTS, EPOCHS_MAX, LRS, SEED_MAX, sanitize, type LearnKernelSettings } from './settings';
 import '../widgets.css';
@@ -21,7 +21,8 @@ interface View {
   /** Current weights (after the last update). */
   weight: [number, number] | null;
   epoch: number;
-  history: LossPoint[];
+  /** (epoch, loss) of every epoch trained. */
+  history: Point[];
   error: string | null;
 }
 
@@ -29,8 +30,7 @@ const EMPTY: View = { data: null, weight: null, epoch: 0, history: [], error: nu
 
 /** A Conv2d kernel learned from X and Y = corr2d(X, [1, -1]) by gradient descent, live. */
 export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
-  const lang = useSettings((st) => st.lang);
-  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const t = useTr();
   const [s, setS] = useUrlState<LearnKernelSettings>(stateKey, DEFAULTS, sanitize);
   const reduced = useReducedMotion();
   const [view, setView] = useState<View>(EMPTY);
@@ -39,7 +39,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   const [generation, setGeneration] = useState(0);
   const trainer = useRef<KernelTrainer | null>(null);
   const chartEl = useRef<HTMLDivElement>(null);
-  const chart = useRef<ReturnType<typeof lossChart> | null>(null);
+  const chart = useRef<ReturnType<typeof lineChart> | null>(null);
   const lr = LRS[s.lr];
 
   // A fresh trainer (and a fresh curve) whenever the seed or the learning rate changes, or on Reset.
@@ -67,7 +67,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
     if (!tr) return null;
     try {
       const r = tr.step();
-      setView((v) => ({ ...v, weight: r.weight, epoch: r.epoch, history: [...v.history, { step: r.epoch, loss: r.loss }] }));
+      setView((v) => ({ ...v, weight: r.weight, epoch: r.epoch, history: [...v.history, { x: r.epoch, y: r.loss }] }));
       return r;
     } catch (e) {
       setView((v) => ({ ...v, error: (e as Error).message }));
@@ -97,16 +97,25 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   // The loss chart (d3), redrawn with each new point.
   useEffect(() => {
     if (!chartEl.current) return;
-    const at = (p: LossPoint) => t(`epoch ${p.step}: ${p.loss.toPrecision(3)}`, `第 ${p.step} 轮：${p.loss.toPrecision(3)}`);
-    const describe = (m: LossSummary) =>
+    const at = (p: Point) => t(`epoch ${p.x}: ${p.y.toPrecision(3)}`, `第 ${p.x} 轮：${p.y.toPrecision(3)}`);
+    const describe = (m: LineSummary) =>
       m.first && m.lowest && m.last
         ? t(`${m.count} epochs of loss. First, ${at(m.first)}; lowest, ${at(m.lowest)}; last, ${at(m.last)}.`, `共 ${m.count} 轮的损失。第一个，${at(m.first)}；最低，${at(m.lowest)}；最后，${at(m.last)}。`)
         : t(`No epochs yet; the axis runs from epoch ${m.xDomain[0]} to ${m.xDomain[1]}.`, `尚无数据；横轴从第 ${m.xDomain[0]} 轮到第 ${m.xDomain[1]} 轮。`);
-    const opts = { label: t('Loss per epoch', '每轮损失'), xLabel: t('epoch', '轮次'), yLabel: t('loss (log scale)', '损失（对数刻度）'), xDomain: [0, Math.max(s.epochs, view.epoch)] as [number, number], describe };
-    if (!chart.current) chart.current = lossChart(chartEl.current, view.history, opts);
-    else chart.current(view.history, opts);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [view.history, s.epochs, lang]);
+    const series = [{ key: 'loss', label: t('loss', '损失'), points: view.history }];
+    const opts = {
+      title: t('Loss per epoch', '每轮损失'),
+      xLabel: t('epoch', '轮次'),
+      yLabel: t('loss (log scale)', '损失（对数刻度）'),
+      yScale: 'log' as const,
+      xMax: Math.max(s.epochs, view.epoch),
+      legend: false,
+      className: 'loss-chart',
+      describe,
+    };
+    if (!chart.current) chart.current = lineChart(chartEl.current, series, opts);
+    else chart.current(series, opts);
+  }, [view.history, view.epoch, s.epochs, t]);
 
   const onStep = useCallback(
     (dir: 1 | -1) => {
@@ -120,7 +129,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
 
   const last = view.history[view.history.length - 1];
   const prev = view.history[view.history.length - 2];
-  const diverging = !!last && (!Number.isFinite(last.loss) || (!!prev && last.loss > prev.loss * 1.5 && view.history.length > 3));
+  const diverging = !!last && (!Number.isFinite(last.y) || (!!prev && last.y > prev.y * 1.5 && view.history.length > 3));
   const done = view.epoch >= s.epochs;
 
   return (
@@ -178,8 +187,8 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
             <Tex tex={`\\ell = \\sum_{i,j} (\\hat Y_{ij} - Y_{ij})^2,\\quad K \\leftarrow K - ${texNum(lr)}\\, \\nabla_K \\ell`} />
           </figcaption>
           <div ref={chartEl} className="chart-box" />
-          <p className="w-loss" aria-live="polite" data-loss={last ? last.loss : undefined}>
-            {last ? t(`epoch ${last.step}, loss ${last.loss.toFixed(3)}`, `第 ${last.step} 轮，损失 ${last.loss.toFixed(3)}`) : t('Press Train or One epoch.', '按“训练”或“训练一轮”。')}
+          <p className="w-loss" aria-live="polite" data-loss={last ? last.y : undefined}>
+            {last ? t(`epoch ${last.x}, loss ${last.y.toFixed(3)}`, `第 ${last.x} 轮，损失 ${last.y.toFixed(3)}`) : t('Press Train or One epoch.', '按“训练”或“训练一轮”。')}
           </p>
         </figure>
       </div>

@@ -1,23 +1,19 @@
 import { useMemo } from 'react';
 import '../widgets-b.css';
 import { Generator } from '../../engine';
-import { useSettings } from '../../stores/settings';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { useUrlState } from '../common/useUrlState';
-import { groupDigits, tr } from '../shared-b/text';
-import { Tex } from '../shared-b/Tex';
-import { PendingGrid } from '../shared-b/PendingGrid';
-import { outputState, useCpuResult } from '../shared-b/useEngineResult';
+import { groupDigits } from '../common/format';
+import { outSize, windowCells } from '../common/grid';
+import { useTr, type Tr } from '../common/i18n';
+import { Tex } from '../common/Tex';
+import { PendingMatrix } from '../common/PendingMatrix';
+import { EngineError } from '../common/EngineError';
+import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
 import { sanitizeMC, withShape } from './settings';
-
-function windowCells(h: number, w: number, kh: number, kw: number, i: number, j: number): Set<number> {
-  const s = new Set<number>();
-  for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) if (i + a < h && j + b < w) s.add((i + a) * w + (j + b));
-  return s;
-}
 
 function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -29,17 +25,17 @@ function fmtNum(v: number): string {
  * engine's conv2d; the per-channel maps are the engine's single-channel correlations.
  */
 export function MultiChannel() {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
   const result = useCpuResult(key, () => computeMultiChannel(s));
   // After a failed computation the last result stays on screen, as long as its shapes still fit.
-  const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === s.h - s.kh + 1 && result.value.ow === s.w - s.kw + 1 && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
-  const oh = s.h - s.kh + 1;
-  const ow = s.w - s.kw + 1;
+  const oh = outSize(s.h, s.kh, 0, 1);
+  const ow = outSize(s.w, s.kw, 0, 1);
+  const r = result.value && result.value.perChannel.length === s.co && result.value.perChannel[0].length === s.ci && result.value.oh === oh && result.value.ow === ow && (s.kh === 1 && s.kw === 1) === (result.value.dense !== null) ? result.value : null;
   const [po, pi, pj] = s.pick;
-  const win = useMemo(() => windowCells(s.h, s.w, s.kh, s.kw, pi, pj), [s.h, s.w, s.kh, s.kw, pi, pj]);
   const pickIdx = pi * ow + pj;
+  const win = useMemo(() => windowCells({ cols: s.w, outW: ow, kh: s.kh, kw: s.kw }, pickIdx), [s.w, ow, s.kh, s.kw, pickIdx]);
 
   const editX = (c: number, idx: number, v: number) =>
     set((p) => {
@@ -54,7 +50,7 @@ export function MultiChannel() {
       return { ...p, K };
     });
   const editB = (o: number, v: number) => set((p) => ({ ...p, b: p.b.map((x, i) => (i === o ? v : x)) }));
-  const pick = (o: number, idx: number) => set((p) => ({ ...p, pick: [o, Math.floor(idx / (p.w - p.kw + 1)), idx % (p.w - p.kw + 1)] }));
+  const pick = (o: number, idx: number) => set((p) => ({ ...p, pick: [o, Math.floor(idx / outSize(p.w, p.kw, 0, 1)), idx % outSize(p.w, p.kw, 0, 1)] }));
 
   const randomise = () =>
     set((p) => {
@@ -81,9 +77,15 @@ export function MultiChannel() {
       return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] as [number, number, number] };
     });
 
-  const chName = (c: number) => tr(lang, `channel ${c + 1}`, `通道 ${c + 1}`);
+  const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
   const paramTex = `c_o \\times c_i \\times k_h \\times k_w + c_o = ${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
+
+  // A kernel side is at most the input's along the same axis.
+  const kernelSides = [
+    { field: 'kh', side: s.h, label: t('Kernel height kₕ', '卷积核高度 kₕ'), hint: t(`At most the input height (${s.h}).`, `不超过输入高度（${s.h}）。`) },
+    { field: 'kw', side: s.w, label: t('Kernel width k_w', '卷积核宽度 k_w'), hint: t(`At most the input width (${s.w}).`, `不超过输入宽度（${s.w}）。`) },
+  ] as const;
 
   const onPresenterStep = (dir: 1 | -1) => {
     const idx = (po * oh + pi) * ow + pj + dir;
@@ -93,56 +95,50 @@ export function MultiChannel() {
   };
 
   return (
-    <WidgetFrame id="multichannel" title={tr(lang, 'Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep} computedOn="cpu">
-      <div className="b-toolbar" role="group" aria-label={tr(lang, 'Examples', '示例')}>
-        <span className="b-toolbar-label">{tr(lang, 'Examples:', '示例：')}</span>
-        <button type="button" onClick={notes}>
-          {tr(lang, 'Notes: 2 channels in, 1 out', '笔记：2 个输入通道，1 个输出通道')}
-        </button>
-        <button type="button" onClick={stackThree}>
-          {tr(lang, 'Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')}
-        </button>
-        <button type="button" onClick={oneByOne}>
-          {tr(lang, '1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')}
-        </button>
-        <button type="button" onClick={randomise}>
-          {tr(lang, 'Random values', '随机数值')}
-        </button>
+    <WidgetFrame id="multichannel" title={t('Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep} computedOn="cpu">
+      <div className="b-toolbar" role="group" aria-label={t('Examples', '示例')}>
+        <span className="b-toolbar-label">{t('Examples:', '示例：')}</span>
+        {(
+          [
+            [notes, t('Notes: 2 channels in, 1 out', '笔记：2 个输入通道，1 个输出通道')],
+            [stackThree, t('Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')],
+            [oneByOne, t('1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')],
+            [randomise, t('Random values', '随机数值')],
+          ] as const
+        ).map(([onClick, label]) => (
+          <button key={label} type="button" onClick={onClick}>
+            {label}
+          </button>
+        ))}
       </div>
       <div className="b-controls">
-        <Slider label={tr(lang, 'Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
-        <Slider label={tr(lang, 'Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
-        <Slider label={tr(lang, 'Input height', '输入高度')} value={s.h} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { h: v }))} />
-        <Slider label={tr(lang, 'Input width', '输入宽度')} value={s.w} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { w: v }))} />
-        <Slider
-          label={tr(lang, 'Kernel height kₕ', '卷积核高度 kₕ')}
-          value={s.kh}
-          min={1}
-          max={Math.min(MC_LIMITS.maxK, s.h)}
-          disabled={s.h === 1}
-          onChange={(v) => set((p) => withShape(p, { kh: v }))}
-          hint={s.h < MC_LIMITS.maxK ? tr(lang, `At most the input height (${s.h}).`, `不超过输入高度（${s.h}）。`) : undefined}
-        />
-        <Slider
-          label={tr(lang, 'Kernel width k_w', '卷积核宽度 k_w')}
-          value={s.kw}
-          min={1}
-          max={Math.min(MC_LIMITS.maxK, s.w)}
-          disabled={s.w === 1}
-          onChange={(v) => set((p) => withShape(p, { kw: v }))}
-          hint={s.w < MC_LIMITS.maxK ? tr(lang, `At most the input width (${s.w}).`, `不超过输入宽度（${s.w}）。`) : undefined}
-        />
+        <Slider label={t('Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
+        <Slider label={t('Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
+        <Slider label={t('Input height', '输入高度')} value={s.h} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { h: v }))} />
+        <Slider label={t('Input width', '输入宽度')} value={s.w} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { w: v }))} />
+        {kernelSides.map((k) => (
+          <Slider
+            key={k.field}
+            label={k.label}
+            value={s[k.field]}
+            min={1}
+            max={Math.min(MC_LIMITS.maxK, k.side)}
+            disabled={k.side === 1}
+            onChange={(v) => set((p) => withShape(p, { [k.field]: v }))}
+            hint={k.side < MC_LIMITS.maxK ? k.hint : undefined}
+          />
+        ))}
       </div>
 
-      <section className="mc-input" aria-label={tr(lang, 'Input X', '输入 X')}>
+      <section className="mc-input" aria-label={t('Input X', '输入 X')}>
         <h4 className="b-subtitle">
-          {tr(lang, 'Input X', '输入 X')} <span className="b-shape">{`${s.ci} × ${s.h} × ${s.w}`}</span>
+          {t('Input X', '输入 X')} <span className="b-shape">{`${s.ci} × ${s.h} × ${s.w}`}</span>
         </h4>
         <div className="b-row">
           {s.X.map((ch, c) => (
             <figure key={c} className="b-fig" data-part="input" data-channel={c}>
               <figcaption>{`X ${chName(c)}`}</figcaption>
-              <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={tr(lang, `Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
+              <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
             </figure>
           ))}
         </div>
@@ -150,11 +146,11 @@ export function MultiChannel() {
 
       <div className="mc-state" data-state={outputState(result)} aria-busy={!result.fresh}>
         {s.K.map((ko, o) => (
-          <section key={o} className="mc-out-row" data-out-channel={o} aria-label={tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}>
+          <section key={o} className="mc-out-row" data-out-channel={o} aria-label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}>
             <h4 className="b-subtitle">
-              {tr(lang, `Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
+              {t(`Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
               {' → '}
-              {tr(lang, `output ${chName(o)}`, `输出${chName(o)}`)}
+              {t(`output ${chName(o)}`, `输出${chName(o)}`)}
             </h4>
             <div className="b-row mc-sum">
               {ko.map((kc, c) => (
@@ -166,17 +162,17 @@ export function MultiChannel() {
                   ) : null}
                   <figure className="b-fig" data-part="kernel" data-channel={c}>
                     <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
-                    <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={tr(lang, `Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
+                    <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
                   </figure>
                   <span className="mc-op" aria-hidden="true">
                     ⋆ X{c + 1} =
                   </span>
                   <figure className="b-fig" data-part="partial" data-channel={c}>
-                    <figcaption>{tr(lang, `${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
+                    <figcaption>{t(`${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
                     {r ? (
-                      <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={tr(lang, `Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
+                      <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
                     ) : (
-                      <PendingGrid rows={oh} cols={ow} />
+                      <PendingMatrix rows={oh} cols={ow} />
                     )}
                   </figure>
                 </div>
@@ -185,12 +181,12 @@ export function MultiChannel() {
                 +
               </span>
               <label className="mc-bias">
-                <span>{tr(lang, `bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
+                <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
                 <input
                   type="number"
                   step="any"
                   value={s.b[o]}
-                  aria-label={tr(lang, `Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
+                  aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
                   onChange={(e) => {
                     const v = Number(e.target.value);
                     if (e.target.value !== '' && Number.isFinite(v)) editB(o, Math.max(-MC_LIMITS.maxAbs, Math.min(MC_LIMITS.maxAbs, v)));
@@ -201,18 +197,18 @@ export function MultiChannel() {
                 =
               </span>
               <figure className="b-fig" data-part="output" data-channel={o}>
-                <figcaption>{tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
+                <figcaption>{t(`Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
                 {r ? (
                   <MatrixGrid
                     values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
                     rows={oh}
                     cols={ow}
-                    label={tr(lang, `Output ${chName(o)}`, `输出${chName(o)}`)}
+                    label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
                     selected={o === po ? pickIdx : null}
                     onSelect={(idx) => pick(o, idx)}
                   />
                 ) : (
-                  <PendingGrid rows={oh} cols={ow} />
+                  <PendingMatrix rows={oh} cols={ow} />
                 )}
               </figure>
             </div>
@@ -222,17 +218,17 @@ export function MultiChannel() {
 
       {r && pickedParts ? (
         <p className="b-explain" data-part="explain">
-          {tr(lang, `Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
+          {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
           {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
           {` + ${fmtNum(s.b[po])} = `}
           <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
-          {tr(lang, ' (one correlation per input channel, summed, plus the bias).', '（每个输入通道一次互相关，求和，再加偏置）。')}
+          {t(' (one correlation per input channel, summed, plus the bias).', '（每个输入通道一次互相关，求和，再加偏置）。')}
         </p>
       ) : null}
 
-      <section className="mc-stack" aria-label={tr(lang, 'Stacked output', '堆叠的输出')}>
+      <section className="mc-stack" aria-label={t('Stacked output', '堆叠的输出')}>
         <h4 className="b-subtitle">
-          {tr(lang, 'Stacked output Y', '堆叠的输出 Y')} <span className="b-shape" data-part="out-shape">{r ? `${s.co} × ${r.oh} × ${r.ow}` : '…'}</span>
+          {t('Stacked output Y', '堆叠的输出 Y')} <span className="b-shape" data-part="out-shape">{r ? `${s.co} × ${r.oh} × ${r.ow}` : '…'}</span>
         </h4>
         <div className="mc-stack-cards" style={{ ['--mc-depth' as string]: s.co }}>
           {Array.from({ length: s.co }, (_, o) => (
@@ -242,23 +238,22 @@ export function MultiChannel() {
           ))}
         </div>
         <p className="b-note">
-          {tr(
-            lang,
+          {t(
             `Each of the ${s.co} kernels has ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
             `${s.co} 个卷积核各有 ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
           )}
         </p>
       </section>
 
-      <section className="mc-params" aria-label={tr(lang, 'Parameter count', '参数数量')}>
-        <h4 className="b-subtitle">{tr(lang, 'Parameters', '参数数量')}</h4>
+      <section className="mc-params" aria-label={t('Parameter count', '参数数量')}>
+        <h4 className="b-subtitle">{t('Parameters', '参数数量')}</h4>
         <p>
           <Tex tex={paramTex} />
         </p>
         <p>
-          {tr(lang, 'The engine’s count for ', '引擎对 ')}
+          {t('The engine’s count for ', '引擎对 ')}
           <code>{`nn.Conv2d(${s.ci}, ${s.co}, [${s.kh}, ${s.kw}])`}</code>
-          {tr(lang, ': ', ' 的计数：')}
+          {t(': ', ' 的计数：')}
           <strong data-part="param-count" data-value={r ? r.paramCount : undefined}>
             {r ? groupDigits(r.paramCount) : '…'}
           </strong>
@@ -266,29 +261,25 @@ export function MultiChannel() {
         </p>
       </section>
 
-      <section className="mc-1x1" aria-label={tr(lang, '1×1 convolution', '1×1 卷积')}>
-        <h4 className="b-subtitle">{tr(lang, '1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层')}</h4>
+      <section className="mc-1x1" aria-label={t('1×1 convolution', '1×1 卷积')}>
+        <h4 className="b-subtitle">{t('1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层')}</h4>
         {s.kh === 1 && s.kw === 1 ? (
-          <OneByOne s={s} dense={r?.dense ?? null} out={r?.out ?? null} lang={lang} />
+          <OneByOne s={s} dense={r?.dense ?? null} out={r?.out ?? null} t={t} />
         ) : (
           <p>
-            {tr(lang, 'With a 1×1 kernel the only computation runs across channels. ', '卷积核为 1×1 时，计算只发生在通道之间。')}
+            {t('With a 1×1 kernel the only computation runs across channels. ', '卷积核为 1×1 时，计算只发生在通道之间。')}
             <button type="button" onClick={() => set((p) => withShape(p, { kh: 1, kw: 1 }))}>
-              {tr(lang, 'Use 1×1 kernels', '改用 1×1 卷积核')}
+              {t('Use 1×1 kernels', '改用 1×1 卷积核')}
             </button>
           </p>
         )}
       </section>
-      {result.error ? (
-        <p className="b-problem" role="alert">
-          {result.error}
-        </p>
-      ) : null}
+      <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );
 }
 
-function OneByOne({ s, dense, out, lang }: { s: MCSettings; dense: Float32Array | null; out: Float32Array | null; lang: 'en' | 'zh' }) {
+function OneByOne({ s, dense, out, t }: { s: MCSettings; dense: Float32Array | null; out: Float32Array | null; t: Tr }) {
   const W = s.K.map((oc) => oc.map((ch) => ch[0][0]));
   const [, pi, pj] = s.pick;
   const px = pi * s.w + pj;
@@ -298,28 +289,27 @@ function OneByOne({ s, dense, out, lang }: { s: MCSettings; dense: Float32Array 
   return (
     <div className="b-row mc-dense" data-part="dense">
       <figure className="b-fig">
-        <figcaption>{tr(lang, `Weight matrix W (cₒ × cᵢ = ${s.co} × ${s.ci})`, `权重矩阵 W（cₒ × cᵢ = ${s.co} × ${s.ci}）`)}</figcaption>
-        <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={tr(lang, 'Weight matrix W', '权重矩阵 W')} />
+        <figcaption>{t(`Weight matrix W (cₒ × cᵢ = ${s.co} × ${s.ci})`, `权重矩阵 W（cₒ × cᵢ = ${s.co} × ${s.ci}）`)}</figcaption>
+        <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={t('Weight matrix W', '权重矩阵 W')} />
       </figure>
       <span className="mc-op" aria-hidden="true">
         ×
       </span>
       <figure className="b-fig">
-        <figcaption>{tr(lang, `pixel (${pi + 1}, ${pj + 1}) across channels`, `像素 (${pi + 1}, ${pj + 1}) 的各通道值`)}</figcaption>
-        <MatrixGrid values={xVec} rows={s.ci} cols={1} label={tr(lang, 'Pixel vector x', '像素向量 x')} />
+        <figcaption>{t(`pixel (${pi + 1}, ${pj + 1}) across channels`, `像素 (${pi + 1}, ${pj + 1}) 的各通道值`)}</figcaption>
+        <MatrixGrid values={xVec} rows={s.ci} cols={1} label={t('Pixel vector x', '像素向量 x')} />
       </figure>
       <span className="mc-op" aria-hidden="true">
         + b =
       </span>
       <figure className="b-fig">
-        <figcaption>{tr(lang, 'output channels at that pixel (engine matmul)', '该像素的输出通道（引擎矩阵乘法）')}</figcaption>
-        {yVec ? <MatrixGrid values={yVec} rows={s.co} cols={1} label={tr(lang, 'Dense output at the pixel', '该像素的全连接输出')} /> : <PendingGrid rows={s.co} cols={1} />}
+        <figcaption>{t('output channels at that pixel (engine matmul)', '该像素的输出通道（引擎矩阵乘法）')}</figcaption>
+        {yVec ? <MatrixGrid values={yVec} rows={s.co} cols={1} label={t('Dense output at the pixel', '该像素的全连接输出')} /> : <PendingMatrix rows={s.co} cols={1} />}
       </figure>
       <p className="b-note" data-part="dense-check" data-value={maxDiff ?? undefined}>
         {maxDiff === null
           ? '…'
-          : tr(
-              lang,
+          : t(
               `W (${s.co}×${s.ci}) times X reshaped to ${s.ci}×${s.h * s.w} gives every pixel at once; its largest difference from conv2d is ${maxDiff}. Pick a pixel by clicking an output cell.`,
               `W（${s.co}×${s.ci}）乘以变形为 ${s.ci}×${s.h * s.w} 的 X，一次算出所有像素；它与 conv2d 的最大差为 ${maxDiff}。点击输出单元格可选择像素。`,
             )}

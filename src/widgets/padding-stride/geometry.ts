@@ -7,7 +7,9 @@
  * written as a Conv2d padding: the notes put the extra row on top (ceil(p_h / 2) above,
  * floor(p_h / 2) below), and the extra column on the left.
  */
-import { intIn } from '../common/useUrlState';
+import { clampField, intFields, notesOutSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem } from '../common/grid';
+
+export { notesOutSize };
 
 export interface PaddingStrideSettings {
   /** Input height and width. */
@@ -26,7 +28,7 @@ export interface PaddingStrideSettings {
 
 export type Field = keyof PaddingStrideSettings;
 
-export const LIMITS: Record<Field, readonly [number, number]> = {
+export const LIMITS: Limits<Field> = {
   nh: [1, 10],
   nw: [1, 10],
   kh: [1, 6],
@@ -47,27 +49,11 @@ export function splitPadding(total: number): { before: number; after: number } {
   return { before: Math.ceil(total / 2), after: Math.floor(total / 2) };
 }
 
-/** The notes' output size, floor((n - k + p + s) / s), with p the TOTAL padding. */
-export function notesOutSize(n: number, k: number, p: number, s: number): number {
-  return Math.floor((n - k + p + s) / s);
-}
-
-export interface Problem {
-  field: Field;
-  en: string;
-  zh: string;
-}
+export type Problem = FieldProblem<Field>;
 
 /** Every reason why the settings cannot give a convolution; empty when they can. */
 export function validate(s: PaddingStrideSettings): Problem[] {
-  const problems: Problem[] = [];
-  for (const f of FIELDS) {
-    const v = s[f];
-    const [lo, hi] = LIMITS[f];
-    if (!Number.isInteger(v) || v < lo || v > hi) {
-      problems.push({ field: f, en: `${f} must be a whole number from ${lo} to ${hi}.`, zh: `${f} 必须是 ${lo} 到 ${hi} 之间的整数。` });
-    }
-  }
+  const problems = rangeProblems(s, FIELDS, LIMITS);
   if (problems.length) return problems;
   if (s.kh > s.nh + s.ph) {
     problems.push({
@@ -94,7 +80,7 @@ export interface Geometry {
   /** Size of the padded input. */
   paddedH: number;
   paddedW: number;
-  /** Output size by the notes' formula. */
+  /** Output size (the notes' formula, with the total padding). */
   outH: number;
   outW: number;
   /** PyTorch's Conv2d padding for each axis, or null where the total is odd (needs F.pad). */
@@ -122,23 +108,12 @@ export function geometry(s: PaddingStrideSettings): Geometry {
 
 /** Flat indices (in the padded grid) of the padding cells. */
 export function paddingCells(s: PaddingStrideSettings, g: Geometry): Set<number> {
-  const out = new Set<number>();
-  for (let r = 0; r < g.paddedH; r++) {
-    for (let c = 0; c < g.paddedW; c++) {
-      const inside = r >= g.padTop && r < g.padTop + s.nh && c >= g.padLeft && c < g.padLeft + s.nw;
-      if (!inside) out.add(r * g.paddedW + c);
-    }
-  }
-  return out;
+  return gridPadding(g.paddedH, g.paddedW, g.padTop, g.padLeft, s.nh, s.nw);
 }
 
 /** Flat indices (in the padded grid) under the window that computes output cell `pos`. */
 export function windowCells(s: PaddingStrideSettings, g: Geometry, pos: number): Set<number> {
-  const out = new Set<number>();
-  const i = Math.floor(pos / g.outW);
-  const j = pos % g.outW;
-  for (let a = 0; a < s.kh; a++) for (let b = 0; b < s.kw; b++) out.add((i * s.sh + a) * g.paddedW + j * s.sw + b);
-  return out;
+  return gridWindow({ cols: g.paddedW, outW: g.outW, kh: s.kh, kw: s.kw, sh: s.sh, sw: s.sw }, pos);
 }
 
 /**
@@ -147,9 +122,7 @@ export function windowCells(s: PaddingStrideSettings, g: Geometry, pos: number):
  * padding never shrink under the kernel.
  */
 export function tryChange(s: PaddingStrideSettings, field: Field, value: number): { next: PaddingStrideSettings; problem: Problem | null } {
-  const [lo, hi] = LIMITS[field];
-  const v = Math.min(hi, Math.max(lo, Math.round(Number.isFinite(value) ? value : s[field])));
-  const next = { ...s, [field]: v };
+  const next = { ...s, [field]: clampField(value, s[field], LIMITS[field]) };
   const problems = validate(next);
   if (problems.length === 0) return { next, problem: null };
   const p = problems[0];
@@ -160,8 +133,7 @@ export function tryChange(s: PaddingStrideSettings, field: Field, value: number)
 /** Turns anything (a hand-edited URL) into valid settings; never throws. */
 export function sanitize(raw: unknown, defaults: PaddingStrideSettings = DEFAULTS): PaddingStrideSettings {
   const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const s = { ...defaults };
-  for (const f of FIELDS) s[f] = intIn(o[f], LIMITS[f][0], LIMITS[f][1], defaults[f]);
+  const s: PaddingStrideSettings = { ...defaults, ...intFields(o, FIELDS, LIMITS, defaults) };
   // Make the kernel fit by shrinking it (the reader asked for this input and padding).
   s.kh = Math.min(s.kh, s.nh + s.ph);
   s.kw = Math.min(s.kw, s.nw + s.pw);

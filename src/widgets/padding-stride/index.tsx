@@ -1,73 +1,43 @@
-import { useCallback, useMemo, useState } from 'react';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
-import { StepControls } from '../common/StepControls';
+import { WindowSteps } from '../common/StepControls';
 import { PendingMatrix } from '../common/PendingMatrix';
-import { Tex } from '../common/Tex';
+import { EngineError } from '../common/EngineError';
+import { ShapeCheck } from '../common/ShapeCheck';
+import { Tex, notesSizeTex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
-import { useCpuResult } from '../common/useEngineResult';
-import { useSettings } from '../../stores/settings';
+import { useGridWindow } from '../common/useGridWindow';
+import { useFieldProblem } from '../common/useFieldProblem';
+import { useTr } from '../common/i18n';
 import { computePaddingStride } from './compute';
-import { DEFAULTS, LIMITS, geometry, paddingCells, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings, type Problem } from './geometry';
+import { DEFAULTS, LIMITS, geometry, paddingCells, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings } from './geometry';
 import '../widgets.css';
 
 export interface PaddingStrideProps {
   stateKey?: string;
 }
 
-interface Local {
-  pos: number;
-}
+const SPEC = { validate, geometry, compute: computePaddingStride, padding: paddingCells, window: windowCells };
 
 /** Padding and stride: the window over the zero-padded input, and the output-size formula next to the engine's shape. */
 export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProps) {
-  const lang = useSettings((st) => st.lang);
-  const t = (en: string, zh: string) => (lang === 'zh' ? zh : en);
+  const t = useTr();
   const [s, setS] = useUrlState<PaddingStrideSettings>(stateKey, DEFAULTS, sanitize);
-  const [{ pos: rawPos }, setLocal] = useState<Local>({ pos: 0 });
-  const [playing, setPlaying] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const checks = useFieldProblem<Field>();
 
-  const ok = validate(s).length === 0;
-  const g = useMemo(() => geometry(s), [s]);
-  const count = ok ? g.outH * g.outW : 0;
-  const pos = Math.min(rawPos, Math.max(0, count - 1));
-  const setPos = useCallback((p: number) => setLocal({ pos: p }), []);
-
-  const res = useCpuResult(ok ? JSON.stringify(s) : null, () => computePaddingStride(s));
+  const { ok, g, count, win, res, pads, under } = useGridWindow(s, SPEC);
+  const pos = win.pos;
   // Computed in this render (useCpuResult): the result for these settings, or the last valid one.
   const r = res.value;
 
-  const change = (field: Field, value: number) => {
-    const { next, problem: p } = tryChange(s, field, value);
-    setProblem(p);
-    if (!p) {
-      setPlaying(false);
+  const change = (field: Field, value: number) =>
+    checks.settle(tryChange(s, field, value), (next) => {
+      win.setPlaying(false);
       setS(next);
-    }
-  };
-  const hint = (f: Field) => (problem && problem.field === f ? t(problem.en, problem.zh) : undefined);
+    });
 
-  const onStep = useCallback(
-    (dir: 1 | -1) => {
-      const next = pos + dir;
-      if (next < 0 || next >= count) return false;
-      setPlaying(false);
-      setPos(next);
-      return true;
-    },
-    [pos, count, setPos],
-  );
-
-  const pads = useMemo(() => paddingCells(s, g), [s, g]);
-  const win = useMemo(() => (count ? windowCells(s, g, pos) : new Set<number>()), [s, g, pos, count]);
-  const describe = (p: number) => t(`output row ${Math.floor(p / g.outW) + 1}, column ${(p % g.outW) + 1}`, `输出第 ${Math.floor(p / g.outW) + 1} 行第 ${(p % g.outW) + 1} 列`);
-
-  const axisTex = (a: 'h' | 'w') => {
-    const [n, k, p, st, out] = a === 'h' ? [s.nh, s.kh, s.ph, s.sh, g.outH] : [s.nw, s.kw, s.pw, s.sw, g.outW];
-    return `\\left\\lfloor \\frac{n_${a} - k_${a} + p_${a} + s_${a}}{s_${a}} \\right\\rfloor = \\left\\lfloor \\frac{${n} - ${k} + ${p} + ${st}}{${st}} \\right\\rfloor = ${out}`;
-  };
+  const axisTex = (a: 'h' | 'w') => (a === 'h' ? notesSizeTex(a, s.nh, s.kh, s.ph, s.sh, g.outH) : notesSizeTex(a, s.nw, s.kw, s.pw, s.sw, g.outW));
   // The formula against the engine's actual shape.
   const same = r ? r.shape[2] === g.outH && r.shape[3] === g.outW : null;
 
@@ -93,54 +63,48 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       ? `nn.Conv2d(1, 1, kernel_size=(${s.kh}, ${s.kw}), padding=(${g.torchPadH}, ${g.torchPadW}), stride=(${s.sh}, ${s.sw}))`
       : `conv(F.pad(X, (${g.padLeft}, ${g.padRight}, ${g.padTop}, ${g.padBottom})))  # conv = nn.Conv2d(1, 1, kernel_size=(${s.kh}, ${s.kw}), stride=(${s.sh}, ${s.sw}))`;
 
-  const slider = (f: Field, en: string, zh: string, fmt?: (v: number) => string) => (
-    <Slider key={f} label={t(en, zh)} value={s[f]} min={LIMITS[f][0]} max={LIMITS[f][1]} onChange={(v) => change(f, v)} format={fmt} hint={hint(f)} />
+  const slider = (f: Field, label: string, fmt?: (v: number) => string) => (
+    <Slider key={f} label={label} value={s[f]} min={LIMITS[f][0]} max={LIMITS[f][1]} onChange={(v) => change(f, v)} format={fmt} hint={checks.hint(f)} />
   );
+  // Each padding slider says how its total splits: the extra row (column) of an odd total goes first.
+  const split2 = (v: number) => [Math.ceil(v / 2), Math.floor(v / 2)];
+  const axes = [
+    {
+      legend: t('Height', '高度'),
+      fields: ['nh', 'kh', 'ph', 'sh'] as const,
+      names: [t('Input height n_h', '输入高 n_h'), t('Kernel height k_h', '卷积核高 k_h'), t('Total padding p_h', '总填充 p_h'), t('Stride s_h', '步幅 s_h')],
+      pad: (v: number) => t(`${v} (${split2(v)[0]} top, ${split2(v)[1]} bottom)`, `${v}（上 ${split2(v)[0]}，下 ${split2(v)[1]}）`),
+    },
+    {
+      legend: t('Width', '宽度'),
+      fields: ['nw', 'kw', 'pw', 'sw'] as const,
+      names: [t('Input width n_w', '输入宽 n_w'), t('Kernel width k_w', '卷积核宽 k_w'), t('Total padding p_w', '总填充 p_w'), t('Stride s_w', '步幅 s_w')],
+      pad: (v: number) => t(`${v} (${split2(v)[0]} left, ${split2(v)[1]} right)`, `${v}（左 ${split2(v)[0]}，右 ${split2(v)[1]}）`),
+    },
+  ];
+  const preset = (fn: (prev: PaddingStrideSettings) => PaddingStrideSettings) => () => {
+    checks.clear();
+    setS(fn);
+  };
 
   return (
-    <WidgetFrame id="padding-stride" computedOn="cpu" title={t('Padding and stride', '填充和步幅')} onPresenterStep={onStep}>
+    <WidgetFrame id="padding-stride" computedOn="cpu" title={t('Padding and stride', '填充和步幅')} onPresenterStep={win.onPresenterStep}>
       <div className="w-axes">
-        <fieldset>
-          <legend>{t('Height', '高度')}</legend>
-          {slider('nh', 'Input height n_h', '输入高 n_h')}
-          {slider('kh', 'Kernel height k_h', '卷积核高 k_h')}
-          {slider('ph', 'Total padding p_h', '总填充 p_h', (v) => t(`${v} (${Math.ceil(v / 2)} top, ${Math.floor(v / 2)} bottom)`, `${v}（上 ${Math.ceil(v / 2)}，下 ${Math.floor(v / 2)}）`))}
-          {slider('sh', 'Stride s_h', '步幅 s_h')}
-        </fieldset>
-        <fieldset>
-          <legend>{t('Width', '宽度')}</legend>
-          {slider('nw', 'Input width n_w', '输入宽 n_w')}
-          {slider('kw', 'Kernel width k_w', '卷积核宽 k_w')}
-          {slider('pw', 'Total padding p_w', '总填充 p_w', (v) => t(`${v} (${Math.ceil(v / 2)} left, ${Math.floor(v / 2)} right)`, `${v}（左 ${Math.ceil(v / 2)}，右 ${Math.floor(v / 2)}）`))}
-          {slider('sw', 'Stride s_w', '步幅 s_w')}
-        </fieldset>
+        {axes.map((a) => (
+          <fieldset key={a.fields[0]}>
+            <legend>{a.legend}</legend>
+            {a.fields.map((f, i) => slider(f, a.names[i], i === 2 ? a.pad : undefined))}
+          </fieldset>
+        ))}
       </div>
       <div className="w-presets" role="group" aria-label={t('Shortcuts', '快捷设置')}>
-        <button
-          type="button"
-          onClick={() => {
-            setProblem(null);
-            setS((prev) => ({ ...prev, ph: samePadding(prev.kh), pw: samePadding(prev.kw), sh: 1, sw: 1 }));
-          }}
-        >
+        <button type="button" onClick={preset((prev) => ({ ...prev, ph: samePadding(prev.kh), pw: samePadding(prev.kw), sh: 1, sw: 1 }))}>
           {t('Keep the size: p = k − 1, s = 1', '保持尺寸：p = k − 1，s = 1')}
         </button>
-        <button
-          type="button"
-          onClick={() => {
-            setProblem(null);
-            setS({ ...DEFAULTS });
-          }}
-        >
+        <button type="button" onClick={preset(() => ({ ...DEFAULTS }))}>
           {t('Notes: padding example', '笔记：填充示例')}
         </button>
-        <button
-          type="button"
-          onClick={() => {
-            setProblem(null);
-            setS({ ...DEFAULTS, sh: 3, sw: 2 });
-          }}
-        >
+        <button type="button" onClick={preset(() => ({ ...DEFAULTS, sh: 3, sw: 2 }))}>
           {t('Notes: stride 3 × 2', '笔记：步幅 3 × 2')}
         </button>
       </div>
@@ -156,7 +120,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       <div className="w-grids">
         <figure className="w-grid">
           <figcaption>{t(`Padded input (${g.paddedH} × ${g.paddedW}); hatched cells are padding`, `填充后的输入（${g.paddedH} × ${g.paddedW}）；斜线格为填充`)}</figcaption>
-          {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={win} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
+          {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
         </figure>
         <figure className="w-grid">
           <figcaption>{t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)')}</figcaption>
@@ -164,25 +128,18 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
         </figure>
         <figure className="w-grid" data-result-seq={res.seq}>
           <figcaption>{t('Output Y', '输出 Y')}</figcaption>
-          {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={(p) => { setPlaying(false); setPos(p); }} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
+          {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={win.pick} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>
       </div>
 
-      {count > 0 ? <StepControls pos={pos} count={count} onPos={setPos} playing={playing} onPlaying={setPlaying} label={t('Window position', '窗口位置')} describe={describe} /> : null}
+      {count > 0 ? <WindowSteps win={win} count={count} outW={g.outW} /> : null}
 
       <div className="w-formula" data-formula-shape={`${g.outH}x${g.outW}`}>
         <Tex tex={axisTex('h')} />
         <Tex tex={axisTex('w')} />
-        <span className="w-engine-shape" data-shape={r ? r.shape.join('x') : ''} data-equal={same === null ? undefined : String(same)}>
-          {r ? `${t('engine: Y.shape', '引擎：Y.shape')} = [${r.shape.join(', ')}] ${same === null ? '' : same ? '✓' : '≠'}` : ''}
-        </span>
+        <ShapeCheck label={t('engine: Y.shape', '引擎：Y.shape')} shape={r ? r.shape : null} same={same} />
       </div>
-      {res.error ? (
-        <p className="w-error" role="alert">
-          {t('The engine could not compute this: ', '引擎无法计算：')}
-          {res.error}
-        </p>
-      ) : null}
+      <EngineError className="w-error" prefix={t('The engine could not compute this: ', '引擎无法计算：')} error={res.error} />
     </WidgetFrame>
   );
 }

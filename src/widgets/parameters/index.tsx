@@ -1,17 +1,16 @@
 import { useEffect, useRef } from 'react';
 import '../widgets-b.css';
 import { weightHistogram, type HistogramOptions } from '../../charts/weightHistogram';
-import { useSettings } from '../../stores/settings';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, oneOf, useUrlState } from '../common/useUrlState';
-import { tr } from '../shared-b/text';
-import { PendingGrid } from '../shared-b/PendingGrid';
-import { outputState, useCpuResult } from '../shared-b/useEngineResult';
+import { useTr, type Tr } from '../common/i18n';
+import { PendingMatrix } from '../common/PendingMatrix';
+import { EngineError } from '../common/EngineError';
+import { TableHead } from '../common/TableHead';
+import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
-
-type Lang = 'en' | 'zh';
 
 const MAX_ABS = 1e6;
 
@@ -37,18 +36,18 @@ export function sanitizePM(raw: unknown, d: PMSettings): PMSettings {
   return { seed, init, entry, tie };
 }
 
-function schemeLabel(lang: Lang, s: InitScheme): string {
+function schemeLabel(t: Tr, s: InitScheme): string {
   switch (s) {
     case 'default':
-      return tr(lang, 'Default: U(±1/√fan_in)', '默认：U(±1/√fan_in)');
+      return t('Default: U(±1/√fan_in)', '默认：U(±1/√fan_in)');
     case 'normal':
-      return tr(lang, 'Normal(0, 0.01), zero bias', '正态 N(0, 0.01)，偏置为 0');
+      return t('Normal(0, 0.01), zero bias', '正态 N(0, 0.01)，偏置为 0');
     case 'constant':
-      return tr(lang, 'Constant 1, zero bias', '常数 1，偏置为 0');
+      return t('Constant 1, zero bias', '常数 1，偏置为 0');
     case 'xavier42':
-      return tr(lang, 'Xavier on layer 0, 42 on layer 2', '第 0 层 Xavier，第 2 层 42');
+      return t('Xavier on layer 0, 42 on layer 2', '第 0 层 Xavier，第 2 层 42');
     case 'custom':
-      return tr(lang, 'Custom: U(−10, 10), keep |w| ≥ 5', '自定义：U(−10, 10)，保留 |w| ≥ 5');
+      return t('Custom: U(−10, 10), keep |w| ≥ 5', '自定义：U(−10, 10)，保留 |w| ≥ 5');
   }
 }
 
@@ -133,7 +132,7 @@ function Histogram({ values, options }: { values: Float32Array; options: Histogr
  * values are read from the engine's module; the initialisers run through `apply`.
  */
 export function Parameters() {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
   const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
   const result = useCpuResult(key, () => computeParameters(s));
@@ -158,30 +157,21 @@ export function Parameters() {
     });
 
   return (
-    <WidgetFrame id="parameters" title={tr(lang, 'Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep} computedOn="cpu">
+    <WidgetFrame id="parameters" title={t('Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep} computedOn="cpu">
       <pre className="pm-code">
         <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
       </pre>
       <div className="b-toolbar">
-        <Slider label={tr(lang, 'Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
+        <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
       </div>
 
       <div className="pm-layout" data-state={outputState(result)} aria-busy={!result.fresh}>
-        <section aria-label={tr(lang, 'Named parameters', '命名参数')}>
+        <section aria-label={t('Named parameters', '命名参数')}>
           <h4 className="b-subtitle">
             <code>net.namedParameters()</code>
           </h4>
           <table className="b-table pm-named">
-            <thead>
-              <tr>
-                <th scope="col">{tr(lang, 'Name', '名称')}</th>
-                <th scope="col">{tr(lang, 'Shape', '形状')}</th>
-                <th scope="col">{tr(lang, 'Elements', '元素个数')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{tr(lang, 'Show', '显示')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('Name', '名称'), t('Shape', '形状'), t('Elements', '元素个数'), <span className="visually-hidden">{t('Show', '显示')}</span>]} />
             <tbody>
               {(r?.params ?? []).map((p) => (
                 <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
@@ -194,7 +184,7 @@ export function Parameters() {
                   </td>
                   <td>
                     <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
-                      {tr(lang, `Show ${p.name}`, `显示 ${p.name}`)}
+                      {t(`Show ${p.name}`, `显示 ${p.name}`)}
                     </button>
                   </td>
                 </tr>
@@ -202,7 +192,7 @@ export function Parameters() {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row">{tr(lang, 'Total', '合计')}</th>
+                <th scope="row">{t('Total', '合计')}</th>
                 <td />
                 <td className="num" data-part="total" data-value={r?.total}>
                   {r?.total ?? '…'}
@@ -212,15 +202,14 @@ export function Parameters() {
             </tfoot>
           </table>
           <p className="b-note">
-            {tr(
-              lang,
+            {t(
               'There is 0.weight and 2.weight but no 1.weight: child 1 is the ReLU, which has no parameters.',
               '有 0.weight 和 2.weight，却没有 1.weight：第 1 个子模块是 ReLU，它没有参数。',
             )}
           </p>
           <p>
             <code>net.at(2).weight.grad === null</code> → <strong data-part="grad-null">{r ? String(r.gradIsNull) : '…'}</strong>
-            <span className="b-note">{tr(lang, ' (no backward pass yet)', '（还没有反向传播）')}</span>
+            <span className="b-note">{t(' (no backward pass yet)', '（还没有反向传播）')}</span>
           </p>
           <p>
             <code>Object.keys(net.stateDict())</code> → <span data-part="state-keys">{r ? r.stateDictKeys.join(', ') : '…'}</span>
@@ -240,13 +229,13 @@ export function Parameters() {
           </p>
         </section>
 
-        <section aria-label={tr(lang, 'Initialisation', '初始化')}>
+        <section aria-label={t('Initialisation', '初始化')}>
           <fieldset className="pm-radio">
-            <legend>{tr(lang, 'Initialise with apply', '用 apply 初始化')}</legend>
+            <legend>{t('Initialise with apply', '用 apply 初始化')}</legend>
             {INIT_SCHEMES.map((scheme) => (
               <label key={scheme}>
                 <input type="radio" name="pm-init" value={scheme} checked={s.init === scheme} onChange={() => set((p) => ({ ...p, init: scheme }))} />
-                {schemeLabel(lang, scheme)}
+                {schemeLabel(t, scheme)}
               </label>
             ))}
           </fieldset>
@@ -255,7 +244,7 @@ export function Parameters() {
           </pre>
           {r ? (
             <p className="b-note" data-part="visited">
-              {tr(lang, 'apply visits (children first): ', 'apply 访问的顺序（先子模块）：')}
+              {t('apply visits (children first): ', 'apply 访问的顺序（先子模块）：')}
               {r.visited.join(' → ')}
             </p>
           ) : null}
@@ -264,7 +253,7 @@ export function Parameters() {
                 .filter((p) => p.name.endsWith('weight'))
                 .map((p) => (
                   <figure key={p.name} className="b-fig" data-hist={p.name}>
-                    <figcaption>{tr(lang, `Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
+                    <figcaption>{t(`Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
                     <Histogram
                       values={p.values}
                       options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values) }}
@@ -275,7 +264,7 @@ export function Parameters() {
         </section>
       </div>
 
-      <section aria-label={tr(lang, 'State dictionary entry', '状态字典条目')}>
+      <section aria-label={t('State dictionary entry', '状态字典条目')}>
         <h4 className="b-subtitle">
           <code>{`net.stateDict()['${s.entry}']`}</code>
         </h4>
@@ -284,7 +273,7 @@ export function Parameters() {
             values={entry.values}
             rows={entry.shape.length === 2 ? entry.shape[0] : 1}
             cols={entry.shape.length === 2 ? entry.shape[1] : entry.shape[0]}
-            label={tr(lang, `State dict entry ${entry.name}`, `状态字典条目 ${entry.name}`)}
+            label={t(`State dict entry ${entry.name}`, `状态字典条目 ${entry.name}`)}
             digits={4}
             heat
           />
@@ -293,15 +282,15 @@ export function Parameters() {
         )}
       </section>
 
-      <section aria-label={tr(lang, 'Parameter tying', '参数绑定')}>
-        <h4 className="b-subtitle">{tr(lang, 'Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4>
+      <section aria-label={t('Parameter tying', '参数绑定')}>
+        <h4 className="b-subtitle">{t('Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4>
         <pre className="pm-code">
           <code>{`const shared = new nn.Linear(8, 8);
 const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
   shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));`}</code>
         </pre>
         <p className="b-instructions">
-          {tr(lang, 'Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
+          {t('Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
         </p>
         <div className="b-row" data-part="tied" data-state={outputState(result)}>
           <figure className="b-fig" data-tied="2">
@@ -309,16 +298,16 @@ const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
               <code>tied.at(2).weight[0]</code>
             </figcaption>
             {r ? (
-              <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={tr(lang, 'Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
+              <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={t('Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
             ) : (
-              <PendingGrid rows={1} cols={8} />
+              <PendingMatrix rows={1} cols={8} />
             )}
           </figure>
           <figure className="b-fig" data-tied="4">
             <figcaption>
               <code>tied.at(4).weight[0]</code>
             </figcaption>
-            {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={tr(lang, 'Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingGrid rows={1} cols={8} />}
+            {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={t('Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={8} />}
           </figure>
         </div>
         {r ? (
@@ -326,36 +315,32 @@ const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
             <p>
               <code>tied.at(2).weight === tied.at(4).weight</code> → <strong data-part="same-object">{String(r.tied.sameObject)}</strong>
               {'; '}
-              {tr(lang, 'rows equal element by element: ', '逐元素相等：')}
+              {t('rows equal element by element: ', '逐元素相等：')}
               <strong data-part="rows-equal">{String(r.tied.row2.every((v, i) => v === r.tied.row4[i]))}</strong>
             </p>
             <p>
               <code>tied.namedParameters()</code> → {r.tied.params.map((p) => `${p.name} [${p.shape.join(', ')}]`).join(', ')}
               {'. '}
-              {tr(lang, 'The shared layer is listed once; total ', '共享层只列出一次；共 ')}
+              {t('The shared layer is listed once; total ', '共享层只列出一次；共 ')}
               <strong data-part="tied-total" data-value={r.tied.total}>
                 {r.tied.total}
               </strong>
-              {tr(lang, ' parameters, not ', ' 个参数，而不是 ')}
+              {t(' parameters, not ', ' 个参数，而不是 ')}
               {r.tied.total + 72}
-              {tr(lang, '. During training both uses add their gradients into the one weight.', '。训练时两处的梯度会加到同一个权重上。')}
+              {t('. During training both uses add their gradients into the one weight.', '。训练时两处的梯度会加到同一个权重上。')}
             </p>
             <div className="b-buttons">
               <button type="button" onClick={() => set((p) => ({ ...p, tie: [] }))} disabled={s.tie.length === 0}>
-                {tr(lang, 'Undo the edits', '撤销修改')}
+                {t('Undo the edits', '撤销修改')}
               </button>
               <button type="button" onClick={() => set((p) => ({ ...p, tie: [[0, 100]] }))}>
-                {tr(lang, 'Notes: set [0, 0] to 100', '笔记：把 [0, 0] 设为 100')}
+                {t('Notes: set [0, 0] to 100', '笔记：把 [0, 0] 设为 100')}
               </button>
             </div>
           </>
         ) : null}
       </section>
-      {result.error ? (
-        <p className="b-problem" role="alert">
-          {result.error}
-        </p>
-      ) : null}
+      <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );
 }

@@ -5,7 +5,10 @@
  * notes' total padding is p_h = 2p. PyTorch refuses p > k / 2 ("pad should be at most
  * half of kernel size"): a window could then lie entirely in the padding.
  */
-import { intIn, oneOf } from '../common/useUrlState';
+import { oneOf } from '../common/useUrlState';
+import { clampField, intFields, notesOutSize, outSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem } from '../common/grid';
+
+export { notesOutSize };
 
 export type PoolMode = 'max' | 'avg';
 
@@ -31,7 +34,7 @@ export interface PoolingSettings {
 export type NumField = 'h' | 'w' | 'kh' | 'kw' | 'ph' | 'pw' | 'sh' | 'sw' | 'channels';
 export const NUM_FIELDS: readonly NumField[] = ['h', 'w', 'kh', 'kw', 'ph', 'pw', 'sh', 'sw', 'channels'];
 
-export const LIMITS: Record<NumField, readonly [number, number]> = {
+export const LIMITS: Limits<NumField> = {
   h: [1, 8],
   w: [1, 8],
   kh: [1, 5],
@@ -51,29 +54,10 @@ export function strides(s: PoolingSettings): { sh: number; sw: number } {
   return s.strideAuto ? { sh: s.kh, sw: s.kw } : { sh: s.sh, sw: s.sw };
 }
 
-/** PyTorch's pooling output size, floor((n + 2p - k) / s) + 1. */
-export function torchOutSize(n: number, k: number, p: number, s: number): number {
-  return Math.floor((n + 2 * p - k) / s) + 1;
-}
-
-/** The notes' formula with the total padding p_total = 2p: floor((n - k + p_total + s) / s). */
-export function notesOutSize(n: number, k: number, pTotal: number, s: number): number {
-  return Math.floor((n - k + pTotal + s) / s);
-}
-
-export interface Problem {
-  field: NumField;
-  en: string;
-  zh: string;
-}
+export type Problem = FieldProblem<NumField>;
 
 export function validate(s: PoolingSettings): Problem[] {
-  const problems: Problem[] = [];
-  for (const f of NUM_FIELDS) {
-    const v = s[f];
-    const [lo, hi] = LIMITS[f];
-    if (!Number.isInteger(v) || v < lo || v > hi) problems.push({ field: f, en: `${f} must be a whole number from ${lo} to ${hi}.`, zh: `${f} 必须是 ${lo} 到 ${hi} 之间的整数。` });
-  }
+  const problems = rangeProblems(s, NUM_FIELDS, LIMITS);
   if (s.mode !== 'max' && s.mode !== 'avg') problems.push({ field: 'kh', en: 'The mode must be max or avg.', zh: '模式必须是 max 或 avg。' });
   if (problems.length) return problems;
   const axes = [
@@ -115,24 +99,17 @@ export function geometry(s: PoolingSettings): PoolGeometry {
     sw,
     paddedH: s.h + 2 * s.ph,
     paddedW: s.w + 2 * s.pw,
-    outH: torchOutSize(s.h, s.kh, s.ph, sh),
-    outW: torchOutSize(s.w, s.kw, s.pw, sw),
+    outH: outSize(s.h, s.kh, s.ph, sh),
+    outW: outSize(s.w, s.kw, s.pw, sw),
   };
 }
 
 export function paddingCells(s: PoolingSettings, g: PoolGeometry): Set<number> {
-  const out = new Set<number>();
-  for (let r = 0; r < g.paddedH; r++)
-    for (let c = 0; c < g.paddedW; c++) if (r < s.ph || r >= s.ph + s.h || c < s.pw || c >= s.pw + s.w) out.add(r * g.paddedW + c);
-  return out;
+  return gridPadding(g.paddedH, g.paddedW, s.ph, s.pw, s.h, s.w);
 }
 
 export function windowCells(s: PoolingSettings, g: PoolGeometry, pos: number): Set<number> {
-  const out = new Set<number>();
-  const i = Math.floor(pos / g.outW);
-  const j = pos % g.outW;
-  for (let a = 0; a < s.kh; a++) for (let b = 0; b < s.kw; b++) out.add((i * g.sh + a) * g.paddedW + j * g.sw + b);
-  return out;
+  return gridWindow({ cols: g.paddedW, outW: g.outW, kh: s.kh, kw: s.kw, sh: g.sh, sw: g.sw }, pos);
 }
 
 export function tryChange<F extends NumField | 'mode' | 'strideAuto'>(
@@ -140,12 +117,7 @@ export function tryChange<F extends NumField | 'mode' | 'strideAuto'>(
   field: F,
   value: PoolingSettings[F],
 ): { next: PoolingSettings; problem: Problem | null } {
-  let v: PoolingSettings[F] = value;
-  if (field !== 'mode' && field !== 'strideAuto') {
-    const [lo, hi] = LIMITS[field as NumField];
-    const n = Number(value);
-    v = Math.min(hi, Math.max(lo, Math.round(Number.isFinite(n) ? n : (s[field as NumField] as number)))) as PoolingSettings[F];
-  }
+  const v = field === 'mode' || field === 'strideAuto' ? value : clampField(Number(value), s[field as NumField], LIMITS[field as NumField]);
   const next = { ...s, [field]: v };
   const problems = validate(next);
   if (problems.length === 0) return { next, problem: null };
@@ -155,8 +127,12 @@ export function tryChange<F extends NumField | 'mode' | 'strideAuto'>(
 
 export function sanitize(raw: unknown, defaults: PoolingSettings = DEFAULTS): PoolingSettings {
   const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const s: PoolingSettings = { ...defaults, mode: oneOf(o.mode, ['max', 'avg'] as const, defaults.mode), strideAuto: typeof o.strideAuto === 'boolean' ? o.strideAuto : defaults.strideAuto };
-  for (const f of NUM_FIELDS) s[f] = intIn(o[f], LIMITS[f][0], LIMITS[f][1], defaults[f]);
+  const s: PoolingSettings = {
+    ...defaults,
+    ...intFields(o, NUM_FIELDS, LIMITS, defaults),
+    mode: oneOf(o.mode, ['max', 'avg'] as const, defaults.mode),
+    strideAuto: typeof o.strideAuto === 'boolean' ? o.strideAuto : defaults.strideAuto,
+  };
   // Repair: padding at most half the window, then the window inside the padded input.
   s.ph = Math.min(s.ph, Math.floor(s.kh / 2));
   s.pw = Math.min(s.pw, Math.floor(s.kw / 2));

@@ -1,4 +1,5 @@
 import { memo, useCallback, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { useTr } from '../common/i18n';
 
 export interface CellMapProps {
   /** Row-major values; each cell carries its value in data-value. */
@@ -21,7 +22,6 @@ export interface CellMapProps {
   describe?: (v: number, row: number, col: number) => string;
   /** Grey levels (for images) instead of the accent colour. */
   gray?: boolean;
-  lang?: 'en' | 'zh';
 }
 
 function fmt(v: number, digits: number): string {
@@ -37,7 +37,8 @@ function fmt(v: number, digits: number): string {
  * the row's ends, PageUp/PageDown to the first/last row, Enter or Space selects.
  * Pointer and touch select by clicking (tapping) a cell.
  */
-export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, cellSize, showNumbers, digits = 2, shade = 'none', describe, gray, lang = 'en' }: CellMapProps) {
+export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, cellSize, showNumbers, digits = 2, shade = 'none', describe, gray }: CellMapProps) {
+  const t = useTr();
   const [focus, setFocus] = useState<{ row: number; col: number } | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const active = focus && focus.row < rows && focus.col < cols ? focus : selected && selected.row < rows && selected.col < cols ? selected : { row: 0, col: 0 };
@@ -123,12 +124,12 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
             const hot = isHot?.(r, c) ?? false;
             const sel = !!selected && selected.row === r && selected.col === c;
             const isActive = active.row === r && active.col === c;
-            let t = 0;
-            if (values && shade === 'abs' && scale > 0) t = Math.abs(v) / scale;
-            else if (values && shade === 'range' && hi > lo) t = (v - lo) / (hi - lo);
+            let level = 0;
+            if (values && shade === 'abs' && scale > 0) level = Math.abs(v) / scale;
+            else if (values && shade === 'range' && hi > lo) level = (v - lo) / (hi - lo);
             const text = values ? fmt(v, digits) : '';
-            const where = lang === 'zh' ? `${label}，第 ${r + 1} 行第 ${c + 1} 列` : `${label}, row ${r + 1}, column ${c + 1}`;
-            const aria = `${where}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? (lang === 'zh' ? '（在感受野内）' : ' (in field)') : ''}`;
+            const where = t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
+            const aria = `${where}${values ? `: ${describe ? describe(v, r, c) : text}` : ''}${hot ? t(' (in field)', '（在感受野内）') : ''}`;
             return (
               <Cell
                 key={c}
@@ -140,7 +141,7 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
                 selected={sel}
                 label={aria}
                 active={isActive}
-                heat={shade !== 'none' ? (Number.isFinite(t) ? t.toFixed(3) : '0') : undefined}
+                heat={shade !== 'none' ? (Number.isFinite(level) ? level.toFixed(3) : '0') : undefined}
                 text={showNumbers && text ? text : null}
                 onPick={pick}
                 onFocusCell={focusCell}

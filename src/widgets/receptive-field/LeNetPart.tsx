@@ -2,10 +2,11 @@ import { Fragment, useEffect, useId, useMemo, useRef, useState, useSyncExternalS
 import { probabilityBars } from '../../charts/probabilityBars';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
-import { useSettings } from '../../stores/settings';
 import { Slider } from '../common/Slider';
-import { tr } from '../shared-b/text';
-import { outputState, useEngineResult } from '../shared-b/useEngineResult';
+import { useLang, useTr, type Tr } from '../common/i18n';
+import { startEngine } from '../common/engine';
+import { TableHead } from '../common/TableHead';
+import { outputState, useEngineResult } from '../common/useEngineResult';
 import { CellMap } from './CellMap';
 import { dependencies, stackGeometry } from './geometry';
 import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
@@ -13,8 +14,6 @@ import { clampSelection, LENET_CHANNELS, LENET_SIZES, LENET_STACK, LENET_TEST_IM
 import type { nn } from '../../engine';
 import { zoo } from '../../models';
 import { useTraining } from '../../stores/training';
-
-type Lang = 'en' | 'zh';
 
 // ---- one LeNet and one test set for the page (shared by every copy of the widget) -----------
 
@@ -47,8 +46,10 @@ function useModel(): ModelState {
   return useSyncExternalStore(subscribe, () => model);
 }
 
-function ensureNet(): nn.Sequential {
-  if (!model.net) setModel({ net: createLeNet(), status: 'ready', version: model.version + 1 });
+/** The page's LeNet, built on the engine's GPU backend (this is what starts WebGPU, once). */
+async function ensureNet(): Promise<nn.Sequential> {
+  await startEngine();
+  if (!model.net) setModel({ net: createLeNet(), status: model.status === 'none' ? 'ready' : model.status, version: model.version + 1 });
   return model.net!;
 }
 
@@ -62,14 +63,18 @@ const getTrain = () => (trainSet ??= loadDataset('fashion', 'train'));
  * store) when one exists for 28x28 inputs; quietly does nothing otherwise.
  */
 let checkpointTried: Promise<void> | null = null;
+/** Whether the weights already come from somewhere else (a brief training, running or done). */
+const weightsTaken = () => model.status === 'training' || model.trained;
 function loadCheckpoint(): Promise<void> {
   checkpointTried ??= (async () => {
     try {
       const info = await useTraining.getState().refreshCheckpoint('lenet');
-      if (!info || info.config.inputSize !== 28 || info.epoch + info.stepInEpoch === 0 || model.status === 'training' || model.trained) return;
+      if (!info || info.config.inputSize !== 28 || info.epoch + info.stepInEpoch === 0 || weightsTaken()) return;
       const { bytes } = await useTraining.getState().exportWeights('lenet');
       const sd = zoo.lenet.fromSafetensors(bytes, { inputSize: 28 });
-      const net = ensureNet();
+      const net = await ensureNet();
+      // A brief training may have begun while WebGPU started: its weights win.
+      if (weightsTaken()) return;
       net.loadStateDict(sd);
       const last = info.history.epochs[info.history.epochs.length - 1];
       setModel({ trained: true, source: 'checkpoint', checkpoint: { epochs: info.epoch, testAcc: last?.testAcc ?? null }, version: model.version + 1 });
@@ -82,9 +87,9 @@ function loadCheckpoint(): Promise<void> {
 
 async function trainInPage() {
   if (model.status === 'training') return;
+  setModel({ status: 'training', step: 0, acc: null, error: null });
   try {
-    const net = ensureNet();
-    setModel({ status: 'training', step: 0, acc: null, error: null });
+    const net = await ensureNet();
     const train = await getTrain();
     const acc = await trainBriefly(net, train, (step, a) => setModel({ step, acc: a }));
     setModel({ status: 'ready', trained: true, source: 'in-page', checkpoint: null, acc, version: model.version + 1 });
@@ -97,13 +102,13 @@ async function trainInPage() {
 
 const STAGE_CELL = [9, 9, 16, 22, 36];
 
-function stageName(lang: Lang, s: number): string {
+function stageName(t: Tr, s: number): string {
   return [
-    tr(lang, 'Input image', '输入图像'),
-    tr(lang, 'Conv 1 + sigmoid', '卷积 1 + sigmoid'),
-    tr(lang, 'Avg pool 1', '平均汇聚 1'),
-    tr(lang, 'Conv 2 + sigmoid', '卷积 2 + sigmoid'),
-    tr(lang, 'Avg pool 2', '平均汇聚 2'),
+    t('Input image', '输入图像'),
+    t('Conv 1 + sigmoid', '卷积 1 + sigmoid'),
+    t('Avg pool 1', '平均汇聚 1'),
+    t('Conv 2 + sigmoid', '卷积 2 + sigmoid'),
+    t('Avg pool 2', '平均汇聚 2'),
   ][s];
 }
 
@@ -125,7 +130,8 @@ function stats(m: Float32Array): { lo: number; hi: number; mean: number } {
  * (hidden from assistive technology, which has the slider and the grid of values). Each
  * picture still carries a name and a summary of its numbers.
  */
-function Thumbs({ maps, channels, size, current, onPick, label, lang }: { maps: Float32Array[] | null; channels: number; size: number; current: number; onPick: (c: number) => void; label: string; lang: Lang }) {
+function Thumbs({ maps, channels, size, current, onPick, label }: { maps: Float32Array[] | null; channels: number; size: number; current: number; onPick: (c: number) => void; label: string }) {
+  const t = useTr();
   const ref = useRef<HTMLDivElement>(null);
   const uid = useId().replace(/[^A-Za-z0-9_-]/g, '');
   useEffect(() => {
@@ -161,15 +167,15 @@ function Thumbs({ maps, channels, size, current, onPick, label, lang }: { maps: 
               width={size}
               height={size}
               role="img"
-              aria-label={tr(lang, `${label}: channel ${c + 1}`, `${label}：通道 ${c + 1}`)}
+              aria-label={t(`${label}: channel ${c + 1}`, `${label}：通道 ${c + 1}`)}
               aria-describedby={`${uid}-${c}`}
               aria-current={c === current}
               onClick={() => onPick(c)}
             />
             <span id={`${uid}-${c}`} className="visually-hidden">
               {about
-                ? tr(lang, `${size} × ${size} values from ${f(about.lo)} to ${f(about.hi)}, mean ${f(about.mean)}`, `${size} × ${size} 个值，从 ${f(about.lo)} 到 ${f(about.hi)}，平均 ${f(about.mean)}`)
-                : tr(lang, `${size} × ${size} values, not computed yet`, `${size} × ${size} 个值，尚未计算`)}
+                ? t(`${size} × ${size} values from ${f(about.lo)} to ${f(about.hi)}, mean ${f(about.mean)}`, `${size} × ${size} 个值，从 ${f(about.lo)} 到 ${f(about.hi)}，平均 ${f(about.mean)}`)
+                : t(`${size} × ${size} values, not computed yet`, `${size} × ${size} 个值，尚未计算`)}
             </span>
           </Fragment>
         );
@@ -179,15 +185,17 @@ function Thumbs({ maps, channels, size, current, onPick, label, lang }: { maps: 
 }
 
 /** LeNet's class probabilities; the box holds the chart's room before the first image is run. */
-function Probabilities({ probs, lang }: { probs: Float32Array | null; lang: Lang }) {
+function Probabilities({ probs }: { probs: Float32Array | null }) {
+  const t = useTr();
+  const lang = useLang();
   const ref = useRef<HTMLDivElement>(null);
   const update = useRef<ReturnType<typeof probabilityBars> | null>(null);
   useEffect(() => {
     if (!ref.current || !probs) return;
-    const opts = { title: tr(lang, 'LeNet’s class probabilities', 'LeNet 给出的类别概率'), labels: FASHION_CLASSES[lang] };
+    const opts = { title: t('LeNet’s class probabilities', 'LeNet 给出的类别概率'), labels: FASHION_CLASSES[lang] };
     if (!update.current) update.current = probabilityBars(ref.current, probs, opts);
     else update.current(probs, opts);
-  }, [probs, lang]);
+  }, [probs, lang, t]);
   return <div ref={ref} className="rf-probs" />;
 }
 
@@ -198,7 +206,8 @@ interface Props {
 
 /** The trained LeNet on a Fashion-MNIST test image: its feature maps and receptive fields. */
 export function LeNetPart({ settings, update }: Props) {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
+  const lang = useLang();
   const m = useModel();
   const [visible, setVisible] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -231,21 +240,21 @@ export function LeNetPart({ settings, update }: Props) {
   const maps = useEngineResult(
     mapsKey,
     async () => {
-      const net = ensureNet();
+      const net = await ensureNet();
       const ds = await getTest();
       return { result: await lenetMaps(net, ds, img), label: ds.labels[img] };
     },
-    visible,
+    { enabled: visible },
   );
   const gradKey = `${img}@${m.version}:${sel.join(',')}:${channels[sel[0]]}`;
   const grad = useEngineResult(
     gradKey,
     async () => {
-      const net = ensureNet();
+      const net = await ensureNet();
       const ds = await getTest();
       return lenetInputGradient(net, ds, img, sel[0], channels[sel[0]], sel[1], sel[2]);
     },
-    visible && m.status !== 'training',
+    { enabled: visible && m.status !== 'training' },
   );
   const current = maps.value;
   const g = grad.fresh ? grad.value : null;
@@ -273,31 +282,29 @@ export function LeNetPart({ settings, update }: Props) {
   return (
     <div ref={rootRef} className="rf-lenet" data-part="lenet">
       <p className="b-instructions">
-        {tr(
-          lang,
+        {t(
           'The notes’ LeNet (conv 5×5 pad 2, sigmoid, avg pool 2, conv 5×5, sigmoid, avg pool 2) from the model zoo, run by the engine on a Fashion-MNIST test image. Click a cell of any feature map: the outlined cells of earlier maps are its receptive field (in every channel).',
           '来自模型库的笔记版 LeNet（5×5 卷积填充 2、sigmoid、2×2 平均汇聚、5×5 卷积、sigmoid、2×2 平均汇聚），由引擎在一张 Fashion-MNIST 测试图像上运行。点击任意特征图的单元格：前面各特征图中描边的单元格就是它的感受野（每个通道都一样）。',
         )}
       </p>
       <div className="b-toolbar">
-        <Slider label={tr(lang, 'Test image', '测试图像')} value={img} min={0} max={LENET_TEST_IMAGES - 1} onChange={(v) => update((s) => ({ ...s, img: v }))} format={(v) => `#${v}`} />
+        <Slider label={t('Test image', '测试图像')} value={img} min={0} max={LENET_TEST_IMAGES - 1} onChange={(v) => update((s) => ({ ...s, img: v }))} format={(v) => `#${v}`} />
       </div>
       <div className="b-row">
         <p className="rf-pred" data-part="lenet-status" data-trained={String(m.trained)}>
           {m.status === 'training'
-            ? tr(lang, `Training in this tab… step ${m.step} of ${BRIEF.steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${BRIEF.steps} 步${m.acc !== null ? `，最近批次准确率 ${(m.acc * 100).toFixed(0)}%` : ''}`)
+            ? t(`Training in this tab… step ${m.step} of ${BRIEF.steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${BRIEF.steps} 步${m.acc !== null ? `，最近批次准确率 ${(m.acc * 100).toFixed(0)}%` : ''}`)
             : m.trained && m.source === 'checkpoint'
-              ? tr(
-                  lang,
+              ? t(
                   `Trained in the training chapter (${m.checkpoint?.epochs ?? 0} epochs${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
                   `已在训练一章中训练（${m.checkpoint?.epochs ?? 0} 轮${m.checkpoint?.testAcc != null ? `，测试准确率 ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}）；权重读自本浏览器保存的检查点。`,
                 )
               : m.trained
-              ? tr(lang, `Trained briefly in this tab (${BRIEF.steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${BRIEF.steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次准确率 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
-              : tr(lang, 'Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
+              ? t(`Trained briefly in this tab (${BRIEF.steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${BRIEF.steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次准确率 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
+              : t('Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
         </p>
         <button type="button" onClick={() => void trainInPage()} disabled={m.status === 'training' || m.trained || !visible}>
-          {tr(lang, `Train briefly here (${BRIEF.steps} steps)`, `在这里简短训练（${BRIEF.steps} 步）`)}
+          {t(`Train briefly here (${BRIEF.steps} steps)`, `在这里简短训练（${BRIEF.steps} 步）`)}
         </button>
       </div>
       {m.error ? (
@@ -307,19 +314,19 @@ export function LeNetPart({ settings, update }: Props) {
       ) : null}
       {current ? (
         <p data-part="lenet-label" data-label={current.label} data-pred={pred ?? undefined}>
-          {tr(lang, 'True class: ', '真实类别：')}
+          {t('True class: ', '真实类别：')}
           <strong>{FASHION_CLASSES[lang][current.label]}</strong>
           {' · '}
-          {tr(lang, 'LeNet says: ', 'LeNet 的判断：')}
+          {t('LeNet says: ', 'LeNet 的判断：')}
           <strong>{pred !== null ? FASHION_CLASSES[lang][pred] : '…'}</strong>
         </p>
       ) : maps.error ? (
         <p className="b-problem" role="alert">
-          {tr(lang, 'Could not load the images or run LeNet: ', '无法加载图像或运行 LeNet：')}
+          {t('Could not load the images or run LeNet: ', '无法加载图像或运行 LeNet：')}
           {maps.error}
         </p>
       ) : (
-        <p>{tr(lang, 'Loading the test images…', '正在加载测试图像…')}</p>
+        <p>{t('Loading the test images…', '正在加载测试图像…')}</p>
       )}
 
       <div className="rf-lenet-maps" data-state={outputState(maps)} aria-busy={!maps.fresh}>
@@ -333,27 +340,26 @@ export function LeNetPart({ settings, update }: Props) {
           return (
             <figure key={s} className="rf-map-panel" data-stage={s} data-shape={shape.join('x')}>
               <figcaption>
-                {stageName(lang, s)} <span className="b-shape">{shape.join(' × ')}</span>
+                {stageName(t, s)} <span className="b-shape">{shape.join(' × ')}</span>
               </figcaption>
               {LENET_CHANNELS[s] > 1 ? (
-                <Slider label={tr(lang, `${stageName(lang, s)} channel`, `${stageName(lang, s)} 通道`)} value={ch + 1} min={1} max={LENET_CHANNELS[s]} onChange={(v) => setChannel(s, v - 1)} />
+                <Slider label={t(`${stageName(t, s)} channel`, `${stageName(t, s)} 通道`)} value={ch + 1} min={1} max={LENET_CHANNELS[s]} onChange={(v) => setChannel(s, v - 1)} />
               ) : null}
               <CellMap
                 values={values}
                 rows={size}
                 cols={size}
-                label={`${stageName(lang, s)}${LENET_CHANNELS[s] > 1 ? tr(lang, `, channel ${ch + 1}`, `，通道 ${ch + 1}`) : ''}`}
+                label={`${stageName(t, s)}${LENET_CHANNELS[s] > 1 ? t(`, channel ${ch + 1}`, `，通道 ${ch + 1}`) : ''}`}
                 cellSize={STAGE_CELL[s]}
                 showNumbers={STAGE_CELL[s] >= 34}
                 shade="range"
                 gray={s === 0}
-                lang={lang}
                 isHot={rm && cm ? (r, c) => rm[r] && cm[c] : undefined}
                 selected={s === sel[0] ? { row: sel[1], col: sel[2] } : null}
                 onSelect={(r, c) => update((st) => ({ ...st, lsel: [s, r, c] }))}
               />
               {/* Drawn blank until the maps arrive, so the panel keeps its size. */}
-              {LENET_CHANNELS[s] > 1 ? <Thumbs maps={current ? current.result.maps[s] : null} channels={LENET_CHANNELS[s]} size={size} current={ch} onPick={(c) => setChannel(s, c)} label={stageName(lang, s)} lang={lang} /> : null}
+              {LENET_CHANNELS[s] > 1 ? <Thumbs maps={current ? current.result.maps[s] : null} channels={LENET_CHANNELS[s]} size={size} current={ch} onPick={(c) => setChannel(s, c)} label={stageName(t, s)} /> : null}
             </figure>
           );
         })}
@@ -362,25 +368,16 @@ export function LeNetPart({ settings, update }: Props) {
       <p className="b-check" role="status" data-part="lenet-check" data-agrees={g ? String(outside === 0 && nonzero > 0) : 'pending'} data-nonzero={g ? nonzero : undefined} data-field={fieldCells}>
         {g
           ? outside === 0
-            ? tr(
-                lang,
+            ? t(
                 `✓ The engine’s gradient of the chosen activation with respect to the image is nonzero on ${nonzero} pixels, all inside its ${region0.rows}×${region0.cols} receptive field (${fieldCells} pixels).`,
                 `✓ 引擎计算的所选激活值对图像的梯度在 ${nonzero} 个像素上非零，全部位于它 ${region0.rows}×${region0.cols} 的感受野内（${fieldCells} 个像素）。`,
               )
-            : tr(lang, `✗ ${outside} pixels outside the outlined field have a nonzero gradient.`, `✗ 有 ${outside} 个描边区域外的像素梯度非零。`)
-          : tr(lang, 'Checking with the engine…', '正在用引擎核对…')}
+            : t(`✗ ${outside} pixels outside the outlined field have a nonzero gradient.`, `✗ 有 ${outside} 个描边区域外的像素梯度非零。`)
+          : t('Checking with the engine…', '正在用引擎核对…')}
       </p>
 
       <table className="b-table rf-table" data-part="lenet-table">
-        <thead>
-          <tr>
-            <th scope="col">{tr(lang, 'Map', '特征图')}</th>
-            <th scope="col">{tr(lang, 'Shape', '形状')}</th>
-            <th scope="col">{tr(lang, 'Receptive field r', '感受野 r')}</th>
-            <th scope="col">{tr(lang, 'Jump j', '跳距 j')}</th>
-            <th scope="col">{tr(lang, 'Region the chosen cell depends on', '所选单元格依赖的区域')}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('Map', '特征图'), t('Shape', '形状'), t('Receptive field r', '感受野 r'), t('Jump j', '跳距 j'), t('Region the chosen cell depends on', '所选单元格依赖的区域')]} />
         <tbody>
           {LENET_SIZES.map((size, s) => {
             const gs = s === 0 ? { rf: 1, jump: 1 } : geo.layers[s - 1];
@@ -388,7 +385,7 @@ export function LeNetPart({ settings, update }: Props) {
             const shape = current ? current.result.shapes[s] : null;
             return (
               <tr key={s} data-stage={s}>
-                <th scope="row">{stageName(lang, s)}</th>
+                <th scope="row">{stageName(t, s)}</th>
                 <td data-value={shape ? shape.join('x') : undefined}>{shape ? shape.join(' × ') : `${LENET_CHANNELS[s]} × ${size} × ${size}`}</td>
                 <td data-value={gs.rf}>
                   {gs.rf}×{gs.rf}
@@ -396,7 +393,7 @@ export function LeNetPart({ settings, update }: Props) {
                 <td data-value={gs.jump}>{gs.jump}</td>
                 <td data-value={region ? region.rows * region.cols : undefined}>
                   {region
-                    ? tr(lang, `rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
+                    ? t(`rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
                     : '—'}
                 </td>
               </tr>
@@ -404,7 +401,7 @@ export function LeNetPart({ settings, update }: Props) {
           })}
         </tbody>
       </table>
-      <Probabilities probs={current ? current.result.probs : null} lang={lang} />
+      <Probabilities probs={current ? current.result.probs : null} />
     </div>
   );
 }

@@ -4,6 +4,7 @@
  * gradient of one output cell is nonzero exactly on the cells it depends on), and the
  * property tests compare both with a brute-force reference.
  */
+import { outSize as convOutSize } from '../common/grid';
 
 export type LayerKind = 'conv' | 'max' | 'avg';
 
@@ -34,8 +35,9 @@ export function maxPadding(kind: LayerKind, k: number): number {
   return kind === 'conv' ? Math.max(0, k - 1) : Math.floor(k / 2);
 }
 
+/** Side of a layer's output map on an input of side n (the engine's shape rule). */
 export function outSize(n: number, l: LayerSpec): number {
-  return Math.floor((n + 2 * l.padding - l.k) / l.stride) + 1;
+  return convOutSize(n, l.k, l.padding, l.stride);
 }
 
 export type LayerProblem =
@@ -175,30 +177,14 @@ export function dependencies(inputSize: number, stack: readonly LayerSpec[], sel
   return { rowMasks, colMasks, regions };
 }
 
-/** The notes' examples: two 2x2 convolutions on 3x3 (the 9-cell field), and three 3x3 layers. */
-export const PRESETS: Record<string, { inputSize: number; stack: LayerSpec[] }> = {
-  notes: {
-    inputSize: 3,
-    stack: [
-      { kind: 'conv', k: 2, stride: 1, padding: 0 },
-      { kind: 'conv', k: 2, stride: 1, padding: 0 },
-    ],
-  },
-  threeByThree: {
-    inputSize: 7,
-    stack: [
-      { kind: 'conv', k: 3, stride: 1, padding: 0 },
-      { kind: 'conv', k: 3, stride: 1, padding: 0 },
-      { kind: 'conv', k: 3, stride: 1, padding: 0 },
-    ],
-  },
-  lenet: {
-    inputSize: 28,
-    stack: [
-      { kind: 'conv', k: 5, stride: 1, padding: 2 },
-      { kind: 'avg', k: 2, stride: 2, padding: 0 },
-      { kind: 'conv', k: 5, stride: 1, padding: 0 },
-      { kind: 'avg', k: 2, stride: 2, padding: 0 },
-    ],
-  },
+/** A layer of the given kind and square side (stride 1 and no padding unless given). */
+export function layer(kind: LayerKind, k: number, stride = 1, padding = 0): LayerSpec {
+  return { kind, k, stride, padding };
+}
+
+/** The notes' examples: two 2x2 convolutions on 3x3 (the 9-cell field), three 3x3 layers, and LeNet's conv/pool stack. */
+export const PRESETS: Record<'notes' | 'threeByThree' | 'lenet', { inputSize: number; stack: LayerSpec[] }> = {
+  notes: { inputSize: 3, stack: [layer('conv', 2), layer('conv', 2)] },
+  threeByThree: { inputSize: 7, stack: [layer('conv', 3), layer('conv', 3), layer('conv', 3)] },
+  lenet: { inputSize: 28, stack: [layer('conv', 5, 1, 2), layer('avg', 2, 2), layer('conv', 5), layer('avg', 2, 2)] },
 };

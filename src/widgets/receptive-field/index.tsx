@@ -1,10 +1,9 @@
 import { useCallback } from 'react';
 import '../widgets-b.css';
-import { useSettings } from '../../stores/settings';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { useUrlState } from '../common/useUrlState';
 import { useBackend } from '../common/engine';
-import { tr } from '../shared-b/text';
+import { useTr } from '../common/i18n';
 import { StackPart } from './StackPart';
 import { LeNetPart } from './LeNetPart';
 import { clampSelection, mapSizes, RF_DEFAULTS, sanitizeRF, type RFSettings } from './settings';
@@ -15,7 +14,7 @@ import { clampSelection, mapSizes, RF_DEFAULTS, sanitizeRF, type RFSettings } fr
  * gradients), and the same on the trained LeNet over a Fashion-MNIST test image.
  */
 export function ReceptiveField() {
-  const lang = useSettings((s) => s.lang);
+  const t = useTr();
   const backend = useBackend();
   const [settings, setSettings] = useUrlState<RFSettings>('rf', RF_DEFAULTS, sanitizeRF);
   const update = useCallback((fn: (s: RFSettings) => RFSettings) => setSettings(fn), [setSettings]);
@@ -34,21 +33,22 @@ export function ReceptiveField() {
   return (
     <WidgetFrame
       id="receptive-field"
-      title={tr(lang, 'Receptive fields', '感受野')}
+      title={t('Receptive fields', '感受野')}
       onPresenterStep={onPresenterStep}
       computedBy={
         backend.state === 'starting'
           ? undefined
-          : tr(
-              lang,
-              `Layer stack: the engine on its CPU backend (tiny tensors); LeNet: the engine on ${backend.name === 'webgpu' ? 'WebGPU' : 'the CPU'}`,
-              `层堆叠：引擎的 CPU 后端（张量很小）；LeNet：引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上`,
-            )
+          : backend.state === 'idle'
+            ? t('Layer stack: the engine on its CPU backend (tiny tensors); LeNet: WebGPU, started when the LeNet part comes into view', '层堆叠：引擎的 CPU 后端（张量很小）；LeNet：WebGPU，在 LeNet 部分进入视野时启动')
+            : t(
+                `Layer stack: the engine on its CPU backend (tiny tensors); LeNet: the engine on ${backend.name === 'webgpu' ? 'WebGPU' : 'the CPU'}`,
+                `层堆叠：引擎的 CPU 后端（张量很小）；LeNet：引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上`,
+              )
       }
     >
-      <h4 className="b-subtitle">{tr(lang, 'A stack of layers you can edit', '可编辑的层堆叠')}</h4>
+      <h4 className="b-subtitle">{t('A stack of layers you can edit', '可编辑的层堆叠')}</h4>
       <StackPart settings={settings} update={update} />
-      <h4 className="b-subtitle">{tr(lang, 'On a trained LeNet', '在训练好的 LeNet 上')}</h4>
+      <h4 className="b-subtitle">{t('On a trained LeNet', '在训练好的 LeNet 上')}</h4>
       <LeNetPart settings={settings} update={update} />
     </WidgetFrame>
   );

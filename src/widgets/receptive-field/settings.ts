@@ -1,5 +1,5 @@
 import { intIn, oneOf } from '../common/useUrlState';
-import { LIMITS, maxPadding, stackGeometry, type LayerKind, type LayerSpec, type Selection } from './geometry';
+import { LIMITS, maxPadding, PRESETS, stackGeometry, type LayerKind, type LayerSpec, type Selection } from './geometry';
 
 /** What the receptive-field widget keeps in the URL. */
 export interface RFSettings {
@@ -16,11 +16,8 @@ export interface RFSettings {
 
 export const RF_DEFAULTS: RFSettings = {
   // The notes' example: a 3x3 input, two 2x2 convolutions; the last cell sees all nine inputs.
-  n: 3,
-  layers: [
-    { kind: 'conv', k: 2, stride: 1, padding: 0 },
-    { kind: 'conv', k: 2, stride: 1, padding: 0 },
-  ],
+  n: PRESETS.notes.inputSize,
+  layers: PRESETS.notes.stack,
   sel: [2, 0, 0],
   img: 0,
   lsel: [4, 2, 2],
@@ -75,12 +72,7 @@ export function sanitizeRF(raw: unknown, d: RFSettings): RFSettings {
 /** LeNet's maps on a 28x28 image: input, conv1, pool1, conv2, pool2 (sides and channels). */
 export const LENET_SIZES = [28, 28, 14, 10, 5] as const;
 export const LENET_CHANNELS = [1, 6, 6, 16, 16] as const;
-export const LENET_STACK: readonly LayerSpec[] = [
-  { kind: 'conv', k: 5, stride: 1, padding: 2 },
-  { kind: 'avg', k: 2, stride: 2, padding: 0 },
-  { kind: 'conv', k: 5, stride: 1, padding: 0 },
-  { kind: 'avg', k: 2, stride: 2, padding: 0 },
-];
+export const LENET_STACK: readonly LayerSpec[] = PRESETS.lenet.stack;
 
 export function selection(sel: readonly [number, number, number]): Selection {
   return { map: sel[0], row: sel[1], col: sel[2] };
