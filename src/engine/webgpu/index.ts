@@ -9,19 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  AdamParams,
-  Backend,
-  BatchNormParams,
-  CrossEntropyParams,
-  BinaryOp,
-  Conv2dParams,
-  FusedDerivativeOp,
-  Pool2dParams,
-  ReduceOp,
-  SgdItem,
-  SgdParams,
-  Storage,
-  UnaryOp,
+  AdamParams, Backend, BatchNormParams, BinaryOp, Conv2dParams, CrossEntropyParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
