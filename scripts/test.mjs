@@ -4,11 +4,12 @@
 // last line sums up the test counts of both runners.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBrowser, ensureData, ensureDependencies, root, run, SWIFTSHADER_ICD } from './setup.mjs';
+import { ensureBrowser, ensureData, ensureDependencies, ensureWasm, root, run, SWIFTSHADER_ICD } from './setup.mjs';
 
 ensureDependencies();
 ensureBrowser();
 ensureData();
+ensureWasm();
 
 // Outside test-results/, which Playwright empties when it starts.
 const out = join(root, 'node_modules', '.test-reports');
