@@ -11,7 +11,7 @@ import { matmul, matmulTransB } from './ops/matmul';
 import { conv2dPrim, convParams, type ConvOptions, type Pair, pair } from './ops/conv';
 import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/pool';
 import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
-import { unary } from './ops/elementwise';
+import { unary } from './ops/elementwise-ops';
 import { batchNormOp } from './ops/batchnorm';
 import { crossEntropyOp } from './ops/loss';
 

@@ -14,7 +14,7 @@ import { liveTensorCount } from './tensor';
 export { Tensor, tidy, keep, dispose, noGrad, isGradEnabled } from './tensor';
 export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, zerosLike, onesLike } from './creation';
 export { cat, stack } from './ops/layout';
-export { where } from './ops/elementwise';
+export { where } from './ops/elementwise-ops';
 export { matmul } from './ops/matmul';
 export { broadcastShapes, outSize } from './shape';
 export { UNARY_OPS, BINARY_OPS } from './ops/elementwise';
