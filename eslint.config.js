@@ -21,7 +21,7 @@ const modelsRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'bench-dist/**', 'bench-node/**', 'train-node/**', '.devrun/**', '.gpu/**', 'scripts/.*'] },
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'bench-dist/**', 'bench-node/**', 'train-node/**', '.devrun/**', '.gpu/**', 'scripts/.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

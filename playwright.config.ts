@@ -1,19 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export const chromiumArgs = [...CHROMIUM_FLAGS, '--no-first-run'];
 const PORT = Number(process.env.E2E_PORT ?? 4317);
-/** The build to serve (another folder than dist/ lets two runs share a checkout). */
-const DIST = process.env.E2E_DIST ?? 'dist';
+/**
+ * The build to serve: a test build, which has the testing aids the tests drive
+ * (`vite build --mode e2e --outDir dist-e2e`, as `npm test` makes it). Another folder
+ * lets two runs share a checkout.
+ */
+const DIST = process.env.E2E_DIST ?? 'dist-e2e';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,7 +25,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    // The production build (with its Content-Security-Policy), as a static host would serve it.
+    // The built site (with its Content-Security-Policy), as a static host would serve it.
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,

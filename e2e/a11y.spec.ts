@@ -1,14 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, openChapter } from './fixtures';
+import { test, expect, openChapter, WCAG } from './fixtures';
 import { readdirSync } from 'node:fs';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, '')), 'lab', 'train'];
 
 async function axe(page: import('@playwright/test').Page, onlyContrast = false) {
   // Let lazy widgets mount and their first results arrive before scanning.
   await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
-  const builder = new AxeBuilder({ page }).withTags(TAGS);
+  const builder = new AxeBuilder({ page }).withTags(WCAG);
   // Themes change colours only: in the dark and contrast themes, re-check colour rules alone.
   if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
   const results = await builder.analyze();

@@ -28,11 +28,32 @@ test('the preface renders its formula with KaTeX and logs no console error', asy
   expect(problems.foreign).toEqual([]);
 });
 
-test('the page says which backend computes and names the WebGPU adapter', async ({ page }) => {
-  await openChapter(page, 'preface');
+test('widgets that compute on the CPU never start WebGPU; the badge says so, and names the adapter once the LeNet view asks for the GPU', async ({ page }) => {
+  // Counts the page's requests for a GPU adapter (what starting WebGPU begins with).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __adapterRequests: number };
+    w.__adapterRequests = 0;
+    const gpu = navigator.gpu;
+    if (!gpu) return;
+    const request = gpu.requestAdapter.bind(gpu);
+    Object.defineProperty(gpu, 'requestAdapter', { value: (o?: GPURequestAdapterOptions) => (w.__adapterRequests++, request(o)), configurable: true });
+  });
+  await openChapter(page, 'image-convolution');
   const badge = page.locator('.backend-badge');
-  await expect(badge).toHaveAttribute('data-backend', 'webgpu', { timeout: 30_000 });
+  // Cross-correlation, learning a kernel and the editable layer stack have computed, all on the CPU.
+  const corr2d = page.locator('[data-widget="corr2d"]').first();
+  await expect(corr2d.locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('[data-widget="learn-kernel"]').getByRole('table', { name: 'Learned kernel' })).toBeVisible({ timeout: 30_000 });
+  const rf = page.locator('[data-widget="receptive-field"]');
+  await expect(rf.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true', { timeout: 30_000 });
+  expect(await page.evaluate(() => (window as unknown as { __adapterRequests: number }).__adapterRequests)).toBe(0);
+  await expect(badge).toHaveAttribute('data-backend', 'idle');
+  await expect(badge).toContainText('CPU');
+  // The trained LeNet runs on the GPU: showing it starts WebGPU.
+  await rf.locator('[data-part="lenet"]').scrollIntoViewIfNeeded();
+  await expect(badge).toHaveAttribute('data-backend', 'webgpu', { timeout: 60_000 });
   await expect(badge).toContainText('WebGPU');
+  expect(await page.evaluate(() => (window as unknown as { __adapterRequests: number }).__adapterRequests)).toBeGreaterThan(0);
 });
 
 test('the table of contents links chapters and previous/next navigation works', async ({ page }) => {

@@ -11,15 +11,22 @@ const withoutGpu = {
 };
 
 for (const [name, script] of Object.entries(withoutGpu)) {
-  test(`with ${name}, chapters run on the CPU backend and a banner says so`, async ({ page, problems }) => {
+  test(`with ${name}, chapters run on the CPU backend and a banner says so once the GPU is asked for`, async ({ page, problems }) => {
     await page.addInitScript(script);
     await openChapter(page, 'image-convolution');
-    await expect(page.getByTestId('cpu-banner')).toBeVisible({ timeout: 30_000 });
-    await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'cpu');
-    // Widgets still compute, on the CPU.
+    // Widgets compute on the CPU, which asks nothing of WebGPU: no banner yet.
     const widget = page.locator('[data-widget]').first();
     await expect(widget).toBeVisible();
     await expect(widget.locator('[data-computed-by]')).toHaveAttribute('data-computed-by', 'cpu', { timeout: 30_000 });
+    await expect(widget.locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'idle');
+    await expect(page.getByTestId('cpu-banner')).toHaveCount(0);
+    // The LeNet view asks for the GPU: the engine falls back to the CPU and says so.
+    const lenet = page.locator('[data-widget="receptive-field"] [data-part="lenet"]');
+    await lenet.scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('cpu-banner')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'cpu');
+    await expect(lenet.locator('.rf-lenet-maps')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
     await openChapter(page, 'pooling');
     await expect(page.locator('[data-widget="pooling"]').first().locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });
     expect(problems.errors).toEqual([]);

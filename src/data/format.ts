@@ -7,9 +7,9 @@
  * then `count * rows * cols` uint8 pixels (row-major, 0-255, image after image)
  * and `count` uint8 labels.
  */
-export const DATASET_MAGIC = 0x424e4e43;
-export const DATASET_VERSION = 1;
-export const DATASET_HEADER_BYTES = 32;
+import { DATASET_HEADER_BYTES, DATASET_MAGIC, DATASET_VERSION, fnv1a } from './binary.js';
+
+export { DATASET_HEADER_BYTES, DATASET_MAGIC, DATASET_VERSION, encodeDataset, fnv1a } from './binary.js';
 
 export interface Dataset {
   count: number;
@@ -27,15 +27,6 @@ export class DatasetError extends Error {
     super(message);
     this.name = 'DatasetError';
   }
-}
-
-export function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 /** Validates and parses a dataset file; throws DatasetError with a readable reason. */

@@ -5,22 +5,12 @@
  * page reads this store; the worker itself is reached only through here.
  */
 import { create } from 'zustand';
-import { TrainingClient, type ClientEvent } from '../worker/client';
-import type { CheckpointInfo, Evaluation, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
+import type { CheckpointInfo, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
-export interface LiveProgress {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  globalStep: number;
-  loss: number;
-  trainAcc: number;
-  testAcc: number | null;
-  imagesPerSec: number;
-  etaSec: number | null;
-}
+/** The latest progress message from the worker, without its chart point. */
+export type LiveProgress = Omit<Extract<FromWorker, { type: 'progress' }>, 'type' | 'point'>;
 
 export interface TrainingState {
   backend: { name: string; description: string; startMs?: number } | null;
@@ -56,8 +46,6 @@ export interface TrainingState {
   evaluate(model: ModelId, limit?: number): Promise<Evaluation>;
   summary(model: ModelId, inputSize: number): Promise<ModelSummaryData>;
   dismissWarning(): void;
-  /** Testing aid: makes the worker die as if it crashed. */
-  crashWorker(): void;
 }
 
 let client: TrainingClient | null = null;
@@ -88,23 +76,14 @@ export const useTraining = create<TrainingState>()((set, get) => {
       case 'data-progress':
         set({ dataProgress: { loaded: e.loaded, total: e.total, from: e.from } });
         break;
-      case 'progress':
+      case 'progress': {
+        const { type: _type, point, ...progress } = e;
         set((s) => ({
-          progress: {
-            epoch: e.epoch,
-            epochs: e.epochs,
-            step: e.step,
-            stepsPerEpoch: e.stepsPerEpoch,
-            globalStep: e.globalStep,
-            loss: e.loss,
-            trainAcc: e.trainAcc,
-            testAcc: e.testAcc ?? s.progress?.testAcc ?? null,
-            imagesPerSec: e.imagesPerSec,
-            etaSec: e.etaSec,
-          },
-          history: { points: [...s.history.points, e.point], epochs: s.history.epochs },
+          progress: { ...progress, testAcc: e.testAcc ?? s.progress?.testAcc ?? null },
+          history: { points: [...s.history.points, point], epochs: s.history.epochs },
         }));
         break;
+      }
       case 'epoch':
         set((s) => ({
           history: { points: s.history.points, epochs: [...s.history.epochs, e.point] },
@@ -208,14 +187,12 @@ export const useTraining = create<TrainingState>()((set, get) => {
     dismissWarning() {
       set({ warning: null });
     },
-    crashWorker() {
-      client?.crashForTesting();
-    },
   };
 });
 
-// A handle for end-to-end tests and the curious: `__cnnTraining.crashWorker()` kills the
-// worker the way a crash would, to check that the page notices and recovers.
-if (typeof window !== 'undefined') {
-  (window as unknown as { __cnnTraining?: unknown }).__cnnTraining = { crashWorker: () => useTraining.getState().crashWorker(), getState: () => useTraining.getState() };
+// Test builds only: end-to-end tests read the store through `__cnnTraining.getState()`;
+// the client adds the aids that crash its worker, lose its device or fill the disk.
+if (__TEST_AIDS__) {
+  const aids = testingAids();
+  if (aids) aids.getState = () => useTraining.getState();
 }

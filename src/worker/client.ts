@@ -7,7 +7,7 @@
  * (closed, crashed, killed), however busy it was. Where Web Locks are missing, a
  * heartbeat (the worker answers pings) does the job within a second or two.
  */
-import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, ToWorker, TrainConfig } from './protocol';
+import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig } from './protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
 export type ClientEvent = FromWorker | { type: 'died'; message: string };
@@ -32,15 +32,28 @@ interface LockManagerLike {
 }
 
 /**
- * The testing aids of the newest client, next to the store's `crashWorker` on
- * `window.__cnnTraining`: `loseDevice()` and `simulateStorageFull(on = true)`.
+ * `window.__cnnTraining`, the handle end-to-end tests drive the training view with. It
+ * exists only in a test build: every use sits behind `__TEST_AIDS__` (false in a
+ * production build, see vite.config.ts), so the minifier drops it from what readers get.
  */
-function exposeTestingAids(client: TrainingClient): void {
-  if (typeof window === 'undefined') return;
+export function testingAids(): Record<string, unknown> | null {
+  if (typeof window === 'undefined') return null;
   const w = window as unknown as { __cnnTraining?: Record<string, unknown> };
-  const aids = (w.__cnnTraining ??= {});
-  aids.loseDevice = () => client.loseDeviceForTesting();
-  aids.simulateStorageFull = (on = true) => client.simulateStorageFullForTesting(on);
+  return (w.__cnnTraining ??= {});
+}
+
+/**
+ * The testing aids that act on the newest client's worker: `crashWorker()` (the worker
+ * closes itself, like a crash), `loseDevice()` (it destroys its GPUDevice, like a driver
+ * reset) and `simulateStorageFull(on = true)` (checkpoint saves fail as on a full disk).
+ * `send` posts to the worker; with `start` it starts one first.
+ */
+function exposeTestingAids(send: (msg: TestAidToWorker, start?: boolean) => void): void {
+  const aids = testingAids();
+  if (!aids) return;
+  aids.crashWorker = () => send({ type: 'crash' });
+  aids.loseDevice = () => send({ type: 'lose-device' });
+  aids.simulateStorageFull = (on = true) => send({ type: 'simulate-storage-full', on }, true);
 }
 
 export class TrainingClient {
@@ -54,7 +67,7 @@ export class TrainingClient {
 
   constructor(opts: ClientOptions = {}) {
     this.opts = opts;
-    exposeTestingAids(this);
+    if (__TEST_AIDS__) exposeTestingAids((msg, start) => (start ? this.post(msg) : this.worker?.postMessage(msg)));
   }
 
   /** Subscribes to every message (and to 'died'); returns an unsubscribe function. */
@@ -195,21 +208,6 @@ export class TrainingClient {
   async summary(model: ModelId, inputSize: number): Promise<ModelSummaryData> {
     const r = await this.request<Extract<FromWorker, { type: 'summary' }>>({ type: 'summary', model, inputSize });
     return r.data;
-  }
-
-  /** Testing aid: makes the worker close itself mid-whatever, like a crash. */
-  crashForTesting(): void {
-    if (this.worker) this.worker.postMessage({ type: 'crash' } satisfies ToWorker);
-  }
-
-  /** Testing aid: the worker destroys its GPUDevice directly, as a driver reset would. */
-  loseDeviceForTesting(): void {
-    if (this.worker) this.worker.postMessage({ type: 'lose-device' } satisfies ToWorker);
-  }
-
-  /** Testing aid: checkpoint saves fail as on a full disk (true) or work again (false). */
-  simulateStorageFullForTesting(on: boolean): void {
-    this.post({ type: 'simulate-storage-full', on });
   }
 
   /** Ends the worker on purpose (no 'died' event). */

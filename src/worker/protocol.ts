@@ -94,11 +94,18 @@ export type ToWorker =
   | { type: 'discard-checkpoint'; id: number; model: ModelId }
   /** Builds the model, runs one image through it and answers its shape table and size. */
   | { type: 'summary'; id: number; model: ModelId; inputSize: number }
-  /** Testing aid: the worker closes itself at once, as if it had crashed. */
+  | TestAidToWorker;
+
+/**
+ * The testing aids' messages. Only a test build (`__TEST_AIDS__`, see vite.config.ts)
+ * sends or handles them; a production bundle contains neither side.
+ */
+export type TestAidToWorker =
+  /** The worker closes itself at once, as if it had crashed. */
   | { type: 'crash' }
-  /** Testing aid: the worker destroys the engine's GPUDevice itself (not through the backend), as a driver reset would. */
+  /** The worker destroys the engine's GPUDevice itself (not through the backend), as a driver reset would. */
   | { type: 'lose-device' }
-  /** Testing aid: every checkpoint save fails as on a full disk (a DOMException named QuotaExceededError). */
+  /** Every checkpoint save fails as on a full disk (a QuotaExceededError), or works again. */
   | { type: 'simulate-storage-full'; on: boolean };
 
 // ---- worker -> page ------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import { getBackend, ready, setBackend, tensor } from '../engine';
 import { loadDatasetCached } from '../data/cache';
-import { deleteCheckpoint, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, setStorageFullForTesting, writeMeta } from './checkpoints';
+import { deleteCheckpoint, QuotaError, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
 import type { FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -20,6 +20,8 @@ const scope = self as unknown as WorkerScope;
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 let base = './';
+/** Testing aid (test builds only): while on, every checkpoint save fails as on a full disk. */
+let storageFull = false;
 
 const trainer = new Trainer({
   post,
@@ -38,7 +40,7 @@ const trainer = new Trainer({
     ]);
     return { train, test };
   },
-  saveCheckpoint,
+  saveCheckpoint: (info, blobs) => (__TEST_AIDS__ && storageFull ? Promise.reject(new QuotaError('The browser has no storage left for the checkpoint.')) : saveCheckpoint(info, blobs)),
   readCheckpoint,
   readCheckpointInfo,
   deleteCheckpoint,
@@ -107,7 +109,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
  * backend's destroy(), which the engine treats as intended), so the engine sees the same
  * loss a driver reset or a GPU process crash would cause.
  */
-function loseDevice(): void {
+function destroyDevice(): void {
   let device: GPUDevice | undefined;
   try {
     const probe = tensor([0]);
@@ -119,20 +121,26 @@ function loseDevice(): void {
   device?.destroy();
 }
 
+/** Handles a testing aid's message; false for every other message. Test builds only. */
+function testAid(msg: ToWorker): boolean {
+  switch (msg.type) {
+    case 'crash':
+      scope.close();
+      return true;
+    case 'lose-device':
+      void (started ?? Promise.resolve()).then(destroyDevice);
+      return true;
+    case 'simulate-storage-full':
+      storageFull = msg.on;
+      return true;
+    default:
+      return false;
+  }
+}
+
 scope.onmessage = (ev) => {
   const msg = ev.data;
-  if (msg.type === 'crash') {
-    scope.close();
-    return;
-  }
-  if (msg.type === 'lose-device') {
-    void (started ?? Promise.resolve()).then(loseDevice);
-    return;
-  }
-  if (msg.type === 'simulate-storage-full') {
-    setStorageFullForTesting(msg.on);
-    return;
-  }
+  if (__TEST_AIDS__ && testAid(msg)) return;
   if (msg.type === 'init') {
     started = init(msg).catch((e) => post({ type: 'error', message: `The training worker could not start: ${(e as Error).message}` }));
     return;

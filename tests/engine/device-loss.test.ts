@@ -1,6 +1,6 @@
 // Device loss: tensors on a lost device become invalid, listeners hear about it, and
 // restartBackend() gives a working backend again.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getBackend, nn, onBackendLost, restartBackend, setBackend, tensor, type BackendLostInfo } from '../../src/engine/index';
 import { markLostForTesting } from '../../src/engine/runtime';
 
@@ -12,8 +12,7 @@ describe('device loss', () => {
     const heard: BackendLostInfo[] = [];
     const off = onBackendLost((info) => heard.push(info));
     (before.backend as unknown as { device: GPUDevice }).device.destroy();
-    for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(heard).toHaveLength(1);
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
     expect(heard[0].backend).toBe('webgpu');
     expect(heard[0].reason).toBe('destroyed');
     expect(() => before.add(1)).toThrow(/device that was lost/);

@@ -15,6 +15,8 @@ export interface HarnessOptions {
   quota?: boolean;
   /** Replaces the engine's restart after a device loss. */
   restartBackend?: TrainerHost['restartBackend'];
+  /** Replaces the clock (milliseconds) the Trainer times things with. */
+  now?: TrainerHost['now'];
 }
 
 /** `data` stands in for both splits (small and quick). */
@@ -48,6 +50,7 @@ export function trainerHarness(data: () => Dataset, opts: HarnessOptions = {}) {
     readCheckpointInfo: async (m) => store.get(m)?.info ?? null,
     deleteCheckpoint: async (m) => void store.delete(m),
     ...(opts.restartBackend ? { restartBackend: opts.restartBackend } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   /** The first message of `type` (matching `pred`) posted so far or from now on. */
   const next = <T extends FromWorker['type']>(type: T, pred: (m: Extract<FromWorker, { type: T }>) => boolean = () => true) =>

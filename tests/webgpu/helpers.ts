@@ -2,16 +2,7 @@ import { expect } from 'vitest';
 import type { Backend, Storage } from '../../src/engine/backend';
 
 /** A small seeded generator (mulberry32) so every run draws the same shapes and data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../src/data/batches';
 
 export function randn(r: () => number, n: number, lo = -1, hi = 1): Float32Array {
   const a = new Float32Array(n);

@@ -2,11 +2,12 @@
  * The machinery under the kernels: buffer pool reuse, batched submits, per-dispatch
  * uniforms, dispatch grids beyond 65,535 workgroups, size limits and device loss.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
 import { sizeClass } from '../../src/engine/webgpu/runtime';
 import { both, expectClose, randn, rng } from './helpers';
+import { eventLoopTurns } from '../helpers/event-loop';
 
 let gpu: WebGPUBackend;
 const cpu = createCpuBackend();
@@ -177,8 +178,7 @@ describe('limits and device loss', () => {
     const x = b.fill(10, 1);
     b.device.destroy();
     await b.device.lost;
-    await new Promise((r) => setTimeout(r, 0));
-    expect(seen.length).toBe(1);
+    await vi.waitFor(() => expect(seen.length).toBe(1));
     expect(seen[0].reason).toBe('destroyed');
     expect(() => b.unary('neg', x)).toThrow(/device was lost/);
     await expect(b.read(x)).rejects.toThrow(/device was lost/);
@@ -191,7 +191,7 @@ describe('limits and device loss', () => {
     b.destroy();
     expect(() => b.unary('neg', x)).toThrow(/destroyed/);
     await b.device.lost;
-    await new Promise((r) => setTimeout(r, 0));
+    await eventLoopTurns(2);
     expect(seen).toEqual([]);
   });
 

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { setBackend } from '../../src/engine';
 import { computeCorr2d } from '../../src/widgets/corr2d/compute';
-import { DEFAULTS, K_MAX, VALUE_MAX, X_MAX, edgeImage, edgeKernel, sanitize, transpose, validate, type Matrix } from '../../src/widgets/corr2d/model';
-
-function reference(x: Matrix, k: Matrix): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + k.length <= x.length; i++)
-    for (let j = 0; j + k[0].length <= x[0].length; j++) {
-      let acc = 0;
-      for (let a = 0; a < k.length; a++) for (let b = 0; b < k[0].length; b++) acc += x[i + a][j + b] * k[a][b];
-      out.push(acc);
-    }
-  return out;
-}
+import { DEFAULTS, K_MAX, VALUE_MAX, X_MAX, edgeImage, edgeKernel, sanitize, transpose, validate } from '../../src/widgets/corr2d/model';
+import { corr2dRef } from '../helpers/references';
 
 const matrix = (maxR: number, maxC: number) =>
   fc.tuple(fc.integer({ min: 1, max: maxR }), fc.integer({ min: 1, max: maxC })).chain(([r, c]) => fc.array(fc.array(fc.integer({ min: -9, max: 9 }), { minLength: c, maxLength: c }), { minLength: r, maxLength: r }));
@@ -42,7 +32,7 @@ describe('the corr2d widget', () => {
           return;
         }
         const r = await computeCorr2d(x, k);
-        const ref = reference(x, k);
+        const ref = corr2dRef(x, k);
         expect(Array.from(r.y)).toEqual(ref);
         expect(Array.from(r.sums)).toEqual(ref);
         const n = r.outH * r.outW;

@@ -3,23 +3,7 @@ import fc from 'fast-check';
 import { setBackend } from '../../src/engine';
 import { computePaddingStride } from '../../src/widgets/padding-stride/compute';
 import { DEFAULTS, FIELDS, LIMITS, geometry, notesOutSize, sanitize, tryChange, validate, type PaddingStrideSettings } from '../../src/widgets/padding-stride/geometry';
-
-/** Plain loops: X = arange(nh·nw), K = arange(kh·kw), padded with the extra row on top / column on the left. */
-function reference(s: PaddingStrideSettings): { h: number; w: number; y: number[] } {
-  const top = Math.ceil(s.ph / 2);
-  const left = Math.ceil(s.pw / 2);
-  const x = (r: number, c: number) => (r >= 0 && r < s.nh && c >= 0 && c < s.nw ? r * s.nw + c : 0);
-  const h = Math.floor((s.nh + s.ph - s.kh) / s.sh) + 1;
-  const w = Math.floor((s.nw + s.pw - s.kw) / s.sw) + 1;
-  const y: number[] = [];
-  for (let i = 0; i < h; i++)
-    for (let j = 0; j < w; j++) {
-      let acc = 0;
-      for (let a = 0; a < s.kh; a++) for (let b = 0; b < s.kw; b++) acc += x(i * s.sh + a - top, j * s.sw + b - left) * (a * s.kw + b);
-      y.push(acc);
-    }
-  return { h, w, y };
-}
+import { paddingStrideRef } from '../helpers/references';
 
 const field = (f: keyof PaddingStrideSettings) => fc.integer({ min: LIMITS[f][0], max: LIMITS[f][1] });
 /** Every setting the sliders can reach (each slider over its whole range). */
@@ -62,7 +46,7 @@ describe('the padding-and-stride widget', () => {
           return;
         }
         const r = await computePaddingStride(s);
-        const ref = reference(s);
+        const ref = paddingStrideRef(s);
         expect(r.shape).toEqual([1, 1, notesOutSize(s.nh, s.kh, s.ph, s.sh), notesOutSize(s.nw, s.kw, s.pw, s.sw)]);
         expect([r.shape[2], r.shape[3]]).toEqual([ref.h, ref.w]);
         expect(Array.from(r.y).every(Number.isFinite)).toBe(true);

@@ -62,10 +62,27 @@ describe('parameters widget computed by the engine (cpu backend)', () => {
         expect(INIT_SCHEMES).toContain(s.init);
         expect(['0.weight', '0.bias', '2.weight', '2.bias']).toContain(s.entry);
         expect(Number.isInteger(s.seed)).toBe(true);
-        for (const [c, v] of s.tie) {
-          expect(c >= 0 && c < 8).toBe(true);
-          expect(Number.isFinite(v)).toBe(true);
+        expect(Array.isArray(s.tie)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('edits of the shared row from the URL keep the last value for each column, clamped, and drop entries that are not [column, number]', () => {
+    const CAP = 1e6; // the widget clamps an edited weight to ±10^6
+    const valid = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.double({ min: -2 * CAP, max: 2 * CAP, noNaN: true }));
+    const junk = fc.constantFrom<unknown>(null, 'x', 5, {}, [], [NaN, 1], ['a', 1], [1, 'nope'], [1, Infinity]);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(valid, junk), { maxLength: 12 }), (tie) => {
+        const s = sanitizePM({ tie }, PM_DEFAULTS);
+        // The reference: only the first 8 entries count; for each column the last valid one wins.
+        const want = new Map<number, number>();
+        for (const e of tie.slice(0, 8)) {
+          if (!Array.isArray(e) || typeof e[0] !== 'number' || typeof e[1] !== 'number' || !Number.isFinite(e[0]) || !Number.isFinite(e[1])) continue;
+          want.set(e[0], Math.max(-CAP, Math.min(CAP, e[1])));
         }
+        expect(new Set(s.tie.map(([c]) => c)).size).toBe(s.tie.length);
+        expect([...s.tie].sort((a, b) => a[0] - b[0])).toEqual([...want].sort((a, b) => a[0] - b[0]));
       }),
       { numRuns: 300 },
     );

@@ -2,32 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { F, arange, setBackend } from '../../src/engine';
 import { computePooling } from '../../src/widgets/pooling/compute';
-import { DEFAULTS, LIMITS, NUM_FIELDS, TWO_CHANNEL, geometry, notesOutSize, sanitize, strides, tryChange, validate, type NumField, type PoolingSettings } from '../../src/widgets/pooling/geometry';
-
-/** Plain loops: channel c is arange(h·w) + c; max pads with −∞, average divides by the whole window (padding included). */
-function reference(s: PoolingSettings): { h: number; w: number; y: number[] } {
-  const { sh, sw } = strides(s);
-  const h = Math.floor((s.h + 2 * s.ph - s.kh) / sh) + 1;
-  const w = Math.floor((s.w + 2 * s.pw - s.kw) / sw) + 1;
-  const y: number[] = [];
-  for (let c = 0; c < s.channels; c++)
-    for (let i = 0; i < h; i++)
-      for (let j = 0; j < w; j++) {
-        let best = -Infinity;
-        let sum = 0;
-        for (let a = 0; a < s.kh; a++)
-          for (let b = 0; b < s.kw; b++) {
-            const r = i * sh + a - s.ph;
-            const q = j * sw + b - s.pw;
-            const inside = r >= 0 && r < s.h && q >= 0 && q < s.w;
-            const v = inside ? r * s.w + q + c : s.mode === 'max' ? -Infinity : 0;
-            best = Math.max(best, v);
-            sum += v;
-          }
-        y.push(s.mode === 'max' ? best : sum / (s.kh * s.kw));
-      }
-  return { h, w, y };
-}
+import { DEFAULTS, LIMITS, NUM_FIELDS, TWO_CHANNEL, geometry, notesOutSize, sanitize, strides, tryChange, validate, type NumField } from '../../src/widgets/pooling/geometry';
+import { poolingRef } from '../helpers/references';
 
 const settings = fc.record({
   mode: fc.constantFrom('max' as const, 'avg' as const),
@@ -78,13 +54,16 @@ describe('the pooling widget', () => {
           return;
         }
         const r = await computePooling(s);
-        const ref = reference(s);
+        const ref = poolingRef(s);
         const g = geometry(s);
         expect(r.shape).toEqual([1, s.channels, ref.h, ref.w]);
-        expect([g.outH, g.outW]).toEqual([notesOutSize(s.h, s.kh, 2 * s.ph, g.sh), notesOutSize(s.w, s.kw, 2 * s.pw, g.sw)]);
+        // The size the widget states, and the notes' formula with the total padding 2p, are the number of windows that fit.
+        expect([g.outH, g.outW]).toEqual([ref.h, ref.w]);
+        expect([notesOutSize(s.h, s.kh, 2 * s.ph, g.sh), notesOutSize(s.w, s.kw, 2 * s.pw, g.sw)]).toEqual([ref.h, ref.w]);
         const y = Array.from(r.y);
+        expect(y).toHaveLength(s.channels * ref.h * ref.w);
         expect(y.every(Number.isFinite)).toBe(true);
-        y.forEach((v, i) => expect(v).toBeCloseTo(ref.y[i], 4));
+        ref.y.flat().forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
       }),
       { numRuns: 400 },
     );

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { setBackend } from '../../src/engine';
-import { dependencies, LIMITS, maxPadding, outSize, stackGeometry, type LayerSpec } from '../../src/widgets/receptive-field/geometry';
+import { dependencies, LIMITS, maxPadding, stackGeometry, type LayerSpec } from '../../src/widgets/receptive-field/geometry';
 import { engineField, fieldAgrees } from '../../src/widgets/receptive-field/engine-rf';
 import { mapSizes, RF_DEFAULTS, sanitizeRF } from '../../src/widgets/receptive-field/settings';
+import { windowCount } from '../helpers/references';
 
 /** Any layer the widget's controls can produce. */
 const layerArb: fc.Arbitrary<LayerSpec> = fc
@@ -76,7 +77,16 @@ describe('receptive-field geometry', () => {
       fc.property(stackArb, fc.nat(), fc.nat(), fc.nat(), ({ n, layers }, a, b, c) => {
         const g = stackGeometry(n, layers);
         const sizes = mapSizes(n, layers);
-        expect(sizes.length).toBe(g.layers.length + 1);
+        // Map sides by counting the windows that fit, layer after layer, up to the first
+        // layer whose window does not fit its padded input: that layer is the invalid one.
+        const counted = [n];
+        for (const l of layers) {
+          const next = windowCount(counted[counted.length - 1], l.k, l.stride, l.padding, l.padding);
+          if (next === 0) break;
+          counted.push(next);
+        }
+        expect(sizes).toEqual(counted);
+        expect(g.invalidAt).toBe(counted.length <= layers.length ? counted.length - 1 : null);
         if (g.invalidAt !== null) {
           // The reason is exactly that the window does not fit the padded map.
           const l = layers[g.invalidAt];
@@ -85,8 +95,7 @@ describe('receptive-field geometry', () => {
         }
         for (let i = 0; i < g.layers.length; i++) {
           const L = g.layers[i];
-          expect(L.size).toBe(outSize(sizes[i], layers[i]));
-          expect(L.size).toBeGreaterThanOrEqual(1);
+          expect(L.size).toBe(counted[i + 1]);
           expect(Number.isFinite(L.rf) && Number.isFinite(L.jump)).toBe(true);
         }
         const map = a % sizes.length;

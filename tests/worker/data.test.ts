@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { F, setBackend, tensor } from '../../src/engine';
 import { batchCount, epochBatches, epochOrder, gatherBatch, inOrderBatches, resizeBilinearHost, shuffledIndices } from '../../src/data/batches';
 import { DATA_CACHE, loadDatasetCached } from '../../src/data/cache';
-import { DATASET_MAGIC, fnv1a, type Dataset } from '../../src/data/format';
+import { encodeDataset, type Dataset } from '../../src/data/format';
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -14,14 +14,6 @@ function tiny(count: number): Dataset {
   return { count, rows: 2, cols: 2, classes: 10, pixels, labels };
 }
 
-function file(d: Dataset): Uint8Array {
-  const out = new Uint8Array(32 + d.pixels.length + d.labels.length);
-  out.set(d.pixels, 32);
-  out.set(d.labels, 32 + d.pixels.length);
-  const v = new DataView(out.buffer);
-  [DATASET_MAGIC, 1, d.count, d.rows, d.cols, d.classes, fnv1a(out.subarray(32)), 0].forEach((w, i) => v.setUint32(i * 4, w, true));
-  return out;
-}
 
 describe('batches', () => {
   it('shuffle every epoch differently, reproducibly from the seed, as a permutation', () => {
@@ -92,7 +84,7 @@ function memoryCaches() {
 
 describe('the dataset cache', () => {
   it('fetches a split once with progress, then reads it from Cache Storage', async () => {
-    const bytes = file(tiny(50));
+    const bytes = encodeDataset(tiny(50));
     let fetches = 0;
     const fetchImpl = (async () => {
       fetches++;
@@ -113,7 +105,7 @@ describe('the dataset cache', () => {
   });
 
   it('drops a corrupt cached copy and fetches again; works when storage refuses the copy', async () => {
-    const good = file(tiny(20));
+    const good = encodeDataset(tiny(20));
     const { caches, stores } = memoryCaches();
     const fetchImpl = (async () => new Response(good.slice())) as typeof fetch;
     await loadDatasetCached('fashion', 'train', { cacheStorage: caches, fetchImpl, base: '/' });

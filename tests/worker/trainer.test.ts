@@ -7,6 +7,7 @@ import { zoo } from '../../src/models';
 import type { CheckpointInfo, TrainConfig } from '../../src/worker/protocol';
 import { validateConfig } from '../../src/worker/trainer';
 import { trainerHarness, type CheckpointStore } from '../helpers/trainer-harness';
+import { eventLoopTurns } from '../helpers/event-loop';
 
 const root = join(__dirname, '..', '..');
 let test: Dataset;
@@ -61,9 +62,12 @@ describe('the training loop', () => {
     const paused = h.store.get('lenet')!.info;
     expect(paused.status).toBe('paused');
     expect(paused.globalStep).toBeGreaterThanOrEqual(4);
+    // A loop that went on while paused would take a step per turn of the event loop and
+    // report every second one: give it a dozen turns, and no progress may come.
     const countWhilePaused = h.messages.filter((m) => m.type === 'progress').length;
-    await new Promise((r) => setTimeout(r, 50));
+    await eventLoopTurns(12);
     expect(h.messages.filter((m) => m.type === 'progress').length).toBe(countWhilePaused);
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'paused' });
     await h.send({ type: 'resume' });
     await h.next('progress', (m) => m.globalStep > paused.globalStep + 2);
     await h.send({ type: 'stop' });

@@ -5,7 +5,8 @@
  *   node bench-node/main.mjs [--only=matmul,lenet]
  */
 import { create, globals } from 'webgpu';
-import type { BenchSection, SectionResult } from '../sections/types';
+import type { BenchSection } from '../sections/types';
+import { printSection } from '../table.mjs';
 
 Object.assign(globalThis, globals);
 const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
@@ -13,23 +14,6 @@ if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, co
 if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: create([]), configurable: true });
 
 const modules = import.meta.glob<{ default: BenchSection }>('../sections/*.ts', { eager: false });
-
-function fmt(v: number | string | null | undefined): string {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'string') return v;
-  if (Math.abs(v) >= 100) return v.toFixed(0);
-  if (Math.abs(v) >= 10) return v.toFixed(1);
-  return v.toFixed(2);
-}
-
-function print(s: SectionResult): void {
-  console.log(`\n== ${s.title} ==`);
-  const cols = [...new Set(s.rows.flatMap((r) => Object.keys(r.values)))];
-  const table = [['', ...cols], ...s.rows.map((r) => [r.label, ...cols.map((c) => fmt(r.values[c]))])];
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-  for (const n of s.notes ?? []) console.log(`  ${n}`);
-}
 
 async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -42,7 +26,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const mod = await modules[name]();
     try {
-      print(await mod.default.run());
+      printSection(await mod.default.run());
     } catch (e) {
       console.log(`\n== ${mod.default.title} ==\n  failed: ${(e as Error).stack ?? e}`);
     }

@@ -7,13 +7,12 @@
  * (b) the end of the rendering of the first frame that shows it (see _dom.ts).
  */
 import { createElement, type ComponentType } from 'react';
-import { createRoot } from 'react-dom/client';
 import { Corr2d } from '../../../src/widgets/corr2d';
 import { LearnKernel } from '../../../src/widgets/learn-kernel';
 import { PaddingStride } from '../../../src/widgets/padding-stride';
 import { Pooling } from '../../../src/widgets/pooling';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
+import { measureMounted, setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
@@ -83,12 +82,8 @@ const CASES: Case[] = [
   },
 ];
 
-async function measure(c: Case, tag: string): Promise<SectionRow> {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const root = createRoot(host);
-  root.render(createElement(c.component, { stateKey: `bench-${tag}-${c.label.split(':')[0]}` }));
-  try {
+function measure(c: Case, tag: string): Promise<SectionRow> {
+  return measureMounted(`${c.label} [${tag}]`, createElement(c.component, { stateKey: `bench-${tag}-${c.label.split(':')[0]}` }), async (host) => {
     await until(host, () => c.ready(host), 60_000);
     const between = async (i: number) => {
       if (c.label.startsWith('learn-kernel') && i > 0 && i % 50 === 0) {
@@ -97,13 +92,8 @@ async function measure(c: Case, tag: string): Promise<SectionRow> {
         await until(host, () => host.querySelector<HTMLElement>('figure[data-epoch]')?.dataset.epoch === '0' && !!host.querySelector('table[aria-label="Learned kernel"]'));
       }
     };
-    return { label: `${c.label} [${tag}]`, values: await timeChanges(host, CHANGES, (i) => c.change(host, i), between) };
-  } catch (e) {
-    return { label: `${c.label} [${tag}]`, values: { error: (e as Error).message } };
-  } finally {
-    root.unmount();
-    host.remove();
-  }
+    return timeChanges(host, CHANGES, (i) => c.change(host, i), between);
+  });
 }
 
 const section: BenchSection = {

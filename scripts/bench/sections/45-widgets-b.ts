@@ -7,13 +7,12 @@
  * and (b) the next frame after it, when the browser paints it. p50 and p95 in ms.
  */
 import { createElement, type ComponentType } from 'react';
-import { createRoot } from 'react-dom/client';
 import { ReceptiveField } from '../../../src/widgets/receptive-field';
 import { MultiChannel } from '../../../src/widgets/multichannel';
 import { Parameters } from '../../../src/widgets/parameters';
 import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
 import { startEngine } from '../../../src/widgets/common/engine';
-import { setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
+import { measureMounted, setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
 import type { BenchSection, SectionRow } from './types';
 
 const CHANGES = 100;
@@ -92,14 +91,10 @@ const CASES: Case[] = [
   },
 ];
 
-async function measure(c: Case, tag: string): Promise<SectionRow> {
-  const host = document.createElement('div');
-  document.body.append(host);
-  const root = createRoot(host);
+function measure(c: Case, tag: string): Promise<SectionRow> {
   // Start from the widget's defaults (the notes' example), whatever an earlier case left in the URL.
   history.replaceState(null, '', location.pathname + location.search.replace(/[?&]w\.[^&]*/g, ''));
-  root.render(createElement(c.component));
-  try {
+  return measureMounted(`${c.label} [${tag}]`, createElement(c.component), async (host) => {
     await until(host, () => isReady(host, c) && signature(host, c) !== '', 60_000);
     if (c.setup) {
       const before = signature(host, c);
@@ -111,13 +106,8 @@ async function measure(c: Case, tag: string): Promise<SectionRow> {
       c.change(host, i);
       return () => isReady(host, c) && signature(host, c) !== before;
     };
-    return { label: `${c.label} [${tag}]`, values: await timeChanges(host, CHANGES, change) };
-  } catch (e) {
-    return { label: `${c.label} [${tag}]`, values: { error: (e as Error).message } };
-  } finally {
-    root.unmount();
-    host.remove();
-  }
+    return timeChanges(host, CHANGES, change);
+  });
 }
 
 const section: BenchSection = {

@@ -1,4 +1,8 @@
 /** DOM helpers shared by the widget latency sections (the underscore keeps this file from running as a section). */
+import type { ReactElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { SectionRow } from './types';
+
 export function setValue(el: HTMLInputElement, v: string): void {
   // Through the native setter, so React sees a real change.
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, v);
@@ -138,3 +142,22 @@ export const TIMING_NOTES = [
   'p50/p95 and "same frame %" for changes made at the start of a frame (rAF-aligned, as Chromium delivers a dragged slider); "random-moment painted p95" for changes at random moments (key presses), which adds the wait for the next frame (up to 16.7 ms)',
   'target: painted p95 ≤ 16 ms (one frame) on SwiftShader',
 ];
+
+/**
+ * Mounts `element` in a fresh host, measures it with `body`, and unmounts it: one row of
+ * a section, labelled `label`, whose values are `body`'s figures or the error it met.
+ */
+export async function measureMounted(label: string, element: ReactElement, body: (host: HTMLElement) => Promise<SectionRow['values']>): Promise<SectionRow> {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = createRoot(host);
+  root.render(element);
+  try {
+    return { label, values: await body(host) };
+  } catch (e) {
+    return { label, values: { error: (e as Error).message } };
+  } finally {
+    root.unmount();
+    host.remove();
+  }
+}
