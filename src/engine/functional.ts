@@ -13,7 +13,7 @@ import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/
 import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
 import { unary } from './ops/elementwise-ops';
 import { batchNormOp } from './ops/batchnorm';
-import { crossEntropyOp } from './ops/loss';
+import { crossEntropyOp, labelTensor } from './ops/loss';
 
 export { convParams, poolParams, adaptiveMatrix };
 export type { ConvOptions, Pair, PoolOptions };
@@ -147,19 +147,10 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   return logSoftmaxT(x, dim);
 }
 
+/** One-hot rows [n, c] of the labels (checked as cross-entropy checks them). */
 function oneHotFor(labels: Tensor | readonly number[], n: number, c: number, like: Tensor): Tensor {
-  if (labels instanceof Tensor) {
-    if (labels.size !== n) throw new Error(`crossEntropy: ${labels.size} labels for a batch of ${n}`);
-    const classes = fromHost(Float32Array.from({ length: c }, (_, i) => i), [1, c], like.backend);
-    return reshape(labels, [n, 1]).eq(classes);
-  }
-  if (labels.length !== n) throw new Error(`crossEntropy: ${labels.length} labels for a batch of ${n}`);
-  const v = new Float32Array(n * c);
-  labels.forEach((l, i) => {
-    if (!Number.isInteger(l) || l < 0 || l >= c) throw new Error(`crossEntropy: label ${l} is not a class index in [0, ${c})`);
-    v[i * c + l] = 1;
-  });
-  return fromHost(v, [n, c], like.backend);
+  const classes = fromHost(Float32Array.from({ length: c }, (_, i) => i), [1, c], like.backend);
+  return reshape(labelTensor(labels, n, c, like), [n, 1]).eq(classes);
 }
 
 export interface LossOptions {
