@@ -45,6 +45,28 @@ for (const slug of ['preface', 'image-convolution', 'lenet', 'lab']) {
   });
 }
 
+// A returning reader: reading progress stored the way the progress store persists it
+// (localStorage 'cnn-book-progress'), so the contents show a progress bar under every chapter.
+const CHAPTERS = PAGES.slice(0, -2);
+const READ = Object.fromEntries(CHAPTERS.map((slug, i) => [slug, (i + 1) / CHAPTERS.length]));
+for (const [slug, lang] of [['preface', 'en'], ['lenet', 'en'], ['preface', 'zh']] as const) {
+  test(`${slug} passes axe in ${lang === 'en' ? 'English' : 'Chinese'} for a returning reader with reading progress stored`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.addInitScript((read) => localStorage.setItem('cnn-book-progress', JSON.stringify({ state: { read }, version: 1 })), READ);
+    await openChapter(page, slug, lang);
+    const bars = page.locator('.toc .toc-progress');
+    await expect(bars).toHaveCount(CHAPTERS.length);
+    // Each bar is a named progress bar with its value (a chapter other than this one, so scrolling cannot change it).
+    const other = CHAPTERS.indexOf(slug === 'preface' ? 'pooling' : 'preface');
+    await expect(page.getByRole('progressbar')).toHaveCount(CHAPTERS.length);
+    await expect(bars.nth(other)).toHaveAttribute('aria-valuenow', String(Math.round(READ[CHAPTERS[other]] * 100)));
+    await expect(bars.nth(other)).toHaveAttribute('aria-valuemin', '0');
+    await expect(bars.nth(other)).toHaveAttribute('aria-valuemax', '100');
+    await expect(bars.nth(other)).toHaveAccessibleName(/.+/);
+    expect(await axe(page)).toEqual([]);
+  });
+}
+
 test('every control in the header is reachable and labelled by keyboard', async ({ page }) => {
   await openChapter(page, 'preface');
   const names: string[] = [];
