@@ -1,5 +1,9 @@
-// First pass of the batch-norm backward: per channel (one workgroup each), the sum of
-// the output gradient (dL/dbias) and the sum of g * xhat (dL/dweight).
+// First pass of the batch-norm backward: per channel, the sum of the output gradient
+// (dL/dbias) and the sum of g * xhat (dL/dweight). LANES invocations share a channel and
+// WG / LANES channels share a workgroup, as in batchnorm-stats.wgsl (LANES = 1: no barriers).
+override WG: u32 = 256u;
+override LANES: u32 = 256u;
+
 struct Params { n: u32, c: u32, hw: u32, eps: f32 }
 
 @group(0) @binding(0) var<storage, read> g: array<f32>;
@@ -10,36 +14,41 @@ struct Params { n: u32, c: u32, hw: u32, eps: f32 }
 @group(0) @binding(5) var<storage, read_write> dWeight: array<f32>;
 @group(0) @binding(6) var<uniform> u: Params;
 
-var<workgroup> partialG: array<f32, 256>;
-var<workgroup> partialGX: array<f32, 256>;
+var<workgroup> partialG: array<f32, WG>;
+var<workgroup> partialGX: array<f32, WG>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let ch = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (ch >= u.c) { return; }
-  let count = u.n * u.hw;
-  let m = mean[ch];
+  let ch = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let lane = lid % LANES;
+  let live = ch < u.c;
+  let count = select(0u, u.n * u.hw, live);
+  let m = select(0.0, mean[min(ch, u.c - 1u)], live);
   var sg = 0.0;
   var sgx = 0.0;
-  for (var i = lid; i < count; i += 256u) {
+  for (var i = lane; i < count; i += LANES) {
     let b = i / u.hw;
     let k = (b * u.c + ch) * u.hw + i - b * u.hw;
     sg += g[k];
     sgx += g[k] * (x[k] - m);
   }
-  partialG[lid] = sg;
-  partialGX[lid] = sgx;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (lid < s) {
-      partialG[lid] += partialG[lid + s];
-      partialGX[lid] += partialGX[lid + s];
-    }
+  if (LANES > 1u) {
+    partialG[lid] = sg;
+    partialGX[lid] = sgx;
     workgroupBarrier();
+    for (var s = LANES / 2u; s > 0u; s = s >> 1u) {
+      if (lane < s) {
+        partialG[lid] += partialG[lid + s];
+        partialGX[lid] += partialGX[lid + s];
+      }
+      workgroupBarrier();
+    }
+    sg = partialG[lid];
+    sgx = partialGX[lid];
   }
-  if (lid == 0u) {
-    dBias[ch] = partialG[0];
-    dWeight[ch] = partialGX[0] * inverseSqrt(variance[ch] + u.eps);
+  if (live && lane == 0u) {
+    dBias[ch] = sg;
+    dWeight[ch] = sgx * inverseSqrt(variance[ch] + u.eps);
   }
 }

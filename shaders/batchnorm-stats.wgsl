@@ -1,6 +1,12 @@
-// Batch-norm statistics: one workgroup of 256 invocations per channel computes the
-// channel's mean, then its biased variance from the centred values (two passes, as
-// exact as the data allow). x is [n, c, hw].
+// Batch-norm statistics of x [n, c, hw]: each channel's mean, then its biased variance
+// from the centred values (two passes, as exact as the data allow).
+// LANES invocations share a channel (a power of two up to WG) and WG / LANES channels
+// share a workgroup. With LANES = 1 an invocation sweeps its channel alone and no barrier
+// runs at all (fastest where barriers are costly, as on CPU-backed adapters); with
+// LANES = WG a whole workgroup folds one channel as a tree (fastest on real GPUs).
+override WG: u32 = 256u;
+override LANES: u32 = 256u;
+
 struct Params { n: u32, c: u32, hw: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -8,40 +14,45 @@ struct Params { n: u32, c: u32, hw: u32 }
 @group(0) @binding(2) var<storage, read_write> varOut: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-var<workgroup> partial: array<f32, 256>;
+var<workgroup> partial: array<f32, WG>;
 
+/** The sum of v over the LANES invocations of a channel (every one of them gets it). */
 fn total(lid: u32, v: f32) -> f32 {
+  if (LANES == 1u) { return v; }
   partial[lid] = v;
   workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (lid < s) { partial[lid] += partial[lid + s]; }
+  let lane = lid % LANES;
+  for (var s = LANES / 2u; s > 0u; s = s >> 1u) {
+    if (lane < s) { partial[lid] += partial[lid + s]; }
     workgroupBarrier();
   }
-  let t = partial[0];
+  let t = partial[lid - lane];
   workgroupBarrier();
   return t;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let ch = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (ch >= u.c) { return; }
-  let count = u.n * u.hw;
+  let ch = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let lane = lid % LANES;
+  // Invocations past the last channel still take part in the barriers.
+  let live = ch < u.c;
+  let count = select(0u, u.n * u.hw, live);
   var s = 0.0;
-  for (var i = lid; i < count; i += 256u) {
+  for (var i = lane; i < count; i += LANES) {
     let b = i / u.hw;
     s += x[(b * u.c + ch) * u.hw + i - b * u.hw];
   }
-  let mean = total(lid, s) / f32(count);
+  let mean = total(lid, s) / f32(u.n * u.hw);
   var q = 0.0;
-  for (var i = lid; i < count; i += 256u) {
+  for (var i = lane; i < count; i += LANES) {
     let b = i / u.hw;
     let d = x[(b * u.c + ch) * u.hw + i - b * u.hw] - mean;
     q += d * d;
   }
-  let variance = total(lid, q) / f32(count);
-  if (lid == 0u) {
+  let variance = total(lid, q) / f32(u.n * u.hw);
+  if (live && lane == 0u) {
     meanOut[ch] = mean;
     varOut[ch] = variance;
   }

@@ -9,7 +9,7 @@ import { createCpuBackend } from '../../src/engine/cpu';
 import type { BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, Storage, UnaryOp } from '../../src/engine/backend';
 import { BINARY_OPS, UNARY_OPS, unaryDef } from '../../src/engine/ops/elementwise';
 import { outSize } from '../../src/engine/backend';
-import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
+import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
 import { both, expectClose, prod, randInt, randn, rng } from './helpers';
 
 let gpu: WebGPUBackend;
@@ -360,6 +360,42 @@ describe('convolution', () => {
           b === gpu ? gpu.conv2dBackwardWeightWith(v, xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
         );
         expectClose(got, want, `conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, 1e-3, 1e-4);
+      }
+    });
+  }
+});
+
+describe('batch normalisation', () => {
+  // Channel counts below, at and above the few-channel switch and the channels per workgroup.
+  const cases = [
+    { n: 3, c: 5, hw: 49, eps: 1e-5 },
+    { n: 2, c: 37, hw: 9, eps: 1e-5 },
+    { n: 4, c: 70, hw: 1, eps: 1e-3 },
+    { n: 16, c: 6, hw: 784, eps: 1e-5 },
+  ];
+  for (const v of Object.keys(CHANNEL_REDUCE_VARIANTS)) {
+    it(`the ${v} per-channel reductions (statistics, backward sums) match the CPU backend`, async () => {
+      const saved = gpu.tuning;
+      gpu.tuning = { ...saved, channelReduce: v };
+      try {
+        const r = rng(61);
+        for (const p of cases) {
+          const x = randn(r, p.n * p.c * p.hw, -2, 3);
+          const g = randn(r, p.n * p.c * p.hw);
+          const w = randn(r, p.c);
+          for (const part of ['mean', 'variance', 'dx', 'dWeight', 'dBias'] as const) {
+            const { got, want } = await both(gpu, cpu, [x, g, w], (b, [xs, gs, ws]) => {
+              const st = b.batchNormStats(xs, p);
+              const back = b.batchNormBackward(gs, xs, st.mean, st.variance, ws, { ...p, batchStats: true });
+              const all: Record<string, Storage> = { ...st, ...back };
+              for (const [k, s] of Object.entries(all)) if (k !== part) b.free(s);
+              return all[part];
+            });
+            expectClose(got, want, `batch norm ${part} (${v}, ${JSON.stringify(p)})`, 1e-4, 1e-3);
+          }
+        }
+      } finally {
+        gpu.tuning = saved;
       }
     });
   }

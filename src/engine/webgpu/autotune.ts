@@ -9,9 +9,11 @@ import {
   CONV_BWD_INPUT_VARIANTS,
   CONV_BWD_WEIGHT_VARIANTS,
   CONV_VARIANTS,
+  CHANNEL_REDUCE_VARIANTS,
   MATMUL_VARIANTS,
   type Tuning,
 } from './variants';
+import { batchNormStats } from './batchnorm';
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -86,5 +88,15 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   b.free(x);
   b.free(w);
   b.free(gy);
+
+  // A ResNet-like batch-norm input: 64 channels of 16x16, batch 16.
+  const bnp = { n: 16, c: 64, hw: 256, eps: 1e-5 };
+  const bx = b.fromData(random(bnp.n * bnp.c * bnp.hw));
+  t.channelReduce = await pick(b, 'channelReduce', Object.keys(CHANNEL_REDUCE_VARIANTS), (v) => {
+    const { mean, variance } = batchNormStats(b, bx, bnp, v);
+    b.free(variance);
+    return mean;
+  });
+  b.free(bx);
   return t;
 }

@@ -6,21 +6,31 @@
 import type { BatchNormParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
+import { CHANNEL_REDUCE_VARIANTS } from './variants';
 import statsSrc from '../../../shaders/batchnorm-stats.wgsl?raw';
 import applySrc from '../../../shaders/batchnorm-apply.wgsl?raw';
 import sumsSrc from '../../../shaders/batchnorm-backward-sums.wgsl?raw';
 import dxSrc from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
 import runningSrc from '../../../shaders/batchnorm-running.wgsl?raw';
 
-export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+/** The per-channel reduction variant in use (or `variant`): its constants and workgroup count for `c` channels. */
+function channelReduce(be: WebGPUBackend, c: number, variant = be.tuningState.channelReduce) {
+  let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
+  if (v.fewChannels && c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
+  return { variant, constants: v.constants, workgroups: Math.ceil(c / (v.constants.WG / v.constants.LANES)) };
+}
+
+export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams, variant?: string): { mean: Storage; variance: Storage } {
   const mean = be.out(p.c);
   const variance = be.out(p.c);
+  const r = channelReduce(be, p.c, variant);
   be.rt.dispatch({
-    key: 'batchnorm-stats',
+    key: `batchnorm-stats:${r.variant}`,
     code: statsSrc,
+    constants: r.constants,
     buffers: [be.buf(x), mean.buffer, variance.buffer],
     uniforms: new Words().u32(p.n, p.c, p.hw).buffer(),
-    workgroups: p.n * p.hw > 0 ? p.c : 0,
+    workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
   });
   return { mean, variance };
 }
@@ -46,12 +56,14 @@ export function batchNormBackward(
   const dWeight: GPUStorage = be.out(p.c);
   const dx: GPUStorage = be.out(x.size);
   const common = [be.buf(g), be.buf(x), be.buf(mean), be.buf(variance)];
+  const r = channelReduce(be, p.c);
   be.rt.dispatch({
-    key: 'batchnorm-backward-sums',
+    key: `batchnorm-backward-sums:${r.variant}`,
     code: sumsSrc,
+    constants: r.constants,
     buffers: [...common, dBias.buffer, dWeight.buffer],
     uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).buffer(),
-    workgroups: p.n * p.hw > 0 ? p.c : 0,
+    workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
   });
   be.rt.dispatch({
     key: `batchnorm-backward-dx:${p.batchStats ? 1 : 0}`,

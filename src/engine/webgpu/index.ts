@@ -24,6 +24,7 @@ import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '..
 import {
   CONV_BWD_INPUT_VARIANTS,
   CONV_BWD_WEIGHT_VARIANTS,
+  CHANNEL_REDUCE_VARIANTS,
   CONV_VARIANTS,
   MATMUL_VARIANTS,
   defaultTuning,
@@ -105,6 +106,7 @@ export class WebGPUBackend implements Backend {
       conv2d: t.conv2d in CONV_VARIANTS ? t.conv2d : d.conv2d,
       conv2dBackwardInput: t.conv2dBackwardInput in CONV_BWD_INPUT_VARIANTS ? t.conv2dBackwardInput : d.conv2dBackwardInput,
       conv2dBackwardWeight: t.conv2dBackwardWeight in CONV_BWD_WEIGHT_VARIANTS ? t.conv2dBackwardWeight : d.conv2dBackwardWeight,
+      channelReduce: t.channelReduce in CHANNEL_REDUCE_VARIANTS ? t.channelReduce : d.channelReduce,
     };
   }
 

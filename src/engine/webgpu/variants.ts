@@ -82,6 +82,22 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
 };
 
+/**
+ * Per-channel reductions (batch-norm statistics and backward sums): LANES invocations
+ * share a channel and WG / LANES channels a workgroup. 'lanes-1' runs no barrier at all,
+ * which wins by far on CPU-backed adapters; 'lanes-256' folds each channel in a whole
+ * workgroup, which wins on real GPUs.
+ */
+export const CHANNEL_REDUCE_VARIANTS: Record<string, { constants: { WG: number; LANES: number }; fewChannels?: { below: number; use: string } }> = {
+  'lanes-256': { constants: { WG: 256, LANES: 256 } },
+  'lanes-32': { constants: { WG: 64, LANES: 32 } },
+  // Fewer channels than invocations a CPU runs at once leave it idle: share them out.
+  'lanes-1': { constants: { WG: 16, LANES: 1 }, fewChannels: { below: 32, use: 'lanes-32' } },
+};
+
+/** Adapters that compute on the CPU (their names say so). */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+
 /** Which variant each tunable op uses, for one adapter. */
 export interface Tuning {
   /** Identifies the adapter the tuning was measured on. */
@@ -90,6 +106,7 @@ export interface Tuning {
   conv2d: string;
   conv2dBackwardInput: string;
   conv2dBackwardWeight: string;
+  channelReduce: string;
 }
 
 export function defaultTuning(adapter: string): Tuning {
@@ -99,5 +116,6 @@ export function defaultTuning(adapter: string): Tuning {
     conv2d: 'rows-8x8',
     conv2dBackwardInput: 'rows-8x8',
     conv2dBackwardWeight: 'rows-8x8',
+    channelReduce: SOFTWARE_ADAPTER.test(adapter) ? 'lanes-1' : 'lanes-256',
   };
 }
