@@ -5,6 +5,10 @@
 // channels of dL/dy at that pixel, so each pixel costs 9 loads for 64 multiply-adds.
 // Split s writes its partial sums to gw[s][co][ci][ky][kx]; the backend adds the splits.
 // The 8 x 8 block is unrolled by hand (16 vec4 accumulators over channels).
+// With HAS_BIAS = 1 the same sweep also sums dL/dy per channel (dL/dbias): the invocations
+// of tap row ky = padH visit every output row (the backend checks 2 padH < kH), and those
+// of input channel 0 write their sums to gb[s][co].
+override HAS_BIAS: u32 = 0u;
 
 struct Params {
   n: u32, cIn: u32, h: u32, w: u32,
@@ -16,7 +20,8 @@ struct Params {
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> gy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> gw: array<f32>;
-@group(0) @binding(3) var<uniform> u: Params;
+@group(0) @binding(3) var<storage, read_write> gb: array<f32>;
+@group(0) @binding(4) var<uniform> u: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -57,6 +62,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var a61 = vec4<f32>(0.0);
   var a70 = vec4<f32>(0.0);
   var a71 = vec4<f32>(0.0);
+  var s0 = vec4<f32>(0.0);
+  var s1 = vec4<f32>(0.0);
   for (var r = rStart; r < rEnd; r++) {
     let b = r / u.outH;
     let oy = r - b * u.outH;
@@ -76,6 +83,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let gi = gRow + ox;
       let g0 = vec4<f32>(gy[gi + gOff0.x], gy[gi + gOff0.y], gy[gi + gOff0.z], gy[gi + gOff0.w]);
       let g1 = vec4<f32>(gy[gi + gOff1.x], gy[gi + gOff1.y], gy[gi + gOff1.z], gy[gi + gOff1.w]);
+      if (HAS_BIAS != 0u) {
+        s0 += g0;
+        s1 += g1;
+      }
       a00 += v0 * g0;
       a01 += v0 * g1;
       a10 += v1 * g0;
@@ -101,6 +112,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       v6 = v7;
       let nx = xs + i32(ox) + 8;
       v7 = select(0.0, x[u32(xRow + clamp(nx, 0, W - 1))], nx >= 0 && nx < W);
+    }
+  }
+  if (HAS_BIAS != 0u && ci == 0u && ky == u.padH) {
+    let sums = array<f32, 8>(s0.x, s0.y, s0.z, s0.w, s1.x, s1.y, s1.z, s1.w);
+    for (var j = 0u; j < 8u; j++) {
+      if (co0 + j < u.cOut) { gb[split * u.cOut + co0 + j] = sums[j]; }
     }
   }
   let taps = u.cIn * u.kH * u.kW;

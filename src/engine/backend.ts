@@ -179,6 +179,11 @@ export interface Backend {
   conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage;
   /** dL/dw [cOut, cIn, kH, kW] from x and dL/dy. */
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage;
+  /**
+   * Optional fused kernel: dL/dw and dL/dbias [cOut] in one sweep over dL/dy, or null
+   * where the backend does not cover these parameters (the op then sums dL/dy itself).
+   */
+  conv2dBackwardWeightBias?(x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null;
   pool2d(x: Storage, p: Pool2dParams): Storage;
   /** dL/dx from x and dL/dy; max-pool routes each gradient to the first maximum of its window. */
   pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage;

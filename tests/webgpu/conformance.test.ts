@@ -248,8 +248,10 @@ describe('matmul', () => {
         { batch: 3, m: 132, n: 140, k: 12, aBatch: 1, bBatch: 3 },
         { batch: 2, m: 37, n: 12, k: 8, aBatch: 2, bBatch: 1 },
         { batch: 1, m: 4, n: 4, k: 4, aBatch: 1, bBatch: 1 },
-        // One matrix, rows not a multiple of the 8-row block (the texture kernel's path).
         { batch: 1, m: 37, n: 12, k: 8, aBatch: 1, bBatch: 1 },
+        // One matrix large enough to be packed into textures, rows not a multiple of the
+        // 8-row block (the texture kernel's path).
+        { batch: 1, m: 259, n: 256, k: 256, aBatch: 1, bBatch: 1 },
       ];
       for (const c of cases) {
         for (const transA of [false, true]) {
@@ -349,6 +351,31 @@ describe('convolution', () => {
       }
     });
   }
+
+  it('the fused weight-and-bias gradient matches the CPU backend where it runs, and declines where it does not', async () => {
+    const r = rng(54);
+    let fused = 0;
+    for (const p of [...convCases, convParams(32, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2), convParams(3, 20, 6, 6, 40, 3, 3, 1, 1, 1, 1)]) {
+      const x = randn(r, p.n * p.cIn * p.h * p.w);
+      const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+      const covered = p.strideH === 1 && p.strideW === 1 && p.kW <= 8 && 2 * p.padH < p.kH;
+      for (const part of ['dW', 'dBias'] as const) {
+        const { got, want } = await both(gpu, cpu, [x, gy], (b, [xs, g]) => {
+          if (b === gpu) {
+            const res = gpu.conv2dBackwardWeightBias(xs, g, p);
+            expect(res !== null, `fused kernel offered for ${JSON.stringify(p)}`).toBe(covered);
+            if (!res) return part === 'dW' ? gpu.conv2dBackwardWeight(xs, g, p) : gpu.reduce('sum', g, [p.n, p.cOut, p.outH * p.outW], [0, 2]);
+            gpu.free(part === 'dW' ? res.dBias : res.dW);
+            return part === 'dW' ? res.dW : res.dBias;
+          }
+          return part === 'dW' ? b.conv2dBackwardWeight(xs, g, p) : b.reduce('sum', g, [p.n, p.cOut, p.outH * p.outW], [0, 2]);
+        });
+        expectClose(got, want, `fused conv2d ${part} ${JSON.stringify(p)}`, 1e-3, 1e-4);
+      }
+      if (covered) fused++;
+    }
+    expect(fused).toBeGreaterThanOrEqual(5);
+  });
 
   for (const v of Object.keys(CONV_BWD_WEIGHT_VARIANTS)) {
     it(`conv2dBackwardWeight variant ${v} matches the CPU backend`, async () => {

@@ -44,6 +44,12 @@ export function conv2dPrim(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dP
   const parents = bias ? [x, w, bias] : [x, w];
   return output(be, be.conv2d(x._s, w._s, bias ? bias._s : null, p), [p.n, p.cOut, p.outH, p.outW], 'conv2d', parents, (g) => {
     const gx = x.requiresGrad ? output(be, be.conv2dBackwardInput(g._s, w._s, p), x.shape, 'conv2dBackwardInput', [g, w], null) : null;
+    // Where the backend has it, one kernel gives both the weight and the bias gradient.
+    const fused = bias && bias.requiresGrad && w.requiresGrad ? (be.conv2dBackwardWeightBias?.(x._s, g._s, p) ?? null) : null;
+    if (fused) {
+      const gw = output(be, fused.dW, w.shape, 'conv2dBackwardWeight', [x, g], null);
+      return [gx, gw, output(be, fused.dBias, [p.cOut], 'conv2dBackwardBias', [g], null)];
+    }
     const gw = w.requiresGrad ? output(be, be.conv2dBackwardWeight(x._s, g._s, p), w.shape, 'conv2dBackwardWeight', [x, g], null) : null;
     const gb = bias && bias.requiresGrad ? reduce('sum', g, [0, 2, 3], false) : null;
     return bias ? [gx, gw, gb] : [gx, gw];

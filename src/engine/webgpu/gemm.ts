@@ -10,6 +10,7 @@ import { Words } from './runtime';
 import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, defaultTuning } from './variants';
 import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
+import splitFoldSrc from '../../../shaders/split-fold.wgsl?raw';
 import { convRowsSource } from './conv-rows-source';
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
@@ -31,6 +32,13 @@ function packTexture(be: WebGPUBackend, src: Storage, width: number, height: num
   return t;
 }
 
+/**
+ * Smallest product (m n k multiply-adds) worth packing into textures. On SwiftShader the
+ * texture kernel with its packing trails the buffer kernel at 256x84x120 (5.7 vs 4.9 ms)
+ * and 64x120x400 (7.4 vs 4.5 ms) and only draws level from about 2^24.
+ */
+const TEXTURE_MIN_MACS = 1 << 24;
+
 /** Matmul with a named variant (the autotune and the tests call this directly). */
 export function matmulWith(be: WebGPUBackend, 
   variant: string,
@@ -48,7 +56,9 @@ export function matmulWith(be: WebGPUBackend,
   let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
   if (v.texture) {
     const dim = be.rt.maxTextureDim;
-    const fits = batch === 1 && !p.transA && !p.transB && k % 4 === 0 && n % 4 === 0 && m <= dim && k <= dim && k / 4 <= dim && n / 4 <= dim;
+    // Packing costs two extra passes over A and B (and two dispatches); below TEXTURE_MIN_MACS
+    // the buffer kernel is as fast or faster on SwiftShader (see TEXTURE_MIN_MACS).
+    const fits = batch === 1 && !p.transA && !p.transB && k % 4 === 0 && n % 4 === 0 && m <= dim && k <= dim && k / 4 <= dim && n / 4 <= dim && m * n * k >= TEXTURE_MIN_MACS;
     if (fits) {
       const ta = packTexture(be, a, k / 4, m);
       const tb = packTexture(be, b, n / 4, k);
@@ -226,14 +236,35 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
 
 
 export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
+  return conv2dBackwardParams(be, variant, x, gy, p, false).dW;
+}
+
+/**
+ * dL/dw and dL/dbias of conv2d in one sweep over dL/dy where the row kernel runs (stride 1,
+ * 2 padH < kH); null where it does not, and the caller sums dL/dy itself.
+ */
+export function conv2dBackwardWeightBias(be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null {
+  const v = CONV_BWD_WEIGHT_VARIANTS[be.tuningState.conv2dBackwardWeight];
+  if (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0) return null;
+  const r = conv2dBackwardParams(be, be.tuningState.conv2dBackwardWeight, x, gy, p, true);
+  return r.dBias ? { dW: r.dW, dBias: r.dBias } : null;
+}
+
+function rowsBackwardWeight(p: Conv2dParams): boolean {
+  return p.strideH === 1 && p.strideW === 1 && p.kW <= 8;
+}
+
+function conv2dBackwardParams(
+  be: WebGPUBackend, variant: string, x: Storage, gy: Storage, p: Conv2dParams, withBias: boolean,
+): { dW: Storage; dBias: Storage | null } {
   const taps = p.cIn * p.kH * p.kW;
   const size = p.cOut * taps;
   let v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
   const rows = p.n * p.outH;
-  if (size === 0) return be.out(0);
-  if (rows === 0 || p.outW === 0) return be.zeros(size);
+  if (size === 0) return { dW: be.out(0), dBias: null };
+  if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
   if (v.rows) {
-    if (p.strideH === 1 && p.strideW === 1 && p.kW <= 8) {
+    if (rowsBackwardWeight(p)) {
       const coBlocks = Math.ceil(p.cOut / 8);
       const per = coBlocks * p.cIn * p.kH;
       // Split the (b, oy) rows so that about `targetWorkgroups` invocations run, each
@@ -243,20 +274,37 @@ export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: 
       splits = Math.ceil(rows / rowsPerSplit);
       be.rt.checkSize(splits * size * 4, 'the split-K partial sums of conv2dBackwardWeight');
       const partial = be.out(splits * size);
+      const partialBias = withBias ? be.out(splits * p.cOut) : null;
       const threads = per * splits;
       be.rt.dispatch({
-        key: 'conv2d-backward-weight-rows',
+        key: `conv2d-backward-weight-rows:${withBias ? 1 : 0}`,
         code: v.code,
-        buffers: [be.buf(x), be.buf(gy), partial.buffer],
+        constants: { HAS_BIAS: withBias ? 1 : 0 },
+        buffers: [be.buf(x), be.buf(gy), partial.buffer, partialBias ? partialBias.buffer : be.dummy],
         uniforms: new Words()
           .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit)
           .buffer(),
         workgroups: Math.ceil(threads / 64),
       });
-      if (splits === 1) return partial;
-      const o = be.reduce('sum', partial, [splits, size], [0]);
+      if (splits === 1) return { dW: partial, dBias: partialBias };
+      if (!partialBias) {
+        const o = be.reduce('sum', partial, [splits, size], [0]);
+        be.free(partial);
+        return { dW: o, dBias: null };
+      }
+      // Both results' splits are added in one pass.
+      const dW = be.out(size);
+      const dBias = be.out(p.cOut);
+      be.rt.dispatch({
+        key: 'split-fold',
+        code: splitFoldSrc,
+        buffers: [partial.buffer, partialBias.buffer, dW.buffer, dBias.buffer],
+        uniforms: new Words().u32(size, p.cOut, splits).buffer(),
+        workgroups: Math.ceil((size + p.cOut) / 64),
+      });
       be.free(partial);
-      return o;
+      be.free(partialBias);
+      return { dW, dBias };
     }
     variant = v.rows.fallback;
     v = CONV_BWD_WEIGHT_VARIANTS[variant];
@@ -280,8 +328,8 @@ export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: 
     uniforms: convWords(be, p).u32(taps, tilesN, tilesM, tiles, rowsPerSplit).buffer(),
     workgroups: tiles,
   });
-  if (splits === 1) return partial;
+  if (splits === 1) return { dW: partial, dBias: null };
   const o = be.reduce('sum', partial, [splits, size], [0]);
   be.free(partial);
-  return o;
+  return { dW: o, dBias: null };
 }

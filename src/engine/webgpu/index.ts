@@ -12,7 +12,7 @@ import type {
   AdamParams, Backend, BatchNormParams, BinaryOp, Conv2dParams, CrossEntropyParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
-import { conv2dBackwardInputWith, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
+import { conv2dBackwardInputWith, conv2dBackwardWeightBias, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
 import { argmax, reduceWith } from './reduce';
 import { pool2d, pool2dBackward, resizeBilinear } from './pool';
 import * as bn from './batchnorm';
@@ -385,6 +385,9 @@ export class WebGPUBackend implements Backend {
   }
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {
     return conv2dBackwardWeightWith(this, this.tuningState.conv2dBackwardWeight, x, gy, p);
+  }
+  conv2dBackwardWeightBias(x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null {
+    return conv2dBackwardWeightBias(this, x, gy, p);
   }
   conv2dBackwardWeightWith(variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
     return conv2dBackwardWeightWith(this, variant, x, gy, p);
