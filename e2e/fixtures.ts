@@ -108,6 +108,25 @@ export async function settledInView(page: Page, busy = '[aria-busy="true"]', tim
   );
 }
 
+/**
+ * Remembers the reader's "Compute on" choice (the training view's menu, kept in the
+ * settings store's localStorage entry) before every load of the page. Tests of the WebGPU
+ * paths ask for 'webgpu': on SwiftShader the automatic choice is WebAssembly, which the
+ * probe finds faster there (e2e/backend-choice.spec.ts).
+ */
+export async function computeOn(page: Page, choice: 'auto' | 'webgpu' | 'wasm') {
+  await page.addInitScript((choice) => {
+    const key = 'cnn-book-settings';
+    let saved: { state?: Record<string, unknown>; version?: number };
+    try {
+      saved = JSON.parse(localStorage.getItem(key) ?? '{}') ?? {};
+    } catch {
+      saved = {};
+    }
+    localStorage.setItem(key, JSON.stringify({ version: 1, ...saved, state: { ...saved.state, computeOn: choice } }));
+  }, choice);
+}
+
 // ---- the training view ---------------------------------------------------------------
 
 export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -141,6 +160,12 @@ export async function waitForStep(w: Locator, atLeast: number, timeout = 90_000)
 
 export async function waitForState(w: Locator, state: string, timeout = 60_000) {
   await expect(w).toHaveAttribute('data-state', state, { timeout });
+}
+
+/** Presses Stop in the training view and waits until the run has stopped. */
+export async function stopTraining(w: Locator) {
+  await w.getByRole('button', { name: 'Stop' }).click();
+  await waitForState(w, 'stopped');
 }
 
 /** Opens the training view, starts a run with settings `o`, and waits until it reaches step `step`. */

@@ -1,4 +1,4 @@
-import { test, expect, openChapter } from './fixtures';
+import { test, expect, openChapter, computeOn } from './fixtures';
 
 test('a WebGPU adapter and device compute the probe shader correctly in the page and in a module worker', async ({ page }) => {
   await page.goto('./gpu-check.html');
@@ -38,6 +38,8 @@ test('widgets that compute on the CPU never start WebGPU; the badge says so, and
     const request = gpu.requestAdapter.bind(gpu);
     Object.defineProperty(gpu, 'requestAdapter', { value: (o?: GPURequestAdapterOptions) => (w.__adapterRequests++, request(o)), configurable: true });
   });
+  // The reader chose WebGPU (on SwiftShader the automatic choice is WebAssembly, see backend-choice.spec.ts).
+  await computeOn(page, 'webgpu');
   await openChapter(page, 'image-convolution');
   const badge = page.locator('.backend-badge');
   // Cross-correlation, learning a kernel and the editable layer stack have computed, all on the CPU.

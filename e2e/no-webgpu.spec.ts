@@ -11,7 +11,7 @@ const withoutGpu = {
 };
 
 for (const [name, script] of Object.entries(withoutGpu)) {
-  test(`with ${name}, chapters run on the CPU backend and a banner says so once the GPU is asked for`, async ({ page, problems }) => {
+  test(`with ${name}, chapters run on the CPU (WebAssembly for the GPU's share) and a banner says so once the GPU is asked for`, async ({ page, problems }) => {
     await page.addInitScript(script);
     await openChapter(page, 'image-convolution');
     // Widgets compute on the CPU, which asks nothing of WebGPU: no banner yet.
@@ -21,11 +21,11 @@ for (const [name, script] of Object.entries(withoutGpu)) {
     await expect(widget.locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'idle');
     await expect(page.getByTestId('cpu-banner')).toHaveCount(0);
-    // The LeNet view asks for the GPU: the engine falls back to the CPU and says so.
+    // The LeNet view asks for the GPU: the engine falls back to WebAssembly and says so.
     const lenet = page.locator('[data-widget="receptive-field"] [data-part="lenet"]');
     await lenet.scrollIntoViewIfNeeded();
     await expect(page.getByTestId('cpu-banner')).toBeVisible({ timeout: 30_000 });
-    await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'cpu');
+    await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'wasm');
     await expect(lenet.locator('.rf-lenet-maps')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
     await openChapter(page, 'pooling');
     await expect(page.locator('[data-widget="pooling"]').first().locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });

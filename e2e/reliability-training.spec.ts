@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, openTrainer, stat, waitForStep, waitForState, axeViolations, callTestingAid, historySteps, openFile, timeToElement, startTraining, checkpointAndGoOn, type TestingAids } from './fixtures';
+import { test, expect, openTrainer, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, openFile, timeToElement, startTraining, checkpointAndGoOn, computeOn, type TestingAids } from './fixtures';
 import { setBackend } from '../src/engine';
 import { zoo } from '../src/models';
 import { decodeSafetensors, encodeSafetensors } from '../src/models/safetensors';
@@ -17,6 +17,8 @@ async function axe(page: Page) {
 
 test('a GPU device lost mid-training is replaced and training goes on from the last checkpoint', async ({ page, problems }) => {
   test.setTimeout(180_000);
+  // A GPU device to lose: the reader's choice (on SwiftShader the automatic one is WebAssembly).
+  await computeOn(page, 'webgpu');
   const w = await startTraining(page, { batch: 8 });
   await expect(w.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
   const saved = await checkpointAndGoOn(w);
@@ -72,8 +74,7 @@ test('a GPU device lost mid-training is replaced and training goes on from the l
   await banner.getByRole('button', { name: 'Dismiss' }).focus();
   await page.keyboard.press('Enter');
   await expect(banner).toHaveCount(0);
-  await w.getByRole('button', { name: 'Stop' }).click();
-  await waitForState(w, 'stopped');
+  await stopTraining(w);
   expect(problems.errors).toEqual([]);
   expect(problems.foreign).toEqual([]);
 });
@@ -112,8 +113,7 @@ test('when storage is full the run goes on, says so, and offers the weights as a
   expect(tensors['0.weight'].shape).toEqual([6, 1, 5, 5]);
   expect(Object.keys(tensors)).toHaveLength(10);
   expect(await stat(w, 'step')).toBeGreaterThan(paused);
-  await w.getByRole('button', { name: 'Stop' }).click();
-  await waitForState(w, 'stopped');
+  await stopTraining(w);
   expect(problems.errors).toEqual([]);
 });
 

@@ -1,4 +1,4 @@
-import { test, expect, openChapter, drawStroke, openTrainer, configure, stat, waitForStep, waitForState, axeViolations, callTestingAid, historySteps, startTraining, checkpointAndGoOn } from './fixtures';
+import { test, expect, openChapter, drawStroke, openTrainer, configure, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, startTraining, checkpointAndGoOn, computeOn } from './fixtures';
 
 // Training on SwiftShader is slow (tens of images per second on this machine), so these
 // tests use small batches: a step takes a fraction of a second.
@@ -7,6 +7,8 @@ test.describe.configure({ mode: 'serial' });
 
 test('LeNet trains for a few hundred steps in the worker on WebGPU and its loss falls', async ({ page, problems }) => {
   test.setTimeout(150_000);
+  // The reader's choice: on SwiftShader the automatic one is WebAssembly (see backend-choice.spec.ts).
+  await computeOn(page, 'webgpu');
   const w = await openTrainer(page);
   // Adam gets the sigmoid LeNet off its initial plateau within a couple of hundred steps.
   await configure(w, { batch: 8, optimizer: 'adam', lr: 0.003 });
@@ -39,8 +41,7 @@ test('LeNet trains for a few hundred steps in the worker on WebGPU and its loss 
   // The charts have accessible names and a text alternative with the latest values.
   await expect(w.getByRole('img', { name: /Training loss/ })).toBeVisible();
   await expect(w.locator('.train-chart table').first()).toContainText('Train loss');
-  await w.getByRole('button', { name: 'Stop' }).click();
-  await waitForState(w, 'stopped');
+  await stopTraining(w);
   expect(problems.errors).toEqual([]);
   expect(problems.foreign).toEqual([]);
 });
@@ -85,8 +86,7 @@ test('pause holds the step, resume goes on, and a reload resumes from the checkp
 test('exported weights import back to identical predictions, and a corrupt file is refused with a message', async ({ page, problems }, testInfo) => {
   test.setTimeout(120_000);
   const w = await startTraining(page, { batch: 8 });
-  await w.getByRole('button', { name: 'Stop' }).click();
-  await waitForState(w, 'stopped');
+  await stopTraining(w);
 
   // Draw a stroke: the model's probabilities for it.
   const canvas = w.locator('.try-canvas');
@@ -148,8 +148,7 @@ test('a worker that dies mid-epoch is reported and training resumes from the che
   await banner.getByRole('button', { name: 'Resume from checkpoint' }).click();
   await waitForState(w, 'training', 60_000);
   await expect.poll(() => stat(w, 'step'), { timeout: 60_000 }).toBeGreaterThan(saved);
-  await w.getByRole('button', { name: 'Stop' }).click();
-  await waitForState(w, 'stopped');
+  await stopTraining(w);
   expect(problems.errors).toEqual([]);
 });
 

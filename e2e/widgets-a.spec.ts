@@ -130,7 +130,7 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   expect(await values(py)).toEqual([0, 3, 8, 4, 9, 19, 25, 10, 21, 37, 43, 16, 6, 7, 8, 0]);
   await expect(p.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x1x4x4');
   await expect(p.getByRole('table', { name: 'Padded input' }).locator('td.cell-pad')).toHaveCount(16);
-  await p.getByRole('button', { name: 'Notes: stride 3 × 2' }).click();
+  await p.getByRole('button', { name: 'The text’s example: stride 3 × 2' }).click();
   await settled(p);
   expect(await values(py)).toEqual([0, 8, 6, 8]);
   await expect(p.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x1x2x2');
@@ -245,7 +245,7 @@ test('random settings agree with plain-loop references in every widget, and bad 
   }
 
   // Typing into X: a new value changes the output; a huge one is clamped with a notice; junk is ignored.
-  await c.getByRole('button', { name: 'Notes: 6×8 edge image, K = [1, −1]' }).click();
+  await c.getByRole('button', { name: 'The classic 6×8 edge image, K = [1, −1]' }).click();
   await settled(c);
   const cell = c.getByRole('spinbutton', { name: 'Input X, row 1, column 2' });
   await cell.fill('5');

@@ -3,6 +3,8 @@
 // Used by scripts/train.mjs, scripts/bench/node/build.mjs and scripts/bench/build-gpu-check.mjs.
 import { build } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,4 +24,7 @@ export async function bundleForNode(entry, outDir, fileName = 'main.mjs') {
     },
     ssr: { noExternal: true, external: ['webgpu'] },
   });
+  // The wasm backend's thread pool starts its workers from this file beside the bundle.
+  const dir = isAbsolute(outDir) ? outDir : join(root, outDir);
+  copyFileSync(join(root, 'src/engine/wasm/pool-node.worker.mjs'), join(dir, 'pool-node.worker.mjs'));
 }

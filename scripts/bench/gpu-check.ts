@@ -7,11 +7,12 @@
 import { create, globals } from 'webgpu';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
-import type { Backend, BinaryOp, Conv2dParams, Storage, UnaryOp } from '../../src/engine/backend';
+import type { BinaryOp, Conv2dParams, UnaryOp } from '../../src/engine/backend';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
 import { lastAutotune } from '../../src/engine/webgpu/autotune';
 import { mulberry32 } from '../../src/data/batches';
+import { both, timeKernel as timeOp } from './backend-pair';
 
 Object.assign(globalThis, globals);
 
@@ -38,17 +39,6 @@ function compare(name: string, got: Float32Array, want: Float32Array, atol = 1e-
     fail++;
     console.log(`FAIL ${name}: [${bad}] got ${got[bad]} want ${want[bad]} (len ${got.length}/${want.length})`);
   }
-}
-
-async function both(gpu: Backend, cpu: Backend, inputs: Float32Array[], k: (b: Backend, xs: Storage[]) => Storage) {
-  const gx = inputs.map((d) => gpu.fromData(d));
-  const cx = inputs.map((d) => cpu.fromData(d));
-  const go = k(gpu, gx);
-  const co = k(cpu, cx);
-  const got = await gpu.read(go);
-  const want = await cpu.read(co);
-  [...gx, go].forEach((s) => gpu.free(s));
-  return { got, want };
 }
 
 const conv = (n: number, cIn: number, h: number, w: number, cOut: number, kH: number, kW: number, s: number, p: number): Conv2dParams => ({
@@ -156,15 +146,6 @@ async function conformance(g: WebGPUBackend): Promise<void> {
     const o = await both(g, c, [x], (b, [s]) => b.unary('abs', s));
     compare('folded grid abs', o.got, o.want);
   }
-}
-
-async function timeOp(g: WebGPUBackend, f: () => Storage, reps: number): Promise<number> {
-  g.free(f());
-  await g.sync();
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) g.free(f());
-  await g.sync();
-  return (performance.now() - t0) / reps;
 }
 
 async function timings(g: WebGPUBackend): Promise<void> {

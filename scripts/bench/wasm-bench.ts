@@ -6,11 +6,12 @@
 import type { Conv2dParams, Pool2dParams } from '../../src/engine/backend';
 import { CpuBackend } from '../../src/engine/cpu/index';
 import { outSize } from '../../src/engine/backend';
-import { F, manualSeed, optim, randn, tensor, tidy } from '../../src/engine/index';
+import { manualSeed, optim, randn, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
 import { createWasmBackend, type WasmBackend } from '../../src/engine/wasm/index';
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
+import { lossStep } from './loss-step';
 
 export interface BenchOptions {
   threads: number[];
@@ -138,16 +139,7 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
   const opt = new optim.SGD(net.parameters(), { lr, momentum: 0.9 });
   const x = randn([batch, 1, size, size]);
   const y = tensor(Array.from({ length: batch }, (_, i) => i % 10));
-  const step = () => {
-    const l = tidy(() => {
-      opt.zeroGrad();
-      const loss = F.crossEntropy(net.call(x), y);
-      loss.backward();
-      opt.step();
-      return loss;
-    });
-    l.dispose();
-  };
+  const step = () => lossStep(net, opt, x, y).dispose();
   step();
   const t0 = performance.now();
   const c0 = process.cpuUsage();

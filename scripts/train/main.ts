@@ -3,9 +3,12 @@
  * engine on the CPU backend, or on WebGPU through Dawn (the `webgpu` package). Reads
  * public/data, keeps checkpoints in memory, prints progress and a JSON summary.
  * Built by scripts/train.mjs; run as
- *   node scripts/train.mjs --model lenet --epochs 10 [--backend cpu|webgpu] [--lr 0.9]
+ *   node scripts/train.mjs --model lenet --epochs 10 [--backend wasm|webgpu|cpu] [--lr 0.9]
  *     [--batch 256] [--input 28] [--optimizer sgd|adam] [--seed 0] [--train-limit N]
  *     [--test-limit N] [--data DIR] [--json FILE] [--weights FILE] [--max-seconds S]
+ * The backend defaults to wasm. The input size defaults to the recipe's on a real GPU and
+ * to the model's smaller in-tab size on the CPU backends and software adapters
+ * (SwiftShader, llvmpipe), as in the training view.
  * With --max-seconds the run stops after S seconds and the model is evaluated on the
  * test set as it stands (reported as testAccAtStop).
  */
@@ -47,7 +50,8 @@ async function main() {
   const model = (o.model ?? 'lenet') as ModelId;
   if (!isModelId(model)) throw new Error(`--model must be one of ${Object.keys(zoo).join(', ')}`);
   const r = zoo[model].recipe;
-  const backend = o.backend ?? 'cpu';
+  const backend = o.backend ?? 'wasm';
+  if (!['cpu', 'wasm', 'webgpu'].includes(backend)) throw new Error('--backend must be wasm, webgpu or cpu');
   if (backend === 'webgpu') {
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
@@ -55,9 +59,11 @@ async function main() {
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
     if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: create([]), configurable: true });
   }
-  await setBackend(backend === 'webgpu' ? 'webgpu' : 'cpu', backend === 'webgpu' && o.autotune === 'false' ? { autotune: false } : {});
+  if (backend === 'webgpu') await setBackend('webgpu', o.autotune === 'false' ? { autotune: false } : {});
+  else await setBackend(backend as 'cpu' | 'wasm');
   await ready();
   const b = getBackend();
+  const realGpu = b.name === 'webgpu' && !/swiftshader|llvmpipe|lavapipe|softpipe|software/i.test(b.description);
   const dataDir = o.data ?? 'public/data';
   const train = readData(dataDir, 'fashion-train.bin');
   const test = readData(dataDir, 'fashion-test.bin');
@@ -66,7 +72,7 @@ async function main() {
     epochs: Number(o.epochs ?? r.epochs),
     lr: Number(o.lr ?? r.lr),
     batchSize: Number(o.batch ?? r.batchSize),
-    inputSize: Number(o.input ?? zoo[model].recipe.inputSize),
+    inputSize: Number(o.input ?? (realGpu ? zoo[model].recipe.inputSize : zoo[model].tabInputSize)),
     optimizer: (o.optimizer ?? 'sgd') as TrainConfig['optimizer'],
     seed: Number(o.seed ?? 0),
     readEvery: Number(o['read-every'] ?? 50),

@@ -3,7 +3,7 @@ import { chaptersFor } from './chapters';
 import { ChapterView } from './ChapterView';
 import { BackendBadge, CpuBanner } from './BackendBadge';
 import { hrefFor, onLinkClick, useRoute } from './router';
-import { useT } from './i18n';
+import { useT, type StringKey } from './i18n';
 import { useSettings, type Lang, type ThemeChoice } from '../stores/settings';
 import { useProgress } from '../stores/progress';
 import { useTheme } from './theme';
@@ -27,7 +27,14 @@ function Toc({ current }: { current: string }) {
               {c.title}
             </a>
             {read[c.slug] ? (
-              <span className="toc-progress" aria-label={`${Math.round(read[c.slug] * 100)}%`}>
+              <span
+                className="toc-progress"
+                role="progressbar"
+                aria-label={`${t('readProgress')}: ${c.title}`}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(read[c.slug] * 100)}
+              >
                 <span style={{ width: `${Math.round(read[c.slug] * 100)}%` }} />
               </span>
             ) : null}
@@ -50,6 +57,14 @@ function Toc({ current }: { current: string }) {
   );
 }
 
+/** The theme menu's choices and their names. */
+const THEMES: readonly (readonly [ThemeChoice, StringKey])[] = [
+  ['system', 'themeSystem'],
+  ['light', 'themeLight'],
+  ['dark', 'themeDark'],
+  ['contrast', 'themeContrast'],
+];
+
 function Controls() {
   const { lang, setLang, theme, setTheme } = useSettings();
   const t = useT();
@@ -65,10 +80,11 @@ function Controls() {
       <label>
         <span className="visually-hidden">{t('theme')}</span>
         <select value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)} aria-label={t('theme')}>
-          <option value="system">{t('themeSystem')}</option>
-          <option value="light">{t('themeLight')}</option>
-          <option value="dark">{t('themeDark')}</option>
-          <option value="contrast">{t('themeContrast')}</option>
+          {THEMES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {t(label)}
+            </option>
+          ))}
         </select>
       </label>
     </div>

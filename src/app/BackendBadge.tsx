@@ -1,22 +1,31 @@
+import type { ChoiceReason } from '../engine';
 import { useBackend, type BackendStatus } from '../widgets/common/engine';
+import { backendLine, WITHOUT_WEBGPU } from '../widgets/common/backend-choice';
+import { useTr } from '../widgets/common/i18n';
 import { useTraining } from '../stores/training';
 import { useT } from './i18n';
 
-/** What the badge shows: nothing started yet, starting, or the backend that computes (and its adapter). */
+/** What the badge shows: nothing started yet, starting, or the backend that computes and why. */
 export interface BadgeView {
   backend: 'idle' | 'starting' | string;
   description?: string;
-  reason?: string;
+  reason?: ChoiceReason;
+  adapter?: string;
+  detail?: string;
 }
 
+type WorkerBackend = { name: string; description: string; reason?: ChoiceReason; adapter?: string; detail?: string };
+
 /**
- * The page's engine once it has started (it fell back to the CPU if WebGPU failed);
- * else the training worker's backend once the training view has started it; else
- * whether the page's engine is starting or has not been asked for the GPU at all.
+ * The training worker's backend once the training view has started it (the reader's
+ * "Compute on" choice moves it, and the badge follows); else the page's engine once it
+ * has started; else whether the page's engine is starting or has not been asked for the
+ * GPU at all. Both are chosen by the same chooseBackend, so they agree unless the reader
+ * changed the choice after the page's engine started (it follows on the next load).
  */
-export function badgeView(page: BackendStatus, worker: { name: string; description: string } | null): BadgeView {
-  if (page.state === 'ready') return { backend: page.name ?? 'cpu', description: page.description, reason: page.reason };
-  if (worker) return { backend: worker.name, description: worker.description };
+export function badgeView(page: BackendStatus, worker: WorkerBackend | null): BadgeView {
+  if (worker) return { backend: worker.name, description: worker.description, reason: worker.reason, adapter: worker.adapter, detail: worker.detail };
+  if (page.state === 'ready') return { backend: page.name ?? 'cpu', description: page.description, reason: page.reason, adapter: page.adapter, detail: page.detail };
   return { backend: page.state };
 }
 
@@ -30,6 +39,7 @@ export function badgeView(page: BackendStatus, worker: { name: string; descripti
 export function BackendBadge() {
   const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
+  const tr = useTr();
   if (view.backend === 'idle' || view.backend === 'starting') {
     const starting = view.backend === 'starting';
     return (
@@ -39,24 +49,30 @@ export function BackendBadge() {
       </p>
     );
   }
+  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, description: view.description, detail: view.detail });
   return (
-    <p className="backend-badge" role="status" data-backend={view.backend} title={view.reason ?? view.description}>
+    <p className="backend-badge" role="status" data-backend={view.backend} data-reason={view.reason} title={line.title}>
       <span className={`dot dot-${view.backend}`} aria-hidden="true" />
-      <span className="backend-label">{view.backend === 'webgpu' ? t('backendWebgpu') : t('backendCpu')}</span>
-      {view.description ? <span className="backend-adapter"> · {view.description}</span> : null}
+      <span className="backend-label">{line.name}</span>
+      {line.why ? <span className="backend-adapter"> · {line.why}</span> : null}
     </p>
   );
 }
 
-/** A banner when the page's engine was asked for the GPU and runs without WebGPU: everything still works, only slower. */
+/**
+ * A banner once the page's engine or the training worker has been asked for the GPU and
+ * this browser has no usable WebGPU (missing, no adapter, or it failed to start):
+ * everything still works on the CPU, only slower. A software adapter that lost the probe
+ * to WebAssembly is no reason for alarm, and gets none.
+ */
 export function CpuBanner() {
-  const status = useBackend();
+  const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
-  if (status.state !== 'ready' || status.name !== 'cpu') return null;
+  if (!view.reason || !WITHOUT_WEBGPU.includes(view.reason)) return null;
   return (
-    <div className="cpu-banner" role="status" data-testid="cpu-banner">
+    <div className="cpu-banner" role="status" data-testid="cpu-banner" data-reason={view.reason}>
       <strong>{t('cpuBannerTitle')}</strong> {t('cpuBannerBody')}
-      {status.reason ? <span className="cpu-banner-reason"> ({status.reason})</span> : null}
+      {view.detail ? <span className="cpu-banner-reason"> ({view.detail})</span> : null}
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { mdxComponents } from '../mdx/components';
 import { useSettings } from '../stores/settings';
+import { ToolPage } from './ToolPage';
+import { useT } from './i18n';
 
 const WIDGETS = [
   ['Corr2d', { en: 'Cross-correlation', zh: '互相关' }],
@@ -15,15 +17,10 @@ const WIDGETS = [
 /** Every widget on one page, for teachers who want the tools without the prose. */
 export function LabPage() {
   const lang = useSettings((s) => s.lang);
+  const t = useT();
   return (
-    <article className="chapter lab" data-chapter="lab">
-      <h1>{lang === 'zh' ? '实验室' : 'Lab'}</h1>
-      <p>
-        {lang === 'zh'
-          ? '本书的全部交互组件都在这一页。每个组件的设置都保存在地址里，复制链接就能原样分享给学生。'
-          : 'Every widget of the book on one page. Each widget keeps its settings in the address, so a copied link shows students exactly this state.'}
-      </p>
-      <nav aria-label={lang === 'zh' ? '组件' : 'Widgets'}>
+    <ToolPage page="lab" title="labTitle" intro="labIntro">
+      <nav aria-label={t('labWidgets')}>
         <ul className="lab-index">
           {WIDGETS.map(([tag, title]) => (
             <li key={tag}>
@@ -41,6 +38,6 @@ export function LabPage() {
           </section>
         );
       })}
-    </article>
+    </ToolPage>
   );
 }

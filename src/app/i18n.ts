@@ -3,6 +3,7 @@ import { useSettings, type Lang } from '../stores/settings';
 const strings = {
   bookTitle: { en: 'Convolutional Networks, Interactively', zh: '动手学卷积神经网络' },
   contents: { en: 'Contents', zh: '目录' },
+  readProgress: { en: 'Read so far', zh: '已读进度' },
   lab: { en: 'Lab: every widget', zh: '实验室：全部组件' },
   train: { en: 'Train the model zoo', zh: '训练模型' },
   previous: { en: 'Previous', zh: '上一章' },
@@ -16,8 +17,6 @@ const strings = {
   loading: { en: 'Loading…', zh: '加载中…' },
   notFound: { en: 'No such chapter.', zh: '没有这一章。' },
   skip: { en: 'Skip to content', zh: '跳到正文' },
-  backendWebgpu: { en: 'Computing on WebGPU', zh: '计算后端：WebGPU' },
-  backendCpu: { en: 'Computing on the CPU', zh: '计算后端：CPU' },
   backendStarting: { en: 'Starting the engine…', zh: '正在启动引擎…' },
   backendIdle: { en: 'CPU · WebGPU starts when needed', zh: 'CPU · 需要时才启动 WebGPU' },
   backendIdleTitle: {
@@ -36,6 +35,25 @@ const strings = {
     en: 'Every chapter and widget works on the CPU instead; training the larger models will be much slower.',
     zh: '所有章节和交互组件改为在 CPU 上运行；训练较大的模型会慢很多。',
   },
+  labTitle: { en: 'Lab', zh: '实验室' },
+  labIntro: {
+    en: 'Every widget of the book on one page. Each widget keeps its settings in the address, so a copied link shows students exactly this state.',
+    zh: '本书的全部交互组件都在这一页。每个组件的设置都保存在地址里，复制链接就能原样分享给学生。',
+  },
+  labWidgets: { en: 'Widgets', zh: '组件' },
+  trainIntro: {
+    en: 'Train LeNet through ResNet-18 in this tab. Training runs in a background worker so the page stays responsive, and a checkpoint is saved after every epoch.',
+    zh: '在本标签页中训练 LeNet 到 ResNet-18。训练在后台线程中运行，页面保持流畅；每个轮次结束时都会保存检查点。',
+  },
+  teacherWaiting: { en: 'Waiting for the projected window… Open a chapter there and press P.', zh: '等待投影窗口……请在那里打开一章并按 P。' },
+  teacherNow: { en: 'Now showing', zh: '当前显示' },
+  teacherNext: { en: 'Up next', zh: '接下来' },
+  teacherNextChapter: { en: 'Next chapter', zh: '下一章' },
+  teacherEnd: { en: 'End of the book.', zh: '全书结束。' },
+  teacherPrev: { en: 'Previous step', zh: '上一步' },
+  teacherFwd: { en: 'Next step', zh: '下一步' },
+  teacherSteps: { en: 'All steps', zh: '全部步骤' },
+  teacherWidget: { en: 'widget', zh: '组件' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof strings;

@@ -23,6 +23,8 @@ export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
 export { setBackend, getBackend, ready, onBackendLost, restartBackend, withBackend } from './runtime';
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
+export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
+export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';
 export type { Backend, BackendName } from './backend';
 export * as F from './functional';
 export * as nn from './nn/index';

@@ -1,10 +1,10 @@
 /**
- * AlexNet as the notes define it for Fashion-MNIST: one input channel, ten classes,
+ * AlexNet as the original chapter defines it for Fashion-MNIST: one input channel, ten classes,
  * dropout 0.5. At 224x224 the first dense layer takes 256 x 5 x 5 = 6400 features; at
  * other input sizes its size follows from the shape.
  */
 import { nn } from '../engine';
-import { flatFeatures } from './shapes';
+import { dropoutClassifier, withDenseHead } from './build';
 
 export function alexnet(inputSize = 224): nn.Sequential {
   const features = [
@@ -24,14 +24,5 @@ export function alexnet(inputSize = 224): nn.Sequential {
     new nn.MaxPool2d(3, { stride: 2 }),
     new nn.Flatten(),
   ];
-  return new nn.Sequential(
-    ...features,
-    new nn.Linear(flatFeatures(features, inputSize), 4096),
-    new nn.ReLU(),
-    new nn.Dropout(0.5),
-    new nn.Linear(4096, 4096),
-    new nn.ReLU(),
-    new nn.Dropout(0.5),
-    new nn.Linear(4096, 10),
-  );
+  return withDenseHead(features, inputSize, dropoutClassifier);
 }

@@ -1,6 +1,6 @@
 /**
  * The model zoo: LeNet, AlexNet, VGG, NiN, LeNet-BN and ResNet-18, built from the
- * engine's nn exactly as the notes define them. The one entry point for the app, the
+ * engine's nn exactly as the original chapter defines them. The one entry point for the app, the
  * training worker, tests and tools:
  *
  *   import { zoo } from '../models';
@@ -8,7 +8,7 @@
  *   const bytes = await zoo.lenet.toSafetensors(net.stateDict());
  *   net.loadStateDict(zoo.lenet.fromSafetensors(bytes));  // validated host state dict
  *
- * State-dict names are PyTorch's for the notes' modules (`0.weight`, `1.0.conv1.weight`,
+ * State-dict names are PyTorch's for the original chapter’s modules (`0.weight`, `1.0.conv1.weight`,
  * `0.1.running_mean`, ...), so weights move between PyTorch and the book.
  */
 import { manualSeed, nn, type Tensor } from '../engine';
@@ -24,33 +24,33 @@ export type ModelId = 'lenet' | 'alexnet' | 'vgg' | 'nin' | 'lenet-bn' | 'resnet
 export const MODEL_IDS: readonly ModelId[] = ['lenet', 'alexnet', 'vgg', 'nin', 'lenet-bn', 'resnet18'];
 
 export interface CreateOptions {
-  /** Side of the square input image (default: the notes' size). */
+  /** Side of the square input image (default: the original chapter’s size). */
   inputSize?: number;
   /** Seeds the engine's generator before the weights are drawn. */
   seed?: number;
   /**
-   * 'xavier' (default): the notes' `net.apply(init_weights)` with
+   * 'xavier' (default): the original chapter’s `net.apply(init_weights)` with
    * nn.init.xavier_uniform_ on every Conv2d and Linear weight; 'default': PyTorch's
    * default initialisation only.
    */
   init?: 'xavier' | 'default';
-  /** VGG only: divide every channel count of VGG-11 by this (the notes use 4). */
+  /** VGG only: divide every channel count of VGG-11 by this (the original chapter uses 4). */
   ratio?: number;
 }
 
-/** The training recipe of the notes for a model. */
+/** The training recipe of the original chapter for a model. */
 export interface Recipe {
   lr: number;
   epochs: number;
   batchSize: number;
-  /** The input size the notes train at. */
+  /** The input size the original chapter trains at. */
   inputSize: number;
 }
 
 export interface ZooEntry {
   id: ModelId;
   name: { en: string; zh: string };
-  /** The notes' hyper-parameters. */
+  /** The original chapter’s hyper-parameters. */
   recipe: Recipe;
   /** A smaller input size that trains at a usable speed in a browser tab. */
   tabInputSize: number;

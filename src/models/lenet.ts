@@ -1,5 +1,5 @@
 /**
- * LeNet as the notes define it: sigmoid activations, average pooling, and a 28x28 input
+ * LeNet as the original chapter defines it: sigmoid activations, average pooling, and a 28x28 input
  * with padding 2 on the first convolution (so 16 x 5 x 5 = 400 features reach the dense
  * block).
  *
@@ -13,31 +13,15 @@
  *   nn.Linear(84, 10)
  */
 import { nn } from '../engine';
-import { flatFeatures } from './shapes';
+import { withDenseHead } from './build';
 
 export function lenet(inputSize = 28): nn.Sequential {
-  const features = [
-    new nn.Conv2d(1, 6, 5, { padding: 2 }),
-    new nn.Sigmoid(),
-    new nn.AvgPool2d(2, { stride: 2 }),
-    new nn.Conv2d(6, 16, 5),
-    new nn.Sigmoid(),
-    new nn.AvgPool2d(2, { stride: 2 }),
-    new nn.Flatten(),
-  ];
-  return new nn.Sequential(
-    ...features,
-    new nn.Linear(flatFeatures(features, inputSize), 120),
-    new nn.Sigmoid(),
-    new nn.Linear(120, 84),
-    new nn.Sigmoid(),
-    new nn.Linear(84, 10),
-  );
+  return lenetWith(inputSize, { padding: 2, batchNorm: false });
 }
 
 /**
  * LeNet with batch normalisation after every convolution and dense layer but the last
- * (d2l's concise version; the notes explain BatchNorm without listing this net): no
+ * (the concise version of the original chapter, d2l's batch-normalisation chapter): no
  * padding, so 16 x 4 x 4 = 256 features at 28x28.
  *
  *   nn.Conv2d(1, 6, kernel_size=5), nn.BatchNorm2d(6), nn.Sigmoid(),
@@ -49,25 +33,31 @@ export function lenet(inputSize = 28): nn.Sequential {
  *   nn.Linear(84, 10)
  */
 export function lenetBN(inputSize = 28): nn.Sequential {
+  return lenetWith(inputSize, { padding: 0, batchNorm: true });
+}
+
+/** LeNet's layers, with `padding` on the first convolution and, if `batchNorm`, a BatchNorm after every layer with weights but the last. */
+function lenetWith(inputSize: number, { padding, batchNorm }: { padding: number; batchNorm: boolean }): nn.Sequential {
+  const bn2d = (c: number) => (batchNorm ? [new nn.BatchNorm2d(c)] : []);
+  const bn1d = (c: number) => (batchNorm ? [new nn.BatchNorm1d(c)] : []);
   const features = [
-    new nn.Conv2d(1, 6, 5),
-    new nn.BatchNorm2d(6),
+    new nn.Conv2d(1, 6, 5, { padding }),
+    ...bn2d(6),
     new nn.Sigmoid(),
     new nn.AvgPool2d(2, { stride: 2 }),
     new nn.Conv2d(6, 16, 5),
-    new nn.BatchNorm2d(16),
+    ...bn2d(16),
     new nn.Sigmoid(),
     new nn.AvgPool2d(2, { stride: 2 }),
     new nn.Flatten(),
   ];
-  return new nn.Sequential(
-    ...features,
-    new nn.Linear(flatFeatures(features, inputSize), 120),
-    new nn.BatchNorm1d(120),
+  return withDenseHead(features, inputSize, (n) => [
+    new nn.Linear(n, 120),
+    ...bn1d(120),
     new nn.Sigmoid(),
     new nn.Linear(120, 84),
-    new nn.BatchNorm1d(84),
+    ...bn1d(84),
     new nn.Sigmoid(),
     new nn.Linear(84, 10),
-  );
+  ]);
 }

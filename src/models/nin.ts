@@ -1,5 +1,5 @@
 /**
- * NiN as the notes define it: nin_block = a convolution then two 1x1 convolutions, each
+ * NiN as the original chapter defines it: nin_block = a convolution then two 1x1 convolutions, each
  * followed by ReLU; blocks alternate with 3x3 max-pools of stride 2; dropout 0.5; the
  * last block has 10 output channels and global average pooling makes the logits. No
  * dense layers, so nothing depends on the input size (which must be at least 67 for

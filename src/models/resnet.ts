@@ -1,5 +1,5 @@
 /**
- * ResNet-18 as the notes define it: the Residual block (two 3x3 convolutions with
+ * ResNet-18 as the original chapter defines it: the Residual block (two 3x3 convolutions with
  * BatchNorm, an optional 1x1 convolution on the shortcut, a stride), b1 (7x7 conv,
  * BatchNorm, ReLU, 3x3 max-pool), b2..b5 of two Residual blocks each, global average
  * pooling and Linear(512, 10).
@@ -8,6 +8,7 @@ import { F, nn, type Tensor } from '../engine';
 import { ShapeError } from './shapes';
 
 export class Residual extends nn.Module {
+  static override typeName = 'Residual';
   // Field order is PyTorch's registration order: conv1, conv2, conv3, bn1, bn2.
   conv1: nn.Conv2d;
   conv2: nn.Conv2d;

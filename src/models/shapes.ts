@@ -1,7 +1,7 @@
 /**
  * Shape arithmetic over a model's modules, without running anything: used while a model
  * is being built, so the first dense layer's size can follow from the input size (the
- * notes' 6400 = 256 x 5 x 5 for AlexNet at 224), and to find the smallest input a model
+ * original chapter’s 6400 = 256 x 5 x 5 for AlexNet at 224), and to find the smallest input a model
  * accepts. ModelSummary's tables come from running the engine (summary.ts); tests check
  * that the two agree.
  */

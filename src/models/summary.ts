@@ -1,30 +1,15 @@
 /**
  * A model's size, measured by running the engine: each top-level layer's output shape
- * for a one-image input (the notes' `for layer in net: X = layer(X); print(...)`), the
+ * for a one-image input (the original chapter’s `for layer in net: X = layer(X); print(...)`), the
  * parameter count, and the multiply-accumulates of every convolution and dense layer
  * seen during that forward pass. FLOPs per image = 2 x MACs (one multiply, one add).
  */
 import { countParameters, noGrad, nn, tidy, zeros, type Tensor } from '../engine';
-import { Residual } from './resnet';
 
 /** PyTorch's class name of a layer (robust to minified class names in the build). */
 export function layerType(m: nn.Module): string {
-  if (m instanceof nn.Sequential) return 'Sequential';
-  if (m instanceof Residual) return 'Residual';
-  if (m instanceof nn.Conv2d) return 'Conv2d';
-  if (m instanceof nn.Linear) return 'Linear';
-  if (m instanceof nn.MaxPool2d) return 'MaxPool2d';
-  if (m instanceof nn.AvgPool2d) return 'AvgPool2d';
-  if (m instanceof nn.AdaptiveAvgPool2d) return 'AdaptiveAvgPool2d';
-  if (m instanceof nn.Flatten) return 'Flatten';
-  if (m instanceof nn.ReLU) return 'ReLU';
-  if (m instanceof nn.Sigmoid) return 'Sigmoid';
-  if (m instanceof nn.Tanh) return 'Tanh';
-  if (m instanceof nn.Dropout) return 'Dropout';
-  if (m instanceof nn.BatchNorm1d) return 'BatchNorm1d';
-  if (m instanceof nn.BatchNorm2d) return 'BatchNorm2d';
-  if (m instanceof nn.Identity) return 'Identity';
-  return m.constructor.name;
+  // Each layer class names itself (`static typeName`), which minification leaves alone.
+  return m.typeName;
 }
 
 export interface SummaryRow {
@@ -88,7 +73,7 @@ export function summarize(model: nn.Module, inputSize: number, channels = 1): Mo
   return { inputShape, rows, params: countParameters(model), macs, flops: 2 * macs };
 }
 
-/** The notes' printout: `Conv2d output shape:\t torch.Size([1, 6, 28, 28])`. */
+/** The original chapter’s printout: `Conv2d output shape:\t torch.Size([1, 6, 28, 28])`. */
 export function formatShapeTable(rows: readonly SummaryRow[]): string {
   return rows.map((r) => `${r.type} output shape:\t torch.Size([${r.outputShape.join(', ')}])`).join('\n');
 }

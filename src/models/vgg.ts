@@ -1,11 +1,11 @@
 /**
- * VGG as the notes build it: `vgg_block(num_convs, in, out)` is num_convs 3x3 convolutions
+ * VGG as the original chapter builds it: `vgg_block(num_convs, in, out)` is num_convs 3x3 convolutions
  * (padding 1) with ReLU, then a 2x2 max-pool with stride 2; `vgg(conv_arch)` stacks one
- * block per (num_convs, out_channels) pair and adds three dense layers. The notes train
+ * block per (num_convs, out_channels) pair and adds three dense layers. The original chapter trains
  * VGG-11's conv_arch with every channel count divided by `ratio` = 4.
  */
 import { nn } from '../engine';
-import { flatFeatures } from './shapes';
+import { dropoutClassifier, withDenseHead } from './build';
 
 /** VGG-11: ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)). */
 export const VGG11_ARCH: readonly (readonly [number, number])[] = [
@@ -33,22 +33,11 @@ export function vgg(convArch: readonly (readonly [number, number])[] = VGG11_ARC
     blocks.push(vggBlock(numConvs, inChannels, outChannels));
     inChannels = outChannels;
   }
-  const flatten = new nn.Flatten();
-  return new nn.Sequential(
-    ...blocks,
-    flatten,
-    // The notes' out_channels * 7 * 7 at 224x224.
-    new nn.Linear(flatFeatures([...blocks, flatten], inputSize), 4096),
-    new nn.ReLU(),
-    new nn.Dropout(0.5),
-    new nn.Linear(4096, 4096),
-    new nn.ReLU(),
-    new nn.Dropout(0.5),
-    new nn.Linear(4096, 10),
-  );
+  // The first dense layer takes the original chapter’s out_channels * 7 * 7 at 224x224.
+  return withDenseHead([...blocks, new nn.Flatten()], inputSize, dropoutClassifier);
 }
 
-/** The notes' small VGG: `[(pair[0], pair[1] // ratio) for pair in conv_arch]`. */
+/** The original chapter’s small VGG: `[(pair[0], pair[1] // ratio) for pair in conv_arch]`. */
 export function smallConvArch(ratio = 4, arch: readonly (readonly [number, number])[] = VGG11_ARCH): [number, number][] {
   return arch.map(([n, c]) => [n, Math.floor(c / ratio)]);
 }

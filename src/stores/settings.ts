@@ -3,6 +3,9 @@ import { persist } from 'zustand/middleware';
 
 export type Lang = 'en' | 'zh';
 export type ThemeChoice = 'system' | 'light' | 'dark' | 'contrast';
+/** Where the engine computes: chosen for the reader ('auto'), or the reader's override. */
+export type ComputeOn = 'auto' | 'webgpu' | 'wasm';
+export const COMPUTE_ON: readonly ComputeOn[] = ['auto', 'webgpu', 'wasm'];
 
 interface SettingsState {
   lang: Lang;
@@ -12,6 +15,15 @@ interface SettingsState {
   /** Preferred language of code listings ('ts' or 'python'). */
   codeLang: string;
   setCodeLang: (lang: string) => void;
+  /** The training view's "Compute on" menu; the page's engine follows it too when it starts. */
+  computeOn: ComputeOn;
+  setComputeOn: (c: ComputeOn) => void;
+}
+
+/** The remembered compute choice, 'auto' for anything unknown (an old or edited setting). */
+export function computeOnSetting(): ComputeOn {
+  const c = useSettings.getState().computeOn;
+  return COMPUTE_ON.includes(c) ? c : 'auto';
 }
 
 function initialLang(): Lang {
@@ -29,6 +41,8 @@ export const useSettings = create<SettingsState>()(
       setTheme: (theme) => set({ theme }),
       codeLang: 'ts',
       setCodeLang: (codeLang) => set({ codeLang }),
+      computeOn: 'auto',
+      setComputeOn: (computeOn) => set({ computeOn: COMPUTE_ON.includes(computeOn) ? computeOn : 'auto' }),
     }),
     { name: 'cnn-book-settings', version: 1 },
   ),

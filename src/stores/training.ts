@@ -6,14 +6,18 @@
  */
 import { create } from 'zustand';
 import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
-import type { CheckpointInfo, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import type { BackendReport, CheckpointInfo, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
 /** The latest progress message from the worker, without its chart point. */
 export type LiveProgress = Omit<Extract<FromWorker, { type: 'progress' }>, 'type' | 'point'>;
 
 export interface TrainingState {
-  backend: { name: string; description: string; startMs?: number } | null;
+  /** The worker's backend and why it was chosen (see chooseBackend). */
+  backend: ({ name: string; description: string; startMs?: number } & BackendReport) | null;
+  /** The worker is moving to the backend the reader chose. */
+  switching: boolean;
   state: RunState;
   /** The model of the current (or last) run. */
   model: ModelId | null;
@@ -46,6 +50,8 @@ export interface TrainingState {
   evaluate(model: ModelId, limit?: number): Promise<Evaluation>;
   summary(model: ModelId, inputSize: number): Promise<ModelSummaryData>;
   dismissWarning(): void;
+  /** The reader's "Compute on" choice: remembered, and the worker moves to it (keeping the weights). */
+  computeOn(choice: ComputeOn): void;
 }
 
 let client: TrainingClient | null = null;
@@ -55,7 +61,7 @@ const emptyHistory = (): TrainHistory => ({ points: [], epochs: [] });
 export const useTraining = create<TrainingState>()((set, get) => {
   function c(): TrainingClient {
     if (!client) {
-      client = new TrainingClient();
+      client = new TrainingClient({ backend: computeOnSetting() });
       client.on(onEvent);
     }
     return client;
@@ -63,9 +69,12 @@ export const useTraining = create<TrainingState>()((set, get) => {
 
   function onEvent(e: ClientEvent) {
     switch (e.type) {
-      case 'ready':
-        set({ backend: { name: e.backend, description: e.description, startMs: e.startMs } });
+      case 'ready': {
+        const { type: _type, backend: name, ...rest } = e;
+        // A restart after a device loss says only where it runs: the reason it was chosen stays.
+        set((s) => ({ backend: { ...(rest.reason === undefined && s.backend?.name === name ? s.backend : {}), ...rest, name }, switching: false }));
         break;
+      }
       case 'state':
         set((s) => ({ state: e.state, model: e.model ?? s.model, ...(e.state === 'training' ? { died: null, error: null } : {}) }));
         if (e.state === 'paused' || e.state === 'stopped' || e.state === 'done') {
@@ -119,6 +128,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
 
   return {
     backend: null,
+    switching: false,
     state: 'idle',
     model: null,
     config: null,
@@ -186,6 +196,13 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     dismissWarning() {
       set({ warning: null });
+    },
+    computeOn(choice) {
+      if (choice === computeOnSetting()) return;
+      useSettings.getState().setComputeOn(choice);
+      if (!client) return; // the worker starts on the remembered choice
+      if (client.isAlive) set({ switching: true });
+      client.setBackend(choice);
     },
   };
 });

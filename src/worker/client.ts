@@ -35,6 +35,8 @@ interface LockManagerLike {
  * `window.__cnnTraining`, the handle end-to-end tests drive the training view with. It
  * exists only in a test build: every use sits behind `__TEST_AIDS__` (false in a
  * production build, see vite.config.ts), so the minifier drops it from what readers get.
+ * A test that removes the page's `navigator.gpu` sets `hideWebGPU: true` on it too (in an
+ * init script): the worker, which has a navigator of its own, then hides its WebGPU as well.
  */
 export function testingAids(): Record<string, unknown> | null {
   if (typeof window === 'undefined') return null;
@@ -63,10 +65,10 @@ export class TrainingClient {
   private nextId = 1;
   private generation = 0;
   private alive = false;
-  private readonly opts: ClientOptions;
+  private opts: ClientOptions;
 
   constructor(opts: ClientOptions = {}) {
-    this.opts = opts;
+    this.opts = { ...opts };
     if (__TEST_AIDS__) exposeTestingAids((msg, start) => (start ? this.post(msg) : this.worker?.postMessage(msg)));
   }
 
@@ -125,7 +127,8 @@ export class TrainingClient {
     w.onmessageerror = () => {
       if (gen === this.generation) this.emit({ type: 'error', message: 'A message from the training worker could not be read.' });
     };
-    this.post({ type: 'init', backend: this.opts.backend ?? 'auto', base: new URL('./', document.baseURI).href, lock });
+    const hideWebGPU = __TEST_AIDS__ && testingAids()?.hideWebGPU === true;
+    this.post({ type: 'init', backend: this.opts.backend ?? 'auto', base: new URL('./', document.baseURI).href, lock, ...(hideWebGPU ? { hideWebGPU } : {}) });
   }
 
   /** Waits on the worker's life lock: granted only when the worker is gone. */
@@ -158,6 +161,15 @@ export class TrainingClient {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.post({ ...msg, id } as ToWorker, transfer);
     });
+  }
+
+  /**
+   * Moves the worker's engine to the backend the reader chose (keeping the model and a
+   * run's progress); a worker started later (or again after a crash) starts on it.
+   */
+  setBackend(backend: BackendChoice): void {
+    this.opts.backend = backend;
+    if (this.worker) this.post({ type: 'set-backend', backend });
   }
 
   start(config: TrainConfig, resume = false): void {

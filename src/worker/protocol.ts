@@ -4,9 +4,27 @@
  * object with a `type`; requests that expect one answer carry an `id` echoed back.
  */
 import type { ModelId, ModelSummaryData } from '../models/index';
+import type { BackendPreference, ChoiceReason, Unavailable } from '../engine/index';
 
 export type OptimizerName = 'sgd' | 'adam';
-export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
+/** Where the reader wants training to compute ('auto': chooseBackend decides; 'cpu' is for tests). */
+export type BackendChoice = BackendPreference;
+
+/** How the worker's backend was chosen (see chooseBackend in src/engine/choose.ts). */
+export interface BackendReport {
+  reason?: ChoiceReason;
+  preference?: BackendPreference;
+  /** The GPU adapter's description, when the browser offers one. */
+  adapter?: string;
+  /** Whether that adapter renders in software (SwiftShader, llvmpipe, ...). */
+  software?: boolean;
+  /** The error behind a fallback. */
+  detail?: string;
+  /** The probe's times on a software adapter (ms per step). */
+  probe?: { webgpuMs: number; wasmMs: number; cached: boolean };
+  /** Why WebGPU or wasm cannot be chosen in this browser. */
+  unavailable?: Unavailable;
+}
 
 export interface TrainConfig {
   model: ModelId;
@@ -81,7 +99,9 @@ export interface CheckpointInfo {
 
 export type ToWorker =
   /** `lock`: a Web Lock the worker holds while it lives (the page waits on it to notice a death). */
-  | { type: 'init'; backend: BackendChoice; base: string; lock: string }
+  | { type: 'init'; backend: BackendChoice; base: string; lock: string; /** Test builds only: the worker hides navigator.gpu, as the page did. */ hideWebGPU?: boolean }
+  /** Moves the engine to the backend the reader chose, keeping the model's weights (a run goes on where it was). */
+  | { type: 'set-backend'; backend: BackendChoice }
   | { type: 'start'; config: TrainConfig; resume?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -114,7 +134,7 @@ export type FromWorker =
   /** The worker holds its life lock. */
   | { type: 'alive' }
   /** startMs: how long the backend took to start (WebGPU device and kernel autotune). */
-  | { type: 'ready'; backend: string; description: string; startMs?: number }
+  | ({ type: 'ready'; backend: string; description: string; startMs?: number } & BackendReport)
   | { type: 'state'; state: RunState; model?: ModelId }
   | { type: 'data-progress'; loaded: number; total: number | null; from: 'network' | 'cache' }
   | {

@@ -1,13 +1,13 @@
 /**
- * The training worker: picks WebGPU (or the CPU backend when WebGPU is absent), holds a
+ * The training worker: starts the backend chooseBackend picks (or the reader chose), holds a
  * Web Lock for as long as it lives (so the page notices at once if it dies), loads the
  * dataset through Cache Storage, hands every message to the Trainer, and lets the
  * Trainer recover from a lost GPU device.
  */
-import { getBackend, ready, setBackend, tensor } from '../engine';
+import { chooseBackend, getBackend, tensor, type BackendDecision, type BackendPreference } from '../engine';
 import { loadDatasetCached } from '../data/cache';
 import { deleteCheckpoint, QuotaError, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
-import type { FromWorker, ToWorker } from './protocol';
+import type { BackendReport, FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
 interface WorkerScope {
@@ -49,14 +49,32 @@ trainer.watchDeviceLoss();
 
 let started: Promise<void> | null = null;
 
-/** Identifies the adapter a tuning belongs to, and whether it is a software rasteriser. */
-async function adapterInfo(): Promise<{ key: string; software: boolean }> {
-  const gpu = (navigator as { gpu?: GPU }).gpu;
-  const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
-  const i = a?.info;
-  const key = i ? `${i.vendor}/${i.architecture}/${i.device}/${i.description}` : 'unknown';
-  const fallback = (a as { isFallbackAdapter?: boolean } | null | undefined)?.isFallbackAdapter ?? false;
-  return { key, software: fallback || /swiftshader|llvmpipe|lavapipe/i.test(key) };
+/**
+ * Starts the backend for `preference` through chooseBackend: probe verdicts and kernel
+ * tunings are kept per adapter in the worker's IndexedDB (the autotune takes seconds on a
+ * real GPU; a software adapter skips it).
+ */
+async function startBackend(preference: BackendPreference): Promise<BackendDecision> {
+  let tuned = false;
+  let tuningKey = '';
+  const choice = await chooseBackend({
+    preference,
+    cache: { get: (key) => readMeta(key), set: (key, value) => writeMeta(key, value) },
+    async webgpuOptions(adapter) {
+      tuningKey = `tuning:${adapter.key.split('|').join('/')}`;
+      const saved = await readMeta<{ tuning: unknown }>(tuningKey).catch(() => null);
+      tuned = !!saved;
+      return saved ? { tuning: saved.tuning } : {};
+    },
+  });
+  const tuning = getBackend().tuning;
+  if (choice.backend === 'webgpu' && !choice.software && !tuned && tuning !== undefined) await writeMeta(tuningKey, { tuning }).catch(() => {});
+  return choice;
+}
+
+/** What the page's badge and the training view's backend menu need to know about a choice. */
+function report(choice: BackendDecision): BackendReport {
+  return { reason: choice.reason, preference: choice.preference, adapter: choice.adapter, software: choice.software, detail: choice.detail, probe: choice.probe, unavailable: choice.unavailable };
 }
 
 async function init(msg: Extract<ToWorker, { type: 'init' }>) {
@@ -71,37 +89,24 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
     });
   }
   post({ type: 'alive' });
-  let backend = msg.backend;
-  if (backend === 'auto') backend = (navigator as { gpu?: unknown }).gpu ? 'webgpu' : 'cpu';
+  // Testing aid: a worker of a page whose navigator.gpu was removed sees none either.
+  if (__TEST_AIDS__ && msg.hideWebGPU) Object.defineProperty(Object.getPrototypeOf(navigator), 'gpu', { get: () => undefined, configurable: true });
   const t0 = performance.now();
-  try {
-    if (backend === 'webgpu') {
-      // The kernel autotune takes seconds (minutes on a software GPU): keep its result per adapter.
-      const { key, software } = await adapterInfo();
-      const saved = await readMeta<{ tuning: unknown }>(`tuning:${key}`);
-      // On a software adapter (SwiftShader) timing kernels measures little but costs
-      // half a minute: keep the default kernels there.
-      try {
-        await setBackend('webgpu', saved ? { tuning: saved.tuning } : software ? { autotune: false } : {});
-        await ready();
-      } catch (e) {
-        if (!saved) throw e;
-        await setBackend('webgpu');
-        await ready();
-      }
-      const tuning = getBackend().tuning;
-      if (!saved && !software && tuning !== undefined) await writeMeta(`tuning:${key}`, { tuning });
-    } else {
-      await setBackend(backend);
-      await ready();
-    }
-  } catch (e) {
-    if (backend !== 'webgpu') throw e;
-    await setBackend('cpu');
-    await ready();
-    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${(e as Error).message}); training on the CPU instead.` });
+  const choice = await startBackend(msg.backend);
+  if (choice.reason === 'webgpu-failed' && msg.backend !== 'wasm') {
+    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${choice.detail ?? 'unknown error'}); training on the CPU instead.` });
   }
-  post({ type: 'ready', ...Trainer.backendInfo(), startMs: Math.round(performance.now() - t0) });
+  post({ type: 'ready', ...Trainer.backendInfo(), ...report(choice), startMs: Math.round(performance.now() - t0) });
+}
+
+/** The reader chose another backend: the trainer moves the model (and a run) to it. */
+async function switchBackend(preference: BackendPreference) {
+  let choice: BackendDecision | null = null;
+  const t0 = performance.now();
+  await trainer.switchBackend(async () => {
+    choice = await startBackend(preference);
+  });
+  if (choice) post({ type: 'ready', ...Trainer.backendInfo(), ...report(choice), startMs: Math.round(performance.now() - t0) });
 }
 
 /**
@@ -143,6 +148,12 @@ scope.onmessage = (ev) => {
   if (__TEST_AIDS__ && testAid(msg)) return;
   if (msg.type === 'init') {
     started = init(msg).catch((e) => post({ type: 'error', message: `The training worker could not start: ${(e as Error).message}` }));
+    return;
+  }
+  if (msg.type === 'set-backend') {
+    // Later messages wait for the move, as they wait for the first start.
+    const before = started ?? Promise.resolve();
+    started = before.then(() => switchBackend(msg.backend)).catch((e) => post({ type: 'error', message: `Could not change the backend: ${(e as Error).message}` }));
     return;
   }
   const go = async () => {

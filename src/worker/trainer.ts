@@ -16,7 +16,7 @@
  * storage, or kept in memory when storage refused it) and the loop goes on from there;
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
-import { F, getBackend, noGrad, nn, onBackendLost, optim, ready, restartBackend, setBackend, tensor, tidy, zeros, keep, type BackendLostInfo, type Tensor } from '../engine';
+import { F, chooseBackend, getBackend, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, zeros, keep, type BackendLostInfo, type Tensor } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
@@ -45,6 +45,21 @@ const LOSS_GRACE_MS = 500;
 const MAX_RECOVERIES = 5;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
+
+/** Thrown out of the training loop at a step boundary when the reader moved training to another backend. */
+class BackendSwitch {
+  constructor(
+    readonly checkpoint: Checkpoint,
+    /** The run was paused, and pauses again on the new backend. */
+    readonly paused: boolean,
+  ) {}
+}
+
+interface SwitchRequest {
+  change: () => Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -156,6 +171,8 @@ export class Trainer {
    * memory (storage refused it), or null (none yet: a loss starts the run over).
    */
   private resumePoint: 'stored' | Checkpoint | null = null;
+  /** A move to another backend that the running loop makes at its next step boundary. */
+  private switchRequest: SwitchRequest | null = null;
 
   constructor(host: TrainerHost) {
     this.host = host;
@@ -200,9 +217,11 @@ export class Trainer {
     try {
       await withTimeout(restart(), RESTART_TIMEOUT_MS, `no new device within ${RESTART_TIMEOUT_MS / 1000} s`);
     } catch (e) {
-      await setBackend('cpu');
-      await ready();
+      // The CPU path readers get: wasm, or the CPU reference if wasm will not load.
+      await chooseBackend({ preference: 'wasm', gpu: null });
       this.host.post({ type: 'warning', code: 'backend', message: `WebGPU could not start again after the GPU was reset (${(e as Error).message}); training on the CPU instead.` });
+      this.host.post({ type: 'ready', ...Trainer.backendInfo(), reason: 'webgpu-failed', detail: (e as Error).message });
+      return;
     }
     this.host.post({ type: 'ready', ...Trainer.backendInfo() });
   }
@@ -233,8 +252,10 @@ export class Trainer {
           this.host.post({ type: 'error', message: 'A training run is already in progress: stop it first.' });
           return;
         }
-        this.running = this.run(msg.config, msg.resume ?? false).finally(() => {
+        this.running = this.run(msg.config, msg.resume ?? false).finally(async () => {
           this.running = null;
+          // A move asked for as the run ended (stopped, done, failed) happens now.
+          await this.pendingSwitch();
         });
         return;
       case 'pause':
@@ -297,6 +318,64 @@ export class Trainer {
       default:
         return;
     }
+  }
+
+  /**
+   * Moves the engine to another backend (`change` starts it: see chooseBackend) and the
+   * model with it. A running (or paused) run moves at its next step boundary: its weights,
+   * optimizer state and history are serialised, the engine changes, and the run goes on
+   * from that exact step (announced as 'resumed', like a recovery, and still paused if it
+   * was). Outside a run the loaded model's weights move. Resolves once the engine has
+   * changed.
+   */
+  async switchBackend(change: () => Promise<void>): Promise<void> {
+    if (this.restarting) await this.restarting;
+    if (this.running) {
+      this.switchRequest?.reject(new Error('superseded by a newer backend choice'));
+      return new Promise<void>((resolve, reject) => {
+        this.switchRequest = { change, resolve, reject };
+        // A paused run wakes up to move (and pauses again afterwards).
+        this.resumeWaiter?.();
+      });
+    }
+    await this.moveLoaded(change);
+  }
+
+  private async pendingSwitch(): Promise<void> {
+    const req = this.switchRequest;
+    if (!req) return;
+    this.switchRequest = null;
+    try {
+      await this.moveLoaded(req.change);
+      req.resolve();
+    } catch (e) {
+      req.reject(e);
+    }
+  }
+
+  /** Outside a run: the loaded model's weights, read back, change, and loaded again on the new backend. */
+  private async moveLoaded(change: () => Promise<void>): Promise<void> {
+    const live = this.live;
+    const weights = live ? await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) }) : null;
+    await change();
+    if (!live || !weights) return;
+    this.disposeLive();
+    const net = zoo[live.id].create({ inputSize: live.inputSize, init: 'default' });
+    try {
+      net.loadStateDict(zoo[live.id].fromSafetensors(weights, { model: net }));
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    this.live = { id: live.id, inputSize: live.inputSize, net, opt: null, config: live.config };
+  }
+
+  /** The live run's state in memory (weights, optimizer, history), for a move to another backend. */
+  private async snapshot(info: CheckpointInfo): Promise<Checkpoint> {
+    const live = this.live!;
+    const weights = await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) });
+    const optimizer = live.opt ? await optimizerBytes(live.opt) : null;
+    return { info: structuredClone(info), blobs: { weights, optimizer } };
   }
 
   /** Resolves when the current run (if any) has ended. */
@@ -390,6 +469,23 @@ export class Trainer {
           await this.loop(config, data, at.epoch, at.stepInEpoch, at.globalStep);
           return;
         } catch (e) {
+          if (e instanceof BackendSwitch) {
+            // The reader moved training to another backend: change it, go on from the snapshot.
+            const req = this.switchRequest!;
+            this.switchRequest = null;
+            try {
+              await req.change();
+              req.resolve();
+            } catch (err) {
+              req.reject(err);
+            }
+            ck = e.checkpoint;
+            this.resumePoint = e.checkpoint;
+            this.pauseRequested = e.paused;
+            recovered = false;
+            recoveries--;
+            continue;
+          }
           if (recoveries >= MAX_RECOVERIES || !(await this.lostSince(seen))) throw e;
         }
         // The device was lost under the run: go on from its last checkpoint on a new one.
@@ -446,7 +542,8 @@ export class Trainer {
     const checkpointEvery = (config.checkpointEverySec ?? 20) * 1000;
     const totalSteps = steps * config.epochs;
     let lastCheckpoint = this.now();
-    this.setState('training');
+    // A run that moved backends while paused pauses again at once, without showing 'training'.
+    if (!this.pauseRequested) this.setState('training');
 
     // The summed loss and correct count since the last read, kept on the device.
     const zero = () => keep(zeros([2]));
@@ -512,6 +609,11 @@ export class Trainer {
         net.train();
         while (stepInEpoch < steps) {
           if (this.stopRequested) break;
+          if (this.switchRequest) {
+            const r = await read();
+            if (r) report(r, null);
+            throw new BackendSwitch(await this.snapshot(info('running')), false);
+          }
           if (this.pauseRequested) {
             const r = await read();
             if (r) report(r, null);
@@ -520,6 +622,7 @@ export class Trainer {
             await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
             this.resumeWaiter = null;
             if (this.stopRequested) break;
+            if (this.switchRequest) throw new BackendSwitch(await this.snapshot(info('paused')), true);
             this.pauseRequested = false;
             net.train();
             this.setState('training');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { BackendBadge, CpuBanner, badgeView } from '../../src/app/BackendBadge';
+import { backendLine } from '../../src/widgets/common/backend-choice';
+import { trIn } from '../../src/widgets/common/i18n';
 
 describe('the backend badge', () => {
   it('says the page computes on the CPU until something asks for the GPU, and shows no banner', () => {
@@ -14,13 +16,26 @@ describe('the backend badge', () => {
   it('follows the page’s engine from not started to starting to the backend it chose', () => {
     expect(badgeView({ state: 'idle' }, null).backend).toBe('idle');
     expect(badgeView({ state: 'starting' }, null).backend).toBe('starting');
-    expect(badgeView({ state: 'ready', name: 'webgpu', description: 'Adapter A' }, null)).toEqual({ backend: 'webgpu', description: 'Adapter A', reason: undefined });
-    expect(badgeView({ state: 'ready', name: 'cpu', description: 'CPU', reason: 'no adapter' }, null)).toEqual({ backend: 'cpu', description: 'CPU', reason: 'no adapter' });
+    expect(badgeView({ state: 'ready', name: 'webgpu', description: 'WebGPU: Adapter A', reason: 'gpu', adapter: 'Adapter A' }, null)).toMatchObject({ backend: 'webgpu', reason: 'gpu', adapter: 'Adapter A' });
+    expect(badgeView({ state: 'ready', name: 'wasm', description: 'wasm', reason: 'no-adapter', detail: 'requestAdapter() returned null' }, null)).toMatchObject({ backend: 'wasm', reason: 'no-adapter', detail: 'requestAdapter() returned null' });
   });
 
-  it('names the training worker’s backend when only the training view has asked for the GPU', () => {
-    expect(badgeView({ state: 'idle' }, { name: 'webgpu', description: 'Adapter B' })).toEqual({ backend: 'webgpu', description: 'Adapter B' });
-    // Once the page's own engine has started, the badge speaks for it.
-    expect(badgeView({ state: 'ready', name: 'cpu', description: 'CPU' }, { name: 'webgpu', description: 'Adapter B' }).backend).toBe('cpu');
+  it('names the training worker’s backend once the training view has started it, since the reader’s choice moves it', () => {
+    expect(badgeView({ state: 'idle' }, { name: 'webgpu', description: 'Adapter B' })).toMatchObject({ backend: 'webgpu', description: 'Adapter B' });
+    expect(badgeView({ state: 'ready', name: 'webgpu', description: 'A', reason: 'gpu' }, { name: 'wasm', description: 'wasm', reason: 'chosen' })).toMatchObject({ backend: 'wasm', reason: 'chosen' });
+  });
+
+  it('says which backend computes and why, in English and Chinese', () => {
+    const en = trIn('en');
+    const zh = trIn('zh');
+    expect(backendLine(en, { name: 'wasm', reason: 'no-webgpu' })).toMatchObject({ name: 'WebAssembly', why: 'no WebGPU in this browser' });
+    expect(backendLine(zh, { name: 'wasm', reason: 'no-webgpu' })).toMatchObject({ name: 'WebAssembly', why: '此浏览器不支持 WebGPU' });
+    expect(backendLine(en, { name: 'wasm', reason: 'software-slower', adapter: 'google / swiftshader' })).toEqual({ name: 'WebAssembly', why: 'software GPU adapter was slower', title: 'WebAssembly · software GPU adapter was slower · google / swiftshader' });
+    expect(backendLine(zh, { name: 'webgpu', reason: 'software-faster' }).why).toBe('软件 GPU 适配器更快');
+    expect(backendLine(en, { name: 'webgpu', reason: 'gpu', adapter: 'NVIDIA RTX 4070' })).toMatchObject({ name: 'WebGPU', why: 'NVIDIA RTX 4070' });
+    expect(backendLine(en, { name: 'webgpu', reason: 'chosen', adapter: 'X' }).why).toBe('your choice');
+    expect(backendLine(zh, { name: 'cpu', reason: 'wasm-failed', detail: 'CompileError' })).toEqual({ name: 'CPU', why: 'WebAssembly 加载失败', title: 'CPU · WebAssembly 加载失败 · CompileError' });
+    // A report without a reason (an older worker) still names the adapter.
+    expect(backendLine(en, { name: 'webgpu', description: 'WebGPU: Adapter C' }).why).toBe('Adapter C');
   });
 });

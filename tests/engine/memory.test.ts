@@ -1,7 +1,8 @@
 // Memory must not grow over a training loop: every step's temporaries are freed.
 import { describe, expect, it } from 'vitest';
-import { F, dispose, manualSeed, memory, nn, optim, randn, tidy, tensor, zeros } from '../../src/engine/index';
+import { dispose, manualSeed, memory, nn, optim, randn, tidy, tensor, zeros } from '../../src/engine/index';
 import { BACKENDS, useBackend } from './helpers';
+import { lossStep } from '../../scripts/bench/loss-step';
 
 describe.each(BACKENDS)('memory on %s', (backend) => {
   useBackend(backend);
@@ -16,14 +17,7 @@ describe.each(BACKENDS)('memory on %s', (backend) => {
     const opt = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
     const x = randn([8, 1, 8, 8]);
     const labels = tensor([0, 1, 2, 3, 4, 5, 6, 7]);
-    const step = () =>
-      tidy(() => {
-        opt.zeroGrad();
-        const loss = F.crossEntropy(net.call(x), labels);
-        loss.backward();
-        opt.step();
-        return loss;
-      });
+    const step = () => lossStep(net, opt, x, labels);
     const first = step();
     const firstLoss = await first.item();
     first.dispose();

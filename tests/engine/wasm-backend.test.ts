@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dParams, Pool2dParams, Storage } from '../../src/engine/backend';
 import { outSize } from '../../src/engine/backend';
 import { CpuBackend } from '../../src/engine/cpu/index';
-import { F, manualSeed, nn, optim, randn, tensor, tidy } from '../../src/engine/index';
+import { manualSeed, nn, optim, randn, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
 import type { WasmBackend } from '../../src/engine/wasm/index';
 import { expectClose } from './helpers';
+import { lossStep } from '../../scripts/bench/loss-step';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cpu = new CpuBackend();
@@ -243,13 +244,7 @@ describe('wasm backend', () => {
       const y = tensor([0, 1, 2, 3, 4, 5, 6, 7]);
       const losses: number[] = [];
       for (let step = 0; step < 3; step++) {
-        const loss = tidy(() => {
-          opt.zeroGrad();
-          const l = F.crossEntropy(net.call(x), y);
-          l.backward();
-          opt.step();
-          return l;
-        });
+        const loss = lossStep(net, opt, x, y);
         losses.push(await loss.item());
         loss.dispose();
       }

@@ -23,17 +23,11 @@ export function corr2dRef(x: readonly (readonly number[])[], k: readonly (readon
   return out;
 }
 
+/** A window's height and width k, padding p and stride s along the height (…h) and the width (…w). */
+type WindowCase = Record<'kh' | 'kw' | 'ph' | 'pw' | 'sh' | 'sw', number>;
+
 /** The padding-and-stride widget's settings: input n, kernel k, total padding p, stride s. */
-export interface PaddingStrideCase {
-  nh: number;
-  nw: number;
-  kh: number;
-  kw: number;
-  ph: number;
-  pw: number;
-  sh: number;
-  sw: number;
-}
+export type PaddingStrideCase = WindowCase & Record<'nh' | 'nw', number>;
 
 /**
  * X = arange(nh·nw) as nh × nw, K = arange(kh·kw) as kh × kw, with a total padding of
@@ -56,19 +50,7 @@ export function paddingStrideRef(s: PaddingStrideCase): { h: number; w: number; 
 }
 
 /** The pooling widget's settings: window k, padding p on each side, stride s (or the window). */
-export interface PoolingCase {
-  mode: 'max' | 'avg';
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  ph: number;
-  pw: number;
-  sh: number;
-  sw: number;
-  strideAuto: boolean;
-  channels: number;
-}
+export type PoolingCase = WindowCase & Record<'h' | 'w' | 'channels', number> & { mode: 'max' | 'avg'; strideAuto: boolean };
 
 /**
  * Channel c of the input is arange(h·w) + c. Max pooling pads with −∞; average pooling

@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import type { Backend, Storage } from '../../src/engine/backend';
 
 /** A small seeded generator (mulberry32) so every run draws the same shapes and data. */
 export { mulberry32 as rng } from '../../src/data/batches';
@@ -45,20 +44,5 @@ export function expectClose(got: Float32Array, want: Float32Array, what: string,
   }
 }
 
-/** Runs the same kernel on both backends from the same host inputs and returns both outputs. */
-export async function both(
-  gpu: Backend,
-  cpu: Backend,
-  inputs: Float32Array[],
-  kernel: (b: Backend, xs: Storage[]) => Storage,
-): Promise<{ got: Float32Array; want: Float32Array }> {
-  const gx = inputs.map((d) => gpu.fromData(d));
-  const cx = inputs.map((d) => cpu.fromData(d));
-  const go = kernel(gpu, gx);
-  const co = kernel(cpu, cx);
-  const got = await gpu.read(go);
-  const want = await cpu.read(co);
-  for (const s of [...gx, go]) gpu.free(s);
-  for (const s of [...cx, co]) cpu.free(s);
-  return { got, want };
-}
+/** Runs the same kernel on both backends from the same host inputs (shared with the standalone GPU check). */
+export { both } from '../../scripts/bench/backend-pair';

@@ -4,19 +4,10 @@
  * Speed goals live in `npm run bench`; this only helps choose variants.
  */
 import { describe, it } from 'vitest';
-import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import { createWebGPUBackend } from '../../src/engine/webgpu';
 import type { Storage } from '../../src/engine/backend';
 import { randn, rng } from './helpers';
-
-
-async function time(b: WebGPUBackend, f: () => Storage, reps = 5): Promise<number> {
-  b.free(f());
-  await b.sync();
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) b.free(f());
-  await b.sync();
-  return (performance.now() - t0) / reps;
-}
+import { timeKernel as time } from '../../scripts/bench/backend-pair';
 
 describe('kernel timings', () => {
   it('times reductions', async () => {

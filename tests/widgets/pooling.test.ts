@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { F, arange, setBackend } from '../../src/engine';
 import { computePooling } from '../../src/widgets/pooling/compute';
-import { DEFAULTS, LIMITS, NUM_FIELDS, TWO_CHANNEL, geometry, notesOutSize, sanitize, strides, tryChange, validate, type NumField } from '../../src/widgets/pooling/geometry';
+import { DEFAULTS, LIMITS, NUM_FIELDS, TWO_CHANNEL, geometry, notesOutSize, sanitize, strides, tryChange, validate } from '../../src/widgets/pooling/geometry';
 import { poolingRef } from '../helpers/references';
+import { expectComputedOrExplained, expectMovesStayValid, expectSanitizeAlwaysValid, withinLimits } from '../helpers/settings-properties';
 
-const settings = fc.record({
-  mode: fc.constantFrom('max' as const, 'avg' as const),
-  strideAuto: fc.boolean(),
-  ...(Object.fromEntries(NUM_FIELDS.map((f) => [f, fc.integer({ min: LIMITS[f][0], max: LIMITS[f][1] })])) as { [K in NumField]: fc.Arbitrary<number> }),
-});
+const settings = fc
+  .tuple(fc.constantFrom('max' as const, 'avg' as const), fc.boolean(), withinLimits(NUM_FIELDS, LIMITS))
+  .map(([mode, strideAuto, nums]) => ({ mode, strideAuto, ...nums }));
 
 describe('the pooling widget', () => {
   it('opens on the notes’ example: arange(16) as 4×4, MaxPool2d(3, padding=1, stride=2) gives [[5, 7], [13, 15]]', async () => {
@@ -39,50 +38,44 @@ describe('the pooling widget', () => {
 
   it('gives, for every reachable setting, either the CPU reference or an explanation (and the engine agrees it cannot work)', async () => {
     await setBackend('cpu');
-    await fc.assert(
-      fc.asyncProperty(settings, async (s) => {
-        const problems = validate(s);
-        if (problems.length) {
-          for (const p of problems) {
-            expect(p.en.length).toBeGreaterThan(20);
-            expect(p.zh.length).toBeGreaterThan(5);
-          }
+    await expectComputedOrExplained(
+      settings,
+      validate,
+      {
+        refused: (s) => {
           const { sh, sw } = strides(s);
           const x = arange(s.h * s.w).reshape([1, 1, s.h, s.w]);
           expect(() => F.maxPool2d(x, [s.kh, s.kw], { stride: [sh, sw], padding: [s.ph, s.pw] })).toThrow();
           x.dispose();
-          return;
-        }
-        const r = await computePooling(s);
-        const ref = poolingRef(s);
-        const g = geometry(s);
-        expect(r.shape).toEqual([1, s.channels, ref.h, ref.w]);
-        // The size the widget states, and the notes' formula with the total padding 2p, are the number of windows that fit.
-        expect([g.outH, g.outW]).toEqual([ref.h, ref.w]);
-        expect([notesOutSize(s.h, s.kh, 2 * s.ph, g.sh), notesOutSize(s.w, s.kw, 2 * s.pw, g.sw)]).toEqual([ref.h, ref.w]);
-        const y = Array.from(r.y);
-        expect(y).toHaveLength(s.channels * ref.h * ref.w);
-        expect(y.every(Number.isFinite)).toBe(true);
-        ref.y.flat().forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
-      }),
-      { numRuns: 400 },
+        },
+        computed: async (s) => {
+          const r = await computePooling(s);
+          const ref = poolingRef(s);
+          const g = geometry(s);
+          expect(r.shape).toEqual([1, s.channels, ref.h, ref.w]);
+          // The size the widget states, and the notes' formula with the total padding 2p, are the number of windows that fit.
+          expect([g.outH, g.outW]).toEqual([ref.h, ref.w]);
+          expect([notesOutSize(s.h, s.kh, 2 * s.ph, g.sh), notesOutSize(s.w, s.kw, 2 * s.pw, g.sw)]).toEqual([ref.h, ref.w]);
+          const y = Array.from(r.y);
+          expect(y).toHaveLength(s.channels * ref.h * ref.w);
+          expect(y.every(Number.isFinite)).toBe(true);
+          ref.y.flat().forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
+        },
+      },
+      400,
     );
   });
 
   it('never lets a control reach an invalid setting, and explains each refusal', () => {
-    fc.assert(
-      fc.property(settings, fc.constantFrom(...NUM_FIELDS), fc.integer({ min: -3, max: 12 }), (raw, f, v) => {
-        const s = sanitize(raw);
-        expect(validate(s)).toEqual([]);
-        const { next, problem } = tryChange(s, f, v);
-        expect(validate(next)).toEqual([]);
-        if (problem) {
-          expect(next).toEqual(s);
-          expect(problem.en.length).toBeGreaterThan(20);
-        }
-      }),
-      { numRuns: 500 },
-    );
+    expectMovesStayValid({
+      settings,
+      fields: NUM_FIELDS,
+      values: { min: -3, max: 12 },
+      sanitize,
+      validate,
+      tryChange,
+      explains: (problem) => expect(problem.en.length).toBeGreaterThan(20),
+    });
   });
 
   it('explains PyTorch’s rule when the padding exceeds half the window', () => {
@@ -93,11 +86,6 @@ describe('the pooling widget', () => {
   });
 
   it('turns any URL value, however garbled, into valid settings', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (raw) => {
-        expect(validate(sanitize(raw))).toEqual([]);
-      }),
-      { numRuns: 300 },
-    );
+    expectSanitizeAlwaysValid(sanitize, validate);
   });
 });

@@ -53,6 +53,19 @@ function currentBackend(): Backend {
   return be;
 }
 
+/**
+ * Once the run reports step `step`, loses the device as a driver reset would, lets the
+ * Trainer recover and finish, and stops watching; returns how many messages came before the loss.
+ */
+async function loseDeviceAt(h: ReturnType<typeof harness>, step: number, message = 'simulated'): Promise<number> {
+  await h.next('progress', (m) => m.globalStep >= step);
+  const before = h.messages.length;
+  markLostForTesting(currentBackend(), { reason: 'unknown', message });
+  await h.trainer.idle();
+  h.off();
+  return before;
+}
+
 const base: TrainConfig = { model: 'lenet', epochs: 2, lr: 0.9, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 5, trainLimit: 320, testLimit: 100, readEvery: 2 };
 
 /** The final weights of a run without incidents. */
@@ -93,11 +106,7 @@ describe('a device lost in the middle of training (CPU backend, loss simulated a
     });
     await h.trainer.handle({ type: 'start', config: base });
     await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 10);
-    await h.next('progress', (m) => m.globalStep >= 14);
-    const before = h.messages.length;
-    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated driver reset' });
-    await h.trainer.idle();
-    h.off();
+    const before = await loseDeviceAt(h, 14, 'simulated driver reset');
 
     expect(h.counts.restarts).toBe(1);
     const after = h.messages.slice(before);
@@ -122,10 +131,7 @@ describe('a device lost in the middle of training (CPU backend, loss simulated a
     await setBackend('cpu');
     const h = harness();
     await h.trainer.handle({ type: 'start', config: base });
-    await h.next('progress', (m) => m.globalStep >= 4);
-    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
-    await h.trainer.idle();
-    h.off();
+    await loseDeviceAt(h, 4);
     expect(h.counts.restarts).toBe(1);
     expect(h.counts.reads).toBe(0);
     expect(h.messages.find((m) => m.type === 'warning')).toMatchObject({ code: 'gpu-reset', resumedFrom: null, message: expect.stringMatching(/from the beginning/) });
@@ -141,10 +147,7 @@ describe('a device lost in the middle of training (CPU backend, loss simulated a
     await h.trainer.handle({ type: 'start', config: base });
     await h.next('epoch', (m) => m.point.epoch === 1);
     await h.next('checkpoint', (m) => !m.ok && m.quota === true);
-    await h.next('progress', (m) => m.globalStep >= 14);
-    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
-    await h.trainer.idle();
-    h.off();
+    await loseDeviceAt(h, 14);
     expect(h.store.size).toBe(0);
     expect(h.counts.reads).toBe(0);
     const warnings = h.messages.filter((m) => m.type === 'warning');
@@ -160,21 +163,18 @@ describe('a device lost in the middle of training (CPU backend, loss simulated a
     for (const k of Object.keys(expected)) expect(got[k].data).toEqual(expected[k]);
   });
 
-  it('trains on the CPU with the backend warning when the new device will not start, and still resumes', async () => {
+  it('trains on the CPU (WebAssembly) with the backend warning when the new device will not start, and still resumes', async () => {
     await setBackend('cpu');
     const h = harness({ restart: () => Promise.reject(new Error('no adapter')) });
     await h.trainer.handle({ type: 'start', config: base });
     await h.next('checkpoint', (m) => m.ok && m.info?.globalStep === 10);
-    await h.next('progress', (m) => m.globalStep >= 12);
-    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
-    await h.trainer.idle();
-    h.off();
+    await loseDeviceAt(h, 12);
     const warnings = h.messages.filter((m) => m.type === 'warning');
     expect(warnings[0]).toMatchObject({ code: 'backend', message: expect.stringMatching(/could not start again after the GPU was reset \(no adapter\); training on the CPU/) });
     expect(warnings[1]).toMatchObject({ code: 'gpu-reset', resumedFrom: { globalStep: 10 } });
-    expect(h.messages.find((m) => m.type === 'ready')).toMatchObject({ backend: 'cpu' });
+    expect(h.messages.find((m) => m.type === 'ready')).toMatchObject({ backend: 'wasm', reason: 'webgpu-failed', detail: expect.stringContaining('no adapter') });
     expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
-    expect(getBackend().name).toBe('cpu');
+    expect(getBackend().name).toBe('wasm');
   });
 
   it('reloads the model from its checkpoint for the next request after a loss between runs', async () => {

@@ -11,9 +11,8 @@ import { Corr2d } from '../../../src/widgets/corr2d';
 import { LearnKernel } from '../../../src/widgets/learn-kernel';
 import { PaddingStride } from '../../../src/widgets/padding-stride';
 import { Pooling } from '../../../src/widgets/pooling';
-import { startEngine } from '../../../src/widgets/common/engine';
-import { measureMounted, setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
-import type { BenchSection, SectionRow } from './types';
+import { measureMounted, setValue, slider, timeChanges, until, widgetSection } from './_dom';
+import type { SectionRow } from './types';
 
 const CHANGES = 100;
 
@@ -36,38 +35,24 @@ function resultShown(root: HTMLElement, before: string): () => boolean {
 const seqOf = (root: HTMLElement) => (root.querySelector('figure[data-result-seq]') as HTMLElement | null)?.dataset.resultSeq ?? '';
 const settledNow = (root: HTMLElement) => !!root.querySelector('figure[data-result-seq] table');
 
+/** A case that sets one input of the widget to `even` on even changes and to `odd` on odd ones. */
+function inputCase(label: string, component: ComponentType, input: (root: HTMLElement) => HTMLInputElement, [even, odd]: [number, number]): Case {
+  return {
+    label,
+    component: component as ComponentType<Record<string, unknown>>,
+    ready: settledNow,
+    change(root, i) {
+      const before = seqOf(root);
+      setValue(input(root), String(i % 2 ? odd : even));
+      return resultShown(root, before);
+    },
+  };
+}
+
 const CASES: Case[] = [
-  {
-    label: 'corr2d: type a value into X',
-    component: Corr2d as ComponentType<Record<string, unknown>>,
-    ready: settledNow,
-    change(root, i) {
-      const before = seqOf(root);
-      const cell = root.querySelector<HTMLInputElement>('table[aria-label="Input X"] td[data-row="0"][data-col="2"] input')!;
-      setValue(cell, String(i % 2 ? 0 : 1));
-      return resultShown(root, before);
-    },
-  },
-  {
-    label: 'padding-stride: move the stride slider',
-    component: PaddingStride as ComponentType<Record<string, unknown>>,
-    ready: settledNow,
-    change(root, i) {
-      const before = seqOf(root);
-      setValue(slider(root, 'Stride s_w'), String(i % 2 ? 1 : 2));
-      return resultShown(root, before);
-    },
-  },
-  {
-    label: 'pooling: move the stride slider',
-    component: Pooling as ComponentType<Record<string, unknown>>,
-    ready: settledNow,
-    change(root, i) {
-      const before = seqOf(root);
-      setValue(slider(root, 'Stride across'), String(i % 2 ? 2 : 1));
-      return resultShown(root, before);
-    },
-  },
+  inputCase('corr2d: type a value into X', Corr2d, (root) => root.querySelector<HTMLInputElement>('table[aria-label="Input X"] td[data-row="0"][data-col="2"] input')!, [1, 0]),
+  inputCase('padding-stride: move the stride slider', PaddingStride, (root) => slider(root, 'Stride s_w'), [2, 1]),
+  inputCase('pooling: move the stride slider', Pooling, (root) => slider(root, 'Stride across'), [1, 2]),
   {
     label: 'learn-kernel: train one epoch',
     component: LearnKernel as ComponentType<Record<string, unknown>>,
@@ -96,21 +81,9 @@ function measure(c: Case, tag: string): Promise<SectionRow> {
   });
 }
 
-const section: BenchSection = {
-  title: `Widgets A: input change to output painted (${CHANGES} changes each)`,
-  async run() {
-    const status = await startEngine();
-    const rows: SectionRow[] = [];
-    for (const c of CASES) rows.push(await measure(c, `page: ${status.name ?? '?'}`));
-    return {
-      title: this.title,
-      rows,
-      notes: [
-        `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; these widgets compute on the engine's CPU backend by choice (small tensors), synchronously, as the app does`,
-        ...TIMING_NOTES,
-      ],
-    };
-  },
-};
-
-export default section;
+export default widgetSection(
+  `Widgets A: input change to output painted (${CHANGES} changes each)`,
+  CASES,
+  measure,
+  "these widgets compute on the engine's CPU backend by choice (small tensors), synchronously, as the app does",
+);

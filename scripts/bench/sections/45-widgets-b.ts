@@ -11,9 +11,8 @@ import { ReceptiveField } from '../../../src/widgets/receptive-field';
 import { MultiChannel } from '../../../src/widgets/multichannel';
 import { Parameters } from '../../../src/widgets/parameters';
 import { DenseVsConv } from '../../../src/widgets/dense-vs-conv';
-import { startEngine } from '../../../src/widgets/common/engine';
-import { measureMounted, setValue, slider, timeChanges, TIMING_NOTES, until } from './_dom';
-import type { BenchSection, SectionRow } from './types';
+import { measureMounted, setValue, slider, timeChanges, until, widgetSection } from './_dom';
+import type { SectionRow } from './types';
 
 const CHANGES = 100;
 
@@ -110,22 +109,10 @@ function measure(c: Case, tag: string): Promise<SectionRow> {
   });
 }
 
-const section: BenchSection = {
-  title: `Widgets B: input change to output painted (${CHANGES} changes each)`,
-  async run() {
-    const status = await startEngine();
-    const rows: SectionRow[] = [];
-    for (const c of CASES) rows.push(await measure(c, `page: ${status.name ?? '?'}`));
-    return {
-      title: this.title,
-      rows,
-      notes: [
-        `page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; these widgets put their tiny tensors on the engine's CPU backend by choice (withBackend('cpu')), as the app does`,
-        ...TIMING_NOTES,
-        'the LeNet part of the receptive-field widget (page backend, Fashion-MNIST from public/data) is not measured here: the bench page does not serve the dataset',
-      ],
-    };
-  },
-};
-
-export default section;
+export default widgetSection(
+  `Widgets B: input change to output painted (${CHANGES} changes each)`,
+  CASES,
+  measure,
+  "these widgets put their tiny tensors on the engine's CPU backend by choice (withBackend('cpu')), as the app does",
+  ['the LeNet part of the receptive-field widget (page backend, Fashion-MNIST from public/data) is not measured here: the bench page does not serve the dataset'],
+);

@@ -1,7 +1,8 @@
 /** DOM helpers shared by the widget latency sections (the underscore keeps this file from running as a section). */
 import type { ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { SectionRow } from './types';
+import { startEngine } from '../../../src/widgets/common/engine';
+import type { BenchSection, SectionRow } from './types';
 
 export function setValue(el: HTMLInputElement, v: string): void {
   // Through the native setter, so React sees a real change.
@@ -160,4 +161,25 @@ export async function measureMounted(label: string, element: ReactElement, body:
     root.unmount();
     host.remove();
   }
+}
+
+/**
+ * A widget latency section: starts the page's engine, then measures each case (tagged
+ * with the page backend). `backendNote` says which backend the widgets compute on;
+ * `notes` come after the timing notes.
+ */
+export function widgetSection<C>(title: string, cases: readonly C[], measure: (c: C, tag: string) => Promise<SectionRow>, backendNote: string, notes: string[] = []): BenchSection {
+  return {
+    title,
+    async run() {
+      const status = await startEngine();
+      const rows: SectionRow[] = [];
+      for (const c of cases) rows.push(await measure(c, `page: ${status.name ?? '?'}`));
+      return {
+        title,
+        rows,
+        notes: [`page backend: ${status.name}${status.reason ? ` (${status.reason})` : ''}; ${backendNote}`, ...TIMING_NOTES, ...notes],
+      };
+    },
+  };
 }

@@ -8,7 +8,7 @@ export function Tex({ tex, display = false, className }: { tex: string; display?
 }
 
 /**
- * The notes' output-size formula along axis `a` ('h' or 'w'), with its numbers filled in:
+ * The original chapter’s output-size formula along axis `a` ('h' or 'w'), with its numbers filled in:
  * ⌊(n − k + p + s) / s⌋ = out, where p is the total padding.
  */
 export function notesSizeTex(a: 'h' | 'w', n: number, k: number, pTotal: number, s: number, out: number): string {

@@ -68,7 +68,9 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
           ? t('Starting the engine…', '引擎启动中…')
           : backend.name === 'webgpu'
             ? t('Computed by the engine on WebGPU', '由引擎在 WebGPU 上计算')
-            : t('Computed by the engine on the CPU', '由引擎在 CPU 上计算'));
+            : backend.name === 'wasm'
+              ? t('Computed by the engine on WebAssembly (the CPU)', '由引擎在 WebAssembly（CPU）上计算')
+              : t('Computed by the engine on the CPU', '由引擎在 CPU 上计算'));
 
   return (
     <section ref={ref} className="widget" data-widget={id} aria-labelledby={headingId}>

@@ -1,21 +1,48 @@
 import { useSyncExternalStore } from 'react';
+import type { ChoiceReason } from '../../engine';
+import { computeOnSetting } from '../../stores/settings';
 
 /**
- * The page's WebGPU engine, started on demand. Widgets whose tensors are small compute
+ * The page's engine, started on demand. Widgets whose tensors are small compute
  * synchronously on the engine's CPU backend (`withBackend('cpu', …)`, see small.ts) and
  * never start it; the first computation that wants the GPU (`startEngine`, which
- * useEngineResult calls) starts WebGPU and its kernel autotune, or falls back to the CPU.
+ * useEngineResult calls) starts the backend the engine's chooseBackend picks (WebGPU on a
+ * real GPU, else WebAssembly) or the one the reader chose in the training view.
  */
 export interface BackendStatus {
   /** 'idle' until something asks for the GPU; then 'starting', then 'ready'. */
   state: 'idle' | 'starting' | 'ready';
   name?: 'webgpu' | 'cpu' | 'wasm';
   description?: string;
-  /** Why WebGPU is not used, when the engine fell back to the CPU. */
-  reason?: string;
+  /** Why this backend computes (see chooseBackend). */
+  reason?: ChoiceReason;
+  /** The error behind a fallback, when there was one. */
+  detail?: string;
+  /** The GPU adapter's description, when the browser offers one. */
+  adapter?: string;
 }
 
 const TUNING_KEY = 'cnn-book-webgpu-tuning';
+/** Probe verdicts (a software adapter against wasm) are kept under this prefix. */
+const CHOICE_PREFIX = 'cnn-book-';
+
+/** The page's cache for chooseBackend: localStorage, which may be full or disabled. */
+const choiceCache = {
+  get(key: string): unknown {
+    try {
+      return JSON.parse(localStorage.getItem(CHOICE_PREFIX + key) ?? 'null');
+    } catch {
+      return null;
+    }
+  },
+  set(key: string, value: unknown): void {
+    try {
+      localStorage.setItem(CHOICE_PREFIX + key, JSON.stringify(value));
+    } catch {
+      // Storage full or disabled: the probe simply runs again next time.
+    }
+  },
+};
 
 let status: BackendStatus = { state: 'idle' };
 let started: Promise<BackendStatus> | null = null;
@@ -28,37 +55,37 @@ function publish(next: BackendStatus): BackendStatus {
 }
 
 /**
- * Starts the page's engine once, the first time a computation asks for the GPU: WebGPU
- * when the browser offers an adapter, else the CPU. Later calls return the same promise.
+ * Starts the page's engine once, the first time a computation asks for the GPU, on the
+ * backend chooseBackend picks for the reader's "Compute on" setting. Later calls return
+ * the same promise (a later change of the setting applies when the page loads again).
  */
 export function startEngine(): Promise<BackendStatus> {
   started ??= (async () => {
     publish({ state: 'starting' });
     // The engine loads with the first thing that needs it, not with the page shell.
-    const { ready, setBackend, getBackend } = await import('../../engine');
-    let saved: unknown;
-    try {
-      saved = JSON.parse(localStorage.getItem(TUNING_KEY) ?? 'null') ?? undefined;
-    } catch {
-      saved = undefined;
-    }
-    try {
+    const { chooseBackend, getBackend } = await import('../../engine');
+    const choice = await chooseBackend({
+      preference: computeOnSetting(),
+      cache: choiceCache,
       // A tuning saved on this adapter skips the kernel autotune; the engine ignores one from another adapter.
-      await setBackend('webgpu', saved ? { tuning: saved } : {});
-      await ready();
+      webgpuOptions() {
+        try {
+          const saved: unknown = JSON.parse(localStorage.getItem(TUNING_KEY) ?? 'null');
+          return saved ? { tuning: saved } : {};
+        } catch {
+          return {};
+        }
+      },
+    });
+    const b = getBackend();
+    if (choice.backend === 'webgpu' && b.tuning !== undefined) {
       try {
-        localStorage.setItem(TUNING_KEY, JSON.stringify(getBackend().tuning ?? null));
+        localStorage.setItem(TUNING_KEY, JSON.stringify(b.tuning));
       } catch {
         // Storage may be full or disabled; the autotune simply runs again next time.
       }
-    } catch (e) {
-      await setBackend('cpu');
-      await ready();
-      const b = getBackend();
-      return publish({ state: 'ready', name: b.name, description: b.description, reason: (e as Error).message });
     }
-    const b = getBackend();
-    return publish({ state: 'ready', name: b.name, description: b.description });
+    return publish({ state: 'ready', name: b.name, description: b.description, reason: choice.reason, detail: choice.detail, adapter: choice.adapter });
   })();
   return started;
 }

@@ -48,6 +48,25 @@ export function paddingCells(rows: number, cols: number, top: number, left: numb
 /** Inclusive [min, max] of each integer setting. */
 export type Limits<F extends string> = Record<F, readonly [number, number]>;
 
+/** The same limits along the height and the width: `bothAxes('k', [1, 6])` is `{ kh: [1, 6], kw: [1, 6] }`. */
+export function bothAxes<P extends string>(prefix: P, range: readonly [number, number]): Limits<`${P}h` | `${P}w`> {
+  return { [`${prefix}h`]: range, [`${prefix}w`]: range } as Limits<`${P}h` | `${P}w`>;
+}
+
+/**
+ * A window sliding over a 2-D input: its height and width, the padding along the height
+ * and the width (each widget says whether it counts all the added rows or those on one
+ * side), and the stride down and across.
+ */
+export interface WindowSettings {
+  kh: number;
+  kw: number;
+  ph: number;
+  pw: number;
+  sh: number;
+  sw: number;
+}
+
 /** A reason why settings cannot run, said from the point of view of one control. */
 export interface Problem<F extends string> extends Bilingual {
   field: F;

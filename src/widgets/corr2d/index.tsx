@@ -43,7 +43,7 @@ function par(v: number): string {
   return v < 0 ? `(${s})` : s;
 }
 
-/** Two-dimensional cross-correlation, one window at a time (notes: image convolution). */
+/** Two-dimensional cross-correlation, one window at a time (the original chapter: image convolution). */
 export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const t = useTr();
   const [s, setS] = useUrlState<Corr2dSettings>(stateKey, DEFAULTS, sanitize);
@@ -128,10 +128,10 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
     <WidgetFrame id="corr2d" computedOn="cpu" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={win.onPresenterStep}>
       <div className="w-presets" role="group" aria-label={t('Presets', '预设')}>
         <button type="button" onClick={() => preset(edgeImage(), edgeKernel())}>
-          {t('Notes: 6×8 edge image, K = [1, −1]', '笔记：6×8 边缘图像，K = [1, −1]')}
+          {t('The classic 6×8 edge image, K = [1, −1]', '经典的 6×8 边缘图像，K = [1, −1]')}
         </button>
         <button type="button" onClick={() => preset(figureInput(), figureKernel())}>
-          {t('Notes: 3×3 input, 2×2 kernel', '笔记：3×3 输入，2×2 卷积核')}
+          {t('The text’s example: 3×3 input, 2×2 kernel', '正文示例：3×3 输入，2×2 卷积核')}
         </button>
         <button type="button" onClick={() => preset(transpose(s.x), null)}>
           {t('Transpose X', '转置 X')}

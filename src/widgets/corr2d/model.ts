@@ -20,17 +20,17 @@ export const K_MAX = 5;
 /** Typed values are kept within ±VALUE_MAX so products and sums stay exact in float32. */
 export const VALUE_MAX = 1000;
 
-/** The notes' 6 × 8 image: ones, with the middle four columns black (0). */
+/** The original chapter’s 6 × 8 image: ones, with the middle four columns black (0). */
 export function edgeImage(): Matrix {
   return Array.from({ length: 6 }, () => Array.from({ length: 8 }, (_, c) => (c >= 2 && c < 6 ? 0 : 1)));
 }
 
-/** The notes' kernel K = [[1, -1]]: detects vertical edges. */
+/** The original chapter’s kernel K = [[1, -1]]: detects vertical edges. */
 export function edgeKernel(): Matrix {
   return [[1, -1]];
 }
 
-/** The notes' first figure: X = arange(9) as 3 × 3 and K = arange(4) as 2 × 2. */
+/** The original chapter’s first figure: X = arange(9) as 3 × 3 and K = arange(4) as 2 × 2. */
 export function figureInput(): Matrix {
   return [
     [0, 1, 2],

@@ -19,7 +19,7 @@ export interface DCSettings {
   co: number;
 }
 
-/** The notes' example: a 12-megapixel RGB photo, 100 hidden units; against a 3x3 conv with 100 channels. */
+/** The original chapter’s example: a 12-megapixel RGB photo, 100 hidden units; against a 3x3 conv with 100 channels. */
 export const DC_DEFAULTS: DCSettings = { w: 4000, h: 3000, c: 3, hidden: 100, k: 3, co: 100 };
 
 export const DC_LIMITS = { maxSide: 8192, maxHidden: 1000, maxK: 11, maxCo: 512 } as const;
@@ -91,7 +91,7 @@ export function computeDenseVsConv(s: DCSettings): DCResult {
   };
 }
 
-/** Bytes in SI units (the notes' "14 GB" is 1.44e10 bytes) and in binary units. */
+/** Bytes in SI units (the original chapter’s "14 GB" is 1.44e10 bytes) and in binary units. */
 export function formatBytes(bytes: number): { si: string; binary: string } {
   const si = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   const bin = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -29,7 +29,7 @@ export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
 const PRESETS: { id: string; en: string; zh: string; w: number; h: number; c: number }[] = [
   { id: 'fashion', en: 'Fashion-MNIST 28×28 grey', zh: 'Fashion-MNIST 28×28 灰度', w: 28, h: 28, c: 1 },
   { id: 'imagenet', en: 'ImageNet 224×224 RGB', zh: 'ImageNet 224×224 彩色', w: 224, h: 224, c: 3 },
-  { id: 'photo', en: 'Notes: 12 MP photo, RGB', zh: '笔记：1200 万像素彩色照片', w: 4000, h: 3000, c: 3 },
+  { id: 'photo', en: 'The text’s example: 12 MP photo, RGB', zh: '正文示例：1200 万像素彩色照片', w: 4000, h: 3000, c: 3 },
 ];
 
 /** A number input next to a slider, for sizes the slider is too coarse for. */
@@ -96,7 +96,7 @@ function LayerCard({ title, code, count, part, max }: { title: string; code: str
 
 /**
  * Widget 8: a dense layer against a convolution layer on the same image, with the
- * notes' cat-and-dog numbers (12 MP RGB, 100 hidden units: 3.6 billion parameters,
+ * original chapter’s cat-and-dog numbers (12 MP RGB, 100 hidden units: 3.6 billion parameters,
  * about 14 GB of float32).
  */
 export function DenseVsConv() {
@@ -188,12 +188,12 @@ export function DenseVsConv() {
             {t('The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
           </p>
           <p className="b-note">
-            <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{inputs}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{bytes} = ${r.dense.bytes}\\ \\text{bytes}`} />
+            <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{${t('inputs', '输入')}}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{${t('bytes', '字节')}} = ${r.dense.bytes}\\ \\text{${t('bytes', '字节')}}`} />
           </p>
           <p className="b-note">
             {t(
-              `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the notes’ “14 GB” is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
-              `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（笔记中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
+              `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the “14 GB” of the text is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
+              `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（正文中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
             )}
           </p>
           {r.dense.params > catsDogs ? (

@@ -1,4 +1,4 @@
-import { Arrow, Box, Figure, Legend, Text, type Kind } from './svg';
+import { Arrow, Box, Figure, Legend, LegendKey, Text, type Kind } from './svg';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
@@ -83,8 +83,7 @@ function Column({ x, cells }: { x: number; cells: (Cell | null)[] }) {
 
 export function AlexNetVsLeNetDiagram({ lang }: DiagramProps) {
   const t = trIn(lang);
-  const bottom = rowY(rows.length - 1) + H;
-  const legendY = bottom + 24;
+  const legendY = rowY(rows.length - 1) + H + 24;
   return (
     <Figure name="alexnet-vs-lenet" lang={lang} height={legendY + 18}>
       <Text x={COLS[0] + W / 2} y={18} anchor="middle" size={15} bold>
@@ -96,10 +95,7 @@ export function AlexNetVsLeNetDiagram({ lang }: DiagramProps) {
       <Column x={COLS[0]} cells={rows.map((r) => r[0])} />
       <Column x={COLS[1]} cells={rows.map((r) => r[1])} />
       <Legend x={COLS[0]} y={legendY} t={t} kinds={['conv', 'pool', 'dense']} />
-      <Box x={COLS[1]} y={legendY - 7} w={22} h={14} kind="conv" highlight />
-      <Text x={COLS[1] + 28} y={legendY} size={11} muted>
-        {t('layers LeNet does not have', 'AlexNet 新增的层')}
-      </Text>
+      <LegendKey x={COLS[1]} y={legendY} kind="conv" highlight text={t('layers LeNet does not have', 'AlexNet 新增的层')} />
     </Figure>
   );
 }

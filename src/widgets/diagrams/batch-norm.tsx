@@ -18,22 +18,16 @@ const EX0 = 352;
 const EX_GAP = 28;
 const SLICE_Y = 120;
 
+/** A square, filled with the accent colour where it is part of the statistic picked out (`hot`). */
+function Square({ x, y, size, hot, stroke, strokeWidth }: { x: number; y: number; size: number; hot: boolean; stroke: string; strokeWidth: number }) {
+  return <rect x={x} y={y} width={size} height={size} style={{ fill: hot ? color.accent : color.surface, fillOpacity: hot ? 0.45 : 1, stroke, strokeWidth }} />;
+}
+
 function Slice({ x, y, hot }: { x: number; y: number; hot: boolean }) {
   const g = S / 3;
   return (
     <g>
-      <rect
-        x={x}
-        y={y}
-        width={S}
-        height={S}
-        style={{
-          fill: hot ? color.accent : color.surface,
-          fillOpacity: hot ? 0.45 : 1,
-          stroke: hot ? color.accent : color.fg,
-          strokeWidth: hot ? 1.8 : 1,
-        }}
-      />
+      <Square x={x} y={y} size={S} hot={hot} stroke={hot ? color.accent : color.fg} strokeWidth={hot ? 1.8 : 1} />
       <path
         d={`M${x + g},${y} V${y + S} M${x + 2 * g},${y} V${y + S} M${x},${y + g} H${x + S} M${x},${y + 2 * g} H${x + S}`}
         style={{ stroke: hot ? color.accent : color.muted, strokeWidth: 0.6 }}
@@ -64,22 +58,7 @@ export function BatchNormDiagram({ lang }: DiagramProps) {
       {Array.from({ length: N * D }, (_, k) => {
         const r = Math.floor(k / D);
         const c = k % D;
-        const hot = c === HOT_FEATURE;
-        return (
-          <rect
-            key={k}
-            x={GX + c * CELL}
-            y={GY + r * CELL}
-            width={CELL}
-            height={CELL}
-            style={{
-              fill: hot ? color.accent : color.surface,
-              fillOpacity: hot ? 0.45 : 1,
-              stroke: color.fg,
-              strokeWidth: 0.8,
-            }}
-          />
-        );
+        return <Square key={k} x={GX + c * CELL} y={GY + r * CELL} size={CELL} hot={c === HOT_FEATURE} stroke={color.fg} strokeWidth={0.8} />;
       })}
       <rect
         x={GX + HOT_FEATURE * CELL}

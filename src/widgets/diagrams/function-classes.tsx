@@ -1,4 +1,4 @@
-import { Figure, Text, color } from './svg';
+import { Figure, Text, color, type Point } from './svg';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
@@ -43,6 +43,22 @@ function Regions({ regions }: { regions: Region[] }) {
   );
 }
 
+/** One half of the figure: its title centred on `x`, the function classes, and the truth f* at `star`. */
+function Panel({ x, title, regions, star: [sx, sy] }: { x: number; title: string; regions: Region[]; star: Point }) {
+  return (
+    <>
+      <Text x={x} y={18} anchor="middle" size={14} bold>
+        {title}
+      </Text>
+      <Regions regions={regions} />
+      <Star x={sx} y={sy} />
+      <Text x={sx} y={sy + 22} anchor="middle" size={12} italic accent>
+        f*
+      </Text>
+    </>
+  );
+}
+
 const nonNested: Region[] = [
   { cx: 80, cy: 178, rx: 44, ry: 32, label: 'F₁', lx: 62, ly: 186 },
   { cx: 120, cy: 156, rx: 62, ry: 42, label: 'F₂', lx: 150, ly: 182 },
@@ -61,23 +77,9 @@ export function FunctionClassesDiagram({ lang }: DiagramProps) {
   const t = trIn(lang);
   return (
     <Figure name="function-classes" lang={lang} height={232}>
-      <Text x={150} y={18} anchor="middle" size={14} bold>
-        {t('non-nested classes', '非嵌套函数类')}
-      </Text>
-      <Regions regions={nonNested} />
-      <Star x={270} y={52} />
-      <Text x={270} y={74} anchor="middle" size={12} italic accent>
-        f*
-      </Text>
+      <Panel x={150} title={t('non-nested classes', '非嵌套函数类')} regions={nonNested} star={[270, 52]} />
       <line x1={320} y1={10} x2={320} y2={224} style={{ stroke: color.muted, strokeWidth: 0.6, strokeDasharray: '2 4' }} />
-      <Text x={480} y={18} anchor="middle" size={14} bold>
-        {t('nested classes', '嵌套函数类')}
-      </Text>
-      <Regions regions={nested} />
-      <Star x={580} y={90} />
-      <Text x={580} y={112} anchor="middle" size={12} italic accent>
-        f*
-      </Text>
+      <Panel x={480} title={t('nested classes', '嵌套函数类')} regions={nested} star={[580, 90]} />
     </Figure>
   );
 }

@@ -1,4 +1,4 @@
-import { Bracket, Figure, Legend, Stack, stackHeight, type StackItem } from './svg';
+import { Bracket, Figure, Legend, Stack, stackHeight, stackRowY, type StackItem, type StackLayout } from './svg';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
@@ -14,22 +14,19 @@ const items: StackItem[] = [
   { label: 'Dense 10', kind: 'io', shape: '10' },
 ];
 
-const X = 52;
-const W = 236;
-const Y = 14;
-const H = 30;
-const GAP = 14;
-const row = (i: number) => Y + i * (H + GAP);
+const layout: StackLayout = { x: 52, y: 14, w: 236, boxH: 30, gap: 14 };
+const row = (i: number) => stackRowY(layout, i);
+const rowEnd = (i: number) => row(i) + layout.boxH;
 
 export function LeNetDiagram({ lang }: DiagramProps) {
   const t = trIn(lang);
-  const bottom = Y + stackHeight(items.length, H, GAP);
+  const bottom = layout.y + stackHeight(items.length, layout.boxH, layout.gap);
   return (
     <Figure name="lenet" lang={lang} height={bottom + 40}>
-      <Bracket x={32} y1={row(1)} y2={row(4) + H} label={t('conv encoder', '卷积编码器')} />
-      <Bracket x={32} y1={row(6)} y2={row(8) + H} label={t('dense block', '全连接块')} />
-      <Stack items={items} x={X} y={Y} w={W} boxH={H} gap={GAP} />
-      <Legend x={X - 30} y={bottom + 24} t={t} kinds={['conv', 'pool', 'dense']} />
+      <Bracket x={32} y1={row(1)} y2={rowEnd(4)} label={t('conv encoder', '卷积编码器')} />
+      <Bracket x={32} y1={row(6)} y2={rowEnd(8)} label={t('dense block', '全连接块')} />
+      <Stack items={items} {...layout} />
+      <Legend x={layout.x - 30} y={bottom + 24} t={t} kinds={['conv', 'pool', 'dense']} />
     </Figure>
   );
 }

@@ -1,12 +1,15 @@
-import { Bracket, Figure, Legend, Stack, Text, stackHeight, type StackItem } from './svg';
+import { Bracket, Stack, Text, stackRowY, type StackItem, type StackLayout } from './svg';
+import { BlockAndNet, PANEL_TOP, type NetPanel } from './block-and-net';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
+/** The block's two 1×1 convolutions are alike. */
+const conv1x1: StackItem = { label: 'Conv 1×1, c_out', sub: 'ReLU', kind: 'conv' };
 const block: StackItem[] = [
   { label: 'Input', sub: 'c_in × h × w', kind: 'io' },
   { label: 'Conv k×k, c_out, stride s, pad p', sub: 'ReLU', kind: 'conv' },
-  { label: 'Conv 1×1, c_out', sub: 'ReLU', kind: 'conv' },
-  { label: 'Conv 1×1, c_out', sub: 'ReLU', kind: 'conv' },
+  conv1x1,
+  conv1x1,
   { label: 'Output', sub: "c_out × h' × w'", kind: 'io' },
 ];
 
@@ -24,37 +27,21 @@ const net: StackItem[] = [
   { label: 'Flatten', kind: 'op', shape: '10' },
 ];
 
-const LX = 44;
-const LW = 228;
-const LH = 38;
-const LGAP = 20;
-const RX = 330;
-const RW = 214;
-const TOP = 40;
-const RH = 26;
-const RGAP = 11;
+/** The right panel: the whole of NiN. */
+const NIN: NetPanel = { title: 'NiN', net, layout: { x: 330, w: 214, boxH: 26, gap: 11 }, size: 12 };
+
+const left: StackLayout = { x: 44, y: PANEL_TOP, w: 228, boxH: 38, gap: 20 };
+const rowEnd = (i: number) => stackRowY(left, i) + left.boxH;
 
 export function NinBlockDiagram({ lang }: DiagramProps) {
   const t = trIn(lang);
-  const rightBottom = TOP + stackHeight(net.length, RH, RGAP);
-  const legendY = rightBottom + 26;
-  const row = (i: number) => TOP + i * (LH + LGAP);
   return (
-    <Figure name="nin-block" lang={lang} height={legendY + 18}>
-      <Text x={LX + LW / 2} y={18} anchor="middle" size={15} bold>
-        {t('NiN block', 'NiN 块')}
-      </Text>
-      <Stack items={block} x={LX} y={TOP} w={LW} boxH={LH} gap={LGAP} size={12.5} />
-      <Bracket x={LX - 14} y1={row(2)} y2={row(3) + LH} label={t('per-pixel MLP', '逐像素 MLP')} />
-      <Text x={LX + LW / 2} y={row(4) + LH + 26} anchor="middle" size={11.5} muted>
+    <BlockAndNet name="nin-block" lang={lang} block={{ title: t('NiN block', 'NiN 块'), center: left.x + left.w / 2 }} panel={NIN} legend={{ x: left.x - 20, kinds: [['conv', t('conv / NiN block', '卷积 / NiN 块')], 'pool', 'op'] }}>
+      <Stack items={block} {...left} size={12.5} />
+      <Bracket x={left.x - 14} y1={stackRowY(left, 2)} y2={rowEnd(3)} label={t('per-pixel MLP', '逐像素 MLP')} />
+      <Text x={left.x + left.w / 2} y={rowEnd(4) + 26} anchor="middle" size={11.5} muted>
         {t('1×1 convs keep height and width', '1×1 卷积：不改变高和宽')}
       </Text>
-
-      <Text x={RX + RW / 2} y={18} anchor="middle" size={15} bold>
-        NiN
-      </Text>
-      <Stack items={net} x={RX} y={TOP} w={RW} boxH={RH} gap={RGAP} size={12} />
-      <Legend x={LX - 20} y={legendY} t={t} kinds={[['conv', t('conv / NiN block', '卷积 / NiN 块')], 'pool', 'op']} />
-    </Figure>
+    </BlockAndNet>
   );
 }

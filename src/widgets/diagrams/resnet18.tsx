@@ -1,4 +1,4 @@
-import { Arrow, Box, Figure, Legend, Text, type Kind } from './svg';
+import { Arrow, Box, Figure, Legend, LegendKey, Text, type Kind } from './svg';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
@@ -68,8 +68,7 @@ function cellXs(cells: Cell[]): number[] {
 
 export function ResNet18Diagram({ lang }: DiagramProps) {
   const t = trIn(lang);
-  const bottom = rowY(rows.length - 1) + H;
-  const legendY = bottom + 24;
+  const legendY = rowY(rows.length - 1) + H + 24;
   return (
     <Figure name="resnet18" lang={lang} height={legendY + 18}>
       {rows.map((row, i) => {
@@ -130,10 +129,7 @@ export function ResNet18Diagram({ lang }: DiagramProps) {
         );
       })}
       <Legend x={X0 - 40} y={legendY} t={t} kinds={[['conv', t('conv / residual block', '卷积 / 残差块')], 'pool', 'op']} />
-      <Box x={X0 + 330} y={legendY - 7} w={22} h={14} kind="conv" highlight />
-      <Text x={X0 + 358} y={legendY} size={11} muted>
-        {t('doubles channels, halves size', '通道翻倍、高宽减半')}
-      </Text>
+      <LegendKey x={X0 + 330} y={legendY} kind="conv" highlight text={t('doubles channels, halves size', '通道翻倍、高宽减半')} />
     </Figure>
   );
 }

@@ -294,13 +294,22 @@ export interface StackItem {
   highlight?: boolean;
 }
 
-export interface StackProps {
-  items: readonly StackItem[];
+/** Where a Stack stands: its left and top edges, the boxes' width and height, and the gap between boxes. */
+export interface StackLayout {
   x: number;
   y: number;
   w: number;
   boxH: number;
   gap: number;
+}
+
+/** Top of box `i` of a Stack laid out as `l`. */
+export function stackRowY(l: StackLayout, i: number): number {
+  return l.y + i * (l.boxH + l.gap);
+}
+
+export interface StackProps extends StackLayout {
+  items: readonly StackItem[];
   /** x of the shape column; defaults to just right of the boxes. */
   shapeX?: number;
   size?: number;
@@ -312,7 +321,7 @@ export function Stack({ items, x, y, w, boxH, gap, shapeX, size = 13 }: StackPro
   return (
     <g>
       {items.map((item, i) => {
-        const top = y + i * (boxH + gap);
+        const top = stackRowY({ x, y, w, boxH, gap }, i);
         return (
           <g key={i}>
             {i > 0 && (
@@ -376,13 +385,22 @@ export function Legend({ x, y, t, kinds }: { x: number; y: number; t: Tr; kinds:
         cx += 26 + textWidth(text, 11) + 16;
         return (
           <g key={kind}>
-            <Box x={at} y={y - 7} w={22} h={14} kind={kind} />
-            <Text x={at + 28} y={y} size={11} muted>
-              {text}
-            </Text>
+            <LegendKey x={at} y={y} kind={kind} text={text} />
           </g>
         );
       })}
     </g>
+  );
+}
+
+/** One entry of a legend: a sample box (highlighted or not) and what it stands for, centred on `y`. */
+export function LegendKey({ x, y, kind, text, highlight }: { x: number; y: number; kind: Kind; text: string; highlight?: boolean }) {
+  return (
+    <>
+      <Box x={x} y={y - 7} w={22} h={14} kind={kind} highlight={highlight} />
+      <Text x={x + 28} y={y} size={11} muted>
+        {text}
+      </Text>
+    </>
   );
 }

@@ -1,35 +1,38 @@
-import { Arrow, Box, Figure, Legend, Stack, Text, stackHeight, type StackItem } from './svg';
+import { Arrow, Box, Text, type StackItem } from './svg';
+import { BlockAndNet, PANEL_TOP, type NetPanel } from './block-and-net';
 import type { DiagramProps } from './types';
 import { trIn } from '../common/i18n';
 
+/** VGG-11's (convolutions, output channels) of each block, the original chapter’s conv_arch; each block halves the 224 × 224 input. */
+const ARCH = [
+  [1, 64],
+  [1, 128],
+  [2, 256],
+  [2, 512],
+  [2, 512],
+] as const;
+const side = (block: number) => 224 >> (block + 1);
+
 const net: StackItem[] = [
   { label: 'Input', kind: 'io', shape: '1×224×224' },
-  { label: 'VGG block: 1 conv, 64', kind: 'conv', shape: '64×112×112' },
-  { label: 'VGG block: 1 conv, 128', kind: 'conv', shape: '128×56×56' },
-  { label: 'VGG block: 2 conv, 256', kind: 'conv', shape: '256×28×28' },
-  { label: 'VGG block: 2 conv, 512', kind: 'conv', shape: '512×14×14' },
-  { label: 'VGG block: 2 conv, 512', kind: 'conv', shape: '512×7×7' },
+  ...ARCH.map(([convs, c], i): StackItem => ({ label: `VGG block: ${convs} conv, ${c}`, kind: 'conv', shape: `${c}×${side(i)}×${side(i)}` })),
   { label: 'Flatten', kind: 'op', shape: '25088' },
   { label: 'Dense 4096 · ReLU · dropout', kind: 'dense', shape: '4096' },
   { label: 'Dense 4096 · ReLU · dropout', kind: 'dense', shape: '4096' },
   { label: 'Dense 10', kind: 'io', shape: '10' },
 ];
 
+/** The right panel: the whole of VGG-11. */
+const VGG11: NetPanel = { title: 'VGG-11', net, layout: { x: 318, w: 222, boxH: 28, gap: 12 }, size: 12.5 };
+
 const LX = 24;
 const LW = 230;
-const RX = 318;
-const RW = 222;
-const TOP = 40;
-const RH = 28;
-const RGAP = 12;
 
 export function VggBlockDiagram({ lang }: DiagramProps) {
   const t = trIn(lang);
-  const rightBottom = TOP + stackHeight(net.length, RH, RGAP);
-  const legendY = rightBottom + 26;
   const cx = LX + LW / 2;
   // Left panel geometry.
-  const inY = TOP;
+  const inY = PANEL_TOP;
   const groupY = inY + 36 + 22;
   const conv1Y = groupY + 12;
   const reluY = conv1Y + 28 + 12;
@@ -37,10 +40,7 @@ export function VggBlockDiagram({ lang }: DiagramProps) {
   const poolY = groupBottom + 22;
   const outY = poolY + 28 + 22;
   return (
-    <Figure name="vgg-block" lang={lang} height={legendY + 18}>
-      <Text x={cx} y={18} anchor="middle" size={15} bold>
-        {t('VGG block', 'VGG 块')}
-      </Text>
+    <BlockAndNet name="vgg-block" lang={lang} block={{ title: t('VGG block', 'VGG 块'), center: cx }} panel={VGG11} legend={{ x: LX, kinds: [['conv', t('conv / VGG block', '卷积 / VGG 块')], 'pool', 'dense'] }}>
       <Box x={LX} y={inY} w={LW} h={36} kind="io" label="Input" sub="c_in × h × w" />
       <Arrow points={[[cx, inY + 36], [cx, conv1Y]]} />
       <rect
@@ -61,12 +61,6 @@ export function VggBlockDiagram({ lang }: DiagramProps) {
       <Box x={LX} y={poolY} w={LW} h={28} kind="pool" label="MaxPool 2×2, stride 2" />
       <Arrow points={[[cx, poolY + 28], [cx, outY]]} />
       <Box x={LX} y={outY} w={LW} h={36} kind="io" label="Output" sub="c_out × h/2 × w/2" />
-
-      <Text x={RX + RW / 2} y={18} anchor="middle" size={15} bold>
-        VGG-11
-      </Text>
-      <Stack items={net} x={RX} y={TOP} w={RW} boxH={RH} gap={RGAP} size={12.5} />
-      <Legend x={LX} y={legendY} t={t} kinds={[['conv', t('conv / VGG block', '卷积 / VGG 块')], 'pool', 'dense']} />
-    </Figure>
+    </BlockAndNet>
   );
 }

@@ -1,5 +1,5 @@
 /** Settings of the learn-kernel widget (pure). */
-import { intIn } from '../common/useUrlState';
+import { intFields, type Limits } from '../common/grid';
 
 /** Learning rates offered. The summed loss has curvature 60 along (1, 1), so lr ≥ 2/60 ≈ 0.033 diverges: 0.04 shows it. */
 export const LRS = [0.001, 0.003, 0.01, 0.02, 0.03, 0.04] as const;
@@ -13,17 +13,17 @@ export interface LearnKernelSettings {
   seed: number;
 }
 
-export const EPOCHS_MAX = 60;
-export const SEED_MAX = 999;
+const FIELDS = ['lr', 'epochs', 'seed'] as const;
+
+/** Inclusive [min, max] of each setting. */
+const LIMITS: Limits<keyof LearnKernelSettings> = { lr: [0, LRS.length - 1], epochs: [1, 60], seed: [0, 999] };
+export const EPOCHS_MAX = LIMITS.epochs[1];
+export const SEED_MAX = LIMITS.seed[1];
 
 /** The notes: lr = 3e-2, 10 epochs. */
 export const DEFAULTS: LearnKernelSettings = { lr: LRS.indexOf(0.03), epochs: 10, seed: 0 };
 
 export function sanitize(raw: unknown, defaults: LearnKernelSettings = DEFAULTS): LearnKernelSettings {
   const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  return {
-    lr: intIn(o.lr, 0, LRS.length - 1, defaults.lr),
-    epochs: intIn(o.epochs, 1, EPOCHS_MAX, defaults.epochs),
-    seed: intIn(o.seed, 0, SEED_MAX, defaults.seed),
-  };
+  return intFields(o, FIELDS, LIMITS, defaults);
 }

@@ -1,5 +1,5 @@
 /**
- * Learning the edge kernel back from data, as in the notes: X is the 6 × 8 edge image,
+ * Learning the edge kernel back from data, as in the original chapter: X is the 6 × 8 edge image,
  * Y = corr2d(X, [1, -1]), and a Conv2d(1, 1, kernel_size=(1, 2), bias=False) is trained
  * by gradient descent on the summed squared error. Engine only; no React.
  */
@@ -10,7 +10,7 @@ import { edgeImage, edgeKernel } from '../corr2d/model';
 export interface EpochResult {
   /** 1-based epoch count after this step (0 for the initial state). */
   epoch: number;
-  /** Loss of the weights BEFORE this step's update (what the notes print); for epoch 0, of the initial weights. */
+  /** Loss of the weights BEFORE this step's update (what the original chapter prints); for epoch 0, of the initial weights. */
   loss: number;
   /** Kernel weights after the step: [w00, w01]. */
   weight: [number, number];
@@ -68,7 +68,7 @@ export class KernelTrainer {
     return { epoch: this.epoch, loss, weight: this.weights() };
   }
 
-  /** One epoch: forward, loss, backward, update with optim.SGD (the notes' loop). */
+  /** One epoch: forward, loss, backward, update with optim.SGD (the original chapter’s loop). */
   step(): EpochResult {
     if (this.disposed) throw new Error('trainer disposed');
     const loss = small(() => {

@@ -25,7 +25,7 @@ export interface MCSettings {
 
 export const MC_LIMITS = { maxCi: 3, maxCo: 3, minSide: 1, maxSide: 6, maxK: 3, maxAbs: 1e6 } as const;
 
-/** The notes' pattern: X[c][i][j] = i*w + j + c and K[o][c][i][j] = i*kw + j + c + o. */
+/** The original chapter’s pattern: X[c][i][j] = i*w + j + c and K[o][c][i][j] = i*kw + j + c + o. */
 export function patternX(c: number, i: number, j: number, w: number): number {
   return i * w + j + c;
 }

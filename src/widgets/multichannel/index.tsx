@@ -100,7 +100,7 @@ export function MultiChannel() {
         <span className="b-toolbar-label">{t('Examples:', '示例：')}</span>
         {(
           [
-            [notes, t('Notes: 2 channels in, 1 out', '笔记：2 个输入通道，1 个输出通道')],
+            [notes, t('The text’s example: 2 channels in, 1 out', '正文示例：2 个输入通道，1 个输出通道')],
             [stackThree, t('Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')],
             [oneByOne, t('1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')],
             [randomise, t('Random values', '随机数值')],

@@ -41,7 +41,7 @@ export function withShape(s: MCSettings, patch: Partial<Pick<MCSettings, 'ci' | 
   next.kh = Math.min(next.kh, next.h);
   next.kw = Math.min(next.kw, next.w);
   const shape = { ci: next.ci, co: next.co, h: next.h, w: next.w, kh: next.kh, kw: next.kw };
-  // Values still on the notes' pattern follow the pattern in the new shape; edited values stay where they were.
+  // Values still on the original chapter’s pattern follow the pattern in the new shape; edited values stay where they were.
   const pattern = reshapeValues(s);
   const keepX = JSON.stringify(pattern.X) !== JSON.stringify(s.X);
   const keepK = JSON.stringify(pattern.K) !== JSON.stringify(s.K);

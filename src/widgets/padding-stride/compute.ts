@@ -1,11 +1,11 @@
 /**
  * The padding-and-stride widget's numbers, from the engine: X = arange(n_h·n_w) and
- * K = arange(k_h·k_w) as in the notes' figures, the zero-padded input, and
+ * K = arange(k_h·k_w) as in the original chapter’s figures, the zero-padded input, and
  * Y = conv2d(X, K, stride, padding).
  *
  * An even total padding p is PyTorch's `padding = p / 2` on both sides; an odd total
  * cannot be a Conv2d padding, so X is padded first (extra row on top, extra column on
- * the left, as the notes describe) and convolved with padding 0, which is what
+ * the left, as the original chapter describes) and convolved with padding 0, which is what
  * `F.pad` followed by `conv2d` does in PyTorch.
  */
 import { F, arange } from '../../engine';

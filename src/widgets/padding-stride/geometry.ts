@@ -7,37 +7,20 @@
  * written as a Conv2d padding: the notes put the extra row on top (ceil(p_h / 2) above,
  * floor(p_h / 2) below), and the extra column on the left.
  */
-import { clampField, intFields, notesOutSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem } from '../common/grid';
+import { bothAxes, clampField, intFields, notesOutSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem, type WindowSettings } from '../common/grid';
 
 export { notesOutSize };
 
-export interface PaddingStrideSettings {
+/** The kernel (kh × kw), the TOTAL padding rows p_h and columns p_w as in the notes, and the stride. */
+export interface PaddingStrideSettings extends WindowSettings {
   /** Input height and width. */
   nh: number;
   nw: number;
-  /** Kernel height and width. */
-  kh: number;
-  kw: number;
-  /** TOTAL padding rows (p_h) and columns (p_w), as in the notes. */
-  ph: number;
-  pw: number;
-  /** Stride along the height and the width. */
-  sh: number;
-  sw: number;
 }
 
 export type Field = keyof PaddingStrideSettings;
 
-export const LIMITS: Limits<Field> = {
-  nh: [1, 10],
-  nw: [1, 10],
-  kh: [1, 6],
-  kw: [1, 6],
-  ph: [0, 6],
-  pw: [0, 6],
-  sh: [1, 4],
-  sw: [1, 4],
-};
+export const LIMITS: Limits<Field> = { ...bothAxes('n', [1, 10]), ...bothAxes('k', [1, 6]), ...bothAxes('p', [0, 6]), ...bothAxes('s', [1, 4]) };
 
 /** The notes' padding example: a 3 × 3 input, a 2 × 2 kernel, one row and column of zeros all round. */
 export const DEFAULTS: PaddingStrideSettings = { nh: 3, nw: 3, kh: 2, kw: 2, ph: 2, pw: 2, sh: 1, sw: 1 };

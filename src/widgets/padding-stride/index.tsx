@@ -102,10 +102,10 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           {t('Keep the size: p = k − 1, s = 1', '保持尺寸：p = k − 1，s = 1')}
         </button>
         <button type="button" onClick={preset(() => ({ ...DEFAULTS }))}>
-          {t('Notes: padding example', '笔记：填充示例')}
+          {t('The text’s padding example', '正文的填充示例')}
         </button>
         <button type="button" onClick={preset(() => ({ ...DEFAULTS, sh: 3, sw: 2 }))}>
-          {t('Notes: stride 3 × 2', '笔记：步幅 3 × 2')}
+          {t('The text’s example: stride 3 × 2', '正文示例：步幅 3 × 2')}
         </button>
       </div>
 

@@ -1,5 +1,5 @@
 /**
- * The notes' 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
+ * The original chapter’s 4 -> 8 -> 1 network on the engine: named parameters, state dict, the
  * initialisers applied with `apply`, and parameter tying through a shared layer.
  */
 import { countParameters, manualSeed, nn, noGrad, rand, tensor, tidy, where, type Tensor } from '../../engine';
@@ -21,7 +21,7 @@ export const PM_DEFAULTS: PMSettings = { seed: 0, init: 'default', entry: '0.wei
 
 export const ENTRIES = ['0.weight', '0.bias', '2.weight', '2.bias'] as const;
 
-/** The initialiser, written as the notes write it (module by module through `apply`). */
+/** The initialiser, written as the original chapter writes it (module by module through `apply`). */
 export function applyInit(net: nn.Sequential, scheme: InitScheme): void {
   switch (scheme) {
     case 'default':
@@ -55,7 +55,7 @@ export function applyInit(net: nn.Sequential, scheme: InitScheme): void {
       net.apply((m) => {
         if (m instanceof nn.Linear) {
           nn.init.uniform_(m.weight, -10, 10);
-          // keep the entries with |w| >= 5, zero the rest (the notes' my_init)
+          // keep the entries with |w| >= 5, zero the rest (the original chapter’s my_init)
           tidy(() => noGrad(() => m.weight.assign(m.weight.mul(m.weight.abs().ge(5)))));
         }
       });

@@ -128,7 +128,7 @@ function Histogram({ values, options }: { values: Float32Array; options: Histogr
 }
 
 /**
- * Widget 7: parameter management on the notes' 4 -> 8 -> 1 network. Names, shapes and
+ * Widget 7: parameter management on the original chapter’s 4 -> 8 -> 1 network. Names, shapes and
  * values are read from the engine's module; the initialisers run through `apply`.
  */
 export function Parameters() {
@@ -334,7 +334,7 @@ const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
                 {t('Undo the edits', '撤销修改')}
               </button>
               <button type="button" onClick={() => set((p) => ({ ...p, tie: [[0, 100]] }))}>
-                {t('Notes: set [0, 0] to 100', '笔记：把 [0, 0] 设为 100')}
+                {t('The text’s example: set [0, 0] to 100', '正文示例：把 [0, 0] 设为 100')}
               </button>
             </div>
           </>

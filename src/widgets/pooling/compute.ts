@@ -1,6 +1,6 @@
 /**
  * The pooling widget's numbers, from the engine: X = arange(h·w) as [1, 1, h, w]
- * (channel c is X + c, the notes' torch.cat((X, X + 1), 1)), the padded input as the
+ * (channel c is X + c, the original chapter’s torch.cat((X, X + 1), 1)), the padded input as the
  * pooling sees it (-inf for max, 0 for average), and Y = maxPool2d / avgPool2d.
  */
 import { F, arange, cat } from '../../engine';

@@ -6,26 +6,19 @@
  * half of kernel size"): a window could then lie entirely in the padding.
  */
 import { oneOf } from '../common/useUrlState';
-import { clampField, intFields, notesOutSize, outSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem } from '../common/grid';
+import { bothAxes, clampField, intFields, notesOutSize, outSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem, type WindowSettings } from '../common/grid';
 
 export { notesOutSize };
 
 export type PoolMode = 'max' | 'avg';
 
-export interface PoolingSettings {
+/** The window (kh × kw), the padding on EACH side (PyTorch), and the stride, ignored while `strideAuto`. */
+export interface PoolingSettings extends WindowSettings {
   mode: PoolMode;
   /** Input height and width (the input is arange(h·w) reshaped, as in the notes). */
   h: number;
   w: number;
-  /** Window height and width. */
-  kh: number;
-  kw: number;
-  /** Padding on EACH side (PyTorch). */
-  ph: number;
-  pw: number;
-  /** Stride; ignored while `strideAuto` (then stride = window, PyTorch's default). */
-  sh: number;
-  sw: number;
+  /** Stride = window, PyTorch's default. */
   strideAuto: boolean;
   /** Number of channels: channel c is X + c (the notes use X and X + 1). */
   channels: number;
@@ -34,17 +27,7 @@ export interface PoolingSettings {
 export type NumField = 'h' | 'w' | 'kh' | 'kw' | 'ph' | 'pw' | 'sh' | 'sw' | 'channels';
 export const NUM_FIELDS: readonly NumField[] = ['h', 'w', 'kh', 'kw', 'ph', 'pw', 'sh', 'sw', 'channels'];
 
-export const LIMITS: Limits<NumField> = {
-  h: [1, 8],
-  w: [1, 8],
-  kh: [1, 5],
-  kw: [1, 5],
-  ph: [0, 2],
-  pw: [0, 2],
-  sh: [1, 5],
-  sw: [1, 5],
-  channels: [1, 3],
-};
+export const LIMITS: Limits<NumField> = { ...bothAxes('', [1, 8]), ...bothAxes('k', [1, 5]), ...bothAxes('p', [0, 2]), ...bothAxes('s', [1, 5]), channels: [1, 3] };
 
 /** The notes: arange(16) as 4 × 4, nn.MaxPool2d(3, padding=1, stride=2) gives [[5, 7], [13, 15]]. */
 export const DEFAULTS: PoolingSettings = { mode: 'max', h: 4, w: 4, kh: 3, kw: 3, ph: 1, pw: 1, sh: 2, sw: 2, strideAuto: false, channels: 1 };

@@ -17,7 +17,7 @@ import '../widgets.css';
 
 export interface PoolingProps {
   stateKey?: string;
-  /** 'two-channel': the notes' X and X + 1 stacked as two channels (URL key 'pooling-two-channel' unless stateKey is given). */
+  /** 'two-channel': the original chapter’s X and X + 1 stacked as two channels (URL key 'pooling-two-channel' unless stateKey is given). */
   preset?: 'two-channel';
 }
 
@@ -43,7 +43,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
       setS(next);
     });
 
-  // PyTorch pads each side: the notes' total padding is twice that.
+  // PyTorch pads each side: the original chapter’s total padding is twice that.
   const axisTex = (a: 'h' | 'w') => (a === 'h' ? notesSizeTex(a, s.h, s.kh, 2 * s.ph, g.sh, g.outH) : notesSizeTex(a, s.w, s.kw, 2 * s.pw, g.sw, g.outW));
   // The formula against the engine's actual shape.
   const same = r ? r.shape[1] === s.channels && r.shape[2] === g.outH && r.shape[3] === g.outW : null;
@@ -93,10 +93,10 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
       {slider('channels', t('Channels (X, X + 1, …)', '通道数（X, X + 1, …）'))}
       <div className="w-presets" role="group" aria-label={t('Shortcuts', '快捷设置')}>
         <button type="button" onClick={applyPreset({})}>
-          {t('Notes: MaxPool2d(3, padding=1, stride=2)', '笔记：MaxPool2d(3, padding=1, stride=2)')}
+          {t('The text’s example: MaxPool2d(3, padding=1, stride=2)', '正文示例：MaxPool2d(3, padding=1, stride=2)')}
         </button>
         <button type="button" onClick={applyPreset({ kh: 2, kw: 3, ph: 0, pw: 1, sh: 2, sw: 3 })}>
-          {t('Notes: window (2, 3), stride (2, 3), padding (0, 1)', '笔记：窗口 (2, 3)，步幅 (2, 3)，填充 (0, 1)')}
+          {t('The text’s example: window (2, 3), stride (2, 3), padding (0, 1)', '正文示例：窗口 (2, 3)，步幅 (2, 3)，填充 (0, 1)')}
         </button>
       </div>
       <pre className="w-code">

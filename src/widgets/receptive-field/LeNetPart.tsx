@@ -283,8 +283,8 @@ export function LeNetPart({ settings, update }: Props) {
     <div ref={rootRef} className="rf-lenet" data-part="lenet">
       <p className="b-instructions">
         {t(
-          'The notes’ LeNet (conv 5×5 pad 2, sigmoid, avg pool 2, conv 5×5, sigmoid, avg pool 2) from the model zoo, run by the engine on a Fashion-MNIST test image. Click a cell of any feature map: the outlined cells of earlier maps are its receptive field (in every channel).',
-          '来自模型库的笔记版 LeNet（5×5 卷积填充 2、sigmoid、2×2 平均汇聚、5×5 卷积、sigmoid、2×2 平均汇聚），由引擎在一张 Fashion-MNIST 测试图像上运行。点击任意特征图的单元格：前面各特征图中描边的单元格就是它的感受野（每个通道都一样）。',
+          'LeNet (conv 5×5 pad 2, sigmoid, avg pool 2, conv 5×5, sigmoid, avg pool 2) from the model zoo, run by the engine on a Fashion-MNIST test image. Click a cell of any feature map: the outlined cells of earlier maps are its receptive field (in every channel).',
+          '来自模型库的 LeNet（5×5 卷积填充 2、sigmoid、2×2 平均汇聚、5×5 卷积、sigmoid、2×2 平均汇聚），由引擎在一张 Fashion-MNIST 测试图像上运行。点击任意特征图的单元格：前面各特征图中描边的单元格就是它的感受野（每个通道都一样）。',
         )}
       </p>
       <div className="b-toolbar">

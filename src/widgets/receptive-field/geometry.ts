@@ -182,7 +182,7 @@ export function layer(kind: LayerKind, k: number, stride = 1, padding = 0): Laye
   return { kind, k, stride, padding };
 }
 
-/** The notes' examples: two 2x2 convolutions on 3x3 (the 9-cell field), three 3x3 layers, and LeNet's conv/pool stack. */
+/** The original chapter’s examples: two 2x2 convolutions on 3x3 (the 9-cell field), three 3x3 layers, and LeNet's conv/pool stack. */
 export const PRESETS: Record<'notes' | 'threeByThree' | 'lenet', { inputSize: number; stack: LayerSpec[] }> = {
   notes: { inputSize: 3, stack: [layer('conv', 2), layer('conv', 2)] },
   threeByThree: { inputSize: 7, stack: [layer('conv', 3), layer('conv', 3), layer('conv', 3)] },

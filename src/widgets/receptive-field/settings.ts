@@ -15,7 +15,7 @@ export interface RFSettings {
 }
 
 export const RF_DEFAULTS: RFSettings = {
-  // The notes' example: a 3x3 input, two 2x2 convolutions; the last cell sees all nine inputs.
+  // The original chapter’s example: a 3x3 input, two 2x2 convolutions; the last cell sees all nine inputs.
   n: PRESETS.notes.inputSize,
   layers: PRESETS.notes.stack,
   sel: [2, 0, 0],

@@ -3,6 +3,7 @@ import { useSettings } from '../../stores/settings';
 import { isModelId, zoo, type ModelId } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
+import { TableHead } from '../common/TableHead';
 import './training.css';
 
 function Row({ model, size, first }: { model: ModelId; size: number; first: { params: number; flops: number } | null }) {
@@ -29,8 +30,8 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
   const lang = useSettings((s) => s.lang);
   const uid = useId();
   const ids = models.filter(isModelId);
-  const [sizes, setSizes] = useState<'notes' | 'tab'>('notes');
-  const sizeOf = (m: ModelId) => (sizes === 'notes' ? zoo[m].recipe.inputSize : zoo[m].tabInputSize);
+  const [sizes, setSizes] = useState<'recipe' | 'tab'>('recipe');
+  const sizeOf = (m: ModelId) => (sizes === 'recipe' ? zoo[m].recipe.inputSize : zoo[m].tabInputSize);
   const firstId = ids[0];
   const first = useSummary(firstId ?? 'lenet', firstId ? sizeOf(firstId) : 28).data;
   const firstName = firstId ? zoo[firstId].name[lang] : '';
@@ -45,7 +46,7 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
         <fieldset className="compare-sizes">
           <legend>{tr('compareSizes')}</legend>
           <label>
-            <input type="radio" name={`${uid}-sizes`} checked={sizes === 'notes'} onChange={() => setSizes('notes')} /> {tr('notesSizes')}
+            <input type="radio" name={`${uid}-sizes`} checked={sizes === 'recipe'} onChange={() => setSizes('recipe')} /> {tr('recipeSizes')}
           </label>
           <label>
             <input type="radio" name={`${uid}-sizes`} checked={sizes === 'tab'} onChange={() => setSizes('tab')} /> {tr('tabSizes')}
@@ -53,16 +54,7 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
         </fieldset>
         <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-t`}>
           <table className="summary-table">
-            <thead>
-              <tr>
-                <th scope="col">{tr('model')}</th>
-                <th scope="col">{tr('inputSize')}</th>
-                <th scope="col">{tr('params')}</th>
-                <th scope="col">{tr('ratio', { first: firstName })}</th>
-                <th scope="col">{tr('flops')}</th>
-                <th scope="col">{tr('ratio', { first: firstName })}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[tr('model'), tr('inputSize'), tr('params'), tr('ratio', { first: firstName }), tr('flops'), tr('ratio', { first: firstName })]} />
             <tbody>
               {ids.map((m) => (
                 <Row key={`${m}-${sizes}`} model={m} size={sizeOf(m)} first={first} />

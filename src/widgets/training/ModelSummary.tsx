@@ -4,6 +4,7 @@ import { isModelId, zoo } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
 import { summaryHeight } from '../common/reserve';
+import { TableHead } from '../common/TableHead';
 import './training.css';
 
 /** Per-layer output shapes, parameter count and FLOPs per image, all from running the engine. */
@@ -37,15 +38,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: strin
           <>
             <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-t`}>
               <table className="summary-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('layer')}</th>
-                    <th scope="col">{tr('type')}</th>
-                    <th scope="col">{tr('outShape')}</th>
-                    <th scope="col">{tr('params')}</th>
-                    <th scope="col">{tr('flops')}</th>
-                  </tr>
-                </thead>
+                <TableHead columns={[tr('layer'), tr('type'), tr('outShape'), tr('params'), tr('flops')]} />
                 <tbody>
                   {data.rows.map((r) => (
                     <tr key={r.name} data-layer={r.name}>

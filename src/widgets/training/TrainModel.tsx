@@ -8,22 +8,23 @@ import { ConfusionView, LineChartView } from './Charts';
 import { GrayImage } from './GrayImage';
 import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
+import { ComputeOn } from './ComputeOn';
+import { backendLine } from '../common/backend-choice';
+import { trIn } from '../common/i18n';
 import { CLASS_NAMES, formatDuration, useTr } from './strings';
 import { downloadBytes, readFileBytes } from './files';
 import './training.css';
 
-interface Form {
-  epochs: number;
-  lr: number;
-  batchSize: number;
-  inputSize: number;
-  optimizer: OptimizerName;
-  seed: number;
-}
+/** The settings the reader edits: the run's configuration but the model. */
+type Form = Pick<TrainConfig, 'epochs' | 'lr' | 'batchSize' | 'inputSize' | 'optimizer' | 'seed'>;
 
-function defaultsFor(model: ModelId): Form {
+/**
+ * The recipe's settings; the input size is the recipe's own on a real GPU and the smaller
+ * in-tab size on a software adapter or the CPU, where the recipe's would take hours.
+ */
+function defaultsFor(model: ModelId, realGpu: boolean): Form {
   const e = zoo[model];
-  return { epochs: e.recipe.epochs, lr: e.recipe.lr, batchSize: e.recipe.batchSize, inputSize: e.tabInputSize, optimizer: 'sgd', seed: 0 };
+  return { epochs: e.recipe.epochs, lr: e.recipe.lr, batchSize: e.recipe.batchSize, inputSize: realGpu ? e.recipe.inputSize : e.tabInputSize, optimizer: 'sgd', seed: 0 };
 }
 
 /** Strings of the reliability notices and the import hint, in both languages. */
@@ -53,7 +54,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const tr = useTr();
   const lang = useSettings((s) => s.lang);
   const [model, setModel] = useState<ModelId>(isModelId(initial) ? initial : 'lenet');
-  const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet'));
+  const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet', false));
+  // Whether the reader set the input size (then the backend's verdict no longer moves it).
+  const sizeSet = useRef(false);
   const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string; file?: string } | null>(null);
   // The shape table runs the model in the worker: only once the reader opens it.
   const [summaryOpen, setSummaryOpen] = useState(false);
@@ -68,17 +71,36 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const busyOther = busy && !mine;
   const ck = t.checkpoints[model] ?? null;
   const refreshCheckpoint = t.refreshCheckpoint;
+  const realGpu = t.backend?.name === 'webgpu' && t.backend.software === false;
+
+  // Once the worker says what computes, the default input size follows it.
+  useEffect(() => {
+    if (sizeSet.current) return;
+    const size = realGpu ? zoo[model].recipe.inputSize : zoo[model].tabInputSize;
+    setForm((f) => (f.inputSize === size ? f : { ...f, inputSize: size }));
+  }, [realGpu, model]);
 
   useEffect(() => {
     void refreshCheckpoint(model);
   }, [model, refreshCheckpoint]);
 
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
+    if (k === 'inputSize') sizeSet.current = true;
+    setForm((f) => ({ ...f, [k]: v }));
+  };
   const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
+  /** A labelled number input for one setting of the form. */
+  const numberField = (k: Exclude<keyof Form, 'optimizer'>, limits: { min?: number; max?: number; step: number | 'any' }) => (
+    <label>
+      <span>{tr(k)}</span>
+      <input type="number" {...limits} value={form[k]} onChange={num(k)} disabled={busyMine} />
+    </label>
+  );
 
   const chooseModel = (id: ModelId) => {
     setModel(id);
-    setForm(defaultsFor(id));
+    sizeSet.current = false;
+    setForm(defaultsFor(id, realGpu));
     setNote(null);
   };
 
@@ -134,8 +156,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           {tr('trainTitle', { model: entry.name[lang] })}
         </h3>
         {t.backend ? (
-          <p className="widget-backend" data-computed-by={t.backend.name} data-start-ms={t.backend.startMs}>
-            {t.backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} · {t.backend.description}
+          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs}>
+            {backendLine(trIn(lang), t.backend).name} · {t.backend.description}
           </p>
         ) : null}
       </header>
@@ -152,7 +174,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           </div>
         ) : null}
         {t.warning && mine && t.warning.code === 'gpu-reset' ? (
-          <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={t.backend?.name === 'cpu'} onDismiss={t.dismissWarning} />
+          <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={!!t.backend && t.backend.name !== 'webgpu'} onDismiss={t.dismissWarning} />
         ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
             <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
@@ -197,22 +219,10 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
               ))}
             </select>
           </label>
-          <label>
-            <span>{tr('epochs')}</span>
-            <input type="number" min={1} max={100} step={1} value={form.epochs} onChange={num('epochs')} disabled={busyMine} />
-          </label>
-          <label>
-            <span>{tr('lr')}</span>
-            <input type="number" min={0.0001} max={10} step="any" value={form.lr} onChange={num('lr')} disabled={busyMine} />
-          </label>
-          <label>
-            <span>{tr('batchSize')}</span>
-            <input type="number" min={2} max={1024} step={1} value={form.batchSize} onChange={num('batchSize')} disabled={busyMine} />
-          </label>
-          <label>
-            <span>{tr('inputSize')}</span>
-            <input type="number" min={entry.minInputSize} max={224} step={1} value={form.inputSize} onChange={num('inputSize')} disabled={busyMine} />
-          </label>
+          {numberField('epochs', { min: 1, max: 100, step: 1 })}
+          {numberField('lr', { min: 0.0001, max: 10, step: 'any' })}
+          {numberField('batchSize', { min: 2, max: 1024, step: 1 })}
+          {numberField('inputSize', { min: entry.minInputSize, max: 224, step: 1 })}
           <label>
             <span>{tr('optimizer')}</span>
             <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as OptimizerName)} disabled={busyMine}>
@@ -220,18 +230,20 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
               <option value="adam">Adam</option>
             </select>
           </label>
-          <label>
-            <span>{tr('seed')}</span>
-            <input type="number" step={1} value={form.seed} onChange={num('seed')} disabled={busyMine} />
-          </label>
+          {numberField('seed', { step: 1 })}
           <p className="train-recipe">
             {tr('recipe', { lr: entry.recipe.lr, epochs: entry.recipe.epochs, batch: entry.recipe.batchSize, size: entry.recipe.inputSize })}{' '}
-            {entry.tabInputSize !== entry.recipe.inputSize ? tr('smallerInput', { size: entry.tabInputSize, min: entry.minInputSize }) : null}{' '}
-            <button type="button" className="link-button" onClick={() => setForm((f) => ({ ...f, epochs: entry.recipe.epochs, lr: entry.recipe.lr, batchSize: entry.recipe.batchSize, inputSize: entry.recipe.inputSize }))} disabled={busyMine}>
+            {entry.tabInputSize !== entry.recipe.inputSize ? tr(realGpu ? 'recipeInputOnGpu' : 'smallerInput', { size: entry.tabInputSize, min: entry.minInputSize }) : null}{' '}
+            <button type="button" className="link-button" onClick={() => {
+                sizeSet.current = true;
+                setForm((f) => ({ ...f, epochs: entry.recipe.epochs, lr: entry.recipe.lr, batchSize: entry.recipe.batchSize, inputSize: entry.recipe.inputSize }));
+              }} disabled={busyMine}>
               {tr('useRecipe')}
             </button>
           </p>
         </form>
+
+        <ComputeOn />
 
         <div className="train-controls" role="group" aria-label={tr('status')}>
           <button type="button" className="primary" onClick={() => t.start(config)} disabled={busy}>

@@ -1,0 +1,388 @@
+/**
+ * Which backend computes for the reader, decided in ONE place (the training worker and
+ * the page's engine both call `chooseBackend`):
+ *
+ * - WebGPU on a real GPU adapter;
+ * - `wasm` when WebGPU is missing (no `navigator.gpu`), fails (no adapter, the device
+ *   will not start, or it is lost at once), or is a software adapter (SwiftShader,
+ *   llvmpipe, WARP, `isFallbackAdapter`) that a short probe shows to be slower than wasm;
+ * - `cpu` (the readable reference) only when wasm cannot load.
+ *
+ * The probe times one LeNet-sized training step (two convolutions with pooling, three
+ * dense layers, forward and backward, batch 16) on both backends after a warm-up, keeps
+ * the faster (WebGPU must take under WEBGPU_MARGIN of wasm's time to win: wasm is the
+ * steadier of two CPU paths), and remembers the outcome in the caller's cache, keyed by
+ * the adapter and the browser, so it runs once per adapter and browser version.
+ *
+ * A reader's override (`preference` 'webgpu' or 'wasm') skips the probe; an override that
+ * cannot be honoured falls back as above and says why. The chosen backend is started and
+ * current when `chooseBackend` resolves; a WebGPU device the choice no longer uses (the
+ * probe's, or the one current before) is destroyed, which the engine does not report as
+ * a device loss.
+ *
+ * Runs unchanged in a worker, the page and Node: it touches `navigator.gpu` only through
+ * `opts.gpu`'s default, and storage only through the caller's `cache`.
+ */
+import type { Backend, BackendName } from './backend';
+import { tensor } from './creation';
+import * as F from './functional';
+import { activeBackend, ready, setBackend, type WebGPUOptions } from './runtime';
+import { tidy, type Tensor } from './tensor';
+
+/** What the reader asked for ('auto' unless overridden; 'cpu' is for tests). */
+export type BackendPreference = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+
+/**
+ * Why the backend computes: 'gpu' (WebGPU on a hardware adapter), 'software-faster' /
+ * 'software-slower' (a software adapter, and the probe's verdict), 'no-webgpu' (no
+ * navigator.gpu), 'no-adapter' (requestAdapter gave none), 'webgpu-failed' (the device
+ * would not start or was lost at once), 'chosen' (the reader's override), 'wasm-failed'
+ * (the WebAssembly module would not load).
+ */
+export type ChoiceReason = 'gpu' | 'software-faster' | 'software-slower' | 'no-webgpu' | 'no-adapter' | 'webgpu-failed' | 'chosen' | 'wasm-failed';
+
+/** Why WebGPU or wasm cannot be chosen here. */
+export interface Unavailable {
+  webgpu?: 'no-webgpu' | 'no-adapter' | 'webgpu-failed';
+  wasm?: 'wasm-failed';
+}
+
+export interface BackendDecision {
+  backend: BackendName;
+  reason: ChoiceReason;
+  preference: BackendPreference;
+  /** The GPU adapter's description, when the browser offers one. */
+  adapter?: string;
+  /** Whether that adapter renders in software. */
+  software?: boolean;
+  /** The error behind 'no-adapter', 'webgpu-failed' or 'wasm-failed'. */
+  detail?: string;
+  /** The probe's times (ms per step, fastest of PROBE_REPS) and whether they came from the cache. */
+  probe?: { webgpuMs: number; wasmMs: number; cached: boolean };
+  unavailable: Unavailable;
+}
+
+/** The parts of GPUAdapterInfo the choice reads (structural, so tests can fake them). */
+export interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+export interface AdapterLike {
+  info?: AdapterInfoLike;
+  isFallbackAdapter?: boolean;
+}
+export interface GpuLike {
+  requestAdapter(opts?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<AdapterLike | null>;
+}
+
+/** A GPU adapter as the choice sees it. */
+export interface AdapterSummary {
+  /** vendor|architecture|device|description: what a tuning or a probe result belongs to. */
+  key: string;
+  /** For readers: the non-empty parts of the adapter info, once each. */
+  description: string;
+  software: boolean;
+}
+
+/** Where probe outcomes are remembered (the worker: IndexedDB; the page: localStorage). */
+export interface ChoiceCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): unknown;
+}
+
+/** How the choice drives the engine; tests replace it to cover every branch without a GPU. */
+export interface ChoiceEngine {
+  /** Makes `name` current and ready; for WebGPU also checks that the device computes. Rejects if it cannot. */
+  start(name: BackendName, opts?: WebGPUOptions): Promise<void>;
+  /** Milliseconds of one probe step on the current backend (fastest of a few, after a warm-up). */
+  time(name: 'webgpu' | 'wasm'): Promise<number>;
+  /** The current backend instance (null while none is usable). */
+  current(): unknown;
+  /** Frees a WebGPU backend instance that is no longer current. */
+  release(be: unknown): void;
+}
+
+export interface ChooseOptions {
+  preference?: BackendPreference;
+  /** `navigator.gpu`, or null for a browser without it (default: the global navigator's). */
+  gpu?: GpuLike | null;
+  cache?: ChoiceCache;
+  /** Options for starting WebGPU on this adapter (a tuning saved for it). */
+  webgpuOptions?: (adapter: AdapterSummary) => WebGPUOptions | Promise<WebGPUOptions>;
+  engine?: ChoiceEngine;
+}
+
+/** WebGPU on a software adapter wins the probe only when it takes under this share of wasm's time. */
+export const WEBGPU_MARGIN = 0.9;
+/** Timed probe steps per backend (after one warm-up step); the fastest counts. */
+export const PROBE_REPS = 3;
+/** Bumped when the probe's workload changes, so old verdicts are not reused. */
+const PROBE_VERSION = 1;
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
+
+/** The adapter's key, reader-facing description, and whether it renders in software. */
+export function describeAdapter(a: AdapterLike): AdapterSummary {
+  const i = a.info ?? {};
+  const fields = [i.vendor, i.architecture, i.device, i.description];
+  const parts = fields.filter((s): s is string => !!s && s.length > 0);
+  const fallback = a.isFallbackAdapter === true || i.isFallbackAdapter === true;
+  return {
+    key: fields.map((s) => s ?? '').join('|'),
+    description: parts.length ? [...new Set(parts)].join(' / ') : 'WebGPU adapter',
+    software: fallback || SOFTWARE.test(parts.join(' ')),
+  };
+}
+
+/** The cache key of a probe verdict: the adapter, the browser (its version changes both sides), the probe. */
+export function probeCacheKey(adapter: AdapterSummary): string {
+  const ua = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '';
+  return `backend-probe:v${PROBE_VERSION}:${adapter.key}:${ua}`;
+}
+
+interface ProbeVerdict {
+  backend: 'webgpu' | 'wasm';
+  webgpuMs: number;
+  wasmMs: number;
+}
+
+function isVerdict(v: unknown): v is ProbeVerdict {
+  const o = v as ProbeVerdict | null;
+  return !!o && (o.backend === 'webgpu' || o.backend === 'wasm') && Number.isFinite(o.webgpuMs) && Number.isFinite(o.wasmMs);
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Decides and starts the backend that computes for the reader; see the file's header.
+ * Never rejects while the CPU reference can start.
+ */
+export async function chooseBackend(opts: ChooseOptions = {}): Promise<BackendDecision> {
+  const engine = opts.engine ?? defaultEngine;
+  const preference = opts.preference ?? 'auto';
+  const before = engine.current();
+  const unavailable: Unavailable = {};
+  const base = { preference, unavailable };
+
+  // What the browser offers: no WebGPU, no adapter, or an adapter (inspected, not yet started).
+  const gpu = opts.gpu === undefined ? (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu ?? null : opts.gpu;
+  let adapter: AdapterSummary | null = null;
+  let detail: string | undefined;
+  if (!gpu) unavailable.webgpu = 'no-webgpu';
+  else {
+    try {
+      const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (a) adapter = describeAdapter(a);
+      else detail = 'requestAdapter() returned null';
+    } catch (e) {
+      detail = message(e);
+    }
+    if (!adapter) unavailable.webgpu = 'no-adapter';
+  }
+  const about = adapter ? { adapter: adapter.description, software: adapter.software } : {};
+
+  const finish = (c: BackendDecision): BackendDecision => {
+    const now = engine.current();
+    if (before && before !== now) engine.release(before);
+    return c;
+  };
+
+  /** wasm, or the CPU reference when wasm will not load. */
+  const onCpu = async (reason: ChoiceReason, extra: Partial<BackendDecision> = {}): Promise<BackendDecision> => {
+    try {
+      await engine.start('wasm');
+      return finish({ ...base, ...about, ...extra, backend: 'wasm', reason });
+    } catch (e) {
+      unavailable.wasm = 'wasm-failed';
+      await engine.start('cpu');
+      return finish({ ...base, ...about, ...extra, backend: 'cpu', reason: 'wasm-failed', detail: message(e) });
+    }
+  };
+
+  const webgpuOptions = async (): Promise<WebGPUOptions> => {
+    const o = { ...((await opts.webgpuOptions?.(adapter!)) ?? {}) };
+    // On a software adapter timing kernel variants measures little and costs half a minute.
+    if (adapter!.software && o.tuning === undefined && o.autotune === undefined) o.autotune = false;
+    return o;
+  };
+
+  /** Starts WebGPU (retrying without a saved tuning that no longer fits); rejects if it will not. */
+  const startWebGPU = async () => {
+    const o = await webgpuOptions();
+    try {
+      await engine.start('webgpu', o);
+    } catch (e) {
+      if (o.tuning === undefined) throw e;
+      await engine.start('webgpu', { autotune: o.autotune });
+    }
+  };
+
+  if (preference === 'cpu') {
+    await engine.start('cpu');
+    return finish({ ...base, ...about, backend: 'cpu', reason: 'chosen' });
+  }
+  if (preference === 'wasm') return onCpu('chosen');
+  if (!adapter) return onCpu(unavailable.webgpu!, detail ? { detail } : {});
+
+  if (preference === 'auto' && adapter.software) {
+    const key = probeCacheKey(adapter);
+    let saved: unknown;
+    try {
+      saved = await opts.cache?.get(key);
+    } catch {
+      saved = undefined;
+    }
+    if (isVerdict(saved)) {
+      const probe = { webgpuMs: saved.webgpuMs, wasmMs: saved.wasmMs, cached: true };
+      if (saved.backend === 'wasm') return onCpu('software-slower', { probe });
+      try {
+        await startWebGPU();
+        return finish({ ...base, ...about, backend: 'webgpu', reason: 'software-faster', probe });
+      } catch (e) {
+        unavailable.webgpu = 'webgpu-failed';
+        return onCpu('webgpu-failed', { detail: message(e) });
+      }
+    }
+    // The probe: wasm first (it cannot fail the way a device can), then WebGPU.
+    let wasmMs = Infinity;
+    try {
+      await engine.start('wasm');
+      wasmMs = await engine.time('wasm');
+    } catch (e) {
+      unavailable.wasm = 'wasm-failed';
+      detail = message(e);
+    }
+    let webgpuMs: number;
+    let probeDevice: unknown = null;
+    try {
+      await startWebGPU();
+      probeDevice = engine.current();
+      webgpuMs = await engine.time('webgpu');
+    } catch (e) {
+      unavailable.webgpu = 'webgpu-failed';
+      if (probeDevice) engine.release(probeDevice);
+      if (unavailable.wasm) {
+        await engine.start('cpu');
+        return finish({ ...base, ...about, backend: 'cpu', reason: 'wasm-failed', detail });
+      }
+      return onCpu('webgpu-failed', { detail: message(e) });
+    }
+    if (unavailable.wasm) return finish({ ...base, ...about, backend: 'webgpu', reason: 'wasm-failed', detail });
+    const winner: 'webgpu' | 'wasm' = webgpuMs < wasmMs * WEBGPU_MARGIN ? 'webgpu' : 'wasm';
+    try {
+      await opts.cache?.set(key, { backend: winner, webgpuMs, wasmMs } satisfies ProbeVerdict);
+    } catch {
+      // Storage full or refused: the probe runs again next time.
+    }
+    const probe = { webgpuMs, wasmMs, cached: false };
+    if (winner === 'webgpu') return finish({ ...base, ...about, backend: 'webgpu', reason: 'software-faster', probe });
+    const choice = await onCpu('software-slower', { probe });
+    engine.release(probeDevice);
+    return choice;
+  }
+
+  // A hardware adapter (or the reader asked for WebGPU): WebGPU unless it will not start.
+  try {
+    await startWebGPU();
+    return finish({ ...base, ...about, backend: 'webgpu', reason: preference === 'webgpu' ? 'chosen' : 'gpu' });
+  } catch (e) {
+    unavailable.webgpu = 'webgpu-failed';
+    return onCpu('webgpu-failed', { detail: message(e) });
+  }
+}
+
+/** Deterministic values in [-0.5, 0.5) (an LCG), so the probe never touches the global random stream. */
+function pattern(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+/**
+ * The probe: one LeNet-sized training step (batch 16 of 28x28 images: conv 5x5 to 6
+ * maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and backward),
+ * on the current backend, timed to the read of a scalar that depends on the gradients.
+ * One warm-up step (pipelines compile, buffers are made), then the fastest of `reps`.
+ */
+export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
+  const n = 16;
+  const x = tensor(pattern(n * 784, 1), [n, 1, 28, 28]);
+  const shapes: number[][] = [
+    [6, 1, 5, 5],
+    [16, 6, 5, 5],
+    [120, 400],
+    [84, 120],
+    [10, 84],
+  ];
+  const w = shapes.map((s, i) => tensor(pattern(s.reduce((a, b) => a * b, 1), i + 2).map((v) => v * 0.2), s, { requiresGrad: true }));
+  const step = async () => {
+    const probe = tidy(() => {
+      let h = F.maxPool2d(F.relu(F.conv2d(x, w[0], null, { padding: 2 })), 2);
+      h = F.flatten(F.maxPool2d(F.relu(F.conv2d(h, w[1])), 2));
+      const out = F.linear(F.relu(F.linear(F.relu(F.linear(h, w[2])), w[3])), w[4]);
+      const loss = out.mul(out).mean();
+      loss.backward();
+      return (w[0].grad as Tensor).sum().add(loss);
+    });
+    try {
+      await probe.data();
+    } finally {
+      probe.dispose();
+      for (const p of w) {
+        p.grad?.dispose();
+        p.grad = null;
+      }
+    }
+  };
+  try {
+    await step();
+    let best = Infinity;
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      await step();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  } finally {
+    x.dispose();
+    for (const p of w) p.dispose();
+  }
+}
+
+function currentInstance(): Backend | null {
+  try {
+    return activeBackend();
+  } catch {
+    return null; // still starting, or its device was lost
+  }
+}
+
+/** The engine itself: setBackend, a first computation on a new device, the probe step, destroy(). */
+const defaultEngine: ChoiceEngine = {
+  async start(name, opts) {
+    await setBackend(name, opts);
+    await ready();
+    if (name !== 'webgpu') return;
+    // A device lost at start fails here rather than under the first training step.
+    const t = tensor([1, 2]);
+    try {
+      const v = await t.add(t).data();
+      if (v[0] !== 2 || v[1] !== 4) throw new Error('the new WebGPU device computed a wrong sum');
+    } finally {
+      t.dispose();
+    }
+  },
+  time: () => timeProbeStep(),
+  current: currentInstance,
+  release(be) {
+    const b = be as (Backend & { destroy?: () => void }) | null;
+    if (b && b.name === 'webgpu' && b !== currentInstance()) b.destroy?.();
+  },
+};

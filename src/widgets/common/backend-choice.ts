@@ -1,0 +1,53 @@
+/**
+ * How the book names a backend and the reason it computes (see chooseBackend in
+ * src/engine/choose.ts), in both languages: the header's badge and the training view's
+ * "Compute on" menu say the same words.
+ */
+import type { ChoiceReason } from '../../engine';
+import type { Bilingual, Tr } from './i18n';
+
+/** The backends by the names readers see. */
+export const BACKEND_NAMES: Record<string, Bilingual> = {
+  webgpu: { en: 'WebGPU', zh: 'WebGPU' },
+  wasm: { en: 'WebAssembly', zh: 'WebAssembly' },
+  cpu: { en: 'CPU', zh: 'CPU' },
+};
+
+/** Why a backend computes, as a short phrase after its name ("WebAssembly · no WebGPU in this browser"). */
+export const CHOICE_REASONS: Record<ChoiceReason, Bilingual> = {
+  gpu: { en: 'GPU adapter', zh: 'GPU 适配器' },
+  'software-faster': { en: 'software GPU adapter was faster', zh: '软件 GPU 适配器更快' },
+  'software-slower': { en: 'software GPU adapter was slower', zh: '软件 GPU 适配器较慢' },
+  'no-webgpu': { en: 'no WebGPU in this browser', zh: '此浏览器不支持 WebGPU' },
+  'no-adapter': { en: 'no GPU adapter available', zh: '没有可用的 GPU 适配器' },
+  'webgpu-failed': { en: 'WebGPU failed to start', zh: 'WebGPU 启动失败' },
+  chosen: { en: 'your choice', zh: '你的选择' },
+  'wasm-failed': { en: 'WebAssembly failed to load', zh: 'WebAssembly 加载失败' },
+};
+
+/** The reasons that mean WebGPU cannot be used in this browser at all. */
+export const WITHOUT_WEBGPU: readonly ChoiceReason[] = ['no-webgpu', 'no-adapter', 'webgpu-failed'];
+
+export interface BackendLine {
+  /** 'WebGPU', 'WebAssembly' or 'CPU'. */
+  name: string;
+  /** Why: the adapter on a real GPU, else the reason's phrase (empty when unknown). */
+  why: string;
+  /** The whole story for a tooltip: name, reason, adapter and the error behind a fallback. */
+  title: string;
+}
+
+/** Names `backend` and says why it computes, in the reader's language. */
+export function backendLine(t: Tr, b: { name: string; reason?: ChoiceReason; adapter?: string; description?: string; detail?: string }): BackendLine {
+  const names = BACKEND_NAMES[b.name];
+  const name = names ? t(names.en, names.zh) : b.name;
+  const reason = b.reason ? CHOICE_REASONS[b.reason] : undefined;
+  const why = b.reason === 'gpu' || !reason ? (b.adapter ?? stripPrefix(b.description) ?? '') : t(reason.en, reason.zh);
+  const parts = [name, why, b.reason !== 'gpu' ? b.adapter : undefined, b.detail].filter((s): s is string => !!s);
+  return { name, why, title: parts.join(' · ') };
+}
+
+/** "WebGPU: NVIDIA …" (a backend's description) without the backend's own name. */
+function stripPrefix(description?: string): string | undefined {
+  return description?.replace(/^WebGPU:\s*/, '') || undefined;
+}
