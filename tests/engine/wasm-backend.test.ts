@@ -230,6 +230,30 @@ describe('wasm backend', () => {
     compare('pool2dBackward NaN', (be, up) => be.pool2dBackward(up(X), up(G), p));
   });
 
+  it('the SIMD activations and their fused derivatives match the CPU, including extreme values and the scalar tail', () => {
+    const n = 3 * 4096 + 3;
+    const x = randomData(n, 91).map((v, i) => v * (i % 3 === 0 ? 30 : 4));
+    const special = [0, -0, 1e-8, -1e-8, 88, -88, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 20, -20, 0.5];
+    x.set(special, 100);
+    x.set(special, n - special.length);
+    const g = randomData(n, 92);
+    g.set([NaN, Infinity, -Infinity], 200);
+    let ran = 0;
+    for (const op of ['relu', 'sigmoid'] as const) {
+      expect(backends[0].be.kernels.kernel(`unary_${op}`), `unary_${op} is a SIMD kernel`).not.toBeNull();
+      compare(`unary ${op}`, (be, up) => be.unary(op, up(x)), 2e-7);
+      ran++;
+    }
+    for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
+      expect(backends[0].be.kernels.kernel(`unary_backward_${op}`), `unary_backward_${op} is a SIMD kernel`).not.toBeNull();
+      // The derivative of sigmoid and tanh is taken at their output, which lies in [0, 1] and [-1, 1].
+      const v = op === 'relu' ? x : x.map((t) => (op === 'sigmoid' ? 1 / (1 + Math.exp(-t)) : Math.tanh(t)));
+      compare(`unaryBackward ${op}`, (be, up) => be.unaryBackward(op, up(v), up(g)), 1e-7);
+      ran++;
+    }
+    expect(ran).toBe(5);
+  });
+
   it('a LeNet-like training step gives the same loss and weights as the CPU', async () => {
     const run = async (be: CpuBackend) => {
       setBackendInstance(be);

@@ -14,7 +14,7 @@
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
  * convolutions by images, pooling by planes.
  */
-import type { BackendName, Conv2dParams, Pool2dParams, Storage } from '../backend';
+import type { BackendName, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
 import { arr, CpuBackend, type CpuStorage } from '../cpu/index';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { ArrayPool } from './recycle';
@@ -22,6 +22,8 @@ import { ArrayPool } from './recycle';
 /** Freed arrays kept for reuse as kernel outputs, and the shortest worth keeping. */
 const POOL_BYTES = 256 * 1024 * 1024;
 const POOL_MIN_FLOATS = 16 * 1024;
+/** Elements below which an element-wise op stays in JavaScript (the copies in and out cost more). */
+const ELTWISE_MIN = 4096;
 /** Floating-point operations below which a kernel stays on the calling thread (waking workers costs more). */
 export const PARALLEL_MIN_FLOPS = 4e6;
 /** Columns (images x output pixels) a convolution's product should have at least, when images are small. */
@@ -94,6 +96,40 @@ export class WasmBackend extends CpuBackend {
   /** Scratch areas a kernel split into `tasks` needs: one per thread that may run them. */
   private areas(tasks: number): number {
     return Math.min(tasks, this.kernels.threads);
+  }
+
+  // ---- element-wise ----------------------------------------------------------------
+  /*
+   * The hot activations run as SIMD kernels named after their op (kernels/eltwise.c:
+   * unary_<op>, unary_backward_<op>); every other op, and short arrays, take the CPU
+   * backend's scalar path from the op registry.
+   */
+  override unary(op: UnaryOp, x: Storage): Storage {
+    const f = this.kernels.kernel(`unary_${op}`);
+    const n = x.size;
+    if (!f || n < ELTWISE_MIN) return super.unary(op, x);
+    const K = this.kernels;
+    K.reset();
+    const px = K.alloc(n);
+    const py = K.alloc(n);
+    K.write(px, f32(x).subarray(0, n));
+    K.runExport(f, [n, px, py]);
+    return this.output(py, n);
+  }
+
+  override unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage {
+    const f = this.kernels.kernel(`unary_backward_${op}`);
+    const n = v.size;
+    if (!f || n < ELTWISE_MIN) return super.unaryBackward(op, v, g);
+    const K = this.kernels;
+    K.reset();
+    const pv = K.alloc(n);
+    const pg = K.alloc(n);
+    const po = K.alloc(n);
+    K.write(pv, f32(v).subarray(0, n));
+    K.write(pg, f32(g).subarray(0, n));
+    K.runExport(f, [n, pv, pg, po]);
+    return this.output(po, n);
   }
 
   // ---- linear algebra -------------------------------------------------------------

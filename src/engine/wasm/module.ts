@@ -111,10 +111,21 @@ export class Kernels {
 
   /** Writes the parameter block and runs an exported kernel on it. */
   run(kernel: 'matmul' | 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight' | 'pool2d_forward' | 'pool2d_backward', params: readonly number[]): void {
+    this.runExport(this.exports[kernel], params);
+  }
+
+  /** The export called `name` that takes a parameter block (the element-wise kernels are looked up by op name), if the module has it. */
+  kernel(name: string): ((args: number) => void) | null {
+    const f = (this.exports as unknown as Record<string, unknown>)[name];
+    return typeof f === 'function' ? (f as (args: number) => void) : null;
+  }
+
+  /** Writes the parameter block and runs `f` (an export) on it. */
+  runExport(f: (args: number) => void, params: readonly number[]): void {
     if (params.length > ARGS_INTS) throw new Error('wasm backend: parameter block too long');
     this.refresh();
     this.i32.set(params, this.argsAt >> 2);
-    this.exports[kernel](this.argsAt);
+    f(this.argsAt);
   }
 
   /** Views of a shared memory are not detached by growth made elsewhere, but may be short. */
