@@ -1,7 +1,4 @@
-import probeRaw from '../../../shaders/probe-double.wgsl?raw';
-import { wgsl } from '../../engine/webgpu/wgsl';
-
-const probeSource = wgsl(probeRaw);
+import probeSource from '../../../shaders/probe-double.wgsl?raw';
 
 export interface ProbeResult {
   ok: boolean;
