@@ -254,6 +254,40 @@ describe('wasm backend', () => {
     expect(ran).toBe(5);
   });
 
+  it('batch normalisation (statistics, normalisation, both backward modes) matches the CPU', () => {
+    const cases = [
+      { n: 3, c: 5, hw: 7, eps: 1e-5 },
+      { n: 16, c: 64, hw: 64, eps: 1e-5 },
+      { n: 2, c: 33, hw: 1, eps: 1e-3 },
+      { n: 1, c: 1, hw: 4099, eps: 1e-5 },
+    ];
+    let seed = 300;
+    for (const p of cases) {
+      const size = p.n * p.c * p.hw;
+      const x = randomData(size, seed++).map((v, i) => 3 * v + (i % p.hw) * 0.01 + 5);
+      const g = randomData(size, seed++);
+      const w = randomData(p.c, seed++);
+      const b = randomData(p.c, seed++);
+      const label = JSON.stringify(p);
+      compare(`batchNormStats mean ${label}`, (be, up) => be.batchNormStats(up(x), p).mean, 1e-6);
+      compare(`batchNormStats variance ${label}`, (be, up) => be.batchNormStats(up(x), p).variance, 1e-6);
+      for (const withAffine of [true, false]) {
+        compare(`batchNormApply ${label} affine=${withAffine}`, (be, up) => {
+          const st = be.batchNormStats(up(x), p);
+          return be.batchNormApply(up(x), st.mean, st.variance, withAffine ? up(w) : null, withAffine ? up(b) : null, p);
+        }, 1e-5);
+        for (const batchStats of [true, false]) {
+          for (const part of ['dx', 'dWeight', 'dBias'] as const) {
+            compare(`batchNormBackward ${part} ${label} affine=${withAffine} batchStats=${batchStats}`, (be, up) => {
+              const st = be.batchNormStats(up(x), p);
+              return be.batchNormBackward(up(g), up(x), st.mean, st.variance, withAffine ? up(w) : null, { ...p, batchStats })[part];
+            }, 1e-5);
+          }
+        }
+      }
+    }
+  });
+
   it('a LeNet-like training step gives the same loss and weights as the CPU', async () => {
     const run = async (be: CpuBackend) => {
       setBackendInstance(be);

@@ -14,7 +14,7 @@
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
  * convolutions by images, pooling by planes.
  */
-import type { BackendName, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
+import type { BackendName, BatchNormParams, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
 import { arr, CpuBackend, type CpuStorage } from '../cpu/index';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { ArrayPool } from './recycle';
@@ -130,6 +130,71 @@ export class WasmBackend extends CpuBackend {
     K.write(pg, f32(g).subarray(0, n));
     K.runExport(f, [n, pv, pg, po]);
     return this.output(po, n);
+  }
+
+  // ---- batch normalisation (kernels/batchnorm.c, by channels) ----------------------
+  /** The parameter block of kernels/batchnorm.c; pointers the call does not use are 0. */
+  private bnArgs(p: BatchNormParams, ptr: { x: number; mean: number; variance: number; weight?: number; bias?: number; y?: number; dx?: number; dw?: number; db?: number }, batchStats = false): number[] {
+    const tasks = this.tasks(8 * p.n * p.c * p.hw, p.c, 2);
+    const eps = new Int32Array(new Float32Array([p.eps]).buffer)[0];
+    return [p.n, p.c, p.hw, tasks, eps, batchStats ? 1 : 0, ptr.x, ptr.mean, ptr.variance, ptr.weight ?? 0, ptr.bias ?? 0, ptr.y ?? 0, ptr.dx ?? 0, ptr.dw ?? 0, ptr.db ?? 0];
+  }
+
+  /** Copies `s` (its first `n` floats) into a new allocation and returns its offset. */
+  private put(s: Storage, n: number): number {
+    const at = this.kernels.alloc(n);
+    this.kernels.write(at, f32(s).subarray(0, n));
+    return at;
+  }
+
+  override batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+    const size = p.n * p.c * p.hw;
+    if (size === 0 || p.c === 0) return super.batchNormStats(x, p);
+    const K = this.kernels;
+    K.reset();
+    const px = this.put(x, size);
+    const pm = K.alloc(p.c);
+    const pv = K.alloc(p.c);
+    K.runExport(K.exports.batchnorm_stats, this.bnArgs(p, { x: px, mean: pm, variance: pv }));
+    return { mean: this.output(pm, p.c), variance: this.output(pv, p.c) };
+  }
+
+  override batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
+    const size = p.n * p.c * p.hw;
+    if (size === 0) return super.batchNormApply(x, mean, variance, weight, bias, p);
+    const K = this.kernels;
+    K.reset();
+    const ptr = {
+      x: this.put(x, size),
+      mean: this.put(mean, p.c),
+      variance: this.put(variance, p.c),
+      weight: weight ? this.put(weight, p.c) : 0,
+      bias: bias ? this.put(bias, p.c) : 0,
+      y: K.alloc(size),
+    };
+    K.runExport(K.exports.batchnorm_apply, this.bnArgs(p, ptr));
+    return this.output(ptr.y, size);
+  }
+
+  override batchNormBackward(
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
+    const size = p.n * p.c * p.hw;
+    if (size === 0) return super.batchNormBackward(g, x, mean, variance, weight, p);
+    const K = this.kernels;
+    K.reset();
+    const ptr = {
+      y: this.put(g, size),
+      x: this.put(x, size),
+      mean: this.put(mean, p.c),
+      variance: this.put(variance, p.c),
+      weight: weight ? this.put(weight, p.c) : 0,
+      dx: K.alloc(size),
+      dw: K.alloc(p.c),
+      db: K.alloc(p.c),
+    };
+    K.runExport(K.exports.batchnorm_backward, this.bnArgs(p, ptr, p.batchStats));
+    return { dx: this.output(ptr.dx, size), dWeight: this.output(ptr.dw, p.c), dBias: this.output(ptr.db, p.c) };
   }
 
   // ---- linear algebra -------------------------------------------------------------

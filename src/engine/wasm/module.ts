@@ -24,6 +24,9 @@ export interface KernelExports {
   conv2d_backward_weight(args: number): void;
   pool2d_forward(args: number): void;
   pool2d_backward(args: number): void;
+  batchnorm_stats(args: number): void;
+  batchnorm_apply(args: number): void;
+  batchnorm_backward(args: number): void;
   thread_count(): number;
 }
 

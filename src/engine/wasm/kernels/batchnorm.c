@@ -1,0 +1,135 @@
+/*
+ * Batch normalisation over x [n, c, hw], by channels (tasks take a share of them), with
+ * the CPU reference's formulas: statistics in two passes (mean, then the mean of squared
+ * deviations) and the backward sums accumulated in float64, as the reference does.
+ *
+ * Parameter block:
+ *   [0] n [1] c [2] hw [3] tasks [4] eps (float bits) [5] batch statistics (backward)
+ *   [6] x [7] mean [8] variance [9] weight (0: none) [10] bias (0: none)
+ *   [11] y (apply) or dY (backward) [12] dX [13] dWeight [14] dBias
+ */
+#include "kernels.h"
+
+enum { BN_N, BN_C, BN_HW, BN_TASKS, BN_EPS, BN_BATCH, BN_X, BN_MEAN, BN_VAR, BN_W, BN_B, BN_Y, BN_DX, BN_DW, BN_DB };
+
+static inline float f32_of(int32_t bits) {
+  union { int32_t i; float f; } u;
+  u.i = bits;
+  return u.f;
+}
+
+static void task_channels(const int32_t *a, int t, int count, int *first, int *last) {
+  const int c = a[BN_C];
+  *first = (int)((long long)c * t / count);
+  *last = (int)((long long)c * (t + 1) / count);
+}
+
+/* Sum of p[0 .. len) in float64, two lanes at a time. */
+static double sum_f64(const float *p, int len) {
+  v128_t acc = wasm_f64x2_splat(0.0);
+  int i = 0;
+  for (; i + 2 <= len; i += 2) acc = wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p + i)));
+  double s = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
+  for (; i < len; i++) s += p[i];
+  return s;
+}
+
+static void stats_task(const int32_t *a, int t, int count, int thread) {
+  (void)thread;
+  const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW];
+  const float *x = (const float *)a[BN_X];
+  float *mean = (float *)a[BN_MEAN], *var = (float *)a[BN_VAR];
+  const double total = (double)n * hw;
+  int first, last;
+  task_channels(a, t, count, &first, &last);
+  for (int ch = first; ch < last; ch++) {
+    double s = 0;
+    for (int b = 0; b < n; b++) s += sum_f64(x + ((size_t)b * c + ch) * hw, hw);
+    const double m = s / total;
+    double q = 0;
+    for (int b = 0; b < n; b++) {
+      const float *p = x + ((size_t)b * c + ch) * hw;
+      for (int i = 0; i < hw; i++) {
+        const double d = (double)p[i] - m;
+        q += d * d;
+      }
+    }
+    mean[ch] = (float)m;
+    var[ch] = (float)(q / total);
+  }
+}
+
+static void apply_task(const int32_t *a, int t, int count, int thread) {
+  (void)thread;
+  const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW];
+  const float eps = f32_of(a[BN_EPS]);
+  const float *x = (const float *)a[BN_X], *mean = (const float *)a[BN_MEAN], *var = (const float *)a[BN_VAR];
+  const float *w = (const float *)a[BN_W], *bias = (const float *)a[BN_B];
+  float *y = (float *)a[BN_Y];
+  int first, last;
+  task_channels(a, t, count, &first, &last);
+  for (int ch = first; ch < last; ch++) {
+    /* As the reference: inv in float64, then scale and shift rounded to float32. */
+    double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
+    const float scale = (float)(inv * (w ? (double)w[ch] : 1.0));
+    const float m = mean[ch], shift = bias ? bias[ch] : 0.0f;
+    const v128_t vs = wasm_f32x4_splat(scale), vm = wasm_f32x4_splat(m), vh = wasm_f32x4_splat(shift);
+    for (int b = 0; b < n; b++) {
+      const float *p = x + ((size_t)b * c + ch) * hw;
+      float *o = y + ((size_t)b * c + ch) * hw;
+      int i = 0;
+      for (; i + 4 <= hw; i += 4) wasm_v128_store(o + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(p + i), vm), vs), vh));
+      for (; i < hw; i++) o[i] = (p[i] - m) * scale + shift;
+    }
+  }
+}
+
+static void backward_task(const int32_t *a, int t, int count, int thread) {
+  (void)thread;
+  const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW], batch = a[BN_BATCH];
+  const float eps = f32_of(a[BN_EPS]);
+  const float *x = (const float *)a[BN_X], *mean = (const float *)a[BN_MEAN], *var = (const float *)a[BN_VAR];
+  const float *w = (const float *)a[BN_W], *g = (const float *)a[BN_Y];
+  float *dx = (float *)a[BN_DX], *dw = (float *)a[BN_DW], *db = (float *)a[BN_DB];
+  const double total = (double)n * hw;
+  int first, last;
+  task_channels(a, t, count, &first, &last);
+  for (int ch = first; ch < last; ch++) {
+    const double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
+    const double m = mean[ch];
+    double sg = 0, sgx = 0;
+    for (int b = 0; b < n; b++) {
+      const size_t base = ((size_t)b * c + ch) * hw;
+      for (int i = 0; i < hw; i++) {
+        const double gi = g[base + i];
+        sg += gi;
+        sgx += gi * ((double)x[base + i] - m);
+      }
+    }
+    const double sgxhat = sgx * inv;
+    db[ch] = (float)sg;
+    dw[ch] = (float)sgxhat;
+    const double k = (w ? (double)w[ch] : 1.0) * inv;
+    for (int b = 0; b < n; b++) {
+      const size_t base = ((size_t)b * c + ch) * hw;
+      if (!batch) {
+        for (int i = 0; i < hw; i++) dx[base + i] = (float)(g[base + i] * k);
+      } else {
+        const double kc = k / total;
+        for (int i = 0; i < hw; i++) {
+          const double xhat = ((double)x[base + i] - m) * inv;
+          dx[base + i] = (float)(kc * (total * g[base + i] - sg - xhat * sgxhat));
+        }
+      }
+    }
+  }
+}
+
+EXPORT(batchnorm_stats)
+void batchnorm_stats(const int32_t *a) { parallel_for(stats_task, a, a[BN_TASKS]); }
+
+EXPORT(batchnorm_apply)
+void batchnorm_apply(const int32_t *a) { parallel_for(apply_task, a, a[BN_TASKS]); }
+
+EXPORT(batchnorm_backward)
+void batchnorm_backward(const int32_t *a) { parallel_for(backward_task, a, a[BN_TASKS]); }
