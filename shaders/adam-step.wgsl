@@ -14,11 +14,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> v: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.n) { return; }
+//#include "main-1d" (I = i, N = u.n, WG = 256)
   let p = param[i];
   let g = grad[i] + u.weightDecay * p;
   let mi = u.beta1 * m[i] + (1.0 - u.beta1) * g;

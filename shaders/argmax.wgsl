@@ -6,11 +6,7 @@ struct Params { n: u32, len: u32, inner: u32 }
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (o >= u.n) { return; }
+//#include "main-1d" (I = o, N = u.n, WG = 64)
   let outer = o / u.inner;
   let i = o - outer * u.inner;
   let base = outer * u.len * u.inner + i;

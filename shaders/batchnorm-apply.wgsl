@@ -10,11 +10,7 @@ struct Params { total: u32, c: u32, hw: u32, hasWeight: u32, hasBias: u32, eps: 
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.total) { return; }
+//#include "main-1d" (I = i, N = u.total, WG = 256)
   let ch = (i / u.hw) % u.c;
   var scale = inverseSqrt(variance[ch] + u.eps);
   if (u.hasWeight != 0u) { scale = scale * weight[ch]; }

@@ -16,11 +16,7 @@ struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f3
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(8) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.total) { return; }
+//#include "main-1d" (I = i, N = u.total, WG = 256)
   let ch = (i / u.hw) % u.c;
   let inv = inverseSqrt(variance[ch] + u.eps);
   var k = inv;

@@ -8,11 +8,7 @@ struct Params { c: u32, momentum: f32, unbias: f32 }
 @group(0) @binding(3) var<storage, read> variance: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let ch = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (ch >= u.c) { return; }
+//#include "main-1d" (I = ch, N = u.c, WG = 64)
   runningMean[ch] = (1.0 - u.momentum) * runningMean[ch] + u.momentum * mean[ch];
   runningVar[ch] = (1.0 - u.momentum) * runningVar[ch] + u.momentum * variance[ch] * u.unbias;
 }

@@ -6,11 +6,7 @@ struct Params { n: u32, chunk: u32, outChunk: u32, dstOffset: u32 }
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.n) { return; }
+//#include "main-1d" (I = i, N = u.n, WG = 256)
   let row = i / u.chunk;
   let col = i - row * u.chunk;
   out[row * u.outChunk + u.dstOffset + col] = x[i];

@@ -7,10 +7,8 @@ override WGX: u32 = 16u;
 override WGY: u32 = 4u;
 
 struct Params {
-  n: u32, cIn: u32, h: u32, w: u32,
-  cOut: u32, kH: u32, kW: u32, strideH: u32,
-  strideW: u32, padH: u32, padW: u32, outH: u32,
-  outW: u32, pixels: u32, tilesN: u32, tiles: u32,
+//#include "conv-shape"
+  pixels: u32, tilesN: u32, tiles: u32,
 }
 
 @group(0) @binding(0) var<storage, read> gy: array<f32>;
@@ -18,25 +16,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-@compute @workgroup_size(WGX, WGY)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_id) lid: vec3<u32>) {
-  let wg = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (wg >= u.tiles) { return; }
-  let tileN = wg % u.tilesN;
+//#include "main-tiles"
   let tileM = wg / u.tilesN;
-  let ci0 = tileM * WGY * 4u + lid.y;
-  let p0 = tileN * WGX * 4u + lid.x;
-  if (ci0 >= u.cIn || p0 >= u.pixels) { return; }
-
-  let cis = vec4<u32>(ci0, ci0 + WGY, ci0 + 2u * WGY, ci0 + 3u * WGY);
-  let ps = vec4<u32>(p0, p0 + WGX, p0 + 2u * WGX, p0 + 3u * WGX);
+//#include "reg-block" (R = ci, C = p, M = u.cIn, N = u.pixels)
   let pc = min(ps, vec4<u32>(u.pixels - 1u));
-  let hw = u.h * u.w;
-  let b = pc / hw;
-  let rem = pc - b * hw;
-  let iy = rem / u.w;
-  let ix = rem - iy * u.w;
+//#include "split-plane" (I = pc, H = u.h, W = u.w, AREA = hw, P = b, Y = iy, X = ix)
   let ty0 = vec4<i32>(iy + u.padH);
   let tx0 = vec4<i32>(ix + u.padW);
   let SH = vec4<i32>(i32(u.strideH));
@@ -48,10 +32,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let wCi = min(cis, vec4<u32>(u.cIn - 1u)) * kArea;
   let oPlane = u.outH * u.outW;
 
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+//#for i in 0..4
+  var acc{i} = vec4<f32>(0.0);
+//#end
   for (var co = 0u; co < u.cOut; co++) {
     let gPlane = vec4<i32>((b * u.cOut + co) * oPlane);
     let wCo = co * u.cIn * kArea;
@@ -68,10 +51,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let gv = select(vec4<f32>(0.0), vec4<f32>(gy[idx.x], gy[idx.y], gy[idx.z], gy[idx.w]), ok);
         let wo = wCo + ky * u.kW + kx;
         let wv = vec4<f32>(wt[wCi.x + wo], wt[wCi.y + wo], wt[wCi.z + wo], wt[wCi.w + wo]);
-        acc0 += wv.x * gv;
-        acc1 += wv.y * gv;
-        acc2 += wv.z * gv;
-        acc3 += wv.w * gv;
+//#for i in 0..4
+        acc{i} += wv.{xyzw[i]} * gv;
+//#end
       }
     }
   }

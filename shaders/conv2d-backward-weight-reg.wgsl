@@ -8,11 +8,8 @@ override WGX: u32 = 8u;
 override WGY: u32 = 2u;
 
 struct Params {
-  n: u32, cIn: u32, h: u32, w: u32,
-  cOut: u32, kH: u32, kW: u32, strideH: u32,
-  strideW: u32, padH: u32, padW: u32, outH: u32,
-  outW: u32, taps: u32, tilesN: u32, tilesM: u32,
-  tiles: u32, rowsPerSplit: u32,
+//#include "conv-shape"
+  taps: u32, tilesN: u32, tilesM: u32, tiles: u32, rowsPerSplit: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -20,21 +17,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> gw: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-@compute @workgroup_size(WGX, WGY)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_id) lid: vec3<u32>) {
-  let wg = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (wg >= u.tiles) { return; }
-  let tileN = wg % u.tilesN;
+//#include "main-tiles"
   let rest = wg / u.tilesN;
   let tileM = rest % u.tilesM;
   let split = rest / u.tilesM;
-  let co0 = tileM * WGY * 4u + lid.y;
-  let t0 = tileN * WGX * 4u + lid.x;
-  if (co0 >= u.cOut || t0 >= u.taps) { return; }
-
-  let cos = vec4<u32>(co0, co0 + WGY, co0 + 2u * WGY, co0 + 3u * WGY);
-  let ts = vec4<u32>(t0, t0 + WGX, t0 + 2u * WGX, t0 + 3u * WGX);
+//#include "reg-block" (R = co, C = t, M = u.cOut, N = u.taps)
   let tc = min(ts, vec4<u32>(u.taps - 1u));
   let coc = min(cos, vec4<u32>(u.cOut - 1u));
   let kArea = u.kH * u.kW;
@@ -54,10 +41,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let r0 = split * u.rowsPerSplit;
   let r1 = min(totalRows, r0 + u.rowsPerSplit);
 
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+//#for i in 0..4
+  var acc{i} = vec4<f32>(0.0);
+//#end
   for (var r = r0; r < r1; r++) {
     let b = r / u.outH;
     let oy = r - b * u.outH;
@@ -71,10 +57,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let idx = vec4<u32>(select(zero, xRow + ix, ok));
       let xv = select(vec4<f32>(0.0), vec4<f32>(x[idx.x], x[idx.y], x[idx.z], x[idx.w]), ok);
       let gv = vec4<f32>(gy[gRow.x + ox], gy[gRow.y + ox], gy[gRow.z + ox], gy[gRow.w + ox]);
-      acc0 += gv.x * xv;
-      acc1 += gv.y * xv;
-      acc2 += gv.z * xv;
-      acc3 += gv.w * xv;
+//#for i in 0..4
+      acc{i} += gv.{xyzw[i]} * xv;
+//#end
     }
   }
 

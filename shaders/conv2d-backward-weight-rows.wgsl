@@ -23,11 +23,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> gb: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let t = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (t >= u.threads) { return; }
+//#include "main-1d" (I = t, N = u.threads, WG = 64)
   let ky = t % u.kH;
   let r1 = t / u.kH;
   let ci = r1 % u.cIn;
@@ -46,22 +42,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let gOff1 = vec4<u32>(min(co0 + 4u, cm), min(co0 + 5u, cm), min(co0 + 6u, cm), min(co0 + 7u, cm)) * plane;
   let xs = -i32(u.padW);
 
-  var a00 = vec4<f32>(0.0);
-  var a01 = vec4<f32>(0.0);
-  var a10 = vec4<f32>(0.0);
-  var a11 = vec4<f32>(0.0);
-  var a20 = vec4<f32>(0.0);
-  var a21 = vec4<f32>(0.0);
-  var a30 = vec4<f32>(0.0);
-  var a31 = vec4<f32>(0.0);
-  var a40 = vec4<f32>(0.0);
-  var a41 = vec4<f32>(0.0);
-  var a50 = vec4<f32>(0.0);
-  var a51 = vec4<f32>(0.0);
-  var a60 = vec4<f32>(0.0);
-  var a61 = vec4<f32>(0.0);
-  var a70 = vec4<f32>(0.0);
-  var a71 = vec4<f32>(0.0);
+//#for k in 0..8
+  var a{k}0 = vec4<f32>(0.0);
+  var a{k}1 = vec4<f32>(0.0);
+//#end
   var s0 = vec4<f32>(0.0);
   var s1 = vec4<f32>(0.0);
   for (var r = rStart; r < rEnd; r++) {
@@ -71,14 +55,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (iy < 0 || iy >= i32(u.h)) { continue; }
     let xRow = i32(((b * u.cIn + ci) * u.h) * u.w) + iy * W;
     let gRow = b * u.cOut * plane + oy * u.outW;
-    var v0 = select(0.0, x[u32(xRow + clamp(xs + 0, 0, W - 1))], xs + 0 >= 0 && xs + 0 < W);
-    var v1 = select(0.0, x[u32(xRow + clamp(xs + 1, 0, W - 1))], xs + 1 >= 0 && xs + 1 < W);
-    var v2 = select(0.0, x[u32(xRow + clamp(xs + 2, 0, W - 1))], xs + 2 >= 0 && xs + 2 < W);
-    var v3 = select(0.0, x[u32(xRow + clamp(xs + 3, 0, W - 1))], xs + 3 >= 0 && xs + 3 < W);
-    var v4 = select(0.0, x[u32(xRow + clamp(xs + 4, 0, W - 1))], xs + 4 >= 0 && xs + 4 < W);
-    var v5 = select(0.0, x[u32(xRow + clamp(xs + 5, 0, W - 1))], xs + 5 >= 0 && xs + 5 < W);
-    var v6 = select(0.0, x[u32(xRow + clamp(xs + 6, 0, W - 1))], xs + 6 >= 0 && xs + 6 < W);
-    var v7 = select(0.0, x[u32(xRow + clamp(xs + 7, 0, W - 1))], xs + 7 >= 0 && xs + 7 < W);
+//#for k in 0..8
+    var v{k} = select(0.0, x[u32(xRow + clamp(xs + {k}, 0, W - 1))], xs + {k} >= 0 && xs + {k} < W);
+//#end
     for (var ox = 0u; ox < u.outW; ox++) {
       let gi = gRow + ox;
       let g0 = vec4<f32>(gy[gi + gOff0.x], gy[gi + gOff0.y], gy[gi + gOff0.z], gy[gi + gOff0.w]);
@@ -87,29 +66,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         s0 += g0;
         s1 += g1;
       }
-      a00 += v0 * g0;
-      a01 += v0 * g1;
-      a10 += v1 * g0;
-      a11 += v1 * g1;
-      a20 += v2 * g0;
-      a21 += v2 * g1;
-      a30 += v3 * g0;
-      a31 += v3 * g1;
-      a40 += v4 * g0;
-      a41 += v4 * g1;
-      a50 += v5 * g0;
-      a51 += v5 * g1;
-      a60 += v6 * g0;
-      a61 += v6 * g1;
-      a70 += v7 * g0;
-      a71 += v7 * g1;
-      v0 = v1;
-      v1 = v2;
-      v2 = v3;
-      v3 = v4;
-      v4 = v5;
-      v5 = v6;
-      v6 = v7;
+//#for k in 0..8
+      a{k}0 += v{k} * g0;
+      a{k}1 += v{k} * g1;
+//#end
+//#for k in 0..7
+      v{k} = v{k+1};
+//#end
       let nx = xs + i32(ox) + 8;
       v7 = select(0.0, x[u32(xRow + clamp(nx, 0, W - 1))], nx >= 0 && nx < W);
     }
@@ -122,84 +85,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let taps = u.cIn * u.kH * u.kW;
   let base = split * u.cOut * taps + (ci * u.kH + ky) * u.kW;
-  if (0u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 0u] = a00.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 0u] = a00.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 0u] = a00.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 0u] = a00.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 0u] = a01.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 0u] = a01.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 0u] = a01.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 0u] = a01.w; }
+//#for k in 0..8
+  if ({k}u < u.kW) {
+//#for j in 0..8
+    if (co0 + {j}u < u.cOut) { gw[base + (co0 + {j}u) * taps + {k}u] = a{k}{j/4}.{xyzw[j%4]}; }
+//#end
   }
-  if (1u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 1u] = a10.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 1u] = a10.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 1u] = a10.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 1u] = a10.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 1u] = a11.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 1u] = a11.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 1u] = a11.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 1u] = a11.w; }
-  }
-  if (2u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 2u] = a20.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 2u] = a20.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 2u] = a20.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 2u] = a20.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 2u] = a21.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 2u] = a21.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 2u] = a21.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 2u] = a21.w; }
-  }
-  if (3u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 3u] = a30.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 3u] = a30.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 3u] = a30.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 3u] = a30.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 3u] = a31.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 3u] = a31.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 3u] = a31.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 3u] = a31.w; }
-  }
-  if (4u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 4u] = a40.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 4u] = a40.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 4u] = a40.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 4u] = a40.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 4u] = a41.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 4u] = a41.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 4u] = a41.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 4u] = a41.w; }
-  }
-  if (5u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 5u] = a50.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 5u] = a50.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 5u] = a50.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 5u] = a50.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 5u] = a51.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 5u] = a51.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 5u] = a51.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 5u] = a51.w; }
-  }
-  if (6u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 6u] = a60.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 6u] = a60.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 6u] = a60.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 6u] = a60.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 6u] = a61.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 6u] = a61.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 6u] = a61.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 6u] = a61.w; }
-  }
-  if (7u < u.kW) {
-    if (co0 + 0u < u.cOut) { gw[base + (co0 + 0u) * taps + 7u] = a70.x; }
-    if (co0 + 1u < u.cOut) { gw[base + (co0 + 1u) * taps + 7u] = a70.y; }
-    if (co0 + 2u < u.cOut) { gw[base + (co0 + 2u) * taps + 7u] = a70.z; }
-    if (co0 + 3u < u.cOut) { gw[base + (co0 + 3u) * taps + 7u] = a70.w; }
-    if (co0 + 4u < u.cOut) { gw[base + (co0 + 4u) * taps + 7u] = a71.x; }
-    if (co0 + 5u < u.cOut) { gw[base + (co0 + 5u) * taps + 7u] = a71.y; }
-    if (co0 + 6u < u.cOut) { gw[base + (co0 + 6u) * taps + 7u] = a71.z; }
-    if (co0 + 7u < u.cOut) { gw[base + (co0 + 7u) * taps + 7u] = a71.w; }
-  }
+//#end
 }

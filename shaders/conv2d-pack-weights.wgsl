@@ -27,11 +27,7 @@ fn weight(k: u32, co: u32) -> f32 {
   return select(0.0, w[src], co < u.cIn);
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (i >= u.texels) { return; }
+//#include "main-1d" (I = i, N = u.texels, WG = 64)
   let k = i / u.coPad4;
   let q = i - k * u.coPad4;
   let co = q * 4u;

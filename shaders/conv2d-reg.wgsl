@@ -7,11 +7,8 @@ override WGX: u32 = 16u;
 override WGY: u32 = 4u;
 
 struct Params {
-  n: u32, cIn: u32, h: u32, w: u32,
-  cOut: u32, kH: u32, kW: u32, strideH: u32,
-  strideW: u32, padH: u32, padW: u32, outH: u32,
-  outW: u32, pixels: u32, tilesN: u32, tiles: u32,
-  hasBias: u32,
+//#include "conv-shape"
+  pixels: u32, tilesN: u32, tiles: u32, hasBias: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -20,25 +17,11 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(WGX, WGY)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_id) lid: vec3<u32>) {
-  let wg = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (wg >= u.tiles) { return; }
-  let tileN = wg % u.tilesN;
+//#include "main-tiles"
   let tileM = wg / u.tilesN;
-  let co0 = tileM * WGY * 4u + lid.y;
-  let p0 = tileN * WGX * 4u + lid.x;
-  if (co0 >= u.cOut || p0 >= u.pixels) { return; }
-
-  let cos = vec4<u32>(co0, co0 + WGY, co0 + 2u * WGY, co0 + 3u * WGY);
-  let ps = vec4<u32>(p0, p0 + WGX, p0 + 2u * WGX, p0 + 3u * WGX);
+//#include "reg-block" (R = co, C = p, M = u.cOut, N = u.pixels)
   let pc = min(ps, vec4<u32>(u.pixels - 1u));
-  let plane = u.outH * u.outW;
-  let b = pc / plane;
-  let rem = pc - b * plane;
-  let oy = rem / u.outW;
-  let ox = rem - oy * u.outW;
+//#include "split-plane" (I = pc, H = u.outH, W = u.outW, AREA = plane, P = b, Y = oy, X = ox)
   let iy0 = vec4<i32>(oy * u.strideH) - i32(u.padH);
   let ix0 = vec4<i32>(ox * u.strideW) - i32(u.padW);
   let hw = u.h * u.w;
@@ -48,10 +31,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let H = i32(u.h);
   let W = i32(u.w);
 
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+//#for i in 0..4
+  var acc{i} = vec4<f32>(0.0);
+//#end
   for (var ci = 0u; ci < u.cIn; ci++) {
     let xPlane = xBase + i32(ci * hw);
     for (var ky = 0u; ky < u.kH; ky++) {
@@ -66,10 +48,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let xv = select(vec4<f32>(0.0), vec4<f32>(x[idx.x], x[idx.y], x[idx.z], x[idx.w]), ok);
         let wo = wRow + kx;
         let wv = vec4<f32>(wt[wBase.x + wo], wt[wBase.y + wo], wt[wBase.z + wo], wt[wBase.w + wo]);
-        acc0 += wv.x * xv;
-        acc1 += wv.y * xv;
-        acc2 += wv.z * xv;
-        acc3 += wv.w * xv;
+//#for i in 0..4
+        acc{i} += wv.{xyzw[i]} * xv;
+//#end
       }
     }
   }

@@ -25,11 +25,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let t = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (t >= u.threads) { return; }
+//#include "main-1d" (I = t, N = u.threads, WG = 64)
   let seg = t % u.segs;
   let r1 = t / u.segs;
   let oy = r1 % u.outH;

@@ -9,11 +9,7 @@ struct Params { n: u32, c: u32, mode: u32 }
 @group(0) @binding(3) var<storage, read_write> dz: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let r = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (r >= u.n) { return; }
+//#include "main-1d" (I = r, N = u.n, WG = 64)
   let base = r * u.c;
   let l = labels[r];
   let valid = l >= 0.0 && l < f32(u.c) && floor(l) == l;

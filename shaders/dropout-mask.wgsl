@@ -12,11 +12,7 @@ fn hash32(v: u32) -> u32 {
   return h ^ (h >> 16u);
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.n) { return; }
+//#include "main-1d" (I = i, N = u.n, WG = 256)
   let h = hash32((i * 0x9e3779b1u) ^ u.seedHash);
   out[i] = select(0.0, u.scale, u.dropAll == 0u && h >= u.threshold);
 }

@@ -5,25 +5,7 @@
 const TILE: u32 = 64u;
 const TK: u32 = 16u;
 
-struct Params {
-  m: u32,
-  n: u32,
-  k: u32,
-  tilesN: u32,
-  tilesM: u32,
-  tiles: u32,
-  aBatchStride: u32,
-  bBatchStride: u32,
-  aRowStride: u32,
-  aKStride: u32,
-  bKStride: u32,
-  bColStride: u32,
-}
-
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> C: array<f32>;
-@group(0) @binding(3) var<uniform> u: Params;
+//#include "matmul-strided"
 
 // Both tiles are stored k-major: As[kk * TILE + row], Bs[kk * TILE + col].
 var<workgroup> As: array<f32, 1024>;
@@ -43,10 +25,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let aBase = batch * u.aBatchStride;
   let bBase = batch * u.bBatchStride;
 
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+//#for i in 0..4
+  var acc{i} = vec4<f32>(0.0);
+//#end
 
   for (var k0 = 0u; k0 < u.k; k0 += TK) {
     // Each invocation loads 4 elements of each tile.
@@ -75,10 +56,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let bo = kk * TILE + lid.x;
       let a = vec4<f32>(As[ao], As[ao + 16u], As[ao + 32u], As[ao + 48u]);
       let b = vec4<f32>(Bs[bo], Bs[bo + 16u], Bs[bo + 32u], Bs[bo + 48u]);
-      acc0 += a.x * b;
-      acc1 += a.y * b;
-      acc2 += a.z * b;
-      acc3 += a.w * b;
+//#for i in 0..4
+      acc{i} += a.{xyzw[i]} * b;
+//#end
     }
     workgroupBarrier();
   }

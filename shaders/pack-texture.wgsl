@@ -10,10 +10,6 @@ struct Params {
 @group(0) @binding(1) var dst: texture_storage_2d<rgba32float, write>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (i >= u.width * u.height) { return; }
+//#include "main-1d" (I = i, N = u.width * u.height, WG = 64)
   textureStore(dst, vec2<u32>(i % u.width, i / u.width), src[i]);
 }

@@ -15,11 +15,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (i >= u.n) { return; }
+//#include "main-1d" (I = i, N = u.n, WG = 64)
   let hw = u.h * u.w;
   let plane = i / hw;
   let rem = i - plane * hw;

@@ -14,16 +14,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (o >= u.n) { return; }
-  let oPlane = u.outH * u.outW;
-  let plane = o / oPlane;
-  let rem = o - plane * oPlane;
-  let oy = rem / u.outW;
-  let ox = rem - oy * u.outW;
+//#include "main-1d" (I = o, N = u.n, WG = 64)
+//#include "split-plane" (I = o, H = u.outH, W = u.outW, AREA = oPlane, P = plane, Y = oy, X = ox)
   let y0 = i32(oy * u.strideH) - i32(u.padH);
   let x0 = i32(ox * u.strideW) - i32(u.padW);
   let xb = plane * u.h * u.w;

@@ -10,16 +10,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
-  if (o >= u.n) { return; }
-  let oPlane = u.outH * u.outW;
-  let plane = o / oPlane;
-  let rem = o - plane * oPlane;
-  let oy = rem / u.outW;
-  let ox = rem - oy * u.outW;
+//#include "main-1d" (I = o, N = u.n, WG = 64)
+//#include "split-plane" (I = o, H = u.outH, W = u.outW, AREA = oPlane, P = plane, Y = oy, X = ox)
   let sy = max((f32(oy) + 0.5) * u.scaleY - 0.5, 0.0);
   let sx = max((f32(ox) + 0.5) * u.scaleX - 0.5, 0.0);
   let y0 = min(u32(floor(sy)), u.h - 1u);

@@ -28,10 +28,6 @@ fn sgd(p: f32, g: f32, m: f32) -> vec2<f32> {
   return vec2<f32>(p - u.lr * d, b);
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.total) { return; }
+//#include "main-1d" (I = i, N = u.total, WG = 256)
 //@segments
 }

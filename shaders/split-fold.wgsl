@@ -9,15 +9,12 @@ struct Params { n0: u32, n1: u32, splits: u32 }
 @group(0) @binding(3) var<storage, read_write> out1: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let t = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 64u + lid;
+//#include "main-1d" (I = t, N = u.n0 + u.n1, WG = 64)
   if (t < u.n0) {
     var acc = 0.0;
     for (var s = 0u; s < u.splits; s++) { acc += p0[s * u.n0 + t]; }
     out0[t] = acc;
-  } else if (t < u.n0 + u.n1) {
+  } else {
     let j = t - u.n0;
     var acc = 0.0;
     for (var s = 0u; s < u.splits; s++) { acc += p1[s * u.n1 + j]; }

@@ -7,10 +7,6 @@ struct Params { n: u32 }
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * 256u + lid;
-  if (i >= u.n) { return; }
+//#include "main-1d" (I = i, N = u.n, WG = 256)
   out[i] = select(b[i], a[i], cond[i] != 0.0);
 }

@@ -1,4 +1,7 @@
-import probeSource from '../../../shaders/probe-double.wgsl?raw';
+import probeRaw from '../../../shaders/probe-double.wgsl?raw';
+import { wgsl } from '../../engine/webgpu/wgsl';
+
+const probeSource = wgsl(probeRaw);
 
 export interface ProbeResult {
   ok: boolean;

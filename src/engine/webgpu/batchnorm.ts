@@ -7,11 +7,14 @@ import type { BatchNormParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
 import { CHANNEL_REDUCE_VARIANTS } from './variants';
-import statsSrc from '../../../shaders/batchnorm-stats.wgsl?raw';
-import applySrc from '../../../shaders/batchnorm-apply.wgsl?raw';
-import sumsSrc from '../../../shaders/batchnorm-backward-sums.wgsl?raw';
-import dxSrc from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
-import runningSrc from '../../../shaders/batchnorm-running.wgsl?raw';
+import { wgsl } from './wgsl';
+import statsSrcRaw from '../../../shaders/batchnorm-stats.wgsl?raw';
+import applySrcRaw from '../../../shaders/batchnorm-apply.wgsl?raw';
+import sumsSrcRaw from '../../../shaders/batchnorm-backward-sums.wgsl?raw';
+import dxSrcRaw from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
+import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
+
+const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw].map((src) => wgsl(src));
 
 /** The per-channel reduction variant in use (or `variant`): its constants and workgroup count for `c` channels. */
 function channelReduce(be: WebGPUBackend, c: number, variant = be.tuningState.channelReduce) {

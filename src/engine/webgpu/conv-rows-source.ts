@@ -5,7 +5,11 @@
  * common 3 and 5), and the guarded stores. WGSL has neither macros nor registers that
  * can be indexed, so the repeated statements are written here once, as loops.
  */
-import template from '../../../shaders/conv2d-rows.wgsl?raw';
+import templateRaw from '../../../shaders/conv2d-rows.wgsl?raw';
+import { wgsl } from './wgsl';
+
+/** The template with its //# directives expanded (wgsl.ts); the //@ lines are filled below. */
+const template = wgsl(templateRaw);
 
 const PIXELS = 8;
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -8,10 +8,15 @@ import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
 import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, defaultTuning } from './variants';
-import packTextureSrc from '../../../shaders/pack-texture.wgsl?raw';
-import packWeightsSrc from '../../../shaders/conv2d-pack-weights.wgsl?raw';
-import splitFoldSrc from '../../../shaders/split-fold.wgsl?raw';
+import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
+import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
+import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
 import { convRowsSource } from './conv-rows-source';
+import { wgsl } from './wgsl';
+
+const packTextureSrc = wgsl(packTextureRaw);
+const packWeightsSrc = wgsl(packWeightsRaw);
+const splitFoldSrc = wgsl(splitFoldRaw);
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
 export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }

@@ -31,14 +31,24 @@ import {
   type Tuning,
 } from './variants';
 
-import fillSrc from '../../../shaders/fill.wgsl?raw';
-import unarySrc from '../../../shaders/unary.wgsl?raw';
-import binarySrc from '../../../shaders/binary.wgsl?raw';
-import whereSrc from '../../../shaders/where.wgsl?raw';
-import unaryBackwardSrc from '../../../shaders/unary-backward.wgsl?raw';
-import stridedCopySrc from '../../../shaders/strided-copy.wgsl?raw';
-import concatSrc from '../../../shaders/concat.wgsl?raw';
-import dropoutSrc from '../../../shaders/dropout-mask.wgsl?raw';
+import fillRaw from '../../../shaders/fill.wgsl?raw';
+import unaryRaw from '../../../shaders/unary.wgsl?raw';
+import binaryRaw from '../../../shaders/binary.wgsl?raw';
+import whereRaw from '../../../shaders/where.wgsl?raw';
+import unaryBackwardRaw from '../../../shaders/unary-backward.wgsl?raw';
+import stridedCopyRaw from '../../../shaders/strided-copy.wgsl?raw';
+import concatRaw from '../../../shaders/concat.wgsl?raw';
+import dropoutRaw from '../../../shaders/dropout-mask.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const fillSrc = wgsl(fillRaw);
+const unarySrc = wgsl(unaryRaw);
+const binarySrc = wgsl(binaryRaw);
+const whereSrc = wgsl(whereRaw);
+const unaryBackwardSrc = wgsl(unaryBackwardRaw);
+const stridedCopySrc = wgsl(stridedCopyRaw);
+const concatSrc = wgsl(concatRaw);
+const dropoutSrc = wgsl(dropoutRaw);
 
 export type { Tuning } from './variants';
 

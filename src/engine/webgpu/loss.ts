@@ -2,8 +2,12 @@
 import type { CrossEntropyParams, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
 import { Words } from './runtime';
-import forwardSrc from '../../../shaders/cross-entropy.wgsl?raw';
-import backwardSrc from '../../../shaders/cross-entropy-backward.wgsl?raw';
+import forwardRaw from '../../../shaders/cross-entropy.wgsl?raw';
+import backwardRaw from '../../../shaders/cross-entropy-backward.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const forwardSrc = wgsl(forwardRaw);
+const backwardSrc = wgsl(backwardRaw);
 
 export function crossEntropy(be: WebGPUBackend, logits: Storage, labels: Storage, p: CrossEntropyParams, tally: Storage | null): Storage {
   const perRow = p.reduction === 'none';

@@ -6,8 +6,12 @@
 import type { AdamParams, SgdItem, SgdParams } from '../backend';
 import type { WebGPUBackend } from './index';
 import { Words } from './runtime';
-import sgdTemplate from '../../../shaders/sgd-step.wgsl?raw';
-import adamSrc from '../../../shaders/adam-step.wgsl?raw';
+import sgdRaw from '../../../shaders/sgd-step.wgsl?raw';
+import adamRaw from '../../../shaders/adam-step.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const sgdTemplate = wgsl(sgdRaw);
+const adamSrc = wgsl(adamRaw);
 
 /** At most this many parameters per SGD dispatch (the uniform holds 16 segment ends). */
 const MAX_PER_DISPATCH = 16;

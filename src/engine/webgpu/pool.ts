@@ -5,11 +5,18 @@
 import type { Pool2dParams, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
 import { Words } from './runtime';
-import avgPoolTilesSrc from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
-import avgPoolTilesBackwardSrc from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
-import pool2dSrc from '../../../shaders/pool2d.wgsl?raw';
-import pool2dBackwardSrc from '../../../shaders/pool2d-backward.wgsl?raw';
-import resizeSrc from '../../../shaders/resize-bilinear.wgsl?raw';
+import avgPoolTilesRaw from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
+import avgPoolTilesBackwardRaw from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
+import pool2dRaw from '../../../shaders/pool2d.wgsl?raw';
+import pool2dBackwardRaw from '../../../shaders/pool2d-backward.wgsl?raw';
+import resizeRaw from '../../../shaders/resize-bilinear.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const avgPoolTilesSrc = wgsl(avgPoolTilesRaw);
+const avgPoolTilesBackwardSrc = wgsl(avgPoolTilesBackwardRaw);
+const pool2dSrc = wgsl(pool2dRaw);
+const pool2dBackwardSrc = wgsl(pool2dBackwardRaw);
+const resizeSrc = wgsl(resizeRaw);
 
 function poolWords(be: WebGPUBackend, p: Pool2dParams, n: number): ArrayBuffer {
   return new Words().u32(n, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW).f32(-Infinity).buffer();

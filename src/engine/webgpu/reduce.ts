@@ -6,9 +6,14 @@ import type { ReduceOp, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
 import { Words } from './runtime';
 import { shapeSize as prod } from '../shape';
-import reduceSrc from '../../../shaders/reduce.wgsl?raw';
-import reduceWgSrc from '../../../shaders/reduce-workgroup.wgsl?raw';
-import argmaxSrc from '../../../shaders/argmax.wgsl?raw';
+import reduceRaw from '../../../shaders/reduce.wgsl?raw';
+import reduceWgRaw from '../../../shaders/reduce-workgroup.wgsl?raw';
+import argmaxRaw from '../../../shaders/argmax.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const reduceSrc = wgsl(reduceRaw);
+const reduceWgSrc = wgsl(reduceWgRaw);
+const argmaxSrc = wgsl(argmaxRaw);
 
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2 };
 

@@ -5,15 +5,25 @@
  * adapters such as SwiftShader); workgroup-tiled variants stage operands in shared
  * memory (the classic fit for discrete GPUs). The autotune (autotune.ts) times them.
  */
-import matmulRegSrc from '../../../shaders/matmul-reg.wgsl?raw';
-import matmulTiledSrc from '../../../shaders/matmul-tiled.wgsl?raw';
-import matmulVec4Src from '../../../shaders/matmul-vec4.wgsl?raw';
-import matmulTexSrc from '../../../shaders/matmul-tex.wgsl?raw';
-import conv2dRegSrc from '../../../shaders/conv2d-reg.wgsl?raw';
+import matmulRegRaw from '../../../shaders/matmul-reg.wgsl?raw';
+import matmulTiledRaw from '../../../shaders/matmul-tiled.wgsl?raw';
+import matmulVec4Raw from '../../../shaders/matmul-vec4.wgsl?raw';
+import matmulTexRaw from '../../../shaders/matmul-tex.wgsl?raw';
+import conv2dRegRaw from '../../../shaders/conv2d-reg.wgsl?raw';
 import { convRowsSource } from './conv-rows-source';
-import conv2dBwdInputRegSrc from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
-import conv2dBwdWeightRegSrc from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
-import conv2dBwdWeightRowsSrc from '../../../shaders/conv2d-backward-weight-rows.wgsl?raw';
+import conv2dBwdInputRegRaw from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
+import conv2dBwdWeightRegRaw from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
+import conv2dBwdWeightRowsRaw from '../../../shaders/conv2d-backward-weight-rows.wgsl?raw';
+import { wgsl } from './wgsl';
+
+const matmulRegSrc = wgsl(matmulRegRaw);
+const matmulTiledSrc = wgsl(matmulTiledRaw);
+const matmulVec4Src = wgsl(matmulVec4Raw);
+const matmulTexSrc = wgsl(matmulTexRaw);
+const conv2dRegSrc = wgsl(conv2dRegRaw);
+const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
+const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
+const conv2dBwdWeightRowsSrc = wgsl(conv2dBwdWeightRowsRaw);
 
 export interface GemmVariant {
   code: string;
