@@ -3,9 +3,15 @@
  * `npm run bench`: builds the benchmark page (scripts/bench/page + sections/*.ts),
  * serves it on 127.0.0.1, runs it in headless Chromium with WebGPU on SwiftShader
  * (through playwright-core and Debian's /usr/bin/chromium) and prints each section's
- * table. Options: --only=matmul,conv (substring match on section files),
- * --timeout=SECONDS.
+ * table. Then, in the same run, the wasm backend in Node (scripts/bench/wasm-node.mjs:
+ * matmul 512^3, LeNet and ResNet-18 training) beside PyTorch on the CPU when Debian's
+ * PyTorch is installed, with the WebAssembly targets met or not met.
+ * Options: --only=matmul,conv (substring match on section files; `wasm` selects the
+ * wasm part, so --only=wasm runs only it), --no-wasm (skip the wasm part),
+ * --wasm-steps=N (timed LeNet steps, ResNet-18 N/4; default 4), --wasm-threads=1,2,
+ * --no-torch (wasm part without PyTorch), --timeout=SECONDS.
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
@@ -24,6 +30,10 @@ const args = Object.fromEntries(
   }),
 );
 const timeoutS = Number(args.timeout ?? 900);
+const only = typeof args.only === 'string' ? args.only.split(',').filter(Boolean) : [];
+const pageOnly = only.filter((o) => o !== 'wasm');
+const runPage = only.length === 0 || pageOnly.length > 0;
+const runWasm = !args['no-wasm'] && (only.length === 0 || only.includes('wasm'));
 
 const FLAGS = [...CHROMIUM_FLAGS, '--headless=new'];
 
@@ -52,7 +62,25 @@ function serve(root) {
   });
 }
 
+/** The wasm bench in Node, as a child process with this one's output. */
+function wasmBench() {
+  const wasmArgs = ['scripts/bench/wasm-node.mjs', '--only=matmul,lenet,resnet', `--steps=${args['wasm-steps'] ?? 4}`];
+  if (typeof args['wasm-threads'] === 'string') wasmArgs.push(`--threads=${args['wasm-threads']}`);
+  if (args['no-torch']) wasmArgs.push('--no-torch');
+  console.log(`\nNode ${process.version}, wasm backend: node ${wasmArgs.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, wasmArgs, { cwd: join(here, '..', '..'), stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`wasm bench failed (${signal ?? `exit ${code}`})`))));
+  });
+}
+
 async function main() {
+  if (runPage) await pageBench();
+  if (runWasm) await wasmBench();
+}
+
+async function pageBench() {
   // A fresh output folder per run, so concurrent runs never serve each other's chunks.
   const OUT = await mkdtemp(join(tmpdir(), 'cnn-textbook-bench-'));
   await build({ configFile: join(here, 'vite.bench.config.ts'), logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true } });
@@ -65,8 +93,8 @@ async function main() {
       if (m.type() === 'error') console.error(`[page] ${m.text()}`);
     });
     page.on('pageerror', (e) => console.error(`[page] ${e.message}`));
-    const only = typeof args.only === 'string' ? `?only=${encodeURIComponent(args.only)}` : '';
-    await page.goto(`http://127.0.0.1:${port}/index.html${only}`);
+    const query = pageOnly.length ? `?only=${encodeURIComponent(pageOnly.join(','))}` : '';
+    await page.goto(`http://127.0.0.1:${port}/index.html${query}`);
     const adapter = await page.evaluate(async () => {
       const a = await navigator.gpu?.requestAdapter();
       return a ? `${a.info.vendor} / ${a.info.architecture} / ${a.info.description}` : 'no WebGPU adapter';

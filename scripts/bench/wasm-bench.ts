@@ -1,7 +1,10 @@
 /**
  * Figures for the wasm backend in Node (V8 runs the same wasm as Chromium): matmul
  * 512^3, the three convolution passes on LeNet's and ResNet-18's (64x64) layer shapes,
- * and training throughput of both nets. Run through scripts/bench/wasm-node.mjs.
+ * and training throughput of both nets. Run through scripts/bench/wasm-node.mjs. Then,
+ * when Debian's PyTorch is installed, the same matmul and training steps with PyTorch on
+ * the CPU (scripts/bench/torch-reference.py), and tables of both with the issue's
+ * targets (scripts/bench/torch-compare.ts).
  */
 import type { Conv2dParams, Pool2dParams } from '../../src/engine/backend';
 import { CpuBackend } from '../../src/engine/cpu/index';
@@ -12,6 +15,8 @@ import { createWasmBackend, type WasmBackend } from '../../src/engine/wasm/index
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
 import { lossStep } from './loss-step';
+import { printSection } from './table.mjs';
+import { comparisonSections, runTorchReference, type MatmulFigure, type TorchRequest, type TorchResult, type TrainingFigure, type WasmRun } from './torch-compare';
 
 export interface BenchOptions {
   threads: number[];
@@ -21,7 +26,14 @@ export interface BenchOptions {
   resnetBatch: number;
   /** Also train LeNet on the CPU reference backend, for comparison. */
   reference: boolean;
+  /** Run PyTorch on the CPU after the wasm figures (when it is installed) and print both with the targets. */
+  torch: boolean;
 }
+
+const LENET_BATCH = 256;
+
+/** Timed ResNet-18 steps for `steps` LeNet steps: a ResNet-18 step costs far more. */
+const resnetSteps = (steps: number) => Math.max(1, Math.ceil(steps / 4));
 
 function random(size: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -50,17 +62,20 @@ function conv(n: number, cIn: number, size: number, cOut: number, k: number, str
   return { n, cIn, h: size, w: size, cOut, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: o, outW: o };
 }
 
-function benchMatmul(be: WasmBackend): void {
+function benchMatmul(be: WasmBackend): MatmulFigure {
   const N = 512;
+  const gflops: number[] = [];
   const a = be.fromData(random(N * N, 1));
   const b = be.fromData(random(N * N, 2));
   for (const [label, transA, transB] of [['A B', false, false], ['A^T B', true, false], ['A B^T', false, true]] as const) {
     const p = { batch: 1, m: N, n: N, k: N, transA, transB, aBatch: 1, bBatch: 1 };
     const ms = best(() => be.free(be.matmul(a, b, p)), 20);
-    console.log(`  matmul 512^3 ${label.padEnd(6)} ${ms.toFixed(2).padStart(7)} ms  ${((2 * N * N * N) / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s`);
+    gflops.push((2 * N * N * N) / ms / 1e6);
+    console.log(`  matmul 512^3 ${label.padEnd(6)} ${ms.toFixed(2).padStart(7)} ms  ${gflops[gflops.length - 1].toFixed(1).padStart(6)} GFLOP/s`);
   }
   be.free(a);
   be.free(b);
+  return { ab: gflops[0], atb: gflops[1], abt: gflops[2] };
 }
 
 function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParams][]): void {
@@ -132,7 +147,7 @@ function benchOptim(be: WasmBackend): void {
   for (const s of [p, g, m, v]) be.free(s);
 }
 
-async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number): Promise<void> {
+async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number): Promise<TrainingFigure> {
   setBackendInstance(be);
   manualSeed(0);
   const net = make();
@@ -151,18 +166,23 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
   console.log(`  ${name} training, batch ${batch}: ${ms.toFixed(0)} ms/step, ${((batch * 1000) / ms).toFixed(0)} images/s (process CPU ${cpuMs.toFixed(0)} ms/step)`);
   x.dispose();
   y.dispose();
+  return { batch, size, steps, msPerStep: ms, cpuMsPerStep: cpuMs, imagesPerS: (batch * 1000) / ms };
 }
 
 export async function runWasmBench(o: BenchOptions): Promise<void> {
   const want = (s: string) => o.only.length === 0 || o.only.includes(s);
+  let reference: TrainingFigure | undefined;
   if (o.reference && want('lenet')) {
     console.log('\n== CPU reference backend ==');
-    await benchTraining(new CpuBackend(), 'LeNet', () => lenet(), 256, 28, 2, 0.9);
+    reference = await benchTraining(new CpuBackend(), 'LeNet', () => lenet(), LENET_BATCH, 28, 2, 0.9);
   }
+  const runs: WasmRun[] = [];
   for (const threads of o.threads) {
     const be = await createWasmBackend({ threads });
+    const run: WasmRun = { threads };
+    runs.push(run);
     console.log(`\n== wasm backend: ${be.description} ==`);
-    if (want('matmul')) benchMatmul(be);
+    if (want('matmul')) run.matmul = benchMatmul(be);
     if (want('conv')) {
       benchConvs(be, 'LeNet convolutions, batch 256', [
         ['conv1 1->6 5x5 p2 28x28', conv(256, 1, 28, 6, 5, 1, 2)],
@@ -183,8 +203,18 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
     }
     if (want('pool')) benchPool(be, o.resnetBatch);
     if (want('optim')) benchOptim(be);
-    if (want('lenet')) await benchTraining(be, 'LeNet', () => lenet(), 256, 28, o.steps, 0.9);
-    if (want('resnet')) await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, Math.max(1, Math.ceil(o.steps / 4)), 0.05);
+    if (want('lenet')) run.lenet = await benchTraining(be, 'LeNet', () => lenet(), LENET_BATCH, 28, o.steps, 0.9);
+    if (want('resnet')) run.resnet = await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, resnetSteps(o.steps), 0.05);
     be.dispose();
   }
+
+  // PyTorch on the CPU, after the wasm figures, with the same batches and step counts.
+  const compared = (['matmul', 'lenet', 'resnet'] as const).filter(want);
+  if (compared.length === 0) return;
+  let torch: TorchResult | null = null;
+  if (o.torch) {
+    const req: TorchRequest = { only: [...compared], lenetBatch: LENET_BATCH, resnetBatch: o.resnetBatch, steps: o.steps, resnetSteps: resnetSteps(o.steps) };
+    torch = runTorchReference(req);
+  }
+  for (const section of comparisonSections(runs, torch, reference)) printSection(section);
 }

@@ -2,10 +2,16 @@
 /**
  * Benchmarks the wasm backend in Node: matmul 512^3 GFLOP/s, the convolution passes of
  * LeNet's and ResNet-18's layers, and training images/s of both nets.
- *   node scripts/bench/wasm-node.mjs [--threads=1,2] [--only=matmul,conv,lenet,resnet]
- *                                    [--steps=8] [--resnet-batch=64] [--reference]
+ *   node scripts/bench/wasm-node.mjs [--threads=1,2] [--only=matmul,conv,pool,optim,lenet,resnet]
+ *                                    [--steps=8] [--resnet-batch=64] [--reference] [--no-torch]
  * Builds the kernels if needed, then loads the TypeScript sources through Vite's
  * module runner (no bundle), so worker threads start from the source tree.
+ * --steps: timed LeNet steps (ResNet-18: steps / 4), each after one warm-up step.
+ * --reference: also LeNet on the CPU reference backend (TypeScript loops).
+ * After the wasm figures, when /usr/bin/python3 (or $TORCH_PYTHON) can import torch,
+ * runs scripts/bench/torch-reference.py with the same batches and step counts and
+ * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
+ * --no-torch skips it. `npm run bench` runs this at its end.
  */
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +46,7 @@ try {
     steps: Number(args.steps ?? 8),
     resnetBatch: Number(args['resnet-batch'] ?? 64),
     reference: args.reference === 'true',
+    torch: args['no-torch'] !== 'true',
   });
 } finally {
   await server.close();
