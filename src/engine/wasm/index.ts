@@ -106,30 +106,22 @@ export class WasmBackend extends CpuBackend {
    */
   override unary(op: UnaryOp, x: Storage): Storage {
     const f = this.kernels.kernel(`unary_${op}`);
-    const n = x.size;
-    if (!f || n < ELTWISE_MIN) return super.unary(op, x);
-    const K = this.kernels;
-    K.reset();
-    const px = K.alloc(n);
-    const py = K.alloc(n);
-    K.write(px, f32(x).subarray(0, n));
-    K.runExport(f, [n, px, py]);
-    return this.output(py, n);
+    return f && x.size >= ELTWISE_MIN ? this.elementwise(f, [x], x.size) : super.unary(op, x);
   }
 
   override unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage {
     const f = this.kernels.kernel(`unary_backward_${op}`);
-    const n = v.size;
-    if (!f || n < ELTWISE_MIN) return super.unaryBackward(op, v, g);
+    return f && v.size >= ELTWISE_MIN ? this.elementwise(f, [v, g], v.size) : super.unaryBackward(op, v, g);
+  }
+
+  /** Runs an element-wise kernel over `n` floats of each input: parameter block [n, inputs..., output]. */
+  private elementwise(f: (args: number) => void, inputs: Storage[], n: number): Storage {
     const K = this.kernels;
     K.reset();
-    const pv = K.alloc(n);
-    const pg = K.alloc(n);
-    const po = K.alloc(n);
-    K.write(pv, f32(v).subarray(0, n));
-    K.write(pg, f32(g).subarray(0, n));
-    K.runExport(f, [n, pv, pg, po]);
-    return this.output(po, n);
+    const at = inputs.map((s) => this.put(s, n));
+    const out = K.alloc(n);
+    K.runExport(f, [n, ...at, out]);
+    return this.output(out, n);
   }
 
   // ---- batch normalisation (kernels/batchnorm.c, by channels) ----------------------
