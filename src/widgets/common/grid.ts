@@ -10,7 +10,7 @@ import type { Bilingual } from './i18n';
 export { outSize };
 
 /**
- * Output size with the notes' TOTAL padding p (all the added rows or columns, possibly an
+ * Output size with the original chapter's TOTAL padding p (all the added rows or columns, possibly an
  * odd number): the padded input is n + p long and the window moves with stride s.
  */
 export function notesOutSize(n: number, k: number, pTotal: number, s: number): number {

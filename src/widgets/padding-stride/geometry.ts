@@ -2,16 +2,16 @@
  * Geometry and validation of the padding-and-stride widget, kept free of React and of
  * the engine so it can be tested in Node.
  *
- * The notes count padding as the TOTAL number of added rows p_h (and columns p_w);
+ * The original chapter counts padding as the TOTAL number of added rows p_h (and columns p_w);
  * PyTorch's `padding=p` adds p on each side, so p_h = 2p. An odd total cannot be
- * written as a Conv2d padding: the notes put the extra row on top (ceil(p_h / 2) above,
+ * written as a Conv2d padding: the original chapter puts the extra row on top (ceil(p_h / 2) above,
  * floor(p_h / 2) below), and the extra column on the left.
  */
 import { bothAxes, clampField, intFields, notesOutSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem, type WindowSettings } from '../common/grid';
 
 export { notesOutSize };
 
-/** The kernel (kh × kw), the TOTAL padding rows p_h and columns p_w as in the notes, and the stride. */
+/** The kernel (kh × kw), the TOTAL padding rows p_h and columns p_w as in the original chapter, and the stride. */
 export interface PaddingStrideSettings extends WindowSettings {
   /** Input height and width. */
   nh: number;
@@ -22,7 +22,7 @@ export type Field = keyof PaddingStrideSettings;
 
 export const LIMITS: Limits<Field> = { ...bothAxes('n', [1, 10]), ...bothAxes('k', [1, 6]), ...bothAxes('p', [0, 6]), ...bothAxes('s', [1, 4]) };
 
-/** The notes' padding example: a 3 × 3 input, a 2 × 2 kernel, one row and column of zeros all round. */
+/** The original chapter's padding example: a 3 × 3 input, a 2 × 2 kernel, one row and column of zeros all round. */
 export const DEFAULTS: PaddingStrideSettings = { nh: 3, nw: 3, kh: 2, kw: 2, ph: 2, pw: 2, sh: 1, sw: 1 };
 
 export const FIELDS: readonly Field[] = ['nh', 'nw', 'kh', 'kw', 'ph', 'pw', 'sh', 'sw'];
@@ -63,7 +63,7 @@ export interface Geometry {
   /** Size of the padded input. */
   paddedH: number;
   paddedW: number;
-  /** Output size (the notes' formula, with the total padding). */
+  /** Output size (the original chapter's formula, with the total padding). */
   outH: number;
   outW: number;
   /** PyTorch's Conv2d padding for each axis, or null where the total is odd (needs F.pad). */

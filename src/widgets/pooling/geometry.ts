@@ -2,7 +2,7 @@
  * Geometry and validation of the pooling widget (pure: tested in Node).
  *
  * Padding here is PyTorch's: `padding=p` adds p rows on top AND p at the bottom, so the
- * notes' total padding is p_h = 2p. PyTorch refuses p > k / 2 ("pad should be at most
+ * the original chapter's total padding is p_h = 2p. PyTorch refuses p > k / 2 ("pad should be at most
  * half of kernel size"): a window could then lie entirely in the padding.
  */
 import { oneOf } from '../common/useUrlState';
@@ -15,12 +15,12 @@ export type PoolMode = 'max' | 'avg';
 /** The window (kh × kw), the padding on EACH side (PyTorch), and the stride, ignored while `strideAuto`. */
 export interface PoolingSettings extends WindowSettings {
   mode: PoolMode;
-  /** Input height and width (the input is arange(h·w) reshaped, as in the notes). */
+  /** Input height and width (the input is arange(h·w) reshaped, as in the original chapter). */
   h: number;
   w: number;
   /** Stride = window, PyTorch's default. */
   strideAuto: boolean;
-  /** Number of channels: channel c is X + c (the notes use X and X + 1). */
+  /** Number of channels: channel c is X + c (the original chapter uses X and X + 1). */
   channels: number;
 }
 
@@ -29,7 +29,7 @@ export const NUM_FIELDS: readonly NumField[] = ['h', 'w', 'kh', 'kw', 'ph', 'pw'
 
 export const LIMITS: Limits<NumField> = { ...bothAxes('', [1, 8]), ...bothAxes('k', [1, 5]), ...bothAxes('p', [0, 2]), ...bothAxes('s', [1, 5]), channels: [1, 3] };
 
-/** The notes: arange(16) as 4 × 4, nn.MaxPool2d(3, padding=1, stride=2) gives [[5, 7], [13, 15]]. */
+/** The original chapter: arange(16) as 4 × 4, nn.MaxPool2d(3, padding=1, stride=2) gives [[5, 7], [13, 15]]. */
 export const DEFAULTS: PoolingSettings = { mode: 'max', h: 4, w: 4, kh: 3, kw: 3, ph: 1, pw: 1, sh: 2, sw: 2, strideAuto: false, channels: 1 };
 export const TWO_CHANNEL: PoolingSettings = { ...DEFAULTS, channels: 2 };
 
