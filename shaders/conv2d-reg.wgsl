@@ -63,7 +63,7 @@ struct Params {
       if (u.hasBias != 0u) { bv = bias[co]; }
       for (var j = 0u; j < 4u; j++) {
         if (ps[j] < u.pixels) {
-          y[((b[j] * u.cOut + co) * u.outH + oy[j]) * u.outW + ox[j]] = accs[i][j] + bv;
+          y[((b[j] * u.cOut + co) * u.outH + oy[j]) * u.outW + ox[j]] = act(accs[i][j] + bv);
         }
       }
     }

@@ -1,5 +1,6 @@
 // Conv2d forward for stride 1, register-blocked along output rows: each invocation
-// computes 8 output channels x 8 neighbouring output pixels of one row. For each input
+// computes 8 output channels x P neighbouring output pixels of one row (P = 8; 4 or 2
+// for rows that narrow). Each stored value goes through act() (see gemm.ts). For each input
 // row (ci, ky) it loads the input values its pixels need once and uses each for every
 // kernel column it meets; the weights come pre-packed in an rgba32float texture, texel
 // (co / 4, k) holding channels co..co+3 of tap k = (ci, ky, kx) (co padded to a
@@ -9,7 +10,7 @@
 // convolution is this same kernel run on dL/dy with flipped, transposed weights (see
 // conv2d-pack-weights.wgsl).
 // A template: src/engine/webgpu/conv-rows-source.ts fills the marked lines with the
-// 16 vec4 accumulators, the column taps (a sliding window for any kW, or fully unrolled
+// first pixel of the invocation's segment, the vec4 accumulators, the column taps (a sliding window for any kW, or fully unrolled
 // for a given kW) and the stores, since WGSL has neither macros nor indexable registers.
 
 struct Params {
@@ -32,7 +33,7 @@ struct Params {
   let r2 = r1 / u.outH;
   let cb = r2 % u.coBlocks;
   let b = r2 / u.coBlocks;
-  let ox0 = seg * 8u;
+//@origin
   let W = i32(u.w);
   let ixs = i32(ox0) - i32(u.padW);
   let wq = cb * 2u;

@@ -20,7 +20,8 @@ struct Params {
 @group(0) @binding(0) var A: texture_2d<f32>;
 @group(0) @binding(1) var B: texture_2d<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> u: Params;
+@group(0) @binding(4) var<uniform> u: Params;
+//#include "matmul-epilogue"
 
 //#include "main-tiles"
   let tileM = wg / u.tilesN;
@@ -50,8 +51,8 @@ struct Params {
   }
 //#for i in 0..8
   if (row0 + {i}u < u.m) {
-    C[(row0 + {i}u) * nv + colv0] = c{i}0;
-    if (colv0 + 1u < nv) { C[(row0 + {i}u) * nv + colv0 + 1u] = c{i}1; }
+    C[(row0 + {i}u) * nv + colv0] = epilogue4(c{i}0, colv0);
+    if (colv0 + 1u < nv) { C[(row0 + {i}u) * nv + colv0 + 1u] = epilogue4(c{i}1, colv0 + 1u); }
   }
 //#end
 }

@@ -23,7 +23,8 @@ struct Params {
 @group(0) @binding(0) var<storage, read> A: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> B: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> C: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> u: Params;
+@group(0) @binding(4) var<uniform> u: Params;
+//#include "matmul-epilogue"
 
 //#include "main-tiles"
   let rest = wg / u.tilesN;
@@ -95,8 +96,8 @@ struct Params {
   let cBase = batch * u.m * nv;
 //#for i in 0..8
   if (row0 + {i}u < u.m) {
-    C[cBase + (row0 + {i}u) * nv + colv0] = c{i}0;
-    if (colv0 + 1u < nv) { C[cBase + (row0 + {i}u) * nv + colv0 + 1u] = c{i}1; }
+    C[cBase + (row0 + {i}u) * nv + colv0] = epilogue4(c{i}0, colv0);
+    if (colv0 + 1u < nv) { C[cBase + (row0 + {i}u) * nv + colv0 + 1u] = epilogue4(c{i}1, colv0 + 1u); }
   }
 //#end
 }

@@ -1,6 +1,7 @@
 // The parameters and bindings of the matmul kernels that address A and B through
 // strides (matmul-reg.wgsl, matmul-tiled.wgsl): C[b] = op(A[b]) op(B[b]) with element
 // (r, k) of A at b * aBatchStride + r * aRowStride + k * aKStride, likewise for B.
+// Stores go through epilogue() (matmul-epilogue.wgsl).
 struct Params {
 //#include "matmul-shape"
   aBatchStride: u32,
@@ -14,4 +15,5 @@ struct Params {
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
-@group(0) @binding(3) var<uniform> u: Params;
+@group(0) @binding(4) var<uniform> u: Params;
+//#include "matmul-epilogue"

@@ -4,10 +4,10 @@
  * gradient to one gradient per parent. `runBackward` walks the recorded graph in
  * reverse topological order and accumulates into `.grad` of the leaves.
  */
-import type { Backend, Storage } from './backend';
+import type { Backend, FusedDerivativeOp, Storage } from './backend';
 import { type Shape, fmt, sameShape } from './shape';
 import { Tensor, currentScope, isGradEnabled, keep, setGradEnabled, tidy } from './tensor';
-import { onesLike } from './creation';
+import { fromHost } from './creation';
 
 export interface GradNode {
   op: string;
@@ -46,6 +46,16 @@ export function output(
 }
 
 
+/**
+ * g * f'(v) in the backend's fused derivative kernel, v being the op's input or output
+ * as its registry entry says (an activation in a layer's epilogue: its output).
+ */
+export function fusedDerivative(op: FusedDerivativeOp, v: Tensor, g: Tensor): Tensor {
+  const be = backendOf(v, g);
+  // The backward pass runs without recording, so the fused kernel needs no derivative of its own.
+  return output(be, be.unaryBackward(op, v._s, g._s), v.shape, `${op}Backward`, [v, g], null);
+}
+
 export function runBackward(root: Tensor, seedIn: Tensor | undefined, retainGraph: boolean): void {
   root._check();
   if (!root.requiresGrad) throw new Error('backward(): this tensor does not require grad (no input had requiresGrad, or it was made under noGrad)');
@@ -55,7 +65,8 @@ export function runBackward(root: Tensor, seedIn: Tensor | undefined, retainGrap
     seed = seedIn;
   } else {
     if (root.size !== 1) throw new Error(`backward(): a gradient is needed for a non-scalar output (shape ${fmt(root.shape)})`);
-    seed = onesLike(root);
+    // Uploaded rather than filled: on the GPU a write, not a dispatch.
+    seed = fromHost(Float32Array.of(1), root.shape, root.backend);
   }
   const userSeed = seedIn ?? null;
 

@@ -19,9 +19,9 @@
  *   (PyTorch's count_include_pad=True default).
  */
 
-import type { BinaryOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
+import type { BinaryOp, EpilogueOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
 
-export type { BinaryOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
+export type { BinaryOp, EpilogueOp, FusedDerivativeOp, UnaryOp } from './ops/elementwise';
 export { outSize } from './shape';
 
 export interface Storage {
@@ -184,6 +184,15 @@ export interface Backend {
    * where the backend does not cover these parameters (the op then sums dL/dy itself).
    */
   conv2dBackwardWeightBias?(x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null;
+  /**
+   * Optional fused kernels: a layer and the activation after it in one pass, the bias
+   * added and the activation applied as the output is stored. The ops compose the
+   * layer and the activation where a backend has none.
+   * `linear`: x [rows, inF] @ w [outF, inF]^T + bias [outF], then `act` (none: null).
+   */
+  linear?(x: Storage, w: Storage, bias: Storage | null, p: { rows: number; inF: number; outF: number }, act: EpilogueOp | null): Storage;
+  /** conv2d, then `act`. */
+  conv2dAct?(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp): Storage;
   pool2d(x: Storage, p: Pool2dParams): Storage;
   /** dL/dx from x and dL/dy; max-pool routes each gradient to the first maximum of its window. */
   pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage;

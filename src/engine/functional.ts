@@ -7,7 +7,8 @@ import { fmt } from './shape';
 import { Tensor } from './tensor';
 import { reshape } from './ops/layout';
 import { logSoftmax as logSoftmaxT, softmax as softmaxT } from './ops/reduce';
-import { matmul, matmulTransB } from './ops/matmul';
+import { linearAct, matmul, matmulTransB } from './ops/matmul';
+import type { EpilogueOp } from './backend';
 import { conv2dPrim, convParams, type ConvOptions, type Pair, pair } from './ops/conv';
 import { adaptiveMatrix, pool2dPrim, poolParams, type PoolOptions } from './ops/pool';
 import { dropoutPrim, resizeBilinearPrim } from './ops/resize';
@@ -50,12 +51,17 @@ export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
   return reshape(y, y.shape.slice(2));
 }
 
-/** 2-D convolution (cross-correlation) of x [N, cIn, H, W] with w [cOut, cIn, kH, kW] and bias [cOut]. */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
+/**
+ * 2-D convolution (cross-correlation) of x [N, cIn, H, W] with w [cOut, cIn, kH, kW] and
+ * bias [cOut]; with `act` (relu, sigmoid or tanh), that activation of it, computed in
+ * the convolution's kernel where the backend can (what nn.Sequential runs for a Conv2d
+ * followed by that activation).
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}, act: EpilogueOp | null = null): Tensor {
   return batched(x, 'conv2d', (x4) => {
     const p = convParams(x4.shape, weight.shape, opts);
     if (bias && (bias.ndim !== 1 || bias.shape[0] !== p.cOut)) throw new Error(`conv2d: bias must be [${p.cOut}], got ${fmt(bias.shape)}`);
-    return conv2dPrim(x4, weight, bias, p);
+    return conv2dPrim(x4, weight, bias, p, act);
   });
 }
 
@@ -186,14 +192,17 @@ export function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): 
   return opts.reduction === 'sum' ? d.sum() : d.mean();
 }
 
-/** x [..., in] @ weight[out, in]^T + bias[out]. */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+/**
+ * x [..., in] @ weight[out, in]^T + bias[out]; with `act` (relu, sigmoid or tanh), that
+ * activation of it, in the product's kernel where the backend can.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, act: EpilogueOp | null = null): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got ${fmt(weight.shape)}`);
   if (x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new Error(`linear: input features ${x.shape[x.ndim - 1]} do not match the weight's ${weight.shape[1]} (input ${fmt(x.shape)}, weight ${fmt(weight.shape)})`);
   }
-  const y = matmulTransB(x, weight);
-  return bias ? y.add(bias) : y;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) throw new Error(`linear: bias must be [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+  return linearAct(x, weight, bias, act);
 }
 
 /** Bilinear resize of NCHW x to [h, w] (align_corners=false, PyTorch's default). */

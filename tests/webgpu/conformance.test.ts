@@ -10,6 +10,7 @@ import type { BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp,
 import { BINARY_OPS, UNARY_OPS, unaryDef } from '../../src/engine/ops/elementwise';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
+import { matmulWith } from '../../src/engine/webgpu/gemm';
 import { both, expectClose, prod, randInt, randn, rng } from './helpers';
 
 let gpu: WebGPUBackend;
@@ -269,6 +270,40 @@ describe('matmul', () => {
     });
   }
 
+  // The epilogue of a fused Linear layer: bias per column and an activation, as stored.
+  for (const v of variants) {
+    it(`matmul variant ${v} with a bias and activation epilogue matches the product, add and activation of the CPU backend`, async () => {
+      const r = rng(47 + v.length);
+      const cases = [
+        { m: 37, n: 53, k: 29 }, // odd: the scalar fallback of the vec4 kernels
+        { m: 68, n: 36, k: 20 }, // multiples of 4: the vec4 path
+        { m: 256, n: 120, k: 400 }, // LeNet's first dense layer at batch 256
+        { m: 259, n: 256, k: 256 }, // large enough for the texture kernel (untransposed B)
+      ];
+      for (const c of cases) {
+        // The large case is there for the texture kernel only.
+        if (c.m === 259 && !MATMUL_VARIANTS[v].texture) continue;
+        for (const transB of [true, false]) {
+          const p = { batch: 1, ...c, transA: false, transB, aBatch: 1, bBatch: 1 };
+          const a = randn(r, c.m * c.k);
+          const b = randn(r, c.k * c.n);
+          const bias = randn(r, c.n);
+          for (const [act, withBias] of [[null, true], [null, false], ['relu', true], ['sigmoid', false], ['tanh', true]] as const) {
+            {
+              const { got, want } = await both(gpu, cpu, [a, b, bias], (be, [x, y, bs]) => {
+                if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: withBias ? bs : null, act });
+                let z = be.matmul(x, y, p);
+                if (withBias) z = be.binary('add', z, [c.m, c.n], bs, [c.n], [c.m, c.n]);
+                return act ? be.unary(act, z) : z;
+              });
+              expectClose(got, want, `matmul ${v} + ${withBias ? 'bias' : 'no bias'} + ${act} ${JSON.stringify(p)}`);
+            }
+          }
+        }
+      }
+    });
+  }
+
   it('matmul of 512x512 matrices matches the CPU backend', async () => {
     const r = rng(45);
     const p = { batch: 1, m: 512, n: 512, k: 512, transA: false, transB: false, aBatch: 1, bBatch: 1 };
@@ -298,6 +333,10 @@ const convCases: Conv2dParams[] = [
   convParams(2, 3, 12, 12, 9, 3, 3, 2, 2, 1, 1),
   convParams(2, 4, 7, 19, 10, 3, 3, 1, 1, 1, 1),
   convParams(1, 2, 6, 9, 17, 2, 5, 1, 1, 0, 3),
+  // Narrow outputs (ResNet-18's last stages): the row kernels with 4 and 2 pixels an invocation.
+  convParams(3, 16, 4, 4, 9, 3, 3, 1, 1, 1, 1),
+  convParams(2, 8, 2, 2, 12, 3, 3, 1, 1, 1, 1),
+  convParams(2, 5, 3, 1, 7, 3, 1, 1, 1, 1, 0),
 ];
 
 describe('convolution', () => {
@@ -314,6 +353,23 @@ describe('convolution', () => {
         expectClose(got, want, `conv2d ${v} ${JSON.stringify(p)}`);
         const nb = await both(gpu, cpu, [x, w], (b, [xs, ws]) => (b === gpu ? gpu.conv2dWith(v, xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
         expectClose(nb.got, nb.want, `conv2d ${v} without bias`);
+      }
+    });
+  }
+
+  for (const v of Object.keys(CONV_VARIANTS)) {
+    it(`conv2d variant ${v} with a fused activation matches the convolution and activation of the CPU backend`, async () => {
+      const r = rng(57);
+      for (const p of convCases) {
+        const x = randn(r, p.n * p.cIn * p.h * p.w);
+        const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+        const bias = randn(r, p.cOut);
+        for (const act of ['relu', 'sigmoid', 'tanh'] as const) {
+          const { got, want } = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
+            b === gpu ? gpu.conv2dWith(v, xs, ws, bs, p, act) : b.unary(act, b.conv2d(xs, ws, bs, p)),
+          );
+          expectClose(got, want, `conv2d ${v} + ${act} ${JSON.stringify(p)}`);
+        }
       }
     });
   }

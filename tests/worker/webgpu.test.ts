@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getBackend, ready, setBackend } from '../../src/engine';
+import { getBackend, manualSeed, nn, randn, ready, setBackend, tensor, type Tensor } from '../../src/engine';
+import { activeBackend } from '../../src/engine/runtime';
+import type { WebGPUBackend } from '../../src/engine/webgpu';
 import { parseDataset, type Dataset } from '../../src/data/format';
 import { summarize, zoo } from '../../src/models';
 import type { FromWorker, TrainConfig } from '../../src/worker/protocol';
@@ -63,5 +65,42 @@ describe('the zoo and the training loop on the WebGPU backend (Dawn in Node)', (
     const gpu = await lossesOn('webgpu', config);
     expect(gpu.length).toBe(4);
     gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
+  });
+
+  it('runs a layer and the activation after it as one kernel, with the values and gradients of the CPU backend', async () => {
+    // Every fusable pair: Conv2d + ReLU / Tanh / Sigmoid, Linear + ReLU / Sigmoid / Tanh,
+    // and a Linear alone (its bias fused), on odd sizes.
+    const run = async (backend: 'cpu' | 'webgpu') => {
+      await setBackend(backend, backend === 'webgpu' ? { autotune: false } : {});
+      await ready();
+      manualSeed(7);
+      const net = new nn.Sequential(
+        new nn.Conv2d(2, 5, 3, { padding: 1 }), new nn.ReLU(),
+        new nn.Conv2d(5, 6, 3, { stride: 2 }), new nn.Tanh(),
+        new nn.Conv2d(6, 3, 1), new nn.Sigmoid(),
+        new nn.Flatten(),
+        new nn.Linear(27, 13), new nn.ReLU(),
+        new nn.Linear(13, 9), new nn.Sigmoid(),
+        new nn.Linear(9, 7), new nn.Tanh(),
+        new nn.Linear(7, 4),
+      );
+      const x = randn([3, 2, 7, 7]);
+      const be = backend === 'webgpu' ? (activeBackend() as unknown as WebGPUBackend) : null;
+      const d0 = be?.rt.dispatches ?? 0;
+      const y = net.call(x) as Tensor;
+      const forwardDispatches = (be?.rt.dispatches ?? 0) - d0;
+      y.mul(tensor([1, -2, 3, 0.5])).sum().backward();
+      const out = { y: await y.data(), grads: await Promise.all(net.parameters().map((p) => p.grad!.data())), forwardDispatches };
+      net.dispose();
+      return out;
+    };
+    const cpu = await run('cpu');
+    const gpu = await run('webgpu');
+    const close = (a: Float32Array, b: Float32Array) => a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-4 + 1e-4 * Math.abs(b[i])));
+    close(gpu.y, cpu.y);
+    expect(gpu.grads.length).toBe(14);
+    gpu.grads.forEach((g, i) => close(g, cpu.grads[i]));
+    // One dispatch per layer pair (stride-1 row convolutions add one weight packing each).
+    expect(gpu.forwardDispatches).toBeLessThanOrEqual(9);
   });
 });

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor';
 import { full, zeros, ones } from '../creation';
 import { kaimingUniform_, uniform_, calculateFans } from './init';
 import { Module, type ShapeOptions } from './module';
+import type { EpilogueOp } from '../backend';
 
 function pairOf(v: Pair): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
@@ -80,9 +81,38 @@ export class Sequential extends Module {
     return this.layers.reduce<number[]>((x, l) => l.outputShape(x, opts), [...input]);
   }
   override forward(x: Tensor): Tensor {
-    for (const m of this.layers) x = m.call(x);
+    const ls = this.layers;
+    for (let i = 0; i < ls.length; i++) {
+      // A Linear or Conv2d followed by ReLU, Sigmoid or Tanh runs as one fused op.
+      const act = i + 1 < ls.length ? fusableActivation(ls[i + 1]) : null;
+      const m = ls[i];
+      if (act && (isExactly(m, Linear) || isExactly(m, Conv2d))) {
+        x = (m as Linear | Conv2d).forwardAct(x, act);
+        i++;
+      } else {
+        x = m.call(x);
+      }
+    }
     return x;
   }
+}
+
+/**
+ * Whether m is exactly of this class with its own `call` (a subclass may have its own
+ * forward, and an instance whose `call` was replaced, as summaries do to count, is
+ * hooked: either runs unfused).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function isExactly(m: Module, cls: abstract new (...args: any[]) => Module): boolean {
+  return Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'call');
+}
+
+/** The activation op of an activation layer that a Linear or Conv2d can apply in its epilogue. */
+function fusableActivation(m: Module): EpilogueOp | null {
+  if (isExactly(m, ReLU)) return 'relu';
+  if (isExactly(m, Sigmoid)) return 'sigmoid';
+  if (isExactly(m, Tanh)) return 'tanh';
+  return null;
 }
 
 /** A list of modules registered as children named 0, 1, ... (no forward of its own). */
@@ -142,6 +172,10 @@ export class Linear extends Module {
   override forward(x: Tensor): Tensor {
     return F.linear(x, this.weight, this.bias);
   }
+  /** forward, then the activation `act`, fused where the backend can. */
+  forwardAct(x: Tensor, act: EpilogueOp): Tensor {
+    return F.linear(x, this.weight, this.bias, act);
+  }
   override outputShape(s: readonly number[], opts: ShapeOptions = {}): number[] {
     if (!opts.lenient && s[s.length - 1] !== this.inFeatures) throw new Error(`Linear expects ${this.inFeatures} features, got ${s[s.length - 1]}`);
     return [...s.slice(0, -1), this.outFeatures];
@@ -184,6 +218,10 @@ export class Conv2d extends Module {
   }
   override forward(x: Tensor): Tensor {
     return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  }
+  /** forward, then the activation `act`, fused where the backend can. */
+  forwardAct(x: Tensor, act: EpilogueOp): Tensor {
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding }, act);
   }
   override outputShape(s: readonly number[]): number[] {
     const p = F.convParams(s, this.weight.shape, { stride: this.stride, padding: this.padding });

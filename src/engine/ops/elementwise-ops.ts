@@ -3,8 +3,7 @@
  * Tensor methods the registry's entries name (installed when this module loads; it is
  * loaded with the engine's index, after Tensor is defined).
  */
-import type { Backend } from '../backend';
-import { output, backendOf } from '../autograd';
+import { output, backendOf, fusedDerivative } from '../autograd';
 import { asTensor, zerosLike } from '../creation';
 import { broadcastShapes } from '../shape';
 import { broadcastTo, sumTo } from './layout';
@@ -33,10 +32,7 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
 function unaryGrad(op: UnaryOp, def: UnaryDef, x: Tensor, y: Tensor, g: Tensor): Tensor | null {
   if (def.grad) return def.grad(g, x, y);
   if (!def.derivative) return null;
-  const v = def.derivative.of === 'x' ? x : y;
-  const be: Backend = backendOf(v, g);
-  // The backward pass runs without recording, so the fused kernel needs no derivative of its own.
-  return output(be, be.unaryBackward(op as FusedDerivativeOp, v._s, g._s), v.shape, `${op}Backward`, [v, g], null);
+  return fusedDerivative(op as FusedDerivativeOp, def.derivative.of === 'x' ? x : y, g);
 }
 
 export function binary(op: BinaryOp, aIn: Tensor | number, bIn: Tensor | number): Tensor {

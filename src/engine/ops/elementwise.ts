@@ -34,6 +34,12 @@ export interface UnaryDef {
   derivative?: { of: 'x' | 'y'; cpu: (v: number, g: number, round: Round) => number; wgsl: string };
   /** Name of the Tensor method; false for none. Defaults to the op's name. */
   method?: string | false;
+  /**
+   * An activation a layer's kernel may apply as it stores its output (a fused epilogue),
+   * keeping only the activated output: its `derivative` must be right when given the
+   * output (relu's is: y > 0 exactly where x > 0).
+   */
+  epilogue?: true;
 }
 
 export interface BinaryDef {
@@ -61,18 +67,21 @@ export const UNARY_OPS = {
     cpu: (x) => (x > 0 ? x : 0),
     wgsl: 'select(0.0, x, x > 0.0)',
     derivative: { of: 'x', cpu: (x, g) => g * (x > 0 ? 1 : 0), wgsl: 'g * select(0.0, 1.0, v > 0.0)' },
+    epilogue: true,
   },
   sigmoid: {
     // Written so that neither branch overflows: exp of a non-positive number only.
     cpu: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     wgsl: 'let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);',
     derivative: { of: 'y', cpu: (y, g, r) => g * r(y * r(1 - y)), wgsl: 'g * (v * (1.0 - v))' },
+    epilogue: true,
   },
   tanh: {
     cpu: Math.tanh,
     // tanh(x) = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|) away from 0: no overflow.
     wgsl: 'if (abs(x) < 4.0) { return tanh(x); } let e = exp(-2.0 * abs(x)); let t = (1.0 - e) / (1.0 + e); return select(t, -t, x < 0.0);',
     derivative: { of: 'y', cpu: (y, g, r) => g * r(1 - r(y * y)), wgsl: 'g * (1.0 - v * v)' },
+    epilogue: true,
   },
   /** log(1 + e^x), a smooth relu; like PyTorch it returns x itself above 20. */
   softplus: {
@@ -146,6 +155,13 @@ export type BinaryOp = keyof typeof BINARY_OPS;
 /** Unary ops whose derivative is a fused kernel (`Backend.unaryBackward`). */
 export type FusedDerivativeOp = { [K in UnaryOp]: (typeof UNARY_OPS)[K] extends { derivative: object } ? K : never }[UnaryOp];
 
+/** Activations a layer's kernel may apply in its epilogue (see `UnaryDef.epilogue`). */
+export type EpilogueOp = { [K in UnaryOp]: (typeof UNARY_OPS)[K] extends { epilogue: true } ? K : never }[UnaryOp];
+
+export function isEpilogueOp(op: string): op is EpilogueOp {
+  return (UNARY_OPS as Record<string, UnaryDef>)[op]?.epilogue === true;
+}
+
 export function unaryDef(op: string): UnaryDef {
   const d = (UNARY_OPS as Record<string, UnaryDef>)[op];
   if (!d) throw new Error(`Unknown unary op '${op}'`);
@@ -169,6 +185,10 @@ function body(src: string): string {
 /** The WGSL `apply(x)` of a unary op, prepended to shaders/unary.wgsl. */
 export function unaryWgsl(op: string): string {
   return `fn apply(x: f32) -> f32 { ${body(unaryDef(op).wgsl)} }\n`;
+}
+/** The WGSL `act(x)` a layer kernel applies as it stores (identity for none), prepended to its shader. */
+export function epilogueWgsl(op: EpilogueOp | null): string {
+  return `fn act(x: f32) -> f32 { ${op ? body(unaryDef(op).wgsl) : 'return x;'} }\n`;
 }
 /** The WGSL `apply(a, b)` of a binary op, prepended to shaders/binary.wgsl. */
 export function binaryWgsl(op: string): string {

@@ -2,11 +2,12 @@
  * Matrix products: PyTorch's matmul rules (1-D, 2-D, batched with broadcast batch axes)
  * over one batched kernel, op(A) @ op(B), whose gradient is two more such products.
  */
-import { backendOf, output } from '../autograd';
+import { backendOf, fusedDerivative, output } from '../autograd';
 import { broadcastShapes, fmt, shapeSize } from '../shape';
 import type { Tensor } from '../tensor';
 import { broadcastTo, reshape } from './layout';
 import { reduce } from './reduce';
+import type { EpilogueOp } from '../backend';
 
 /**
  * The raw batched product op(A) @ op(B) for 3-D tensors A [aB, r, c] and B [bB, r, c],
@@ -47,6 +48,34 @@ export function matmulTransB(x: Tensor, w: Tensor): Tensor {
   const x3 = reshape(x, [1, shapeSize(lead), k]);
   const w3 = reshape(w, [1, w.shape[0], w.shape[1]]);
   return reshape(bmm(x3, w3, false, true), [...lead, w.shape[0]]);
+}
+
+/**
+ * x [..., inF] @ w [outF, inF]^T + bias [outF], then `act` if given: one kernel where the
+ * backend fuses them (a Linear layer and the activation after it), else composed.
+ */
+export function linearAct(x: Tensor, w: Tensor, bias: Tensor | null, act: EpilogueOp | null): Tensor {
+  const be = bias ? backendOf(x, w, bias) : backendOf(x, w);
+  if (!be.linear) {
+    const z = bias ? matmulTransB(x, w).add(bias) : matmulTransB(x, w);
+    return act ? z[act]() : z;
+  }
+  const [outF, inF] = w.shape;
+  const lead = x.shape.slice(0, -1);
+  const rows = shapeSize(lead);
+  const x2 = reshape(x, [rows, inF]);
+  const parents = bias ? [x2, w, bias] : [x2, w];
+  const s = be.linear(x2._s, w._s, bias ? bias._s : null, { rows, inF, outF }, act);
+  const y: Tensor = output(be, s, [rows, outF], act ? `linear+${act}` : 'linear', parents, (g) => {
+    const dz = act ? fusedDerivative(act, y, g) : g;
+    const dz3 = reshape(dz, [1, rows, outF]);
+    // The same two products as matmulTransB's gradient, and the bias's sum over rows.
+    const gx = x2.requiresGrad ? reshape(bmm(dz3, reshape(w, [1, outF, inF]), false, false), [rows, inF]) : null;
+    const gw = w.requiresGrad ? reshape(bmm(dz3, reshape(x2, [1, rows, inF]), true, false), [outF, inF]) : null;
+    const gb = bias && bias.requiresGrad ? reduce('sum', dz, [0], false) : null;
+    return bias ? [gx, gw, gb] : [gx, gw];
+  });
+  return reshape(y, [...lead, outF]);
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {

@@ -7,12 +7,13 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, defaultTuning } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
-import { convRowsSource } from './conv-rows-source';
+import { convRowsSource, rowPixels } from './conv-rows-source';
 import { wgsl } from './wgsl';
+import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 
 const packTextureSrc = wgsl(packTextureRaw);
 const packWeightsSrc = wgsl(packWeightsRaw);
@@ -20,6 +21,23 @@ const splitFoldSrc = wgsl(splitFoldRaw);
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
 export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
+
+/** What a layer kernel does as it stores: add a bias per output column / channel, apply an activation. */
+export interface Epilogue { bias: Storage | null; act: EpilogueOp | null }
+const PLAIN: Epilogue = { bias: null, act: null };
+
+const withActCache = new Map<EpilogueOp | null, Map<string, string>>();
+/** A kernel's code with its `act()` prepended (the identity when `act` is null). */
+function withAct(code: string, act: EpilogueOp | null): string {
+  let byCode = withActCache.get(act);
+  if (!byCode) withActCache.set(act, (byCode = new Map()));
+  let full = byCode.get(code);
+  if (full === undefined) byCode.set(code, (full = epilogueWgsl(act) + code));
+  return full;
+}
+
+/** The pipeline key suffix of an epilogue ('' for a plain kernel). */
+const epilogueKey = (e: Epilogue): string => (e.bias || e.act ? `:${e.bias ? 'b' : ''}${e.act ?? ''}` : '');
 
 // ---- linear algebra -----------------------------------------------------------------
 
@@ -44,12 +62,17 @@ function packTexture(be: WebGPUBackend, src: Storage, width: number, height: num
  */
 const TEXTURE_MIN_MACS = 1 << 24;
 
-/** Matmul with a named variant (the autotune and the tests call this directly). */
-export function matmulWith(be: WebGPUBackend, 
+/**
+ * Matmul with a named variant (the autotune and the tests call this directly); `epi`
+ * adds a bias per column of the output and applies an activation as it is stored (the
+ * caller handles k == 0 itself when it asks for one).
+ */
+export function matmulWith(be: WebGPUBackend,
   variant: string,
   a: Storage,
   b: Storage,
   p: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
+  epi: Epilogue = PLAIN,
 ): Storage {
   const { batch, m, n, k } = p;
   const o = be.out(batch * m * n);
@@ -58,6 +81,9 @@ export function matmulWith(be: WebGPUBackend,
     be.fillInto(o, 0);
     return o;
   }
+  const ek = epilogueKey(epi);
+  const HAS_BIAS = epi.bias ? 1 : 0;
+  const biasBuf = epi.bias ? be.buf(epi.bias) : be.dummy;
   let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
   if (v.texture) {
     const dim = be.rt.maxTextureDim;
@@ -70,10 +96,10 @@ export function matmulWith(be: WebGPUBackend,
       const tilesM = Math.ceil(m / v.tileM);
       const tilesN = Math.ceil(n / v.tileN);
       be.rt.dispatch({
-        key: `matmul:${variant}`,
-        code: v.code,
-        constants: v.constants,
-        buffers: [ta.createView(), tb.createView(), o.buffer],
+        key: `matmul:${variant}${ek}`,
+        code: withAct(v.code, epi.act),
+        constants: { ...v.constants, HAS_BIAS },
+        buffers: [ta.createView(), tb.createView(), o.buffer, biasBuf],
         uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
         workgroups: tilesM * tilesN,
       });
@@ -91,10 +117,10 @@ export function matmulWith(be: WebGPUBackend,
       const tilesN = Math.ceil(n / v.tileN);
       const tiles = tilesM * tilesN * batch;
       be.rt.dispatch({
-        key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}`,
-        code: v.code,
-        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0 },
-        buffers: [be.buf(a), be.buf(b), o.buffer],
+        key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}${ek}`,
+        code: withAct(v.code, epi.act),
+        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS },
+        buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
         uniforms: new Words()
           .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
           .buffer(),
@@ -109,10 +135,10 @@ export function matmulWith(be: WebGPUBackend,
   const tilesN = Math.ceil(n / v.tileN);
   const tiles = tilesM * tilesN * batch;
   be.rt.dispatch({
-    key: `matmul:${variant}`,
-    code: v.code,
-    constants: v.constants,
-    buffers: [be.buf(a), be.buf(b), o.buffer],
+    key: `matmul:${variant}${ek}`,
+    code: withAct(v.code, epi.act),
+    constants: { ...v.constants, HAS_BIAS },
+    buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
     uniforms: new Words()
       .u32(
         m, n, k, tilesN, tilesM, tiles,
@@ -152,6 +178,7 @@ function convRows(be: WebGPUBackend,
   bias: Storage | null,
   c: { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; padH: number; padW: number; outH: number; outW: number },
   flip: { cIn: number; cOut: number } | null,
+  act: EpilogueOp | null = null,
 ): GPUStorage {
   const o = be.out(c.n * c.cOut * c.outH * c.outW);
   const coPad = Math.ceil(c.cOut / 8) * 8;
@@ -166,14 +193,15 @@ function convRows(be: WebGPUBackend,
     uniforms: new Words().u32((K * coPad) / 4, coPad / 4, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
     workgroups: Math.ceil((K * coPad) / 4 / 64),
   });
-  const segs = Math.ceil(c.outW / 8);
+  const px = rowPixels(c.outW);
+  const segs = Math.ceil(c.outW / px);
   const coBlocks = coPad / 8;
   const threads = c.n * c.outH * segs * coBlocks;
   // kW 3 and 5 (the common kernels) have their column taps unrolled.
   const unrolled = (c.kW === 3 || c.kW === 5) && be.unrolledConv ? c.kW : 0;
   be.rt.dispatch({
-    key: `conv2d-rows:${unrolled || 'any'}`,
-    code: convRowsSource(unrolled),
+    key: `conv2d-rows:${unrolled || 'any'}:p${px}${act ? `:${act}` : ''}`,
+    code: withAct(convRowsSource(unrolled, px), act),
     buffers: [src, packed.createView(), bias ? be.buf(bias) : be.dummy, o.buffer],
     uniforms: new Words()
       .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
@@ -184,12 +212,13 @@ function convRows(be: WebGPUBackend,
   return o;
 }
 
-export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
+/** Conv2d with a named variant, then `act` (applied as the output is stored). */
+export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
   if (v.rows) {
     if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
-      return convRows(be, be.buf(x), w, bias, p, null);
+      return convRows(be, be.buf(x), w, bias, p, null, act);
     }
     variant = v.rows.fallback;
     v = CONV_VARIANTS[variant];
@@ -199,8 +228,8 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
   const tilesN = Math.ceil(pixels / v.tileN);
   const tiles = Math.ceil(p.cOut / v.tileM) * tilesN;
   be.rt.dispatch({
-    key: `conv2d:${variant}`,
-    code: v.code,
+    key: `conv2d:${variant}${act ? `:${act}` : ''}`,
+    code: withAct(v.code, act),
     constants: v.constants,
     buffers: [be.buf(x), be.buf(w), bias ? be.buf(bias) : be.dummy, o.buffer],
     uniforms: convWords(be, p).u32(pixels, tilesN, tiles, bias ? 1 : 0).buffer(),
@@ -271,7 +300,10 @@ function conv2dBackwardParams(
   if (v.rows) {
     if (rowsBackwardWeight(p)) {
       const coBlocks = Math.ceil(p.cOut / 8);
-      const per = coBlocks * p.cIn * p.kH;
+      // Small kernels keep all their taps in one invocation's registers; larger ones one kernel row.
+      const kt = p.kH * p.kW <= 9 ? p.kH : 1;
+      const kyBlocks = p.kH / kt;
+      const per = coBlocks * p.cIn * kyBlocks;
       // Split the (b, oy) rows so that about `targetWorkgroups` invocations run, each
       // still sweeping several rows.
       let splits = Math.max(1, Math.min(Math.ceil(v.targetWorkgroups / per), Math.ceil(rows / 4)));
@@ -282,12 +314,12 @@ function conv2dBackwardParams(
       const partialBias = withBias ? be.out(splits * p.cOut) : null;
       const threads = per * splits;
       be.rt.dispatch({
-        key: `conv2d-backward-weight-rows:${withBias ? 1 : 0}`,
-        code: v.code,
+        key: `conv2d-backward-weight-rows:${kt}x${p.kW}:${withBias ? 1 : 0}`,
+        code: conv2dBwdWeightRowsSource(kt, p.kW),
         constants: { HAS_BIAS: withBias ? 1 : 0 },
         buffers: [be.buf(x), be.buf(gy), partial.buffer, partialBias ? partialBias.buffer : be.dummy],
         uniforms: new Words()
-          .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit)
+          .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.padH, p.padW, p.outH, p.outW, coBlocks, threads, rowsPerSplit, kyBlocks)
           .buffer(),
         workgroups: Math.ceil(threads / 64),
       });

@@ -9,7 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  AdamParams, Backend, BatchNormParams, BinaryOp, Conv2dParams, CrossEntropyParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
+  AdamParams, Backend, BatchNormParams, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightBias, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
@@ -384,8 +384,27 @@ export class WebGPUBackend implements Backend {
   conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
     return conv2dWith(this, this.tuningState.conv2d, x, w, bias, p);
   }
-  conv2dWith(variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
-    return conv2dWith(this, variant, x, w, bias, p);
+  conv2dWith(variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
+    return conv2dWith(this, variant, x, w, bias, p, act);
+  }
+  conv2dAct(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp): Storage {
+    return conv2dWith(this, this.tuningState.conv2d, x, w, bias, p, act);
+  }
+  linear(x: Storage, w: Storage, bias: Storage | null, p: { rows: number; inF: number; outF: number }, act: EpilogueOp | null): Storage {
+    const { rows, inF, outF } = p;
+    if (inF === 0 && rows * outF > 0) {
+      // An empty product: the output is act(bias), or act(0).
+      let z = this.fill(rows * outF, 0);
+      if (bias) z = this.swap(z, this.binary('add', z, [rows, outF], bias, [outF], [rows, outF]));
+      return act ? this.swap(z, this.unary(act, z)) : z;
+    }
+    const mm = { batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, aBatch: 1, bBatch: 1 };
+    return matmulWith(this, this.tuningState.matmul, x, w, mm, { bias, act });
+  }
+  /** Frees `old` and returns `next` (a step of a composed fallback). */
+  private swap(old: Storage, next: Storage): Storage {
+    this.free(old);
+    return next;
   }
   conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage {
     return conv2dBackwardInputWith(this, this.tuningState.conv2dBackwardInput, gy, w, p);

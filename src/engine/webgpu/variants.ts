@@ -23,7 +23,18 @@ const matmulTexSrc = wgsl(matmulTexRaw);
 const conv2dRegSrc = wgsl(conv2dRegRaw);
 const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
 const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
-const conv2dBwdWeightRowsSrc = wgsl(conv2dBwdWeightRowsRaw);
+
+const bwdWeightRowsCache = new Map<string, string>();
+/**
+ * conv2d-backward-weight-rows.wgsl for `kt` kernel rows and all `kw` kernel columns an
+ * invocation (its register block is fixed when the shader is built).
+ */
+export function conv2dBwdWeightRowsSource(kt: number, kw: number): string {
+  const key = `${kt}x${kw}`;
+  let code = bwdWeightRowsCache.get(key);
+  if (code === undefined) bwdWeightRowsCache.set(key, (code = wgsl(conv2dBwdWeightRowsRaw, { KT: kt, KW: kw })));
+  return code;
+}
 
 export interface GemmVariant {
   code: string;
@@ -85,8 +96,9 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
-  // Stride 1 and kW <= 8 only; the targets count invocations here, not workgroups.
-  'rows-8x8': { code: conv2dBwdWeightRowsSrc, tileM: 8, tileN: 8, targetWorkgroups: 2048, rows: { fallback: 'reg-8x2' } },
+  // Stride 1 and kW <= 8 only; the targets count invocations here, not workgroups. The
+  // shader is built per kernel size (conv2dBwdWeightRowsSource); `code` is the 3x3 one.
+  'rows-8x8': { code: conv2dBwdWeightRowsSource(3, 3), tileM: 8, tileN: 8, targetWorkgroups: 2048, rows: { fallback: 'reg-8x2' } },
   'reg-8x2': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 128 },
   'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128, tune: false },
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
