@@ -11,6 +11,8 @@ import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMU
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
+import im2colRaw from '../../../shaders/im2col.wgsl?raw';
+import col2imRaw from '../../../shaders/col2im.wgsl?raw';
 import { convRowsSource, rowPixels } from './conv-rows-source';
 import { wgsl } from './wgsl';
 import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
@@ -18,12 +20,17 @@ import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 const packTextureSrc = wgsl(packTextureRaw);
 const packWeightsSrc = wgsl(packWeightsRaw);
 const splitFoldSrc = wgsl(splitFoldRaw);
+const im2colSrc = wgsl(im2colRaw);
+const col2imSrc = wgsl(col2imRaw);
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
 export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
 
-/** What a layer kernel does as it stores: add a bias per output column / channel, apply an activation. */
-export interface Epilogue { bias: Storage | null; act: EpilogueOp | null }
+/**
+ * What a layer kernel does as it stores: add a bias per output column / channel (per
+ * row with `biasRows`), apply an activation.
+ */
+export interface Epilogue { bias: Storage | null; act: EpilogueOp | null; biasRows?: boolean }
 const PLAIN: Epilogue = { bias: null, act: null };
 
 const withActCache = new Map<EpilogueOp | null, Map<string, string>>();
@@ -37,7 +44,7 @@ function withAct(code: string, act: EpilogueOp | null): string {
 }
 
 /** The pipeline key suffix of an epilogue ('' for a plain kernel). */
-const epilogueKey = (e: Epilogue): string => (e.bias || e.act ? `:${e.bias ? 'b' : ''}${e.act ?? ''}` : '');
+const epilogueKey = (e: Epilogue): string => (e.bias || e.act ? `:${e.bias ? (e.biasRows ? 'B' : 'b') : ''}${e.act ?? ''}` : '');
 
 // ---- linear algebra -----------------------------------------------------------------
 
@@ -83,6 +90,7 @@ export function matmulWith(be: WebGPUBackend,
   }
   const ek = epilogueKey(epi);
   const HAS_BIAS = epi.bias ? 1 : 0;
+  const BIAS_ROWS = epi.biasRows ? 1 : 0;
   const biasBuf = epi.bias ? be.buf(epi.bias) : be.dummy;
   let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
   if (v.texture) {
@@ -98,7 +106,7 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, HAS_BIAS },
+        constants: { ...v.constants, HAS_BIAS, BIAS_ROWS },
         buffers: [ta.createView(), tb.createView(), o.buffer, biasBuf],
         uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
         workgroups: tilesM * tilesN,
@@ -119,7 +127,7 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS },
+        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS, BIAS_ROWS },
         buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
         uniforms: new Words()
           .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
@@ -137,7 +145,7 @@ export function matmulWith(be: WebGPUBackend,
   be.rt.dispatch({
     key: `matmul:${variant}${ek}`,
     code: withAct(v.code, epi.act),
-    constants: { ...v.constants, HAS_BIAS },
+    constants: { ...v.constants, HAS_BIAS, BIAS_ROWS },
     buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
     uniforms: new Words()
       .u32(
@@ -213,13 +221,62 @@ function convRows(be: WebGPUBackend,
 }
 
 /** Conv2d with a named variant, then `act` (applied as the output is stored). */
+/**
+ * Outputs this narrow or narrower leave most of the row kernels' 8-pixel segments idle;
+ * the rows variants run them, and strided convolutions, as a product over im2col columns.
+ */
+const NARROW = 4;
+/** The most floats the im2col columns of one convolution may take (larger ones run the register kernels). */
+const IM2COL_MAX_FLOATS = 1 << 24;
+
+function im2colFits(be: WebGPUBackend, p: Conv2dParams): boolean {
+  const floats = p.n * p.cIn * p.kH * p.kW * p.outH * p.outW;
+  return p.cIn * p.kH * p.kW > 0 && floats <= IM2COL_MAX_FLOATS && floats * 4 <= be.rt.maxBufferBytes;
+}
+
+/** The im2col / col2im dispatch over `total` items of convolution `p`. */
+function foldDispatch(be: WebGPUBackend, key: 'im2col' | 'col2im', src: GPUBuffer, dst: GPUBuffer, p: Conv2dParams, total: number): void {
+  be.rt.dispatch({
+    key,
+    code: key === 'im2col' ? im2colSrc : col2imSrc,
+    buffers: [src, dst],
+    uniforms: convWords(be, p).u32(total, p.cIn * p.kH * p.kW, p.outH * p.outW).buffer(),
+    workgroups: Math.ceil(total / 256),
+  });
+}
+
+/** conv2d as one product per image, W [cOut, K] @ cols [K, oh * ow], bias and act in its epilogue. */
+function convIm2col(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): Storage {
+  const taps = p.cIn * p.kH * p.kW;
+  const pixels = p.outH * p.outW;
+  const cols = be.out(p.n * taps * pixels);
+  foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
+  const mm = { batch: p.n, m: p.cOut, n: pixels, k: taps, transA: false, transB: false, aBatch: 1, bBatch: p.n };
+  const o = matmulWith(be, be.tuningState.matmul, w, cols, mm, { bias, act, biasRows: true });
+  be.free(cols);
+  return o;
+}
+
+/** conv2d's dL/dx for any stride: cols = W^T @ dL/dy per image, folded back by col2im. */
+function convBackwardInputIm2col(be: WebGPUBackend, gy: Storage, w: Storage, p: Conv2dParams): Storage {
+  const taps = p.cIn * p.kH * p.kW;
+  const pixels = p.outH * p.outW;
+  const mm = { batch: p.n, m: taps, n: pixels, k: p.cOut, transA: true, transB: false, aBatch: 1, bBatch: p.n };
+  const cols = matmulWith(be, be.tuningState.matmul, w, gy, mm) as GPUStorage;
+  const dx = be.out(p.n * p.cIn * p.h * p.w);
+  foldDispatch(be, 'col2im', cols.buffer, dx.buffer, p, dx.size);
+  be.free(cols);
+  return dx;
+}
+
 export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
   if (v.rows) {
-    if (p.strideH === 1 && p.strideW === 1 && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
+    if (p.strideH === 1 && p.strideW === 1 && p.outW > NARROW && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
       return convRows(be, be.buf(x), w, bias, p, null, act);
     }
+    if (pixels * p.cOut > 0 && im2colFits(be, p)) return convIm2col(be, x, w, bias, p, act);
     variant = v.rows.fallback;
     v = CONV_VARIANTS[variant];
   }
@@ -245,11 +302,12 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
   if (v.rows) {
     const padH = p.kH - 1 - p.padH;
     const padW = p.kW - 1 - p.padW;
-    if (p.strideH === 1 && p.strideW === 1 && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0 && rowsFit(be, p.cOut * p.kH * p.kW, p.cIn)) {
+    if (p.strideH === 1 && p.strideW === 1 && p.w > NARROW && padH >= 0 && padW >= 0 && pixels * p.cIn > 0 && p.outH > 0 && p.outW > 0 && rowsFit(be, p.cOut * p.kH * p.kW, p.cIn)) {
       // dL/dx = dL/dy convolved with the flipped kernel (channels swapped), padded by k - 1 - pad.
       const c = { n: p.n, cIn: p.cOut, h: p.outH, w: p.outW, cOut: p.cIn, kH: p.kH, kW: p.kW, padH, padW, outH: p.h, outW: p.w };
       return convRows(be, be.buf(gy), w, null, c, { cIn: p.cIn, cOut: p.cOut });
     }
+    if (pixels * p.cIn > 0 && p.outH * p.outW > 0 && im2colFits(be, p)) return convBackwardInputIm2col(be, gy, w, p);
     variant = v.rows.fallback;
     v = CONV_BWD_INPUT_VARIANTS[variant];
   }
