@@ -4,15 +4,20 @@
 // share a workgroup. With LANES = 1 an invocation sweeps its channel alone and no barrier
 // runs at all (fastest where barriers are costly, as on CPU-backed adapters); with
 // LANES = WG a whole workgroup folds one channel as a tree (fastest on real GPUs).
+// With RUNNING, the running statistics are updated in place too (PyTorch's training
+// mode): running = (1 - momentum) running + momentum batch, the variance made unbiased.
 override WG: u32 = 256u;
 override LANES: u32 = 256u;
+override RUNNING: bool = false;
 
-struct Params { n: u32, c: u32, hw: u32 }
+struct Params { n: u32, c: u32, hw: u32, momentum: f32, unbias: f32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> meanOut: array<f32>;
 @group(0) @binding(2) var<storage, read_write> varOut: array<f32>;
-@group(0) @binding(3) var<uniform> u: Params;
+@group(0) @binding(3) var<storage, read_write> runningMean: array<f32>;
+@group(0) @binding(4) var<storage, read_write> runningVar: array<f32>;
+@group(0) @binding(5) var<uniform> u: Params;
 
 var<workgroup> partial: array<f32, WG>;
 
@@ -55,5 +60,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (live && lane == 0u) {
     meanOut[ch] = mean;
     varOut[ch] = variance;
+    if (RUNNING) {
+      runningMean[ch] = (1.0 - u.momentum) * runningMean[ch] + u.momentum * mean;
+      runningVar[ch] = (1.0 - u.momentum) * runningVar[ch] + u.momentum * variance * u.unbias;
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Folds columns back into an image, adding what overlaps: the inverse placement of
 // im2col.wgsl. dx[b, ci, iy, ix] = sum over the taps (ky, kx) that reach it from an
 // output pixel (oy, ox) = ((iy + padH - ky) / strideH, (ix + padW - kx) / strideW),
-// where the division is exact and the pixel exists, of cols[b][(ci, ky, kx)][(oy, ox)].
+// where the division is exact and the pixel exists, of cols[(ci, ky, kx)][b][(oy, ox)].
 // With cols = W^T @ dL/dy (gemm.ts) this is conv2d's input gradient, for any stride.
 struct Params {
 //#include "conv-shape"
@@ -19,7 +19,9 @@ struct Params {
   let r2 = r / u.h;
   let ci = r2 % u.cIn;
   let b = r2 / u.cIn;
-  let colBase = (b * u.taps + ci * u.kH * u.kW) * u.pixels;
+  // cols[k][b][q] for k = (ci, ky, kx): rows of n * pixels floats, this image's at b * pixels.
+  let row = u.n * u.pixels;
+  let colBase = ci * u.kH * u.kW * row + b * u.pixels;
   var s = 0.0;
   for (var ky = 0u; ky < u.kH; ky++) {
     let ty = i32(iy + u.padH) - i32(ky);
@@ -31,7 +33,7 @@ struct Params {
       if (tx < 0 || tx % i32(u.strideW) != 0) { continue; }
       let ox = u32(tx) / u.strideW;
       if (ox >= u.outW) { continue; }
-      s += cols[colBase + (ky * u.kW + kx) * u.pixels + oy * u.outW + ox];
+      s += cols[colBase + (ky * u.kW + kx) * row + oy * u.outW + ox];
     }
   }
   dx[i] = s;

@@ -1,7 +1,7 @@
-// Unfolds x [n, cIn, h, w] into the columns of a convolution: cols[b][k][q] with
-// k = (ci, ky, kx) the tap and q = (oy, ox) the output pixel, holding
+// Unfolds x [n, cIn, h, w] into the columns of a convolution: cols[k][b][q] with
+// k = (ci, ky, kx) the tap, b the image and q = (oy, ox) the output pixel, holding
 // x[b, ci, oy * strideH + ky - padH, ox * strideW + kx - padW] (0 outside the image).
-// Then conv2d is one batched product W [cOut, K] @ cols[b] [K, oh * ow] per image
+// Then conv2d is one product W [cOut, K] @ cols [K, n * oh * ow] over the whole batch
 // (gemm.ts), which the matmul kernels run at their full rate where the row kernels would
 // leave lanes idle (narrow outputs) or only handle stride 1.
 struct Params {
@@ -16,8 +16,8 @@ struct Params {
 //#include "main-1d" (I = i, N = u.total, WG = 256)
   let q = i % u.pixels;
   let r = i / u.pixels;
-  let k = r % u.taps;
-  let b = r / u.taps;
+  let b = r % u.n;
+  let k = r / u.n;
   let kx = k % u.kW;
   let r2 = k / u.kW;
   let ky = r2 % u.kH;

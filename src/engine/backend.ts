@@ -75,6 +75,13 @@ export interface BatchNormParams {
   eps: number;
 }
 
+/** The running statistics a training-mode batch norm updates, and its momentum. */
+export interface BatchNormRunning {
+  mean: Storage;
+  variance: Storage;
+  momentum: number;
+}
+
 /** Cross-entropy of logits [n, c] against class indices (stored as f32). */
 export interface CrossEntropyParams {
   n: number;
@@ -200,8 +207,11 @@ export interface Backend {
   resizeBilinear(x: Storage, n: number, c: number, h: number, w: number, outH: number, outW: number): Storage;
 
   // ---- batch normalisation ------------------------------------------------------
-  /** Per-channel mean and biased variance (two storages of c elements). */
-  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage };
+  /**
+   * Per-channel mean and biased variance (two storages of c elements); with `running`,
+   * also the running statistics' update in place, as batchNormUpdateRunning does.
+   */
+  batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage };
   /** y = (x - mean) / sqrt(variance + eps) * weight + bias, per channel (weight, bias optional). */
   batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage;
   /**

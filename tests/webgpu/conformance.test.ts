@@ -466,6 +466,18 @@ describe('batch normalisation', () => {
           const x = randn(r, p.n * p.c * p.hw, -2, 3);
           const g = randn(r, p.n * p.c * p.hw);
           const w = randn(r, p.c);
+          // The statistics with the running averages updated in the same kernel.
+          const rm = randn(r, p.c);
+          const rv = randn(r, p.c, 0.5, 2);
+          for (const which of ['mean', 'variance'] as const) {
+            const { got, want } = await both(gpu, cpu, [x, rm, rv], (b, [xs, ms, vs]) => {
+              const st = b.batchNormStats(xs, p, { mean: ms, variance: vs, momentum: 0.1 });
+              b.free(st.mean);
+              b.free(st.variance);
+              return which === 'mean' ? ms : vs;
+            });
+            expectClose(got, want, `batch norm running ${which} (${v}, ${JSON.stringify(p)})`, 1e-4, 1e-3);
+          }
           for (const part of ['mean', 'variance', 'dx', 'dWeight', 'dBias'] as const) {
             const { got, want } = await both(gpu, cpu, [x, g, w], (b, [xs, gs, ws]) => {
               const st = b.batchNormStats(xs, p);

@@ -12,6 +12,7 @@ import type {
   AdamParams,
   Backend,
   BatchNormParams,
+  BatchNormRunning,
   CrossEntropyParams,
   BackendName,
   BinaryOp,
@@ -346,8 +347,9 @@ export class CpuBackend implements Backend {
   }
 
   // ---- batch normalisation ----------------------------------------------------
-  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+  batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
     const r = bn.batchNormStats(this.Arr, arr(x), p);
+    if (running) bn.batchNormUpdateRunning(arr(running.mean), arr(running.variance), r.mean, r.variance, { ...p, momentum: running.momentum });
     return { mean: this.make(r.mean), variance: this.make(r.variance) };
   }
   batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {

@@ -41,12 +41,10 @@ export function batchNormOp(
   const be = backendOf(...[x, runningMean, runningVar, weight, bias].filter((t): t is Tensor => t !== null));
   let mean: Tensor, variance: Tensor;
   if (o.batchStats) {
-    const s = be.batchNormStats(x._s, p);
+    const running = o.momentum !== undefined && runningMean && runningVar ? { mean: runningMean._s, variance: runningVar._s, momentum: o.momentum } : undefined;
+    const s = be.batchNormStats(x._s, p, running);
     mean = output(be, s.mean, [p.c], 'batchNormMean', [], null);
     variance = output(be, s.variance, [p.c], 'batchNormVar', [], null);
-    if (o.momentum !== undefined && runningMean && runningVar) {
-      be.batchNormUpdateRunning(runningMean._s, runningVar._s, mean._s, variance._s, { ...p, momentum: o.momentum });
-    }
   } else {
     if (!runningMean || !runningVar) throw new Error('batchNorm: evaluation mode needs the running mean and variance');
     mean = runningMean;

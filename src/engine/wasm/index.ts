@@ -14,7 +14,7 @@
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
  * convolutions by images, pooling by planes.
  */
-import type { BackendName, BatchNormParams, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
+import type { BackendName, BatchNormParams, BatchNormRunning, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
 import { arr, CpuBackend, type CpuStorage } from '../cpu/index';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { ArrayPool } from './recycle';
@@ -139,16 +139,18 @@ export class WasmBackend extends CpuBackend {
     return at;
   }
 
-  override batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
+  override batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
     const size = p.n * p.c * p.hw;
-    if (size === 0 || p.c === 0) return super.batchNormStats(x, p);
+    if (size === 0 || p.c === 0) return super.batchNormStats(x, p, running);
     const K = this.kernels;
     K.reset();
     const px = this.put(x, size);
     const pm = K.alloc(p.c);
     const pv = K.alloc(p.c);
     K.runExport(K.exports.batchnorm_stats, this.bnArgs(p, { x: px, mean: pm, variance: pv }));
-    return { mean: this.output(pm, p.c), variance: this.output(pv, p.c) };
+    const r = { mean: this.output(pm, p.c), variance: this.output(pv, p.c) };
+    if (running) this.batchNormUpdateRunning(running.mean, running.variance, r.mean, r.variance, { ...p, momentum: running.momentum });
+    return r;
   }
 
   override batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {

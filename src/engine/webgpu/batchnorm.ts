@@ -3,7 +3,7 @@
  * per channel), the element-wise normalisation and input gradient, and the in-place
  * running-statistics update.
  */
-import type { BatchNormParams, Storage } from '../backend';
+import type { BatchNormParams, BatchNormRunning, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
 import { CHANNEL_REDUCE_VARIANTS } from './variants';
@@ -23,16 +23,21 @@ function channelReduce(be: WebGPUBackend, c: number, variant = be.tuningState.ch
   return { variant, constants: v.constants, workgroups: Math.ceil(c / (v.constants.WG / v.constants.LANES)) };
 }
 
-export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams, variant?: string): { mean: Storage; variance: Storage } {
+/** The per-channel statistics, and with `running` their running averages' update, in one dispatch. */
+export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams, variant?: string, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
   const mean = be.out(p.c);
   const variance = be.out(p.c);
   const r = channelReduce(be, p.c, variant);
+  const count = p.n * p.hw;
   be.rt.dispatch({
-    key: `batchnorm-stats:${r.variant}`,
+    key: `batchnorm-stats:${r.variant}:${running ? 1 : 0}`,
     code: statsSrc,
-    constants: r.constants,
-    buffers: [be.buf(x), mean.buffer, variance.buffer],
-    uniforms: new Words().u32(p.n, p.c, p.hw).buffer(),
+    constants: { ...r.constants, RUNNING: running ? 1 : 0 },
+    buffers: [be.buf(x), mean.buffer, variance.buffer, running ? be.buf(running.mean) : be.dummy, running ? be.buf(running.variance) : be.dummy2],
+    uniforms: new Words()
+      .u32(p.n, p.c, p.hw)
+      .f32(running?.momentum ?? 0, count > 1 ? count / (count - 1) : 1)
+      .buffer(),
     workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
   });
   return { mean, variance };

@@ -245,24 +245,39 @@ function foldDispatch(be: WebGPUBackend, key: 'im2col' | 'col2im', src: GPUBuffe
   });
 }
 
-/** conv2d as one product per image, W [cOut, K] @ cols [K, oh * ow], bias and act in its epilogue. */
+/** Swaps the first two axes of [a, b, rest] (no copy when either is 1). */
+function swapLeading(be: WebGPUBackend, s: Storage, a: number, b: number, rest: number): Storage {
+  if (a === 1 || b === 1) return s;
+  const t = be.transpose(s, [a, b, rest], [1, 0, 2]);
+  be.free(s);
+  return t;
+}
+
+/**
+ * conv2d as one product over the whole batch, W [cOut, K] @ cols [K, n * oh * ow] (so the
+ * columns of every image fill the kernel's tiles), bias and act in its epilogue; the
+ * [cOut, n, oh * ow] result is then laid out as [n, cOut, oh, ow].
+ */
 function convIm2col(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): Storage {
   const taps = p.cIn * p.kH * p.kW;
   const pixels = p.outH * p.outW;
   const cols = be.out(p.n * taps * pixels);
   foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
-  const mm = { batch: p.n, m: p.cOut, n: pixels, k: taps, transA: false, transB: false, aBatch: 1, bBatch: p.n };
+  const mm = { batch: 1, m: p.cOut, n: p.n * pixels, k: taps, transA: false, transB: false, aBatch: 1, bBatch: 1 };
   const o = matmulWith(be, be.tuningState.matmul, w, cols, mm, { bias, act, biasRows: true });
   be.free(cols);
-  return o;
+  return swapLeading(be, o, p.cOut, p.n, pixels);
 }
 
-/** conv2d's dL/dx for any stride: cols = W^T @ dL/dy per image, folded back by col2im. */
+/** conv2d's dL/dx for any stride: cols = W^T @ dL/dy over the whole batch, folded back by col2im. */
 function convBackwardInputIm2col(be: WebGPUBackend, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const taps = p.cIn * p.kH * p.kW;
   const pixels = p.outH * p.outW;
-  const mm = { batch: p.n, m: taps, n: pixels, k: p.cOut, transA: true, transB: false, aBatch: 1, bBatch: p.n };
-  const cols = matmulWith(be, be.tuningState.matmul, w, gy, mm) as GPUStorage;
+  // dL/dy as [cOut, n * oh * ow].
+  const g = p.n === 1 || p.cOut === 1 ? gy : be.transpose(gy, [p.n, p.cOut, pixels], [1, 0, 2]);
+  const mm = { batch: 1, m: taps, n: p.n * pixels, k: p.cOut, transA: true, transB: false, aBatch: 1, bBatch: 1 };
+  const cols = matmulWith(be, be.tuningState.matmul, w, g, mm) as GPUStorage;
+  if (g !== gy) be.free(g);
   const dx = be.out(p.n * p.cIn * p.h * p.w);
   foldDispatch(be, 'col2im', cols.buffer, dx.buffer, p, dx.size);
   be.free(cols);
@@ -343,7 +358,21 @@ export function conv2dBackwardWeightBias(be: WebGPUBackend, x: Storage, gy: Stor
 }
 
 function rowsBackwardWeight(p: Conv2dParams): boolean {
-  return p.strideH === 1 && p.strideW === 1 && p.kW <= 8;
+  return p.strideH === 1 && p.strideW === 1 && p.kW <= 8 && p.outW > NARROW;
+}
+
+/** conv2d's dL/dw as one product over the batch: dL/dy [cOut, n * oh * ow] @ im2col(x)^T. */
+function convBackwardWeightIm2col(be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams): Storage {
+  const taps = p.cIn * p.kH * p.kW;
+  const pixels = p.outH * p.outW;
+  const cols = be.out(p.n * taps * pixels);
+  foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
+  const g = p.n === 1 || p.cOut === 1 ? gy : be.transpose(gy, [p.n, p.cOut, pixels], [1, 0, 2]);
+  const mm = { batch: 1, m: p.cOut, n: taps, k: p.n * pixels, transA: false, transB: true, aBatch: 1, bBatch: 1 };
+  const dW = matmulWith(be, be.tuningState.matmul, g, cols, mm);
+  if (g !== gy) be.free(g);
+  be.free(cols);
+  return dW;
 }
 
 function conv2dBackwardParams(
@@ -356,6 +385,7 @@ function conv2dBackwardParams(
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
   if (v.rows) {
+    if (!rowsBackwardWeight(p) && im2colFits(be, p)) return { dW: convBackwardWeightIm2col(be, x, gy, p), dBias: null };
     if (rowsBackwardWeight(p)) {
       const coBlocks = Math.ceil(p.cOut / 8);
       // Small kernels keep all their taps in one invocation's registers; larger ones one kernel row.

@@ -9,7 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  AdamParams, Backend, BatchNormParams, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
+  AdamParams, Backend, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightBias, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
@@ -88,8 +88,12 @@ export class WebGPUBackend implements Backend {
   /** @internal */ tuningState: Tuning;
   /** Use the kW-specialised (unrolled) row convolutions when they apply (tests turn it off to check the generic one). */
   unrolledConv = true;
-  /** A tiny buffer bound where a kernel's optional operand is absent. */
+  /**
+   * Tiny buffers bound where a kernel's optional operands are absent (two, since two
+   * writable bindings of one dispatch may not share a buffer).
+   */
   /** @internal */ dummy: GPUBuffer;
+  /** @internal */ dummy2: GPUBuffer;
 
   constructor(
     readonly device: GPUDevice,
@@ -100,6 +104,7 @@ export class WebGPUBackend implements Backend {
     this.rt = new Runtime(device);
     this.tuningState = defaultTuning(adapterKey);
     this.dummy = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
+    this.dummy2 = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
   }
 
   // ---- tuning -------------------------------------------------------------------------
@@ -436,8 +441,8 @@ export class WebGPUBackend implements Backend {
 
   // ---- batch normalisation (batchnorm.ts) ------------------------------------------------
 
-  batchNormStats(x: Storage, p: BatchNormParams): { mean: Storage; variance: Storage } {
-    return bn.batchNormStats(this, x, p);
+  batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
+    return bn.batchNormStats(this, x, p, undefined, running);
   }
   batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
     return bn.batchNormApply(this, x, mean, variance, weight, bias, p);
