@@ -21,7 +21,10 @@ for (const [name, script] of Object.entries(withoutGpu)) {
     await expect(widget.locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'idle');
     await expect(page.getByTestId('cpu-banner')).toHaveCount(0);
-    // The LeNet view asks for the GPU: the engine falls back to WebAssembly and says so.
+    // The LeNet view asks for the GPU: the engine falls back to WebAssembly and says so. It stands in
+    // the LeNet chapter, whose training view reads the badge from its worker (which this page's
+    // script cannot reach), so the lab page shows it here.
+    await openChapter(page, 'lab');
     const lenet = page.locator('[data-widget="receptive-field"] [data-part="lenet"]');
     await lenet.scrollIntoViewIfNeeded();
     await expect(page.getByTestId('cpu-banner')).toBeVisible({ timeout: 30_000 });

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, openLab, rng, widget } from './fixtures';
+import { test, expect, openChapter, openLab, rng, widget } from './fixtures';
 
 /**
  * The receptive-field, multichannel, parameters and dense-vs-conv widgets on the lab
@@ -289,6 +289,35 @@ test('parameters: the notes’ network lists 0.weight [8, 4] … 2.bias [1] (49 
   await expect(w.locator('[data-tied="4"] td').first()).toHaveAttribute('data-value', '100');
   await expect(w.locator('[data-part="rows-equal"]')).toHaveText('true');
   await tabReachesEverything(page, w);
+  expect(problems.errors).toEqual([]);
+});
+
+test('parameters in its chapter: each part stands in the section that teaches it, a change in one part shows in the others, and the link keeps it', async ({ page, problems }) => {
+  await openChapter(page, 'parameters', 'en');
+  const part = (name: string) => page.locator(`[data-widget="parameters"][data-widget-part="${name}"]`);
+  await expect(page.locator('[data-widget="parameters"]')).toHaveCount(3);
+  // The last h2 before each part is the section that teaches it.
+  await expect(part('tying')).toBeAttached({ timeout: 60_000 });
+  const sections = await page.evaluate(() => {
+    let h2 = '';
+    const found: Record<string, string> = {};
+    for (const el of document.querySelectorAll('article h2, [data-widget="parameters"]')) {
+      if (el.tagName === 'H2') h2 = el.id;
+      else found[el.getAttribute('data-widget-part') ?? ''] = h2;
+    }
+    return found;
+  });
+  expect(sections).toEqual({ access: 'access', init: 'initialisation', tying: 'tied-parameters' });
+  // Constant initialisation chosen in the init part shows in the access part's state dictionary.
+  await part('init').scrollIntoViewIfNeeded();
+  await part('init').getByRole('radio', { name: 'Constant 1, zero bias' }).check();
+  await expect.poll(async () => nums(part('access').locator('table[aria-label="State dict entry 0.weight"] td'))).toEqual(new Array(32).fill(1));
+  await expect(part('tying').locator('[data-part="same-object"]')).toHaveText('true');
+  // The parts share the widget's URL key, so the link reproduces the choice in every part.
+  await expect.poll(() => new URL(page.url()).searchParams.get('w.pm')).toContain('constant');
+  await page.reload();
+  await expect(part('init').getByRole('radio', { name: 'Constant 1, zero bias' })).toBeChecked({ timeout: 60_000 });
+  await expect.poll(async () => nums(part('access').locator('table[aria-label="State dict entry 0.weight"] td'))).toEqual(new Array(32).fill(1));
   expect(problems.errors).toEqual([]);
 });
 

@@ -73,7 +73,8 @@ self.addEventListener('fetch', (event) => {
         const hit = await cache.match(req, { ignoreVary: true });
         if (hit) return hit;
         const res = await fetch(req);
-        if (res.ok) await cache.put(req, res.clone());
+        // Only a whole file is kept: a Range request's partial answer (206) is passed on as is.
+        if (res.status === 200) await cache.put(req, res.clone());
         return res;
       }),
     );

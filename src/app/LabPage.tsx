@@ -12,6 +12,9 @@ const WIDGETS = [
   ['MultiChannel', { en: 'Multiple channels', zh: '多通道' }],
   ['Parameters', { en: 'Parameters', zh: '参数' }],
   ['DenseVsConv', { en: 'Dense versus convolution', zh: '全连接与卷积' }],
+  ['FashionMnist', { en: 'The Fashion-MNIST dataset', zh: 'Fashion-MNIST 数据集' }],
+  ['BatchNorm', { en: 'Batch normalisation', zh: '批量规范化' }],
+  ['Degradation', { en: 'Plain and residual stacks', zh: '普通堆叠与残差堆叠' }],
 ] as const;
 
 /** Every widget on one page, for teachers who want the tools without the prose. */

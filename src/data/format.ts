@@ -29,9 +29,18 @@ export class DatasetError extends Error {
   }
 }
 
-/** Validates and parses a dataset file; throws DatasetError with a readable reason. */
-export function parseDataset(buffer: ArrayBuffer | Uint8Array, name = 'dataset'): Dataset {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+/** What a dataset file's header says: how many images, their size, how many classes. */
+export interface DatasetHeader {
+  count: number;
+  rows: number;
+  cols: number;
+  classes: number;
+  /** FNV-1a of the payload. */
+  checksum: number;
+}
+
+/** Validates and reads the 32-byte header at the start of `bytes` (the rest may be absent). */
+export function parseDatasetHeader(bytes: Uint8Array, name = 'dataset'): DatasetHeader {
   if (bytes.byteLength < DATASET_HEADER_BYTES) {
     throw new DatasetError(`${name}: file is ${bytes.byteLength} bytes, shorter than its 32-byte header (missing or truncated download?)`);
   }
@@ -43,12 +52,19 @@ export function parseDataset(buffer: ArrayBuffer | Uint8Array, name = 'dataset')
   if (rows === 0 || cols === 0 || rows > 4096 || cols > 4096 || classes === 0 || classes > 256) {
     throw new DatasetError(`${name}: implausible header (${rows}x${cols} images, ${classes} classes)`);
   }
+  return { count, rows, cols, classes, checksum: word(6) };
+}
+
+/** Validates and parses a dataset file; throws DatasetError with a readable reason. */
+export function parseDataset(buffer: ArrayBuffer | Uint8Array, name = 'dataset'): Dataset {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  const { count, rows, cols, classes, checksum } = parseDatasetHeader(bytes, name);
   const expected = DATASET_HEADER_BYTES + count * rows * cols + count;
   if (bytes.byteLength !== expected) {
     throw new DatasetError(`${name}: expected ${expected} bytes for ${count} images of ${rows}x${cols}, got ${bytes.byteLength} (truncated or corrupt)`);
   }
   const payload = bytes.subarray(DATASET_HEADER_BYTES);
-  if (fnv1a(payload) !== word(6)) throw new DatasetError(`${name}: checksum mismatch (corrupt file)`);
+  if (fnv1a(payload) !== checksum) throw new DatasetError(`${name}: checksum mismatch (corrupt file)`);
   const pixels = payload.subarray(0, count * rows * cols);
   const labels = payload.subarray(count * rows * cols);
   for (let i = 0; i < count; i++) {

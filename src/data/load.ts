@@ -1,4 +1,4 @@
-import { DatasetError, parseDataset, type Dataset } from './format';
+import { DATASET_HEADER_BYTES, DatasetError, parseDataset, parseDatasetHeader, type Dataset, type DatasetHeader } from './format';
 
 export type DatasetName = 'fashion' | 'mnist';
 export type Split = 'train' | 'test';
@@ -15,17 +15,23 @@ export interface LoadOptions {
   base?: string;
 }
 
-/** Fetches and validates one split; a missing, truncated or corrupt file gives a DatasetError. */
-export async function loadDataset(name: DatasetName, split: Split, opts: LoadOptions = {}): Promise<Dataset> {
+/** The response for one split's file; a failed fetch or an error status gives a DatasetError. */
+async function fetchSplit(name: DatasetName, split: Split, opts: Omit<LoadOptions, 'onProgress'>, headers?: Record<string, string>): Promise<Response> {
   const url = datasetUrl(name, split, opts.base);
   const f = opts.fetchImpl ?? fetch;
   let res: Response;
   try {
-    res = await f(url, { signal: opts.signal });
+    res = await f(url, headers ? { signal: opts.signal, headers } : { signal: opts.signal });
   } catch (e) {
     throw new DatasetError(`${name}-${split}: could not fetch ${url} (${(e as Error).message})`);
   }
   if (!res.ok) throw new DatasetError(`${name}-${split}: ${url} answered ${res.status}; run \`npm run data\` to prepare the dataset`);
+  return res;
+}
+
+/** Fetches and validates one split; a missing, truncated or corrupt file gives a DatasetError. */
+export async function loadDataset(name: DatasetName, split: Split, opts: LoadOptions = {}): Promise<Dataset> {
+  const res = await fetchSplit(name, split, opts);
   const total = Number(res.headers.get('content-length')) || null;
   if (!res.body || !opts.onProgress) return parseDataset(await res.arrayBuffer(), `${name}-${split}`);
   const reader = res.body.getReader();
@@ -45,4 +51,30 @@ export async function loadDataset(name: DatasetName, split: Split, opts: LoadOpt
     off += c.byteLength;
   }
   return parseDataset(all, `${name}-${split}`);
+}
+
+/**
+ * Reads only the 32-byte header of one split (its image count, size and classes), without
+ * downloading the images: it asks for the first bytes with a Range request and stops
+ * reading after the header even where the server (or a cached copy) sends the whole file.
+ */
+export async function loadDatasetHeader(name: DatasetName, split: Split, opts: Omit<LoadOptions, 'onProgress'> = {}): Promise<DatasetHeader> {
+  const res = await fetchSplit(name, split, opts, { Range: `bytes=0-${DATASET_HEADER_BYTES - 1}` });
+  if (!res.body) return parseDatasetHeader(new Uint8Array(await res.arrayBuffer()), `${name}-${split}`);
+  const reader = res.body.getReader();
+  const head = new Uint8Array(DATASET_HEADER_BYTES);
+  let got = 0;
+  try {
+    while (got < DATASET_HEADER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, DATASET_HEADER_BYTES - got);
+      head.set(take, got);
+      got += take.byteLength;
+    }
+  } finally {
+    // A server that ignored the range is still sending the images: stop it.
+    void reader.cancel().catch(() => undefined);
+  }
+  return parseDatasetHeader(head.subarray(0, got), `${name}-${split}`);
 }

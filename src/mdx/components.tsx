@@ -37,6 +37,8 @@ function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, res
 }
 
 const rem = (name: string) => `${WIDGET_HEIGHT_REM[name]}rem`;
+/** The room of a composite widget, or of the one part a chapter embeds (`<Parameters part="init" />`). */
+const partRem = (name: string) => (p: { part?: string }) => rem(p.part ? `${name}:${p.part}` : name);
 
 /** Longest the text waits for its math fonts: KaTeX's own block period (font-display: block). */
 const FONT_WAIT_MS = 3000;
@@ -128,10 +130,13 @@ export const mdxComponents = {
     'pooling',
     true,
   ),
-  ReceptiveField: lazyWidget(() => import('../widgets/receptive-field').then((m) => m.ReceptiveField), () => rem('receptive-field'), 'receptive-field'),
-  MultiChannel: lazyWidget(() => import('../widgets/multichannel').then((m) => m.MultiChannel), () => rem('multichannel'), 'multichannel', true),
-  Parameters: lazyWidget(() => import('../widgets/parameters').then((m) => m.Parameters), () => rem('parameters'), 'parameters'),
-  DenseVsConv: lazyWidget(() => import('../widgets/dense-vs-conv').then((m) => m.DenseVsConv), () => rem('dense-vs-conv'), 'dense-vs-conv', true),
+  ReceptiveField: lazyWidget(() => import('../widgets/receptive-field').then((m) => m.ReceptiveField), partRem('receptive-field'), 'receptive-field'),
+  MultiChannel: lazyWidget(() => import('../widgets/multichannel').then((m) => m.MultiChannel), partRem('multichannel'), 'multichannel', true),
+  Parameters: lazyWidget(() => import('../widgets/parameters').then((m) => m.Parameters), partRem('parameters'), 'parameters'),
+  DenseVsConv: lazyWidget(() => import('../widgets/dense-vs-conv').then((m) => m.DenseVsConv), partRem('dense-vs-conv'), 'dense-vs-conv', true),
+  FashionMnist: lazyWidget(() => import('../widgets/fashion-mnist').then((m) => m.FashionMnist), () => rem('fashion-mnist'), 'fashion-mnist'),
+  BatchNorm: lazyWidget(() => import('../widgets/batch-norm').then((m) => m.BatchNorm), partRem('batch-norm'), 'batch-norm'),
+  Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), () => rem('degradation'), 'degradation'),
   TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), () => rem('train-model'), 'train-model'),
   ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }) => summaryHeight(p.model ?? 'lenet'), 'model-summary'),
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), () => rem('model-compare'), 'model-compare'),

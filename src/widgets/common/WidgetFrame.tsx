@@ -10,7 +10,10 @@ export type WidgetId =
   | 'receptive-field'
   | 'multichannel'
   | 'parameters'
-  | 'dense-vs-conv';
+  | 'dense-vs-conv'
+  | 'fashion-mnist'
+  | 'batch-norm'
+  | 'degradation';
 
 /** Detail of the `presenter-step` event that presenter mode sends to the widget on screen. */
 export interface PresenterStepDetail {
@@ -31,6 +34,8 @@ interface Props {
   computedBy?: string;
   /** The widget computes on the engine's CPU backend by choice (tiny tensors, see small.ts). */
   computedOn?: 'cpu';
+  /** The part of a composite widget this frame shows (`data-widget-part`); none: the whole widget. */
+  part?: string;
 }
 
 /** The name of what computes a GPU widget: the backend once ready, else the engine's state ('idle', 'starting'). */
@@ -39,7 +44,7 @@ export function computedName(backend: ReturnType<typeof useBackend>): string {
 }
 
 /** The root of every live widget: its data-widget name, its title, and which backend computed it. */
-export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, computedOn }: Props) {
+export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, computedOn, part }: Props) {
   const headingId = useId();
   const ref = useRef<HTMLElement>(null);
   const backend = useBackend();
@@ -73,7 +78,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
               : t('Computed by the engine on the CPU', '由引擎在 CPU 上计算'));
 
   return (
-    <section ref={ref} className="widget" data-widget={id} aria-labelledby={headingId}>
+    <section ref={ref} className="widget" data-widget={id} data-widget-part={part} aria-labelledby={headingId}>
       <header className="widget-header">
         <h3 id={headingId} className="widget-title">
           {title}

@@ -6,7 +6,10 @@
  * screens widgets grow taller and the reserve is a lower bound. Pure data, no React.
  */
 
-/** Height of each lazily loaded widget, by its placeholder name (`lazyWidget`'s third argument). */
+/**
+ * Height of each lazily loaded widget, by its placeholder name (`lazyWidget`'s third
+ * argument); `name:part` is one part of a composite widget, as a chapter embeds it.
+ */
 export const WIDGET_HEIGHT_REM: Record<string, number> = {
   corr2d: 68,
   'learn-kernel': 44.5,
@@ -14,10 +17,26 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
   pooling: 70,
   'pooling-two-channel': 86,
   'receptive-field': 235,
+  'receptive-field:stack': 70,
+  'receptive-field:lenet': 166,
   multichannel: 78,
+  'multichannel:channels': 63.5,
+  'multichannel:1x1': 16.5,
+  'multichannel:params': 16,
   parameters: 123,
+  'parameters:access': 64,
+  'parameters:init': 48,
+  'parameters:tying': 43,
   'dense-vs-conv': 74,
+  'dense-vs-conv:cost': 65.5,
+  'dense-vs-conv:ladder': 24,
+  'fashion-mnist': 63.45,
+  'batch-norm': 204,
+  'batch-norm:normalise': 85.5,
+  'batch-norm:batch-size': 64,
+  'batch-norm:running': 101.5,
   'train-model': 85,
+  degradation: 37.5,
   'model-compare': 15,
 };
 

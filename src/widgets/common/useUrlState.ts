@@ -1,13 +1,24 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 /**
+ * The live settings of every URL key in use on the page. A chapter can embed a widget in
+ * parts (`<Parameters part="init" />`), each part in the section that teaches it; the parts
+ * share one URL key, so they share one set of settings: a change in one part shows in the
+ * others, and the link holds the settings of them all.
+ */
+const live = new Map<string, { value: unknown; listeners: Set<(value: unknown) => void> }>();
+
+/**
  * Widget settings kept in the page URL (`?w.<key>=<json>`), so a link reproduces
  * exactly what a teacher shows. `sanitize` turns whatever the URL holds (possibly
- * hand-edited garbage) into valid settings; it must never throw.
+ * hand-edited garbage) into valid settings; it must never throw. Every mounted user of
+ * one key sees the same settings.
  */
 export function useUrlState<T extends object>(key: string, defaults: T, sanitize: (raw: unknown, defaults: T) => T): [T, (next: T | ((prev: T) => T)) => void] {
   const param = `w.${key}`;
   const [state, setState] = useState<T>(() => {
+    const shared = live.get(param);
+    if (shared) return shared.value as T;
     if (typeof window === 'undefined') return defaults;
     const raw = new URL(window.location.href).searchParams.get(param);
     if (raw === null) return defaults;
@@ -17,6 +28,24 @@ export function useUrlState<T extends object>(key: string, defaults: T, sanitize
       return defaults;
     }
   });
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  useEffect(() => {
+    let entry = live.get(param);
+    if (!entry) {
+      entry = { value: stateRef.current, listeners: new Set() };
+      live.set(param, entry);
+    }
+    const shared = entry;
+    const listener = (value: unknown) => setState(value as T);
+    shared.listeners.add(listener);
+    // Another part may have changed the settings between this render and now.
+    if (shared.value !== stateRef.current) setState(shared.value as T);
+    return () => {
+      shared.listeners.delete(listener);
+      if (shared.listeners.size === 0 && live.get(param) === shared) live.delete(param);
+    };
+  }, [param]);
   const timer = useRef<number | undefined>(undefined);
   useEffect(() => {
     // Debounced: dragging a slider must not flood the history API.
@@ -31,7 +60,22 @@ export function useUrlState<T extends object>(key: string, defaults: T, sanitize
     return () => window.clearTimeout(timer.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, param]);
-  const update = useCallback((next: T | ((prev: T) => T)) => setState((prev) => (typeof next === 'function' ? (next as (p: T) => T)(prev) : next)), []);
+  const update = useCallback(
+    (next: T | ((prev: T) => T)) => {
+      let shared = live.get(param);
+      if (!shared) {
+        // A change before this hook's effect has run (a child's effect on mount).
+        shared = { value: stateRef.current, listeners: new Set() };
+        live.set(param, shared);
+      }
+      const value = typeof next === 'function' ? (next as (p: T) => T)(shared.value as T) : next;
+      if (value === shared.value) return;
+      shared.value = value;
+      setState(value);
+      for (const l of shared.listeners) l(value);
+    },
+    [param],
+  );
   return [state, update];
 }
 

@@ -94,13 +94,30 @@ function LayerCard({ title, code, count, part, max }: { title: string; code: str
   );
 }
 
+/** The parts a chapter can embed on their own, each in the section that teaches it. */
+export const DENSE_VS_CONV_PARTS = ['cost', 'ladder'] as const;
+export type DenseVsConvPart = (typeof DENSE_VS_CONV_PARTS)[number];
+
+export interface DenseVsConvProps {
+  /**
+   * 'cost': the two layers' parameter counts and memory on one image; 'ladder': the weights
+   * left after each assumption (dense, translation invariance, locality). None: both, as on
+   * the lab page. The parts share the URL key 'dc'.
+   */
+  part?: DenseVsConvPart;
+}
+
+/** The text's worked example of the ladder: a 1000 x 1000 image, one channel in and out, Δ = 1. */
+const LADDER_EXAMPLE = { w: 1000, h: 1000, k: 3 };
+
 /**
  * Widget 8: a dense layer against a convolution layer on the same image, with the
  * original chapter’s cat-and-dog numbers (12 MP RGB, 100 hidden units: 3.6 billion parameters,
  * about 14 GB of float32).
  */
-export function DenseVsConv() {
+export function DenseVsConv({ part }: DenseVsConvProps) {
   const t = useTr();
+  const shows = (p: DenseVsConvPart) => part === undefined || part === p;
   const [s, set] = useUrlState<DCSettings>('dc', DC_DEFAULTS, sanitizeDC);
   const key = JSON.stringify(s);
   const result = useCpuResult(key, () => computeDenseVsConv(s));
@@ -108,6 +125,7 @@ export function DenseVsConv() {
   const setField = (patch: Partial<DCSettings>) => set((p) => ({ ...p, ...patch }));
   const presetIdx = PRESETS.findIndex((p) => p.w === s.w && p.h === s.h && p.c === s.c);
   const onPresenterStep = (dir: 1 | -1) => {
+    if (!shows('cost')) return false;
     const next = (presetIdx < 0 ? (dir > 0 ? -1 : PRESETS.length) : presetIdx) + dir;
     if (next < 0 || next >= PRESETS.length) return false;
     const p = PRESETS[next];
@@ -116,96 +134,133 @@ export function DenseVsConv() {
   };
   const mp = (s.w * s.h) / 1e6;
   const catsDogs = 1.5e9;
+  const imageSize = (
+    <>
+      <div>
+        <Slider label={t('Image width', '图像宽度')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} format={(v) => `${v} px`} />
+        <NumberBox label={t('Image width in pixels', '图像宽度（像素）')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} />
+      </div>
+      <div>
+        <Slider label={t('Image height', '图像高度')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} format={(v) => `${v} px`} />
+        <NumberBox label={t('Image height in pixels', '图像高度（像素）')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} />
+      </div>
+    </>
+  );
+  const kernelSize = <Slider label={t('Kernel size (conv)', '卷积核大小（卷积）')} value={s.k} min={1} max={DC_LIMITS.maxK} step={2} onChange={(v) => setField({ k: v })} format={(v) => `${v} × ${v}`} />;
 
   return (
-    <WidgetFrame id="dense-vs-conv" title={t('Dense layer versus convolution', '全连接层与卷积层')} onPresenterStep={onPresenterStep} computedOn="cpu">
-      <div className="b-toolbar" role="group" aria-label={t('Image presets', '图像预设')}>
-        <span className="b-toolbar-label">{t('Image:', '图像：')}</span>
-        {PRESETS.map((p, i) => (
-          <button key={p.id} type="button" aria-pressed={i === presetIdx} onClick={() => setField({ w: p.w, h: p.h, c: p.c })}>
-            {t(p.en, p.zh)}
-          </button>
-        ))}
-      </div>
-      <div className="b-controls">
-        <div>
-          <Slider label={t('Image width', '图像宽度')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} format={(v) => `${v} px`} />
-          <NumberBox label={t('Image width in pixels', '图像宽度（像素）')} value={s.w} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ w: v })} />
-        </div>
-        <div>
-          <Slider label={t('Image height', '图像高度')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} format={(v) => `${v} px`} />
-          <NumberBox label={t('Image height in pixels', '图像高度（像素）')} value={s.h} min={1} max={DC_LIMITS.maxSide} onChange={(v) => setField({ h: v })} />
-        </div>
-        <Slider
-          label={t('Colour channels', '颜色通道')}
-          value={s.c}
-          min={1}
-          max={3}
-          onChange={(v) => setField({ c: v })}
-          format={(v) => (v === 1 ? t('1 (grey)', '1（灰度）') : v === 3 ? t('3 (RGB)', '3（RGB）') : String(v))}
-        />
-        <Slider label={t('Hidden units (dense)', '隐藏单元数（全连接）')} value={s.hidden} min={1} max={DC_LIMITS.maxHidden} onChange={(v) => setField({ hidden: v })} />
-        <Slider label={t('Kernel size (conv)', '卷积核大小（卷积）')} value={s.k} min={1} max={DC_LIMITS.maxK} step={2} onChange={(v) => setField({ k: v })} format={(v) => `${v} × ${v}`} />
-        <Slider label={t('Output channels (conv)', '输出通道数（卷积）')} value={s.co} min={1} max={DC_LIMITS.maxCo} onChange={(v) => setField({ co: v })} />
-      </div>
-      <p data-part="inputs">
-        {t('Input: ', '输入：')}
-        {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${t('megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${t('pixels', '像素')}`}, × ${s.c} ${t(s.c === 1 ? 'channel' : 'channels', '通道')} = `}
-        <strong data-value={r?.inputs}>{r ? groupDigits(r.inputs) : '…'}</strong>
-        {t(' numbers', ' 个数')}
-      </p>
-
-      <div className="dc-compare" data-state={outputState(result)} aria-busy={!result.fresh}>
-        {r ? (
-          <>
-            <LayerCard
-              part="dense"
-              title={t(`Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
-              code={`nn.Linear(${r.inputs}, ${s.hidden})`}
-              count={r.dense}
-              max={Math.max(r.dense.params, r.conv.params)}
-            />
-            <LayerCard
-              part="conv"
-              title={t(`Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
-              code={`nn.Conv2d(${s.c}, ${s.co}, ${s.k})`}
-              count={r.conv}
-              max={Math.max(r.dense.params, r.conv.params)}
-            />
-          </>
-        ) : (
-          <p>…</p>
-        )}
-      </div>
-
-      {r ? (
+    <WidgetFrame
+      id="dense-vs-conv"
+      part={part}
+      title={part === 'ladder' ? t('From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）') : t('Dense layer versus convolution', '全连接层与卷积层')}
+      onPresenterStep={onPresenterStep}
+      computedOn="cpu"
+    >
+      {shows('cost') ? (
         <>
-          <p data-part="ratio">
-            {r.dense.params >= r.conv.params
-              ? t(`The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
-              : t(`Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
-            {' '}
-            {t('The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
+          <div className="b-toolbar" role="group" aria-label={t('Image presets', '图像预设')}>
+            <span className="b-toolbar-label">{t('Image:', '图像：')}</span>
+            {PRESETS.map((p, i) => (
+              <button key={p.id} type="button" aria-pressed={i === presetIdx} onClick={() => setField({ w: p.w, h: p.h, c: p.c })}>
+                {t(p.en, p.zh)}
+              </button>
+            ))}
+          </div>
+          <div className="b-controls">
+            {imageSize}
+            <Slider
+              label={t('Colour channels', '颜色通道')}
+              value={s.c}
+              min={1}
+              max={3}
+              onChange={(v) => setField({ c: v })}
+              format={(v) => (v === 1 ? t('1 (grey)', '1（灰度）') : v === 3 ? t('3 (RGB)', '3（RGB）') : String(v))}
+            />
+            <Slider label={t('Hidden units (dense)', '隐藏单元数（全连接）')} value={s.hidden} min={1} max={DC_LIMITS.maxHidden} onChange={(v) => setField({ hidden: v })} />
+            {kernelSize}
+            <Slider label={t('Output channels (conv)', '输出通道数（卷积）')} value={s.co} min={1} max={DC_LIMITS.maxCo} onChange={(v) => setField({ co: v })} />
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="b-toolbar" role="group" aria-label={t('Examples', '示例')}>
+            <span className="b-toolbar-label">{t('Example:', '示例：')}</span>
+            <button type="button" aria-pressed={s.w === LADDER_EXAMPLE.w && s.h === LADDER_EXAMPLE.h && s.k === LADDER_EXAMPLE.k} onClick={() => setField(LADDER_EXAMPLE)}>
+              {t('The text’s example: 1000 × 1000, Δ = 1', '正文示例：1000 × 1000，Δ = 1')}
+            </button>
+          </div>
+          <div className="b-controls">
+            {imageSize}
+            {kernelSize}
+          </div>
+        </>
+      )}
+      {shows('cost') ? (
+        <>
+          <p data-part="inputs">
+            {t('Input: ', '输入：')}
+            {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${t('megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${t('pixels', '像素')}`}, × ${s.c} ${t(s.c === 1 ? 'channel' : 'channels', '通道')} = `}
+            <strong data-value={r?.inputs}>{r ? groupDigits(r.inputs) : '…'}</strong>
+            {t(' numbers', ' 个数')}
           </p>
-          <p className="b-note">
-            <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{${t('inputs', '输入')}}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{${t('bytes', '字节')}} = ${r.dense.bytes}\\ \\text{${t('bytes', '字节')}}`} />
-          </p>
-          <p className="b-note">
-            {t(
-              `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the “14 GB” of the text is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
-              `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（正文中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
-            )}
-          </p>
-          {r.dense.params > catsDogs ? (
-            <p data-part="cats-dogs">
-              {t(
-                `That is more parameters than there are cats and dogs on Earth (about 600 million + 900 million = 1.5 billion): the layer could memorise every one of them.`,
-                `这比地球上猫和狗的总数（约 6 亿 + 9 亿 = 15 亿）还多：这个层完全可以把每一只都记住。`,
-              )}
-            </p>
-          ) : null}
 
-          <h4 className="b-subtitle">{t('From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4>
+          <div className="dc-compare" data-state={outputState(result)} aria-busy={!result.fresh}>
+            {r ? (
+              <>
+                <LayerCard
+                  part="dense"
+                  title={t(`Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
+                  code={`nn.Linear(${r.inputs}, ${s.hidden})`}
+                  count={r.dense}
+                  max={Math.max(r.dense.params, r.conv.params)}
+                />
+                <LayerCard
+                  part="conv"
+                  title={t(`Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
+                  code={`nn.Conv2d(${s.c}, ${s.co}, ${s.k})`}
+                  count={r.conv}
+                  max={Math.max(r.dense.params, r.conv.params)}
+                />
+              </>
+            ) : (
+              <p>…</p>
+            )}
+          </div>
+
+          {r ? (
+            <>
+              <p data-part="ratio">
+                {r.dense.params >= r.conv.params
+                  ? t(`The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
+                  : t(`Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
+                {' '}
+                {t('The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
+              </p>
+              <p className="b-note">
+                <Tex tex={`\\underbrace{${s.w * s.h * s.c}}_{\\text{${t('inputs', '输入')}}} \\times ${s.hidden} + ${s.hidden} = ${r.dense.params}, \\quad ${r.dense.params} \\times 4\\ \\text{${t('bytes', '字节')}} = ${r.dense.bytes}\\ \\text{${t('bytes', '字节')}}`} />
+              </p>
+              <p className="b-note">
+                {t(
+                  `Each float32 takes ${BYTES_PER_FLOAT32} bytes (32 bits). 1 GB is 10⁹ bytes (the “14 GB” of the text is 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ bytes); 1 GiB is 2³⁰ bytes, which is why the same size reads 13.4 GiB. Training needs the gradient (as much again) and optimizer state on top.`,
+                  `每个 float32 占 ${BYTES_PER_FLOAT32} 字节（32 位）。1 GB 是 10⁹ 字节（正文中的“14 GB”就是 3.6 × 10⁹ × 4 = 1.44 × 10¹⁰ 字节）；1 GiB 是 2³⁰ 字节，所以同样的大小写成 13.4 GiB。训练时还需要同样大小的梯度以及优化器状态。`,
+                )}
+              </p>
+              {r.dense.params > catsDogs ? (
+                <p data-part="cats-dogs">
+                  {t(
+                    `That is more parameters than there are cats and dogs on Earth (about 600 million + 900 million = 1.5 billion): the layer could memorise every one of them.`,
+                    `这比地球上猫和狗的总数（约 6 亿 + 9 亿 = 15 亿）还多：这个层完全可以把每一只都记住。`,
+                  )}
+                </p>
+              ) : null}
+            </>
+          ) : null}
+        </>
+      ) : null}
+
+      {shows('ladder') && r ? (
+        <>
+          {part === undefined ? <h4 className="b-subtitle">{t('From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4> : null}
           <table className="b-table dc-ladder">
             <TableHead columns={[t('Layer', '层'), t('Weights', '权重'), t('Count', '数量')]} />
             <tbody>

@@ -20,12 +20,26 @@ function fmtNum(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/\.?0+$/, '');
 }
 
+/** The parts a chapter can embed on their own, each in the section that teaches it. */
+export const MULTICHANNEL_PARTS = ['channels', '1x1', 'params'] as const;
+export type MultiChannelPart = (typeof MULTICHANNEL_PARTS)[number];
+
+export interface MultiChannelProps {
+  /**
+   * 'channels': inputs, kernels and outputs, channel by channel; '1x1': a 1×1 convolution
+   * as a dense layer at every pixel; 'params': the layer's parameter count. None: every
+   * part, as on the lab page. The parts share the URL key 'mc'.
+   */
+  part?: MultiChannelPart;
+}
+
 /**
  * Widget 6: multi-input, multi-output channel convolution. Every output number is the
  * engine's conv2d; the per-channel maps are the engine's single-channel correlations.
  */
-export function MultiChannel() {
+export function MultiChannel({ part }: MultiChannelProps) {
   const t = useTr();
+  const shows = (p: MultiChannelPart) => part === undefined || part === p;
   const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
   const result = useCpuResult(key, () => computeMultiChannel(s));
@@ -88,192 +102,242 @@ export function MultiChannel() {
   ] as const;
 
   const onPresenterStep = (dir: 1 | -1) => {
+    if (part === 'params') return false;
     const idx = (po * oh + pi) * ow + pj + dir;
     if (idx < 0 || idx >= s.co * oh * ow) return false;
     set((p) => ({ ...p, pick: [Math.floor(idx / (oh * ow)), Math.floor((idx % (oh * ow)) / ow), idx % ow] }));
     return true;
   };
 
-  return (
-    <WidgetFrame id="multichannel" title={t('Multiple input and output channels', '多输入多输出通道')} onPresenterStep={onPresenterStep} computedOn="cpu">
-      <div className="b-toolbar" role="group" aria-label={t('Examples', '示例')}>
-        <span className="b-toolbar-label">{t('Examples:', '示例：')}</span>
-        {(
-          [
-            [notes, t('The text’s example: 2 channels in, 1 out', '正文示例：2 个输入通道，1 个输出通道')],
-            [stackThree, t('Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')],
-            [oneByOne, t('1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')],
-            [randomise, t('Random values', '随机数值')],
-          ] as const
-        ).map(([onClick, label]) => (
-          <button key={label} type="button" onClick={onClick}>
-            {label}
-          </button>
-        ))}
-      </div>
-      <div className="b-controls">
-        <Slider label={t('Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
-        <Slider label={t('Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
-        <Slider label={t('Input height', '输入高度')} value={s.h} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { h: v }))} />
-        <Slider label={t('Input width', '输入宽度')} value={s.w} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { w: v }))} />
-        {kernelSides.map((k) => (
-          <Slider
-            key={k.field}
-            label={k.label}
-            value={s[k.field]}
-            min={1}
-            max={Math.min(MC_LIMITS.maxK, k.side)}
-            disabled={k.side === 1}
-            onChange={(v) => set((p) => withShape(p, { [k.field]: v }))}
-            hint={k.side < MC_LIMITS.maxK ? k.hint : undefined}
-          />
-        ))}
-      </div>
+  // Each example button, and the parts that offer it.
+  const examples = (
+    [
+      [['channels'], notes, t('The text’s example: 2 channels in, 1 out', '正文示例：2 个输入通道，1 个输出通道')],
+      [['channels'], stackThree, t('Stack K, K+1, K+2 (3 out)', '堆叠 K、K+1、K+2（3 个输出通道）')],
+      [['1x1'], oneByOne, t('1×1 kernels: 3 in, 2 out', '1×1 卷积核：3 入 2 出')],
+      [['channels', '1x1'], randomise, t('Random values', '随机数值')],
+    ] as const
+  ).filter(([parts]) => part === undefined || (parts as readonly MultiChannelPart[]).includes(part));
+  const sizeSliders = (
+    <>
+      <Slider label={t('Input height', '输入高度')} value={s.h} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { h: v }))} />
+      <Slider label={t('Input width', '输入宽度')} value={s.w} min={MC_LIMITS.minSide} max={MC_LIMITS.maxSide} onChange={(v) => set((p) => withShape(p, { w: v }))} />
+    </>
+  );
+  const channelSliders = (
+    <>
+      <Slider label={t('Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
+      <Slider label={t('Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
+    </>
+  );
+  const kernelSliders = kernelSides.map((k) => (
+    <Slider
+      key={k.field}
+      label={k.label}
+      value={s[k.field]}
+      min={1}
+      max={Math.min(MC_LIMITS.maxK, k.side)}
+      disabled={k.side === 1}
+      onChange={(v) => set((p) => withShape(p, { [k.field]: v }))}
+      hint={k.side < MC_LIMITS.maxK ? k.hint : undefined}
+    />
+  ));
+  const title = part === '1x1' ? t('1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层') : part === 'params' ? t('Parameters of a convolutional layer', '卷积层的参数数量') : t('Multiple input and output channels', '多输入多输出通道');
 
-      <section className="mc-input" aria-label={t('Input X', '输入 X')}>
-        <h4 className="b-subtitle">
-          {t('Input X', '输入 X')} <span className="b-shape">{`${s.ci} × ${s.h} × ${s.w}`}</span>
-        </h4>
-        <div className="b-row">
-          {s.X.map((ch, c) => (
-            <figure key={c} className="b-fig" data-part="input" data-channel={c}>
-              <figcaption>{`X ${chName(c)}`}</figcaption>
-              <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
-            </figure>
+  return (
+    <WidgetFrame id="multichannel" part={part} title={title} onPresenterStep={onPresenterStep} computedOn="cpu">
+      {examples.length > 0 ? (
+        <div className="b-toolbar" role="group" aria-label={t('Examples', '示例')}>
+          <span className="b-toolbar-label">{t('Examples:', '示例：')}</span>
+          {examples.map(([, onClick, label]) => (
+            <button key={label} type="button" onClick={onClick}>
+              {label}
+            </button>
           ))}
         </div>
-      </section>
+      ) : null}
+      <div className="b-controls">
+        {channelSliders}
+        {part !== 'params' ? sizeSliders : null}
+        {part !== '1x1' ? kernelSliders : null}
+      </div>
 
-      <div className="mc-state" data-state={outputState(result)} aria-busy={!result.fresh}>
-        {s.K.map((ko, o) => (
-          <section key={o} className="mc-out-row" data-out-channel={o} aria-label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}>
+      {shows('channels') ? (
+        <>
+          <section className="mc-input" aria-label={t('Input X', '输入 X')}>
             <h4 className="b-subtitle">
-              {t(`Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
-              {' → '}
-              {t(`output ${chName(o)}`, `输出${chName(o)}`)}
+              {t('Input X', '输入 X')} <span className="b-shape">{`${s.ci} × ${s.h} × ${s.w}`}</span>
             </h4>
-            <div className="b-row mc-sum">
-              {ko.map((kc, c) => (
-                <div key={c} className="mc-term">
-                  {c > 0 ? (
-                    <span className="mc-op" aria-hidden="true">
-                      +
-                    </span>
-                  ) : null}
-                  <figure className="b-fig" data-part="kernel" data-channel={c}>
-                    <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
-                    <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
-                  </figure>
+            <div className="b-row">
+              {s.X.map((ch, c) => (
+                <figure key={c} className="b-fig" data-part="input" data-channel={c}>
+                  <figcaption>{`X ${chName(c)}`}</figcaption>
+                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
+                </figure>
+              ))}
+            </div>
+          </section>
+
+          <div className="mc-state" data-state={outputState(result)} aria-busy={!result.fresh}>
+            {s.K.map((ko, o) => (
+              <section key={o} className="mc-out-row" data-out-channel={o} aria-label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}>
+                <h4 className="b-subtitle">
+                  {t(`Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
+                  {' → '}
+                  {t(`output ${chName(o)}`, `输出${chName(o)}`)}
+                </h4>
+                <div className="b-row mc-sum">
+                  {ko.map((kc, c) => (
+                    <div key={c} className="mc-term">
+                      {c > 0 ? (
+                        <span className="mc-op" aria-hidden="true">
+                          +
+                        </span>
+                      ) : null}
+                      <figure className="b-fig" data-part="kernel" data-channel={c}>
+                        <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
+                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
+                      </figure>
+                      <span className="mc-op" aria-hidden="true">
+                        ⋆ X{c + 1} =
+                      </span>
+                      <figure className="b-fig" data-part="partial" data-channel={c}>
+                        <figcaption>{t(`${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
+                        {r ? (
+                          <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
+                        ) : (
+                          <PendingMatrix rows={oh} cols={ow} />
+                        )}
+                      </figure>
+                    </div>
+                  ))}
                   <span className="mc-op" aria-hidden="true">
-                    ⋆ X{c + 1} =
+                    +
                   </span>
-                  <figure className="b-fig" data-part="partial" data-channel={c}>
-                    <figcaption>{t(`${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
+                  <label className="mc-bias">
+                    <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
+                    <input
+                      type="number"
+                      step="any"
+                      value={s.b[o]}
+                      aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
+                      onChange={(e) => {
+                        const v = Number(e.target.value);
+                        if (e.target.value !== '' && Number.isFinite(v)) editB(o, Math.max(-MC_LIMITS.maxAbs, Math.min(MC_LIMITS.maxAbs, v)));
+                      }}
+                    />
+                  </label>
+                  <span className="mc-op" aria-hidden="true">
+                    =
+                  </span>
+                  <figure className="b-fig" data-part="output" data-channel={o}>
+                    <figcaption>{t(`Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
                     {r ? (
-                      <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
+                      <MatrixGrid
+                        values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
+                        rows={oh}
+                        cols={ow}
+                        label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
+                        selected={o === po ? pickIdx : null}
+                        onSelect={(idx) => pick(o, idx)}
+                      />
                     ) : (
                       <PendingMatrix rows={oh} cols={ow} />
                     )}
                   </figure>
                 </div>
-              ))}
-              <span className="mc-op" aria-hidden="true">
-                +
-              </span>
-              <label className="mc-bias">
-                <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
-                <input
-                  type="number"
-                  step="any"
-                  value={s.b[o]}
-                  aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
-                  onChange={(e) => {
-                    const v = Number(e.target.value);
-                    if (e.target.value !== '' && Number.isFinite(v)) editB(o, Math.max(-MC_LIMITS.maxAbs, Math.min(MC_LIMITS.maxAbs, v)));
-                  }}
-                />
-              </label>
-              <span className="mc-op" aria-hidden="true">
-                =
-              </span>
-              <figure className="b-fig" data-part="output" data-channel={o}>
-                <figcaption>{t(`Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
-                {r ? (
-                  <MatrixGrid
-                    values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
-                    rows={oh}
-                    cols={ow}
-                    label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
-                    selected={o === po ? pickIdx : null}
-                    onSelect={(idx) => pick(o, idx)}
-                  />
-                ) : (
-                  <PendingMatrix rows={oh} cols={ow} />
-                )}
-              </figure>
-            </div>
-          </section>
-        ))}
-      </div>
+              </section>
+            ))}
+          </div>
 
-      {r && pickedParts ? (
-        <p className="b-explain" data-part="explain">
-          {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
-          {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
-          {` + ${fmtNum(s.b[po])} = `}
-          <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
-          {t(' (one correlation per input channel, summed, plus the bias).', '（每个输入通道一次互相关，求和，再加偏置）。')}
-        </p>
+          {r && pickedParts ? (
+            <p className="b-explain" data-part="explain">
+              {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
+              {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
+              {` + ${fmtNum(s.b[po])} = `}
+              <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
+              {t(' (one correlation per input channel, summed, plus the bias).', '（每个输入通道一次互相关，求和，再加偏置）。')}
+            </p>
+          ) : null}
+
+          <section className="mc-stack" aria-label={t('Stacked output', '堆叠的输出')}>
+            <h4 className="b-subtitle">
+              {t('Stacked output Y', '堆叠的输出 Y')} <span className="b-shape" data-part="out-shape">{r ? `${s.co} × ${r.oh} × ${r.ow}` : '…'}</span>
+            </h4>
+            <div className="mc-stack-cards" style={{ ['--mc-depth' as string]: s.co }}>
+              {Array.from({ length: s.co }, (_, o) => (
+                <div key={o} className="mc-stack-card" style={{ ['--mc-i' as string]: o }} aria-hidden="true">
+                  <span>{`Y[${o}]`}</span>
+                </div>
+              ))}
+            </div>
+            <p className="b-note">
+              {t(
+                `Each of the ${s.co} kernels has ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
+                `${s.co} 个卷积核各有 ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
+              )}
+            </p>
+          </section>
+        </>
       ) : null}
 
-      <section className="mc-stack" aria-label={t('Stacked output', '堆叠的输出')}>
-        <h4 className="b-subtitle">
-          {t('Stacked output Y', '堆叠的输出 Y')} <span className="b-shape" data-part="out-shape">{r ? `${s.co} × ${r.oh} × ${r.ow}` : '…'}</span>
-        </h4>
-        <div className="mc-stack-cards" style={{ ['--mc-depth' as string]: s.co }}>
-          {Array.from({ length: s.co }, (_, o) => (
-            <div key={o} className="mc-stack-card" style={{ ['--mc-i' as string]: o }} aria-hidden="true">
-              <span>{`Y[${o}]`}</span>
-            </div>
-          ))}
-        </div>
-        <p className="b-note">
-          {t(
-            `Each of the ${s.co} kernels has ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
-            `${s.co} 个卷积核各有 ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
-          )}
-        </p>
-      </section>
-
-      <section className="mc-params" aria-label={t('Parameter count', '参数数量')}>
-        <h4 className="b-subtitle">{t('Parameters', '参数数量')}</h4>
-        <p>
-          <Tex tex={paramTex} />
-        </p>
-        <p>
-          {t('The engine’s count for ', '引擎对 ')}
-          <code>{`nn.Conv2d(${s.ci}, ${s.co}, [${s.kh}, ${s.kw}])`}</code>
-          {t(': ', ' 的计数：')}
-          <strong data-part="param-count" data-value={r ? r.paramCount : undefined}>
-            {r ? groupDigits(r.paramCount) : '…'}
-          </strong>
-          {r && r.paramCount === s.co * s.ci * s.kh * s.kw + s.co ? <span className="b-ok"> ✓</span> : null}
-        </p>
-      </section>
-
-      <section className="mc-1x1" aria-label={t('1×1 convolution', '1×1 卷积')}>
-        <h4 className="b-subtitle">{t('1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层')}</h4>
-        {s.kh === 1 && s.kw === 1 ? (
-          <OneByOne s={s} dense={r?.dense ?? null} out={r?.out ?? null} t={t} />
-        ) : (
+      {shows('params') ? (
+        <section className="mc-params" aria-label={t('Parameter count', '参数数量')}>
+          {part === undefined ? <h4 className="b-subtitle">{t('Parameters', '参数数量')}</h4> : null}
           <p>
-            {t('With a 1×1 kernel the only computation runs across channels. ', '卷积核为 1×1 时，计算只发生在通道之间。')}
-            <button type="button" onClick={() => set((p) => withShape(p, { kh: 1, kw: 1 }))}>
-              {t('Use 1×1 kernels', '改用 1×1 卷积核')}
-            </button>
+            <Tex tex={paramTex} />
           </p>
-        )}
-      </section>
+          <p>
+            {t('The engine’s count for ', '引擎对 ')}
+            <code>{`nn.Conv2d(${s.ci}, ${s.co}, [${s.kh}, ${s.kw}])`}</code>
+            {t(': ', ' 的计数：')}
+            <strong data-part="param-count" data-value={r ? r.paramCount : undefined}>
+              {r ? groupDigits(r.paramCount) : '…'}
+            </strong>
+            {r && r.paramCount === s.co * s.ci * s.kh * s.kw + s.co ? <span className="b-ok"> ✓</span> : null}
+          </p>
+        </section>
+      ) : null}
+
+      {shows('1x1') ? (
+        <section className="mc-1x1" aria-label={t('1×1 convolution', '1×1 卷积')}>
+          {part === undefined ? <h4 className="b-subtitle">{t('1×1 convolution = a dense layer at every pixel', '1×1 卷积 = 在每个像素上的全连接层')}</h4> : null}
+          {s.kh === 1 && s.kw === 1 ? (
+            <>
+              {part === '1x1' ? (
+                // The conv2d output, where a click picks the pixel the dense layer is shown at.
+                <div className="b-row mc-pick" data-state={outputState(result)} aria-busy={!result.fresh}>
+                  {Array.from({ length: s.co }, (_, o) => (
+                    <figure key={o} className="b-fig" data-part="output" data-channel={o}>
+                      <figcaption>{t(`conv2d output, ${chName(o)}`, `conv2d 输出，${chName(o)}`)}</figcaption>
+                      {r ? (
+                        <MatrixGrid
+                          values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
+                          rows={oh}
+                          cols={ow}
+                          label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
+                          selected={o === po ? pickIdx : null}
+                          onSelect={(idx) => pick(o, idx)}
+                        />
+                      ) : (
+                        <PendingMatrix rows={oh} cols={ow} />
+                      )}
+                    </figure>
+                  ))}
+                </div>
+              ) : null}
+              <OneByOne s={s} dense={r?.dense ?? null} out={r?.out ?? null} t={t} />
+            </>
+          ) : (
+            <p>
+              {t('With a 1×1 kernel the only computation runs across channels. ', '卷积核为 1×1 时，计算只发生在通道之间。')}
+              <button type="button" onClick={() => set((p) => withShape(p, { kh: 1, kw: 1 }))}>
+                {t('Use 1×1 kernels', '改用 1×1 卷积核')}
+              </button>
+            </p>
+          )}
+        </section>
+      ) : null}
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

@@ -127,12 +127,26 @@ function Histogram({ values, options }: { values: Float32Array; options: Histogr
   return <div ref={ref} className="pm-hist" />;
 }
 
+/** The parts a chapter can embed on their own, each in the section that teaches it. */
+export const PARAMETERS_PARTS = ['access', 'init', 'tying'] as const;
+export type ParametersPart = (typeof PARAMETERS_PARTS)[number];
+
+export interface ParametersProps {
+  /**
+   * 'access': names, shapes, the state dictionary; 'init': the initialisers and their
+   * histograms; 'tying': one layer used in two places. None: every part, as on the lab page.
+   * The parts share the URL key 'pm', so a change in one shows in the others.
+   */
+  part?: ParametersPart;
+}
+
 /**
  * Widget 7: parameter management on the original chapter’s 4 -> 8 -> 1 network. Names, shapes and
  * values are read from the engine's module; the initialisers run through `apply`.
  */
-export function Parameters() {
+export function Parameters({ part }: ParametersProps) {
   const t = useTr();
+  const shows = (p: ParametersPart) => part === undefined || part === p;
   const [s, set] = useUrlState<PMSettings>('pm', PM_DEFAULTS, sanitizePM);
   const key = JSON.stringify(s.seed + '|' + s.init + '|' + JSON.stringify(s.tie));
   const result = useCpuResult(key, () => computeParameters(s));
@@ -157,189 +171,209 @@ export function Parameters() {
     });
 
   return (
-    <WidgetFrame id="parameters" title={t('Parameters of a small network', '小网络的参数')} onPresenterStep={onPresenterStep} computedOn="cpu">
-      <pre className="pm-code">
-        <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
-      </pre>
-      <div className="b-toolbar">
-        <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
-      </div>
-
-      <div className="pm-layout" data-state={outputState(result)} aria-busy={!result.fresh}>
-        <section aria-label={t('Named parameters', '命名参数')}>
-          <h4 className="b-subtitle">
-            <code>net.namedParameters()</code>
-          </h4>
-          <table className="b-table pm-named">
-            <TableHead columns={[t('Name', '名称'), t('Shape', '形状'), t('Elements', '元素个数'), <span className="visually-hidden">{t('Show', '显示')}</span>]} />
-            <tbody>
-              {(r?.params ?? []).map((p) => (
-                <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
-                  <th scope="row">
-                    <code>{p.name}</code>
-                  </th>
-                  <td data-value={JSON.stringify(p.shape)}>[{p.shape.join(', ')}]</td>
-                  <td className="num" data-value={p.values.length}>
-                    {p.values.length}
-                  </td>
-                  <td>
-                    <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
-                      {t(`Show ${p.name}`, `显示 ${p.name}`)}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t('Total', '合计')}</th>
-                <td />
-                <td className="num" data-part="total" data-value={r?.total}>
-                  {r?.total ?? '…'}
-                </td>
-                <td />
-              </tr>
-            </tfoot>
-          </table>
-          <p className="b-note">
-            {t(
-              'There is 0.weight and 2.weight but no 1.weight: child 1 is the ReLU, which has no parameters.',
-              '有 0.weight 和 2.weight，却没有 1.weight：第 1 个子模块是 ReLU，它没有参数。',
-            )}
-          </p>
-          <p>
-            <code>net.at(2).weight.grad === null</code> → <strong data-part="grad-null">{r ? String(r.gradIsNull) : '…'}</strong>
-            <span className="b-note">{t(' (no backward pass yet)', '（还没有反向传播）')}</span>
-          </p>
-          <p>
-            <code>Object.keys(net.stateDict())</code> → <span data-part="state-keys">{r ? r.stateDictKeys.join(', ') : '…'}</span>
-          </p>
-          <p>
-            <code>net.call(X)</code>, <code>X = rand([2, 4])</code> →{' '}
-            <span data-part="output">
-              {r
-                ? Array.from(r.out).map((v, i) => (
-                    <span key={i} className="pm-out" data-value={v}>
-                      {i > 0 ? ', ' : ''}
-                      {fmtParam(v)}
-                    </span>
-                  ))
-                : '…'}
-            </span>
-          </p>
-        </section>
-
-        <section aria-label={t('Initialisation', '初始化')}>
-          <fieldset className="pm-radio">
-            <legend>{t('Initialise with apply', '用 apply 初始化')}</legend>
-            {INIT_SCHEMES.map((scheme) => (
-              <label key={scheme}>
-                <input type="radio" name="pm-init" value={scheme} checked={s.init === scheme} onChange={() => set((p) => ({ ...p, init: scheme }))} />
-                {schemeLabel(t, scheme)}
-              </label>
-            ))}
-          </fieldset>
+    <WidgetFrame
+      id="parameters"
+      part={part}
+      title={part === 'init' ? t('Initialising the parameters', '初始化参数') : part === 'tying' ? t('Parameter tying: one layer in two places', '参数绑定：一个层用在两处') : t('Parameters of a small network', '小网络的参数')}
+      onPresenterStep={shows('init') ? onPresenterStep : undefined}
+      computedOn="cpu"
+    >
+      {shows('access') || shows('init') ? (
+        <>
           <pre className="pm-code">
-            <code>{CODE[s.init]}</code>
+            <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
           </pre>
-          {r ? (
-            <p className="b-note" data-part="visited">
-              {t('apply visits (children first): ', 'apply 访问的顺序（先子模块）：')}
-              {r.visited.join(' → ')}
-            </p>
+          <div className="b-toolbar">
+            <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
+          </div>
+        </>
+      ) : null}
+
+      {shows('access') || shows('init') ? (
+        <div className="pm-layout" data-state={outputState(result)} aria-busy={!result.fresh}>
+          {shows('access') ? (
+            <section aria-label={t('Named parameters', '命名参数')}>
+              <h4 className="b-subtitle">
+                <code>net.namedParameters()</code>
+              </h4>
+              <table className="b-table pm-named">
+                <TableHead columns={[t('Name', '名称'), t('Shape', '形状'), t('Elements', '元素个数'), <span className="visually-hidden">{t('Show', '显示')}</span>]} />
+                <tbody>
+                  {(r?.params ?? []).map((p) => (
+                    <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
+                      <th scope="row">
+                        <code>{p.name}</code>
+                      </th>
+                      <td data-value={JSON.stringify(p.shape)}>[{p.shape.join(', ')}]</td>
+                      <td className="num" data-value={p.values.length}>
+                        {p.values.length}
+                      </td>
+                      <td>
+                        <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
+                          {t(`Show ${p.name}`, `显示 ${p.name}`)}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">{t('Total', '合计')}</th>
+                    <td />
+                    <td className="num" data-part="total" data-value={r?.total}>
+                      {r?.total ?? '…'}
+                    </td>
+                    <td />
+                  </tr>
+                </tfoot>
+              </table>
+              <p className="b-note">
+                {t(
+                  'There is 0.weight and 2.weight but no 1.weight: child 1 is the ReLU, which has no parameters.',
+                  '有 0.weight 和 2.weight，却没有 1.weight：第 1 个子模块是 ReLU，它没有参数。',
+                )}
+              </p>
+              <p>
+                <code>net.at(2).weight.grad === null</code> → <strong data-part="grad-null">{r ? String(r.gradIsNull) : '…'}</strong>
+                <span className="b-note">{t(' (no backward pass yet)', '（还没有反向传播）')}</span>
+              </p>
+              <p>
+                <code>Object.keys(net.stateDict())</code> → <span data-part="state-keys">{r ? r.stateDictKeys.join(', ') : '…'}</span>
+              </p>
+              <p>
+                <code>net.call(X)</code>, <code>X = rand([2, 4])</code> →{' '}
+                <span data-part="output">
+                  {r
+                    ? Array.from(r.out).map((v, i) => (
+                        <span key={i} className="pm-out" data-value={v}>
+                          {i > 0 ? ', ' : ''}
+                          {fmtParam(v)}
+                        </span>
+                      ))
+                    : '…'}
+                </span>
+              </p>
+            </section>
           ) : null}
-          {r
-            ? r.params
-                .filter((p) => p.name.endsWith('weight'))
-                .map((p) => (
-                  <figure key={p.name} className="b-fig" data-hist={p.name}>
-                    <figcaption>{t(`Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
-                    <Histogram
-                      values={p.values}
-                      options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values) }}
-                    />
-                  </figure>
-                ))
-            : null}
-        </section>
-      </div>
 
-      <section aria-label={t('State dictionary entry', '状态字典条目')}>
-        <h4 className="b-subtitle">
-          <code>{`net.stateDict()['${s.entry}']`}</code>
-        </h4>
-        {entry ? (
-          <MatrixGrid
-            values={entry.values}
-            rows={entry.shape.length === 2 ? entry.shape[0] : 1}
-            cols={entry.shape.length === 2 ? entry.shape[1] : entry.shape[0]}
-            label={t(`State dict entry ${entry.name}`, `状态字典条目 ${entry.name}`)}
-            digits={4}
-            heat
-          />
-        ) : (
-          <p>…</p>
-        )}
-      </section>
-
-      <section aria-label={t('Parameter tying', '参数绑定')}>
-        <h4 className="b-subtitle">{t('Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4>
-        <pre className="pm-code">
-          <code>{`const shared = new nn.Linear(8, 8);
-const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
-  shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));`}</code>
-        </pre>
-        <p className="b-instructions">
-          {t('Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
-        </p>
-        <div className="b-row" data-part="tied" data-state={outputState(result)}>
-          <figure className="b-fig" data-tied="2">
-            <figcaption>
-              <code>tied.at(2).weight[0]</code>
-            </figcaption>
-            {r ? (
-              <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={t('Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
-            ) : (
-              <PendingMatrix rows={1} cols={8} />
-            )}
-          </figure>
-          <figure className="b-fig" data-tied="4">
-            <figcaption>
-              <code>tied.at(4).weight[0]</code>
-            </figcaption>
-            {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={t('Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={8} />}
-          </figure>
+          {shows('init') ? (
+            <section aria-label={t('Initialisation', '初始化')}>
+              <fieldset className="pm-radio">
+                <legend>{t('Initialise with apply', '用 apply 初始化')}</legend>
+                {INIT_SCHEMES.map((scheme) => (
+                  <label key={scheme}>
+                    <input type="radio" name="pm-init" value={scheme} checked={s.init === scheme} onChange={() => set((p) => ({ ...p, init: scheme }))} />
+                    {schemeLabel(t, scheme)}
+                  </label>
+                ))}
+              </fieldset>
+              <pre className="pm-code">
+                <code>{CODE[s.init]}</code>
+              </pre>
+              {r ? (
+                <p className="b-note" data-part="visited">
+                  {t('apply visits (children first): ', 'apply 访问的顺序（先子模块）：')}
+                  {r.visited.join(' → ')}
+                </p>
+              ) : null}
+              {r
+                ? r.params
+                    .filter((p) => p.name.endsWith('weight'))
+                    .map((p) => (
+                      <figure key={p.name} className="b-fig" data-hist={p.name}>
+                        <figcaption>{t(`Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
+                        <Histogram
+                          values={p.values}
+                          options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values) }}
+                        />
+                      </figure>
+                    ))
+                : null}
+            </section>
+          ) : null}
         </div>
-        {r ? (
-          <>
-            <p>
-              <code>tied.at(2).weight === tied.at(4).weight</code> → <strong data-part="same-object">{String(r.tied.sameObject)}</strong>
-              {'; '}
-              {t('rows equal element by element: ', '逐元素相等：')}
-              <strong data-part="rows-equal">{String(r.tied.row2.every((v, i) => v === r.tied.row4[i]))}</strong>
-            </p>
-            <p>
-              <code>tied.namedParameters()</code> → {r.tied.params.map((p) => `${p.name} [${p.shape.join(', ')}]`).join(', ')}
-              {'. '}
-              {t('The shared layer is listed once; total ', '共享层只列出一次；共 ')}
-              <strong data-part="tied-total" data-value={r.tied.total}>
-                {r.tied.total}
-              </strong>
-              {t(' parameters, not ', ' 个参数，而不是 ')}
-              {r.tied.total + 72}
-              {t('. During training both uses add their gradients into the one weight.', '。训练时两处的梯度会加到同一个权重上。')}
-            </p>
-            <div className="b-buttons">
-              <button type="button" onClick={() => set((p) => ({ ...p, tie: [] }))} disabled={s.tie.length === 0}>
-                {t('Undo the edits', '撤销修改')}
-              </button>
-              <button type="button" onClick={() => set((p) => ({ ...p, tie: [[0, 100]] }))}>
-                {t('The text’s example: set [0, 0] to 100', '正文示例：把 [0, 0] 设为 100')}
-              </button>
-            </div>
-          </>
-        ) : null}
-      </section>
+      ) : null}
+
+      {shows('access') ? (
+        <section aria-label={t('State dictionary entry', '状态字典条目')}>
+          <h4 className="b-subtitle">
+            <code>{`net.stateDict()['${s.entry}']`}</code>
+          </h4>
+          {entry ? (
+            <MatrixGrid
+              values={entry.values}
+              rows={entry.shape.length === 2 ? entry.shape[0] : 1}
+              cols={entry.shape.length === 2 ? entry.shape[1] : entry.shape[0]}
+              label={t(`State dict entry ${entry.name}`, `状态字典条目 ${entry.name}`)}
+              digits={4}
+              heat
+            />
+          ) : (
+            <p>…</p>
+          )}
+        </section>
+      ) : null}
+
+      {shows('tying') ? (
+        <section aria-label={t('Parameter tying', '参数绑定')}>
+          {part === undefined ? <h4 className="b-subtitle">{t('Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4> : null}
+          <pre className="pm-code">
+            <code>{`const shared = new nn.Linear(8, 8);
+  const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
+    shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));`}</code>
+          </pre>
+          <p className="b-instructions">
+            {t('Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
+          </p>
+          <div className="b-row" data-part="tied" data-state={outputState(result)}>
+            <figure className="b-fig" data-tied="2">
+              <figcaption>
+                <code>tied.at(2).weight[0]</code>
+              </figcaption>
+              {r ? (
+                <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={t('Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
+              ) : (
+                <PendingMatrix rows={1} cols={8} />
+              )}
+            </figure>
+            <figure className="b-fig" data-tied="4">
+              <figcaption>
+                <code>tied.at(4).weight[0]</code>
+              </figcaption>
+              {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={t('Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={8} />}
+            </figure>
+          </div>
+          {r ? (
+            <>
+              <p>
+                <code>tied.at(2).weight === tied.at(4).weight</code> → <strong data-part="same-object">{String(r.tied.sameObject)}</strong>
+                {'; '}
+                {t('rows equal element by element: ', '逐元素相等：')}
+                <strong data-part="rows-equal">{String(r.tied.row2.every((v, i) => v === r.tied.row4[i]))}</strong>
+              </p>
+              <p>
+                <code>tied.namedParameters()</code> → {r.tied.params.map((p) => `${p.name} [${p.shape.join(', ')}]`).join(', ')}
+                {'. '}
+                {t('The shared layer is listed once; total ', '共享层只列出一次；共 ')}
+                <strong data-part="tied-total" data-value={r.tied.total}>
+                  {r.tied.total}
+                </strong>
+                {t(' parameters, not ', ' 个参数，而不是 ')}
+                {r.tied.total + 72}
+                {t('. During training both uses add their gradients into the one weight.', '。训练时两处的梯度会加到同一个权重上。')}
+              </p>
+              <div className="b-buttons">
+                <button type="button" onClick={() => set((p) => ({ ...p, tie: [] }))} disabled={s.tie.length === 0}>
+                  {t('Undo the edits', '撤销修改')}
+                </button>
+                <button type="button" onClick={() => set((p) => ({ ...p, tie: [[0, 100]] }))}>
+                  {t('The text’s example: set [0, 0] to 100', '正文示例：把 [0, 0] 设为 100')}
+                </button>
+              </div>
+            </>
+          ) : null}
+        </section>
+      ) : null}
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

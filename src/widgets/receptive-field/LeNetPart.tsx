@@ -1,8 +1,9 @@
-import { Fragment, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Fragment, useEffect, useId, useMemo, useRef, useSyncExternalStore } from 'react';
 import { probabilityBars } from '../../charts/probabilityBars';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
 import { Slider } from '../common/Slider';
+import { useSeen } from '../common/useSeen';
 import { useLang, useTr, type Tr } from '../common/i18n';
 import { startEngine } from '../common/engine';
 import { TableHead } from '../common/TableHead';
@@ -209,26 +210,12 @@ export function LeNetPart({ settings, update }: Props) {
   const t = useTr();
   const lang = useLang();
   const m = useModel();
-  const [visible, setVisible] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   // Build the network and fetch the test set only when this part scrolls into view.
+  const visible = useSeen(rootRef);
   useEffect(() => {
-    const el = rootRef.current;
-    if (!el || typeof IntersectionObserver === 'undefined') {
-      setVisible(true);
-      void loadCheckpoint();
-      return;
-    }
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        setVisible(true);
-        void loadCheckpoint();
-        io.disconnect();
-      }
-    });
-    io.observe(el);
-    return () => io.disconnect();
-  }, []);
+    if (visible) void loadCheckpoint();
+  }, [visible]);
 
   const sel = clampSelection(settings.lsel, LENET_SIZES);
   const img = settings.img;

@@ -7,10 +7,7 @@ import { F, nn, noGrad, optim, tensor, tidy, type Tensor } from '../../engine';
 import { zoo } from '../../models';
 import type { Dataset } from '../../data/format';
 
-export const FASHION_CLASSES = {
-  en: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-  zh: ['T恤/上衣', '裤子', '套头衫', '连衣裙', '外套', '凉鞋', '衬衫', '运动鞋', '包', '短靴'],
-} as const;
+export { FASHION_CLASSES } from '../common/fashion-classes';
 
 /** The brief in-page training recipe (deterministic for a backend: fixed seed and batch order). */
 export const BRIEF = { seed: 0, steps: 500, batchSize: 64, lr: 0.003 } as const;

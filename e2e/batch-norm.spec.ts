@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+
+/**
+ * The batch-normalisation widget in its chapter, driven by keyboard only, against the
+ * numbers PyTorch recorded for the same data (tests/fixtures/bn-widget.json, made by
+ * scripts/make-bn-widget-fixture.py for exactly the settings these keys reach). The
+ * chapter's three parts share their settings (one URL key). Its accessibility in every
+ * theme is checked with the rest of the chapter in a11y.spec.ts.
+ */
+const FIX = JSON.parse(readFileSync('tests/fixtures/bn-widget.json', 'utf8'));
+const LIGHT_ENGLISH = JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 });
+
+async function open(page: Page) {
+  await page.addInitScript((s) => localStorage.setItem('cnn-book-settings', s), LIGHT_ENGLISH);
+  await page.goto('./?c=batch-norm');
+  await expect(page.locator('article[data-chapter="batch-norm"] h1')).toBeVisible();
+}
+
+/** The widget that embeds one part, once its numbers for the current settings are in. */
+async function part(page: Page, name: string): Promise<Locator> {
+  const w = page.locator('[data-widget="batch-norm"]').filter({ has: page.locator(`[data-bn-part="${name}"]`) });
+  const region = w.locator(`[data-part="${name}"]`);
+  await region.scrollIntoViewIfNeeded();
+  await expect(region).toHaveAttribute('data-state', 'ready');
+  return w;
+}
+
+/**
+ * The numbers `scope` shows that differ from `want` (keyed `stat` or `stat:channel`): its
+ * data-value beyond 1e-4 or its three-decimal text beyond rounding. One read of the page.
+ */
+async function statErrors(scope: Locator, want: Record<string, number>): Promise<string[]> {
+  const shown = await scope.locator('[data-stat]').evaluateAll((els) =>
+    els.map((el) => ({ key: el.getAttribute('data-stat') + (el.hasAttribute('data-channel') ? `:${el.getAttribute('data-channel')}` : ''), value: Number(el.getAttribute('data-value')), text: el.textContent ?? '' })),
+  );
+  const byKey = new Map(shown.map((s) => [s.key, s]));
+  return Object.entries(want).flatMap(([key, v]) => {
+    const s = byKey.get(key);
+    if (!s) return [`${key}: missing`];
+    const text = /^[−-]?\d+\.\d{3}$/.test(s.text.trim()) ? Number(s.text.trim().replace('−', '-')) : NaN;
+    return Math.abs(s.value - v) < 1e-4 && Math.abs(text - v) <= 0.0011 ? [] : [`${key}: shows ${s.value} (“${s.text}”), PyTorch ${v}`];
+  });
+}
+
+/** The largest difference between a 4 × 4 grid's cells and the reference map. */
+async function mapError(grid: Locator, want: number[]): Promise<number> {
+  const got = await grid.locator('td').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+  if (got.length !== want.length) return Infinity;
+  return Math.max(...want.map((v, i) => Math.abs(got[i] - v)));
+}
+
+/** The 16 values of channel c of example i in a flat [n, 3, 4, 4] array. */
+const map = (flat: number[], i: number, c: number) => flat.slice((i * 3 + c) * 16, (i * 3 + c + 1) * 16);
+const perChannel = (stat: string, v: number[]) => Object.fromEntries(v.map((x, c) => [`${stat}:${c}`, x]));
+
+async function press(page: Page, key: string, n: number) {
+  for (let i = 0; i < n; i++) await page.keyboard.press(key);
+}
+
+test('steps the running statistics with momentum 0.1, then shows the same batch in evaluation mode, as PyTorch does', async ({ page, problems }) => {
+  const f = FIX.running;
+  await open(page);
+  const w = await part(page, 'running');
+  // Two steps forward by keyboard: step 3.
+  await w.getByRole('button', { name: 'Step forward' }).focus();
+  await press(page, 'Enter', 2);
+  await expect(w.locator('[data-step]')).toHaveAttribute('data-step', String(f.evalStep));
+  const before = f.steps[f.evalStep - 2];
+  const after = f.steps[f.evalStep - 1];
+  await expect
+    .poll(() =>
+      statErrors(w.locator('[data-table="running"]'), {
+        ...perChannel('batch-mean', after.batchMean),
+        ...perChannel('running-mean-before', before.runningMean),
+        ...perChannel('running-mean', after.runningMean),
+        ...perChannel('batch-var-unbiased', after.batchVarUnbiased),
+        ...perChannel('running-var-before', before.runningVar),
+        ...perChannel('running-var', after.runningVar),
+      }),
+    )
+    .toEqual([]);
+  await expect(w.locator('[data-formula="running-mean"]')).toContainText('0.9 ×');
+
+  // Training mode: the batch's own statistics.
+  const grid = (mode: string) => w.getByRole('table', { name: `Output of batch ${f.evalStep} in ${mode} mode, channel 1` });
+  expect(await mapError(w.getByRole('table', { name: `Input of batch ${f.evalStep}, channel 1` }), map(f.x, 0, 0))).toBeLessThan(1e-4);
+  expect(await mapError(grid('training'), map(f.yTrain, 0, 0))).toBeLessThan(1e-4);
+  // Evaluation mode, by the arrow key on the mode radios: the running statistics, for the same input.
+  await w.getByRole('radio', { name: 'Training mode: bn.train()' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(w.getByRole('radio', { name: 'Evaluation mode: bn.eval()' })).toBeChecked();
+  await expect.poll(() => mapError(grid('evaluation'), map(f.yEval, 0, 0))).toBeLessThan(1e-4);
+  await expect
+    .poll(() =>
+      statErrors(w, {
+        'train-mean-used': after.batchMean[0],
+        'train-variance-used': after.batchVar[0],
+        'train-output-mean': f.yTrainMean[0],
+        'eval-mean-used': after.runningMean[0],
+        'eval-variance-used': after.runningVar[0],
+        'eval-output-mean': f.yEvalMean[0],
+      }),
+    )
+    .toEqual([]);
+  expect(Math.abs(Number(await w.locator('[data-stat="max-diff"]').getAttribute('data-value')) - f.maxDiff)).toBeLessThan(1e-4);
+  expect(problems.errors).toEqual([]);
+});
+
+test('normalises a batch and measures the scatter of batch means as PyTorch does, with batch size, γ and β set by keyboard', async ({ page, problems }) => {
+  const s = FIX.spread;
+  const f = FIX.normalise;
+  await open(page);
+  // The scatter of the batch mean at the default batch size, 4.
+  const spread = await part(page, 'batch-size');
+  await expect.poll(() => statErrors(spread.locator('[data-table="spread"]'), { ...perChannel('pop-mean', s.popMean), ...perChannel('spread', s.spread[String(s.n)]) })).toEqual([]);
+  const means = await spread.getByRole('table', { name: 'Batch means of channel 1' }).locator('td').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+  expect(Math.max(...means.map((v, b) => Math.abs(v - s.batchMeans[b * 3])))).toBeLessThan(1e-4);
+
+  // Batch size 4 → 8, γ₁ 1 → 1.5, β₁ 0 → 0.5, with the arrow keys.
+  const w = await part(page, 'normalise');
+  const slider = (name: string) => w.getByRole('slider', { name });
+  await slider('Batch size n').focus();
+  await press(page, 'ArrowRight', 4);
+  await slider('γ (weight) of channel 1').focus();
+  await press(page, 'ArrowRight', 2);
+  await slider('β (bias) of channel 1').focus();
+  await press(page, 'ArrowRight', 2);
+  await expect(slider('Batch size n')).toHaveValue(String(f.n));
+  await expect(slider('γ (weight) of channel 1')).toHaveValue('1.5');
+  await expect(slider('β (bias) of channel 1')).toHaveValue('0.5');
+  await expect
+    .poll(() => statErrors(w.locator('[data-table="batch-stats"]'), { ...perChannel('mean', f.mean), ...perChannel('variance', f.variance), ...perChannel('y-mean', f.beta) }))
+    .toEqual([]);
+  for (let c = 0; c < 3; c++) {
+    expect(await mapError(w.getByRole('table', { name: `Input X, example 1, channel ${c + 1}` }), map(f.x, 0, c))).toBeLessThan(1e-4);
+    expect(await mapError(w.getByRole('table', { name: `Output Y, example 1, channel ${c + 1}` }), map(f.y, 0, c))).toBeLessThan(1e-4);
+  }
+  // The last example of the batch: End on its slider.
+  await slider('Example shown').focus();
+  await page.keyboard.press('End');
+  await expect.poll(() => mapError(w.getByRole('table', { name: `Output Y, example ${f.n}, channel 1` }), map(f.y, f.n - 1, 0))).toBeLessThan(1e-4);
+
+  // The parts share their settings: the scatter now shown is that of batches of 8, less than of 4.
+  await expect.poll(() => statErrors(spread.locator('[data-table="spread"]'), perChannel('spread', s.spread[String(f.n)]))).toEqual([]);
+  expect(s.spread['8'][0]).toBeLessThan(s.spread['4'][0]);
+  expect(problems.errors).toEqual([]);
+});

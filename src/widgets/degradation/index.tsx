@@ -1,0 +1,274 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { countParameters, getBackend } from '../../engine';
+import type { LineChartOptions, Series } from '../../charts/lineChart';
+import { WidgetFrame } from '../common/WidgetFrame';
+import { Slider } from '../common/Slider';
+import { EngineError } from '../common/EngineError';
+import { startEngine, useBackend } from '../common/engine';
+import { groupDigits } from '../common/format';
+import { useTr, type Tr } from '../common/i18n';
+import { small } from '../common/small';
+import { useReducedMotion } from '../common/useReducedMotion';
+import { useUrlState } from '../common/useUrlState';
+import { LineChartView } from '../training/Charts';
+import { DeepStack, type ExperimentConfig, type LossPoint } from './experiment';
+import type { DegradationBackend, FromDegradationWorker, ToDegradationWorker } from './protocol';
+import { DEFAULTS, DEPTHS, FIXED, LRS, SEED_MAX, STEPS_LIMITS, STEP_UNIT, configOf, effective, sanitize, type DegradationSettings } from './settings';
+import '../widgets.css';
+import './degradation.css';
+
+export interface DegradationProps {
+  stateKey?: string;
+}
+
+type RunState = 'idle' | 'running' | 'done' | 'stopped' | 'error';
+
+interface Run {
+  state: RunState;
+  /** The configuration the points belong to. */
+  config: ExperimentConfig | null;
+  points: LossPoint[];
+  error: string | null;
+}
+
+const IDLE: Run = { state: 'idle', config: null, points: [], error: null };
+
+const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '∞');
+
+function lossText(t: Tr, p: LossPoint): string {
+  return t(`step ${p.step}: plain ${fmtLoss(p.plain)}, residual ${fmtLoss(p.residual)}`, `第 ${p.step} 步：普通 ${fmtLoss(p.plain)}，残差 ${fmtLoss(p.residual)}`);
+}
+
+/**
+ * The degradation problem, measured: a deep plain stack of dense layers and the same stack
+ * with residual connections, trained side by side in the tab from the same initial weights
+ * on the same batches; their training losses on one chart.
+ */
+export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
+  const t = useTr();
+  const [s, setS] = useUrlState<DegradationSettings>(stateKey, DEFAULTS, sanitize);
+  const backend = useBackend();
+  const reduced = useReducedMotion();
+  const [run, setRun] = useState<Run>(IDLE);
+  const [startError, setStartError] = useState<string | null>(null);
+  /** The training worker (made on the first Start) and the number of the run it trains. */
+  const worker = useRef<Worker | null>(null);
+  const runId = useRef(0);
+  const startButton = useRef<HTMLButtonElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  const focusNext = useRef<RefObject<HTMLButtonElement | null> | null>(null);
+
+  // The defaults depend on where the engine computes: start it (as every GPU widget does on mount).
+  useEffect(() => {
+    startEngine().catch((e: unknown) => setStartError(e instanceof Error ? e.message : String(e)));
+  }, []);
+  // Leaving the page ends the worker and its run.
+  useEffect(
+    () => () => {
+      worker.current?.terminate();
+      worker.current = null;
+    },
+    [],
+  );
+
+  useEffect(() => {
+    const el = focusNext.current?.current;
+    if (el && !el.disabled) {
+      el.focus();
+      focusNext.current = null;
+    }
+  }, [run.state]);
+
+  const ready = backend.state === 'ready';
+  const eff = effective(s, backend.name);
+  const config = useMemo(() => configOf(s, eff), [s, eff.depth, eff.steps]); // eslint-disable-line react-hooks/exhaustive-deps
+  const running = run.state === 'running';
+  // A run of other settings is cleared (its curves never shown under the new settings' labels).
+  const current = useMemo(() => run.config !== null && JSON.stringify(run.config) === JSON.stringify(config), [run.config, config]);
+  const points = useMemo(() => (current ? run.points : []), [current, run.points]);
+  const shownState: RunState = current ? run.state : 'idle';
+
+  // Both stacks have the same parameters: counted by the engine, once per depth.
+  const params = useMemo(
+    () =>
+      small(() => {
+        const net = new DeepStack(eff.depth, FIXED.width, false);
+        const n = countParameters(net);
+        net.dispose();
+        return n;
+      }),
+    [eff.depth],
+  );
+
+  /**
+   * Moves the focus to `to` if it is on `from`, which is about to be disabled (call before the
+   * state change that disables it): the effect below focuses `to` once it is enabled.
+   */
+  const focusIfLost = (from: RefObject<HTMLButtonElement | null>, to: RefObject<HTMLButtonElement | null>) => {
+    if (document.activeElement === from.current) focusNext.current = to;
+  };
+
+  const start = useCallback(async () => {
+    if (running) return;
+    const run = ++runId.current;
+    const cfg = config;
+    setRun({ state: 'running', config: cfg, points: [], error: null });
+    focusIfLost(startButton, stopButton);
+    const fail = (message: string) => {
+      if (run !== runId.current) return;
+      focusIfLost(stopButton, startButton);
+      setRun((r) => ({ ...r, state: 'error', error: message }));
+    };
+    try {
+      const status = await startEngine();
+      const w = (worker.current ??= new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }));
+      w.onmessage = (ev: MessageEvent<FromDegradationWorker>) => {
+        const msg = ev.data;
+        if (msg.run !== runId.current) return;
+        if (msg.type === 'point') setRun((r) => ({ ...r, points: [...r.points, msg.point] }));
+        else if (msg.type === 'error') fail(msg.message);
+        else {
+          focusIfLost(stopButton, startButton);
+          setRun((r) => ({ ...r, state: msg.state }));
+        }
+      };
+      w.onerror = (e) => {
+        e.preventDefault();
+        worker.current?.terminate();
+        worker.current = null;
+        fail(e.message || 'the training worker failed');
+      };
+      const backend: DegradationBackend = status.name ?? 'cpu';
+      const msg: ToDegradationWorker = { type: 'start', run, backend, tuning: backend === 'webgpu' ? getBackend().tuning : undefined, config: cfg };
+      w.postMessage(msg);
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  }, [config, running]);
+
+  const stop = () => {
+    const msg: ToDegradationWorker = { type: 'stop', run: runId.current };
+    worker.current?.postMessage(msg);
+  };
+
+  const last = points[points.length - 1];
+  const progress = last ? last.step / config.steps : 0;
+  // With reduced motion the curves are drawn a quarter of the run at a time, not point by point.
+  const drawn = useMemo(() => {
+    if (!reduced || shownState !== 'running') return points;
+    const quarter = Math.floor(progress * 4) / 4;
+    return points.filter((p) => p.step <= quarter * config.steps);
+  }, [reduced, shownState, points, progress, config.steps]);
+
+  const series: Series[] = [
+    { key: 'plain', label: t('plain', '普通'), color: 'var(--bad)', dashed: true, points: drawn.map((p) => ({ x: p.step, y: p.plain })) },
+    { key: 'residual', label: t('residual', '残差'), color: 'var(--accent)', points: drawn.map((p) => ({ x: p.step, y: p.residual })) },
+  ];
+  const drawnLast = drawn[drawn.length - 1];
+  const options: LineChartOptions = {
+    title: t(`Training loss of a plain and a residual stack of ${eff.depth} layers`, `${eff.depth} 层普通堆叠与残差堆叠的训练损失`),
+    xLabel: t('step', '步数'),
+    yLabel: t('training loss (log scale)', '训练损失（对数刻度）'),
+    yScale: 'log',
+    xMax: config.steps,
+    valueLabel: t('loss', '损失'),
+    emptyText: t('Press Start', '按“开始”'),
+    className: 'deg-line-chart',
+    describe: () =>
+      drawnLast
+        ? t(`Losses on all ${FIXED.points} points, measured every ${config.evalEvery} steps; latest at ${lossText(t, drawnLast)}.`, `在全部 ${FIXED.points} 个点上每 ${config.evalEvery} 步测一次损失；最新为${lossText(t, drawnLast)}。`)
+        : t(`No steps yet; the axis runs to step ${config.steps}.`, `尚未训练；横轴到第 ${config.steps} 步。`),
+  };
+
+  // What a screen reader hears: each quarter of the run, and the end, not every point.
+  const quarter = Math.floor(progress * 4);
+  const announced = useMemo(() => {
+    if (shownState === 'idle') return '';
+    if (shownState === 'error') return '';
+    if (!last) return t('Training started.', '训练开始。');
+    if (shownState === 'done') return t(`Done. Final training loss: ${lossText(t, last)}.`, `完成。最终训练损失：${lossText(t, last)}。`);
+    if (shownState === 'stopped') return t(`Stopped at ${lossText(t, last)}.`, `已停止于${lossText(t, last)}。`);
+    return t(`${quarter * 25}% done, ${lossText(t, last)}.`, `已完成 ${quarter * 25}%，${lossText(t, last)}。`);
+    // Only a new quarter or a new state is announced.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shownState, quarter, t]);
+
+  const depthIndex = Math.max(0, DEPTHS.indexOf(eff.depth as (typeof DEPTHS)[number]));
+  const final = shownState === 'done' || shownState === 'stopped' ? last : undefined;
+  const busy = !ready && !startError;
+
+  return (
+    <WidgetFrame id="degradation" title={t('Plain and residual stacks, trained side by side', '普通堆叠与残差堆叠：并排训练')}>
+      <p className="deg-task">
+        {t(
+          `Task: tell two interleaved spirals apart (${FIXED.points} points, 2 classes). Each stack: a dense layer in, ${eff.depth} dense layers of width ${FIXED.width} with ReLU, a dense layer out; ${groupDigits(params)} parameters each. Plain SGD, batch ${FIXED.batch}, default initialisation, no batch normalization.`,
+          `任务：分开两条交织的螺旋线（${FIXED.points} 个点，2 类）。每个堆叠：一个输入全连接层，${eff.depth} 个宽 ${FIXED.width}、带 ReLU 的全连接层，一个输出全连接层；各有 ${groupDigits(params)} 个参数。普通 SGD，批量大小 ${FIXED.batch}，默认初始化，没有批量规范化。`,
+        )}
+      </p>
+      <div className="w-sliders">
+        <Slider
+          label={t('Layers in the stack', '堆叠的层数')}
+          value={depthIndex}
+          min={0}
+          max={DEPTHS.length - 1}
+          format={(i) => t(`${DEPTHS[i]} layers`, `${DEPTHS[i]} 层`)}
+          disabled={running || busy}
+          onChange={(i) => setS((p) => ({ ...p, depth: DEPTHS[i] }))}
+        />
+        <Slider
+          label={t('Steps of SGD', 'SGD 步数')}
+          value={eff.steps}
+          min={STEPS_LIMITS[0]}
+          max={STEPS_LIMITS[1]}
+          step={STEP_UNIT}
+          disabled={running || busy}
+          onChange={(v) => setS((p) => ({ ...p, steps: v }))}
+        />
+        <Slider label={t('Learning rate η', '学习率 η')} value={s.lr} min={0} max={LRS.length - 1} format={(i) => String(LRS[i])} disabled={running} onChange={(i) => setS((p) => ({ ...p, lr: i }))} />
+        <Slider label={t('Seed of the initial weights and batches', '初始权重与批次的随机种子')} value={s.seed} min={0} max={SEED_MAX} disabled={running} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
+      </div>
+      <div className="step-buttons">
+        <button type="button" ref={startButton} className="play" disabled={running || busy || !!startError} onClick={() => void start()}>
+          {t('▶ Start', '▶ 开始')}
+        </button>
+        <button type="button" ref={stopButton} disabled={!running} onClick={stop}>
+          {t('■ Stop', '■ 停止')}
+        </button>
+        <button type="button" disabled={running || (s.depth === DEFAULTS.depth && s.steps === DEFAULTS.steps && s.lr === DEFAULTS.lr && s.seed === DEFAULTS.seed)} onClick={() => setS(DEFAULTS)}>
+          {t('Default settings', '默认设置')}
+        </button>
+      </div>
+
+      <div className="deg-progress">
+        <label>
+          {t('Progress', '进度')}{' '}
+          <progress max={config.steps} value={last ? last.step : 0} aria-valuetext={t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} 步，共 ${config.steps} 步`)} />
+        </label>{' '}
+        <span className="deg-step">{t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} / ${config.steps} 步`)}</span>
+      </div>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announced}
+      </p>
+
+      <div className="deg-out" data-state={shownState} aria-busy={running}>
+        <LineChartView series={series} options={options} className="chart-box deg-chart" />
+        <table className="deg-final">
+          <caption>{final ? (shownState === 'done' ? t(`Final training loss (step ${final.step})`, `最终训练损失（第 ${final.step} 步）`) : t(`Training loss when stopped (step ${final.step})`, `停止时的训练损失（第 ${final.step} 步）`)) : last ? t(`Training loss at step ${last.step}`, `第 ${last.step} 步的训练损失`) : t('Training loss', '训练损失')}</caption>
+          <tbody>
+            {(['plain', 'residual'] as const).map((stack) => (
+              <tr key={stack} data-stack={stack}>
+                <th scope="row">
+                  <span className={`deg-key deg-key-${stack}`} aria-hidden="true" />
+                  {stack === 'plain' ? t('plain stack', '普通堆叠') : t('residual stack', '残差堆叠')}
+                </th>
+                <td data-loss={last ? last[stack] : undefined}>{last ? fmtLoss(last[stack]) : '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="w-notice">{t(`ln 2 ≈ 0.693 is the loss of a stack that always answers “50 : 50”: it has learned nothing.`, `ln 2 ≈ 0.693 是永远回答“五五开”的堆叠的损失：它什么都没学到。`)}</p>
+      <EngineError className="w-error" prefix={t('The engine could not train: ', '引擎无法训练：')} error={startError ?? (shownState === 'error' ? run.error : null)} />
+    </WidgetFrame>
+  );
+}
