@@ -100,7 +100,9 @@ describe('the zoo and the training loop on the WebGPU backend (Dawn in Node)', (
     close(gpu.y, cpu.y);
     expect(gpu.grads.length).toBe(14);
     gpu.grads.forEach((g, i) => close(g, cpu.grads[i]));
-    // One dispatch per layer pair (stride-1 row convolutions add one weight packing each).
-    expect(gpu.forwardDispatches).toBeLessThanOrEqual(9);
+    // One dispatch per layer pair, plus the weight packing of the row convolution (the first)
+    // and the unfolding and re-layout of the im2col ones (strided, narrow): 12 where the
+    // activations and the dense biases apart would add 10 more.
+    expect(gpu.forwardDispatches).toBeLessThanOrEqual(12);
   });
 });

@@ -269,15 +269,44 @@ function convIm2col(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | n
   return swapLeading(be, o, p.cOut, p.n, pixels);
 }
 
+/**
+ * dL/dy [n, cOut, oh * ow] as [cOut, n * oh * ow], the layout of both im2col gradient
+ * products. The input pass of a convolution keeps its copy for the weight pass that
+ * follows it on the same dL/dy (`take` hands it over); a copy nobody takes is freed when
+ * the next one is made.
+ */
+const dyByChannel = {
+  kept: null as { be: WebGPUBackend; of: Storage; t: Storage } | null,
+  make(be: WebGPUBackend, gy: Storage, p: Conv2dParams): Storage {
+    if (p.n === 1 || p.cOut === 1) return gy;
+    return be.transpose(gy, [p.n, p.cOut, p.outH * p.outW], [1, 0, 2]);
+  },
+  keep(be: WebGPUBackend, gy: Storage, t: Storage): void {
+    this.drop();
+    if (t !== gy) this.kept = { be, of: gy, t };
+  },
+  take(be: WebGPUBackend, gy: Storage, p: Conv2dParams): Storage {
+    const k = this.kept;
+    if (k && k.be === be && k.of === gy && k.t.size === gy.size) {
+      this.kept = null;
+      return k.t;
+    }
+    return this.make(be, gy, p);
+  },
+  drop(): void {
+    if (this.kept) this.kept.be.free(this.kept.t);
+    this.kept = null;
+  },
+};
+
 /** conv2d's dL/dx for any stride: cols = W^T @ dL/dy over the whole batch, folded back by col2im. */
 function convBackwardInputIm2col(be: WebGPUBackend, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const taps = p.cIn * p.kH * p.kW;
   const pixels = p.outH * p.outW;
-  // dL/dy as [cOut, n * oh * ow].
-  const g = p.n === 1 || p.cOut === 1 ? gy : be.transpose(gy, [p.n, p.cOut, pixels], [1, 0, 2]);
+  const g = dyByChannel.make(be, gy, p);
   const mm = { batch: 1, m: taps, n: p.n * pixels, k: p.cOut, transA: true, transB: false, aBatch: 1, bBatch: 1 };
   const cols = matmulWith(be, be.tuningState.matmul, w, g, mm) as GPUStorage;
-  if (g !== gy) be.free(g);
+  dyByChannel.keep(be, gy, g);
   const dx = be.out(p.n * p.cIn * p.h * p.w);
   foldDispatch(be, 'col2im', cols.buffer, dx.buffer, p, dx.size);
   be.free(cols);
@@ -367,7 +396,7 @@ function convBackwardWeightIm2col(be: WebGPUBackend, x: Storage, gy: Storage, p:
   const pixels = p.outH * p.outW;
   const cols = be.out(p.n * taps * pixels);
   foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
-  const g = p.n === 1 || p.cOut === 1 ? gy : be.transpose(gy, [p.n, p.cOut, pixels], [1, 0, 2]);
+  const g = dyByChannel.take(be, gy, p);
   const mm = { batch: 1, m: p.cOut, n: taps, k: p.n * pixels, transA: false, transB: true, aBatch: 1, bBatch: 1 };
   const dW = matmulWith(be, be.tuningState.matmul, g, cols, mm);
   if (g !== gy) be.free(g);

@@ -15,6 +15,8 @@ const adamSrc = wgsl(adamRaw);
 
 /** At most this many parameters per SGD dispatch (the uniform holds 16 segment ends). */
 const MAX_PER_DISPATCH = 16;
+/** Parameters of at least this many elements are updated one per dispatch. */
+const LARGE_PARAM = 1 << 16;
 
 const sources = new Map<string, string>();
 
@@ -60,8 +62,15 @@ export function sgdStep(be: WebGPUBackend, items: readonly SgdItem[], p: SgdPara
   }
   const per = momentum ? 3 : 2;
   const fit = Math.max(1, Math.min(MAX_PER_DISPATCH, Math.floor(be.rt.maxStorageBuffers / per)));
-  for (let at = 0; at < live.length; at += fit) {
-    const chunk = live.slice(at, at + fit);
+  // Each invocation picks its parameter through a chain of branches, and an adapter that
+  // runs invocations as SIMD lanes of a CPU pays for every branch (on SwiftShader a
+  // 6-parameter dispatch costs 5x six single ones per element): a large parameter gets
+  // a dispatch of its own, the small ones share.
+  const large = live.filter((it) => it.param.size >= LARGE_PARAM);
+  const small = live.filter((it) => it.param.size < LARGE_PARAM);
+  const chunks = large.map((it) => [it]);
+  for (let at = 0; at < small.length; at += fit) chunks.push(small.slice(at, at + fit));
+  for (const chunk of chunks) {
     const ends: number[] = [];
     let total = 0;
     for (const it of chunk) ends.push((total += it.param.size));
