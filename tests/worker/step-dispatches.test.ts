@@ -48,9 +48,9 @@ describe('dispatches per training step on WebGPU', () => {
     expect(n).toBeLessThanOrEqual(34);
   });
 
-  it('ResNet-18 issues at most 256 dispatches a step (972 before the fused batch norm, loss and SGD, 270 before the fused conv bias gradient)', async () => {
+  it('ResNet-18 issues at most 330 dispatches a step (972 before the fused batch norm, loss and SGD; the im2col products of narrow and strided convolutions trade a few more dispatches for kernels that use every lane)', async () => {
     const n = await dispatchesPerStep('resnet18', 32, 2);
     console.log(`ResNet-18: ${n} dispatches per step`);
-    expect(n).toBeLessThanOrEqual(256);
+    expect(n).toBeLessThanOrEqual(330);
   }, 120_000);
 });
