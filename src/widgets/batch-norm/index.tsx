@@ -29,6 +29,7 @@ import {
   type Mode,
 } from './settings';
 import '../widgets.css';
+import '../widgets-b.css';
 import './batch-norm.css';
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
@@ -86,7 +87,7 @@ function BeforeAfter({ before, after, stat, channel }: { before: number | undefi
 function ScrollTable({ name, label, children }: { name: string; label: string; children: ReactNode }) {
   return (
     <div className="table-scroll bn-scroll" tabIndex={0} role="region" aria-label={label}>
-      <table className="bn-table" data-table={name}>
+      <table className="b-table bn-table" data-table={name}>
         <caption>{label}</caption>
         {children}
       </table>
@@ -180,7 +181,7 @@ function DataControls({ s, setS, setN, affine }: { s: BatchNormSettings; setS: S
         {affine ? slider('gamma', t(`γ (weight) of ${channelName(t, c)}`, `${Channel(t, c)}的 γ（weight）`)) : null}
         {affine ? slider('beta', t(`β (bias) of ${channelName(t, c)}`, `${Channel(t, c)}的 β（bias）`)) : null}
       </div>
-      <div className="bn-buttons">
+      <div className="w-presets">
         <button type="button" onClick={() => setS((p) => ({ ...p, seed: (p.seed % SEED_MAX) + 1 }))}>
           {t(`Draw new data (seed ${s.seed})`, `重新抽取数据（种子 ${s.seed}）`)}
         </button>
