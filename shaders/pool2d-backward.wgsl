@@ -1,7 +1,8 @@
 // dL/dx of max or average pooling, one invocation per input element (a gather, so no
 // atomics): it visits every window that covers it. For max pooling a window's gradient
-// goes only to the window's first maximum (row-major scan, padding skipped), which the
-// invocation recomputes. MODE 0 = max, MODE 1 = average (full window, padding included).
+// goes only to the window's first maximum, found once per window beforehand
+// (pool2d-argmax.wgsl: its index within the plane, in `arg`). MODE 0 = max, MODE 1 =
+// average (full window, padding included; `arg` unused).
 override MODE: u32;
 
 struct Params {
@@ -10,7 +11,7 @@ struct Params {
   padH: u32, padW: u32, outH: u32, outW: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(0) var<storage, read> arg: array<i32>;
 @group(0) @binding(1) var<storage, read> gy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
@@ -30,7 +31,6 @@ struct Params {
   let ox0 = select(0, (xlo + sw - 1) / sw, xlo > 0);
   let oy1 = min((iy + i32(u.padH)) / sh, i32(u.outH) - 1);
   let ox1 = min((ix + i32(u.padW)) / sw, i32(u.outW) - 1);
-  let xb = plane * hw;
   let gb = plane * u.outH * u.outW;
   let share = 1.0 / f32(u.kH * u.kW);
   var acc = 0.0;
@@ -41,24 +41,7 @@ struct Params {
         acc += g * share;
         continue;
       }
-      // Find the window's first maximum.
-      let wy0 = oy * sh - i32(u.padH);
-      let wx0 = ox * sw - i32(u.padW);
-      var best = 0.0;
-      var at = -1;
-      for (var ky = 0; ky < i32(u.kH); ky++) {
-        let yy = wy0 + ky;
-        if (yy < 0 || yy >= i32(u.h)) { continue; }
-        for (var kx = 0; kx < i32(u.kW); kx++) {
-          let xx = wx0 + kx;
-          if (xx < 0 || xx >= i32(u.w)) { continue; }
-          let v = x[xb + u32(yy * i32(u.w) + xx)];
-          if (at < 0 || v > best || (v != v && best == best)) {
-            best = v;
-            at = yy * i32(u.w) + xx;
-          }
-        }
-      }
+      let at = arg[gb + u32(oy) * u.outW + u32(ox)];
       if (at == iy * i32(u.w) + ix) { acc += g; }
     }
   }

@@ -9,6 +9,7 @@ import avgPoolTilesRaw from '../../../shaders/avg-pool2d-tiles.wgsl?raw';
 import avgPoolTilesBackwardRaw from '../../../shaders/avg-pool2d-tiles-backward.wgsl?raw';
 import pool2dRaw from '../../../shaders/pool2d.wgsl?raw';
 import pool2dBackwardRaw from '../../../shaders/pool2d-backward.wgsl?raw';
+import pool2dArgmaxRaw from '../../../shaders/pool2d-argmax.wgsl?raw';
 import resizeRaw from '../../../shaders/resize-bilinear.wgsl?raw';
 import { wgsl } from './wgsl';
 
@@ -16,6 +17,7 @@ const avgPoolTilesSrc = wgsl(avgPoolTilesRaw);
 const avgPoolTilesBackwardSrc = wgsl(avgPoolTilesBackwardRaw);
 const pool2dSrc = wgsl(pool2dRaw);
 const pool2dBackwardSrc = wgsl(pool2dBackwardRaw);
+const pool2dArgmaxSrc = wgsl(pool2dArgmaxRaw);
 const resizeSrc = wgsl(resizeRaw);
 
 function poolWords(be: WebGPUBackend, p: Pool2dParams, n: number): ArrayBuffer {
@@ -69,14 +71,27 @@ export function pool2dBackward(be: WebGPUBackend, x: Storage, gy: Storage, p: Po
   const o = be.out(n);
   if (n === 0) return o;
   const mode = p.mode === 'max' ? 0 : 1;
+  // Max pooling: each window's first maximum, found once (not by every input it covers).
+  const outs = p.n * p.c * p.outH * p.outW;
+  const arg = mode === 0 ? be.out(outs) : null;
+  if (arg) {
+    be.rt.dispatch({
+      key: 'pool2d-argmax',
+      code: pool2dArgmaxSrc,
+      buffers: [be.buf(x), arg.buffer],
+      uniforms: poolWords(be, p, outs),
+      workgroups: Math.ceil(outs / 64),
+    });
+  }
   be.rt.dispatch({
     key: `pool2dBackward:${mode}`,
     code: pool2dBackwardSrc,
     constants: { MODE: mode },
-    buffers: [be.buf(x), be.buf(gy), o.buffer],
+    buffers: [arg ? arg.buffer : be.buf(x), be.buf(gy), o.buffer],
     uniforms: poolWords(be, p, n),
     workgroups: Math.ceil(n / 64),
   });
+  if (arg) be.free(arg);
   return o;
 }
 
