@@ -1,6 +1,7 @@
 #!/bin/bash
-# How the H200 figures in RESULTS.md were produced: the six accuracy runs at once on one
-# GPU, with the engine on Dawn/WebGPU (Vulkan). The machine had no Node.js and no Vulkan
+# The real-GPU runs of RESULTS.md, with the engine on Dawn/WebGPU (Vulkan): by default
+# (MODE=solo) each recipe alone at its original input size, one after another; MODE=shared
+# gives the older table's six runs at once on reduced inputs. The machine had no Node.js and no Vulkan
 # loader, so both travel with it. Prepare, from the repository root:
 #   mkdir -p .devrun/node_modules/webgpu/dist/linux-x64 .gl
 #   node scripts/train.mjs --model lenet --epochs 0 || true        # builds the bundle
@@ -11,7 +12,8 @@
 #   xz -6c "$(command -v node)" > .devrun/node.xz
 #   (cd .gl && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 \
 #      libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0)
-# then run `T=115 bash .devrun/device-run.sh` there with .devrun and .gl carried; logs go to $OUT.
+# then run `bash .devrun/device-run.sh` there (about 9 minutes; T_RESNET=... and the like
+# set each run's share) with .devrun and .gl carried; logs go to $OUT.
 cd "$(dirname "$0")"
 for f in ../.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 N=$(command -v node || true)
@@ -22,13 +24,25 @@ ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 R="$N --max-old-space-size=16000 main.mjs --data ."
 timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
 grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
-R="$R --backend webgpu --read-every 50 --max-seconds ${T:-115}"
-$R --model lenet --epochs 10 > $OUT/lenet.log 2>&1 &
-$R --model lenet-bn --epochs 10 > $OUT/lenet-bn.log 2>&1 &
-$R --model alexnet --input 67 --epochs 3 > $OUT/alexnet.log 2>&1 &
-$R --model vgg --input 64 --epochs 3 > $OUT/vgg.log 2>&1 &
-$R --model nin --input 67 --epochs 3 > $OUT/nin.log 2>&1 &
-$R --model resnet18 --input 64 --epochs 3 > $OUT/resnet18.log 2>&1 &
-wait
+R="$R --backend webgpu --read-every 50"
+if [ "${MODE:-solo}" = shared ]; then
+  # The first table of RESULTS.md: six runs at once, reduced inputs, cut off after T seconds.
+  R="$R --max-seconds ${T:-115}"
+  $R --model lenet --epochs 10 > $OUT/lenet.log 2>&1 &
+  $R --model lenet-bn --epochs 10 > $OUT/lenet-bn.log 2>&1 &
+  $R --model alexnet --input 67 --epochs 3 > $OUT/alexnet.log 2>&1 &
+  $R --model vgg --input 64 --epochs 3 > $OUT/vgg.log 2>&1 &
+  $R --model nin --input 67 --epochs 3 > $OUT/nin.log 2>&1 &
+  $R --model resnet18 --input 64 --epochs 3 > $OUT/resnet18.log 2>&1 &
+  wait
+else
+  # Each recipe alone on the GPU at the original chapters' input sizes (the default on a
+  # real GPU), one after another, each cut off after its share of the time (seconds).
+  $R --model resnet18 --epochs 10 --max-seconds ${T_RESNET:-160} > $OUT/resnet18.log 2>&1
+  $R --model lenet --epochs 10 --max-seconds ${T_LENET:-35} > $OUT/lenet.log 2>&1
+  $R --model alexnet --epochs 2 --max-seconds ${T_ALEXNET:-100} > $OUT/alexnet.log 2>&1
+  $R --model nin --epochs 2 --max-seconds ${T_NIN:-100} > $OUT/nin.log 2>&1
+  $R --model vgg --epochs 2 --max-seconds ${T_VGG:-100} > $OUT/vgg.log 2>&1
+fi
 grep -h "RESULT\|== epoch" $OUT/*.log > $OUT/results.txt
 cat $OUT/results.txt
