@@ -11,6 +11,7 @@ import {
   CONV_VARIANTS,
   CHANNEL_REDUCE_VARIANTS,
   MATMUL_VARIANTS,
+  isSoftwareAdapter,
   type Tuning,
 } from './variants';
 import { batchNormStats } from './batchnorm';
@@ -62,9 +63,15 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
   return names.reduce((a, c) => (best[c] < best[a] ? c : a), names[0]);
 }
 
-/** The variants worth timing: those not marked as mere alternatives of the same kernel. */
-function candidates(table: Record<string, { tune?: boolean }>): string[] {
-  return Object.keys(table).filter((k) => table[k].tune !== false);
+/**
+ * The variants worth timing: those not marked as mere alternatives of the same kernel.
+ * The im2col variants are for GPUs: on a CPU-backed adapter the rows variants already
+ * use im2col products where those win (narrow and strided shapes), and the whole-model
+ * step count is set by that mix, not by the one layer timed here.
+ */
+function candidates(b: WebGPUBackend, table: Record<string, { tune?: boolean; im2col?: object }>): string[] {
+  const software = isSoftwareAdapter(b.adapterKey);
+  return Object.keys(table).filter((k) => table[k].tune !== false && !(software && table[k].im2col));
 }
 
 export async function autotune(b: WebGPUBackend): Promise<Tuning> {
@@ -73,7 +80,7 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const A = b.fromData(random(m * m));
   const B = b.fromData(random(m * m));
   const mm = { batch: 1, m, n: m, k: m, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-  t.matmul = await pick(b, 'matmul', candidates(MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
+  t.matmul = await pick(b, 'matmul', candidates(b, MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
   b.free(A);
   b.free(B);
 
@@ -82,9 +89,9 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const x = b.fromData(random(p.n * p.cIn * p.h * p.w));
   const w = b.fromData(random(p.cOut * p.cIn * p.kH * p.kW));
   const gy = b.fromData(random(p.n * p.cOut * p.outH * p.outW));
-  t.conv2d = await pick(b, 'conv2d', candidates(CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
-  t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', candidates(CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
-  t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', candidates(CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
+  t.conv2d = await pick(b, 'conv2d', candidates(b, CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
+  t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', candidates(b, CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
+  t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', candidates(b, CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
   b.free(x);
   b.free(w);
   b.free(gy);

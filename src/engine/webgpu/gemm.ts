@@ -226,12 +226,17 @@ function convRows(be: WebGPUBackend,
  * the rows variants run them, and strided convolutions, as a product over im2col columns.
  */
 const NARROW = 4;
-/** The most floats the im2col columns of one convolution may take (larger ones run the register kernels). */
+/**
+ * The most floats the im2col columns of one convolution may take: in the rows variants'
+ * narrow and strided cases, and (larger, for GPUs with the memory) in the im2col variants.
+ * Larger ones run the register kernels.
+ */
 const IM2COL_MAX_FLOATS = 1 << 24;
+const IM2COL_VARIANT_MAX_FLOATS = 1 << 28;
 
-function im2colFits(be: WebGPUBackend, p: Conv2dParams): boolean {
+function im2colFits(be: WebGPUBackend, p: Conv2dParams, maxFloats = IM2COL_MAX_FLOATS): boolean {
   const floats = p.n * p.cIn * p.kH * p.kW * p.outH * p.outW;
-  return p.cIn * p.kH * p.kW > 0 && floats <= IM2COL_MAX_FLOATS && floats * 4 <= be.rt.maxBufferBytes;
+  return p.cIn * p.kH * p.kW > 0 && floats <= maxFloats && floats * 4 <= be.rt.maxBufferBytes;
 }
 
 /** The im2col / col2im dispatch over `total` items of convolution `p`. */
@@ -324,6 +329,11 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
     variant = v.rows.fallback;
     v = CONV_VARIANTS[variant];
   }
+  if (v.im2col) {
+    if (pixels * p.cOut > 0 && im2colFits(be, p, IM2COL_VARIANT_MAX_FLOATS)) return convIm2col(be, x, w, bias, p, act);
+    variant = v.im2col.fallback;
+    v = CONV_VARIANTS[variant];
+  }
   const o = be.out(pixels * p.cOut);
   if (o.size === 0) return o;
   const tilesN = Math.ceil(pixels / v.tileN);
@@ -353,6 +363,11 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
     }
     if (pixels * p.cIn > 0 && p.outH * p.outW > 0 && im2colFits(be, p)) return convBackwardInputIm2col(be, gy, w, p);
     variant = v.rows.fallback;
+    v = CONV_BWD_INPUT_VARIANTS[variant];
+  }
+  if (v.im2col) {
+    if (pixels * p.cIn > 0 && p.outH * p.outW > 0 && im2colFits(be, p, IM2COL_VARIANT_MAX_FLOATS)) return convBackwardInputIm2col(be, gy, w, p);
+    variant = v.im2col.fallback;
     v = CONV_BWD_INPUT_VARIANTS[variant];
   }
   const o = be.out(pixels * p.cIn);
@@ -461,6 +476,11 @@ function conv2dBackwardParams(
       return { dW, dBias };
     }
     variant = v.rows.fallback;
+    v = CONV_BWD_WEIGHT_VARIANTS[variant];
+  }
+  if (v.im2col) {
+    if (im2colFits(be, p, IM2COL_VARIANT_MAX_FLOATS)) return { dW: convBackwardWeightIm2col(be, x, gy, p), dBias: null };
+    variant = v.im2col.fallback;
     v = CONV_BWD_WEIGHT_VARIANTS[variant];
   }
   const tilesM = Math.ceil(p.cOut / v.tileM);

@@ -10,6 +10,7 @@ import matmulTiledRaw from '../../../shaders/matmul-tiled.wgsl?raw';
 import matmulVec4Raw from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulTexRaw from '../../../shaders/matmul-tex.wgsl?raw';
 import conv2dRegRaw from '../../../shaders/conv2d-reg.wgsl?raw';
+import im2colRaw from '../../../shaders/im2col.wgsl?raw';
 import { convRowsSource } from './conv-rows-source';
 import conv2dBwdInputRegRaw from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
 import conv2dBwdWeightRegRaw from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
@@ -21,6 +22,7 @@ const matmulTiledSrc = wgsl(matmulTiledRaw);
 const matmulVec4Src = wgsl(matmulVec4Raw);
 const matmulTexSrc = wgsl(matmulTexRaw);
 const conv2dRegSrc = wgsl(conv2dRegRaw);
+const im2colSrc = wgsl(im2colRaw);
 const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
 const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
 
@@ -58,6 +60,11 @@ export interface GemmVariant {
    * input pass, padding below the kernel size); other shapes run `fallback`.
    */
   rows?: { fallback: string };
+  /**
+   * Convolutions as matmuls over im2col columns of the whole batch (gemm.ts), any stride,
+   * in the tuned matmul variant; shapes whose columns would not fit run `fallback`.
+   */
+  im2col?: { fallback: string };
   /** False for variants the autotune skips (kept for tests and benchmarks). */
   tune?: boolean;
 }
@@ -86,6 +93,7 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'reg-16x4': { ...reg(conv2dRegSrc, 16, 4), tune: false },
   'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
+  im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -93,6 +101,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   'reg-16x4': { ...reg(conv2dBwdInputRegSrc, 16, 4), tune: false },
   'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
+  im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -102,6 +111,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   'reg-8x2': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 128 },
   'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128, tune: false },
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
+  im2col: { code: im2colSrc, tileM: 64, tileN: 64, targetWorkgroups: 0, im2col: { fallback: 'reg-8x2' } },
 };
 
 /**
@@ -119,6 +129,10 @@ export const CHANNEL_REDUCE_VARIANTS: Record<string, { constants: { WG: number; 
 
 /** Adapters that compute on the CPU (their names say so). */
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
+
+export function isSoftwareAdapter(adapter: string): boolean {
+  return SOFTWARE_ADAPTER.test(adapter);
+}
 
 /** Which variant each tunable op uses, for one adapter. */
 export interface Tuning {
@@ -138,6 +152,6 @@ export function defaultTuning(adapter: string): Tuning {
     conv2d: 'rows-8x8',
     conv2dBackwardInput: 'rows-8x8',
     conv2dBackwardWeight: 'rows-8x8',
-    channelReduce: SOFTWARE_ADAPTER.test(adapter) ? 'lanes-1' : 'lanes-256',
+    channelReduce: isSoftwareAdapter(adapter) ? 'lanes-1' : 'lanes-256',
   };
 }
