@@ -40,7 +40,7 @@ override WGY: u32 = 16u;
     if (r < u.m) {
       for (var j = 0u; j < 4u; j++) {
         let c = cols[j];
-        if (c < u.n) { C[base + r * u.n + c] = epilogue(accs[i][j], r, c); }
+        if (c < u.n) { C[base + outAt(r, c, u.m, u.n)] = epilogue(accs[i][j], r, c); }
       }
     }
   }

@@ -51,8 +51,8 @@ struct Params {
   }
 //#for i in 0..8
   if (row0 + {i}u < u.m) {
-    C[(row0 + {i}u) * nv + colv0] = epilogue4(c{i}0, row0 + {i}u, colv0);
-    if (colv0 + 1u < nv) { C[(row0 + {i}u) * nv + colv0 + 1u] = epilogue4(c{i}1, row0 + {i}u, colv0 + 1u); }
+    C[outAt(row0 + {i}u, 4u * colv0, u.m, u.n) / 4u] = epilogue4(c{i}0, row0 + {i}u, colv0);
+    if (colv0 + 1u < nv) { C[outAt(row0 + {i}u, 4u * colv0 + 4u, u.m, u.n) / 4u] = epilogue4(c{i}1, row0 + {i}u, colv0 + 1u); }
   }
 //#end
 }

@@ -70,7 +70,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (r < u.m) {
       for (var j = 0u; j < 4u; j++) {
         let c = colBase + lid.x + 16u * j;
-        if (c < u.n) { C[base + r * u.n + c] = epilogue(accs[i][j], r, c); }
+        if (c < u.n) { C[base + outAt(r, c, u.m, u.n)] = epilogue(accs[i][j], r, c); }
       }
     }
   }

@@ -3,8 +3,20 @@
 // layer, Backend.linear) or with BIAS_ROWS one per output row (a convolution run as
 // W @ im2col(x), whose rows are channels), and applies the activation act(), which the
 // backend prepends to the shader (`fn act(x: f32) -> f32`, the identity for a plain product).
+// OUT_PLANE = P > 0 stores the [m, nb * P] product as [nb, m, P] (a convolution's rows are
+// channels and its columns (image, pixel): this is NCHW), else row-major.
 override HAS_BIAS: bool = false;
 override BIAS_ROWS: bool = false;
+override OUT_PLANE: u32 = 0u;
+
+/** Where element (row, col) of an m x n product goes in C (in floats). */
+fn outAt(row: u32, col: u32, m: u32, n: u32) -> u32 {
+  if (OUT_PLANE == 0u) { return row * n + col; }
+  // (max: a constant division by zero would not compile even where it never runs.)
+  let plane = max(OUT_PLANE, 1u);
+  let b = col / plane;
+  return (b * m + row) * plane + col - b * plane;
+}
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 
 fn epilogue(v: f32, row: u32, col: u32) -> f32 {

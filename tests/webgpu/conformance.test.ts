@@ -304,6 +304,23 @@ describe('matmul', () => {
     });
   }
 
+  for (const v of variants) {
+    it(`matmul variant ${v} stores [m, nb * P] as [nb, m, P] when asked (a convolution's NCHW output)`, async () => {
+      const r = rng(49 + v.length);
+      for (const c of [{ m: 37, nb: 3, P: 16, k: 20 }, { m: 64, nb: 5, P: 4, k: 36 }, { m: 256, nb: 16, P: 64, k: 1152 }]) {
+        if (c.m === 256 && !MATMUL_VARIANTS[v].texture) continue;
+        const n = c.nb * c.P;
+        const p = { batch: 1, m: c.m, n, k: c.k, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+        const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * n), randn(r, c.m)], (be, [x, y, bs]) => {
+          if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: bs, act: 'relu', biasRows: true, outPlane: c.P });
+          const z = be.unary('relu', be.binary('add', be.matmul(x, y, p), [c.m, n], bs, [c.m, 1], [c.m, n]));
+          return be.transpose(z, [c.m, c.nb, c.P], [1, 0, 2]);
+        });
+        expectClose(got, want, `matmul ${v} outPlane ${JSON.stringify(c)}`);
+      }
+    });
+  }
+
   it('matmul of 512x512 matrices matches the CPU backend', async () => {
     const r = rng(45);
     const p = { batch: 1, m: 512, n: 512, k: 512, transA: false, transB: false, aBatch: 1, bBatch: 1 };

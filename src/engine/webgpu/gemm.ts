@@ -30,7 +30,13 @@ export interface MatmulOptions { batch: number; m: number; n: number; k: number;
  * What a layer kernel does as it stores: add a bias per output column / channel (per
  * row with `biasRows`), apply an activation.
  */
-export interface Epilogue { bias: Storage | null; act: EpilogueOp | null; biasRows?: boolean }
+export interface Epilogue {
+  bias: Storage | null;
+  act: EpilogueOp | null;
+  biasRows?: boolean;
+  /** Store the [m, nb * P] product as [nb, m, P] (P a multiple of 4): a convolution's NCHW output. */
+  outPlane?: number;
+}
 const PLAIN: Epilogue = { bias: null, act: null };
 
 const withActCache = new Map<EpilogueOp | null, Map<string, string>>();
@@ -44,7 +50,8 @@ function withAct(code: string, act: EpilogueOp | null): string {
 }
 
 /** The pipeline key suffix of an epilogue ('' for a plain kernel). */
-const epilogueKey = (e: Epilogue): string => (e.bias || e.act ? `:${e.bias ? (e.biasRows ? 'B' : 'b') : ''}${e.act ?? ''}` : '');
+const epilogueKey = (e: Epilogue): string =>
+  (e.bias || e.act ? `:${e.bias ? (e.biasRows ? 'B' : 'b') : ''}${e.act ?? ''}` : '') + (e.outPlane ? `:P${e.outPlane}` : '');
 
 // ---- linear algebra -----------------------------------------------------------------
 
@@ -91,6 +98,8 @@ export function matmulWith(be: WebGPUBackend,
   const ek = epilogueKey(epi);
   const HAS_BIAS = epi.bias ? 1 : 0;
   const BIAS_ROWS = epi.biasRows ? 1 : 0;
+  const OUT_PLANE = epi.outPlane ?? 0;
+  if (OUT_PLANE % 4 !== 0 || (OUT_PLANE && (batch !== 1 || n % OUT_PLANE !== 0))) throw new Error('matmul: outPlane must be a multiple of 4 dividing n, for one matrix');
   const biasBuf = epi.bias ? be.buf(epi.bias) : be.dummy;
   let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
   if (v.texture) {
@@ -106,7 +115,7 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, HAS_BIAS, BIAS_ROWS },
+        constants: { ...v.constants, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
         buffers: [ta.createView(), tb.createView(), o.buffer, biasBuf],
         uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
         workgroups: tilesM * tilesN,
@@ -127,7 +136,7 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS, BIAS_ROWS },
+        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
         buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
         uniforms: new Words()
           .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
@@ -145,7 +154,7 @@ export function matmulWith(be: WebGPUBackend,
   be.rt.dispatch({
     key: `matmul:${variant}${ek}`,
     code: withAct(v.code, epi.act),
-    constants: { ...v.constants, HAS_BIAS, BIAS_ROWS },
+    constants: { ...v.constants, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
     buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
     uniforms: new Words()
       .u32(
@@ -269,9 +278,11 @@ function convIm2col(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | n
   const cols = be.out(p.n * taps * pixels);
   foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
   const mm = { batch: 1, m: p.cOut, n: p.n * pixels, k: taps, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-  const o = matmulWith(be, be.tuningState.matmul, w, cols, mm, { bias, act, biasRows: true });
+  // The product stores NCHW directly where the planes are whole vec4s; else it is laid out after.
+  const direct = pixels % 4 === 0 && p.n > 1 && p.cOut > 1;
+  const o = matmulWith(be, be.tuningState.matmul, w, cols, mm, { bias, act, biasRows: true, outPlane: direct ? pixels : 0 });
   be.free(cols);
-  return swapLeading(be, o, p.cOut, p.n, pixels);
+  return direct ? o : swapLeading(be, o, p.cOut, p.n, pixels);
 }
 
 /**
