@@ -14,7 +14,9 @@ const WIDGETS = [
   ['DenseVsConv', { en: 'Dense versus convolution', zh: '全连接与卷积' }],
   ['FashionMnist', { en: 'The Fashion-MNIST dataset', zh: 'Fashion-MNIST 数据集' }],
   ['BatchNorm', { en: 'Batch normalisation', zh: '批量规范化' }],
+  ['BnCompare', { en: 'LeNet with and without batch normalisation', zh: '有无批量规范化的 LeNet' }],
   ['Degradation', { en: 'Plain and residual stacks', zh: '普通堆叠与残差堆叠' }],
+  ['InsideModel', { en: 'Inside a trained model', zh: '走进训练好的模型' }],
 ] as const;
 
 /** Every widget on one page, for teachers who want the tools without the prose. */

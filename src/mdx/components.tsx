@@ -137,8 +137,10 @@ export const mdxComponents = {
   FashionMnist: lazyWidget(() => import('../widgets/fashion-mnist').then((m) => m.FashionMnist), () => rem('fashion-mnist'), 'fashion-mnist'),
   BatchNorm: lazyWidget(() => import('../widgets/batch-norm').then((m) => m.BatchNorm), partRem('batch-norm'), 'batch-norm'),
   Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), () => rem('degradation'), 'degradation'),
+  BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), () => rem('bn-compare'), 'bn-compare'),
   TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), () => rem('train-model'), 'train-model'),
   ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }) => summaryHeight(p.model ?? 'lenet'), 'model-summary'),
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), () => rem('model-compare'), 'model-compare'),
+  InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), () => rem('inside-model'), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
 };

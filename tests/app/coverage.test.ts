@@ -20,11 +20,11 @@ const PARTS: { part: string; file: string; tags: string[] }[] = [
   { part: 'Padding and stride', file: '05-padding-stride.mdx', tags: ['PaddingStride'] },
   { part: 'Multiple channels and 1x1 convolution', file: '06-channels.mdx', tags: ['MultiChannel'] },
   { part: 'Pooling', file: '07-pooling.mdx', tags: ['Pooling'] },
-  { part: 'LeNet', file: '08-lenet.mdx', tags: ['FashionMnist', 'TrainModel', 'ModelSummary', 'Diagram', 'ReceptiveField'] },
+  { part: 'LeNet', file: '08-lenet.mdx', tags: ['FashionMnist', 'TrainModel', 'ModelSummary', 'Diagram', 'ReceptiveField', 'InsideModel'] },
   { part: 'AlexNet', file: '09-alexnet.mdx', tags: ['TrainModel', 'ModelSummary', 'ModelCompare', 'Diagram'] },
   { part: 'VGG', file: '10-vgg.mdx', tags: ['TrainModel', 'ModelSummary', 'Diagram'] },
   { part: 'NiN', file: '11-nin.mdx', tags: ['TrainModel', 'ModelSummary', 'Diagram'] },
-  { part: 'Batch normalisation', file: '12-batch-norm.mdx', tags: ['BatchNorm', 'TrainModel', 'ModelSummary', 'Diagram'] },
+  { part: 'Batch normalisation', file: '12-batch-norm.mdx', tags: ['BatchNorm', 'TrainModel', 'ModelSummary', 'Diagram', 'BnCompare'] },
   { part: 'ResNet', file: '13-resnet.mdx', tags: ['TrainModel', 'ModelSummary', 'Diagram', 'Degradation'] },
 ];
 

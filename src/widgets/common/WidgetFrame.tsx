@@ -13,7 +13,9 @@ export type WidgetId =
   | 'dense-vs-conv'
   | 'fashion-mnist'
   | 'batch-norm'
-  | 'degradation';
+  | 'bn-compare'
+  | 'degradation'
+  | 'inside-model';
 
 /** Detail of the `presenter-step` event that presenter mode sends to the widget on screen. */
 export interface PresenterStepDetail {

@@ -37,7 +37,9 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
   'batch-norm:running': 101.5,
   'train-model': 85,
   degradation: 37.5,
+  'bn-compare': 46.5,
   'model-compare': 15,
+  'inside-model': 24,
 };
 
 /**

@@ -1,18 +1,17 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { countParameters, getBackend } from '../../engine';
+import { useMemo } from 'react';
+import { countParameters } from '../../engine';
 import type { LineChartOptions, Series } from '../../charts/lineChart';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { Slider } from '../common/Slider';
 import { EngineError } from '../common/EngineError';
-import { startEngine, useBackend } from '../common/engine';
+import { useBackend } from '../common/engine';
 import { groupDigits } from '../common/format';
 import { useTr, type Tr } from '../common/i18n';
 import { small } from '../common/small';
-import { useReducedMotion } from '../common/useReducedMotion';
+import { useExperimentRun } from '../common/useExperimentRun';
 import { useUrlState } from '../common/useUrlState';
 import { LineChartView } from '../training/Charts';
 import { DeepStack, type ExperimentConfig, type LossPoint } from './experiment';
-import type { DegradationBackend, FromDegradationWorker, ToDegradationWorker } from './protocol';
 import { DEFAULTS, DEPTHS, FIXED, LRS, SEED_MAX, STEPS_LIMITS, STEP_UNIT, configOf, effective, sanitize, type DegradationSettings } from './settings';
 import '../widgets.css';
 import './degradation.css';
@@ -21,17 +20,6 @@ export interface DegradationProps {
   stateKey?: string;
 }
 
-type RunState = 'idle' | 'running' | 'done' | 'stopped' | 'error';
-
-interface Run {
-  state: RunState;
-  /** The configuration the points belong to. */
-  config: ExperimentConfig | null;
-  points: LossPoint[];
-  error: string | null;
-}
-
-const IDLE: Run = { state: 'idle', config: null, points: [], error: null };
 
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '∞');
 
@@ -48,45 +36,15 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
   const t = useTr();
   const [s, setS] = useUrlState<DegradationSettings>(stateKey, DEFAULTS, sanitize);
   const backend = useBackend();
-  const reduced = useReducedMotion();
-  const [run, setRun] = useState<Run>(IDLE);
-  const [startError, setStartError] = useState<string | null>(null);
-  /** The training worker (made on the first Start) and the number of the run it trains. */
-  const worker = useRef<Worker | null>(null);
-  const runId = useRef(0);
-  const startButton = useRef<HTMLButtonElement>(null);
-  const stopButton = useRef<HTMLButtonElement>(null);
-  const focusNext = useRef<RefObject<HTMLButtonElement | null> | null>(null);
-
-  // The defaults depend on where the engine computes: start it (as every GPU widget does on mount).
-  useEffect(() => {
-    startEngine().catch((e: unknown) => setStartError(e instanceof Error ? e.message : String(e)));
-  }, []);
-  // Leaving the page ends the worker and its run.
-  useEffect(
-    () => () => {
-      worker.current?.terminate();
-      worker.current = null;
-    },
-    [],
-  );
-
-  useEffect(() => {
-    const el = focusNext.current?.current;
-    if (el && !el.disabled) {
-      el.focus();
-      focusNext.current = null;
-    }
-  }, [run.state]);
 
   const ready = backend.state === 'ready';
   const eff = effective(s, backend.name);
   const config = useMemo(() => configOf(s, eff), [s, eff.depth, eff.steps]); // eslint-disable-line react-hooks/exhaustive-deps
-  const running = run.state === 'running';
-  // A run of other settings is cleared (its curves never shown under the new settings' labels).
-  const current = useMemo(() => run.config !== null && JSON.stringify(run.config) === JSON.stringify(config), [run.config, config]);
-  const points = useMemo(() => (current ? run.points : []), [current, run.points]);
-  const shownState: RunState = current ? run.state : 'idle';
+  const { run, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError } = useExperimentRun<ExperimentConfig, LossPoint>(
+    config,
+    config.steps,
+    () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
+  );
 
   // Both stacks have the same parameters: counted by the engine, once per depth.
   const params = useMemo(
@@ -100,65 +58,6 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
     [eff.depth],
   );
 
-  /**
-   * Moves the focus to `to` if it is on `from`, which is about to be disabled (call before the
-   * state change that disables it): the effect below focuses `to` once it is enabled.
-   */
-  const focusIfLost = (from: RefObject<HTMLButtonElement | null>, to: RefObject<HTMLButtonElement | null>) => {
-    if (document.activeElement === from.current) focusNext.current = to;
-  };
-
-  const start = useCallback(async () => {
-    if (running) return;
-    const run = ++runId.current;
-    const cfg = config;
-    setRun({ state: 'running', config: cfg, points: [], error: null });
-    focusIfLost(startButton, stopButton);
-    const fail = (message: string) => {
-      if (run !== runId.current) return;
-      focusIfLost(stopButton, startButton);
-      setRun((r) => ({ ...r, state: 'error', error: message }));
-    };
-    try {
-      const status = await startEngine();
-      const w = (worker.current ??= new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }));
-      w.onmessage = (ev: MessageEvent<FromDegradationWorker>) => {
-        const msg = ev.data;
-        if (msg.run !== runId.current) return;
-        if (msg.type === 'point') setRun((r) => ({ ...r, points: [...r.points, msg.point] }));
-        else if (msg.type === 'error') fail(msg.message);
-        else {
-          focusIfLost(stopButton, startButton);
-          setRun((r) => ({ ...r, state: msg.state }));
-        }
-      };
-      w.onerror = (e) => {
-        e.preventDefault();
-        worker.current?.terminate();
-        worker.current = null;
-        fail(e.message || 'the training worker failed');
-      };
-      const backend: DegradationBackend = status.name ?? 'cpu';
-      const msg: ToDegradationWorker = { type: 'start', run, backend, tuning: backend === 'webgpu' ? getBackend().tuning : undefined, config: cfg };
-      w.postMessage(msg);
-    } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
-    }
-  }, [config, running]);
-
-  const stop = () => {
-    const msg: ToDegradationWorker = { type: 'stop', run: runId.current };
-    worker.current?.postMessage(msg);
-  };
-
-  const last = points[points.length - 1];
-  const progress = last ? last.step / config.steps : 0;
-  // With reduced motion the curves are drawn a quarter of the run at a time, not point by point.
-  const drawn = useMemo(() => {
-    if (!reduced || shownState !== 'running') return points;
-    const quarter = Math.floor(progress * 4) / 4;
-    return points.filter((p) => p.step <= quarter * config.steps);
-  }, [reduced, shownState, points, progress, config.steps]);
 
   const series: Series[] = [
     { key: 'plain', label: t('plain', '普通'), color: 'var(--bad)', dashed: true, points: drawn.map((p) => ({ x: p.step, y: p.plain })) },

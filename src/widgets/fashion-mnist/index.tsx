@@ -9,6 +9,7 @@ import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
 import { drawGrid, FM_DEFAULTS, GRID_ROWS, nextSeed, PER_ROW, pixelStats, sanitizeFM, SPLITS, type FMSettings, type SampleRow } from './samples';
 import { ensureData, ensureHeader, useSplits, type LoadedSplit, type SplitState } from './store';
+import { putGray } from '../common/gray';
 
 const splitName = (t: Tr, split: Split) => (split === 'train' ? t('training set', '训练集') : t('test set', '测试集'));
 const imageWord = (t: Tr, split: Split) => (split === 'train' ? t('training image', '训练图像') : t('test image', '测试图像'));
@@ -24,13 +25,8 @@ export const SampleImage = memo(function SampleImage({ data, index, label, split
   useLayoutEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
-    const img = ctx.createImageData(cols, rows);
     const px = pixels.subarray(index * rows * cols, (index + 1) * rows * cols);
-    for (let i = 0; i < px.length; i++) {
-      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = px[i];
-      img.data[4 * i + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
+    putGray(ctx, cols, rows, (i) => px[i]);
   }, [pixels, index, rows, cols]);
   const s = pixelStats(pixels, index, rows * cols);
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef } from 'react';
 import { useTr } from './strings';
+import { putGray } from '../common/gray';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
@@ -22,12 +23,7 @@ export function GrayImage({ pixels, width = 28, height = 28, scale = 3, label, m
     const cv = ref.current;
     const ctx = cv?.getContext('2d');
     if (!cv || !ctx) return;
-    const img = ctx.createImageData(width, height);
-    for (let i = 0; i < width * height; i++) {
-      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = bytes[i];
-      img.data[4 * i + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
+    putGray(ctx, width, height, (i) => bytes[i]);
   }, [bytes, width, height]);
   const values = Array.from({ length: width * height }, (_, i) => pixels[i]);
   const lo = values.length ? Math.min(...values) : 0;
