@@ -12,6 +12,7 @@ import { LineChartView } from '../training/Charts';
 import { NETS, type BnCompareConfig, type ComparePoint, type NetKey } from './experiment';
 import { DEFAULTS, FIXED, LRS, SEED_MAX, STEPS_LIMITS, STEP_UNIT, configOf, effectiveSteps, sanitize, type BnCompareSettings } from './settings';
 import '../widgets.css';
+import '../common/experiment.css';
 import './bn-compare.css';
 
 export interface BnCompareProps {
@@ -149,7 +150,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
           <LineChartView series={seriesOf((p, k) => p[k].loss)} options={lossOptions} className="chart-box bnc-chart" />
           <LineChartView series={seriesOf((p, k) => p[k].acc)} options={accOptions} className="chart-box bnc-chart" />
         </div>
-        <table className="bnc-final">
+        <table className="xp-final bnc-final">
           <caption>
             {final
               ? shownState === 'done'
@@ -170,7 +171,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
             {NETS.map((k) => (
               <tr key={k} data-net={k}>
                 <th scope="row">
-                  <span className={`bnc-key bnc-key-${k}`} aria-hidden="true" />
+                  <span className={`xp-key xp-key-${k}`} aria-hidden="true" />
                   {netName(t, k)}
                 </th>
                 <td data-loss={last ? last[k].loss : undefined}>{last ? fmtLoss(last[k].loss) : '–'}</td>

@@ -14,6 +14,7 @@ import { LineChartView } from '../training/Charts';
 import { DeepStack, type ExperimentConfig, type LossPoint } from './experiment';
 import { DEFAULTS, DEPTHS, FIXED, LRS, SEED_MAX, STEPS_LIMITS, STEP_UNIT, configOf, effective, sanitize, type DegradationSettings } from './settings';
 import '../widgets.css';
+import '../common/experiment.css';
 import './degradation.css';
 
 export interface DegradationProps {
@@ -151,13 +152,13 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
 
       <div className="deg-out" data-state={shownState} aria-busy={running}>
         <LineChartView series={series} options={options} className="chart-box deg-chart" />
-        <table className="deg-final">
+        <table className="xp-final deg-final">
           <caption>{final ? (shownState === 'done' ? t(`Final training loss (step ${final.step})`, `最终训练损失（第 ${final.step} 步）`) : t(`Training loss when stopped (step ${final.step})`, `停止时的训练损失（第 ${final.step} 步）`)) : last ? t(`Training loss at step ${last.step}`, `第 ${last.step} 步的训练损失`) : t('Training loss', '训练损失')}</caption>
           <tbody>
             {(['plain', 'residual'] as const).map((stack) => (
               <tr key={stack} data-stack={stack}>
                 <th scope="row">
-                  <span className={`deg-key deg-key-${stack}`} aria-hidden="true" />
+                  <span className={`xp-key xp-key-${stack}`} aria-hidden="true" />
                   {stack === 'plain' ? t('plain stack', '普通堆叠') : t('residual stack', '残差堆叠')}
                 </th>
                 <td data-loss={last ? last[stack] : undefined}>{last ? fmtLoss(last[stack]) : '–'}</td>
