@@ -3,19 +3,20 @@ import { lazy, Suspense, useLayoutEffect, type ComponentProps, type ComponentTyp
 import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
-import { DIAGRAM_BOX, WIDGET_HEIGHT_REM, summaryHeight } from '../widgets/common/reserve';
+import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
+import { useLang } from '../widgets/common/i18n';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
  * the widgets it embeds. The placeholder holds the room the widget takes once mounted
  * (see widgets/common/reserve.ts), so the text below does not jump when it arrives.
  */
-function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, reserve: (props: P) => ReactNode | string, name: string, math = false) {
+function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, reserve: (props: P, lang: string) => ReactNode | string, name: string, math = false) {
   // A widget that writes formulas waits for KaTeX's text fonts with its code, so its
   // formulas are laid out once, in their own fonts.
   const Lazy = lazy(async () => ({ default: (await Promise.all([load(), math ? mathFonts() : null]))[0] }));
   function Widget(props: P) {
-    const room = reserve(props);
+    const room = reserve(props, useLang());
     return (
       <Suspense
         fallback={
@@ -36,9 +37,9 @@ function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, res
   return Widget;
 }
 
-const rem = (name: string) => `${WIDGET_HEIGHT_REM[name]}rem`;
+const rem = (name: string, lang: string) => `${widgetHeightRem(name, lang)}rem`;
 /** The room of a composite widget, or of the one part a chapter embeds (`<Parameters part="init" />`). */
-const partRem = (name: string) => (p: { part?: string }) => rem(p.part ? `${name}:${p.part}` : name);
+const partRem = (name: string) => (p: { part?: string }, lang: string) => rem(p.part ? `${name}:${p.part}` : name, lang);
 
 /** Longest the text waits for its math fonts: KaTeX's own block period (font-display: block). */
 const FONT_WAIT_MS = 3000;
@@ -121,12 +122,12 @@ export const mdxComponents = {
   CodeTabs,
   Callout,
   Exercise,
-  Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), () => rem('corr2d'), 'corr2d', true),
-  LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), () => rem('learn-kernel'), 'learn-kernel', true),
-  PaddingStride: lazyWidget(() => import('../widgets/padding-stride').then((m) => m.PaddingStride), () => rem('padding-stride'), 'padding-stride', true),
+  Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), (_p, lang) => rem('corr2d', lang), 'corr2d', true),
+  LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), (_p, lang) => rem('learn-kernel', lang), 'learn-kernel', true),
+  PaddingStride: lazyWidget(() => import('../widgets/padding-stride').then((m) => m.PaddingStride), (_p, lang) => rem('padding-stride', lang), 'padding-stride', true),
   Pooling: lazyWidget(
     () => import('../widgets/pooling').then((m) => m.Pooling),
-    (p: { preset?: string }) => rem(p.preset === 'two-channel' ? 'pooling-two-channel' : 'pooling'),
+    (p: { preset?: string }, lang: string) => rem(p.preset === 'two-channel' ? 'pooling-two-channel' : 'pooling', lang),
     'pooling',
     true,
   ),
@@ -134,13 +135,13 @@ export const mdxComponents = {
   MultiChannel: lazyWidget(() => import('../widgets/multichannel').then((m) => m.MultiChannel), partRem('multichannel'), 'multichannel', true),
   Parameters: lazyWidget(() => import('../widgets/parameters').then((m) => m.Parameters), partRem('parameters'), 'parameters'),
   DenseVsConv: lazyWidget(() => import('../widgets/dense-vs-conv').then((m) => m.DenseVsConv), partRem('dense-vs-conv'), 'dense-vs-conv', true),
-  FashionMnist: lazyWidget(() => import('../widgets/fashion-mnist').then((m) => m.FashionMnist), () => rem('fashion-mnist'), 'fashion-mnist'),
+  FashionMnist: lazyWidget(() => import('../widgets/fashion-mnist').then((m) => m.FashionMnist), (_p, lang) => rem('fashion-mnist', lang), 'fashion-mnist'),
   BatchNorm: lazyWidget(() => import('../widgets/batch-norm').then((m) => m.BatchNorm), partRem('batch-norm'), 'batch-norm'),
-  Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), () => rem('degradation'), 'degradation'),
-  BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), () => rem('bn-compare'), 'bn-compare'),
-  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), () => rem('train-model'), 'train-model'),
+  Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), (_p, lang) => rem('degradation', lang), 'degradation'),
+  BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), (_p, lang) => rem('bn-compare', lang), 'bn-compare'),
+  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), (_p, lang) => rem('train-model', lang), 'train-model'),
   ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }) => summaryHeight(p.model ?? 'lenet'), 'model-summary'),
-  ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), () => rem('model-compare'), 'model-compare'),
-  InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), () => rem('inside-model'), 'inside-model'),
+  ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
+  InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (_p, lang) => rem('inside-model', lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
 };

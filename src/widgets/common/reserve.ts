@@ -2,8 +2,10 @@
  * How much room a widget takes once mounted, so that its placeholder (and its own
  * "computing…" state) can hold that room and the text below does not jump when it
  * arrives. Heights are measured in the book's column (46rem wide, the desktop layout) in
- * English, and are written in rem so presenter mode's larger type scales them; on narrow
- * screens widgets grow taller and the reserve is a lower bound. Pure data, no React.
+ * English (`WIDGET_HEIGHT_REM`) and in Chinese, where most widgets are shorter
+ * (`WIDGET_HEIGHT_REM_ZH`, only where the two differ), and are written in rem so presenter
+ * mode's larger type scales them; on narrow screens widgets grow taller and the reserve is
+ * a lower bound. Pure data, no React.
  */
 
 /**
@@ -13,7 +15,7 @@
 export const WIDGET_HEIGHT_REM: Record<string, number> = {
   corr2d: 68,
   'learn-kernel': 44.5,
-  'padding-stride': 68,
+  'padding-stride': 71.4,
   pooling: 70,
   'pooling-two-channel': 86,
   'receptive-field': 235,
@@ -35,12 +37,45 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
   'batch-norm:normalise': 85.5,
   'batch-norm:batch-size': 64,
   'batch-norm:running': 101.5,
-  'train-model': 85,
-  degradation: 37.5,
-  'bn-compare': 46.5,
+  'train-model': 92.4,
+  degradation: 36,
+  'bn-compare': 46.7,
   'model-compare': 15,
   'inside-model': 24,
 };
+
+/** The same heights in Chinese, where they differ from the English ones. */
+export const WIDGET_HEIGHT_REM_ZH: Record<string, number> = {
+  corr2d: 64,
+  'learn-kernel': 43.6,
+  'padding-stride': 49.6,
+  pooling: 62.6,
+  'pooling-two-channel': 78.6,
+  'receptive-field': 170.8,
+  'receptive-field:stack': 54.7,
+  'receptive-field:lenet': 115.9,
+  multichannel: 70.9,
+  'multichannel:channels': 56.5,
+  'multichannel:1x1': 15.3,
+  'multichannel:params': 14.6,
+  parameters: 115.4,
+  'parameters:access': 62.5,
+  'parameters:init': 46.8,
+  'parameters:tying': 37,
+  'dense-vs-conv': 63.3,
+  'dense-vs-conv:cost': 52.6,
+  'dense-vs-conv:ladder': 22.8,
+  'batch-norm': 176.9,
+  'train-model': 89,
+  degradation: 32.7,
+  'model-compare': 13.3,
+  'inside-model': 18,
+};
+
+/** A widget's reserved height in rem for a language (`name` or `name:part`). */
+export function widgetHeightRem(name: string, lang: string): number {
+  return (lang === 'zh' ? WIDGET_HEIGHT_REM_ZH[name] : undefined) ?? WIDGET_HEIGHT_REM[name];
+}
 
 /**
  * Rows of each model's summary table: the top-level layers of `zoo[id].create()`

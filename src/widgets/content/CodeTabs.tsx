@@ -1,5 +1,6 @@
 import { Children, isValidElement, useId, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { useSettings } from '../../stores/settings';
+import { CodeCell } from '../code-cell/CodeCell';
 
 const LABELS: Record<string, string> = { ts: 'TypeScript (this engine)', typescript: 'TypeScript (this engine)', python: 'PyTorch', py: 'PyTorch' };
 
@@ -12,6 +13,16 @@ function languageOf(node: ReactNode): string {
   const child = Children.toArray(props.children)[0];
   return child ? languageOf(child) : 'text';
 }
+
+/** The text of a fenced block (`<pre><code>text</code></pre>`). */
+export function codeText(node: ReactNode): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(codeText).join('');
+  if (!isValidElement(node)) return '';
+  return codeText((node.props as { children?: ReactNode }).children);
+}
+
+const RUNNABLE = new Set(['ts', 'typescript']);
 
 /** Code listings in several languages as keyboard-operable tabs (WAI-ARIA tabs pattern). */
 export function CodeTabs({ children }: { children?: ReactNode }) {
@@ -53,7 +64,7 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
       </div>
       {blocks.map((b, i) => (
         <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active}>
-          {b}
+          {RUNNABLE.has(langs[i]) ? <CodeCell code={codeText(b).replace(/\n$/, '')}>{b}</CodeCell> : b}
         </div>
       ))}
     </div>

@@ -1,0 +1,103 @@
+/**
+ * Code cells, as a reader uses them: run a listing, edit it, run the edit, reload and
+ * find it kept, reset it; an endless loop is stopped by the time limit while the page
+ * stays responsive; the page, the network and storage are out of a cell's reach; the
+ * page's Content-Security-Policy is the one the build sets and nothing leaves the origin.
+ */
+import { CSP } from '../vite.config';
+import { expect, openChapter, test } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const firstCell = (page: Page) => page.locator('.code-cell').first();
+
+async function edit(page: Page, code: string) {
+  const cell = firstCell(page);
+  if ((await cell.locator('textarea').count()) === 0) await cell.getByRole('button', { name: 'Edit' }).click();
+  await cell.locator('textarea').fill(code);
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('cells-test')) {
+      localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 }));
+      sessionStorage.setItem('cells-test', '1');
+    }
+  });
+});
+
+test('a reader runs a listing, edits it, runs the edit, finds it kept after a reload and resets it', async ({ page, problems }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  const cell = firstCell(page);
+  await cell.getByRole('button', { name: 'Run' }).click();
+  const output = cell.getByRole('log', { name: 'Output of the cell' });
+  await expect(output).toContainText('tensor([[19., 25.],\n        [37., 43.]])', { timeout: 60_000 });
+
+  await edit(page, "import { tensor, F } from '../src/engine';\nF.corr2d(tensor([[1, 2], [3, 4]]), tensor([[2]]))");
+  await cell.getByRole('button', { name: 'Run' }).click();
+  await expect(output).toContainText('tensor([[2., 4.],\n        [6., 8.]])', { timeout: 60_000 });
+  await expect(output).not.toContainText('19');
+
+  await page.reload();
+  await expect(page.locator('article[data-chapter="image-convolution"] h1')).toBeVisible();
+  await expect(firstCell(page)).toContainText('tensor([[2]])');
+  await expect(firstCell(page)).toContainText('edited, kept in this browser');
+  await firstCell(page).getByRole('button', { name: 'Reset' }).click();
+  await expect(firstCell(page)).toContainText('[[0, 1], [2, 3]]');
+  await expect(firstCell(page)).not.toContainText('edited, kept in this browser');
+  expect(problems.errors).toEqual([]);
+  expect(problems.foreign).toEqual([]);
+});
+
+test('a cell uses what the cells before it in the chapter defined, and an error names its line', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  const cells = page.locator('.code-cell');
+  // The second listing defines Conv2D with F.corr2d, imported by the first.
+  const second = cells.nth(1);
+  await second.getByRole('button', { name: 'Edit' }).click();
+  await second.locator('textarea').fill(`${await second.locator('textarea').inputValue()}\nconst layer = new Conv2D([1, 2]);\nlayer.forward(tensor([[1, 2, 3]])).shape`);
+  await second.getByRole('button', { name: 'Run' }).click();
+  await expect(second.getByRole('log')).toContainText('[1, 2]', { timeout: 60_000 });
+
+  await edit(page, "const a = 1;\nconst b = (undefined as any).field;");
+  await firstCell(page).getByRole('button', { name: 'Run' }).click();
+  await expect(firstCell(page).getByRole('log')).toContainText(/TypeError: .*\(line 2\)/, { timeout: 60_000 });
+});
+
+test('an endless loop is stopped by the time limit and the page stays responsive; Stop ends a run at once', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  const cell = firstCell(page);
+  await edit(page, 'let n = 0;\nwhile (true) n++;');
+  await cell.getByRole('button', { name: 'Run' }).click();
+  await expect(cell.getByRole('button', { name: 'Stop' })).toBeVisible();
+  // While the loop spins in its worker, the page answers: a tab switch and a script round trip.
+  const t0 = Date.now();
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  await page.locator('.code-tabs').first().getByRole('tab', { name: 'PyTorch' }).click();
+  await expect(page.locator('.code-tabs').first().getByRole('tab', { name: 'PyTorch' })).toHaveAttribute('aria-selected', 'true');
+  expect(Date.now() - t0).toBeLessThan(5_000);
+  await page.locator('.code-tabs').first().getByRole('tab', { name: /TypeScript/ }).click();
+  await expect(cell.getByRole('log')).toContainText('the time limit of a cell', { timeout: 30_000 });
+  await expect(cell.getByRole('button', { name: 'Run' })).toBeVisible();
+
+  await cell.getByRole('button', { name: 'Run' }).click();
+  await cell.getByRole('button', { name: 'Stop' }).click();
+  await expect(cell.getByRole('log')).toContainText('Stopped.');
+});
+
+test('code that reaches for the page, the network or storage fails with a clear error', async ({ page, problems }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  const cell = firstCell(page);
+  for (const [code, name] of [
+    ['document.title', '`document` is not available in a code cell'],
+    ["await fetch('https://example.com/')", '`fetch` is not available in a code cell'],
+    ["localStorage.setItem('x', '1')", '`localStorage` is not available in a code cell'],
+  ]) {
+    await edit(page, code);
+    await cell.getByRole('button', { name: 'Run' }).click();
+    await expect(cell.getByRole('log')).toContainText(name, { timeout: 60_000 });
+  }
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toBe(CSP);
+  expect(csp).not.toMatch(/'unsafe-eval'/);
+  expect(problems.foreign).toEqual([]);
+});

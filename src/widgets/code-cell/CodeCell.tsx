@@ -1,0 +1,152 @@
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useTr } from '../common/i18n';
+import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cells';
+import type { CellEvent } from './protocol';
+import type { CellRun, RunEnd } from './runner';
+import './code-cell.css';
+
+interface Line {
+  stream: 'out' | 'err' | 'value' | 'error' | 'note';
+  text: string;
+}
+
+/**
+ * A TypeScript listing the reader can run, edit and reset. The code runs in a worker of
+ * its own (runner.ts) after the chapter's earlier cells, as in a notebook; what it prints
+ * appears under it. Edits are kept in this browser until Reset.
+ */
+export function CodeCell({ code, children }: { code: string; children: ReactNode }) {
+  const t = useTr();
+  const [edited, setEdited] = useState<string | null>(() => loadEdit(code));
+  const [editing, setEditing] = useState(false);
+  const [lines, setLines] = useState<Line[] | null>(null);
+  const [running, setRunning] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const run = useRef<CellRun | null>(null);
+  const current = edited ?? code;
+  const currentRef = useRef(current);
+  currentRef.current = current;
+
+  useEffect(() => {
+    const el = root.current;
+    return el ? registerCell(el, () => currentRef.current) : undefined;
+  }, []);
+  useEffect(() => () => run.current?.stop(), []);
+  useEffect(() => {
+    if (editing) editor.current?.focus();
+  }, [editing]);
+
+  const explain = (end: RunEnd, ms: number): Line | null => {
+    if (end === 'timeout') return { stream: 'error', text: t(`Stopped after ${ms / 1000} s, the time limit of a cell. Is there an endless loop?`, `已运行 ${ms / 1000} 秒，达到单元格的时间上限，已停止。代码里是否有死循环？`) };
+    if (end === 'stopped') return { stream: 'note', text: t('Stopped.', '已停止。') };
+    return null;
+  };
+
+  const start = async () => {
+    if (running || !root.current) return;
+    const codes = cellsBefore(root.current);
+    const target = codes.length - 1;
+    setRunning(true);
+    setLines([]);
+    const got: Line[] = [];
+    const push = (l: Line) => {
+      got.push(l);
+      setLines([...got]);
+    };
+    try {
+      const { runCells, TIME_LIMIT_MS } = await import('./runner');
+      const onEvent = (e: CellEvent) => {
+        if (e.type === 'output') push({ stream: e.stream, text: e.text });
+        else if (e.type === 'error') {
+          const where =
+            e.cell === undefined
+              ? ''
+              : e.cell === target
+                ? t(` (line ${e.line ?? '?'})`, `（第 ${e.line ?? '?'} 行）`)
+                : t(` (in cell ${e.cell + 1} of this chapter, line ${e.line ?? '?'}; it runs before this one)`, `（在本章第 ${e.cell + 1} 个单元格的第 ${e.line ?? '?'} 行；它先于本单元格运行）`);
+          push({ stream: 'error', text: `${e.message}${where}` });
+        }
+      };
+      run.current = runCells(codes, target, onEvent, TIME_LIMIT_MS);
+      const end = await run.current.ended;
+      const note = explain(end, TIME_LIMIT_MS);
+      if (note) push(note);
+      else if (end === 'done' && got.length === 0) push({ stream: 'note', text: t('Done, nothing printed.', '运行完毕，没有输出。') });
+    } catch (err) {
+      push({ stream: 'error', text: String(err) });
+    } finally {
+      run.current = null;
+      setRunning(false);
+    }
+  };
+
+  const change = (text: string) => {
+    const next = text === code ? null : text;
+    setEdited(next);
+    if (next === null) forgetEdit(code);
+    else saveEdit(code, next);
+  };
+  const reset = () => {
+    forgetEdit(code);
+    setEdited(null);
+    setEditing(false);
+    setLines(null);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
+      e.preventDefault();
+      void start();
+    }
+  };
+
+  return (
+    <div className="code-cell" ref={root} data-code-cell="" onKeyDown={onKey}>
+      {editing ? (
+        <textarea
+          ref={editor}
+          className="cell-editor"
+          value={current}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoCorrect="off"
+          rows={current.split('\n').length + 1}
+          aria-label={t('TypeScript code of this cell (Ctrl+Enter runs it)', '本单元格的 TypeScript 代码（Ctrl+Enter 运行）')}
+          onChange={(e) => change(e.target.value)}
+        />
+      ) : edited !== null ? (
+        <pre tabIndex={0}>
+          <code className="language-ts">{edited}</code>
+        </pre>
+      ) : (
+        children
+      )}
+      <div className="cell-toolbar" role="toolbar" aria-label={t('Code cell', '代码单元格')}>
+        {running ? (
+          <button type="button" onClick={() => run.current?.stop()}>
+            {t('Stop', '停止')}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void start()}>
+            {t('Run', '运行')}
+          </button>
+        )}
+        <button type="button" aria-pressed={editing} onClick={() => setEditing(!editing)}>
+          {editing ? t('Done editing', '完成编辑') : t('Edit', '编辑')}
+        </button>
+        <button type="button" onClick={reset} disabled={edited === null && lines === null}>
+          {t('Reset', '重置')}
+        </button>
+        {edited !== null && <span className="cell-edited">{t('edited, kept in this browser', '已修改，保存在本浏览器中')}</span>}
+      </div>
+      <div className="cell-output" role="log" aria-live="polite" aria-label={t('Output of the cell', '单元格的输出')} hidden={lines === null}>
+        {running && lines?.length === 0 && <p className="cell-running">{t('Running…', '运行中…')}</p>}
+        {lines?.map((l, i) => (
+          <pre key={i} className={`cell-line cell-${l.stream}`}>
+            {l.text}
+          </pre>
+        ))}
+      </div>
+    </div>
+  );
+}
