@@ -101,3 +101,39 @@ test('code that reaches for the page, the network or storage fails with a clear 
   expect(csp).not.toMatch(/'unsafe-eval'/);
   expect(problems.foreign).toEqual([]);
 });
+
+test('the write-code exercise marks a wrong kernel with the reason and the right one correct', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  const ex = page.locator('#ch4-do-diagonal');
+  await ex.scrollIntoViewIfNeeded();
+  const code = ex.locator('textarea');
+  await expect(code).toBeVisible();
+  await ex.getByRole('button', { name: 'Run and check' }).click();
+  await expect(ex.getByRole('status')).toHaveText(/Not yet/, { timeout: 60_000 });
+  await expect(ex.getByRole('log')).toContainText('where the window lies across the edge');
+  // A vertical-edge detector answers on vertical edges too: not yet.
+  await code.fill((await code.inputValue()).replace('[[0, 0], [0, 0]]', '[[1, -1], [1, -1]]'));
+  await ex.getByRole('button', { name: 'Run and check' }).click();
+  await expect(ex.getByRole('log')).toContainText('On a vertical edge, your K gives', { timeout: 60_000 });
+  await code.fill((await code.inputValue()).replace('[[1, -1], [1, -1]]', '[[2, -2], [-2, 2]]'));
+  await ex.getByRole('button', { name: 'Run and check' }).click();
+  await expect(ex.getByRole('status')).toHaveText('Correct: your code passes every check.', { timeout: 60_000 });
+});
+
+test('the widget exercise follows the sliders and says when the goal is met', async ({ page }) => {
+  await openChapter(page, 'padding-stride', 'en');
+  const w = page.locator('[data-widget="padding-stride"]');
+  const ex = page.locator('#ch5-do-five');
+  await ex.scrollIntoViewIfNeeded();
+  await expect(ex.getByRole('status')).toHaveText('Not yet.');
+  for (const [name, v] of [
+    ['Input height n_h', 10], ['Input width n_w', 10], ['Kernel height k_h', 3], ['Kernel width k_w', 3],
+    ['Stride s_h', 2], ['Stride s_w', 2], ['Total padding p_h', 0], ['Total padding p_w', 0],
+  ] as const) await w.getByRole('slider', { name, exact: true }).fill(String(v));
+  await expect(ex).toContainText("the engine's output is 4×4");
+  await expect(ex.getByRole('status')).toHaveText('Not yet.');
+  await w.getByRole('slider', { name: 'Total padding p_h', exact: true }).fill('2');
+  await w.getByRole('slider', { name: 'Total padding p_w', exact: true }).fill('1');
+  await expect(ex).toContainText("the engine's output is 5×5");
+  await expect(ex.getByRole('status')).toHaveText('Correct: the widget is in a state that meets the goal.');
+});

@@ -3,6 +3,7 @@ import { lazy, Suspense, useLayoutEffect, type ComponentProps, type ComponentTyp
 import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
+import { CellExercise } from '../widgets/content/CellExercise';
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
 import { useLang } from '../widgets/common/i18n';
 
@@ -122,6 +123,8 @@ export const mdxComponents = {
   CodeTabs,
   Callout,
   Exercise,
+  CellExercise,
+  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), () => '9rem', 'widget-exercise'),
   Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), (_p, lang) => rem('corr2d', lang), 'corr2d', true),
   LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), (_p, lang) => rem('learn-kernel', lang), 'learn-kernel', true),
   PaddingStride: lazyWidget(() => import('../widgets/padding-stride').then((m) => m.PaddingStride), (_p, lang) => rem('padding-stride', lang), 'padding-stride', true),

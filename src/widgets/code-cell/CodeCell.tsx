@@ -15,10 +15,12 @@ interface Line {
  * its own (runner.ts) after the chapter's earlier cells, as in a notebook; what it prints
  * appears under it. Edits are kept in this browser until Reset.
  */
-export function CodeCell({ code, children }: { code: string; children: ReactNode }) {
+export function CodeCell({ code, children, check }: { code: string; children?: ReactNode; check?: string }) {
   const t = useTr();
   const [edited, setEdited] = useState<string | null>(() => loadEdit(code));
-  const [editing, setEditing] = useState(false);
+  // An exercise's cell opens ready to type in.
+  const [editing, setEditing] = useState(check !== undefined);
+  const [verdict, setVerdict] = useState<'right' | 'wrong' | null>(null);
   const [lines, setLines] = useState<Line[] | null>(null);
   const [running, setRunning] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -47,6 +49,9 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
     if (running || !root.current) return;
     const codes = cellsBefore(root.current);
     const target = codes.length - 1;
+    // An exercise runs its hidden check right after the reader's code, in the same cell.
+    if (check !== undefined) codes[target] = `${codes[target]}\n${check}`;
+    setVerdict(null);
     setRunning(true);
     setLines([]);
     const got: Line[] = [];
@@ -59,8 +64,10 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
       const onEvent = (e: CellEvent) => {
         if (e.type === 'output') push({ stream: e.stream, text: e.text });
         else if (e.type === 'error') {
+          // A failed check speaks for itself; its line is in the hidden check, not the reader's code.
+          const inCheck = check !== undefined && e.cell === target && (e.line ?? 0) > current.split('\n').length;
           const where =
-            e.cell === undefined
+            e.cell === undefined || inCheck
               ? ''
               : e.cell === target
                 ? t(` (line ${e.line ?? '?'})`, `（第 ${e.line ?? '?'} 行）`)
@@ -72,7 +79,8 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
       const end = await run.current.ended;
       const note = explain(end, TIME_LIMIT_MS);
       if (note) push(note);
-      else if (end === 'done' && got.length === 0) push({ stream: 'note', text: t('Done, nothing printed.', '运行完毕，没有输出。') });
+      else if (end === 'done' && got.length === 0 && check === undefined) push({ stream: 'note', text: t('Done, nothing printed.', '运行完毕，没有输出。') });
+      if (check !== undefined && (end === 'done' || end === 'error')) setVerdict(end === 'done' ? 'right' : 'wrong');
     } catch (err) {
       push({ stream: 'error', text: String(err) });
     } finally {
@@ -90,8 +98,9 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
   const reset = () => {
     forgetEdit(code);
     setEdited(null);
-    setEditing(false);
+    setEditing(check !== undefined);
     setLines(null);
+    setVerdict(null);
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.shiftKey)) {
@@ -128,7 +137,7 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
           </button>
         ) : (
           <button type="button" className="primary" onClick={() => void start()}>
-            {t('Run', '运行')}
+            {check !== undefined ? t('Run and check', '运行并检查') : t('Run', '运行')}
           </button>
         )}
         <button type="button" aria-pressed={editing} onClick={() => setEditing(!editing)}>
@@ -139,6 +148,11 @@ export function CodeCell({ code, children }: { code: string; children: ReactNode
         </button>
         {edited !== null && <span className="cell-edited">{t('edited, kept in this browser', '已修改，保存在本浏览器中')}</span>}
       </div>
+      {check !== undefined && (
+        <p role="status" className={`verdict verdict-${verdict ?? 'none'}`}>
+          {verdict === 'right' ? t('Correct: your code passes every check.', '正确：你的代码通过了全部检查。') : verdict === 'wrong' ? t('Not yet: see the message below.', '还不对：请看下面的提示。') : ''}
+        </p>
+      )}
       <div className="cell-output" role="log" aria-live="polite" aria-label={t('Output of the cell', '单元格的输出')} hidden={lines === null}>
         {running && lines?.length === 0 && <p className="cell-running">{t('Running…', '运行中…')}</p>}
         {lines?.map((l, i) => (
