@@ -2,7 +2,8 @@
 // im2col.wgsl. dx[b, ci, iy, ix] = sum over the taps (ky, kx) that reach it from an
 // output pixel (oy, ox) = ((iy + padH - ky) / strideH, (ix + padW - kx) / strideW),
 // where the division is exact and the pixel exists, of cols[(ci, ky, kx)][b][(oy, ox)].
-// With cols = W^T @ dL/dy (gemm.ts) this is conv2d's input gradient, for any stride.
+// With cols = W^T @ dL/dy (webgpu/im2col.ts) this is conv2d's input gradient, for any
+// stride.
 struct Params {
 //#include "conv-shape"
   total: u32, taps: u32, pixels: u32,

@@ -2,8 +2,8 @@
 // k = (ci, ky, kx) the tap, b the image and q = (oy, ox) the output pixel, holding
 // x[b, ci, oy * strideH + ky - padH, ox * strideW + kx - padW] (0 outside the image).
 // Then conv2d is one product W [cOut, K] @ cols [K, n * oh * ow] over the whole batch
-// (gemm.ts), which the matmul kernels run at their full rate where the row kernels would
-// leave lanes idle (narrow outputs) or only handle stride 1.
+// (webgpu/im2col.ts), which the matmul kernels run at their full rate where the row
+// kernels would leave lanes idle (narrow outputs) or only handle stride 1.
 struct Params {
 //#include "conv-shape"
   total: u32, taps: u32, pixels: u32,

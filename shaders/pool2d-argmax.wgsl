@@ -3,9 +3,7 @@
 // backward pass (pool2d-backward.wgsl) routes each window's gradient to. One invocation
 // per output element.
 struct Params {
-  n: u32, planes: u32, h: u32, w: u32,
-  kH: u32, kW: u32, strideH: u32, strideW: u32,
-  padH: u32, padW: u32, outH: u32, outW: u32,
+//#include "pool-shape"
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -13,11 +11,9 @@ struct Params {
 @group(0) @binding(2) var<uniform> u: Params;
 
 //#include "main-1d" (I = i, N = u.n, WG = 64)
-  let area = u.outH * u.outW;
-  let plane = i / area;
-  let rem = i - plane * area;
-  let oy = i32(rem / u.outW);
-  let ox = i32(rem % u.outW);
+//#include "split-plane" (I = i, H = u.outH, W = u.outW, AREA = area, P = plane, Y = py, X = px)
+  let oy = i32(py);
+  let ox = i32(px);
   let xb = plane * u.h * u.w;
   let wy0 = oy * i32(u.strideH) - i32(u.padH);
   let wx0 = ox * i32(u.strideW) - i32(u.padW);

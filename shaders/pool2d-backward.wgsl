@@ -6,9 +6,7 @@
 override MODE: u32;
 
 struct Params {
-  n: u32, planes: u32, h: u32, w: u32,
-  kH: u32, kW: u32, strideH: u32, strideW: u32,
-  padH: u32, padW: u32, outH: u32, outW: u32,
+//#include "pool-shape"
 }
 
 @group(0) @binding(0) var<storage, read> arg: array<i32>;
@@ -17,11 +15,9 @@ struct Params {
 @group(0) @binding(3) var<uniform> u: Params;
 
 //#include "main-1d" (I = i, N = u.n, WG = 64)
-  let hw = u.h * u.w;
-  let plane = i / hw;
-  let rem = i - plane * hw;
-  let iy = i32(rem / u.w);
-  let ix = i32(rem % u.w);
+//#include "split-plane" (I = i, H = u.h, W = u.w, AREA = hw, P = plane, Y = py, X = px)
+  let iy = i32(py);
+  let ix = i32(px);
   let sh = i32(u.strideH);
   let sw = i32(u.strideW);
   // Windows oy with oy*sh - padH <= iy <= oy*sh - padH + kH - 1.

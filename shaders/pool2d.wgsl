@@ -3,9 +3,7 @@
 override MODE: u32;
 
 struct Params {
-  n: u32, planes: u32, h: u32, w: u32,
-  kH: u32, kW: u32, strideH: u32, strideW: u32,
-  padH: u32, padW: u32, outH: u32, outW: u32,
+//#include "pool-shape"
   // -inf (infinities cannot be WGSL constants).
   negInf: f32,
 }

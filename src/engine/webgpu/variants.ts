@@ -61,7 +61,7 @@ export interface GemmVariant {
    */
   rows?: { fallback: string };
   /**
-   * Convolutions as matmuls over im2col columns of the whole batch (gemm.ts), any stride,
+   * Convolutions as matmuls over im2col columns of the whole batch (im2col.ts), any stride,
    * in the tuned matmul variant; shapes whose columns would not fit run `fallback`.
    */
   im2col?: { fallback: string };

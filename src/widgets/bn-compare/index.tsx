@@ -48,10 +48,11 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
   const ready = backend.state === 'ready';
   const steps = effectiveSteps(s, backend.name);
   const config = useMemo(() => configOf(s, steps), [s, steps]);
-  const { run, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError } = useExperimentRun<BnCompareConfig, ComparePoint>(
+  const { run, drawn, last, shownState, running, start, stop, startButton, stopButton, startError, announced } = useExperimentRun<BnCompareConfig, ComparePoint>(
     config,
     config.steps,
     () => new Worker(new URL('./bn-compare.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' }),
+    (p) => lossText(t, p),
     () => ({ base: new URL('./', document.baseURI).href }),
   );
 
@@ -88,18 +89,6 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
         : t(`No steps yet; the axis runs to step ${config.steps}.`, `尚未训练；横轴到第 ${config.steps} 步。`),
   };
 
-  // What a screen reader hears: each quarter of the run, and the end, not every point.
-  const quarter = Math.floor(progress * 4);
-  const announced = useMemo(() => {
-    if (shownState === 'idle' || shownState === 'error') return '';
-    if (!last) return t('Training started.', '训练开始。');
-    if (shownState === 'done') return t(`Done. Final training loss: ${lossText(t, last)}.`, `完成。最终训练损失：${lossText(t, last)}。`);
-    if (shownState === 'stopped') return t(`Stopped at ${lossText(t, last)}.`, `已停止于${lossText(t, last)}。`);
-    return t(`${quarter * 25}% done, ${lossText(t, last)}.`, `已完成 ${quarter * 25}%，${lossText(t, last)}。`);
-    // Only a new quarter or a new state is announced.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shownState, quarter, t]);
-
   const final = shownState === 'done' || shownState === 'stopped' ? last : undefined;
   const busy = !ready && !startError;
   const loading = shownState === 'running' && !last ? run.loading : null;
@@ -108,7 +97,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
 
   return (
     <WidgetFrame id="bn-compare" title={t('LeNet with and without batch normalisation, trained side by side', '有无批量规范化的 LeNet：并排训练')}>
-      <p className="bnc-task">
+      <p className="xp-task">
         {t(
           `Both networks train on the same mini-batches of ${FIXED.batch} images, in the same order, with plain SGD at the same learning rate. To keep the download small, the images are Fashion-MNIST's 10,000 test images: the first ${groupDigits(FIXED.train)} are the training images here, the last ${groupDigits(FIXED.heldOut)} are held out to measure accuracy.`,
           `两个网络用同样的小批量（每批 ${FIXED.batch} 张图像）、按同样的顺序训练，都用普通 SGD 和同一个学习率。为了少下载一些数据，这里的图像取自 Fashion-MNIST 的 10,000 张测试图像：前 ${groupDigits(FIXED.train)} 张用来训练，最后 ${groupDigits(FIXED.heldOut)} 张留出来测精度。`,
@@ -131,11 +120,11 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
         </button>
       </div>
 
-      <div className="bnc-progress">
+      <div className="xp-progress">
         <label>
           {t('Progress', '进度')} <progress max={config.steps} value={last ? last.step : 0} aria-valuetext={stepText(last ? last.step : 0)} />
         </label>{' '}
-        <span className="bnc-step">
+        <span className="xp-step">
           {loading
             ? t(`loading images: ${mb(loading.loaded)}${loading.total ? ` of ${mb(loading.total)}` : ''} MB`, `正在加载图像：${mb(loading.loaded)}${loading.total ? ` / ${mb(loading.total)}` : ''} MB`)
             : t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} / ${config.steps} 步`)}
@@ -145,7 +134,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
         {announced}
       </p>
 
-      <div className="bnc-out" data-state={shownState} aria-busy={running}>
+      <div className="xp-out bnc-out" data-state={shownState} aria-busy={running}>
         <div className="bnc-charts">
           <LineChartView series={seriesOf((p, k) => p[k].loss)} options={lossOptions} className="chart-box bnc-chart" />
           <LineChartView series={seriesOf((p, k) => p[k].acc)} options={accOptions} className="chart-box bnc-chart" />

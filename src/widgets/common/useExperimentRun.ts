@@ -3,11 +3,13 @@
  * batch-norm comparison; the worker side is experiment-worker.ts): the run and its points,
  * Start and Stop with the focus kept on the button that can act, the engine started on
  * mount (the defaults depend on where it computes), the worker ended when the page leaves,
- * and the points to draw (with reduced motion, a quarter of the run at a time).
+ * the points to draw (with reduced motion, a quarter of the run at a time) and what a
+ * screen reader hears of the run.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { getBackend } from '../../engine';
 import { startEngine } from './engine';
+import { useTr } from './i18n';
 import { useReducedMotion } from './useReducedMotion';
 import type { LoopMessage, WorkerBackend } from './experiment-worker';
 
@@ -27,9 +29,17 @@ type FromWorker<P> = LoopMessage<P> | { type: 'loading'; run: number; loaded: nu
 
 /**
  * `config` is what a run trains (`steps` of them); `makeWorker` creates the worker on the
- * first Start; `startExtra` adds fields to the start message (e.g. the page's base URL).
+ * first Start; `pointText` says a point in words (its step and losses) for the
+ * announcements; `startExtra` adds fields to the start message (e.g. the page's base URL).
  */
-export function useExperimentRun<C, P extends { step: number }>(config: C, steps: number, makeWorker: () => Worker, startExtra: () => object = () => ({})) {
+export function useExperimentRun<C, P extends { step: number }>(
+  config: C,
+  steps: number,
+  makeWorker: () => Worker,
+  pointText: (p: P) => string,
+  startExtra: () => object = () => ({}),
+) {
+  const t = useTr();
   const reduced = useReducedMotion();
   const [run, setRun] = useState<ExperimentRun<C, P>>({ state: 'idle', config: null, points: [], loading: null, error: null });
   const [startError, setStartError] = useState<string | null>(null);
@@ -118,5 +128,19 @@ export function useExperimentRun<C, P extends { step: number }>(config: C, steps
     return points.filter((p) => p.step <= quarter * steps);
   }, [reduced, shownState, points, progress, steps]);
 
-  return { run, points, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError };
+  // What a screen reader hears (the text of an aria-live region): each quarter of the run,
+  // and the end, not every point.
+  const quarter = Math.floor(progress * 4);
+  const announced = useMemo(() => {
+    if (shownState === 'idle' || shownState === 'error') return '';
+    if (!last) return t('Training started.', '训练开始。');
+    const at = pointText(last);
+    if (shownState === 'done') return t(`Done. Final training loss: ${at}.`, `完成。最终训练损失：${at}。`);
+    if (shownState === 'stopped') return t(`Stopped at ${at}.`, `已停止于${at}。`);
+    return t(`${quarter * 25}% done, ${at}.`, `已完成 ${quarter * 25}%，${at}。`);
+    // Only a new quarter or a new state is announced.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shownState, quarter, t]);
+
+  return { run, points, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError, announced };
 }

@@ -41,10 +41,11 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
   const ready = backend.state === 'ready';
   const eff = effective(s, backend.name);
   const config = useMemo(() => configOf(s, eff), [s, eff.depth, eff.steps]); // eslint-disable-line react-hooks/exhaustive-deps
-  const { run, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError } = useExperimentRun<ExperimentConfig, LossPoint>(
+  const { run, drawn, last, shownState, running, start, stop, startButton, stopButton, startError, announced } = useExperimentRun<ExperimentConfig, LossPoint>(
     config,
     config.steps,
     () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
+    (p) => lossText(t, p),
   );
 
   // Both stacks have the same parameters: counted by the engine, once per depth.
@@ -80,26 +81,13 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
         : t(`No steps yet; the axis runs to step ${config.steps}.`, `尚未训练；横轴到第 ${config.steps} 步。`),
   };
 
-  // What a screen reader hears: each quarter of the run, and the end, not every point.
-  const quarter = Math.floor(progress * 4);
-  const announced = useMemo(() => {
-    if (shownState === 'idle') return '';
-    if (shownState === 'error') return '';
-    if (!last) return t('Training started.', '训练开始。');
-    if (shownState === 'done') return t(`Done. Final training loss: ${lossText(t, last)}.`, `完成。最终训练损失：${lossText(t, last)}。`);
-    if (shownState === 'stopped') return t(`Stopped at ${lossText(t, last)}.`, `已停止于${lossText(t, last)}。`);
-    return t(`${quarter * 25}% done, ${lossText(t, last)}.`, `已完成 ${quarter * 25}%，${lossText(t, last)}。`);
-    // Only a new quarter or a new state is announced.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shownState, quarter, t]);
-
   const depthIndex = Math.max(0, DEPTHS.indexOf(eff.depth as (typeof DEPTHS)[number]));
   const final = shownState === 'done' || shownState === 'stopped' ? last : undefined;
   const busy = !ready && !startError;
 
   return (
     <WidgetFrame id="degradation" title={t('Plain and residual stacks, trained side by side', '普通堆叠与残差堆叠：并排训练')}>
-      <p className="deg-task">
+      <p className="xp-task">
         {t(
           `Task: tell two interleaved spirals apart (${FIXED.points} points, 2 classes). Each stack: a dense layer in, ${eff.depth} dense layers of width ${FIXED.width} with ReLU, a dense layer out; ${groupDigits(params)} parameters each. Plain SGD, batch ${FIXED.batch}, default initialisation, no batch normalization.`,
           `任务：分开两条交织的螺旋线（${FIXED.points} 个点，2 类）。每个堆叠：一个输入全连接层，${eff.depth} 个宽 ${FIXED.width}、带 ReLU 的全连接层，一个输出全连接层；各有 ${groupDigits(params)} 个参数。普通 SGD，批量大小 ${FIXED.batch}，默认初始化，没有批量规范化。`,
@@ -139,18 +127,18 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
         </button>
       </div>
 
-      <div className="deg-progress">
+      <div className="xp-progress">
         <label>
           {t('Progress', '进度')}{' '}
           <progress max={config.steps} value={last ? last.step : 0} aria-valuetext={t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} 步，共 ${config.steps} 步`)} />
         </label>{' '}
-        <span className="deg-step">{t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} / ${config.steps} 步`)}</span>
+        <span className="xp-step">{t(`step ${last ? last.step : 0} of ${config.steps}`, `第 ${last ? last.step : 0} / ${config.steps} 步`)}</span>
       </div>
       <p className="visually-hidden" role="status" aria-live="polite">
         {announced}
       </p>
 
-      <div className="deg-out" data-state={shownState} aria-busy={running}>
+      <div className="xp-out deg-out" data-state={shownState} aria-busy={running}>
         <LineChartView series={series} options={options} className="chart-box deg-chart" />
         <table className="xp-final deg-final">
           <caption>{final ? (shownState === 'done' ? t(`Final training loss (step ${final.step})`, `最终训练损失（第 ${final.step} 步）`) : t(`Training loss when stopped (step ${final.step})`, `停止时的训练损失（第 ${final.step} 步）`)) : last ? t(`Training loss at step ${last.step}`, `第 ${last.step} 步的训练损失`) : t('Training loss', '训练损失')}</caption>

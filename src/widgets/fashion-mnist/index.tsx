@@ -1,4 +1,4 @@
-import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useId, useMemo, useRef } from 'react';
 import './fashion-mnist.css';
 import type { Split } from '../../data/load';
 import { WidgetFrame } from '../common/WidgetFrame';
@@ -9,7 +9,7 @@ import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
 import { drawGrid, FM_DEFAULTS, GRID_ROWS, nextSeed, PER_ROW, pixelStats, sanitizeFM, SPLITS, type FMSettings, type SampleRow } from './samples';
 import { ensureData, ensureHeader, useSplits, type LoadedSplit, type SplitState } from './store';
-import { putGray } from '../common/gray';
+import { GrayCanvas } from '../common/GrayCanvas';
 
 const splitName = (t: Tr, split: Split) => (split === 'train' ? t('training set', '训练集') : t('test set', '测试集'));
 const imageWord = (t: Tr, split: Split) => (split === 'train' ? t('training image', '训练图像') : t('test image', '测试图像'));
@@ -18,33 +18,19 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 /** One image of the split, drawn pixel for pixel (a 28 x 28 canvas scaled up by CSS, pixelated). */
 export const SampleImage = memo(function SampleImage({ data, index, label, split }: { data: LoadedSplit; index: number; label: string; split: Split }) {
   const t = useTr();
-  const ref = useRef<HTMLCanvasElement>(null);
-  const id = `fm${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const { rows, cols, pixels } = data;
-  // Drawn in the same commit as the canvas's new index, so the picture never lags its name.
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const px = pixels.subarray(index * rows * cols, (index + 1) * rows * cols);
-    putGray(ctx, cols, rows, (i) => px[i]);
-  }, [pixels, index, rows, cols]);
+  const gray = useMemo(() => pixels.subarray(index * rows * cols, (index + 1) * rows * cols), [pixels, index, rows, cols]);
   const s = pixelStats(pixels, index, rows * cols);
   return (
-    <>
-      <canvas
-        ref={ref}
-        width={cols}
-        height={rows}
-        role="img"
-        aria-label={t(`${label}, ${imageWord(t, split)} #${index}`, `${label}，${imageWord(t, split)} #${index}`)}
-        aria-describedby={id}
-        data-index={index}
-        data-label={data.labels[index]}
-      />
-      <span id={id} className="visually-hidden">
-        {t(`${rows} × ${cols} pixels from ${s.lo} to ${s.hi}, mean ${s.mean.toFixed(1)}`, `${rows} × ${cols} 个像素，取值 ${s.lo} 到 ${s.hi}，平均 ${s.mean.toFixed(1)}`)}
-      </span>
-    </>
+    <GrayCanvas
+      rows={rows}
+      cols={cols}
+      gray={gray}
+      label={t(`${label}, ${imageWord(t, split)} #${index}`, `${label}，${imageWord(t, split)} #${index}`)}
+      summary={t(`${rows} × ${cols} pixels from ${s.lo} to ${s.hi}, mean ${s.mean.toFixed(1)}`, `${rows} × ${cols} 个像素，取值 ${s.lo} 到 ${s.hi}，平均 ${s.mean.toFixed(1)}`)}
+      data-index={index}
+      data-label={data.labels[index]}
+    />
   );
 });
 

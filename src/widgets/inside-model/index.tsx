@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import './inside-model.css';
 import { isModelId, zoo, type ModelId } from '../../models';
 import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
@@ -13,7 +13,7 @@ import { readFileBytes } from '../training/files';
 import { inside, MAX_CHANNELS, modelInput, type InsideResult } from './compute';
 import { getTestSet, loadSaved, takeUntrained, useWeights, type Weights } from './weights';
 import { INSIDE_DEFAULTS, sanitizeInside, TEST_IMAGES, type InsideSettings } from './settings';
-import { putGray } from '../common/gray';
+import { GrayCanvas } from '../common/GrayCanvas';
 
 const f3 = (v: number) => v.toFixed(3);
 
@@ -36,31 +36,19 @@ function stats(m: ArrayLike<number>): { lo: number; hi: number; mean: number } {
  */
 function MapImage({ values, rows, cols, label, px, part }: { values: Float32Array; rows: number; cols: number; label: string; px: number; part: string }) {
   const t = useTr();
-  const ref = useRef<HTMLCanvasElement>(null);
-  const id = `im${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const s = stats(values);
-  useLayoutEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    putGray(ctx, cols, rows, (i) => (s.hi > s.lo ? Math.round(((values[i] - s.lo) / (s.hi - s.lo)) * 255) : 128));
-  }, [values, rows, cols, s.lo, s.hi]);
+  const gray = useMemo(() => values.map((v) => (s.hi > s.lo ? Math.round(((v - s.lo) / (s.hi - s.lo)) * 255) : 128)), [values, s.lo, s.hi]);
   return (
-    <>
-      <canvas
-        ref={ref}
-        width={cols}
-        height={rows}
-        role="img"
-        aria-label={label}
-        aria-describedby={id}
-        data-part={part}
-        data-shape={`${rows}x${cols}`}
-        style={{ width: px, height: (px * rows) / cols }}
-      />
-      <span id={id} className="visually-hidden">
-        {t(`${rows} × ${cols} values from ${f3(s.lo)} to ${f3(s.hi)}, mean ${f3(s.mean)}`, `${rows} × ${cols} 个值，从 ${f3(s.lo)} 到 ${f3(s.hi)}，平均 ${f3(s.mean)}`)}
-      </span>
-    </>
+    <GrayCanvas
+      rows={rows}
+      cols={cols}
+      gray={gray}
+      label={label}
+      summary={t(`${rows} × ${cols} values from ${f3(s.lo)} to ${f3(s.hi)}, mean ${f3(s.mean)}`, `${rows} × ${cols} 个值，从 ${f3(s.lo)} 到 ${f3(s.hi)}，平均 ${f3(s.mean)}`)}
+      data-part={part}
+      data-shape={`${rows}x${cols}`}
+      style={{ width: px, height: (px * rows) / cols }}
+    />
   );
 }
 

@@ -20,7 +20,7 @@ const LIMITS: Limits<keyof LearnKernelSettings> = { lr: [0, LRS.length - 1], epo
 export const EPOCHS_MAX = LIMITS.epochs[1];
 export const SEED_MAX = LIMITS.seed[1];
 
-/** The notes: lr = 3e-2, 10 epochs. */
+/** As the chapter's training loop: lr = 3e-2, 10 epochs (one full-batch step each). */
 export const DEFAULTS: LearnKernelSettings = { lr: LRS.indexOf(0.03), epochs: 10, seed: 0 };
 
 export function sanitize(raw: unknown, defaults: LearnKernelSettings = DEFAULTS): LearnKernelSettings {

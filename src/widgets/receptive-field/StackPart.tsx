@@ -104,7 +104,7 @@ export function StackPart({ settings, update }: Props) {
     <div className="rf-stack">
       <div className="b-toolbar" role="group" aria-label={t('Examples', '示例')}>
         <span className="b-toolbar-label">{t('Examples:', '示例：')}</span>
-        <button type="button" onClick={() => preset('notes')}>
+        <button type="button" onClick={() => preset('twoByTwo')}>
           {t('The text’s example: two 2×2 convs on 3×3', '正文示例：3×3 上两个 2×2 卷积')}
         </button>
         <button type="button" onClick={() => preset('threeByThree')}>

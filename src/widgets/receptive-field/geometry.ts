@@ -183,8 +183,8 @@ export function layer(kind: LayerKind, k: number, stride = 1, padding = 0): Laye
 }
 
 /** The original chapter’s examples: two 2x2 convolutions on 3x3 (the 9-cell field), three 3x3 layers, and LeNet's conv/pool stack. */
-export const PRESETS: Record<'notes' | 'threeByThree' | 'lenet', { inputSize: number; stack: LayerSpec[] }> = {
-  notes: { inputSize: 3, stack: [layer('conv', 2), layer('conv', 2)] },
+export const PRESETS: Record<'twoByTwo' | 'threeByThree' | 'lenet', { inputSize: number; stack: LayerSpec[] }> = {
+  twoByTwo: { inputSize: 3, stack: [layer('conv', 2), layer('conv', 2)] },
   threeByThree: { inputSize: 7, stack: [layer('conv', 3), layer('conv', 3), layer('conv', 3)] },
   lenet: { inputSize: 28, stack: [layer('conv', 5, 1, 2), layer('avg', 2, 2), layer('conv', 5), layer('avg', 2, 2)] },
 };

@@ -16,8 +16,8 @@ export interface RFSettings {
 
 export const RF_DEFAULTS: RFSettings = {
   // The original chapter’s example: a 3x3 input, two 2x2 convolutions; the last cell sees all nine inputs.
-  n: PRESETS.notes.inputSize,
-  layers: PRESETS.notes.stack,
+  n: PRESETS.twoByTwo.inputSize,
+  layers: PRESETS.twoByTwo.stack,
   sel: [2, 0, 0],
   img: 0,
   lsel: [4, 2, 2],
