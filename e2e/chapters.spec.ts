@@ -2,10 +2,13 @@ import { test, expect, openChapter } from './fixtures';
 
 const chapterSlugs = async (page: import('@playwright/test').Page) => {
   await openChapter(page, 'preface');
-  return page
+  const slugs = await page
     .getByRole('navigation', { name: 'Contents' })
     .locator('ol a')
     .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('c')!));
+  // These tests visit every chapter: each chapter adds its own time, so a new one does not eat the others'.
+  test.setTimeout(30_000 + 15_000 * slugs.length);
+  return slugs;
 };
 
 for (const lang of ['en', 'zh'] as const) {

@@ -137,3 +137,26 @@ test('the widget exercise follows the sliders and says when the goal is met', as
   await expect(ex).toContainText("the engine's output is 5×5");
   await expect(ex.getByRole('status')).toHaveText('Correct: the widget is in a state that meets the goal.');
 });
+
+// The write-code exercises of the model chapters, solved as a reader would: each runs after
+// the chapter's listings (which build the chapter's network), then its hidden check.
+const MODEL_EXERCISES: [slug: string, id: string, edit: (code: string) => string][] = [
+  ['lenet', 'ch8-do-modern', (c) => c.replaceAll('nn.Sigmoid', 'nn.ReLU').replaceAll('nn.AvgPool2d', 'nn.MaxPool2d')],
+  ['alexnet', 'ch9-do-dropout', (c) => c.replace(/return x;.*/, 'return x.mul(rand(x.shape).ge(p)).div(1 - p);')],
+  ['vgg', 'ch10-do-params', (c) => c.replace(/return 0;.*/, 'let c = inChannels, n = 0;\n  for (let k = 0; k < numConvs; k++) { n += outChannels * c * 9 + outChannels; c = outChannels; }\n  return n;')],
+  ['nin', 'ch11-do-gap', (c) => c.replace(/return x;.*/, 'return x.mean([2, 3]);')],
+  ['batch-norm', 'ch12-do-normalise', (c) => c.replace(/return x\.sub\(mean\);.*/, 'const v = x.sub(mean).square().mean(0, true);\n  return x.sub(mean).div(v.add(eps).sqrt());')],
+  ['resnet', 'ch13-do-block', (c) => c.replace('return y;', 'return F.relu(this.bn2.forward(this.conv2.forward(y)).add(this.conv3.forward(x)));')],
+];
+for (const [slug, id, solve] of MODEL_EXERCISES) {
+  test(`the ${slug} chapter's write-code exercise is marked correct once solved`, async ({ page }) => {
+    test.setTimeout(180_000);
+    await openChapter(page, slug, 'en');
+    const ex = page.locator(`#${id}`);
+    await ex.scrollIntoViewIfNeeded();
+    const code = ex.locator('textarea');
+    await code.fill(solve(await code.inputValue()));
+    await ex.getByRole('button', { name: 'Run and check' }).click();
+    await expect(ex.getByRole('status')).toHaveText('Correct: your code passes every check.', { timeout: 60_000 });
+  });
+}

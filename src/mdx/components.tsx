@@ -147,4 +147,5 @@ export const mdxComponents = {
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
   InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (_p, lang) => rem('inside-model', lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
+  PyTorchAppendix: lazyWidget(() => import('../widgets/pytorch-appendix').then((m) => m.PyTorchAppendix), (p: { show: 'results' | 'listing'; file?: string }, lang?: string) => (p.show === 'results' ? (lang === 'zh' ? '46.5rem' : '54.6rem') : p.file === 'lenet' ? '22.4rem' : '37.7rem'), 'pytorch-appendix'),
 };

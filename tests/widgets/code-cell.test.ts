@@ -3,32 +3,8 @@
  * (The browser side, the worker, the time limit and the sandbox, is in e2e/code-cells.spec.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { CellSyntaxError, compileNotebook } from '../../src/widgets/code-cell/compile';
 import { formatTensor } from '../../src/widgets/code-cell/format';
-import { createRuntime } from '../../src/widgets/code-cell/runtime-core';
-import type { CellEvent } from '../../src/widgets/code-cell/protocol';
-
-const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-/** Lines Node puts before a Function body. */
-const HEADER = 2;
-
-/** Runs cells 0..target as the worker would, and returns what the target printed. */
-async function run(cells: string[], target = cells.length - 1): Promise<CellEvent[]> {
-  const events: CellEvent[] = [];
-  const { runtime, console, print, display } = createRuntime((e) => events.push(e), '<anonymous>');
-  let compiled;
-  try {
-    compiled = compileNotebook(cells, target);
-  } catch (err) {
-    if (!(err instanceof CellSyntaxError)) throw err;
-    return [{ type: 'error', message: err.message, cell: err.cell, line: err.line }];
-  }
-  const map = compiled.cells.map((c) => [c.start + HEADER, c.lines]);
-  const fn = new AsyncFunction('__rt', 'console', 'print', 'display', `try {\n${compiled.body}\n} catch (e) { __rt.fail(e, ${JSON.stringify(map.map(([s, n]) => [s + 1, n]))}); }`);
-  await fn(runtime, console, print, display);
-  return events;
-}
-const printed = (events: CellEvent[]) => events.flatMap((e) => (e.type === 'output' ? [e.text] : []));
+import { printed, run } from '../helpers/cells';
 
 describe('a code cell', () => {
   it('strips the types, imports from the engine and shows the last expression as PyTorch prints it', async () => {

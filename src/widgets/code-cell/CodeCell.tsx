@@ -15,7 +15,16 @@ interface Line {
  * its own (runner.ts) after the chapter's earlier cells, as in a notebook; what it prints
  * appears under it. Edits are kept in this browser until Reset.
  */
-export function CodeCell({ code, children, check }: { code: string; children?: ReactNode; check?: string }) {
+interface Props {
+  code: string;
+  children?: ReactNode;
+  /** An exercise's hidden check, run after the reader's code. */
+  check?: string;
+  /** An exercise's listings to run first (indices among the chapter's listings); a listing runs all before it. */
+  uses?: readonly number[];
+}
+
+export function CodeCell({ code, children, check, uses }: Props) {
   const t = useTr();
   const [edited, setEdited] = useState<string | null>(() => loadEdit(code));
   // An exercise's cell opens ready to type in.
@@ -47,7 +56,7 @@ export function CodeCell({ code, children, check }: { code: string; children?: R
 
   const start = async () => {
     if (running || !root.current) return;
-    const codes = cellsBefore(root.current);
+    const codes = cellsBefore(root.current, check !== undefined ? (uses ?? []) : undefined);
     const target = codes.length - 1;
     // An exercise runs its hidden check right after the reader's code, in the same cell.
     if (check !== undefined) codes[target] = `${codes[target]}\n${check}`;
@@ -110,7 +119,7 @@ export function CodeCell({ code, children, check }: { code: string; children?: R
   };
 
   return (
-    <div className="code-cell" ref={root} data-code-cell="" onKeyDown={onKey}>
+    <div className="code-cell" ref={root} data-code-cell={check === undefined ? 'listing' : 'exercise'} onKeyDown={onKey}>
       {editing ? (
         <textarea
           ref={editor}

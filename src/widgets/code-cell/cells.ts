@@ -13,24 +13,35 @@ export function registerCell(el: Element, code: () => string): () => void {
   return () => void registry.delete(el);
 }
 
-/** The code of the cells of `el`'s chapter up to and including `el`, in reading order. */
-export function cellsBefore(el: Element): string[] {
+/**
+ * What runs when `el` runs: the code of the listings of its chapter before it, in reading
+ * order, then its own. With `uses` (an exercise), only those listings (by index among the
+ * chapter's listings), then its own.
+ */
+export function cellsBefore(el: Element, uses?: readonly number[]): string[] {
   const scope = el.closest('article') ?? document.body;
-  const out: string[] = [];
-  for (const c of scope.querySelectorAll('[data-code-cell]')) {
-    const code = registry.get(c);
-    if (code) out.push(code());
+  const listings: string[] = [];
+  for (const c of scope.querySelectorAll('[data-code-cell="listing"]')) {
     if (c === el) break;
+    const code = registry.get(c);
+    if (code) listings.push(code());
   }
-  return out;
+  const own = registry.get(el)?.() ?? '';
+  return [...(uses ? uses.flatMap((i) => (i < listings.length ? [listings[i]] : [])) : listings), own];
 }
 
-/** FNV-1a of the original listing, as the key of its edit. */
-function keyOf(original: string): string {
+/**
+ * A listing's key: FNV-1a (32 bits) of its text, in hex. It names a reader's edit of the
+ * listing, and its recorded PyTorch output (scripts/record-listings.py computes the same
+ * over the same UTF-16 units).
+ */
+export function listingKey(text: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < original.length; i++) h = Math.imul(h ^ original.charCodeAt(i), 0x01000193);
-  return `cnn-book:cell:${(h >>> 0).toString(16)}`;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
+
+const keyOf = (original: string) => `cnn-book:cell:${listingKey(original)}`;
 
 export function loadEdit(original: string): string | null {
   try {

@@ -19,7 +19,7 @@ export interface CellRun {
 }
 
 /** The default time limit of one run, in milliseconds. */
-export const TIME_LIMIT_MS = 10_000;
+export const TIME_LIMIT_MS = 30_000;
 
 /** Lines of the worker's script before the program's first line. */
 const PROLOGUE_LINES = 3;

@@ -1,6 +1,7 @@
 /**
  * What a code cell's program finds in its worker: the engine and the model zoo (on the
- * CPU backend, like PyTorch's default device), `print`/`display`, and `console.log`
+ * wasm backend, the CPU at full speed, like PyTorch's default device; the plain CPU
+ * backend where WebAssembly cannot start), `print`/`display`, and `console.log`
  * writing under the cell. Loaded by the worker's script before the program (see
  * runner.ts); the program reaches it as `globalThis.__cellRuntime`.
  *
@@ -12,6 +13,9 @@ import { setBackend } from '../../engine';
 import { createRuntime } from './runtime-core';
 
 const { runtime, console: cellConsole, print, display } = createRuntime((e) => self.postMessage(e), self.location.href);
+
+// Started before the sandbox below hides what starting needs (its kernel threads are workers).
+await setBackend('wasm').catch(() => setBackend('cpu'));
 
 function blocked(what: string, why: string): never {
   throw new Error(`${what} is not available in a code cell: ${why}`);
@@ -56,4 +60,3 @@ self.addEventListener('unhandledrejection', (e) => {
   e.preventDefault();
   runtime.fail(e.reason, []);
 });
-void setBackend('cpu');

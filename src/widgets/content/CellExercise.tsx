@@ -14,10 +14,15 @@ interface Props {
    * wrong, or ends quietly when all is right.
    */
   check: string;
+  /**
+   * The chapter's listings the exercise builds on, by index (0 is the chapter's first
+   * TypeScript listing); they run before the reader's code. None by default.
+   */
+  uses?: number[];
 }
 
 /** An exercise answered by writing code: the reader's cell runs with a hidden check after it. */
-export function CellExercise({ id, children, starter, check }: Props) {
+export function CellExercise({ id, children, starter, check, uses }: Props) {
   const t = useTr();
   const uid = useId();
   return (
@@ -26,7 +31,7 @@ export function CellExercise({ id, children, starter, check }: Props) {
         <strong>{t('Exercise (write code)', '练习（写代码）')}. </strong>
         {children}
       </div>
-      <CodeCell code={starter.replace(/^\n+|\s+$/g, '')} check={check} />
+      <CodeCell code={starter.replace(/^\n+|\s+$/g, '')} check={check} uses={uses} />
     </section>
   );
 }

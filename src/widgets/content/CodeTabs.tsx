@@ -1,6 +1,8 @@
-import { Children, isValidElement, useId, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import { Children, isValidElement, useEffect, useId, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { useSettings } from '../../stores/settings';
+import { useTr } from '../common/i18n';
 import { CodeCell } from '../code-cell/CodeCell';
+import { listingKey } from '../code-cell/cells';
 
 const LABELS: Record<string, string> = { ts: 'TypeScript (this engine)', typescript: 'TypeScript (this engine)', python: 'PyTorch', py: 'PyTorch' };
 
@@ -23,6 +25,46 @@ export function codeText(node: ReactNode): string {
 }
 
 const RUNNABLE = new Set(['ts', 'typescript']);
+const PYTHON = new Set(['python', 'py']);
+
+
+interface Recorded {
+  torch: string;
+  outputs: Record<string, string>;
+}
+/** The recorded PyTorch outputs, fetched once, when a PyTorch tab is first shown. */
+let recorded: Promise<Recorded> | null = null;
+const loadRecorded = () => (recorded ??= import('../code-cell/pytorch-outputs.json').then((m) => m.default as Recorded));
+
+/** What a PyTorch listing printed when the book was built (scripts/record-listings.py). */
+function RecordedOutput({ code }: { code: string }) {
+  const t = useTr();
+  const [found, setFound] = useState<{ torch: string; text: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadRecorded().then(
+      (r) => {
+        const text = r.outputs[listingKey(code)];
+        if (live && text) setFound({ torch: r.torch, text });
+      },
+      () => {
+        recorded = null; // offline and not cached: try again next time
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  if (!found) return null;
+  return (
+    <div className="code-cell">
+      <div className="cell-output cell-recorded">
+        <p className="cell-note">{t(`Output (recorded with PyTorch ${found.torch})`, `输出（用 PyTorch ${found.torch} 记录）`)}</p>
+        <pre className="cell-line cell-out">{found.text}</pre>
+      </div>
+    </div>
+  );
+}
 
 /** Code listings in several languages as keyboard-operable tabs (WAI-ARIA tabs pattern). */
 export function CodeTabs({ children }: { children?: ReactNode }) {
@@ -64,7 +106,16 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
       </div>
       {blocks.map((b, i) => (
         <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active}>
-          {RUNNABLE.has(langs[i]) ? <CodeCell code={codeText(b).replace(/\n$/, '')}>{b}</CodeCell> : b}
+          {RUNNABLE.has(langs[i]) ? (
+            <CodeCell code={codeText(b).replace(/\n$/, '')}>{b}</CodeCell>
+          ) : PYTHON.has(langs[i]) ? (
+            <>
+              {b}
+              {i === active && <RecordedOutput code={codeText(b).replace(/\n$/, '')} />}
+            </>
+          ) : (
+            b
+          )}
         </div>
       ))}
     </div>
