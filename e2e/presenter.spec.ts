@@ -48,6 +48,36 @@ test('the teacher window and the projected window stay in step', async ({ page, 
   await expect(page.locator('.presenter-position')).toHaveText(/^1 \//);
 });
 
+test('the teacher window shows the next step, the time since the start and the notes, and follows a reload of the projector', async ({ page, context }) => {
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  const teacher = await context.newPage();
+  await teacher.goto('./?c=teacher');
+  const pos = teacher.locator('.teacher-position');
+  await expect(pos).toHaveAttribute('data-step', '0');
+  await page.keyboard.press('ArrowRight');
+  await expect(pos).toHaveAttribute('data-step', '1');
+  // The notes are the step's text; up next is the following step's title.
+  const second = await page.evaluate(() => document.querySelector('.chapter-body > [data-step="1"]:not(h1, h2)')?.textContent ?? '');
+  await expect(teacher.getByTestId('teacher-notes')).toContainText(second.trim().slice(0, 40));
+  const third = (await page.locator('.chapter-body > h2[data-step="2"]').textContent())!.trim();
+  await expect(teacher.getByTestId('teacher-next')).toHaveText(third);
+  const elapsed = teacher.getByTestId('teacher-elapsed');
+  await expect(elapsed).toHaveText(/^\d+:\d\d$/);
+  await expect.poll(async () => Number((await elapsed.getAttribute('datetime'))!.slice(2, -1)), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+  const before = Number((await elapsed.getAttribute('datetime'))!.slice(2, -1));
+  // The projector reloads: it comes back presenting the same step, and the clock runs on.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-presenting', '');
+  await expect(page.locator('.presenter-position')).toHaveText(/^2 \//);
+  await expect(pos).toHaveAttribute('data-step', '1');
+  expect(Number((await elapsed.getAttribute('datetime'))!.slice(2, -1))).toBeGreaterThanOrEqual(before);
+  await page.keyboard.press('ArrowRight');
+  await expect(pos).toHaveAttribute('data-step', '2');
+  await teacher.getByRole('button', { name: /Previous step/ }).click();
+  await expect(page.locator('.presenter-position')).toHaveText(/^2 \//);
+});
+
 test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }) => {
   await openChapter(page, 'preface');
   await page.keyboard.press('p');

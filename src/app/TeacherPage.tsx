@@ -1,14 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
 import { PRESENTER_CHANNEL, type PresenterMessage } from '../stores/presenter';
 import { useT } from './i18n';
+import { clock, useTeacherT } from './presenter-strings';
 
 type State = Extract<PresenterMessage, { type: 'state' }>;
 
 /** The teacher's second window: notes for the step on the projector and what comes next. */
 export function TeacherPage() {
   const t = useT();
+  const tt = useTeacherT();
   const [state, setState] = useState<State | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const channel = useRef<BroadcastChannel | null>(null);
+
+  // The clock: the time since the presentation started, which the projected window keeps
+  // across its own reloads (it says so again in every state it sends).
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
 
   useEffect(() => {
     const c = new BroadcastChannel(PRESENTER_CHANNEL);
@@ -33,13 +43,24 @@ export function TeacherPage() {
         <>
           <p className="teacher-position" role="status" data-step={state.step} data-total={state.steps.length}>
             {state.slug} · {state.step + 1} / {state.steps.length}
+            {state.pages > 1 ? ` · ${tt('page')} ${state.page + 1} / ${state.pages}` : ''}
+          </p>
+          <p className="teacher-clock">
+            {tt('elapsed')}:{' '}
+            <time data-testid="teacher-elapsed" dateTime={`PT${Math.max(0, Math.floor((now - (state.startedAt ?? now)) / 1000))}S`}>
+              {clock(now - (state.startedAt ?? now))}
+            </time>
+            {state.on ? null : <span className="teacher-off"> · {tt('notPresenting')}</span>}
           </p>
           <section aria-labelledby="teacher-now">
             <h2 id="teacher-now">
               {t('teacherNow')}: {current.title}
               {current.kind === 'widget' ? ` (${t('teacherWidget')})` : ''}
             </h2>
-            <p className="teacher-notes">{current.text}</p>
+            <h3 className="teacher-notes-title">{tt('notes')}</h3>
+            <p className="teacher-notes" data-testid="teacher-notes">
+              {current.text || tt('noNotes')}
+            </p>
           </section>
           <section aria-labelledby="teacher-next">
             <h2 id="teacher-next">{t('teacherNext')}</h2>

@@ -1,6 +1,8 @@
 import { useEffect, type RefObject } from 'react';
-import { usePresenter, PRESENTER_CHANNEL, type PresenterMessage, type PresenterStep } from '../stores/presenter';
+import { usePresenter, LAST_PAGE, PRESENTER_CHANNEL, savedSession, saveSession, type PresenterMessage, type PresenterStep } from '../stores/presenter';
 import type { PresenterStepDetail } from '../widgets/common/WidgetFrame';
+import { useStageFit } from './presenter-stage';
+import './presenter.css';
 
 const WIDGET_SELECTOR = '[data-widget], .widget-loading, figure, .diagram';
 
@@ -28,6 +30,33 @@ export function computeSteps(body: HTMLElement): PresenterStep[] {
   return steps;
 }
 
+/**
+ * One press of the clicker: the widget on screen may use it for its own animation; else
+ * the next (or previous) page of a step too tall for one screen; else the next step.
+ */
+function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => void, goPrev: () => void) {
+  return (direction: 1 | -1) => {
+    const s = usePresenter.getState();
+    const body = bodyRef.current;
+    // While a chapter's text is still arriving, its steps are not known yet.
+    if (body?.querySelector(':scope > .loading')) return;
+    const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
+    if (widget) {
+      const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
+      if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
+    }
+    const page = s.page + direction;
+    if (page >= 0 && page < s.pages) {
+      s.setPages(s.pages, page);
+      return;
+    }
+    const target = s.step + direction;
+    if (target < 0) goPrev();
+    else if (target >= s.steps.length) goNext();
+    else s.setStep(target, direction < 0 ? LAST_PAGE : 0);
+  };
+}
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
@@ -41,11 +70,21 @@ function isTyping(target: EventTarget | null): boolean {
 export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: string, lang: string, nextChapter: string | null, goNext: () => void, goPrev: () => void) {
   const { on, step, steps, setOn, setStep, setSteps } = usePresenter();
 
-  // Recompute steps whenever the chapter body changes (lazy chapters mount late).
+  // Recompute steps whenever the chapter body changes (lazy chapters mount late). After a
+  // reload of the projected window, go back to the step it showed once the chapter has it.
   useEffect(() => {
     const body = bodyRef.current;
     if (!body) return;
-    const update = () => setSteps(computeSteps(body));
+    const saved = savedSession();
+    let resume = saved.slug === slug && saved.step ? saved.step : 0;
+    const update = () => {
+      const steps = computeSteps(body);
+      setSteps(steps);
+      if (resume > 0 && steps.length > resume) {
+        usePresenter.getState().setStep(resume);
+        resume = 0;
+      }
+    };
     update();
     const obs = new MutationObserver((records) => {
       if (records.some((r) => r.target === body)) update();
@@ -71,21 +110,17 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
 
   useEffect(() => () => document.documentElement.removeAttribute('data-presenting'), []);
 
+  useStageFit(bodyRef, on, step, steps);
+
+  // Remember the step on screen, so that a reload of the projected window comes back to it.
+  useEffect(() => {
+    const s = usePresenter.getState();
+    if (on && s.startedAt !== null) saveSession({ startedAt: s.startedAt, slug, step });
+  }, [on, step, slug]);
+
   // Keys: P toggles; while presenting, arrows / PageUp / PageDown / space step (widgets first).
   useEffect(() => {
-    const move = (direction: 1 | -1) => {
-      const s = usePresenter.getState();
-      const body = bodyRef.current;
-      const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
-      if (widget) {
-        const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
-        if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
-      }
-      const target = s.step + direction;
-      if (target < 0) goPrev();
-      else if (target >= s.steps.length) goNext();
-      else s.setStep(target);
-    };
+    const move = presenterMove(bodyRef, goNext, goPrev);
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const s = usePresenter.getState();
@@ -125,20 +160,15 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
     const channel = new BroadcastChannel(PRESENTER_CHANNEL);
     const publish = () => {
       const s = usePresenter.getState();
-      const msg: PresenterMessage = { type: 'state', slug, lang, step: s.step, steps: s.steps, nextChapter };
+      const msg: PresenterMessage = { type: 'state', slug, lang, step: s.step, steps: s.steps, nextChapter, page: s.page, pages: s.pages, on: s.on, startedAt: s.startedAt };
       channel.postMessage(msg);
     };
+    const move = presenterMove(bodyRef, goNext, goPrev);
     channel.onmessage = (e: MessageEvent<PresenterMessage>) => {
       const m = e.data;
       if (m.type === 'hello') publish();
       else if (m.type === 'go') usePresenter.getState().setStep(m.step);
-      else if (m.type === 'move') {
-        const s = usePresenter.getState();
-        const target = s.step + m.direction;
-        if (target < 0) goPrev();
-        else if (target >= s.steps.length) goNext();
-        else s.setStep(target);
-      }
+      else if (m.type === 'move') move(m.direction);
     };
     publish();
     const unsub = usePresenter.subscribe(publish);
@@ -146,7 +176,7 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
       unsub();
       channel.close();
     };
-  }, [slug, lang, nextChapter, goNext, goPrev]);
+  }, [bodyRef, slug, lang, nextChapter, goNext, goPrev]);
 
   return { on, step, total: steps.length, setOn };
 }

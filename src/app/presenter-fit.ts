@@ -1,0 +1,176 @@
+/**
+ * Fitting a presenter step to the screen, the way slide decks do: the step is laid out
+ * at a fixed design width and scaled (a CSS transform) to fit the viewport in both
+ * dimensions. A step taller than the screen even then is cut into pages, at the
+ * boundaries of its blocks (paragraphs, a widget's control groups and outputs), which
+ * the clicker walks like steps. Nothing scrolls and nothing is cut off: a single block
+ * too tall for a page is scaled down further. Plain DOM, no React.
+ */
+
+/** The width a step is laid out at (CSS px, with the presenter's 24 px type: 48rem). */
+export const DESIGN_WIDTH = 1152;
+/** Room kept at the bottom of the screen for the presenter bar (CSS px). */
+export const BAR_HEIGHT = 44;
+/** Space around the stage (CSS px). */
+const MARGIN = 12;
+/** A page may shrink to this share of the full-width scale before it is split in two. */
+const MIN_RATIO = 0.85;
+/** How deep a tall block is opened up to find places to split it. */
+const MAX_DEPTH = 5;
+
+/** Marks a block hidden because it is on another page of its step. */
+export const OFF = 'data-presenter-off';
+
+/** Blocks kept whole: grids, formulas, drawings, one control, a line of text. */
+const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, pre, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
+/** Blocks shown on every page of their step: the widget's title line, a table's head. */
+const PINNED = '.widget-header, thead';
+/** What a widget's controls are made of, and what marks a block as an output instead. */
+const CONTROL = 'input, select, button, [role="slider"], textarea';
+const OUTPUT = '.matrix, .rf-map, canvas, svg, table, .katex, [data-stat], .w-engine-shape';
+
+export interface Stage {
+  /** Scale at which the design width fills the screen's width. */
+  full: number;
+  /** Room on screen for the stage (CSS px). */
+  width: number;
+  height: number;
+  /** Tallest page (design px) before it is split. */
+  pageHeight: number;
+}
+
+export function stageFor(viewportWidth: number, viewportHeight: number): Stage {
+  const width = Math.max(1, viewportWidth - 2 * MARGIN);
+  const height = Math.max(1, viewportHeight - BAR_HEIGHT - 2 * MARGIN);
+  const full = width / DESIGN_WIDTH;
+  return { full, width, height, pageHeight: height / (full * MIN_RATIO) };
+}
+
+/**
+ * Marks the blocks of every widget body in the step as controls or outputs, so that
+ * presenter CSS can set the controls in a column beside the outputs. A body holding a
+ * single plain wrapper is looked into.
+ */
+function markControls(step: readonly HTMLElement[]): void {
+  for (const top of step) {
+    for (const el of Array.from(top.querySelectorAll('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
+    for (const el of Array.from(top.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
+  }
+  for (const top of step) {
+    for (let box of Array.from(top.querySelectorAll<HTMLElement>('.widget-body'))) {
+      while (box.children.length === 1 && getComputedStyle(box.children[0]).display === 'block') box = box.children[0] as HTMLElement;
+      const kids = Array.from(box.children) as HTMLElement[];
+      if (kids.length < 2) continue;
+      const isControl = (k: HTMLElement) => k.matches(CONTROL) || (k.querySelector(CONTROL) !== null && !k.matches(OUTPUT) && k.querySelector(OUTPUT) === null);
+      const controls = kids.filter(isControl);
+      // A column of controls only pays when there are outputs to set beside it.
+      const split = controls.length > 0 && controls.length < kids.length;
+      box.toggleAttribute('data-presenter-columns', split);
+      for (const k of kids) {
+        if (split && controls.includes(k)) k.dataset.presenterRole = 'controls';
+      }
+    }
+  }
+}
+
+/** The blocks a page can begin or end at, in document order. */
+function blocksOf(el: HTMLElement, pageHeight: number, depth: number): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const k of Array.from(el.children) as HTMLElement[]) {
+    if (k.classList.contains('presenter-hidden') || getComputedStyle(k).display === 'none') continue;
+    const open = depth < MAX_DEPTH && !k.matches(ATOMIC) && k.children.length > 0 && k.offsetHeight > pageHeight;
+    if (open) out.push(...blocksOf(k, pageHeight, depth + 1));
+    else out.push(k);
+  }
+  return out;
+}
+
+/**
+ * Splits the step (its top-level elements, all inside `body`) into pages no taller than
+ * the stage's page height, trying each cut in place. Returns the pages' blocks; pinned
+ * blocks are on every page and in none of the lists.
+ */
+export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage: Stage): HTMLElement[][] {
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
+  markControls(step);
+  if (body.offsetHeight <= stage.pageHeight) return [[...step]];
+  const blocks: HTMLElement[] = [];
+  for (const top of step) {
+    if (top.offsetHeight > stage.pageHeight && !top.matches(ATOMIC)) blocks.push(...blocksOf(top, stage.pageHeight, 1));
+    else blocks.push(top);
+  }
+  const isPinned = (b: HTMLElement) => b.matches(PINNED);
+  const movable = blocks.filter((b) => !isPinned(b));
+  // A first cut from where the blocks sit with all of them shown (one layout), then each
+  // page is tried on its own and, if it is still too tall, cut block by block.
+  const pinned = blocks.filter(isPinned).reduce((h, b) => h + b.offsetHeight, 0);
+  const rects = movable.map((b) => b.getBoundingClientRect());
+  const scale = body.getBoundingClientRect().height / Math.max(1, body.offsetHeight) || 1;
+  const guess: HTMLElement[][] = [];
+  let top = rects[0]?.top ?? 0;
+  let current: HTMLElement[] = [];
+  movable.forEach((b, i) => {
+    const room = (guess.length ? stage.pageHeight - pinned : stage.pageHeight) * scale;
+    if (current.length > 0 && rects[i].bottom - top > room) {
+      guess.push(current);
+      current = [];
+      top = rects[i].top;
+    }
+    current.push(b);
+  });
+  guess.push(current);
+  const pages: HTMLElement[][] = [];
+  for (const [i, page] of guess.entries()) {
+    showPage(guess, i);
+    if (page.length < 2 || body.offsetHeight <= stage.pageHeight) pages.push(page);
+    else pages.push(...cutByTrying(body, page, stage.pageHeight));
+  }
+  return pages;
+}
+
+/** Cuts `blocks` (all hidden but these) into pages by showing them one more at a time. */
+function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeight: number): HTMLElement[][] {
+  for (const b of blocks) b.setAttribute(OFF, '');
+  const pages: HTMLElement[][] = [];
+  let current: HTMLElement[] = [];
+  for (const b of blocks) {
+    b.removeAttribute(OFF);
+    if (current.length > 0 && body.offsetHeight > pageHeight) {
+      for (const c of current) c.setAttribute(OFF, '');
+      pages.push(current);
+      current = [];
+    }
+    current.push(b);
+  }
+  pages.push(current);
+  return pages;
+}
+
+/** Shows page `index` of `pages` and hides the blocks of the others. */
+export function showPage(pages: readonly HTMLElement[][], index: number): void {
+  pages.forEach((blocks, i) => {
+    for (const b of blocks) b.toggleAttribute(OFF, i !== index);
+  });
+}
+
+/** Scales and centres the body (the stage) so that what it shows fits the screen. Returns the scale. */
+export function fitStage(body: HTMLElement, stage: Stage, viewportWidth: number): number {
+  const w = Math.max(DESIGN_WIDTH, body.scrollWidth);
+  const h = Math.max(1, body.offsetHeight);
+  const scale = Math.min(stage.full, stage.width / w, stage.height / h);
+  const x = (viewportWidth - w * scale) / 2;
+  const y = MARGIN + Math.max(0, (stage.height - h * scale) / 2);
+  body.style.setProperty('--stage-scale', String(scale));
+  body.style.setProperty('--stage-x', `${x}px`);
+  body.style.setProperty('--stage-y', `${y}px`);
+  return scale;
+}
+
+/** Undoes everything fitting did to the body. */
+export function unfit(body: HTMLElement): void {
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
+  for (const p of ['--stage-scale', '--stage-x', '--stage-y']) body.style.removeProperty(p);
+  for (const a of ['data-fit', 'data-page', 'data-pages']) body.removeAttribute(a);
+}
