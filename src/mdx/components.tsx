@@ -143,7 +143,7 @@ export const mdxComponents = {
   Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), (_p, lang) => rem('degradation', lang), 'degradation'),
   BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), (_p, lang) => rem('bn-compare', lang), 'bn-compare'),
   TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), (_p, lang) => rem('train-model', lang), 'train-model'),
-  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }) => summaryHeight(p.model ?? 'lenet'), 'model-summary'),
+  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string }, lang: string) => summaryHeight(p.model ?? 'lenet', lang), 'model-summary'),
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
   InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (_p, lang) => rem('inside-model', lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),

@@ -29,5 +29,6 @@ describe('the room placeholders hold for lazily loaded widgets', () => {
   it('reserves more room for a model with more rows', () => {
     expect(summaryHeight('lenet')).toBe('calc(13.3rem + 12 * 2.1rem)');
     expect(summaryHeight('alexnet')).toBe('calc(13.3rem + 21 * 2.1rem)');
+    expect(summaryHeight('lenet', 'zh')).toBe('calc(11.675rem + 12 * 2.1rem)');
   });
 });

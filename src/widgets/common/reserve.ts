@@ -90,10 +90,10 @@ export const SUMMARY_ROWS: Record<string, number> = {
   resnet18: 8,
 };
 
-/** The height of a model summary (title, table, note) as a CSS length. */
-export function summaryHeight(model: string): string {
+/** The height of a model summary (title, table, note) as a CSS length; its note takes one line less in Chinese. */
+export function summaryHeight(model: string, lang = 'en'): string {
   const rows = SUMMARY_ROWS[model] ?? SUMMARY_ROWS.lenet;
-  return `calc(13.3rem + ${rows} * 2.1rem)`;
+  return `calc(${lang === 'zh' ? 11.675 : 13.3}rem + ${rows} * 2.1rem)`;
 }
 
 export interface DiagramBox {

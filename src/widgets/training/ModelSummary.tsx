@@ -24,7 +24,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: strin
       data-input-size={size}
       aria-labelledby={`${uid}-t`}
       // While the engine runs the model, hold the table's room so the text below stays put.
-      style={!data && !error ? { minHeight: summaryHeight(model) } : undefined}
+      style={!data && !error ? { minHeight: summaryHeight(model, lang) } : undefined}
     >
       <header className="widget-header">
         <h3 id={`${uid}-t`} className="widget-title">
