@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { PRESENTER_CHANNEL, type PresenterMessage } from '../stores/presenter';
 import { useT } from './i18n';
-import { clock, useTeacherT } from './presenter-strings';
+import { clock } from './presenter-clock';
 
 type State = Extract<PresenterMessage, { type: 'state' }>;
 
 /** The teacher's second window: notes for the step on the projector and what comes next. */
 export function TeacherPage() {
   const t = useT();
-  const tt = useTeacherT();
   const [state, setState] = useState<State | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const channel = useRef<BroadcastChannel | null>(null);
@@ -43,23 +42,23 @@ export function TeacherPage() {
         <>
           <p className="teacher-position" role="status" data-step={state.step} data-total={state.steps.length}>
             {state.slug} · {state.step + 1} / {state.steps.length}
-            {state.pages > 1 ? ` · ${tt('page')} ${state.page + 1} / ${state.pages}` : ''}
+            {state.pages > 1 ? ` · ${t('teacherPage')} ${state.page + 1} / ${state.pages}` : ''}
           </p>
           <p className="teacher-clock">
-            {tt('elapsed')}:{' '}
+            {t('teacherElapsed')}:{' '}
             <time data-testid="teacher-elapsed" dateTime={`PT${Math.max(0, Math.floor((now - (state.startedAt ?? now)) / 1000))}S`}>
               {clock(now - (state.startedAt ?? now))}
             </time>
-            {state.on ? null : <span className="teacher-off"> · {tt('notPresenting')}</span>}
+            {state.on ? null : <span className="teacher-off"> · {t('teacherNotPresenting')}</span>}
           </p>
           <section aria-labelledby="teacher-now">
             <h2 id="teacher-now">
               {t('teacherNow')}: {current.title}
               {current.kind === 'widget' ? ` (${t('teacherWidget')})` : ''}
             </h2>
-            <h3 className="teacher-notes-title">{tt('notes')}</h3>
+            <h3 className="teacher-notes-title">{t('teacherNotes')}</h3>
             <p className="teacher-notes" data-testid="teacher-notes">
-              {current.text || tt('noNotes')}
+              {current.text || t('teacherNoNotes')}
             </p>
           </section>
           <section aria-labelledby="teacher-next">

@@ -54,6 +54,11 @@ const strings = {
   teacherFwd: { en: 'Next step', zh: '下一步' },
   teacherSteps: { en: 'All steps', zh: '全部步骤' },
   teacherWidget: { en: 'widget', zh: '组件' },
+  teacherElapsed: { en: 'Time since the start', zh: '已用时间' },
+  teacherNotes: { en: 'What to say', zh: '讲稿' },
+  teacherNoNotes: { en: 'No text in this step: talk over the widget on screen.', zh: '这一步没有正文：围绕屏幕上的组件讲解。' },
+  teacherPage: { en: 'page', zh: '页' },
+  teacherNotPresenting: { en: 'The projected window is not presenting: press P there.', zh: '投影窗口未处于演示模式：请在那里按 P。' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof strings;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LAST_PAGE, usePresenter } from '../../src/stores/presenter';
 import { DESIGN_WIDTH, stageFor } from '../../src/app/presenter-fit';
-import { clock } from '../../src/app/presenter-strings';
+import { clock } from '../../src/app/presenter-clock';
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Step ${i + 1}`, text: '', kind: 'section' as const }));
 
