@@ -18,11 +18,11 @@ async function exercise(page: Page, id: string): Promise<Locator> {
 }
 
 /** Types `code` into a write-code exercise, runs it with its check and waits for the verdict. */
-async function submit(ex: Locator, code: string) {
+async function submit(ex: Locator, code: string, run = 'Run and check') {
   const editor = ex.locator('textarea');
   await expect(editor).toBeVisible();
   await editor.fill(code);
-  await ex.getByRole('button', { name: 'Run and check' }).click();
+  await ex.getByRole('button', { name: run }).click();
   await expect(ex.getByRole('status')).not.toHaveText('', { timeout: 90_000 });
 }
 
@@ -147,4 +147,26 @@ test('pooling: maxPool with a stride; a 7x7 input pooled to 4x4 with the stride 
   await slide(w, 'Window width', 2);
   await expect(ex).toContainText("the engine's output is 4×4");
   await expect(ex.getByRole('status')).toHaveText(RIGHT_WIDGET);
+});
+
+test('in Chinese: outSize, wrong first, then right; the 7x7 input pooled to 4x4', async ({ page }) => {
+  await openChapter(page, 'padding-stride', 'zh');
+  const cell = await exercise(page, 'ch5-do-outsize');
+  await cell.getByRole('button', { name: '运行并检查' }).click();
+  await expect(cell.getByRole('status')).toHaveText('还不对：请看下面的提示。', { timeout: 90_000 });
+  await submit(cell, "function outSize(n: number, k: number, p: number, s: number): number {\n  return Math.floor((n + 2 * p - k) / s) + 1;\n}", '运行并检查');
+  await expect(cell.getByRole('status')).toHaveText('正确：你的代码通过了全部检查。');
+
+  await openChapter(page, 'pooling', 'zh');
+  const w = await widgetPart(page, '[data-widget="pooling"]');
+  const ex = await exercise(page, 'ch7-do-seven');
+  await slide(w, '输入高', 7);
+  await slide(w, '输入宽', 7);
+  await w.getByRole('checkbox', { name: /步幅 = 窗口/ }).check();
+  await expect(ex).toContainText('引擎算出的输出为 3×3');
+  await expect(ex.getByRole('status')).toHaveText('还没有。');
+  await slide(w, '窗口高', 2);
+  await slide(w, '窗口宽', 2);
+  await expect(ex).toContainText('引擎算出的输出为 4×4');
+  await expect(ex.getByRole('status')).toHaveText('正确：部件的状态满足了要求。');
 });

@@ -10,6 +10,7 @@ const WIDGETS = [
   ['Pooling', { en: 'Pooling', zh: '汇聚' }],
   ['ReceptiveField', { en: 'Receptive fields', zh: '感受野' }],
   ['MultiChannel', { en: 'Multiple channels', zh: '多通道' }],
+  ['BlockBuilder', { en: 'Building an nn.Sequential', zh: '搭建 nn.Sequential' }],
   ['Parameters', { en: 'Parameters', zh: '参数' }],
   ['DenseVsConv', { en: 'Dense versus convolution', zh: '全连接与卷积' }],
   ['FashionMnist', { en: 'The Fashion-MNIST dataset', zh: 'Fashion-MNIST 数据集' }],

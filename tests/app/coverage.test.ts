@@ -13,7 +13,7 @@ import { PARAMETERS_PARTS } from '../../src/widgets/parameters';
 import { RECEPTIVE_FIELD_PARTS } from '../../src/widgets/receptive-field';
 
 const PARTS: { part: string; file: string; tags: string[] }[] = [
-  { part: 'Model construction', file: '01-model-construction.mdx', tags: ['CodeTabs'] },
+  { part: 'Model construction', file: '01-model-construction.mdx', tags: ['CodeTabs', 'BlockBuilder', 'WidgetExercise'] },
   { part: 'Parameters', file: '02-parameters.mdx', tags: ['Parameters'] },
   { part: 'From dense layers to convolutions', file: '03-dense-to-conv.mdx', tags: ['DenseVsConv'] },
   { part: 'Image convolution', file: '04-image-convolution.mdx', tags: ['Corr2d', 'LearnKernel', 'ReceptiveField'] },
@@ -39,6 +39,9 @@ describe.each(PARTS)('the part "$part"', ({ file, tags }) => {
     const src = markup(lang, file);
     for (const tag of tags) expect(src, `${lang}/${file} embeds <${tag}>`).toContain(`<${tag}`);
     expect((src.match(/<Exercise\b/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    // Exercises that make the reader do: set a widget or train, and write a cell.
+    expect(src, `${lang}/${file} has an exercise answered with a widget or by training`).toMatch(/<(WidgetExercise|SummaryExercise|RunExercise)\b/);
+    expect(src, `${lang}/${file} has a write-code exercise`).toMatch(/<CellExercise\b/);
   });
 
   it('uses the same widgets, exercises and heading anchors in both languages', () => {

@@ -30,5 +30,8 @@ describe('the room placeholders hold for lazily loaded widgets', () => {
     expect(summaryHeight('lenet')).toBe('calc(13.3rem + 12 * 2.1rem)');
     expect(summaryHeight('alexnet')).toBe('calc(13.3rem + 21 * 2.1rem)');
     expect(summaryHeight('lenet', 'zh')).toBe('calc(11.675rem + 12 * 2.1rem)');
+    // An adjustable summary adds its input-size slider.
+    expect(summaryHeight('alexnet', 'en', true)).toBe('calc(17.6rem + 21 * 2.1rem)');
+    expect(summaryHeight('nin', 'zh', true)).toBe('calc(15.975rem + 10 * 2.1rem)');
   });
 });

@@ -54,6 +54,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
     () => new Worker(new URL('./bn-compare.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' }),
     (p) => lossText(t, p),
     () => ({ base: new URL('./', document.baseURI).href }),
+    stateKey,
   );
 
 

@@ -3,6 +3,7 @@ import { useBackend } from './engine';
 import { useTr } from './i18n';
 
 export type WidgetId =
+  | 'block-builder'
   | 'corr2d'
   | 'learn-kernel'
   | 'padding-stride'

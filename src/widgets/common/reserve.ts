@@ -13,6 +13,7 @@
  * argument); `name:part` is one part of a composite widget, as a chapter embeds it.
  */
 export const WIDGET_HEIGHT_REM: Record<string, number> = {
+  'block-builder': 46.1,
   corr2d: 68,
   'learn-kernel': 44.5,
   'padding-stride': 71.4,
@@ -46,6 +47,7 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
 
 /** The same heights in Chinese, where they differ from the English ones. */
 export const WIDGET_HEIGHT_REM_ZH: Record<string, number> = {
+  'block-builder': 44.5,
   corr2d: 64,
   'learn-kernel': 43.6,
   'padding-stride': 49.6,
@@ -90,10 +92,17 @@ export const SUMMARY_ROWS: Record<string, number> = {
   resnet18: 8,
 };
 
-/** The height of a model summary (title, table, note) as a CSS length; its note takes one line less in Chinese. */
-export function summaryHeight(model: string, lang = 'en'): string {
+/** Height of an adjustable summary's input-size slider and its hint (one line in both languages). */
+export const SUMMARY_SLIDER_REM = 4.3;
+
+/**
+ * The height of a model summary (title, table, note, and the input-size slider of an
+ * adjustable one) as a CSS length; its note takes one line less in Chinese.
+ */
+export function summaryHeight(model: string, lang = 'en', adjustable = false): string {
   const rows = SUMMARY_ROWS[model] ?? SUMMARY_ROWS.lenet;
-  return `calc(${lang === 'zh' ? 11.675 : 13.3}rem + ${rows} * 2.1rem)`;
+  const base = (lang === 'zh' ? 11.675 : 13.3) + (adjustable ? SUMMARY_SLIDER_REM : 0);
+  return `calc(${Number(base.toFixed(3))}rem + ${rows} * 2.1rem)`;
 }
 
 export interface DiagramBox {

@@ -11,6 +11,7 @@ import { getBackend } from '../../engine';
 import { startEngine } from './engine';
 import { useTr } from './i18n';
 import { useReducedMotion } from './useReducedMotion';
+import { useExperimentLog } from '../../stores/experiment-log';
 import type { LoopMessage, WorkerBackend } from './experiment-worker';
 
 export type RunState = 'idle' | 'running' | 'done' | 'stopped' | 'error';
@@ -38,6 +39,7 @@ export function useExperimentRun<C, P extends { step: number }>(
   makeWorker: () => Worker,
   pointText: (p: P) => string,
   startExtra: () => object = () => ({}),
+  logAs?: string,
 ) {
   const t = useTr();
   const reduced = useReducedMotion();
@@ -67,6 +69,14 @@ export function useExperimentRun<C, P extends { step: number }>(
       focusNext.current = null;
     }
   }, [run.state]);
+
+  // A run that ends is logged once, with its configuration and points, for the exercises.
+  const logged = useRef<ExperimentRun<C, P> | null>(null);
+  useEffect(() => {
+    if (!logAs || run.state !== 'done' || logged.current === run) return;
+    logged.current = run;
+    useExperimentLog.getState().record(logAs, { config: run.config, points: run.points });
+  }, [run, logAs]);
 
   const running = run.state === 'running';
   // A run of other settings is cleared (its curves never shown under the new settings' labels).

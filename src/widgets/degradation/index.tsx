@@ -46,6 +46,8 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
     config.steps,
     () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
     (p) => lossText(t, p),
+    undefined,
+    stateKey,
   );
 
   // Both stacks have the same parameters: counted by the engine, once per depth.

@@ -2,44 +2,116 @@ import { useId, type ReactNode } from 'react';
 import { say, useTr } from '../common/i18n';
 import { useUrlState } from '../common/useUrlState';
 import { GOALS, type Goal, type GoalId } from './goals';
+import { RUN_GOALS, type Judgement, type RunGoal, type RunGoalId, type TrainerRun } from './run-goals';
+import { SUMMARY_GOALS, type SummaryGoalId } from './summary-goals';
+import { useTraining } from '../../stores/training';
+import { useExperimentLog, type LoggedRun } from '../../stores/experiment-log';
+import { zoo } from '../../models/index';
+import { useSummaries } from '../training/useSummary';
+import { SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from '../training/summary-size';
 import type { Bilingual } from '../common/i18n';
 
 /** The goal's judgement, or "not yet" with the engine's reason when it could not compute the settings. */
-function judgeSafely(spec: Goal<object>, settings: object): { met: boolean; now: Bilingual } {
+function judgeSafely(judge: () => Judgement): Judgement {
   try {
-    return spec.judge(settings);
+    return judge();
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { met: false, now: { en: `The engine could not compute these settings: ${why}`, zh: `引擎无法计算当前的设置：${why}` } };
   }
 }
 
-interface Props {
-  id: string;
-  goal: GoalId;
-  children?: ReactNode;
+/** An exercise answered on the page: the question, where the reader stands, and the verdict, read out when it changes. */
+function ExerciseShell({ id, kind, met, now, children }: { id: string; kind: Kind; met: boolean; now: Bilingual; children?: ReactNode }) {
+  const t = useTr();
+  const uid = useId();
+  return (
+    <section className="exercise widget-exercise" id={id} data-exercise={id} data-met={met} aria-labelledby={`${uid}-q`}>
+      <div id={`${uid}-q`} className="exercise-question">
+        <strong>{say(t, kind.label)}. </strong>
+        {children}
+      </div>
+      <p className="exercise-now">{say(t, now)}</p>
+      <p role="status" aria-live="polite" className={`verdict verdict-${met ? 'right' : 'none'}`}>
+        {met ? say(t, kind.correct) : t('Not yet.', '还没有。')}
+      </p>
+    </section>
+  );
 }
+
+interface Kind {
+  label: Bilingual;
+  correct: Bilingual;
+}
+const USE_WIDGET: Kind = {
+  label: { en: 'Exercise (use the widget)', zh: '练习（使用部件）' },
+  correct: { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：部件的状态满足了要求。' },
+};
+const TRAIN: Kind = {
+  label: { en: 'Exercise (train)', zh: '练习（训练）' },
+  correct: { en: 'Correct: your runs meet the goal.', zh: '正确：你的训练结果满足了要求。' },
+};
 
 /**
  * An exercise answered by setting a widget on the page: it follows the widget's live
  * settings and says, as the reader moves the sliders, whether the goal is met.
  */
-export function WidgetExercise({ id, goal, children }: Props) {
-  const t = useTr();
-  const uid = useId();
+export function WidgetExercise({ id, goal, children }: { id: string; goal: GoalId; children?: ReactNode }) {
   const spec = GOALS[goal] as unknown as Goal<object>;
   const [settings] = useUrlState(spec.key, spec.defaults, spec.sanitize);
-  const { met, now } = judgeSafely(spec, settings);
-  return (
-    <section className="exercise widget-exercise" id={id} data-exercise={id} data-met={met} aria-labelledby={`${uid}-q`}>
-      <div id={`${uid}-q`} className="exercise-question">
-        <strong>{t('Exercise (use the widget)', '练习（使用部件）')}. </strong>
-        {children}
-      </div>
-      <p className="exercise-now">{say(t, now)}</p>
-      <p role="status" aria-live="polite" className={`verdict verdict-${met ? 'right' : 'none'}`}>
-        {met ? t('Correct: the widget is in a state that meets the goal.', '正确：部件的状态满足了要求。') : t('Not yet.', '还没有。')}
-      </p>
-    </section>
+  const { met, now } = judgeSafely(() => spec.judge(settings));
+  return <ExerciseShell id={id} kind={USE_WIDGET} met={met} now={now}>{children}</ExerciseShell>;
+}
+
+/**
+ * An exercise answered by setting the input size of the page's adjustable model summary:
+ * judged from the tables the engine computed.
+ */
+export function SummaryExercise({ id, goal, inputSize, children }: { id: string; goal: SummaryGoalId; inputSize?: number; children?: ReactNode }) {
+  const spec = SUMMARY_GOALS[goal];
+  const entry = zoo[spec.model];
+  const [chosen] = useUrlState(SUMMARY_KEY, SUMMARY_DEFAULTS, sanitizeSummarySize);
+  const size = summarySide(chosen, inputSize ?? entry.recipe.inputSize, entry.minInputSize);
+  const { data, error } = useSummaries(spec.model, spec.sizes(size));
+  const judged: Judgement = data
+    ? judgeSafely(() => spec.judge(size, data))
+    : { met: false, now: error ? { en: `The engine could not run the model: ${error}`, zh: `引擎无法运行该模型：${error}` } : { en: `The engine is running the model at ${size}×${size}…`, zh: `引擎正在以 ${size}×${size} 运行模型…` } };
+  return <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now}>{children}</ExerciseShell>;
+}
+
+/** The training view's run of a model: the live one, else the checkpoint kept in this browser. */
+function useTrainerRun(model: RunGoal & { source: 'trainer' }): TrainerRun {
+  const live = useTraining((s) => (s.model === model.model ? s : null));
+  const ck = useTraining((s) => s.checkpoints[model.model] ?? null);
+  if (live && live.config) return { config: live.config, history: live.history };
+  if (ck && ck.status !== 'imported') return { config: ck.config, history: ck.history };
+  return { config: null, history: { points: [], epochs: [] } };
+}
+
+const NO_RUNS: readonly LoggedRun[] = [];
+
+function TrainerExercise({ id, spec, children }: { id: string; spec: RunGoal & { source: 'trainer' }; children?: ReactNode }) {
+  const run = useTrainerRun(spec);
+  const { met, now } = judgeSafely(() => spec.judge(run));
+  return <ExerciseShell id={id} kind={TRAIN} met={met} now={now}>{children}</ExerciseShell>;
+}
+
+function LogExercise({ id, spec, children }: { id: string; spec: RunGoal & { source: 'log' }; children?: ReactNode }) {
+  const runs = useExperimentLog((s) => s.runs[spec.widget] ?? NO_RUNS);
+  const { met, now } = judgeSafely(() => spec.judge(runs));
+  return <ExerciseShell id={id} kind={TRAIN} met={met} now={now}>{children}</ExerciseShell>;
+}
+
+/** An exercise answered by training: judged from the reader's own runs in the training view or an experiment widget. */
+export function RunExercise({ id, goal, children }: { id: string; goal: RunGoalId; children?: ReactNode }) {
+  const spec = RUN_GOALS[goal];
+  return spec.source === 'trainer' ? (
+    <TrainerExercise id={id} spec={spec}>
+      {children}
+    </TrainerExercise>
+  ) : (
+    <LogExercise id={id} spec={spec}>
+      {children}
+    </LogExercise>
   );
 }

@@ -1,21 +1,37 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { useSettings } from '../../stores/settings';
 import { isModelId, zoo } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
 import { summaryHeight } from '../common/reserve';
 import { TableHead } from '../common/TableHead';
+import { Slider } from '../common/Slider';
+import { useUrlState } from '../common/useUrlState';
+import { MAX_SUMMARY_SIZE, SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from './summary-size';
+import type { ModelSummaryData } from '../../models/index';
 import './training.css';
 
-/** Per-layer output shapes, parameter count and FLOPs per image, all from running the engine. */
-export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: string; inputSize?: number }) {
+/**
+ * Per-layer output shapes, parameter count and FLOPs per image, all from running the
+ * engine. `adjustable`: the reader sets the input size with a slider (kept in the URL),
+ * from the smallest the model accepts.
+ */
+export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = false }: { model?: string; inputSize?: number; adjustable?: boolean }) {
   const tr = useTr();
   const lang = useSettings((s) => s.lang);
   const uid = useId();
   const model = isModelId(id) ? id : 'lenet';
   const entry = zoo[model];
-  const size = Math.max(entry.minInputSize, Math.round(inputSize ?? entry.recipe.inputSize));
-  const { data, error } = useSummary(model, size);
+  const [chosen, setChosen] = useUrlState(SUMMARY_KEY, SUMMARY_DEFAULTS, sanitizeSummarySize);
+  const pageSize = inputSize ?? entry.recipe.inputSize;
+  const size = adjustable ? summarySide(chosen, pageSize, entry.minInputSize) : Math.max(entry.minInputSize, Math.round(pageSize));
+  const current = useSummary(model, size);
+  // While the engine computes a new size, the table of the previous one stays (marked busy).
+  const last = useRef<ModelSummaryData | null>(null);
+  if (current.data) last.current = current.data;
+  const data = current.data ?? (adjustable ? last.current : null);
+  const error = current.error;
+  const busy = !current.data && !current.error;
   return (
     <section
       className="widget model-summary"
@@ -24,7 +40,8 @@ export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: strin
       data-input-size={size}
       aria-labelledby={`${uid}-t`}
       // While the engine runs the model, hold the table's room so the text below stays put.
-      style={!data && !error ? { minHeight: summaryHeight(model, lang) } : undefined}
+      style={!data && !error ? { minHeight: summaryHeight(model, lang, adjustable) } : undefined}
+      aria-busy={busy}
     >
       <header className="widget-header">
         <h3 id={`${uid}-t`} className="widget-title">
@@ -32,6 +49,17 @@ export function ModelSummary({ model: id = 'lenet', inputSize }: { model?: strin
         </h3>
       </header>
       <div className="widget-body">
+        {adjustable ? (
+          <Slider
+            label={tr('inputSize')}
+            value={size}
+            min={entry.minInputSize}
+            max={MAX_SUMMARY_SIZE}
+            onChange={(v) => setChosen({ size: v })}
+            format={(v) => `${v}×${v}`}
+            hint={tr('summarySlider', { min: entry.minInputSize })}
+          />
+        ) : null}
         {error ? <p role="alert">{error}</p> : null}
         {!data && !error ? <p role="status">{tr('computing')}</p> : null}
         {data ? (

@@ -74,6 +74,7 @@ const STRINGS = {
   params: { en: 'Parameters', zh: '参数' },
   flops: { en: 'FLOPs per image', zh: '每张图像的 FLOPs' },
   total: { en: 'Total', zh: '合计' },
+  summarySlider: { en: 'From {min}×{min}, the smallest input this model accepts; every row below is recomputed by the engine.', zh: '从 {min}×{min} 起，这是该模型能接受的最小输入；下表每一行都由引擎重新计算。' },
   computing: { en: 'Running the model on one image…', zh: '正在用一张图像运行模型…' },
   summaryNote: { en: 'Shapes come from running the engine on one {size}×{size} image; FLOPs count 2 per multiply-add of every convolution and dense layer.', zh: '形状由引擎在一张 {size}×{size} 图像上实际运行得到；FLOPs 按每个卷积层和全连接层的乘加各计 2 次。' },
   compareTitle: { en: 'Model sizes side by side', zh: '模型规模对比' },
