@@ -12,6 +12,8 @@ interface SliderProps {
   disabled?: boolean;
   /** Shown under the slider, e.g. why a value is not allowed. */
   hint?: string;
+  /** 'problem' (default): the hint says what is wrong; 'note': it only explains the range. */
+  hintTone?: 'problem' | 'note';
 }
 
 /**
@@ -19,7 +21,7 @@ interface SliderProps {
  * Home/End and PageUp/PageDown, pointer and touch; we add aria-valuetext and a
  * visible readout.
  */
-export function Slider({ label, value, min, max, step = 1, onChange, format, disabled, hint }: SliderProps) {
+export function Slider({ label, value, min, max, step = 1, onChange, format, disabled, hint, hintTone = 'problem' }: SliderProps) {
   const id = useId();
   const text = format ? format(value) : String(value);
   return (
@@ -41,7 +43,7 @@ export function Slider({ label, value, min, max, step = 1, onChange, format, dis
         {text}
       </output>
       {hint ? (
-        <p id={`${id}-hint`} className="slider-hint">
+        <p id={`${id}-hint`} className={hintTone === 'note' ? 'slider-hint slider-note' : 'slider-hint'}>
           {hint}
         </p>
       ) : null}

@@ -58,6 +58,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
             onChange={(v) => setChosen({ size: v })}
             format={(v) => `${v}×${v}`}
             hint={tr('summarySlider', { min: entry.minInputSize })}
+            hintTone="note"
           />
         ) : null}
         {error ? <p role="alert">{error}</p> : null}
