@@ -1,12 +1,17 @@
 import { test, expect, openChapter } from './fixtures';
 
+// A browser without WebGPU lacks it in its workers too: each script also asks the training
+// worker (which the lab's trained-model widget starts, and whose backend the badge then
+// shows) to hide its navigator.gpu, through the test build's aid.
 const withoutGpu = {
   'navigator.gpu removed': () => {
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    (window as unknown as { __cnnTraining: Record<string, unknown> }).__cnnTraining = { hideWebGPU: true };
   },
   'requestAdapter returning null': () => {
     const gpu = navigator.gpu;
     if (gpu) Object.defineProperty(gpu, 'requestAdapter', { value: async () => null, configurable: true });
+    (window as unknown as { __cnnTraining: Record<string, unknown> }).__cnnTraining = { hideWebGPU: true };
   },
 };
 
