@@ -5,7 +5,7 @@
  * experiment at two depths) until the runs meet it. Wrong states are marked "Not yet".
  */
 import type { Locator, Page } from '@playwright/test';
-import { configure, expect, openChapter, test, waitForState } from './fixtures';
+import { computeOn, configure, expect, openChapter, test, waitForState } from './fixtures';
 
 const RIGHT_WIDGET = { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：部件的状态满足了要求。' };
 const RIGHT_RUN = { en: 'Correct: your runs meet the goal.', zh: '正确：你的训练结果满足了要求。' };
@@ -20,6 +20,10 @@ async function shown(page: Page, selector: string): Promise<Locator> {
 const verdict = (ex: Locator) => ex.getByRole('status');
 
 test.describe.configure({ mode: 'serial' });
+
+// The training runs compute on WebAssembly, the reader's "Compute on" choice: the automatic
+// choice probes the adapter, and on a busy machine SwiftShader can win the probe and then
+// train far slower.
 
 for (const [slug, lang, id, label, wrong, right, model] of [
   ['alexnet', 'en', 'ch9-do-4096', 'Input size (pixels)', 224, 170, 'alexnet'],
@@ -51,6 +55,7 @@ for (const [slug, lang, id, label, wrong, right, model] of [
 
 test('LeNet (en): the recipe is not yet right; Adam at 0.01 passes 70% after the first epoch', async ({ page, problems }) => {
   test.setTimeout(240_000);
+  await computeOn(page, 'wasm');
   await openChapter(page, 'lenet', 'en');
   const ex = await shown(page, '#ch8-do-first-epoch');
   await expect(verdict(ex)).toHaveText(NOT_YET.en);
@@ -67,6 +72,7 @@ test('LeNet (en): the recipe is not yet right; Adam at 0.01 passes 70% after the
 
 test('batch norm (en): two seeds are not yet enough; three runs of 100 steps at 0.1 are', async ({ page, problems }) => {
   test.setTimeout(240_000);
+  await computeOn(page, 'wasm');
   await openChapter(page, 'batch-norm', 'en');
   const w = await shown(page, '[data-widget="bn-compare"]');
   const out = w.locator('.bnc-out');
@@ -87,6 +93,7 @@ test('batch norm (en): two seeds are not yet enough; three runs of 100 steps at 
 
 test('ResNet (zh): the degradation threshold, found by runs at 8 and 16 layers', async ({ page, problems }) => {
   test.setTimeout(180_000);
+  await computeOn(page, 'wasm');
   await openChapter(page, 'resnet', 'zh');
   const w = await shown(page, '[data-widget="degradation"]');
   const out = w.locator('.deg-out');
