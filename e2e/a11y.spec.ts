@@ -26,33 +26,7 @@ async function chooseTheme(page: import('@playwright/test').Page, theme: string)
   await menu.blur();
 }
 
-// LeNet's chapter is scanned below, in every theme, as a returning reader who has trained it
-// sees it (more of its widgets show results then).
-for (const slug of PAGES.filter((p) => p !== 'lenet')) {
-  test(`${slug} passes axe (WCAG 2.2 A/AA) in English, and its colours pass in every theme`, async ({ page }) => {
-    // A guard against a hang, not a speed limit: axe takes about a minute and a half per
-    // full scan of the longest chapters (nearly 9,000 elements, most of them formulas) on
-    // a 2-core machine, and more when the machine is busy.
-    test.setTimeout(480_000);
-    await openChapter(page, slug, 'en');
-    expect(await axe(page), 'light theme').toEqual([]);
-    for (const theme of ['dark', 'contrast']) {
-      await chooseTheme(page, theme);
-      expect(await axe(page, true), `${theme} theme`).toEqual([]);
-    }
-  });
-
-}
-
-// The Chinese pages share every widget and style with the English ones: scan a sample
-// (and the returning reader's preface below).
-for (const slug of ['preface', 'image-convolution', 'channels']) {
-  test(`${slug} passes axe in Chinese`, async ({ page }) => {
-    test.setTimeout(360_000);
-    await openChapter(page, slug, 'zh');
-    expect(await axe(page)).toEqual([]);
-  });
-}
+// Every other page is scanned in the walk of pages.spec.ts.
 
 // A returning reader: reading progress stored the way the progress store persists it
 // (localStorage 'cnn-book-progress'), so the contents show a progress bar under every chapter.

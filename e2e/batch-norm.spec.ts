@@ -6,8 +6,8 @@ import type { Locator, Page } from '@playwright/test';
  * The batch-normalisation widget in its chapter, driven by keyboard only, against the
  * numbers PyTorch recorded for the same data (tests/fixtures/bn-widget.json, made by
  * scripts/make-bn-widget-fixture.py for exactly the settings these keys reach). The
- * chapter's three parts share their settings (one URL key). Its accessibility in every
- * theme is checked with the rest of the chapter in a11y.spec.ts.
+ * chapter's three parts share their settings (one URL key). Its accessibility is checked
+ * with the rest of the chapter in pages.spec.ts, and in every theme on the lab page there.
  */
 const FIX = JSON.parse(readFileSync('tests/fixtures/bn-widget.json', 'utf8'));
 const LIGHT_ENGLISH = JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 });

@@ -1,44 +1,6 @@
 import { test, expect, openChapter } from './fixtures';
 
-const chapterSlugs = async (page: import('@playwright/test').Page) => {
-  await openChapter(page, 'preface');
-  const slugs = await page
-    .getByRole('navigation', { name: 'Contents' })
-    .locator('ol a')
-    .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('c')!));
-  // These tests visit every chapter: each chapter adds its own time, so a new one does not eat the others'.
-  test.setTimeout(30_000 + 15_000 * slugs.length);
-  return slugs;
-};
-
-for (const lang of ['en', 'zh'] as const) {
-  test(`every chapter renders in ${lang} with every widget mounted, no console error and no KaTeX error`, async ({ page, problems }) => {
-    const slugs = await chapterSlugs(page);
-    expect(slugs.length).toBeGreaterThan(0);
-    for (const slug of slugs) {
-      await openChapter(page, slug, lang);
-      // Every embedded widget has mounted (no lazy placeholder left) and none failed.
-      await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
-      await expect(page.locator('.error-box')).toHaveCount(0);
-      await expect(page.locator('.katex-error')).toHaveCount(0);
-      const ids = await page.locator('.chapter-body > h2[id]').evaluateAll((hs) => hs.map((h) => h.id));
-      expect(new Set(ids).size, `${slug}: heading anchors are unique`).toBe(ids.length);
-    }
-    expect(problems.errors).toEqual([]);
-    expect(problems.foreign).toEqual([]);
-  });
-}
-
-test('headings carry the same anchors in English and Chinese', async ({ page }) => {
-  const slugs = await chapterSlugs(page);
-  for (const slug of slugs) {
-    await openChapter(page, slug, 'en');
-    const en = await page.locator('.chapter-body > :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
-    await openChapter(page, slug, 'zh');
-    const zh = await page.locator('.chapter-body > :is(h1,h2,h3)[id]').evaluateAll((hs) => hs.map((h) => h.id));
-    expect(zh, slug).toEqual(en);
-  }
-});
+// Every page's render, anchors and widgets are checked in the walk of pages.spec.ts.
 
 test('a link to a section opens the chapter scrolled to that section', async ({ page }) => {
   await page.goto('./?c=preface#first-formula');
