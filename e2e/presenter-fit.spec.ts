@@ -13,6 +13,14 @@ const SIZES = [
 /** Every chapter; PRESENTER_ONLY=slug,slug walks only those (to check a few chapters while writing them). */
 const ONLY = process.env.PRESENTER_ONLY?.split(',');
 const ZH_SIZES = SIZES.filter(([w, h]) => (w === 1280 && h === 720) || w === 1024);
+/**
+ * The sizes the English walk covers. A step is laid out at one design width and scaled,
+ * so a screen's only effect on the layout is the page height it allows in design pixels
+ * (stageFor in src/app/presenter-fit.ts): 704 at 1280×720, 707 at 1366×768, 723 at
+ * 1920×1080, 949 at 1024×768. 1366×768 pages within 3 px of 1280×720 and is left to the
+ * axe scans below; the other three are walked.
+ */
+const EN_SIZES = SIZES.filter(([w]) => w !== 1366);
 const SLUGS = readdirSync('chapters/en')
   .map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, ''))
   .filter((slug) => !ONLY || ONLY.includes(slug));
@@ -150,7 +158,7 @@ async function goToStep(page: Page, step: number) {
 const cells: Record<string, number> = {};
 
 for (const lang of ['en', 'zh'] as const) {
-  test(`every step of every chapter (${lang}) fits the screen at ${(lang === 'en' ? SIZES : ZH_SIZES).map(([w, h]) => `${w}×${h}`).join(', ')}, walked with the clicker`, async ({ page }, testInfo) => {
+  test(`every step of every chapter (${lang}) fits the screen at ${(lang === 'en' ? EN_SIZES : ZH_SIZES).map(([w, h]) => `${w}×${h}`).join(', ')}, walked with the clicker`, async ({ page }, testInfo) => {
     test.setTimeout(600_000);
     let shot = '';
     await page.exposeFunction('snap', async () => {
@@ -167,7 +175,7 @@ for (const lang of ['en', 'zh'] as const) {
       await expect(page.locator('.chapter-body > .loading')).toHaveCount(0);
       // Chinese pages share every widget and style with the English ones and set text more
       // densely: they are walked at the two tightest screens (the shortest and the narrowest).
-      for (const [width, height] of lang === 'en' ? SIZES : ZH_SIZES) {
+      for (const [width, height] of lang === 'en' ? EN_SIZES : ZH_SIZES) {
         const key = `${width}×${height}`;
         await page.setViewportSize({ width, height });
         shot = `${slug}-widget-${width}x${height}.png`;
