@@ -10,6 +10,7 @@ import { zoo } from '../../models/index';
 import { useSummaries } from '../training/useSummary';
 import { SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from '../training/summary-size';
 import type { Bilingual } from '../common/i18n';
+import type { EpochPoint } from '../../worker/protocol';
 
 /** The goal's judgement, or "not yet" with the engine's reason when it could not compute the settings. */
 function judgeSafely(judge: () => Judgement): Judgement {
@@ -79,13 +80,20 @@ export function SummaryExercise({ id, goal, inputSize, children }: { id: string;
   return <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now}>{children}</ExerciseShell>;
 }
 
-/** The training view's run of a model: the live one, else the checkpoint kept in this browser. */
+const NO_EPOCHS: readonly EpochPoint[] = [];
+
+/**
+ * The training view's run of a model: the live one, else the checkpoint kept in this
+ * browser. It selects only the settings and the finished epochs, which keep their
+ * identity between steps, so a running epoch does not re-render the exercise.
+ */
 function useTrainerRun(model: RunGoal & { source: 'trainer' }): TrainerRun {
-  const live = useTraining((s) => (s.model === model.model ? s : null));
+  const liveConfig = useTraining((s) => (s.model === model.model ? s.config : null));
+  const liveEpochs = useTraining((s) => (s.model === model.model ? s.history.epochs : NO_EPOCHS));
   const ck = useTraining((s) => s.checkpoints[model.model] ?? null);
-  if (live && live.config) return { config: live.config, history: live.history };
-  if (ck && ck.status !== 'imported') return { config: ck.config, history: ck.history };
-  return { config: null, history: { points: [], epochs: [] } };
+  if (liveConfig) return { config: liveConfig, epochs: liveEpochs };
+  if (ck && ck.status !== 'imported') return { config: ck.config, epochs: ck.history.epochs };
+  return { config: null, epochs: NO_EPOCHS };
 }
 
 const NO_RUNS: readonly LoggedRun[] = [];

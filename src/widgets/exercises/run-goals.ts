@@ -5,7 +5,7 @@
  * each goal the runs it asks for.
  */
 import type { Bilingual } from '../common/i18n';
-import type { TrainConfig, TrainHistory } from '../../worker/protocol';
+import type { EpochPoint, TrainConfig } from '../../worker/protocol';
 import type { LoggedRun } from '../../stores/experiment-log';
 import type { ModelId } from '../../models/index';
 import type { BnCompareConfig, ComparePoint } from '../bn-compare/experiment';
@@ -17,10 +17,10 @@ export interface Judgement {
   now: Bilingual;
 }
 
-/** The training view's run of one model: the one in progress or done, else its checkpoint. */
+/** The training view's run of one model (the one in progress or done, else its checkpoint): its settings and the points of its finished epochs. */
 export interface TrainerRun {
   config: TrainConfig | null;
-  history: TrainHistory;
+  epochs: readonly EpochPoint[];
 }
 
 export type RunGoal =
@@ -35,8 +35,8 @@ export const LENET_FIRST_EPOCH = 0.7;
 export const lenetFirstEpoch: RunGoal = {
   source: 'trainer',
   model: 'lenet',
-  judge({ config, history }) {
-    const first = history.epochs[0];
+  judge({ config, epochs }) {
+    const first = epochs[0];
     if (!config || config.model !== 'lenet' || !first) {
       return { met: false, now: { en: 'Now: LeNet has not finished an epoch in the training view yet.', zh: '当前：LeNet 还没有在训练视图中完成一轮。' } };
     }
