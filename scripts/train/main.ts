@@ -6,9 +6,12 @@
  *   node scripts/train.mjs --model lenet --epochs 10 [--backend wasm|webgpu|cpu] [--lr 0.9]
  *     [--batch 256] [--input 28] [--optimizer sgd|adam] [--seed 0] [--train-limit N]
  *     [--test-limit N] [--data DIR] [--json FILE] [--weights FILE] [--max-seconds S]
+ *     [--no-shape-tune]
  * The backend defaults to wasm. The input size defaults to the recipe's on a real GPU and
  * to the model's smaller in-tab size on the CPU backends and software adapters
  * (SwiftShader, llvmpipe), as in the training view.
+ * On a real GPU the Trainer first times the kernels on the model's own layer shapes
+ * (printed as `tuned N shapes in S s`); --no-shape-tune keeps the op-wide choices, to compare.
  * With --max-seconds the run stops after S seconds and the model is evaluated on the
  * test set as it stands (reported as testAccAtStop).
  */
@@ -88,7 +91,11 @@ async function main() {
   let failed: string | null = null;
   let exported: Uint8Array | null = null;
   let evaluation: number | null = null;
+  let shapeTune: { shapes: number; tuned: number; seconds: number } | null = null;
+  const noShapeTune = o['no-shape-tune'] === 'true';
+  if (realGpu) console.log(noShapeTune ? 'shape tuning: off (--no-shape-tune)' : 'shape tuning: on');
   const trainer = new Trainer({
+    shapeTune: !noShapeTune,
     post(m: FromWorker) {
       const s = ((performance.now() - t0) / 1000).toFixed(0);
       if (m.type === 'progress') console.log(`[${s}s] epoch ${m.epoch + 1} step ${m.step}/${m.stepsPerEpoch} loss ${m.loss.toFixed(4)} train-acc ${m.trainAcc.toFixed(3)} ${m.imagesPerSec.toFixed(0)} img/s`);
@@ -97,6 +104,10 @@ async function main() {
         result.testAcc = m.point.testAcc;
         console.log(`[${s}s] == epoch ${m.point.epoch}: train loss ${m.point.trainLoss.toFixed(4)}, train acc ${m.point.trainAcc.toFixed(4)}, test acc ${m.point.testAcc.toFixed(4)}`);
       } else if (m.type === 'done') console.log(`[${s}s] done`);
+      else if (m.type === 'tuned') {
+        shapeTune = { shapes: m.shapes, tuned: m.tuned, seconds: m.ms / 1000 };
+        console.log(`[${s}s] tuned ${m.tuned} shapes in ${(m.ms / 1000).toFixed(1)} s (${m.shapes} distinct GEMM shapes in the step)`);
+      }
       else if (m.type === 'error') failed = m.message;
       else if (m.type === 'exported') exported = m.bytes;
       else if (m.type === 'evaluation' && m.id !== null) evaluation = m.result.accuracy;
@@ -129,6 +140,7 @@ async function main() {
     backend: `${b.name} (${b.description})`,
     config,
     seconds: Math.round(seconds),
+    ...(realGpu ? { shapeTune: noShapeTune ? 'off' : shapeTune } : {}),
     testAcc: result.testAcc,
     ...(stoppedEarly ? { stoppedAfterSeconds: Number(o['max-seconds']), testAccAtStop: evaluation } : {}),
     epochs: result.epochs,

@@ -30,6 +30,8 @@ export * as F from './functional';
 export * as nn from './nn/index';
 export * as optim from './optim';
 export { countParameters, traceShapes } from './utils';
+export { tuneKernelShapes } from './shape-tune';
+export type { ShapeTuneSummary } from './shape-tune';
 export type { LayerTrace } from './utils';
 
 export interface MemoryInfo {

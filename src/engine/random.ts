@@ -17,6 +17,14 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+export interface GeneratorState {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  spare: number | null;
+}
+
 export class Generator {
   private a = 0;
   private b = 0;
@@ -38,6 +46,15 @@ export class Generator {
     this.d = splitmix32(st);
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
     this.spare = null;
+  }
+
+  /** The generator's whole state, to put back with `setState` (draws in between are undone). */
+  getState(): GeneratorState {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare };
+  }
+
+  setState(s: GeneratorState): void {
+    ({ a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare } = s);
   }
 
   /** Next uniformly distributed 32-bit unsigned integer. */

@@ -115,6 +115,10 @@ export const useTraining = create<TrainingState>()((set, get) => {
       case 'error':
         set({ error: e.message });
         break;
+      case 'tuned':
+        // Before a run on a hardware GPU the kernels were timed on the model's own layer shapes.
+        console.info(`WebGPU: kernels tuned for ${e.tuned} of the ${e.shapes} layer shapes of ${e.model} in ${(e.ms / 1000).toFixed(1)} s`);
+        break;
       case 'died': {
         const model = get().model;
         set({ died: e.message, state: get().state === 'training' || get().state === 'loading' || get().state === 'evaluating' ? 'error' : get().state });

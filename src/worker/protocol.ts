@@ -162,6 +162,11 @@ export type FromWorker =
   | { type: 'discarded'; id: number }
   | { type: 'summary'; id: number; data: ModelSummaryData }
   | { type: 'done'; history: TrainHistory; testAcc: number | null }
+  /**
+   * Before a run's first step on a hardware GPU: the GEMM-family kernels were timed on the
+   * model's own layer shapes (`shapes` distinct ones, `tuned` of them timed now, in `ms`).
+   */
+  | { type: 'tuned'; model: ModelId; shapes: number; tuned: number; ms: number }
   | { type: 'request-error'; id: number; message: string }
   /**
    * 'gpu-reset': the GPU device was lost during a run; the engine started again on a new

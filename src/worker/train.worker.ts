@@ -22,9 +22,15 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessa
 let base = './';
 /** Testing aid (test builds only): while on, every checkpoint save fails as on a full disk. */
 let storageFull = false;
+/** Where the current WebGPU adapter's kernel tuning is kept ('' when none is). */
+let tuningKey = '';
 
 const trainer = new Trainer({
   post,
+  // The shape tuning of a run (hardware GPUs only) is kept with the adapter's tuning.
+  saveTuning: (tuning) => {
+    if (tuningKey) void writeMeta(tuningKey, { tuning }).catch(() => {});
+  },
   async loadData(onProgress) {
     const parts = { train: { loaded: 0, total: null as number | null }, test: { loaded: 0, total: null as number | null } };
     let from: 'network' | 'cache' = 'cache';
@@ -56,7 +62,7 @@ let started: Promise<void> | null = null;
  */
 async function startBackend(preference: BackendPreference): Promise<BackendDecision> {
   let tuned = false;
-  let tuningKey = '';
+  tuningKey = '';
   const choice = await chooseBackend({
     preference,
     cache: { get: (key) => readMeta(key), set: (key, value) => writeMeta(key, value) },
@@ -69,6 +75,7 @@ async function startBackend(preference: BackendPreference): Promise<BackendDecis
   });
   const tuning = getBackend().tuning;
   if (choice.backend === 'webgpu' && !choice.software && !tuned && tuning !== undefined) await writeMeta(tuningKey, { tuning }).catch(() => {});
+  if (choice.backend !== 'webgpu' || choice.software) tuningKey = '';
   return choice;
 }
 

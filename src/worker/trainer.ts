@@ -16,7 +16,9 @@
  * storage, or kept in memory when storage refused it) and the loop goes on from there;
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
-import { F, chooseBackend, getBackend, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, zeros, keep, type BackendLostInfo, type Tensor } from '../engine';
+import {
+  F, chooseBackend, getBackend, globalGenerator, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendLostInfo, type Tensor,
+} from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
@@ -35,6 +37,10 @@ export interface TrainerHost {
   now?(): number;
   /** Starts the engine again on a new device after a loss (default: the engine's restartBackend). */
   restartBackend?(): Promise<void>;
+  /** Time the kernels on the model's layer shapes before a run on a hardware GPU (default true). */
+  shapeTune?: boolean;
+  /** Called with the backend's tuning after a shape tuning changed it (the worker keeps it per adapter). */
+  saveTuning?(tuning: unknown): void;
 }
 
 /** How long a new WebGPU device may take to start after a loss before we train on the CPU. */
@@ -45,6 +51,30 @@ const LOSS_GRACE_MS = 500;
 const MAX_RECOVERIES = 5;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
+
+/**
+ * One forward and backward pass of a throwaway `config.model` on a zero batch of the run's
+ * size, for the shape tuning to record its layers' shapes. The run's model, optimizer,
+ * batch-norm statistics and the global random stream are left as they were.
+ */
+function throwawayStep(config: TrainConfig): void {
+  const rng = globalGenerator.getState();
+  let net: nn.Sequential | null = null;
+  try {
+    net = zoo[config.model].create({ inputSize: config.inputSize, init: 'default' });
+    net.train();
+    const model = net;
+    tidy(() => {
+      const x = zeros([config.batchSize, 1, config.inputSize, config.inputSize]);
+      const y = zeros([config.batchSize]);
+      F.crossEntropy(model.call(x) as Tensor, y).backward();
+    });
+  } finally {
+    net?.zeroGrad();
+    net?.dispose();
+    globalGenerator.setState(rng);
+  }
+}
 
 /** Thrown out of the training loop at a step boundary when the reader moved training to another backend. */
 class BackendSwitch {
@@ -460,6 +490,7 @@ export class Trainer {
         const seen = this.losses;
         try {
           if (this.restarting) await this.restarting;
+          await this.tuneShapes(config);
           const at = this.build(config, ck, recovered);
           if (recovered) {
             const from = ck ? { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep } : null;
@@ -500,6 +531,23 @@ export class Trainer {
     } catch (e) {
       this.setState('error');
       this.host.post({ type: 'error', message: (e as Error).message || String(e) });
+    }
+  }
+
+  /**
+   * On WebGPU on a hardware adapter, once per (model, input size, batch) and backend: times
+   * the GEMM-family kernels on the model's own layer shapes (recorded from a throwaway
+   * step), so that each layer runs its fastest variant. A failure only costs the speed-up.
+   */
+  private async tuneShapes(config: TrainConfig): Promise<void> {
+    if (this.host.shapeTune === false) return;
+    try {
+      const r = await tuneKernelShapes(`${config.model}:${config.inputSize}:${config.batchSize}`, () => throwawayStep(config));
+      if (!r) return;
+      this.host.post({ type: 'tuned', model: config.model, shapes: r.shapes, tuned: r.tuned, ms: Math.round(r.ms) });
+      if (r.tuned > 0) this.host.saveTuning?.(getBackend().tuning);
+    } catch (e) {
+      console.warn('shape tuning failed; the op-wide kernel choices stay', e);
     }
   }
 

@@ -10,7 +10,7 @@ import type { BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp,
 import { BINARY_OPS, UNARY_OPS, unaryDef } from '../../src/engine/ops/elementwise';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
-import { matmulWith } from '../../src/engine/webgpu/gemm';
+import { matmulWith, splitsFor } from '../../src/engine/webgpu/gemm';
 import { both, expectClose, prod, randInt, randn, rng } from './helpers';
 
 let gpu: WebGPUBackend;
@@ -321,6 +321,61 @@ describe('matmul', () => {
     });
   }
 
+  it('split-K plans slices that divide k, are long enough, and only when the tiles leave a GPU idle', () => {
+    expect(splitsFor(0, 1, 1 << 20)).toBe(1); // CPU-backed adapters never split
+    expect(splitsFor(256, 300, 1 << 20)).toBe(1); // enough tiles already
+    expect(splitsFor(256, 5, 400)).toBe(1); // k too short for two slices of 256
+    expect(splitsFor(256, 5, 147456)).toBe(48); // ResNet-18 layer 1's weight gradient at 96x96, batch 256: 5 tiles
+    expect(splitsFor(256, 72, 4608)).toBe(4); // layer 4's forward product: 72 tiles of 128
+    expect(splitsFor(256, 1, 1031)).toBe(1); // a prime k cannot be cut evenly
+    for (const [t, k] of [[5, 147456], [72, 4608], [3, 777], [1, 2048]]) {
+      const s = splitsFor(256, t, k);
+      expect(k % s).toBe(0);
+      expect(k / s).toBeGreaterThanOrEqual(256);
+    }
+  });
+
+  // The strided kernels split a long k over slices when the output has few tiles (on GPUs:
+  // SwiftShader's target is 0, raised here), the slices' sum taking the epilogue.
+  for (const v of variants.filter((name) => !MATMUL_VARIANTS[name].vec4 && !MATMUL_VARIANTS[name].texture)) {
+    it(`matmul variant ${v} split over k matches the CPU backend, with each epilogue`, async () => {
+      const r = rng(53 + v.length);
+      const saved = gpu.splitKTarget;
+      gpu.splitKTarget = 64;
+      const keys: string[] = [];
+      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
+      gpu.rt.dispatch = (spec) => {
+        keys.push(spec.key);
+        dispatch(spec);
+      };
+      try {
+        for (const c of [{ m: 37, n: 53, k: 1024 }, { m: 9, n: 130, k: 777 }, { m: 16, n: 36, k: 2304 }]) {
+          for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+            const p = { batch: 1, ...c, transA, transB, aBatch: 1, bBatch: 1 };
+            const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * c.n)], (be, [x, y]) =>
+              be === gpu ? matmulWith(gpu, v, x, y, p) : be.matmul(x, y, p),
+            );
+            expectClose(got, want, `split matmul ${v} ${JSON.stringify(p)}`, 1e-4, 1e-4);
+          }
+        }
+        // A convolution's product: bias per row, relu, stored NCHW (planes of 12 pixels).
+        const c = { m: 20, nb: 3, P: 12, k: 1536 };
+        const n = c.nb * c.P;
+        const p = { batch: 1, m: c.m, n, k: c.k, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+        const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * n), randn(r, c.m)], (be, [x, y, bs]) => {
+          if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: bs, act: 'relu', biasRows: true, outPlane: c.P });
+          const z = be.unary('relu', be.binary('add', be.matmul(x, y, p), [c.m, n], bs, [c.m, 1], [c.m, n]));
+          return be.transpose(z, [c.m, c.nb, c.P], [1, 0, 2]);
+        });
+        expectClose(got, want, `split matmul ${v} with bias rows, relu and NCHW store`, 1e-4, 1e-4);
+      } finally {
+        gpu.splitKTarget = saved;
+        gpu.rt.dispatch = dispatch;
+      }
+      expect(keys.filter((k) => k.startsWith('matmul-split-sum')).length, 'every product was split').toBe(13);
+    }, 180_000);
+  }
+
   it('matmul of 512x512 matrices matches the CPU backend', async () => {
     const r = rng(45);
     const p = { batch: 1, m: 512, n: 512, k: 512, transA: false, transB: false, aBatch: 1, bBatch: 1 };
@@ -463,6 +518,41 @@ describe('convolution', () => {
         expectClose(got, want, `conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, 1e-3, 1e-4);
       }
     });
+  }
+
+  // The im2col variants run their products in the tuned matmul variant: each of them, with
+  // the per-row bias and NCHW (outPlane) store forward, transposed A (input gradient) and
+  // transposed B (weight gradient), over several row and column tiles of the largest kernels.
+  for (const mv of Object.keys(MATMUL_VARIANTS)) {
+    it(`the im2col convolutions match the CPU backend with matmul variant ${mv}`, async () => {
+      const r = rng(58);
+      const saved = gpu.tuning;
+      gpu.tuning = { ...saved, matmul: mv };
+      try {
+        // (Both NCHW cases have 144-pixel planes, which cross the 128-column tiles: one pipeline.)
+        for (const p of [convCases[2], convParams(4, 8, 12, 12, 20, 3, 3, 1, 1, 1, 1), convParams(2, 3, 23, 23, 130, 3, 3, 2, 2, 1, 1)]) {
+          const x = randn(r, p.n * p.cIn * p.h * p.w);
+          const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+          const bias = randn(r, p.cOut);
+          const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+          const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
+            b === gpu ? gpu.conv2dWith('im2col', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
+          );
+          expectClose(f.got, f.want, `im2col conv2d (${mv}) ${JSON.stringify(p)}`);
+          const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
+            b === gpu ? gpu.conv2dBackwardInputWith('im2col', g, ws, p) : b.conv2dBackwardInput(g, ws, p),
+          );
+          expectClose(gi.got, gi.want, `im2col conv2dBackwardInput (${mv}) ${JSON.stringify(p)}`);
+          const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
+            b === gpu ? gpu.conv2dBackwardWeightWith('im2col', xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
+          );
+          expectClose(gw.got, gw.want, `im2col conv2dBackwardWeight (${mv}) ${JSON.stringify(p)}`, 1e-3, 1e-4);
+        }
+      } finally {
+        gpu.tuning = saved;
+      }
+      // (A generous limit: SwiftShader compiles the larger tiled kernels slowly.)
+    }, 180_000);
   }
 });
 

@@ -2,6 +2,8 @@
  * A short autotune: times each variant of matmul and of the three convolution
  * kernels on a representative problem and keeps the fastest. It runs once per
  * adapter (the result is exposed as `backend.tuning` so an app can persist it).
+ * tuneShapes refines it per shape for one model (like cuDNN's benchmark mode): the
+ * Trainer runs it before a run on a hardware GPU, and the choices join the tuning.
  */
 import type { Conv2dParams, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
@@ -11,10 +13,15 @@ import {
   CONV_VARIANTS,
   CHANNEL_REDUCE_VARIANTS,
   MATMUL_VARIANTS,
+  SHAPE_OP_VARIANTS,
   isSoftwareAdapter,
+  type ConvShape,
+  type MatmulShape,
+  type ShapeOp,
   type Tuning,
 } from './variants';
 import { batchNormStats } from './batchnorm';
+import { dropKeptGradient } from './im2col';
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -28,6 +35,8 @@ function random(n: number): Float32Array {
 
 /** Milliseconds each variant took in the last autotune (for diagnostics and the benchmark). */
 export const lastAutotune: Record<string, Record<string, number>> = {};
+/** Milliseconds each variant took on each shape tuneShapes timed, by shape key (diagnostics). */
+export const lastShapeTune: Record<string, Record<string, number>> = {};
 
 /** One timed run of `run` (submitted and awaited on its own). */
 async function once(b: WebGPUBackend, run: () => Storage): Promise<number> {
@@ -43,13 +52,22 @@ async function once(b: WebGPUBackend, run: () => Storage): Promise<number> {
  * Times every variant in interleaved rounds and keeps each one's best time, so a burst
  * of load from elsewhere on the machine cannot single out one variant.
  */
-async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3): Promise<string> {
+async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3, log = lastAutotune): Promise<string> {
   const best: Record<string, number> = {};
+  const usable: string[] = [];
   for (const name of names) {
-    // Warm-up: compiles the pipeline.
-    b.free(run(name));
+    // Warm-up: compiles the pipeline. A variant that refuses the shape is left out.
+    try {
+      b.free(run(name));
+    } catch (e) {
+      if (names.length === 1) throw e;
+      continue;
+    }
+    usable.push(name);
     best[name] = Infinity;
   }
+  if (usable.length === 0) throw new Error(`autotune: no variant of ${op} runs`);
+  names = usable;
   await b.sync();
   for (let r = 0; r < rounds; r++) {
     const leader = Math.min(...Object.values(best));
@@ -59,7 +77,7 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
       best[name] = Math.min(best[name], await once(b, () => run(name)));
     }
   }
-  lastAutotune[op] = best;
+  log[op] = best;
   return names.reduce((a, c) => (best[c] < best[a] ? c : a), names[0]);
 }
 
@@ -67,11 +85,12 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
  * The variants worth timing: those not marked as mere alternatives of the same kernel.
  * The im2col variants are for GPUs: on a CPU-backed adapter the rows variants already
  * use im2col products where those win (narrow and strided shapes), and the whole-model
- * step count is set by that mix, not by the one layer timed here.
+ * step count is set by that mix, not by the one layer timed here. Variants marked
+ * `gpuOnly` are skipped there too.
  */
-function candidates(b: WebGPUBackend, table: Record<string, { tune?: boolean; im2col?: object }>): string[] {
+function candidates(b: WebGPUBackend, table: Record<string, { tune?: boolean; im2col?: object; gpuOnly?: boolean }>): string[] {
   const software = isSoftwareAdapter(b.adapterKey);
-  return Object.keys(table).filter((k) => table[k].tune !== false && !(software && table[k].im2col));
+  return Object.keys(table).filter((k) => table[k].tune !== false && !(software && (table[k].im2col || table[k].gpuOnly)));
 }
 
 export async function autotune(b: WebGPUBackend): Promise<Tuning> {
@@ -106,4 +125,106 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   });
   b.free(bx);
   return t;
+}
+
+/** What tuneShapes did. */
+export interface ShapeTuneResult {
+  /** Distinct GEMM-family shapes the recording ran (keys of Tuning.shapes). */
+  recorded: string[];
+  /** Those timed now (the others already had an entry). */
+  tuned: number;
+  /** The variant each recorded shape now uses. */
+  choices: Record<string, string>;
+  /** Wall time of the recording and the timing, in milliseconds. */
+  ms: number;
+}
+
+function outSize(size: number, k: number, stride: number, pad: number): number {
+  return Math.floor((size + 2 * pad - k) / stride) + 1;
+}
+
+/** Times `op`'s candidate variants on random data of one recorded shape; returns the fastest. */
+async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: MatmulShape | ConvShape, noise: (n: number) => Float32Array): Promise<string> {
+  const names = candidates(b, SHAPE_OP_VARIANTS[op]);
+  const made: Storage[] = [];
+  const data = (n: number) => {
+    const s = b.fromData(noise(n));
+    made.push(s);
+    return s;
+  };
+  try {
+    if (op === 'matmul') {
+      const p = params as MatmulShape;
+      const A = data(p.aBatch * p.m * p.k);
+      const B = data(p.bBatch * p.k * p.n);
+      return await pick(b, key, names, (v) => b.matmulWith(v, A, B, p), 3, lastShapeTune);
+    }
+    const c = params as ConvShape;
+    const p: Conv2dParams = { ...c, outH: outSize(c.h, c.kH, c.strideH, c.padH), outW: outSize(c.w, c.kW, c.strideW, c.padW) };
+    const x = () => data(p.n * p.cIn * p.h * p.w);
+    const w = () => data(p.cOut * p.cIn * p.kH * p.kW);
+    const gy = () => data(p.n * p.cOut * p.outH * p.outW);
+    if (op === 'conv2d') {
+      const [X, W] = [x(), w()];
+      return await pick(b, key, names, (v) => b.conv2dWith(v, X, W, null, p), 3, lastShapeTune);
+    }
+    if (op === 'conv2dBackwardInput') {
+      const [G, W] = [gy(), w()];
+      return await pick(b, key, names, (v) => b.conv2dBackwardInputWith(v, G, W, p), 3, lastShapeTune);
+    }
+    const [X, G] = [x(), gy()];
+    return await pick(b, key, names, (v) => b.conv2dBackwardWeightWith(v, X, G, p), 3, lastShapeTune);
+  } finally {
+    dropKeptGradient();
+    for (const s of made) b.free(s);
+  }
+}
+
+/**
+ * Shape-keyed tuning (like cuDNN's benchmark mode): records the op and shape of every
+ * GEMM-family call (matmul, linear, the convolutions and their two backward passes) that
+ * `record` makes on `b`, then times the candidate variants of each op on random data of
+ * each recorded shape that the tuning has no entry for yet, and keeps the fastest in
+ * `b.tuning.shapes`. The op-wide choice stays for every other shape. A variant that falls
+ * back for a shape is timed as its fallback. `record` should run a throwaway forward and
+ * backward pass: its results are not used.
+ */
+export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<void>): Promise<ShapeTuneResult> {
+  const t0 = now();
+  const recorded = new Map<string, { op: ShapeOp; params: MatmulShape | ConvShape }>();
+  let tuned = 0;
+  // One host array of test data, grown to the largest operand (a ResNet's are 10^7 floats).
+  let pool: Float32Array = new Float32Array(0);
+  const noise = (n: number) => {
+    if (pool.length < n) pool = random(n);
+    return pool.subarray(0, n);
+  };
+  // A choice can bring new shapes: a convolution tuned to an im2col variant runs matmuls
+  // the first recording never saw. Record again until a round brings none (at most 3).
+  for (let round = 0; round < 3; round++) {
+    const recording: NonNullable<WebGPUBackend['shapeRecording']> = new Map();
+    b.shapeRecording = recording;
+    try {
+      await record();
+    } finally {
+      if (b.shapeRecording === recording) b.shapeRecording = null;
+      dropKeptGradient();
+    }
+    await b.sync();
+    let fresh = 0;
+    for (const [key, call] of recording) {
+      if (!recorded.has(key)) recorded.set(key, call);
+      if (b.tuning.shapes?.[key] !== undefined) continue;
+      const winner = await pickForShape(b, key, call.op, call.params, noise);
+      const t = b.tuning;
+      b.tuning = { ...t, shapes: { ...t.shapes, [key]: winner } };
+      tuned++;
+      fresh++;
+    }
+    if (fresh === 0) break;
+  }
+  const shapes = b.tuning.shapes ?? {};
+  const choices: Record<string, string> = {};
+  for (const key of recorded.keys()) if (shapes[key] !== undefined) choices[key] = shapes[key];
+  return { recorded: [...recorded.keys()], tuned, choices, ms: now() - t0 };
 }

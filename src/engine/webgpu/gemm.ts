@@ -8,10 +8,11 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, type GemmVariant } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
+import splitSumRaw from '../../../shaders/matmul-split-sum.wgsl?raw';
 import { convRowsSource, rowPixels } from './conv-rows-source';
 import { IM2COL_VARIANT_MAX_FLOATS, NARROW, convBackwardInputIm2col, convBackwardWeightIm2col, convIm2col, im2colFits } from './im2col';
 import { wgsl } from './wgsl';
@@ -20,6 +21,7 @@ import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 const packTextureSrc = wgsl(packTextureRaw);
 const packWeightsSrc = wgsl(packWeightsRaw);
 const splitFoldSrc = wgsl(splitFoldRaw);
+const splitSumSrc = wgsl(splitSumRaw);
 
 /** The options of one batched product op(A) @ op(B) (see Backend.matmul). */
 export interface MatmulOptions { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
@@ -148,26 +150,64 @@ export function matmulWith(be: WebGPUBackend,
   }
   const tilesM = Math.ceil(m / v.tileM);
   const tilesN = Math.ceil(n / v.tileN);
+  // op(A)[r, k] at r * aRow + k * aK; op(B)[k, c] at k * bK + c * bCol.
+  const aRow = p.transA ? 1 : k;
+  const aK = p.transA ? m : 1;
+  const bK = p.transB ? 1 : n;
+  const bCol = p.transB ? k : 1;
+  const splits = batch === 1 ? splitsFor(be.splitKTarget, tilesM * tilesN, k) : 1;
+  if (splits > 1) {
+    // Split-K: slice s multiplies the k range [s kS, (s + 1) kS) as batch entry s (a
+    // batch stride of kS along k), plainly; the sum of the slices takes the epilogue.
+    const kS = k / splits;
+    be.rt.checkSize(splits * m * n * 4, 'the split-K partial products of a matmul');
+    const partial = be.out(splits * m * n);
+    stridedDispatch(be, variant, v, '', PLAIN, a, b, partial, [m, n, kS, tilesN, tilesM, tilesM * tilesN * splits, kS * aK, kS * bK, aRow, aK, bK, bCol]);
+    be.rt.dispatch({
+      key: `matmul-split-sum${ek}`,
+      code: withAct(splitSumSrc, epi.act),
+      constants: { HAS_BIAS, BIAS_ROWS, OUT_PLANE },
+      buffers: [partial.buffer, null, o.buffer, biasBuf],
+      uniforms: new Words().u32(m, n, splits).buffer(),
+      workgroups: Math.ceil((m * n) / 256),
+    });
+    be.free(partial);
+    return o;
+  }
   const tiles = tilesM * tilesN * batch;
+  stridedDispatch(be, variant, v, ek, epi, a, b, o, [m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : m * k, p.bBatch === 1 ? 0 : k * n, aRow, aK, bK, bCol]);
+  return o;
+}
+
+/** One dispatch of a strided matmul kernel (lib/matmul-strided.wgsl), its uniform words given in order. */
+function stridedDispatch(be: WebGPUBackend, variant: string, v: GemmVariant, ek: string, epi: Epilogue, a: Storage, b: Storage, o: GPUStorage, words: number[]): void {
   be.rt.dispatch({
     key: `matmul:${variant}${ek}`,
     code: withAct(v.code, epi.act),
-    constants: { ...v.constants, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
-    buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
-    uniforms: new Words()
-      .u32(
-        m, n, k, tilesN, tilesM, tiles,
-        p.aBatch === 1 ? 0 : m * k,
-        p.bBatch === 1 ? 0 : k * n,
-        p.transA ? 1 : k, // row stride of op(A)
-        p.transA ? m : 1, // k stride of op(A)
-        p.transB ? 1 : n, // k stride of op(B)
-        p.transB ? k : 1, // column stride of op(B)
-      )
-      .buffer(),
-    workgroups: tiles,
+    constants: { ...v.constants, HAS_BIAS: epi.bias ? 1 : 0, BIAS_ROWS: epi.biasRows ? 1 : 0, OUT_PLANE: epi.outPlane ?? 0 },
+    buffers: [be.buf(a), be.buf(b), o.buffer, epi.bias ? be.buf(epi.bias) : be.dummy],
+    uniforms: new Words().u32(...words).buffer(),
+    workgroups: words[5],
   });
-  return o;
+}
+
+/** The shortest k slice worth a split of its own. */
+const MIN_SPLIT_K = 256;
+
+/**
+ * How many slices to split a product's k into so that about `target` workgroups run
+ * (1: no split): a GPU with fewer output tiles than it has cores to run them sits mostly
+ * idle on a long k, as a weight gradient's product over a whole batch of pixels
+ * (cOut x taps outputs, n * oh * ow terms) does. The slices divide k exactly and are at
+ * least MIN_SPLIT_K long. `target` is 0 on CPU-backed adapters, which have far fewer
+ * cores than tiles.
+ * @internal
+ */
+export function splitsFor(target: number, tiles: number, k: number): number {
+  if (target <= 0 || tiles >= target || k < 2 * MIN_SPLIT_K) return 1;
+  const most = Math.min(Math.ceil(target / tiles), Math.floor(k / MIN_SPLIT_K));
+  for (let s = most; s > 1; s--) if (k % s === 0) return s;
+  return 1;
 }
 
 // ---- convolution and pooling --------------------------------------------------------
@@ -305,10 +345,12 @@ export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: 
  * dL/dw and dL/dbias of conv2d in one sweep over dL/dy where the row kernel runs (stride 1,
  * 2 padH < kH); null where it does not, and the caller sums dL/dy itself.
  */
-export function conv2dBackwardWeightBias(be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null {
-  const v = CONV_BWD_WEIGHT_VARIANTS[be.tuningState.conv2dBackwardWeight];
+export function conv2dBackwardWeightBias(
+  be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams, variant = be.tuningState.conv2dBackwardWeight,
+): { dW: Storage; dBias: Storage } | null {
+  const v = CONV_BWD_WEIGHT_VARIANTS[variant];
   if (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0) return null;
-  const r = conv2dBackwardParams(be, be.tuningState.conv2dBackwardWeight, x, gy, p, true);
+  const r = conv2dBackwardParams(be, variant, x, gy, p, true);
   return r.dBias ? { dW: r.dW, dBias: r.dBias } : null;
 }
 

@@ -48,8 +48,11 @@ export interface DispatchSpec {
   key: string;
   code: string;
   constants?: Record<string, number>;
-  /** Storage buffers (or texture views) for bindings 0..n-1, in order. */
-  buffers: (GPUBuffer | GPUTextureView)[];
+  /**
+   * Storage buffers (or texture views) for bindings 0..n-1, in order; null leaves a
+   * binding out (one the kernel does not declare, in a layout it shares with others).
+   */
+  buffers: (GPUBuffer | GPUTextureView | null)[];
   /** Words of the uniform block, bound at binding n. */
   uniforms: ArrayBuffer;
   /** Total number of workgroups (linear); folded into a 3-D grid when large. */
@@ -240,7 +243,10 @@ export class Runtime {
     if (spec.workgroups <= 0) return;
     const pipeline = this.pipeline(spec.key, spec.code, spec.constants);
     const u = this.uniformSlot(spec.uniforms);
-    const entries: GPUBindGroupEntry[] = spec.buffers.map((b, i) => ({ binding: i, resource: isBuffer(b) ? { buffer: b } : b }));
+    const entries: GPUBindGroupEntry[] = [];
+    spec.buffers.forEach((b, i) => {
+      if (b) entries.push({ binding: i, resource: isBuffer(b) ? { buffer: b } : b });
+    });
     entries.push({ binding: spec.buffers.length, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const enc = this.commandEncoder();

@@ -7,6 +7,7 @@
  */
 import matmulRegRaw from '../../../shaders/matmul-reg.wgsl?raw';
 import matmulTiledRaw from '../../../shaders/matmul-tiled.wgsl?raw';
+import matmulTiled128Raw from '../../../shaders/matmul-tiled-128.wgsl?raw';
 import matmulVec4Raw from '../../../shaders/matmul-vec4.wgsl?raw';
 import matmulTexRaw from '../../../shaders/matmul-tex.wgsl?raw';
 import conv2dRegRaw from '../../../shaders/conv2d-reg.wgsl?raw';
@@ -19,6 +20,7 @@ import { wgsl } from './wgsl';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
 const matmulTiledSrc = wgsl(matmulTiledRaw);
+const matmulTiled128Src = wgsl(matmulTiled128Raw);
 const matmulVec4Src = wgsl(matmulVec4Raw);
 const matmulTexSrc = wgsl(matmulTexRaw);
 const conv2dRegSrc = wgsl(conv2dRegRaw);
@@ -67,6 +69,11 @@ export interface GemmVariant {
   im2col?: { fallback: string };
   /** False for variants the autotune skips (kept for tests and benchmarks). */
   tune?: boolean;
+  /**
+   * Built for GPUs: the autotune skips it on CPU-backed adapters, where it does not win
+   * and its pipeline takes seconds to compile.
+   */
+  gpuOnly?: boolean;
 }
 
 export interface SplitGemmVariant extends GemmVariant {
@@ -83,6 +90,9 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': { ...reg(matmulRegSrc, 8, 8), tune: false },
   'reg-16x4': { ...reg(matmulRegSrc, 16, 4), tune: false },
   'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
+  // 8x8 outputs an invocation from double-buffered workgroup tiles (K step 8, 16 KB): the
+  // classic GPU SGEMM shape, for discrete GPUs.
+  'tiled-128': { code: matmulTiled128Src, tileM: 128, tileN: 128, gpuOnly: true },
   'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
   'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
   'tex-8x8-wg8': { code: matmulTexSrc, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, texture: { fallback: 'vec4-8x8-wg8' } },
@@ -143,6 +153,54 @@ export interface Tuning {
   conv2dBackwardInput: string;
   conv2dBackwardWeight: string;
   channelReduce: string;
+  /**
+   * Per-shape choices (like cuDNN's benchmark mode), measured by tuneShapes (autotune.ts):
+   * shapeKey(op, params) -> a variant of that op. Shapes without an entry use the op-wide
+   * choice above.
+   */
+  shapes?: Record<string, string>;
+}
+
+/** The GEMM-family ops that take per-shape choices. */
+export type ShapeOp = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight';
+
+/** Each shape-tuned op's variant table. */
+export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, GemmVariant>> = {
+  matmul: MATMUL_VARIANTS,
+  conv2d: CONV_VARIANTS,
+  conv2dBackwardInput: CONV_BWD_INPUT_VARIANTS,
+  conv2dBackwardWeight: CONV_BWD_WEIGHT_VARIANTS,
+};
+
+/** Most per-shape entries a tuning keeps (the newest win): bounds what an app persists. */
+export const MAX_TUNED_SHAPES = 512;
+
+export interface MatmulShape { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
+export interface ConvShape { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; strideH: number; strideW: number; padH: number; padW: number }
+
+/**
+ * The key of one call's shape in `Tuning.shapes`: `matmul:batch,m,n,k,tA,tB,aBatch,bBatch`
+ * or `<conv op>:n,cIn,h,w,cOut,kH,kW,sH,sW,pH,pW`.
+ */
+export function shapeKey(op: ShapeOp, p: MatmulShape | ConvShape): string {
+  if (op === 'matmul') {
+    const q = p as MatmulShape;
+    return `matmul:${q.batch},${q.m},${q.n},${q.k},${q.transA ? 1 : 0},${q.transB ? 1 : 0},${q.aBatch},${q.bBatch}`;
+  }
+  const q = p as ConvShape;
+  return `${op}:${q.n},${q.cIn},${q.h},${q.w},${q.cOut},${q.kH},${q.kW},${q.strideH},${q.strideW},${q.padH},${q.padW}`;
+}
+
+/** The entries of `shapes` whose op is known and whose variant is one of that op's (the newest MAX_TUNED_SHAPES). */
+export function validShapes(shapes: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!shapes || typeof shapes !== 'object') return out;
+  const entries = Object.entries(shapes as Record<string, unknown>).filter(([k, v]) => {
+    const op = k.slice(0, k.indexOf(':')) as ShapeOp;
+    return typeof v === 'string' && Object.prototype.hasOwnProperty.call(SHAPE_OP_VARIANTS, op) && Object.prototype.hasOwnProperty.call(SHAPE_OP_VARIANTS[op], v);
+  });
+  for (const [k, v] of entries.slice(-MAX_TUNED_SHAPES)) out[k] = v as string;
+  return out;
 }
 
 export function defaultTuning(adapter: string): Tuning {

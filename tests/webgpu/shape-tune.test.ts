@@ -1,0 +1,270 @@
+/**
+ * Shape-keyed kernel tuning (tuneShapes in src/engine/webgpu/autotune.ts): the recorded
+ * shapes are the model's conv / linear layers (forward and both backward passes), every
+ * stored choice is a variant of its op, the lookup routes a shape to its own entry while
+ * other shapes keep the op-wide choice, and the numbers do not change. The Trainer runs
+ * it on hardware adapters only (faked here: Dawn runs on SwiftShader).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { F, nn, noGrad, ready, setBackend, tensor, tidy, zeros, type Tensor } from '../../src/engine';
+import { activeBackend } from '../../src/engine/runtime';
+import type { Storage } from '../../src/engine/backend';
+import type { WebGPUBackend } from '../../src/engine/webgpu';
+import { tuneShapes } from '../../src/engine/webgpu/autotune';
+import { SHAPE_OP_VARIANTS, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
+import type { DispatchSpec } from '../../src/engine/webgpu/runtime';
+import { parseDataset } from '../../src/data/format';
+import { zoo } from '../../src/models';
+import type { FromWorker, TrainConfig } from '../../src/worker/protocol';
+import { Trainer } from '../../src/worker/trainer';
+
+afterAll(async () => {
+  await setBackend('cpu');
+});
+
+const N = 4;
+const SIZE = 28;
+
+async function webgpu(): Promise<WebGPUBackend> {
+  await setBackend('webgpu', { autotune: false });
+  await ready();
+  const be = activeBackend();
+  expect(be.name).toBe('webgpu');
+  return be as unknown as WebGPUBackend;
+}
+
+/** The shape keys LeNet's conv and linear layers should produce for a batch of N (from the layers' inputs, traced on the CPU). */
+async function expectedKeys(): Promise<Set<string>> {
+  await setBackend('cpu');
+  const net = zoo.lenet.create({ seed: 0, inputSize: SIZE });
+  const keys = new Set<string>();
+  let first = true;
+  for (const m of net.modules()) {
+    if (m instanceof nn.Conv2d) {
+      const conv = m;
+      const see = (x: Tensor) => {
+        const [n, cIn, h, w] = x.shape;
+        const p = { n, cIn, h, w, cOut: conv.outChannels, kH: conv.kernelSize[0], kW: conv.kernelSize[1], strideH: conv.stride[0], strideW: conv.stride[1], padH: conv.padding[0], padW: conv.padding[1] };
+        keys.add(shapeKey('conv2d', p));
+        keys.add(shapeKey('conv2dBackwardWeight', p));
+        // The input image needs no gradient.
+        if (!first) keys.add(shapeKey('conv2dBackwardInput', p));
+        first = false;
+      };
+      const fwd = conv.forward.bind(conv);
+      const fwdAct = conv.forwardAct.bind(conv);
+      conv.forward = (x: Tensor) => (see(x), fwd(x));
+      conv.forwardAct = (x: Tensor, act) => (see(x), fwdAct(x, act));
+    } else if (m instanceof nn.Linear) {
+      const lin = m;
+      const see = (x: Tensor) => {
+        const rows = x.size / lin.inFeatures;
+        const mm = (m: number, n: number, k: number, transA: boolean, transB: boolean) => shapeKey('matmul', { batch: 1, m, n, k, transA, transB, aBatch: 1, bBatch: 1 });
+        keys.add(mm(rows, lin.outFeatures, lin.inFeatures, false, true)); // y = x W^T
+        keys.add(mm(rows, lin.inFeatures, lin.outFeatures, false, false)); // dx = dy W
+        keys.add(mm(lin.outFeatures, lin.inFeatures, rows, true, false)); // dW = dy^T x
+      };
+      const fwd = lin.forward.bind(lin);
+      lin.forward = (x: Tensor) => (see(x), fwd(x));
+      const withAct = (lin as unknown as { forwardAct?: (x: Tensor, act: unknown) => Tensor }).forwardAct;
+      if (withAct) (lin as unknown as { forwardAct: (x: Tensor, act: unknown) => Tensor }).forwardAct = (x, act) => (see(x), withAct.call(lin, x, act));
+    }
+  }
+  noGrad(() => tidy(() => void net.call(zeros([N, 1, SIZE, SIZE]))));
+  net.dispose();
+  return keys;
+}
+
+/** Forward + backward of `net` on a fixed batch: the loss and every parameter's gradient. */
+async function lossAndGrads(net: nn.Sequential): Promise<{ loss: number; grads: Float32Array[] }> {
+  net.zeroGrad();
+  const x = tensor(new Float32Array(N * SIZE * SIZE).map((_, i) => ((i * 7919) % 255) / 255 - 0.3), [N, 1, SIZE, SIZE]);
+  const y = tensor(Float32Array.from({ length: N }, (_, i) => (i * 3) % 10), [N]);
+  const loss = F.crossEntropy(net.call(x) as Tensor, y);
+  loss.backward();
+  const value = (await loss.data())[0];
+  const grads = await Promise.all(net.parameters().map((p) => p.grad!.data()));
+  for (const t of [x, y, loss]) t.dispose();
+  net.zeroGrad();
+  return { loss: value, grads };
+}
+
+function expectClose(a: { loss: number; grads: Float32Array[] }, b: { loss: number; grads: Float32Array[] }) {
+  expect(b.loss).toBeCloseTo(a.loss, 4);
+  expect(b.grads.length).toBe(a.grads.length);
+  a.grads.forEach((g, i) => {
+    const scale = Math.max(1e-3, ...Array.from(g, Math.abs));
+    let worst = 0;
+    for (let j = 0; j < g.length; j++) worst = Math.max(worst, Math.abs(g[j] - b.grads[i][j]));
+    expect(worst / scale).toBeLessThan(1e-3);
+  });
+}
+
+/** A throwaway LeNet step on zeros, as the Trainer records it. */
+function throwaway() {
+  const net = zoo.lenet.create({ inputSize: SIZE, init: 'default' });
+  net.train();
+  tidy(() => F.crossEntropy(net.call(zeros([N, 1, SIZE, SIZE])) as Tensor, zeros([N])).backward());
+  net.zeroGrad();
+  net.dispose();
+}
+
+function spyDispatch(be: WebGPUBackend): { keys: string[]; restore: () => void } {
+  const keys: string[] = [];
+  const orig = be.rt.dispatch.bind(be.rt);
+  be.rt.dispatch = (spec: DispatchSpec) => {
+    keys.push(spec.key);
+    orig(spec);
+  };
+  return { keys, restore: () => void (be.rt.dispatch = orig) };
+}
+
+describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
+  it("records exactly LeNet's conv/linear shapes, stores valid variants, frees everything, and keeps the loss and gradients", async () => {
+    const expected = await expectedKeys();
+    const be = await webgpu();
+    const net = zoo.lenet.create({ seed: 3, inputSize: SIZE });
+    net.train();
+    const before = await lossAndGrads(net);
+    await be.sync();
+    const bytes = be.memoryBytes();
+
+    const r = await tuneShapes(be, throwaway);
+    expect(new Set(r.recorded)).toEqual(expected);
+    expect(r.recorded.length).toBe(expected.size);
+    expect(r.tuned).toBe(expected.size);
+    expect(be.memoryBytes()).toBe(bytes);
+    const shapes = be.tuning.shapes!;
+    expect(Object.keys(shapes).sort()).toEqual([...expected].sort());
+    for (const [key, variant] of Object.entries(shapes)) {
+      const op = key.slice(0, key.indexOf(':')) as ShapeOp;
+      expect(Object.keys(SHAPE_OP_VARIANTS)).toContain(op);
+      expect(Object.keys(SHAPE_OP_VARIANTS[op])).toContain(variant);
+      expect(SHAPE_OP_VARIANTS[op][variant].tune).not.toBe(false);
+    }
+    console.log(`tuned ${r.tuned} shapes in ${r.ms.toFixed(0)} ms`, shapes);
+
+    // A second pass finds every shape tuned already.
+    const again = await tuneShapes(be, throwaway);
+    expect(again.tuned).toBe(0);
+    expect(again.choices).toEqual(shapes);
+
+    const after = await lossAndGrads(net);
+    expectClose(before, after);
+
+    // Every shape forced to another variant than the tuned one (fallbacks included): same numbers.
+    const forced: Record<string, string> = {};
+    for (const [key, variant] of Object.entries(shapes)) {
+      const op = key.slice(0, key.indexOf(':')) as ShapeOp;
+      forced[key] = Object.keys(SHAPE_OP_VARIANTS[op]).find((v) => v !== variant)!;
+    }
+    be.tuning = { ...be.tuning, shapes: forced };
+    expect(be.tuning.shapes).toEqual(forced);
+    expectClose(before, await lossAndGrads(net));
+    net.dispose();
+  }, 300_000);
+
+  it('routes a shape with an entry to its variant and leaves the others on the op-wide choice', async () => {
+    const be = await webgpu();
+    const a = { n: 2, cIn: 3, h: 12, w: 12, cOut: 8, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, outH: 12, outW: 12 };
+    const b = { ...a, cIn: 4 };
+    const mmA = { batch: 1, m: 8, n: 16, k: 12, transA: false, transB: true, aBatch: 1, bBatch: 1 };
+    const mmB = { ...mmA, k: 20 };
+    // Unknown ops and variants are dropped by the setter.
+    be.tuning = {
+      ...be.tuning,
+      conv2d: 'reg-32x2',
+      matmul: 'reg-16x16',
+      shapes: { [shapeKey('conv2d', a)]: 'reg-8x8', [shapeKey('matmul', mmA)]: 'reg-8x8', [shapeKey('conv2d', b)]: 'no-such-variant', 'nope:1,2': 'reg-8x8' },
+    };
+    expect(be.tuning.shapes).toEqual({ [shapeKey('conv2d', a)]: 'reg-8x8', [shapeKey('matmul', mmA)]: 'reg-8x8' });
+    const data = (n: number) => be.fromData(new Float32Array(n).fill(0.5));
+    const run = (f: () => void) => {
+      const spy = spyDispatch(be);
+      try {
+        f();
+      } finally {
+        spy.restore();
+      }
+      return spy.keys;
+    };
+    const xa = data(a.n * a.cIn * a.h * a.w), wa = data(a.cOut * a.cIn * 9);
+    const xb = data(b.n * b.cIn * b.h * b.w), wb = data(b.cOut * b.cIn * 9);
+    const ma = data(8 * 12), wma = data(16 * 12), mb = data(8 * 20), wmb = data(16 * 20);
+    const outs: Storage[] = [];
+    expect(run(() => outs.push(be.conv2d(xa, wa, null, a)))).toEqual(['conv2d:reg-8x8']);
+    expect(run(() => outs.push(be.conv2dAct(xa, wa, null, a, 'relu')))).toEqual(['conv2d:reg-8x8:relu']);
+    expect(run(() => outs.push(be.conv2d(xb, wb, null, b)))).toEqual(['conv2d:reg-32x2']);
+    expect(run(() => outs.push(be.linear(ma, wma, null, { rows: 8, inF: 12, outF: 16 }, null)))).toEqual(['matmul:reg-8x8']);
+    expect(run(() => outs.push(be.matmul(ma, wma, mmA)))).toEqual(['matmul:reg-8x8']);
+    expect(run(() => outs.push(be.matmul(mb, wmb, mmB)))).toEqual(['matmul:reg-16x16']);
+    // The tuning keeps its shapes through a save and restore (as the worker persists it).
+    const saved = JSON.parse(JSON.stringify(be.tuning)) as typeof be.tuning;
+    be.tuning = { ...be.tuning, shapes: undefined };
+    expect(run(() => outs.push(be.conv2d(xa, wa, null, a)))).toEqual(['conv2d:reg-32x2']);
+    be.tuning = saved;
+    expect(run(() => outs.push(be.conv2d(xa, wa, null, a)))).toEqual(['conv2d:reg-8x8']);
+    for (const s of [xa, wa, xb, wb, ma, wma, mb, wmb, ...outs]) be.free(s);
+  });
+});
+
+describe('the Trainer and the shape tuning', () => {
+  const data = parseDataset(new Uint8Array(readFileSync(join(__dirname, '..', '..', 'public', 'data', 'fashion-test.bin'))));
+  const config: TrainConfig = { model: 'lenet', epochs: 1, lr: 0.5, batchSize: 4, inputSize: SIZE, optimizer: 'sgd', seed: 2, trainLimit: 8, testLimit: 8, readEvery: 1 };
+
+  async function train(opts: { shapeTune?: boolean } = {}) {
+    const messages: FromWorker[] = [];
+    const saved: unknown[] = [];
+    const t = new Trainer({
+      post: (m) => void messages.push(m),
+      loadData: async () => ({ train: data, test: data }),
+      saveCheckpoint: async () => {},
+      readCheckpoint: async () => null,
+      readCheckpointInfo: async () => null,
+      deleteCheckpoint: async () => {},
+      saveTuning: (tuning) => void saved.push(tuning),
+      ...opts,
+    });
+    await t.handle({ type: 'start', config });
+    await t.idle();
+    const err = messages.find((m) => m.type === 'error');
+    if (err && err.type === 'error') throw new Error(err.message);
+    return { messages, saved, losses: messages.flatMap((m) => (m.type === 'progress' ? [m.loss] : [])) };
+  }
+
+  it('tunes before the first step on a hardware adapter (once per model, size and batch) and skips software adapters', async () => {
+    // A software adapter (SwiftShader, as Dawn runs here): no tuning.
+    const soft = await webgpu();
+    expect(soft.adapterKey).toMatch(/swiftshader/i);
+    const plain = await train();
+    expect(plain.messages.some((m) => m.type === 'tuned')).toBe(false);
+    expect(plain.saved).toEqual([]);
+    expect(soft.tuning.shapes).toBeUndefined();
+
+    // The same device passed off as a hardware GPU: tuned before the first step.
+    const hw = await webgpu();
+    (hw as unknown as { adapterKey: string }).adapterKey = 'nvidia|hopper|NVIDIA H200|';
+    const first = await train();
+    const tuned = first.messages.filter((m) => m.type === 'tuned');
+    expect(tuned.length).toBe(1);
+    const firstProgress = first.messages.findIndex((m) => m.type === 'progress');
+    expect(first.messages.findIndex((m) => m.type === 'tuned')).toBeLessThan(firstProgress);
+    const msg = tuned[0] as Extract<FromWorker, { type: 'tuned' }>;
+    expect(msg.shapes).toBeGreaterThan(8);
+    expect(msg.tuned).toBe(msg.shapes);
+    expect(Object.keys(hw.tuning.shapes ?? {}).length).toBe(msg.shapes);
+    expect(first.saved.length).toBe(1);
+    expect((first.saved[0] as { shapes?: object }).shapes).toEqual(hw.tuning.shapes);
+    // The throwaway recording leaves the run alone: the same losses as without tuning.
+    const untuned = await train({ shapeTune: false });
+    expect(untuned.messages.some((m) => m.type === 'tuned')).toBe(false);
+    expect(first.losses.length).toBe(plain.losses.length);
+    first.losses.forEach((l, i) => expect(l).toBeCloseTo(untuned.losses[i], 4));
+    first.losses.forEach((l, i) => expect(l).toBeCloseTo(plain.losses[i], 4));
+    // A second run of the same model, size and batch on this backend: not again.
+    const second = await train();
+    expect(second.messages.some((m) => m.type === 'tuned')).toBe(false);
+  }, 300_000);
+});
