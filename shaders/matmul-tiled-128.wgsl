@@ -44,15 +44,7 @@ fn loadB(base: u32, col: u32, k: u32) -> vec4<f32> {
 var<workgroup> As: array<vec4<f32>, 512>;
 var<workgroup> Bs: array<vec4<f32>, 512>;
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let wg = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (wg >= u.tiles) { return; }
-  let tileN = wg % u.tilesN;
-  let rest = wg / u.tilesN;
-  let tileM = rest % u.tilesM;
-  let batch = rest / u.tilesM;
+//#include "main-tiled"
   let rowBase = tileM * 128u;
   let colBase = tileN * 128u;
   let aBase = batch * u.aBatchStride;

@@ -11,15 +11,7 @@ const TK: u32 = 16u;
 var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let wg = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;
-  if (wg >= u.tiles) { return; }
-  let tileN = wg % u.tilesN;
-  let rest = wg / u.tilesN;
-  let tileM = rest % u.tilesM;
-  let batch = rest / u.tilesM;
+//#include "main-tiled"
   let rowBase = tileM * TILE;
   let colBase = tileN * TILE;
   let aBase = batch * u.aBatchStride;

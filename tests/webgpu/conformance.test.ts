@@ -233,6 +233,22 @@ describe('reductions', () => {
   });
 });
 
+/**
+ * A convolution's product through variant `v`: W [m, k] @ cols [k, nb * P] with a bias per
+ * row and relu, stored as [nb, m, P] (NCHW), against the CPU backend's product, add,
+ * relu and transpose.
+ */
+async function expectPlaneProduct(v: string, r: () => number, c: { m: number; nb: number; P: number; k: number }, what: string, tol?: number) {
+  const n = c.nb * c.P;
+  const p = { batch: 1, m: c.m, n, k: c.k, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+  const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * n), randn(r, c.m)], (be, [x, y, bs]) => {
+    if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: bs, act: 'relu', biasRows: true, outPlane: c.P });
+    const z = be.unary('relu', be.binary('add', be.matmul(x, y, p), [c.m, n], bs, [c.m, 1], [c.m, n]));
+    return be.transpose(z, [c.m, c.nb, c.P], [1, 0, 2]);
+  });
+  expectClose(got, want, what, tol, tol);
+}
+
 describe('matmul', () => {
   const variants = Object.keys(MATMUL_VARIANTS);
   for (const v of variants) {
@@ -309,14 +325,7 @@ describe('matmul', () => {
       const r = rng(49 + v.length);
       for (const c of [{ m: 37, nb: 3, P: 16, k: 20 }, { m: 64, nb: 5, P: 4, k: 36 }, { m: 256, nb: 16, P: 64, k: 1152 }]) {
         if (c.m === 256 && !MATMUL_VARIANTS[v].texture) continue;
-        const n = c.nb * c.P;
-        const p = { batch: 1, m: c.m, n, k: c.k, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-        const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * n), randn(r, c.m)], (be, [x, y, bs]) => {
-          if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: bs, act: 'relu', biasRows: true, outPlane: c.P });
-          const z = be.unary('relu', be.binary('add', be.matmul(x, y, p), [c.m, n], bs, [c.m, 1], [c.m, n]));
-          return be.transpose(z, [c.m, c.nb, c.P], [1, 0, 2]);
-        });
-        expectClose(got, want, `matmul ${v} outPlane ${JSON.stringify(c)}`);
+        await expectPlaneProduct(v, r, c, `matmul ${v} outPlane ${JSON.stringify(c)}`);
       }
     });
   }
@@ -359,15 +368,7 @@ describe('matmul', () => {
           }
         }
         // A convolution's product: bias per row, relu, stored NCHW (planes of 12 pixels).
-        const c = { m: 20, nb: 3, P: 12, k: 1536 };
-        const n = c.nb * c.P;
-        const p = { batch: 1, m: c.m, n, k: c.k, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-        const { got, want } = await both(gpu, cpu, [randn(r, c.m * c.k), randn(r, c.k * n), randn(r, c.m)], (be, [x, y, bs]) => {
-          if (be === gpu) return matmulWith(gpu, v, x, y, p, { bias: bs, act: 'relu', biasRows: true, outPlane: c.P });
-          const z = be.unary('relu', be.binary('add', be.matmul(x, y, p), [c.m, n], bs, [c.m, 1], [c.m, n]));
-          return be.transpose(z, [c.m, c.nb, c.P], [1, 0, 2]);
-        });
-        expectClose(got, want, `split matmul ${v} with bias rows, relu and NCHW store`, 1e-4, 1e-4);
+        await expectPlaneProduct(v, r, { m: 20, nb: 3, P: 12, k: 1536 }, `split matmul ${v} with bias rows, relu and NCHW store`, 1e-4);
       } finally {
         gpu.splitKTarget = saved;
         gpu.rt.dispatch = dispatch;
