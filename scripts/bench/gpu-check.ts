@@ -100,6 +100,17 @@ async function conformance(g: WebGPUBackend): Promise<void> {
         }
     }
   }
+  // Split-K (the strided kernels on few tiles and a long k), each epilogue kind.
+  const savedTarget = g.splitKTarget;
+  g.splitKTarget = 4096;
+  for (const v of Object.keys(MATMUL_VARIANTS).filter((name) => !MATMUL_VARIANTS[name].vec4 && !MATMUL_VARIANTS[name].texture)) {
+    for (const [m, n, k, tA, tB] of [[37, 53, 1024, false, false], [64, 576, 9216, false, true], [9, 130, 777, true, false]] as const) {
+      const mp = { batch: 1, m, n, k, transA: tA, transB: tB, aBatch: 1, bBatch: 1 };
+      const o = await both(g, c, [randn(m * k), randn(k * n)], (b, [x, y]) => (b === g ? g.matmulWith(v, x, y, mp) : b.matmul(x, y, mp)));
+      compare(`split-K matmul ${v} ${JSON.stringify(mp)}`, o.got, o.want, 1e-3, 1e-3);
+    }
+  }
+  g.splitKTarget = savedTarget;
   const convs = [conv(2, 3, 9, 7, 5, 3, 3, 1, 1), conv(3, 2, 11, 13, 7, 5, 5, 2, 2), conv(4, 1, 28, 28, 6, 5, 5, 1, 2), conv(3, 6, 14, 14, 16, 5, 5, 1, 0), conv(2, 4, 8, 8, 6, 1, 1, 2, 0)];
   for (const p of convs) {
     const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * p.kH * p.kW), bias = randn(p.cOut), gy = randn(p.n * p.cOut * p.outH * p.outW);
@@ -160,6 +171,32 @@ async function timings(g: WebGPUBackend): Promise<void> {
     console.log(`matmul ${N} GFLOP/s: ${line.join(', ')}`);
     g.free(a);
     g.free(b);
+  }
+  // ResNet-18 at 96x96, batch 256: the im2col products of a 3x3 convolution in layers 1
+  // and 4 (forward, input gradient, weight gradient), each variant with and without split-K.
+  for (const [name, cin, px] of [['layer1', 64, 24 * 24], ['layer4', 512, 3 * 3]] as const) {
+    const taps = cin * 9;
+    const products = [
+      ['fwd', { batch: 1, m: cin, n: 256 * px, k: taps, transA: false, transB: false, aBatch: 1, bBatch: 1 }],
+      ['dx', { batch: 1, m: taps, n: 256 * px, k: cin, transA: true, transB: false, aBatch: 1, bBatch: 1 }],
+      ['dw', { batch: 1, m: cin, n: taps, k: 256 * px, transA: false, transB: true, aBatch: 1, bBatch: 1 }],
+    ] as const;
+    for (const [what, p] of products) {
+      const a = g.fromData(randn(p.m * p.k)), b = g.fromData(randn(p.k * p.n));
+      const line: string[] = [];
+      for (const v of Object.keys(MATMUL_VARIANTS)) {
+        for (const target of v.startsWith('vec4') || v.startsWith('tex') ? [0] : [0, g.splitKTarget || 256]) {
+          const saved = g.splitKTarget;
+          g.splitKTarget = target;
+          const t = await timeOp(g, () => g.matmulWith(v, a, b, p), 5);
+          g.splitKTarget = saved;
+          line.push(`${v}${target ? '+split' : ''} ${((2 * p.m * p.n * p.k) / t / 1e6).toFixed(0)}`);
+        }
+      }
+      console.log(`ResNet-18 96x96 b256 ${name} ${what} ${p.m}x${p.n}x${p.k} GFLOP/s: ${line.join(', ')}`);
+      g.free(a);
+      g.free(b);
+    }
   }
   for (const p of [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1)]) {
     const x = g.fromData(randn(p.n * p.cIn * p.h * p.w)), w = g.fromData(randn(p.cOut * p.cIn * p.kH * p.kW)), gy = g.fromData(randn(p.n * p.cOut * p.outH * p.outW));

@@ -6,6 +6,7 @@
 #   mkdir -p .devrun/node_modules/webgpu/dist/linux-x64 .gl
 #   node scripts/train.mjs --model lenet --epochs 0 || true        # builds the bundle
 #   cp node_modules/.cache/train-node/main.mjs scripts/train/device-run.sh .devrun/
+#   node scripts/bench/build-gpu-check.mjs /tmp/gpu-check && cp /tmp/gpu-check/check.mjs .devrun/
 #   cp node_modules/webgpu/{index.js,package.json} .devrun/node_modules/webgpu/
 #   gzip -9c node_modules/webgpu/dist/linux-x64/dawn.node > .devrun/node_modules/webgpu/dist/linux-x64/dawn.node.gz
 #   for s in train test; do gzip -9c public/data/fashion-$s.bin > .devrun/fashion-$s.bin.gz; done
@@ -25,6 +26,9 @@ R="$N --max-old-space-size=16000 main.mjs --data ."
 timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
 grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
 R="$R --backend webgpu --read-every 50"
+# Every kernel variant against the CPU backend on this GPU, then kernel timings (ResNet-18's
+# products at 96x96, batch 256, with and without split-K; matmuls; LeNet's convolutions).
+[ -f check.mjs ] && timeout 150 $N check.mjs > $OUT/gpu-check.log 2>&1
 if [ "${MODE:-solo}" = shared ]; then
   # The first table of RESULTS.md: six runs at once, reduced inputs, cut off after T seconds.
   R="$R --max-seconds ${T:-115}"
@@ -44,5 +48,6 @@ else
   $R --model nin --epochs 2 --max-seconds ${T_NIN:-100} > $OUT/nin.log 2>&1
   $R --model vgg --epochs 2 --max-seconds ${T_VGG:-100} > $OUT/vgg.log 2>&1
 fi
-grep -h "RESULT\|== epoch" $OUT/*.log > $OUT/results.txt
+grep -h "RESULT\|== epoch\|tuned" $OUT/*.log > $OUT/results.txt
+[ -f $OUT/gpu-check.log ] && grep -h "conformance:\|ResNet-18 96x96" $OUT/gpu-check.log >> $OUT/results.txt
 cat $OUT/results.txt
