@@ -26,9 +26,9 @@ const done = new WeakMap<Backend, Set<string>>();
  * Records the GEMM-family shapes `record` runs on the current backend and times each
  * op's variants on them, once per `key` (e.g. model, input size and batch) and backend
  * instance. Resolves to null where it does not apply: another backend than WebGPU, a
- * software adapter, or `key` already tuned on this backend.
+ * software adapter, or `key` already tuned on this backend; calls `onStart` first where it does.
  */
-export async function tuneKernelShapes(key: string, record: () => void | Promise<void>): Promise<ShapeTuneSummary | null> {
+export async function tuneKernelShapes(key: string, record: () => void | Promise<void>, onStart?: () => void): Promise<ShapeTuneSummary | null> {
   let be: Backend;
   try {
     be = activeBackend();
@@ -42,6 +42,7 @@ export async function tuneKernelShapes(key: string, record: () => void | Promise
   if (isSoftwareAdapter(gpu.adapterKey)) return null;
   const keys = done.get(be) ?? new Set<string>();
   if (keys.has(key)) return null;
+  onStart?.();
   const r = await tuneShapes(gpu, record);
   keys.add(key);
   done.set(be, keys);

@@ -26,6 +26,8 @@ export interface TrainingState {
   history: TrainHistory;
   evaluation: Evaluation | null;
   dataProgress: { loaded: number; total: number | null; from: 'network' | 'cache' } | null;
+  /** Kernel timing before a run on a hardware GPU: under way, or what it did (null: none this run). */
+  kernelTuning: { model: ModelId; done: false } | { model: ModelId; done: true; shapes: number; tuned: number; ms: number } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
   warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
@@ -115,9 +117,12 @@ export const useTraining = create<TrainingState>()((set, get) => {
       case 'error':
         set({ error: e.message });
         break;
+      case 'tuning':
+        set({ kernelTuning: { model: e.model, done: false } });
+        break;
       case 'tuned':
         // Before a run on a hardware GPU the kernels were timed on the model's own layer shapes.
-        console.info(`WebGPU: kernels tuned for ${e.tuned} of the ${e.shapes} layer shapes of ${e.model} in ${(e.ms / 1000).toFixed(1)} s`);
+        set({ kernelTuning: { model: e.model, done: true, shapes: e.shapes, tuned: e.tuned, ms: e.ms } });
         break;
       case 'died': {
         const model = get().model;
@@ -140,6 +145,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     history: emptyHistory(),
     evaluation: null,
     dataProgress: null,
+    kernelTuning: null,
     checkpoints: {},
     lastSaved: null,
     saveFailed: false,
@@ -149,7 +155,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, saveFailed: false, state: 'loading' });
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
       c().start(config, false);
     },
     pause() {

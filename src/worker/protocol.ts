@@ -162,6 +162,8 @@ export type FromWorker =
   | { type: 'discarded'; id: number }
   | { type: 'summary'; id: number; data: ModelSummaryData }
   | { type: 'done'; history: TrainHistory; testAcc: number | null }
+  /** Before a run's first step on a hardware GPU: the kernels are being timed on the model's layer shapes. */
+  | { type: 'tuning'; model: ModelId }
   /**
    * Before a run's first step on a hardware GPU: the GEMM-family kernels were timed on the
    * model's own layer shapes (`shapes` distinct ones, `tuned` of them timed now, in `ms`).

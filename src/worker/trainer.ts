@@ -542,7 +542,8 @@ export class Trainer {
   private async tuneShapes(config: TrainConfig): Promise<void> {
     if (this.host.shapeTune === false) return;
     try {
-      const r = await tuneKernelShapes(`${config.model}:${config.inputSize}:${config.batchSize}`, () => throwawayStep(config));
+      const key = `${config.model}:${config.inputSize}:${config.batchSize}`;
+      const r = await tuneKernelShapes(key, () => throwawayStep(config), () => this.host.post({ type: 'tuning', model: config.model }));
       if (!r) return;
       this.host.post({ type: 'tuned', model: config.model, shapes: r.shapes, tuned: r.tuned, ms: Math.round(r.ms) });
       if (r.tuned > 0) this.host.saveTuning?.(getBackend().tuning);

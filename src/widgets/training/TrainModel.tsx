@@ -266,6 +266,14 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
         </p>
 
+        {mine && t.kernelTuning && t.kernelTuning.model === model ? (
+          <p className="train-tuning muted" data-testid="kernel-tuning">
+            {t.kernelTuning.done
+              ? tr('kernelTuned', { tuned: t.kernelTuning.tuned, shapes: t.kernelTuning.shapes, s: (t.kernelTuning.ms / 1000).toFixed(1) })
+              : tr('kernelTuning')}
+          </p>
+        ) : null}
+
         {mine && t.state === 'loading' && t.dataProgress ? (
           <label className="train-data">
             <span>

@@ -40,6 +40,11 @@ const STRINGS = {
   xEpoch: { en: 'epoch', zh: '轮次' },
   noPoints: { en: 'Start training to see the curves', zh: '开始训练后显示曲线' },
   value: { en: 'latest value', zh: '最新值' },
+  kernelTuning: {
+    en: 'Timing the GPU kernels on this model’s layer shapes, to pick the fastest for each (once per model, input size and batch size)…',
+    zh: '正在按本模型各层的形状为 GPU 计时并挑选最快的内核（每种模型、输入尺寸和批量大小只做一次）……',
+  },
+  kernelTuned: { en: 'Kernels tuned for {tuned} of the {shapes} layer shapes in {s} s.', zh: '已在 {s} 秒内为 {shapes} 种层形状中的 {tuned} 种挑选内核。' },
   dataLoading: { en: 'Fashion-MNIST (about 55 MB, fetched once and kept by the browser)', zh: 'Fashion-MNIST（约 55 MB，只下载一次并保存在浏览器中）' },
   fromCache: { en: 'read from the browser’s storage', zh: '从浏览器存储读取' },
   checkpointFound: { en: 'A checkpoint of {model} from {time}: epoch {epoch} of {epochs}, step {step}.', zh: '找到 {model} 的检查点（{time}）：第 {epoch}/{epochs} 轮，第 {step} 步。' },
