@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-import { test, expect, openChapter, startTraining, waitForState, WCAG } from './fixtures';
+import { test, expect, openChapter, startTraining, waitForState, wcagAxe } from './fixtures';
 import { readdirSync } from 'node:fs';
 
 const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, '')), 'lab', 'train'];
@@ -7,7 +6,7 @@ const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').
 async function axe(page: import('@playwright/test').Page, onlyContrast = false) {
   // Let lazy widgets mount and their first results arrive before scanning.
   await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
-  const builder = new AxeBuilder({ page }).withTags(WCAG);
+  const builder = wcagAxe(page);
   // Themes change colours only: in the dark and contrast themes, re-check colour rules alone.
   if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
   const results = await builder.analyze();

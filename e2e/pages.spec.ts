@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, drawStroke, painted, WCAG } from './fixtures';
+import { test, expect, drawStroke, painted, wcagAxe } from './fixtures';
 
 /**
  * Every page of the book, in both languages, walked once as a reader scrolls through it,
@@ -126,7 +125,7 @@ function auditGraphics(): GraphicReport {
 }
 
 async function axe(page: Page, onlyContrast = false) {
-  const builder = new AxeBuilder({ page }).withTags(WCAG);
+  const builder = wcagAxe(page);
   // Themes change colours only: in the dark and contrast themes, re-check colour rules alone.
   if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
   const results = await builder.analyze();

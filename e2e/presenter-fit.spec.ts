@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, openChapter, WCAG } from './fixtures';
+import { test, expect, openChapter, wcagAxe } from './fixtures';
 
 /** The projectors and laptops a classroom has: every step must fit each of them. */
 const SIZES = [
@@ -215,7 +214,7 @@ SIZES.forEach(([width, height], i) => {
     const body = page.locator('.chapter-body');
     const scan = async (what: string) => {
       await expect(page.locator('.chapter-body .widget-loading:visible')).toHaveCount(0, { timeout: 60_000 });
-      const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+      const r = await wcagAxe(page).analyze();
       expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `${what} at ${width}×${height}`).toEqual([]);
     };
     await scan('the title step');
