@@ -1,4 +1,4 @@
-import { test, expect, openChapter, startTraining, waitForState, wcagAxe } from './fixtures';
+import { test, expect, openChapter, startTraining, waitForState, axeFindings, chooseTheme } from './fixtures';
 import { readdirSync } from 'node:fs';
 
 const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, '')), 'lab', 'train'];
@@ -6,23 +6,7 @@ const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').
 async function axe(page: import('@playwright/test').Page, onlyContrast = false) {
   // Let lazy widgets mount and their first results arrive before scanning.
   await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
-  const builder = wcagAxe(page);
-  // Themes change colours only: in the dark and contrast themes, re-check colour rules alone.
-  if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
-  const results = await builder.analyze();
-  return results.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
-/**
- * Switches the theme as a reader does, from the header's menu: the page keeps its widgets
- * and their results, so only the colours change between scans.
- */
-async function chooseTheme(page: import('@playwright/test').Page, theme: string) {
-  const menu = page.getByRole('combobox', { name: 'Theme' });
-  await menu.selectOption(theme);
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-  // The reader's next keys go to the page again, not to the menu.
-  await menu.blur();
+  return axeFindings(page, onlyContrast);
 }
 
 // Every other page is scanned in the walk of pages.spec.ts.

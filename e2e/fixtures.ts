@@ -142,6 +142,29 @@ export function wcagAxe(page: Page): AxeBuilder {
   return new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).withTags(WCAG).setLegacyMode(true);
 }
 
+/**
+ * The page's axe violations, one line each (an empty list passes). `onlyContrast` runs
+ * the colour rules alone: between themes only the colours change.
+ */
+export async function axeFindings(page: Page, onlyContrast = false): Promise<string[]> {
+  const builder = wcagAxe(page);
+  if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
+  const results = await builder.analyze();
+  return results.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/**
+ * Switches the theme as a reader does, from the header's menu: the page keeps its widgets
+ * and their results, so only the colours change between scans.
+ */
+export async function chooseTheme(page: Page, theme: string) {
+  const menu = page.getByRole('combobox', { name: 'Theme' });
+  await menu.selectOption(theme);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+  // The reader's next keys go to the page again, not to the menu.
+  await menu.blur();
+}
+
 /** The axe violations inside `selector`, one line each (an empty list passes). */
 export async function axeViolations(page: Page, selector: string): Promise<string[]> {
   const r = await wcagAxe(page).include(selector).analyze();

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect, drawStroke, painted, wcagAxe } from './fixtures';
+import { test, expect, drawStroke, painted, axeFindings, chooseTheme } from './fixtures';
 
 /**
  * Every page of the book, in both languages, walked once as a reader scrolls through it,
@@ -124,22 +124,6 @@ function auditGraphics(): GraphicReport {
   return report;
 }
 
-async function axe(page: Page, onlyContrast = false) {
-  const builder = wcagAxe(page);
-  // Themes change colours only: in the dark and contrast themes, re-check colour rules alone.
-  if (onlyContrast) builder.withRules(['color-contrast', 'link-in-text-block']);
-  const results = await builder.analyze();
-  return results.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
-/** Switches the theme as a reader does, from the header's menu: the page keeps its widgets and results. */
-async function chooseTheme(page: Page, theme: string) {
-  const menu = page.getByRole('combobox', { name: 'Theme' });
-  await menu.selectOption(theme);
-  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-  await menu.blur();
-}
-
 test.describe.configure({ mode: 'parallel' });
 
 for (const lang of ['en', 'zh'] as const) {
@@ -203,11 +187,11 @@ for (const lang of ['en', 'zh'] as const) {
 
       // 4. axe.
       if (scans !== 'no axe here') {
-        expect(await axe(page), `${lang === 'en' ? 'light' : 'system'} theme`).toEqual([]);
+        expect(await axeFindings(page), `${lang === 'en' ? 'light' : 'system'} theme`).toEqual([]);
         if (scans === 'axe in every theme') {
           for (const theme of ['dark', 'contrast']) {
             await chooseTheme(page, theme);
-            expect(await axe(page, true), `${theme} theme`).toEqual([]);
+            expect(await axeFindings(page, true), `${theme} theme`).toEqual([]);
           }
         }
       }
