@@ -56,7 +56,8 @@ function installClsObserver() {
       state.value += e.value;
       const sources = (e.sources ?? []).map((s) => {
         const el = s.node instanceof Element ? s.node : s.node?.parentElement;
-        const name = el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}` : String(s.node?.nodeName);
+        const widget = el?.closest('[data-widget]')?.getAttribute('data-widget');
+        const name = el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}${widget ? ` in ${widget}` : ''}` : String(s.node?.nodeName);
         return `${name} (${Math.round(s.previousRect.x)},${Math.round(s.previousRect.y)} ${Math.round(s.previousRect.width)}×${Math.round(s.previousRect.height)})→(${Math.round(s.currentRect.x)},${Math.round(s.currentRect.y)} ${Math.round(s.currentRect.width)}×${Math.round(s.currentRect.height)})`;
       });
       state.entries.push({ value: e.value, t: Math.round(e.startTime), sources });

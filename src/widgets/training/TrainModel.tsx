@@ -155,11 +155,16 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         <h3 id={`${uid}-title`} className="widget-title">
           {tr('trainTitle', { model: entry.name[lang] })}
         </h3>
+        {/* Always one line, from the first paint: the backend arrives when the worker starts, and must not push the widget down. */}
         {t.backend ? (
-          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs}>
+          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs} title={`${backendLine(trIn(lang), t.backend).name} · ${t.backend.description}`}>
             {backendLine(trIn(lang), t.backend).name} · {t.backend.description}
           </p>
-        ) : null}
+        ) : (
+          <p className="widget-backend" data-computed-by="idle">
+            {tr('workerPending')}
+          </p>
+        )}
       </header>
 
       <div className="widget-body">

@@ -1,6 +1,7 @@
 import { useSettings, type Lang } from '../../stores/settings';
 
 const STRINGS = {
+  workerPending: { en: 'The training worker starts when it is first needed', zh: '训练线程在首次需要时启动' },
   trainTitle: { en: 'Train {model} on Fashion-MNIST', zh: '在 Fashion-MNIST 上训练 {model}' },
   model: { en: 'Model', zh: '模型' },
   epochs: { en: 'Epochs', zh: '轮数（epoch）' },
