@@ -117,6 +117,10 @@ function auditGraphics(): GraphicReport {
     if (!alternative) report.problems.push(`${where(el)}: no text alternative`);
     else if (showsNumbers && !/\p{N}/u.test(alternative)) report.problems.push(`${where(el)}: shows numbers but its text alternative has none ("${alternative.slice(0, 80)}")`);
   }
+  // A header cell names its row or column; an empty one names nothing.
+  for (const el of document.querySelectorAll('th')) {
+    if (!el.textContent?.trim()) report.problems.push(`${where(el)}: an empty table header cell`);
+  }
   // Any other svg must be hidden from assistive technology (decoration) or part of a graphic.
   for (const el of document.querySelectorAll('svg:not([role="img"])')) {
     if (el.closest('[aria-hidden="true"]') || el.parentElement?.closest('svg')) continue;

@@ -81,6 +81,8 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
   const empty = plot.append('text').attr('fill', 'currentColor').attr('text-anchor', 'middle').style('font-size', '13px');
   const caption = table.append('caption');
   const head = table.append('thead').append('tr');
+  // The corner above the series' names is an empty data cell, not an unnamed header.
+  head.append('td');
   const body = table.append('tbody');
 
   function update(input: Series[], patch?: Partial<LineChartOptions>) {
@@ -202,7 +204,7 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
       });
     head
       .selectAll('th')
-      .data(['', opts.xLabel, opts.valueLabel ?? opts.yLabel])
+      .data([opts.xLabel, opts.valueLabel ?? opts.yLabel])
       .join('th')
       .attr('scope', 'col')
       .text((d) => d);

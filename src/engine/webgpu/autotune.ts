@@ -7,6 +7,7 @@
  */
 import type { Conv2dParams, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
+import type { RecordedShapes } from './kernel-choice';
 import {
   CONV_BWD_INPUT_VARIANTS,
   CONV_BWD_WEIGHT_VARIANTS,
@@ -202,12 +203,12 @@ export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<
   // A choice can bring new shapes: a convolution tuned to an im2col variant runs matmuls
   // the first recording never saw. Record again until a round brings none (at most 3).
   for (let round = 0; round < 3; round++) {
-    const recording: NonNullable<WebGPUBackend['shapeRecording']> = new Map();
-    b.shapeRecording = recording;
+    const recording: RecordedShapes = new Map();
+    b.kernels.recording = recording;
     try {
       await record();
     } finally {
-      if (b.shapeRecording === recording) b.shapeRecording = null;
+      if (b.kernels.recording === recording) b.kernels.recording = null;
       dropKeptGradient();
     }
     await b.sync();

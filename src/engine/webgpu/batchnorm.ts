@@ -17,7 +17,7 @@ import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
 const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw].map((src) => wgsl(src));
 
 /** The per-channel reduction variant in use (or `variant`): its constants and workgroup count for `c` channels. */
-function channelReduce(be: WebGPUBackend, c: number, variant = be.tuningState.channelReduce) {
+function channelReduce(be: WebGPUBackend, c: number, variant = be.kernels.state.channelReduce) {
   let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
   if (v.fewChannels && c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
   return { variant, constants: v.constants, workgroups: Math.ceil(c / (v.constants.WG / v.constants.LANES)) };

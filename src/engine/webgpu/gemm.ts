@@ -8,7 +8,7 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, type GemmVariant } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
@@ -96,11 +96,9 @@ export function matmulWith(be: WebGPUBackend,
     return o;
   }
   const ek = epilogueKey(epi);
-  const HAS_BIAS = epi.bias ? 1 : 0;
-  const BIAS_ROWS = epi.biasRows ? 1 : 0;
-  const OUT_PLANE = epi.outPlane ?? 0;
-  if (OUT_PLANE % 4 !== 0 || (OUT_PLANE && (batch !== 1 || n % OUT_PLANE !== 0))) throw new Error('matmul: outPlane must be a multiple of 4 dividing n, for one matrix');
-  const biasBuf = epi.bias ? be.buf(epi.bias) : be.dummy;
+  const plane = epi.outPlane ?? 0;
+  if (plane % 4 !== 0 || (plane && (batch !== 1 || n % plane !== 0))) throw new Error('matmul: outPlane must be a multiple of 4 dividing n, for one matrix');
+  const eb = epilogueBindings(be, epi);
   let v = MATMUL_VARIANTS[variant] ?? MATMUL_VARIANTS[defaultTuning('').matmul];
   if (v.texture) {
     const dim = be.rt.maxTextureDim;
@@ -115,8 +113,8 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
-        buffers: [ta.createView(), tb.createView(), o.buffer, biasBuf],
+        constants: { ...v.constants, ...eb.constants },
+        buffers: [ta.createView(), tb.createView(), o.buffer, eb.bias],
         uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
         workgroups: tilesM * tilesN,
       });
@@ -136,8 +134,8 @@ export function matmulWith(be: WebGPUBackend,
       be.rt.dispatch({
         key: `matmul:${variant}:${p.transA ? 1 : 0}${p.transB ? 1 : 0}${ek}`,
         code: withAct(v.code, epi.act),
-        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, HAS_BIAS, BIAS_ROWS, OUT_PLANE },
-        buffers: [be.buf(a), be.buf(b), o.buffer, biasBuf],
+        constants: { ...v.constants, TRANS_A: p.transA ? 1 : 0, TRANS_B: p.transB ? 1 : 0, ...eb.constants },
+        buffers: [be.buf(a), be.buf(b), o.buffer, eb.bias],
         uniforms: new Words()
           .u32(m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : (m * k) / 4, p.bBatch === 1 ? 0 : (k * n) / 4)
           .buffer(),
@@ -155,40 +153,48 @@ export function matmulWith(be: WebGPUBackend,
   const aK = p.transA ? m : 1;
   const bK = p.transB ? 1 : n;
   const bCol = p.transB ? k : 1;
-  const splits = batch === 1 ? splitsFor(be.splitKTarget, tilesM * tilesN, k) : 1;
-  if (splits > 1) {
-    // Split-K: slice s multiplies the k range [s kS, (s + 1) kS) as batch entry s (a
-    // batch stride of kS along k), plainly; the sum of the slices takes the epilogue.
-    const kS = k / splits;
-    be.rt.checkSize(splits * m * n * 4, 'the split-K partial products of a matmul');
-    const partial = be.out(splits * m * n);
-    stridedDispatch(be, variant, v, '', PLAIN, a, b, partial, [m, n, kS, tilesN, tilesM, tilesM * tilesN * splits, kS * aK, kS * bK, aRow, aK, bK, bCol]);
+  /** One dispatch of the strided kernel (lib/matmul-strided.wgsl): `entries` products of length `kLen`. */
+  const strided = (out: GPUStorage, kLen: number, entries: number, aStride: number, bStride: number, e: Epilogue) => {
+    const { constants, bias } = epilogueBindings(be, e);
+    const tiles = tilesM * tilesN * entries;
     be.rt.dispatch({
-      key: `matmul-split-sum${ek}`,
-      code: withAct(splitSumSrc, epi.act),
-      constants: { HAS_BIAS, BIAS_ROWS, OUT_PLANE },
-      buffers: [partial.buffer, null, o.buffer, biasBuf],
-      uniforms: new Words().u32(m, n, splits).buffer(),
-      workgroups: Math.ceil((m * n) / 256),
+      key: `matmul:${variant}${epilogueKey(e)}`,
+      code: withAct(v.code, e.act),
+      constants: { ...v.constants, ...constants },
+      buffers: [be.buf(a), be.buf(b), out.buffer, bias],
+      uniforms: new Words().u32(m, n, kLen, tilesN, tilesM, tiles, aStride, bStride, aRow, aK, bK, bCol).buffer(),
+      workgroups: tiles,
     });
-    be.free(partial);
+  };
+  const splits = batch === 1 ? splitsFor(be.splitKTarget, tilesM * tilesN, k) : 1;
+  if (splits === 1) {
+    strided(o, k, batch, p.aBatch === 1 ? 0 : m * k, p.bBatch === 1 ? 0 : k * n, epi);
     return o;
   }
-  const tiles = tilesM * tilesN * batch;
-  stridedDispatch(be, variant, v, ek, epi, a, b, o, [m, n, k, tilesN, tilesM, tiles, p.aBatch === 1 ? 0 : m * k, p.bBatch === 1 ? 0 : k * n, aRow, aK, bK, bCol]);
+  // Split-K: slice s multiplies the k range [s kS, (s + 1) kS) as batch entry s (a batch
+  // stride of kS along k), plainly; the sum of the slices takes the epilogue.
+  const kS = k / splits;
+  be.rt.checkSize(splits * m * n * 4, 'the split-K partial products of a matmul');
+  const partial = be.out(splits * m * n);
+  strided(partial, kS, splits, kS * aK, kS * bK, PLAIN);
+  be.rt.dispatch({
+    key: `matmul-split-sum${ek}`,
+    code: withAct(splitSumSrc, epi.act),
+    constants: eb.constants,
+    buffers: [partial.buffer, null, o.buffer, eb.bias],
+    uniforms: new Words().u32(m, n, splits).buffer(),
+    workgroups: Math.ceil((m * n) / 256),
+  });
+  be.free(partial);
   return o;
 }
 
-/** One dispatch of a strided matmul kernel (lib/matmul-strided.wgsl), its uniform words given in order. */
-function stridedDispatch(be: WebGPUBackend, variant: string, v: GemmVariant, ek: string, epi: Epilogue, a: Storage, b: Storage, o: GPUStorage, words: number[]): void {
-  be.rt.dispatch({
-    key: `matmul:${variant}${ek}`,
-    code: withAct(v.code, epi.act),
-    constants: { ...v.constants, HAS_BIAS: epi.bias ? 1 : 0, BIAS_ROWS: epi.biasRows ? 1 : 0, OUT_PLANE: epi.outPlane ?? 0 },
-    buffers: [be.buf(a), be.buf(b), o.buffer, epi.bias ? be.buf(epi.bias) : be.dummy],
-    uniforms: new Words().u32(...words).buffer(),
-    workgroups: words[5],
-  });
+/** The override constants and the bias binding that carry an epilogue into a product kernel. */
+function epilogueBindings(be: WebGPUBackend, e: Epilogue): { constants: Record<string, number>; bias: GPUBuffer } {
+  return {
+    constants: { HAS_BIAS: e.bias ? 1 : 0, BIAS_ROWS: e.biasRows ? 1 : 0, OUT_PLANE: e.outPlane ?? 0 },
+    bias: e.bias ? be.buf(e.bias) : be.dummy,
+  };
 }
 
 /** The shortest k slice worth a split of its own. */
@@ -346,7 +352,7 @@ export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: 
  * 2 padH < kH); null where it does not, and the caller sums dL/dy itself.
  */
 export function conv2dBackwardWeightBias(
-  be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams, variant = be.tuningState.conv2dBackwardWeight,
+  be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams, variant = be.kernels.state.conv2dBackwardWeight,
 ): { dW: Storage; dBias: Storage } | null {
   const v = CONV_BWD_WEIGHT_VARIANTS[variant];
   if (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0) return null;

@@ -65,7 +65,7 @@ export function convIm2col(be: WebGPUBackend, x: Storage, w: Storage, bias: Stor
   const mm = { batch: 1, m: p.cOut, n: p.n * pixels, k: taps, transA: false, transB: false, aBatch: 1, bBatch: 1 };
   // The product stores NCHW directly where the planes are whole vec4s; else it is laid out after.
   const direct = pixels % 4 === 0 && p.n > 1 && p.cOut > 1;
-  const o = matmulWith(be, be.variantFor('matmul', be.tuningState.matmul, mm), w, cols, mm, { bias, act, biasRows: true, outPlane: direct ? pixels : 0 });
+  const o = matmulWith(be, be.kernels.variantFor('matmul', mm), w, cols, mm, { bias, act, biasRows: true, outPlane: direct ? pixels : 0 });
   be.free(cols);
   return direct ? o : swapLeading(be, o, p.cOut, p.n, pixels);
 }
@@ -111,7 +111,7 @@ export function convBackwardInputIm2col(be: WebGPUBackend, gy: Storage, w: Stora
   const pixels = p.outH * p.outW;
   const g = dyByChannel.make(be, gy, p);
   const mm = { batch: 1, m: taps, n: p.n * pixels, k: p.cOut, transA: true, transB: false, aBatch: 1, bBatch: 1 };
-  const cols = matmulWith(be, be.variantFor('matmul', be.tuningState.matmul, mm), w, g, mm) as GPUStorage;
+  const cols = matmulWith(be, be.kernels.variantFor('matmul', mm), w, g, mm) as GPUStorage;
   dyByChannel.keep(be, gy, g);
   const dx = be.out(p.n * p.cIn * p.h * p.w);
   foldDispatch(be, 'col2im', cols.buffer, dx.buffer, p, dx.size);
@@ -127,7 +127,7 @@ export function convBackwardWeightIm2col(be: WebGPUBackend, x: Storage, gy: Stor
   foldDispatch(be, 'im2col', be.buf(x), cols.buffer, p, cols.size);
   const g = dyByChannel.take(be, gy, p);
   const mm = { batch: 1, m: p.cOut, n: taps, k: p.n * pixels, transA: false, transB: true, aBatch: 1, bBatch: 1 };
-  const dW = matmulWith(be, be.variantFor('matmul', be.tuningState.matmul, mm), g, cols, mm);
+  const dW = matmulWith(be, be.kernels.variantFor('matmul', mm), g, cols, mm);
   if (g !== gy) be.free(g);
   be.free(cols);
   return dW;

@@ -21,21 +21,7 @@ import * as opt from './optim';
 import { hash32 } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
-import {
-  CONV_BWD_INPUT_VARIANTS,
-  CONV_BWD_WEIGHT_VARIANTS,
-  CHANNEL_REDUCE_VARIANTS,
-  CONV_VARIANTS,
-  MATMUL_VARIANTS,
-  defaultTuning,
-  isSoftwareAdapter,
-  shapeKey,
-  validShapes,
-  type ConvShape,
-  type MatmulShape,
-  type ShapeOp,
-  type Tuning,
-} from './variants';
+import { isSoftwareAdapter, type Tuning } from './variants';
 
 import fillRaw from '../../../shaders/fill.wgsl?raw';
 import unaryRaw from '../../../shaders/unary.wgsl?raw';
@@ -46,6 +32,7 @@ import stridedCopyRaw from '../../../shaders/strided-copy.wgsl?raw';
 import concatRaw from '../../../shaders/concat.wgsl?raw';
 import dropoutRaw from '../../../shaders/dropout-mask.wgsl?raw';
 import { wgsl } from './wgsl';
+import { KernelChoice } from './kernel-choice';
 
 const fillSrc = wgsl(fillRaw);
 const unarySrc = wgsl(unaryRaw);
@@ -91,15 +78,8 @@ export class WebGPUBackend implements Backend {
   readonly rt: Runtime;
   private liveBytes = 0;
   private destroyed = false;
-  /** @internal */ tuningState: Tuning;
-  /** `tuningState.shapes` as a map (null when empty, so untuned shapes cost one test). */
-  private shapeChoice: Map<string, string> | null = null;
-  /**
-   * While set (by tuneShapes, autotune.ts), every GEMM-family call's op and shape, by
-   * shapeKey, in the order first seen.
-   * @internal
-   */
-  shapeRecording: Map<string, { op: ShapeOp; params: MatmulShape | ConvShape }> | null = null;
+  /** The kernel variant each GEMM-family call runs (the tuning, per op and per shape). */
+  readonly kernels: KernelChoice;
   /**
    * Workgroups a product with few output tiles and a long k is split-K'd up to (gemm.ts,
    * splitsFor): enough to fill a discrete GPU; 0 (never split) on CPU-backed adapters.
@@ -122,7 +102,7 @@ export class WebGPUBackend implements Backend {
   ) {
     this.description = description;
     this.rt = new Runtime(device);
-    this.tuningState = defaultTuning(adapterKey);
+    this.kernels = new KernelChoice(adapterKey);
     this.splitKTarget = isSoftwareAdapter(adapterKey) ? 0 : 256;
     this.dummy = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
     this.dummy2 = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
@@ -132,35 +112,10 @@ export class WebGPUBackend implements Backend {
 
   /** The kernel variants in use (per adapter); set it to restore a saved tuning. */
   get tuning(): Tuning {
-    const t = { ...this.tuningState };
-    if (t.shapes) t.shapes = { ...t.shapes };
-    return t;
+    return this.kernels.tuning;
   }
   set tuning(t: Tuning) {
-    const d = defaultTuning(this.adapterKey);
-    const shapes = validShapes(t.shapes);
-    this.shapeChoice = Object.keys(shapes).length ? new Map(Object.entries(shapes)) : null;
-    this.tuningState = {
-      adapter: this.adapterKey,
-      matmul: t.matmul in MATMUL_VARIANTS ? t.matmul : d.matmul,
-      conv2d: t.conv2d in CONV_VARIANTS ? t.conv2d : d.conv2d,
-      conv2dBackwardInput: t.conv2dBackwardInput in CONV_BWD_INPUT_VARIANTS ? t.conv2dBackwardInput : d.conv2dBackwardInput,
-      conv2dBackwardWeight: t.conv2dBackwardWeight in CONV_BWD_WEIGHT_VARIANTS ? t.conv2dBackwardWeight : d.conv2dBackwardWeight,
-      channelReduce: t.channelReduce in CHANNEL_REDUCE_VARIANTS ? t.channelReduce : d.channelReduce,
-      ...(this.shapeChoice ? { shapes } : {}),
-    };
-  }
-
-  /**
-   * The variant `op` runs for a call of shape `p`: the shape's own entry in the tuning
-   * when it has one, else `opWide` (the op's choice). Records the call while recording.
-   * @internal
-   */
-  variantFor(op: ShapeOp, opWide: string, p: MatmulShape | ConvShape): string {
-    if (this.shapeChoice === null && this.shapeRecording === null) return opWide;
-    const key = shapeKey(op, p);
-    if (this.shapeRecording && !this.shapeRecording.has(key)) this.shapeRecording.set(key, { op, params: { ...p } });
-    return this.shapeChoice?.get(key) ?? opWide;
+    this.kernels.tuning = t;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------
@@ -418,20 +373,20 @@ export class WebGPUBackend implements Backend {
   // ---- matmul and convolution (gemm.ts), in the tuned variants --------------------------
 
   matmul(a: Storage, b: Storage, p: MatmulOptions): Storage {
-    return matmulWith(this, this.variantFor('matmul', this.tuningState.matmul, p), a, b, p);
+    return matmulWith(this, this.kernels.variantFor('matmul', p), a, b, p);
   }
   /** Matmul with a named variant (the autotune and the tests call this directly). */
   matmulWith(variant: string, a: Storage, b: Storage, p: MatmulOptions): Storage {
     return matmulWith(this, variant, a, b, p);
   }
   conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
-    return conv2dWith(this, this.variantFor('conv2d', this.tuningState.conv2d, p), x, w, bias, p);
+    return conv2dWith(this, this.kernels.variantFor('conv2d', p), x, w, bias, p);
   }
   conv2dWith(variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
     return conv2dWith(this, variant, x, w, bias, p, act);
   }
   conv2dAct(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp): Storage {
-    return conv2dWith(this, this.variantFor('conv2d', this.tuningState.conv2d, p), x, w, bias, p, act);
+    return conv2dWith(this, this.kernels.variantFor('conv2d', p), x, w, bias, p, act);
   }
   linear(x: Storage, w: Storage, bias: Storage | null, p: { rows: number; inF: number; outF: number }, act: EpilogueOp | null): Storage {
     const { rows, inF, outF } = p;
@@ -442,7 +397,7 @@ export class WebGPUBackend implements Backend {
       return act ? this.swap(z, this.unary(act, z)) : z;
     }
     const mm = { batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true, aBatch: 1, bBatch: 1 };
-    return matmulWith(this, this.variantFor('matmul', this.tuningState.matmul, mm), x, w, mm, { bias, act });
+    return matmulWith(this, this.kernels.variantFor('matmul', mm), x, w, mm, { bias, act });
   }
   /** Frees `old` and returns `next` (a step of a composed fallback). */
   private swap(old: Storage, next: Storage): Storage {
@@ -450,16 +405,16 @@ export class WebGPUBackend implements Backend {
     return next;
   }
   conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage {
-    return conv2dBackwardInputWith(this, this.variantFor('conv2dBackwardInput', this.tuningState.conv2dBackwardInput, p), gy, w, p);
+    return conv2dBackwardInputWith(this, this.kernels.variantFor('conv2dBackwardInput', p), gy, w, p);
   }
   conv2dBackwardInputWith(variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
     return conv2dBackwardInputWith(this, variant, gy, w, p);
   }
   conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {
-    return conv2dBackwardWeightWith(this, this.variantFor('conv2dBackwardWeight', this.tuningState.conv2dBackwardWeight, p), x, gy, p);
+    return conv2dBackwardWeightWith(this, this.kernels.variantFor('conv2dBackwardWeight', p), x, gy, p);
   }
   conv2dBackwardWeightBias(x: Storage, gy: Storage, p: Conv2dParams): { dW: Storage; dBias: Storage } | null {
-    return conv2dBackwardWeightBias(this, x, gy, p, this.variantFor('conv2dBackwardWeight', this.tuningState.conv2dBackwardWeight, p));
+    return conv2dBackwardWeightBias(this, x, gy, p, this.kernels.variantFor('conv2dBackwardWeight', p));
   }
   conv2dBackwardWeightWith(variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
     return conv2dBackwardWeightWith(this, variant, x, gy, p);
