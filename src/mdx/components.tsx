@@ -4,6 +4,7 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { CellExercise } from '../widgets/content/CellExercise';
+import { ExerciseShell, TRAIN, USE_WIDGET, type Kind } from '../widgets/exercises/shell';
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
 import { useLang } from '../widgets/common/i18n';
 
@@ -37,6 +38,16 @@ function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, res
   Widget.displayName = `Lazy(${name})`;
   return Widget;
 }
+
+/** An exercise's placeholder: its own frame and question, waiting for the goal that judges it. */
+const exercisePlaceholder = (kind: Kind, nowLines?: number) =>
+  function ExercisePlaceholder(p: { id: string; children?: ReactNode }) {
+    return (
+      <ExerciseShell id={p.id} kind={kind} nowLines={nowLines}>
+        {p.children}
+      </ExerciseShell>
+    );
+  };
 
 const rem = (name: string, lang: string) => `${widgetHeightRem(name, lang)}rem`;
 /** The room of a composite widget, or of the one part a chapter embeds (`<Parameters part="init" />`). */
@@ -124,9 +135,9 @@ export const mdxComponents = {
   Callout,
   Exercise,
   CellExercise,
-  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), () => '9rem', 'widget-exercise'),
-  SummaryExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.SummaryExercise), () => '9rem', 'summary-exercise'),
-  RunExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.RunExercise), () => '9rem', 'run-exercise'),
+  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), exercisePlaceholder(USE_WIDGET), 'widget-exercise'),
+  SummaryExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.SummaryExercise), exercisePlaceholder(USE_WIDGET, 2), 'summary-exercise'),
+  RunExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.RunExercise), exercisePlaceholder(TRAIN), 'run-exercise'),
   BlockBuilder: lazyWidget(() => import('../widgets/block-builder').then((m) => m.BlockBuilder), (_p, lang) => rem('block-builder', lang), 'block-builder'),
   Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), (_p, lang) => rem('corr2d', lang), 'corr2d', true),
   LearnKernel: lazyWidget(() => import('../widgets/learn-kernel').then((m) => m.LearnKernel), (_p, lang) => rem('learn-kernel', lang), 'learn-kernel', true),
@@ -145,10 +156,10 @@ export const mdxComponents = {
   BatchNorm: lazyWidget(() => import('../widgets/batch-norm').then((m) => m.BatchNorm), partRem('batch-norm'), 'batch-norm'),
   Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), (_p, lang) => rem('degradation', lang), 'degradation'),
   BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), (_p, lang) => rem('bn-compare', lang), 'bn-compare'),
-  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), (_p, lang) => rem('train-model', lang), 'train-model'),
+  TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), (p: { model?: string }, lang: string) => rem(`train-model@${p.model ?? 'lenet'}`, lang), 'train-model'),
   ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string; adjustable?: boolean }, lang: string) => summaryHeight(p.model ?? 'lenet', lang, !!p.adjustable), 'model-summary'),
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
-  InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (_p, lang) => rem('inside-model', lang), 'inside-model'),
+  InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (p: { model?: string }, lang: string) => rem(`inside-model@${p.model ?? 'lenet'}`, lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
   PyTorchAppendix: lazyWidget(() => import('../widgets/pytorch-appendix').then((m) => m.PyTorchAppendix), (p: { show: 'results' | 'listing'; file?: string }, lang?: string) => (p.show === 'results' ? (lang === 'zh' ? '46.5rem' : '54.6rem') : p.file === 'lenet' ? '22.4rem' : '37.7rem'), 'pytorch-appendix'),
 };

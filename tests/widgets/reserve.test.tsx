@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { Diagram, diagramNames } from '../../src/widgets/diagrams';
-import { DIAGRAM_BOX, SUMMARY_ROWS, summaryHeight } from '../../src/widgets/common/reserve';
+import { DIAGRAM_BOX, SUMMARY_ROWS, WIDGET_HEIGHT_REM, WIDGET_HEIGHT_REM_ZH, summaryHeight, widgetHeightRem } from '../../src/widgets/common/reserve';
 import { MODEL_IDS, zoo } from '../../src/models/index';
 
 describe('the room placeholders hold for lazily loaded widgets', () => {
@@ -24,6 +24,23 @@ describe('the room placeholders hold for lazily loaded widgets', () => {
     const net = zoo[id].create({ inputSize: zoo[id].minInputSize });
     expect(net.namedChildren().length).toBe(SUMMARY_ROWS[id]);
     net.dispose();
+  });
+
+  it('reserves per model where the height depends on the model, else the widget\'s own room', () => {
+    expect(widgetHeightRem('train-model@lenet', 'en')).toBe(WIDGET_HEIGHT_REM['train-model']);
+    expect(widgetHeightRem('train-model@lenet', 'zh')).toBe(WIDGET_HEIGHT_REM_ZH['train-model']);
+    expect(widgetHeightRem('inside-model@nin', 'zh')).toBe(WIDGET_HEIGHT_REM_ZH['inside-model']);
+    expect(widgetHeightRem('inside-model@nin', 'en')).toBeLessThan(WIDGET_HEIGHT_REM['inside-model']);
+    expect(widgetHeightRem('corr2d', 'zh')).toBe(WIDGET_HEIGHT_REM_ZH.corr2d);
+    expect(widgetHeightRem('fashion-mnist', 'zh')).toBe(WIDGET_HEIGHT_REM['fashion-mnist']);
+    // The training view's recipe line takes a second line exactly for the models trained
+    // in the tab at a smaller input than their recipe's.
+    for (const id of MODEL_IDS) {
+      const smaller = zoo[id].tabInputSize !== zoo[id].recipe.inputSize;
+      for (const lang of ['en', 'zh']) {
+        expect(widgetHeightRem(`train-model@${id}`, lang) > widgetHeightRem('train-model', lang), `${id} (${lang})`).toBe(smaller);
+      }
+    }
   });
 
   it('reserves more room for a model with more rows', () => {

@@ -75,6 +75,8 @@ export class Runtime {
   dispatches = 0;
 
   private pipelines = new Map<string, GPUComputePipeline>();
+  /** Each pipeline's bind group layout (asking the pipeline makes a new object each time). */
+  private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   private modules = new Map<string, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
   private poolBytes = 0;
@@ -248,7 +250,9 @@ export class Runtime {
       if (b) entries.push({ binding: i, resource: isBuffer(b) ? { buffer: b } : b });
     });
     entries.push({ binding: spec.buffers.length, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    let layout = this.layouts.get(pipeline);
+    if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
+    const bindGroup = this.device.createBindGroup({ layout, entries });
     const enc = this.commandEncoder();
     if (!this.pass) this.pass = enc.beginComputePass();
     this.pass.setPipeline(pipeline);

@@ -86,7 +86,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
         <h3 id={headingId} className="widget-title">
           {title}
         </h3>
-        <p className="widget-backend" data-computed-by={computedOn ?? computedName(backend)}>
+        <p className="widget-backend" data-computed-by={computedOn ?? computedName(backend)} title={engineLine}>
           {engineLine}
         </p>
       </header>

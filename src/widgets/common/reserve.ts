@@ -33,49 +33,72 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
   'dense-vs-conv': 74,
   'dense-vs-conv:cost': 65.5,
   'dense-vs-conv:ladder': 24,
-  'fashion-mnist': 63.45,
+  'fashion-mnist': 65.01,
   'batch-norm': 204,
   'batch-norm:normalise': 85.5,
   'batch-norm:batch-size': 64,
   'batch-norm:running': 101.5,
-  'train-model': 92.4,
-  degradation: 36,
+  'train-model': 93.94,
+  // Models trained in the tab at a smaller input than their recipe's: the recipe line says so on a second line.
+  'train-model@alexnet': 95.44,
+  'train-model@vgg': 95.44,
+  'train-model@nin': 95.44,
+  'train-model@resnet18': 95.44,
+  degradation: 37.5,
   'bn-compare': 46.7,
   'model-compare': 15,
-  'inside-model': 24,
+  'inside-model': 25.5,
+  // The model's name is in the instructions and on a button; shorter or longer names take fewer or more lines.
+  'inside-model@alexnet': 25.38,
+  'inside-model@vgg': 25.38,
+  'inside-model@resnet18': 25.38,
+  'inside-model@nin': 23.94,
 };
 
 /** The same heights in Chinese, where they differ from the English ones. */
 export const WIDGET_HEIGHT_REM_ZH: Record<string, number> = {
-  'block-builder': 44.5,
-  corr2d: 64,
-  'learn-kernel': 43.6,
-  'padding-stride': 49.6,
-  pooling: 62.6,
-  'pooling-two-channel': 78.6,
-  'receptive-field': 170.8,
-  'receptive-field:stack': 54.7,
+  'block-builder': 46.06,
+  corr2d: 65.56,
+  'learn-kernel': 45.16,
+  'padding-stride': 51.16,
+  pooling: 64.16,
+  'pooling-two-channel': 80.16,
+  'receptive-field': 172.36,
+  'receptive-field:stack': 56.26,
   'receptive-field:lenet': 115.9,
-  multichannel: 70.9,
-  'multichannel:channels': 56.5,
-  'multichannel:1x1': 15.3,
-  'multichannel:params': 14.6,
-  parameters: 115.4,
-  'parameters:access': 62.5,
-  'parameters:init': 46.8,
-  'parameters:tying': 37,
-  'dense-vs-conv': 63.3,
-  'dense-vs-conv:cost': 52.6,
-  'dense-vs-conv:ladder': 22.8,
-  'batch-norm': 176.9,
-  'train-model': 89,
-  degradation: 32.7,
+  multichannel: 72.46,
+  'multichannel:channels': 58.06,
+  'multichannel:1x1': 16.86,
+  'multichannel:params': 16.16,
+  parameters: 116.96,
+  'parameters:access': 64.06,
+  'parameters:init': 48.36,
+  'parameters:tying': 38.56,
+  'dense-vs-conv': 64.86,
+  'dense-vs-conv:cost': 54.16,
+  'dense-vs-conv:ladder': 24.36,
+  'batch-norm': 178.46,
+  'train-model': 90.56,
+  'train-model@alexnet': 92.06,
+  'train-model@vgg': 92.06,
+  'train-model@nin': 92.06,
+  'train-model@resnet18': 92.06,
+  'bn-compare': 48.5,
+  degradation: 34.26,
   'model-compare': 13.3,
-  'inside-model': 18,
+  'inside-model': 19.69,
+  'inside-model@vgg': 22.44,
+  'inside-model@lenet-bn': 22.5,
 };
 
-/** A widget's reserved height in rem for a language (`name` or `name:part`). */
+/**
+ * A widget's reserved height in rem for a language: `name`, `name:part`, or
+ * `name@model` for a widget whose height depends on the model it shows (the language's
+ * own entry for that model, else the widget's height in that language).
+ */
 export function widgetHeightRem(name: string, lang: string): number {
+  const at = name.indexOf('@');
+  if (at > 0) return (lang === 'zh' ? WIDGET_HEIGHT_REM_ZH : WIDGET_HEIGHT_REM)[name] ?? widgetHeightRem(name.slice(0, at), lang);
   return (lang === 'zh' ? WIDGET_HEIGHT_REM_ZH[name] : undefined) ?? WIDGET_HEIGHT_REM[name];
 }
 

@@ -1,5 +1,5 @@
-import { useId, type ReactNode } from 'react';
-import { say, useTr } from '../common/i18n';
+import type { ReactNode } from 'react';
+import { ExerciseShell, TRAIN, USE_WIDGET } from './shell';
 import { useUrlState } from '../common/useUrlState';
 import { GOALS, type Goal, type GoalId } from './goals';
 import { RUN_GOALS, type Judgement, type RunGoal, type RunGoalId, type TrainerRun } from './run-goals';
@@ -9,7 +9,6 @@ import { useExperimentLog, type LoggedRun } from '../../stores/experiment-log';
 import { zoo } from '../../models/index';
 import { useSummaries } from '../training/useSummary';
 import { SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from '../training/summary-size';
-import type { Bilingual } from '../common/i18n';
 import type { EpochPoint } from '../../worker/protocol';
 
 /** The goal's judgement, or "not yet" with the engine's reason when it could not compute the settings. */
@@ -21,37 +20,6 @@ function judgeSafely(judge: () => Judgement): Judgement {
     return { met: false, now: { en: `The engine could not compute these settings: ${why}`, zh: `引擎无法计算当前的设置：${why}` } };
   }
 }
-
-/** An exercise answered on the page: the question, where the reader stands, and the verdict, read out when it changes. */
-function ExerciseShell({ id, kind, met, now, children }: { id: string; kind: Kind; met: boolean; now: Bilingual; children?: ReactNode }) {
-  const t = useTr();
-  const uid = useId();
-  return (
-    <section className="exercise widget-exercise" id={id} data-exercise={id} data-met={met} aria-labelledby={`${uid}-q`}>
-      <div id={`${uid}-q`} className="exercise-question">
-        <strong>{say(t, kind.label)}. </strong>
-        {children}
-      </div>
-      <p className="exercise-now">{say(t, now)}</p>
-      <p role="status" aria-live="polite" className={`verdict verdict-${met ? 'right' : 'none'}`}>
-        {met ? say(t, kind.correct) : t('Not yet.', '还没有。')}
-      </p>
-    </section>
-  );
-}
-
-interface Kind {
-  label: Bilingual;
-  correct: Bilingual;
-}
-const USE_WIDGET: Kind = {
-  label: { en: 'Exercise (use the widget)', zh: '练习（使用部件）' },
-  correct: { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：部件的状态满足了要求。' },
-};
-const TRAIN: Kind = {
-  label: { en: 'Exercise (train)', zh: '练习（训练）' },
-  correct: { en: 'Correct: your runs meet the goal.', zh: '正确：你的训练结果满足了要求。' },
-};
 
 /**
  * An exercise answered by setting a widget on the page: it follows the widget's live
@@ -77,7 +45,12 @@ export function SummaryExercise({ id, goal, inputSize, children }: { id: string;
   const judged: Judgement = data
     ? judgeSafely(() => spec.judge(size, data))
     : { met: false, now: error ? { en: `The engine could not run the model: ${error}`, zh: `引擎无法运行该模型：${error}` } : { en: `The engine is running the model at ${size}×${size}…`, zh: `引擎正在以 ${size}×${size} 运行模型…` } };
-  return <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now}>{children}</ExerciseShell>;
+  // The judgement takes two lines on a desktop column; the waiting line, one.
+  return (
+    <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now} nowLines={2}>
+      {children}
+    </ExerciseShell>
+  );
 }
 
 const NO_EPOCHS: readonly EpochPoint[] = [];
