@@ -26,7 +26,8 @@ const WAITING: Bilingual = { en: '…', zh: '…' };
  * An exercise: the question, where the reader stands, and the verdict, read out when it
  * changes. `nowLines` holds the room of a "where you stand" that arrives later and
  * longer than its first words. Without `met` and `now` it is the placeholder shown while
- * the goal loads (busy, and without the `data-exercise` the tests and the page look for).
+ * the goal loads: busy, and without the exercise's `id` (its link target) and
+ * `data-exercise`, which only the exercise itself carries.
  */
 export function ExerciseShell({ id, kind, met, now, nowLines, children }: { id: string; kind: Kind; met?: boolean; now?: Bilingual; nowLines?: number; children?: ReactNode }) {
   const t = useTr();
@@ -35,8 +36,7 @@ export function ExerciseShell({ id, kind, met, now, nowLines, children }: { id: 
   return (
     <section
       className="exercise widget-exercise"
-      id={id}
-      {...(pending ? { 'aria-busy': true, 'data-loading-widget': 'exercise' } : { 'data-exercise': id, 'data-met': !!met })}
+      {...(pending ? { 'aria-busy': true, 'data-loading-widget': 'exercise' } : { id, 'data-exercise': id, 'data-met': !!met })}
       aria-labelledby={`${uid}-q`}
     >
       <div id={`${uid}-q`} className="exercise-question">
