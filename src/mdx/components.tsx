@@ -135,7 +135,7 @@ export const mdxComponents = {
   Callout,
   Exercise,
   CellExercise,
-  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), exercisePlaceholder(USE_WIDGET), 'widget-exercise'),
+  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), exercisePlaceholder(USE_WIDGET, 2), 'widget-exercise'),
   SummaryExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.SummaryExercise), exercisePlaceholder(USE_WIDGET, 2), 'summary-exercise'),
   RunExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.RunExercise), exercisePlaceholder(TRAIN), 'run-exercise'),
   BlockBuilder: lazyWidget(() => import('../widgets/block-builder').then((m) => m.BlockBuilder), (_p, lang) => rem('block-builder', lang), 'block-builder'),

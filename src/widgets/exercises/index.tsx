@@ -29,7 +29,13 @@ export function WidgetExercise({ id, goal, children }: { id: string; goal: GoalI
   const spec = GOALS[goal] as unknown as Goal<object>;
   const [settings] = useUrlState(spec.key, spec.defaults, spec.sanitize);
   const { met, now } = judgeSafely(() => spec.judge(settings));
-  return <ExerciseShell id={id} kind={USE_WIDGET} met={met} now={now}>{children}</ExerciseShell>;
+  // Where the reader stands takes one or two lines on a desktop column; both get two, so
+  // that the placeholder (which cannot know the words) is as tall.
+  return (
+    <ExerciseShell id={id} kind={USE_WIDGET} met={met} now={now} nowLines={2}>
+      {children}
+    </ExerciseShell>
+  );
 }
 
 /**
