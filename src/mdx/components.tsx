@@ -4,7 +4,7 @@ import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
 import { CellExercise } from '../widgets/content/CellExercise';
-import { ExerciseShell, TRAIN, USE_WIDGET, type Kind } from '../widgets/exercises/shell';
+import { ExerciseShell, JUDGED_NOW_LINES, TRAIN, USE_WIDGET, type Kind } from '../widgets/exercises/shell';
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
 import { useLang } from '../widgets/common/i18n';
 
@@ -135,8 +135,8 @@ export const mdxComponents = {
   Callout,
   Exercise,
   CellExercise,
-  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), exercisePlaceholder(USE_WIDGET, 2), 'widget-exercise'),
-  SummaryExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.SummaryExercise), exercisePlaceholder(USE_WIDGET, 2), 'summary-exercise'),
+  WidgetExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.WidgetExercise), exercisePlaceholder(USE_WIDGET, JUDGED_NOW_LINES), 'widget-exercise'),
+  SummaryExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.SummaryExercise), exercisePlaceholder(USE_WIDGET, JUDGED_NOW_LINES), 'summary-exercise'),
   RunExercise: lazyWidget(() => import('../widgets/exercises').then((m) => m.RunExercise), exercisePlaceholder(TRAIN), 'run-exercise'),
   BlockBuilder: lazyWidget(() => import('../widgets/block-builder').then((m) => m.BlockBuilder), (_p, lang) => rem('block-builder', lang), 'block-builder'),
   Corr2d: lazyWidget(() => import('../widgets/corr2d').then((m) => m.Corr2d), (_p, lang) => rem('corr2d', lang), 'corr2d', true),

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ExerciseShell, TRAIN, USE_WIDGET } from './shell';
+import { ExerciseShell, JUDGED_NOW_LINES, TRAIN, USE_WIDGET } from './shell';
 import { useUrlState } from '../common/useUrlState';
 import { GOALS, type Goal, type GoalId } from './goals';
 import { RUN_GOALS, type Judgement, type RunGoal, type RunGoalId, type TrainerRun } from './run-goals';
@@ -32,7 +32,7 @@ export function WidgetExercise({ id, goal, children }: { id: string; goal: GoalI
   // Where the reader stands takes one or two lines on a desktop column; both get two, so
   // that the placeholder (which cannot know the words) is as tall.
   return (
-    <ExerciseShell id={id} kind={USE_WIDGET} met={met} now={now} nowLines={2}>
+    <ExerciseShell id={id} kind={USE_WIDGET} met={met} now={now} nowLines={JUDGED_NOW_LINES}>
       {children}
     </ExerciseShell>
   );
@@ -53,7 +53,7 @@ export function SummaryExercise({ id, goal, inputSize, children }: { id: string;
     : { met: false, now: error ? { en: `The engine could not run the model: ${error}`, zh: `引擎无法运行该模型：${error}` } : { en: `The engine is running the model at ${size}×${size}…`, zh: `引擎正在以 ${size}×${size} 运行模型…` } };
   // The judgement takes two lines on a desktop column; the waiting line, one.
   return (
-    <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now} nowLines={2}>
+    <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now} nowLines={JUDGED_NOW_LINES}>
       {children}
     </ExerciseShell>
   );

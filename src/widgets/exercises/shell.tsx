@@ -23,6 +23,13 @@ export const TRAIN: Kind = {
 const WAITING: Bilingual = { en: '…', zh: '…' };
 
 /**
+ * Lines held for "where you stand" by the exercises judged from widget settings and model
+ * summaries (one or two lines on a desktop column), in the exercise and in its
+ * placeholder alike.
+ */
+export const JUDGED_NOW_LINES = 2;
+
+/**
  * An exercise: the question, where the reader stands, and the verdict, read out when it
  * changes. `nowLines` holds the room of a "where you stand" that arrives later and
  * longer than its first words. Without `met` and `now` it is the placeholder shown while
