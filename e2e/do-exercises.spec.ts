@@ -81,10 +81,10 @@ test('dense to conv: parameter counts as a function; the fewest hidden units for
   await w.getByRole('button', { name: 'Fashion-MNIST 28×28 grey' }).click();
   await slide(w, 'Output channels (conv)', 16);
   await slide(w, 'Hidden units (dense)', 20);
-  await expect(ex).toContainText('the engine counts 15,700 parameters in the dense layer and 160 in the convolution');
+  await expect(ex).toContainText('15,700 dense and 160 convolution parameters');
   await expect(ex.getByRole('status')).toHaveText('Not yet.');
   await slide(w, 'Hidden units (dense)', 21);
-  await expect(ex).toContainText('16,485 parameters in the dense layer');
+  await expect(ex).toContainText('16,485 dense and');
   await expect(ex.getByRole('status')).toHaveText(RIGHT_WIDGET);
   // More units than needed meet the bound but are not the fewest.
   await slide(w, 'Hidden units (dense)', 22);

@@ -8,7 +8,9 @@ import { test, expect, drawStroke, painted, axeFindings, chooseTheme } from './f
  * 1. every embedded widget mounts, none fails, no formula fails, and the headings carry
  *    the anchors the chapter's source gives them (unique, in order);
  * 2. nothing shifts the layout while code-split widgets, their first results and the
- *    fonts arrive (cumulative layout shift below 0.01);
+ *    fonts arrive (cumulative layout shift below 0.01), and every widget is as tall as
+ *    the placeholder it replaces, from its mount to its first result (so nothing moves
+ *    wherever the reader is on the page, not only in view);
  * 3. (English) every <canvas> and every svg[role="img"] has an accessible name and a text
  *    alternative that carries its numbers. The book's convention: the name comes from
  *    aria-label or aria-labelledby; the text alternative from aria-describedby, or from
@@ -42,7 +44,59 @@ function sourceAnchors(slug: string, lang: 'en' | 'zh'): string[] | null {
 declare global {
   interface Window {
     __cls?: { value: number; entries: { value: number; t: number; sources: string[] }[] };
+    __mounts?: () => MountRecord[];
   }
+}
+
+/** A lazy placeholder and what replaced it: the room it held, and the heights the widget took from its mount on. */
+interface MountRecord {
+  name: string;
+  held: number;
+  heights: number[];
+}
+
+/**
+ * Watches every lazy placeholder (`data-loading-widget`) for the height it holds, and,
+ * once the widget replaces it, every height the widget takes from then on: its mount,
+ * its computing state, its first result. A widget that holds its placeholder's room
+ * throughout moves nothing below it, wherever the reader is on the page.
+ */
+function installMountWatch() {
+  const held = new WeakMap<Element, { name: string; height: number }>();
+  const records: { name: string; held: number; heights: number[]; el: Element }[] = [];
+  const sizes = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const h = e.borderBoxSize[0]?.blockSize ?? e.target.getBoundingClientRect().height;
+      const p = held.get(e.target);
+      if (p) p.height = h;
+      for (const r of records) if (r.el === e.target && Math.abs(h - (r.heights.at(-1) ?? -1)) > 0.5) r.heights.push(Math.round(h * 10) / 10);
+    }
+  });
+  const watchPlaceholders = (root: Node) => {
+    if (!(root instanceof Element)) return;
+    for (const el of [root, ...root.querySelectorAll('[data-loading-widget]')]) {
+      if (!el.matches('[data-loading-widget]') || held.has(el)) continue;
+      held.set(el, { name: el.getAttribute('data-loading-widget') ?? '?', height: el.getBoundingClientRect().height });
+      sizes.observe(el);
+    }
+  };
+  new MutationObserver((list) => {
+    for (const m of list) {
+      for (const n of m.addedNodes) watchPlaceholders(n);
+      for (const n of m.removedNodes) {
+        const p = n instanceof Element ? held.get(n) : undefined;
+        if (!p || !(m.target instanceof Element)) continue;
+        sizes.unobserve(n as Element);
+        // What now stands where the placeholder stood.
+        const el = m.previousSibling ? (m.previousSibling as Element).nextElementSibling : m.target.firstElementChild;
+        if (!el || el === m.nextSibling || el.matches('[data-loading-widget]')) continue;
+        const part = (el.matches('[data-widget]') ? el : el.querySelector('[data-widget]'))?.getAttribute('data-widget-part');
+        records.push({ name: part ? `${p.name}:${part}` : p.name, held: Math.round(p.height * 10) / 10, heights: [], el });
+        sizes.observe(el);
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  window.__mounts = () => records.map(({ name, held, heights }) => ({ name, held, heights }));
 }
 
 /** Sums layout-shift entries without recent input from the very start of the document. */
@@ -140,6 +194,7 @@ for (const lang of ['en', 'zh'] as const) {
       // busy 2-core machine.
       test.setTimeout(480_000);
       await page.addInitScript(installClsObserver);
+      await page.addInitScript(installMountWatch);
       await page.goto(`./?c=${slug}&lang=${lang}`);
       expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('layout-shift')), 'the browser reports layout shifts').toBe(true);
       await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
@@ -157,6 +212,11 @@ for (const lang of ['en', 'zh'] as const) {
       const shifts = cls.entries.map((e) => `+${e.value.toFixed(4)} @${e.t}ms: ${e.sources.join(' | ')}`);
       console.log(`${slug} (${lang}): CLS ${cls.value.toFixed(4)}${shifts.length ? `\n  ${shifts.join('\n  ')}` : ''}`);
       expect(cls.value, `cumulative layout shift; the shifts:\n${shifts.join('\n')}`).toBeLessThan(0.01);
+      // Every widget held its placeholder's room from its mount to its first result (4 px of slack).
+      const mounts = await page.evaluate(() => window.__mounts!());
+      const moved = mounts.filter((m) => m.heights.some((h) => Math.abs(h - m.held) > 4)).map((m) => `${m.name}: held ${m.held} px, then ${m.heights.join(' → ')} px`);
+      console.log(`${slug} (${lang}): ${mounts.length} placeholders replaced`);
+      expect(moved, 'widgets whose height differs from the room their placeholder held').toEqual([]);
 
       // 1. Every widget mounted and none failed; formulas rendered; anchors as the source gives them.
       await expect(page.locator('.widget-loading')).toHaveCount(0);

@@ -15,7 +15,8 @@ export function probabilityBars(element: HTMLElement, probs: ArrayLike<number>, 
   let opts = { width: 360, ...options };
   // The numbers as text in the frame's hidden list.
   const { svg, title: titleEl, text: list } = chartFrame(element, 'pb', 'chart probability-bars', 'ul');
-  svg.style('width', '100%').style('height', 'auto');
+  // A block, so that the box holds exactly the drawing (no line gap under an inline svg).
+  svg.style('display', 'block').style('width', '100%').style('height', 'auto');
   const g = svg.append('g');
 
   function update(p: ArrayLike<number>, patch?: Partial<ProbabilityOptions>) {

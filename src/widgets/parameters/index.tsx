@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import '../widgets-b.css';
 import { weightHistogram, type HistogramOptions } from '../../charts/weightHistogram';
 import { MatrixGrid } from '../common/MatrixGrid';
@@ -119,7 +119,8 @@ function domainFor(scheme: InitScheme, name: string, values: Float32Array): [num
 function Histogram({ values, options }: { values: Float32Array; options: HistogramOptions }) {
   const ref = useRef<HTMLDivElement>(null);
   const update = useRef<ReturnType<typeof weightHistogram> | null>(null);
-  useEffect(() => {
+  // Drawn before the browser paints, so the widget is never shown without its histograms.
+  useLayoutEffect(() => {
     if (!ref.current) return;
     if (!update.current) update.current = weightHistogram(ref.current, Array.from(values), options);
     else update.current(Array.from(values), options);

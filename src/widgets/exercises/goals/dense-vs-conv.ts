@@ -3,8 +3,11 @@ import { computeDenseVsConv, DC_DEFAULTS, type DCSettings } from '../../dense-vs
 import { groupDigits } from '../../common/format';
 import type { Goal } from '../goal';
 
-/** Dense against convolution: the ratio of the engine's two counts, written with one decimal. */
-const times = (dense: number, conv: number) => (dense / conv).toFixed(1);
+/** Dense against convolution: the ratio of the engine's two counts, with one decimal and its thousands grouped. */
+const times = (dense: number, conv: number) => {
+  const [whole, tenths] = (dense / conv).toFixed(1).split('.');
+  return `${groupDigits(BigInt(whole))}.${tenths}`;
+};
 
 /**
  * Dense versus convolution: on a 28x28 grey image against a 3x3 convolution with 16
@@ -25,8 +28,8 @@ export const denseVsConvHundredfold: Goal<DCSettings> = {
     return {
       met,
       now: {
-        en: `Now: a ${s.w}×${s.h}×${s.c} image, ${s.hidden} hidden units, a ${s.k}×${s.k} convolution with ${s.co} output channels; the engine counts ${groupDigits(dense)} parameters in the dense layer and ${groupDigits(conv)} in the convolution (${times(dense, conv)} times as many).`,
-        zh: `当前：${s.w}×${s.h}×${s.c} 的图像，${s.hidden} 个隐藏单元，有 ${s.co} 个输出通道的 ${s.k}×${s.k} 卷积；引擎数出全连接层有 ${groupDigits(dense)} 个参数，卷积层有 ${groupDigits(conv)} 个（前者是后者的 ${times(dense, conv)} 倍）。`,
+        en: `Now: a ${s.w}×${s.h}×${s.c} image, ${s.hidden} hidden units, a ${s.k}×${s.k} convolution with ${s.co} output channels: ${groupDigits(dense)} dense and ${groupDigits(conv)} convolution parameters (${times(dense, conv)}×).`,
+        zh: `当前：${s.w}×${s.h}×${s.c} 的图像，${s.hidden} 个隐藏单元，${s.k}×${s.k} 卷积、${s.co} 个输出通道：全连接层 ${groupDigits(dense)} 个参数，卷积层 ${groupDigits(conv)} 个（${times(dense, conv)} 倍）。`,
       },
     };
   },
