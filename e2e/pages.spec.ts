@@ -53,6 +53,8 @@ interface MountRecord {
   name: string;
   held: number;
   heights: number[];
+  /** For each height after the first: the parts inside the widget whose height changed with it. */
+  changed: string[];
 }
 
 /**
@@ -63,13 +65,37 @@ interface MountRecord {
  */
 function installMountWatch() {
   const held = new WeakMap<Element, { name: string; height: number }>();
-  const records: { name: string; held: number; heights: number[]; el: Element }[] = [];
+  const records: { name: string; held: number; heights: number[]; el: Element; parts: Map<string, number>; changed: string[] }[] = [];
+  // The heights of the widget's parts, three levels down, by their place and class.
+  const partsOf = (el: Element) => {
+    const out = new Map<string, number>();
+    const visit = (e: Element, path: string, depth: number) => {
+      [...e.children].forEach((c, i) => {
+        const p = `${path}/${i}:${c.tagName.toLowerCase()}${typeof c.className === 'string' && c.className ? `.${c.className.split(' ')[0]}` : ''}`;
+        out.set(p, Math.round(c.getBoundingClientRect().height));
+        if (depth < 3) visit(c, p, depth + 1);
+      });
+    };
+    visit(el, '', 1);
+    return out;
+  };
   const sizes = new ResizeObserver((entries) => {
     for (const e of entries) {
       const h = e.borderBoxSize[0]?.blockSize ?? e.target.getBoundingClientRect().height;
       const p = held.get(e.target);
       if (p) p.height = h;
-      for (const r of records) if (r.el === e.target && Math.abs(h - (r.heights.at(-1) ?? -1)) > 0.5) r.heights.push(Math.round(h * 10) / 10);
+      for (const r of records) {
+        if (r.el !== e.target || Math.abs(h - (r.heights.at(-1) ?? -1)) <= 0.5) continue;
+        const parts = partsOf(r.el);
+        if (r.heights.length) {
+          const moved = [...new Set([...parts.keys(), ...r.parts.keys()])].filter((k) => parts.get(k) !== r.parts.get(k));
+          // The innermost parts that changed: the cause, not the boxes around it.
+          const inner = moved.filter((k) => !moved.some((o) => o.startsWith(`${k}/`)));
+          r.changed.push(inner.slice(0, 6).map((k) => `${k} ${r.parts.get(k) ?? '–'}→${parts.get(k) ?? '–'}`).join(', '));
+        }
+        r.parts = parts;
+        r.heights.push(Math.round(h * 10) / 10);
+      }
     }
   });
   const watchPlaceholders = (root: Node) => {
@@ -91,12 +117,12 @@ function installMountWatch() {
         const el = m.previousSibling ? (m.previousSibling as Element).nextElementSibling : m.target.firstElementChild;
         if (!el || el === m.nextSibling || el.matches('[data-loading-widget]')) continue;
         const part = (el.matches('[data-widget]') ? el : el.querySelector('[data-widget]'))?.getAttribute('data-widget-part');
-        records.push({ name: part ? `${p.name}:${part}` : p.name, held: Math.round(p.height * 10) / 10, heights: [], el });
+        records.push({ name: part ? `${p.name}:${part}` : p.name, held: Math.round(p.height * 10) / 10, heights: [], el, parts: new Map(), changed: [] });
         sizes.observe(el);
       }
     }
   }).observe(document, { childList: true, subtree: true });
-  window.__mounts = () => records.map(({ name, held, heights }) => ({ name, held, heights }));
+  window.__mounts = () => records.map(({ name, held, heights, changed }) => ({ name, held, heights, changed }));
 }
 
 /** Sums layout-shift entries without recent input from the very start of the document. */
@@ -214,7 +240,7 @@ for (const lang of ['en', 'zh'] as const) {
       expect(cls.value, `cumulative layout shift; the shifts:\n${shifts.join('\n')}`).toBeLessThan(0.01);
       // Every widget held its placeholder's room from its mount to its first result (4 px of slack).
       const mounts = await page.evaluate(() => window.__mounts!());
-      const moved = mounts.filter((m) => m.heights.some((h) => Math.abs(h - m.held) > 4)).map((m) => `${m.name}: held ${m.held} px, then ${m.heights.join(' → ')} px`);
+      const moved = mounts.filter((m) => m.heights.some((h) => Math.abs(h - m.held) > 4)).map((m) => `${m.name}: held ${m.held} px, then ${m.heights.join(' → ')} px${m.changed.map((c) => `\n    (${c})`).join('')}`);
       console.log(`${slug} (${lang}): ${mounts.length} placeholders replaced`);
       expect(moved, 'widgets whose height differs from the room their placeholder held').toEqual([]);
 
