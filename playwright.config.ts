@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs';
+import { PROBE_STATE } from './e2e/probe-state';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumArgs = [...CHROMIUM_FLAGS, '--no-first-run'];
@@ -24,6 +25,12 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM, args: chromiumArgs },
     trace: 'off',
   },
+  // A first project runs the backend probe once and keeps its verdicts; every test starts
+  // from that storage, as a returning reader's browser would (e2e/probe.setup.ts).
+  projects: [
+    { name: 'probe', testMatch: /probe\.setup\.ts$/ },
+    { name: 'book', testMatch: /\.spec\.ts$/, dependencies: ['probe'], use: { storageState: PROBE_STATE } },
+  ],
   webServer: {
     // The built site (with its Content-Security-Policy), as a static host would serve it.
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${DIST}`,

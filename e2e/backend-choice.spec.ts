@@ -7,6 +7,8 @@ import { WEBGPU_MARGIN } from '../src/engine/choose';
 // the reader can override the choice in the training view. Small batches keep steps short.
 
 test.describe.configure({ mode: 'serial' });
+// A first visit: no verdict remembered from the suite's probe (e2e/probe.setup.ts).
+test.use({ storageState: { cookies: [], origins: [] } });
 
 /** How the training worker's backend was chosen, read from the store (test builds only). */
 async function workerBackend(page: Page) {
