@@ -16,7 +16,9 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
   expect: { timeout: 20_000 },
-  fullyParallel: false,
+  // Tests of a file may run on either worker (files that need an order say `mode: 'serial'`),
+  // so neither worker idles at the end while the other finishes a file.
+  fullyParallel: true,
   workers: 2,
   retries: 0,
   reporter: [['list'], ['json']],
