@@ -65,7 +65,8 @@ interface MountRecord {
  */
 function installMountWatch() {
   const held = new WeakMap<Element, { name: string; height: number }>();
-  const records: { name: string; held: number; heights: number[]; el: Element; parts: Map<string, number>; changed: string[] }[] = [];
+  // The widgets that replaced a placeholder, by element.
+  const records = new Map<Element, MountRecord & { parts: Map<string, number> }>();
   // The heights of the widget's parts, three levels down, by their place and class.
   const partsOf = (el: Element) => {
     const out = new Map<string, number>();
@@ -84,9 +85,9 @@ function installMountWatch() {
       const h = e.borderBoxSize[0]?.blockSize ?? e.target.getBoundingClientRect().height;
       const p = held.get(e.target);
       if (p) p.height = h;
-      for (const r of records) {
-        if (r.el !== e.target || Math.abs(h - (r.heights.at(-1) ?? -1)) <= 0.5) continue;
-        const parts = partsOf(r.el);
+      const r = records.get(e.target);
+      if (r && Math.abs(h - (r.heights.at(-1) ?? -1)) > 0.5) {
+        const parts = partsOf(e.target);
         if (r.heights.length) {
           const moved = [...new Set([...parts.keys(), ...r.parts.keys()])].filter((k) => parts.get(k) !== r.parts.get(k));
           // The innermost parts that changed: the cause, not the boxes around it.
@@ -117,12 +118,12 @@ function installMountWatch() {
         const el = m.previousSibling ? (m.previousSibling as Element).nextElementSibling : m.target.firstElementChild;
         if (!el || el === m.nextSibling || el.matches('[data-loading-widget]')) continue;
         const part = (el.matches('[data-widget]') ? el : el.querySelector('[data-widget]'))?.getAttribute('data-widget-part');
-        records.push({ name: part ? `${p.name}:${part}` : p.name, held: Math.round(p.height * 10) / 10, heights: [], el, parts: new Map(), changed: [] });
+        records.set(el, { name: part ? `${p.name}:${part}` : p.name, held: Math.round(p.height * 10) / 10, heights: [], parts: new Map(), changed: [] });
         sizes.observe(el);
       }
     }
   }).observe(document, { childList: true, subtree: true });
-  window.__mounts = () => records.map(({ name, held, heights, changed }) => ({ name, held, heights, changed }));
+  window.__mounts = () => [...records.values()].map(({ name, held, heights, changed }) => ({ name, held, heights, changed }));
 }
 
 /** Sums layout-shift entries without recent input from the very start of the document. */
@@ -146,17 +147,17 @@ function installClsObserver() {
 }
 
 /**
- * Scrolls through the whole page as a reader would, a screen every `frames` painted
- * frames (nine: about 150 ms at 60 frames a second), so that widgets and results arriving
- * meanwhile do so in view, where a shift counts. Then waits until nothing is loading.
+ * Scrolls through the whole page as a reader would, a screen every nine painted frames
+ * (about 150 ms at 60 frames a second), so that widgets and results arriving meanwhile
+ * do so in view, where a shift counts. Then waits until nothing is loading.
  */
-async function scrollThrough(page: Page, frames = 9) {
+async function scrollThrough(page: Page) {
   for (let i = 0; i < 200; i++) {
     const done = await page.evaluate(() => {
       window.scrollBy(0, Math.round(window.innerHeight * 0.8));
       return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
     });
-    await painted(page, frames);
+    await painted(page, 9);
     if (done) break;
   }
   await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
@@ -225,12 +226,11 @@ for (const lang of ['en', 'zh'] as const) {
       expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('layout-shift')), 'the browser reports layout shifts').toBe(true);
       await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
 
-      // Read as a reader would: scroll down while widgets are still arriving, then once more,
-      // faster, when all are in (anything that changes on coming into view again shows then).
+      // Read as a reader would: scroll down while widgets are still arriving, then once more when all are in.
       await scrollThrough(page);
       await page.evaluate(() => window.scrollTo(0, 0));
       await painted(page);
-      await scrollThrough(page, 3);
+      await scrollThrough(page);
       // Late arrivals: every widget's first result (nothing busy), the fonts, then a last paint for anything they moved.
       await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
       await page.evaluate(() => document.fonts.ready.then(() => undefined));

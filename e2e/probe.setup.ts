@@ -10,12 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test as setup, expect } from '@playwright/test';
 import { PROBE_STATE } from './probe-state';
+import { PROBE_KEY_PREFIX } from '../src/engine/choose';
 
 /**
- * The keys under which a probe's verdict is remembered: probeCacheKey in src/engine/choose.ts,
- * in the worker's IndexedDB as it is, in the page's localStorage with the book's prefix.
+ * The keys under which a probe's verdict is remembered (probeCacheKey): in the worker's
+ * IndexedDB as they are, in the page's localStorage behind the book's `cnn-book-` prefix.
  */
-const isVerdict = (key: unknown) => typeof key === 'string' && /^(cnn-book-)?backend-probe:/.test(key);
+const isVerdict = (key: unknown) => typeof key === 'string' && (key.startsWith(PROBE_KEY_PREFIX) || key.startsWith(`cnn-book-${PROBE_KEY_PREFIX}`));
 
 /** An origin's storage as `storageState({ indexedDB: true })` gives it (its type names only localStorage). */
 interface Origin {

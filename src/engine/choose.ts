@@ -137,10 +137,13 @@ export function describeAdapter(a: AdapterLike): AdapterSummary {
   };
 }
 
+/** How every probe verdict's cache key begins. */
+export const PROBE_KEY_PREFIX = 'backend-probe:';
+
 /** The cache key of a probe verdict: the adapter, the browser (its version changes both sides), the probe. */
 export function probeCacheKey(adapter: AdapterSummary): string {
   const ua = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '';
-  return `backend-probe:v${PROBE_VERSION}:${adapter.key}:${ua}`;
+  return `${PROBE_KEY_PREFIX}v${PROBE_VERSION}:${adapter.key}:${ua}`;
 }
 
 interface ProbeVerdict {

@@ -6,7 +6,7 @@ import type { Goal } from '../goal';
 /** Dense against convolution: the ratio of the engine's two counts, with one decimal and its thousands grouped. */
 const times = (dense: number, conv: number) => {
   const [whole, tenths] = (dense / conv).toFixed(1).split('.');
-  return `${groupDigits(BigInt(whole))}.${tenths}`;
+  return `${groupDigits(Number(whole))}.${tenths}`;
 };
 
 /**
