@@ -6,7 +6,8 @@ import { test, expect, drawStroke, painted, axeFindings, chooseTheme } from './f
  * Every page of the book, in both languages, walked once as a reader scrolls through it,
  * and checked on the way:
  * 1. every embedded widget mounts, none fails, no formula fails, and the headings carry
- *    the anchors the chapter's source gives them (unique, in order);
+ *    the anchors the chapter's source gives them (unique, in order); Chinese pages are
+ *    drawn in a font with Chinese glyphs, as readers see them;
  * 2. nothing shifts the layout while code-split widgets, their first results and the
  *    fonts arrive (cumulative layout shift below 0.01), and every widget is as tall as
  *    the placeholder it replaces, from its mount to its first result (so nothing moves
@@ -225,6 +226,20 @@ for (const lang of ['en', 'zh'] as const) {
       await page.goto(`./?c=${slug}&lang=${lang}`);
       expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('layout-shift')), 'the browser reports layout shifts').toBe(true);
       await expect(page.locator(`article[data-chapter="${slug}"] h1`)).toBeVisible();
+      if (lang === 'zh') {
+        // Chinese glyphs are full-width in any font that has them; without one, Chromium
+        // draws narrower boxes and every Chinese line breaks where no reader's would.
+        const width = await page.evaluate(() => {
+          const s = document.createElement('span');
+          s.textContent = '中文字形';
+          s.style.cssText = 'font-size:100px;position:absolute;white-space:nowrap';
+          document.querySelector('article')!.append(s);
+          const w = s.getBoundingClientRect().width;
+          s.remove();
+          return w;
+        });
+        expect(width, 'four Chinese characters at 100px in a font with Chinese glyphs (Debian: fonts-noto-cjk)').toBeCloseTo(400, -1);
+      }
 
       // Read as a reader would: scroll down while widgets are still arriving, then once more when all are in.
       await scrollThrough(page);

@@ -157,7 +157,7 @@ export const mdxComponents = {
   Degradation: lazyWidget(() => import('../widgets/degradation').then((m) => m.Degradation), (_p, lang) => rem('degradation', lang), 'degradation'),
   BnCompare: lazyWidget(() => import('../widgets/bn-compare').then((m) => m.BnCompare), (_p, lang) => rem('bn-compare', lang), 'bn-compare'),
   TrainModel: lazyWidget(() => import('../widgets/training').then((m) => m.TrainModel), (p: { model?: string }, lang: string) => rem(`train-model@${p.model ?? 'lenet'}`, lang), 'train-model'),
-  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string; adjustable?: boolean }, lang: string) => summaryHeight(p.model ?? 'lenet', lang, !!p.adjustable), 'model-summary'),
+  ModelSummary: lazyWidget(() => import('../widgets/training').then((m) => m.ModelSummary), (p: { model?: string; adjustable?: boolean }) => summaryHeight(p.model ?? 'lenet', !!p.adjustable), 'model-summary'),
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
   InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (p: { model?: string }, lang: string) => rem(`inside-model@${p.model ?? 'lenet'}`, lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),

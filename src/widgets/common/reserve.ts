@@ -58,40 +58,40 @@ export const WIDGET_HEIGHT_REM: Record<string, number> = {
 /** The same heights in Chinese, where they differ from the English ones. */
 export const WIDGET_HEIGHT_REM_ZH: Record<string, number> = {
   'block-builder': 46.06,
-  corr2d: 65.56,
   'learn-kernel': 45.16,
-  'padding-stride': 51.16,
+  'padding-stride': 52.76,
   pooling: 64.16,
   'pooling-two-channel': 80.16,
-  'receptive-field': 172.36,
-  'receptive-field:stack': 56.26,
-  'receptive-field:lenet': 115.9,
-  multichannel: 72.46,
-  'multichannel:channels': 58.06,
+  'receptive-field': 179.3,
+  'receptive-field:stack': 59.13,
+  'receptive-field:lenet': 120.01,
+  multichannel: 76.35,
+  'multichannel:channels': 59.49,
   'multichannel:1x1': 16.86,
   'multichannel:params': 16.16,
-  parameters: 116.96,
+  parameters: 120.6,
   'parameters:access': 64.06,
   'parameters:init': 48.36,
-  'parameters:tying': 38.56,
-  'dense-vs-conv': 64.86,
-  'dense-vs-conv:cost': 54.16,
+  'parameters:tying': 40.18,
+  'dense-vs-conv': 68.85,
+  'dense-vs-conv:cost': 58.06,
   'dense-vs-conv:ladder': 24.36,
-  'batch-norm': 178.46,
-  'batch-norm:normalise': 76.33,
-  'batch-norm:batch-size': 58.91,
-  'batch-norm:running': 86.5,
-  'train-model': 92.46,
-  'train-model@alexnet': 93.94,
-  'train-model@vgg': 93.94,
-  'train-model@nin': 93.94,
-  'train-model@resnet18': 93.94,
-  'bn-compare': 48.5,
-  degradation: 34.26,
-  'model-compare': 13.3,
-  'inside-model': 19.69,
-  'inside-model@vgg': 22.44,
-  'inside-model@lenet-bn': 22.5,
+  'batch-norm': 194.53,
+  'batch-norm:normalise': 77.81,
+  'batch-norm:batch-size': 61.89,
+  'batch-norm:running': 98.14,
+  'train-model': 92.96,
+  'train-model@alexnet': 94.44,
+  'train-model@vgg': 94.44,
+  'train-model@nin': 94.44,
+  'train-model@resnet18': 94.44,
+  'bn-compare': 44.24,
+  degradation: 35.83,
+  'inside-model': 24.27,
+  'inside-model@alexnet': 24.16,
+  'inside-model@vgg': 24.16,
+  'inside-model@resnet18': 24.16,
+  'inside-model@nin': 24.16,
 };
 
 /**
@@ -123,11 +123,11 @@ export const SUMMARY_SLIDER_REM = 4.3;
 
 /**
  * The height of a model summary (title, table, note, and the input-size slider of an
- * adjustable one) as a CSS length; its note takes one line less in Chinese.
+ * adjustable one) as a CSS length, the same in both languages.
  */
-export function summaryHeight(model: string, lang = 'en', adjustable = false): string {
+export function summaryHeight(model: string, adjustable = false): string {
   const rows = SUMMARY_ROWS[model] ?? SUMMARY_ROWS.lenet;
-  const base = (lang === 'zh' ? 11.675 : 13.3) + (adjustable ? SUMMARY_SLIDER_REM : 0);
+  const base = 13.3 + (adjustable ? SUMMARY_SLIDER_REM : 0);
   return `calc(${Number(base.toFixed(3))}rem + ${rows} * 2.1rem)`;
 }
 

@@ -40,7 +40,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
       data-input-size={size}
       aria-labelledby={`${uid}-t`}
       // While the engine runs the model, hold the table's room so the text below stays put.
-      style={!data && !error ? { minHeight: summaryHeight(model, lang, adjustable) } : undefined}
+      style={!data && !error ? { minHeight: summaryHeight(model, adjustable) } : undefined}
       aria-busy={busy}
     >
       <header className="widget-header">
