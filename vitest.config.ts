@@ -13,6 +13,9 @@ export default defineConfig({
     env: { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
     setupFiles: ['tests/helpers/setup.ts'],
     pool: 'forks',
+    // Relaxed SIMD, which Chromium ships, is behind a flag in Node 20: the wasm backend's
+    // fused multiply-add build is tested as readers' browsers run it.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
     // One test file per core (Vitest's default leaves one core idle): much of the suite
     // waits on Dawn's queue and on timers, so on a 2-core machine two files at a time
     // take the suite from about 6 to about 4 minutes.

@@ -5,11 +5,15 @@
  * src/engine/wasm/kernels.gen.ts (git-ignored), which loads the same way in Vitest,
  * the page, a worker and the production bundle. Two builds go in:
  *   - single-threaded: its own memory, tasks run in turn (threads.c);
- *   - threaded: atomics, an imported shared memory and a worker pool (threads-shared.c).
+ *   - threaded: atomics, an imported shared memory and a worker pool (threads-shared.c);
+ * and each again with relaxed SIMD (`-mrelaxed-simd`), whose matrix-product kernel uses
+ * the fused multiply-add (f32x4.relaxed_madd). The loader picks those where the engine
+ * validates them (Chromium 114+; Node with --experimental-wasm-relaxed-simd).
  * Skips the work when the output is newer than every source and this script.
- * Needs clang and wasm-ld (Debian: `apt-get install clang lld`); installs them with
- * apt-get when missing and running as root on Debian, else says what to install.
- * `--force` rebuilds anyway.
+ * Needs clang and wasm-ld; relaxed SIMD needs clang 16 or later (Debian 12:
+ * `apt-get install clang-16 lld-16`), which it installs with apt-get when missing and
+ * running as root on Debian. With an older clang only the plain builds go in, and the
+ * engine runs them everywhere. `--force` rebuilds anyway.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -44,37 +48,57 @@ const COMMON_FLAGS = [
 
 const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
-function findClang() {
-  for (const c of ['clang', 'clang-14', 'clang-15', 'clang-16', 'clang-17', 'clang-18', 'clang-19']) if (has(c)) return c;
-  return null;
+/** The major version of a clang on the PATH, or 0. */
+function clangVersion(cmd) {
+  const r = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) return 0;
+  const m = /clang version (\d+)/.exec(r.stdout);
+  return m ? Number(m[1]) : 0;
 }
 
-/** clang for wasm32 needs lld's wasm-ld on the PATH. */
+/** The newest clang on the PATH, as [command, major version], or null. */
+function findClang() {
+  let best = null;
+  for (const c of ['clang', 'clang-14', 'clang-15', 'clang-16', 'clang-17', 'clang-18', 'clang-19', 'clang-20']) {
+    const v = clangVersion(c);
+    if (v && (!best || v > best[1])) best = [c, v];
+  }
+  return best;
+}
+
+/** The first version of clang that encodes relaxed SIMD as engines accept it. */
+const RELAXED_CLANG = 16;
+
+/**
+ * clang for wasm32 needs lld's wasm-ld (on the PATH, or beside a versioned clang).
+ * Installs clang 16 and its lld with apt-get when no clang can build relaxed SIMD and
+ * we are root on Debian (falling back to the distribution's clang and lld).
+ */
 function ensureToolchain() {
+  const canLink = (c) => c && (has('wasm-ld') || existsSync(`/usr/lib/llvm-${c[1]}/bin/wasm-ld`));
   let clang = findClang();
-  if (clang && has('wasm-ld')) return clang;
+  if (canLink(clang) && clang[1] >= RELAXED_CLANG) return clang;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = has('sh', ['-c', 'command -v apt-get']);
   if (!isRoot || !hasApt) {
+    if (canLink(clang)) {
+      console.warn(`build-wasm: ${clang[0]} is clang ${clang[1]}; relaxed SIMD needs clang ${RELAXED_CLANG} or later, so only the plain SIMD builds are made`);
+      return clang;
+    }
     console.error(
       '\n✗ Building the wasm kernels needs clang and wasm-ld (LLVM lld).\n' +
-        '  On Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y clang lld\n' +
-        '  (any clang >= 14 with the WebAssembly target works).',
+        `  On Debian 12: sudo apt-get update && sudo apt-get install -y clang-${RELAXED_CLANG} lld-${RELAXED_CLANG}\n` +
+        `  (any clang >= 14 with the WebAssembly target works; >= ${RELAXED_CLANG} adds the relaxed SIMD builds).`,
     );
     process.exit(1);
   }
-  console.log('build-wasm: installing clang and lld with apt-get…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'clang', 'lld']]) {
-    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (r.status !== 0) {
-      console.error(`\n✗ apt-get ${args.join(' ')} exited with ${r.status}`);
-      process.exit(1);
-    }
-  }
+  const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
+  console.log(`build-wasm: installing clang-${RELAXED_CLANG} and lld-${RELAXED_CLANG} with apt-get…`);
+  const ok = apt(['update', '-qq']) && (apt(['install', '-y', '-qq', '--no-install-recommends', `clang-${RELAXED_CLANG}`, `lld-${RELAXED_CLANG}`]) || apt(['install', '-y', '-qq', '--no-install-recommends', 'clang', 'lld']));
   clang = findClang();
-  if (!clang || !has('wasm-ld')) {
-    console.error('\n✗ clang or wasm-ld still missing after apt-get install clang lld');
+  if (!ok || !canLink(clang)) {
+    console.error('\n✗ clang or wasm-ld still missing after apt-get install');
     process.exit(1);
   }
   return clang;
@@ -95,36 +119,41 @@ export function buildWasm({ force = false } = {}) {
   const newest = Math.max(statSync(self).mtimeMs, ...files.map((f) => statSync(join(kernelDir, f)).mtimeMs));
   if (!force && existsSync(output) && statSync(output).mtimeMs > newest) return false;
 
-  const clang = ensureToolchain();
+  const [clang, version] = ensureToolchain();
   const shared = (f) => f.startsWith('threads');
   const common = files.filter((f) => f.endsWith('.c') && !shared(f)).map((f) => join(kernelDir, f));
   const tmp = mkdtempSync(join(tmpdir(), 'wasm-kernels-'));
   try {
-    const single = compile(clang, [...common, join(kernelDir, 'threads.c')], [], join(tmp, 'single.wasm'));
-    const threaded = compile(
-      clang,
-      [...common, join(kernelDir, 'threads-shared.c')],
-      [
-        '-matomics',
-        '-mmutable-globals',
-        '-DWASM_THREADS=1',
-        '-Wl,--shared-memory',
-        '-Wl,--import-memory',
-        `-Wl,--max-memory=${SHARED_MAX_BYTES}`,
-        // Every instance (one per thread) gets its own stack pointer, set by the loader.
-        '-Wl,--export=__stack_pointer',
-      ],
-      join(tmp, 'threaded.wasm'),
-    );
+    const threadedFlags = [
+      '-matomics',
+      '-mmutable-globals',
+      '-DWASM_THREADS=1',
+      '-Wl,--shared-memory',
+      '-Wl,--import-memory',
+      `-Wl,--max-memory=${SHARED_MAX_BYTES}`,
+      // Every instance (one per thread) gets its own stack pointer, set by the loader.
+      '-Wl,--export=__stack_pointer',
+    ];
+    const build = (extra, name) => ({
+      single: compile(clang, [...common, join(kernelDir, 'threads.c')], extra, join(tmp, `single${name}.wasm`)),
+      threaded: compile(clang, [...common, join(kernelDir, 'threads-shared.c')], [...threadedFlags, ...extra], join(tmp, `threaded${name}.wasm`)),
+    });
+    const plain = build([], '');
+    const relaxed = version >= RELAXED_CLANG ? build(['-mrelaxed-simd'], '-relaxed') : null;
+    const b64 = (bytes) => (bytes ? `'${bytes.toString('base64')}'` : 'null');
     const body =
       '// Generated by scripts/build-wasm.mjs from src/engine/wasm/kernels/*.c: do not edit.\n' +
       `// clang: ${spawnSync(clang, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n\n` +
       '/** The single-threaded kernels (exports their own memory), base64. */\n' +
-      `export const SINGLE_WASM = '${single.toString('base64')}';\n\n` +
+      `export const SINGLE_WASM = ${b64(plain.single)};\n\n` +
       '/** The threaded kernels (import a shared memory), base64. */\n' +
-      `export const THREADED_WASM = '${threaded.toString('base64')}';\n`;
+      `export const THREADED_WASM = ${b64(plain.threaded)};\n\n` +
+      `/** The same two with relaxed SIMD (fused multiply-add), base64; null when clang is older than ${RELAXED_CLANG}. */\n` +
+      `export const SINGLE_RELAXED_WASM: string | null = ${b64(relaxed?.single)};\n\n` +
+      `export const THREADED_RELAXED_WASM: string | null = ${b64(relaxed?.threaded)};\n`;
     writeFileSync(output, body);
-    console.log(`build-wasm: wrote ${output.slice(root.length + 1)} (${single.length} + ${threaded.length} bytes of wasm)`);
+    const sizes = [plain.single, plain.threaded, relaxed?.single, relaxed?.threaded].filter(Boolean).map((b) => b.length);
+    console.log(`build-wasm: wrote ${output.slice(root.length + 1)} (${sizes.join(' + ')} bytes of wasm${relaxed ? ', plain and relaxed SIMD' : ', plain SIMD only'})`);
     return true;
   } finally {
     rmSync(tmp, { recursive: true, force: true });

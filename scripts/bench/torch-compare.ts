@@ -27,6 +27,8 @@ export interface MatmulFigure {
 
 export interface WasmRun {
   threads: number;
+  /** The relaxed-SIMD build, whose products use the fused multiply-add. */
+  fma: boolean;
   matmul?: MatmulFigure;
   lenet?: TrainingFigure;
   resnet?: TrainingFigure;
@@ -87,6 +89,7 @@ function defined(values: Record<string, number | string | null | undefined>): Re
 }
 
 const threadsLabel = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+const wasmLabel = (r: WasmRun) => `wasm${r.fma ? ' FMA' : ''}, ${threadsLabel(r.threads)}`;
 
 /** The run with the highest value of `pick`, if any run has one. */
 function fastest(runs: WasmRun[], pick: (r: WasmRun) => number | undefined): { run: WasmRun; value: number } | null {
@@ -108,7 +111,7 @@ export function comparisonSections(runs: WasmRun[], torch: TorchResult | null, r
   const anyLenet = runs.find((r) => r.lenet)?.lenet ?? t?.lenet;
   const anyResnet = runs.find((r) => r.resnet)?.resnet ?? t?.resnet;
   const rows: SectionRow[] = runs.map((r) => ({
-    label: `wasm, ${threadsLabel(r.threads)}`,
+    label: wasmLabel(r),
     values: defined({
       'matmul GFLOP/s': r.matmul?.ab,
       'LeNet img/s': r.lenet?.imagesPerS,
@@ -168,7 +171,7 @@ export function comparisonSections(runs: WasmRun[], torch: TorchResult | null, r
         measured: bestMatmul ? `${bestMatmul.value.toFixed(1)} GFLOP/s` : null,
         target: '>= 10 GFLOP/s',
         result: verdict(bestMatmul?.value, 10),
-        from: bestMatmul ? `wasm, ${threadsLabel(bestMatmul.run.threads)} (A B)` : null,
+        from: bestMatmul ? `${wasmLabel(bestMatmul.run)} (A B)` : null,
       },
     });
   }
@@ -180,13 +183,13 @@ export function comparisonSections(runs: WasmRun[], torch: TorchResult | null, r
         measured: r !== undefined ? `${r.toFixed(2)}x PyTorch` : null,
         target: `>= ${min}x PyTorch`,
         result: verdict(r, min),
-        from: best && torchImages ? `wasm, ${threadsLabel(best.run.threads)}: ${best.value.toFixed(1)} / PyTorch ${torchImages.toFixed(1)} img/s` : (torchMissing ?? 'no figure'),
+        from: best && torchImages ? `${wasmLabel(best.run)}: ${best.value.toFixed(1)} / PyTorch ${torchImages.toFixed(1)} img/s` : (torchMissing ?? 'no figure'),
       },
     });
   };
   if (runs.some((r) => r.lenet)) trainingTarget(`LeNet training, batch ${anyLenet?.batch}`, bestLenet, t?.lenet?.images_per_s, 0.5);
   if (runs.some((r) => r.resnet)) trainingTarget(`ResNet-18 64x64 training, batch ${anyResnet?.batch}`, bestResnet, t?.resnet?.images_per_s, 0.15);
-  const targetNotes = ['From the issue about the WebAssembly backend; each figure is the fastest wasm thread count of this run.'];
+  const targetNotes = ['From the issue about the WebAssembly backend; each figure is the fastest wasm build and thread count of this run (FMA: the relaxed-SIMD build that Chromium runs).'];
   const mm = bestMatmul?.run.matmul;
   if (mm) targetNotes.push(`matmul layouts at that thread count: A B ${mm.ab.toFixed(1)}, A^T B ${mm.atb.toFixed(1)}, A B^T ${mm.abt.toFixed(1)} GFLOP/s.`);
   if (!t) targetNotes.push(`No PyTorch figures in this run (${why ? 'not installed' : '--no-torch'}): the targets relative to PyTorch are not measured.`);

@@ -12,6 +12,7 @@ import { outSize } from '../../src/engine/backend';
 import { manualSeed, optim, randn, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
 import { createWasmBackend, type WasmBackend } from '../../src/engine/wasm/index';
+import { fusedMultiplyAddAvailable } from '../../src/engine/wasm/module';
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
 import { lossStep } from './loss-step';
@@ -20,6 +21,8 @@ import { comparisonSections, runTorchReference, type MatmulFigure, type TorchReq
 
 export interface BenchOptions {
   threads: number[];
+  /** Builds to run: plain SIMD (false) and relaxed SIMD with the fused multiply-add (true, where the engine accepts it). */
+  fma: boolean[];
   only: string[];
   /** Training steps timed per net (after one warm-up step). */
   steps: number;
@@ -177,9 +180,11 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
     reference = await benchTraining(new CpuBackend(), 'LeNet', () => lenet(), LENET_BATCH, 28, 2, 0.9);
   }
   const runs: WasmRun[] = [];
-  for (const threads of o.threads) {
-    const be = await createWasmBackend({ threads });
-    const run: WasmRun = { threads };
+  const builds = o.fma.filter((f) => !f || fusedMultiplyAddAvailable());
+  if (o.fma.includes(true) && !builds.includes(true)) console.log('\n(no relaxed-SIMD build here: clang 16 or later builds it, and Node runs it with --experimental-wasm-relaxed-simd)');
+  for (const fma of builds) for (const threads of o.threads) {
+    const be = await createWasmBackend({ threads, fma });
+    const run: WasmRun = { threads, fma };
     runs.push(run);
     console.log(`\n== wasm backend: ${be.description} ==`);
     if (want('matmul')) run.matmul = benchMatmul(be);

@@ -2,8 +2,10 @@
 /**
  * Benchmarks the wasm backend in Node: matmul 512^3 GFLOP/s, the convolution passes of
  * LeNet's and ResNet-18's layers, and training images/s of both nets.
- *   node scripts/bench/wasm-node.mjs [--threads=1,2] [--only=matmul,conv,pool,optim,lenet,resnet]
+ *   node scripts/bench/wasm-node.mjs [--threads=1,2] [--simd=plain,fma] [--only=matmul,conv,pool,optim,lenet,resnet]
  *                                    [--steps=8] [--resnet-batch=64] [--reference] [--no-torch]
+ * --simd: the builds to run, plain SIMD and relaxed SIMD with the fused multiply-add
+ * (the one Chromium runs; this script restarts Node with relaxed SIMD enabled).
  * Builds the kernels if needed, then loads the TypeScript sources through Vite's
  * module runner (no bundle), so worker threads start from the source tree.
  * --steps: timed LeNet steps (ResNet-18: steps / 4), each after one warm-up step.
@@ -13,6 +15,7 @@
  * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
  * --no-torch skips it. `npm run bench` runs this at its end.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -26,6 +29,13 @@ const args = Object.fromEntries(
   }),
 );
 const list = (s) => (s ? String(s).split(',').filter(Boolean) : []);
+
+// Chromium runs relaxed SIMD (the fused multiply-add build); Node 20 needs a flag for it.
+const RELAXED = '--experimental-wasm-relaxed-simd';
+if (!process.execArgv.includes(RELAXED)) {
+  const r = spawnSync(process.execPath, [...process.execArgv, RELAXED, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 buildWasm();
 const server = await createServer({
@@ -42,6 +52,7 @@ try {
   const threads = list(args.threads).map(Number);
   await runWasmBench({
     threads: threads.length ? threads : [...new Set([1, Math.min(8, availableParallelism())])],
+    fma: list(args.simd ?? 'plain,fma').map((s) => s === 'fma'),
     only: list(args.only),
     steps: Number(args.steps ?? 8),
     resnetBatch: Number(args['resnet-batch'] ?? 64),

@@ -47,8 +47,13 @@ beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { cwd: root, stdio: 'inherit' });
   const { createWasmBackend, PARALLEL_MIN_FLOPS } = await import('../../src/engine/wasm/index');
   parallelMinFlops = PARALLEL_MIN_FLOPS;
-  backends.push({ label: '1 thread', be: await createWasmBackend({ threads: 1 }) });
-  backends.push({ label: '2 threads', be: await createWasmBackend({ threads: 2 }) });
+  // Both builds: plain SIMD, and relaxed SIMD with the fused multiply-add (vitest.config.ts
+  // runs Node with relaxed SIMD enabled, as Chromium has it).
+  for (const fma of [false, true]) {
+    const simd = fma ? ', fused multiply-add' : '';
+    backends.push({ label: `1 thread${simd}`, be: await createWasmBackend({ threads: 1, fma }) });
+    backends.push({ label: `2 threads${simd}`, be: await createWasmBackend({ threads: 2, fma }) });
+  }
 }, 120_000);
 
 afterAll(() => {
@@ -71,6 +76,15 @@ describe('wasm backend', () => {
       expect(be.description).toMatch(/WebAssembly/);
     }
     expect(backends[1].be.kernels.threads).toBe(2);
+  });
+
+  it('has the relaxed-SIMD build with the fused multiply-add, and uses it only when asked and accepted', async () => {
+    const { fusedMultiplyAddAvailable } = await import('../../src/engine/wasm/module');
+    // The test runner enables relaxed SIMD in Node (vitest.config.ts) and the build uses clang 16 or later.
+    expect(fusedMultiplyAddAvailable()).toBe(true);
+    expect(backends.map(({ be }) => be.kernels.fma)).toEqual([false, false, true, true]);
+    expect(backends[3].be.description).toBe('WebAssembly SIMD with fused multiply-add, 2 threads');
+    expect(backends[0].be.description).toBe('WebAssembly SIMD, 1 thread');
   });
 
   it('matmul matches the CPU on fixed edge shapes', () => {

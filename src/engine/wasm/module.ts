@@ -11,6 +11,9 @@
  * Two builds: a single-threaded one with its own memory, and a threaded one that
  * imports a shared memory and runs its tasks on a pool of workers (pool.ts), used
  * when shared memory is available (`crossOriginIsolated` in browsers; always in Node).
+ * Each comes twice: with plain SIMD, and with relaxed SIMD, whose matrix products use
+ * the fused multiply-add; the relaxed one is used where the engine accepts it
+ * (Chromium 114 and later; Node only with --experimental-wasm-relaxed-simd).
  */
 import { importNode, startPool, type Pool } from './pool';
 
@@ -31,15 +34,31 @@ export interface KernelExports {
 }
 
 /** The generated module, looked up without a static import so that a missing build fails only here. */
-const generated = import.meta.glob<{ SINGLE_WASM: string; THREADED_WASM: string }>('./kernels.gen.ts', { eager: true });
+const generated = import.meta.glob<Record<Build, string | null>>('./kernels.gen.ts', { eager: true });
 
-function wasmBytes(which: 'SINGLE_WASM' | 'THREADED_WASM'): Uint8Array<ArrayBuffer> {
+type Build = 'SINGLE_WASM' | 'THREADED_WASM' | 'SINGLE_RELAXED_WASM' | 'THREADED_RELAXED_WASM';
+
+/** A build's bytes, or null when it was not made (relaxed SIMD needs clang 16). */
+function wasmBytes(which: Build): Uint8Array<ArrayBuffer> | null {
   const mod = Object.values(generated)[0];
   if (!mod) throw new Error('wasm backend: kernels.gen.ts is missing; run `node scripts/build-wasm.mjs` (npm start/test/build do)');
-  const text = atob(mod[which]);
+  const b64 = mod[which];
+  if (!b64) return null;
+  const text = atob(b64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+let relaxedChecked: boolean | undefined;
+
+/** Whether the relaxed-SIMD builds exist and this engine accepts them. */
+export function fusedMultiplyAddAvailable(): boolean {
+  if (relaxedChecked === undefined) {
+    const bytes = wasmBytes('SINGLE_RELAXED_WASM');
+    relaxedChecked = !!bytes && WebAssembly.validate(bytes);
+  }
+  return relaxedChecked;
 }
 
 const PAGE = 65536;
@@ -66,8 +85,12 @@ export class Kernels {
   private top: number;
   private readonly pool: Pool | null;
 
-  constructor(exports: KernelExports, memory: WebAssembly.Memory, firstFree: number, pool: Pool | null) {
+  /** Whether the matrix products use the fused multiply-add (the relaxed-SIMD build). */
+  readonly fma: boolean;
+
+  constructor(exports: KernelExports, memory: WebAssembly.Memory, firstFree: number, pool: Pool | null, fma: boolean) {
     this.exports = exports;
+    this.fma = fma;
     this.memory = memory;
     this.pool = pool;
     this.threads = pool ? pool.size + 1 : 1;
@@ -80,7 +103,8 @@ export class Kernels {
   }
 
   get description(): string {
-    return this.threads > 1 ? `WebAssembly SIMD, ${this.threads} threads` : 'WebAssembly SIMD, 1 thread';
+    const simd = this.fma ? 'WebAssembly SIMD with fused multiply-add' : 'WebAssembly SIMD';
+    return this.threads > 1 ? `${simd}, ${this.threads} threads` : `${simd}, 1 thread`;
   }
 
   /** Forgets every allocation of the previous kernel call. */
@@ -163,26 +187,29 @@ function sharedMemoryAvailable(): boolean {
 export interface LoadOptions {
   /** Threads to use, the calling one included; default: the machine's core count (at most 8). */
   threads?: number;
+  /** Use the relaxed-SIMD build (fused multiply-add); default: where the engine accepts it. Ignored where it does not. */
+  fma?: boolean;
 }
 
 /** Compiles and instantiates the kernels, with a worker pool when threads are wanted and allowed. */
 export async function loadKernels(opts: LoadOptions = {}): Promise<Kernels> {
   const wanted = Math.max(1, Math.floor(opts.threads ?? (await defaultThreads())));
+  const fma = (opts.fma ?? true) && fusedMultiplyAddAvailable();
   if (wanted > 1 && sharedMemoryAvailable()) {
     try {
-      return await loadThreaded(wanted);
+      return await loadThreaded(wanted, fma);
     } catch (e) {
       console.warn(`wasm backend: no worker threads (${(e as Error).message ?? String(e)}), running single-threaded`);
     }
   }
-  const module = await WebAssembly.compile(wasmBytes('SINGLE_WASM'));
+  const module = await WebAssembly.compile(wasmBytes(fma ? 'SINGLE_RELAXED_WASM' : 'SINGLE_WASM')!);
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as KernelExports;
-  return new Kernels(exports, exports.memory!, exports.__heap_base.value as number, null);
+  return new Kernels(exports, exports.memory!, exports.__heap_base.value as number, null, fma);
 }
 
-async function loadThreaded(threads: number): Promise<Kernels> {
-  const module = await WebAssembly.compile(wasmBytes('THREADED_WASM'));
+async function loadThreaded(threads: number, fma: boolean): Promise<Kernels> {
+  const module = await WebAssembly.compile(wasmBytes(fma ? 'THREADED_RELAXED_WASM' : 'THREADED_WASM')!);
   const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports & {
@@ -197,7 +224,7 @@ async function loadThreaded(threads: number): Promise<Kernels> {
   const stackTops = Array.from({ length: workers }, (_, i) => heapBase + (i + 1) * WORKER_STACK_BYTES);
   const pool = await startPool(module, memory, stackTops, exports.pool_generation());
   exports.set_pool_size(pool.size, callerCanBlock() ? 1 : 0);
-  return new Kernels(exports, memory, stacksEnd, pool);
+  return new Kernels(exports, memory, stacksEnd, pool, fma);
 }
 
 /** Whether this thread may sleep in Atomics.wait: everywhere but a browser page's main thread. */
