@@ -25,5 +25,6 @@ if (argv.includes('webgpu') && !env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES) {
   const icd = ['/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json', '/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json', '/usr/lib/chromium/vk_swiftshader_icd.json'].find((f) => existsSync(f));
   if (icd) env.VK_ICD_FILENAMES = env.VK_DRIVER_FILES = icd;
 }
-const r = spawnSync(process.execPath, ['--max-old-space-size=8192', out, ...argv], { stdio: 'inherit', cwd: root, env });
+// Relaxed SIMD, as Chromium runs it: the wasm backend's fused multiply-add build.
+const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--experimental-wasm-relaxed-simd', out, ...argv], { stdio: 'inherit', cwd: root, env });
 process.exit(r.status ?? 1);
