@@ -302,6 +302,59 @@ describe('wasm backend', () => {
     }
   });
 
+  it('keeps kernel outputs in a shared memory, reads them there, and takes their blocks back when freed', () => {
+    const shared = backends.filter(({ be }) => be.kernels.keepsStorages);
+    // The threaded builds have a shared memory; the single-threaded ones copy in and out.
+    expect(shared.map(({ label }) => label)).toEqual(['2 threads', '2 threads, fused multiply-add']);
+    const p1 = { n: 4, cIn: 8, h: 32, w: 32, cOut: 8, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, outH: 32, outW: 32 };
+    const xData = randomData(4 * 8 * 32 * 32, 41), wData = randomData(8 * 8 * 9, 42);
+    const chain = (be: CpuBackend) => {
+      const x = be.fromData(xData), w = be.fromData(wData);
+      const y = be.conv2d(x, w, null, p1);
+      const z = be.conv2d(y, w, null, p1);
+      const sum = be.binary('add', y, [4 * 8 * 32 * 32], z, [4 * 8 * 32 * 32], [4 * 8 * 32 * 32]);
+      return { x, w, y, z, sum };
+    };
+    const ref = chain(cpu);
+    for (const { label, be } of shared) {
+      const K = be.kernels;
+      // A first call sets up the arena; what follows is the storages' own room.
+      for (const s of Object.values(chain(be))) be.free(s);
+      const before = K.heapBytes();
+      const got = chain(be);
+      expect(K.owns(be.view(got.y)), `${label}: the first output is a view of wasm memory`).toBe(true);
+      expect(K.owns(be.view(got.z)), `${label}: the second, computed from it in place`).toBe(true);
+      expect(K.owns(be.view(got.x)), `${label}: an array from JavaScript stays where it is`).toBe(false);
+      expect(K.heapBytes() - before).toBeGreaterThanOrEqual(2 * 4 * 8 * 32 * 32 * 4);
+      expectClose(be.readSync(got.z), cpu.readSync(ref.z), 1e-3, `conv of a conv (${label})`);
+      expectClose(be.readSync(got.sum), cpu.readSync(ref.sum), 1e-3, `a JavaScript op on wasm memory (${label})`);
+      for (const s of Object.values(got)) be.free(s);
+      expect(K.heapBytes(), `${label}: freed blocks come back`).toBe(before);
+    }
+    for (const s of Object.values(ref)) cpu.free(s);
+  });
+
+  it('a run of training steps keeps the wasm memory and its heap at a steady size', () => {
+    for (const { label, be } of backends.filter(({ be }) => be.kernels.keepsStorages)) {
+      setBackendInstance(be);
+      manualSeed(9);
+      const net = new nn.Sequential(new nn.Conv2d(1, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(8 * 14 * 14, 10));
+      const opt = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+      const x = randn([32, 1, 28, 28]);
+      const y = tensor(Array.from({ length: 32 }, (_, i) => i % 10));
+      const sizes: { heap: number; memory: number }[] = [];
+      for (let step = 0; step < 12; step++) {
+        lossStep(net, opt, x, y).dispose();
+        sizes.push({ heap: be.kernels.heapBytes(), memory: be.kernels.memory.buffer.byteLength });
+      }
+      expect(sizes.slice(4), `${label}: heap and memory after each step from the fifth on`).toEqual(Array(8).fill(sizes[4]));
+      net.dispose();
+      x.dispose();
+      y.dispose();
+    }
+    setBackendInstance(cpu);
+  });
+
   it('a LeNet-like training step gives the same loss and weights as the CPU', async () => {
     const run = async (be: CpuBackend) => {
       setBackendInstance(be);

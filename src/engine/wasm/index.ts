@@ -3,12 +3,14 @@
  * convolution passes, pooling) replaced by WebAssembly SIMD kernels compiled from C
  * (kernels/*.c, built by scripts/build-wasm.mjs).
  *
- * Storages stay the CPU backend's Float32Arrays on the JavaScript heap, so everything
- * else (element-wise ops, layout, reductions, optimizers) is inherited unchanged. A
- * wasm kernel copies its operands into the module's linear memory, runs there and
- * copies the result out; the copies are linear in the data while the products are
- * not. Results agree with the CPU reference to f32 rounding (the kernels accumulate
- * in f32, the reference in f64).
+ * Storages stay the CPU backend's Float32Arrays, so everything else (element-wise ops,
+ * layout, reductions, optimizers) is inherited unchanged. With a shared memory (the
+ * threaded build), a wasm kernel's output of 16K floats or more is a Float32Array over
+ * a block of the module's linear memory (module.ts, heap.ts), which the next kernel
+ * reads where it is; other operands (JavaScript arrays, small outputs) are copied in.
+ * Without a shared memory every kernel copies its operands in and its result out.
+ * Results agree with the CPU reference to f32 rounding (the kernels accumulate in f32,
+ * the reference in f64).
  *
  * With shared memory (Node, or a cross-origin isolated page) the kernels spread over a
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
@@ -71,7 +73,10 @@ export class WasmBackend extends CpuBackend {
 
   override free(s: Storage): void {
     const c = s as CpuStorage;
-    if (!c.freed && c.data instanceof Float32Array) this.recycled.put(c.data);
+    if (!c.freed && c.data instanceof Float32Array) {
+      if (this.kernels.owns(c.data)) this.kernels.heapFree(c.data);
+      else this.recycled.put(c.data);
+    }
     super.free(s);
   }
 
@@ -80,6 +85,28 @@ export class WasmBackend extends CpuBackend {
     const out = this.recycled.take(length);
     this.kernels.readInto(at, length, out, 0);
     return this.make(out);
+  }
+
+  /**
+   * Room for a kernel's output of `length` floats: a lasting block of wasm memory that
+   * becomes the storage as it is (shared memory, outputs worth keeping there), else
+   * arena room that `done()` copies out.
+   */
+  private out(length: number): { at: number; done(): Storage } {
+    const K = this.kernels;
+    const view = K.keepsStorages && length >= POOL_MIN_FLOATS ? K.heapArray(length) : null;
+    if (view) return { at: view.byteOffset, done: () => this.make(view) };
+    const at = K.alloc(length);
+    return { at, done: () => this.output(at, length) };
+  }
+
+  /** The address of the first `n` floats of `a` in wasm memory: where it lives, or a copy in the arena. */
+  private input(a: Float32Array, n: number): number {
+    const K = this.kernels;
+    if (K.owns(a)) return a.byteOffset;
+    const at = K.alloc(n);
+    K.write(at, a.subarray(0, n));
+    return at;
   }
 
   /**
@@ -119,9 +146,9 @@ export class WasmBackend extends CpuBackend {
     const K = this.kernels;
     K.reset();
     const at = inputs.map((s) => this.put(s, n));
-    const out = K.alloc(n);
-    K.runExport(f, [n, ...at, out]);
-    return this.output(out, n);
+    const out = this.out(n);
+    K.runExport(f, [n, ...at, out.at]);
+    return out.done();
   }
 
   // ---- batch normalisation (kernels/batchnorm.c, by channels) ----------------------
@@ -132,11 +159,9 @@ export class WasmBackend extends CpuBackend {
     return [p.n, p.c, p.hw, tasks, eps, batchStats ? 1 : 0, ptr.x, ptr.mean, ptr.variance, ptr.weight ?? 0, ptr.bias ?? 0, ptr.y ?? 0, ptr.dx ?? 0, ptr.dw ?? 0, ptr.db ?? 0];
   }
 
-  /** Copies `s` (its first `n` floats) into a new allocation and returns its offset. */
+  /** The address of the first `n` floats of `s` in wasm memory (see `input`). */
   private put(s: Storage, n: number): number {
-    const at = this.kernels.alloc(n);
-    this.kernels.write(at, f32(s).subarray(0, n));
-    return at;
+    return this.input(f32(s), n);
   }
 
   override batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
@@ -158,16 +183,17 @@ export class WasmBackend extends CpuBackend {
     if (size === 0) return super.batchNormApply(x, mean, variance, weight, bias, p);
     const K = this.kernels;
     K.reset();
+    const y = this.out(size);
     const ptr = {
       x: this.put(x, size),
       mean: this.put(mean, p.c),
       variance: this.put(variance, p.c),
       weight: weight ? this.put(weight, p.c) : 0,
       bias: bias ? this.put(bias, p.c) : 0,
-      y: K.alloc(size),
+      y: y.at,
     };
     K.runExport(K.exports.batchnorm_apply, this.bnArgs(p, ptr));
-    return this.output(ptr.y, size);
+    return y.done();
   }
 
   override batchNormBackward(
@@ -177,18 +203,19 @@ export class WasmBackend extends CpuBackend {
     if (size === 0) return super.batchNormBackward(g, x, mean, variance, weight, p);
     const K = this.kernels;
     K.reset();
+    const dx = this.out(size);
     const ptr = {
       y: this.put(g, size),
       x: this.put(x, size),
       mean: this.put(mean, p.c),
       variance: this.put(variance, p.c),
       weight: weight ? this.put(weight, p.c) : 0,
-      dx: K.alloc(size),
+      dx: dx.at,
       dw: K.alloc(p.c),
       db: K.alloc(p.c),
     };
     K.runExport(K.exports.batchnorm_backward, this.bnArgs(p, ptr, p.batchStats));
-    return { dx: this.output(ptr.dx, size), dWeight: this.output(ptr.dw, p.c), dBias: this.output(ptr.db, p.c) };
+    return { dx: dx.done(), dWeight: this.output(ptr.dw, p.c), dBias: this.output(ptr.db, p.c) };
   }
 
   // ---- linear algebra -------------------------------------------------------------
@@ -202,14 +229,12 @@ export class WasmBackend extends CpuBackend {
     // A task over a share of the columns packs all of A for itself: two tasks per thread at most.
     const tasks = this.tasks(2 * size * k, units, 2);
     K.reset();
-    const pa = K.alloc(p.aBatch * m * k);
-    const pb = K.alloc(p.bBatch * k * n);
-    const po = K.alloc(size);
+    const pa = this.input(A, p.aBatch * m * k);
+    const pb = this.input(B, p.bBatch * k * n);
+    const po = this.out(size);
     const ps = K.alloc(K.gemmScratchFloats * this.areas(tasks));
-    K.write(pa, A.subarray(0, p.aBatch * m * k));
-    K.write(pb, B.subarray(0, p.bBatch * k * n));
-    K.run('matmul', [batch, m, n, k, p.transA ? 1 : 0, p.transB ? 1 : 0, p.aBatch, p.bBatch, pa, pb, po, ps, tasks]);
-    return this.output(po, size);
+    K.run('matmul', [batch, m, n, k, p.transA ? 1 : 0, p.transB ? 1 : 0, p.aBatch, p.bBatch, pa, pb, po.at, ps, tasks]);
+    return po.done();
   }
 
   // ---- convolution ----------------------------------------------------------------
@@ -225,8 +250,9 @@ export class WasmBackend extends CpuBackend {
     const inSize = p.cIn * p.h * p.w;
     const outSize = p.cOut * hw;
     const threads = this.kernels.threads;
-    // Images per copy into wasm memory: a whole number of rounds over the threads when it is not all of them.
-    let block = Math.max(1, Math.floor(WasmBackend.convBlockBytes / (4 * Math.max(1, inSize + outSize))));
+    // Images per copy into wasm memory: a whole number of rounds over the threads when it
+    // is not all of them. Where storages live in wasm memory, the whole batch at once.
+    let block = this.kernels.keepsStorages ? p.n : Math.max(1, Math.floor(WasmBackend.convBlockBytes / (4 * Math.max(1, inSize + outSize))));
     if (block >= p.n) block = p.n;
     else if (block >= threads) block -= block % threads;
     // The group a product would like, from the feature map's size and the im2col matrix's.
@@ -255,18 +281,21 @@ export class WasmBackend extends CpuBackend {
     const inSize = p.cIn * p.h * p.w;
     const outSize = p.cOut * p.outH * p.outW;
     if (p.n * outSize === 0) return this.make(new Float32Array(0));
-    const out = this.recycled.take(p.n * outSize);
     const X = f32(x), W = f32(w);
     const plan = this.convPlan(p);
     const K = this.kernels;
     K.reset();
-    const pw = K.alloc(W.length);
-    const pbias = bias ? K.alloc(p.cOut) : 0;
+    const pw = this.input(W, W.length);
+    const pbias = bias ? this.put(bias, p.cOut) : 0;
+    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    if (plan.block === p.n) {
+      const y = this.out(p.n * outSize);
+      K.run('conv2d_forward', this.convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
+      return y.done();
+    }
+    const out = this.recycled.take(p.n * outSize);
     const px = K.alloc(plan.block * inSize);
     const py = K.alloc(plan.block * outSize);
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
-    K.write(pw, W);
-    if (bias) K.write(pbias, f32(bias));
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
@@ -280,16 +309,20 @@ export class WasmBackend extends CpuBackend {
     const inSize = p.cIn * p.h * p.w;
     const outSize = p.cOut * p.outH * p.outW;
     if (p.n * inSize === 0) return this.make(new Float32Array(0));
-    const out = this.recycled.take(p.n * inSize);
     const G = f32(gy), W = f32(w);
     const plan = this.convPlan(p);
     const K = this.kernels;
     K.reset();
-    const pw = K.alloc(W.length);
+    const pw = this.input(W, W.length);
+    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    if (plan.block === p.n) {
+      const dx = this.out(p.n * inSize);
+      K.run('conv2d_backward_input', this.convArgs(p, p.n, dx.at, pw, 0, this.input(G, p.n * outSize), plan, ps, false));
+      return dx.done();
+    }
+    const out = this.recycled.take(p.n * inSize);
     const pdx = K.alloc(plan.block * inSize);
     const pdy = K.alloc(plan.block * outSize);
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
-    K.write(pw, W);
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(pdy, G.subarray(b0 * outSize, (b0 + nb) * outSize));
@@ -309,10 +342,15 @@ export class WasmBackend extends CpuBackend {
     const plan = this.convPlan(p);
     const K = this.kernels;
     K.reset();
+    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    if (plan.block === p.n) {
+      const dw = this.out(size);
+      K.run('conv2d_backward_weight', this.convArgs(p, p.n, this.input(X, p.n * inSize), dw.at, 0, this.input(G, p.n * outSize), plan, ps, false));
+      return dw.done();
+    }
     const pdw = K.alloc(size);
     const px = K.alloc(plan.block * inSize);
     const pdy = K.alloc(plan.block * outSize);
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
@@ -338,13 +376,12 @@ export class WasmBackend extends CpuBackend {
     if (outSize === 0) return this.make(new Float32Array(0));
     const K = this.kernels;
     K.reset();
-    const px = K.alloc(inSize);
+    const px = this.put(x, inSize);
     const tasks = this.poolTasks(p);
-    const py = K.alloc(outSize);
+    const py = this.out(outSize);
     const pline = K.alloc(p.w * this.areas(tasks));
-    K.write(px, f32(x).subarray(0, inSize));
-    K.run('pool2d_forward', this.poolArgs(p, px, py, 0, pline, tasks));
-    return this.output(py, outSize);
+    K.run('pool2d_forward', this.poolArgs(p, px, py.at, 0, pline, tasks));
+    return py.done();
   }
 
   override pool2dBackward(x: Storage, gy: Storage, p: Pool2dParams): Storage {
@@ -354,13 +391,11 @@ export class WasmBackend extends CpuBackend {
     const K = this.kernels;
     K.reset();
     // Average pooling never looks at x.
-    const px = p.mode === 'max' ? K.alloc(inSize) : 0;
-    const pgy = K.alloc(outSize);
-    const pdx = K.alloc(inSize);
-    if (p.mode === 'max') K.write(px, f32(x).subarray(0, inSize));
-    K.write(pgy, f32(gy).subarray(0, outSize));
-    K.run('pool2d_backward', this.poolArgs(p, px, pgy, pdx, 0, this.poolTasks(p)));
-    return this.output(pdx, inSize);
+    const px = p.mode === 'max' ? this.put(x, inSize) : 0;
+    const pgy = this.put(gy, outSize);
+    const pdx = this.out(inSize);
+    K.run('pool2d_backward', this.poolArgs(p, px, pgy, pdx.at, 0, this.poolTasks(p)));
+    return pdx.done();
   }
 }
 

@@ -8,6 +8,12 @@
  * the result out. Growing the memory detaches the old views, so `f32`/`i32` are read
  * again after the allocations of a call.
  *
+ * A shared memory (the threaded build) never detaches a view when it grows, so there
+ * the backend also keeps storages in it: `heapArray()` hands out a Float32Array over a
+ * block of a heap (heap.ts) that lives until `heapFree()`, and a kernel reads such an
+ * operand where it is and writes its output straight into one. The arena is then made
+ * of heap blocks too (one, once calls have settled on the room they need).
+ *
  * Two builds: a single-threaded one with its own memory, and a threaded one that
  * imports a shared memory and runs its tasks on a pool of workers (pool.ts), used
  * when shared memory is available (`crossOriginIsolated` in browsers; always in Node).
@@ -15,6 +21,7 @@
  * the fused multiply-add; the relaxed one is used where the engine accepts it
  * (Chromium 114 and later; Node only with --experimental-wasm-relaxed-simd).
  */
+import { Heap, growTo } from './heap';
 import { importNode, startPool, type Pool } from './pool';
 
 export interface KernelExports {
@@ -62,6 +69,8 @@ export function fusedMultiplyAddAvailable(): boolean {
 }
 
 const PAGE = 65536;
+/** The least room the arena takes from the heap at a time (shared memory). */
+const ARENA_CHUNK_BYTES = 16 * 2 ** 20;
 /** Pages of the shared memory at start and at most (the threaded build declares 2 GiB). */
 const SHARED_INITIAL_PAGES = 64;
 const SHARED_MAX_PAGES = 32768;
@@ -84,6 +93,13 @@ export class Kernels {
   private readonly base: number;
   private top: number;
   private readonly pool: Pool | null;
+  /** Shared memory only: the heap of lasting blocks, and the arena's blocks on it. */
+  private readonly heap: Heap | null;
+  private chunks: { at: number; size: number }[] = [];
+  private chunk = 0;
+  private chunkEnd = 0;
+  /** The buffers this memory has had (a shared memory hands out a new one after growing). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
 
   /** Whether the matrix products use the fused multiply-add (the relaxed-SIMD build). */
   readonly fma: boolean;
@@ -100,6 +116,36 @@ export class Kernels {
     this.argsAt = align(firstFree);
     this.base = align(this.argsAt + ARGS_INTS * 4);
     this.top = this.base;
+    this.buffers.add(memory.buffer);
+    this.heap = memory.buffer instanceof SharedArrayBuffer ? new Heap((bytes) => growTo(memory, bytes), this.base) : null;
+  }
+
+  /** Whether storages can live in this memory (`heapArray`): a shared memory, whose views survive growth. */
+  get keepsStorages(): boolean {
+    return this.heap !== null;
+  }
+
+  /** A Float32Array of `floats` over a lasting block of this memory (shared memory only), or null when there is no room. */
+  heapArray(floats: number): Float32Array | null {
+    const at = this.heap?.alloc(floats * 4) ?? null;
+    if (at === null) return null;
+    this.refresh();
+    return new Float32Array(this.memory.buffer, at, floats);
+  }
+
+  /** Whether `a` is a view of this memory (its byte offset is then its address). */
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  /** Bytes of lasting blocks in use (shared memory; the arena's blocks included), else 0. */
+  heapBytes(): number {
+    return this.heap?.usedBytes() ?? 0;
+  }
+
+  /** Gives back the block of an array from `heapArray`. */
+  heapFree(a: Float32Array): void {
+    this.heap!.release(a.byteOffset);
   }
 
   get description(): string {
@@ -109,19 +155,57 @@ export class Kernels {
 
   /** Forgets every allocation of the previous kernel call. */
   reset(): void {
-    this.top = this.base;
+    if (!this.heap) {
+      this.top = this.base;
+      return;
+    }
+    // A call that needed several arena blocks gets them as one from the next call on.
+    if (this.chunk > 0) {
+      const total = this.chunks.reduce((n, c) => n + c.size, 0);
+      for (const c of this.chunks) this.heap.release(c.at);
+      this.chunks = [];
+      this.addChunk(total);
+    }
+    this.chunk = 0;
+    this.top = this.chunks[0]?.at ?? 0;
+    this.chunkEnd = this.chunks[0] ? this.chunks[0].at + this.chunks[0].size : 0;
   }
 
   /** Reserves `floats` float32 slots (64-byte aligned) and returns their byte offset. */
   alloc(floats: number): number {
+    const bytes = align(Math.max(0, floats) * 4);
+    if (this.heap) {
+      if (this.top + bytes > this.chunkEnd) {
+        // The next arena block, or a new one.
+        this.chunk = this.chunks.length && this.top ? this.chunk + 1 : 0;
+        if (this.chunk >= this.chunks.length || this.chunks[this.chunk].size < bytes) {
+          if (this.chunk < this.chunks.length) this.heap.release(this.chunks.splice(this.chunk, 1)[0].at);
+          this.addChunk(Math.max(bytes, ARENA_CHUNK_BYTES), this.chunk);
+        }
+        const c = this.chunks[this.chunk];
+        this.top = c.at;
+        this.chunkEnd = c.at + c.size;
+      }
+      const at = this.top;
+      this.top += bytes;
+      this.refresh();
+      return at;
+    }
     const at = this.top;
-    this.top = align(at + Math.max(0, floats) * 4);
+    this.top = at + bytes;
     const need = this.top - this.memory.buffer.byteLength;
     if (need > 0) {
       this.memory.grow(Math.ceil(need / PAGE));
       this.refresh();
     }
     return at;
+  }
+
+  /** Takes a block of `bytes` from the heap for the arena (at `index` of its blocks, else at the end). */
+  private addChunk(bytes: number, index = this.chunks.length): void {
+    const at = this.heap!.alloc(bytes);
+    if (at === null) throw new RangeError(`wasm backend: out of memory (${Math.round(bytes / 2 ** 20)} MiB more wanted)`);
+    this.chunks.splice(index, 0, { at, size: align(bytes) });
   }
 
   /** Copies `data` in at byte offset `at`. */
@@ -157,9 +241,11 @@ export class Kernels {
 
   /** Views of a shared memory are not detached by growth made elsewhere, but may be short. */
   private refresh(): void {
-    if (this.f32.buffer !== this.memory.buffer || this.f32.byteLength !== this.memory.buffer.byteLength) {
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.i32 = new Int32Array(this.memory.buffer);
+    const buffer = this.memory.buffer;
+    if (this.f32.buffer !== buffer || this.f32.byteLength !== buffer.byteLength) {
+      this.f32 = new Float32Array(buffer);
+      this.i32 = new Int32Array(buffer);
+      this.buffers.add(buffer);
     }
   }
 
