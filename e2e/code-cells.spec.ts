@@ -76,7 +76,8 @@ test('an endless loop is stopped by the time limit and the page stays responsive
   await expect(page.locator('.code-tabs').first().getByRole('tab', { name: 'PyTorch' })).toHaveAttribute('aria-selected', 'true');
   expect(Date.now() - t0).toBeLessThan(5_000);
   await page.locator('.code-tabs').first().getByRole('tab', { name: /TypeScript/ }).click();
-  await expect(cell.getByRole('log')).toContainText('the time limit of a cell', { timeout: 30_000 });
+  // The limit is 30 s from the Run click; a machine busy with other tests may fire its timer late.
+  await expect(cell.getByRole('log')).toContainText('the time limit of a cell', { timeout: 60_000 });
   await expect(cell.getByRole('button', { name: 'Run' })).toBeVisible();
 
   await cell.getByRole('button', { name: 'Run' }).click();
