@@ -161,5 +161,5 @@ export const mdxComponents = {
   ModelCompare: lazyWidget(() => import('../widgets/training').then((m) => m.ModelCompare), (_p, lang) => rem('model-compare', lang), 'model-compare'),
   InsideModel: lazyWidget(() => import('../widgets/inside-model').then((m) => m.InsideModel), (p: { model?: string }, lang: string) => rem(`inside-model@${p.model ?? 'lenet'}`, lang), 'inside-model'),
   Diagram: lazyWidget(() => import('../widgets/diagrams').then((m) => m.Diagram), diagramPlaceholder, 'diagram'),
-  PyTorchAppendix: lazyWidget(() => import('../widgets/pytorch-appendix').then((m) => m.PyTorchAppendix), (p: { show: 'results' | 'listing'; file?: string }, lang?: string) => (p.show === 'results' ? (lang === 'zh' ? '46.5rem' : '54.6rem') : p.file === 'lenet' ? '22.4rem' : '37.7rem'), 'pytorch-appendix'),
+  PyTorchAppendix: lazyWidget(() => import('../widgets/pytorch-appendix').then((m) => m.PyTorchAppendix), (p: { show: 'results' | 'listing'; file?: string }, lang?: string) => (p.show === 'results' ? (lang === 'zh' ? '48.17rem' : '54.6rem') : p.file === 'lenet' ? '22.4rem' : '37.7rem'), 'pytorch-appendix'),
 };
