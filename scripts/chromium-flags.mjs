@@ -10,3 +10,7 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--disable-quic',
 ];
+
+// What Node 20 needs to run the wasm backend's relaxed-SIMD build (fused multiply-add),
+// which Chromium runs without asking: Vitest, the wasm bench and scripts/train.mjs pass it.
+export const NODE_RELAXED_SIMD = '--experimental-wasm-relaxed-simd';

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode } from './node-bundle.mjs';
+import { NODE_RELAXED_SIMD } from './chromium-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}node_modules/.cache/train-node/main.mjs`;
@@ -26,5 +27,5 @@ if (argv.includes('webgpu') && !env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES) {
   if (icd) env.VK_ICD_FILENAMES = env.VK_DRIVER_FILES = icd;
 }
 // Relaxed SIMD, as Chromium runs it: the wasm backend's fused multiply-add build.
-const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--experimental-wasm-relaxed-simd', out, ...argv], { stdio: 'inherit', cwd: root, env });
+const r = spawnSync(process.execPath, ['--max-old-space-size=8192', NODE_RELAXED_SIMD, out, ...argv], { stdio: 'inherit', cwd: root, env });
 process.exit(r.status ?? 1);

@@ -20,6 +20,7 @@ import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { buildWasm } from '../build-wasm.mjs';
+import { NODE_RELAXED_SIMD } from '../chromium-flags.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = Object.fromEntries(
@@ -31,9 +32,8 @@ const args = Object.fromEntries(
 const list = (s) => (s ? String(s).split(',').filter(Boolean) : []);
 
 // Chromium runs relaxed SIMD (the fused multiply-add build); Node 20 needs a flag for it.
-const RELAXED = '--experimental-wasm-relaxed-simd';
-if (!process.execArgv.includes(RELAXED)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, RELAXED, ...process.argv.slice(1)], { stdio: 'inherit' });
+if (!process.execArgv.includes(NODE_RELAXED_SIMD)) {
+  const r = spawnSync(process.execPath, [...process.execArgv, NODE_RELAXED_SIMD, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 

@@ -91,11 +91,6 @@ export class Heap {
     return n;
   }
 
-  /** The end of the highest block ever needed now (the memory is at least this long). */
-  get end(): number {
-    return this.top;
-  }
-
   /** Free blocks (for tests). */
   freeBlocks(): readonly { at: number; size: number }[] {
     return this.free;

@@ -68,7 +68,6 @@ export function fusedMultiplyAddAvailable(): boolean {
   return relaxedChecked;
 }
 
-const PAGE = 65536;
 /** The least room the arena takes from the heap at a time (shared memory). */
 const ARENA_CHUNK_BYTES = 16 * 2 ** 20;
 /** Pages of the shared memory at start and at most (the threaded build declares 2 GiB). */
@@ -96,7 +95,8 @@ export class Kernels {
   /** Shared memory only: the heap of lasting blocks, and the arena's blocks on it. */
   private readonly heap: Heap | null;
   private chunks: { at: number; size: number }[] = [];
-  private chunk = 0;
+  /** The arena block the call allocates from (-1: none yet this call), and where it ends. */
+  private chunk = -1;
   private chunkEnd = 0;
   /** The buffers this memory has had (a shared memory hands out a new one after growing). */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
@@ -155,49 +155,37 @@ export class Kernels {
 
   /** Forgets every allocation of the previous kernel call. */
   reset(): void {
-    if (!this.heap) {
-      this.top = this.base;
-      return;
-    }
-    // A call that needed several arena blocks gets them as one from the next call on.
-    if (this.chunk > 0) {
+    if (this.heap && this.chunk > 0) {
+      // A call that needed several arena blocks gets them as one from the next call on.
       const total = this.chunks.reduce((n, c) => n + c.size, 0);
       for (const c of this.chunks) this.heap.release(c.at);
       this.chunks = [];
       this.addChunk(total);
     }
-    this.chunk = 0;
-    this.top = this.chunks[0]?.at ?? 0;
-    this.chunkEnd = this.chunks[0] ? this.chunks[0].at + this.chunks[0].size : 0;
+    this.chunk = -1;
+    this.top = this.base;
+    this.chunkEnd = 0;
   }
 
   /** Reserves `floats` float32 slots (64-byte aligned) and returns their byte offset. */
   alloc(floats: number): number {
     const bytes = align(Math.max(0, floats) * 4);
     if (this.heap) {
-      if (this.top + bytes > this.chunkEnd) {
-        // The next arena block, or a new one.
-        this.chunk = this.chunks.length && this.top ? this.chunk + 1 : 0;
-        if (this.chunk >= this.chunks.length || this.chunks[this.chunk].size < bytes) {
-          if (this.chunk < this.chunks.length) this.heap.release(this.chunks.splice(this.chunk, 1)[0].at);
-          this.addChunk(Math.max(bytes, ARENA_CHUNK_BYTES), this.chunk);
-        }
+      if (this.chunk < 0 || this.top + bytes > this.chunkEnd) {
+        // The next arena block, replaced by a larger one when it is too small.
+        this.chunk++;
+        if (this.chunk < this.chunks.length && this.chunks[this.chunk].size < bytes) this.heap.release(this.chunks.splice(this.chunk, 1)[0].at);
+        if (this.chunk === this.chunks.length || this.chunks[this.chunk].size < bytes) this.addChunk(Math.max(bytes, ARENA_CHUNK_BYTES), this.chunk);
         const c = this.chunks[this.chunk];
         this.top = c.at;
         this.chunkEnd = c.at + c.size;
       }
-      const at = this.top;
-      this.top += bytes;
-      this.refresh();
-      return at;
+    } else if (!growTo(this.memory, this.top + bytes)) {
+      throw new RangeError(`wasm backend: out of memory (${Math.round(bytes / 2 ** 20)} MiB more wanted)`);
     }
     const at = this.top;
-    this.top = at + bytes;
-    const need = this.top - this.memory.buffer.byteLength;
-    if (need > 0) {
-      this.memory.grow(Math.ceil(need / PAGE));
-      this.refresh();
-    }
+    this.top += bytes;
+    this.refresh();
     return at;
   }
 
@@ -306,7 +294,7 @@ async function loadThreaded(threads: number, fma: boolean): Promise<Kernels> {
   const heapBase = align(exports.__heap_base.value as number);
   const workers = threads - 1;
   const stacksEnd = heapBase + workers * WORKER_STACK_BYTES;
-  if (stacksEnd > memory.buffer.byteLength) memory.grow(Math.ceil((stacksEnd - memory.buffer.byteLength) / PAGE));
+  if (!growTo(memory, stacksEnd)) throw new RangeError('wasm backend: no room for the worker stacks');
   const stackTops = Array.from({ length: workers }, (_, i) => heapBase + (i + 1) * WORKER_STACK_BYTES);
   const pool = await startPool(module, memory, stackTops, exports.pool_generation());
   exports.set_pool_size(pool.size, callerCanBlock() ? 1 : 0);
