@@ -189,6 +189,19 @@ for n, c, scale in [(5, 4, 1.0), (8, 10, 3.0), (3, 3, 60.0)]:
 
 case('mseLoss of [4, 3]', 'mseLoss', [rnd(4, 3), rnd(4, 3)], F.mse_loss)
 
+# ---- 3x3, stride-1 convolutions with enough channels for the wasm backend's Winograd kernels ----
+# A generator of its own, so that the cases above keep their values.
+gen.manual_seed(777)
+for n, cin, h, w, cout, p, b in [(2, 16, 9, 7, 20, 1, True), (3, 24, 5, 6, 16, 0, False), (2, 16, 6, 5, 18, 2, True), (4, 32, 2, 2, 32, 1, True)]:
+    x, wt = rnd(n, cin, h, w), rnd(cout, cin, 3, 3)
+    ins = [x, wt] + ([rnd(cout)] if b else [])
+    case(
+        f'conv2d of [{n}, {cin}, {h}, {w}] to {cout} channels with kernel 3x3, stride 1, padding {p}{"" if b else ", no bias"}',
+        'conv2d', ins,
+        lambda *t, p=p: F.conv2d(t[0], t[1], t[2] if len(t) > 2 else None, stride=1, padding=p),
+        {'stride': 1, 'padding': p},
+    )
+
 os.makedirs(OUT_DIR, exist_ok=True)
 with open(os.path.join(OUT_DIR, 'ops.json'), 'w') as f:
     json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))

@@ -11,7 +11,7 @@ import { CpuBackend } from '../../src/engine/cpu/index';
 import { outSize } from '../../src/engine/backend';
 import { manualSeed, optim, randn, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
-import { createWasmBackend, type WasmBackend } from '../../src/engine/wasm/index';
+import { createWasmBackend, WasmBackend } from '../../src/engine/wasm/index';
 import { fusedMultiplyAddAvailable } from '../../src/engine/wasm/module';
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
@@ -97,12 +97,16 @@ function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParam
     const bi = p.cIn === 1 ? NaN : best(() => be.free(be.conv2dBackwardInput(gy, w, p)), reps);
     const bw = best(() => be.free(be.conv2dBackwardWeight(x, gy, p)), reps);
     const cell = (ms: number) => (Number.isNaN(ms) ? '(not needed)'.padStart(14) : `${ms.toFixed(1).padStart(6)} ${(flops / ms / 1e6).toFixed(1).padStart(6)}`);
-    console.log(`    ${name.padEnd(34)} ${cell(f)} ${cell(bi)} ${cell(bw)}`);
+    const method = WasmBackend.convMethod(p) === 'winograd' ? ' (W)' : '';
+    console.log(`    ${(name + method).padEnd(34)} ${cell(f)} ${cell(bi)} ${cell(bw)}`);
     total += f + (Number.isNaN(bi) ? 0 : bi) + bw;
     flopsAll += flops * (Number.isNaN(bi) ? 2 : 3);
     for (const s of [x, w, bias, gy]) be.free(s);
   }
   console.log(`    all three passes of these layers: ${total.toFixed(0)} ms, ${(flopsAll / total / 1e6).toFixed(1)} GFLOP/s`);
+  if (layers.some(([, p]) => WasmBackend.convMethod(p) === 'winograd')) {
+    console.log("    (W): by Winograd's F(2x2, 3x3); GFLOP/s count a direct convolution's operations, so they may pass the machine's peak.");
+  }
 }
 
 /** Pooling forward and backward: the wasm kernels against the CPU backend's loops on the same storages. */
@@ -130,9 +134,8 @@ function benchPool(be: WasmBackend, resnetBatch: number): void {
 }
 
 /**
- * The optimizer steps over ResNet-18's 11.2M parameters. They stay the CPU backend's
- * loops: copying five arrays in and out of wasm memory would cost about as much as
- * the update itself.
+ * The optimizer steps over ResNet-18's 11.2M parameters: wasm kernels where the storages
+ * live in wasm memory (the threaded build), else the CPU backend's loops.
  */
 function benchOptim(be: WasmBackend): void {
   const size = 11_200_000;
@@ -146,7 +149,8 @@ function benchOptim(be: WasmBackend): void {
     ['SGD with momentum', () => be.sgdStep([{ param: p, grad: g, momentumBuf: m }], sgd)],
     ['Adam', () => be.adamStep(p, g, m, v, adam)],
   ];
-  for (const [name, step] of rows) console.log(`  ${name} over ${(size / 1e6).toFixed(1)}M parameters (inherited loop): ${best(step, 4).toFixed(1)} ms`);
+  const where = (kernel: boolean) => (kernel ? 'wasm kernel' : 'CPU backend loop');
+  for (const [name, step] of rows) console.log(`  ${name} over ${(size / 1e6).toFixed(1)}M parameters (${where(be.kernels.keepsStorages)}): ${best(step, 4).toFixed(1)} ms`);
   for (const s of [p, g, m, v]) be.free(s);
 }
 

@@ -201,6 +201,63 @@ describe('wasm backend', () => {
     }
   });
 
+  it('3x3 stride-1 convolutions run by Winograd F(2x2, 3x3) and match the CPU: every padding, odd sizes, tiny maps, rounds, blocks', async () => {
+    const { WasmBackend } = await import('../../src/engine/wasm/index');
+    const cases: Conv2dParams[] = [
+      convParams(3, 16, 9, 7, 16, 3, 3, [1, 1], [1, 1]), // odd outputs: tiles cut at the edge
+      convParams(2, 16, 5, 6, 20, 3, 3, [1, 1], [0, 0]), // the input gradient then pads by 2
+      convParams(2, 17, 6, 5, 16, 3, 3, [1, 1], [2, 2]), // and by 0 here
+      convParams(2, 16, 7, 9, 18, 3, 3, [1, 1], [0, 2]),
+      convParams(5, 24, 1, 1, 16, 3, 3, [1, 1], [1, 1]), // 1x1 maps
+      convParams(4, 16, 2, 2, 32, 3, 3, [1, 1], [1, 1]), // ResNet-18's last stage at 64x64 inputs
+      convParams(3, 16, 3, 19, 16, 3, 3, [1, 1], [1, 1]), // rows of ten tiles: whole and partial vectors of four
+      convParams(2, 16, 3, 3, 16, 3, 3, [1, 1], [0, 0]), // one output
+    ];
+    cases.forEach((p, i) => {
+      expect(WasmBackend.convMethod(p), JSON.stringify(p)).toBe('winograd');
+      checkConv(p, 12_000 + 10 * i, i % 2 === 0);
+    });
+    // Few channels, other kernels and strides stay on im2col.
+    expect(WasmBackend.convMethod(convParams(2, 8, 9, 9, 16, 3, 3, [1, 1], [1, 1]))).toBe('im2col');
+    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 3, 3, [2, 2], [1, 1]))).toBe('im2col');
+    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 5, 5, [1, 1], [2, 2]))).toBe('im2col');
+    const p = convParams(11, 16, 8, 8, 16, 3, 3, [1, 1], [1, 1]);
+    const saved = [WasmBackend.convBlockBytes, WasmBackend.winogradRoundFloats];
+    try {
+      // In rounds of two images (the last one of one): dU adds up over the rounds.
+      WasmBackend.winogradRoundFloats = 2 * 16 * (p.cIn + p.cOut) * 16;
+      checkConv(p, 12_400, true);
+      // Copied in blocks of three images: the weight gradient adds each block's share into dW.
+      WasmBackend.convBlockBytes = 3 * 4 * (p.cIn * p.h * p.w + p.cOut * p.outH * p.outW);
+      checkConv(p, 12_500, true);
+    } finally {
+      [WasmBackend.convBlockBytes, WasmBackend.winogradRoundFloats] = saved;
+    }
+  });
+
+  it('a pool of more threads than tasks gives every thread that may claim a task its own scratch', async () => {
+    const { createWasmBackend, WasmBackend } = await import('../../src/engine/wasm/index');
+    const be = await createWasmBackend({ threads: 4 });
+    try {
+      expect(be.kernels.threads).toBe(4);
+      // Three images: three tasks, which any of the four threads may claim.
+      const p = convParams(3, 32, 16, 16, 32, 3, 3, [1, 1], [1, 1]);
+      expect(2 * p.n * p.cOut * p.outH * p.outW * p.cIn * 9).toBeGreaterThanOrEqual(parallelMinFlops);
+      const X = randomData(p.n * p.cIn * p.h * p.w, 77), W = randomData(p.cOut * p.cIn * 9, 78), G = randomData(p.n * p.cOut * p.outH * p.outW, 79);
+      const ref = [cpu.conv2d(cpu.fromData(X), cpu.fromData(W), null, p), cpu.conv2dBackwardWeight(cpu.fromData(X), cpu.fromData(G), p)].map((s) => cpu.readSync(s));
+      for (const winograd of [true, false]) {
+        WasmBackend.winograd = winograd;
+        for (let round = 0; round < 8; round++) {
+          const got = [be.conv2d(be.fromData(X), be.fromData(W), null, p), be.conv2dBackwardWeight(be.fromData(X), be.fromData(G), p)].map((s) => be.readSync(s));
+          got.forEach((a, i) => expectClose(a, ref[i], 1e-4, `${winograd ? 'Winograd' : 'im2col'} pass ${i}, round ${round}`));
+        }
+      }
+    } finally {
+      WasmBackend.winograd = true;
+      be.dispose();
+    }
+  });
+
   function poolParams(mode: 'max' | 'avg', n: number, c: number, h: number, w: number, k: number, stride: number, pad: number): Pool2dParams {
     return { mode, n, c, h, w, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: outSize(h, k, pad, stride), outW: outSize(w, k, pad, stride) };
   }
@@ -245,27 +302,117 @@ describe('wasm backend', () => {
   });
 
   it('the SIMD activations and their fused derivatives match the CPU, including extreme values and the scalar tail', () => {
-    const n = 3 * 4096 + 3;
-    const x = randomData(n, 91).map((v, i) => v * (i % 3 === 0 ? 30 : 4));
-    const special = [0, -0, 1e-8, -1e-8, 88, -88, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 20, -20, 0.5];
-    x.set(special, 100);
-    x.set(special, n - special.length);
-    const g = randomData(n, 92);
-    g.set([NaN, Infinity, -Infinity], 200);
     let ran = 0;
-    for (const op of ['relu', 'sigmoid'] as const) {
-      expect(backends[0].be.kernels.kernel(`unary_${op}`), `unary_${op} is a SIMD kernel`).not.toBeNull();
-      compare(`unary ${op}`, (be, up) => be.unary(op, up(x)), 2e-7);
-      ran++;
+    // One task, and (from 2^18 elements) shares over the threads whose last one is not whole vectors.
+    for (const n of [3 * 4096 + 3, (1 << 18) + 13]) {
+      const x = randomData(n, 91).map((v, i) => v * (i % 3 === 0 ? 30 : 4));
+      const special = [0, -0, 1e-8, -1e-8, 88, -88, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 20, -20, 0.5];
+      x.set(special, 100);
+      x.set(special, n - special.length);
+      const g = randomData(n, 92);
+      g.set([NaN, Infinity, -Infinity], 200);
+      for (const op of ['relu', 'sigmoid'] as const) {
+        expect(backends[0].be.kernels.kernel(`unary_${op}`), `unary_${op} is a SIMD kernel`).not.toBeNull();
+        compare(`unary ${op} n=${n}`, (be, up) => be.unary(op, up(x)), 2e-7);
+        ran++;
+      }
+      for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
+        expect(backends[0].be.kernels.kernel(`unary_backward_${op}`), `unary_backward_${op} is a SIMD kernel`).not.toBeNull();
+        // The derivative of sigmoid and tanh is taken at their output, which lies in [0, 1] and [-1, 1].
+        const v = op === 'relu' ? x : x.map((t) => (op === 'sigmoid' ? 1 / (1 + Math.exp(-t)) : Math.tanh(t)));
+        compare(`unaryBackward ${op} n=${n}`, (be, up) => be.unaryBackward(op, up(v), up(g)), 1e-7);
+        ran++;
+      }
     }
-    for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
-      expect(backends[0].be.kernels.kernel(`unary_backward_${op}`), `unary_backward_${op} is a SIMD kernel`).not.toBeNull();
-      // The derivative of sigmoid and tanh is taken at their output, which lies in [0, 1] and [-1, 1].
-      const v = op === 'relu' ? x : x.map((t) => (op === 'sigmoid' ? 1 / (1 + Math.exp(-t)) : Math.tanh(t)));
-      compare(`unaryBackward ${op}`, (be, up) => be.unaryBackward(op, up(v), up(g)), 1e-7);
-      ran++;
+    expect(ran).toBe(10);
+  });
+
+  it('the SIMD binary ops give the same bits as the CPU, with full-size and one-value operands', () => {
+    let ran = 0;
+    for (const n of [4096 + 7, (1 << 18) + 5]) {
+      const a = randomData(n, 93), b = randomData(n, 94);
+      a.set([0, -0, Infinity, -Infinity, NaN, 1e-40, 3e38], 10);
+      b.set([-0, 0, Infinity, Infinity, 1, 1e-40, 3e38], 10);
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        expect(backends[0].be.kernels.kernel(`binary_${op}`), `binary_${op} is a SIMD kernel`).not.toBeNull();
+        for (const [sa, sb] of [[n, n], [n, 1], [1, n]]) {
+          compare(`binary ${op} [${sa}] [${sb}]`, (be, up) => be.binary(op, up(a.subarray(0, sa)), [sa], up(b.subarray(0, sb)), [sb], [n]), 0);
+          ran++;
+        }
+      }
     }
-    expect(ran).toBe(5);
+    expect(ran).toBe(24);
+  });
+
+  it('sums that keep one run of axes run as one kernel and match the CPU; other reductions fall back', async () => {
+    const { keptRun } = await import('../../src/engine/wasm/index');
+    expect(keptRun([8, 64, 16, 16], [0, 2, 3])).toEqual([8, 64, 256]);
+    expect(keptRun([8, 1, 64, 1, 16, 16], [0, 4, 5, 3])).toEqual([8, 64, 256]);
+    expect(keptRun([300, 70], [0])).toEqual([300, 70, 1]);
+    expect(keptRun([300, 70], [1])).toEqual([1, 300, 70]);
+    expect(keptRun([3, 4, 5], [0, 1, 2])).toEqual([1, 1, 60]);
+    expect(keptRun([3, 4, 5], [1])).toBeNull();
+    const cases: [number[], number[]][] = [
+      [[8, 64, 16, 16], [0, 2, 3]],
+      [[5, 33, 7, 9], [0, 2, 3]],
+      [[3000, 70], [0]],
+      [[70, 3000], [1]],
+      [[65, 1, 300], [-1, 0]],
+      [[40000], [0]],
+      [[9, 40, 60], [1]],
+    ];
+    cases.forEach(([shape, axes], i) => {
+      const x = randomData(shape.reduce((p, d) => p * d, 1), 100 + i).map((v, j) => v + (j % 7) * 100);
+      compare(`sum ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, (be, up) => be.reduce('sum', up(x), shape, axes), 1e-6);
+      compare(`max ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, (be, up) => be.reduce('max', up(x), shape, axes), 0);
+    });
+  });
+
+  it('the SGD step over parameters in and out of wasm memory gives the same bits as the CPU, in every mode', () => {
+    // Sizes above and below the room kept in wasm memory, so one call mixes both paths.
+    const sizes = [70_000, 17, 40_003, 300_000];
+    const modes = [
+      { lr: 0.05, momentum: 0.9, weightDecay: 0, dampening: 0, nesterov: false, firstStep: true },
+      { lr: 0.05, momentum: 0.9, weightDecay: 0, dampening: 0, nesterov: false, firstStep: false },
+      { lr: 0.1, momentum: 0.8, weightDecay: 5e-4, dampening: 0.1, nesterov: false, firstStep: false },
+      { lr: 0.1, momentum: 0.9, weightDecay: 1e-4, dampening: 0, nesterov: true, firstStep: false },
+      { lr: 0.3, momentum: 0, weightDecay: 1e-3, dampening: 0, nesterov: false, firstStep: false },
+    ];
+    modes.forEach((mode, m) => {
+      const run = (be: CpuBackend) => {
+        const items = sizes.map((n, i) => ({
+          param: be.fromData(randomData(n, 200 + i)),
+          grad: be.fromData(randomData(n, 300 + i)),
+          momentumBuf: mode.momentum ? be.fromData(randomData(n, 400 + i)) : null,
+        }));
+        be.sgdStep(items, mode);
+        be.sgdStep(items, { ...mode, firstStep: false });
+        return items.flatMap((it) => [it.param, it.momentumBuf].filter((s): s is Storage => s !== null).map((s) => be.readSync(s)));
+      };
+      const expected = run(cpu);
+      for (const { label, be } of backends) {
+        const got = run(be);
+        got.forEach((a, i) => expectClose(a, expected[i], 0, `SGD mode ${m} array ${i} (${label})`));
+      }
+    });
+    const shared = backends.find(({ be }) => be.kernels.keepsStorages)!.be;
+    expect(shared.kernels.owns(shared.view(shared.fromData(new Float32Array(70_000)))), 'large parameters live in wasm memory').toBe(true);
+  });
+
+  it('the Adam step gives the same bits as the CPU, in wasm memory and out of it', () => {
+    for (const n of [70_001, 300_000, 33]) {
+      for (const [wd, step] of [[0, 1], [1e-2, 7]]) {
+        const run = (be: CpuBackend) => {
+          const [param, grad, m, v] = [0, 1, 2, 3].map((k) => be.fromData(randomData(n, 500 + k).map((x) => (k === 3 ? Math.abs(x) : x))));
+          const p = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: wd, step };
+          be.adamStep(param, grad, m, v, p);
+          be.adamStep(param, grad, m, v, { ...p, step: step + 1 });
+          return [param, m, v].map((s) => be.readSync(s));
+        };
+        const expected = run(cpu);
+        for (const { label, be } of backends) run(be).forEach((a, i) => expectClose(a, expected[i], 0, `Adam n=${n} wd=${wd} array ${i} (${label})`));
+      }
+    }
   });
 
   it('batch normalisation (statistics, normalisation, both backward modes) matches the CPU', () => {
@@ -313,7 +460,9 @@ describe('wasm backend', () => {
       const y = be.conv2d(x, w, null, p1);
       const z = be.conv2d(y, w, null, p1);
       const sum = be.binary('add', y, [4 * 8 * 32 * 32], z, [4 * 8 * 32 * 32], [4 * 8 * 32 * 32]);
-      return { x, w, y, z, sum };
+      // exp has no wasm kernel: the CPU backend's loop writes it.
+      const e = be.unary('exp', sum);
+      return { x, w, y, z, sum, e };
     };
     const ref = chain(cpu);
     for (const { label, be } of shared) {
@@ -324,10 +473,13 @@ describe('wasm backend', () => {
       const got = chain(be);
       expect(K.owns(be.view(got.y)), `${label}: the first output is a view of wasm memory`).toBe(true);
       expect(K.owns(be.view(got.z)), `${label}: the second, computed from it in place`).toBe(true);
-      expect(K.owns(be.view(got.x)), `${label}: an array from JavaScript stays where it is`).toBe(false);
-      expect(K.heapBytes() - before).toBeGreaterThanOrEqual(2 * 4 * 8 * 32 * 32 * 4);
+      expect(K.owns(be.view(got.x)), `${label}: a large array from JavaScript is copied into wasm memory`).toBe(true);
+      expect(K.owns(be.view(got.w)), `${label}: a small one stays a JavaScript array`).toBe(false);
+      expect(K.owns(be.view(got.e)), `${label}: so is the output of a JavaScript loop`).toBe(true);
+      expect(K.heapBytes() - before).toBeGreaterThanOrEqual(5 * 4 * 8 * 32 * 32 * 4);
       expectClose(be.readSync(got.z), cpu.readSync(ref.z), 1e-3, `conv of a conv (${label})`);
-      expectClose(be.readSync(got.sum), cpu.readSync(ref.sum), 1e-3, `a JavaScript op on wasm memory (${label})`);
+      expectClose(be.readSync(got.sum), cpu.readSync(ref.sum), 1e-3, `a sum of both (${label})`);
+      expectClose(be.readSync(got.e), cpu.readSync(ref.e), 1e-3, `a JavaScript loop over wasm memory (${label})`);
       for (const s of Object.values(got)) be.free(s);
       expect(K.heapBytes(), `${label}: freed blocks come back`).toBe(before);
     }

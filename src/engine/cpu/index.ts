@@ -112,12 +112,23 @@ export class CpuBackend implements Backend {
     return new CpuStorage(data);
   }
 
+  /**
+   * A zero-filled array of `size` elements for a new storage. Every op that makes a
+   * storage takes its array here, so a backend that keeps storages elsewhere (the wasm
+   * backend: in its linear memory) overrides this one method.
+   */
+  protected alloc(size: number): FArray {
+    return new this.Arr(size);
+  }
+
   // ---- memory -------------------------------------------------------------------
   zeros(size: number): Storage {
-    return this.make(new this.Arr(size));
+    return this.make(this.alloc(size));
   }
   fromData(data: Float32Array): Storage {
-    return this.make(this.Arr.from(data));
+    const o = this.alloc(data.length);
+    o.set(data);
+    return this.make(o);
   }
   read(s: Storage): Promise<Float32Array> {
     return Promise.resolve(this.readSync(s));
@@ -143,11 +154,11 @@ export class CpuBackend implements Backend {
 
   // ---- element-wise ---------------------------------------------------------------
   fill(size: number, value: number): Storage {
-    return this.make(new this.Arr(size).fill(value));
+    return this.make(this.alloc(size).fill(value));
   }
   unary(op: UnaryOp, x: Storage): Storage {
     const xa = arr(x);
-    const o = new this.Arr(xa.length);
+    const o = this.alloc(xa.length);
     const f = unaryDef(op).cpu;
     for (let i = 0; i < xa.length; i++) o[i] = f(xa[i]);
     return this.make(o);
@@ -155,7 +166,7 @@ export class CpuBackend implements Backend {
   binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage {
     const A = arr(a), B = arr(b);
     const n = prod(outShape);
-    const o = new this.Arr(n);
+    const o = this.alloc(n);
     if (n === 0) return this.make(o);
     const f = binaryDef(op).cpu;
     if (A.length === n && B.length === n) binaryRow(f, A, 0, 1, B, 0, 1, o, 0, n);
@@ -172,7 +183,7 @@ export class CpuBackend implements Backend {
   }
   unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage {
     const V = arr(v), G = arr(g);
-    const o = new this.Arr(V.length);
+    const o = this.alloc(V.length);
     // Rounds each step as the composed f32 ops would (not in the float64 mode).
     const round = this.Arr === Float32Array ? Math.fround : (x: number) => x;
     const f = derivativeDef(op).cpu;
@@ -181,7 +192,7 @@ export class CpuBackend implements Backend {
   }
   where(cond: Storage, a: Storage, b: Storage): Storage {
     const C = arr(cond), A = arr(a), B = arr(b);
-    const o = new this.Arr(C.length);
+    const o = this.alloc(C.length);
     for (let i = 0; i < C.length; i++) o[i] = C[i] !== 0 ? A[i] : B[i];
     return this.make(o);
   }
@@ -195,7 +206,7 @@ export class CpuBackend implements Backend {
   slice(x: Storage, outShape: readonly number[], strides: readonly number[], offset: number): Storage {
     const X = arr(x);
     const n = prod(outShape);
-    const o = new this.Arr(n);
+    const o = this.alloc(n);
     if (n === 0) return this.make(o);
     const c = coalesceAxes(outShape, [strides, stridesOf(outShape)], true);
     const r = c.shape.length;
@@ -213,7 +224,7 @@ export class CpuBackend implements Backend {
     const outer = prod(first.slice(0, axis));
     const inner = prod(first.slice(axis + 1));
     const total = shapes.reduce((t, s) => t + s[axis], 0);
-    const o = new this.Arr(outer * total * inner);
+    const o = this.alloc(outer * total * inner);
     let at = 0;
     xs.forEach((s, k) => {
       const X = arr(s);
@@ -264,7 +275,9 @@ export class CpuBackend implements Backend {
         }
       });
     }
-    return this.make(this.Arr.from(acc));
+    const o = this.alloc(n);
+    o.set(acc);
+    return this.make(o);
   }
   argmax(x: Storage, shape: readonly number[], axis: number): Storage {
     const X = arr(x);
@@ -272,7 +285,7 @@ export class CpuBackend implements Backend {
     const outer = prod(shape.slice(0, ax));
     const len = shape[ax];
     const inner = prod(shape.slice(ax + 1));
-    const o = new this.Arr(outer * inner);
+    const o = this.alloc(outer * inner);
     for (let q = 0; q < outer; q++) {
       for (let i = 0; i < inner; i++) {
         const base = q * len * inner + i;
@@ -299,9 +312,9 @@ export class CpuBackend implements Backend {
   ): Storage {
     const A = arr(a), B = arr(b);
     const { batch, m, n, k, transA, transB } = p;
-    const o = new this.Arr(batch * m * n);
+    const o = this.alloc(batch * m * n);
     const row = new Float64Array(n);
-    const bt = new this.Arr(k * n);
+    const bt = new this.Arr(k * n); // scratch, not a storage
     for (let q = 0; q < batch; q++) {
       const aOff = (p.aBatch === 1 ? 0 : q) * m * k;
       const bOff = (p.bBatch === 1 ? 0 : q) * k * n;
@@ -375,7 +388,7 @@ export class CpuBackend implements Backend {
 
   // ---- randomness -----------------------------------------------------------------
   dropoutMask(size: number, p: number, seed: number): Storage {
-    const o = new this.Arr(size);
+    const o = this.alloc(size);
     if (p < 1) {
       const scale = 1 / (1 - p);
       for (let i = 0; i < size; i++) o[i] = dropoutUniform(seed, i) >= p ? scale : 0;

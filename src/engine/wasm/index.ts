@@ -16,8 +16,9 @@
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
  * convolutions by images, pooling by planes.
  */
-import type { BackendName, BatchNormParams, BatchNormRunning, Conv2dParams, FusedDerivativeOp, Pool2dParams, Storage, UnaryOp } from '../backend';
-import { arr, CpuBackend, type CpuStorage } from '../cpu/index';
+import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
+import { arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
+import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { ArrayPool } from './recycle';
 
@@ -28,19 +29,29 @@ const POOL_MIN_FLOATS = 16 * 1024;
 const ELTWISE_MIN = 4096;
 /** Floating-point operations below which a kernel stays on the calling thread (waking workers costs more). */
 export const PARALLEL_MIN_FLOPS = 4e6;
+/** Elements below which a kernel that streams through memory (element-wise, sums, the optimizer) stays on the calling thread. */
+const PARALLEL_MIN_ELEMENTS = 1 << 18;
 /** Columns (images x output pixels) a convolution's product should have at least, when images are small. */
 const CONV_TARGET_COLUMNS = 512;
-/** Floats of the im2col matrix of one group of images, at most (unless one image needs more). */
+/** Floats of the im2col matrix of one group of images (Winograd: its V and M), at most (unless one image needs more). */
 const CONV_MAX_COL_FLOATS = 1 << 20;
+/** Channels in and out a 3x3 convolution needs for Winograd's products to beat im2col's. */
+export const WINOGRAD_MIN_CHANNELS = 16;
+
+/** How a convolution is computed: products over im2col matrices, or Winograd's F(2x2, 3x3). */
+type ConvMethod = 'im2col' | 'winograd';
 
 /** How a convolution is cut; see convPlan. */
 interface ConvPlan {
+  method: ConvMethod;
   group: number;
   block: number;
   tasks: number;
-  /** Scratch areas (threads that may run the tasks). */
+  /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
   areas: number;
   scratchFloats: number;
+  /** Floats after the areas that all threads share (Winograd: the transformed filters). */
+  sharedFloats: number;
 }
 
 type MatmulParams = { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number };
@@ -78,6 +89,16 @@ export class WasmBackend extends CpuBackend {
       else this.recycled.put(c.data);
     }
     super.free(s);
+  }
+
+  /**
+   * Every storage worth keeping there lives in wasm memory (shared memory only), so
+   * that the kernels read and update it in place: the JavaScript ops' outputs,
+   * parameters, momentum buffers and input batches alike.
+   */
+  protected override alloc(size: number): FArray {
+    const view = this.kernels.keepsStorages && size >= POOL_MIN_FLOATS ? this.kernels.heapArray(size) : null;
+    return view ? view.fill(0) : super.alloc(size);
   }
 
   /** Copies `length` floats at byte offset `at` of wasm memory into a new storage. */
@@ -120,16 +141,26 @@ export class WasmBackend extends CpuBackend {
     return Math.max(1, Math.min(t * perThread, units));
   }
 
-  /** Scratch areas a kernel split into `tasks` needs: one per thread that may run them. */
+  /** Tasks for a kernel that streams through `n` elements in equal shares: two per thread, or one when threads do not pay. */
+  private streamTasks(n: number): number {
+    const t = this.kernels.threads;
+    return t <= 1 || n < PARALLEL_MIN_ELEMENTS ? 1 : 2 * t;
+  }
+
+  /**
+   * Scratch areas a kernel split into `tasks` needs: one per thread that may claim a
+   * task, which is any thread of the pool once there are two tasks or more.
+   */
   private areas(tasks: number): number {
-    return Math.min(tasks, this.kernels.threads);
+    return tasks > 1 ? this.kernels.threads : 1;
   }
 
   // ---- element-wise ----------------------------------------------------------------
   /*
-   * The hot activations run as SIMD kernels named after their op (kernels/eltwise.c:
-   * unary_<op>, unary_backward_<op>); every other op, and short arrays, take the CPU
-   * backend's scalar path from the op registry.
+   * The hot ops run as SIMD kernels named after their op (kernels/eltwise.c: unary_<op>,
+   * unary_backward_<op>, binary_<op> where each operand is full-size or one value);
+   * every other op, other broadcasts and short arrays take the CPU backend's scalar
+   * path from the op registry.
    */
   override unary(op: UnaryOp, x: Storage): Storage {
     const f = this.kernels.kernel(`unary_${op}`);
@@ -141,14 +172,81 @@ export class WasmBackend extends CpuBackend {
     return f && v.size >= ELTWISE_MIN ? this.elementwise(f, [v, g], v.size) : super.unaryBackward(op, v, g);
   }
 
-  /** Runs an element-wise kernel over `n` floats of each input: parameter block [n, inputs..., output]. */
+  override binary(op: BinaryOp, a: Storage, aShape: readonly number[], b: Storage, bShape: readonly number[], outShape: readonly number[]): Storage {
+    const n = shapeSize(outShape);
+    const f = this.kernels.kernel(`binary_${op}`);
+    // Each operand's step: 1 when it is full-size, 0 when it is one value.
+    const step = (s: Storage) => (s.size === n ? 1 : s.size === 1 ? 0 : -1);
+    const sa = step(a), sb = step(b);
+    if (!f || n < ELTWISE_MIN || sa < 0 || sb < 0) return super.binary(op, a, aShape, b, bShape, outShape);
+    const K = this.kernels;
+    K.reset();
+    const pa = this.put(a, a.size), pb = this.put(b, b.size);
+    const out = this.out(n);
+    K.runExport(f, [n, this.streamTasks(n), pa, pb, out.at, sa, sb]);
+    return out.done();
+  }
+
+  /** Runs an element-wise kernel over `n` floats of each input: parameter block [n, tasks, inputs..., output]. */
   private elementwise(f: (args: number) => void, inputs: Storage[], n: number): Storage {
     const K = this.kernels;
     K.reset();
     const at = inputs.map((s) => this.put(s, n));
     const out = this.out(n);
-    K.runExport(f, [n, ...at, out.at]);
+    K.runExport(f, [n, this.streamTasks(n), ...at, out.at]);
     return out.done();
+  }
+
+  // ---- sums (kernels/reduce.c) ------------------------------------------------------
+  /**
+   * Sums that keep one run of axes, [reduced..., kept..., reduced...] (a bias's
+   * gradient, row sums, whole sums), run as one kernel; other reductions take the CPU
+   * backend's loops.
+   */
+  override reduce(op: ReduceOp, x: Storage, shape: readonly number[], axes: readonly number[]): Storage {
+    const groups = op === 'sum' && x.size >= ELTWISE_MIN ? keptRun(shape, axes) : null;
+    if (!groups) return super.reduce(op, x, shape, axes);
+    const [outer, kept, inner] = groups;
+    const K = this.kernels;
+    K.reset();
+    const px = this.put(x, x.size);
+    const out = this.out(kept);
+    const scratch = inner === 1 ? K.alloc(2 * kept) : 0;
+    K.runExport(K.exports.reduce_sum, [outer, kept, inner, kept > 1 ? Math.min(kept, this.streamTasks(x.size)) : 1, px, out.at, scratch]);
+    return out.done();
+  }
+
+  // ---- optimizer (kernels/optim.c) --------------------------------------------------
+  /**
+   * SGD over every parameter that lives in wasm memory, with its gradient and momentum
+   * buffer, in one call spread over the threads; the rest (small tensors) in the CPU
+   * backend's loop. Both compute the same bits.
+   */
+  override sgdStep(items: readonly SgdItem[], p: SgdParams): void {
+    const K = this.kernels;
+    const inWasm = (s: Storage | null) => !s || K.owns(f32(s));
+    const here = K.keepsStorages ? items.filter((it) => inWasm(it.param) && inWasm(it.grad) && inWasm(it.momentumBuf)) : [];
+    if (here.length < items.length) super.sgdStep(here.length ? items.filter((it) => !here.includes(it)) : items, p);
+    if (here.length === 0) return;
+    K.reset();
+    const table = K.alloc(4 * here.length);
+    K.writeInts(table, here.flatMap((it) => [it.param.size, f32(it.param).byteOffset, f32(it.grad).byteOffset, it.momentumBuf ? f32(it.momentumBuf).byteOffset : 0]));
+    const hyper = K.alloc(12);
+    K.writeDoubles(hyper, [p.lr, p.momentum, p.weightDecay, p.dampening, p.nesterov ? 1 : 0, p.firstStep ? 1 : 0]);
+    const total = here.reduce((n, it) => n + it.param.size, 0);
+    K.runExport(K.exports.sgd_step, [here.length, this.streamTasks(total), table, hyper, total]);
+  }
+
+  /** Adam's update as a kernel where all four arrays live in wasm memory; the CPU backend's loop otherwise. Both compute the same bits. */
+  override adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void {
+    const K = this.kernels;
+    const arrays = [param, grad, m, v].map(f32);
+    if (!arrays.every((a) => K.owns(a))) return super.adamStep(param, grad, m, v, p);
+    K.reset();
+    const hyper = K.alloc(12);
+    // The same float64 values as the CPU backend's loop derives.
+    K.writeDoubles(hyper, [p.beta1, p.beta2, p.eps, p.weightDecay, p.lr / (1 - Math.pow(p.beta1, p.step)), Math.sqrt(1 - Math.pow(p.beta2, p.step))]);
+    K.runExport(K.exports.adam_step, [param.size, this.streamTasks(param.size), ...arrays.map((a) => a.byteOffset), hyper]);
   }
 
   // ---- batch normalisation (kernels/batchnorm.c, by channels) ----------------------
@@ -239,38 +337,84 @@ export class WasmBackend extends CpuBackend {
 
   // ---- convolution ----------------------------------------------------------------
   /**
-   * How a convolution over `n` images is cut: `block` images per copy into wasm
-   * memory, `tasks` shares of a block that the threads claim, and `group` images per
-   * product within a share (enough columns to keep the product efficient on small
-   * feature maps).
+   * Winograd's F(2x2, 3x3) (kernels/winograd.c) for 3x3, stride-1 convolutions with
+   * padding up to 2 (so that the input gradient's padding, 2 - pad, is one too) and
+   * enough channels; im2col products (kernels/conv.c) for the rest.
    */
-  private convPlan(p: Conv2dParams): ConvPlan {
+  static convMethod(p: Conv2dParams): ConvMethod {
+    const square3 = p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1;
+    const padded = p.padH <= 2 && p.padW <= 2 && p.outH > 0 && p.outW > 0;
+    return square3 && padded && p.cIn >= WINOGRAD_MIN_CHANNELS && p.cOut >= WINOGRAD_MIN_CHANNELS && WasmBackend.winograd ? 'winograd' : 'im2col';
+  }
+
+  /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
+  static winograd = true;
+  /** Floats of transformed tiles (V and M) a Winograd round holds, at most, unless one image needs more (tests lower it). */
+  static winogradRoundFloats = 4 << 20;
+
+  /**
+   * How a convolution over `n` images is cut: `block` images per copy into wasm
+   * memory (the whole batch where storages live there), then
+   * - im2col: `tasks` shares of a block that the threads claim, and `group` images per
+   *   product within a share (enough columns to keep the product efficient on small
+   *   feature maps);
+   * - Winograd: rounds of `group` images whose transformed tiles (V, M) fit the room
+   *   shared by the threads, each round in phases of `tasks` tasks.
+   * `p` is in forward form (see winogradInputGrad).
+   */
+  private convPlan(p: Conv2dParams, method: ConvMethod): ConvPlan {
     const k = p.cIn * p.kH * p.kW;
     const hw = p.outH * p.outW;
     const inSize = p.cIn * p.h * p.w;
     const outSize = p.cOut * hw;
     const threads = this.kernels.threads;
-    // Images per copy into wasm memory: a whole number of rounds over the threads when it
-    // is not all of them. Where storages live in wasm memory, the whole batch at once.
     let block = this.kernels.keepsStorages ? p.n : Math.max(1, Math.floor(WasmBackend.convBlockBytes / (4 * Math.max(1, inSize + outSize))));
+    // A block that is not all of the batch is a whole number of rounds over the threads.
     if (block >= p.n) block = p.n;
     else if (block >= threads) block -= block % threads;
+    const flops = 2 * p.n * outSize * k;
+    if (method === 'winograd') {
+      const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
+      const tileFloats = 16 * (p.cIn + p.cOut) * tilesH * tilesW;
+      const group = Math.max(1, Math.min(block, Math.floor(WasmBackend.winogradRoundFloats / tileFloats)));
+      const tasks = threads > 1 && flops >= PARALLEL_MIN_FLOPS ? 2 * threads : 1;
+      // Per thread: the product's panels, a padded plane, a row of filters by tap.
+      const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
+      const scratchFloats = this.kernels.gemmScratchFloats + plane + 9 * p.cIn + 64;
+      return { method, group, block, tasks, areas: this.areas(tasks), scratchFloats, sharedFloats: 16 * p.cIn * p.cOut + tileFloats * group };
+    }
     // The group a product would like, from the feature map's size and the im2col matrix's.
     let ideal = Math.max(1, Math.ceil(CONV_TARGET_COLUMNS / Math.max(1, hw)));
     ideal = Math.max(1, Math.min(ideal, Math.floor(CONV_MAX_COL_FLOATS / Math.max(1, k * hw))));
     // Threads take a share of a block's images each (up to 4 shares per thread, not
     // smaller than a group), so a block of few images gets smaller groups rather than idle threads.
     const perThread = Math.ceil(block / threads);
-    const tasks = this.tasks(2 * p.n * outSize * k, block, Math.min(4, Math.max(1, Math.floor(perThread / ideal))));
+    const tasks = this.tasks(flops, block, Math.min(4, Math.max(1, Math.floor(perThread / ideal))));
     const perTask = Math.ceil(block / tasks);
     const group = Math.ceil(perTask / Math.ceil(perTask / ideal));
     const areas = this.areas(tasks);
     // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
     const scratchFloats = this.kernels.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
-    return { group, block, tasks, areas, scratchFloats };
+    return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0 };
   }
 
-  private convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean): number[] {
+  /** Arena room for a convolution's scratch areas and what they share. */
+  private scratch(plan: ConvPlan): number {
+    return this.kernels.alloc(plan.scratchFloats * plan.areas + plan.sharedFloats);
+  }
+
+  /** The parameter block of kernels/conv.c or kernels/winograd.c (`p` in forward form; `flags` Winograd's). */
+  private convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
+    if (plan.method === 'winograd') {
+      // The room all threads share: U (or dU), then V and M of a round.
+      const u = scratch + 4 * plan.scratchFloats * plan.areas;
+      const v = u + 4 * 16 * p.cIn * p.cOut;
+      const m = v + 4 * 16 * p.cIn * plan.group * Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2);
+      return [
+        n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW,
+        x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m,
+      ];
+    }
     return [
       n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW,
       x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, accumulate ? 1 : 0, plan.areas,
@@ -282,15 +426,16 @@ export class WasmBackend extends CpuBackend {
     const outSize = p.cOut * p.outH * p.outW;
     if (p.n * outSize === 0) return this.make(new Float32Array(0));
     const X = f32(x), W = f32(w);
-    const plan = this.convPlan(p);
+    const plan = this.convPlan(p, WasmBackend.convMethod(p));
+    const kernel = plan.method === 'winograd' ? 'winograd_forward' : 'conv2d_forward';
     const K = this.kernels;
     K.reset();
     const pw = this.input(W, W.length);
     const pbias = bias ? this.put(bias, p.cOut) : 0;
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    const ps = this.scratch(plan);
     if (plan.block === p.n) {
       const y = this.out(p.n * outSize);
-      K.run('conv2d_forward', this.convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
+      K.run(kernel, this.convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
       return y.done();
     }
     const out = this.recycled.take(p.n * outSize);
@@ -299,7 +444,7 @@ export class WasmBackend extends CpuBackend {
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
-      K.run('conv2d_forward', this.convArgs(p, nb, px, pw, pbias, py, plan, ps, false));
+      K.run(kernel, this.convArgs(p, nb, px, pw, pbias, py, plan, ps, false));
       K.readInto(py, nb * outSize, out, b0 * outSize);
     }
     return this.make(out);
@@ -310,14 +455,21 @@ export class WasmBackend extends CpuBackend {
     const outSize = p.cOut * p.outH * p.outW;
     if (p.n * inSize === 0) return this.make(new Float32Array(0));
     const G = f32(gy), W = f32(w);
-    const plan = this.convPlan(p);
+    const wino = WasmBackend.convMethod(p) === 'winograd';
+    // Winograd runs the input gradient as a forward convolution of dY: dY is its x and dX its y.
+    const q = wino ? winogradInputGrad(p) : p;
+    const plan = this.convPlan(q, wino ? 'winograd' : 'im2col');
     const K = this.kernels;
     K.reset();
     const pw = this.input(W, W.length);
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    const ps = this.scratch(plan);
+    const run = (n: number, dx: number, dy: number) =>
+      wino
+        ? K.run('winograd_forward', this.convArgs(q, n, dy, pw, 0, dx, plan, ps, false, WINOGRAD_FLIPPED))
+        : K.run('conv2d_backward_input', this.convArgs(p, n, dx, pw, 0, dy, plan, ps, false));
     if (plan.block === p.n) {
       const dx = this.out(p.n * inSize);
-      K.run('conv2d_backward_input', this.convArgs(p, p.n, dx.at, pw, 0, this.input(G, p.n * outSize), plan, ps, false));
+      run(p.n, dx.at, this.input(G, p.n * outSize));
       return dx.done();
     }
     const out = this.recycled.take(p.n * inSize);
@@ -326,7 +478,7 @@ export class WasmBackend extends CpuBackend {
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(pdy, G.subarray(b0 * outSize, (b0 + nb) * outSize));
-      K.run('conv2d_backward_input', this.convArgs(p, nb, pdx, pw, 0, pdy, plan, ps, false));
+      run(nb, pdx, pdy);
       K.readInto(pdx, nb * inSize, out, b0 * inSize);
     }
     return this.make(out);
@@ -339,13 +491,14 @@ export class WasmBackend extends CpuBackend {
     if (size === 0) return this.make(new Float32Array(0));
     if (p.n === 0) return this.make(new Float32Array(size));
     const X = f32(x), G = f32(gy);
-    const plan = this.convPlan(p);
+    const plan = this.convPlan(p, WasmBackend.convMethod(p));
+    const kernel = plan.method === 'winograd' ? 'winograd_backward_weight' : 'conv2d_backward_weight';
     const K = this.kernels;
     K.reset();
-    const ps = K.alloc(plan.scratchFloats * plan.areas);
+    const ps = this.scratch(plan);
     if (plan.block === p.n) {
       const dw = this.out(size);
-      K.run('conv2d_backward_weight', this.convArgs(p, p.n, this.input(X, p.n * inSize), dw.at, 0, this.input(G, p.n * outSize), plan, ps, false));
+      K.run(kernel, this.convArgs(p, p.n, this.input(X, p.n * inSize), dw.at, 0, this.input(G, p.n * outSize), plan, ps, false));
       return dw.done();
     }
     const pdw = K.alloc(size);
@@ -355,7 +508,7 @@ export class WasmBackend extends CpuBackend {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
       K.write(pdy, G.subarray(b0 * outSize, (b0 + nb) * outSize));
-      K.run('conv2d_backward_weight', this.convArgs(p, nb, px, pdw, 0, pdy, plan, ps, b0 > 0));
+      K.run(kernel, this.convArgs(p, nb, px, pdw, 0, pdy, plan, ps, b0 > 0));
     }
     return this.output(pdw, size);
   }
@@ -397,6 +550,39 @@ export class WasmBackend extends CpuBackend {
     K.run('pool2d_backward', this.poolArgs(p, px, pgy, pdx.at, 0, this.poolTasks(p)));
     return pdx.done();
   }
+}
+
+/** Flags of kernels/winograd.c: the weight is the forward one, to be flipped (input gradient); add into dW. */
+const WINOGRAD_FLIPPED = 1;
+const WINOGRAD_ACCUMULATE = 2;
+
+/**
+ * The input gradient of a 3x3, stride-1 convolution as a forward one: dY convolved with
+ * the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
+ */
+function winogradInputGrad(p: Conv2dParams): Conv2dParams {
+  return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: 2 - p.padH, padW: 2 - p.padW };
+}
+
+/**
+ * A sum over `axes` of `shape` as [outer, kept, inner]: the reduced axes before the kept
+ * ones, the kept ones, the reduced ones after (axes of length 1 fit anywhere); null
+ * when the kept axes are not one run.
+ */
+export function keptRun(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
+  const r = shape.length;
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + r : a)));
+  const sizes = [1, 1, 1];
+  let part = 0;
+  for (let i = 0; i < r; i++) {
+    if (shape[i] === 1) continue;
+    const want = reduced.has(i) ? (part === 0 ? 0 : 2) : 1;
+    if (want < part) return null;
+    part = want;
+    sizes[part] *= shape[i];
+  }
+  // A whole sum reads one contiguous run.
+  return sizes[1] === 1 ? [1, 1, sizes[0] * sizes[2]] : [sizes[0], sizes[1], sizes[2]];
 }
 
 /** Compiles the kernels (and starts their worker threads, when allowed) and makes the backend. */

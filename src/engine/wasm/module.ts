@@ -32,11 +32,16 @@ export interface KernelExports {
   conv2d_forward(args: number): void;
   conv2d_backward_input(args: number): void;
   conv2d_backward_weight(args: number): void;
+  winograd_forward(args: number): void;
+  winograd_backward_weight(args: number): void;
   pool2d_forward(args: number): void;
   pool2d_backward(args: number): void;
   batchnorm_stats(args: number): void;
   batchnorm_apply(args: number): void;
   batchnorm_backward(args: number): void;
+  reduce_sum(args: number): void;
+  sgd_step(args: number): void;
+  adam_step(args: number): void;
   thread_count(): number;
 }
 
@@ -202,6 +207,17 @@ export class Kernels {
     this.f32.set(data, at >> 2);
   }
 
+  /** Writes 32-bit integers at byte offset `at`. */
+  writeInts(at: number, ints: readonly number[]): void {
+    this.refresh();
+    this.i32.set(ints, at >> 2);
+  }
+
+  /** Writes float64 values at byte offset `at` (a multiple of 8). */
+  writeDoubles(at: number, values: readonly number[]): void {
+    new Float64Array(this.memory.buffer, at, values.length).set(values);
+  }
+
   /** Copies `length` floats from byte offset `at` into `out` at element `outAt`. */
   readInto(at: number, length: number, out: Float32Array, outAt: number): void {
     this.refresh();
@@ -209,7 +225,10 @@ export class Kernels {
   }
 
   /** Writes the parameter block and runs an exported kernel on it. */
-  run(kernel: 'matmul' | 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight' | 'pool2d_forward' | 'pool2d_backward', params: readonly number[]): void {
+  run(
+    kernel: 'matmul' | 'conv2d_forward' | 'conv2d_backward_input' | 'conv2d_backward_weight' | 'winograd_forward' | 'winograd_backward_weight' | 'pool2d_forward' | 'pool2d_backward',
+    params: readonly number[],
+  ): void {
     this.runExport(this.exports[kernel], params);
   }
 

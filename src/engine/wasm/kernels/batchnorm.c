@@ -24,16 +24,6 @@ static void task_channels(const int32_t *a, int t, int count, int *first, int *l
   *last = (int)((long long)c * (t + 1) / count);
 }
 
-/* Sum of p[0 .. len) in float64, two lanes at a time. */
-static double sum_f64(const float *p, int len) {
-  v128_t acc = wasm_f64x2_splat(0.0);
-  int i = 0;
-  for (; i + 2 <= len; i += 2) acc = wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p + i)));
-  double s = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
-  for (; i < len; i++) s += p[i];
-  return s;
-}
-
 static void stats_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
   const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW];

@@ -1,9 +1,10 @@
 /*
  * Element-wise kernels of the hot activations, four floats at a time. Each export is
  * named after its op in the engine's registry (src/engine/ops/elementwise.ts):
- * unary_<op> computes y = f(x) and unary_backward_<op> the fused g * f'(v); the wasm
- * backend uses one when the module exports it and the registry's scalar function
- * otherwise. Parameter block: [n, x, y] and [n, v, g, out] (pointers as integers).
+ * unary_<op> computes y = f(x), unary_backward_<op> the fused g * f'(v) and binary_<op>
+ * a op b; the wasm backend uses one when the module exports it and the registry's scalar
+ * function otherwise. Tasks take contiguous shares. Parameter blocks: [n, tasks, x, y]
+ * and [n, tasks, v, g, out] (pointers as integers); binary ops below.
  */
 #include "kernels.h"
 
@@ -49,16 +50,28 @@ static inline v128_t relu4(v128_t x) {
 
 static inline float lane0(v128_t v) { return wasm_f32x4_extract_lane(v, 0); }
 
+/*
+ * The share of n elements that task t of count takes: [*first, *last), cut at multiples
+ * of 16 floats so that every task but the last runs whole vectors on whole cache lines.
+ */
+static inline void span(int n, int t, int count, int *first, int *last) {
+  const int blocks = (n + 15) >> 4;
+  *first = imin(n, (int)((long long)blocks * t / count) << 4);
+  *last = imin(n, (int)((long long)blocks * (t + 1) / count) << 4);
+}
+
 #define UNARY(name, f4)                                                         \
+  static void unary_task_##name(const int32_t *a, int t, int count, int thread) { \
+    (void)thread;                                                               \
+    const float *x = (const float *)a[2];                                       \
+    float *y = (float *)a[3];                                                   \
+    int i, last;                                                                \
+    span(a[0], t, count, &i, &last);                                            \
+    for (; i + 4 <= last; i += 4) wasm_v128_store(y + i, f4(wasm_v128_load(x + i))); \
+    for (; i < last; i++) y[i] = lane0(f4(wasm_f32x4_splat(x[i])));           \
+  }                                                                             \
   EXPORT(unary_##name)                                                          \
-  void unary_##name(const int32_t *a) {                                         \
-    int n = a[0];                                                               \
-    const float *x = (const float *)a[1];                                       \
-    float *y = (float *)a[2];                                                   \
-    int i = 0;                                                                  \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, f4(wasm_v128_load(x + i))); \
-    for (; i < n; i++) y[i] = lane0(f4(wasm_f32x4_splat(x[i])));              \
-  }
+  void unary_##name(const int32_t *a) { parallel_for(unary_task_##name, a, a[1]); }
 
 UNARY(relu, relu4)
 UNARY(sigmoid, sigmoid4)
@@ -78,17 +91,55 @@ static inline v128_t tanh_backward4(v128_t v, v128_t g) {
 }
 
 #define UNARY_BACKWARD(name, f4)                                                                      \
+  static void unary_backward_task_##name(const int32_t *a, int t, int count, int thread) {            \
+    (void)thread;                                                                                     \
+    const float *v = (const float *)a[2];                                                             \
+    const float *g = (const float *)a[3];                                                             \
+    float *o = (float *)a[4];                                                                         \
+    int i, last;                                                                                      \
+    span(a[0], t, count, &i, &last);                                                                  \
+    for (; i + 4 <= last; i += 4) wasm_v128_store(o + i, f4(wasm_v128_load(v + i), wasm_v128_load(g + i))); \
+    for (; i < last; i++) o[i] = lane0(f4(wasm_f32x4_splat(v[i]), wasm_f32x4_splat(g[i])));          \
+  }                                                                                                   \
   EXPORT(unary_backward_##name)                                                                       \
-  void unary_backward_##name(const int32_t *a) {                                                      \
-    int n = a[0];                                                                                     \
-    const float *v = (const float *)a[1];                                                             \
-    const float *g = (const float *)a[2];                                                             \
-    float *o = (float *)a[3];                                                                         \
-    int i = 0;                                                                                        \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, f4(wasm_v128_load(v + i), wasm_v128_load(g + i))); \
-    for (; i < n; i++) o[i] = lane0(f4(wasm_f32x4_splat(v[i]), wasm_f32x4_splat(g[i])));             \
-  }
+  void unary_backward_##name(const int32_t *a) { parallel_for(unary_backward_task_##name, a, a[1]); }
 
 UNARY_BACKWARD(relu, relu_backward4)
 UNARY_BACKWARD(sigmoid, sigmoid_backward4)
 UNARY_BACKWARD(tanh, tanh_backward4)
+
+/*
+ * Binary ops whose operands are each either the output's size or a single value (the
+ * cases without broadcasting along axes); f32 arithmetic, which is what the registry's
+ * functions give once their float64 result is stored as float32 (for +, -, *, / the
+ * double rounding never changes the result). Parameter block:
+ * [n, tasks, a, b, out, a_step, b_step], a step being 1 for a full operand and 0 for a
+ * single value.
+ */
+#define BINARY(name, f4)                                                                        \
+  static void binary_task_##name(const int32_t *p, int t, int count, int thread) {             \
+    (void)thread;                                                                               \
+    const float *a = (const float *)p[2];                                                       \
+    const float *b = (const float *)p[3];                                                       \
+    float *o = (float *)p[4];                                                                   \
+    const int sa = p[5], sb = p[6];                                                             \
+    int i, last;                                                                                \
+    span(p[0], t, count, &i, &last);                                                            \
+    if (sa && sb) {                                                                             \
+      for (; i + 4 <= last; i += 4) wasm_v128_store(o + i, f4(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
+    } else if (sa) {                                                                            \
+      const v128_t vb = wasm_f32x4_splat(b[0]);                                                 \
+      for (; i + 4 <= last; i += 4) wasm_v128_store(o + i, f4(wasm_v128_load(a + i), vb));     \
+    } else if (sb) {                                                                            \
+      const v128_t va = wasm_f32x4_splat(a[0]);                                                 \
+      for (; i + 4 <= last; i += 4) wasm_v128_store(o + i, f4(va, wasm_v128_load(b + i)));     \
+    }                                                                                           \
+    for (; i < last; i++) o[i] = lane0(f4(wasm_f32x4_splat(a[sa * i]), wasm_f32x4_splat(b[sb * i]))); \
+  }                                                                                             \
+  EXPORT(binary_##name)                                                                         \
+  void binary_##name(const int32_t *p) { parallel_for(binary_task_##name, p, p[1]); }
+
+BINARY(add, wasm_f32x4_add)
+BINARY(sub, wasm_f32x4_sub)
+BINARY(mul, wasm_f32x4_mul)
+BINARY(div, wasm_f32x4_div)

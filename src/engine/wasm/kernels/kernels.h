@@ -20,6 +20,16 @@ static inline int imin(int a, int b) { return a < b ? a : b; }
 
 static inline int imax(int a, int b) { return a > b ? a : b; }
 
+/* Sum of p[0 .. len) in float64, two lanes at a time. */
+static inline double sum_f64(const float *p, int len) {
+  v128_t acc = wasm_f64x2_splat(0.0);
+  int i = 0;
+  for (; i + 2 <= len; i += 2) acc = wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p + i)));
+  double s = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
+  for (; i < len; i++) s += p[i];
+  return s;
+}
+
 /*
  * One matrix product C = A B (+ bias per row of C), or C += A B.
  * Element (i, p) of A is a[i * rsa + p * csa] and element (p, j) of B is
