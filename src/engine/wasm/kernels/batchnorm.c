@@ -10,6 +10,9 @@
  */
 #include "kernels.h"
 
+/* Each step rounds as the reference's float64 arithmetic does. */
+#pragma clang fp contract(off)
+
 enum { BN_N, BN_C, BN_HW, BN_TASKS, BN_EPS, BN_BATCH, BN_X, BN_MEAN, BN_VAR, BN_W, BN_B, BN_Y, BN_DX, BN_DW, BN_DB };
 
 static inline float f32_of(int32_t bits) {
@@ -36,14 +39,22 @@ static void stats_task(const int32_t *a, int t, int count, int thread) {
     double s = 0;
     for (int b = 0; b < n; b++) s += sum_f64(x + ((size_t)b * c + ch) * hw, hw);
     const double m = s / total;
+    const v128_t vm = wasm_f64x2_splat(m);
+    v128_t vq = wasm_f64x2_splat(0.0);
     double q = 0;
     for (int b = 0; b < n; b++) {
       const float *p = x + ((size_t)b * c + ch) * hw;
-      for (int i = 0; i < hw; i++) {
+      int i = 0;
+      for (; i + 2 <= hw; i += 2) {
+        const v128_t d = wasm_f64x2_sub(load2(p + i), vm);
+        vq = wasm_f64x2_add(vq, wasm_f64x2_mul(d, d));
+      }
+      for (; i < hw; i++) {
         const double d = (double)p[i] - m;
         q += d * d;
       }
     }
+    q += wasm_f64x2_extract_lane(vq, 0) + wasm_f64x2_extract_lane(vq, 1);
     mean[ch] = (float)m;
     var[ch] = (float)(q / total);
   }
@@ -87,26 +98,46 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
   for (int ch = first; ch < last; ch++) {
     const double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
     const double m = mean[ch];
+    const v128_t vm = wasm_f64x2_splat(m);
+    v128_t vsg = wasm_f64x2_splat(0.0), vsgx = wasm_f64x2_splat(0.0);
     double sg = 0, sgx = 0;
     for (int b = 0; b < n; b++) {
       const size_t base = ((size_t)b * c + ch) * hw;
-      for (int i = 0; i < hw; i++) {
+      int i = 0;
+      for (; i + 2 <= hw; i += 2) {
+        const v128_t gi = load2(g + base + i);
+        vsg = wasm_f64x2_add(vsg, gi);
+        vsgx = wasm_f64x2_add(vsgx, wasm_f64x2_mul(gi, wasm_f64x2_sub(load2(x + base + i), vm)));
+      }
+      for (; i < hw; i++) {
         const double gi = g[base + i];
         sg += gi;
         sgx += gi * ((double)x[base + i] - m);
       }
     }
+    sg += wasm_f64x2_extract_lane(vsg, 0) + wasm_f64x2_extract_lane(vsg, 1);
+    sgx += wasm_f64x2_extract_lane(vsgx, 0) + wasm_f64x2_extract_lane(vsgx, 1);
     const double sgxhat = sgx * inv;
     db[ch] = (float)sg;
     dw[ch] = (float)sgxhat;
     const double k = (w ? (double)w[ch] : 1.0) * inv;
     for (int b = 0; b < n; b++) {
       const size_t base = ((size_t)b * c + ch) * hw;
+      int i = 0;
       if (!batch) {
-        for (int i = 0; i < hw; i++) dx[base + i] = (float)(g[base + i] * k);
+        const v128_t vk = wasm_f64x2_splat(k);
+        for (; i + 2 <= hw; i += 2) store2(dx + base + i, wasm_f64x2_mul(load2(g + base + i), vk));
+        for (; i < hw; i++) dx[base + i] = (float)(g[base + i] * k);
       } else {
         const double kc = k / total;
-        for (int i = 0; i < hw; i++) {
+        const v128_t vkc = wasm_f64x2_splat(kc), vtotal = wasm_f64x2_splat(total), vsg2 = wasm_f64x2_splat(sg);
+        const v128_t vinv = wasm_f64x2_splat(inv), vsgxhat = wasm_f64x2_splat(sgxhat);
+        for (; i + 2 <= hw; i += 2) {
+          const v128_t xhat = wasm_f64x2_mul(wasm_f64x2_sub(load2(x + base + i), vm), vinv);
+          const v128_t t = wasm_f64x2_sub(wasm_f64x2_sub(wasm_f64x2_mul(vtotal, load2(g + base + i)), vsg2), wasm_f64x2_mul(xhat, vsgxhat));
+          store2(dx + base + i, wasm_f64x2_mul(vkc, t));
+        }
+        for (; i < hw; i++) {
           const double xhat = ((double)x[base + i] - m) * inv;
           dx[base + i] = (float)(kc * (total * g[base + i] - sg - xhat * sgxhat));
         }

@@ -20,11 +20,16 @@ static inline int imin(int a, int b) { return a < b ? a : b; }
 
 static inline int imax(int a, int b) { return a > b ? a : b; }
 
+/* Two floats as a float64 pair, and a float64 pair rounded and stored as two floats. */
+static inline v128_t load2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
+
+static inline void store2(float *p, v128_t v) { wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(v), 0); }
+
 /* Sum of p[0 .. len) in float64, two lanes at a time. */
 static inline double sum_f64(const float *p, int len) {
   v128_t acc = wasm_f64x2_splat(0.0);
   int i = 0;
-  for (; i + 2 <= len; i += 2) acc = wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p + i)));
+  for (; i + 2 <= len; i += 2) acc = wasm_f64x2_add(acc, load2(p + i));
   double s = wasm_f64x2_extract_lane(acc, 0) + wasm_f64x2_extract_lane(acc, 1);
   for (; i < len; i++) s += p[i];
   return s;

@@ -18,10 +18,6 @@
 enum { SGD_ITEMS, SGD_TASKS, SGD_TABLE, SGD_HYPER, SGD_TOTAL };
 enum { H_LR, H_MOMENTUM, H_WD, H_DAMPENING, H_NESTEROV, H_FIRST };
 
-static inline v128_t load2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
-
-static inline void store2(float *p, v128_t v) { wasm_v128_store64_lane(p, wasm_f32x4_demote_f64x2_zero(v), 0); }
-
 /* Elements [i, last) of one parameter. */
 static void sgd_range(float *p, const float *g, float *m, int i, int last, const double *h) {
   const double lr = h[H_LR], mom = h[H_MOMENTUM], wd = h[H_WD];

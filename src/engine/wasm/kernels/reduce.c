@@ -33,7 +33,7 @@ static void sum_task(const int32_t *a, int t, int count, int thread) {
     const float *row = x + (size_t)i * kept;
     int j = first;
     for (; j + 2 <= last; j += 2)
-      wasm_v128_store(acc + j, wasm_f64x2_add(wasm_v128_load(acc + j), wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(row + j))));
+      wasm_v128_store(acc + j, wasm_f64x2_add(wasm_v128_load(acc + j), load2(row + j)));
     for (; j < last; j++) acc[j] += row[j];
   }
   for (int j = first; j < last; j++) y[j] = (float)acc[j];

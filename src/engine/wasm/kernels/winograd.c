@@ -152,6 +152,19 @@ static void pad_plane(const geometry_t *geo, const float *src, int h, int w, int
   for (int y = 0; y < rows; y++) __builtin_memcpy(dst + (size_t)(y + ph) * geo->wp + pw, src + (size_t)y * w, (size_t)cols * sizeof(float));
 }
 
+/* The 16 transformed values of four tiles (lanes) into rows `stride` apart; only `lanes` tiles when fewer are left in the row. */
+static inline void store_tiles(const v128_t *res, float *out, size_t stride, int lanes) {
+  if (lanes == 4) {
+    for (int xi = 0; xi < 16; xi++) wasm_v128_store(out + xi * stride, res[xi]);
+    return;
+  }
+  for (int xi = 0; xi < 16; xi++) {
+    float tmp[4];
+    wasm_v128_store(tmp, res[xi]);
+    for (int l = 0; l < lanes; l++) out[xi * stride + l] = tmp[l];
+  }
+}
+
 #define SHUF_EVEN(x, y) wasm_i32x4_shuffle(x, y, 0, 2, 4, 6)
 #define SHUF_ODD(x, y) wasm_i32x4_shuffle(x, y, 1, 3, 5, 7)
 
@@ -183,16 +196,7 @@ static void input_transform(const geometry_t *geo, const float *pp, float *v, si
         res[8 + j] = wasm_f32x4_sub(c[2][j], c[1][j]);
         res[12 + j] = wasm_f32x4_sub(c[1][j], c[3][j]);
       }
-      const int lanes = imin(4, geo->tw - tx);
-      if (lanes == 4) {
-        for (int xi = 0; xi < 16; xi++) wasm_v128_store(out + xi * stride + tx, res[xi]);
-      } else {
-        for (int xi = 0; xi < 16; xi++) {
-          float tmp[4];
-          wasm_v128_store(tmp, res[xi]);
-          for (int l = 0; l < lanes; l++) out[xi * stride + tx + l] = tmp[l];
-        }
-      }
+      store_tiles(res, out + tx, stride, imin(4, geo->tw - tx));
     }
   }
 }
@@ -282,16 +286,7 @@ static void grad_transform(const geometry_t *geo, const float *pp, float *m, siz
         res[8 + j] = wasm_f32x4_sub(t[0][j], t[1][j]);
         res[12 + j] = wasm_f32x4_neg(t[1][j]);
       }
-      const int lanes = imin(4, geo->tw - tx);
-      if (lanes == 4) {
-        for (int xi = 0; xi < 16; xi++) wasm_v128_store(out + xi * stride + tx, res[xi]);
-      } else {
-        for (int xi = 0; xi < 16; xi++) {
-          float tmp[4];
-          wasm_v128_store(tmp, res[xi]);
-          for (int l = 0; l < lanes; l++) out[xi * stride + tx + l] = tmp[l];
-        }
-      }
+      store_tiles(res, out + tx, stride, imin(4, geo->tw - tx));
     }
   }
 }
