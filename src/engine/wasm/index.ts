@@ -1,20 +1,21 @@
 /**
  * The wasm backend: the CPU backend with its heavy kernels (matrix products, the three
- * convolution passes, pooling) replaced by WebAssembly SIMD kernels compiled from C
+ * convolution passes, pooling, batch normalisation, the hot element-wise ops, bias-style
+ * sums, the optimizer updates) replaced by WebAssembly SIMD kernels compiled from C
  * (kernels/*.c, built by scripts/build-wasm.mjs).
  *
- * Storages stay the CPU backend's Float32Arrays, so everything else (element-wise ops,
- * layout, reductions, optimizers) is inherited unchanged. With a shared memory (the
- * threaded build), a wasm kernel's output of 16K floats or more is a Float32Array over
- * a block of the module's linear memory (module.ts, heap.ts), which the next kernel
- * reads where it is; other operands (JavaScript arrays, small outputs) are copied in.
- * Without a shared memory every kernel copies its operands in and its result out.
- * Results agree with the CPU reference to f32 rounding (the kernels accumulate in f32,
- * the reference in f64).
+ * Storages are Float32Arrays, so everything without a kernel (layout, other reductions,
+ * argmax, dropout) is inherited unchanged. With a shared memory (the threaded build),
+ * every storage of 16K floats or more is a Float32Array over a block of the module's
+ * linear memory (module.ts, heap.ts), which kernels read and update where it is; other
+ * operands (small arrays) are copied in. Without a shared memory every kernel copies its
+ * operands in and its result out. Results agree with the CPU reference to f32 rounding
+ * (the kernels accumulate products in f32, the reference in f64).
  *
  * With shared memory (Node, or a cross-origin isolated page) the kernels spread over a
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
- * convolutions by images, pooling by planes.
+ * convolutions by images (Winograd's by planes and by products), pooling by planes,
+ * streaming kernels by equal shares.
  */
 import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
 import { arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
@@ -33,7 +34,7 @@ export const PARALLEL_MIN_FLOPS = 4e6;
 const PARALLEL_MIN_ELEMENTS = 1 << 18;
 /** Columns (images x output pixels) a convolution's product should have at least, when images are small. */
 const CONV_TARGET_COLUMNS = 512;
-/** Floats of the im2col matrix of one group of images (Winograd: its V and M), at most (unless one image needs more). */
+/** Floats of the im2col matrix of one group of images, at most (unless one image needs more). */
 const CONV_MAX_COL_FLOATS = 1 << 20;
 /** Channels in and out a 3x3 convolution needs for Winograd's products to beat im2col's. */
 export const WINOGRAD_MIN_CHANNELS = 16;
@@ -50,7 +51,7 @@ interface ConvPlan {
   /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
   areas: number;
   scratchFloats: number;
-  /** Floats after the areas that all threads share (Winograd: the transformed filters). */
+  /** Floats after the areas that all threads share (Winograd: the transformed filters and a round's tiles). */
   sharedFloats: number;
 }
 
