@@ -416,11 +416,8 @@ export class CpuBackend implements Backend {
   }
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, p: AdamParams): void {
     const P = arr(param), G = arr(grad), Mm = arr(m), V = arr(v);
-    const { lr, beta1, beta2, eps, weightDecay: wd, step } = p;
-    const bc1 = 1 - Math.pow(beta1, step);
-    const bc2 = 1 - Math.pow(beta2, step);
-    const stepSize = lr / bc1;
-    const sqrtBc2 = Math.sqrt(bc2);
+    const { beta1, beta2, eps, weightDecay: wd } = p;
+    const { stepSize, sqrtBc2 } = adamBiasCorrection(p);
     for (let i = 0; i < P.length; i++) {
       const g = G[i] + wd * P[i];
       Mm[i] = beta1 * Mm[i] + (1 - beta1) * g;
@@ -429,6 +426,11 @@ export class CpuBackend implements Backend {
       P[i] = P[i] - (stepSize * Mm[i]) / denom;
     }
   }
+}
+
+/** Adam's bias-corrected step size lr / (1 - beta1^step) and sqrt(1 - beta2^step), as every backend's update takes them. */
+export function adamBiasCorrection(p: AdamParams): { stepSize: number; sqrtBc2: number } {
+  return { stepSize: p.lr / (1 - Math.pow(p.beta1, p.step)), sqrtBc2: Math.sqrt(1 - Math.pow(p.beta2, p.step)) };
 }
 
 export function createCpuBackend(): CpuBackend {

@@ -18,42 +18,19 @@
  * streaming kernels by equal shares.
  */
 import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
-import { arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
+import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
 import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
+import { convArgs, convMethodFor, convPlan, keptRun, planFloats, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan } from './plan';
 import { ArrayPool } from './recycle';
+
+export { keptRun, PARALLEL_MIN_FLOPS } from './plan';
 
 /** Freed arrays kept for reuse as kernel outputs, and the shortest worth keeping. */
 const POOL_BYTES = 256 * 1024 * 1024;
 const POOL_MIN_FLOATS = 16 * 1024;
 /** Elements below which an element-wise op stays in JavaScript (the copies in and out cost more). */
 const ELTWISE_MIN = 4096;
-/** Floating-point operations below which a kernel stays on the calling thread (waking workers costs more). */
-export const PARALLEL_MIN_FLOPS = 4e6;
-/** Elements below which a kernel that streams through memory (element-wise, sums, the optimizer) stays on the calling thread. */
-const PARALLEL_MIN_ELEMENTS = 1 << 18;
-/** Columns (images x output pixels) a convolution's product should have at least, when images are small. */
-const CONV_TARGET_COLUMNS = 512;
-/** Floats of the im2col matrix of one group of images, at most (unless one image needs more). */
-const CONV_MAX_COL_FLOATS = 1 << 20;
-/** Channels in and out a 3x3 convolution needs for Winograd's products to beat im2col's. */
-export const WINOGRAD_MIN_CHANNELS = 16;
-
-/** How a convolution is computed: products over im2col matrices, or Winograd's F(2x2, 3x3). */
-type ConvMethod = 'im2col' | 'winograd';
-
-/** How a convolution is cut; see convPlan. */
-interface ConvPlan {
-  method: ConvMethod;
-  group: number;
-  block: number;
-  tasks: number;
-  /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
-  areas: number;
-  scratchFloats: number;
-  /** Floats after the areas that all threads share (Winograd: the transformed filters and a round's tiles). */
-  sharedFloats: number;
-}
 
 type MatmulParams = { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number };
 
@@ -64,6 +41,15 @@ function f32(s: Storage): Float32Array {
 export class WasmBackend extends CpuBackend {
   /** Bytes of input and output images a convolution copies into wasm memory at a time (tests lower it). */
   static convBlockBytes = 48 * 1024 * 1024;
+  /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
+  static winograd = true;
+  /** Floats of transformed tiles (V and M) a Winograd round holds, at most, unless one image needs more (tests lower it). */
+  static winogradRoundFloats = 4 << 20;
+
+  /** How this backend computes a convolution: Winograd's F(2x2, 3x3) (kernels/winograd.c) where it applies, else im2col products (kernels/conv.c). */
+  static convMethod(p: Conv2dParams): ConvMethod {
+    return convMethodFor(p, WasmBackend.winograd);
+  }
 
   override readonly name: BackendName = 'wasm';
   override readonly description: string;
@@ -131,29 +117,15 @@ export class WasmBackend extends CpuBackend {
     return at;
   }
 
-  /**
-   * Tasks to split `flops` of work into, at most `units`: one when threads do not pay,
-   * else `perThread` per thread, which the threads claim one by one (a thread slowed
-   * down by other work on the machine then takes fewer).
-   */
+  /** See plan.ts: taskCount, streamTaskCount, scratchAreas, on this backend's threads. */
   private tasks(flops: number, units: number, perThread: number): number {
-    const t = this.kernels.threads;
-    if (t <= 1 || flops < PARALLEL_MIN_FLOPS) return 1;
-    return Math.max(1, Math.min(t * perThread, units));
+    return taskCount(this.kernels.threads, flops, units, perThread);
   }
-
-  /** Tasks for a kernel that streams through `n` elements in equal shares: two per thread, or one when threads do not pay. */
   private streamTasks(n: number): number {
-    const t = this.kernels.threads;
-    return t <= 1 || n < PARALLEL_MIN_ELEMENTS ? 1 : 2 * t;
+    return streamTaskCount(this.kernels.threads, n);
   }
-
-  /**
-   * Scratch areas a kernel split into `tasks` needs: one per thread that may claim a
-   * task, which is any thread of the pool once there are two tasks or more.
-   */
   private areas(tasks: number): number {
-    return tasks > 1 ? this.kernels.threads : 1;
+    return scratchAreas(this.kernels.threads, tasks);
   }
 
   // ---- element-wise ----------------------------------------------------------------
@@ -226,8 +198,9 @@ export class WasmBackend extends CpuBackend {
   override sgdStep(items: readonly SgdItem[], p: SgdParams): void {
     const K = this.kernels;
     const inWasm = (s: Storage | null) => !s || K.owns(f32(s));
-    const here = K.keepsStorages ? items.filter((it) => inWasm(it.param) && inWasm(it.grad) && inWasm(it.momentumBuf)) : [];
-    if (here.length < items.length) super.sgdStep(here.length ? items.filter((it) => !here.includes(it)) : items, p);
+    const here: SgdItem[] = [], elsewhere: SgdItem[] = [];
+    for (const it of items) (K.keepsStorages && inWasm(it.param) && inWasm(it.grad) && inWasm(it.momentumBuf) ? here : elsewhere).push(it);
+    if (elsewhere.length) super.sgdStep(elsewhere, p);
     if (here.length === 0) return;
     K.reset();
     const table = K.alloc(4 * here.length);
@@ -245,8 +218,8 @@ export class WasmBackend extends CpuBackend {
     if (!arrays.every((a) => K.owns(a))) return super.adamStep(param, grad, m, v, p);
     K.reset();
     const hyper = K.alloc(12);
-    // The same float64 values as the CPU backend's loop derives.
-    K.writeDoubles(hyper, [p.beta1, p.beta2, p.eps, p.weightDecay, p.lr / (1 - Math.pow(p.beta1, p.step)), Math.sqrt(1 - Math.pow(p.beta2, p.step))]);
+    const { stepSize, sqrtBc2 } = adamBiasCorrection(p);
+    K.writeDoubles(hyper, [p.beta1, p.beta2, p.eps, p.weightDecay, stepSize, sqrtBc2]);
     K.runExport(K.exports.adam_step, [param.size, this.streamTasks(param.size), ...arrays.map((a) => a.byteOffset), hyper]);
   }
 
@@ -337,89 +310,16 @@ export class WasmBackend extends CpuBackend {
   }
 
   // ---- convolution ----------------------------------------------------------------
-  /**
-   * Winograd's F(2x2, 3x3) (kernels/winograd.c) for 3x3, stride-1 convolutions with
-   * padding up to 2 (so that the input gradient's padding, 2 - pad, is one too) and
-   * enough channels; im2col products (kernels/conv.c) for the rest.
-   */
-  static convMethod(p: Conv2dParams): ConvMethod {
-    const square3 = p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1;
-    const padded = p.padH <= 2 && p.padW <= 2 && p.outH > 0 && p.outW > 0;
-    return square3 && padded && p.cIn >= WINOGRAD_MIN_CHANNELS && p.cOut >= WINOGRAD_MIN_CHANNELS && WasmBackend.winograd ? 'winograd' : 'im2col';
-  }
-
-  /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
-  static winograd = true;
-  /** Floats of transformed tiles (V and M) a Winograd round holds, at most, unless one image needs more (tests lower it). */
-  static winogradRoundFloats = 4 << 20;
-
-  /**
-   * How a convolution over `n` images is cut: `block` images per copy into wasm
-   * memory (the whole batch where storages live there), then
-   * - im2col: `tasks` shares of a block that the threads claim, and `group` images per
-   *   product within a share (enough columns to keep the product efficient on small
-   *   feature maps);
-   * - Winograd: rounds of `group` images whose transformed tiles (V, M) fit the room
-   *   shared by the threads, each round in phases of `tasks` tasks.
-   * `p` is in forward form (see winogradInputGrad).
-   */
+  /** How a convolution is cut on this backend (plan.ts), `p` in forward form. */
   private convPlan(p: Conv2dParams, method: ConvMethod): ConvPlan {
-    const k = p.cIn * p.kH * p.kW;
-    const hw = p.outH * p.outW;
-    const inSize = p.cIn * p.h * p.w;
-    const outSize = p.cOut * hw;
-    const threads = this.kernels.threads;
-    let block = this.kernels.keepsStorages ? p.n : Math.max(1, Math.floor(WasmBackend.convBlockBytes / (4 * Math.max(1, inSize + outSize))));
-    // A block that is not all of the batch is a whole number of rounds over the threads.
-    if (block >= p.n) block = p.n;
-    else if (block >= threads) block -= block % threads;
-    const flops = 2 * p.n * outSize * k;
-    if (method === 'winograd') {
-      const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
-      const tileFloats = 16 * (p.cIn + p.cOut) * tilesH * tilesW;
-      const group = Math.max(1, Math.min(block, Math.floor(WasmBackend.winogradRoundFloats / tileFloats)));
-      const tasks = threads > 1 && flops >= PARALLEL_MIN_FLOPS ? 2 * threads : 1;
-      // Per thread: the product's panels, a padded plane, a row of filters by tap.
-      const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
-      const scratchFloats = this.kernels.gemmScratchFloats + plane + 9 * p.cIn + 64;
-      return { method, group, block, tasks, areas: this.areas(tasks), scratchFloats, sharedFloats: 16 * p.cIn * p.cOut + tileFloats * group };
-    }
-    // The group a product would like, from the feature map's size and the im2col matrix's.
-    let ideal = Math.max(1, Math.ceil(CONV_TARGET_COLUMNS / Math.max(1, hw)));
-    ideal = Math.max(1, Math.min(ideal, Math.floor(CONV_MAX_COL_FLOATS / Math.max(1, k * hw))));
-    // Threads take a share of a block's images each (up to 4 shares per thread, not
-    // smaller than a group), so a block of few images gets smaller groups rather than idle threads.
-    const perThread = Math.ceil(block / threads);
-    const tasks = this.tasks(flops, block, Math.min(4, Math.max(1, Math.floor(perThread / ideal))));
-    const perTask = Math.ceil(block / tasks);
-    const group = Math.ceil(perTask / Math.ceil(perTask / ideal));
-    const areas = this.areas(tasks);
-    // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
-    const scratchFloats = this.kernels.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
-    return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0 };
+    const K = this.kernels;
+    const room = { threads: K.threads, keepsStorages: K.keepsStorages, gemmScratchFloats: K.gemmScratchFloats, blockBytes: WasmBackend.convBlockBytes, roundFloats: WasmBackend.winogradRoundFloats };
+    return convPlan(room, p, method);
   }
 
   /** Arena room for a convolution's scratch areas and what they share. */
   private scratch(plan: ConvPlan): number {
-    return this.kernels.alloc(plan.scratchFloats * plan.areas + plan.sharedFloats);
-  }
-
-  /** The parameter block of kernels/conv.c or kernels/winograd.c (`p` in forward form; `flags` Winograd's). */
-  private convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
-    if (plan.method === 'winograd') {
-      // The room all threads share: U (or dU), then V and M of a round.
-      const u = scratch + 4 * plan.scratchFloats * plan.areas;
-      const v = u + 4 * 16 * p.cIn * p.cOut;
-      const m = v + 4 * 16 * p.cIn * plan.group * Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2);
-      return [
-        n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW,
-        x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m,
-      ];
-    }
-    return [
-      n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW,
-      x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, accumulate ? 1 : 0, plan.areas,
-    ];
+    return this.kernels.alloc(planFloats(plan));
   }
 
   override conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
@@ -436,7 +336,7 @@ export class WasmBackend extends CpuBackend {
     const ps = this.scratch(plan);
     if (plan.block === p.n) {
       const y = this.out(p.n * outSize);
-      K.run(kernel, this.convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
+      K.run(kernel, convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
       return y.done();
     }
     const out = this.recycled.take(p.n * outSize);
@@ -445,7 +345,7 @@ export class WasmBackend extends CpuBackend {
     for (let b0 = 0; b0 < p.n; b0 += plan.block) {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
-      K.run(kernel, this.convArgs(p, nb, px, pw, pbias, py, plan, ps, false));
+      K.run(kernel, convArgs(p, nb, px, pw, pbias, py, plan, ps, false));
       K.readInto(py, nb * outSize, out, b0 * outSize);
     }
     return this.make(out);
@@ -466,8 +366,8 @@ export class WasmBackend extends CpuBackend {
     const ps = this.scratch(plan);
     const run = (n: number, dx: number, dy: number) =>
       wino
-        ? K.run('winograd_forward', this.convArgs(q, n, dy, pw, 0, dx, plan, ps, false, WINOGRAD_FLIPPED))
-        : K.run('conv2d_backward_input', this.convArgs(p, n, dx, pw, 0, dy, plan, ps, false));
+        ? K.run('winograd_forward', convArgs(q, n, dy, pw, 0, dx, plan, ps, false, WINOGRAD_FLIPPED))
+        : K.run('conv2d_backward_input', convArgs(p, n, dx, pw, 0, dy, plan, ps, false));
     if (plan.block === p.n) {
       const dx = this.out(p.n * inSize);
       run(p.n, dx.at, this.input(G, p.n * outSize));
@@ -499,7 +399,7 @@ export class WasmBackend extends CpuBackend {
     const ps = this.scratch(plan);
     if (plan.block === p.n) {
       const dw = this.out(size);
-      K.run(kernel, this.convArgs(p, p.n, this.input(X, p.n * inSize), dw.at, 0, this.input(G, p.n * outSize), plan, ps, false));
+      K.run(kernel, convArgs(p, p.n, this.input(X, p.n * inSize), dw.at, 0, this.input(G, p.n * outSize), plan, ps, false));
       return dw.done();
     }
     const pdw = K.alloc(size);
@@ -509,7 +409,7 @@ export class WasmBackend extends CpuBackend {
       const nb = Math.min(plan.block, p.n - b0);
       K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
       K.write(pdy, G.subarray(b0 * outSize, (b0 + nb) * outSize));
-      K.run(kernel, this.convArgs(p, nb, px, pdw, 0, pdy, plan, ps, b0 > 0));
+      K.run(kernel, convArgs(p, nb, px, pdw, 0, pdy, plan, ps, b0 > 0));
     }
     return this.output(pdw, size);
   }
@@ -551,39 +451,6 @@ export class WasmBackend extends CpuBackend {
     K.run('pool2d_backward', this.poolArgs(p, px, pgy, pdx.at, 0, this.poolTasks(p)));
     return pdx.done();
   }
-}
-
-/** Flags of kernels/winograd.c: the weight is the forward one, to be flipped (input gradient); add into dW. */
-const WINOGRAD_FLIPPED = 1;
-const WINOGRAD_ACCUMULATE = 2;
-
-/**
- * The input gradient of a 3x3, stride-1 convolution as a forward one: dY convolved with
- * the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
- */
-function winogradInputGrad(p: Conv2dParams): Conv2dParams {
-  return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: 2 - p.padH, padW: 2 - p.padW };
-}
-
-/**
- * A sum over `axes` of `shape` as [outer, kept, inner]: the reduced axes before the kept
- * ones, the kept ones, the reduced ones after (axes of length 1 fit anywhere); null
- * when the kept axes are not one run.
- */
-export function keptRun(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
-  const r = shape.length;
-  const reduced = new Set(axes.map((a) => (a < 0 ? a + r : a)));
-  const sizes = [1, 1, 1];
-  let part = 0;
-  for (let i = 0; i < r; i++) {
-    if (shape[i] === 1) continue;
-    const want = reduced.has(i) ? (part === 0 ? 0 : 2) : 1;
-    if (want < part) return null;
-    part = want;
-    sizes[part] *= shape[i];
-  }
-  // A whole sum reads one contiguous run.
-  return sizes[1] === 1 ? [1, 1, sizes[0] * sizes[2]] : [sizes[0], sizes[1], sizes[2]];
 }
 
 /** Compiles the kernels (and starts their worker threads, when allowed) and makes the backend. */

@@ -21,12 +21,6 @@ static inline float f32_of(int32_t bits) {
   return u.f;
 }
 
-static void task_channels(const int32_t *a, int t, int count, int *first, int *last) {
-  const int c = a[BN_C];
-  *first = (int)((long long)c * t / count);
-  *last = (int)((long long)c * (t + 1) / count);
-}
-
 static void stats_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
   const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW];
@@ -34,7 +28,7 @@ static void stats_task(const int32_t *a, int t, int count, int thread) {
   float *mean = (float *)a[BN_MEAN], *var = (float *)a[BN_VAR];
   const double total = (double)n * hw;
   int first, last;
-  task_channels(a, t, count, &first, &last);
+  share(a[BN_C], t, count, &first, &last);
   for (int ch = first; ch < last; ch++) {
     double s = 0;
     for (int b = 0; b < n; b++) s += sum_f64(x + ((size_t)b * c + ch) * hw, hw);
@@ -68,7 +62,7 @@ static void apply_task(const int32_t *a, int t, int count, int thread) {
   const float *w = (const float *)a[BN_W], *bias = (const float *)a[BN_B];
   float *y = (float *)a[BN_Y];
   int first, last;
-  task_channels(a, t, count, &first, &last);
+  share(a[BN_C], t, count, &first, &last);
   for (int ch = first; ch < last; ch++) {
     /* As the reference: inv in float64, then scale and shift rounded to float32. */
     double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
@@ -94,7 +88,7 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
   float *dx = (float *)a[BN_DX], *dw = (float *)a[BN_DW], *db = (float *)a[BN_DB];
   const double total = (double)n * hw;
   int first, last;
-  task_channels(a, t, count, &first, &last);
+  share(a[BN_C], t, count, &first, &last);
   for (int ch = first; ch < last; ch++) {
     const double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
     const double m = mean[ch];

@@ -100,13 +100,6 @@ static void col2im(const int32_t *a, const float *col, int ldcol, float *dx) {
   }
 }
 
-/* The images [first, last) of task t. */
-static void task_images(const int32_t *a, int t, int count, int *first, int *last) {
-  const int n = a[CV_N];
-  *first = (int)((long long)n * t / count);
-  *last = (int)((long long)n * (t + 1) / count);
-}
-
 /*
  * A thread's scratch: the product's packed panels, the im2col matrix, a [cOut, N]
  * buffer and (backward weight, threads past the first) a partial dW.
@@ -133,7 +126,7 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
   float *y = (float *)a[CV_Y];
   const scratch_t s = thread_scratch(a, thread);
   int first, last;
-  task_images(a, t, count, &first, &last);
+  share(a[CV_N], t, count, &first, &last);
 
   gemm_t g;
   g.m = cout;
@@ -192,7 +185,7 @@ static void backward_input_task(const int32_t *a, int t, int count, int thread) 
   const float *dy = (const float *)a[CV_Y];
   const scratch_t s = thread_scratch(a, thread);
   int first, last;
-  task_images(a, t, count, &first, &last);
+  share(a[CV_N], t, count, &first, &last);
 
   gemm_t g;
   g.m = k;
@@ -229,7 +222,7 @@ static void backward_weight_task(const int32_t *a, int t, int count, int thread)
   const float *dy = (const float *)a[CV_Y];
   const scratch_t s = thread_scratch(a, thread);
   int first, last;
-  task_images(a, t, count, &first, &last);
+  share(a[CV_N], t, count, &first, &last);
 
   /* The calling thread adds into dW itself, the others into their partial sums (zeroed beforehand). */
   gemm_t g;

@@ -55,9 +55,10 @@ static inline float lane0(v128_t v) { return wasm_f32x4_extract_lane(v, 0); }
  * of 16 floats so that every task but the last runs whole vectors on whole cache lines.
  */
 static inline void span(int n, int t, int count, int *first, int *last) {
-  const int blocks = (n + 15) >> 4;
-  *first = imin(n, (int)((long long)blocks * t / count) << 4);
-  *last = imin(n, (int)((long long)blocks * (t + 1) / count) << 4);
+  int b0, b1;
+  share((n + 15) >> 4, t, count, &b0, &b1);
+  *first = imin(n, b0 << 4);
+  *last = imin(n, b1 << 4);
 }
 
 #define UNARY(name, f4)                                                         \

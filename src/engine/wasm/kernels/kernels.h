@@ -20,6 +20,12 @@ static inline int imin(int a, int b) { return a < b ? a : b; }
 
 static inline int imax(int a, int b) { return a > b ? a : b; }
 
+/* Items [*first, *last) of `total` for task t of count: equal shares in order. */
+static inline void share(int total, int t, int count, int *first, int *last) {
+  *first = (int)((long long)total * t / count);
+  *last = (int)((long long)total * (t + 1) / count);
+}
+
 /* Two floats as a float64 pair, and a float64 pair rounded and stored as two floats. */
 static inline v128_t load2(const float *p) { return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(p)); }
 

@@ -58,13 +58,13 @@ static void sgd_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
   const int32_t *item = (const int32_t *)a[SGD_TABLE];
   const double *h = (const double *)a[SGD_HYPER];
-  const long long total = (unsigned)a[SGD_TOTAL];
-  const long long first = total * t / count, last = total * (t + 1) / count;
-  long long at = 0;
+  int first, last;
+  share(a[SGD_TOTAL], t, count, &first, &last);
+  int at = 0;
   for (int k = 0; k < a[SGD_ITEMS] && at < last; k++, item += 4) {
     const int n = item[0];
-    const long long lo = first > at ? first : at, hi = last < at + n ? last : at + n;
-    if (lo < hi) sgd_range((float *)item[1], (const float *)item[2], (float *)item[3], (int)(lo - at), (int)(hi - at), h);
+    const int lo = imax(first, at), hi = imin(last, at + n);
+    if (lo < hi) sgd_range((float *)item[1], (const float *)item[2], (float *)item[3], lo - at, hi - at, h);
     at += n;
   }
 }
@@ -92,8 +92,8 @@ static void adam_task(const int32_t *a, int t, int count, int thread) {
   const double b1 = h[A_BETA1], b2 = h[A_BETA2], eps = h[A_EPS], wd = h[A_WD], step = h[A_STEP_SIZE], sbc2 = h[A_SQRT_BC2];
   const double k1 = 1.0 - b1, k2 = 1.0 - b2;
   const int n = a[ADAM_N];
-  int i = (int)((long long)n * t / count);
-  const int last = (int)((long long)n * (t + 1) / count);
+  int i, last;
+  share(n, t, count, &i, &last);
   const v128_t vb1 = wasm_f64x2_splat(b1), vb2 = wasm_f64x2_splat(b2), vk1 = wasm_f64x2_splat(k1), vk2 = wasm_f64x2_splat(k2);
   const v128_t veps = wasm_f64x2_splat(eps), vwd = wasm_f64x2_splat(wd), vstep = wasm_f64x2_splat(step), vsbc2 = wasm_f64x2_splat(sbc2);
   for (; i + 2 <= last; i += 2) {

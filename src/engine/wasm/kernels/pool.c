@@ -110,13 +110,6 @@ static int is_tiled_2x2(const pool_t *p) {
   return p->kh == 2 && p->kw == 2 && p->sh == 2 && p->sw == 2 && p->ph == 0 && p->pw == 0;
 }
 
-/* The planes [*first, *last) of task t. */
-static void task_planes(const int32_t *a, int t, int count, int *first, int *last) {
-  const int planes = a[PL_PLANES];
-  *first = (int)((long long)planes * t / count);
-  *last = (int)((long long)planes * (t + 1) / count);
-}
-
 static void forward_task(const int32_t *a, int t, int count, int thread) {
   const pool_t p = read_params(a);
   const int is_max = a[PL_MAX];
@@ -126,7 +119,7 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
   const size_t in_plane = (size_t)p.h * p.w, out_plane = (size_t)p.oh * p.ow;
   const int fast = !is_max && is_tiled_2x2(&p);
   int first, last;
-  task_planes(a, t, count, &first, &last);
+  share(a[PL_PLANES], t, count, &first, &last);
   for (int q = first; q < last; q++) {
     if (fast)
       avg2x2_plane(&p, x + q * in_plane, y + q * out_plane);
@@ -146,7 +139,7 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
   const float inv_area = 1.0f / (float)(p.kh * p.kw);
   const int tiled = is_tiled_2x2(&p);
   int first, last;
-  task_planes(a, t, count, &first, &last);
+  share(a[PL_PLANES], t, count, &first, &last);
   __builtin_memset(dx + first * in_plane, 0, (size_t)(last - first) * in_plane * sizeof(float));
   for (int q = first; q < last; q++) {
     const float *xp = x + q * in_plane;

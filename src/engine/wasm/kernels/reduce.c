@@ -17,7 +17,8 @@ static void sum_task(const int32_t *a, int t, int count, int thread) {
   const int outer = a[R_OUTER], kept = a[R_KEPT], inner = a[R_INNER];
   const float *x = (const float *)a[R_X];
   float *y = (float *)a[R_Y];
-  const int first = (int)((long long)kept * t / count), last = (int)((long long)kept * (t + 1) / count);
+  int first, last;
+  share(kept, t, count, &first, &last);
   if (inner > 1) {
     for (int j = first; j < last; j++) {
       double s = 0;

@@ -73,12 +73,6 @@ static scratch_t thread_scratch(const int32_t *a, int thread) {
   return s;
 }
 
-/* Items [*first, *last) of `total` for task t of count. */
-static void share(int total, int t, int count, int *first, int *last) {
-  *first = (int)((long long)total * t / count);
-  *last = (int)((long long)total * (t + 1) / count);
-}
-
 /* Runs a phase of `count` tasks: over the threads, or in turn when the call stays on one thread. */
 static void phase(task_fn task, const int32_t *a, int count) {
   if (a[WG_TASKS] > 1) {

@@ -1,0 +1,185 @@
+/**
+ * How the wasm backend cuts a kernel call over its threads and its memory: task counts,
+ * scratch areas, and for convolutions the method (im2col or Winograd), the images per
+ * copy, per product or per round, and the parameter blocks of kernels/conv.c and
+ * kernels/winograd.c. Pure arithmetic on shapes; the backend (index.ts) allocates and runs.
+ */
+import type { Conv2dParams } from '../backend';
+
+/** Floating-point operations below which a kernel stays on the calling thread (waking workers costs more). */
+export const PARALLEL_MIN_FLOPS = 4e6;
+/** Elements below which a kernel that streams through memory (element-wise, sums, the optimizer) stays on the calling thread. */
+const PARALLEL_MIN_ELEMENTS = 1 << 18;
+/** Columns (images x output pixels) a convolution's product should have at least, when images are small. */
+const CONV_TARGET_COLUMNS = 512;
+/** Floats of the im2col matrix of one group of images, at most (unless one image needs more). */
+const CONV_MAX_COL_FLOATS = 1 << 20;
+/** Channels in and out a 3x3 convolution needs for Winograd's products to beat im2col's. */
+const WINOGRAD_MIN_CHANNELS = 16;
+/** Flags of kernels/winograd.c: the weight is the forward one, to be turned and transposed (input gradient); add into dW. */
+export const WINOGRAD_FLIPPED = 1;
+const WINOGRAD_ACCUMULATE = 2;
+
+/**
+ * Tasks to split `flops` of work into, at most `units`: one when threads do not pay,
+ * else `perThread` per thread, which the threads claim one by one (a thread slowed
+ * down by other work on the machine then takes fewer).
+ */
+export function taskCount(threads: number, flops: number, units: number, perThread: number): number {
+  if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) return 1;
+  return Math.max(1, Math.min(threads * perThread, units));
+}
+
+/** Tasks for a kernel that streams through `n` elements in equal shares: two per thread, or one when threads do not pay. */
+export function streamTaskCount(threads: number, n: number): number {
+  return threads <= 1 || n < PARALLEL_MIN_ELEMENTS ? 1 : 2 * threads;
+}
+
+/**
+ * Scratch areas a kernel split into `tasks` needs: one per thread that may claim a
+ * task, which is any thread of the pool once there are two tasks or more.
+ */
+export function scratchAreas(threads: number, tasks: number): number {
+  return tasks > 1 ? threads : 1;
+}
+
+/** How a convolution is computed: products over im2col matrices, or Winograd's F(2x2, 3x3). */
+export type ConvMethod = 'im2col' | 'winograd';
+
+/**
+ * Winograd's F(2x2, 3x3) for 3x3, stride-1 convolutions with padding up to 2 (so that
+ * the input gradient's padding, 2 - pad, is one too) and enough channels, where allowed;
+ * im2col products for the rest.
+ */
+export function convMethodFor(p: Conv2dParams, winogradAllowed: boolean): ConvMethod {
+  const square3 = p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1;
+  const padded = p.padH <= 2 && p.padW <= 2 && p.outH > 0 && p.outW > 0;
+  const wide = p.cIn >= WINOGRAD_MIN_CHANNELS && p.cOut >= WINOGRAD_MIN_CHANNELS;
+  return winogradAllowed && square3 && padded && wide ? 'winograd' : 'im2col';
+}
+
+/**
+ * The input gradient of a 3x3, stride-1 convolution as a forward one: dY convolved with
+ * the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
+ */
+export function winogradInputGrad(p: Conv2dParams): Conv2dParams {
+  return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: 2 - p.padH, padW: 2 - p.padW };
+}
+
+/** What a plan depends on besides the shape: the threads, the memory, and the backend's settings. */
+export interface PlanRoom {
+  threads: number;
+  /** Whether storages live in wasm memory (then a call takes the whole batch at once). */
+  keepsStorages: boolean;
+  gemmScratchFloats: number;
+  /** Bytes of input and output images copied into wasm memory at a time (without keepsStorages). */
+  blockBytes: number;
+  /** Floats of transformed tiles (V and M) a Winograd round holds, at most. */
+  roundFloats: number;
+}
+
+/** How a convolution is cut; see convPlan. */
+export interface ConvPlan {
+  method: ConvMethod;
+  group: number;
+  block: number;
+  tasks: number;
+  /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
+  areas: number;
+  scratchFloats: number;
+  /** Floats of each part after the areas that all threads share (Winograd: U or dU, then a round's V and M). */
+  shared: number[];
+}
+
+/**
+ * How a convolution over `n` images is cut: `block` images per copy into wasm memory
+ * (the whole batch where storages live there), then
+ * - im2col: `tasks` shares of a block that the threads claim, and `group` images per
+ *   product within a share (enough columns to keep the product efficient on small
+ *   feature maps);
+ * - Winograd: rounds of `group` images whose transformed tiles (V, M) fit the room
+ *   shared by the threads, each round in phases of `tasks` tasks.
+ * `p` is in forward form (see winogradInputGrad).
+ */
+export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod): ConvPlan {
+  const k = p.cIn * p.kH * p.kW;
+  const hw = p.outH * p.outW;
+  const inSize = p.cIn * p.h * p.w;
+  const outSize = p.cOut * hw;
+  const threads = room.threads;
+  let block = room.keepsStorages ? p.n : Math.max(1, Math.floor(room.blockBytes / (4 * Math.max(1, inSize + outSize))));
+  // A block that is not all of the batch is a whole number of rounds over the threads.
+  if (block >= p.n) block = p.n;
+  else if (block >= threads) block -= block % threads;
+  const flops = 2 * p.n * outSize * k;
+  if (method === 'winograd') {
+    const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
+    const tileFloats = (channels: number) => 16 * channels * tilesH * tilesW;
+    const group = Math.max(1, Math.min(block, Math.floor(room.roundFloats / tileFloats(p.cIn + p.cOut))));
+    const tasks = threads > 1 && flops >= PARALLEL_MIN_FLOPS ? 2 * threads : 1;
+    // Per thread: the product's panels, a padded plane, a row of filters by tap.
+    const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
+    const scratchFloats = room.gemmScratchFloats + plane + 9 * p.cIn + 64;
+    const shared = [16 * p.cIn * p.cOut, tileFloats(p.cIn) * group, tileFloats(p.cOut) * group];
+    return { method, group, block, tasks, areas: scratchAreas(threads, tasks), scratchFloats, shared };
+  }
+  // The group a product would like, from the feature map's size and the im2col matrix's.
+  let ideal = Math.max(1, Math.ceil(CONV_TARGET_COLUMNS / Math.max(1, hw)));
+  ideal = Math.max(1, Math.min(ideal, Math.floor(CONV_MAX_COL_FLOATS / Math.max(1, k * hw))));
+  // Threads take a share of a block's images each (up to 4 shares per thread, not
+  // smaller than a group), so a block of few images gets smaller groups rather than idle threads.
+  const perThread = Math.ceil(block / threads);
+  const tasks = taskCount(threads, flops, block, Math.min(4, Math.max(1, Math.floor(perThread / ideal))));
+  const perTask = Math.ceil(block / tasks);
+  const group = Math.ceil(perTask / Math.ceil(perTask / ideal));
+  const areas = scratchAreas(threads, tasks);
+  // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
+  const scratchFloats = room.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
+  return { method, group, block, tasks, areas, scratchFloats, shared: [] };
+}
+
+/** Floats of arena room a plan needs: its scratch areas and what they share. */
+export function planFloats(plan: ConvPlan): number {
+  return plan.scratchFloats * plan.areas + plan.shared.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The parameter block of kernels/conv.c or kernels/winograd.c for `n` images (`p` in
+ * forward form; `scratch` the address of planFloats(plan) floats; `flags` Winograd's).
+ */
+export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
+  if (plan.method === 'winograd') {
+    // The shared parts follow the areas: U (or dU), V, M.
+    const u = scratch + 4 * plan.scratchFloats * plan.areas;
+    const v = u + 4 * plan.shared[0];
+    const m = v + 4 * plan.shared[1];
+    return [
+      n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW,
+      x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m,
+    ];
+  }
+  return [
+    n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW,
+    x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, accumulate ? 1 : 0, plan.areas,
+  ];
+}
+
+/**
+ * A sum over `axes` of `shape` as [outer, kept, inner]: the reduced axes before the kept
+ * ones, the kept ones, the reduced ones after (axes of length 1 fit anywhere; a whole sum
+ * is all inner); null when the kept axes are not one run.
+ */
+export function keptRun(shape: readonly number[], axes: readonly number[]): [number, number, number] | null {
+  const r = shape.length;
+  const reduced = new Set(axes.map((a) => (a < 0 ? a + r : a)));
+  const sizes = [1, 1, 1];
+  let part = 0;
+  for (let i = 0; i < r; i++) {
+    if (shape[i] === 1) continue;
+    const want = reduced.has(i) ? (part === 0 ? 0 : 2) : 1;
+    if (want < part) return null;
+    part = want;
+    sizes[part] *= shape[i];
+  }
+  return sizes[1] === 1 ? [1, 1, sizes[0] * sizes[2]] : [sizes[0], sizes[1], sizes[2]];
+}
