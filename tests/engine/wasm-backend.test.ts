@@ -235,6 +235,34 @@ describe('wasm backend', () => {
     }
   });
 
+  it("Winograd's forward blocks: several whole images, tile rows of one image, partial panels of tiles and of channels", async () => {
+    const { WasmBackend } = await import('../../src/engine/wasm/index');
+    const { convPlan } = await import('../../src/engine/wasm/plan');
+    // Blocks of the fewest tiles the plan allows (32), so that small layers split into many.
+    const room = { threads: 1, keepsStorages: true, gemmScratchFloats: 0, blockBytes: 1 << 30, roundFloats: 1 << 22, blockFloats: 1 };
+    const cases: [Conv2dParams, string][] = [
+      [convParams(2, 16, 16, 16, 20, 3, 3, [1, 1], [1, 1]), 'rows 4 of 8 tiles'], // 64 tiles an image: two blocks of four tile rows
+      [convParams(2, 16, 20, 21, 18, 3, 3, [1, 1], [1, 1]), 'rows 2 of 11 tiles'], // 22 tiles a block: the last panel of 8 is partial
+      [convParams(1, 17, 3, 80, 16, 3, 3, [1, 1], [1, 1]), 'rows 1 of 40 tiles'], // one tile row holds more than a block
+      [convParams(40, 16, 2, 2, 17, 3, 3, [1, 1], [1, 1]), 'images 32 of 1 tile'], // blocks of 32 images and of 8; 17 channels: a partial panel of 4
+      [convParams(3, 16, 1, 1, 19, 3, 3, [1, 1], [1, 1]), 'images 3 of 1 tile'], // 3 tiles in a panel of 8
+    ];
+    for (const [p, mode] of cases) {
+      const plan = convPlan(room, p, 'winograd');
+      const tilesW = Math.ceil(p.outW / 2), perImage = Math.ceil(p.outH / 2) * tilesW;
+      const got = plan.rows > 0 ? `rows ${plan.rows} of ${tilesW} tiles` : `images ${plan.group} of ${perImage} tile`;
+      expect(got, JSON.stringify(p)).toBe(mode);
+      expect(plan.tiles).toBe(Math.ceil((plan.rows > 0 ? plan.rows * tilesW : plan.group * perImage) / 8) * 8);
+    }
+    const saved = WasmBackend.winogradBlockFloats;
+    WasmBackend.winogradBlockFloats = 1;
+    try {
+      cases.forEach(([p], i) => checkConv(p, 13_000 + 10 * i, i % 2 === 0));
+    } finally {
+      WasmBackend.winogradBlockFloats = saved;
+    }
+  });
+
   it('a pool of more threads than tasks gives every thread that may claim a task its own scratch', async () => {
     const { createWasmBackend, WasmBackend } = await import('../../src/engine/wasm/index');
     const be = await createWasmBackend({ threads: 4 });

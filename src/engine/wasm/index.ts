@@ -43,8 +43,10 @@ export class WasmBackend extends CpuBackend {
   static convBlockBytes = 48 * 1024 * 1024;
   /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
   static winograd = true;
-  /** Floats of transformed tiles (V and M) a Winograd round holds, at most, unless one image needs more (tests lower it). */
+  /** Floats of transformed tiles (V and M) a Winograd round of the weight gradient holds, at most, unless one image needs more (tests lower it). */
   static winogradRoundFloats = 4 << 20;
+  /** Floats of transformed tiles (V and M) a block of Winograd's forward pass aims at: half a megabyte, which a core's cache keeps (tests lower it). */
+  static winogradBlockFloats = 128 << 10;
 
   /** How this backend computes a convolution: Winograd's F(2x2, 3x3) (kernels/winograd.c) where it applies, else im2col products (kernels/conv.c). */
   static convMethod(p: Conv2dParams): ConvMethod {
@@ -311,10 +313,17 @@ export class WasmBackend extends CpuBackend {
 
   // ---- convolution ----------------------------------------------------------------
   /** How a convolution is cut on this backend (plan.ts), `p` in forward form. */
-  private convPlan(p: Conv2dParams, method: ConvMethod): ConvPlan {
+  private convPlan(p: Conv2dParams, method: ConvMethod, weightGrad = false): ConvPlan {
     const K = this.kernels;
-    const room = { threads: K.threads, keepsStorages: K.keepsStorages, gemmScratchFloats: K.gemmScratchFloats, blockBytes: WasmBackend.convBlockBytes, roundFloats: WasmBackend.winogradRoundFloats };
-    return convPlan(room, p, method);
+    const room = {
+      threads: K.threads,
+      keepsStorages: K.keepsStorages,
+      gemmScratchFloats: K.gemmScratchFloats,
+      blockBytes: WasmBackend.convBlockBytes,
+      roundFloats: WasmBackend.winogradRoundFloats,
+      blockFloats: WasmBackend.winogradBlockFloats,
+    };
+    return convPlan(room, p, method, weightGrad);
   }
 
   /** Arena room for a convolution's scratch areas and what they share. */
@@ -392,7 +401,7 @@ export class WasmBackend extends CpuBackend {
     if (size === 0) return this.make(new Float32Array(0));
     if (p.n === 0) return this.make(new Float32Array(size));
     const X = f32(x), G = f32(gy);
-    const plan = this.convPlan(p, WasmBackend.convMethod(p));
+    const plan = this.convPlan(p, WasmBackend.convMethod(p), true);
     const kernel = plan.method === 'winograd' ? 'winograd_backward_weight' : 'conv2d_backward_weight';
     const K = this.kernels;
     K.reset();

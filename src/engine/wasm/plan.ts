@@ -74,8 +74,10 @@ export interface PlanRoom {
   gemmScratchFloats: number;
   /** Bytes of input and output images copied into wasm memory at a time (without keepsStorages). */
   blockBytes: number;
-  /** Floats of transformed tiles (V and M) a Winograd round holds, at most. */
+  /** Floats of transformed tiles (V and M) a Winograd round of the weight gradient holds, at most. */
   roundFloats: number;
+  /** Floats of transformed tiles (V and M) a block of Winograd's forward pass should hold, which one core's cache keeps. */
+  blockFloats: number;
 }
 
 /** How a convolution is cut; see convPlan. */
@@ -89,7 +91,15 @@ export interface ConvPlan {
   scratchFloats: number;
   /** Floats of each part after the areas that all threads share (Winograd: U or dU, then a round's V and M). */
   shared: number[];
+  /** Winograd's forward blocks: tile rows of one image per block (0: `group` whole images), and the tiles a block holds, rounded up to 8. */
+  rows: number;
+  tiles: number;
 }
+
+/** Tiles a Winograd block fills at least, so that each pass over U feeds enough products (large channel counts). */
+const WINOGRAD_MIN_BLOCK_TILES = 32;
+/** XI_PAD of kernels/winograd.c: floats between the 16 parts of U, of V and of M. */
+const WINOGRAD_XI_PAD = 16;
 
 /**
  * How a convolution over `n` images is cut: `block` images per copy into wasm memory
@@ -97,11 +107,15 @@ export interface ConvPlan {
  * - im2col: `tasks` shares of a block that the threads claim, and `group` images per
  *   product within a share (enough columns to keep the product efficient on small
  *   feature maps);
- * - Winograd: rounds of `group` images whose transformed tiles (V, M) fit the room
- *   shared by the threads, each round in phases of `tasks` tasks.
+ * - Winograd's forward pass (and input gradient): blocks of `group` whole images, or of
+ *   `rows` tile rows of one image, whose transformed tiles fit `blockFloats`, claimed
+ *   by the threads one by one;
+ * - Winograd's weight gradient (`weightGrad`): rounds of `group` images whose
+ *   transformed tiles (V, M) fit the room shared by the threads, each round in phases
+ *   of `tasks` tasks.
  * `p` is in forward form (see winogradInputGrad).
  */
-export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod): ConvPlan {
+export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, weightGrad = false): ConvPlan {
   const k = p.cIn * p.kH * p.kW;
   const hw = p.outH * p.outW;
   const inSize = p.cIn * p.h * p.w;
@@ -112,17 +126,7 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod): C
   if (block >= p.n) block = p.n;
   else if (block >= threads) block -= block % threads;
   const flops = 2 * p.n * outSize * k;
-  if (method === 'winograd') {
-    const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
-    const tileFloats = (channels: number) => 16 * channels * tilesH * tilesW;
-    const group = Math.max(1, Math.min(block, Math.floor(room.roundFloats / tileFloats(p.cIn + p.cOut))));
-    const tasks = threads > 1 && flops >= PARALLEL_MIN_FLOPS ? 2 * threads : 1;
-    // Per thread: the product's panels, a padded plane, a row of filters by tap.
-    const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
-    const scratchFloats = room.gemmScratchFloats + plane + 9 * p.cIn + 64;
-    const shared = [16 * p.cIn * p.cOut, tileFloats(p.cIn) * group, tileFloats(p.cOut) * group];
-    return { method, group, block, tasks, areas: scratchAreas(threads, tasks), scratchFloats, shared };
-  }
+  if (method === 'winograd') return winogradPlan(room, p, block, flops >= PARALLEL_MIN_FLOPS, weightGrad);
   // The group a product would like, from the feature map's size and the im2col matrix's.
   let ideal = Math.max(1, Math.ceil(CONV_TARGET_COLUMNS / Math.max(1, hw)));
   ideal = Math.max(1, Math.min(ideal, Math.floor(CONV_MAX_COL_FLOATS / Math.max(1, k * hw))));
@@ -135,7 +139,38 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod): C
   const areas = scratchAreas(threads, tasks);
   // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
   const scratchFloats = room.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
-  return { method, group, block, tasks, areas, scratchFloats, shared: [] };
+  return { method, group, block, tasks, areas, scratchFloats, shared: [], rows: 0, tiles: 0 };
+}
+
+/** convPlan for Winograd's F(2x2, 3x3); `parallel` when the call's work pays for threads. */
+function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: boolean, weightGrad: boolean): ConvPlan {
+  const threads = room.threads;
+  const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
+  const perImage = tilesH * tilesW;
+  const tasks = threads > 1 && parallel ? 2 * threads : 1;
+  const areas = scratchAreas(threads, tasks);
+  const method: ConvMethod = 'winograd';
+  if (weightGrad) {
+    const tileFloats = (channels: number) => 16 * channels * perImage;
+    const group = Math.max(1, Math.min(block, Math.floor(room.roundFloats / tileFloats(p.cIn + p.cOut))));
+    // Per thread: the product's panels and a padded plane.
+    const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
+    const shared = [16 * p.cIn * p.cOut, tileFloats(p.cIn) * group + 16 * WINOGRAD_XI_PAD, tileFloats(p.cOut) * group + 16 * WINOGRAD_XI_PAD];
+    return { method, group, block, tasks, areas, scratchFloats: room.gemmScratchFloats + plane + 16, shared, rows: 0, tiles: 0 };
+  }
+  const cOut4 = Math.ceil(p.cOut / 4) * 4;
+  const perTile = 16 * (p.cIn + cOut4);
+  // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
+  let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / perTile));
+  if (tasks > 1) want = Math.min(want, Math.ceil((block * perImage) / (2 * threads)));
+  want = Math.max(8, want);
+  const rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
+  const group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
+  const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
+  // Per thread: V and M, the padded rows of the block's planes of one channel, three numbers per tile.
+  const planes = (rows > 0 ? 1 : group) * (2 * (rows > 0 ? rows : tilesH) + 2) * (2 * tilesW + 2);
+  const scratchFloats = Math.ceil((perTile * tiles + 2 * 16 * WINOGRAD_XI_PAD + planes + 3 * tiles) / 4) * 4;
+  return { method, group, block, tasks, areas, scratchFloats, shared: [16 * (cOut4 * p.cIn + WINOGRAD_XI_PAD)], rows, tiles };
 }
 
 /** Floats of arena room a plan needs: its scratch areas and what they share. */
@@ -149,13 +184,13 @@ export function planFloats(plan: ConvPlan): number {
  */
 export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
   if (plan.method === 'winograd') {
-    // The shared parts follow the areas: U (or dU), V, M.
-    const u = scratch + 4 * plan.scratchFloats * plan.areas;
-    const v = u + 4 * plan.shared[0];
-    const m = v + 4 * plan.shared[1];
+    // The shared parts follow the areas: U (or dU), then the weight gradient's V and M (0 where absent).
+    const at = [scratch + 4 * plan.scratchFloats * plan.areas];
+    for (const floats of plan.shared) at.push(at[at.length - 1] + 4 * floats);
+    const [u, v, m] = [0, 1, 2].map((i) => (i < plan.shared.length ? at[i] : 0));
     return [
       n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW,
-      x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m,
+      x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m, plan.rows, plan.tiles,
     ];
   }
   return [

@@ -160,7 +160,7 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
         for (int co = 0; co < cout; co++) {
           const float *src = s.tmp + (size_t)co * cols + i * hw;
           float *dst = y + ((size_t)(b0 + i) * cout + co) * hw;
-          __builtin_memcpy(dst, src, (size_t)hw * sizeof(float));
+          copy_floats(dst, src, hw);
         }
     }
   }
@@ -174,7 +174,7 @@ static const float *gather_dy(const int32_t *a, const float *dy, int b0, int gn,
   const int cols = gn * hw;
   for (int i = 0; i < gn; i++)
     for (int co = 0; co < cout; co++)
-      __builtin_memcpy(tmp + (size_t)co * cols + i * hw, src + ((size_t)i * cout + co) * hw, (size_t)hw * sizeof(float));
+      copy_floats(tmp + (size_t)co * cols + i * hw, src + ((size_t)i * cout + co) * hw, hw);
   return tmp;
 }
 

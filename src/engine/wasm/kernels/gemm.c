@@ -41,13 +41,10 @@ EXPORT(gemm_scratch_floats)
 int gemm_scratch_floats(void) { return PACK_A_FLOATS + PACK_B_FLOATS + TILE_FLOATS + MR; }
 
 /*
- * The microkernel: C[0..4, 0..8] (row stride ldc) = init + sum over p of
- * pa[p*4 + i] * pb[p*ldb + j]. init is C itself when load_c, else the bias of the row
- * (bias may be null: zero). B comes packed (ldb = 8) or straight from a row-major
- * matrix (ldb = its row stride).
+ * The microkernel (kernels.h). Here B comes packed (ldb = 8) or straight from a
+ * row-major matrix (ldb = its row stride); winograd.c packs both operands itself.
  */
-static NOINLINE void kernel_4x8(int kc, const float *pa, const float *pb, int ldb, float *c, int ldc,
-                                const float *bias, int load_c) {
+NOINLINE void gemm_kernel_4x8(int kc, const float *pa, const float *pb, int ldb, float *c, int ldc, const float *bias, int load_c) {
   v4 c00, c01, c10, c11, c20, c21, c30, c31;
   if (load_c) {
     c00 = wasm_v128_load(c);
@@ -93,19 +90,6 @@ static NOINLINE void kernel_4x8(int kc, const float *pa, const float *pb, int ld
   wasm_v128_store(c + 3 * ldc, c30);
   wasm_v128_store(c + 3 * ldc + 4, c31);
 }
-
-/* 4 x 4 transpose: on return r0..r3 hold the columns of the rows given. */
-#define TRANSPOSE4(r0, r1, r2, r3)                      \
-  do {                                                  \
-    const v4 t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5); \
-    const v4 t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5); \
-    const v4 t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7); \
-    const v4 t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
-    r0 = wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5);        \
-    r1 = wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7);        \
-    r2 = wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5);        \
-    r3 = wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7);        \
-  } while (0)
 
 /*
  * Packs rows [ic, ic + mc) x columns [pc, pc + kc) of A into micro-panels of MR rows:
@@ -265,7 +249,7 @@ void gemm_serial(const gemm_t *g, float *scratch) {
             float *c = g->c + (size_t)(ic + ir) * g->ldc + jc + jr;
             const float *bias = (!load_c && g->bias) ? g->bias + ic + ir : 0;
             if (mr == MR && nr == NR) {
-              kernel_4x8(kc, pa, pb, ldb, c, g->ldc, bias, load_c);
+              gemm_kernel_4x8(kc, pa, pb, ldb, c, g->ldc, bias, load_c);
               continue;
             }
             /* An edge tile: run the full kernel on a copy, then write back the valid part. */
@@ -275,7 +259,7 @@ void gemm_serial(const gemm_t *g, float *scratch) {
             }
             if (bias)
               for (int i = 0; i < MR; i++) tile_bias[i] = i < mr ? bias[i] : 0.0f;
-            kernel_4x8(kc, pa, pb, ldb, tile, NR, bias ? tile_bias : 0, load_c);
+            gemm_kernel_4x8(kc, pa, pb, ldb, tile, NR, bias ? tile_bias : 0, load_c);
             for (int i = 0; i < mr; i++)
               for (int j = 0; j < nr; j++) c[(size_t)i * g->ldc + j] = tile[i * NR + j];
           }

@@ -9,39 +9,52 @@
  * Summed over input channels, the element-wise products become 16 matrix products, one
  * per position xi of the 4x4 transformed tile:
  *   M[xi] (cOut x T) = U[xi] (cOut x cIn) V[xi] (cIn x T),
- * with U the transformed filters, V the transformed input tiles and T the tiles of a
- * round of images (tile-major within an image, image after image).
+ * with U the transformed filters, V the transformed input tiles and T a set of tiles.
  *
  * The same kernel gives the input gradient: for stride 1, dX is the convolution of dY
  * with the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
  * The weight gradient follows from the same algebra:
  *   dU[xi] = sum over tiles of (A dY A^T)[xi] V[xi]^T,   dW = G^T dU G.
  *
- * Images go in rounds sized so that V and M stay a few megabytes. Each round runs in
- * three phases over the threads: the transforms of the round's planes, the 16 products
- * (one task each, so each U[xi] is packed once and dU[xi] has one writer), and the
- * output transforms. Transforms work on four tiles of a tile row at once (f32x4 lanes),
- * from a zero-padded copy of each plane so that no tile needs bounds checks; the
- * filter transforms on four channels at once.
+ * The forward pass first writes U in the product's packed form (panels of four output
+ * channels), then runs blocks of tiles: whole images, or tile rows of one image when
+ * an image has more tiles than a block holds. A block goes from input planes to output
+ * planes on one thread, its V and M sized to stay in that core's cache: the tiles'
+ * transforms go straight into the product's packed form of V, the 16 products run the
+ * matrix product's microkernel on U and V as they lie, and the outputs come from M.
+ *
+ * The weight gradient goes in rounds of images, each in three phases over the threads:
+ * the transforms of the round's input and output-gradient planes into V and M, then the
+ * 16 products (one task each, so dU[xi] has one writer), and at the end dW from dU.
+ *
+ * Transforms work on four tiles at once (f32x4 lanes), from zero-padded copies of the
+ * planes so that no tile needs bounds checks.
  *
  * Parameter block (32-bit integers), in forward form (the caller swaps the roles for
  * the input gradient):
  *   [0] n [1] cIn [2] h [3] w [4] cOut [5] padH [6] padW [7] outH [8] outW
  *   [9] x [10] weight (or dW) [11] bias or 0 [12] y (or dY) [13] images per round
- *   [14] scratch [15] scratch floats per thread [16] tasks of a transform phase (1: all
- *   on the calling thread) [17] threads (scratch areas) [18] U (or dU: 16 cOut cIn
- *   floats) [19] flags: 1 = weight is [cIn][cOut] and turned (input gradient), 2 = add
- *   into dW [20] V (16 cIn x the round's tiles) [21] M (16 cOut x the round's tiles)
+ *   (weight gradient) or per block (forward) [14] scratch [15] scratch floats per
+ *   thread [16] tasks of a phase (1: all on the calling thread) [17] threads (scratch
+ *   areas) [18] U (forward: 16 x cOut rounded up to 4 x cIn floats) or dU (16 cOut cIn)
+ *   [19] flags: 1 = weight is [cIn][cOut] and turned (input gradient), 2 = add into dW
+ *   [20] V (16 cIn x the round's tiles) [21] M (16 cOut x the round's tiles), both for
+ *   the weight gradient [22] tile rows per block, 0 for whole images [23] a block's
+ *   tiles rounded up to 8 (both forward)
  */
 #include "kernels.h"
 
 enum {
   WG_N, WG_CIN, WG_H, WG_W, WG_COUT, WG_PH, WG_PW, WG_OH, WG_OW,
   WG_X, WG_WEIGHT, WG_BIAS, WG_Y, WG_ROUND, WG_SCRATCH, WG_SCRATCH_FLOATS, WG_TASKS, WG_THREADS, WG_U, WG_FLAGS, WG_V, WG_M,
+  WG_ROWS, WG_TILES,
   /* Set by the kernel for each round: its first image, its images, whether dU starts from zero. */
   WG_FIRST, WG_COUNT, WG_FRESH, WG_ARGS
 };
 enum { FLAG_FLIPPED = 1, FLAG_ACCUMULATE = 2 };
+
+/* Floats between one xi's part of U, V or M and the next beyond its size, so that the 16 parts of a tile do not fall into one cache set. */
+#define XI_PAD 16
 
 typedef struct {
   int th, tw;  /* tiles down and across one image */
@@ -59,17 +72,15 @@ static geometry_t geometry(const int32_t *a) {
   return g;
 }
 
-/* A thread's scratch: the product's panels, one padded plane, and a row of filters by tap ([9][cIn]). */
+/* A thread's scratch in the weight gradient: the product's panels and one padded plane. */
 typedef struct {
-  float *gemm, *plane, *taps;
+  float *gemm, *plane;
 } scratch_t;
 
 static scratch_t thread_scratch(const int32_t *a, int thread) {
-  const geometry_t geo = geometry(a);
   scratch_t s;
   s.gemm = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
   s.plane = s.gemm + gemm_scratch_floats();
-  s.taps = s.plane + (size_t)geo.hp * geo.wp;
   return s;
 }
 
@@ -82,68 +93,13 @@ static void phase(task_fn task, const int32_t *a, int count) {
   for (int t = 0; t < count; t++) task(a, t, count, 0);
 }
 
-/* ---- filters ------------------------------------------------------------------------ */
-
-/* U[xi][co][ci] = (G g G^T)[xi] for the filters of output channels [first, last), four input channels at a time. */
-static void filter_task(const int32_t *a, int t, int count, int thread) {
-  const int cin = a[WG_CIN], cout = a[WG_COUT], flipped = a[WG_FLAGS] & FLAG_FLIPPED;
-  const float *w = (const float *)a[WG_WEIGHT];
-  float *u = (float *)a[WG_U];
-  float *taps = thread_scratch(a, thread).taps;
-  const size_t plane = (size_t)cout * cin;
-  const v128_t half = wasm_f32x4_splat(0.5f);
-  int first, last;
-  share(cout, t, count, &first, &last);
-  for (int co = first; co < last; co++) {
-    /* The input gradient's filter (co, ci) is the forward filter (ci, co) turned by 180 degrees. */
-    for (int ci = 0; ci < cin; ci++) {
-      const float *src = flipped ? w + ((size_t)ci * cout + co) * 9 : w + ((size_t)co * cin + ci) * 9;
-      for (int k = 0; k < 9; k++) taps[k * cin + ci] = src[flipped ? 8 - k : k];
-    }
-    float *dst = u + (size_t)co * cin;
-    int ci = 0;
-    for (; ci + 4 <= cin; ci += 4) {
-      v128_t g[9], r[4][3];
-      for (int k = 0; k < 9; k++) g[k] = wasm_v128_load(taps + k * cin + ci);
-      for (int j = 0; j < 3; j++) {
-        r[0][j] = g[j];
-        r[1][j] = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_add(g[j], g[3 + j]), g[6 + j]));
-        r[2][j] = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_sub(g[j], g[3 + j]), g[6 + j]));
-        r[3][j] = g[6 + j];
-      }
-      for (int i = 0; i < 4; i++) {
-        wasm_v128_store(dst + (4 * i + 0) * plane + ci, r[i][0]);
-        wasm_v128_store(dst + (4 * i + 1) * plane + ci, wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_add(r[i][0], r[i][1]), r[i][2])));
-        wasm_v128_store(dst + (4 * i + 2) * plane + ci, wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_sub(r[i][0], r[i][1]), r[i][2])));
-        wasm_v128_store(dst + (4 * i + 3) * plane + ci, r[i][2]);
-      }
-    }
-    for (; ci < cin; ci++) {
-      float g[9], r[4][3];
-      for (int k = 0; k < 9; k++) g[k] = taps[k * cin + ci];
-      for (int j = 0; j < 3; j++) {
-        r[0][j] = g[j];
-        r[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
-        r[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
-        r[3][j] = g[6 + j];
-      }
-      for (int i = 0; i < 4; i++) {
-        dst[(4 * i + 0) * plane + ci] = r[i][0];
-        dst[(4 * i + 1) * plane + ci] = 0.5f * (r[i][0] + r[i][1] + r[i][2]);
-        dst[(4 * i + 2) * plane + ci] = 0.5f * (r[i][0] - r[i][1] + r[i][2]);
-        dst[(4 * i + 3) * plane + ci] = r[i][2];
-      }
-    }
-  }
-}
-
 /* ---- tiles ------------------------------------------------------------------------- */
 
 /* Copies plane src [h, w] into the zero-padded plane (top-left padding ph, pw). */
 static void pad_plane(const geometry_t *geo, const float *src, int h, int w, int ph, int pw, float *dst) {
-  __builtin_memset(dst, 0, (size_t)geo->hp * geo->wp * sizeof(float));
+  zero_floats(dst, geo->hp * geo->wp);
   const int rows = imin(h, geo->hp - ph), cols = imin(w, geo->wp - pw);
-  for (int y = 0; y < rows; y++) __builtin_memcpy(dst + (size_t)(y + ph) * geo->wp + pw, src + (size_t)y * w, (size_t)cols * sizeof(float));
+  for (int y = 0; y < rows; y++) copy_floats(dst + (size_t)(y + ph) * geo->wp + pw, src + (size_t)y * w, cols);
 }
 
 /* The 16 transformed values of four tiles (lanes) into rows `stride` apart; only `lanes` tiles when fewer are left in the row. */
@@ -162,6 +118,23 @@ static inline void store_tiles(const v128_t *res, float *out, size_t stride, int
 #define SHUF_EVEN(x, y) wasm_i32x4_shuffle(x, y, 0, 2, 4, 6)
 #define SHUF_ODD(x, y) wasm_i32x4_shuffle(x, y, 1, 3, 5, 7)
 
+/* (B^T d B) of four 4x4 tiles at once: d[r][j] holds element (r, j) of each tile (lanes), res[4 i + j] element (i, j) of its transform. */
+static inline void input_tile_transform(const v128_t d[4][4], v128_t res[16]) {
+  v128_t c[4][4]; /* c[r][j]: (d B)[r][j] */
+  for (int r = 0; r < 4; r++) {
+    c[r][0] = wasm_f32x4_sub(d[r][0], d[r][2]);
+    c[r][1] = wasm_f32x4_add(d[r][1], d[r][2]);
+    c[r][2] = wasm_f32x4_sub(d[r][2], d[r][1]);
+    c[r][3] = wasm_f32x4_sub(d[r][1], d[r][3]);
+  }
+  for (int j = 0; j < 4; j++) {
+    res[j] = wasm_f32x4_sub(c[0][j], c[2][j]);
+    res[4 + j] = wasm_f32x4_add(c[1][j], c[2][j]);
+    res[8 + j] = wasm_f32x4_sub(c[2][j], c[1][j]);
+    res[12 + j] = wasm_f32x4_sub(c[1][j], c[3][j]);
+  }
+}
+
 /*
  * V[xi][*][tile] = (B^T d B)[xi] for every tile of one padded plane; v points at the
  * plane's channel row of V[0], tiles of the image start at column t0, and V[xi] rows
@@ -172,82 +145,20 @@ static void input_transform(const geometry_t *geo, const float *pp, float *v, si
     const float *row = pp + (size_t)(2 * ty) * geo->wp;
     float *out = v + (size_t)ty * geo->tw;
     for (int tx = 0; tx < geo->tw; tx += 4) {
-      v128_t c[4][4]; /* c[r][j]: (d B)[r][j] for four tiles */
+      /* Four neighbouring tiles: columns 2 tx + 2 l + j of the tile row, split into even and odd ones. */
+      v128_t d[4][4];
       for (int r = 0; r < 4; r++) {
         const float *p = row + (size_t)r * geo->wp + 2 * tx;
         const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 4);
         const v128_t v2 = wasm_v128_load(p + 2), v3 = wasm_v128_load(p + 6);
-        const v128_t e = SHUF_EVEN(v0, v1), o = SHUF_ODD(v0, v1), e2 = SHUF_EVEN(v2, v3), o2 = SHUF_ODD(v2, v3);
-        c[r][0] = wasm_f32x4_sub(e, e2);
-        c[r][1] = wasm_f32x4_add(o, e2);
-        c[r][2] = wasm_f32x4_sub(e2, o);
-        c[r][3] = wasm_f32x4_sub(o, o2);
+        d[r][0] = SHUF_EVEN(v0, v1);
+        d[r][1] = SHUF_ODD(v0, v1);
+        d[r][2] = SHUF_EVEN(v2, v3);
+        d[r][3] = SHUF_ODD(v2, v3);
       }
       v128_t res[16];
-      for (int j = 0; j < 4; j++) {
-        res[j] = wasm_f32x4_sub(c[0][j], c[2][j]);
-        res[4 + j] = wasm_f32x4_add(c[1][j], c[2][j]);
-        res[8 + j] = wasm_f32x4_sub(c[2][j], c[1][j]);
-        res[12 + j] = wasm_f32x4_sub(c[1][j], c[3][j]);
-      }
+      input_tile_transform(d, res);
       store_tiles(res, out + tx, stride, imin(4, geo->tw - tx));
-    }
-  }
-}
-
-/*
- * Y of one image and output channel from M: m points at M[0][co][t0] (rows `stride`
- * apart), y at the [outH, outW] plane; adds the bias.
- */
-static void output_transform(const geometry_t *geo, const float *m, size_t stride, float *y, int oh, int ow, float bias) {
-  const v128_t vb = wasm_f32x4_splat(bias);
-  for (int ty = 0; ty < geo->th; ty++) {
-    const float *in = m + (size_t)ty * geo->tw;
-    float *r0 = y + (size_t)(2 * ty) * ow;
-    float *r1 = r0 + ow;
-    const int second = 2 * ty + 1 < oh;
-    for (int tx = 0; tx < geo->tw; tx += 4) {
-      const int lanes = imin(4, geo->tw - tx);
-      v128_t q[16];
-      if (lanes == 4) {
-        for (int xi = 0; xi < 16; xi++) q[xi] = wasm_v128_load(in + xi * stride + tx);
-      } else {
-        for (int xi = 0; xi < 16; xi++) {
-          float tmp[4] = {0, 0, 0, 0};
-          for (int l = 0; l < lanes; l++) tmp[l] = in[xi * stride + tx + l];
-          q[xi] = wasm_v128_load(tmp);
-        }
-      }
-      v128_t s0[4], s1[4];
-      for (int j = 0; j < 4; j++) {
-        s0[j] = wasm_f32x4_add(wasm_f32x4_add(q[j], q[4 + j]), q[8 + j]);
-        s1[j] = wasm_f32x4_sub(wasm_f32x4_sub(q[4 + j], q[8 + j]), q[12 + j]);
-      }
-      const v128_t y00 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s0[0], s0[1]), s0[2]), vb);
-      const v128_t y01 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s0[1], s0[2]), s0[3]), vb);
-      const v128_t y10 = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s1[0], s1[1]), s1[2]), vb);
-      const v128_t y11 = wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s1[1], s1[2]), s1[3]), vb);
-      const v128_t a0 = wasm_i32x4_shuffle(y00, y01, 0, 4, 1, 5), a1 = wasm_i32x4_shuffle(y00, y01, 2, 6, 3, 7);
-      const v128_t b0 = wasm_i32x4_shuffle(y10, y11, 0, 4, 1, 5), b1 = wasm_i32x4_shuffle(y10, y11, 2, 6, 3, 7);
-      const int x0 = 2 * tx;
-      if (x0 + 8 <= ow) {
-        wasm_v128_store(r0 + x0, a0);
-        wasm_v128_store(r0 + x0 + 4, a1);
-        if (second) {
-          wasm_v128_store(r1 + x0, b0);
-          wasm_v128_store(r1 + x0 + 4, b1);
-        }
-      } else {
-        float t0[8], t1[8];
-        wasm_v128_store(t0, a0);
-        wasm_v128_store(t0 + 4, a1);
-        wasm_v128_store(t1, b0);
-        wasm_v128_store(t1 + 4, b1);
-        const int cols = ow - x0;
-        for (int i = 0; i < cols; i++) r0[x0 + i] = t0[i];
-        if (second)
-          for (int i = 0; i < cols; i++) r1[x0 + i] = t1[i];
-      }
     }
   }
 }
@@ -301,7 +212,7 @@ static void input_task(const int32_t *a, int t, int count, int thread) {
   for (int p = first; p < last; p++) {
     const int i = p / cin, ci = p % cin;
     pad_plane(&geo, x + ((size_t)(b0 + i) * cin + ci) * h * w, h, w, a[WG_PH], a[WG_PW], s.plane);
-    input_transform(&geo, s.plane, v + ci * tiles + (size_t)i * per_image, (size_t)cin * tiles);
+    input_transform(&geo, s.plane, v + ci * tiles + (size_t)i * per_image, (size_t)cin * tiles + XI_PAD);
   }
 }
 
@@ -319,71 +230,33 @@ static void grad_task(const int32_t *a, int t, int count, int thread) {
   for (int p = first; p < last; p++) {
     const int i = p / cout, co = p % cout;
     const float *src = dy + ((size_t)(b0 + i) * cout + co) * oh * ow;
-    __builtin_memset(s.plane, 0, (size_t)(2 * geo.th) * wq * sizeof(float));
-    for (int r = 0; r < oh; r++) __builtin_memcpy(s.plane + (size_t)r * wq, src + (size_t)r * ow, (size_t)ow * sizeof(float));
-    grad_transform(&geo, s.plane, m + co * tiles + (size_t)i * per_image, (size_t)cout * tiles);
+    zero_floats(s.plane, 2 * geo.th * wq);
+    for (int r = 0; r < oh; r++) copy_floats(s.plane + (size_t)r * wq, src + (size_t)r * ow, ow);
+    grad_transform(&geo, s.plane, m + co * tiles + (size_t)i * per_image, (size_t)cout * tiles + XI_PAD);
   }
 }
 
-/* Product xi of the round: M[xi] = U[xi] V[xi] (forward), or dU[xi] (+)= M[xi] V[xi]^T (weight gradient). */
-static void product_task(const int32_t *a, int xi, int count, int thread, int weight_grad) {
+/* Product xi of the round: dU[xi] (+)= M[xi] V[xi]^T. */
+static void weight_product_task(const int32_t *a, int xi, int count, int thread) {
   (void)count;
   const int cin = a[WG_CIN], cout = a[WG_COUT];
   const geometry_t geo = geometry(a);
   const int tiles = a[WG_COUNT] * geo.th * geo.tw;
-  const float *v = (const float *)a[WG_V] + (size_t)xi * cin * tiles;
-  float *m = (float *)a[WG_M] + (size_t)xi * cout * tiles;
-  float *u = (float *)a[WG_U] + (size_t)xi * cout * cin;
   gemm_t g;
-  g.bias = 0;
   g.m = cout;
-  g.a = weight_grad ? m : u;
+  g.n = cin;
+  g.k = tiles;
+  g.a = (const float *)a[WG_M] + (size_t)xi * ((size_t)cout * tiles + XI_PAD);
+  g.rsa = tiles;
   g.csa = 1;
-  if (weight_grad) {
-    g.n = cin;
-    g.k = tiles;
-    g.rsa = tiles;
-    g.b = v; /* V^T: element (t, ci) is V[ci][t] */
-    g.rsb = 1;
-    g.csb = tiles;
-    g.c = u;
-    g.ldc = cin;
-    g.accumulate = !a[WG_FRESH];
-  } else {
-    g.n = tiles;
-    g.k = cin;
-    g.rsa = cin;
-    g.b = v;
-    g.rsb = tiles;
-    g.csb = 1;
-    g.c = m;
-    g.ldc = tiles;
-    g.accumulate = 0;
-  }
+  g.b = (const float *)a[WG_V] + (size_t)xi * ((size_t)cin * tiles + XI_PAD); /* V^T: element (t, ci) is V[ci][t] */
+  g.rsb = 1;
+  g.csb = tiles;
+  g.c = (float *)a[WG_U] + (size_t)xi * cout * cin;
+  g.ldc = cin;
+  g.bias = 0;
+  g.accumulate = !a[WG_FRESH];
   gemm_serial(&g, thread_scratch(a, thread).gemm);
-}
-
-static void forward_product_task(const int32_t *a, int t, int count, int thread) { product_task(a, t, count, thread, 0); }
-
-static void weight_product_task(const int32_t *a, int t, int count, int thread) { product_task(a, t, count, thread, 1); }
-
-/* The round's output planes from M, with the bias. */
-static void output_task(const int32_t *a, int t, int count, int thread) {
-  (void)thread;
-  const int cout = a[WG_COUT], oh = a[WG_OH], ow = a[WG_OW], b0 = a[WG_FIRST];
-  const geometry_t geo = geometry(a);
-  const float *bias = (const float *)a[WG_BIAS];
-  const float *m = (const float *)a[WG_M];
-  float *y = (float *)a[WG_Y];
-  const int per_image = geo.th * geo.tw;
-  const size_t tiles = (size_t)a[WG_COUNT] * per_image;
-  int first, last;
-  share(a[WG_COUNT] * cout, t, count, &first, &last);
-  for (int p = first; p < last; p++) {
-    const int i = p / cout, co = p % cout;
-    output_transform(&geo, m + co * tiles + (size_t)i * per_image, (size_t)cout * tiles, y + ((size_t)(b0 + i) * cout + co) * oh * ow, oh, ow,
-                     bias ? bias[co] : 0.0f);
-  }
 }
 
 /* dW = G^T dU G for output channels [first, last), four input channels at a time (added into dW with FLAG_ACCUMULATE). */
@@ -392,7 +265,8 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
   const size_t plane = (size_t)cout * cin;
   const float *du = (const float *)a[WG_U];
   float *dw = (float *)a[WG_WEIGHT];
-  float *taps = thread_scratch(a, thread).taps;
+  (void)thread;
+  float taps[36];
   const v128_t half = wasm_f32x4_splat(0.5f);
   int first, last;
   share(cout, t, count, &first, &last);
@@ -437,24 +311,243 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
   }
 }
 
-/* A copy of the parameter block with room for the round's fields (the workers read it from the caller's stack). */
-static void round_args(const int32_t *a, int32_t *r) {
-  for (int i = 0; i < WG_FIRST; i++) r[i] = a[i];
+/* ---- the forward pass: blocks of tiles ------------------------------------------------ */
+
+
+/*
+ * U in the product's packed form, filled for the panels (four output channels each) of
+ * [first, last): U[xi][panel][ci][l] = (G g G^T)[xi] of the filter (4 panel + l, ci),
+ * zero past cOut. A panel of U[xi] is then the product's A operand as it stands.
+ */
+static void filter_task(const int32_t *a, int t, int count, int thread) {
+  const int cin = a[WG_CIN], cout = a[WG_COUT], flipped = a[WG_FLAGS] & FLAG_FLIPPED;
+  const int panels = (cout + 3) >> 2;
+  const float *w = (const float *)a[WG_WEIGHT];
+  const size_t stride = (size_t)panels * cin * 4 + XI_PAD; /* from U[xi] to U[xi + 1] */
+  /* The panel's taps by channel, [cIn][9][4], staged in the thread's room for V (free until the blocks run). */
+  float *taps = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  int first, last;
+  share(panels, t, count, &first, &last);
+  for (int pn = first; pn < last; pn++) {
+    for (int l = 0; l < 4; l++) {
+      const int co = 4 * pn + l;
+      for (int ci = 0; ci < cin; ci++) {
+        /* The input gradient's filter (co, ci) is the forward filter (ci, co) turned by 180 degrees. */
+        const float *src = co >= cout ? 0 : flipped ? w + ((size_t)ci * cout + co) * 9 : w + ((size_t)co * cin + ci) * 9;
+        float *dst = taps + (size_t)ci * 36 + l;
+        for (int k = 0; k < 9; k++) dst[4 * k] = src ? src[flipped ? 8 - k : k] : 0.0f;
+      }
+    }
+    float *dst = (float *)a[WG_U] + (size_t)pn * cin * 4;
+    for (int ci = 0; ci < cin; ci++, dst += 4) {
+      v128_t g[9], r[4][3];
+      for (int k = 0; k < 9; k++) g[k] = wasm_v128_load(taps + (size_t)ci * 36 + 4 * k);
+      for (int j = 0; j < 3; j++) {
+        r[0][j] = g[j];
+        r[1][j] = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_add(g[j], g[3 + j]), g[6 + j]));
+        r[2][j] = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_sub(g[j], g[3 + j]), g[6 + j]));
+        r[3][j] = g[6 + j];
+      }
+      for (int i = 0; i < 4; i++) {
+        wasm_v128_store(dst + (4 * i + 0) * stride, r[i][0]);
+        wasm_v128_store(dst + (4 * i + 1) * stride, wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_add(r[i][0], r[i][1]), r[i][2])));
+        wasm_v128_store(dst + (4 * i + 2) * stride, wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_sub(r[i][0], r[i][1]), r[i][2])));
+        wasm_v128_store(dst + (4 * i + 3) * stride, r[i][2]);
+      }
+    }
+  }
+}
+
+/* A block of the forward pass: tile rows [y0, y1) of images [i0, i1). */
+typedef struct {
+  int i0, i1, y0, y1;
+} block_t;
+
+static int block_count(const int32_t *a, int th) {
+  const int rows = a[WG_ROWS];
+  return rows > 0 ? a[WG_N] * ((th + rows - 1) / rows) : (a[WG_N] + a[WG_ROUND] - 1) / a[WG_ROUND];
+}
+
+static block_t block_of(const int32_t *a, int th, int t) {
+  block_t b;
+  const int rows = a[WG_ROWS];
+  if (rows > 0) {
+    const int chunks = (th + rows - 1) / rows;
+    b.i0 = t / chunks;
+    b.i1 = b.i0 + 1;
+    b.y0 = t % chunks * rows;
+    b.y1 = imin(th, b.y0 + rows);
+  } else {
+    b.i0 = t * a[WG_ROUND];
+    b.i1 = imin(a[WG_N], b.i0 + a[WG_ROUND]);
+    b.y0 = 0;
+    b.y1 = th;
+  }
+  return b;
+}
+
+/*
+ * A thread's scratch in the forward pass (tiles = the block's tiles rounded up to 8):
+ * V in the product's packed form, [16][tiles / 8][cIn][8]; M, [16][cOut rounded up to
+ * 4][tiles]; the zero-padded rows of the block's planes of one channel; and per tile,
+ * where its input starts in those planes, where its outputs go, and which of its
+ * second row and column fall outside the output.
+ */
+typedef struct {
+  float *v, *m, *planes;
+  int32_t *from, *to, *edge;
+  int th, tw, wp;
+} block_scratch_t;
+
+enum { EDGE_ROW = 1, EDGE_COL = 2 };
+
+
+static block_scratch_t block_scratch(const int32_t *a, int thread) {
+  const int tiles = a[WG_TILES], cin = a[WG_CIN], cout4 = (a[WG_COUT] + 3) & ~3, rows = a[WG_ROWS];
+  block_scratch_t s;
+  s.th = (a[WG_OH] + 1) >> 1;
+  s.tw = (a[WG_OW] + 1) >> 1;
+  s.wp = 2 * s.tw + 2;
+  s.v = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
+  s.m = s.v + (size_t)16 * (cin * tiles + XI_PAD);
+  s.planes = s.m + (size_t)16 * (cout4 * tiles + XI_PAD);
+  s.from = (int32_t *)(s.planes + (size_t)(rows > 0 ? 1 : a[WG_ROUND]) * (2 * (rows > 0 ? rows : s.th) + 2) * s.wp);
+  s.to = s.from + tiles;
+  s.edge = s.to + tiles;
+  return s;
+}
+
+/* The transforms of four tiles whose 4x4 inputs start at planes + from[l], rows wp apart, into V[xi] rows `stride` apart. */
+static inline void gather_tiles(const float *planes, const int32_t *from, int wp, float *v, size_t stride) {
+  v128_t d[4][4];
+  for (int r = 0; r < 4; r++) {
+    v128_t t0 = wasm_v128_load(planes + from[0] + r * wp), t1 = wasm_v128_load(planes + from[1] + r * wp);
+    v128_t t2 = wasm_v128_load(planes + from[2] + r * wp), t3 = wasm_v128_load(planes + from[3] + r * wp);
+    TRANSPOSE4(t0, t1, t2, t3);
+    d[r][0] = t0;
+    d[r][1] = t1;
+    d[r][2] = t2;
+    d[r][3] = t3;
+  }
+  v128_t res[16];
+  input_tile_transform(d, res);
+  for (int xi = 0; xi < 16; xi++) wasm_v128_store(v + xi * stride, res[xi]);
+}
+
+/*
+ * The outputs of four tiles of one output channel from M (rows `stride` apart), with
+ * the bias, to y + to[l]; only the first `lanes` tiles are real.
+ */
+static inline void scatter_tiles(const float *m, size_t stride, const int32_t *to, const int32_t *edges, float *y, int ow, float bias, int lanes) {
+  v128_t q[16];
+  for (int xi = 0; xi < 16; xi++) q[xi] = wasm_v128_load(m + xi * stride);
+  v128_t s0[4], s1[4];
+  for (int j = 0; j < 4; j++) {
+    s0[j] = wasm_f32x4_add(wasm_f32x4_add(q[j], q[4 + j]), q[8 + j]);
+    s1[j] = wasm_f32x4_sub(wasm_f32x4_sub(q[4 + j], q[8 + j]), q[12 + j]);
+  }
+  const v128_t vb = wasm_f32x4_splat(bias);
+  v128_t t[4] = {
+      wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s0[0], s0[1]), s0[2]), vb),
+      wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s0[1], s0[2]), s0[3]), vb),
+      wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s1[0], s1[1]), s1[2]), vb),
+      wasm_f32x4_add(wasm_f32x4_sub(wasm_f32x4_sub(s1[1], s1[2]), s1[3]), vb),
+  };
+  /* Now t[l] holds tile l's outputs (0, 0), (0, 1), (1, 0), (1, 1). */
+  TRANSPOSE4(t[0], t[1], t[2], t[3]);
+  for (int l = 0; l < lanes; l++) {
+    float *p = y + to[l];
+    const int edge = edges[l];
+    if (!edge) {
+      wasm_v128_store64_lane(p, t[l], 0);
+      wasm_v128_store64_lane(p + ow, t[l], 1);
+      continue;
+    }
+    float o[4];
+    wasm_v128_store(o, t[l]);
+    p[0] = o[0];
+    if (!(edge & EDGE_COL)) p[1] = o[1];
+    if (!(edge & EDGE_ROW)) {
+      p[ow] = o[2];
+      if (!(edge & EDGE_COL)) p[ow + 1] = o[3];
+    }
+  }
+}
+
+/*
+ * One block of the forward pass, from input planes to output planes: the tiles of
+ * every input channel into V (through a zero-padded copy of the block's rows), the 16
+ * products M[xi] = U[xi] V[xi] straight from the packed operands, and the outputs of
+ * every output channel from M. V and M stay in the thread's caches.
+ */
+static void block_task(const int32_t *a, int t, int count, int thread) {
+  (void)count;
+  const int cin = a[WG_CIN], cout = a[WG_COUT], h = a[WG_H], w = a[WG_W], oh = a[WG_OH], ow = a[WG_OW];
+  const int ph = a[WG_PH], pw = a[WG_PW], cout4 = (cout + 3) & ~3;
+  const size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
+  const block_scratch_t s = block_scratch(a, thread);
+  const block_t b = block_of(a, s.th, t);
+  const int seg_rows = 2 * (b.y1 - b.y0) + 2;
+  const size_t seg = (size_t)seg_rows * s.wp;
+
+  /* Where each tile's input and output are. */
+  int n = 0;
+  for (int i = b.i0; i < b.i1; i++)
+    for (int ty = b.y0; ty < b.y1; ty++)
+      for (int tx = 0; tx < s.tw; tx++, n++) {
+        s.from[n] = (int32_t)((size_t)(i - b.i0) * seg + (size_t)(2 * (ty - b.y0)) * s.wp + 2 * tx);
+        s.to[n] = (int32_t)((size_t)i * cout * out_plane + (size_t)(2 * ty) * ow + 2 * tx);
+        s.edge[n] = (2 * ty + 1 >= oh ? EDGE_ROW : 0) | (2 * tx + 1 >= ow ? EDGE_COL : 0);
+      }
+  /* The product runs on whole panels of eight tiles; the extra ones repeat the last tile. */
+  const int tiles = (n + 7) & ~7, stride = a[WG_TILES];
+  for (int j = n; j < tiles; j++) s.from[j] = s.from[n - 1];
+
+  const float *x = (const float *)a[WG_X];
+  for (int ci = 0; ci < cin; ci++) {
+    for (int i = b.i0; i < b.i1; i++) {
+      float *dst = s.planes + (size_t)(i - b.i0) * seg;
+      const float *src = x + ((size_t)i * cin + ci) * in_plane;
+      zero_floats(dst, (int)seg);
+      for (int r = 0; r < seg_rows; r++) {
+        const int yy = 2 * b.y0 + r - ph;
+        if (yy >= 0 && yy < h) copy_floats(dst + (size_t)r * s.wp + pw, src + (size_t)yy * w, w);
+      }
+    }
+    /* Four tiles at a time: lanes 0-3 or 4-7 of a panel of eight. */
+    for (int j = 0; j < tiles; j += 4) gather_tiles(s.planes, s.from + j, s.wp, s.v + (size_t)(j >> 3) * cin * 8 + (size_t)ci * 8 + (j & 7), (size_t)cin * stride + XI_PAD);
+  }
+
+  const int panels = cout4 >> 2;
+  for (int xi = 0; xi < 16; xi++) {
+    const float *u = (const float *)a[WG_U] + (size_t)xi * ((size_t)panels * cin * 4 + XI_PAD);
+    const float *v = s.v + (size_t)xi * (cin * stride + XI_PAD);
+    float *m = s.m + (size_t)xi * (cout4 * stride + XI_PAD);
+    for (int pn = 0; pn < panels; pn++)
+      for (int j = 0; j < tiles; j += 8) gemm_kernel_4x8(cin, u + (size_t)pn * cin * 4, v + (size_t)j * cin, 8, m + (size_t)4 * pn * stride + j, stride, 0, 0);
+  }
+
+  const float *bias = (const float *)a[WG_BIAS];
+  float *y = (float *)a[WG_Y];
+  const size_t m_stride = (size_t)cout4 * stride + XI_PAD;
+  for (int co = 0; co < cout; co++) {
+    const float *m = s.m + (size_t)co * stride;
+    float *yc = y + (size_t)co * out_plane;
+    const float bc = bias ? bias[co] : 0.0f;
+    for (int j = 0; j < n; j += 4) scatter_tiles(m + j, m_stride, s.to + j, s.edge + j, yc, ow, bc, imin(4, n - j));
+  }
 }
 
 EXPORT(winograd_forward)
 void winograd_forward(const int32_t *a) {
-  int32_t r[WG_ARGS];
-  round_args(a, r);
-  const int tasks = a[WG_TASKS], per_round = a[WG_ROUND];
-  phase(filter_task, r, imin(tasks, a[WG_COUT]));
-  for (int b0 = 0; b0 < a[WG_N]; b0 += per_round) {
-    r[WG_FIRST] = b0;
-    r[WG_COUNT] = imin(per_round, a[WG_N] - b0);
-    phase(input_task, r, tasks);
-    phase(forward_product_task, r, 16);
-    phase(output_task, r, tasks);
-  }
+  phase(filter_task, a, imin(a[WG_TASKS], (a[WG_COUT] + 3) >> 2));
+  phase(block_task, a, block_count(a, (a[WG_OH] + 1) >> 1));
+}
+
+/* A copy of the parameter block with room for the round's fields (the workers read it from the caller's stack). */
+static void round_args(const int32_t *a, int32_t *r) {
+  for (int i = 0; i < WG_FIRST; i++) r[i] = a[i];
 }
 
 EXPORT(winograd_backward_weight)
