@@ -78,6 +78,8 @@ export interface PlanRoom {
   roundFloats: number;
   /** Floats of transformed tiles (V and M) a block of Winograd's forward pass should hold, which one core's cache keeps. */
   blockFloats: number;
+  /** Floats of the Winograd weight gradient's dU copies, one per thread, at most; beyond it the threads share one dU and go in rounds. */
+  partialFloats: number;
 }
 
 /** How a convolution is cut; see convPlan. */
@@ -110,9 +112,10 @@ const WINOGRAD_XI_PAD = 16;
  * - Winograd's forward pass (and input gradient): blocks of `group` whole images, or of
  *   `rows` tile rows of one image, whose transformed tiles fit `blockFloats`, claimed
  *   by the threads one by one;
- * - Winograd's weight gradient (`weightGrad`): rounds of `group` images whose
- *   transformed tiles (V, M) fit the room shared by the threads, each round in phases
- *   of `tasks` tasks.
+ * - Winograd's weight gradient (`weightGrad`): the same blocks, each thread adding into
+ *   a dU of its own, where those copies fit `partialFloats`; else rounds of `group`
+ *   images whose transformed tiles (V, M) fit the room shared by the threads, each
+ *   round in phases of `tasks` tasks.
  * `p` is in forward form (see winogradInputGrad).
  */
 export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, weightGrad = false): ConvPlan {
@@ -150,7 +153,11 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const tasks = threads > 1 && parallel ? 2 * threads : 1;
   const areas = scratchAreas(threads, tasks);
   const method: ConvMethod = 'winograd';
-  if (weightGrad) {
+  const cIn8 = Math.ceil(p.cIn / 8) * 8, cOut4 = Math.ceil(p.cOut / 4) * 4;
+  const xiParts = (floats: number) => 16 * (floats + WINOGRAD_XI_PAD);
+  const duFloats = xiParts(cOut4 * cIn8);
+  if (weightGrad && areas * duFloats > room.partialFloats) {
+    // Rounds: dU once, shared, each of its 16 parts written by one product at a time.
     const tileFloats = (channels: number) => 16 * channels * perImage;
     const group = Math.max(1, Math.min(block, Math.floor(room.roundFloats / tileFloats(p.cIn + p.cOut))));
     // Per thread: the product's panels and a padded plane.
@@ -158,19 +165,27 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
     const shared = [16 * p.cIn * p.cOut, tileFloats(p.cIn) * group + 16 * WINOGRAD_XI_PAD, tileFloats(p.cOut) * group + 16 * WINOGRAD_XI_PAD];
     return { method, group, block, tasks, areas, scratchFloats: room.gemmScratchFloats + plane + 16, shared, rows: 0, tiles: 0 };
   }
-  const cOut4 = Math.ceil(p.cOut / 4) * 4;
-  const perTile = 16 * (p.cIn + cOut4);
+  const cIn = weightGrad ? cIn8 : p.cIn;
   // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
-  let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / perTile));
+  let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (16 * (cIn + cOut4))));
   if (tasks > 1) want = Math.min(want, Math.ceil((block * perImage) / (2 * threads)));
   want = Math.max(8, want);
   const rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
   const group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
-  // Per thread: V and M, the padded rows of the block's planes of one channel, three numbers per tile.
-  const planes = (rows > 0 ? 1 : group) * (2 * (rows > 0 ? rows : tilesH) + 2) * (2 * tilesW + 2);
-  const scratchFloats = Math.ceil((perTile * tiles + 2 * 16 * WINOGRAD_XI_PAD + planes + 3 * tiles) / 4) * 4;
-  return { method, group, block, tasks, areas, scratchFloats, shared: [16 * (cOut4 * p.cIn + WINOGRAD_XI_PAD)], rows, tiles };
+  // The padded rows of one channel of the block's planes: input (a border of one tile's overlap) and output.
+  const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;
+  const inputPlanes = segments * (2 * blockRows + 2) * (2 * tilesW + 2);
+  const round4 = (floats: number) => Math.ceil(floats / 4) * 4;
+  if (weightGrad) {
+    // Per thread: its dU, M and V, four channels of input planes and of output-gradient planes, two numbers per tile.
+    const gradPlanes = segments * 2 * blockRows * 2 * tilesW;
+    const scratchFloats = round4(duFloats + xiParts(cOut4 * tiles) + xiParts(cIn8 * tiles) + 4 * (inputPlanes + gradPlanes) + 2 * tiles);
+    return { method, group, block, tasks, areas, scratchFloats, shared: [], rows, tiles };
+  }
+  // Per thread: V and M, one channel of the block's input planes, three numbers per tile.
+  const scratchFloats = round4(xiParts(p.cIn * tiles) + xiParts(cOut4 * tiles) + inputPlanes + 3 * tiles);
+  return { method, group, block, tasks, areas, scratchFloats, shared: [xiParts(cOut4 * p.cIn)], rows, tiles };
 }
 
 /** Floats of arena room a plan needs: its scratch areas and what they share. */

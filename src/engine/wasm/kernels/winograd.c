@@ -163,6 +163,23 @@ static void input_transform(const geometry_t *geo, const float *pp, float *v, si
   }
 }
 
+/* (A dY A^T) of four 2x2 output-gradient tiles at once: d[r][j] holds element (r, j) of each tile (lanes). */
+static inline void grad_tile_transform(const v128_t d[2][2], v128_t res[16]) {
+  v128_t t[2][4]; /* t[r][j] = (dY A^T)[r][j] */
+  for (int r = 0; r < 2; r++) {
+    t[r][0] = d[r][0];
+    t[r][1] = wasm_f32x4_add(d[r][0], d[r][1]);
+    t[r][2] = wasm_f32x4_sub(d[r][0], d[r][1]);
+    t[r][3] = wasm_f32x4_neg(d[r][1]);
+  }
+  for (int j = 0; j < 4; j++) {
+    res[j] = t[0][j];
+    res[4 + j] = wasm_f32x4_add(t[0][j], t[1][j]);
+    res[8 + j] = wasm_f32x4_sub(t[0][j], t[1][j]);
+    res[12 + j] = wasm_f32x4_neg(t[1][j]);
+  }
+}
+
 /*
  * (A dY A^T) of every tile of one output-gradient plane, from its zero-padded copy
  * ([2 th, 2 tw4], rows geo->wp - 2 apart), into M rows `stride` apart.
@@ -175,22 +192,9 @@ static void grad_transform(const geometry_t *geo, const float *pp, float *m, siz
     for (int tx = 0; tx < geo->tw; tx += 4) {
       const v128_t p0 = wasm_v128_load(row0 + 2 * tx), p1 = wasm_v128_load(row0 + 2 * tx + 4);
       const v128_t q0 = wasm_v128_load(row1 + 2 * tx), q1 = wasm_v128_load(row1 + 2 * tx + 4);
-      /* t[r][j] = (dY A^T)[r][j] for the tile's two rows. */
-      v128_t t[2][4];
       const v128_t d[2][2] = {{SHUF_EVEN(p0, p1), SHUF_ODD(p0, p1)}, {SHUF_EVEN(q0, q1), SHUF_ODD(q0, q1)}};
-      for (int r = 0; r < 2; r++) {
-        t[r][0] = d[r][0];
-        t[r][1] = wasm_f32x4_add(d[r][0], d[r][1]);
-        t[r][2] = wasm_f32x4_sub(d[r][0], d[r][1]);
-        t[r][3] = wasm_f32x4_neg(d[r][1]);
-      }
       v128_t res[16];
-      for (int j = 0; j < 4; j++) {
-        res[j] = t[0][j];
-        res[4 + j] = wasm_f32x4_add(t[0][j], t[1][j]);
-        res[8 + j] = wasm_f32x4_sub(t[0][j], t[1][j]);
-        res[12 + j] = wasm_f32x4_neg(t[1][j]);
-      }
+      grad_tile_transform(d, res);
       store_tiles(res, out + tx, stride, imin(4, geo->tw - tx));
     }
   }
@@ -259,23 +263,38 @@ static void weight_product_task(const int32_t *a, int xi, int count, int thread)
   gemm_serial(&g, thread_scratch(a, thread).gemm);
 }
 
+/*
+ * Where dW's transformed sums lie: the element (xi, co, ci) of dU is the sum over
+ * `copies` copies, `copy` floats apart, of base[xi * xi_stride + co * row + ci].
+ */
+typedef struct {
+  const float *base;
+  size_t xi_stride, copy;
+  int row, copies;
+} du_source_t;
+
+static du_source_t du_source(const int32_t *a);
+
 /* dW = G^T dU G for output channels [first, last), four input channels at a time (added into dW with FLAG_ACCUMULATE). */
 static void weight_task(const int32_t *a, int t, int count, int thread) {
-  const int cin = a[WG_CIN], cout = a[WG_COUT], accumulate = a[WG_FLAGS] & FLAG_ACCUMULATE;
-  const size_t plane = (size_t)cout * cin;
-  const float *du = (const float *)a[WG_U];
-  float *dw = (float *)a[WG_WEIGHT];
   (void)thread;
+  const int cin = a[WG_CIN], accumulate = a[WG_FLAGS] & FLAG_ACCUMULATE;
+  const du_source_t du = du_source(a);
+  float *dw = (float *)a[WG_WEIGHT];
   float taps[36];
   const v128_t half = wasm_f32x4_splat(0.5f);
   int first, last;
-  share(cout, t, count, &first, &last);
+  share(a[WG_COUT], t, count, &first, &last);
   for (int co = first; co < last; co++) {
-    const float *src = du + (size_t)co * cin;
+    const float *src = du.base + (size_t)co * du.row;
     int ci = 0;
     for (; ci + 4 <= cin; ci += 4) {
       v128_t u[16], r[3][4];
-      for (int xi = 0; xi < 16; xi++) u[xi] = wasm_v128_load(src + xi * plane + ci);
+      for (int xi = 0; xi < 16; xi++) {
+        const float *p = src + xi * du.xi_stride + ci;
+        u[xi] = wasm_v128_load(p);
+        for (int c = 1; c < du.copies; c++) u[xi] = wasm_f32x4_add(u[xi], wasm_v128_load(p + c * du.copy));
+      }
       for (int j = 0; j < 4; j++) {
         const v128_t mid = wasm_f32x4_mul(half, wasm_f32x4_add(u[4 + j], u[8 + j]));
         r[0][j] = wasm_f32x4_add(u[j], mid);
@@ -294,7 +313,11 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
     }
     for (; ci < cin; ci++) {
       float u[16], r[3][4];
-      for (int xi = 0; xi < 16; xi++) u[xi] = src[xi * plane + ci];
+      for (int xi = 0; xi < 16; xi++) {
+        const float *p = src + xi * du.xi_stride + ci;
+        u[xi] = p[0];
+        for (int c = 1; c < du.copies; c++) u[xi] += p[c * du.copy];
+      }
       for (int j = 0; j < 4; j++) {
         const float mid = 0.5f * (u[4 + j] + u[8 + j]);
         r[0][j] = u[j] + mid;
@@ -539,6 +562,160 @@ static void block_task(const int32_t *a, int t, int count, int thread) {
   }
 }
 
+/* ---- the weight gradient by blocks of tiles --------------------------------------------- */
+
+/*
+ * Where dU is summed in the weight gradient by blocks: each thread adds its blocks'
+ * products into a dU of its own, [16][cOut rounded up to 4][cIn rounded up to 8], at
+ * the start of its scratch; dW then comes from the sum of those copies.
+ */
+static int cin8_of(const int32_t *a) { return (a[WG_CIN] + 7) & ~7; }
+
+static int cout4_of(const int32_t *a) { return (a[WG_COUT] + 3) & ~3; }
+
+static size_t du_xi_stride(const int32_t *a) { return (size_t)cout4_of(a) * cin8_of(a) + XI_PAD; }
+
+static du_source_t du_source(const int32_t *a) {
+  du_source_t s;
+  if (a[WG_TILES] > 0) {
+    s.base = (const float *)a[WG_SCRATCH];
+    s.xi_stride = du_xi_stride(a);
+    s.row = cin8_of(a);
+    s.copies = a[WG_THREADS];
+    s.copy = (size_t)a[WG_SCRATCH_FLOATS];
+  } else {
+    s.base = (const float *)a[WG_U];
+    s.xi_stride = (size_t)a[WG_COUT] * a[WG_CIN];
+    s.row = a[WG_CIN];
+    s.copies = 1;
+    s.copy = 0;
+  }
+  return s;
+}
+
+/*
+ * A thread's scratch in the weight gradient by blocks: its dU; M and V of a block in
+ * the product's packed forms, [16][cOut4 / 4][tiles][4] and [16][cIn8 / 8][tiles][8];
+ * the zero-padded planes of four channels of the block's input, and of its output
+ * gradient; where each tile starts in those planes.
+ */
+typedef struct {
+  float *du, *m, *v, *xp, *gp;
+  int32_t *from_x, *from_g;
+  size_t m_xi, v_xi, x_channel, g_channel;
+  int th, tw, wp;
+} wblock_scratch_t;
+
+static wblock_scratch_t wblock_scratch(const int32_t *a, int thread) {
+  const int tiles = a[WG_TILES], rows = a[WG_ROWS], segs = rows > 0 ? 1 : a[WG_ROUND];
+  wblock_scratch_t s;
+  s.th = (a[WG_OH] + 1) >> 1;
+  s.tw = (a[WG_OW] + 1) >> 1;
+  s.wp = 2 * s.tw + 2;
+  const int block_rows = rows > 0 ? rows : s.th;
+  s.m_xi = (size_t)cout4_of(a) * tiles + XI_PAD;
+  s.v_xi = (size_t)cin8_of(a) * tiles + XI_PAD;
+  s.x_channel = (size_t)segs * (2 * block_rows + 2) * s.wp;
+  s.g_channel = (size_t)segs * (2 * block_rows) * (2 * s.tw);
+  s.du = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
+  s.m = s.du + 16 * du_xi_stride(a);
+  s.v = s.m + 16 * s.m_xi;
+  s.xp = s.v + 16 * s.v_xi;
+  s.gp = s.xp + 4 * s.x_channel;
+  s.from_x = (int32_t *)(s.gp + 4 * s.g_channel);
+  s.from_g = s.from_x + tiles;
+  return s;
+}
+
+/* Zeroes thread t's dU. */
+static void zero_du_task(const int32_t *a, int t, int count, int thread) {
+  (void)count;
+  (void)thread;
+  zero_floats(wblock_scratch(a, t).du, (int)(16 * du_xi_stride(a)));
+}
+
+/* One vector of element k of four planes `stride` floats apart. */
+static inline v128_t lanes4(const float *p, size_t stride) { return wasm_f32x4_make(p[0], p[stride], p[2 * stride], p[3 * stride]); }
+
+/*
+ * One block of the weight gradient: the output-gradient tiles of every output channel
+ * into M and the input tiles of every input channel into V, four channels at a time
+ * (lanes) so that they land in the product's packed forms, then dU[xi] += M[xi] V[xi]^T
+ * over the block's tiles by the product's microkernel, into the thread's dU.
+ */
+static void weight_block_task(const int32_t *a, int t, int count, int thread) {
+  (void)count;
+  const int cin = a[WG_CIN], cout = a[WG_COUT], h = a[WG_H], w = a[WG_W], oh = a[WG_OH], ow = a[WG_OW];
+  const int ph = a[WG_PH], pw = a[WG_PW], cin8 = cin8_of(a), cout4 = cout4_of(a);
+  const wblock_scratch_t s = wblock_scratch(a, thread);
+  const block_t b = block_of(a, s.th, t);
+  const int rows = b.y1 - b.y0, gw = 2 * s.tw;
+  const size_t xseg = (size_t)(2 * rows + 2) * s.wp, gseg = (size_t)(2 * rows) * gw;
+
+  int n = 0;
+  for (int i = b.i0; i < b.i1; i++)
+    for (int ty = b.y0; ty < b.y1; ty++)
+      for (int tx = 0; tx < s.tw; tx++, n++) {
+        s.from_x[n] = (int32_t)((size_t)(i - b.i0) * xseg + (size_t)(2 * (ty - b.y0)) * s.wp + 2 * tx);
+        s.from_g[n] = (int32_t)((size_t)(i - b.i0) * gseg + (size_t)(2 * (ty - b.y0)) * gw + 2 * tx);
+      }
+
+  /* Output-gradient tiles: panel c4 / 4 of M[xi] is [tile][4 channels]. */
+  const float *dy = (const float *)a[WG_Y];
+  for (int c4 = 0; c4 < cout4; c4 += 4) {
+    for (int l = 0; l < 4; l++)
+      for (int i = b.i0; i < b.i1; i++) {
+        float *dst = s.gp + l * s.g_channel + (size_t)(i - b.i0) * gseg;
+        zero_floats(dst, (int)gseg);
+        if (c4 + l >= cout) continue;
+        const float *src = dy + ((size_t)i * cout + c4 + l) * oh * ow;
+        for (int r = 0; r < 2 * rows && 2 * b.y0 + r < oh; r++) copy_floats(dst + (size_t)r * gw, src + (size_t)(2 * b.y0 + r) * ow, ow);
+      }
+    float *dst = s.m + (size_t)c4 * n;
+    for (int j = 0; j < n; j++, dst += 4) {
+      const float *p = s.gp + s.from_g[j];
+      const v128_t d[2][2] = {{lanes4(p, s.g_channel), lanes4(p + 1, s.g_channel)}, {lanes4(p + gw, s.g_channel), lanes4(p + gw + 1, s.g_channel)}};
+      v128_t res[16];
+      grad_tile_transform(d, res);
+      for (int xi = 0; xi < 16; xi++) wasm_v128_store(dst + xi * s.m_xi, res[xi]);
+    }
+  }
+
+  /* Input tiles: panel c / 8 of V[xi] is [tile][8 channels], filled four channels at a time. */
+  const float *x = (const float *)a[WG_X];
+  for (int c = 0; c < cin8; c += 4) {
+    for (int l = 0; l < 4; l++)
+      for (int i = b.i0; i < b.i1; i++) {
+        float *dst = s.xp + l * s.x_channel + (size_t)(i - b.i0) * xseg;
+        zero_floats(dst, (int)xseg);
+        if (c + l >= cin) continue;
+        const float *src = x + ((size_t)i * cin + c + l) * h * w;
+        for (int r = 0; r < 2 * rows + 2; r++) {
+          const int yy = 2 * b.y0 + r - ph;
+          if (yy >= 0 && yy < h) copy_floats(dst + (size_t)r * s.wp + pw, src + (size_t)yy * w, w);
+        }
+      }
+    float *dst = s.v + (size_t)(c >> 3) * n * 8 + (c & 7);
+    for (int j = 0; j < n; j++, dst += 8) {
+      const float *p = s.xp + s.from_x[j];
+      v128_t d[4][4];
+      for (int r = 0; r < 4; r++)
+        for (int k = 0; k < 4; k++) d[r][k] = lanes4(p + r * s.wp + k, s.x_channel);
+      v128_t res[16];
+      input_tile_transform(d, res);
+      for (int xi = 0; xi < 16; xi++) wasm_v128_store(dst + xi * s.v_xi, res[xi]);
+    }
+  }
+
+  const size_t du_xi = du_xi_stride(a);
+  for (int xi = 0; xi < 16; xi++) {
+    const float *m = s.m + xi * s.m_xi, *v = s.v + xi * s.v_xi;
+    float *du = s.du + xi * du_xi;
+    for (int p = 0; p < cout4; p += 4)
+      for (int q = 0; q < cin8; q += 8) gemm_kernel_4x8(n, m + (size_t)p * n, v + (size_t)q * n, 8, du + (size_t)p * cin8 + q, cin8, 0, 1);
+  }
+}
+
 EXPORT(winograd_forward)
 void winograd_forward(const int32_t *a) {
   phase(filter_task, a, imin(a[WG_TASKS], (a[WG_COUT] + 3) >> 2));
@@ -552,6 +729,12 @@ static void round_args(const int32_t *a, int32_t *r) {
 
 EXPORT(winograd_backward_weight)
 void winograd_backward_weight(const int32_t *a) {
+  if (a[WG_TILES] > 0) {
+    phase(zero_du_task, a, a[WG_THREADS]);
+    phase(weight_block_task, a, block_count(a, (a[WG_OH] + 1) >> 1));
+    phase(weight_task, a, imin(a[WG_TASKS], a[WG_COUT]));
+    return;
+  }
   int32_t r[WG_ARGS];
   round_args(a, r);
   const int tasks = a[WG_TASKS], per_round = a[WG_ROUND];
