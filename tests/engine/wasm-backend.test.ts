@@ -307,6 +307,9 @@ describe('wasm backend', () => {
       cases.push(poolParams(mode, 1, 2, 7, 5, 3, 1, 1));
       cases.push(poolParams(mode, 1, 1, 8, 8, 4, 3, 2));
       cases.push(poolParams(mode, 1, 4, 1, 1, 1, 1, 0));
+      // Rows wide enough for windows read four at a time, stride 1 and 2, and the columns on either side.
+      cases.push(poolParams(mode, 1, 2, 6, 23, 3, 1, 1));
+      cases.push(poolParams(mode, 1, 2, 5, 30, 3, 2, 1));
     }
     cases.forEach((p, i) => {
       const X = randomData(p.n * p.c * p.h * p.w, 300 + i);
@@ -329,12 +332,14 @@ describe('wasm backend', () => {
   });
 
   it('max pooling lets a NaN win, as the CPU does', () => {
-    const p = poolParams('max', 1, 1, 4, 4, 2, 2, 0);
-    const X = randomData(16, 1);
-    X[5] = NaN;
-    const G = randomData(4, 2);
-    compare('pool2d NaN', (be, up) => be.pool2d(up(X), p));
-    compare('pool2dBackward NaN', (be, up) => be.pool2dBackward(up(X), up(G), p));
+    // Small windows one by one, and wide rows whose windows go four at a time.
+    for (const [p, seed] of [[poolParams('max', 1, 1, 4, 4, 2, 2, 0), 1], [poolParams('max', 1, 2, 6, 30, 3, 2, 1), 3]] as const) {
+      const X = randomData(p.c * p.h * p.w, seed);
+      for (let j = 5; j < X.length; j += 11) X[j] = NaN;
+      const G = randomData(p.c * p.outH * p.outW, seed + 1);
+      compare('pool2d NaN', (be, up) => be.pool2d(up(X), p));
+      compare('pool2dBackward NaN', (be, up) => be.pool2dBackward(up(X), up(G), p));
+    }
   });
 
   it('the SIMD activations and their fused derivatives match the CPU, including extreme values and the scalar tail', () => {

@@ -14,7 +14,7 @@
  *
  * With shared memory (Node, or a cross-origin isolated page) the kernels spread over a
  * pool of worker threads: matrix products by columns (or rows, or batch entries),
- * convolutions by images (Winograd's by planes and by products), pooling by planes,
+ * convolutions by images (Winograd's by blocks of tiles), pooling by planes,
  * streaming kernels by equal shares.
  */
 import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';

@@ -128,6 +128,55 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
   }
 }
 
+/*
+ * Output columns [*first, *last) whose windows lie inside the plane's columns and can
+ * be read four at a time (strides 1 and 2; none otherwise). The loads of four windows
+ * reach 4 stride floats past a window's first column, so the last ones stay clear of
+ * the plane's end.
+ */
+static void vector_columns(const pool_t *p, int *first, int *last) {
+  *first = *last = 0;
+  if (p->sw != 1 && p->sw != 2) return;
+  *first = (p->pw + p->sw - 1) / p->sw;
+  /* Window columns: oj sw - pw + kj for kj < kw, plus the lanes' reach of 4 sw. */
+  const int top = p->w - p->pw - imax(p->kw, 1) - 3 * p->sw - (p->sw == 2 ? 1 : 0);
+  *last = top < 0 ? 0 : imin(p->ow, top / p->sw + 4);
+  if (*last < *first) *last = *first;
+}
+
+/* Elements oj sw + kj .. of four windows in a row (`row` at the first window's column 0). */
+static inline v128_t four_columns(const float *row, int sw) {
+  if (sw == 1) return wasm_v128_load(row);
+  return wasm_i32x4_shuffle(wasm_v128_load(row), wasm_v128_load(row + 4), 0, 2, 4, 6);
+}
+
+/*
+ * The max-pool gradient of outputs (oi, oj .. oj + 3), whose windows lie inside the
+ * plane's columns: each window's first maximum (a NaN beats any number) found in
+ * f32x4 lanes, then the four gradients added in column order, as the scalar loop does.
+ */
+static void max_back4(const pool_t *p, const float *x, const float *g, float *d, int oi, int oj) {
+  const int r = oi * p->sh - p->ph, c = oj * p->sw - p->pw;
+  const int i0 = imax(r, 0), i1 = imin(r + p->kh, p->h);
+  if (i0 >= i1) return;
+  const v128_t lane = wasm_i32x4_make(0, p->sw, 2 * p->sw, 3 * p->sw);
+  int at0 = i0 * p->w + c;
+  v128_t best = four_columns(x + at0, p->sw);
+  v128_t at = wasm_i32x4_add(wasm_i32x4_splat(at0), lane);
+  for (int i = i0; i < i1; i++)
+    for (int kj = 0; kj < p->kw; kj++) {
+      const int k = i * p->w + c + kj;
+      const v128_t e = four_columns(x + k, p->sw);
+      const v128_t take = wasm_v128_or(wasm_f32x4_gt(e, best), wasm_v128_and(wasm_f32x4_ne(e, e), wasm_f32x4_eq(best, best)));
+      best = wasm_v128_bitselect(e, best, take);
+      at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(k), lane), at, take);
+    }
+  d[wasm_i32x4_extract_lane(at, 0)] += g[0];
+  d[wasm_i32x4_extract_lane(at, 1)] += g[1];
+  d[wasm_i32x4_extract_lane(at, 2)] += g[2];
+  d[wasm_i32x4_extract_lane(at, 3)] += g[3];
+}
+
 static void backward_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
   const pool_t p = read_params(a);
@@ -138,6 +187,8 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
   const size_t in_plane = (size_t)p.h * p.w, out_plane = (size_t)p.oh * p.ow;
   const float inv_area = 1.0f / (float)(p.kh * p.kw);
   const int tiled = is_tiled_2x2(&p);
+  int vec_first, vec_last;
+  vector_columns(&p, &vec_first, &vec_last);
   int first, last;
   share(a[PL_PLANES], t, count, &first, &last);
   __builtin_memset(dx + first * in_plane, 0, (size_t)(last - first) * in_plane * sizeof(float));
@@ -160,6 +211,12 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
     }
     for (int oi = 0; oi < p.oh; oi++) {
       for (int oj = 0; oj < p.ow; oj++) {
+        /* Four windows at once where they lie inside the plane's columns. */
+        if (is_max && oj >= vec_first && oj + 4 <= vec_last) {
+          max_back4(&p, xp, g + oi * p.ow + oj, d, oi, oj);
+          oj += 3;
+          continue;
+        }
         int i0, i1, j0, j1;
         window(&p, oi, oj, &i0, &i1, &j0, &j1);
         const float gv = g[oi * p.ow + oj];
