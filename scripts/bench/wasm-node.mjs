@@ -14,10 +14,14 @@
  * runs scripts/bench/torch-reference.py with the same batches and step counts and
  * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
  * --no-torch skips it. `npm run bench` runs this at its end.
+ * --against=DIR: instead, train LeNet and ResNet-18 on this checkout's engine and on the
+ * one in DIR (another checkout, say a worktree of an older commit) one step each in
+ * turn in this process, and print both; a busy machine then slows both alike.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { buildWasm } from '../build-wasm.mjs';
 import { NODE_RELAXED_SIMD } from '../chromium-flags.mjs';
@@ -43,12 +47,20 @@ const server = await createServer({
   configFile: false,
   logLevel: 'warn',
   appType: 'custom',
-  server: { middlewareMode: true, hmr: false, watch: null },
+  server: { middlewareMode: true, hmr: false, watch: null, fs: { strict: false } },
   // Nothing to pre-bundle: the engine has no dependencies.
   optimizeDeps: { noDiscovery: true, entries: [] },
 });
 try {
   const { runWasmBench } = await server.ssrLoadModule('/scripts/bench/wasm-bench.ts');
+  let against;
+  if (args.against) {
+    const dir = resolve(args.against);
+    // The other checkout's kernels are generated in its own tree.
+    const r = spawnSync(process.execPath, [join(dir, 'scripts/build-wasm.mjs')], { cwd: dir, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`could not build the wasm kernels in ${dir}`);
+    against = { dir, load: (path) => server.ssrLoadModule(`/@fs${join(dir, path)}`) };
+  }
   const threads = list(args.threads).map(Number);
   await runWasmBench({
     threads: threads.length ? threads : [...new Set([1, Math.min(8, availableParallelism())])],
@@ -58,6 +70,7 @@ try {
     resnetBatch: Number(args['resnet-batch'] ?? 64),
     reference: args.reference === 'true',
     torch: args['no-torch'] !== 'true',
+    against,
   });
 } finally {
   await server.close();
