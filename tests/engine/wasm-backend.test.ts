@@ -201,7 +201,7 @@ describe('wasm backend', () => {
     }
   });
 
-  it('3x3 stride-1 convolutions run by Winograd F(2x2, 3x3) and match the CPU: every padding, odd sizes, tiny maps, rounds, blocks', async () => {
+  it('3x3 stride-1 convolutions run by Winograd F(2x2, 3x3) and match the CPU: every padding, odd sizes, tiny maps, copied blocks, a shared dU', async () => {
     const { WasmBackend } = await import('../../src/engine/wasm/index');
     const cases: Conv2dParams[] = [
       convParams(3, 16, 9, 7, 16, 3, 3, [1, 1], [1, 1]), // odd outputs: tiles cut at the edge
@@ -222,20 +222,19 @@ describe('wasm backend', () => {
     expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 3, 3, [2, 2], [1, 1]))).toBe('im2col');
     expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 5, 5, [1, 1], [2, 2]))).toBe('im2col');
     const p = convParams(11, 16, 8, 8, 16, 3, 3, [1, 1], [1, 1]);
-    const saved = [WasmBackend.convBlockBytes, WasmBackend.winogradRoundFloats, WasmBackend.winogradPartialFloats];
+    const saved = [WasmBackend.convBlockBytes, WasmBackend.winogradPartialFloats];
     try {
       // Copied in blocks of three images: the weight gradient adds each block's share into dW.
       WasmBackend.convBlockBytes = 3 * 4 * (p.cIn * p.h * p.w + p.cOut * p.outH * p.outW);
       checkConv(p, 12_500, true);
-      // The weight gradient with one shared dU (no room for a copy per thread), in rounds
-      // of two images (the last one of one): dU adds up over the rounds; and the layers
-      // above again that way.
+      // The weight gradient with one shared dU (no room for a copy per thread): each task
+      // takes some output channels over every block; and the layers above again that way.
+      WasmBackend.convBlockBytes = saved[0];
       WasmBackend.winogradPartialFloats = 0;
-      WasmBackend.winogradRoundFloats = 2 * 16 * (p.cIn + p.cOut) * 16;
       checkConv(p, 12_400, true);
       cases.forEach((q, i) => checkConv(q, 12_600 + 10 * i, i % 2 === 1));
     } finally {
-      [WasmBackend.convBlockBytes, WasmBackend.winogradRoundFloats, WasmBackend.winogradPartialFloats] = saved;
+      [WasmBackend.convBlockBytes, WasmBackend.winogradPartialFloats] = saved;
     }
   });
 
@@ -243,7 +242,7 @@ describe('wasm backend', () => {
     const { WasmBackend } = await import('../../src/engine/wasm/index');
     const { convPlan } = await import('../../src/engine/wasm/plan');
     // Blocks of the fewest tiles the plan allows (32), so that small layers split into many.
-    const room = { threads: 1, keepsStorages: true, gemmScratchFloats: 0, blockBytes: 1 << 30, roundFloats: 1 << 22, blockFloats: 1, partialFloats: 1 << 22 };
+    const room = { threads: 1, keepsStorages: true, gemmScratchFloats: 0, blockBytes: 1 << 30, blockFloats: 1, partialFloats: 1 << 22 };
     const cases: [Conv2dParams, string][] = [
       [convParams(2, 16, 16, 16, 20, 3, 3, [1, 1], [1, 1]), 'rows 4 of 8 tiles'], // 64 tiles an image: two blocks of four tile rows
       [convParams(2, 16, 20, 21, 18, 3, 3, [1, 1], [1, 1]), 'rows 2 of 11 tiles'], // 22 tiles a block: the last panel of 8 is partial
@@ -257,10 +256,10 @@ describe('wasm backend', () => {
       const got = plan.rows > 0 ? `rows ${plan.rows} of ${tilesW} tiles` : `images ${plan.group} of ${perImage} tile`;
       expect(got, JSON.stringify(p)).toBe(mode);
       expect(plan.tiles).toBe(Math.ceil((plan.rows > 0 ? plan.rows * tilesW : plan.group * perImage) / 8) * 8);
-      // The weight gradient takes the same blocks (with a dU of its own per thread), or rounds where those copies do not fit.
+      // The weight gradient takes the same blocks, with a dU of its own per thread, or one shared where those copies do not fit.
       const weight = convPlan(room, p, 'winograd', true);
-      expect([weight.rows, weight.group]).toEqual([plan.rows, plan.group]);
-      expect(convPlan({ ...room, partialFloats: 0 }, p, 'winograd', true).tiles).toBe(0);
+      expect([weight.rows, weight.group, weight.shared.length]).toEqual([plan.rows, plan.group, 0]);
+      expect(convPlan({ ...room, partialFloats: 0 }, p, 'winograd', true).shared.length).toBe(1);
     }
     const saved = WasmBackend.winogradBlockFloats;
     WasmBackend.winogradBlockFloats = 1;

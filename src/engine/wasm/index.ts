@@ -43,9 +43,7 @@ export class WasmBackend extends CpuBackend {
   static convBlockBytes = 48 * 1024 * 1024;
   /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
   static winograd = true;
-  /** Floats of transformed tiles (V and M) a Winograd round of the weight gradient holds, at most, unless one image needs more (tests lower it). */
-  static winogradRoundFloats = 4 << 20;
-  /** Floats of transformed tiles (V and M) a block of Winograd's forward pass aims at: half a megabyte, which a core's cache keeps (tests lower it). */
+  /** Floats of transformed tiles (V and M) a Winograd block aims at: half a megabyte, which a core's cache keeps (tests lower it). */
   static winogradBlockFloats = 128 << 10;
   /** Floats of the Winograd weight gradient's dU copies, one per thread, at most (16 MB); beyond it the threads share one dU (tests lower it). */
   static winogradPartialFloats = 4 << 20;
@@ -322,7 +320,6 @@ export class WasmBackend extends CpuBackend {
       keepsStorages: K.keepsStorages,
       gemmScratchFloats: K.gemmScratchFloats,
       blockBytes: WasmBackend.convBlockBytes,
-      roundFloats: WasmBackend.winogradRoundFloats,
       blockFloats: WasmBackend.winogradBlockFloats,
       partialFloats: WasmBackend.winogradPartialFloats,
     };

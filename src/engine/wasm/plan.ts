@@ -1,7 +1,7 @@
 /**
  * How the wasm backend cuts a kernel call over its threads and its memory: task counts,
  * scratch areas, and for convolutions the method (im2col or Winograd), the images per
- * copy, per product or per round, and the parameter blocks of kernels/conv.c and
+ * copy, per product or per block of tiles, and the parameter blocks of kernels/conv.c and
  * kernels/winograd.c. Pure arithmetic on shapes; the backend (index.ts) allocates and runs.
  */
 import type { Conv2dParams } from '../backend';
@@ -74,11 +74,9 @@ export interface PlanRoom {
   gemmScratchFloats: number;
   /** Bytes of input and output images copied into wasm memory at a time (without keepsStorages). */
   blockBytes: number;
-  /** Floats of transformed tiles (V and M) a Winograd round of the weight gradient holds, at most. */
-  roundFloats: number;
   /** Floats of transformed tiles (V and M) a block of Winograd's forward pass should hold, which one core's cache keeps. */
   blockFloats: number;
-  /** Floats of the Winograd weight gradient's dU copies, one per thread, at most; beyond it the threads share one dU and go in rounds. */
+  /** Floats of the Winograd weight gradient's dU copies, one per thread, at most; beyond it the threads share one dU. */
   partialFloats: number;
 }
 
@@ -91,9 +89,9 @@ export interface ConvPlan {
   /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
   areas: number;
   scratchFloats: number;
-  /** Floats of each part after the areas that all threads share (Winograd: U or dU, then a round's V and M). */
+  /** Floats of each part after the areas that all threads share (Winograd: U, or the weight gradient's shared dU). */
   shared: number[];
-  /** Winograd's forward blocks: tile rows of one image per block (0: `group` whole images), and the tiles a block holds, rounded up to 8. */
+  /** Winograd's blocks: tile rows of one image per block (0: `group` whole images), and the tiles a block holds, rounded up to 8. */
   rows: number;
   tiles: number;
 }
@@ -109,13 +107,10 @@ const WINOGRAD_XI_PAD = 16;
  * - im2col: `tasks` shares of a block that the threads claim, and `group` images per
  *   product within a share (enough columns to keep the product efficient on small
  *   feature maps);
- * - Winograd's forward pass (and input gradient): blocks of `group` whole images, or of
- *   `rows` tile rows of one image, whose transformed tiles fit `blockFloats`, claimed
- *   by the threads one by one;
- * - Winograd's weight gradient (`weightGrad`): the same blocks, each thread adding into
- *   a dU of its own, where those copies fit `partialFloats`; else rounds of `group`
- *   images whose transformed tiles (V, M) fit the room shared by the threads, each
- *   round in phases of `tasks` tasks.
+ * - Winograd: blocks of `group` whole images, or of `rows` tile rows of one image,
+ *   whose transformed tiles fit `blockFloats`, claimed by the threads one by one (the
+ *   weight gradient adds into a dU per thread where those copies fit `partialFloats`,
+ *   else into one that the threads share, each task taking some output channels).
  * `p` is in forward form (see winogradInputGrad).
  */
 export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, weightGrad = false): ConvPlan {
@@ -152,19 +147,8 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const perImage = tilesH * tilesW;
   const tasks = threads > 1 && parallel ? 2 * threads : 1;
   const areas = scratchAreas(threads, tasks);
-  const method: ConvMethod = 'winograd';
   const cIn8 = Math.ceil(p.cIn / 8) * 8, cOut4 = Math.ceil(p.cOut / 4) * 4;
   const xiParts = (floats: number) => 16 * (floats + WINOGRAD_XI_PAD);
-  const duFloats = xiParts(cOut4 * cIn8);
-  if (weightGrad && areas * duFloats > room.partialFloats) {
-    // Rounds: dU once, shared, each of its 16 parts written by one product at a time.
-    const tileFloats = (channels: number) => 16 * channels * perImage;
-    const group = Math.max(1, Math.min(block, Math.floor(room.roundFloats / tileFloats(p.cIn + p.cOut))));
-    // Per thread: the product's panels and a padded plane.
-    const plane = (2 * tilesH + 2) * (2 * Math.ceil(tilesW / 4) * 4 + 2);
-    const shared = [16 * p.cIn * p.cOut, tileFloats(p.cIn) * group + 16 * WINOGRAD_XI_PAD, tileFloats(p.cOut) * group + 16 * WINOGRAD_XI_PAD];
-    return { method, group, block, tasks, areas, scratchFloats: room.gemmScratchFloats + plane + 16, shared, rows: 0, tiles: 0 };
-  }
   const cIn = weightGrad ? cIn8 : p.cIn;
   // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
   let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (16 * (cIn + cOut4))));
@@ -173,19 +157,23 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
   const group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
-  // The padded rows of one channel of the block's planes: input (a border of one tile's overlap) and output.
+  // The padded rows of one channel of the block's planes: input (with the tiles' overlap) and output.
   const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;
   const inputPlanes = segments * (2 * blockRows + 2) * (2 * tilesW + 2);
   const round4 = (floats: number) => Math.ceil(floats / 4) * 4;
+  const plan = { method: 'winograd' as const, group, block, tasks, areas, rows, tiles };
   if (weightGrad) {
-    // Per thread: its dU, M and V, four channels of input planes and of output-gradient planes, two numbers per tile.
+    // Per thread: M and V, four channels of input and of output-gradient planes, two numbers per tile;
+    // and a dU of its own where the copies fit, else one dU that all share.
+    const duFloats = xiParts(cOut4 * cIn8);
+    const own = areas * duFloats <= room.partialFloats;
     const gradPlanes = segments * 2 * blockRows * 2 * tilesW;
-    const scratchFloats = round4(duFloats + xiParts(cOut4 * tiles) + xiParts(cIn8 * tiles) + 4 * (inputPlanes + gradPlanes) + 2 * tiles);
-    return { method, group, block, tasks, areas, scratchFloats, shared: [], rows, tiles };
+    const scratchFloats = round4((own ? duFloats : 0) + xiParts(cOut4 * tiles) + xiParts(cIn8 * tiles) + 4 * (inputPlanes + gradPlanes) + 2 * tiles);
+    return { ...plan, scratchFloats, shared: own ? [] : [duFloats] };
   }
-  // Per thread: V and M, one channel of the block's input planes, three numbers per tile.
+  // Per thread: V and M, one channel of the block's input planes, three numbers per tile; shared: U.
   const scratchFloats = round4(xiParts(p.cIn * tiles) + xiParts(cOut4 * tiles) + inputPlanes + 3 * tiles);
-  return { method, group, block, tasks, areas, scratchFloats, shared: [xiParts(cOut4 * p.cIn)], rows, tiles };
+  return { ...plan, scratchFloats, shared: [xiParts(cOut4 * p.cIn)] };
 }
 
 /** Floats of arena room a plan needs: its scratch areas and what they share. */
@@ -199,13 +187,11 @@ export function planFloats(plan: ConvPlan): number {
  */
 export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
   if (plan.method === 'winograd') {
-    // The shared parts follow the areas: U (or dU), then the weight gradient's V and M (0 where absent).
-    const at = [scratch + 4 * plan.scratchFloats * plan.areas];
-    for (const floats of plan.shared) at.push(at[at.length - 1] + 4 * floats);
-    const [u, v, m] = [0, 1, 2].map((i) => (i < plan.shared.length ? at[i] : 0));
+    // What the threads share (U, or the weight gradient's dU) follows the areas.
+    const shared = plan.shared.length > 0 ? scratch + 4 * plan.scratchFloats * plan.areas : 0;
     return [
-      n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW,
-      x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, plan.areas, u, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), v, m, plan.rows, plan.tiles,
+      n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW, x, w, bias, y,
+      plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0),
     ];
   }
   return [
