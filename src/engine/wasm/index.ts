@@ -45,8 +45,8 @@ export class WasmBackend extends CpuBackend {
   static winograd = true;
   /** Floats of transformed tiles (V and M) a Winograd block aims at: half a megabyte, which a core's cache keeps (tests lower it). */
   static winogradBlockFloats = 128 << 10;
-  /** Floats of the Winograd weight gradient's dU copies, one per thread, at most (16 MB); beyond it the threads share one dU (tests lower it). */
-  static winogradPartialFloats = 4 << 20;
+  /** Floats of the Winograd weight gradient's dU copies, one per thread, at most (8 MB); beyond it the threads share one dU (tests lower it). */
+  static winogradPartialFloats = 2 << 20;
 
   /** How this backend computes a convolution: Winograd's F(2x2, 3x3) (kernels/winograd.c) where it applies, else im2col products (kernels/conv.c). */
   static convMethod(p: Conv2dParams): ConvMethod {

@@ -561,7 +561,7 @@ static void weight_block_task(const int32_t *a, int t, int count, int thread) {
   weight_block(a, &s, t, 0, cout4_of(a), s.du);
 }
 
-/* A share of the output channels (whole panels of four) over every block, into the shared dU. */
+/* A share of the output channels (whole panels of four) over every block, into the shared dU; one task per thread, since each transforms all of x. */
 static void weight_channels_task(const int32_t *a, int t, int count, int thread) {
   const wblock_scratch_t s = wblock_scratch(a, thread);
   int first, last;
@@ -584,7 +584,7 @@ void winograd_forward(const int32_t *a) {
 EXPORT(winograd_backward_weight)
 void winograd_backward_weight(const int32_t *a) {
   if (a[WG_U]) {
-    phase(weight_channels_task, a, imin(a[WG_TASKS], cout4_of(a) >> 2));
+    phase(weight_channels_task, a, imin(a[WG_THREADS], cout4_of(a) >> 2));
   } else {
     phase(zero_du_task, a, a[WG_THREADS]);
     phase(weight_block_task, a, block_count(a, (a[WG_OH] + 1) >> 1));
