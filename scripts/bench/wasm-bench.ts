@@ -15,6 +15,7 @@ import { createWasmBackend, WasmBackend } from '../../src/engine/wasm/index';
 import { fusedMultiplyAddAvailable } from '../../src/engine/wasm/module';
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
+import { isModelId, MODEL_IDS, zoo, type ModelId } from '../../src/models/index';
 import { lossStep } from './loss-step';
 import { printSection } from './table.mjs';
 import { comparisonSections, runTorchReference, type MatmulFigure, type TorchRequest, type TorchResult, type TrainingFigure, type WasmRun } from './torch-compare';
@@ -33,6 +34,8 @@ export interface BenchOptions {
   torch: boolean;
   /** Another checkout of the engine to train beside this one, step for step in this process (--against). */
   against?: OtherCheckout;
+  /** The nets of a side-by-side run (--models). */
+  models: ModelId[];
 }
 
 /** The modules of another checkout that a side-by-side run needs, loaded by wasm-node.mjs. */
@@ -44,49 +47,51 @@ export interface OtherCheckout {
 /** What one side of a side-by-side run trains with: its engine's own modules. */
 interface Side {
   name: string;
-  engine: { manualSeed: typeof manualSeed; optim: typeof optim; randn: typeof randn; tensor: typeof tensor };
+  engine: { optim: typeof optim; randn: typeof randn; tensor: typeof tensor };
   setBackendInstance: typeof setBackendInstance;
   createWasmBackend: typeof createWasmBackend;
-  nets: { lenet: typeof lenet; resnet18: typeof resnet18 };
+  zoo: typeof zoo;
   lossStep: typeof lossStep;
 }
 
 async function otherSide(other: OtherCheckout): Promise<Side> {
-  const [engine, runtime, wasm, lenetModule, resnetModule, loss] = await Promise.all(
-    ['src/engine/index.ts', 'src/engine/runtime.ts', 'src/engine/wasm/index.ts', 'src/models/lenet.ts', 'src/models/resnet.ts', 'scripts/bench/loss-step.ts'].map(other.load),
+  const [engine, runtime, wasm, models, loss] = await Promise.all(
+    ['src/engine/index.ts', 'src/engine/runtime.ts', 'src/engine/wasm/index.ts', 'src/models/index.ts', 'scripts/bench/loss-step.ts'].map(other.load),
   );
   return {
     name: other.dir,
     engine: engine as unknown as Side['engine'],
     setBackendInstance: runtime.setBackendInstance as typeof setBackendInstance,
     createWasmBackend: wasm.createWasmBackend as typeof createWasmBackend,
-    nets: { lenet: lenetModule.lenet as typeof lenet, resnet18: resnetModule.resnet18 as typeof resnet18 },
+    zoo: models.zoo as typeof zoo,
     lossStep: loss.lossStep as typeof lossStep,
   };
 }
 
 /**
- * Trains the same net on this checkout's engine and another's, one step on each in
- * turn, so that whatever else the machine does slows both alike; prints the fastest
- * and the median step of each side and their ratio.
+ * Trains the same nets (`o.models`, at their in-tab input sizes) on this checkout's
+ * engine and another's, one step on each in turn, so that whatever else the machine
+ * does slows both alike; prints the fastest and the median step of each side and
+ * their ratio.
  */
 async function benchAgainst(o: BenchOptions, other: OtherCheckout, fma: boolean, threads: number): Promise<void> {
-  const here: Side = { name: 'this checkout', engine: { manualSeed, optim, randn, tensor }, setBackendInstance, createWasmBackend, nets: { lenet, resnet18 }, lossStep };
+  const here: Side = { name: 'this checkout', engine: { optim, randn, tensor }, setBackendInstance, createWasmBackend, zoo, lossStep };
   const sides = [here, await otherSide(other)];
-  const nets = [
-    { key: 'lenet' as const, label: 'LeNet', batch: LENET_BATCH, size: 28, lr: 0.9, steps: o.steps },
-    { key: 'resnet18' as const, label: 'ResNet-18 64x64', batch: o.resnetBatch, size: 64, lr: 0.05, steps: Math.max(2, resnetSteps(o.steps)) },
-  ].filter((n) => o.only.length === 0 || o.only.includes(n.key === 'resnet18' ? 'resnet' : 'lenet'));
-  for (const net of nets) {
+  for (const id of o.models) {
+    if (!isModelId(id)) throw new Error(`--models: no model ${id} (the zoo has ${MODEL_IDS.join(', ')})`);
+    const entry = zoo[id];
+    const small = id === 'lenet' || id === 'lenet-bn';
+    const batch = small ? LENET_BATCH : o.resnetBatch;
+    const steps = small ? o.steps : Math.max(2, resnetSteps(o.steps));
+    const size = entry.tabInputSize;
     const runs = await Promise.all(
       sides.map(async (side) => {
         const be = await side.createWasmBackend({ threads, fma });
         side.setBackendInstance(be);
-        side.engine.manualSeed(0);
-        const model = side.nets[net.key]();
-        const opt = new side.engine.optim.SGD(model.parameters(), { lr: net.lr, momentum: 0.9 });
-        const x = side.engine.randn([net.batch, 1, net.size, net.size]);
-        const y = side.engine.tensor(Array.from({ length: net.batch }, (_, i) => i % 10));
+        const model = side.zoo[id].create({ inputSize: size, seed: 0 });
+        const opt = new side.engine.optim.SGD(model.parameters(), { lr: entry.recipe.lr, momentum: 0.9 });
+        const x = side.engine.randn([batch, 1, size, size]);
+        const y = side.engine.tensor(Array.from({ length: batch }, (_, i) => i % 10));
         const step = () => {
           side.setBackendInstance(be);
           side.lossStep(model, opt, x, y).dispose();
@@ -95,18 +100,18 @@ async function benchAgainst(o: BenchOptions, other: OtherCheckout, fma: boolean,
       }),
     );
     for (const r of runs) r.step();
-    for (let i = 0; i < net.steps; i++)
+    for (let i = 0; i < steps; i++)
       for (const r of runs) {
         const t0 = performance.now();
         r.step();
         r.ms.push(performance.now() - t0);
       }
-    console.log(`\n== ${net.label} training, batch ${net.batch}, ${runs[0].be.description}: side by side, ${net.steps} steps each in turn ==`);
+    console.log(`\n== ${entry.name.en} ${size}x${size} training, batch ${batch}, ${runs[0].be.description}: side by side, ${steps} steps each in turn ==`);
     const fastest = runs.map((r) => Math.min(...r.ms));
     for (const [i, r] of runs.entries()) {
       const sorted = [...r.ms].sort((a, b) => a - b);
       const median = sorted[sorted.length >> 1];
-      console.log(`  ${r.side.name}: fastest ${fastest[i].toFixed(0)} ms/step (${((net.batch * 1000) / fastest[i]).toFixed(0)} images/s), median ${median.toFixed(0)} ms/step`);
+      console.log(`  ${r.side.name}: fastest ${fastest[i].toFixed(0)} ms/step (${((batch * 1000) / fastest[i]).toFixed(0)} images/s), median ${median.toFixed(0)} ms/step`);
       r.be.dispose();
     }
     console.log(`  this checkout is ${(fastest[1] / fastest[0]).toFixed(2)}x as fast (fastest steps).`);

@@ -14,9 +14,10 @@
  * runs scripts/bench/torch-reference.py with the same batches and step counts and
  * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
  * --no-torch skips it. `npm run bench` runs this at its end.
- * --against=DIR: instead, train LeNet and ResNet-18 on this checkout's engine and on the
- * one in DIR (another checkout, say a worktree of an older commit) one step each in
- * turn in this process, and print both; a busy machine then slows both alike.
+ * --against=DIR [--models=lenet,resnet18,vgg,alexnet,nin]: instead, train those nets
+ * (default LeNet and ResNet-18, at their in-tab input sizes) on this checkout's engine
+ * and on the one in DIR (another checkout, say a worktree of an older commit), one step
+ * each in turn in this process, and print both; a busy machine then slows both alike.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'vite';
@@ -71,6 +72,7 @@ try {
     reference: args.reference === 'true',
     torch: args['no-torch'] !== 'true',
     against,
+    models: list(args.models ?? 'lenet,resnet18'),
   });
 } finally {
   await server.close();
