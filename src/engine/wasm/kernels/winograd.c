@@ -103,6 +103,20 @@ static inline void grad_tile_transform(const v128_t d[2][2], v128_t res[16]) {
   }
 }
 
+/*
+ * Rows [row0, row0 + rows) of plane src ([h, w]) into dst, `stride` floats a row and
+ * starting at column `col`, zero wherever src has nothing (rows outside it, the
+ * columns around it); a null src gives all zeros.
+ */
+static void pad_rows(float *dst, int rows, int stride, int col, const float *src, int h, int w, int row0) {
+  zero_floats(dst, rows * stride);
+  if (!src) return;
+  for (int r = 0; r < rows; r++) {
+    const int y = row0 + r;
+    if (y >= 0 && y < h) copy_floats(dst + (size_t)r * stride + col, src + (size_t)y * w, w);
+  }
+}
+
 /* ---- blocks -------------------------------------------------------------------------- */
 
 /* A block: tile rows [y0, y1) of images [i0, i1). */
@@ -301,13 +315,7 @@ static void block_task(const int32_t *a, int t, int count, int thread) {
   const float *x = (const float *)a[WG_X];
   for (int ci = 0; ci < cin; ci++) {
     for (int i = b.i0; i < b.i1; i++) {
-      float *dst = s.planes + (size_t)(i - b.i0) * seg;
-      const float *src = x + ((size_t)i * cin + ci) * in_plane;
-      zero_floats(dst, (int)seg);
-      for (int r = 0; r < seg_rows; r++) {
-        const int yy = 2 * b.y0 + r - ph;
-        if (yy >= 0 && yy < h) copy_floats(dst + (size_t)r * s.wp + pw, src + (size_t)yy * w, w);
-      }
+      pad_rows(s.planes + (size_t)(i - b.i0) * seg, seg_rows, s.wp, pw, x + ((size_t)i * cin + ci) * in_plane, h, w, 2 * b.y0 - ph);
     }
     /* Four tiles at a time: lanes 0-3 or 4-7 of a panel of eight. */
     for (int j = 0; j < tiles; j += 4) gather_tiles(s.planes, s.from + j, s.wp, s.v + (size_t)(j >> 3) * cin * 8 + (size_t)ci * 8 + (j & 7), (size_t)cin * stride + XI_PAD);
@@ -496,11 +504,8 @@ static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int
   for (int c = c0; c < c1; c += 4) {
     for (int l = 0; l < 4; l++)
       for (int i = b.i0; i < b.i1; i++) {
-        float *dst = s->gp + l * s->g_channel + (size_t)(i - b.i0) * gseg;
-        zero_floats(dst, (int)gseg);
-        if (c + l >= cout) continue;
-        const float *src = dy + ((size_t)i * cout + c + l) * oh * ow;
-        for (int r = 0; r < 2 * rows && 2 * b.y0 + r < oh; r++) copy_floats(dst + (size_t)r * gw, src + (size_t)(2 * b.y0 + r) * ow, ow);
+        const float *src = c + l < cout ? dy + ((size_t)i * cout + c + l) * oh * ow : 0;
+        pad_rows(s->gp + l * s->g_channel + (size_t)(i - b.i0) * gseg, 2 * rows, gw, 0, src, oh, ow, 2 * b.y0);
       }
     float *dst = s->m + (size_t)(c - c0) * n;
     for (int j = 0; j < n; j++, dst += 4) {
@@ -517,14 +522,8 @@ static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int
   for (int c = 0; c < cin8; c += 4) {
     for (int l = 0; l < 4; l++)
       for (int i = b.i0; i < b.i1; i++) {
-        float *dst = s->xp + l * s->x_channel + (size_t)(i - b.i0) * xseg;
-        zero_floats(dst, (int)xseg);
-        if (c + l >= cin) continue;
-        const float *src = x + ((size_t)i * cin + c + l) * h * w;
-        for (int r = 0; r < 2 * rows + 2; r++) {
-          const int yy = 2 * b.y0 + r - ph;
-          if (yy >= 0 && yy < h) copy_floats(dst + (size_t)r * s->wp + pw, src + (size_t)yy * w, w);
-        }
+        const float *src = c + l < cin ? x + ((size_t)i * cin + c + l) * h * w : 0;
+        pad_rows(s->xp + l * s->x_channel + (size_t)(i - b.i0) * xseg, 2 * rows + 2, s->wp, pw, src, h, w, 2 * b.y0 - ph);
       }
     float *dst = s->v + (size_t)(c >> 3) * n * 8 + (c & 7);
     for (int j = 0; j < n; j++, dst += 8) {
