@@ -89,8 +89,8 @@ export interface ConvPlan {
   /** Scratch areas (threads that may run the tasks), of `scratchFloats` each. */
   areas: number;
   scratchFloats: number;
-  /** Floats of each part after the areas that all threads share (Winograd: U, or the weight gradient's shared dU). */
-  shared: number[];
+  /** Floats after the areas that all threads share (Winograd: U, or the weight gradient's shared dU); 0 for none. */
+  sharedFloats: number;
   /** Winograd's blocks: tile rows of one image per block (0: `group` whole images), and the tiles a block holds, rounded up to 8. */
   rows: number;
   tiles: number;
@@ -137,7 +137,7 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, we
   const areas = scratchAreas(threads, tasks);
   // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
   const scratchFloats = room.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
-  return { method, group, block, tasks, areas, scratchFloats, shared: [], rows: 0, tiles: 0 };
+  return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0, rows: 0, tiles: 0 };
 }
 
 /** convPlan for Winograd's F(2x2, 3x3); `parallel` when the call's work pays for threads. */
@@ -169,16 +169,16 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
     const own = areas * duFloats <= room.partialFloats;
     const gradPlanes = segments * 2 * blockRows * 2 * tilesW;
     const scratchFloats = round4((own ? duFloats : 0) + xiParts(cOut4 * tiles) + xiParts(cIn8 * tiles) + 4 * (inputPlanes + gradPlanes) + 2 * tiles);
-    return { ...plan, scratchFloats, shared: own ? [] : [duFloats] };
+    return { ...plan, scratchFloats, sharedFloats: own ? 0 : duFloats };
   }
   // Per thread: V and M, one channel of the block's input planes, three numbers per tile; shared: U.
   const scratchFloats = round4(xiParts(p.cIn * tiles) + xiParts(cOut4 * tiles) + inputPlanes + 3 * tiles);
-  return { ...plan, scratchFloats, shared: [xiParts(cOut4 * p.cIn)] };
+  return { ...plan, scratchFloats, sharedFloats: xiParts(cOut4 * p.cIn) };
 }
 
 /** Floats of arena room a plan needs: its scratch areas and what they share. */
 export function planFloats(plan: ConvPlan): number {
-  return plan.scratchFloats * plan.areas + plan.shared.reduce((a, b) => a + b, 0);
+  return plan.scratchFloats * plan.areas + plan.sharedFloats;
 }
 
 /**
@@ -188,7 +188,7 @@ export function planFloats(plan: ConvPlan): number {
 export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {
   if (plan.method === 'winograd') {
     // What the threads share (U, or the weight gradient's dU) follows the areas.
-    const shared = plan.shared.length > 0 ? scratch + 4 * plan.scratchFloats * plan.areas : 0;
+    const shared = plan.sharedFloats > 0 ? scratch + 4 * plan.scratchFloats * plan.areas : 0;
     return [
       n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW, x, w, bias, y,
       plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0),
