@@ -149,7 +149,6 @@ static block_t block_of(const int32_t *a, int th, int t) {
 
 /* ---- the forward pass ------------------------------------------------------------------ */
 
-
 /*
  * U in the product's packed form, filled for the panels (four output channels each) of
  * [first, last): U[xi][panel][ci][l] = (G g G^T)[xi] of the filter (4 panel + l, ci),
