@@ -202,6 +202,18 @@ for n, cin, h, w, cout, p, b in [(2, 16, 9, 7, 20, 1, True), (3, 24, 5, 6, 16, 0
         {'stride': 1, 'padding': p},
     )
 
+# ---- 5x5, stride-1 convolutions with enough channels for Winograd by four 3x3 blocks ----
+gen.manual_seed(778)
+for n, cin, h, w, cout, p, b in [(2, 16, 10, 10, 24, 2, True), (2, 17, 7, 8, 16, 0, False), (3, 16, 4, 4, 20, 4, True)]:
+    x, wt = rnd(n, cin, h, w), rnd(cout, cin, 5, 5)
+    ins = [x, wt] + ([rnd(cout)] if b else [])
+    case(
+        f'conv2d of [{n}, {cin}, {h}, {w}] to {cout} channels with kernel 5x5, stride 1, padding {p}{"" if b else ", no bias"}',
+        'conv2d', ins,
+        lambda *t, p=p: F.conv2d(t[0], t[1], t[2] if len(t) > 2 else None, stride=1, padding=p),
+        {'stride': 1, 'padding': p},
+    )
+
 os.makedirs(OUT_DIR, exist_ok=True)
 with open(os.path.join(OUT_DIR, 'ops.json'), 'w') as f:
     json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))

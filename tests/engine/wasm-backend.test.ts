@@ -220,7 +220,9 @@ describe('wasm backend', () => {
     // Few channels, other kernels and strides stay on im2col.
     expect(WasmBackend.convMethod(convParams(2, 8, 9, 9, 16, 3, 3, [1, 1], [1, 1]))).toBe('im2col');
     expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 3, 3, [2, 2], [1, 1]))).toBe('im2col');
-    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 5, 5, [1, 1], [2, 2]))).toBe('im2col');
+    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 5, 5, [2, 2], [2, 2]))).toBe('im2col');
+    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 7, 7, [1, 1], [3, 3]))).toBe('im2col');
+    expect(WasmBackend.convMethod(convParams(2, 16, 9, 9, 16, 3, 5, [1, 1], [1, 2]))).toBe('im2col');
     const p = convParams(11, 16, 8, 8, 16, 3, 3, [1, 1], [1, 1]);
     const saved = [WasmBackend.convBlockBytes, WasmBackend.winogradPartialFloats];
     try {
@@ -235,6 +237,33 @@ describe('wasm backend', () => {
       cases.forEach((q, i) => checkConv(q, 12_600 + 10 * i, i % 2 === 1));
     } finally {
       [WasmBackend.convBlockBytes, WasmBackend.winogradPartialFloats] = saved;
+    }
+  });
+
+  it('5x5 stride-1 convolutions run by Winograd as four 3x3 blocks and match the CPU: every padding, odd sizes, tiny maps, blocks, a shared dU', async () => {
+    const { WasmBackend } = await import('../../src/engine/wasm/index');
+    const cases: Conv2dParams[] = [
+      convParams(2, 16, 10, 10, 24, 5, 5, [1, 1], [2, 2]), // AlexNet's and NiN's second layer, small
+      convParams(3, 17, 9, 7, 16, 5, 5, [1, 1], [2, 2]), // odd sizes and channels (virtual channels not a multiple of 8)
+      convParams(2, 16, 8, 9, 18, 5, 5, [1, 1], [0, 0]), // the input gradient then pads by 4
+      convParams(2, 16, 6, 6, 16, 5, 5, [1, 1], [4, 3]), // and by 0 and 1 here
+      convParams(4, 16, 1, 1, 20, 5, 5, [1, 1], [2, 2]), // 1x1 maps
+      convParams(2, 16, 5, 5, 16, 5, 5, [1, 1], [0, 0]), // one output
+    ];
+    cases.forEach((p, i) => {
+      expect(WasmBackend.convMethod(p), JSON.stringify(p)).toBe('winograd');
+      checkConv(p, 14_000 + 10 * i, i % 2 === 0);
+    });
+    const saved = [WasmBackend.winogradBlockFloats, WasmBackend.winogradPartialFloats];
+    try {
+      // Blocks of tile rows and of several images, then the weight gradient with one shared dU.
+      WasmBackend.winogradBlockFloats = 1;
+      checkConv(convParams(2, 16, 18, 17, 16, 5, 5, [1, 1], [2, 2]), 14_100, true);
+      checkConv(convParams(40, 16, 3, 3, 17, 5, 5, [1, 1], [2, 2]), 14_110, false);
+      WasmBackend.winogradPartialFloats = 0;
+      cases.forEach((p, i) => checkConv(p, 14_200 + 10 * i, i % 2 === 1));
+    } finally {
+      [WasmBackend.winogradBlockFloats, WasmBackend.winogradPartialFloats] = saved;
     }
   });
 

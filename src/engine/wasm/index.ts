@@ -41,14 +41,14 @@ function f32(s: Storage): Float32Array {
 export class WasmBackend extends CpuBackend {
   /** Bytes of input and output images a convolution copies into wasm memory at a time (tests lower it). */
   static convBlockBytes = 48 * 1024 * 1024;
-  /** Whether 3x3 convolutions may take Winograd's algorithm (tests turn it off to compare). */
+  /** Whether 3x3 and 5x5 convolutions may take Winograd's algorithm (tests turn it off to compare). */
   static winograd = true;
   /** Floats of transformed tiles (V and M) a Winograd block aims at: half a megabyte, which a core's cache keeps (tests lower it). */
   static winogradBlockFloats = 128 << 10;
   /** Floats of the Winograd weight gradient's dU copies, one per thread, at most (8 MB); beyond it the threads share one dU (tests lower it). */
   static winogradPartialFloats = 2 << 20;
 
-  /** How this backend computes a convolution: Winograd's F(2x2, 3x3) (kernels/winograd.c) where it applies, else im2col products (kernels/conv.c). */
+  /** How this backend computes a convolution: Winograd's F(2x2, 3x3) (kernels/winograd.c; 5x5 filters as four 3x3 blocks) where it applies, else im2col products (kernels/conv.c). */
   static convMethod(p: Conv2dParams): ConvMethod {
     return convMethodFor(p, WasmBackend.winograd);
   }

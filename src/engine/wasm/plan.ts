@@ -47,23 +47,30 @@ export function scratchAreas(threads: number, tasks: number): number {
 export type ConvMethod = 'im2col' | 'winograd';
 
 /**
- * Winograd's F(2x2, 3x3) for 3x3, stride-1 convolutions with padding up to 2 (so that
- * the input gradient's padding, 2 - pad, is one too) and enough channels, where allowed;
- * im2col products for the rest.
+ * Winograd's F(2x2, 3x3) for 3x3 and 5x5 (as four 3x3 blocks) stride-1 convolutions
+ * with padding up to k - 1 (so that the input gradient's padding, k - 1 - pad, is one
+ * too) and enough channels, where allowed; im2col products for the rest.
  */
 export function convMethodFor(p: Conv2dParams, winogradAllowed: boolean): ConvMethod {
-  const square3 = p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1;
-  const padded = p.padH <= 2 && p.padW <= 2 && p.outH > 0 && p.outW > 0;
+  const k = p.kH;
+  const square = (k === 3 || k === 5) && p.kW === k && p.strideH === 1 && p.strideW === 1;
+  const padded = p.padH <= k - 1 && p.padW <= k - 1 && p.outH > 0 && p.outW > 0;
   const wide = p.cIn >= WINOGRAD_MIN_CHANNELS && p.cOut >= WINOGRAD_MIN_CHANNELS;
-  return winogradAllowed && square3 && padded && wide ? 'winograd' : 'im2col';
+  return winogradAllowed && square && padded && wide ? 'winograd' : 'im2col';
 }
 
 /**
- * The input gradient of a 3x3, stride-1 convolution as a forward one: dY convolved with
- * the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
+ * The input gradient of a k x k, stride-1 convolution as a forward one: dY convolved with
+ * the filters turned by 180 degrees and their channels swapped, padded by k - 1 - pad.
  */
 export function winogradInputGrad(p: Conv2dParams): Conv2dParams {
-  return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: 2 - p.padH, padW: 2 - p.padW };
+  return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: p.kH - 1 - p.padH, padW: p.kW - 1 - p.padW };
+}
+
+/** The 3x3 blocks a Winograd filter is split into, a side (1 for 3x3, 2 for 5x5), and the extra input rows a tile then reads. */
+function winogradSplits(p: Conv2dParams): { splits: number; halo: number } {
+  const splits = Math.ceil(p.kH / 3);
+  return { splits, halo: 3 * (splits - 1) };
 }
 
 /** What a plan depends on besides the shape: the threads, the memory, and the backend's settings. */
@@ -147,9 +154,12 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const perImage = tilesH * tilesW;
   const tasks = threads > 1 && parallel ? 2 * threads : 1;
   const areas = scratchAreas(threads, tasks);
-  const cIn8 = Math.ceil(p.cIn / 8) * 8, cOut4 = Math.ceil(p.cOut / 4) * 4;
+  // The input channels of the products: one per channel and 3x3 block of the filter.
+  const { splits, halo } = winogradSplits(p);
+  const vIn = p.cIn * splits * splits;
+  const cIn8 = Math.ceil(vIn / 8) * 8, cOut4 = Math.ceil(p.cOut / 4) * 4;
   const xiParts = (floats: number) => 16 * (floats + WINOGRAD_XI_PAD);
-  const cIn = weightGrad ? cIn8 : p.cIn;
+  const cIn = weightGrad ? cIn8 : vIn;
   // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
   let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (16 * (cIn + cOut4))));
   if (tasks > 1) want = Math.min(want, Math.ceil((block * perImage) / (2 * threads)));
@@ -159,7 +169,7 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
   // The padded rows of one channel of the block's planes: input (with the tiles' overlap) and output.
   const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;
-  const inputPlanes = segments * (2 * blockRows + 2) * (2 * tilesW + 2);
+  const inputPlanes = segments * (2 * blockRows + 2 + halo) * (2 * tilesW + 2 + halo);
   const round4 = (floats: number) => Math.ceil(floats / 4) * 4;
   const plan = { method: 'winograd' as const, group, block, tasks, areas, rows, tiles };
   if (weightGrad) {
@@ -172,8 +182,8 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
     return { ...plan, scratchFloats, sharedFloats: own ? 0 : duFloats };
   }
   // Per thread: V and M, one channel of the block's input planes, three numbers per tile; shared: U.
-  const scratchFloats = round4(xiParts(p.cIn * tiles) + xiParts(cOut4 * tiles) + inputPlanes + 3 * tiles);
-  return { ...plan, scratchFloats, sharedFloats: xiParts(cOut4 * p.cIn) };
+  const scratchFloats = round4(xiParts(vIn * tiles) + xiParts(cOut4 * tiles) + inputPlanes + 3 * tiles);
+  return { ...plan, scratchFloats, sharedFloats: xiParts(cOut4 * vIn) };
 }
 
 /** Floats of arena room a plan needs: its scratch areas and what they share. */
@@ -191,7 +201,7 @@ export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias:
     const shared = plan.sharedFloats > 0 ? scratch + 4 * plan.scratchFloats * plan.areas : 0;
     return [
       n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW, x, w, bias, y,
-      plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0),
+      plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), p.kH,
     ];
   }
   return [

@@ -1,10 +1,17 @@
 /*
- * 3x3, stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block
- * of outputs comes from a 4x4 block of inputs with 16 multiplications instead of 36.
+ * Stride-1 convolutions with 3x3 filters by Winograd's minimal filtering F(2x2, 3x3):
+ * each 2x2 block of outputs comes from a 4x4 block of inputs with 16 multiplications
+ * instead of 36.
  *
  *   Y = A^T [ (G g G^T) (.) (B^T d B) ] A    per 4x4 input tile d and 3x3 filter g, where
  *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
  *   A^T = [1 1 1 0; 0 1 -1 -1].
+ *
+ * A 5x5 filter is four 3x3 blocks of its zero-padded 6x6 square, each applied to the
+ * input shifted by 0 or 3 rows and columns: four F(2x2, 3x3) convolutions whose sum is
+ * the 5x5 one, 64 multiplications for a 2x2 block of outputs instead of 100. Channel ci
+ * with block q is then the virtual input channel 4 ci + q, and everything below runs
+ * over virtual channels (one per channel for 3x3 filters).
  *
  * Summed over input channels, the element-wise products become 16 matrix products, one
  * per position xi of the 4x4 transformed tile:
@@ -12,8 +19,8 @@
  * with U the transformed filters, V the transformed input tiles and T a set of tiles.
  *
  * The same kernel gives the input gradient: for stride 1, dX is the convolution of dY
- * with the filters turned by 180 degrees and their channels swapped, padded by 2 - pad.
- * The weight gradient follows from the same algebra:
+ * with the filters turned by 180 degrees and their channels swapped, padded by
+ * k - 1 - pad. The weight gradient follows from the same algebra:
  *   dU[xi] = sum over tiles of (A dY A^T)[xi] V[xi]^T,   dW = G^T dU G.
  *
  * Both run over blocks of tiles that the threads claim one by one: several whole
@@ -43,15 +50,16 @@
  *   [14] tile rows per block, 0 for whole images [15] a block's tiles rounded up to 8
  *   [16] scratch [17] scratch floats per thread [18] tasks (1: all on the calling
  *   thread) [19] threads (scratch areas) [20] U (forward: 16 x cOut rounded up to 4 x
- *   cIn floats, and a little; see XI_PAD), or the weight gradient's shared dU, or 0 for
+ *   the virtual input channels, and a little; see XI_PAD), or the weight gradient's
+ *   shared dU, or 0 for
  *   a dU per thread [21] flags: 1 = weight is [cIn][cOut] and turned (input gradient),
- *   2 = add into dW
+ *   2 = add into dW [22] k, the filter's side (3 or 5)
  */
 #include "kernels.h"
 
 enum {
   WG_N, WG_CIN, WG_H, WG_W, WG_COUT, WG_PH, WG_PW, WG_OH, WG_OW, WG_X, WG_WEIGHT, WG_BIAS, WG_Y,
-  WG_IMAGES, WG_ROWS, WG_TILES, WG_SCRATCH, WG_SCRATCH_FLOATS, WG_TASKS, WG_THREADS, WG_U, WG_FLAGS
+  WG_IMAGES, WG_ROWS, WG_TILES, WG_SCRATCH, WG_SCRATCH_FLOATS, WG_TASKS, WG_THREADS, WG_U, WG_FLAGS, WG_K
 };
 enum { FLAG_FLIPPED = 1, FLAG_ACCUMULATE = 2 };
 
@@ -66,6 +74,21 @@ static void phase(task_fn task, const int32_t *a, int count) {
   }
   for (int t = 0; t < count; t++) task(a, t, count, 0);
 }
+
+/*
+ * A k x k filter (k = 3 or 5) is split into S x S blocks of 3 x 3 (S = 1 or 2, zero past
+ * k), each run by F(2x2, 3x3) on the input shifted by 3 rows or columns per block: the
+ * input channel ci with block q is the virtual channel ci S^2 + q, and the products sum
+ * over the virtual channels. A tile then reads `halo` more rows and columns of input.
+ */
+static int splits(const int32_t *a) { return (a[WG_K] + 2) / 3; }
+
+static int virtual_cin(const int32_t *a) { return a[WG_CIN] * splits(a) * splits(a); }
+
+static int halo(const int32_t *a) { return 3 * (splits(a) - 1); }
+
+/* Where block q's 4x4 input tile starts, relative to the whole tile's, in planes `wp` floats a row. */
+static int shift_of(const int32_t *a, int q, int wp) { return 3 * (q / splits(a)) * wp + 3 * (q % splits(a)); }
 
 /* ---- tiles ------------------------------------------------------------------------- */
 
@@ -151,15 +174,16 @@ static block_t block_of(const int32_t *a, int th, int t) {
 
 /*
  * U in the product's packed form, filled for the panels (four output channels each) of
- * [first, last): U[xi][panel][ci][l] = (G g G^T)[xi] of the filter (4 panel + l, ci),
- * zero past cOut. A panel of U[xi] is then the product's A operand as it stands.
+ * [first, last): U[xi][panel][v][l] = (G g G^T)[xi] of block q of the filter
+ * (4 panel + l, ci), v = ci S^2 + q, zero past cOut. A panel of U[xi] is then the
+ * product's A operand as it stands.
  */
 static void filter_task(const int32_t *a, int t, int count, int thread) {
-  const int cin = a[WG_CIN], cout = a[WG_COUT], flipped = a[WG_FLAGS] & FLAG_FLIPPED;
-  const int panels = (cout + 3) >> 2;
+  const int cin = a[WG_CIN], cout = a[WG_COUT], flipped = a[WG_FLAGS] & FLAG_FLIPPED, k = a[WG_K];
+  const int panels = (cout + 3) >> 2, vcin = virtual_cin(a), sq = splits(a) * splits(a);
   const float *w = (const float *)a[WG_WEIGHT];
-  const size_t stride = (size_t)panels * cin * 4 + XI_PAD; /* from U[xi] to U[xi + 1] */
-  /* The panel's taps by channel, [cIn][9][4], staged in the thread's room for V (free until the blocks run). */
+  const size_t stride = (size_t)panels * vcin * 4 + XI_PAD; /* from U[xi] to U[xi + 1] */
+  /* The panel's taps by virtual channel, [vcin][9][4], staged in the thread's room for V (free until the blocks run). */
   float *taps = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
   const v128_t half = wasm_f32x4_splat(0.5f);
   int first, last;
@@ -167,17 +191,21 @@ static void filter_task(const int32_t *a, int t, int count, int thread) {
   for (int pn = first; pn < last; pn++) {
     for (int l = 0; l < 4; l++) {
       const int co = 4 * pn + l;
-      for (int ci = 0; ci < cin; ci++) {
+      for (int v = 0; v < vcin; v++) {
+        const int ci = v / sq, q = v % sq;
         /* The input gradient's filter (co, ci) is the forward filter (ci, co) turned by 180 degrees. */
-        const float *src = co >= cout ? 0 : flipped ? w + ((size_t)ci * cout + co) * 9 : w + ((size_t)co * cin + ci) * 9;
-        float *dst = taps + (size_t)ci * 36 + l;
-        for (int k = 0; k < 9; k++) dst[4 * k] = src ? src[flipped ? 8 - k : k] : 0.0f;
+        const float *src = co >= cout ? 0 : flipped ? w + ((size_t)ci * cout + co) * k * k : w + ((size_t)co * cin + ci) * k * k;
+        float *dst = taps + (size_t)v * 36 + l;
+        for (int tap = 0; tap < 9; tap++) {
+          const int r = 3 * (q / splits(a)) + tap / 3, c = 3 * (q % splits(a)) + tap % 3;
+          dst[4 * tap] = src && r < k && c < k ? src[flipped ? (k - 1 - r) * k + (k - 1 - c) : r * k + c] : 0.0f;
+        }
       }
     }
-    float *dst = (float *)a[WG_U] + (size_t)pn * cin * 4;
-    for (int ci = 0; ci < cin; ci++, dst += 4) {
+    float *dst = (float *)a[WG_U] + (size_t)pn * vcin * 4;
+    for (int v = 0; v < vcin; v++, dst += 4) {
       v128_t g[9], r[4][3];
-      for (int k = 0; k < 9; k++) g[k] = wasm_v128_load(taps + (size_t)ci * 36 + 4 * k);
+      for (int tap = 0; tap < 9; tap++) g[tap] = wasm_v128_load(taps + (size_t)v * 36 + 4 * tap);
       for (int j = 0; j < 3; j++) {
         r[0][j] = g[j];
         r[1][j] = wasm_f32x4_mul(half, wasm_f32x4_add(wasm_f32x4_add(g[j], g[3 + j]), g[6 + j]));
@@ -196,7 +224,7 @@ static void filter_task(const int32_t *a, int t, int count, int thread) {
 
 /*
  * A thread's scratch in the forward pass (tiles = the block's tiles rounded up to 8):
- * V in the product's packed form, [16][tiles / 8][cIn][8]; M, [16][cOut rounded up to
+ * V in the product's packed form, [16][tiles / 8][vcin][8]; M, [16][cOut rounded up to
  * 4][tiles]; the zero-padded rows of the block's planes of one channel; and per tile,
  * where its input starts in those planes, where its outputs go, and which of its
  * second row and column fall outside the output.
@@ -211,15 +239,15 @@ enum { EDGE_ROW = 1, EDGE_COL = 2 };
 
 
 static block_scratch_t block_scratch(const int32_t *a, int thread) {
-  const int tiles = a[WG_TILES], cin = a[WG_CIN], cout4 = (a[WG_COUT] + 3) & ~3, rows = a[WG_ROWS];
+  const int tiles = a[WG_TILES], vcin = virtual_cin(a), cout4 = (a[WG_COUT] + 3) & ~3, rows = a[WG_ROWS];
   block_scratch_t s;
   s.th = (a[WG_OH] + 1) >> 1;
   s.tw = (a[WG_OW] + 1) >> 1;
-  s.wp = 2 * s.tw + 2;
+  s.wp = 2 * s.tw + 2 + halo(a);
   s.v = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
-  s.m = s.v + (size_t)16 * (cin * tiles + XI_PAD);
+  s.m = s.v + (size_t)16 * (vcin * tiles + XI_PAD);
   s.planes = s.m + (size_t)16 * (cout4 * tiles + XI_PAD);
-  s.from = (int32_t *)(s.planes + (size_t)(rows > 0 ? 1 : a[WG_IMAGES]) * (2 * (rows > 0 ? rows : s.th) + 2) * s.wp);
+  s.from = (int32_t *)(s.planes + (size_t)(rows > 0 ? 1 : a[WG_IMAGES]) * (2 * (rows > 0 ? rows : s.th) + 2 + halo(a)) * s.wp);
   s.to = s.from + tiles;
   s.edge = s.to + tiles;
   return s;
@@ -291,11 +319,11 @@ static inline void scatter_tiles(const float *m, size_t stride, const int32_t *t
 static void block_task(const int32_t *a, int t, int count, int thread) {
   (void)count;
   const int cin = a[WG_CIN], cout = a[WG_COUT], h = a[WG_H], w = a[WG_W], oh = a[WG_OH], ow = a[WG_OW];
-  const int ph = a[WG_PH], pw = a[WG_PW], cout4 = (cout + 3) & ~3;
+  const int ph = a[WG_PH], pw = a[WG_PW], cout4 = (cout + 3) & ~3, vcin = virtual_cin(a), sq = splits(a) * splits(a);
   const size_t in_plane = (size_t)h * w, out_plane = (size_t)oh * ow;
   const block_scratch_t s = block_scratch(a, thread);
   const block_t b = block_of(a, s.th, t);
-  const int seg_rows = 2 * (b.y1 - b.y0) + 2;
+  const int seg_rows = 2 * (b.y1 - b.y0) + 2 + halo(a);
   const size_t seg = (size_t)seg_rows * s.wp;
 
   /* Where each tile's input and output are. */
@@ -316,17 +344,21 @@ static void block_task(const int32_t *a, int t, int count, int thread) {
     for (int i = b.i0; i < b.i1; i++) {
       pad_rows(s.planes + (size_t)(i - b.i0) * seg, seg_rows, s.wp, pw, x + ((size_t)i * cin + ci) * in_plane, h, w, 2 * b.y0 - ph);
     }
-    /* Four tiles at a time: lanes 0-3 or 4-7 of a panel of eight. */
-    for (int j = 0; j < tiles; j += 4) gather_tiles(s.planes, s.from + j, s.wp, s.v + (size_t)(j >> 3) * cin * 8 + (size_t)ci * 8 + (j & 7), (size_t)cin * stride + XI_PAD);
+    /* Four tiles at a time (lanes 0-3 or 4-7 of a panel of eight), for each block of the filter. */
+    for (int q = 0; q < sq; q++) {
+      const int v = ci * sq + q;
+      const float *planes = s.planes + shift_of(a, q, s.wp);
+      for (int j = 0; j < tiles; j += 4) gather_tiles(planes, s.from + j, s.wp, s.v + (size_t)(j >> 3) * vcin * 8 + (size_t)v * 8 + (j & 7), (size_t)vcin * stride + XI_PAD);
+    }
   }
 
   const int panels = cout4 >> 2;
   for (int xi = 0; xi < 16; xi++) {
-    const float *u = (const float *)a[WG_U] + (size_t)xi * ((size_t)panels * cin * 4 + XI_PAD);
-    const float *v = s.v + (size_t)xi * (cin * stride + XI_PAD);
+    const float *u = (const float *)a[WG_U] + (size_t)xi * ((size_t)panels * vcin * 4 + XI_PAD);
+    const float *v = s.v + (size_t)xi * (vcin * stride + XI_PAD);
     float *m = s.m + (size_t)xi * (cout4 * stride + XI_PAD);
     for (int pn = 0; pn < panels; pn++)
-      for (int j = 0; j < tiles; j += 8) gemm_kernel_4x8(cin, u + (size_t)pn * cin * 4, v + (size_t)j * cin, 8, m + (size_t)4 * pn * stride + j, stride, 0, 0);
+      for (int j = 0; j < tiles; j += 8) gemm_kernel_4x8(vcin, u + (size_t)pn * vcin * 4, v + (size_t)j * vcin, 8, m + (size_t)4 * pn * stride + j, stride, 0, 0);
   }
 
   const float *bias = (const float *)a[WG_BIAS];
@@ -349,15 +381,17 @@ static void block_task(const int32_t *a, int t, int count, int thread) {
  * non-zero [20]) the threads share one dU, each task taking some output channels over
  * all the blocks.
  */
-static int cin8_of(const int32_t *a) { return (a[WG_CIN] + 7) & ~7; }
+/* The virtual input channels rounded up to a panel of eight. */
+static int cin8_of(const int32_t *a) { return (virtual_cin(a) + 7) & ~7; }
 
 static int cout4_of(const int32_t *a) { return (a[WG_COUT] + 3) & ~3; }
 
 static size_t du_xi_stride(const int32_t *a) { return (size_t)cout4_of(a) * cin8_of(a) + XI_PAD; }
 
 /*
- * Where dW's transformed sums lie: the element (xi, co, ci) of dU is the sum over
- * `copies` copies, `copy` floats apart, of base[xi * xi_stride + co * row + ci].
+ * Where dW's transformed sums lie: the element (xi, co, v) of dU (v a virtual input
+ * channel) is the sum over `copies` copies, `copy` floats apart, of
+ * base[xi * xi_stride + co * row + v].
  */
 typedef struct {
   const float *base;
@@ -381,10 +415,15 @@ static du_source_t du_source(const int32_t *a) {
   return s;
 }
 
-/* dW = G^T dU G for output channels [first, last), four input channels at a time (added into dW with FLAG_ACCUMULATE). */
+/*
+ * dW = G^T dU G for output channels [first, last), four virtual input channels at a
+ * time; each 3 x 3 result is its block of the k x k filter, cut at k (added into dW
+ * with FLAG_ACCUMULATE).
+ */
 static void weight_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
-  const int cin = a[WG_CIN], accumulate = a[WG_FLAGS] & FLAG_ACCUMULATE;
+  const int cin = a[WG_CIN], k = a[WG_K], accumulate = a[WG_FLAGS] & FLAG_ACCUMULATE;
+  const int vcin = virtual_cin(a), sq = splits(a) * splits(a);
   const du_source_t du = du_source(a);
   float *dw = (float *)a[WG_WEIGHT];
   float taps[36];
@@ -393,11 +432,11 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
   share(a[WG_COUT], t, count, &first, &last);
   for (int co = first; co < last; co++) {
     const float *src = du.base + (size_t)co * du.row;
-    int ci = 0;
-    for (; ci + 4 <= cin; ci += 4) {
+    /* Rows of dU are padded to eight, so four lanes can always be read. */
+    for (int v0 = 0; v0 < vcin; v0 += 4) {
       v128_t u[16], r[3][4];
       for (int xi = 0; xi < 16; xi++) {
-        const float *p = src + xi * du.xi_stride + ci;
+        const float *p = src + xi * du.xi_stride + v0;
         u[xi] = wasm_v128_load(p);
         for (int c = 1; c < du.copies; c++) u[xi] = wasm_f32x4_add(u[xi], wasm_v128_load(p + c * du.copy));
       }
@@ -413,28 +452,16 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
         wasm_v128_store(taps + (3 * i + 1) * 4, wasm_f32x4_mul(half, wasm_f32x4_sub(r[i][1], r[i][2])));
         wasm_v128_store(taps + (3 * i + 2) * 4, wasm_f32x4_add(mid, r[i][3]));
       }
-      float *out = dw + ((size_t)co * cin + ci) * 9;
-      for (int l = 0; l < 4; l++)
-        for (int k = 0; k < 9; k++) out[l * 9 + k] = accumulate ? out[l * 9 + k] + taps[k * 4 + l] : taps[k * 4 + l];
-    }
-    for (; ci < cin; ci++) {
-      float u[16], r[3][4];
-      for (int xi = 0; xi < 16; xi++) {
-        const float *p = src + xi * du.xi_stride + ci;
-        u[xi] = p[0];
-        for (int c = 1; c < du.copies; c++) u[xi] += p[c * du.copy];
-      }
-      for (int j = 0; j < 4; j++) {
-        const float mid = 0.5f * (u[4 + j] + u[8 + j]);
-        r[0][j] = u[j] + mid;
-        r[1][j] = 0.5f * (u[4 + j] - u[8 + j]);
-        r[2][j] = mid + u[12 + j];
-      }
-      float *out = dw + ((size_t)co * cin + ci) * 9;
-      for (int i = 0; i < 3; i++) {
-        const float mid = 0.5f * (r[i][1] + r[i][2]);
-        const float k[3] = {r[i][0] + mid, 0.5f * (r[i][1] - r[i][2]), mid + r[i][3]};
-        for (int j = 0; j < 3; j++) out[3 * i + j] = accumulate ? out[3 * i + j] + k[j] : k[j];
+      for (int l = 0; l < 4 && v0 + l < vcin; l++) {
+        const int ci = (v0 + l) / sq, q = (v0 + l) % sq;
+        const int r0 = 3 * (q / splits(a)), c0 = 3 * (q % splits(a));
+        float *out = dw + ((size_t)co * cin + ci) * k * k;
+        for (int tap = 0; tap < 9; tap++) {
+          const int rr = r0 + tap / 3, cc = c0 + tap % 3;
+          if (rr >= k || cc >= k) continue;
+          float *o = out + rr * k + cc;
+          *o = accumulate ? *o + taps[tap * 4 + l] : taps[tap * 4 + l];
+        }
       }
     }
   }
@@ -458,11 +485,11 @@ static wblock_scratch_t wblock_scratch(const int32_t *a, int thread) {
   wblock_scratch_t s;
   s.th = (a[WG_OH] + 1) >> 1;
   s.tw = (a[WG_OW] + 1) >> 1;
-  s.wp = 2 * s.tw + 2;
+  s.wp = 2 * s.tw + 2 + halo(a);
   const int block_rows = rows > 0 ? rows : s.th;
   s.m_xi = (size_t)cout4_of(a) * tiles + XI_PAD;
   s.v_xi = (size_t)cin8_of(a) * tiles + XI_PAD;
-  s.x_channel = (size_t)segs * (2 * block_rows + 2) * s.wp;
+  s.x_channel = (size_t)segs * (2 * block_rows + 2 + halo(a)) * s.wp;
   s.g_channel = (size_t)segs * (2 * block_rows) * (2 * s.tw);
   s.du = (float *)a[WG_SCRATCH] + (size_t)thread * a[WG_SCRATCH_FLOATS];
   s.m = s.du + (a[WG_U] ? 0 : 16 * du_xi_stride(a));
@@ -485,10 +512,10 @@ static inline v128_t lanes4(const float *p, size_t stride) { return wasm_f32x4_m
  */
 static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int c0, int c1, float *du) {
   const int cin = a[WG_CIN], cout = a[WG_COUT], h = a[WG_H], w = a[WG_W], oh = a[WG_OH], ow = a[WG_OW];
-  const int ph = a[WG_PH], pw = a[WG_PW], cin8 = cin8_of(a);
+  const int ph = a[WG_PH], pw = a[WG_PW], cin8 = cin8_of(a), vcin = virtual_cin(a), sq = splits(a) * splits(a);
   const block_t b = block_of(a, s->th, t);
-  const int rows = b.y1 - b.y0, gw = 2 * s->tw;
-  const size_t xseg = (size_t)(2 * rows + 2) * s->wp, gseg = (size_t)(2 * rows) * gw;
+  const int rows = b.y1 - b.y0, gw = 2 * s->tw, xrows = 2 * rows + 2 + halo(a);
+  const size_t xseg = (size_t)xrows * s->wp, gseg = (size_t)(2 * rows) * gw;
 
   int n = 0;
   for (int i = b.i0; i < b.i1; i++)
@@ -516,20 +543,35 @@ static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int
     }
   }
 
-  /* Input tiles: panel c / 8 of V[xi] is [tile][8 channels], filled four channels at a time. */
+  /*
+   * Input tiles: panel v / 8 of V[xi] is [tile][8 virtual channels], filled four at a
+   * time; lane l reads the padded plane of its channel (one of at most four, slot
+   * ci - ci0) where its block of the filter starts.
+   */
   const float *x = (const float *)a[WG_X];
-  for (int c = 0; c < cin8; c += 4) {
-    for (int l = 0; l < 4; l++)
+  for (int v = 0; v < cin8; v += 4) {
+    const int ci0 = v / sq, planes = (v + 3) / sq - ci0 + 1;
+    for (int l = 0; l < planes; l++)
       for (int i = b.i0; i < b.i1; i++) {
-        const float *src = c + l < cin ? x + ((size_t)i * cin + c + l) * h * w : 0;
-        pad_rows(s->xp + l * s->x_channel + (size_t)(i - b.i0) * xseg, 2 * rows + 2, s->wp, pw, src, h, w, 2 * b.y0 - ph);
+        const int ci = ci0 + l;
+        const float *src = ci < cin ? x + ((size_t)i * cin + ci) * h * w : 0;
+        pad_rows(s->xp + l * s->x_channel + (size_t)(i - b.i0) * xseg, xrows, s->wp, pw, src, h, w, 2 * b.y0 - ph);
       }
-    float *dst = s->v + (size_t)(c >> 3) * n * 8 + (c & 7);
+    const float *lane[4];
+    for (int l = 0; l < 4; l++) {
+      /* Virtual channels past vcin read a zero plane (their channel is past cIn). */
+      const int q = v + l < vcin ? (v + l) % sq : 0;
+      lane[l] = s->xp + ((v + l) / sq - ci0) * s->x_channel + shift_of(a, q, s->wp);
+    }
+    float *dst = s->v + (size_t)(v >> 3) * n * 8 + (v & 7);
     for (int j = 0; j < n; j++, dst += 8) {
-      const float *p = s->xp + s->from_x[j];
+      const int at = s->from_x[j];
       v128_t d[4][4];
       for (int r = 0; r < 4; r++)
-        for (int k = 0; k < 4; k++) d[r][k] = lanes4(p + r * s->wp + k, s->x_channel);
+        for (int k = 0; k < 4; k++) {
+          const int e = at + r * s->wp + k;
+          d[r][k] = wasm_f32x4_make(lane[0][e], lane[1][e], lane[2][e], lane[3][e]);
+        }
       v128_t res[16];
       input_tile_transform(d, res);
       for (int xi = 0; xi < 16; xi++) wasm_v128_store(dst + xi * s->v_xi, res[xi]);
