@@ -190,7 +190,7 @@ function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParam
   }
   console.log(`    all three passes of these layers: ${total.toFixed(0)} ms, ${(flopsAll / total / 1e6).toFixed(1)} GFLOP/s`);
   if (layers.some(([, p]) => WasmBackend.convMethod(p) === 'winograd')) {
-    console.log("    (W): by Winograd's F(2x2, 3x3); GFLOP/s count a direct convolution's operations, so they may pass the machine's peak.");
+    console.log("    (W): by Winograd's F(2x2, 3x3) (5x5 filters as four 3x3 blocks); GFLOP/s count a direct convolution's operations, so they may pass the machine's peak.");
   }
 }
 
@@ -299,6 +299,10 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
         ['b4 256->256 3x3 4x4', conv(n, 256, 4, 256, 3, 1, 1)],
         ['b5 256->512 3x3 s2 4x4', conv(n, 256, 4, 512, 3, 2, 1)],
         ['b5 512->512 3x3 2x2', conv(n, 512, 2, 512, 3, 1, 1)],
+      ]);
+      benchConvs(be, `AlexNet and NiN convolutions at 96x96, batch ${n}`, [
+        ['conv2 96->256 5x5 p2 10x10', conv(n, 96, 10, 256, 5, 1, 2)],
+        ['AlexNet conv3 256->384 3x3 4x4', conv(n, 256, 4, 384, 3, 1, 1)],
       ]);
     }
     if (want('pool')) benchPool(be, o.resnetBatch);
