@@ -173,6 +173,21 @@ static block_t block_of(const int32_t *a, int th, int t) {
 /* ---- the forward pass ------------------------------------------------------------------ */
 
 /*
+ * The S^2 3 x 3 blocks of one k x k filter (turned by 180 degrees when flipped), cut at
+ * k and padded with zeros, into dst[36 q + 4 tap] for block q (lane stride 4).
+ */
+static void gather_blocks(const float *src, int k, int flipped, float *dst) {
+  const int s = (k + 2) / 3;
+  for (int qr = 0; qr < s; qr++)
+    for (int qc = 0; qc < s; qc++, dst += 36)
+      for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+          const int r = 3 * qr + i, c = 3 * qc + j;
+          dst[4 * (3 * i + j)] = r < k && c < k ? src[flipped ? (k - 1 - r) * k + (k - 1 - c) : r * k + c] : 0.0f;
+        }
+}
+
+/*
  * U in the product's packed form, filled for the panels (four output channels each) of
  * [first, last): U[xi][panel][v][l] = (G g G^T)[xi] of block q of the filter
  * (4 panel + l, ci), v = ci S^2 + q, zero past cOut. A panel of U[xi] is then the
@@ -191,15 +206,23 @@ static void filter_task(const int32_t *a, int t, int count, int thread) {
   for (int pn = first; pn < last; pn++) {
     for (int l = 0; l < 4; l++) {
       const int co = 4 * pn + l;
-      for (int v = 0; v < vcin; v++) {
-        const int ci = v / sq, q = v % sq;
+      if (co >= cout) {
+        for (int v = 0; v < vcin; v++)
+          for (int tap = 0; tap < 9; tap++) taps[(size_t)v * 36 + 4 * tap + l] = 0.0f;
+        continue;
+      }
+      for (int ci = 0; ci < cin; ci++) {
         /* The input gradient's filter (co, ci) is the forward filter (ci, co) turned by 180 degrees. */
-        const float *src = co >= cout ? 0 : flipped ? w + ((size_t)ci * cout + co) * k * k : w + ((size_t)co * cin + ci) * k * k;
-        float *dst = taps + (size_t)v * 36 + l;
-        for (int tap = 0; tap < 9; tap++) {
-          const int r = 3 * (q / splits(a)) + tap / 3, c = 3 * (q % splits(a)) + tap % 3;
-          dst[4 * tap] = src && r < k && c < k ? src[flipped ? (k - 1 - r) * k + (k - 1 - c) : r * k + c] : 0.0f;
+        const float *src = flipped ? w + ((size_t)ci * cout + co) * k * k : w + ((size_t)co * cin + ci) * k * k;
+        float *dst = taps + (size_t)ci * sq * 36 + l;
+        if (k == 3) {
+          if (flipped)
+            for (int tap = 0; tap < 9; tap++) dst[4 * tap] = src[8 - tap];
+          else
+            for (int tap = 0; tap < 9; tap++) dst[4 * tap] = src[tap];
+          continue;
         }
+        gather_blocks(src, k, flipped, dst);
       }
     }
     float *dst = (float *)a[WG_U] + (size_t)pn * vcin * 4;
@@ -452,16 +475,26 @@ static void weight_task(const int32_t *a, int t, int count, int thread) {
         wasm_v128_store(taps + (3 * i + 1) * 4, wasm_f32x4_mul(half, wasm_f32x4_sub(r[i][1], r[i][2])));
         wasm_v128_store(taps + (3 * i + 2) * 4, wasm_f32x4_add(mid, r[i][3]));
       }
+      if (k == 3) {
+        /* Four whole filters, one after the other in dW: a 9 x 4 transpose. */
+        float *out = dw + ((size_t)co * cin + v0) * 9;
+        const int lanes = imin(4, vcin - v0);
+        for (int l = 0; l < lanes; l++)
+          for (int tap = 0; tap < 9; tap++) {
+            float *o = out + 9 * l + tap;
+            *o = accumulate ? *o + taps[tap * 4 + l] : taps[tap * 4 + l];
+          }
+        continue;
+      }
       for (int l = 0; l < 4 && v0 + l < vcin; l++) {
         const int ci = (v0 + l) / sq, q = (v0 + l) % sq;
         const int r0 = 3 * (q / splits(a)), c0 = 3 * (q % splits(a));
         float *out = dw + ((size_t)co * cin + ci) * k * k;
-        for (int tap = 0; tap < 9; tap++) {
-          const int rr = r0 + tap / 3, cc = c0 + tap % 3;
-          if (rr >= k || cc >= k) continue;
-          float *o = out + rr * k + cc;
-          *o = accumulate ? *o + taps[tap * 4 + l] : taps[tap * 4 + l];
-        }
+        for (int i = 0; i < 3 && r0 + i < k; i++)
+          for (int j = 0; j < 3 && c0 + j < k; j++) {
+            float *o = out + (r0 + i) * k + c0 + j;
+            *o = accumulate ? *o + taps[(3 * i + j) * 4 + l] : taps[(3 * i + j) * 4 + l];
+          }
       }
     }
   }
