@@ -14,7 +14,10 @@
 #   (cd .gl && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 \
 #      libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0)
 # then run `bash .devrun/device-run.sh` there (about 9 minutes; T_RESNET=... and the like
-# set each run's share) with .devrun and .gl carried; logs go to $OUT.
+# set each run's share) with .devrun and .gl carried; logs go to $OUT. Where one command may
+# run 10 minutes at most, run it in two parts on the same machine: PART=1 (the probe, the
+# kernel check, ResNet-18 and LeNet; about 6 minutes), then at once PART=2 (AlexNet, NiN and
+# VGG; about 5); each part writes its own results.txt.
 cd "$(dirname "$0")"
 for f in ../.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 N=$(command -v node || true)
@@ -26,9 +29,11 @@ R="$N --max-old-space-size=16000 main.mjs --data ."
 timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
 grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
 R="$R --backend webgpu --read-every 50"
+PART=${PART:-all}
+part() { [ "$PART" = all ] || [ "$PART" = "$1" ]; }
 # Every kernel variant against the CPU backend on this GPU, then kernel timings (ResNet-18's
 # products at 96x96, batch 256, with and without split-K; matmuls; LeNet's convolutions).
-[ -f check.mjs ] && timeout 150 $N check.mjs > $OUT/gpu-check.log 2>&1
+part 1 && [ -f check.mjs ] && timeout ${T_CHECK:-150} $N check.mjs > $OUT/gpu-check.log 2>&1
 if [ "${MODE:-solo}" = shared ]; then
   # The first table of RESULTS.md: six runs at once, reduced inputs, cut off after T seconds.
   R="$R --max-seconds ${T:-115}"
@@ -42,11 +47,15 @@ if [ "${MODE:-solo}" = shared ]; then
 else
   # Each recipe alone on the GPU at the original chapters' input sizes (the default on a
   # real GPU), one after another, each cut off after its share of the time (seconds).
-  $R --model resnet18 --epochs 10 --max-seconds ${T_RESNET:-160} > $OUT/resnet18.log 2>&1
-  $R --model lenet --epochs 10 --max-seconds ${T_LENET:-35} > $OUT/lenet.log 2>&1
-  $R --model alexnet --epochs 2 --max-seconds ${T_ALEXNET:-100} > $OUT/alexnet.log 2>&1
-  $R --model nin --epochs 2 --max-seconds ${T_NIN:-100} > $OUT/nin.log 2>&1
-  $R --model vgg --epochs 2 --max-seconds ${T_VGG:-100} > $OUT/vgg.log 2>&1
+  if part 1; then
+    $R --model resnet18 --epochs 10 --max-seconds ${T_RESNET:-160} > $OUT/resnet18.log 2>&1
+    $R --model lenet --epochs 10 --max-seconds ${T_LENET:-35} > $OUT/lenet.log 2>&1
+  fi
+  if part 2; then
+    $R --model alexnet --epochs 2 --max-seconds ${T_ALEXNET:-100} > $OUT/alexnet.log 2>&1
+    $R --model nin --epochs 2 --max-seconds ${T_NIN:-100} > $OUT/nin.log 2>&1
+    $R --model vgg --epochs 2 --max-seconds ${T_VGG:-100} > $OUT/vgg.log 2>&1
+  fi
 fi
 grep -h "RESULT\|== epoch\|tuned" $OUT/*.log > $OUT/results.txt
 [ -f $OUT/gpu-check.log ] && grep -h "conformance:\|ResNet-18 96x96" $OUT/gpu-check.log >> $OUT/results.txt
