@@ -204,6 +204,7 @@ function benchPool(be: WasmBackend, resnetBatch: number): void {
   const cases: [string, Pool2dParams][] = [
     ['LeNet avg 2x2, 256 x 6 x 28x28', pool('avg', 256, 6, 28, 2, 2, 0)],
     [`ResNet max 3x3 s2 p1, ${resnetBatch} x 64 x 32x32`, pool('max', resnetBatch, 64, 32, 3, 2, 1)],
+    [`VGG max 2x2, ${resnetBatch} x 16 x 64x64`, pool('max', resnetBatch, 16, 64, 2, 2, 0)],
   ];
   for (const [name, p] of cases) {
     const x = be.fromData(random(p.n * p.c * p.h * p.w, 11));

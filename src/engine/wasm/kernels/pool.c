@@ -61,15 +61,40 @@ static void avg2x2_plane(const pool_t *p, const float *x, float *y) {
 }
 
 /*
+ * Output columns [*first, *last) whose windows lie inside the plane's columns and can
+ * be read four at a time (strides 1 and 2; none otherwise). The loads of four windows
+ * reach 4 stride floats past a window's first column, so the last ones stay clear of
+ * the plane's end.
+ */
+static void vector_columns(const pool_t *p, int *first, int *last) {
+  *first = *last = 0;
+  if (p->sw != 1 && p->sw != 2) return;
+  *first = (p->pw + p->sw - 1) / p->sw;
+  /* Window columns: oj sw - pw + kj for kj < kw, plus the lanes' reach of 4 sw. */
+  const int top = p->w - p->pw - imax(p->kw, 1) - 3 * p->sw - (p->sw == 2 ? 1 : 0);
+  *last = top < 0 ? 0 : imin(p->ow, top / p->sw + 4);
+  if (*last < *first) *last = *first;
+}
+
+/* Elements oj sw + kj .. of four windows in a row (`row` at the first window's column 0). */
+static inline v128_t four_columns(const float *row, int sw) {
+  if (sw == 1) return wasm_v128_load(row);
+  return wasm_i32x4_shuffle(wasm_v128_load(row), wasm_v128_load(row + 4), 0, 2, 4, 6);
+}
+
+/*
  * Any window, in two passes per output row: the rows of its windows are combined
  * column by column into `line` (f32x4 max or add over whole input rows), then each
- * output combines its window's columns of `line`. f32.max lets a NaN win, as the
+ * output combines its window's columns of `line` (four outputs in lanes where their
+ * windows lie inside the row, in the same order). f32.max lets a NaN win, as the
  * reference does; an average divides by the full window, padding included.
  */
 static void pool_plane(const pool_t *p, int is_max, const float *x, float *y, float *line) {
   const float inv_area = 1.0f / (float)(p->kh * p->kw);
   const int w = p->w;
   const int wv = w & ~3;
+  int vec_first, vec_last;
+  vector_columns(p, &vec_first, &vec_last);
   for (int oi = 0; oi < p->oh; oi++) {
     const int r = oi * p->sh - p->ph;
     const int i0 = imax(r, 0), i1 = imin(r + p->kh, p->h);
@@ -78,8 +103,7 @@ static void pool_plane(const pool_t *p, int is_max, const float *x, float *y, fl
       for (int oj = 0; oj < p->ow; oj++) out[oj] = is_max ? -__builtin_inff() : 0.0f;
       continue;
     }
-    const float *first = x + i0 * w;
-    for (int j = 0; j < w; j++) line[j] = first[j];
+    copy_floats(line, x + i0 * w, w);
     for (int i = i0 + 1; i < i1; i++) {
       const float *row = x + i * w;
       int j = 0;
@@ -93,6 +117,19 @@ static void pool_plane(const pool_t *p, int is_max, const float *x, float *y, fl
     }
     for (int oj = 0; oj < p->ow; oj++) {
       const int c = oj * p->sw - p->pw;
+      /* Four windows inside the row at once, their columns combined in the same order. */
+      if (oj >= vec_first && oj + 4 <= vec_last) {
+        v128_t v = wasm_f32x4_splat(is_max ? -__builtin_inff() : 0.0f);
+        if (is_max)
+          for (int kj = 0; kj < p->kw; kj++) v = wasm_f32x4_max(v, four_columns(line + c + kj, p->sw));
+        else {
+          for (int kj = 0; kj < p->kw; kj++) v = wasm_f32x4_add(v, four_columns(line + c + kj, p->sw));
+          v = wasm_f32x4_mul(v, wasm_f32x4_splat(inv_area));
+        }
+        wasm_v128_store(out + oj, v);
+        oj += 3;
+        continue;
+      }
       const int j0 = imax(c, 0), j1 = imin(c + p->kw, w);
       float v = is_max ? -__builtin_inff() : 0.0f;
       if (is_max)
@@ -126,28 +163,6 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
     else
       pool_plane(&p, is_max, x + q * in_plane, y + q * out_plane, line);
   }
-}
-
-/*
- * Output columns [*first, *last) whose windows lie inside the plane's columns and can
- * be read four at a time (strides 1 and 2; none otherwise). The loads of four windows
- * reach 4 stride floats past a window's first column, so the last ones stay clear of
- * the plane's end.
- */
-static void vector_columns(const pool_t *p, int *first, int *last) {
-  *first = *last = 0;
-  if (p->sw != 1 && p->sw != 2) return;
-  *first = (p->pw + p->sw - 1) / p->sw;
-  /* Window columns: oj sw - pw + kj for kj < kw, plus the lanes' reach of 4 sw. */
-  const int top = p->w - p->pw - imax(p->kw, 1) - 3 * p->sw - (p->sw == 2 ? 1 : 0);
-  *last = top < 0 ? 0 : imin(p->ow, top / p->sw + 4);
-  if (*last < *first) *last = *first;
-}
-
-/* Elements oj sw + kj .. of four windows in a row (`row` at the first window's column 0). */
-static inline v128_t four_columns(const float *row, int sw) {
-  if (sw == 1) return wasm_v128_load(row);
-  return wasm_i32x4_shuffle(wasm_v128_load(row), wasm_v128_load(row + 4), 0, 2, 4, 6);
 }
 
 /*
