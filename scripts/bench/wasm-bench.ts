@@ -221,7 +221,8 @@ function benchPool(be: WasmBackend, resnetBatch: number): void {
 
 /**
  * The optimizer steps over ResNet-18's 11.2M parameters: wasm kernels where the storages
- * live in wasm memory (the threaded build), else the CPU backend's loops.
+ * live in wasm memory (the threaded build), else the CPU backend's loops; and a dropout
+ * mask, the kernel against the CPU loop.
  */
 function benchOptim(be: WasmBackend): void {
   const size = 11_200_000;
@@ -238,6 +239,11 @@ function benchOptim(be: WasmBackend): void {
   const where = (kernel: boolean) => (kernel ? 'wasm kernel' : 'CPU backend loop');
   for (const [name, step] of rows) console.log(`  ${name} over ${(size / 1e6).toFixed(1)}M parameters (${where(be.kernels.keepsStorages)}): ${best(step, 4).toFixed(1)} ms`);
   for (const s of [p, g, m, v]) be.free(s);
+  // The dropout masks of AlexNet's and VGG's two hidden dense layers, at batch 64.
+  const n = 2 * 64 * 4096;
+  const mask = best(() => be.free(be.dropoutMask(n, 0.5, 1)), 4);
+  const loop = best(() => be.free(CpuBackend.prototype.dropoutMask.call(be, n, 0.5, 1)), 4);
+  console.log(`  dropout mask of ${n} elements: ${mask.toFixed(1)} ms (CPU loop ${loop.toFixed(1)})`);
 }
 
 async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number): Promise<TrainingFigure> {

@@ -359,6 +359,24 @@ describe('wasm backend', () => {
     }
   });
 
+  it('dropout masks are the CPU backend masks, bit for bit, for every p and across the threads', () => {
+    // Below the kernel's threshold (the CPU loop), whole vectors, a ragged tail, and past 2^18 (threads).
+    for (const size of [100, 4096, 4099, (1 << 18) + 7]) {
+      for (const p of [0, 0.1, 0.5, 0.9, 1, 1.5, 1 - 2 ** -33, -0.25]) {
+        for (const seed of [0, 12345, 0xfffffff0]) {
+          const want = cpu.readSync(cpu.dropoutMask(size, p, seed));
+          for (const { label, be } of backends) {
+            const got = be.readSync(be.dropoutMask(size, p, seed));
+            expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength)), `${label}: size ${size}, p ${p}, seed ${seed}`).toBe(true);
+          }
+        }
+      }
+    }
+    // The mask keeps about 1 - p of the elements.
+    const kept = backends[1].be.readSync(backends[1].be.dropoutMask(1 << 16, 0.3, 7)).filter((v) => v !== 0).length / (1 << 16);
+    expect(Math.abs(kept - 0.7)).toBeLessThan(0.01);
+  });
+
   it('max pooling lets a NaN win, as the CPU does', () => {
     // Small windows one by one, and wide rows whose windows go four at a time.
     for (const [p, seed] of [[poolParams('max', 1, 1, 4, 4, 2, 2, 0), 1], [poolParams('max', 1, 2, 6, 30, 3, 2, 1), 3]] as const) {

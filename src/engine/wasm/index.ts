@@ -19,6 +19,7 @@
  */
 import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
 import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
+import { hash32 } from '../random';
 import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { convArgs, convMethodFor, convPlan, keptRun, planFloats, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan } from './plan';
@@ -159,6 +160,21 @@ export class WasmBackend extends CpuBackend {
     const pa = this.put(a, a.size), pb = this.put(b, b.size);
     const out = this.out(n);
     K.runExport(f, [n, this.streamTasks(n), pa, pb, out.at, sa, sb]);
+    return out.done();
+  }
+
+  /** The CPU backend's dropout mask, the same bits, from kernels/eltwise.c. */
+  override dropoutMask(size: number, p: number, seed: number): Storage {
+    const f = this.kernels.kernel('dropout_mask');
+    if (!f || size < ELTWISE_MIN || Number.isNaN(p)) return super.dropoutMask(size, p, seed);
+    const K = this.kernels;
+    K.reset();
+    const out = this.out(size);
+    // The CPU keeps element i when hash / 2^32 >= p, i.e. when hash >= ceil(p 2^32) (exact: 2^32 is a power of two).
+    const threshold = Math.ceil(Math.max(0, p) * 4294967296);
+    const none = p >= 1 || threshold > 0xffffffff;
+    const scaleBits = new Int32Array(new Float32Array([none ? 0 : 1 / (1 - p)]).buffer)[0];
+    K.runExport(f, [size, this.streamTasks(size), out.at, hash32(seed >>> 0) | 0, none ? 0 : threshold | 0, none ? 1 : 0, scaleBits]);
     return out.done();
   }
 

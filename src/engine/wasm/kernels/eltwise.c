@@ -144,3 +144,42 @@ BINARY(add, wasm_f32x4_add)
 BINARY(sub, wasm_f32x4_sub)
 BINARY(mul, wasm_f32x4_mul)
 BINARY(div, wasm_f32x4_div)
+
+/*
+ * The dropout mask of the CPU backend's dropoutMask, four elements at a time: element i
+ * keeps (scale) when hash32((i * 0x9E3779B1) ^ seed_hash) >= threshold, else 0, with
+ * hash32 murmur3's finaliser. threshold = ceil(p 2^32) makes that the CPU's test
+ * hash / 2^32 >= p; `none` (p >= 1, or p so close to 1 that no hash passes) keeps nothing.
+ * Parameter block: [n, tasks, out, seed_hash, threshold, none, scale (float bits)].
+ */
+static inline v128_t hash32x4(v128_t x) {
+  x = wasm_i32x4_mul(wasm_v128_xor(x, wasm_u32x4_shr(x, 16)), wasm_i32x4_splat((int32_t)0x85ebca6b));
+  x = wasm_i32x4_mul(wasm_v128_xor(x, wasm_u32x4_shr(x, 13)), wasm_i32x4_splat((int32_t)0xc2b2ae35));
+  return wasm_v128_xor(x, wasm_u32x4_shr(x, 16));
+}
+
+static void dropout_task(const int32_t *a, int t, int count, int thread) {
+  (void)thread;
+  float *o = (float *)a[2];
+  const v128_t seed = wasm_i32x4_splat(a[3]), threshold = wasm_i32x4_splat(a[4]);
+  const v128_t keep = a[5] ? wasm_i32x4_splat(0) : wasm_i32x4_splat(a[6]);
+  const v128_t golden = wasm_i32x4_splat((int32_t)0x9e3779b1);
+  int i, last;
+  span(a[0], t, count, &i, &last);
+  v128_t index = wasm_i32x4_add(wasm_i32x4_splat(i), wasm_i32x4_make(0, 1, 2, 3));
+  for (; i < last; i += 4) {
+    const v128_t h = hash32x4(wasm_v128_xor(wasm_i32x4_mul(index, golden), seed));
+    const v128_t m = wasm_v128_and(keep, wasm_u32x4_ge(h, threshold));
+    if (i + 4 <= last) {
+      wasm_v128_store(o + i, m);
+    } else {
+      float tail[4];
+      wasm_v128_store(tail, m);
+      for (int l = 0; l < last - i; l++) o[i + l] = tail[l];
+    }
+    index = wasm_i32x4_add(index, wasm_i32x4_splat(4));
+  }
+}
+
+EXPORT(dropout_mask)
+void dropout_mask(const int32_t *a) { parallel_for(dropout_task, a, a[1]); }
