@@ -162,9 +162,9 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const cIn = weightGrad ? cIn8 : vIn;
   // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
   let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (16 * (cIn + cOut4))));
-  // Two blocks per thread balance the threads; where U outgrows the cache, every block
-  // streams all of it, so each thread takes one block.
-  const perThread = 16 * cOut4 * vIn > 4 * room.blockFloats ? 1 : 2;
+  // Two blocks per thread balance the threads; but every block streams all of U, so where
+  // U is large (16 MB at 512 channels in and out) each thread takes one.
+  const perThread = cOut4 * vIn > room.blockFloats ? 1 : 2;
   if (tasks > 1) want = Math.min(want, Math.ceil((block * perImage) / (perThread * threads)));
   want = Math.max(8, want);
   const rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
