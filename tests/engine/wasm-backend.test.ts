@@ -378,8 +378,8 @@ describe('wasm backend', () => {
   });
 
   it('max pooling lets a NaN win, as the CPU does', () => {
-    // Small windows one by one, and wide rows whose windows go four at a time.
-    for (const [p, seed] of [[poolParams('max', 1, 1, 4, 4, 2, 2, 0), 1], [poolParams('max', 1, 2, 6, 30, 3, 2, 1), 3]] as const) {
+    // Small windows one by one, and wide rows whose windows go four at a time (3x3 and 2x2).
+    for (const [p, seed] of [[poolParams('max', 1, 1, 4, 4, 2, 2, 0), 1], [poolParams('max', 1, 2, 6, 30, 3, 2, 1), 3], [poolParams('max', 1, 2, 6, 30, 2, 2, 0), 5]] as const) {
       const X = randomData(p.c * p.h * p.w, seed);
       for (let j = 5; j < X.length; j += 11) X[j] = NaN;
       const G = randomData(p.c * p.outH * p.outW, seed + 1);

@@ -192,6 +192,55 @@ static void max_back4(const pool_t *p, const float *x, const float *g, float *d,
   d[wasm_i32x4_extract_lane(at, 3)] += g[3];
 }
 
+/*
+ * Max-pool gradient for 2 x 2 windows with stride 2 and no padding: each input pixel is in
+ * one window at most, so the gradient is written rather than added, four windows at a
+ * time: each window's first maximum (a NaN beats any number) takes 0 + g (as the scalar
+ * loop's add onto zero gives), the other three pixels 0. dX is zero beforehand.
+ */
+static void max2x2_back_plane(const pool_t *p, const float *x, const float *g, float *d) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int oi = 0; oi < p->oh; oi++) {
+    const float *r0 = x + (size_t)(2 * oi) * p->w, *r1 = r0 + p->w;
+    float *d0 = d + (size_t)(2 * oi) * p->w, *d1 = d0 + p->w;
+    const float *gr = g + (size_t)oi * p->ow;
+    int oj = 0;
+    for (; oj + 4 <= p->ow; oj += 4) {
+      const v128_t a0 = wasm_v128_load(r0 + 2 * oj), a1 = wasm_v128_load(r0 + 2 * oj + 4);
+      const v128_t b0 = wasm_v128_load(r1 + 2 * oj), b1 = wasm_v128_load(r1 + 2 * oj + 4);
+      /* The window's four pixels in reading order, one window per lane. */
+      const v128_t e[4] = {
+          wasm_i32x4_shuffle(a0, a1, 0, 2, 4, 6), wasm_i32x4_shuffle(a0, a1, 1, 3, 5, 7),
+          wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7)};
+      v128_t best = e[0], at = wasm_i32x4_splat(0);
+      for (int k = 1; k < 4; k++) {
+        const v128_t take = wasm_v128_or(wasm_f32x4_gt(e[k], best), wasm_v128_and(wasm_f32x4_ne(e[k], e[k]), wasm_f32x4_eq(best, best)));
+        best = wasm_v128_bitselect(e[k], best, take);
+        at = wasm_v128_bitselect(wasm_i32x4_splat(k), at, take);
+      }
+      const v128_t gv = wasm_f32x4_add(zero, wasm_v128_load(gr + oj));
+      v128_t o[4];
+      for (int k = 0; k < 4; k++) o[k] = wasm_v128_and(gv, wasm_i32x4_eq(at, wasm_i32x4_splat(k)));
+      wasm_v128_store(d0 + 2 * oj, wasm_i32x4_shuffle(o[0], o[1], 0, 4, 1, 5));
+      wasm_v128_store(d0 + 2 * oj + 4, wasm_i32x4_shuffle(o[0], o[1], 2, 6, 3, 7));
+      wasm_v128_store(d1 + 2 * oj, wasm_i32x4_shuffle(o[2], o[3], 0, 4, 1, 5));
+      wasm_v128_store(d1 + 2 * oj + 4, wasm_i32x4_shuffle(o[2], o[3], 2, 6, 3, 7));
+    }
+    for (; oj < p->ow; oj++) {
+      const float e[4] = {r0[2 * oj], r0[2 * oj + 1], r1[2 * oj], r1[2 * oj + 1]};
+      float best = e[0];
+      int at = 0;
+      for (int k = 1; k < 4; k++)
+        if (e[k] > best || (e[k] != e[k] && best == best)) {
+          best = e[k];
+          at = k;
+        }
+      float *out[4] = {d0 + 2 * oj, d0 + 2 * oj + 1, d1 + 2 * oj, d1 + 2 * oj + 1};
+      *out[at] += gr[oj];
+    }
+  }
+}
+
 static void backward_task(const int32_t *a, int t, int count, int thread) {
   (void)thread;
   const pool_t p = read_params(a);
@@ -211,6 +260,10 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
     const float *xp = x + q * in_plane;
     const float *g = gy + q * out_plane;
     float *d = dx + q * in_plane;
+    if (is_max && tiled) {
+      max2x2_back_plane(&p, xp, g, d);
+      continue;
+    }
     if (!is_max && tiled) {
       /* Each input pixel is in exactly one window (the last row and column may be in none). */
       for (int oi = 0; oi < p.oh; oi++)
