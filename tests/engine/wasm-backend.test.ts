@@ -278,6 +278,9 @@ describe('wasm backend', () => {
       [convParams(1, 17, 3, 80, 16, 3, 3, [1, 1], [1, 1]), 'rows 1 of 40 tiles'], // one tile row holds more than a block
       [convParams(40, 16, 2, 2, 17, 3, 3, [1, 1], [1, 1]), 'images 32 of 1 tile'], // blocks of 32 images and of 8; 17 channels: a partial panel of 4
       [convParams(3, 16, 1, 1, 19, 3, 3, [1, 1], [1, 1]), 'images 3 of 1 tile'], // 3 tiles in a panel of 8
+      // Blocks that would waste more than an eighth of their last panel take more images or rows (up to four times).
+      [convParams(8, 16, 10, 10, 16, 3, 3, [1, 1], [1, 1]), 'images 4 of 25 tile'], // 100 tiles in 13 panels, not 25 in 4
+      [convParams(1, 16, 34, 34, 16, 3, 3, [1, 1], [1, 1]), 'rows 4 of 17 tiles'], // 68 tiles in 9 panels, not 17 in 3
     ];
     for (const [p, mode] of cases) {
       const plan = convPlan(room, p, 'winograd');

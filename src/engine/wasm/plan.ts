@@ -147,6 +147,19 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, we
   return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0, rows: 0, tiles: 0 };
 }
 
+/**
+ * The count (of rows or images, each `size` tiles) from `count` up to four times it, at
+ * most `cap` (and `limit`), whose tiles fill panels of eight best; `count` itself when it
+ * wastes an eighth or less.
+ */
+function leastPadded(count: number, size: number, cap: number, limit: number): number {
+  const waste = (c: number) => (Math.ceil((c * size) / 8) * 8 - c * size) / (c * size);
+  if (waste(count) <= 1 / 8) return count;
+  let best = count;
+  for (let c = count + 1; c <= Math.min(4 * count, cap, limit); c++) if (waste(c) < waste(best) - 1e-9) best = c;
+  return best;
+}
+
 /** convPlan for Winograd's F(2x2, 3x3); `parallel` when the call's work pays for threads. */
 function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: boolean, weightGrad: boolean): ConvPlan {
   const threads = room.threads;
@@ -167,8 +180,12 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   const perThread = cOut4 * vIn > room.blockFloats ? 1 : 2;
   if (tasks > 1) want = Math.min(want, Math.ceil((block * perImage) / (perThread * threads)));
   want = Math.max(8, want);
-  const rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
-  const group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
+  let rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
+  let group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
+  // The products run on panels of eight tiles, so a block of 25 tiles computes 32: take up
+  // to four times the rows or images where that wastes less (without leaving a thread idle).
+  if (rows > 0) rows = leastPadded(rows, tilesW, tilesH, tasks > 1 ? Math.ceil(tilesH / Math.ceil((perThread * threads) / block)) : tilesH);
+  else group = leastPadded(group, perImage, block, tasks > 1 ? Math.max(group, Math.floor(block / (perThread * threads))) : block);
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
   // The padded rows of one channel of the block's planes: input (with the tiles' overlap) and output.
   const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;
