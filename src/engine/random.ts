@@ -126,3 +126,16 @@ export function hash32(x: number): number {
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return (x ^ (x >>> 16)) >>> 0;
 }
+
+/**
+ * The CPU backend's dropout test (its `dropoutUniform(seed, i) >= p`) in integers, for
+ * kernels that hash in 32-bit lanes (WebGPU, wasm): element i keeps (value `scale`) when
+ * hash32((i * 0x9E3779B1) ^ seedHash) >= threshold, which is that test exactly (threshold
+ * = ceil(p 2^32), 2^32 being a power of two); `dropAll` when no element keeps (p >= 1, or
+ * p so close to 1 that no hash reaches the threshold).
+ */
+export function dropoutTest(p: number, seed: number): { seedHash: number; threshold: number; dropAll: boolean; scale: number } {
+  const threshold = Math.ceil(Math.max(0, p) * 4294967296);
+  const dropAll = p >= 1 || threshold > 0xffffffff;
+  return { seedHash: hash32(seed >>> 0), threshold: dropAll ? 0 : threshold, dropAll, scale: dropAll ? 0 : 1 / (1 - p) };
+}

@@ -19,7 +19,7 @@
  */
 import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
 import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
-import { hash32 } from '../random';
+import { dropoutTest } from '../random';
 import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { convArgs, convMethodFor, convPlan, keptRun, planFloats, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan } from './plan';
@@ -170,11 +170,9 @@ export class WasmBackend extends CpuBackend {
     const K = this.kernels;
     K.reset();
     const out = this.out(size);
-    // The CPU keeps element i when hash / 2^32 >= p, i.e. when hash >= ceil(p 2^32) (exact: 2^32 is a power of two).
-    const threshold = Math.ceil(Math.max(0, p) * 4294967296);
-    const none = p >= 1 || threshold > 0xffffffff;
-    const scaleBits = new Int32Array(new Float32Array([none ? 0 : 1 / (1 - p)]).buffer)[0];
-    K.runExport(f, [size, this.streamTasks(size), out.at, hash32(seed >>> 0) | 0, none ? 0 : threshold | 0, none ? 1 : 0, scaleBits]);
+    const t = dropoutTest(p, seed);
+    const scaleBits = new Int32Array(new Float32Array([t.scale]).buffer)[0];
+    K.runExport(f, [size, this.streamTasks(size), out.at, t.seedHash | 0, t.threshold | 0, t.dropAll ? 1 : 0, scaleBits]);
     return out.done();
   }
 

@@ -148,15 +148,16 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, we
 }
 
 /**
- * The count (of rows or images, each `size` tiles) from `count` up to four times it, at
- * most `cap` (and `limit`), whose tiles fill panels of eight best; `count` itself when it
- * wastes an eighth or less.
+ * The count (of rows or images, each `size` tiles) from `count` up to four times it, while
+ * `fits`, whose tiles fill panels of eight best; `count` itself when its last panel is at
+ * most an eighth empty.
  */
-function leastPadded(count: number, size: number, cap: number, limit: number): number {
-  const waste = (c: number) => (Math.ceil((c * size) / 8) * 8 - c * size) / (c * size);
-  if (waste(count) <= 1 / 8) return count;
+function leastPadded(count: number, size: number, fits: (c: number) => boolean): number {
+  const pad = (c: number) => Math.ceil((c * size) / 8) * 8 - c * size;
+  if (8 * pad(count) <= count * size) return count;
   let best = count;
-  for (let c = count + 1; c <= Math.min(4 * count, cap, limit); c++) if (waste(c) < waste(best) - 1e-9) best = c;
+  // pad(c) / (c size) < pad(best) / (best size), in integers.
+  for (let c = count + 1; c <= 4 * count && fits(c); c++) if (pad(c) * best < pad(best) * c) best = c;
   return best;
 }
 
@@ -183,9 +184,10 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   let rows = perImage <= want ? 0 : Math.max(1, Math.min(tilesH, Math.floor(want / tilesW)));
   let group = rows > 0 ? 1 : Math.max(1, Math.min(block, Math.floor(want / perImage)));
   // The products run on panels of eight tiles, so a block of 25 tiles computes 32: take up
-  // to four times the rows or images where that wastes less (without leaving a thread idle).
-  if (rows > 0) rows = leastPadded(rows, tilesW, tilesH, tasks > 1 ? Math.ceil(tilesH / Math.ceil((perThread * threads) / block)) : tilesH);
-  else group = leastPadded(group, perImage, block, tasks > 1 ? Math.max(group, Math.floor(block / (perThread * threads))) : block);
+  // to four times the rows or images where that wastes less, keeping the blocks the threads want.
+  const minBlocks = tasks > 1 ? perThread * threads : 1;
+  if (rows > 0) rows = leastPadded(rows, tilesW, (r) => r <= tilesH && block * Math.ceil(tilesH / r) >= minBlocks);
+  else group = leastPadded(group, perImage, (g) => g <= block && Math.ceil(block / g) >= minBlocks);
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
   // The padded rows of one channel of the block's planes: input (with the tiles' overlap) and output.
   const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;

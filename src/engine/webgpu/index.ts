@@ -18,7 +18,7 @@ import { pool2d, pool2dBackward, resizeBilinear } from './pool';
 import * as bn from './batchnorm';
 import * as loss from './loss';
 import * as opt from './optim';
-import { hash32 } from '../random';
+import { dropoutTest } from '../random';
 import { binaryWgsl, derivativeWgsl, unaryWgsl } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
 import { isSoftwareAdapter, type Tuning } from './variants';
@@ -463,16 +463,12 @@ export class WebGPUBackend implements Backend {
   dropoutMask(size: number, p: number, seed: number): Storage {
     const o = this.out(size);
     if (size === 0) return o;
-    const threshold = Math.ceil(Math.max(0, p) * 4294967296);
-    const dropAll = p >= 1 || threshold > 0xffffffff;
+    const t = dropoutTest(p, seed);
     this.rt.dispatch({
       key: 'dropout-mask',
       code: dropoutSrc,
       buffers: [o.buffer],
-      uniforms: new Words()
-        .u32(size, hash32(seed >>> 0), dropAll ? 0 : threshold, dropAll ? 1 : 0)
-        .f32(dropAll ? 0 : 1 / (1 - p))
-        .buffer(),
+      uniforms: new Words().u32(size, t.seedHash, t.threshold, t.dropAll ? 1 : 0).f32(t.scale).buffer(),
       workgroups: Math.ceil(size / 256),
     });
     return o;

@@ -165,6 +165,13 @@ static void forward_task(const int32_t *a, int t, int count, int thread) {
   }
 }
 
+/* Whether e replaces the best so far as a window's first maximum: larger, or a NaN over a number. */
+static inline int beats(float e, float best) { return e > best || (e != e && best == best); }
+
+static inline v128_t beats4(v128_t e, v128_t best) {
+  return wasm_v128_or(wasm_f32x4_gt(e, best), wasm_v128_and(wasm_f32x4_ne(e, e), wasm_f32x4_eq(best, best)));
+}
+
 /*
  * The max-pool gradient of outputs (oi, oj .. oj + 3), whose windows lie inside the
  * plane's columns: each window's first maximum (a NaN beats any number) found in
@@ -182,7 +189,7 @@ static void max_back4(const pool_t *p, const float *x, const float *g, float *d,
     for (int kj = 0; kj < p->kw; kj++) {
       const int k = i * p->w + c + kj;
       const v128_t e = four_columns(x + k, p->sw);
-      const v128_t take = wasm_v128_or(wasm_f32x4_gt(e, best), wasm_v128_and(wasm_f32x4_ne(e, e), wasm_f32x4_eq(best, best)));
+      const v128_t take = beats4(e, best);
       best = wasm_v128_bitselect(e, best, take);
       at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(k), lane), at, take);
     }
@@ -214,7 +221,7 @@ static void max2x2_back_plane(const pool_t *p, const float *x, const float *g, f
           wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7)};
       v128_t best = e[0], at = wasm_i32x4_splat(0);
       for (int k = 1; k < 4; k++) {
-        const v128_t take = wasm_v128_or(wasm_f32x4_gt(e[k], best), wasm_v128_and(wasm_f32x4_ne(e[k], e[k]), wasm_f32x4_eq(best, best)));
+        const v128_t take = beats4(e[k], best);
         best = wasm_v128_bitselect(e[k], best, take);
         at = wasm_v128_bitselect(wasm_i32x4_splat(k), at, take);
       }
@@ -231,7 +238,7 @@ static void max2x2_back_plane(const pool_t *p, const float *x, const float *g, f
       float best = e[0];
       int at = 0;
       for (int k = 1; k < 4; k++)
-        if (e[k] > best || (e[k] != e[k] && best == best)) {
+        if (beats(e[k], best)) {
           best = e[k];
           at = k;
         }
@@ -294,7 +301,7 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
           for (int i = i0; i < i1; i++)
             for (int j = j0; j < j1; j++) {
               const float e = xp[i * p.w + j];
-              if (at < 0 || e > best || (e != e && best == best)) {
+              if (at < 0 || beats(e, best)) {
                 best = e;
                 at = i * p.w + j;
               }
