@@ -185,3 +185,32 @@ test('the AlexNet chapter compares model sizes computed by the engine, with rati
   await expect(s.locator('tr[data-layer="13"] [data-shape]')).toHaveAttribute('data-shape', '1,6400', { timeout: 90_000 });
   expect(problems.errors).toEqual([]);
 });
+
+test('settings out of range are explained before a start, and a learning rate that blows the loss up stops the run with what to try', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  const w = await openTrainer(page);
+  await w.getByLabel('Model').selectOption({ label: 'LeNet with BatchNorm' });
+  const start = w.getByRole('button', { name: 'Start training' });
+  // Out of range: said under the form, the field marked, and Start waits.
+  await w.getByLabel('Learning rate').fill('50');
+  await expect(w.getByTestId('config-problems')).toHaveText('The learning rate must be a number from 0.0001 to 10.');
+  await expect(w.getByLabel('Learning rate')).toHaveAttribute('aria-invalid', 'true');
+  await expect(start).toBeDisabled();
+  // Adam at 10 (the recipe: SGD at 1): the loss goes to hundreds within the first steps.
+  await configure(w, { batch: 32, optimizer: 'adam', lr: 10 });
+  await expect(w.getByTestId('config-problems')).toHaveCount(0);
+  await start.click();
+  await waitForState(w, 'stopped', 90_000);
+  const banner = w.locator('[data-banner="diverged"]');
+  await expect(banner).toContainText('a learning rate of 10 is too large for LeNet with BatchNorm');
+  expect(Number(await banner.getAttribute('data-loss'))).toBeGreaterThan(50 * Math.log(10));
+  await expect(w.getByTestId('train-state')).toContainText('Stopped: the loss blew up');
+  // No point of the blown-up loss reached the chart: every one it shows is below the threshold.
+  const shown = await stat(w, 'loss');
+  expect(Number.isNaN(shown) || shown <= 50 * Math.log(10)).toBe(true);
+  await banner.getByRole('button', { name: 'Use the recipe’s learning rate (1)' }).click();
+  await expect(w.getByLabel('Learning rate')).toHaveValue('1');
+  await expect(banner).toHaveCount(0);
+  await expect(start).toBeEnabled();
+  expect(problems.errors).toEqual([]);
+});

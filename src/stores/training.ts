@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
-import type { BackendReport, CheckpointInfo, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import type { BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
@@ -30,7 +30,9 @@ export interface TrainingState {
   kernelTuning: { model: ModelId; done: false } | { model: ModelId; done: true; shapes: number; tuned: number; ms: number } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
-  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
+  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null; diverged?: Divergence } | null;
+  /** Where the last run's loss blew up, when it stopped for that (kept after the warning is dismissed). */
+  diverged: Divergence | null;
   /** Whether the latest checkpoint save failed (storage full or refused). */
   saveFailed: boolean;
   error: string | null;
@@ -112,7 +114,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         if (e.id === null) set({ evaluation: e.result });
         break;
       case 'warning':
-        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null } });
+        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null, diverged: e.diverged }, ...(e.diverged ? { diverged: e.diverged } : {}) });
         break;
       case 'error':
         set({ error: e.message });
@@ -150,12 +152,13 @@ export const useTraining = create<TrainingState>()((set, get) => {
     lastSaved: null,
     saveFailed: false,
     warning: null,
+    diverged: null,
     error: null,
     died: null,
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
       c().start(config, false);
     },
     pause() {
@@ -169,7 +172,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     resumeFromCheckpoint(model) {
       const info = get().checkpoints[model];
-      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, warning: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
       c().start(info?.config ?? ({ model } as TrainConfig), true);
     },
     async refreshCheckpoint(model) {

@@ -176,12 +176,45 @@ export type FromWorker =
    * the last checkpoint (null: from the beginning), `recoveryMs` after the loss. The
    * message says the same in words: "... resumed from the checkpoint at epoch E, step S
    * (step G overall)." (epoch counted from 1, step within the epoch).
+   *
+   * 'diverged': the mean loss of the steps since the last read blew up (see `lossExploded`)
+   * and the run stopped there; `diverged` says where and how far, and which checkpoint the
+   * model's weights are now (null: none was saved, the model starts over).
    */
   | {
       type: 'warning';
-      code: 'quota' | 'storage' | 'backend' | 'gpu-reset';
+      code: 'quota' | 'storage' | 'backend' | 'gpu-reset' | 'diverged';
       message: string;
       resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null;
       recoveryMs?: number;
+      diverged?: Divergence;
     }
   | { type: 'error'; message: string };
+
+/** Where and how a run's loss blew up (the 'diverged' warning). */
+export interface Divergence {
+  /** The mean loss of the steps since the last read (NaN or infinite when it overflowed). */
+  loss: number;
+  /** The loss of guessing at random among the classes, ln(classes). */
+  chance: number;
+  /** Epoch (from 0) and step within it, and the step overall, of the read that saw it. */
+  epoch: number;
+  step: number;
+  globalStep: number;
+  lr: number;
+  /** The checkpoint the model is back at, or null when the run had none yet. */
+  restored: { epoch: number; stepInEpoch: number; globalStep: number } | null;
+}
+
+/** How many times the loss of random guessing a mean loss may reach before a run counts as diverged. */
+export const DIVERGED_TIMES_CHANCE = 50;
+
+/**
+ * Whether a mean cross-entropy loss means training blew up: not a finite number, or more
+ * than DIVERGED_TIMES_CHANCE times ln(classes). A run that learns starts near ln(classes)
+ * (2.30 for ten) and goes down; one whose learning rate is far too large overshoots into
+ * losses of hundreds or overflows, and its ReLUs may die for good.
+ */
+export function lossExploded(loss: number, classes: number): boolean {
+  return !Number.isFinite(loss) || loss > DIVERGED_TIMES_CHANCE * Math.log(classes);
+}

@@ -24,7 +24,10 @@ import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
-import type { CheckpointInfo, EpochPoint, Evaluation, FromWorker, ProgressPoint, RunState, ToWorker, TrainConfig, TrainHistory } from './protocol';
+import { validateConfig } from './config';
+
+export { validateConfig };
+import { lossExploded, type CheckpointInfo, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export interface TrainerHost {
   post(msg: FromWorker, transfer?: Transferable[]): void;
@@ -85,6 +88,11 @@ class BackendSwitch {
   ) {}
 }
 
+/** Thrown out of the training loop when a read of the loss shows that training blew up. */
+class Diverged {
+  constructor(readonly at: Omit<Divergence, 'restored'>) {}
+}
+
 interface SwitchRequest {
   change: () => Promise<void>;
   resolve: () => void;
@@ -121,17 +129,6 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
-export function validateConfig(c: TrainConfig): string | null {
-  if (!isModelId(c.model)) return `unknown model '${String(c.model)}'`;
-  if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) return 'epochs must be a whole number from 1 to 1000';
-  if (!(Number.isFinite(c.lr) && c.lr > 0 && c.lr <= 100)) return 'the learning rate must be a positive number';
-  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 2 && c.batchSize <= 4096)) return 'the batch size must be a whole number from 2 to 4096';
-  const min = zoo[c.model].minInputSize;
-  if (!(Number.isInteger(c.inputSize) && c.inputSize >= min && c.inputSize <= 512)) return `the input size of ${zoo[c.model].name.en} must be a whole number from ${min} to 512`;
-  if (c.optimizer !== 'sgd' && c.optimizer !== 'adam') return `unknown optimizer '${String(c.optimizer)}'`;
-  if (!Number.isInteger(c.seed)) return 'the seed must be a whole number';
-  return null;
-}
 
 type Optimizer = optim.SGD | optim.Adam;
 
@@ -517,6 +514,10 @@ export class Trainer {
             recoveries--;
             continue;
           }
+          if (e instanceof Diverged) {
+            await this.diverged(e.at, config.model);
+            return;
+          }
           if (recoveries >= MAX_RECOVERIES || !(await this.lostSince(seen))) throw e;
         }
         // The device was lost under the run: go on from its last checkpoint on a new one.
@@ -550,6 +551,26 @@ export class Trainer {
     } catch (e) {
       console.warn('shape tuning failed; the op-wide kernel choices stay', e);
     }
+  }
+
+  /**
+   * A run whose loss blew up stops there. Its weights are past saving, so the model in
+   * memory goes and the next request loads the run's last checkpoint, saved while the
+   * loss was still sound; the warning says where that is, or that there was none.
+   */
+  private async diverged(at: Omit<Divergence, 'restored'>, model: ModelId): Promise<void> {
+    this.disposeLive();
+    const ck = await this.lastCheckpoint(model);
+    const restored = ck ? { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep } : null;
+    const loss = Number.isFinite(at.loss) ? at.loss.toPrecision(3) : String(at.loss);
+    const where = restored ? `its weights are back at the checkpoint of epoch ${restored.epoch + 1}, step ${restored.stepInEpoch}` : 'no checkpoint had been saved yet, so the model starts over';
+    this.host.post({
+      type: 'warning',
+      code: 'diverged',
+      message: `The loss blew up to ${loss} at epoch ${at.epoch + 1}, step ${at.step} (guessing at random gives ${at.chance.toFixed(2)}): a learning rate of ${at.lr} is too large for this model. Training stopped; ${where}.`,
+      diverged: { ...at, restored },
+    });
+    this.setState('stopped');
   }
 
   /** The run's last checkpoint, from storage or memory; null when it has none yet. */
@@ -620,6 +641,14 @@ export class Trainer {
       return { loss: l / n, acc: c / n };
     };
 
+    /** Stops the run where the loss blew up, before the point reaches the charts or a checkpoint. */
+    const check = (r: { loss: number; acc: number } | null) => {
+      if (r && lossExploded(r.loss, data.train.classes)) {
+        throw new Diverged({ loss: r.loss, chance: Math.log(data.train.classes), epoch, step: stepInEpoch, globalStep, lr: config.lr });
+      }
+      return r;
+    };
+
     const report = (r: { loss: number; acc: number }, testAcc: number | null) => {
       const point: ProgressPoint = { step: globalStep, epoch: epoch + stepInEpoch / steps, loss: r.loss, trainAcc: r.acc };
       this.history.points.push(point);
@@ -659,12 +688,12 @@ export class Trainer {
         while (stepInEpoch < steps) {
           if (this.stopRequested) break;
           if (this.switchRequest) {
-            const r = await read();
+            const r = check(await read());
             if (r) report(r, null);
             throw new BackendSwitch(await this.snapshot(info('running')), false);
           }
           if (this.pauseRequested) {
-            const r = await read();
+            const r = check(await read());
             if (r) report(r, null);
             await this.checkpoint(info('paused'));
             this.setState('paused');
@@ -688,7 +717,7 @@ export class Trainer {
           stepInEpoch++;
           globalStep++;
           if (stepInEpoch % readEvery === 0 || stepInEpoch === steps) {
-            const r = await read();
+            const r = check(await read());
             if (r) report(r, null);
             if (stepInEpoch < steps && this.now() - lastCheckpoint > checkpointEvery) {
               await this.checkpoint(info('running'));
@@ -700,7 +729,7 @@ export class Trainer {
         }
         if (this.stopRequested) break;
         // End of epoch: test accuracy, a point on the epoch chart, a checkpoint.
-        const r = await read();
+        const r = check(await read());
         const trainLoss = epochImages ? epochLossSum / epochImages : NaN;
         const trainAcc = epochImages ? epochCorrect / epochImages : NaN;
         epochLossSum = epochCorrect = epochImages = 0;
@@ -717,7 +746,7 @@ export class Trainer {
         if (epoch < config.epochs) this.setState('training');
       }
       if (this.stopRequested) {
-        const r = await read();
+        const r = check(await read());
         if (r) report(r, null);
         await this.checkpoint(info('stopped'));
         this.setState('stopped');

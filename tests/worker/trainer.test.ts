@@ -114,9 +114,39 @@ describe('the training loop', () => {
     expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
   });
 
+  it('stops a run whose loss blows up, keeps no checkpoint of it, and puts the model back at the last sound one', async () => {
+    // LeNet-BN with Adam at lr 10: a sound first step, then a loss of over a hundred (50 ln 10 is 115).
+    let clock = 0;
+    const h = trainerHarness(() => test, { now: () => (clock += 1000) });
+    const config: TrainConfig = { ...base, model: 'lenet-bn', optimizer: 'adam', lr: 10, epochs: 1, batchSize: 32, trainLimit: 320, readEvery: 1, checkpointEverySec: 0 };
+    await h.send({ type: 'start', config });
+    await h.trainer.idle();
+    const losses = h.messages.flatMap((m) => (m.type === 'progress' ? [m.loss] : []));
+    const warning = h.messages.find((m) => m.type === 'warning');
+    expect(warning).toMatchObject({ code: 'diverged', message: expect.stringMatching(/learning rate of 10 is too large/) });
+    const at = warning!.type === 'warning' ? warning!.diverged! : null;
+    expect(at).not.toBeNull();
+    // Every loss that reached the charts was sound; the one that stopped the run was not.
+    expect(losses.length).toBeGreaterThan(0);
+    expect(losses.every((l) => l <= 50 * Math.log(10))).toBe(true);
+    expect(!Number.isFinite(at!.loss) || at!.loss > 50 * Math.log(10)).toBe(true);
+    expect(at!.globalStep).toBe(losses.length + 1);
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });
+    // The stored checkpoint is the last one saved while the loss was sound, and the warning names it.
+    const saved = h.store.get('lenet-bn')!.info;
+    expect(saved.globalStep).toBe(losses.length);
+    expect(at!.restored).toEqual({ epoch: saved.epoch, stepInEpoch: saved.stepInEpoch, globalStep: saved.globalStep });
+    // The model answers from those weights: predictions are finite.
+    await h.send({ type: 'predict', id: 1, model: 'lenet-bn', images: new Float32Array(784).fill(0.5), count: 1 });
+    const probs = (await h.next('prediction', (m) => m.id === 1)).probs;
+    expect(Array.from(probs).every(Number.isFinite)).toBe(true);
+  });
+
   it('refuses a bad configuration with a message', async () => {
     expect(validateConfig({ ...base, inputSize: 40, model: 'alexnet' })).toMatch(/from 65/);
     expect(validateConfig({ ...base, batchSize: 0 })).toMatch(/batch size/);
+    expect(validateConfig({ ...base, lr: 50 })).toMatch(/learning rate must be a number from 0.0001 to 10/);
+    expect(validateConfig(base)).toBeNull();
     const h = harness();
     await h.send({ type: 'start', config: { ...base, lr: -1 } });
     await h.trainer.idle();

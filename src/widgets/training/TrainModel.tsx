@@ -3,12 +3,13 @@ import { useSettings } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
 import { MODEL_IDS, isModelId, zoo, type ModelId } from '../../models/index';
 import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
-import type { OptimizerName, TrainConfig } from '../../worker/protocol';
+import type { Divergence, OptimizerName, TrainConfig } from '../../worker/protocol';
 import { ConfusionView, LineChartView } from './Charts';
 import { GrayImage } from './GrayImage';
 import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
 import { ComputeOn } from './ComputeOn';
+import { configProblems, TRAIN_LIMITS } from '../../worker/config';
 import { backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
 import { CLASS_NAMES, formatDuration, useTr } from './strings';
@@ -38,6 +39,19 @@ const NOTICES = {
     zh: 'GPU 在第一个检查点之前被重置，训练已从头重新开始。',
   },
   gpuResetCpu: { en: 'WebGPU could not start again, so training goes on on the CPU (slower).', zh: 'WebGPU 无法重新启动，训练改在 CPU 上继续（较慢）。' },
+  diverged: {
+    en: 'The loss blew up to {loss} at epoch {epoch}, step {step}, where guessing at random gives {chance}: a learning rate of {lr} is too large for {model}, so each update overshoots, the next gradients are larger still, and the weights run off. Training stopped there.',
+    zh: '第 {epoch} 轮第 {step} 步时损失暴涨到 {loss}（随机猜测的损失只有 {chance}）：对 {model} 来说学习率 {lr} 太大了，每次更新都冲过头，下一次的梯度更大，权重一路失控。训练已在此停止。',
+  },
+  divergedRestored: {
+    en: 'The model is back at its last checkpoint (epoch {epoch}, step {step}), saved while the loss was sound. Try a smaller learning rate; the recipe uses {recipe}.',
+    zh: '模型已回到损失尚正常时保存的最近检查点（第 {epoch} 轮，第 {step} 步）。请换一个更小的学习率；原书用的是 {recipe}。',
+  },
+  divergedFresh: {
+    en: 'No checkpoint had been saved yet, so the model starts over. Try a smaller learning rate; the recipe uses {recipe}.',
+    zh: '此前还没有保存检查点，模型将从头开始。请换一个更小的学习率；原书用的是 {recipe}。',
+  },
+  useRecipeLr: { en: 'Use the recipe’s learning rate ({lr})', zh: '使用原书的学习率（{lr}）' },
   importHint: { en: 'Weights file: .safetensors, up to {mb} MB', zh: '权重文件：.safetensors，不超过 {mb} MB' },
 } as const;
 
@@ -90,10 +104,14 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   };
   const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
   /** A labelled number input for one setting of the form. */
+  const config: TrainConfig = { model, ...form };
+  // Settings a run cannot take are explained under the form, and Start waits for them.
+  const problems = configProblems(config);
+  const invalid = (k: keyof Form) => problems.some((q) => q.field === k);
   const numberField = (k: Exclude<keyof Form, 'optimizer'>, limits: { min?: number; max?: number; step: number | 'any' }) => (
     <label>
       <span>{tr(k)}</span>
-      <input type="number" {...limits} value={form[k]} onChange={num(k)} disabled={busyMine} />
+      <input type="number" {...limits} value={form[k]} onChange={num(k)} disabled={busyMine} aria-invalid={invalid(k) || undefined} aria-describedby={invalid(k) ? `${uid}-problems` : undefined} />
     </label>
   );
 
@@ -104,7 +122,6 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     setNote(null);
   };
 
-  const config: TrainConfig = { model, ...form };
   const resumable = !!ck && (ck.status === 'running' || ck.status === 'paused' || ck.status === 'stopped') && ck.epoch < ck.config.epochs && !busyMine;
   const hasWeights = (mine && (t.progress !== null || t.state === 'done')) || !!ck;
 
@@ -146,7 +163,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
   const p = mine ? t.progress : null;
   const unsaved = mine && t.saveFailed && (t.state === 'paused' || t.state === 'stopped');
-  const stateKey = unsaved ? (t.state === 'paused' ? 'state_paused_unsaved' : 'state_stopped_unsaved') : (`state_${mine ? t.state : 'idle'}` as const);
+  const divergence = mine && t.warning?.code === 'diverged' ? (t.warning.diverged ?? null) : null;
+  const stateKey = mine && t.diverged && t.state === 'stopped' ? 'state_diverged' : unsaved ? (t.state === 'paused' ? 'state_paused_unsaved' : 'state_stopped_unsaved') : (`state_${mine ? t.state : 'idle'}` as const);
   const dataPct = t.dataProgress && t.dataProgress.total ? t.dataProgress.loaded / t.dataProgress.total : null;
 
   return (
@@ -178,7 +196,22 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
             ) : null}
           </div>
         ) : null}
-        {t.warning && mine && t.warning.code === 'gpu-reset' ? (
+        {divergence ? (
+          <DivergedBanner
+            at={divergence}
+            model={entry.name[lang]}
+            recipeLr={entry.recipe.lr}
+            onUseRecipe={
+              form.lr === entry.recipe.lr || busyMine
+                ? null
+                : () => {
+                    setForm((f) => ({ ...f, lr: entry.recipe.lr }));
+                    t.dismissWarning();
+                  }
+            }
+            onDismiss={t.dismissWarning}
+          />
+        ) : t.warning && mine && t.warning.code === 'gpu-reset' ? (
           <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={!!t.backend && t.backend.name !== 'webgpu'} onDismiss={t.dismissWarning} />
         ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
@@ -193,7 +226,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
             </button>
           </div>
         ) : null}
-        {resumable && !(t.died && mine) ? (
+        {resumable && !(t.died && mine) && !divergence ? (
           <div className="train-banner" role="status" data-banner="checkpoint">
             <p>
               {tr('checkpointFound', {
@@ -224,10 +257,10 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
               ))}
             </select>
           </label>
-          {numberField('epochs', { min: 1, max: 100, step: 1 })}
-          {numberField('lr', { min: 0.0001, max: 10, step: 'any' })}
-          {numberField('batchSize', { min: 2, max: 1024, step: 1 })}
-          {numberField('inputSize', { min: entry.minInputSize, max: 224, step: 1 })}
+          {numberField('epochs', { ...TRAIN_LIMITS.epochs, step: 1 })}
+          {numberField('lr', { ...TRAIN_LIMITS.lr, step: 'any' })}
+          {numberField('batchSize', { ...TRAIN_LIMITS.batchSize, step: 1 })}
+          {numberField('inputSize', { min: entry.minInputSize, max: TRAIN_LIMITS.inputSize.max, step: 1 })}
           <label>
             <span>{tr('optimizer')}</span>
             <select value={form.optimizer} onChange={(e) => set('optimizer', e.target.value as OptimizerName)} disabled={busyMine}>
@@ -247,11 +280,18 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
             </button>
           </p>
         </form>
+        {problems.length > 0 && !busyMine ? (
+          <ul className="train-problems bad" id={`${uid}-problems`} role="alert" data-testid="config-problems">
+            {problems.map((q) => (
+              <li key={q.field}>{`${q[lang].charAt(0).toUpperCase()}${q[lang].slice(1)}.`}</li>
+            ))}
+          </ul>
+        ) : null}
 
         <ComputeOn />
 
         <div className="train-controls" role="group" aria-label={tr('status')}>
-          <button type="button" className="primary" onClick={() => t.start(config)} disabled={busy}>
+          <button type="button" className="primary" onClick={() => t.start(config)} disabled={busy || problems.length > 0}>
             {tr('start')}
           </button>
           <button type="button" onClick={t.pause} disabled={!(busyMine && (t.state === 'training' || t.state === 'loading'))}>
@@ -380,6 +420,30 @@ function GpuResetBanner({ resumedFrom, onCpu, onDismiss }: { resumedFrom: { epoc
         {at ? notice(lang, 'gpuReset', at) : notice(lang, 'gpuResetFresh')}
         {onCpu ? ` ${notice(lang, 'gpuResetCpu')}` : null}
       </p>
+      <button type="button" onClick={onDismiss}>
+        {tr('dismiss')}
+      </button>
+    </div>
+  );
+}
+
+/** The notice after a run whose loss blew up: where, why, where the weights are now, and what to try. */
+function DivergedBanner({ at, model, recipeLr, onUseRecipe, onDismiss }: { at: Divergence; model: string; recipeLr: number; onUseRecipe: (() => void) | null; onDismiss: () => void }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const loss = Number.isFinite(at.loss) ? at.loss.toPrecision(3) : Number.isNaN(at.loss) ? 'NaN' : '∞';
+  const what = notice(lang, 'diverged', { loss, epoch: at.epoch + 1, step: at.step, chance: at.chance.toFixed(2), lr: at.lr, model });
+  const then = at.restored ? notice(lang, 'divergedRestored', { epoch: at.restored.epoch + 1, step: at.restored.stepInEpoch, recipe: recipeLr }) : notice(lang, 'divergedFresh', { recipe: recipeLr });
+  return (
+    <div className="train-banner warn long" role="alert" data-banner="diverged" data-loss={String(at.loss)} data-global-step={at.globalStep}>
+      <p>
+        {what} {then}
+      </p>
+      {onUseRecipe ? (
+        <button type="button" onClick={onUseRecipe}>
+          {notice(lang, 'useRecipeLr', { lr: recipeLr })}
+        </button>
+      ) : null}
       <button type="button" onClick={onDismiss}>
         {tr('dismiss')}
       </button>

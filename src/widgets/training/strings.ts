@@ -28,6 +28,7 @@ const STRINGS = {
   state_paused_unsaved: { en: 'Paused (the checkpoint could not be saved)', zh: '已暂停（检查点未能保存）' },
   state_stopped_unsaved: { en: 'Stopped (the checkpoint could not be saved)', zh: '已停止（检查点未能保存）' },
   state_error: { en: 'Stopped by an error', zh: '因错误停止' },
+  state_diverged: { en: 'Stopped: the loss blew up', zh: '已停止：损失发散' },
   status: { en: 'Status', zh: '状态' },
   epoch: { en: 'Epoch', zh: '轮次' },
   step: { en: 'Step', zh: '步' },
