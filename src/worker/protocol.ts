@@ -179,7 +179,7 @@ export type FromWorker =
    *
    * 'diverged': the mean loss of the steps since the last read blew up (see `lossExploded`)
    * and the run stopped there; `diverged` says where and how far, and which checkpoint the
-   * model's weights are now (null: none was saved, the model starts over).
+   * model's weights are now (null: this run had saved none).
    */
   | {
       type: 'warning';
@@ -202,7 +202,7 @@ export interface Divergence {
   step: number;
   globalStep: number;
   lr: number;
-  /** The checkpoint the model is back at, or null when the run had none yet. */
+  /** The checkpoint of this run the model is back at, or null when it had saved none. */
   restored: { epoch: number; stepInEpoch: number; globalStep: number } | null;
 }
 

@@ -25,9 +25,9 @@ import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/bat
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
 import { validateConfig } from './config';
+import { lossExploded, type CheckpointInfo, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
-import { lossExploded, type CheckpointInfo, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export interface TrainerHost {
   post(msg: FromWorker, transfer?: Transferable[]): void;
@@ -128,7 +128,6 @@ function yieldToEvents(): Promise<void> {
     ch.port2.postMessage(null);
   });
 }
-
 
 type Optimizer = optim.SGD | optim.Adam;
 
@@ -555,15 +554,15 @@ export class Trainer {
 
   /**
    * A run whose loss blew up stops there. Its weights are past saving, so the model in
-   * memory goes and the next request loads the run's last checkpoint, saved while the
-   * loss was still sound; the warning says where that is, or that there was none.
+   * memory goes and the next request loads the model's stored checkpoint: this run's last,
+   * saved while the loss was still sound, or, when this run saved none, an earlier run's.
    */
   private async diverged(at: Omit<Divergence, 'restored'>, model: ModelId): Promise<void> {
     this.disposeLive();
     const ck = await this.lastCheckpoint(model);
     const restored = ck ? { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep } : null;
     const loss = Number.isFinite(at.loss) ? at.loss.toPrecision(3) : String(at.loss);
-    const where = restored ? `its weights are back at the checkpoint of epoch ${restored.epoch + 1}, step ${restored.stepInEpoch}` : 'no checkpoint had been saved yet, so the model starts over';
+    const where = restored ? `its weights are back at the checkpoint of epoch ${restored.epoch + 1}, step ${restored.stepInEpoch}` : 'this run had saved no checkpoint yet';
     this.host.post({
       type: 'warning',
       code: 'diverged',

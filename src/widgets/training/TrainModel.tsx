@@ -48,8 +48,8 @@ const NOTICES = {
     zh: '模型已回到损失尚正常时保存的最近检查点（第 {epoch} 轮，第 {step} 步）。请换一个更小的学习率；原书用的是 {recipe}。',
   },
   divergedFresh: {
-    en: 'No checkpoint had been saved yet, so the model starts over. Try a smaller learning rate; the recipe uses {recipe}.',
-    zh: '此前还没有保存检查点，模型将从头开始。请换一个更小的学习率；原书用的是 {recipe}。',
+    en: 'This run had saved no checkpoint yet. Try a smaller learning rate; the recipe uses {recipe}.',
+    zh: '这次训练还没有保存过检查点。请换一个更小的学习率；原书用的是 {recipe}。',
   },
   useRecipeLr: { en: 'Use the recipe’s learning rate ({lr})', zh: '使用原书的学习率（{lr}）' },
   importHint: { en: 'Weights file: .safetensors, up to {mb} MB', zh: '权重文件：.safetensors，不超过 {mb} MB' },
