@@ -30,7 +30,7 @@ export interface TrainingState {
   kernelTuning: { model: ModelId; done: false } | { model: ModelId; done: true; shapes: number; tuned: number; ms: number } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
-  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null; diverged?: Divergence } | null;
+  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
   /** Where the last run's loss blew up, when it stopped for that (kept after the warning is dismissed). */
   diverged: Divergence | null;
   /** Whether the latest checkpoint save failed (storage full or refused). */
@@ -114,7 +114,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         if (e.id === null) set({ evaluation: e.result });
         break;
       case 'warning':
-        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null, diverged: e.diverged }, ...(e.diverged ? { diverged: e.diverged } : {}) });
+        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
         break;
       case 'error':
         set({ error: e.message });

@@ -207,7 +207,7 @@ export interface Divergence {
 }
 
 /** How many times the loss of random guessing a mean loss may reach before a run counts as diverged. */
-export const DIVERGED_TIMES_CHANCE = 50;
+const DIVERGED_TIMES_CHANCE = 50;
 
 /**
  * Whether a mean cross-entropy loss means training blew up: not a finite number, or more

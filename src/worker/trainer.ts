@@ -24,7 +24,7 @@ import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
-import { validateConfig } from './config';
+import { validateConfig } from '../models/train-limits';
 import { lossExploded, type CheckpointInfo, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };

@@ -9,7 +9,7 @@ import { GrayImage } from './GrayImage';
 import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
 import { ComputeOn } from './ComputeOn';
-import { configProblems, TRAIN_LIMITS } from '../../worker/config';
+import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
 import { CLASS_NAMES, formatDuration, useTr } from './strings';
@@ -103,11 +103,11 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     setForm((f) => ({ ...f, [k]: v }));
   };
   const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
-  /** A labelled number input for one setting of the form. */
   const config: TrainConfig = { model, ...form };
   // Settings a run cannot take are explained under the form, and Start waits for them.
   const problems = configProblems(config);
   const invalid = (k: keyof Form) => problems.some((q) => q.field === k);
+  /** A labelled number input for one setting of the form. */
   const numberField = (k: Exclude<keyof Form, 'optimizer'>, limits: { min?: number; max?: number; step: number | 'any' }) => (
     <label>
       <span>{tr(k)}</span>
@@ -163,7 +163,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
   const p = mine ? t.progress : null;
   const unsaved = mine && t.saveFailed && (t.state === 'paused' || t.state === 'stopped');
-  const divergence = mine && t.warning?.code === 'diverged' ? (t.warning.diverged ?? null) : null;
+  // The banner shows until dismissed; the status line says why the run stopped until the next one.
+  const divergence = mine && t.warning?.code === 'diverged' ? t.diverged : null;
   const stateKey = mine && t.diverged && t.state === 'stopped' ? 'state_diverged' : unsaved ? (t.state === 'paused' ? 'state_paused_unsaved' : 'state_stopped_unsaved') : (`state_${mine ? t.state : 'idle'}` as const);
   const dataPct = t.dataProgress && t.dataProgress.total ? t.dataProgress.loaded / t.dataProgress.total : null;
 

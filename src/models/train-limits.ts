@@ -3,8 +3,18 @@
  * setting out of range before the reader starts, and the worker refuses one that got
  * through (scripts, a stored checkpoint) with the same words.
  */
-import { isModelId, zoo } from '../models/index';
-import type { TrainConfig } from './protocol';
+import { isModelId, zoo } from './index';
+
+/** The settings of a run that are checked here (the worker's TrainConfig has these and more). */
+export interface RunSettings {
+  model: string;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  inputSize: number;
+  optimizer: string;
+  seed: number;
+}
 
 /** The ranges of the numeric settings (the input size's least value is each model's own). */
 export const TRAIN_LIMITS = {
@@ -25,7 +35,7 @@ export interface ConfigProblem {
 const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
 
 /** Every setting of `c` that a run cannot take, with why, in both languages. */
-export function configProblems(c: TrainConfig): ConfigProblem[] {
+export function configProblems(c: RunSettings): ConfigProblem[] {
   if (!isModelId(c.model)) return [{ field: 'model', en: `unknown model '${String(c.model)}'`, zh: `未知的模型“${String(c.model)}”` }];
   const out: ConfigProblem[] = [];
   const L = TRAIN_LIMITS;
@@ -40,6 +50,6 @@ export function configProblems(c: TrainConfig): ConfigProblem[] {
 }
 
 /** The first problem of `c` in words (English), or null when a run can take it. */
-export function validateConfig(c: TrainConfig): string | null {
+export function validateConfig(c: RunSettings): string | null {
   return configProblems(c)[0]?.en ?? null;
 }
