@@ -1,122 +1,44 @@
-// Batched matrix product, workgroup-tiled for discrete GPUs: 16x16 invocations compute a
-// 128x128 output tile, each an 8x8 block of it in two 4-row groups (rows 4 ty .. 4 ty + 3
-// and 64 + 4 ty .. 64 + 4 ty + 3) by two 4-column groups (likewise with tx), so that its
-// operand fragments are two vec4s of A and two of B per k. K advances 8 at a time through
-// 8x128 tiles of A and B in workgroup memory, double-buffered (16 KB in all: the default
-// limit), with one barrier per step: the global loads of step t + 1 are in flight in
-// registers while step t computes. Same parameters, bindings, strided addressing and
+// Batched matrix product, workgroup-tiled for discrete GPUs: 128 x 128 output tiles, an
+// 8 x 8 block an invocation, from double-buffered 8 x 128 tiles of A and B in workgroup
+// memory (lib/tiled-128.wgsl). Same parameters, bindings, strided addressing and
 // epilogue as matmul-tiled.wgsl (any m, n, k, transposes, batch strides incl. 0).
-//
-// The tiles are stored k-major as vec4s of 4 consecutive rows (columns of B): rows
-// 4 g .. 4 g + 3 at k in slot 32 k + (g ^ k). Each invocation fills one slot of each tile
-// per step with one vec4 store (never a store to one component: some backends make that a
-// read-modify-write of the vec4, a race between invocations); the XOR (which stays inside
-// each 64-row half, k < 8) spreads the stores of a k-walking load over all banks.
-const TK: u32 = 8u;
 
 //#include "matmul-strided"
 
-// Rows row .. row + 3 of op(A) at k (zeros outside the product), from batch offset base.
-fn loadA(base: u32, row: u32, k: u32) -> vec4<f32> {
+fn aAlongK() -> bool { return u.aKStride == 1u; }
+fn bAlongK() -> bool { return u.bKStride == 1u; }
+
+// Where rows row .. row + 3 of op(A) start (batch offset included), and the first row.
+struct ASetup { o: u32, row: u32 }
+struct BSetup { o: u32, col: u32 }
+
+fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.aBatchStride + row * u.aRowStride, row); }
+fn bSetup(batch: u32, col: u32) -> BSetup { return BSetup(batch * u.bBatchStride + col * u.bColStride, col); }
+
+fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   if (k < u.k) {
-    let o = base + row * u.aRowStride + k * u.aKStride;
+    let o = s.o + k * u.aKStride;
 //#for j in 0..4
-    if (row + {j}u < u.m) { v.{xyzw[j]} = A[o + {j}u * u.aRowStride]; }
+    if (s.row + {j}u < u.m) { v.{xyzw[j]} = A[o + {j}u * u.aRowStride]; }
 //#end
   }
   return v;
 }
 
-// Columns col .. col + 3 of op(B) at k (zeros outside the product).
-fn loadB(base: u32, col: u32, k: u32) -> vec4<f32> {
+fn loadB(s: BSetup, k: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   if (k < u.k) {
-    let o = base + k * u.bKStride + col * u.bColStride;
+    let o = s.o + k * u.bKStride;
 //#for j in 0..4
-    if (col + {j}u < u.n) { v.{xyzw[j]} = B[o + {j}u * u.bColStride]; }
+    if (s.col + {j}u < u.n) { v.{xyzw[j]} = B[o + {j}u * u.bColStride]; }
 //#end
   }
   return v;
 }
 
-// Two buffers of 8 k x 32 vec4s each.
-var<workgroup> As: array<vec4<f32>, 512>;
-var<workgroup> Bs: array<vec4<f32>, 512>;
-
-//#include "main-tiled"
-  let rowBase = tileM * 128u;
-  let colBase = tileN * 128u;
-  let aBase = batch * u.aBatchStride;
-  let bBase = batch * u.bBatchStride;
-
-  // The slot of each 8 x 128 tile this invocation loads: k and the group g of 4 rows
-  // (columns). Consecutive invocations walk the operand's contiguous axis where it is k
-  // (row-major A, transposed B: 8 invocations read 8 consecutive floats of a row), else
-  // the rows (columns), so the global loads coalesce.
-  let aAlongK = u.aKStride == 1u;
-  let bAlongK = u.bKStride == 1u;
-  let aK = select(li / 32u, li % 8u, aAlongK);
-  let aG = select(li % 32u, li / 8u, aAlongK);
-  let bK = select(li / 32u, li % 8u, bAlongK);
-  let bG = select(li % 32u, li / 8u, bAlongK);
-  let aRow = rowBase + 4u * aG;
-  let bCol = colBase + 4u * bG;
-  let aSlot = aK * 32u + (aG ^ aK);
-  let bSlot = bK * 32u + (bG ^ bK);
-
-//#for i in 0..8
-  var c{i}0 = vec4<f32>(0.0);
-  var c{i}1 = vec4<f32>(0.0);
-//#end
-
-  let tilesK = (u.k + TK - 1u) / TK;
-  // Step 0's operands; the loop stores each step's and loads the next's.
-  var pa = loadA(aBase, aRow, aK);
-  var pb = loadB(bBase, bCol, bK);
-  for (var t = 0u; t < tilesK; t++) {
-    let buf = (t & 1u) * 256u;
-    As[buf + aSlot] = pa;
-    Bs[buf + bSlot] = pb;
-    if (t + 1u < tilesK) {
-      let k0 = (t + 1u) * TK;
-      pa = loadA(aBase, aRow, k0 + aK);
-      pb = loadB(bBase, bCol, k0 + bK);
-    }
-    // Step t's tiles are whole, and (the same barrier, one step later) every read of the
-    // other buffer in step t - 1 is done before step t + 1 overwrites it.
-    workgroupBarrier();
-//#for kk in 0..8
-    {
-      let a0 = As[buf + {32*kk}u + (lid.y ^ {kk}u)];
-      let a1 = As[buf + {32*kk+16}u + (lid.y ^ {kk}u)];
-      let b0 = Bs[buf + {32*kk}u + (lid.x ^ {kk}u)];
-      let b1 = Bs[buf + {32*kk+16}u + (lid.x ^ {kk}u)];
-//#for h in 0..2
-//#for i in 0..4
-      c{4*h+i}0 += a{h}.{xyzw[i]} * b0;
-      c{4*h+i}1 += a{h}.{xyzw[i]} * b1;
-//#end
-//#end
-    }
-//#end
-  }
-
-  // The stores loop over a copy of the block: indexed only here, once per tile, and a third
-  // less code than unrolled stores (SwiftShader's compile time grows with it).
-  let base = batch * u.m * u.n;
-  let block = array<vec4<f32>, 16>(
-//#for i in 0..8
-    c{i}0, c{i}1,
-//#end
-  );
-  for (var i = 0u; i < 8u; i++) {
-    let r = rowBase + 64u * (i / 4u) + i % 4u + 4u * lid.y;
-    if (r < u.m) {
-      for (var j = 0u; j < 8u; j++) {
-        let c = colBase + 64u * (j / 4u) + j % 4u + 4u * lid.x;
-        if (c < u.n) { C[base + outAt(r, c, u.m, u.n)] = epilogue(block[2u * i + j / 4u][j % 4u], r, c); }
-      }
-    }
-  }
+fn store(batch: u32, row: u32, col: u32, v: f32) {
+  C[batch * u.m * u.n + outAt(row, col, u.m, u.n)] = epilogue(v, row, col);
 }
+
+//#include "tiled-128"

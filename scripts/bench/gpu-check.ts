@@ -198,7 +198,9 @@ async function timings(g: WebGPUBackend): Promise<void> {
       g.free(b);
     }
   }
-  for (const p of [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1)]) {
+  // LeNet's two layers, a 56x56 3x3 layer, and ResNet-18's at 96x96, batch 256 (layer 1, layer 3's strided first convolution).
+  const layers = [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1), conv(256, 64, 24, 24, 64, 3, 3, 1, 1), conv(256, 128, 12, 12, 256, 3, 3, 2, 1)];
+  for (const p of layers) {
     const x = g.fromData(randn(p.n * p.cIn * p.h * p.w)), w = g.fromData(randn(p.cOut * p.cIn * p.kH * p.kW)), gy = g.fromData(randn(p.n * p.cOut * p.outH * p.outW));
     const fl = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;
     const rep = (name: string, t: number) => `${name} ${t.toFixed(2)}ms (${(fl / t / 1e6).toFixed(0)} GFLOP/s)`;

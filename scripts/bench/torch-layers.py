@@ -38,7 +38,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    net = getattr(zoo(), a.model.replace('-', '_'))()
+    net = zoo().MODELS[a.model][0](a.size)
     net.train()
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
     x = torch.randn(a.batch, 1, a.size, a.size)

@@ -521,6 +521,40 @@ describe('convolution', () => {
     });
   }
 
+  // The implicit-GEMM variants on shapes that cross their 128 x 128 tiles: over 128 output
+  // channels (forward, weight gradient) and input channels (input gradient, and the
+  // weight gradient's columns), ragged edges, strides 2 and 3 (whose input gradient skips
+  // the taps that fall between outputs), a 1x1 strided shortcut, and a weight gradient's
+  // reduction cut into slices.
+  it('the implicit-GEMM convolutions cross their tiles, strides and slices like the CPU backend', async () => {
+    const r = rng(57);
+    const cases = [
+      convParams(2, 3, 23, 23, 130, 3, 3, 2, 2, 1, 1),
+      convParams(2, 130, 6, 7, 9, 3, 3, 1, 1, 1, 1),
+      convParams(3, 20, 9, 9, 12, 1, 1, 2, 2, 0, 0),
+      convParams(2, 8, 10, 11, 6, 4, 4, 3, 3, 2, 2),
+      convParams(24, 2, 20, 20, 5, 3, 3, 1, 1, 1, 1),
+    ];
+    for (const p of cases) {
+      const x = randn(r, p.n * p.cIn * p.h * p.w);
+      const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+      const bias = randn(r, p.cOut);
+      const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+      const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
+        b === gpu ? gpu.conv2dWith('igemm-128', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
+      );
+      expectClose(f.got, f.want, `igemm conv2d ${JSON.stringify(p)}`);
+      const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
+        b === gpu ? gpu.conv2dBackwardInputWith('igemm-128', g, ws, p) : b.conv2dBackwardInput(g, ws, p),
+      );
+      expectClose(gi.got, gi.want, `igemm conv2dBackwardInput ${JSON.stringify(p)}`);
+      const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
+        b === gpu ? gpu.conv2dBackwardWeightWith('igemm-128', xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
+      );
+      expectClose(gw.got, gw.want, `igemm conv2dBackwardWeight ${JSON.stringify(p)}`, 1e-3, 1e-4);
+    }
+  }, 120_000);
+
   // The im2col variants run their products in the tuned matmul variant: each of them, with
   // the per-row bias and NCHW (outPlane) store forward, transposed A (input gradient) and
   // transposed B (weight gradient), over several row and column tiles of the largest kernels.

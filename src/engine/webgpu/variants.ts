@@ -16,6 +16,9 @@ import { convRowsSource } from './conv-rows-source';
 import conv2dBwdInputRegRaw from '../../../shaders/conv2d-backward-input-reg.wgsl?raw';
 import conv2dBwdWeightRegRaw from '../../../shaders/conv2d-backward-weight-reg.wgsl?raw';
 import conv2dBwdWeightRowsRaw from '../../../shaders/conv2d-backward-weight-rows.wgsl?raw';
+import conv2dIgemmRaw from '../../../shaders/conv2d-igemm.wgsl?raw';
+import conv2dBwdInputIgemmRaw from '../../../shaders/conv2d-backward-input-igemm.wgsl?raw';
+import conv2dBwdWeightIgemmRaw from '../../../shaders/conv2d-backward-weight-igemm.wgsl?raw';
 import { wgsl } from './wgsl';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
@@ -27,6 +30,9 @@ const conv2dRegSrc = wgsl(conv2dRegRaw);
 const im2colSrc = wgsl(im2colRaw);
 const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
 const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
+const conv2dIgemmSrc = wgsl(conv2dIgemmRaw);
+const conv2dBwdInputIgemmSrc = wgsl(conv2dBwdInputIgemmRaw);
+const conv2dBwdWeightIgemmSrc = wgsl(conv2dBwdWeightIgemmRaw);
 
 const bwdWeightRowsCache = new Map<string, string>();
 /**
@@ -67,6 +73,11 @@ export interface GemmVariant {
    * in the tuned matmul variant; shapes whose columns would not fit run `fallback`.
    */
   im2col?: { fallback: string };
+  /**
+   * Implicit GEMM on 128 x 128 workgroup tiles (igemm.ts): the operands are gathered from
+   * the tensors as the tiles load, so no im2col matrix is written; every shape runs.
+   */
+  igemm?: boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
   tune?: boolean;
   /**
@@ -104,6 +115,7 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
+  'igemm-128': { code: conv2dIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -112,6 +124,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
+  'igemm-128': { code: conv2dBwdInputIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -122,6 +135,8 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   'reg-8x4': { ...reg(conv2dBwdWeightRegSrc, 8, 4), targetWorkgroups: 128, tune: false },
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, targetWorkgroups: 0, im2col: { fallback: 'reg-8x2' } },
+  // Slices of the reduction over the batch's pixels: about this many workgroups in all.
+  'igemm-128': { code: conv2dBwdWeightIgemmSrc, tileM: 128, tileN: 128, targetWorkgroups: 256, igemm: true, gpuOnly: true },
 };
 
 /**

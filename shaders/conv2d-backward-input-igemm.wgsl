@@ -1,0 +1,72 @@
+// dL/dx of conv2d as an implicit GEMM on the 128 x 128 workgroup tiles of lib/tiled-128.wgsl:
+// dX[cIn, (b, iy, ix)] = W'[cIn, (co, ky, kx)] G[(co, ky, kx), (b, iy, ix)], where W' is
+// the weight with its channel axes swapped and G gathers dL/dy: input pixel (iy, ix)
+// received tap (ky, kx) from output pixel ((iy + padH - ky) / strideH, (ix + padW - kx) /
+// strideW) when both divisions are exact and land inside the output, else nothing.
+// Stored NCHW.
+
+//#include "conv-igemm"
+
+fn aAlongK() -> bool { return true; }
+fn bAlongK() -> bool { return false; }
+
+struct ASetup { o: u32, row: u32 }
+// Per column: the image's offset in dL/dy and the input pixel shifted by the padding (OUTSIDE past the edge).
+struct BSetup { base: vec4<i32>, ty0: vec4<i32>, tx0: vec4<i32> }
+
+fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(row * u.kH * u.kW, row); }
+
+fn bSetup(batch: u32, col: u32) -> BSetup {
+  let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
+  let hw = u.h * u.w;
+  let b = cs / hw;
+  let pix = cs - b * hw;
+  let iy = pix / u.w;
+  let ix = pix - iy * u.w;
+  let valid = cs < vec4<u32>(u.n);
+  return BSetup(
+    vec4<i32>(b * (u.cOut * u.outH * u.outW)),
+    select(vec4<i32>(OUTSIDE), vec4<i32>(iy + u.padH), valid),
+    vec4<i32>(ix + u.padW),
+  );
+}
+
+// Element (ci, (co, ky, kx)) of W' is W[co, ci, ky, kx]: rows kH kW apart.
+fn loadA(s: ASetup, k: u32) -> vec4<f32> {
+  var v = vec4<f32>(0.0);
+  if (k < u.k) {
+    let kk = u.kH * u.kW;
+    let co = k / kk;
+    let o = co * u.cIn * kk + s.o + k - co * kk;
+//#for j in 0..4
+    if (s.row + {j}u < u.m) { v.{xyzw[j]} = A[o + {j}u * kk]; }
+//#end
+  }
+  return v;
+}
+
+fn loadB(s: BSetup, k: u32) -> vec4<f32> {
+  if (k >= u.k) { return vec4<f32>(0.0); }
+  let kk = u.kH * u.kW;
+  let co = k / kk;
+  let r = k - co * kk;
+  let ky = r / u.kW;
+  let kx = r - ky * u.kW;
+  let ty = s.ty0 - i32(ky);
+  let tx = s.tx0 - i32(kx);
+  let sh = vec4<i32>(i32(u.strideH));
+  let sw = vec4<i32>(i32(u.strideW));
+  // (A negative t fails inside() below, whatever its quotient.)
+  let oy = ty / sh;
+  let ox = tx / sw;
+  let ok = inside(oy, ox, u.outH, u.outW) & (ty >= vec4<i32>(0)) & (tx >= vec4<i32>(0)) & (oy * sh == ty) & (ox * sw == tx);
+  return gather(s.base + i32(co * u.outH * u.outW) + oy * i32(u.outW) + ox, ok);
+}
+
+fn store(batch: u32, row: u32, col: u32, v: f32) {
+  let hw = u.h * u.w;
+  let b = col / hw;
+  C[(b * u.m + row) * hw + col - b * hw] = v;
+}
+
+//#include "tiled-128"
