@@ -93,6 +93,12 @@ class Diverged {
   constructor(readonly at: Omit<Divergence, 'restored'>) {}
 }
 
+/** Whether every value is a finite number. */
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
 interface SwitchRequest {
   change: () => Promise<void>;
   resolve: () => void;
@@ -397,9 +403,15 @@ export class Trainer {
   }
 
   /** The live run's state in memory (weights, optimizer, history), for a move to another backend. */
-  private async snapshot(info: CheckpointInfo): Promise<Checkpoint> {
+  private async snapshot(info: CheckpointInfo, classes: number): Promise<Checkpoint> {
     const live = this.live!;
-    const weights = await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) });
+    const state = await live.net.stateDictData();
+    // A last update can overflow the weights after a sound read of the loss: such weights
+    // are no checkpoint (loading refuses them), and the run stops as one that blew up.
+    if (!Object.values(state).every((t) => allFinite(t.data))) {
+      throw new Diverged({ loss: NaN, chance: Math.log(classes), epoch: info.epoch, step: info.stepInEpoch, globalStep: info.globalStep, lr: info.config.lr });
+    }
+    const weights = await zoo[live.id].toSafetensors(state, { inputSize: String(live.inputSize) });
     const optimizer = live.opt ? await optimizerBytes(live.opt) : null;
     return { info: structuredClone(info), blobs: { weights, optimizer } };
   }
@@ -689,17 +701,17 @@ export class Trainer {
           if (this.switchRequest) {
             const r = check(await read());
             if (r) report(r, null);
-            throw new BackendSwitch(await this.snapshot(info('running')), false);
+            throw new BackendSwitch(await this.snapshot(info('running'), data.train.classes), false);
           }
           if (this.pauseRequested) {
             const r = check(await read());
             if (r) report(r, null);
-            await this.checkpoint(info('paused'));
+            await this.checkpoint(info('paused'), data.train.classes);
             this.setState('paused');
             await new Promise<void>((resolve) => (this.resumeWaiter = resolve));
             this.resumeWaiter = null;
             if (this.stopRequested) break;
-            if (this.switchRequest) throw new BackendSwitch(await this.snapshot(info('paused')), true);
+            if (this.switchRequest) throw new BackendSwitch(await this.snapshot(info('paused'), data.train.classes), true);
             this.pauseRequested = false;
             net.train();
             this.setState('training');
@@ -719,7 +731,7 @@ export class Trainer {
             const r = check(await read());
             if (r) report(r, null);
             if (stepInEpoch < steps && this.now() - lastCheckpoint > checkpointEvery) {
-              await this.checkpoint(info('running'));
+              await this.checkpoint(info('running'), data.train.classes);
               lastCheckpoint = this.now();
             }
           } else {
@@ -740,14 +752,14 @@ export class Trainer {
         this.history.epochs.push(ep);
         if (r) report(r, testAcc);
         this.host.post({ type: 'epoch', point: ep });
-        await this.checkpoint(info(epoch >= config.epochs ? 'done' : 'running'));
+        await this.checkpoint(info(epoch >= config.epochs ? 'done' : 'running'), data.train.classes);
         lastCheckpoint = this.now();
         if (epoch < config.epochs) this.setState('training');
       }
       if (this.stopRequested) {
         const r = check(await read());
         if (r) report(r, null);
-        await this.checkpoint(info('stopped'));
+        await this.checkpoint(info('stopped'), data.train.classes);
         this.setState('stopped');
         return;
       }
@@ -760,16 +772,18 @@ export class Trainer {
     }
   }
 
-  /** Saves a checkpoint; a full disk is reported once and training goes on. */
-  private async checkpoint(info: CheckpointInfo): Promise<void> {
-    const live = this.live;
-    if (!live) return;
+  /**
+   * Saves a checkpoint; a full disk is reported once and training goes on. Weights that
+   * are no longer finite are not saved: the run stops as diverged (see snapshot).
+   */
+  private async checkpoint(info: CheckpointInfo, classes: number): Promise<void> {
+    if (!this.live) return;
     let weights: Uint8Array;
-    let optimizer: Uint8Array | null = null;
+    let optimizer: Uint8Array | null;
     try {
-      weights = await zoo[live.id].toSafetensors(live.net.stateDict(), { inputSize: String(live.inputSize) });
-      if (live.opt) optimizer = await optimizerBytes(live.opt);
+      ({ weights, optimizer } = (await this.snapshot(info, classes)).blobs);
     } catch (e) {
+      if (e instanceof Diverged) throw e;
       this.host.post({ type: 'checkpoint', info: null, ok: false, message: (e as Error).message });
       return;
     }
