@@ -18,11 +18,7 @@ fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(row * u.kH * u.kW, row
 
 fn bSetup(batch: u32, col: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
-  let hw = u.h * u.w;
-  let b = cs / hw;
-  let pix = cs - b * hw;
-  let iy = pix / u.w;
-  let ix = pix - iy * u.w;
+//#include "split-plane" (I = cs, H = u.h, W = u.w, AREA = hw, P = b, Y = iy, X = ix)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
     vec4<i32>(b * (u.cOut * u.outH * u.outW)),

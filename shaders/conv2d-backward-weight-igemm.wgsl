@@ -18,11 +18,7 @@ fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.k, row); }
 
 fn bSetup(batch: u32, col: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
-  let kk = u.kH * u.kW;
-  let ci = cs / kk;
-  let r = cs - ci * kk;
-  let ky = r / u.kW;
-  let kx = r - ky * u.kW;
+//#include "split-plane" (I = cs, H = u.kH, W = u.kW, AREA = kk, P = ci, Y = ky, X = kx)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
     batch * u.k,

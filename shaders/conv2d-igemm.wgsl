@@ -17,11 +17,7 @@ fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(row * u.k, row); }
 
 fn bSetup(batch: u32, col: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
-  let ohw = u.outH * u.outW;
-  let b = cs / ohw;
-  let pix = cs - b * ohw;
-  let oy = pix / u.outW;
-  let ox = pix - oy * u.outW;
+//#include "split-plane" (I = cs, H = u.outH, W = u.outW, AREA = ohw, P = b, Y = oy, X = ox)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
     vec4<i32>(b * (u.cIn * u.h * u.w)),

@@ -521,6 +521,29 @@ describe('convolution', () => {
     });
   }
 
+  /**
+   * The three passes of one convolution in a variant that takes every shape (the forward
+   * one with a bias and a fused ReLU) against the CPU backend, on random data from `r`.
+   */
+  async function allPasses(variant: string, p: Conv2dParams, r: () => number, label: string): Promise<void> {
+    const x = randn(r, p.n * p.cIn * p.h * p.w);
+    const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
+    const bias = randn(r, p.cOut);
+    const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+    const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
+      b === gpu ? gpu.conv2dWith(variant, xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
+    );
+    expectClose(f.got, f.want, `${label} conv2d ${JSON.stringify(p)}`);
+    const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
+      b === gpu ? gpu.conv2dBackwardInputWith(variant, g, ws, p) : b.conv2dBackwardInput(g, ws, p),
+    );
+    expectClose(gi.got, gi.want, `${label} conv2dBackwardInput ${JSON.stringify(p)}`);
+    const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
+      b === gpu ? gpu.conv2dBackwardWeightWith(variant, xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
+    );
+    expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight ${JSON.stringify(p)}`, 1e-3, 1e-4);
+  }
+
   // The implicit-GEMM variants on shapes that cross their 128 x 128 tiles: over 128 output
   // channels (forward, weight gradient) and input channels (input gradient, and the
   // weight gradient's columns), ragged edges, strides 2 and 3 (whose input gradient skips
@@ -535,24 +558,7 @@ describe('convolution', () => {
       convParams(2, 8, 10, 11, 6, 4, 4, 3, 3, 2, 2),
       convParams(24, 2, 20, 20, 5, 3, 3, 1, 1, 1, 1),
     ];
-    for (const p of cases) {
-      const x = randn(r, p.n * p.cIn * p.h * p.w);
-      const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
-      const bias = randn(r, p.cOut);
-      const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
-      const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
-        b === gpu ? gpu.conv2dWith('igemm-128', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
-      );
-      expectClose(f.got, f.want, `igemm conv2d ${JSON.stringify(p)}`);
-      const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
-        b === gpu ? gpu.conv2dBackwardInputWith('igemm-128', g, ws, p) : b.conv2dBackwardInput(g, ws, p),
-      );
-      expectClose(gi.got, gi.want, `igemm conv2dBackwardInput ${JSON.stringify(p)}`);
-      const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
-        b === gpu ? gpu.conv2dBackwardWeightWith('igemm-128', xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
-      );
-      expectClose(gw.got, gw.want, `igemm conv2dBackwardWeight ${JSON.stringify(p)}`, 1e-3, 1e-4);
-    }
+    for (const p of cases) await allPasses('igemm-128', p, r, 'igemm');
   }, 120_000);
 
   // The im2col variants run their products in the tuned matmul variant: each of them, with
@@ -566,22 +572,7 @@ describe('convolution', () => {
       try {
         // (Both NCHW cases have 144-pixel planes, which cross the 128-column tiles: one pipeline.)
         for (const p of [convCases[2], convParams(4, 8, 12, 12, 20, 3, 3, 1, 1, 1, 1), convParams(2, 3, 23, 23, 130, 3, 3, 2, 2, 1, 1)]) {
-          const x = randn(r, p.n * p.cIn * p.h * p.w);
-          const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
-          const bias = randn(r, p.cOut);
-          const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
-          const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
-            b === gpu ? gpu.conv2dWith('im2col', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
-          );
-          expectClose(f.got, f.want, `im2col conv2d (${mv}) ${JSON.stringify(p)}`);
-          const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
-            b === gpu ? gpu.conv2dBackwardInputWith('im2col', g, ws, p) : b.conv2dBackwardInput(g, ws, p),
-          );
-          expectClose(gi.got, gi.want, `im2col conv2dBackwardInput (${mv}) ${JSON.stringify(p)}`);
-          const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
-            b === gpu ? gpu.conv2dBackwardWeightWith('im2col', xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
-          );
-          expectClose(gw.got, gw.want, `im2col conv2dBackwardWeight (${mv}) ${JSON.stringify(p)}`, 1e-3, 1e-4);
+          await allPasses('im2col', p, r, `im2col (${mv})`);
         }
       } finally {
         gpu.tuning = saved;
