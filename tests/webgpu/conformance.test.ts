@@ -548,7 +548,7 @@ describe('convolution', () => {
   // channels (forward, weight gradient) and input channels (input gradient, and the
   // weight gradient's columns), ragged edges, strides 2 and 3 (whose input gradient skips
   // the taps that fall between outputs), a 1x1 strided shortcut, and a weight gradient's
-  // reduction cut into slices.
+  // reduction cut into slices, and a layer without input channels.
   it('the implicit-GEMM convolutions cross their tiles, strides and slices like the CPU backend', async () => {
     const r = rng(57);
     const cases = [
@@ -557,6 +557,8 @@ describe('convolution', () => {
       convParams(3, 20, 9, 9, 12, 1, 1, 2, 2, 0, 0),
       convParams(2, 8, 10, 11, 6, 4, 4, 3, 3, 2, 2),
       convParams(24, 2, 20, 20, 5, 3, 3, 1, 1, 1, 1),
+      // No input channels: the output is the activated bias.
+      convParams(2, 0, 5, 5, 3, 3, 3, 1, 1, 1, 1),
     ];
     for (const p of cases) await allPasses('igemm-128', p, r, 'igemm');
   }, 120_000);
