@@ -11,6 +11,8 @@ test('offline after a first visit, a reload still trains LeNet from the cached d
   await expect.poll(async () => Number(await w.locator('[data-stat="step"]').getAttribute('data-value')), { timeout: 90_000 }).toBeGreaterThan(2);
   await w.getByRole('button', { name: 'Stop' }).click();
 
+  // The service worker controls the page before the network goes (it claims it on activation).
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
   await context.setOffline(true);
   await page.reload();
   await expect(page.locator('article[data-chapter="train"] h1')).toBeVisible();
