@@ -196,6 +196,27 @@ test('settings out of range are explained before a start, and a learning rate th
   await expect(w.getByTestId('config-problems')).toHaveText('The learning rate must be a number from 0.0001 to 10.');
   await expect(w.getByLabel('Learning rate')).toHaveAttribute('aria-invalid', 'true');
   await expect(start).toBeDisabled();
+  // Typed key by key, a number is kept as typed: a half-typed '.' or '1e' is no setting
+  // (explained, Start waits), never a 0 that the next keys would turn into another number.
+  const lr = w.getByLabel('Learning rate');
+  await lr.press('Control+a');
+  await lr.pressSequentially('.001');
+  await expect(lr).toHaveValue('.001');
+  await expect(w.getByTestId('config-problems')).toHaveCount(0);
+  await lr.press('Control+a');
+  await lr.pressSequentially('1e');
+  await expect(w.getByTestId('config-problems')).toHaveText('The learning rate must be a number from 0.0001 to 10.');
+  await expect(start).toBeDisabled();
+  await lr.pressSequentially('-3');
+  await expect(w.getByTestId('config-problems')).toHaveCount(0);
+  const epochs = w.getByLabel('Epochs');
+  await epochs.press('Control+a');
+  await epochs.press('Backspace');
+  await expect(epochs).toHaveValue('');
+  await expect(start).toBeDisabled();
+  await epochs.pressSequentially('12');
+  await expect(epochs).toHaveValue('12');
+  await expect(start).toBeEnabled();
   // Adam at 10 (the recipe: SGD at 1): the loss goes to hundreds within the first steps.
   await configure(w, { batch: 32, optimizer: 'adam', lr: 10 });
   await expect(w.getByTestId('config-problems')).toHaveCount(0);

@@ -102,7 +102,20 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     if (k === 'inputSize') sizeSet.current = true;
     setForm((f) => ({ ...f, [k]: v }));
   };
-  const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => set(k, Number(e.target.value) as never);
+  // What the reader typed, kept as typed: a half-typed number ('.', '-', '1e') reads as ''
+  // from the input, which is no setting (NaN: the form explains it and Start waits), never 0.
+  const [drafts, setDrafts] = useState<Partial<Record<keyof Form, string>>>({});
+  const num = (k: keyof Form) => (e: ChangeEvent<HTMLInputElement>) => {
+    const text = e.target.value;
+    setDrafts((d) => ({ ...d, [k]: text }));
+    set(k, (text.trim() === '' ? NaN : Number(text)) as never);
+  };
+  /** The field's text: the draft while it still says the form's value, else the value (set by a button, a model change). */
+  const shown = (k: Exclude<keyof Form, 'optimizer'>): string => {
+    const d = drafts[k];
+    const v = form[k];
+    return d !== undefined && (d.trim() === '' ? Number.isNaN(v) : Number(d) === v) ? d : String(v);
+  };
   const config: TrainConfig = { model, ...form };
   // Settings a run cannot take are explained under the form, and Start waits for them.
   const problems = configProblems(config);
@@ -111,7 +124,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const numberField = (k: Exclude<keyof Form, 'optimizer'>, limits: { min?: number; max?: number; step: number | 'any' }) => (
     <label>
       <span>{tr(k)}</span>
-      <input type="number" {...limits} value={form[k]} onChange={num(k)} disabled={busyMine} aria-invalid={invalid(k) || undefined} aria-describedby={invalid(k) ? `${uid}-problems` : undefined} />
+      <input type="number" {...limits} value={shown(k)} onChange={num(k)} disabled={busyMine} aria-invalid={invalid(k) || undefined} aria-describedby={invalid(k) ? `${uid}-problems` : undefined} />
     </label>
   );
 
