@@ -60,9 +60,7 @@ fn loadB(s: BSetup, k: u32) -> vec4<f32> {
 }
 
 fn store(batch: u32, row: u32, col: u32, v: f32) {
-  let hw = u.h * u.w;
-  let b = col / hw;
-  C[(b * u.m + row) * hw + col - b * hw] = v;
+  C[nchwAt(row, col, u.h * u.w)] = v;
 }
 
 //#include "tiled-128"

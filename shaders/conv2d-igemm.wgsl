@@ -51,9 +51,7 @@ fn loadB(s: BSetup, k: u32) -> vec4<f32> {
 }
 
 fn store(batch: u32, row: u32, col: u32, v: f32) {
-  let ohw = u.outH * u.outW;
-  let b = col / ohw;
-  C[(b * u.m + row) * ohw + col - b * ohw] = epilogue(v, row, col);
+  C[nchwAt(row, col, u.outH * u.outW)] = epilogue(v, row, col);
 }
 
 //#include "tiled-128"

@@ -24,6 +24,13 @@ fn gather(idx: vec4<i32>, ok: vec4<bool>) -> vec4<f32> {
   return select(vec4<f32>(0.0), vec4<f32>(B[i.x], B[i.y], B[i.z], B[i.w]), ok);
 }
 
+// Where element (row, col) of an m x (images x plane) product goes in an NCHW tensor:
+// rows are channels, columns (image, pixel).
+fn nchwAt(row: u32, col: u32, plane: u32) -> u32 {
+  let b = col / plane;
+  return (b * u.m + row) * plane + col - b * plane;
+}
+
 // Whether (y, x) lies inside a plane of hgt x wid.
 fn inside(y: vec4<i32>, x: vec4<i32>, hgt: u32, wid: u32) -> vec4<bool> {
   return (y >= vec4<i32>(0)) & (y < vec4<i32>(i32(hgt))) & (x >= vec4<i32>(0)) & (x < vec4<i32>(i32(wid)));
