@@ -16,7 +16,7 @@
  * engine runs them everywhere. `--force` rebuilds anyway.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,8 +104,30 @@ function ensureToolchain() {
   return clang;
 }
 
-function compile(clang, sources, flags, out) {
-  const r = spawnSync(clang, [...COMMON_FLAGS, ...flags, '-o', out, ...sources], { stdio: 'inherit' });
+/** The absolute path of a command on the PATH, or null. */
+const which = (cmd) => {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+};
+
+/**
+ * clang runs binaryen's wasm-opt after linking whenever it finds one (on the PATH or beside
+ * the path clang was started by), and an older wasm-opt (Debian 12 ships version 108)
+ * rejects relaxed SIMD. The build does not depend on which binaryen a machine happens to
+ * have: clang runs by its real path with an empty PATH and is told where wasm-ld is, so the
+ * output is exactly what clang and wasm-ld make.
+ */
+function bareToolchain(clang, version, tmp) {
+  const own = `/usr/lib/llvm-${version}/bin/wasm-ld`;
+  const ld = existsSync(own) ? own : (which(`wasm-ld-${version}`) ?? which('wasm-ld'));
+  const bin = join(tmp, 'bin');
+  mkdirSync(bin);
+  const path = which(clang);
+  return { clang: path ? realpathSync(path) : clang, ld, env: { ...process.env, PATH: bin } };
+}
+
+function compile({ clang, ld, env }, sources, flags, out) {
+  const r = spawnSync(clang, [...COMMON_FLAGS, `-fuse-ld=${ld}`, ...flags, '-o', out, ...sources], { stdio: 'inherit', env });
   if (r.error) throw r.error;
   if (r.status !== 0) {
     console.error(`\n✗ ${clang} exited with ${r.status} while building ${out}`);
@@ -124,6 +146,7 @@ export function buildWasm({ force = false } = {}) {
   const common = files.filter((f) => f.endsWith('.c') && !shared(f)).map((f) => join(kernelDir, f));
   const tmp = mkdtempSync(join(tmpdir(), 'wasm-kernels-'));
   try {
+    const tool = bareToolchain(clang, version, tmp);
     const threadedFlags = [
       '-matomics',
       '-mmutable-globals',
@@ -135,8 +158,8 @@ export function buildWasm({ force = false } = {}) {
       '-Wl,--export=__stack_pointer',
     ];
     const build = (extra, name) => ({
-      single: compile(clang, [...common, join(kernelDir, 'threads.c')], extra, join(tmp, `single${name}.wasm`)),
-      threaded: compile(clang, [...common, join(kernelDir, 'threads-shared.c')], [...threadedFlags, ...extra], join(tmp, `threaded${name}.wasm`)),
+      single: compile(tool, [...common, join(kernelDir, 'threads.c')], extra, join(tmp, `single${name}.wasm`)),
+      threaded: compile(tool, [...common, join(kernelDir, 'threads-shared.c')], [...threadedFlags, ...extra], join(tmp, `threaded${name}.wasm`)),
     });
     const plain = build([], '');
     const relaxed = version >= RELAXED_CLANG ? build(['-mrelaxed-simd'], '-relaxed') : null;
