@@ -147,3 +147,50 @@ test('normalises a batch and measures the scatter of batch means as PyTorch does
   expect(s.spread['8'][0]).toBeLessThan(s.spread['4'][0]);
   expect(problems.errors).toEqual([]);
 });
+
+/** The numbers of a sentence, as the widget writes them (three decimals, a real minus sign). */
+const numbersIn = (text: string) => [...text.matchAll(/[−-]?\d+\.\d{3}/g)].map((m) => Number(m[0].replace('−', '-')));
+
+test('a screen reader hears the result of the part it changes by keyboard, with PyTorch’s numbers, and the other parts stay silent', async ({ page, problems }) => {
+  const r = FIX.running;
+  const s = FIX.spread;
+  const f = FIX.normalise;
+  await open(page);
+  const said = (w: Locator) => w.getByRole('status');
+  const near = async (w: Locator, want: number[]) => expect.poll(async () => numbersIn((await said(w).textContent()) ?? '').map((v, i) => Math.abs(v - want[i]) <= 0.0011)).toEqual(want.map(() => true));
+
+  // Running statistics: two steps forward, then evaluation mode.
+  const running = await part(page, 'running');
+  await expect(said(running)).toHaveText('');
+  await running.getByRole('button', { name: 'Step forward' }).focus();
+  await press(page, 'Enter', 2);
+  const after = r.steps[r.evalStep - 1];
+  await expect(said(running)).toContainText(`After step ${r.evalStep}, channel 1: running mean `);
+  await expect(said(running)).toContainText('; in training mode the output has mean ');
+  await near(running, [after.runningMean[0], after.runningVar[0], r.yTrainMean[0]]);
+  await running.getByRole('radio', { name: 'Training mode: bn.train()' }).press('ArrowRight');
+  await expect(said(running)).toContainText('; in evaluation mode the output has mean ');
+  await near(running, [after.runningMean[0], after.runningVar[0], r.yEvalMean[0]]);
+
+  // The scatter of the batch mean: batch size 4 → 8 in that part.
+  const spread = await part(page, 'batch-size');
+  await expect(said(spread)).toHaveText('');
+  await spread.getByRole('slider', { name: 'Batch size n' }).focus();
+  await press(page, 'ArrowRight', 4);
+  await expect(said(spread)).toContainText(`Batch size ${f.n}, channel 1: over 16 batches the batch mean scatters by `);
+  await near(spread, [s.spread[String(f.n)][0], s.popMean[0]]);
+  // The running part's result changed with the batch size; its old sentence is gone, unspoken.
+  await expect(said(running)).toHaveText('');
+
+  // Normalising the batch of 8: γ₁ 1 → 1.5, β₁ 0 → 0.5.
+  const norm = await part(page, 'normalise');
+  await expect(said(norm)).toHaveText('');
+  await norm.getByRole('slider', { name: 'γ (weight) of channel 1' }).focus();
+  await press(page, 'ArrowRight', 2);
+  await norm.getByRole('slider', { name: 'β (bias) of channel 1' }).focus();
+  await press(page, 'ArrowRight', 2);
+  await expect(said(norm)).toContainText(`Batch of ${f.n}, channel 1: batch mean `);
+  await expect(said(norm)).toContainText('; the output has mean 0.500, variance 2.250.');
+  await near(norm, [f.mean[0], f.variance[0], f.beta[0], f.gamma[0] ** 2]);
+  expect(problems.errors).toEqual([]);
+});

@@ -172,6 +172,29 @@ test('the inside of an imported LeNet: kernels, every layer’s maps and probabi
   await w.getByRole('button', { name: 'Next test image' }).focus();
   await page.keyboard.press('Enter');
   await check(1);
+  // A typed image number stays as typed: a cleared field stays empty and explained (not 0),
+  // a number past the last image is refused while typed (4200 stays) and clamped by Enter.
+  const imgBox = w.getByRole('spinbutton', { name: 'Test image #' });
+  await imgBox.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Backspace');
+  await expect(imgBox).toHaveValue('');
+  await expect(imgBox).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByText('Type a whole number from 0 to 9,999.')).toBeVisible();
+  await expect(w.locator('[data-part="input"]')).toHaveAttribute('data-index', '1');
+  await imgBox.pressSequentially('42');
+  await check(42);
+  await imgBox.pressSequentially('000');
+  await expect(imgBox).toHaveValue('42000');
+  await expect(imgBox).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.locator('[data-part="input"]')).toHaveAttribute('data-index', '4200');
+  await page.keyboard.press('Enter');
+  await expect(imgBox).toHaveValue('9999');
+  await check(9999);
+  await expect(w.getByRole('button', { name: 'Next test image' })).toBeDisabled();
+  await page.keyboard.press('ControlOrMeta+a');
+  await imgBox.pressSequentially('1');
+  await check(1);
   const select = w.getByLabel('Layer', { exact: true });
   for (let layer = 0; layer < SHAPES.length; layer++) {
     const maps = w.locator('[data-part="maps"]');

@@ -25,7 +25,7 @@ async function gridShape(table: Locator): Promise<[number, number]> {
 /** Tabs through the widget from its first control and returns how many of its enabled controls were reached. */
 async function tabThrough(page: Page, w: Locator): Promise<{ reached: number; total: number }> {
   const total = await w.evaluate((el) => {
-    const all = el.querySelectorAll<HTMLElement>('button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex="0"]');
+    const all = el.querySelectorAll<HTMLElement>('button:not([disabled]):not([tabindex="-1"]), input:not([disabled]), select:not([disabled]), [tabindex="0"]');
     let n = 0;
     all.forEach((c, i) => {
       c.dataset.tabProbe = String(i);
@@ -53,7 +53,7 @@ async function setSlider(w: Locator, name: string, v: number) {
 async function samePaddingStride(w: Locator, s: PaddingStrideCase) {
   await settled(w);
   const ref = paddingStrideRef(s);
-  const y = w.getByRole('table', { name: 'Output Y' });
+  const y = w.getByRole('grid', { name: 'Output Y' });
   expect(await gridShape(y)).toEqual([ref.h, ref.w]);
   expect(await values(y)).toEqual(ref.y);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-shape', `1x1x${ref.h}x${ref.w}`);
@@ -67,7 +67,7 @@ async function samePooling(w: Locator, s: PoolingCase) {
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-shape', `1x${s.channels}x${ref.h}x${ref.w}`);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
   for (let c = 0; c < s.channels; c++) {
-    const got = await values(w.getByRole('table', { name: `Output channel ${c + 1}` }));
+    const got = await values(w.getByRole('grid', { name: `Output channel ${c + 1}` }));
     expect(got).toHaveLength(ref.y[c].length);
     got.forEach((v, i) => expect(v).toBeCloseTo(ref.y[c][i], 4));
   }
@@ -111,7 +111,7 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   // corr2d: the 6x8 edge image with K = [1, -1]; then the transposed image gives zeros.
   const c = widget(page, 'corr2d');
   await settled(c);
-  const y = c.getByRole('table', { name: 'Output Y' });
+  const y = c.getByRole('grid', { name: 'Output Y' });
   expect(await gridShape(y)).toEqual([6, 7]);
   expect(await values(y)).toEqual(Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]).flat());
   await expect(c.locator('.w-engine-shape')).toHaveAttribute('data-shape', '6x7');
@@ -126,7 +126,7 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   // padding-stride: the notes' figures (padding 1 all round; then strides 3 and 2).
   const p = widget(page, 'padding-stride');
   await settled(p);
-  const py = p.getByRole('table', { name: 'Output Y' });
+  const py = p.getByRole('grid', { name: 'Output Y' });
   expect(await values(py)).toEqual([0, 3, 8, 4, 9, 19, 25, 10, 21, 37, 43, 16, 6, 7, 8, 0]);
   await expect(p.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x1x4x4');
   await expect(p.getByRole('table', { name: 'Padded input' }).locator('td.cell-pad')).toHaveCount(16);
@@ -139,11 +139,11 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   // pooling: arange(16), window 3, padding 1, stride 2; then X and X + 1 as two channels.
   const q = widget(page, 'pooling');
   await settled(q);
-  expect(await values(q.getByRole('table', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
   await setSlider(q, 'Channels (X, X + 1, …)', 2);
   await settled(q);
-  expect(await values(q.getByRole('table', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
-  expect(await values(q.getByRole('table', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
   await expect(q.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x2x2x2');
   await expect(q.locator('.w-channels-note')).toContainText('2 channels in, 2 out');
 
@@ -162,14 +162,14 @@ test('the pooling chapter’s two-channel preset opens on X and X + 1 with its o
   await expect(ws).toHaveCount(2);
   const two = ws.nth(1);
   await settled(two);
-  expect(await values(two.getByRole('table', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
-  expect(await values(two.getByRole('table', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
   await settled(ws.nth(0));
-  await expect(ws.nth(0).getByRole('table', { name: 'Output channel 2' })).toHaveCount(0);
+  await expect(ws.nth(0).getByRole('grid', { name: 'Output channel 2' })).toHaveCount(0);
   // Changing one instance leaves the other alone.
   await ws.nth(0).getByRole('radio', { name: 'Average' }).check();
   await settled(ws.nth(0));
-  expect(await values(two.getByRole('table', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
 });
 
 test('random settings agree with plain-loop references in every widget, and bad typed values never break it', async ({ page, problems }) => {
@@ -189,7 +189,7 @@ test('random settings agree with plain-loop references in every widget, and bad 
 
   const c = widget(page, 'corr2d');
   await settled(c);
-  const y = c.getByRole('table', { name: 'Output Y' });
+  const y = c.getByRole('grid', { name: 'Output Y' });
   expect(await gridShape(y)).toEqual([xh - kh + 1, xw - kw + 1]);
   expect(await values(y)).toEqual(corr2dRef(x, k));
   await expect(c.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
@@ -244,7 +244,8 @@ test('random settings agree with plain-loop references in every widget, and bad 
     await samePooling(q, s);
   }
 
-  // Typing into X: a new value changes the output; a huge one is clamped with a notice; junk is ignored.
+  // Typing into X: a new value changes the output; a huge one is refused while typed (with a
+  // notice) and clamped on Enter; junk is ignored.
   await c.getByRole('button', { name: 'The classic 6×8 edge image, K = [1, −1]' }).click();
   await settled(c);
   const cell = c.getByRole('spinbutton', { name: 'Input X, row 1, column 2' });
@@ -252,9 +253,16 @@ test('random settings agree with plain-loop references in every widget, and bad 
   await settled(c);
   expect((await values(y)).slice(0, 2)).toEqual([1 - 5, 5 - 0]);
   await cell.fill('1e30');
-  await expect(c.locator('.w-notice')).toContainText('1000');
+  await expect(c.locator('.w-notice')).toContainText('leaving the cell keeps 1000');
+  await expect(cell).toHaveAttribute('aria-invalid', 'true');
+  await expect(cell).toHaveValue('1e30');
+  await settled(c);
+  expect((await values(y)).slice(0, 2)).toEqual([1 - 5, 5 - 0]);
+  await cell.press('Enter');
+  await expect(cell).toHaveValue('1000');
   await settled(c);
   expect((await values(y)).slice(0, 2)).toEqual([1 - 1000, 1000]);
+  await expect(c.locator('.w-notice')).toContainText('1000');
   await cell.fill('');
   await cell.pressSequentially('e-');
   await settled(c);
@@ -289,9 +297,27 @@ test('keyboard alone reaches every control of the four widgets and changes value
   });
   expect(consumed).toBe(true);
   await expect(scrub).toHaveAttribute('aria-valuetext', /^4 \/ 42/);
+  // The output grid is one Tab stop, its selected cell; arrow keys move the window and the focus.
+  const yGrid = c.getByRole('grid', { name: 'Output Y' });
+  const stop = yGrid.locator('button[tabindex="0"]');
+  await expect(stop).toHaveCount(1);
+  await expect(stop).toHaveAccessibleName(/^Output Y, row 1, column 4: /);
+  await stop.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^11 \/ 42/);
+  await expect(yGrid.getByRole('button', { name: /^Output Y, row 2, column 4: / })).toBeFocused();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowRight');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^14 \/ 42/);
+  await page.keyboard.press('Control+End');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
+  await expect(yGrid.getByRole('button', { name: /^Output Y, row 6, column 7: / })).toBeFocused();
+  await page.keyboard.press('Control+Home');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^1 \/ 42/);
+  await expect(yGrid.locator('button[tabindex="0"]')).toHaveCount(1);
   await c.getByRole('slider', { name: 'K rows' }).press('ArrowRight');
   await settled(c);
-  expect(await gridShape(c.getByRole('table', { name: 'Output Y' }))).toEqual([5, 7]);
+  expect(await gridShape(c.getByRole('grid', { name: 'Output Y' }))).toEqual([5, 7]);
 
   // padding-stride: a kernel that cannot fit is refused with the reason.
   const p = widget(page, 'padding-stride');
@@ -328,7 +354,7 @@ test('keyboard alone reaches every control of the four widgets and changes value
   await q.getByRole('radio', { name: 'Maximum' }).press('ArrowRight');
   await expect(q.getByRole('radio', { name: 'Average' })).toBeChecked();
   await settled(q);
-  expect((await values(q.getByRole('table', { name: 'Output channel 1' })))[0]).toBeCloseTo(10 / 9, 5);
+  expect((await values(q.getByRole('grid', { name: 'Output channel 1' })))[0]).toBeCloseTo(10 / 9, 5);
   await q.getByRole('checkbox', { name: /Stride = window/ }).press('Space');
   await settled(q);
   await expect(q.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x1x2x2');
@@ -371,4 +397,60 @@ test('with reduced motion nothing plays by itself and training lands at once', a
   await expect(widget(page, 'corr2d').getByRole('slider', { name: 'Window position' })).toHaveAttribute('aria-valuetext', /^1 \//);
   await l.getByRole('button', { name: /Train/ }).click();
   await expect(l.locator('[data-epoch="10"]')).toBeVisible({ timeout: 5_000 });
+});
+
+test('a screen reader hears the new output of padding-stride and pooling when a control moves, in the reader’s language, and nothing as the page opens', async ({ page, problems }) => {
+  await openLab(page);
+  const said = (c: PaddingStrideCase) => {
+    const ref = paddingStrideRef(c);
+    return `Output ${ref.h} × ${ref.w} (input ${c.nh} × ${c.nw}, kernel ${c.kh} × ${c.kw}, padding ${c.ph} × ${c.pw}, stride ${c.sh} × ${c.sw}).`;
+  };
+  const p = widget(page, 'padding-stride');
+  await settled(p);
+  const pSaid = p.getByRole('status');
+  await expect(pSaid).toHaveText('');
+  const ps: PaddingStrideCase = { nh: 3, nw: 3, kh: 2, kw: 2, ph: 2, pw: 2, sh: 1, sw: 1 };
+  await p.getByRole('slider', { name: 'Stride s_h' }).press('ArrowRight');
+  expect(said({ ...ps, sh: 2 })).toContain('Output 2 × 4');
+  await expect(pSaid).toHaveText(said({ ...ps, sh: 2 }));
+  await p.getByRole('slider', { name: 'Input width n_w' }).press('End');
+  await expect(pSaid).toHaveText(said({ ...ps, sh: 2, nw: 10 }));
+  // A refused change (the kernel would not fit) leaves the last sentence.
+  await p.getByRole('slider', { name: 'Kernel height k_h' }).press('End');
+  await expect(p.getByText(/does not fit in the padded input/)).toBeVisible();
+  await expect(pSaid).toHaveText(said({ ...ps, sh: 2, nw: 10 }));
+
+  const pooled = (c: PoolingCase) => {
+    const ref = poolingRef(c);
+    const [sh, sw] = c.strideAuto ? [c.kh, c.kw] : [c.sh, c.sw];
+    return `${c.mode === 'max' ? 'Max' : 'Average'} pooling: output ${c.channels} × ${ref.h} × ${ref.w} (input ${c.channels} × ${c.h} × ${c.w}, window ${c.kh} × ${c.kw}, padding ${c.ph} × ${c.pw} on each side, stride ${sh} × ${sw}).`;
+  };
+  const q = widget(page, 'pooling');
+  await settled(q);
+  const qSaid = q.getByRole('status');
+  await expect(qSaid).toHaveText('');
+  const qs: PoolingCase = { mode: 'max', h: 4, w: 4, kh: 3, kw: 3, ph: 1, pw: 1, sh: 2, sw: 2, strideAuto: false, channels: 1 };
+  await q.getByRole('slider', { name: 'Channels (X, X + 1, …)' }).press('ArrowRight');
+  await expect(qSaid).toHaveText(pooled({ ...qs, channels: 2 }));
+  await q.getByRole('radio', { name: 'Maximum' }).press('ArrowRight');
+  await expect(qSaid).toHaveText(pooled({ ...qs, channels: 2, mode: 'avg' }));
+  await q.getByRole('slider', { name: 'Window width' }).press('ArrowLeft');
+  await q.getByRole('checkbox', { name: /Stride = window/ }).press('Space');
+  const last = { ...qs, channels: 2, mode: 'avg', kw: 2, strideAuto: true } as const;
+  expect(pooled(last)).toContain('output 2 × 2 × 3');
+  await expect(qSaid).toHaveText(pooled(last));
+  // The widget the reader left keeps its last sentence.
+  await expect(pSaid).toHaveText(said({ ...ps, sh: 2, nw: 10 }));
+  expect(problems.errors).toEqual([]);
+
+  // In Chinese, on the chapter's first pooling widget; the second, with its own settings, says nothing.
+  await page.goto('./?c=pooling&lang=zh');
+  const ws = page.locator('[data-widget="pooling"]');
+  await expect(ws).toHaveCount(2);
+  await ws.nth(0).scrollIntoViewIfNeeded();
+  await settled(ws.nth(0));
+  await ws.nth(0).getByRole('slider', { name: '通道数（X, X + 1, …）' }).press('ArrowRight');
+  const zh = poolingRef({ ...qs, channels: 2 });
+  await expect(ws.nth(0).getByRole('status')).toHaveText(`最大汇聚：输出 2 × ${zh.h} × ${zh.w}（输入 2 × 4 × 4，窗口 3 × 3，每侧填充 1 × 1，步幅 2 × 2）。`);
+  await expect(ws.nth(1).getByRole('status')).toHaveText('');
 });

@@ -18,7 +18,7 @@ async function nums(cells: Locator): Promise<number[]> {
 async function tabReachesEverything(page: Page, w: Locator) {
   const total = await w.evaluate((root) => {
     // A radio group is one tab stop (its checked radio); arrow keys move within it.
-    const els = [...root.querySelectorAll<HTMLElement>('button:not([disabled]), select:not([disabled]), input:not([disabled]):not([type="radio"]), input[type="radio"]:checked:not([disabled]), [tabindex="0"]')].filter(
+    const els = [...root.querySelectorAll<HTMLElement>('button:not([disabled]):not([tabindex="-1"]), select:not([disabled]), input:not([disabled]):not([type="radio"]), input[type="radio"]:checked:not([disabled]), [tabindex="0"]')].filter(
       (e) => e.offsetParent !== null || e.getClientRects().length > 0,
     );
     els.forEach((e, i) => e.setAttribute('data-tab-probe', String(i)));
@@ -212,6 +212,28 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   await w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' }).focus();
   await page.keyboard.press('ArrowUp');
   await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([56, 73, 107, 124]);
+  // A bias typed key by key stays as typed ('-' and '-0' are not turned into 0 on the way).
+  const bias = w.getByRole('spinbutton', { name: 'Bias of output channel 1' });
+  await bias.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await bias.pressSequentially('-0.5');
+  await expect(bias).toHaveValue('-0.5');
+  await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([55.5, 72.5, 106.5, 123.5]);
+  // A kernel entry beyond the limit is refused while typed (marked, outputs unchanged) and clamped on leaving.
+  const entry = w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' });
+  await entry.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await entry.pressSequentially('2000000');
+  await expect(entry).toHaveValue('2000000');
+  await expect(entry).toHaveAttribute('aria-invalid', 'true');
+  await page.keyboard.press('Enter');
+  await expect(entry).toHaveValue('1000000');
+  await expect(entry).not.toHaveAttribute('aria-invalid', 'true');
+  await entry.press('ControlOrMeta+a');
+  await entry.pressSequentially('1');
+  await bias.press('ControlOrMeta+a');
+  await bias.pressSequentially('0');
+  await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([56, 73, 107, 124]);
   await tabReachesEverything(page, w);
   // The 1x1 example (3 channels in, 2 out, the notes' pattern values): conv2d equals W times the pixels.
   await w.getByRole('button', { name: '1×1 kernels: 3 in, 2 out' }).click();
@@ -351,7 +373,91 @@ test('dense vs conv: the notes’ photo needs 3,600,000,100 parameters (14.4 GB)
   await expect(w.locator('[data-part="dense-bytes"]')).toHaveAttribute('data-value', String(dense * 4));
   await expect(w.locator('[data-part="conv-params"]')).toHaveAttribute('data-value', '2800');
   await expect(w.locator('[data-part="ladder-invariant"]')).toHaveAttribute('data-value', String((2 * s.h - 1) * (2 * s.w - 1)));
+  // Typing keeps the text: a cleared box stays empty and explained; a width beyond 8,192 is
+  // refused while typed (not turned into 8,192 mid-number) and clamped when the box is left.
+  const width = w.getByRole('spinbutton', { name: 'Image width in pixels' });
+  await width.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Backspace');
+  await expect(width).toHaveValue('');
+  await expect(width).toHaveAttribute('aria-invalid', 'true');
+  await expect(w.getByText('Type a whole number from 1 to 8,192.')).toBeVisible();
+  await expect(w.locator('[data-part="dense-params"]')).toHaveAttribute('data-value', String(dense));
+  await width.pressSequentially('90000');
+  await expect(width).toHaveValue('90000');
+  await expect(w.locator('[data-part="dense-params"]')).toHaveAttribute('data-value', String(900 * s.h * 3 * units + units));
+  await page.keyboard.press('Tab');
+  await expect(width).toHaveValue('8192');
+  await expect(width).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(w.locator('[data-part="dense-params"]')).toHaveAttribute('data-value', String(8192 * s.h * 3 * units + units));
   await tabReachesEverything(page, w);
   expect(problems.errors).toEqual([]);
 });
 
+
+// ---- what a screen reader hears -------------------------------------------------------------
+
+test('a screen reader hears the result of the multichannel, dense-vs-conv and parameters parts it changes by keyboard, and the other parts stay silent', async ({ page, problems }) => {
+  const grouped = (n: number) => n.toLocaleString('en-US');
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4).replace('-', '−'));
+
+  // Multichannel: 2 channels in, 1 out, 3 × 3 input, 2 × 2 kernel, as the chapter opens.
+  await openChapter(page, 'channels', 'en');
+  const mc = (name: string) => page.locator(`[data-widget="multichannel"][data-widget-part="${name}"]`);
+  await mc('channels').scrollIntoViewIfNeeded();
+  await expect(mc('channels').locator('.mc-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(mc('channels').getByRole('status')).toHaveText('');
+  await mc('channels').getByRole('slider', { name: 'Output channels cₒ' }).press('End');
+  await expect(mc('channels').getByRole('status')).toHaveText('Output 3 × 2 × 2: 2 input channels, 3 output channels, kernel 2 × 2.');
+  await mc('channels').getByRole('slider', { name: 'Input height' }).press('ArrowRight');
+  await expect(mc('channels').getByRole('status')).toHaveText(`Output 3 × ${4 - 2 + 1} × 2: 2 input channels, 3 output channels, kernel 2 × 2.`);
+  await mc('params').scrollIntoViewIfNeeded();
+  await expect(mc('params').getByRole('status')).toHaveText('');
+  await mc('params').getByRole('slider', { name: 'Kernel width k_w' }).press('ArrowLeft');
+  await expect(mc('params').getByRole('status')).toHaveText(`nn.Conv2d(2, 3, [2, 1]) has ${3 * 2 * 2 * 1 + 3} parameters.`);
+  // The part changed from elsewhere drops its sentence, which no longer holds.
+  await expect(mc('channels').getByRole('status')).toHaveText('');
+
+  // Dense vs conv: the notes' 4000 × 3000 RGB photo, 100 hidden units, 100 channels of 3 × 3.
+  await openChapter(page, 'dense-to-conv', 'en');
+  const dc = (name: string) => page.locator(`[data-widget="dense-vs-conv"][data-widget-part="${name}"]`);
+  await dc('cost').scrollIntoViewIfNeeded();
+  await expect(dc('cost').locator('.dc-compare')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await dc('cost').getByRole('slider', { name: 'Hidden units (dense)' }).press('Home');
+  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 9 + 100)} parameters.`);
+  await dc('cost').getByRole('slider', { name: 'Kernel size (conv)' }).press('ArrowRight');
+  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 25 + 100)} parameters.`);
+  await dc('ladder').scrollIntoViewIfNeeded();
+  await expect(dc('ladder').getByRole('status')).toHaveText('');
+  await dc('ladder').getByRole('slider', { name: 'Kernel size (conv)' }).press('ArrowRight');
+  await expect(dc('ladder').getByRole('status')).toHaveText(`Weights: ${grouped((4000 * 3000) ** 2)} for the dense layer, ${grouped((2 * 3000 - 1) * (2 * 4000 - 1))} with translation invariance, ${7 * 7} with locality.`);
+
+  // Parameters: seed 0, the default initialisation, [0, 0] of the tied weight set to 100.
+  await openChapter(page, 'parameters', 'en');
+  const pm = (name: string) => page.locator(`[data-widget="parameters"][data-widget-part="${name}"]`);
+  await pm('access').scrollIntoViewIfNeeded();
+  await expect(pm('access').locator('.pm-layout')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await pm('access').getByRole('slider', { name: 'Random seed' }).press('ArrowRight');
+  await expect(pm('access').getByRole('status')).toContainText('Seed 1: 49 parameters in 4 tensors; net(X) gives ');
+  const out = await nums(pm('access').locator('.pm-out'));
+  expect(out).toHaveLength(2);
+  await expect(pm('access').getByRole('status')).toHaveText(`Seed 1: 49 parameters in 4 tensors; net(X) gives ${out.map(fmt).join(', ')}.`);
+  await pm('init').scrollIntoViewIfNeeded();
+  await expect(pm('init').getByRole('status')).toHaveText('');
+  await pm('init').getByRole('radio', { name: 'Default: U(±1/√fan_in)' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(pm('init').getByRole('status')).toHaveText('Constant 1, zero bias, seed 1: 0.weight from 1 to 1, 2.weight from 1 to 1.');
+  await expect(pm('access').getByRole('status')).toHaveText('');
+  const tying = pm('tying');
+  await tying.scrollIntoViewIfNeeded();
+  await expect(tying.getByRole('status')).toHaveText('');
+  await tying.getByRole('button', { name: 'Undo the edits' }).press('Enter');
+  await expect(tying.locator('[data-tied="4"] td').first()).not.toHaveAttribute('data-value', '100');
+  const row2 = await nums(tying.locator('[data-tied="2"] td'));
+  expect(row2).toHaveLength(8);
+  await expect(tying.getByRole('status')).toHaveText(`Row 0 of layer 4 weight reads ${row2.map(fmt).join(', ')}: the same as row 0 of layer 2 weight.`);
+  await tying.getByRole('button', { name: 'The text’s example: set [0, 0] to 100' }).press('Enter');
+  await expect(tying.getByRole('status')).toHaveText(`Row 0 of layer 4 weight reads ${[100, ...row2.slice(1)].map(fmt).join(', ')}: the same as row 0 of layer 2 weight.`);
+  expect(problems.errors).toEqual([]);
+});

@@ -5,6 +5,8 @@ import { clampField, intFields, notesOutSize, outSize, paddingCells, rangeProble
 import { pad2d } from '../../src/widgets/common/pad';
 import { say, trIn } from '../../src/widgets/common/i18n';
 import { groupDigits } from '../../src/widgets/common/format';
+import { fieldProblem, nearestAccepted } from '../../src/widgets/common/NumberField';
+import { gridMove } from '../../src/widgets/common/MatrixGrid';
 
 describe('the widgets’ shared grid helpers', () => {
   it('outline, for every output cell, exactly the input cells the engine’s convolution sums there', () => {
@@ -77,5 +79,51 @@ describe('the widgets’ one way to speak both languages', () => {
   it('groups digits the same way in both languages', () => {
     expect(groupDigits(3_600_000_100)).toBe('3,600,000,100');
     expect(groupDigits(-1234)).toBe('−1,234');
+  });
+});
+
+describe('the number field’s rules', () => {
+  const bounds = { min: 1, max: 8192, integer: true };
+  it('accept exactly the whole numbers in range and name why anything else is refused', () => {
+    expect(fieldProblem('12', bounds)).toBeNull();
+    expect(fieldProblem(' 8192 ', bounds)).toBeNull();
+    expect(fieldProblem('', bounds)).toBe('empty');
+    expect(fieldProblem('  ', bounds)).toBe('empty');
+    expect(fieldProblem('abc', bounds)).toBe('nan');
+    expect(fieldProblem('1e400', bounds)).toBe('nan');
+    expect(fieldProblem('2.5', bounds)).toBe('whole');
+    expect(fieldProblem('0', bounds)).toBe('range');
+    expect(fieldProblem('8193', bounds)).toBe('range');
+    expect(fieldProblem('-0.5', { min: -1 })).toBeNull();
+    expect(fieldProblem('1e30', {})).toBeNull();
+  });
+
+  it('settle a refused finite number on the nearest accepted one', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e7, max: 1e7, noNaN: true }), fc.integer({ min: -100, max: 100 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), (n, min, span, integer) => {
+        const b = { min, max: min + span, integer };
+        const v = nearestAccepted(n, b);
+        expect(fieldProblem(String(v), b)).toBeNull();
+        if (fieldProblem(String(n), b) === null) expect(v).toBe(n);
+        // Nothing accepted lies nearer.
+        const alt = Math.min(b.max, Math.max(b.min, Math.round(n)));
+        expect(Math.abs(v - n)).toBeLessThanOrEqual(Math.abs(alt - n) + 1e-9);
+      }),
+    );
+  });
+});
+
+describe('a selectable grid’s keys', () => {
+  it('move one cell with the arrows, stop at the edges, and jump along the row or to the corners', () => {
+    expect(gridMove('ArrowRight', false, 1, 3, 6, 7)).toEqual([1, 4]);
+    expect(gridMove('ArrowDown', false, 5, 3, 6, 7)).toEqual([5, 3]);
+    expect(gridMove('ArrowLeft', false, 2, 0, 6, 7)).toEqual([2, 0]);
+    expect(gridMove('ArrowUp', false, 0, 6, 6, 7)).toEqual([0, 6]);
+    expect(gridMove('Home', false, 4, 5, 6, 7)).toEqual([4, 0]);
+    expect(gridMove('End', false, 4, 2, 6, 7)).toEqual([4, 6]);
+    expect(gridMove('Home', true, 4, 5, 6, 7)).toEqual([0, 0]);
+    expect(gridMove('End', true, 0, 0, 6, 7)).toEqual([5, 6]);
+    expect(gridMove('Enter', false, 1, 1, 6, 7)).toBeNull();
+    expect(gridMove('a', false, 1, 1, 6, 7)).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import { PendingMatrix } from '../common/PendingMatrix';
 import { Slider } from '../common/Slider';
 import { StepControls } from '../common/StepControls';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { useUrlState } from '../common/useUrlState';
 import { outputState, useCpuResult } from '../common/useEngineResult';
@@ -206,6 +207,15 @@ function NormalisePart({ s, setS }: { s: BatchNormSettings; setS: SetS }) {
   const res = useCpuResult(key, () => computeNormalise(s));
   const r = res.value;
   const ex = Math.min(s.example, s.n - 1);
+  const c = s.channel;
+  // The result in one sentence for screen readers: the engine's batch statistics of the channel being adjusted and its output's.
+  const announced =
+    r && res.fresh
+      ? t(
+          `Batch of ${r.shape[0]}, ${channelName(t, c)}: batch mean ${num(r.mean[c])}, variance ${num(r.variance[c])}; the output has mean ${num(r.yMean[c])}, variance ${num(r.yVariance[c])}.`,
+          `批量大小 ${r.shape[0]}，${Channel(t, c)}：批量均值 ${num(r.mean[c])}，方差 ${num(r.variance[c])}；输出的均值 ${num(r.yMean[c])}，方差 ${num(r.yVariance[c])}。`,
+        )
+      : null;
   const code = `bn = nn.BatchNorm2d(3)  # bn.weight = [${s.gamma.join(', ')}], bn.bias = [${s.beta.join(', ')}]\nY = bn(X)  # training mode; X.shape = [${s.n}, 3, ${SIDE}, ${SIDE}]`;
   return (
     <section className="bn-part" data-part="normalise" aria-label={t('A batch and its normalised output', '一个批量及其规范化输出')} data-state={outputState(res)} data-result-seq={res.seq}>
@@ -256,6 +266,7 @@ function NormalisePart({ s, setS }: { s: BatchNormSettings; setS: SetS }) {
           `Y = γ · (X − μ_B) / √(σ²_B + ε) + β，其中 ε = ${r?.eps ?? 1e-5}：无论数据本身的均值和尺度如何，Y 的每个通道均值都是 β，方差略小于 γ²。`,
         )}
       </p>
+      <Announce text={announced} />
       <EngineError error={res.error} className="w-error" />
     </section>
   );
@@ -271,6 +282,16 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
   const means = meansRes.value;
   const spreadAt = (n: number, ch: number) => (sp ? sp.spread[(n - 1) * CHANNELS + ch] : undefined);
   const channelMeans = useMemo(() => (means ? Float32Array.from({ length: STEPS }, (_, b) => means[b * CHANNELS + c]) : null), [means, c]);
+
+  // The result in one sentence for screen readers: how far the engine's batch means scatter at this batch size.
+  const spread = spreadAt(s.n, c);
+  const announced =
+    sp && spreadRes.fresh && spread !== undefined
+      ? t(
+          `Batch size ${s.n}, ${channelName(t, c)}: over ${STEPS} batches the batch mean scatters by ${num(spread)} around the dataset mean ${num(sp.popMean[c])}.`,
+          `批量大小 ${s.n}，${Channel(t, c)}：${STEPS} 个批量的批量均值围绕数据集均值 ${num(sp.popMean[c])} 的离散程度为 ${num(spread)}。`,
+        )
+      : null;
 
   const series: Series[] = useMemo(() => {
     if (!sp) return [];
@@ -335,6 +356,7 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
           `每个批量都用自己的 μ_B 做规范化：批量小时，同一个输入被映射成的值会随批量剧烈跳动。批量增大到 4 倍，离散程度大约减半。`,
         )}
       </p>
+      <Announce text={announced} />
       <EngineError error={spreadRes.error ?? meansRes.error} className="w-error" />
     </section>
   );
@@ -380,6 +402,14 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
   const describeStep = (p: number) => t(`batch ${p + 1}: examples ${p * s.n + 1}–${(p + 1) * s.n}`, `第 ${p + 1} 个批量：第 ${p * s.n + 1}–${(p + 1) * s.n} 个样本`);
   const evalMode = s.mode === 'eval';
   const y = r ? (evalMode ? r.yEval : r.yTrain) : undefined;
+  // The result in one sentence for screen readers: the engine's running statistics after this step, and the output's mean in the mode chosen.
+  const announced =
+    r && res.fresh
+      ? t(
+          `After step ${step}, ${channelName(t, c)}: running mean ${num(at(r.runningMean, step, c)!)}, running variance ${num(at(r.runningVar, step, c)!)}; in ${evalMode ? 'evaluation' : 'training'} mode the output has mean ${num((evalMode ? r.yEvalMean : r.yTrainMean)[c])}.`,
+          `第 ${step} 步之后，${Channel(t, c)}：移动均值 ${num(at(r.runningMean, step, c)!)}，移动方差 ${num(at(r.runningVar, step, c)!)}；${evalMode ? '评估' : '训练'}模式下输出的均值为 ${num((evalMode ? r.yEvalMean : r.yTrainMean)[c])}。`,
+        )
+      : null;
   const modeLabel = (m: Mode) => (m === 'train' ? t('Training mode: bn.train()', '训练模式：bn.train()') : t('Evaluation mode: bn.eval()', '评估模式：bn.eval()'));
 
   return (
@@ -471,6 +501,7 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
             )
           : '…'}
       </p>
+      <Announce text={announced} />
       <EngineError error={res.error} className="w-error" />
     </section>
   );

@@ -1,4 +1,5 @@
-import { useState, type CSSProperties } from 'react';
+import type { CSSProperties, KeyboardEvent } from 'react';
+import { NumberField, type FieldProblem } from './NumberField';
 
 export interface MatrixGridProps {
   /** Row-major values. */
@@ -13,6 +14,11 @@ export interface MatrixGridProps {
   padding?: ReadonlySet<number>;
   /** Makes cells editable: called with the flat index and the new value. */
   onEdit?: (index: number, value: number) => void;
+  /** The range an edited value must lie in (a number outside is refused while typed and clamped on leaving). */
+  editMin?: number;
+  editMax?: number;
+  /** Told after each key typed in a cell why the text is refused (null: accepted). */
+  onEditProblem?: (problem: FieldProblem | null, text: string) => void;
   /** Makes cells clickable (e.g. to pick an output cell). */
   onSelect?: (index: number) => void;
   selected?: number | null;
@@ -29,35 +35,27 @@ function fmt(v: number, digits: number): string {
   return s.replace('-', '−');
 }
 
-/**
- * A number input that keeps what the reader is typing while it has focus, so a value
- * computed asynchronously from the edits (e.g. read back from the engine) cannot
- * overwrite a half-typed number such as "1." or "-".
- */
-function EditableCell({ name, value, onEdit }: { name: string; value: number; onEdit: (n: number) => void }) {
-  const [draft, setDraft] = useState<string | null>(null);
-  return (
-    <input
-      type="number"
-      step="any"
-      aria-label={name}
-      value={draft ?? (Number.isFinite(value) ? value : '')}
-      onFocus={(e) => setDraft(e.target.value)}
-      onBlur={() => setDraft(null)}
-      onChange={(e) => {
-        setDraft(e.target.value);
-        const n = Number(e.target.value);
-        if (e.target.value !== '' && Number.isFinite(n)) onEdit(n);
-      }}
-    />
-  );
+/** How an editable cell reads while it is not being typed: a few decimals, no float32 tail. */
+const editText = (digits: number) => (v: number) => (Number.isFinite(v) ? String(Number(v.toFixed(Math.max(digits, 3)))) : '');
+
+const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+/** The cell a key moves to from (r, c) in a rows x cols grid, or null for other keys. */
+export function gridMove(key: string, ctrl: boolean, r: number, c: number, rows: number, cols: number): [number, number] | null {
+  const d = ARROWS[key];
+  if (d) return [Math.max(0, Math.min(rows - 1, r + d[0])), Math.max(0, Math.min(cols - 1, c + d[1]))];
+  if (key === 'Home') return ctrl ? [0, 0] : [r, 0];
+  if (key === 'End') return ctrl ? [rows - 1, cols - 1] : [r, cols - 1];
+  return null;
 }
 
 /**
  * A matrix as a table of cells. Every cell carries its number in `data-value`
- * (tests read it) and in its accessible text. Editable cells are number inputs.
+ * (tests read it) and in its accessible text. Editable cells are number inputs that keep
+ * what is typed (NumberField). Selectable cells make a grid with one Tab stop: the arrow
+ * keys (Home/End along the row, with Ctrl to the corners) move the selection and the focus.
  */
-export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEdit, onSelect, selected = null, digits = 2, heat, cellSize }: MatrixGridProps) {
+export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEdit, editMin, editMax, onEditProblem, onSelect, selected = null, digits = 2, heat, cellSize }: MatrixGridProps) {
   let lo = Infinity;
   let hi = -Infinity;
   if (heat) {
@@ -70,8 +68,19 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
     }
   }
   const style = cellSize ? ({ '--cell-size': `${cellSize}px` } as CSSProperties) : undefined;
+  // The one cell of a selectable grid that Tab reaches: the selected one, else the first.
+  const stop = selected !== null && selected >= 0 && selected < rows * cols ? selected : 0;
+  const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
+    const cell = (e.target as HTMLElement).closest('td');
+    if (!onSelect || !cell) return;
+    const to = gridMove(e.key, e.ctrlKey || e.metaKey, Number(cell.dataset.row), Number(cell.dataset.col), rows, cols);
+    if (!to) return;
+    e.preventDefault();
+    onSelect(to[0] * cols + to[1]);
+    e.currentTarget.querySelector<HTMLButtonElement>(`td[data-row="${to[0]}"][data-col="${to[1]}"] button`)?.focus();
+  };
   return (
-    <table className="matrix" aria-label={label} style={style}>
+    <table className="matrix" aria-label={label} style={style} role={onSelect ? 'grid' : undefined} onKeyDown={onSelect ? onKeyDown : undefined}>
       <tbody>
         {Array.from({ length: rows }, (_, r) => (
           <tr key={r}>
@@ -88,9 +97,9 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
               return (
                 <td key={c} className={classes.join(' ')} data-value={v} data-row={r} data-col={c} style={cellStyle}>
                   {onEdit ? (
-                    <EditableCell name={name} value={v} onEdit={(n) => onEdit(i, n)} />
+                    <NumberField quiet aria-label={name} value={v} min={editMin} max={editMax} format={editText(digits)} onProblem={onEditProblem} onCommit={(n) => onEdit(i, n)} />
                   ) : onSelect ? (
-                    <button type="button" aria-label={`${name}: ${fmt(v, digits)}`} aria-pressed={selected === i} onClick={() => onSelect(i)}>
+                    <button type="button" tabIndex={i === stop ? 0 : -1} aria-label={`${name}: ${fmt(v, digits)}`} aria-pressed={selected === i} onClick={() => onSelect(i)}>
                       {fmt(v, digits)}
                     </button>
                   ) : (

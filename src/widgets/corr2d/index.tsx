@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
+import type { FieldProblem } from '../common/NumberField';
 import { Slider } from '../common/Slider';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
@@ -84,13 +85,21 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const edit = (which: 'x' | 'k') => (index: number, value: number) => {
     const v = cleanValue(value);
     if (v === null) return;
-    setNotice(v !== value ? t(`Values are kept between −${VALUE_MAX} and ${VALUE_MAX}: ${value} became ${v}.`, `数值限制在 −${VALUE_MAX} 到 ${VALUE_MAX} 之间：${value} 改为 ${v}。`) : null);
     update((prev) => {
       const m = prev[which].map((row) => [...row]);
       const cols = m[0].length;
       m[Math.floor(index / cols)][index % cols] = v;
       return { ...prev, [which]: m };
     });
+  };
+
+  // A typed value out of range is refused while typed and clamped when the cell is left; the
+  // notice says so once (it stays after the clamp, until the next accepted value).
+  const cellProblem = (problem: FieldProblem | null, text: string) => {
+    if (problem === 'range') {
+      const near = cleanValue(Number(text));
+      setNotice(t(`Values are kept between −${VALUE_MAX} and ${VALUE_MAX}: ${text} is outside, and leaving the cell keeps ${near}.`, `数值限制在 −${VALUE_MAX} 到 ${VALUE_MAX} 之间：${text} 超出范围，离开单元格时取 ${near}。`));
+    } else if (problem === null) setNotice(null);
   };
 
   const resizeTo = (which: 'x' | 'k', rows: number, cols: number) => {
@@ -157,11 +166,11 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
       <div className="w-grids">
         <figure className="w-grid">
           <figcaption>{t('Input X (type to edit)', '输入 X（可直接输入修改）')}</figcaption>
-          <MatrixGrid values={s.x.flat()} rows={xh} cols={xw} label={t('Input X', '输入 X')} highlight={under} onEdit={edit('x')} />
+          <MatrixGrid values={s.x.flat()} rows={xh} cols={xw} label={t('Input X', '输入 X')} highlight={under} onEdit={edit('x')} editMin={-VALUE_MAX} editMax={VALUE_MAX} onEditProblem={cellProblem} />
         </figure>
         <figure className="w-grid">
           <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
-          <MatrixGrid values={s.k.flat()} rows={kh} cols={kw} label={t('Kernel K', '卷积核 K')} onEdit={edit('k')} />
+          <MatrixGrid values={s.k.flat()} rows={kh} cols={kw} label={t('Kernel K', '卷积核 K')} onEdit={edit('k')} editMin={-VALUE_MAX} editMax={VALUE_MAX} onEditProblem={cellProblem} />
         </figure>
         <figure className="w-grid" data-result-seq={res.seq}>
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>

@@ -1,12 +1,14 @@
 import { useId } from 'react';
 import '../widgets-b.css';
 import { Slider } from '../common/Slider';
+import { NumberField } from '../common/NumberField';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, useUrlState } from '../common/useUrlState';
 import { groupDigits } from '../common/format';
 import { useLang, useTr } from '../common/i18n';
 import { Tex } from '../common/Tex';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
@@ -40,20 +42,7 @@ function NumberBox({ label, value, min, max, onChange }: { label: string; value:
       <label htmlFor={id} className="visually-hidden">
         {label}
       </label>
-      <input
-        id={id}
-        className="b-input"
-        type="number"
-        min={min}
-        max={max}
-        step={1}
-        value={value}
-        style={{ width: '6.5rem' }}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (e.target.value !== '' && Number.isFinite(v)) onChange(Math.min(max, Math.max(min, Math.round(v))));
-        }}
-      />
+      <NumberField id={id} className="b-input" integer min={min} max={max} value={value} style={{ width: '6.5rem' }} onCommit={onChange} />
     </span>
   );
 }
@@ -132,6 +121,16 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
     setField({ w: p.w, h: p.h, c: p.c });
     return true;
   };
+  // The result in one sentence for screen readers, from the engine's counts: the two layers' parameters, or in the ladder part the weights left after each step.
+  const announced =
+    r && result.fresh
+      ? part === 'ladder'
+        ? t(
+            `Weights: ${groupDigits(r.ladder.full)} for the dense layer, ${groupDigits(r.ladder.invariant)} with translation invariance, ${groupDigits(r.ladder.local)} with locality.`,
+            `权重：全连接层 ${groupDigits(r.ladder.full)} 个，加上平移不变性 ${groupDigits(r.ladder.invariant)} 个，再加上局部性 ${groupDigits(r.ladder.local)} 个。`,
+          )
+        : t(`Dense layer: ${groupDigits(r.dense.params)} parameters; convolution: ${groupDigits(r.conv.params)} parameters.`, `全连接层：${groupDigits(r.dense.params)} 个参数；卷积层：${groupDigits(r.conv.params)} 个参数。`)
+      : null;
   const mp = (s.w * s.h) / 1e6;
   const catsDogs = 1.5e9;
   const imageSize = (
@@ -285,6 +284,7 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
           </table>
         </>
       ) : null}
+      <Announce text={announced} />
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

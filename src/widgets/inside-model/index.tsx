@@ -4,6 +4,7 @@ import { isModelId, zoo, type ModelId } from '../../models';
 import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
 import { useTraining } from '../../stores/training';
 import { WidgetFrame } from '../common/WidgetFrame';
+import { NumberField } from '../common/NumberField';
 import { FASHION_CLASSES } from '../common/fashion-classes';
 import { useLang, useTr, type Tr } from '../common/i18n';
 import { useReducedMotion } from '../common/useReducedMotion';
@@ -205,7 +206,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
             ◀
           </button>
           <label htmlFor={`${uid}-img`}>{t('Test image #', '测试图像 #')}</label>
-          <input id={`${uid}-img`} type="number" min={0} max={TEST_IMAGES - 1} step={1} value={img} onChange={(e) => setImg(Number(e.target.value) || 0)} />
+          <NumberField id={`${uid}-img`} integer min={0} max={TEST_IMAGES - 1} value={img} onCommit={setImg} />
           <button type="button" onClick={() => setImg(img + 1)} disabled={img >= TEST_IMAGES - 1} aria-label={t('Next test image', '下一张测试图像')}>
             ▶
           </button>

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import '../widgets-b.css';
 import { Generator } from '../../engine';
 import { MatrixGrid } from '../common/MatrixGrid';
+import { NumberField } from '../common/NumberField';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { useUrlState } from '../common/useUrlState';
@@ -11,6 +12,7 @@ import { useTr, type Tr } from '../common/i18n';
 import { Tex } from '../common/Tex';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
 import { sanitizeMC, withShape } from './settings';
@@ -94,6 +96,17 @@ export function MultiChannel({ part }: MultiChannelProps) {
   const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
   const paramTex = `c_o \\times c_i \\times k_h \\times k_w + c_o = ${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
+  // The result in one sentence for screen readers, from the engine's result: its output shape and channel counts, or in the parameters part its parameter count.
+  const channels = (n: number, what: string) => `${n} ${what} channel${n > 1 ? 's' : ''}`;
+  const announced =
+    r && result.fresh
+      ? part === 'params'
+        ? t(`nn.Conv2d(${r.perChannel[0].length}, ${r.perChannel.length}, [${s.kh}, ${s.kw}]) has ${groupDigits(r.paramCount)} parameters.`, `nn.Conv2d(${r.perChannel[0].length}, ${r.perChannel.length}, [${s.kh}, ${s.kw}]) 有 ${groupDigits(r.paramCount)} 个参数。`)
+        : t(
+            `Output ${r.perChannel.length} × ${r.oh} × ${r.ow}: ${channels(r.perChannel[0].length, 'input')}, ${channels(r.perChannel.length, 'output')}, kernel ${s.kh} × ${s.kw}.`,
+            `输出 ${r.perChannel.length} × ${r.oh} × ${r.ow}：${r.perChannel[0].length} 个输入通道，${r.perChannel.length} 个输出通道，卷积核 ${s.kh} × ${s.kw}。`,
+          )
+      : null;
 
   // A kernel side is at most the input's along the same axis.
   const kernelSides = [
@@ -172,7 +185,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
               {s.X.map((ch, c) => (
                 <figure key={c} className="b-fig" data-part="input" data-channel={c}>
                   <figcaption>{`X ${chName(c)}`}</figcaption>
-                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} />
+                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} />
                 </figure>
               ))}
             </div>
@@ -196,7 +209,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                       ) : null}
                       <figure className="b-fig" data-part="kernel" data-channel={c}>
                         <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
-                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} />
+                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} />
                       </figure>
                       <span className="mc-op" aria-hidden="true">
                         ⋆ X{c + 1} =
@@ -216,16 +229,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                   </span>
                   <label className="mc-bias">
                     <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
-                    <input
-                      type="number"
-                      step="any"
-                      value={s.b[o]}
-                      aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)}
-                      onChange={(e) => {
-                        const v = Number(e.target.value);
-                        if (e.target.value !== '' && Number.isFinite(v)) editB(o, Math.max(-MC_LIMITS.maxAbs, Math.min(MC_LIMITS.maxAbs, v)));
-                      }}
-                    />
+                    <NumberField value={s.b[o]} min={-MC_LIMITS.maxAbs} max={MC_LIMITS.maxAbs} aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)} onCommit={(v) => editB(o, v)} />
                   </label>
                   <span className="mc-op" aria-hidden="true">
                     =
@@ -338,6 +342,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
           )}
         </section>
       ) : null}
+      <Announce text={announced} />
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

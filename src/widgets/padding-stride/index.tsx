@@ -4,6 +4,7 @@ import { Slider } from '../common/Slider';
 import { WindowSteps } from '../common/StepControls';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { ShapeCheck } from '../common/ShapeCheck';
 import { Tex, notesSizeTex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
@@ -36,6 +37,15 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       win.setPlaying(false);
       setS(next);
     });
+
+  // The result in one sentence for screen readers: the engine's output shape and the settings that gave it.
+  const announced =
+    r && res.fresh
+      ? t(
+          `Output ${r.shape[2]} × ${r.shape[3]} (input ${s.nh} × ${s.nw}, kernel ${s.kh} × ${s.kw}, padding ${s.ph} × ${s.pw}, stride ${s.sh} × ${s.sw}).`,
+          `输出 ${r.shape[2]} × ${r.shape[3]}（输入 ${s.nh} × ${s.nw}，卷积核 ${s.kh} × ${s.kw}，填充 ${s.ph} × ${s.pw}，步幅 ${s.sh} × ${s.sw}）。`,
+        )
+      : null;
 
   const axisTex = (a: 'h' | 'w') => (a === 'h' ? notesSizeTex(a, s.nh, s.kh, s.ph, s.sh, g.outH) : notesSizeTex(a, s.nw, s.kw, s.pw, s.sw, g.outW));
   // The formula against the engine's actual shape.
@@ -139,6 +149,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
         <Tex tex={axisTex('w')} />
         <ShapeCheck label={t('engine: Y.shape', '引擎：Y.shape')} shape={r ? r.shape : null} same={same} />
       </div>
+      <Announce text={announced} />
       <EngineError className="w-error" prefix={t('The engine could not compute this: ', '引擎无法计算：')} error={res.error} />
     </WidgetFrame>
   );

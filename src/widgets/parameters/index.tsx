@@ -8,6 +8,7 @@ import { intIn, oneOf, useUrlState } from '../common/useUrlState';
 import { useTr, type Tr } from '../common/i18n';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
@@ -153,6 +154,26 @@ export function Parameters({ part }: ParametersProps) {
   const result = useCpuResult(key, () => computeParameters(s));
   const r = result.value;
   const entry = r?.params.find((p) => p.name === s.entry) ?? null;
+
+  // Each part's result in one sentence for screen readers, from the engine's module: the parameter
+  // count and the network's output, the range of each initialised weight, and what the tied layer reads back.
+  const done = r && result.fresh ? r : null;
+  const list = (xs: ArrayLike<number>) => Array.from(xs, fmtParam).join(', ');
+  const weights = done ? done.params.filter((p) => p.name.endsWith('weight')).map((p) => ({ name: p.name, lo: fmtParam(Math.min(...p.values)), hi: fmtParam(Math.max(...p.values)) })) : [];
+  const sameRows = done ? done.tied.row2.every((v, i) => v === done.tied.row4[i]) : false;
+  const announced = done
+    ? {
+        access: t(`Seed ${s.seed}: ${done.total} parameters in ${done.params.length} tensors; net(X) gives ${list(done.out)}.`, `种子 ${s.seed}：${done.params.length} 个张量共 ${done.total} 个参数；net(X) 得到 ${list(done.out)}。`),
+        init: t(
+          `${schemeLabel(t, s.init)}, seed ${s.seed}: ${weights.map((w) => `${w.name} from ${w.lo} to ${w.hi}`).join(', ')}.`,
+          `${schemeLabel(t, s.init)}，种子 ${s.seed}：${weights.map((w) => `${w.name} 从 ${w.lo} 到 ${w.hi}`).join('，')}。`,
+        ),
+        tying: t(
+          `Row 0 of layer 4 weight reads ${list(done.tied.row4)}: ${sameRows ? 'the same as' : 'not the same as'} row 0 of layer 2 weight.`,
+          `第 4 层权重第 0 行读出 ${list(done.tied.row4)}：与第 2 层权重第 0 行${sameRows ? '相同' : '不同'}。`,
+        ),
+      }
+    : null;
 
   const schemeIdx = INIT_SCHEMES.indexOf(s.init);
   const onPresenterStep = (dir: 1 | -1) => {
@@ -375,6 +396,9 @@ export function Parameters({ part }: ParametersProps) {
           ) : null}
         </section>
       ) : null}
+      {PARAMETERS_PARTS.filter(shows).map((p) => (
+        <Announce key={p} text={announced ? announced[p] : null} />
+      ))}
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

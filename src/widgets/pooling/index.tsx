@@ -5,6 +5,7 @@ import { Slider } from '../common/Slider';
 import { WindowSteps } from '../common/StepControls';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
+import { Announce } from '../common/Announce';
 import { ShapeCheck } from '../common/ShapeCheck';
 import { Tex, notesSizeTex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
@@ -63,6 +64,15 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
     checks.clear();
     setS({ ...DEFAULTS, ...patch, channels: s.channels });
   };
+
+  // The result in one sentence for screen readers: the engine's output shape, the mode and the settings that gave it.
+  const announced =
+    r && res.fresh
+      ? t(
+          `${s.mode === 'max' ? 'Max' : 'Average'} pooling: output ${r.shape[1]} × ${r.shape[2]} × ${r.shape[3]} (input ${r.inShape[1]} × ${r.inShape[2]} × ${r.inShape[3]}, window ${s.kh} × ${s.kw}, padding ${s.ph} × ${s.pw} on each side, stride ${g.sh} × ${g.sw}).`,
+          `${s.mode === 'max' ? '最大' : '平均'}汇聚：输出 ${r.shape[1]} × ${r.shape[2]} × ${r.shape[3]}（输入 ${r.inShape[1]} × ${r.inShape[2]} × ${r.inShape[3]}，窗口 ${s.kh} × ${s.kw}，每侧填充 ${s.ph} × ${s.pw}，步幅 ${g.sh} × ${g.sw}）。`,
+        )
+      : null;
 
   const plane = g.paddedH * g.paddedW;
   const outPlane = r ? r.shape[2] * r.shape[3] : 0;
@@ -139,6 +149,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
           {t(`${r.inShape[1]} channel${r.inShape[1] > 1 ? 's' : ''} in, ${r.shape[1]} out: each channel is pooled on its own, nothing is summed across channels.`, `输入 ${r.inShape[1]} 个通道，输出 ${r.shape[1]} 个通道：每个通道单独汇聚，不在通道之间求和。`)}
         </p>
       ) : null}
+      <Announce text={announced} />
       <EngineError className="w-error" prefix={t('The engine could not compute this: ', '引擎无法计算：')} error={res.error} />
     </WidgetFrame>
   );
