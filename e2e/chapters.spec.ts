@@ -24,3 +24,19 @@ test('search works in Chinese', async ({ page }) => {
   await box.fill('互相关');
   await expect(page.getByRole('option').first()).toBeVisible();
 });
+
+test('a chapter reached from the contents or the Next link opens at its top, its exercises not taking the focus', async ({ page }) => {
+  await openChapter(page, 'pooling', 'en');
+  // LeNet ends with code exercises that open ready to edit; none may pull the page down to it.
+  await page.locator('nav.toc a[href*="c=lenet"]').first().click();
+  await expect(page.locator('article h1')).toContainText('LeNet');
+  await expect(page.locator('[data-widget="train-model"]')).toBeAttached({ timeout: 30_000 });
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => window.scrollY)).toBeLessThan(200);
+  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('TEXTAREA');
+  await page.locator('nav.prev-next a[rel="next"]').click();
+  await expect(page.locator('article h1')).toContainText('AlexNet');
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => window.scrollY)).toBeLessThan(200);
+  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('TEXTAREA');
+});

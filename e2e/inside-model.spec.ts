@@ -214,3 +214,40 @@ test('the inside of an imported LeNet: kernels, every layer’s maps and probabi
   expect(problems.errors).toEqual([]);
   expect(problems.foreign).toEqual([]);
 });
+
+test('the receptive-field LeNet takes this browser’s checkpoint: weights imported on the page at once, and again after a reload', async ({ page, problems }) => {
+  const sd = weights();
+  await page.addInitScript(() => localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 })));
+  await openChapter(page, 'lenet', 'en');
+  const rf = page.locator('[data-widget="receptive-field"]').first();
+  await rf.scrollIntoViewIfNeeded();
+  const status = rf.locator('[data-part="lenet-status"]');
+  await expect(status).toHaveAttribute('data-trained', 'false', { timeout: 30_000 });
+  await expect(status).toContainText('Untrained');
+
+  const res = await page.request.get(new URL('data/fashion-test.bin', page.url()).href);
+  const file = new Uint8Array(await res.body());
+  const image = Float64Array.from(file.subarray(32, 32 + 784), (v) => v / 255);
+  const probs = lenetProbs(sd, image);
+  const best = probs.indexOf(Math.max(...probs));
+
+  // Weights imported in the inside-model widget become this browser's checkpoint; the
+  // receptive-field part loads them without a reload, and its prediction is theirs.
+  const im = page.locator('[data-widget="inside-model"]');
+  await im.scrollIntoViewIfNeeded();
+  await im.getByLabel('Load weights (.safetensors)').setInputFiles({ name: 'lenet.safetensors', mimeType: 'application/octet-stream', buffer: safetensors(sd) });
+  await expect(im.locator('[data-note="ok"]')).toContainText('Imported lenet.safetensors', { timeout: 30_000 });
+  await rf.scrollIntoViewIfNeeded();
+  await expect(status).toHaveAttribute('data-trained', 'true', { timeout: 30_000 });
+  await expect(status).toContainText('Imported weights');
+  await expect(rf.locator('[data-part="lenet-label"]')).toHaveAttribute('data-pred', String(best), { timeout: 30_000 });
+
+  // After a reload the checkpoint is read as the engine starts (not refused as too early).
+  await page.reload();
+  await rf.scrollIntoViewIfNeeded();
+  await expect(status).toHaveAttribute('data-trained', 'true', { timeout: 30_000 });
+  await expect(status).toContainText('Imported weights');
+  await expect(rf.locator('[data-part="lenet-label"]')).toHaveAttribute('data-pred', String(best), { timeout: 30_000 });
+  await expect(rf.locator('[data-part="lenet-load-error"]')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});

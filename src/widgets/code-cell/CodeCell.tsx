@@ -44,8 +44,12 @@ export function CodeCell({ code, children, check, uses }: Props) {
     return el ? registerCell(el, () => currentRef.current) : undefined;
   }, []);
   useEffect(() => () => run.current?.stop(), []);
+  // The editor takes the focus when the reader opens it, never by itself as the cell mounts
+  // (an exercise opens in it, and focusing that would scroll the page away from the top).
+  const focusEditor = useRef(false);
   useEffect(() => {
-    if (editing) editor.current?.focus();
+    if (editing && focusEditor.current) editor.current?.focus();
+    focusEditor.current = false;
   }, [editing]);
 
   const explain = (end: RunEnd, ms: number): Line | null => {
@@ -149,7 +153,10 @@ export function CodeCell({ code, children, check, uses }: Props) {
             {check !== undefined ? t('Run and check', '运行并检查') : t('Run', '运行')}
           </button>
         )}
-        <button type="button" aria-pressed={editing} onClick={() => setEditing(!editing)}>
+        <button type="button" aria-pressed={editing} onClick={() => {
+            focusEditor.current = !editing;
+            setEditing(!editing);
+          }}>
           {editing ? t('Done editing', '完成编辑') : t('Edit', '编辑')}
         </button>
         <button type="button" onClick={reset} disabled={edited === null && lines === null}>

@@ -22,18 +22,20 @@ interface ModelState {
   net: nn.Sequential | null;
   status: 'none' | 'ready' | 'training' | 'error';
   trained: boolean;
-  /** Where trained weights came from: the training chapter's checkpoint, or a brief run in this tab. */
-  source: 'checkpoint' | 'in-page' | null;
+  /** Where trained weights came from: the training chapter's checkpoint, an imported file, or a brief run in this tab. */
+  source: 'checkpoint' | 'imported' | 'in-page' | null;
   /** For a checkpoint: completed epochs and the last test accuracy. */
   checkpoint: { epochs: number; testAcc: number | null } | null;
   step: number;
   acc: number | null;
   error: string | null;
+  /** Why this browser's checkpoint could not be loaded, if it could not. */
+  loadError: string | null;
   /** Bumped whenever the weights change, so views recompute. */
   version: number;
 }
 
-let model: ModelState = { net: null, status: 'none', trained: false, source: null, checkpoint: null, step: 0, acc: null, error: null, version: 0 };
+let model: ModelState = { net: null, status: 'none', trained: false, source: null, checkpoint: null, step: 0, acc: null, error: null, loadError: null, version: 0 };
 const listeners = new Set<() => void>();
 function setModel(patch: Partial<ModelState>) {
   model = { ...model, ...patch };
@@ -59,31 +61,48 @@ let trainSet: Promise<Dataset> | null = null;
 const getTest = () => (testSet ??= loadDataset('fashion', 'test'));
 const getTrain = () => (trainSet ??= loadDataset('fashion', 'train'));
 
+/** The `savedAt` of the checkpoint whose weights the page's LeNet holds, so each is loaded once. */
+let loadedSavedAt: number | null = null;
+let loading: Promise<void> = Promise.resolve();
+/** Whether a brief training in this tab is under way (its weights are not to be replaced). */
+const trainingHere = () => model.status === 'training';
+
 /**
- * Loads LeNet's weights from the training chapter's checkpoint (through the training
- * store) when one exists for 28x28 inputs; quietly does nothing otherwise.
+ * Loads LeNet's weights from this browser's checkpoint (through the training store): those
+ * of a run of the training chapter with at least one step, or imported ones, at 28x28.
+ * Called when the part comes into view and whenever the checkpoint changes (a run saves,
+ * weights are imported), so a newer checkpoint replaces the weights held, a brief training
+ * here included; a brief training under way keeps its own. Does nothing without a checkpoint.
  */
-let checkpointTried: Promise<void> | null = null;
-/** Whether the weights already come from somewhere else (a brief training, running or done). */
-const weightsTaken = () => model.status === 'training' || model.trained;
 function loadCheckpoint(): Promise<void> {
-  checkpointTried ??= (async () => {
+  loading = loading.then(async () => {
     try {
       const info = await useTraining.getState().refreshCheckpoint('lenet');
-      if (!info || info.config.inputSize !== 28 || info.epoch + info.stepInEpoch === 0 || weightsTaken()) return;
+      const usable = !!info && info.config.inputSize === 28 && (info.status === 'imported' || info.epoch + info.stepInEpoch > 0);
+      if (!usable || info.savedAt === loadedSavedAt || trainingHere()) return;
+      // The engine starts before any tensor is made (reading the file makes tensors).
+      const net = await ensureNet();
       const { bytes } = await useTraining.getState().exportWeights('lenet');
       const sd = zoo.lenet.fromSafetensors(bytes, { inputSize: 28 });
-      const net = await ensureNet();
-      // A brief training may have begun while WebGPU started: its weights win.
-      if (weightsTaken()) return;
+      // A brief training may have begun meanwhile: its weights win.
+      if (trainingHere()) return;
       net.loadStateDict(sd);
+      loadedSavedAt = info.savedAt;
       const last = info.history.epochs[info.history.epochs.length - 1];
-      setModel({ trained: true, source: 'checkpoint', checkpoint: { epochs: info.epoch, testAcc: last?.testAcc ?? null }, version: model.version + 1 });
-    } catch {
-      // No checkpoint, or the worker could not read it: the widget offers the brief training instead.
+      const imported = info.status === 'imported';
+      setModel({
+        trained: true,
+        source: imported ? 'imported' : 'checkpoint',
+        checkpoint: { epochs: info.epoch, testAcc: imported ? null : (last?.testAcc ?? null) },
+        loadError: null,
+        version: model.version + 1,
+      });
+    } catch (e) {
+      // The widget keeps what it holds (untrained or briefly trained weights) and says why.
+      setModel({ loadError: (e as Error).message });
     }
-  })();
-  return checkpointTried;
+  });
+  return loading;
 }
 
 async function trainInPage() {
@@ -213,9 +232,11 @@ export function LeNetPart({ settings, update }: Props) {
   const rootRef = useRef<HTMLDivElement>(null);
   // Build the network and fetch the test set only when this part scrolls into view.
   const visible = useSeen(rootRef);
+  const savedAt = useTraining((s) => s.checkpoints.lenet?.savedAt ?? null);
+  const weightsVersion = useTraining((s) => s.weightsVersion);
   useEffect(() => {
     if (visible) void loadCheckpoint();
-  }, [visible]);
+  }, [visible, savedAt, weightsVersion]);
 
   const sel = clampSelection(settings.lsel, LENET_SIZES);
   const img = settings.img;
@@ -286,6 +307,8 @@ export function LeNetPart({ settings, update }: Props) {
                   `Trained in the training chapter (${m.checkpoint?.epochs ?? 0} epochs${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
                   `已在训练一章中训练（${m.checkpoint?.epochs ?? 0} 轮${m.checkpoint?.testAcc != null ? `，测试准确率 ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}）；权重读自本浏览器保存的检查点。`,
                 )
+              : m.trained && m.source === 'imported'
+                ? t('Imported weights (a .safetensors file), loaded from this browser’s checkpoint.', '导入的权重（.safetensors 文件），读自本浏览器保存的检查点。')
               : m.trained
               ? t(`Trained briefly in this tab (${BRIEF.steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${BRIEF.steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次准确率 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
               : t('Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
@@ -297,6 +320,11 @@ export function LeNetPart({ settings, update }: Props) {
       {m.error ? (
         <p className="b-problem" role="alert">
           {m.error}
+        </p>
+      ) : null}
+      {m.loadError ? (
+        <p className="b-problem" role="alert" data-part="lenet-load-error">
+          {t(`Could not read the saved LeNet weights: ${m.loadError}`, `无法读取保存的 LeNet 权重：${m.loadError}`)}
         </p>
       ) : null}
       {current ? (
