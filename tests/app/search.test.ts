@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { search } from '../../src/app/search';
-import { buildSearchIndex } from '../../scripts/search-plugin';
+import { buildSearchIndex, plain, stripTags } from '../../scripts/search-plugin';
 import { escapeHeadingIds, remarkHeadingIds } from '../../scripts/mdx-plugins';
 import { parseFrontmatter } from '../../scripts/frontmatter';
 
@@ -23,6 +23,23 @@ describe('the search index', () => {
 
   it('finds Chinese text without tokenising', () => {
     expect(search(entries, '互相关', 'zh').length).toBeGreaterThan(0);
+  });
+
+  it('holds the prose readers see and none of the source behind it: hidden checks, props, TeX commands', () => {
+    const text = entries.map((e) => e.text).join('\n');
+    expect(text).toContain('Modern versions of LeNet replace the sigmoid with ReLU');
+    expect(text).toContain('⌈ p h / 2 ⌉');
+    for (const source of ['throw new Error', 'randOf', 'countOf', 'check=', 'starter=', 'answer=', 'tolerance=', '=>']) expect(text, source).not.toContain(source);
+    expect(text).not.toMatch(/\b(lfloor|rfloor|operatorname|mathbf|frac|Delta|bmatrix)\b/);
+    expect(text).toContain('whenever ∣a∣ > Δ or ∣b∣ > Δ');
+    expect(search(entries, 'randOf', 'en')).toEqual([]);
+  });
+
+  it('drops a tag whole when its attributes hold quotes, braces and arrows, and keeps a < that opens none', () => {
+    expect(stripTags('a <X check={"if (a => b) throw new Error(\\"x>y\\")"} n={1}>kept</X> b').replace(/\s+/g, ' ')).toBe('a kept b');
+    expect(stripTags("<Y s='>' t={{ a: '}' }} />z").trim()).toBe('z');
+    expect(plain('$i<j$ and $k > 2$')).toBe('i<j and k > 2');
+    expect(plain('a $224 \\times 224$ input, $\\lfloor n/2 \\rfloor$')).toBe('a 224 × 224 input, ⌊ n/2 ⌋');
   });
 
   it('needs every term to match', () => {
