@@ -48,16 +48,25 @@ test('LeNet trains for a few hundred steps in the worker on WebGPU and its loss 
 
 test('pause holds the step, resume goes on, and a reload resumes from the checkpoint', async ({ page, problems }) => {
   test.setTimeout(120_000);
-  const w = await startTraining(page, { batch: 8 });
-  await w.getByRole('button', { name: 'Pause' }).click();
+  // By keyboard: each button disabled by what it started hands the focus on (Start to
+  // Pause, Pause to Resume, Resume to Pause), so the focus never falls to the page.
+  const w = await openTrainer(page);
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(w.getByRole('button', { name: 'Pause' })).toBeFocused();
+  await waitForStep(w, 20);
+  await page.keyboard.press('Enter');
   await waitForState(w, 'paused');
+  await expect(w.getByRole('button', { name: 'Resume', exact: true })).toBeFocused();
   await expect(w.getByRole('status').filter({ hasText: 'Paused' })).toBeVisible();
   const pausedAt = await stat(w, 'step');
 
   // No step is taken while paused: after resuming, the next point of the chart is the next
   // multiple of 10 (the worker reports every 10 steps), not further on.
-  await w.getByRole('button', { name: 'Resume', exact: true }).click();
+  await page.keyboard.press('Enter');
   await waitForState(w, 'training');
+  await expect(w.getByRole('button', { name: 'Pause' })).toBeFocused();
   await waitForStep(w, pausedAt + 10);
   const steps = await historySteps(page);
   expect(steps[steps.lastIndexOf(pausedAt) + 1]).toBe((Math.floor(pausedAt / 10) + 1) * 10);

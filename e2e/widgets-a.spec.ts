@@ -376,8 +376,11 @@ test('learn-kernel trains live: the loss falls and the kernel converges toward [
   await l.getByRole('button', { name: 'One epoch' }).click();
   await expect(l.locator('[data-epoch="1"]')).toBeVisible();
   const first = Number(await l.locator('.w-loss').getAttribute('data-loss'));
-  await l.getByRole('button', { name: /Train/ }).click();
+  // Started by keyboard: when the run ends its Pause button is disabled, and the focus goes to Reset.
+  await l.getByRole('button', { name: /Train/ }).focus();
+  await page.keyboard.press('Enter');
   await expect(l.locator('[data-epoch="25"]')).toBeVisible({ timeout: 30_000 });
+  await expect(l.getByRole('button', { name: 'Reset' })).toBeFocused();
   const last = Number(await l.locator('.w-loss').getAttribute('data-loss'));
   expect(last).toBeLessThan(first / 50);
   const kernel = await values(l.getByRole('table', { name: 'Learned kernel' }));

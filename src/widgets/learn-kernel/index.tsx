@@ -6,6 +6,7 @@ import { Slider } from '../common/Slider';
 import { Tex, texNum } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useReducedMotion } from '../common/useReducedMotion';
+import { useFocusHandoff } from '../common/useFocusHandoff';
 import { useTr } from '../common/i18n';
 import { lineChart, type LineSummary, type Point } from '../../charts/lineChart';
 import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
@@ -39,6 +40,8 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   const [generation, setGeneration] = useState(0);
   const trainer = useRef<KernelTrainer | null>(null);
   const chartEl = useRef<HTMLDivElement>(null);
+  const buttons = useRef<HTMLDivElement>(null);
+  useFocusHandoff(buttons);
   const chart = useRef<ReturnType<typeof lineChart> | null>(null);
   const lr = LRS[s.lr];
 
@@ -147,8 +150,8 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
         <Slider label={t('Epochs', '轮数')} value={s.epochs} min={1} max={EPOCHS_MAX} onChange={(v) => setS((p) => ({ ...p, epochs: v }))} />
         <Slider label={t('Seed of the initial kernel', '初始卷积核的随机种子')} value={s.seed} min={0} max={SEED_MAX} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
       </div>
-      <div className="step-buttons">
-        <button type="button" className="play" aria-pressed={playing} disabled={!view.weight || (done && !playing)} onClick={() => setPlaying((p) => !p)}>
+      <div className="step-buttons" ref={buttons}>
+        <button type="button" className="play" data-focus-next="reset" aria-pressed={playing} disabled={!view.weight || (done && !playing)} onClick={() => setPlaying((p) => !p)}>
           {playing ? t('❚❚ Pause', '❚❚ 暂停') : t('▶ Train', '▶ 训练')}
         </button>
         <button type="button" disabled={!view.weight || playing || view.epoch >= EPOCHS_MAX} onClick={() => void stepOnce()}>
@@ -156,6 +159,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
         </button>
         <button
           type="button"
+          data-focus-name="reset"
           disabled={!view.weight}
           onClick={() => {
             setPlaying(false);

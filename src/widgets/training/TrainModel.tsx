@@ -12,6 +12,7 @@ import { ComputeOn } from './ComputeOn';
 import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
+import { useFocusHandoff } from '../common/useFocusHandoff';
 import { CLASS_NAMES, formatDuration, useTr } from './strings';
 import { downloadBytes, readFileBytes } from './files';
 import './training.css';
@@ -75,6 +76,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   // The shape table runs the model in the worker: only once the reader opens it.
   const [summaryOpen, setSummaryOpen] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
+  const controls = useRef<HTMLDivElement>(null);
+  useFocusHandoff(controls);
   const uid = useId();
 
   const t = useTraining();
@@ -304,17 +307,17 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
         <ComputeOn />
 
-        <div className="train-controls" role="group" aria-label={tr('status')}>
-          <button type="button" className="primary" onClick={() => t.start(config)} disabled={busy || problems.length > 0}>
+        <div className="train-controls" role="group" aria-label={tr('status')} ref={controls}>
+          <button type="button" className="primary" data-focus-name="start" data-focus-next="pause stop" onClick={() => t.start(config)} disabled={busy || problems.length > 0}>
             {tr('start')}
           </button>
-          <button type="button" onClick={t.pause} disabled={!(busyMine && (t.state === 'training' || t.state === 'loading'))}>
+          <button type="button" data-focus-name="pause" data-focus-next="resume stop start" onClick={t.pause} disabled={!(busyMine && (t.state === 'training' || t.state === 'loading'))}>
             {tr('pause')}
           </button>
-          <button type="button" onClick={t.resume} disabled={!(busyMine && t.state === 'paused')}>
+          <button type="button" data-focus-name="resume" data-focus-next="pause stop start" onClick={t.resume} disabled={!(busyMine && t.state === 'paused')}>
             {tr('resume')}
           </button>
-          <button type="button" onClick={t.stop} disabled={!busyMine}>
+          <button type="button" data-focus-name="stop" data-focus-next="start" onClick={t.stop} disabled={!busyMine}>
             {tr('stop')}
           </button>
         </div>
