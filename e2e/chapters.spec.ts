@@ -40,3 +40,16 @@ test('a chapter reached from the contents or the Next link opens at its top, its
   expect(await page.evaluate(() => window.scrollY)).toBeLessThan(200);
   expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('TEXTAREA');
 });
+
+test('every page names itself in the tab title', async ({ page }) => {
+  for (const [query, title] of [
+    ['?c=lenet', /^LeNet · /],
+    ['?c=train', /^Train the model zoo · /],
+    ['?c=lab', /^Lab · /],
+    ['?c=no-such-page', /^No such chapter · /],
+    ['?c=pooling&lang=zh', /^汇聚层 · 动手学卷积神经网络$/],
+  ] as const) {
+    await page.goto(`./${query}`);
+    await expect(page).toHaveTitle(title);
+  }
+});

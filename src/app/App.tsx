@@ -110,8 +110,10 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = chapter ? `${chapter.title} · ${t('bookTitle')}` : t('bookTitle');
-  }, [lang, chapter, t]);
+    // Every page names itself in the tab (and in the history and bookmarks).
+    const own = page === 'lab' ? t('labTitle') : page === 'train' ? t('train') : page === 'teacher' ? t('teacherView') : chapter ? chapter.title : t('notFound').replace(/[.。]$/, '');
+    document.title = `${own} · ${t('bookTitle')}`;
+  }, [lang, page, chapter, t]);
 
   return (
     <div className="layout">

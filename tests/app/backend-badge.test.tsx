@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { BackendBadge, CpuBanner, badgeView } from '../../src/app/BackendBadge';
-import { backendLine } from '../../src/widgets/common/backend-choice';
+import { backendDetail, backendLine } from '../../src/widgets/common/backend-choice';
+import { CpuBackend } from '../../src/engine/cpu/index';
 import { trIn } from '../../src/widgets/common/i18n';
 
 describe('the backend badge', () => {
@@ -37,5 +38,24 @@ describe('the backend badge', () => {
     expect(backendLine(zh, { name: 'cpu', reason: 'wasm-failed', detail: 'CompileError' })).toEqual({ name: 'CPU', why: 'WebAssembly 加载失败', title: 'CPU · WebAssembly 加载失败 · CompileError' });
     // A report without a reason (an older worker) still names the adapter.
     expect(backendLine(en, { name: 'webgpu', description: 'WebGPU: Adapter C' }).why).toBe('Adapter C');
+  });
+
+  it('says what each backend is in the reader’s language, from the engine’s own descriptions', async () => {
+    const en = trIn('en');
+    const zh = trIn('zh');
+    const { createWasmBackend } = await import('../../src/engine/wasm/index');
+    for (const fma of [false, true]) {
+      const be = await createWasmBackend({ threads: 1, fma });
+      const fused = be.description.includes('fused');
+      expect(backendDetail(en, be.description)).toBe(fused ? 'SIMD with fused multiply-add, 1 thread' : 'SIMD, 1 thread');
+      expect(backendDetail(zh, be.description)).toBe(fused ? 'SIMD 融合乘加，1 个线程' : 'SIMD，1 个线程');
+      be.dispose?.();
+    }
+    expect(backendDetail(zh, 'WebAssembly SIMD with fused multiply-add, 2 threads')).toBe('SIMD 融合乘加，2 个线程');
+    expect(backendDetail(en, 'WebAssembly SIMD, 4 threads')).toBe('SIMD, 4 threads');
+    expect(backendDetail(zh, new CpuBackend().description)).toBe('TypeScript 参考后端');
+    expect(backendDetail(zh, new CpuBackend({ float64: true }).description)).toBe('float64 测试参考');
+    expect(backendDetail(zh, 'WebGPU: NVIDIA H200')).toBe('NVIDIA H200');
+    expect(backendDetail(en, 'something new')).toBe('something new');
   });
 });

@@ -42,9 +42,26 @@ export function backendLine(t: Tr, b: { name: string; reason?: ChoiceReason; ada
   const names = BACKEND_NAMES[b.name];
   const name = names ? t(names.en, names.zh) : b.name;
   const reason = b.reason ? CHOICE_REASONS[b.reason] : undefined;
-  const why = b.reason === 'gpu' || !reason ? (b.adapter ?? stripPrefix(b.description) ?? '') : t(reason.en, reason.zh);
+  const why = b.reason === 'gpu' || !reason ? (b.adapter ?? (b.description ? backendDetail(t, b.description) : '')) : t(reason.en, reason.zh);
   const parts = [name, why, b.reason !== 'gpu' ? b.adapter : undefined, b.detail].filter((s): s is string => !!s);
   return { name, why, title: parts.join(' · ') };
+}
+
+/**
+ * What the engine says of a backend (its `description`, in English) in the reader's
+ * language and without the backend's name: "SIMD with fused multiply-add, 2 threads" for
+ * WebAssembly, the adapter for WebGPU. A description it does not know is shown as it is.
+ */
+export function backendDetail(t: Tr, description: string): string {
+  const wasm = /^WebAssembly SIMD( with fused multiply-add)?, (\d+) threads?$/.exec(description);
+  if (wasm) {
+    const n = Number(wasm[2]);
+    const threads = t(`${n} ${n === 1 ? 'thread' : 'threads'}`, `${n} 个线程`);
+    return wasm[1] ? t(`SIMD with fused multiply-add, ${threads}`, `SIMD 融合乘加，${threads}`) : t(`SIMD, ${threads}`, `SIMD，${threads}`);
+  }
+  if (description === 'CPU (TypeScript reference backend)') return t('TypeScript reference backend', 'TypeScript 参考后端');
+  if (description === 'CPU float64 (test reference)') return t('float64 test reference', 'float64 测试参考');
+  return stripPrefix(description) ?? description;
 }
 
 /** "WebGPU: NVIDIA …" (a backend's description) without the backend's own name. */

@@ -10,7 +10,7 @@ import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
 import { ComputeOn } from './ComputeOn';
 import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
-import { backendLine } from '../common/backend-choice';
+import { backendDetail, backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
 import { useFocusHandoff } from '../common/useFocusHandoff';
 import { CLASS_NAMES, formatDuration, useTr } from './strings';
@@ -192,8 +192,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         </h3>
         {/* Always one line, from the first paint: the backend arrives when the worker starts, and must not push the widget down. */}
         {t.backend ? (
-          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs} title={`${backendLine(trIn(lang), t.backend).name} · ${t.backend.description}`}>
-            {backendLine(trIn(lang), t.backend).name} · {t.backend.description}
+          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs} title={`${backendLine(trIn(lang), t.backend).name} · ${backendDetail(trIn(lang), t.backend.description)}`}>
+            {backendLine(trIn(lang), t.backend).name} · {backendDetail(trIn(lang), t.backend.description)}
           </p>
         ) : (
           <p className="widget-backend" data-computed-by="idle">
