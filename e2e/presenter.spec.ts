@@ -107,3 +107,35 @@ test('after a first visit the book reloads offline with every chapter', async ({
   }
   await context.setOffline(false);
 });
+
+test('while presenting, a tall widget shows its parts first, and the arrow keys on its output grid move its cell, not the slide', async ({ page }) => {
+  await openChapter(page, 'image-convolution');
+  await page.keyboard.press('p');
+  const position = page.locator('.presenter-position');
+  // Step to the part of the cross-correlation widget that shows its output (a tall widget is shown a part at a time).
+  const grid = page.locator('[data-widget="corr2d"]').getByRole('grid', { name: 'Output Y' });
+  for (let i = 0; i < 40 && !(await grid.isVisible()); i++) {
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(300);
+  }
+  await expect(grid).toBeVisible();
+  const at = await position.textContent();
+  await grid.locator('button[tabindex="0"]').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(grid.getByRole('button', { name: /^Output Y, row 1, column 2: / })).toBeFocused();
+  await expect(grid.getByRole('button', { name: /^Output Y, row 1, column 2: / })).toHaveAttribute('aria-pressed', 'true');
+  await expect(position).toHaveText(at!);
+  // Off the grid, the presenter's arrows go on to the widget's last part, then step its window there.
+  const scrub = page.locator('[data-widget="corr2d"]').getByRole('slider', { name: 'Window position', includeHidden: true });
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^2 \/ 42/);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // The part shown, as the position line gives it (" · 3/4").
+  const part = () => page.evaluate(() => document.documentElement.style.getPropertyValue('--presenter-page'));
+  expect(await part()).toMatch(/· \d+\/\d+/);
+  for (let i = 0; i < 8 && !/· (\d+)\/\1"$/.test(await part()); i++) await page.keyboard.press('PageDown');
+  expect(await part()).toMatch(/· (\d+)\/\1"$/);
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^2 \/ 42/);
+  await page.keyboard.press('ArrowRight');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^3 \/ 42/);
+  await expect(position).toHaveText(at!);
+});

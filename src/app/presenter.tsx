@@ -41,7 +41,9 @@ function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => voi
     // While a chapter's text is still arriving, its steps are not known yet.
     if (body?.querySelector(':scope > .loading')) return;
     const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
-    if (widget) {
+    // A widget too tall for the screen is shown a part at a time: its parts come first, and
+    // its own steps (a sliding window) play on its last part, with its output in view.
+    if (widget && s.page === Math.max(0, s.pages - 1)) {
       const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
       if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
     }
@@ -134,8 +136,11 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
         s.setOn(false);
         return;
       }
-      // A focused slider keeps its arrow keys; a clicker's PageUp/PageDown always steps.
-      const onControl = isTyping(e.target) || (e.target as HTMLElement | null)?.getAttribute?.('role') === 'slider';
+      // A key a widget has used (a grid's arrows) is not a step.
+      if (e.defaultPrevented) return;
+      // A focused slider or radio group keeps its arrow keys; a clicker's PageUp/PageDown always steps.
+      const target = e.target as HTMLElement | null;
+      const onControl = isTyping(target) || target?.getAttribute?.('role') === 'slider' || (target instanceof HTMLInputElement && target.type === 'radio');
       if (e.key === 'PageDown' || (!onControl && (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === ' '))) {
         e.preventDefault();
         move(1);
