@@ -41,8 +41,6 @@ export function nearestAccepted(n: number, { min, max, integer }: Pick<NumberFie
   return v;
 }
 
-const num = (v: number) => groupDigits(v);
-
 /**
  * A number input that keeps what the reader types. A browser reports a half-typed number
  * ('-', '1.', '1e') as '', so an input that shows its state's value would turn it into
@@ -52,7 +50,7 @@ const num = (v: number) => groupDigits(v);
  * of range becomes the nearest accepted one, an unreadable text goes back to the value.
  * A value set from elsewhere (a button, a preset) replaces a draft that says another number.
  */
-export function NumberField({ value, onCommit, min, max, integer, format = String, quiet, onProblem, onBlur, onKeyDown, className, ...rest }: NumberFieldProps) {
+export function NumberField({ value, onCommit, min, max, integer, format = String, quiet, onProblem, onBlur, onKeyDown, ...rest }: NumberFieldProps) {
   const t = useTr();
   const hintId = useId();
   const [draft, setDraft] = useState<string | null>(null);
@@ -73,11 +71,11 @@ export function NumberField({ value, onCommit, min, max, integer, format = Strin
   const explain = (): string => {
     const range =
       min !== undefined && max !== undefined
-        ? t(` from ${num(min)} to ${num(max)}`, `（${num(min)} 到 ${num(max)}）`)
+        ? t(` from ${groupDigits(min)} to ${groupDigits(max)}`, `（${groupDigits(min)} 到 ${groupDigits(max)}）`)
         : min !== undefined
-          ? t(` of at least ${num(min)}`, `（不小于 ${num(min)}）`)
+          ? t(` of at least ${groupDigits(min)}`, `（不小于 ${groupDigits(min)}）`)
           : max !== undefined
-            ? t(` of at most ${num(max)}`, `（不大于 ${num(max)}）`)
+            ? t(` of at most ${groupDigits(max)}`, `（不大于 ${groupDigits(max)}）`)
             : '';
     return integer ? t(`Type a whole number${range}.`, `请输入整数${range}。`) : t(`Type a number${range}.`, `请输入数字${range}。`);
   };
@@ -86,7 +84,6 @@ export function NumberField({ value, onCommit, min, max, integer, format = Strin
     <>
       <input
         {...rest}
-        className={className}
         type="number"
         min={min}
         max={max}

@@ -89,6 +89,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const ck = t.checkpoints[model] ?? null;
   const refreshCheckpoint = t.refreshCheckpoint;
   const realGpu = t.backend?.name === 'webgpu' && t.backend.software === false;
+  // The header's line: the backend and what it is, in the reader's language.
+  const backendText = t.backend ? `${backendLine(trIn(lang), t.backend).name} · ${backendDetail(trIn(lang), t.backend.description)}` : '';
 
   // Once the worker says what computes, the default input size follows it.
   useEffect(() => {
@@ -192,8 +194,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         </h3>
         {/* Always one line, from the first paint: the backend arrives when the worker starts, and must not push the widget down. */}
         {t.backend ? (
-          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs} title={`${backendLine(trIn(lang), t.backend).name} · ${backendDetail(trIn(lang), t.backend.description)}`}>
-            {backendLine(trIn(lang), t.backend).name} · {backendDetail(trIn(lang), t.backend.description)}
+          <p className="widget-backend" data-computed-by={t.backend.name} data-reason={t.backend.reason} data-start-ms={t.backend.startMs} title={backendText}>
+            {backendText}
           </p>
         ) : (
           <p className="widget-backend" data-computed-by="idle">
