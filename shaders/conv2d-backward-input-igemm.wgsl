@@ -1,4 +1,5 @@
-// dL/dx of conv2d as an implicit GEMM on the 128 x 128 workgroup tiles of lib/tiled-128.wgsl:
+// dL/dx of conv2d as an implicit GEMM on the 128 x 128 or 64 x 128 workgroup tiles of
+// lib/tiled-block.wgsl:
 // dX[cIn, (b, iy, ix)] = W'[cIn, (co, ky, kx)] G[(co, ky, kx), (b, iy, ix)], where W' is
 // the weight with its channel axes swapped and G gathers dL/dy: input pixel (iy, ix)
 // received tap (ky, kx) from output pixel ((iy + padH - ky) / strideH, (ix + padW - kx) /
@@ -50,12 +51,18 @@ fn loadB(s: BSetup, k: u32) -> vec4<f32> {
   let kx = r - ky * u.kW;
   let ty = s.ty0 - i32(ky);
   let tx = s.tx0 - i32(kx);
-  let sh = vec4<i32>(i32(u.strideH));
-  let sw = vec4<i32>(i32(u.strideW));
-  // (A negative t fails inside() below, whatever its quotient.)
-  let oy = ty / sh;
-  let ox = tx / sw;
-  let ok = inside(oy, ox, u.outH, u.outW) & (ty >= vec4<i32>(0)) & (tx >= vec4<i32>(0)) & (oy * sh == ty) & (ox * sw == tx);
+  var oy = ty;
+  var ox = tx;
+  var ok = inside(ty, tx, u.outH, u.outW);
+  // Strided layers divide, eight divisions a load, so stride 1 (a uniform branch) skips them.
+  if (u.strideH != 1u || u.strideW != 1u) {
+    let sh = vec4<i32>(i32(u.strideH));
+    let sw = vec4<i32>(i32(u.strideW));
+    // (A negative t fails the test below, whatever its quotient.)
+    oy = ty / sh;
+    ox = tx / sw;
+    ok = inside(oy, ox, u.outH, u.outW) & (ty >= vec4<i32>(0)) & (tx >= vec4<i32>(0)) & (oy * sh == ty) & (ox * sw == tx);
+  }
   return gather(s.base + i32(co * u.outH * u.outW) + oy * i32(u.outW) + ox, ok);
 }
 
@@ -63,4 +70,4 @@ fn store(batch: u32, row: u32, col: u32, v: f32) {
   C[nchwAt(row, col, u.h * u.w)] = v;
 }
 
-//#include "tiled-128"
+//#include "tiled-block"

@@ -1,4 +1,5 @@
-// dL/dw of conv2d as an implicit GEMM on the 128 x 128 workgroup tiles of lib/tiled-128.wgsl:
+// dL/dw of conv2d as an implicit GEMM on the 128 x 128 or 64 x 128 workgroup tiles of
+// lib/tiled-block.wgsl:
 // dW[cOut, (ci, ky, kx)] = G[cOut, (b, oy, ox)] X[(b, oy, ox), (ci, ky, kx)], G being dL/dy
 // and X the input windows, gathered from x as the tiles load them. The reduction runs
 // over the whole batch's output pixels (u.kTotal), in slices of u.k: batch entry s of the
@@ -60,4 +61,4 @@ fn store(batch: u32, row: u32, col: u32, v: f32) {
   C[(batch * u.m + row) * u.n + col] = v;
 }
 
-//#include "tiled-128"
+//#include "tiled-block"

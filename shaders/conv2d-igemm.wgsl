@@ -1,4 +1,5 @@
-// Conv2d forward as an implicit GEMM on the 128 x 128 workgroup tiles of lib/tiled-128.wgsl:
+// Conv2d forward as an implicit GEMM on the 128 x 128 or 64 x 128 workgroup tiles of
+// lib/tiled-block.wgsl:
 // Y[cOut, (b, oy, ox)] = W[cOut, (ci, ky, kx)] X[(ci, ky, kx), (b, oy, ox)], where X's
 // columns are the input windows, read from x as the tiles load them (zero padding outside
 // the image). Bias per output channel and the activation on the way out; stored NCHW.
@@ -54,4 +55,4 @@ fn store(batch: u32, row: u32, col: u32, v: f32) {
   C[nchwAt(row, col, u.outH * u.outW)] = epilogue(v, row, col);
 }
 
-//#include "tiled-128"
+//#include "tiled-block"

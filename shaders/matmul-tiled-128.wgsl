@@ -1,6 +1,6 @@
 // Batched matrix product, workgroup-tiled for discrete GPUs: 128 x 128 output tiles, an
-// 8 x 8 block an invocation, from double-buffered 8 x 128 tiles of A and B in workgroup
-// memory (lib/tiled-128.wgsl). Same parameters, bindings, strided addressing and
+// 8 x 8 block an invocation (or 64 x 128 tiles and 4 x 8 blocks), from double-buffered
+// 8-deep tiles of A and B in workgroup memory (lib/tiled-block.wgsl). Same parameters, bindings, strided addressing and
 // epilogue as matmul-tiled.wgsl (any m, n, k, transposes, batch strides incl. 0).
 
 //#include "matmul-strided"
@@ -41,4 +41,4 @@ fn store(batch: u32, row: u32, col: u32, v: f32) {
   C[batch * u.m * u.n + outAt(row, col, u.m, u.n)] = epilogue(v, row, col);
 }
 
-//#include "tiled-128"
+//#include "tiled-block"

@@ -36,6 +36,8 @@ export interface BenchOptions {
   against?: OtherCheckout;
   /** The nets of a side-by-side run (--models). */
   models: ModelId[];
+  /** After each net's timed steps, one more step broken down by backend op (--profile). */
+  profile: boolean;
 }
 
 /** The modules of another checkout that a side-by-side run needs, loaded by wasm-node.mjs. */
@@ -246,7 +248,70 @@ function benchOptim(be: WasmBackend): void {
   console.log(`  dropout mask of ${n} elements: ${mask.toFixed(1)} ms (CPU loop ${loop.toFixed(1)})`);
 }
 
-async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number): Promise<TrainingFigure> {
+/** The backend's methods, own and inherited (the ops a training step calls). */
+function methodNames(be: CpuBackend): string[] {
+  const names = new Set<string>();
+  for (let p = Object.getPrototypeOf(be); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const k of Object.getOwnPropertyNames(p)) {
+      if (k !== 'constructor' && typeof Object.getOwnPropertyDescriptor(p, k)?.value === 'function') names.add(k);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Runs `step` once with every backend method timed where the step calls it (a method
+ * called from inside another counts in the outer one), and prints each op's wall and
+ * process CPU time, largest first: CPU / wall is how many threads the op kept busy, so
+ * the ops that leave a core idle stand out. What is left of the step is the autograd's
+ * and the modules' own JavaScript.
+ */
+function profileStep(be: CpuBackend, name: string, step: () => void): void {
+  const totals = new Map<string, { calls: number; ms: number; cpuMs: number }>();
+  const target = be as unknown as Record<string, (...a: unknown[]) => unknown>;
+  let depth = 0;
+  const names = methodNames(be);
+  for (const k of names) {
+    const f = target[k];
+    target[k] = function (this: unknown, ...a: unknown[]) {
+      if (depth > 0) return f.apply(this, a);
+      depth++;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      try {
+        return f.apply(this, a);
+      } finally {
+        const ms = performance.now() - t0;
+        const c = process.cpuUsage(c0);
+        depth--;
+        const e = totals.get(k) ?? { calls: 0, ms: 0, cpuMs: 0 };
+        totals.set(k, { calls: e.calls + 1, ms: e.ms + ms, cpuMs: e.cpuMs + (c.user + c.system) / 1000 });
+      }
+    };
+  }
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    step();
+  } finally {
+    for (const k of names) delete target[k];
+  }
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms);
+  const inOps = rows.reduce((s, [, e]) => s + e.ms, 0);
+  const fmt = (ms: number, cpuMs: number) => `${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / wall).toFixed(1).padStart(5)}%  ${(cpuMs / Math.max(ms, 1e-3)).toFixed(2)} threads`;
+  console.log(`  ${name}, one step by backend op (wall, share of the step, process CPU / wall):`);
+  for (const [k, e] of rows) if (e.ms >= 0.01 * wall) console.log(`    ${k.padEnd(26)} ${String(e.calls).padStart(4)} calls ${fmt(e.ms, e.cpuMs)}`);
+  const small = rows.filter(([, e]) => e.ms < 0.01 * wall);
+  const smallMs = small.reduce((s, [, e]) => s + e.ms, 0);
+  const smallCpu = small.reduce((s, [, e]) => s + e.cpuMs, 0);
+  if (small.length) console.log(`    ${`${small.length} other ops`.padEnd(26)} ${String(small.reduce((s, [, e]) => s + e.calls, 0)).padStart(4)} calls ${fmt(smallMs, smallCpu)}`);
+  console.log(`    ${'outside the backend'.padEnd(26)}            ${fmt(wall - inOps, 0).replace(/\s+\S+ threads$/, '')}`);
+  console.log(`    ${'whole step'.padEnd(26)}            ${fmt(wall, (c.user + c.system) / 1000)}`);
+}
+
+async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number, profile = false): Promise<TrainingFigure> {
   setBackendInstance(be);
   manualSeed(0);
   const net = make();
@@ -263,6 +328,7 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
   const cpuMs = (c.user + c.system) / 1000 / steps;
   // CPU time counts every thread of the process; on a busy machine it shows what the wall clock hides.
   console.log(`  ${name} training, batch ${batch}: ${ms.toFixed(0)} ms/step, ${((batch * 1000) / ms).toFixed(0)} images/s (process CPU ${cpuMs.toFixed(0)} ms/step)`);
+  if (profile) profileStep(be, name, step);
   x.dispose();
   y.dispose();
   return { batch, size, steps, msPerStep: ms, cpuMsPerStep: cpuMs, imagesPerS: (batch * 1000) / ms };
@@ -314,8 +380,8 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
     }
     if (want('pool')) benchPool(be, o.resnetBatch);
     if (want('optim')) benchOptim(be);
-    if (want('lenet')) run.lenet = await benchTraining(be, 'LeNet', () => lenet(), LENET_BATCH, 28, o.steps, 0.9);
-    if (want('resnet')) run.resnet = await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, resnetSteps(o.steps), 0.05);
+    if (want('lenet')) run.lenet = await benchTraining(be, 'LeNet', () => lenet(), LENET_BATCH, 28, o.steps, 0.9, o.profile);
+    if (want('resnet')) run.resnet = await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, resnetSteps(o.steps), 0.05, o.profile);
     be.dispose();
   }
 

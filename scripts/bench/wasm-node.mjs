@@ -10,6 +10,8 @@
  * module runner (no bundle), so worker threads start from the source tree.
  * --steps: timed LeNet steps (ResNet-18: steps / 4), each after one warm-up step.
  * --reference: also LeNet on the CPU reference backend (TypeScript loops).
+ * --profile: after each net's timed steps, one more step broken down by backend op (wall
+ * time, share of the step, and process CPU / wall: the threads each op kept busy).
  * After the wasm figures, when /usr/bin/python3 (or $TORCH_PYTHON) can import torch,
  * runs scripts/bench/torch-reference.py with the same batches and step counts and
  * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
@@ -73,6 +75,7 @@ try {
     torch: args['no-torch'] !== 'true',
     against,
     models: list(args.models ?? 'lenet,resnet18'),
+    profile: args.profile === 'true',
   });
 } finally {
   await server.close();

@@ -1,5 +1,5 @@
 // The uniforms and bindings of the implicit-GEMM convolutions (conv2d-*-igemm.wgsl), which
-// run the product of lib/tiled-128.wgsl on operands they gather from the NCHW tensors as
+// run the product of lib/tiled-block.wgsl on operands they gather from the NCHW tensors as
 // they load them, so no im2col matrix is ever written. The product's shape comes first
 // (k: the reduction of one batch entry, a split-K slice where the kernel has slices),
 // then the convolution's, then the whole reduction.

@@ -544,24 +544,28 @@ describe('convolution', () => {
     expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight ${JSON.stringify(p)}`, 1e-3, 1e-4);
   }
 
-  // The implicit-GEMM variants on shapes that cross their 128 x 128 tiles: over 128 output
-  // channels (forward, weight gradient) and input channels (input gradient, and the
-  // weight gradient's columns), ragged edges, strides 2 and 3 (whose input gradient skips
-  // the taps that fall between outputs), a 1x1 strided shortcut, and a weight gradient's
-  // reduction cut into slices, and a layer without input channels.
-  it('the implicit-GEMM convolutions cross their tiles, strides and slices like the CPU backend', async () => {
-    const r = rng(57);
-    const cases = [
-      convParams(2, 3, 23, 23, 130, 3, 3, 2, 2, 1, 1),
-      convParams(2, 130, 6, 7, 9, 3, 3, 1, 1, 1, 1),
-      convParams(3, 20, 9, 9, 12, 1, 1, 2, 2, 0, 0),
-      convParams(2, 8, 10, 11, 6, 4, 4, 3, 3, 2, 2),
-      convParams(24, 2, 20, 20, 5, 3, 3, 1, 1, 1, 1),
-      // No input channels: the output is the activated bias.
-      convParams(2, 0, 5, 5, 3, 3, 3, 1, 1, 1, 1),
-    ];
-    for (const p of cases) await allPasses('igemm-128', p, r, 'igemm');
-  }, 120_000);
+  // The implicit-GEMM variants on shapes that cross their 128 x 128 and 64 x 128 tiles: over
+  // 64 and 128 output channels (forward, weight gradient) and input channels (input
+  // gradient, and the weight gradient's columns), ragged edges, strides 2 and 3 and a
+  // stride in one axis only (whose input gradient skips the taps that fall between
+  // outputs), a 1x1 strided shortcut, a weight gradient's reduction cut into slices, and a
+  // layer without input channels.
+  for (const variant of ['igemm-128', 'igemm-64x128']) {
+    it(`the implicit-GEMM convolutions (${variant}) cross their tiles, strides and slices like the CPU backend`, async () => {
+      const r = rng(57);
+      const cases = [
+        convParams(2, 3, 23, 23, 130, 3, 3, 2, 2, 1, 1),
+        convParams(2, 130, 6, 7, 9, 3, 3, 1, 1, 1, 1),
+        convParams(3, 20, 9, 9, 12, 1, 1, 2, 2, 0, 0),
+        convParams(2, 8, 10, 11, 6, 4, 4, 3, 3, 2, 2),
+        convParams(2, 5, 9, 10, 70, 3, 3, 1, 2, 1, 1),
+        convParams(24, 2, 20, 20, 5, 3, 3, 1, 1, 1, 1),
+        // No input channels: the output is the activated bias.
+        convParams(2, 0, 5, 5, 3, 3, 3, 1, 1, 1, 1),
+      ];
+      for (const p of cases) await allPasses(variant, p, r, variant);
+    }, 120_000);
+  }
 
   // The im2col variants run their products in the tuned matmul variant: each of them, with
   // the per-row bias and NCHW (outPlane) store forward, transposed A (input gradient) and

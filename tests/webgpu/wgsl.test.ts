@@ -72,10 +72,21 @@ describe('shaders/ through the template step', () => {
     expect(Object.keys(fragments).length).toBeGreaterThan(0);
   });
 
-  /** Names a shader's template leaves to the backend, bound here to one of their values. */
-  const built: Record<string, Record<string, number>> = { 'conv2d-backward-weight-rows': { KT: 3, KW: 3 } };
-  it.each(Object.keys(shaders).map(nameOf))('%s expands to plain WGSL', (name) => {
-    const out = wgsl(shaders[`../../shaders/${name}.wgsl`], built[name]);
+  /** Names a shader's template leaves to the backend, bound here to each of their values. */
+  const tiled = [{ MH: 2 }, { MH: 1 }];
+  const built: Record<string, Record<string, number>[]> = {
+    'conv2d-backward-weight-rows': [{ KT: 3, KW: 3 }],
+    'matmul-tiled-128': tiled,
+    'conv2d-igemm': tiled,
+    'conv2d-backward-input-igemm': tiled,
+    'conv2d-backward-weight-igemm': tiled,
+  };
+  const cases = Object.keys(shaders).flatMap((file) => {
+    const name = nameOf(file);
+    return (built[name] ?? [{}]).map((vars) => [`${name}${Object.keys(vars).length ? ` ${JSON.stringify(vars)}` : ''}`, name, vars] as const);
+  });
+  it.each(cases)('%s expands to plain WGSL', (_label, name, vars) => {
+    const out = wgsl(shaders[`../../shaders/${name}.wgsl`], vars);
     expect(out.split('\n').filter((l) => /^\s*\/\/#/.test(l))).toEqual([]);
     // No placeholder survives in code (comments may show braces).
     const code = out.replace(/\/\/.*$/gm, '');

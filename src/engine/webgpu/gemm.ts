@@ -279,7 +279,7 @@ function convRows(be: WebGPUBackend,
 export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
-  if (v.igemm) return convIgemm(be, variant, withAct(v.code, act), x, w, bias, p, act);
+  if (v.igemm) return convIgemm(be, variant, v, withAct(v.code, act), x, w, bias, p, act);
   if (v.rows) {
     if (p.strideH === 1 && p.strideW === 1 && p.outW > NARROW && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
       return convRows(be, be.buf(x), w, bias, p, null, act);
@@ -312,7 +312,7 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
 export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const pixels = p.n * p.h * p.w;
   let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
-  if (v.igemm) return convIgemmBackwardInput(be, variant, v.code, gy, w, p);
+  if (v.igemm) return convIgemmBackwardInput(be, variant, v, v.code, gy, w, p);
   if (v.rows) {
     const padH = p.kH - 1 - p.padH;
     const padW = p.kW - 1 - p.padW;
@@ -376,7 +376,7 @@ function conv2dBackwardParams(
   const rows = p.n * p.outH;
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
-  if (v.igemm) return { dW: convIgemmBackwardWeight(be, variant, v.code, x, gy, p, v.targetWorkgroups), dBias: null };
+  if (v.igemm) return { dW: convIgemmBackwardWeight(be, variant, v, v.code, x, gy, p, v.targetWorkgroups), dBias: null };
   if (v.rows) {
     if (!rowsBackwardWeight(p) && im2colFits(be, p)) return { dW: convBackwardWeightIm2col(be, x, gy, p), dBias: null };
     if (rowsBackwardWeight(p)) {

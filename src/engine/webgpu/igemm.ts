@@ -1,33 +1,34 @@
 /**
- * The three convolution passes as implicit GEMMs on 128 x 128 workgroup tiles
- * (shaders/conv2d-*-igemm.wgsl over lib/tiled-128.wgsl, the body of the tiled-128
- * matmul): each kernel gathers its operands from the NCHW tensors as it loads a tile, so
- * no im2col matrix is written or read back, at any size. Built for GPUs; every shape runs.
+ * The three convolution passes as implicit GEMMs on 128 x 128 or 64 x 128 workgroup tiles
+ * (shaders/conv2d-*-igemm.wgsl over lib/tiled-block.wgsl, the body of the tiled matmuls):
+ * each kernel gathers its operands from the NCHW tensors as it loads a tile, so no im2col
+ * matrix is written or read back, at any size. Built for GPUs; every shape runs.
  */
 import type { Conv2dParams, Storage } from '../backend';
 import type { WebGPUBackend } from './index';
 import { Words } from './runtime';
 import type { EpilogueOp } from '../ops/elementwise';
+import type { GemmVariant } from './variants';
 
 /** Output rows and columns of one workgroup's tile. */
-const TILE = 128;
+type Tile = Pick<GemmVariant, 'tileM' | 'tileN'>;
 /** The shortest slice of a weight gradient's reduction worth a workgroup of its own. */
 const MIN_SLICE = 256;
 
 /** Uniform words of lib/conv-igemm.wgsl: the product (m x n, k a batch entry), the convolution, the whole reduction. */
-function words(p: Conv2dParams, m: number, n: number, k: number, entries: number, kTotal: number): ArrayBuffer {
-  const tilesM = Math.ceil(m / TILE);
-  const tilesN = Math.ceil(n / TILE);
+function words(t: Tile, p: Conv2dParams, m: number, n: number, k: number, entries: number, kTotal: number): ArrayBuffer {
+  const tilesM = Math.ceil(m / t.tileM);
+  const tilesN = Math.ceil(n / t.tileN);
   return new Words()
     .u32(m, n, k, tilesN, tilesM, tilesM * tilesN * entries)
     .u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW, kTotal)
     .buffer();
 }
 
-const tiles = (m: number, n: number) => Math.ceil(m / TILE) * Math.ceil(n / TILE);
+const tiles = (t: Tile, m: number, n: number) => Math.ceil(m / t.tileM) * Math.ceil(n / t.tileN);
 
 /** y = act(conv2d(x, w) + bias), stored NCHW; `code` has its `act()` prepended. */
-export function convIgemm(be: WebGPUBackend, variant: string, code: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): Storage {
+export function convIgemm(be: WebGPUBackend, variant: string, v: Tile, code: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): Storage {
   const m = p.cOut;
   const n = p.n * p.outH * p.outW;
   const k = p.cIn * p.kH * p.kW;
@@ -39,14 +40,14 @@ export function convIgemm(be: WebGPUBackend, variant: string, code: string, x: S
     code,
     constants: { HAS_BIAS: bias ? 1 : 0, BIAS_ROWS: 1 },
     buffers: [be.buf(w), be.buf(x), o.buffer, bias ? be.buf(bias) : be.dummy],
-    uniforms: words(p, m, n, k, 1, k),
-    workgroups: tiles(m, n),
+    uniforms: words(v, p, m, n, k, 1, k),
+    workgroups: tiles(v, m, n),
   });
   return o;
 }
 
 /** dL/dx of conv2d, stored NCHW. */
-export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, code: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
+export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, v: Tile, code: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const m = p.cIn;
   const n = p.n * p.h * p.w;
   const k = p.cOut * p.kH * p.kW;
@@ -60,8 +61,8 @@ export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, code:
     key: `conv2dBackwardInput:${variant}`,
     code,
     buffers: [be.buf(w), be.buf(gy), o.buffer, null],
-    uniforms: words(p, m, n, k, 1, k),
-    workgroups: tiles(m, n),
+    uniforms: words(v, p, m, n, k, 1, k),
+    workgroups: tiles(v, m, n),
   });
   return o;
 }
@@ -71,13 +72,13 @@ export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, code:
  * small (cOut x cIn kH kW), so it is cut into slices, about `target` workgroups in all,
  * whose partial sums are then added.
  */
-export function convIgemmBackwardWeight(be: WebGPUBackend, variant: string, code: string, x: Storage, gy: Storage, p: Conv2dParams, target: number): Storage {
+export function convIgemmBackwardWeight(be: WebGPUBackend, variant: string, v: Tile, code: string, x: Storage, gy: Storage, p: Conv2dParams, target: number): Storage {
   const m = p.cOut;
   const n = p.cIn * p.kH * p.kW;
   const kTotal = p.n * p.outH * p.outW;
   if (m * n === 0) return be.out(0);
   if (kTotal === 0) return be.zeros(m * n);
-  const t = tiles(m, n);
+  const t = tiles(v, m, n);
   const most = Math.max(1, Math.min(Math.ceil(target / t), Math.floor(kTotal / MIN_SLICE)));
   const slice = Math.ceil(kTotal / most);
   const slices = Math.ceil(kTotal / slice);
@@ -87,7 +88,7 @@ export function convIgemmBackwardWeight(be: WebGPUBackend, variant: string, code
     key: `conv2dBackwardWeight:${variant}`,
     code,
     buffers: [be.buf(gy), be.buf(x), partial.buffer, null],
-    uniforms: words(p, m, n, slice, slices, kTotal),
+    uniforms: words(v, p, m, n, slice, slices, kTotal),
     workgroups: t * slices,
   });
   if (slices === 1) return partial;

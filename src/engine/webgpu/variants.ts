@@ -23,16 +23,21 @@ import { wgsl } from './wgsl';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
 const matmulTiledSrc = wgsl(matmulTiledRaw);
-const matmulTiled128Src = wgsl(matmulTiled128Raw);
+// The workgroup-tiled bodies (lib/tiled-block.wgsl) in both heights: MH halves of 64 rows.
+const matmulTiled128Src = wgsl(matmulTiled128Raw, { MH: 2 });
+const matmulTiled64Src = wgsl(matmulTiled128Raw, { MH: 1 });
 const matmulVec4Src = wgsl(matmulVec4Raw);
 const matmulTexSrc = wgsl(matmulTexRaw);
 const conv2dRegSrc = wgsl(conv2dRegRaw);
 const im2colSrc = wgsl(im2colRaw);
 const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
 const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
-const conv2dIgemmSrc = wgsl(conv2dIgemmRaw);
-const conv2dBwdInputIgemmSrc = wgsl(conv2dBwdInputIgemmRaw);
-const conv2dBwdWeightIgemmSrc = wgsl(conv2dBwdWeightIgemmRaw);
+const conv2dIgemmSrc = wgsl(conv2dIgemmRaw, { MH: 2 });
+const conv2dBwdInputIgemmSrc = wgsl(conv2dBwdInputIgemmRaw, { MH: 2 });
+const conv2dBwdWeightIgemmSrc = wgsl(conv2dBwdWeightIgemmRaw, { MH: 2 });
+const conv2dIgemm64Src = wgsl(conv2dIgemmRaw, { MH: 1 });
+const conv2dBwdInputIgemm64Src = wgsl(conv2dBwdInputIgemmRaw, { MH: 1 });
+const conv2dBwdWeightIgemm64Src = wgsl(conv2dBwdWeightIgemmRaw, { MH: 1 });
 
 const bwdWeightRowsCache = new Map<string, string>();
 /**
@@ -74,8 +79,9 @@ export interface GemmVariant {
    */
   im2col?: { fallback: string };
   /**
-   * Implicit GEMM on 128 x 128 workgroup tiles (igemm.ts): the operands are gathered from
-   * the tensors as the tiles load, so no im2col matrix is written; every shape runs.
+   * Implicit GEMM on 128 x 128 or 64 x 128 workgroup tiles (igemm.ts): the operands are
+   * gathered from the tensors as the tiles load, so no im2col matrix is written; every
+   * shape runs.
    */
   igemm?: boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
@@ -104,6 +110,8 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   // 8x8 outputs an invocation from double-buffered workgroup tiles (K step 8, 16 KB): the
   // classic GPU SGEMM shape, for discrete GPUs.
   'tiled-128': { code: matmulTiled128Src, tileM: 128, tileN: 128, gpuOnly: true },
+  // The same body on 64-row tiles (4 x 8 an invocation): few rows, or too few big tiles for the GPU.
+  'tiled-64x128': { code: matmulTiled64Src, tileM: 64, tileN: 128, gpuOnly: true },
   'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
   'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
   'tex-8x8-wg8': { code: matmulTexSrc, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, texture: { fallback: 'vec4-8x8-wg8' } },
@@ -116,6 +124,8 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
   'igemm-128': { code: conv2dIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
+  // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
+  'igemm-64x128': { code: conv2dIgemm64Src, tileM: 64, tileN: 128, igemm: true, gpuOnly: true },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -125,6 +135,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
   'igemm-128': { code: conv2dBwdInputIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
+  'igemm-64x128': { code: conv2dBwdInputIgemm64Src, tileM: 64, tileN: 128, igemm: true, gpuOnly: true },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -137,6 +148,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, targetWorkgroups: 0, im2col: { fallback: 'reg-8x2' } },
   // Slices of the reduction over the batch's pixels: about this many workgroups in all.
   'igemm-128': { code: conv2dBwdWeightIgemmSrc, tileM: 128, tileN: 128, targetWorkgroups: 256, igemm: true, gpuOnly: true },
+  'igemm-64x128': { code: conv2dBwdWeightIgemm64Src, tileM: 64, tileN: 128, targetWorkgroups: 256, igemm: true, gpuOnly: true },
 };
 
 /**
