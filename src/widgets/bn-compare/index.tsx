@@ -7,6 +7,7 @@ import { useBackend } from '../common/engine';
 import { groupDigits } from '../common/format';
 import { useTr, type Tr } from '../common/i18n';
 import { useExperimentRun } from '../common/useExperimentRun';
+import { RunButtons } from '../common/RunButtons';
 import { useUrlState } from '../common/useUrlState';
 import { LineChartView } from '../training/Charts';
 import { NETS, type BnCompareConfig, type ComparePoint, type NetKey } from './experiment';
@@ -48,7 +49,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
   const ready = backend.state === 'ready';
   const steps = effectiveSteps(s, backend.name);
   const config = useMemo(() => configOf(s, steps), [s, steps]);
-  const { run, drawn, last, shownState, running, start, stop, startButton, stopButton, startError, announced } = useExperimentRun<BnCompareConfig, ComparePoint>(
+  const { run, drawn, last, shownState, running, start, stop, startError, announced } = useExperimentRun<BnCompareConfig, ComparePoint>(
     config,
     config.steps,
     () => new Worker(new URL('./bn-compare.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' }),
@@ -109,17 +110,14 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
         <Slider label={t('Steps of SGD', 'SGD 步数')} value={steps} min={STEPS_LIMITS[0]} max={STEPS_LIMITS[1]} step={STEP_UNIT} disabled={running || busy} onChange={(v) => setS((p) => ({ ...p, steps: v }))} />
         <Slider label={t('Seed of the initial weights and batches', '初始权重与批次的随机种子')} value={s.seed} min={0} max={SEED_MAX} disabled={running} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
       </div>
-      <div className="step-buttons">
-        <button type="button" ref={startButton} className="play" disabled={running || busy || !!startError} onClick={() => void start()}>
-          {t('▶ Start', '▶ 开始')}
-        </button>
-        <button type="button" ref={stopButton} disabled={!running} onClick={stop}>
-          {t('■ Stop', '■ 停止')}
-        </button>
-        <button type="button" disabled={running || isDefault} onClick={() => setS(DEFAULTS)}>
-          {t('Default settings', '默认设置')}
-        </button>
-      </div>
+      <RunButtons
+        canStart={!running && !busy && !startError}
+        running={running}
+        isDefault={isDefault}
+        onStart={() => void start()}
+        onStop={stop}
+        onDefaults={() => setS(DEFAULTS)}
+      />
 
       <div className="xp-progress">
         <label>

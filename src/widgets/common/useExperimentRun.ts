@@ -1,12 +1,12 @@
 /**
  * The page side of a widget that trains in its own worker (the degradation experiment, the
  * batch-norm comparison; the worker side is experiment-worker.ts): the run and its points,
- * Start and Stop with the focus kept on the button that can act, the engine started on
+ * Start and Stop (the buttons are RunButtons.tsx), the engine started on
  * mount (the defaults depend on where it computes), the worker ended when the page leaves,
  * the points to draw (with reduced motion, a quarter of the run at a time) and what a
  * screen reader hears of the run.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getBackend } from '../../engine';
 import { startEngine } from './engine';
 import { useTr } from './i18n';
@@ -47,9 +47,6 @@ export function useExperimentRun<C, P extends { step: number }>(
   const [startError, setStartError] = useState<string | null>(null);
   const worker = useRef<Worker | null>(null);
   const runId = useRef(0);
-  const startButton = useRef<HTMLButtonElement>(null);
-  const stopButton = useRef<HTMLButtonElement>(null);
-  const focusNext = useRef<RefObject<HTMLButtonElement | null> | null>(null);
 
   useEffect(() => {
     startEngine().catch((e: unknown) => setStartError(e instanceof Error ? e.message : String(e)));
@@ -62,13 +59,6 @@ export function useExperimentRun<C, P extends { step: number }>(
     },
     [],
   );
-  useEffect(() => {
-    const el = focusNext.current?.current;
-    if (el && !el.disabled) {
-      el.focus();
-      focusNext.current = null;
-    }
-  }, [run.state]);
 
   // A run that ends is logged once, with its configuration and points, for the exercises.
   const logged = useRef<ExperimentRun<C, P> | null>(null);
@@ -84,20 +74,13 @@ export function useExperimentRun<C, P extends { step: number }>(
   const points = useMemo(() => (current ? run.points : []), [current, run.points]);
   const shownState: RunState = current ? run.state : 'idle';
 
-  /** Moves the focus to `to` if it is on `from`, which is about to be disabled (the effect above focuses `to` once enabled). */
-  const focusIfLost = (from: RefObject<HTMLButtonElement | null>, to: RefObject<HTMLButtonElement | null>) => {
-    if (document.activeElement === from.current) focusNext.current = to;
-  };
-
   const start = useCallback(async () => {
     if (running) return;
     const id = ++runId.current;
     const cfg = config;
     setRun({ state: 'running', config: cfg, points: [], loading: null, error: null });
-    focusIfLost(startButton, stopButton);
     const fail = (message: string) => {
       if (id !== runId.current) return;
-      focusIfLost(stopButton, startButton);
       setRun((r) => ({ ...r, state: 'error', loading: null, error: message }));
     };
     try {
@@ -109,10 +92,7 @@ export function useExperimentRun<C, P extends { step: number }>(
         if (msg.type === 'loading') setRun((r) => (r.points.length ? r : { ...r, loading: { loaded: msg.loaded, total: msg.total } }));
         else if (msg.type === 'point') setRun((r) => ({ ...r, loading: null, points: [...r.points, msg.point] }));
         else if (msg.type === 'error') fail(msg.message);
-        else {
-          focusIfLost(stopButton, startButton);
-          setRun((r) => ({ ...r, state: msg.state, loading: null }));
-        }
+        else setRun((r) => ({ ...r, state: msg.state, loading: null }));
       };
       w.onerror = (e) => {
         e.preventDefault();
@@ -152,5 +132,5 @@ export function useExperimentRun<C, P extends { step: number }>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shownState, quarter, t]);
 
-  return { run, points, drawn, last, progress, shownState, running, start, stop, startButton, stopButton, startError, announced };
+  return { run, points, drawn, last, progress, shownState, running, start, stop, startError, announced };
 }

@@ -9,6 +9,7 @@ import { groupDigits } from '../common/format';
 import { useTr, type Tr } from '../common/i18n';
 import { small } from '../common/small';
 import { useExperimentRun } from '../common/useExperimentRun';
+import { RunButtons } from '../common/RunButtons';
 import { useUrlState } from '../common/useUrlState';
 import { LineChartView } from '../training/Charts';
 import { DeepStack, type ExperimentConfig, type LossPoint } from './experiment';
@@ -41,7 +42,7 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
   const ready = backend.state === 'ready';
   const eff = effective(s, backend.name);
   const config = useMemo(() => configOf(s, eff), [s, eff.depth, eff.steps]); // eslint-disable-line react-hooks/exhaustive-deps
-  const { run, drawn, last, shownState, running, start, stop, startButton, stopButton, startError, announced } = useExperimentRun<ExperimentConfig, LossPoint>(
+  const { run, drawn, last, shownState, running, start, stop, startError, announced } = useExperimentRun<ExperimentConfig, LossPoint>(
     config,
     config.steps,
     () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
@@ -117,17 +118,14 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
         <Slider label={t('Learning rate η', '学习率 η')} value={s.lr} min={0} max={LRS.length - 1} format={(i) => String(LRS[i])} disabled={running} onChange={(i) => setS((p) => ({ ...p, lr: i }))} />
         <Slider label={t('Seed of the initial weights and batches', '初始权重与批次的随机种子')} value={s.seed} min={0} max={SEED_MAX} disabled={running} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
       </div>
-      <div className="step-buttons">
-        <button type="button" ref={startButton} className="play" disabled={running || busy || !!startError} onClick={() => void start()}>
-          {t('▶ Start', '▶ 开始')}
-        </button>
-        <button type="button" ref={stopButton} disabled={!running} onClick={stop}>
-          {t('■ Stop', '■ 停止')}
-        </button>
-        <button type="button" disabled={running || (s.depth === DEFAULTS.depth && s.steps === DEFAULTS.steps && s.lr === DEFAULTS.lr && s.seed === DEFAULTS.seed)} onClick={() => setS(DEFAULTS)}>
-          {t('Default settings', '默认设置')}
-        </button>
-      </div>
+      <RunButtons
+        canStart={!running && !busy && !startError}
+        running={running}
+        isDefault={s.depth === DEFAULTS.depth && s.steps === DEFAULTS.steps && s.lr === DEFAULTS.lr && s.seed === DEFAULTS.seed}
+        onStart={() => void start()}
+        onStop={stop}
+        onDefaults={() => setS(DEFAULTS)}
+      />
 
       <div className="xp-progress">
         <label>
