@@ -4,24 +4,28 @@
 // the weight with its channel axes swapped and G gathers dL/dy: input pixel (iy, ix)
 // received tap (ky, kx) from output pixel ((iy + padH - ky) / strideH, (ix + padW - kx) /
 // strideW) when both divisions are exact and land inside the output, else nothing.
-// Stored NCHW.
+// Stored NCHW; where the reduction is cut into slices (sliced()), as partial products
+// P[s, cIn, (b, iy, ix)] of terms s u.k .. (s + 1) u.k - 1, which matmul-split-sum.wgsl adds up.
 
 //#include "conv-igemm"
 
 fn aAlongK() -> bool { return true; }
 fn bAlongK() -> bool { return false; }
 
-struct ASetup { o: u32, row: u32 }
-// Per column: the image's offset in dL/dy and the input pixel shifted by the padding (OUTSIDE past the edge).
-struct BSetup { base: vec4<i32>, ty0: vec4<i32>, tx0: vec4<i32> }
+// The slice's first term, the first row's offset in W' (at co = 0), and the first row.
+struct ASetup { k0: u32, o: u32, row: u32 }
+// The slice's first term; per column: the image's offset in dL/dy and the input pixel
+// shifted by the padding (OUTSIDE past the edge).
+struct BSetup { k0: u32, base: vec4<i32>, ty0: vec4<i32>, tx0: vec4<i32> }
 
-fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(row * u.kH * u.kW, row); }
+fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.k, row * u.kH * u.kW, row); }
 
 fn bSetup(batch: u32, col: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
 //#include "split-plane" (I = cs, H = u.h, W = u.w, AREA = hw, P = b, Y = iy, X = ix)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
+    batch * u.k,
     vec4<i32>(b * (u.cOut * u.outH * u.outW)),
     select(vec4<i32>(OUTSIDE), vec4<i32>(iy + u.padH), valid),
     vec4<i32>(ix + u.padW),
@@ -33,8 +37,9 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   var v = vec4<f32>(0.0);
   if (k < u.k) {
     let kk = u.kH * u.kW;
-    let co = k / kk;
-    let o = co * u.cIn * kk + s.o + k - co * kk;
+    let kg = s.k0 + k;
+    let co = kg / kk;
+    let o = co * u.cIn * kk + s.o + kg - co * kk;
 //#for j in 0..4
     if (s.row + {j}u < u.m) { v.{xyzw[j]} = A[o + {j}u * kk]; }
 //#end
@@ -45,8 +50,9 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
 fn loadB(s: BSetup, k: u32) -> vec4<f32> {
   if (k >= u.k) { return vec4<f32>(0.0); }
   let kk = u.kH * u.kW;
-  let co = k / kk;
-  let r = k - co * kk;
+  let kg = s.k0 + k;
+  let co = kg / kk;
+  let r = kg - co * kk;
   let ky = r / u.kW;
   let kx = r - ky * u.kW;
   let ty = s.ty0 - i32(ky);
@@ -67,7 +73,11 @@ fn loadB(s: BSetup, k: u32) -> vec4<f32> {
 }
 
 fn store(batch: u32, row: u32, col: u32, v: f32) {
-  C[nchwAt(row, col, u.h * u.w)] = v;
+  if (sliced()) {
+    C[(batch * u.m + row) * u.n + col] = v;
+  } else {
+    C[nchwAt(row, col, u.h * u.w)] = v;
+  }
 }
 
 //#include "tiled-block"

@@ -15,6 +15,10 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(4) var<uniform> u: Params;
 
+// Whether the product has more than one batch entry: the reduction cut into slices of u.k
+// terms (dividing u.kTotal exactly), whose partial products the caller adds up.
+fn sliced() -> bool { return u.tiles > u.tilesM * u.tilesN; }
+
 // A coordinate that no bounds check accepts: columns past the product's edge read zeros.
 const OUTSIDE: i32 = -1073741824;
 

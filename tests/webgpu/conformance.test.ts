@@ -565,6 +565,31 @@ describe('convolution', () => {
       ];
       for (const p of cases) await allPasses(variant, p, r, variant);
     }, 120_000);
+
+    // On a GPU, a pass with few tiles and a long reduction cuts it into slices whose partial
+    // products a second kernel adds up (with the forward pass's bias, activation and NCHW
+    // store): 2 and 4 slices, a stride, planes of 9, 16 and 49 pixels.
+    it(`the implicit-GEMM convolutions (${variant}) split over k match the CPU backend`, async () => {
+      const r = rng(59);
+      const saved = gpu.splitKTarget;
+      gpu.splitKTarget = 64;
+      const keys: string[] = [];
+      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
+      gpu.rt.dispatch = (spec) => {
+        keys.push(spec.key);
+        dispatch(spec);
+      };
+      try {
+        for (const p of [convParams(2, 64, 7, 7, 70, 3, 3, 1, 1, 1, 1), convParams(1, 128, 4, 4, 120, 3, 3, 1, 1, 1, 1), convParams(2, 60, 6, 6, 20, 3, 3, 2, 2, 1, 1)]) {
+          await allPasses(variant, p, r, `${variant} split`);
+        }
+      } finally {
+        gpu.splitKTarget = saved;
+        gpu.rt.dispatch = dispatch;
+      }
+      // Forward: 2, 4 and 2 slices (k = 576, 1152, 540); input gradient: 2 and 4 (k = 630, 1080; 180 is too short).
+      expect(keys.filter((k) => k.startsWith('matmul-split-sum')).length, 'the split passes').toBe(5);
+    }, 120_000);
   }
 
   // The im2col variants run their products in the tuned matmul variant: each of them, with

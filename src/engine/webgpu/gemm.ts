@@ -8,14 +8,14 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, type GemmVariant } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
 import splitSumRaw from '../../../shaders/matmul-split-sum.wgsl?raw';
 import { convRowsSource, rowPixels } from './conv-rows-source';
 import { IM2COL_VARIANT_MAX_FLOATS, NARROW, convBackwardInputIm2col, convBackwardWeightIm2col, convIm2col, im2colFits } from './im2col';
-import { convIgemm, convIgemmBackwardInput, convIgemmBackwardWeight } from './igemm';
+import { convIgemm, convIgemmBackwardInput, convIgemmBackwardWeight, tiles as igemmTiles } from './igemm';
 import { wgsl } from './wgsl';
 import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 
@@ -178,8 +178,18 @@ export function matmulWith(be: WebGPUBackend,
   be.rt.checkSize(splits * m * n * 4, 'the split-K partial products of a matmul');
   const partial = be.out(splits * m * n);
   strided(partial, kS, splits, kS * aK, kS * bK, PLAIN);
+  sumSplitsInto(be, partial, o, m, n, splits, epi);
+  return o;
+}
+
+/**
+ * The last step of a split-K product: adds up the partial products [splits, m, n] into
+ * `o` through the epilogue (matmul-split-sum.wgsl), and frees them.
+ */
+function sumSplitsInto(be: WebGPUBackend, partial: GPUStorage, o: GPUStorage, m: number, n: number, splits: number, epi: Epilogue): void {
+  const eb = epilogueBindings(be, epi);
   be.rt.dispatch({
-    key: `matmul-split-sum${ek}`,
+    key: `matmul-split-sum${epilogueKey(epi)}`,
     code: withAct(splitSumSrc, epi.act),
     constants: eb.constants,
     buffers: [partial.buffer, null, o.buffer, eb.bias],
@@ -187,7 +197,17 @@ export function matmulWith(be: WebGPUBackend,
     workgroups: Math.ceil((m * n) / 256),
   });
   be.free(partial);
-  return o;
+}
+
+/**
+ * How many slices an implicit-GEMM pass (m x n outputs, k terms) cuts its reduction into
+ * on this adapter (splitsFor: 1 on CPU-backed adapters and where the tiles fill the GPU),
+ * checking that their partial products fit in a buffer.
+ */
+function igemmSlices(be: WebGPUBackend, v: GemmVariant, m: number, n: number, k: number, what: string): number {
+  const slices = splitsFor(be.splitKTarget, igemmTiles(v, m, n), k);
+  if (slices > 1) be.rt.checkSize(slices * m * n * 4, `the split-K partial products of ${what}`);
+  return slices;
 }
 
 /** The override constants and the bias binding that carry an epilogue into a product kernel. */
@@ -279,7 +299,15 @@ function convRows(be: WebGPUBackend,
 export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
-  if (v.igemm) return convIgemm(be, variant, v, withAct(v.code, act), x, w, bias, p, act);
+  if (v.igemm) {
+    // Few tiles and a long reduction (a deep layer's few pixels): slices, added up through the epilogue.
+    const slices = igemmSlices(be, v, p.cOut, pixels, p.cIn * p.kH * p.kW, 'conv2d');
+    if (slices === 1) return convIgemm(be, variant, v, withAct(v.code, act), x, w, bias, p, act);
+    const o = be.out(pixels * p.cOut);
+    const partial = convIgemm(be, variant, v, withAct(v.code, null), x, w, null, p, null, slices);
+    sumSplitsInto(be, partial, o, p.cOut, pixels, slices, { bias, act, biasRows: true, outPlane: p.outH * p.outW });
+    return o;
+  }
   if (v.rows) {
     if (p.strideH === 1 && p.strideW === 1 && p.outW > NARROW && pixels * p.cOut > 0 && rowsFit(be, p.cIn * p.kH * p.kW, p.cOut)) {
       return convRows(be, be.buf(x), w, bias, p, null, act);
@@ -312,7 +340,14 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
 export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const pixels = p.n * p.h * p.w;
   let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
-  if (v.igemm) return convIgemmBackwardInput(be, variant, v, v.code, gy, w, p);
+  if (v.igemm) {
+    const slices = p.outH * p.outW > 0 ? igemmSlices(be, v, p.cIn, pixels, p.cOut * p.kH * p.kW, 'conv2dBackwardInput') : 1;
+    if (slices === 1) return convIgemmBackwardInput(be, variant, v, v.code, gy, w, p);
+    const o = be.out(pixels * p.cIn);
+    const partial = convIgemmBackwardInput(be, variant, v, v.code, gy, w, p, slices);
+    sumSplitsInto(be, partial, o, p.cIn, pixels, slices, { bias: null, act: null, outPlane: p.h * p.w });
+    return o;
+  }
   if (v.rows) {
     const padH = p.kH - 1 - p.padH;
     const padW = p.kW - 1 - p.padW;

@@ -5,7 +5,7 @@
  * matrix is written or read back, at any size. Built for GPUs; every shape runs.
  */
 import type { Conv2dParams, Storage } from '../backend';
-import type { WebGPUBackend } from './index';
+import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
 import type { EpilogueOp } from '../ops/elementwise';
 import type { GemmVariant } from './variants';
@@ -25,14 +25,19 @@ function words(t: Tile, p: Conv2dParams, m: number, n: number, k: number, entrie
     .buffer();
 }
 
-const tiles = (t: Tile, m: number, n: number) => Math.ceil(m / t.tileM) * Math.ceil(n / t.tileN);
+/** Workgroup tiles of an m x n product. */
+export const tiles = (t: Tile, m: number, n: number) => Math.ceil(m / t.tileM) * Math.ceil(n / t.tileN);
 
-/** y = act(conv2d(x, w) + bias), stored NCHW; `code` has its `act()` prepended. */
-export function convIgemm(be: WebGPUBackend, variant: string, v: Tile, code: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): Storage {
+/**
+ * y = act(conv2d(x, w) + bias), stored NCHW; `code` has its `act()` prepended. With
+ * `slices` > 1 (dividing cIn kH kW), the partial products P[s, cOut, (b, oy, ox)] instead,
+ * plain (no bias, no activation): the caller adds them up through the epilogue.
+ */
+export function convIgemm(be: WebGPUBackend, variant: string, v: Tile, code: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null, slices = 1): GPUStorage {
   const m = p.cOut;
   const n = p.n * p.outH * p.outW;
   const k = p.cIn * p.kH * p.kW;
-  const o = be.out(m * n);
+  const o = be.out(slices * m * n);
   if (o.size === 0) return o;
   // (No input channels: the product's loop runs no step and the stores give act(bias).)
   be.rt.dispatch({
@@ -40,18 +45,21 @@ export function convIgemm(be: WebGPUBackend, variant: string, v: Tile, code: str
     code,
     constants: { HAS_BIAS: bias ? 1 : 0, BIAS_ROWS: 1 },
     buffers: [be.buf(w), be.buf(x), o.buffer, bias ? be.buf(bias) : be.dummy],
-    uniforms: words(v, p, m, n, k, 1, k),
-    workgroups: tiles(v, m, n),
+    uniforms: words(v, p, m, n, k / slices, slices, k),
+    workgroups: slices * tiles(v, m, n),
   });
   return o;
 }
 
-/** dL/dx of conv2d, stored NCHW. */
-export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, v: Tile, code: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
+/**
+ * dL/dx of conv2d, stored NCHW; with `slices` > 1 (dividing cOut kH kW), the partial
+ * products P[s, cIn, (b, iy, ix)] instead, which the caller adds up.
+ */
+export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, v: Tile, code: string, gy: Storage, w: Storage, p: Conv2dParams, slices = 1): GPUStorage {
   const m = p.cIn;
   const n = p.n * p.h * p.w;
   const k = p.cOut * p.kH * p.kW;
-  const o = be.out(m * n);
+  const o = be.out(slices * m * n);
   if (o.size === 0) return o;
   if (k === 0 || p.outH * p.outW === 0) {
     be.fillInto(o, 0);
@@ -61,8 +69,8 @@ export function convIgemmBackwardInput(be: WebGPUBackend, variant: string, v: Ti
     key: `conv2dBackwardInput:${variant}`,
     code,
     buffers: [be.buf(w), be.buf(gy), o.buffer, null],
-    uniforms: words(v, p, m, n, k, 1, k),
-    workgroups: tiles(v, m, n),
+    uniforms: words(v, p, m, n, k / slices, slices, k),
+    workgroups: slices * tiles(v, m, n),
   });
   return o;
 }
