@@ -111,7 +111,8 @@ async function conformance(g: WebGPUBackend): Promise<void> {
     }
   }
   g.splitKTarget = savedTarget;
-  const convs = [conv(2, 3, 9, 7, 5, 3, 3, 1, 1), conv(3, 2, 11, 13, 7, 5, 5, 2, 2), conv(4, 1, 28, 28, 6, 5, 5, 1, 2), conv(3, 6, 14, 14, 16, 5, 5, 1, 0), conv(2, 4, 8, 8, 6, 1, 1, 2, 0)];
+  // (The last one has few tiles and a long reduction: on a GPU the implicit-GEMM passes split it.)
+  const convs = [conv(2, 3, 9, 7, 5, 3, 3, 1, 1), conv(3, 2, 11, 13, 7, 5, 5, 2, 2), conv(4, 1, 28, 28, 6, 5, 5, 1, 2), conv(3, 6, 14, 14, 16, 5, 5, 1, 0), conv(2, 4, 8, 8, 6, 1, 1, 2, 0), conv(2, 64, 5, 5, 70, 3, 3, 1, 1)];
   for (const p of convs) {
     const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * p.kH * p.kW), bias = randn(p.cOut), gy = randn(p.n * p.cOut * p.outH * p.outW);
     for (const v of Object.keys(CONV_VARIANTS)) {
@@ -198,8 +199,8 @@ async function timings(g: WebGPUBackend): Promise<void> {
       g.free(b);
     }
   }
-  // LeNet's two layers, a 56x56 3x3 layer, and ResNet-18's at 96x96, batch 256 (layer 1, layer 3's strided first convolution).
-  const layers = [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1), conv(256, 64, 24, 24, 64, 3, 3, 1, 1), conv(256, 128, 12, 12, 256, 3, 3, 2, 1)];
+  // LeNet's two layers, a 56x56 3x3 layer, and ResNet-18's at 96x96, batch 256 (layer 1, layer 3's strided first convolution, layer 4's 3x3 maps).
+  const layers = [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1), conv(256, 64, 24, 24, 64, 3, 3, 1, 1), conv(256, 128, 12, 12, 256, 3, 3, 2, 1), conv(256, 512, 3, 3, 512, 3, 3, 1, 1)];
   for (const p of layers) {
     const x = g.fromData(randn(p.n * p.cIn * p.h * p.w)), w = g.fromData(randn(p.cOut * p.cIn * p.kH * p.kW)), gy = g.fromData(randn(p.n * p.cOut * p.outH * p.outW));
     const fl = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;
