@@ -117,10 +117,20 @@ export interface ChooseOptions {
 
 /** WebGPU on a software adapter wins the probe only when it takes under this share of wasm's time. */
 export const WEBGPU_MARGIN = 0.9;
-/** Timed probe steps per backend (after one warm-up step); the fastest counts. */
+/** Timed probe steps per backend (after the warm-up); the fastest counts. */
 export const PROBE_REPS = 3;
-/** Bumped when the probe's workload changes, so old verdicts are not reused. */
-const PROBE_VERSION = 1;
+/**
+ * The probe's warm-up: at least this many steps, for at least this long. The first step
+ * compiles a GPU's pipelines; and V8 runs a wasm function's first calls in its baseline
+ * tier, swapping in the optimised code once it is compiled in the background, where the
+ * engine's own threads leave it little room. On 2 cores with 2 threads, wasm's probe step
+ * read 1.5-3x its steady time after one warm-up step, 1.3-1.8x after 300 ms, and within
+ * the noise of it after 600 ms. It runs once per adapter and browser version.
+ */
+const PROBE_WARM_STEPS = 2;
+const PROBE_WARM_MS = 600;
+/** Bumped when the probe's workload or timing changes, so old verdicts are not reused. */
+const PROBE_VERSION = 2;
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
 
@@ -312,7 +322,8 @@ function pattern(n: number, seed: number): Float32Array {
  * The probe: one LeNet-sized training step (batch 16 of 28x28 images: conv 5x5 to 6
  * maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and backward),
  * on the current backend, timed to the read of a scalar that depends on the gradients.
- * One warm-up step (pipelines compile, buffers are made), then the fastest of `reps`.
+ * A warm-up (pipelines compile, buffers are made, wasm reaches its optimised code; see
+ * PROBE_WARM_MS), then the fastest of `reps`.
  */
 export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
   const n = 16;
@@ -345,7 +356,8 @@ export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
     }
   };
   try {
-    await step();
+    const t0 = performance.now();
+    for (let i = 0; i < PROBE_WARM_STEPS || performance.now() - t0 < PROBE_WARM_MS; i++) await step();
     let best = Infinity;
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();
