@@ -25,6 +25,28 @@ afterEach(() => {
   expect(gpu.rt.errors).toEqual([]);
 });
 
+/**
+ * Runs `body` with split-K on as on a GPU (SwiftShader's target is 0: no product is
+ * split there) and returns the keys of the kernels it dispatched.
+ */
+async function splittingAsOnGpu(body: () => Promise<void>): Promise<string[]> {
+  const saved = gpu.splitKTarget;
+  gpu.splitKTarget = 64;
+  const keys: string[] = [];
+  const dispatch = gpu.rt.dispatch.bind(gpu.rt);
+  gpu.rt.dispatch = (spec) => {
+    keys.push(spec.key);
+    dispatch(spec);
+  };
+  try {
+    await body();
+  } finally {
+    gpu.splitKTarget = saved;
+    gpu.rt.dispatch = dispatch;
+  }
+  return keys;
+}
+
 describe('element-wise kernels', () => {
   it('fill writes the value into every element, including reused pooled buffers', async () => {
     for (const [n, v] of [[1, 3.5], [1000, -2], [70001, 0.25]] as const) {
@@ -349,15 +371,7 @@ describe('matmul', () => {
   for (const v of variants.filter((name) => !MATMUL_VARIANTS[name].vec4 && !MATMUL_VARIANTS[name].texture)) {
     it(`matmul variant ${v} split over k matches the CPU backend, with each epilogue`, async () => {
       const r = rng(53 + v.length);
-      const saved = gpu.splitKTarget;
-      gpu.splitKTarget = 64;
-      const keys: string[] = [];
-      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
-      gpu.rt.dispatch = (spec) => {
-        keys.push(spec.key);
-        dispatch(spec);
-      };
-      try {
+      const keys = await splittingAsOnGpu(async () => {
         for (const c of [{ m: 37, n: 53, k: 1024 }, { m: 9, n: 130, k: 777 }, { m: 16, n: 36, k: 2304 }]) {
           for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
             const p = { batch: 1, ...c, transA, transB, aBatch: 1, bBatch: 1 };
@@ -369,10 +383,7 @@ describe('matmul', () => {
         }
         // A convolution's product: bias per row, relu, stored NCHW (planes of 12 pixels).
         await expectPlaneProduct(v, r, { m: 20, nb: 3, P: 12, k: 1536 }, `split matmul ${v} with bias rows, relu and NCHW store`, 1e-4);
-      } finally {
-        gpu.splitKTarget = saved;
-        gpu.rt.dispatch = dispatch;
-      }
+      });
       expect(keys.filter((k) => k.startsWith('matmul-split-sum')).length, 'every product was split').toBe(13);
     }, 180_000);
   }
@@ -571,22 +582,11 @@ describe('convolution', () => {
     // store): 2 and 4 slices, a stride, planes of 9, 16 and 49 pixels.
     it(`the implicit-GEMM convolutions (${variant}) split over k match the CPU backend`, async () => {
       const r = rng(59);
-      const saved = gpu.splitKTarget;
-      gpu.splitKTarget = 64;
-      const keys: string[] = [];
-      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
-      gpu.rt.dispatch = (spec) => {
-        keys.push(spec.key);
-        dispatch(spec);
-      };
-      try {
+      const keys = await splittingAsOnGpu(async () => {
         for (const p of [convParams(2, 64, 7, 7, 70, 3, 3, 1, 1, 1, 1), convParams(1, 128, 4, 4, 120, 3, 3, 1, 1, 1, 1), convParams(2, 60, 6, 6, 20, 3, 3, 2, 2, 1, 1)]) {
           await allPasses(variant, p, r, `${variant} split`);
         }
-      } finally {
-        gpu.splitKTarget = saved;
-        gpu.rt.dispatch = dispatch;
-      }
+      });
       // Forward: 2, 4 and 2 slices (k = 576, 1152, 540); input gradient: 2 and 4 (k = 630, 1080; 180 is too short).
       expect(keys.filter((k) => k.startsWith('matmul-split-sum')).length, 'the split passes').toBe(5);
     }, 120_000);
