@@ -205,6 +205,7 @@ function sumSplitsInto(be: WebGPUBackend, partial: GPUStorage, o: GPUStorage, m:
  * checking that their partial products fit in a buffer.
  */
 function igemmSlices(be: WebGPUBackend, v: GemmVariant, m: number, n: number, k: number, what: string): number {
+  if (m * n === 0) return 1;
   const slices = splitsFor(be.splitKTarget, igemmTiles(v, m, n), k);
   if (slices > 1) be.rt.checkSize(slices * m * n * 4, `the split-K partial products of ${what}`);
   return slices;
