@@ -386,6 +386,15 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
     if (want('optim')) benchOptim(be);
     if (want('lenet')) run.lenet = await benchTraining(be, 'LeNet', () => lenet(), LENET_BATCH, 28, o.steps, 0.9, o.profile);
     if (want('resnet')) run.resnet = await benchTraining(be, 'ResNet-18 64x64', resnet18, o.resnetBatch, 64, resnetSteps(o.steps), 0.05, o.profile);
+    // Only when asked for: the nets of --models at their in-tab input sizes (batch --resnet-batch).
+    if (o.only.includes('zoo')) {
+      for (const id of o.models) {
+        if (!isModelId(id)) throw new Error(`--models: no model ${id} (the zoo has ${MODEL_IDS.join(', ')})`);
+        const entry = zoo[id];
+        const size = entry.tabInputSize;
+        await benchTraining(be, `${entry.name.en} ${size}x${size}`, () => entry.create({ inputSize: size, seed: 0 }), o.resnetBatch, size, resnetSteps(o.steps), entry.recipe.lr, o.profile);
+      }
+    }
     be.dispose();
   }
 
