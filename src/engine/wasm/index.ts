@@ -442,9 +442,14 @@ export class WasmBackend extends CpuBackend {
     return [p.mode === 'max' ? 1 : 0, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW, x, y, dx, line, tasks];
   }
 
-  /** Pooling splits its planes over the threads; the work counted is one operation per window element. */
+  /**
+   * Pooling splits its planes over the threads, where its window operations would pay
+   * for them as a product's do, or where it streams through as many elements as an
+   * element-wise kernel that threads pay for (LeNet's 2x2 pooling of 1.2M elements).
+   */
   private poolTasks(p: Pool2dParams): number {
-    return this.tasks(p.n * p.c * p.outH * p.outW * p.kH * p.kW, p.n * p.c, 2);
+    const planes = p.n * p.c;
+    return Math.max(this.tasks(planes * p.outH * p.outW * p.kH * p.kW, planes, 2), Math.min(this.streamTasks(planes * p.h * p.w), planes));
   }
 
   override pool2d(x: Storage, p: Pool2dParams): Storage {
