@@ -304,14 +304,16 @@ function profileStep(be: CpuBackend, name: string, step: () => void): void {
   const c = process.cpuUsage(c0);
   const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms);
   const inOps = rows.reduce((s, [, e]) => s + e.ms, 0);
-  const fmt = (ms: number, cpuMs: number) => `${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / wall).toFixed(1).padStart(5)}%  ${(cpuMs / Math.max(ms, 1e-3)).toFixed(2)} threads`;
+  /** Wall time and share of the step, and the threads kept busy where the CPU time is known. */
+  const fmt = (ms: number, cpuMs?: number) =>
+    `${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / wall).toFixed(1).padStart(5)}%` + (cpuMs === undefined ? '' : `  ${(cpuMs / Math.max(ms, 1e-3)).toFixed(2)} threads`);
   console.log(`  ${name}, one step by backend op (wall, share of the step, process CPU / wall):`);
   for (const [k, e] of rows) if (e.ms >= 0.01 * wall) console.log(`    ${k.padEnd(26)} ${String(e.calls).padStart(4)} calls ${fmt(e.ms, e.cpuMs)}`);
   const small = rows.filter(([, e]) => e.ms < 0.01 * wall);
   const smallMs = small.reduce((s, [, e]) => s + e.ms, 0);
   const smallCpu = small.reduce((s, [, e]) => s + e.cpuMs, 0);
   if (small.length) console.log(`    ${`${small.length} other ops`.padEnd(26)} ${String(small.reduce((s, [, e]) => s + e.calls, 0)).padStart(4)} calls ${fmt(smallMs, smallCpu)}`);
-  console.log(`    ${'outside the backend'.padEnd(26)}            ${fmt(wall - inOps, 0).replace(/\s+\S+ threads$/, '')}`);
+  console.log(`    ${'outside the backend'.padEnd(26)}            ${fmt(wall - inOps)}`);
   console.log(`    ${'whole step'.padEnd(26)}            ${fmt(wall, (c.user + c.system) / 1000)}`);
 }
 

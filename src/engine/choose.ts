@@ -356,8 +356,8 @@ export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
     }
   };
   try {
-    const t0 = performance.now();
-    for (let i = 0; i < PROBE_WARM_STEPS || performance.now() - t0 < PROBE_WARM_MS; i++) await step();
+    const warmStart = performance.now();
+    for (let i = 0; i < PROBE_WARM_STEPS || performance.now() - warmStart < PROBE_WARM_MS; i++) await step();
     let best = Infinity;
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();

@@ -23,21 +23,12 @@ import { wgsl } from './wgsl';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
 const matmulTiledSrc = wgsl(matmulTiledRaw);
-// The workgroup-tiled bodies (lib/tiled-block.wgsl) in both heights: MH halves of 64 rows.
-const matmulTiled128Src = wgsl(matmulTiled128Raw, { MH: 2 });
-const matmulTiled64Src = wgsl(matmulTiled128Raw, { MH: 1 });
 const matmulVec4Src = wgsl(matmulVec4Raw);
 const matmulTexSrc = wgsl(matmulTexRaw);
 const conv2dRegSrc = wgsl(conv2dRegRaw);
 const im2colSrc = wgsl(im2colRaw);
 const conv2dBwdInputRegSrc = wgsl(conv2dBwdInputRegRaw);
 const conv2dBwdWeightRegSrc = wgsl(conv2dBwdWeightRegRaw);
-const conv2dIgemmSrc = wgsl(conv2dIgemmRaw, { MH: 2 });
-const conv2dBwdInputIgemmSrc = wgsl(conv2dBwdInputIgemmRaw, { MH: 2 });
-const conv2dBwdWeightIgemmSrc = wgsl(conv2dBwdWeightIgemmRaw, { MH: 2 });
-const conv2dIgemm64Src = wgsl(conv2dIgemmRaw, { MH: 1 });
-const conv2dBwdInputIgemm64Src = wgsl(conv2dBwdInputIgemmRaw, { MH: 1 });
-const conv2dBwdWeightIgemm64Src = wgsl(conv2dBwdWeightIgemmRaw, { MH: 1 });
 
 const bwdWeightRowsCache = new Map<string, string>();
 /**
@@ -98,6 +89,24 @@ export interface SplitGemmVariant extends GemmVariant {
   targetWorkgroups: number;
 }
 
+/**
+ * A variant on (64 mh) x 128 workgroup tiles, the body of lib/tiled-block.wgsl in `raw`
+ * (MH = mh), built for GPUs. Its code is expanded when a pipeline first asks for it: most
+ * adapters never run these kernels, and the template unrolls to hundreds of lines.
+ */
+function tiledBlock<T extends object>(raw: string, mh: 1 | 2, more: T): GemmVariant & T {
+  let code: string | undefined;
+  return {
+    get code() {
+      return (code ??= wgsl(raw, { MH: mh }));
+    },
+    tileM: 64 * mh,
+    tileN: 128,
+    gpuOnly: true,
+    ...more,
+  };
+}
+
 function reg(code: string, wgx: number, wgy: number): GemmVariant {
   return { code, constants: { WGX: wgx, WGY: wgy }, tileM: 4 * wgy, tileN: 4 * wgx };
 }
@@ -109,9 +118,9 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'tiled-64': { code: matmulTiledSrc, tileM: 64, tileN: 64 },
   // 8x8 outputs an invocation from double-buffered workgroup tiles (K step 8, 16 KB): the
   // classic GPU SGEMM shape, for discrete GPUs.
-  'tiled-128': { code: matmulTiled128Src, tileM: 128, tileN: 128, gpuOnly: true },
+  'tiled-128': tiledBlock(matmulTiled128Raw, 2, {}),
   // The same body on 64-row tiles (4 x 8 an invocation): few rows, or too few big tiles for the GPU.
-  'tiled-64x128': { code: matmulTiled64Src, tileM: 64, tileN: 128, gpuOnly: true },
+  'tiled-64x128': tiledBlock(matmulTiled128Raw, 1, {}),
   'vec4-8x8-wg8': { code: matmulVec4Src, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, vec4: { fallback: 'reg-16x16' } },
   'vec4-8x8-wg16': { code: matmulVec4Src, constants: { WGX: 16, WGY: 16 }, tileM: 128, tileN: 128, vec4: { fallback: 'reg-16x16' } },
   'tex-8x8-wg8': { code: matmulTexSrc, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, texture: { fallback: 'vec4-8x8-wg8' } },
@@ -123,9 +132,9 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
-  'igemm-128': { code: conv2dIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
+  'igemm-128': tiledBlock(conv2dIgemmRaw, 2, { igemm: true }),
   // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
-  'igemm-64x128': { code: conv2dIgemm64Src, tileM: 64, tileN: 128, igemm: true, gpuOnly: true },
+  'igemm-64x128': tiledBlock(conv2dIgemmRaw, 1, { igemm: true }),
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -134,8 +143,8 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
   'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
-  'igemm-128': { code: conv2dBwdInputIgemmSrc, tileM: 128, tileN: 128, igemm: true, gpuOnly: true },
-  'igemm-64x128': { code: conv2dBwdInputIgemm64Src, tileM: 64, tileN: 128, igemm: true, gpuOnly: true },
+  'igemm-128': tiledBlock(conv2dBwdInputIgemmRaw, 2, { igemm: true }),
+  'igemm-64x128': tiledBlock(conv2dBwdInputIgemmRaw, 1, { igemm: true }),
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -147,8 +156,8 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   'reg-8x2-wide': { ...reg(conv2dBwdWeightRegSrc, 8, 2), targetWorkgroups: 512 },
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, targetWorkgroups: 0, im2col: { fallback: 'reg-8x2' } },
   // Slices of the reduction over the batch's pixels: about this many workgroups in all.
-  'igemm-128': { code: conv2dBwdWeightIgemmSrc, tileM: 128, tileN: 128, targetWorkgroups: 256, igemm: true, gpuOnly: true },
-  'igemm-64x128': { code: conv2dBwdWeightIgemm64Src, tileM: 64, tileN: 128, targetWorkgroups: 256, igemm: true, gpuOnly: true },
+  'igemm-128': tiledBlock(conv2dBwdWeightIgemmRaw, 2, { igemm: true, targetWorkgroups: 256 }),
+  'igemm-64x128': tiledBlock(conv2dBwdWeightIgemmRaw, 1, { igemm: true, targetWorkgroups: 256 }),
 };
 
 /**
