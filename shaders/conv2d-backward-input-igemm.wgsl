@@ -12,34 +12,37 @@
 fn aAlongK() -> bool { return true; }
 fn bAlongK() -> bool { return false; }
 
-// The slice's first term, the first row's offset in W' (at co = 0), and the first row.
-struct ASetup { k0: u32, o: u32, row: u32 }
-// The slice's first term; per column: the image's offset in dL/dy and the input pixel
-// shifted by the padding (OUTSIDE past the edge).
-struct BSetup { k0: u32, base: vec4<i32>, ty0: vec4<i32>, tx0: vec4<i32> }
+// The first row's offset in W' (at co = 0) and the first row; the term being loaded as
+// (co, tap).
+struct ASetup { o: u32, row: u32, t: Walk }
+// Per column: the image's offset in dL/dy and the input pixel shifted by the padding
+// (OUTSIDE past the edge); the term being loaded as (co, ky, kx).
+struct BSetup { base: vec4<i32>, ty0: vec4<i32>, tx0: vec4<i32>, t: Walk }
 
-fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.k, row * u.kH * u.kW, row); }
+fn aSetup(batch: u32, row: u32, k: u32) -> ASetup {
+  return ASetup(row * u.kH * u.kW, row, walkFrom(batch * u.k + k, 1u, u.kH * u.kW));
+}
 
-fn bSetup(batch: u32, col: u32) -> BSetup {
+fn bSetup(batch: u32, col: u32, k: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
 //#include "split-plane" (I = cs, H = u.h, W = u.w, AREA = hw, P = b, Y = iy, X = ix)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
-    batch * u.k,
     vec4<i32>(b * (u.cOut * u.outH * u.outW)),
     select(vec4<i32>(OUTSIDE), vec4<i32>(iy + u.padH), valid),
     vec4<i32>(ix + u.padW),
+    walkFrom(batch * u.k + k, u.kH, u.kW),
   );
 }
 
 // Element (ci, (co, ky, kx)) of W' is W[co, ci, ky, kx]: rows kH kW apart.
-fn loadA(s: ASetup, k: u32) -> vec4<f32> {
+fn loadA(sp: ptr<function, ASetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
+  let kk = u.kH * u.kW;
+  (*sp).t = walkOn(s.t, 1u, kk);
   var v = vec4<f32>(0.0);
   if (k < u.k) {
-    let kk = u.kH * u.kW;
-    let kg = s.k0 + k;
-    let co = kg / kk;
-    let o = co * u.cIn * kk + s.o + kg - co * kk;
+    let o = s.t.hi * u.cIn * kk + s.o + s.t.lo;
 //#for j in 0..4
     if (s.row + {j}u < u.m) { v.{xyzw[j]} = A[o + {j}u * kk]; }
 //#end
@@ -47,14 +50,13 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   return v;
 }
 
-fn loadB(s: BSetup, k: u32) -> vec4<f32> {
+fn loadB(sp: ptr<function, BSetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
+  (*sp).t = walkOn(s.t, u.kH, u.kW);
   if (k >= u.k) { return vec4<f32>(0.0); }
-  let kk = u.kH * u.kW;
-  let kg = s.k0 + k;
-  let co = kg / kk;
-  let r = kg - co * kk;
-  let ky = r / u.kW;
-  let kx = r - ky * u.kW;
+  let co = s.t.hi;
+  let ky = s.t.mid;
+  let kx = s.t.lo;
   let ty = s.ty0 - i32(ky);
   let tx = s.tx0 - i32(kx);
   var oy = ty;

@@ -10,33 +10,40 @@
 fn aAlongK() -> bool { return true; }
 fn bAlongK() -> bool { return true; }
 
-// The slice's first term, and the first row.
-struct ASetup { k0: u32, row: u32 }
-// The slice's first term; per column: the input channel's offset and the tap's shift (OUTSIDE past the edge).
-struct BSetup { k0: u32, ci: vec4<i32>, dy: vec4<i32>, dx: vec4<i32> }
+// The first row, the term being loaded, and that term as (image, output pixel).
+struct ASetup { row: u32, j: u32, t: Walk }
+// Per column: the input channel's offset and the tap's shift (OUTSIDE past the edge); the
+// term being loaded, and that term as (image, oy, ox).
+struct BSetup { ci: vec4<i32>, dy: vec4<i32>, dx: vec4<i32>, j: u32, t: Walk }
 
-fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.k, row); }
+fn aSetup(batch: u32, row: u32, k: u32) -> ASetup {
+  let j = batch * u.k + k;
+  return ASetup(row, j, walkFrom(j, 1u, u.outH * u.outW));
+}
 
-fn bSetup(batch: u32, col: u32) -> BSetup {
+fn bSetup(batch: u32, col: u32, k: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
 //#include "split-plane" (I = cs, H = u.kH, W = u.kW, AREA = kk, P = ci, Y = ky, X = kx)
   let valid = cs < vec4<u32>(u.n);
+  let j = batch * u.k + k;
   return BSetup(
-    batch * u.k,
     vec4<i32>(ci * (u.h * u.w)),
     select(vec4<i32>(OUTSIDE), vec4<i32>(ky) - i32(u.padH), valid),
     vec4<i32>(kx) - i32(u.padW),
+    j,
+    walkFrom(j, u.outH, u.outW),
   );
 }
 
 // dL/dy of output pixel j (image b, pixel p) for rows (channels) row .. row + 3: ohw apart.
-fn loadA(s: ASetup, k: u32) -> vec4<f32> {
+fn loadA(sp: ptr<function, ASetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
+  let ohw = u.outH * u.outW;
+  (*sp).j = s.j + TK;
+  (*sp).t = walkOn(s.t, 1u, ohw);
   var v = vec4<f32>(0.0);
-  let j = s.k0 + k;
-  if (k < u.k && j < u.kTotal) {
-    let ohw = u.outH * u.outW;
-    let b = j / ohw;
-    let o = (b * u.cOut + s.row) * ohw + j - b * ohw;
+  if (k < u.k && s.j < u.kTotal) {
+    let o = (s.t.hi * u.cOut + s.row) * ohw + s.t.lo;
 //#for q in 0..4
     if (s.row + {q}u < u.m) { v.{xyzw[q]} = A[o + {q}u * ohw]; }
 //#end
@@ -44,17 +51,14 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   return v;
 }
 
-fn loadB(s: BSetup, k: u32) -> vec4<f32> {
-  let j = s.k0 + k;
-  if (k >= u.k || j >= u.kTotal) { return vec4<f32>(0.0); }
-  let ohw = u.outH * u.outW;
-  let b = j / ohw;
-  let pix = j - b * ohw;
-  let oy = pix / u.outW;
-  let ox = pix - oy * u.outW;
-  let iy = vec4<i32>(i32(oy * u.strideH)) + s.dy;
-  let ix = vec4<i32>(i32(ox * u.strideW)) + s.dx;
-  return gather(vec4<i32>(i32(b * u.cIn * u.h * u.w)) + s.ci + iy * i32(u.w) + ix, inside(iy, ix, u.h, u.w));
+fn loadB(sp: ptr<function, BSetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
+  (*sp).j = s.j + TK;
+  (*sp).t = walkOn(s.t, u.outH, u.outW);
+  if (k >= u.k || s.j >= u.kTotal) { return vec4<f32>(0.0); }
+  let iy = vec4<i32>(i32(s.t.mid * u.strideH)) + s.dy;
+  let ix = vec4<i32>(i32(s.t.lo * u.strideW)) + s.dx;
+  return gather(vec4<i32>(i32(s.t.hi * u.cIn * u.h * u.w)) + s.ci + iy * i32(u.w) + ix, inside(iy, ix, u.h, u.w));
 }
 
 fn store(batch: u32, row: u32, col: u32, v: f32) {

@@ -15,26 +15,27 @@ fn bAlongK() -> bool { return false; }
 
 // Where the rows' terms of this slice start in the weights, and the first row.
 struct ASetup { o: u32, row: u32 }
-// The slice's first term; per column: the image's offset in x and the window's top-left
-// corner (OUTSIDE past the edge).
-struct BSetup { k0: u32, base: vec4<i32>, iy0: vec4<i32>, ix0: vec4<i32> }
+// Per column: the image's offset in x and the window's top-left corner (OUTSIDE past the
+// edge); the term being loaded as (input channel, ky, kx).
+struct BSetup { base: vec4<i32>, iy0: vec4<i32>, ix0: vec4<i32>, t: Walk }
 
-fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(row * u.kTotal + batch * u.k, row); }
+fn aSetup(batch: u32, row: u32, k: u32) -> ASetup { return ASetup(row * u.kTotal + batch * u.k, row); }
 
-fn bSetup(batch: u32, col: u32) -> BSetup {
+fn bSetup(batch: u32, col: u32, k: u32) -> BSetup {
   let cs = vec4<u32>(col) + vec4<u32>(0u, 1u, 2u, 3u);
 //#include "split-plane" (I = cs, H = u.outH, W = u.outW, AREA = ohw, P = b, Y = oy, X = ox)
   let valid = cs < vec4<u32>(u.n);
   return BSetup(
-    batch * u.k,
     vec4<i32>(b * (u.cIn * u.h * u.w)),
     select(vec4<i32>(OUTSIDE), vec4<i32>(oy * u.strideH) - i32(u.padH), valid),
     vec4<i32>(ox * u.strideW) - i32(u.padW),
+    walkFrom(batch * u.k + k, u.kH, u.kW),
   );
 }
 
 // Weights are row-major [cOut, cIn kH kW]: rows u.kTotal apart.
-fn loadA(s: ASetup, k: u32) -> vec4<f32> {
+fn loadA(sp: ptr<function, ASetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
   var v = vec4<f32>(0.0);
   if (k < u.k) {
     let o = s.o + k;
@@ -45,17 +46,13 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   return v;
 }
 
-fn loadB(s: BSetup, k: u32) -> vec4<f32> {
+fn loadB(sp: ptr<function, BSetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
+  (*sp).t = walkOn(s.t, u.kH, u.kW);
   if (k >= u.k) { return vec4<f32>(0.0); }
-  let kk = u.kH * u.kW;
-  let kg = s.k0 + k;
-  let ci = kg / kk;
-  let r = kg - ci * kk;
-  let ky = r / u.kW;
-  let kx = r - ky * u.kW;
-  let iy = s.iy0 + i32(ky);
-  let ix = s.ix0 + i32(kx);
-  return gather(s.base + i32(ci * u.h * u.w) + iy * i32(u.w) + ix, inside(iy, ix, u.h, u.w));
+  let iy = s.iy0 + i32(s.t.mid);
+  let ix = s.ix0 + i32(s.t.lo);
+  return gather(s.base + i32(s.t.hi * u.h * u.w) + iy * i32(u.w) + ix, inside(iy, ix, u.h, u.w));
 }
 
 fn store(batch: u32, row: u32, col: u32, v: f32) {

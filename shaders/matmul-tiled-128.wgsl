@@ -12,10 +12,11 @@ fn bAlongK() -> bool { return u.bKStride == 1u; }
 struct ASetup { o: u32, row: u32 }
 struct BSetup { o: u32, col: u32 }
 
-fn aSetup(batch: u32, row: u32) -> ASetup { return ASetup(batch * u.aBatchStride + row * u.aRowStride, row); }
-fn bSetup(batch: u32, col: u32) -> BSetup { return BSetup(batch * u.bBatchStride + col * u.bColStride, col); }
+fn aSetup(batch: u32, row: u32, k: u32) -> ASetup { return ASetup(batch * u.aBatchStride + row * u.aRowStride, row); }
+fn bSetup(batch: u32, col: u32, k: u32) -> BSetup { return BSetup(batch * u.bBatchStride + col * u.bColStride, col); }
 
-fn loadA(s: ASetup, k: u32) -> vec4<f32> {
+fn loadA(sp: ptr<function, ASetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
   var v = vec4<f32>(0.0);
   if (k < u.k) {
     let o = s.o + k * u.aKStride;
@@ -26,7 +27,8 @@ fn loadA(s: ASetup, k: u32) -> vec4<f32> {
   return v;
 }
 
-fn loadB(s: BSetup, k: u32) -> vec4<f32> {
+fn loadB(sp: ptr<function, BSetup>, k: u32) -> vec4<f32> {
+  let s = *sp;
   var v = vec4<f32>(0.0);
   if (k < u.k) {
     let o = s.o + k * u.bKStride;

@@ -10,6 +10,8 @@ struct Params {
   kTotal: u32,
 }
 
+//#include "walk"
+
 @group(0) @binding(0) var<storage, read> A: array<f32>;
 @group(0) @binding(1) var<storage, read> B: array<f32>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;

@@ -23,10 +23,15 @@
 // stored, with its own setup types ASetup and BSetup:
 //   fn aAlongK() -> bool              A's contiguous axis is k (else its rows)
 //   fn bAlongK() -> bool              B's contiguous axis is k (else its columns)
-//   fn aSetup(batch, row) -> ASetup   once per invocation: rows row .. row + 3 of entry batch
-//   fn loadA(s: ASetup, k) -> vec4    those rows of op(A) at k (zeros outside the product)
-//   fn bSetup(batch, col) -> BSetup   likewise for columns col .. col + 3 of op(B)
-//   fn loadB(s: BSetup, k) -> vec4
+//   fn aSetup(batch, row, k) -> ASetup   once per invocation: rows row .. row + 3 of entry
+//                                        batch, whose loads start at term k
+//   fn loadA(s: ptr<function, ASetup>, k) -> vec4
+//                                        those rows of op(A) at k (zeros outside the
+//                                        product); called with the setup's k, then k + TK,
+//                                        k + 2 TK, ... in turn, so a load may keep state in
+//                                        its setup (lib/walk.wgsl: no divisions per load)
+//   fn bSetup(batch, col, k) -> BSetup   likewise for columns col .. col + 3 of op(B)
+//   fn loadB(s: ptr<function, BSetup>, k) -> vec4
 //   fn store(batch, row, col, v)      one output element (row < u.m, col < u.n)
 const TK: u32 = 8u;
 
@@ -49,8 +54,8 @@ var<workgroup> Bs: array<vec4<f32>, 512>;
   let bG = select(li % 32u, li / 8u, bAlongK());
   let aSlot = aK * {16*MH}u + (aG ^ aK);
   let bSlot = bK * 32u + (bG ^ bK);
-  let sa = aSetup(batch, rowBase + 4u * aG);
-  let sb = bSetup(batch, colBase + 4u * bG);
+  var sa = aSetup(batch, rowBase + 4u * aG, aK);
+  var sb = bSetup(batch, colBase + 4u * bG, bK);
 
 //#for i in 0..4*MH
   var c{i}0 = vec4<f32>(0.0);
@@ -60,8 +65,8 @@ var<workgroup> Bs: array<vec4<f32>, 512>;
   let tilesK = (u.k + TK - 1u) / TK;
   // Step 0's operands; the loop stores each step's and loads the next's.
   var pa = vec4<f32>(0.0);
-  if (loadsA) { pa = loadA(sa, aK); }
-  var pb = loadB(sb, bK);
+  if (loadsA) { pa = loadA(&sa, aK); }
+  var pb = loadB(&sb, bK);
   for (var t = 0u; t < tilesK; t++) {
     let bufA = (t & 1u) * {128*MH}u;
     let bufB = (t & 1u) * 256u;
@@ -69,8 +74,8 @@ var<workgroup> Bs: array<vec4<f32>, 512>;
     Bs[bufB + bSlot] = pb;
     if (t + 1u < tilesK) {
       let k0 = (t + 1u) * TK;
-      if (loadsA) { pa = loadA(sa, k0 + aK); }
-      pb = loadB(sb, k0 + bK);
+      if (loadsA) { pa = loadA(&sa, k0 + aK); }
+      pb = loadB(&sb, k0 + bK);
     }
     // Step t's tiles are whole, and (the same barrier, one step later) every read of the
     // other buffer in step t - 1 is done before step t + 1 overwrites it.

@@ -43,14 +43,18 @@ describe('kernel timings', () => {
     b.destroy();
   });
 
-  it('times conv variants on LeNet layers', async () => {
+  it('times conv variants on LeNet (or ResNet-18) layers', async () => {
     const V = await import('../../src/engine/webgpu/variants');
     const b = await createWebGPUBackend({ autotune: false });
     const r = rng(3);
-    const layers = [
-      { n: 256, cIn: 1, h: 28, w: 28, cOut: 6, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 2, padW: 2, outH: 28, outW: 28 },
-      { n: 256, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: 10, outW: 10 },
-    ];
+    const c = (n: number, cIn: number, h: number, cOut: number, k: number, s: number, pad: number) => {
+      const out = Math.floor((h + 2 * pad - k) / s) + 1;
+      return { n, cIn, h, w: h, cOut, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad, outH: out, outW: out };
+    };
+    // LAYERS=resnet: ResNet-18's at 64x64, batch 16 (a 3x3 layer of each stage, a strided one, a 1x1 shortcut).
+    const layers = process.env.LAYERS === 'resnet'
+      ? [c(16, 64, 16, 64, 3, 1, 1), c(16, 64, 16, 128, 3, 2, 1), c(16, 128, 8, 128, 3, 1, 1), c(16, 128, 8, 256, 1, 2, 0), c(16, 512, 2, 512, 3, 1, 1)]
+      : [c(256, 1, 28, 6, 5, 1, 2), c(256, 6, 14, 16, 5, 1, 0)];
     for (const p of layers) {
       const x = b.fromData(randn(r, p.n * p.cIn * p.h * p.w));
       const w = b.fromData(randn(r, p.cOut * p.cIn * p.kH * p.kW));
