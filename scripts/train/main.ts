@@ -66,7 +66,7 @@ async function main() {
   else await setBackend(backend as 'cpu' | 'wasm');
   await ready();
   const b = getBackend();
-  const realGpu = b.name === 'webgpu' && !/swiftshader|llvmpipe|lavapipe|softpipe|software/i.test(b.description);
+  const realGpu = b.about?.kind === 'webgpu' && !b.about.software;
   const dataDir = o.data ?? 'public/data';
   const train = readData(dataDir, 'fashion-train.bin');
   const test = readData(dataDir, 'fashion-test.bin');

@@ -1,4 +1,4 @@
-import type { ChoiceReason } from '../engine';
+import type { BackendAbout, ChoiceReason } from '../engine';
 import { useBackend, type BackendStatus } from '../widgets/common/engine';
 import { backendLine, WITHOUT_WEBGPU } from '../widgets/common/backend-choice';
 import { useTr } from '../widgets/common/i18n';
@@ -8,13 +8,13 @@ import { useT } from './i18n';
 /** What the badge shows: nothing started yet, starting, or the backend that computes and why. */
 export interface BadgeView {
   backend: 'idle' | 'starting' | string;
-  description?: string;
+  about?: BackendAbout;
   reason?: ChoiceReason;
   adapter?: string;
   detail?: string;
 }
 
-type WorkerBackend = { name: string; description: string; reason?: ChoiceReason; adapter?: string; detail?: string };
+type WorkerBackend = { name: string; about?: BackendAbout; reason?: ChoiceReason; adapter?: string; detail?: string };
 
 /**
  * The training worker's backend once the training view has started it (the reader's
@@ -24,8 +24,8 @@ type WorkerBackend = { name: string; description: string; reason?: ChoiceReason;
  * changed the choice after the page's engine started (it follows on the next load).
  */
 export function badgeView(page: BackendStatus, worker: WorkerBackend | null): BadgeView {
-  if (worker) return { backend: worker.name, description: worker.description, reason: worker.reason, adapter: worker.adapter, detail: worker.detail };
-  if (page.state === 'ready') return { backend: page.name ?? 'cpu', description: page.description, reason: page.reason, adapter: page.adapter, detail: page.detail };
+  if (worker) return { backend: worker.name, about: worker.about, reason: worker.reason, adapter: worker.adapter, detail: worker.detail };
+  if (page.state === 'ready') return { backend: page.name ?? 'cpu', about: page.about, reason: page.reason, adapter: page.adapter, detail: page.detail };
   return { backend: page.state };
 }
 
@@ -49,7 +49,7 @@ export function BackendBadge() {
       </p>
     );
   }
-  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, description: view.description, detail: view.detail });
+  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: view.detail });
   return (
     <p className="backend-badge" role="status" data-backend={view.backend} data-reason={view.reason} title={line.title}>
       <span className={`dot dot-${view.backend}`} aria-hidden="true" />

@@ -116,10 +116,21 @@ export interface AdamParams {
   step: number;
 }
 
+/**
+ * What a backend computes on, as fields an app can put in words in any language (its
+ * `description` is the same in English, for logs).
+ */
+export type BackendAbout =
+  | { kind: 'webgpu'; adapter: string; software: boolean }
+  | { kind: 'wasm'; fma: boolean; threads: number }
+  | { kind: 'cpu'; float64: boolean };
+
 export interface Backend {
   readonly name: BackendName;
   /** Human-readable device description, e.g. the WebGPU adapter's vendor/architecture. */
   readonly description: string;
+  /** The same as fields. */
+  readonly about: BackendAbout;
 
   // ---- memory -------------------------------------------------------------------
   /** A storage of `size` zeros. */

@@ -25,7 +25,7 @@ export { setBackend, getBackend, ready, onBackendLost, restartBackend, withBacke
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
 export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';
-export type { Backend, BackendName } from './backend';
+export type { Backend, BackendAbout, BackendName } from './backend';
 export * as F from './functional';
 export * as nn from './nn/index';
 export * as optim from './optim';

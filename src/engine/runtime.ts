@@ -9,7 +9,7 @@
  * fresh device; modules must be rebuilt or reloaded from a host-side state dict (for
  * example one read with `await t.data()` for every entry of `stateDict()` beforehand).
  */
-import type { Backend, BackendName } from './backend';
+import type { Backend, BackendAbout, BackendName } from './backend';
 import { CpuBackend } from './cpu/index';
 
 export interface BackendLostInfo {
@@ -151,14 +151,15 @@ export function withBackend<T>(name: 'cpu', fn: () => T): T {
   }
 }
 
-/** Name and human-readable description of the current backend. */
-export function getBackend(): { name: BackendName; description: string; ready: boolean; tuning?: unknown } {
+/** Name and description of the current backend (`about`: the same as fields, once it is ready). */
+export function getBackend(): { name: BackendName; description: string; about?: BackendAbout; ready: boolean; tuning?: unknown } {
   const be = current;
-  const info: { name: BackendName; description: string; ready: boolean; tuning?: unknown } = {
+  const info: { name: BackendName; description: string; about?: BackendAbout; ready: boolean; tuning?: unknown } = {
     name: currentName,
     description: be ? be.description : currentName === 'webgpu' ? 'WebGPU (not ready)' : '',
     ready: !!be,
   };
+  if (be) info.about = be.about;
   // The WebGPU backend's chosen kernel variants, to cache and pass back to setBackend.
   const tuning = be ? (be as unknown as { tuning?: unknown }).tuning : undefined;
   if (tuning !== undefined) info.tuning = tuning;

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
-import type { BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
@@ -15,7 +15,7 @@ export type LiveProgress = Omit<Extract<FromWorker, { type: 'progress' }>, 'type
 
 export interface TrainingState {
   /** The worker's backend and why it was chosen (see chooseBackend). */
-  backend: ({ name: string; description: string; startMs?: number } & BackendReport) | null;
+  backend: ({ name: string; description: string; about?: BackendAbout; startMs?: number } & BackendReport) | null;
   /** The worker is moving to the backend the reader chose. */
   switching: boolean;
   state: RunState;

@@ -4,7 +4,9 @@
  * object with a `type`; requests that expect one answer carry an `id` echoed back.
  */
 import type { ModelId, ModelSummaryData } from '../models/index';
-import type { BackendPreference, ChoiceReason, Unavailable } from '../engine/index';
+import type { BackendAbout, BackendPreference, ChoiceReason, Unavailable } from '../engine/index';
+
+export type { BackendAbout };
 
 export type OptimizerName = 'sgd' | 'adam';
 /** Where the reader wants training to compute ('auto': chooseBackend decides; 'cpu' is for tests). */
@@ -134,7 +136,7 @@ export type FromWorker =
   /** The worker holds its life lock. */
   | { type: 'alive' }
   /** startMs: how long the backend took to start (WebGPU device and kernel autotune). */
-  | ({ type: 'ready'; backend: string; description: string; startMs?: number } & BackendReport)
+  | ({ type: 'ready'; backend: string; description: string; about?: BackendAbout; startMs?: number } & BackendReport)
   | { type: 'state'; state: RunState; model?: ModelId }
   | { type: 'data-progress'; loaded: number; total: number | null; from: 'network' | 'cache' }
   | {

@@ -17,7 +17,7 @@
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
 import {
-  F, chooseBackend, getBackend, globalGenerator, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendLostInfo, type Tensor,
+  F, chooseBackend, getBackend, globalGenerator, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
@@ -918,8 +918,8 @@ export class Trainer {
   }
 
   /** Describes the backend for the 'ready' message. */
-  static backendInfo(): { backend: string; description: string } {
+  static backendInfo(): { backend: string; description: string; about?: BackendAbout } {
     const b = getBackend();
-    return { backend: b.name, description: b.description };
+    return { backend: b.name, description: b.description, ...(b.about ? { about: b.about } : {}) };
   }
 }

@@ -22,8 +22,9 @@ describe('the backend badge', () => {
   });
 
   it('names the training worker’s backend once the training view has started it, since the reader’s choice moves it', () => {
-    expect(badgeView({ state: 'idle' }, { name: 'webgpu', description: 'Adapter B' })).toMatchObject({ backend: 'webgpu', description: 'Adapter B' });
-    expect(badgeView({ state: 'ready', name: 'webgpu', description: 'A', reason: 'gpu' }, { name: 'wasm', description: 'wasm', reason: 'chosen' })).toMatchObject({ backend: 'wasm', reason: 'chosen' });
+    const b = { kind: 'webgpu', adapter: 'Adapter B', software: false } as const;
+    expect(badgeView({ state: 'idle' }, { name: 'webgpu', about: b })).toMatchObject({ backend: 'webgpu', about: b });
+    expect(badgeView({ state: 'ready', name: 'webgpu', description: 'A', reason: 'gpu' }, { name: 'wasm', reason: 'chosen' })).toMatchObject({ backend: 'wasm', reason: 'chosen' });
   });
 
   it('says which backend computes and why, in English and Chinese', () => {
@@ -37,25 +38,25 @@ describe('the backend badge', () => {
     expect(backendLine(en, { name: 'webgpu', reason: 'chosen', adapter: 'X' }).why).toBe('your choice');
     expect(backendLine(zh, { name: 'cpu', reason: 'wasm-failed', detail: 'CompileError' })).toEqual({ name: 'CPU', why: 'WebAssembly 加载失败', title: 'CPU · WebAssembly 加载失败 · CompileError' });
     // A report without a reason (an older worker) still names the adapter.
-    expect(backendLine(en, { name: 'webgpu', description: 'WebGPU: Adapter C' }).why).toBe('Adapter C');
+    expect(backendLine(en, { name: 'webgpu', about: { kind: 'webgpu', adapter: 'Adapter C', software: false } }).why).toBe('Adapter C');
   });
 
-  it('says what each backend is in the reader’s language, from the engine’s own descriptions', async () => {
+  it('says what each backend is in the reader’s language, from the fields the engine reports', async () => {
     const en = trIn('en');
     const zh = trIn('zh');
     const { createWasmBackend } = await import('../../src/engine/wasm/index');
     for (const fma of [false, true]) {
       const be = await createWasmBackend({ threads: 1, fma });
       const fused = be.description.includes('fused');
-      expect(backendDetail(en, be.description)).toBe(fused ? 'SIMD with fused multiply-add, 1 thread' : 'SIMD, 1 thread');
-      expect(backendDetail(zh, be.description)).toBe(fused ? 'SIMD 融合乘加，1 个线程' : 'SIMD，1 个线程');
+      expect(be.about).toEqual({ kind: 'wasm', fma: fused, threads: 1 });
+      expect(backendDetail(en, be.about)).toBe(fused ? 'SIMD with fused multiply-add, 1 thread' : 'SIMD, 1 thread');
+      expect(backendDetail(zh, be.about)).toBe(fused ? 'SIMD 融合乘加，1 个线程' : 'SIMD，1 个线程');
       be.dispose?.();
     }
-    expect(backendDetail(zh, 'WebAssembly SIMD with fused multiply-add, 2 threads')).toBe('SIMD 融合乘加，2 个线程');
-    expect(backendDetail(en, 'WebAssembly SIMD, 4 threads')).toBe('SIMD, 4 threads');
-    expect(backendDetail(zh, new CpuBackend().description)).toBe('TypeScript 参考后端');
-    expect(backendDetail(zh, new CpuBackend({ float64: true }).description)).toBe('float64 测试参考');
-    expect(backendDetail(zh, 'WebGPU: NVIDIA H200')).toBe('NVIDIA H200');
-    expect(backendDetail(en, 'something new')).toBe('something new');
+    expect(backendDetail(zh, { kind: 'wasm', fma: true, threads: 2 })).toBe('SIMD 融合乘加，2 个线程');
+    expect(backendDetail(en, { kind: 'wasm', fma: false, threads: 4 })).toBe('SIMD, 4 threads');
+    expect(backendDetail(zh, new CpuBackend().about)).toBe('TypeScript 参考后端');
+    expect(backendDetail(zh, new CpuBackend({ float64: true }).about)).toBe('float64 测试参考');
+    expect(backendDetail(zh, { kind: 'webgpu', adapter: 'NVIDIA H200', software: false })).toBe('NVIDIA H200');
   });
 });

@@ -16,6 +16,16 @@ beforeAll(async () => {
 });
 afterAll(() => gpu?.destroy());
 
+describe('what the backend says of itself', () => {
+  it('reports its adapter as fields, and SwiftShader as a software adapter', () => {
+    expect(gpu.about.kind).toBe('webgpu');
+    if (gpu.about.kind !== 'webgpu') return;
+    expect(gpu.description).toBe(`WebGPU: ${gpu.about.adapter}`);
+    expect(gpu.about.adapter.toLowerCase()).toContain('swiftshader');
+    expect(gpu.about.software).toBe(true);
+  });
+});
+
 describe('buffer pool', () => {
   it('size classes round up by at most a quarter and never shrink a request', () => {
     for (const b of [1, 4, 255, 256, 257, 1000, 4096, 4097, 123457, 1 << 24]) {

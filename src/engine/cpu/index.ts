@@ -11,6 +11,7 @@
 import type {
   AdamParams,
   Backend,
+  BackendAbout,
   BatchNormParams,
   BatchNormRunning,
   CrossEntropyParams,
@@ -93,6 +94,7 @@ export function dropoutUniform(seed: number, i: number): number {
 export class CpuBackend implements Backend {
   readonly name: BackendName = 'cpu';
   readonly description: string;
+  readonly about: BackendAbout;
   private bytes = 0;
   /** The element array type (Float64Array only in the float64 test mode). */
   protected readonly Arr: FArrayCtor;
@@ -105,6 +107,7 @@ export class CpuBackend implements Backend {
   constructor(opts: { float64?: boolean } = {}) {
     this.Arr = opts.float64 ? Float64Array : Float32Array;
     this.description = opts.float64 ? 'CPU float64 (test reference)' : 'CPU (TypeScript reference backend)';
+    this.about = { kind: 'cpu', float64: !!opts.float64 };
   }
 
   protected make(data: FArray): CpuStorage {

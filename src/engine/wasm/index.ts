@@ -17,7 +17,7 @@
  * convolutions by images (Winograd's by blocks of tiles), pooling by planes,
  * streaming kernels by equal shares.
  */
-import type { AdamParams, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
+import type { AdamParams, BackendAbout, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
 import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
 import { dropoutTest } from '../random';
 import { shapeSize } from '../shape';
@@ -56,6 +56,7 @@ export class WasmBackend extends CpuBackend {
 
   override readonly name: BackendName = 'wasm';
   override readonly description: string;
+  override readonly about: BackendAbout;
   /** The compiled kernels and their memory. */
   readonly kernels: Kernels;
   private readonly recycled = new ArrayPool(POOL_BYTES, POOL_MIN_FLOATS);
@@ -64,6 +65,7 @@ export class WasmBackend extends CpuBackend {
     super();
     this.kernels = kernels;
     this.description = kernels.description;
+    this.about = { kind: 'wasm', fma: kernels.fma, threads: kernels.threads };
   }
 
   /** Stops the worker threads and drops the recycled arrays (the backend keeps working on one thread). */

@@ -42,7 +42,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
   const description = parts.length > 0 ? [...new Set(parts)].join(' / ') : 'WebGPU adapter';
   const adapterKey = [info.vendor, info.architecture, info.device, info.description].join('|');
-  const backend = new WebGPUBackend(device, adapterKey, `WebGPU: ${description}`);
+  const backend = new WebGPUBackend(device, adapterKey, description);
   device.lost.then((lost) => backend.handleLost(lost, opts.onDeviceLost));
   if (opts.tuning && opts.tuning.adapter === adapterKey) backend.tuning = opts.tuning;
   else if (opts.autotune !== false) {

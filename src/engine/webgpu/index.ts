@@ -9,7 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  AdamParams, Backend, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
+  AdamParams, Backend, BackendAbout, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightBias, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
@@ -75,6 +75,7 @@ export class GPUStorage implements Storage {
 export class WebGPUBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly description: string;
+  readonly about: BackendAbout;
   readonly rt: Runtime;
   private liveBytes = 0;
   private destroyed = false;
@@ -98,9 +99,11 @@ export class WebGPUBackend implements Backend {
   constructor(
     readonly device: GPUDevice,
     readonly adapterKey: string,
-    description: string,
+    /** The adapter, as the browser names it. */
+    adapter: string,
   ) {
-    this.description = description;
+    this.description = `WebGPU: ${adapter}`;
+    this.about = { kind: 'webgpu', adapter, software: isSoftwareAdapter(adapterKey) };
     this.rt = new Runtime(device);
     this.kernels = new KernelChoice(adapterKey);
     this.splitKTarget = isSoftwareAdapter(adapterKey) ? 0 : 256;

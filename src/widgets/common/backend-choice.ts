@@ -3,7 +3,7 @@
  * src/engine/choose.ts), in both languages: the header's badge and the training view's
  * "Compute on" menu say the same words.
  */
-import type { ChoiceReason } from '../../engine';
+import type { BackendAbout, ChoiceReason } from '../../engine';
 import type { Bilingual, Tr } from './i18n';
 
 /** The backends by the names readers see. */
@@ -38,33 +38,30 @@ export interface BackendLine {
 }
 
 /** Names `backend` and says why it computes, in the reader's language. */
-export function backendLine(t: Tr, b: { name: string; reason?: ChoiceReason; adapter?: string; description?: string; detail?: string }): BackendLine {
+export function backendLine(t: Tr, b: { name: string; reason?: ChoiceReason; adapter?: string; about?: BackendAbout; detail?: string }): BackendLine {
   const names = BACKEND_NAMES[b.name];
   const name = names ? t(names.en, names.zh) : b.name;
   const reason = b.reason ? CHOICE_REASONS[b.reason] : undefined;
-  const why = b.reason === 'gpu' || !reason ? (b.adapter ?? (b.description ? backendDetail(t, b.description) : '')) : t(reason.en, reason.zh);
+  const why = b.reason === 'gpu' || !reason ? (b.adapter ?? (b.about ? backendDetail(t, b.about) : '')) : t(reason.en, reason.zh);
   const parts = [name, why, b.reason !== 'gpu' ? b.adapter : undefined, b.detail].filter((s): s is string => !!s);
   return { name, why, title: parts.join(' · ') };
 }
 
 /**
- * What the engine says of a backend (its `description`, in English) in the reader's
- * language and without the backend's name: "SIMD with fused multiply-add, 2 threads" for
- * WebAssembly, the adapter for WebGPU. A description it does not know is shown as it is.
+ * What a backend computes on (the engine's `about`) in the reader's language and without
+ * the backend's name: "SIMD with fused multiply-add, 2 threads" for WebAssembly, the
+ * adapter for WebGPU.
  */
-export function backendDetail(t: Tr, description: string): string {
-  const wasm = /^WebAssembly SIMD( with fused multiply-add)?, (\d+) threads?$/.exec(description);
-  if (wasm) {
-    const n = Number(wasm[2]);
-    const threads = t(`${n} ${n === 1 ? 'thread' : 'threads'}`, `${n} 个线程`);
-    return wasm[1] ? t(`SIMD with fused multiply-add, ${threads}`, `SIMD 融合乘加，${threads}`) : t(`SIMD, ${threads}`, `SIMD，${threads}`);
+export function backendDetail(t: Tr, about: BackendAbout): string {
+  switch (about.kind) {
+    case 'wasm': {
+      const n = about.threads;
+      const threads = t(`${n} ${n === 1 ? 'thread' : 'threads'}`, `${n} 个线程`);
+      return about.fma ? t(`SIMD with fused multiply-add, ${threads}`, `SIMD 融合乘加，${threads}`) : t(`SIMD, ${threads}`, `SIMD，${threads}`);
+    }
+    case 'cpu':
+      return about.float64 ? t('float64 test reference', 'float64 测试参考') : t('TypeScript reference backend', 'TypeScript 参考后端');
+    case 'webgpu':
+      return about.adapter;
   }
-  if (description === 'CPU (TypeScript reference backend)') return t('TypeScript reference backend', 'TypeScript 参考后端');
-  if (description === 'CPU float64 (test reference)') return t('float64 test reference', 'float64 测试参考');
-  return stripPrefix(description) ?? description;
-}
-
-/** "WebGPU: NVIDIA …" (a backend's description) without the backend's own name. */
-function stripPrefix(description?: string): string | undefined {
-  return description?.replace(/^WebGPU:\s*/, '') || undefined;
 }

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ChoiceReason } from '../../engine';
+import type { BackendAbout, ChoiceReason } from '../../engine';
 import { computeOnSetting } from '../../stores/settings';
 
 /**
@@ -14,6 +14,8 @@ export interface BackendStatus {
   state: 'idle' | 'starting' | 'ready';
   name?: 'webgpu' | 'cpu' | 'wasm';
   description?: string;
+  /** What it computes on, as fields (see BackendAbout). */
+  about?: BackendAbout;
   /** Why this backend computes (see chooseBackend). */
   reason?: ChoiceReason;
   /** The error behind a fallback, when there was one. */
@@ -85,7 +87,7 @@ export function startEngine(): Promise<BackendStatus> {
         // Storage may be full or disabled; the autotune simply runs again next time.
       }
     }
-    return publish({ state: 'ready', name: b.name, description: b.description, reason: choice.reason, detail: choice.detail, adapter: choice.adapter });
+    return publish({ state: 'ready', name: b.name, description: b.description, about: b.about, reason: choice.reason, detail: choice.detail, adapter: choice.adapter });
   })();
   return started;
 }

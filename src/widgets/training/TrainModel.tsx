@@ -90,7 +90,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const refreshCheckpoint = t.refreshCheckpoint;
   const realGpu = t.backend?.name === 'webgpu' && t.backend.software === false;
   // The header's line: the backend and what it is, in the reader's language.
-  const backendText = t.backend ? `${backendLine(trIn(lang), t.backend).name} · ${backendDetail(trIn(lang), t.backend.description)}` : '';
+  const backendText = t.backend ? [backendLine(trIn(lang), t.backend).name, t.backend.about ? backendDetail(trIn(lang), t.backend.about) : t.backend.description].join(' · ') : '';
 
   // Once the worker says what computes, the default input size follows it.
   useEffect(() => {
