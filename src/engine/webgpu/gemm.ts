@@ -15,7 +15,7 @@ import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
 import splitSumRaw from '../../../shaders/matmul-split-sum.wgsl?raw';
 import { convRowsSource, rowPixels } from './conv-rows-source';
 import { IM2COL_VARIANT_MAX_FLOATS, NARROW, convBackwardInputIm2col, convBackwardWeightIm2col, convIm2col, im2colFits } from './im2col';
-import { convIgemm, convIgemmBackwardInput, convIgemmBackwardWeight, tiles as igemmTiles } from './igemm';
+import { convIgemm, convIgemmBackwardInput, convIgemmBackwardWeight, sumSlices, tiles as igemmTiles } from './igemm';
 import { wgsl } from './wgsl';
 import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 
@@ -440,12 +440,8 @@ function conv2dBackwardParams(
           .buffer(),
         workgroups: Math.ceil(threads / 64),
       });
+      if (!partialBias) return { dW: sumSlices(be, partial, splits, size), dBias: null };
       if (splits === 1) return { dW: partial, dBias: partialBias };
-      if (!partialBias) {
-        const o = be.reduce('sum', partial, [splits, size], [0]);
-        be.free(partial);
-        return { dW: o, dBias: null };
-      }
       // Both results' splits are added in one pass.
       const dW = be.out(size);
       const dBias = be.out(p.cOut);
@@ -487,8 +483,5 @@ function conv2dBackwardParams(
     uniforms: convWords(be, p).u32(taps, tilesN, tilesM, tiles, rowsPerSplit).buffer(),
     workgroups: tiles,
   });
-  if (splits === 1) return { dW: partial, dBias: null };
-  const o = be.reduce('sum', partial, [splits, size], [0]);
-  be.free(partial);
-  return { dW: o, dBias: null };
+  return { dW: sumSlices(be, partial, splits, size), dBias: null };
 }

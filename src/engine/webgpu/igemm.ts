@@ -99,8 +99,12 @@ export function convIgemmBackwardWeight(be: WebGPUBackend, variant: string, v: T
     uniforms: words(v, p, m, n, slice, slices, kTotal),
     workgroups: t * slices,
   });
+  return sumSlices(be, partial, slices, m * n);
+}
+/** Partial sums [slices, size] added up over the slices (the storage itself when there is one slice); frees them. */
+export function sumSlices(be: WebGPUBackend, partial: GPUStorage, slices: number, size: number): GPUStorage {
   if (slices === 1) return partial;
-  const o = be.reduce('sum', partial, [slices, m * n], [0]);
+  const o = be.reduce('sum', partial, [slices, size], [0]) as GPUStorage;
   be.free(partial);
   return o;
 }
