@@ -28,7 +28,9 @@ ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 R="$N --max-old-space-size=16000 main.mjs --data ."
 timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
 grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
-R="$R --backend webgpu --read-every 50"
+# --profile: steps 50-100 of each run's first epoch are timed kernel by kernel on the GPU
+# (profile.txt); the rest of the run is not.
+R="$R --backend webgpu --read-every 50 --profile"
 PART=${PART:-all}
 part() { [ "$PART" = all ] || [ "$PART" = "$1" ]; }
 # Every kernel variant against the CPU backend on this GPU, then kernel timings (ResNet-18's
@@ -58,5 +60,6 @@ else
   fi
 fi
 grep -h "RESULT\|== epoch\|tuned" $OUT/*.log > $OUT/results.txt
+for f in $OUT/*.log; do grep -q "^profile:" "$f" && { echo "== $(basename "$f" .log)"; grep "^profile:" "$f"; }; done > $OUT/profile.txt
 [ -f $OUT/gpu-check.log ] && grep -h "conformance:\|ResNet-18 96x96" $OUT/gpu-check.log >> $OUT/results.txt
 cat $OUT/results.txt

@@ -14,11 +14,19 @@
  * (printed as `tuned N shapes in S s`); --no-shape-tune keeps the op-wide choices, to compare.
  * With --max-seconds the run stops after S seconds and the model is evaluated on the
  * test set as it stands (reported as testAccAtStop).
+ * With --profile (WebGPU on a device with timestamp queries) the steps between the first
+ * and the second progress report (--read-every steps, after shape tuning and warm-up)
+ * are timed on the GPU kernel by kernel, each dispatch in a compute pass of its own, and
+ * printed as a table (`profile:` lines): what a step spends in each kernel, beside the
+ * wall clock of the same steps.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { getBackend, ready, setBackend } from '../../src/engine';
+import { activeBackend } from '../../src/engine/runtime';
+import type { WebGPUBackend } from '../../src/engine/webgpu';
+import { formatProfile } from '../../src/engine/webgpu/profile';
 import { parseDataset } from '../../src/data/format';
 import { isModelId, zoo, type ModelId } from '../../src/models';
 import type { CheckpointBlobs } from '../../src/worker/checkpoints';
@@ -60,9 +68,12 @@ async function main() {
     Object.assign(globalThis, globals);
     const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
-    if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: create([]), configurable: true });
+    // A profile wants Dawn's timestamps at full resolution (a page's are rounded, against timing attacks).
+    const flags = o.profile === 'true' ? ['disable-dawn-features=timestamp_quantization'] : [];
+    if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: create(flags), configurable: true });
   }
-  if (backend === 'webgpu') await setBackend('webgpu', o.autotune === 'false' ? { autotune: false } : {});
+  const profile = o.profile === 'true';
+  if (backend === 'webgpu') await setBackend('webgpu', { ...(o.autotune === 'false' ? { autotune: false } : {}), ...(profile ? { timestamps: true } : {}) });
   else await setBackend(backend as 'cpu' | 'wasm');
   await ready();
   const b = getBackend();
@@ -94,10 +105,27 @@ async function main() {
   let shapeTune: { shapes: number; tuned: number; seconds: number } | null = null;
   const noShapeTune = o['no-shape-tune'] === 'true';
   if (realGpu) console.log(noShapeTune ? 'shape tuning: off (--no-shape-tune)' : 'shape tuning: on');
+  // The profile's window: from the first progress report to the second.
+  const rt = profile && b.name === 'webgpu' ? (activeBackend() as WebGPUBackend).rt : null;
+  let window: { step: number; at: number } | null = null;
+  let profiled: Promise<void> = Promise.resolve();
+  if (profile && !rt?.device.features.has('timestamp-query')) console.log('profile: this device has no timestamp queries; nothing is profiled');
   const trainer = new Trainer({
     shapeTune: !noShapeTune,
     post(m: FromWorker) {
       const s = ((performance.now() - t0) / 1000).toFixed(0);
+      if (m.type === 'progress' && rt) {
+        const at = m.globalStep;
+        if (!window && rt.startProfile()) window = { step: at, at: performance.now() };
+        else if (window && window.step >= 0 && at > window.step) {
+          const steps = at - window.step;
+          const wallMs = (performance.now() - window.at) / steps;
+          window.step = -1;
+          profiled = rt.stopProfile().then((times) => {
+            for (const line of formatProfile(times, steps, wallMs)) console.log(`profile: ${line}`);
+          });
+        }
+      }
       if (m.type === 'progress') console.log(`[${s}s] epoch ${m.epoch + 1} step ${m.step}/${m.stepsPerEpoch} loss ${m.loss.toFixed(4)} train-acc ${m.trainAcc.toFixed(3)} ${m.imagesPerSec.toFixed(0)} img/s`);
       else if (m.type === 'epoch') {
         result.epochs.push(m.point);
@@ -124,6 +152,7 @@ async function main() {
   const timer = maxMs ? setTimeout(() => void trainer.handle({ type: 'stop' }), maxMs) : null;
   await trainer.idle();
   if (timer) clearTimeout(timer);
+  await profiled;
   let stoppedEarly = false;
   if (trainer.currentState === 'stopped') {
     stoppedEarly = true;

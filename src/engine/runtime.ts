@@ -39,6 +39,8 @@ export interface WebGPUOptions {
   /** A tuning saved earlier from `getBackend().tuning` on the same adapter; skips the autotune. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   tuning?: any;
+  /** Ask for GPU timestamps, so kernels can be profiled (`rt.startProfile()`; benchmarks only). */
+  timestamps?: boolean;
 }
 
 let lastWebGPUOptions: WebGPUOptions = {};

@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
 import { sizeClass } from '../../src/engine/webgpu/runtime';
+import { formatProfile } from '../../src/engine/webgpu/profile';
 import { both, expectClose, randn, rng } from './helpers';
 import { eventLoopTurns } from '../helpers/event-loop';
 
@@ -237,5 +238,51 @@ describe('tuning', () => {
     c.tuning = { ...saved, matmul: 'no-such-variant' };
     expect(c.tuning.matmul).not.toBe('no-such-variant');
     c.destroy();
+  });
+});
+
+describe('GPU profile', () => {
+  it('times each dispatch per kernel key where the device has timestamp queries, and leaves the results alone', async () => {
+    expect(gpu.rt.startProfile()).toBe(false);
+    const timed = await createWebGPUBackend({ autotune: false, timestamps: true });
+    try {
+      expect(timed.rt.startProfile()).toBe(true);
+      const r = rng(11);
+      const a = randn(r, 64 * 48), b = randn(r, 48 * 40);
+      const p = { batch: 1, m: 64, n: 40, k: 48, transA: false, transB: false, aBatch: 1, bBatch: 1 };
+      const want = await cpu.read(cpu.matmul(cpu.fromData(a), cpu.fromData(b), p));
+      const A = timed.fromData(a), B = timed.fromData(b);
+      const outs = [0, 1, 2].map(() => timed.matmul(A, B, p));
+      const abs = timed.unary('abs', outs[0]);
+      for (const o of outs) expectClose(await timed.read(o), want, 'matmul while profiling');
+      expectClose(await timed.read(abs), want.map(Math.abs), 'abs while profiling');
+      const times = await timed.rt.stopProfile();
+      const byKey = new Map(times.map((t) => [t.key, t]));
+      const matmuls = times.filter((t) => t.key.startsWith('matmul'));
+      expect(matmuls.reduce((n, t) => n + t.calls, 0)).toBe(3);
+      expect([...byKey.keys()].some((k) => k.includes('abs'))).toBe(true);
+      expect(times.reduce((n, t) => n + t.calls, 0)).toBe(timed.rt.dispatches);
+      for (const t of times) expect(t.ms).toBeGreaterThanOrEqual(0);
+      expect(times.reduce((n, t) => n + t.ms, 0)).toBeGreaterThan(0);
+      for (let i = 1; i < times.length; i++) expect(times[i - 1].ms).toBeGreaterThanOrEqual(times[i].ms);
+      // Stopped: nothing more is timed, and a stopped profile is empty.
+      timed.free(timed.unary('abs', A));
+      expect(await timed.rt.stopProfile()).toEqual([]);
+      expect(timed.rt.errors).toEqual([]);
+    } finally {
+      timed.destroy();
+    }
+  });
+
+  it('prints a profile per step, longest kernel first, the tail on one line, beside the wall clock', () => {
+    const times = Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, calls: 2 * (i + 1), ms: 30 - i }));
+    const lines = formatProfile(times.slice().reverse(), 2, 300);
+    expect(lines[0]).toContain('over 2 steps');
+    expect(lines[2]).toMatch(/^ {2}k0 +1\.0 +15\.000 +6\.5%$/);
+    expect(lines[3]).toMatch(/^ {2}k1 /);
+    expect(lines.some((l) => /^ {2}6 other kernels +\S+ +\S+ +\S+%$/.test(l))).toBe(true);
+    // 465 ms in 930 calls over 2 steps: 232.5 ms and 465 calls a step, 77.5% of 300 ms.
+    expect(lines.find((l) => l.includes('all kernels'))).toMatch(/465\.0 +232\.500 +100\.0%$/);
+    expect(lines[lines.length - 1]).toBe('  wall clock per step: 300.000 ms; the GPU ran kernels 78% of it');
   });
 });

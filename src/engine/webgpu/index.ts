@@ -62,6 +62,11 @@ export interface WebGPUBackendOptions {
   tuning?: Tuning;
   /** Run the short kernel autotune while creating the backend (default true; tests turn it off). */
   autotune?: boolean;
+  /**
+   * Ask for the adapter's 'timestamp-query' feature, where it has it, so that
+   * `rt.startProfile()` can time kernels on the GPU (benchmarks; off by default).
+   */
+  timestamps?: boolean;
 }
 
 export class GPUStorage implements Storage {

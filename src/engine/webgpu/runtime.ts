@@ -14,6 +14,9 @@
  *   intervenes) and submitted on `flush()`, on `read()`, or when the batch grows large.
  * - Dispatches over 65,535 workgroups in one dimension are folded into a 2-D/3-D grid;
  *   every shader derives its linear workgroup index from `num_workgroups`.
+ * - On a device with 'timestamp-query', `startProfile()` ... `stopProfile()` times every
+ *   dispatch on the GPU (each in a compute pass of its own, between two timestamps) and
+ *   sums the times per kernel key.
  */
 
 const UNIFORM_SLOT = 256;
@@ -28,7 +31,7 @@ const POOL_KEEP_BYTES = 512 * 1024 * 1024;
  * this module never touches the GPUBufferUsage global, which browsers without WebGPU
  * (where the engine falls back to the CPU backend) do not define.
  */
-export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80, QUERY_RESOLVE: 0x200 } as const;
 const MAP_MODE_READ = 0x1;
 /** GPUTextureUsage flags, spelled out for the same reason. */
 const TEXTURE_USAGE = { TEXTURE_BINDING: 0x04, STORAGE_BINDING: 0x08 } as const;
@@ -41,6 +44,24 @@ export function sizeClass(bytes: number): number {
   const p = 2 ** Math.floor(Math.log2(bytes));
   const q = p / 4;
   return Math.ceil(bytes / q) * q;
+}
+
+/** One kernel's share of a profile: its dispatches and their summed GPU time. */
+export interface KernelTime {
+  key: string;
+  calls: number;
+  /** GPU time, begin to end of each dispatch's pass, summed (ms). */
+  ms: number;
+}
+
+/** A profile in progress: the current batch's timed dispatches and the batches being read back. */
+interface Profile {
+  querySet: GPUQuerySet;
+  resolve: GPUBuffer;
+  /** Kernel keys of this batch's timed dispatches, in order (two timestamps each). */
+  batch: string[];
+  pending: Promise<void>[];
+  times: Map<string, KernelTime>;
 }
 
 export interface DispatchSpec {
@@ -92,6 +113,7 @@ export class Runtime {
   private afterSubmit: (() => void)[] = [];
   lost = false;
   lostMessage = '';
+  private profile: Profile | null = null;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -254,20 +276,29 @@ export class Runtime {
     if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
     const bindGroup = this.device.createBindGroup({ layout, entries });
     const enc = this.commandEncoder();
-    if (!this.pass) this.pass = enc.beginComputePass();
+    const timed = this.profile;
+    if (timed) {
+      // A pass of its own between two timestamps.
+      this.endPass();
+      const at = 2 * timed.batch.length;
+      this.pass = enc.beginComputePass({ timestampWrites: { querySet: timed.querySet, beginningOfPassWriteIndex: at, endOfPassWriteIndex: at + 1 } });
+      timed.batch.push(spec.key);
+    } else if (!this.pass) this.pass = enc.beginComputePass();
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, bindGroup);
     const [x, y, z] = this.grid(spec.workgroups);
     this.pass.dispatchWorkgroups(x, y, z);
     this.batchCommands++;
     this.dispatches++;
-    if (this.batchCommands >= MAX_BATCH) this.flush();
+    if (timed) this.endPass();
+    if (this.batchCommands >= MAX_BATCH || (timed && 2 * timed.batch.length >= timed.querySet.count)) this.flush();
   }
 
   /** Submits the batch (uniform chunks are written first). */
   flush(): void {
     if (!this.encoder) return;
     this.endPass();
+    const readBack = this.profile?.batch.length ? this.resolveProfile(this.encoder, this.profile) : null;
     const cb = this.encoder.finish();
     this.encoder = null;
     this.batchCommands = 0;
@@ -277,6 +308,7 @@ export class Runtime {
     // Queue order keeps the next batch's uniform writes behind this batch's commands.
     for (const c of this.chunks) this.freeChunks.push(c.buffer);
     this.chunks = [];
+    readBack?.();
     const after = this.afterSubmit;
     this.afterSubmit = [];
     for (const f of after) f();
@@ -308,6 +340,70 @@ export class Runtime {
     if (back.length < 4) back.push(staging);
     else staging.destroy();
     return out;
+  }
+
+  // ---- profiling ----------------------------------------------------------------------
+
+  /**
+   * Starts timing each dispatch on the GPU. False (and nothing changes) where the device
+   * was not created with 'timestamp-query' (see the backend's `timestamps` option).
+   */
+  startProfile(): boolean {
+    if (!this.device.features.has('timestamp-query')) return false;
+    if (this.profile) return true;
+    this.flush();
+    this.profile = {
+      querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * MAX_BATCH }),
+      resolve: this.device.createBuffer({ size: 16 * MAX_BATCH, usage: USAGE.QUERY_RESOLVE | USAGE.COPY_SRC }),
+      batch: [],
+      pending: [],
+      times: new Map(),
+    };
+    return true;
+  }
+
+  /** Stops timing; resolves to the GPU time per kernel key since `startProfile`, longest first. */
+  async stopProfile(): Promise<KernelTime[]> {
+    const p = this.profile;
+    if (!p) return [];
+    this.flush();
+    this.profile = null;
+    await Promise.all(p.pending);
+    p.querySet.destroy();
+    p.resolve.destroy();
+    return [...p.times.values()].sort((a, b) => b.ms - a.ms);
+  }
+
+  /**
+   * Records, at the end of a batch, the copy of its timestamps to a buffer the host can
+   * map; returns what to run once the batch is submitted (start the read-back).
+   */
+  private resolveProfile(enc: GPUCommandEncoder, p: Profile): () => void {
+    const keys = p.batch;
+    p.batch = [];
+    const bytes = 16 * keys.length;
+    const staging = this.device.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    enc.resolveQuerySet(p.querySet, 0, 2 * keys.length, p.resolve, 0);
+    enc.copyBufferToBuffer(p.resolve, 0, staging, 0, bytes);
+    return () => {
+      p.pending.push(
+        staging.mapAsync(MAP_MODE_READ).then(
+          () => {
+            const t = new BigUint64Array(staging.getMappedRange());
+            keys.forEach((key, i) => {
+              // A pass the GPU did not time reads as zeros (or an end before its start).
+              const ns = t[2 * i + 1] > t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0;
+              const k = p.times.get(key) ?? { key, calls: 0, ms: 0 };
+              k.calls++;
+              k.ms += ns / 1e6;
+              p.times.set(key, k);
+            });
+            staging.destroy();
+          },
+          () => staging.destroy(),
+        ),
+      );
+    };
   }
 
   /** Resolves when every submitted command has finished. */
