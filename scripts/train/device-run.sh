@@ -2,7 +2,8 @@
 # The real-GPU runs of RESULTS.md, with the engine on Dawn/WebGPU (Vulkan): by default
 # (MODE=solo) each recipe alone at its original input size, one after another; MODE=shared
 # gives the older table's six runs at once on reduced inputs. The machine had no Node.js and no Vulkan
-# loader, so both travel with it. Prepare, from the repository root:
+# loader, so both travel with it. Prepare, from the repository root, with
+# `bash scripts/train/device-prepare.sh`, which does this:
 #   mkdir -p .devrun/node_modules/webgpu/dist/linux-x64 .gl
 #   node scripts/train.mjs --model lenet --epochs 0 || true        # builds the bundle
 #   cp node_modules/.cache/train-node/main.mjs scripts/train/device-run.sh .devrun/
