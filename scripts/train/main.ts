@@ -107,7 +107,7 @@ async function main() {
   if (realGpu) console.log(noShapeTune ? 'shape tuning: off (--no-shape-tune)' : 'shape tuning: on');
   // The profile's window: from the first progress report to the second.
   const rt = profile && b.name === 'webgpu' ? (activeBackend() as WebGPUBackend).rt : null;
-  let window: { step: number; at: number } | null = null;
+  let span: { step: number; at: number } | null = null;
   let profiled: Promise<void> = Promise.resolve();
   if (profile && !rt?.device.features.has('timestamp-query')) console.log('profile: this device has no timestamp queries; nothing is profiled');
   const trainer = new Trainer({
@@ -116,11 +116,11 @@ async function main() {
       const s = ((performance.now() - t0) / 1000).toFixed(0);
       if (m.type === 'progress' && rt) {
         const at = m.globalStep;
-        if (!window && rt.startProfile()) window = { step: at, at: performance.now() };
-        else if (window && window.step >= 0 && at > window.step) {
-          const steps = at - window.step;
-          const wallMs = (performance.now() - window.at) / steps;
-          window.step = -1;
+        if (!span && rt.startProfile()) span = { step: at, at: performance.now() };
+        else if (span && span.step >= 0 && at > span.step) {
+          const steps = at - span.step;
+          const wallMs = (performance.now() - span.at) / steps;
+          span.step = -1;
           profiled = rt.stopProfile().then((times) => {
             for (const line of formatProfile(times, steps, wallMs)) console.log(`profile: ${line}`);
           });
