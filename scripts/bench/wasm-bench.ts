@@ -182,8 +182,9 @@ function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParam
     const reps = flops > 5e8 ? 2 : 4;
     // V8 runs a wasm function's first calls in its baseline tier and swaps in the optimised
     // code once compiled in the background: a layer that is the first to use a kernel (the
-    // first Winograd weight gradient, say) would time the baseline code after one warm-up.
-    const warm = 3;
+    // first Winograd weight gradient, say) would time the baseline code after one warm-up;
+    // the Winograd weight gradient of ResNet's first stage settles after six or seven calls.
+    const warm = 8;
     const f = best(() => be.free(be.conv2d(x, w, bias, p)), reps, warm);
     const bi = p.cIn === 1 ? NaN : best(() => be.free(be.conv2dBackwardInput(gy, w, p)), reps, warm);
     const bw = best(() => be.free(be.conv2dBackwardWeight(x, gy, p)), reps, warm);

@@ -534,8 +534,17 @@ static wblock_scratch_t wblock_scratch(const int32_t *a, int thread) {
   return s;
 }
 
-/* One vector of element k of four planes `stride` floats apart. */
-static inline v128_t lanes4(const float *p, size_t stride) { return wasm_f32x4_make(p[0], p[stride], p[2 * stride], p[3 * stride]); }
+/*
+ * Elements p[0] and p[1] of four planes `stride` floats apart, as two vectors whose lanes
+ * are the planes: four 8-byte loads and four shuffles instead of eight lone loads.
+ */
+static inline void pairs4(const float *p, size_t stride, v128_t *first, v128_t *second) {
+  const v128_t a = wasm_v128_load64_zero(p), b = wasm_v128_load64_zero(p + stride);
+  const v128_t c = wasm_v128_load64_zero(p + 2 * stride), d = wasm_v128_load64_zero(p + 3 * stride);
+  const v128_t ab = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), cd = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+  *first = wasm_i32x4_shuffle(ab, cd, 0, 1, 4, 5);
+  *second = wasm_i32x4_shuffle(ab, cd, 2, 3, 6, 7);
+}
 
 /*
  * Block t of the weight gradient for output channels [c0, c1) (multiples of 4): their
@@ -569,7 +578,9 @@ static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int
     float *dst = s->m + (size_t)(c - c0) * n;
     for (int j = 0; j < n; j++, dst += 4) {
       const float *p = s->gp + s->from_g[j];
-      const v128_t d[2][2] = {{lanes4(p, s->g_channel), lanes4(p + 1, s->g_channel)}, {lanes4(p + gw, s->g_channel), lanes4(p + gw + 1, s->g_channel)}};
+      v128_t d[2][2];
+      pairs4(p, s->g_channel, &d[0][0], &d[0][1]);
+      pairs4(p + gw, s->g_channel, &d[1][0], &d[1][1]);
       v128_t res[16];
       grad_tile_transform(d, res);
       for (int xi = 0; xi < 16; xi++) wasm_v128_store(dst + xi * s->m_xi, res[xi]);
@@ -599,12 +610,18 @@ static void weight_block(const int32_t *a, const wblock_scratch_t *s, int t, int
     float *dst = s->v + (size_t)(v >> 3) * n * 8 + (v & 7);
     for (int j = 0; j < n; j++, dst += 8) {
       const int at = s->from_x[j];
+      /* Row r of the tile in each of the four planes, turned so that the lanes are the planes. */
       v128_t d[4][4];
-      for (int r = 0; r < 4; r++)
-        for (int k = 0; k < 4; k++) {
-          const int e = at + r * s->wp + k;
-          d[r][k] = wasm_f32x4_make(lane[0][e], lane[1][e], lane[2][e], lane[3][e]);
-        }
+      for (int r = 0; r < 4; r++) {
+        const int e = at + r * s->wp;
+        v128_t t0 = wasm_v128_load(lane[0] + e), t1 = wasm_v128_load(lane[1] + e);
+        v128_t t2 = wasm_v128_load(lane[2] + e), t3 = wasm_v128_load(lane[3] + e);
+        TRANSPOSE4(t0, t1, t2, t3);
+        d[r][0] = t0;
+        d[r][1] = t1;
+        d[r][2] = t2;
+        d[r][3] = t3;
+      }
       v128_t res[16];
       input_tile_transform(d, res);
       for (int xi = 0; xi < 16; xi++) wasm_v128_store(dst + xi * s->v_xi, res[xi]);
