@@ -130,7 +130,8 @@ async function main() {
       else if (m.type === 'epoch') {
         result.epochs.push(m.point);
         result.testAcc = m.point.testAcc;
-        console.log(`[${s}s] == epoch ${m.point.epoch}: train loss ${m.point.trainLoss.toFixed(4)}, train acc ${m.point.trainAcc.toFixed(4)}, test acc ${m.point.testAcc.toFixed(4)}`);
+        const speed = m.point.imagesPerSec !== undefined ? `, ${m.point.imagesPerSec.toFixed(0)} training img/s` : '';
+        console.log(`[${s}s] == epoch ${m.point.epoch}: train loss ${m.point.trainLoss.toFixed(4)}, train acc ${m.point.trainAcc.toFixed(4)}, test acc ${m.point.testAcc.toFixed(4)}${speed}`);
       } else if (m.type === 'done') console.log(`[${s}s] done`);
       else if (m.type === 'tuned') {
         shapeTune = { shapes: m.shapes, tuned: m.tuned, seconds: m.ms / 1000 };

@@ -63,6 +63,11 @@ export interface EpochPoint {
   trainLoss: number;
   trainAcc: number;
   testAcc: number;
+  /**
+   * Training images a second over the epoch: its steps with their uploads and read-backs,
+   * not the test evaluation or the checkpoints (absent in histories saved before it was kept).
+   */
+  imagesPerSec?: number;
 }
 
 export interface TrainHistory {

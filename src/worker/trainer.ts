@@ -634,6 +634,7 @@ export class Trainer {
     let epochLossSum = 0;
     let epochCorrect = 0;
     let epochImages = 0;
+    let epochSeconds = 0;
     let ips = 0;
 
     const read = async (): Promise<{ loss: number; acc: number } | null> => {
@@ -644,6 +645,7 @@ export class Trainer {
       const n = windowImages;
       const elapsed = Math.max(1e-3, (this.now() - windowStart) / 1000);
       ips = n / elapsed;
+      epochSeconds += elapsed;
       epochLossSum += l;
       epochCorrect += c;
       epochImages += n;
@@ -732,7 +734,7 @@ export class Trainer {
             if (r) report(r, null);
             if (stepInEpoch < steps && this.now() - lastCheckpoint > checkpointEvery) {
               await this.checkpoint(info('running'), data.train.classes);
-              lastCheckpoint = this.now();
+              lastCheckpoint = windowStart = this.now();
             }
           } else {
             await yieldToEvents();
@@ -743,17 +745,19 @@ export class Trainer {
         const r = check(await read());
         const trainLoss = epochImages ? epochLossSum / epochImages : NaN;
         const trainAcc = epochImages ? epochCorrect / epochImages : NaN;
-        epochLossSum = epochCorrect = epochImages = 0;
+        const imagesPerSec = epochSeconds > 0 ? epochImages / epochSeconds : undefined;
+        epochLossSum = epochCorrect = epochImages = epochSeconds = 0;
         this.setState('evaluating');
         const testAcc = await this.testAccuracy(live, data.test, config.testLimit ?? data.test.count, config.batchSize);
         epoch++;
         stepInEpoch = 0;
-        const ep: EpochPoint = { epoch, step: globalStep, trainLoss, trainAcc, testAcc };
+        const ep: EpochPoint = { epoch, step: globalStep, trainLoss, trainAcc, testAcc, ...(imagesPerSec !== undefined ? { imagesPerSec } : {}) };
         this.history.epochs.push(ep);
         if (r) report(r, testAcc);
         this.host.post({ type: 'epoch', point: ep });
         await this.checkpoint(info(epoch >= config.epochs ? 'done' : 'running'), data.train.classes);
-        lastCheckpoint = this.now();
+        // The next window starts here: the evaluation and the checkpoint are not training time.
+        lastCheckpoint = windowStart = this.now();
         if (epoch < config.epochs) this.setState('training');
       }
       if (this.stopRequested) {

@@ -44,6 +44,30 @@ describe('the training loop', () => {
     expect(h.store.get('lenet')!.info).toMatchObject({ status: 'done', epoch: 2, stepInEpoch: 0, globalStep: 20 });
   });
 
+  it('reports each epoch\'s training speed without the time its evaluation and checkpoint took', async () => {
+    // A clock that moves a millisecond a reading, and a thousand seconds at the first
+    // reading after each checkpoint, as a slow disk would.
+    let clock = 0;
+    let log: { type: string }[] = [];
+    let seen = 0;
+    const now = () => {
+      const saved = log.filter((m) => m.type === 'checkpoint').length;
+      clock += saved > seen ? 1e6 : 1;
+      seen = saved;
+      return clock;
+    };
+    const h = trainerHarness(() => test, { now });
+    log = h.messages;
+    await h.send({ type: 'start', config: { ...base, epochs: 2 } });
+    await h.trainer.idle();
+    const speeds = h.messages.flatMap((m) => (m.type === 'epoch' ? [m.point.imagesPerSec ?? NaN] : []));
+    expect(speeds).toHaveLength(2);
+    // 320 images an epoch over a few milliseconds of readings: thousands a second, both epochs.
+    for (const ips of speeds) expect(ips).toBeGreaterThan(1000);
+    expect(speeds[1]).toBeGreaterThan(speeds[0] / 2);
+    expect(h.store.get('lenet')!.info.history.epochs.map((e) => e.imagesPerSec)).toEqual(speeds);
+  });
+
   it('lowers the loss of LeNet-BN within a few dozen steps', async () => {
     const h = harness();
     await h.send({ type: 'start', config: { ...base, model: 'lenet-bn', lr: 1.0, epochs: 1, batchSize: 64, trainLimit: 64 * 20, readEvery: 5 } });
