@@ -18,7 +18,8 @@
 # set each run's share) with .devrun and .gl carried; logs go to $OUT. Where one command may
 # run 10 minutes at most, run it in two parts on the same machine: PART=1 (the probe, the
 # kernel check, ResNet-18 and LeNet; about 6 minutes), then at once PART=2 (AlexNet, NiN and
-# VGG; about 5); each part writes its own results.txt.
+# VGG; about 5); each part writes its own results.txt, which
+# `node scripts/train/results-table.mjs results.txt` turns into RESULTS.md's tables.
 cd "$(dirname "$0")"
 for f in ../.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 N=$(command -v node || true)
