@@ -24,6 +24,38 @@ describe('kernel timings', () => {
     b.destroy();
   });
 
+  it('times batch-norm statistics and backward sums per channel-reduce variant', async () => {
+    const { CHANNEL_REDUCE_VARIANTS } = await import('../../src/engine/webgpu/variants');
+    const { batchNormStats, batchNormBackward } = await import('../../src/engine/webgpu/batchnorm');
+    const b = await createWebGPUBackend({ autotune: false });
+    const r = rng(4);
+    for (const [n, c, hw] of [[16, 64, 256], [64, 64, 256], [16, 512, 4]]) {
+      const p = { n, c, hw, eps: 1e-5 };
+      const x = b.fromData(randn(r, n * c * hw)), g = b.fromData(randn(r, n * c * hw));
+      for (const v of Object.keys(CHANNEL_REDUCE_VARIANTS)) {
+        const ts = await time(b, () => {
+          const s = batchNormStats(b, x, p, v);
+          b.free(s.variance);
+          return s.mean;
+        }, 5);
+        b.kernels.state.channelReduce = v;
+        const { mean, variance } = batchNormStats(b, x, p, v);
+        const tb = await time(b, () => {
+          const o = batchNormBackward(b, g, x, mean, variance, null, { ...p, batchStats: true });
+          b.free(o.dx);
+          b.free(o.dWeight);
+          return o.dBias;
+        }, 5);
+        b.free(mean);
+        b.free(variance);
+        console.log(`batch norm [${n}, ${c}, ${hw}] ${v}: stats ${ts.toFixed(2)} ms, backward ${tb.toFixed(2)} ms`);
+      }
+      b.free(x);
+      b.free(g);
+    }
+    b.destroy();
+  });
+
   it('times matmul variants', async () => {
     const { MATMUL_VARIANTS } = await import('../../src/engine/webgpu/variants');
     const b = await createWebGPUBackend({ autotune: false });
