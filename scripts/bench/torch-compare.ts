@@ -151,8 +151,8 @@ export function comparisonSections(runs: WasmRun[], torch: TorchResult | null, r
     });
   }
   const notes: string[] = [];
-  if (anyLenet) notes.push(`LeNet: batch ${anyLenet.batch}, 28x28, ${anyLenet.steps} timed steps after one warm-up (SGD, momentum 0.9, lr 0.9, cross-entropy).`);
-  if (anyResnet) notes.push(`ResNet-18: batch ${anyResnet.batch}, 1x64x64, ${anyResnet.steps} timed step(s) after one warm-up (SGD, momentum 0.9, lr 0.05).`);
+  if (anyLenet) notes.push(`LeNet: batch ${anyLenet.batch}, 28x28, ${anyLenet.steps} timed steps after two warm-up steps (SGD, momentum 0.9, lr 0.9, cross-entropy).`);
+  if (anyResnet) notes.push(`ResNet-18: batch ${anyResnet.batch}, 1x64x64, ${anyResnet.steps} timed steps after two warm-up steps (SGD, momentum 0.9, lr 0.05).`);
   notes.push('img/s is wall clock; CPU ms/step is the whole process\'s CPU time per step (all threads), which shows what a busy machine hides.');
   if (t) {
     notes.push(`PyTorch ${t.torch}, ${threadsLabel(t.threads)} (torch.set_num_threads(os.cpu_count())), BLAS ${t.blas ?? 'unknown'}, oneDNN ${t.mkldnn ? 'on' : 'off'}: matmul is torch.mm of float32 512x512, best of 20.`);

@@ -10,7 +10,7 @@ the same nets as src/models: LeNet (sigmoid, average pooling, 28x28, padding 2 o
 the first convolution) and ResNet-18 for 1-channel input at 64x64. Each step is what
 scripts/bench/loss-step.ts times: zero_grad, forward, cross-entropy, backward, SGD step
 (momentum 0.9; lr 0.9 for LeNet, 0.05 for ResNet-18, as scripts/bench/wasm-bench.ts).
-One warm-up step, then `steps` timed steps. matmul: torch.mm of two float32 512x512
+Two warm-up steps, then `steps` timed steps. matmul: torch.mm of two float32 512x512
 matrices, best of 20 after a warm-up. Prints one JSON line:
   {"torch": "...", "threads": 2, "blas": "generic", "mkldnn": true, "matmul_gflops": ..., "lenet": {"batch": 256, "steps": 8,
    "ms_per_step": ..., "images_per_s": ...}, "resnet": {...}}
@@ -64,6 +64,7 @@ def bench_training(net, batch, size, steps, lr):
         return loss
 
     step()
+    step()
     t0 = time.perf_counter()
     c0 = time.process_time()
     for _ in range(steps):
@@ -79,8 +80,8 @@ def main():
     p.add_argument('--only', default='matmul,lenet,resnet', help='comma-separated: matmul, lenet, resnet')
     p.add_argument('--lenet-batch', type=int, default=256)
     p.add_argument('--resnet-batch', type=int, default=64, help='the wasm bench default (wasm-node.mjs --resnet-batch)')
-    p.add_argument('--steps', type=int, default=8, help='timed LeNet steps, after one warm-up step')
-    p.add_argument('--resnet-steps', type=int, default=None, help='timed ResNet-18 steps (default: steps / 4, at least 1)')
+    p.add_argument('--steps', type=int, default=8, help='timed LeNet steps, after two warm-up steps')
+    p.add_argument('--resnet-steps', type=int, default=None, help='timed ResNet-18 steps (default: steps / 4, at least 2)')
     p.add_argument('--threads', type=int, default=os.cpu_count())
     a = p.parse_args()
     only = set(s for s in a.only.split(',') if s)
@@ -96,7 +97,7 @@ def main():
     if 'lenet' in only:
         out['lenet'] = bench_training(lenet(), a.lenet_batch, 28, a.steps, 0.9)
     if 'resnet' in only:
-        steps = a.resnet_steps if a.resnet_steps is not None else max(1, -(-a.steps // 4))
+        steps = a.resnet_steps if a.resnet_steps is not None else max(2, -(-a.steps // 4))
         out['resnet'] = bench_training(resnet18(), a.resnet_batch, 64, steps, 0.05)
     print(json.dumps(out))
 

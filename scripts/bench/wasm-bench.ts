@@ -25,7 +25,7 @@ export interface BenchOptions {
   /** Builds to run: plain SIMD (false) and relaxed SIMD with the fused multiply-add (true, where the engine accepts it). */
   fma: boolean[];
   only: string[];
-  /** Training steps timed per net (after one warm-up step). */
+  /** Training steps timed per net (after two warm-up steps). */
   steps: number;
   resnetBatch: number;
   /** Also train LeNet on the CPU reference backend, for comparison. */
@@ -84,7 +84,7 @@ async function benchAgainst(o: BenchOptions, other: OtherCheckout, fma: boolean,
     const entry = zoo[id];
     const small = id === 'lenet' || id === 'lenet-bn';
     const batch = small ? LENET_BATCH : o.resnetBatch;
-    const steps = small ? o.steps : Math.max(2, resnetSteps(o.steps));
+    const steps = small ? o.steps : resnetSteps(o.steps);
     const size = entry.tabInputSize;
     const runs = await Promise.all(
       sides.map(async (side) => {
@@ -122,8 +122,8 @@ async function benchAgainst(o: BenchOptions, other: OtherCheckout, fma: boolean,
 
 const LENET_BATCH = 256;
 
-/** Timed ResNet-18 steps for `steps` LeNet steps: a ResNet-18 step costs far more. */
-const resnetSteps = (steps: number) => Math.max(1, Math.ceil(steps / 4));
+/** Timed ResNet-18 steps for `steps` LeNet steps: a ResNet-18 step costs far more (two at least: one step's time swings). */
+const resnetSteps = (steps: number) => Math.max(2, Math.ceil(steps / 4));
 
 function random(size: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -326,6 +326,9 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
   const x = randn([batch, 1, size, size]);
   const y = tensor(Array.from({ length: batch }, (_, i) => i % 10));
   const step = () => lossStep(net, opt, x, y).dispose();
+  // Two warm-up steps: V8 swaps in a wasm kernel's optimised code after several calls (the
+  // Winograd weight gradient runs four times a ResNet-18 step and settles after six or seven).
+  step();
   step();
   const t0 = performance.now();
   const c0 = process.cpuUsage();

@@ -8,7 +8,7 @@
  * (the one Chromium runs; this script restarts Node with relaxed SIMD enabled).
  * Builds the kernels if needed, then loads the TypeScript sources through Vite's
  * module runner (no bundle), so worker threads start from the source tree.
- * --steps: timed LeNet steps (ResNet-18: steps / 4), each after one warm-up step.
+ * --steps: timed LeNet steps (ResNet-18: steps / 4, at least 2), each net after two warm-up steps.
  * --reference: also LeNet on the CPU reference backend (TypeScript loops).
  * --profile: after each net's timed steps, one more step broken down by backend op (wall
  * time, share of the step, and process CPU / wall: the threads each op kept busy).
