@@ -181,8 +181,16 @@ describe('wasm backend', () => {
   });
 
   it('conv2d splits work over threads and blocks like one serial pass (larger batch)', () => {
-    // Large enough to run on both threads (and to take several groups per thread).
-    for (const [p, seed] of [[convParams(24, 16, 12, 12, 32, 3, 3, [1, 1], [1, 1]), 9000], [convParams(64, 32, 2, 2, 40, 3, 3, [1, 1], [1, 1]), 9100]] as const) {
+    // Large enough to run on both threads (and to take several groups per thread): Winograd's
+    // 3x3 layers, and im2col products (a strided 3x3 layer, a 1x1 one), whose weight
+    // gradients add up the threads' partial sums.
+    const cases = [
+      [convParams(24, 16, 12, 12, 32, 3, 3, [1, 1], [1, 1]), 9000],
+      [convParams(64, 32, 2, 2, 40, 3, 3, [1, 1], [1, 1]), 9100],
+      [convParams(24, 16, 12, 12, 32, 3, 3, [2, 2], [1, 1]), 9200],
+      [convParams(24, 32, 8, 8, 48, 1, 1, [1, 1], [0, 0]), 9300],
+    ] as const;
+    for (const [p, seed] of cases) {
       expect(2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW).toBeGreaterThanOrEqual(parallelMinFlops);
       checkConv(p, seed, seed === 9000);
     }

@@ -258,16 +258,36 @@ void conv2d_forward(const int32_t *a) { parallel_for(forward_task, a, a[CV_TASKS
 EXPORT(conv2d_backward_input)
 void conv2d_backward_input(const int32_t *a) { parallel_for(backward_input_task, a, a[CV_TASKS]); }
 
+/* Task t of the threads' partial dW: zeroes partial t (thread 0 adds into dW itself, zeroed here unless the call adds into it). */
+static void zero_partial_task(const int32_t *a, int t, int count, int thread) {
+  (void)count;
+  (void)thread;
+  const size_t size = (size_t)a[CV_COUT] * a[CV_CIN] * a[CV_KH] * a[CV_KW];
+  if (t > 0) __builtin_memset(thread_scratch(a, t).partial, 0, size * sizeof(float));
+  else if (!a[CV_ACCUMULATE]) __builtin_memset((float *)a[CV_WEIGHT], 0, size * sizeof(float));
+}
+
+/* Task t of `count`: adds the other threads' partial sums into its share of dW. */
+static void sum_partials_task(const int32_t *a, int t, int count, int thread) {
+  (void)thread;
+  const int size = a[CV_COUT] * a[CV_CIN] * a[CV_KH] * a[CV_KW];
+  int first, last;
+  share(size, t, count, &first, &last);
+  float *dw = (float *)a[CV_WEIGHT];
+  for (int th = 1; th < a[CV_THREADS]; th++) {
+    const float *part = thread_scratch(a, th).partial;
+    int i = first;
+    for (; i + 4 <= last; i += 4) wasm_v128_store(dw + i, wasm_f32x4_add(wasm_v128_load(dw + i), wasm_v128_load(part + i)));
+    for (; i < last; i++) dw[i] += part[i];
+  }
+}
+
 EXPORT(conv2d_backward_weight)
 void conv2d_backward_weight(const int32_t *a) {
   const int threads = a[CV_THREADS];
-  const size_t size = (size_t)a[CV_COUT] * a[CV_CIN] * a[CV_KH] * a[CV_KW];
-  float *dw = (float *)a[CV_WEIGHT];
-  if (!a[CV_ACCUMULATE]) __builtin_memset(dw, 0, size * sizeof(float));
-  for (int t = 1; t < threads; t++) __builtin_memset(thread_scratch(a, t).partial, 0, size * sizeof(float));
+  /* Zeroing the partial sums and adding them up stream through memory: over the threads too. */
+  if (threads > 1) parallel_for(zero_partial_task, a, threads);
+  else zero_partial_task(a, 0, 1, 0);
   parallel_for(backward_weight_task, a, a[CV_TASKS]);
-  for (int t = 1; t < threads; t++) {
-    const float *part = thread_scratch(a, t).partial;
-    for (size_t i = 0; i < size; i++) dw[i] += part[i];
-  }
+  if (threads > 1) parallel_for(sum_partials_task, a, 2 * threads);
 }
