@@ -11,7 +11,7 @@ import { activeBackend } from './runtime';
 export interface ShapeTuneSummary {
   /** The adapter the shapes were timed on. */
   adapter: string;
-  /** Distinct GEMM-family shapes the recording ran. */
+  /** Distinct shapes of tunable calls (GEMM family, batch-norm reductions) the recording ran. */
   shapes: number;
   /** Those timed now (the rest were in the tuning already). */
   tuned: number;
@@ -23,8 +23,9 @@ export interface ShapeTuneSummary {
 const done = new WeakMap<Backend, Set<string>>();
 
 /**
- * Records the GEMM-family shapes `record` runs on the current backend and times each
- * op's variants on them, once per `key` (e.g. model, input size and batch) and backend
+ * Records the shapes of the tunable calls (GEMM family, batch-norm reductions) that
+ * `record` runs on the current backend and times each op's variants on them, once per
+ * `key` (e.g. model, input size and batch) and backend
  * instance. Resolves to null where it does not apply: another backend than WebGPU, a
  * software adapter, or `key` already tuned on this backend; calls `onStart` first where it does.
  */

@@ -91,14 +91,14 @@ async function lossAndGrads(net: nn.Sequential): Promise<{ loss: number; grads: 
   return { loss: value, grads };
 }
 
-function expectClose(a: { loss: number; grads: Float32Array[] }, b: { loss: number; grads: Float32Array[] }) {
+function expectClose(a: { loss: number; grads: Float32Array[] }, b: { loss: number; grads: Float32Array[] }, tol = 1e-3) {
   expect(b.loss).toBeCloseTo(a.loss, 4);
   expect(b.grads.length).toBe(a.grads.length);
   a.grads.forEach((g, i) => {
     const scale = Math.max(1e-3, ...Array.from(g, Math.abs));
     let worst = 0;
     for (let j = 0; j < g.length; j++) worst = Math.max(worst, Math.abs(g[j] - b.grads[i][j]));
-    expect(worst / scale).toBeLessThan(1e-3);
+    expect(worst / scale).toBeLessThan(tol);
   });
 }
 
@@ -163,6 +163,65 @@ describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
     be.tuning = { ...be.tuning, shapes: forced };
     expect(be.tuning.shapes).toEqual(forced);
     expectClose(before, await lossAndGrads(net));
+    net.dispose();
+  }, 300_000);
+
+  it("records LeNet-BN's batch-norm inputs too, tunes each one's per-channel reduction, and keeps the loss and gradients", async () => {
+    // The batch-norm layers' inputs [n, c, hw], traced on the CPU.
+    await setBackend('cpu');
+    const traced = zoo['lenet-bn'].create({ seed: 0, inputSize: SIZE });
+    const want = new Set<string>();
+    for (const m of traced.modules()) {
+      if (!(m instanceof nn.BatchNorm1d || m instanceof nn.BatchNorm2d)) continue;
+      const fwd = m.forward.bind(m);
+      m.forward = (x: Tensor) => {
+        const [n, c, ...plane] = x.shape;
+        want.add(shapeKey('channelReduce', { n, c, hw: plane.reduce((a, b) => a * b, 1) }));
+        return fwd(x);
+      };
+    }
+    traced.train();
+    tidy(() => void traced.call(zeros([N, 1, SIZE, SIZE])));
+    traced.dispose();
+    expect(want.size).toBe(4);
+
+    const be = await webgpu();
+    const net = zoo['lenet-bn'].create({ seed: 3, inputSize: SIZE });
+    net.train();
+    const before = await lossAndGrads(net);
+    const throwawayBN = () => {
+      const t = zoo['lenet-bn'].create({ inputSize: SIZE, init: 'default' });
+      t.train();
+      tidy(() => F.crossEntropy(t.call(zeros([N, 1, SIZE, SIZE])) as Tensor, zeros([N])).backward());
+      t.dispose();
+    };
+    const r = await tuneShapes(be, throwawayBN);
+    const reductions = r.recorded.filter((k) => k.startsWith('channelReduce:'));
+    expect(new Set(reductions)).toEqual(want);
+    for (const k of reductions) expect(Object.keys(SHAPE_OP_VARIANTS.channelReduce)).toContain(be.tuning.shapes![k]);
+    // Lanes sum a channel in another order. Over a batch of 4, a sigmoid's outputs vary
+    // little from image to image, so batch norm's centring and 1 / std make that rounding
+    // worth up to a few 1e-3 of the largest gradient; a wrong channel or variant is worth 1.
+    const tol = 1e-2;
+    expectClose(before, await lossAndGrads(net), tol);
+
+    // Each layer runs the variant of its own shape: forced to lanes-32 for one and lanes-256
+    // for the others, the statistics kernels follow, and the numbers stay.
+    const [first, ...rest] = reductions;
+    be.tuning = { ...be.tuning, channelReduce: 'lanes-1', shapes: { ...be.tuning.shapes, [first]: 'lanes-32', ...Object.fromEntries(rest.map((k) => [k, 'lanes-256'])) } };
+    const spy = spyDispatch(be);
+    let forced: { loss: number; grads: Float32Array[] };
+    try {
+      forced = await lossAndGrads(net);
+    } finally {
+      spy.restore();
+    }
+    const stats = spy.keys.filter((k) => k.startsWith('batchnorm-stats'));
+    expect(stats.length).toBe(4);
+    expect(stats.filter((k) => k.includes('lanes-32'))).toHaveLength(1);
+    expect(stats.filter((k) => k.includes('lanes-256'))).toHaveLength(3);
+    expect(spy.keys.filter((k) => k.startsWith('batchnorm-backward-sums')).sort()).toEqual(['batchnorm-backward-sums:lanes-256', 'batchnorm-backward-sums:lanes-256', 'batchnorm-backward-sums:lanes-256', 'batchnorm-backward-sums:lanes-32']);
+    expectClose(before, forced, tol);
     net.dispose();
   }, 300_000);
 

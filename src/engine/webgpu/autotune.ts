@@ -16,12 +16,14 @@ import {
   MATMUL_VARIANTS,
   SHAPE_OP_VARIANTS,
   isSoftwareAdapter,
+  type ChannelShape,
   type ConvShape,
   type MatmulShape,
+  type OpShape,
   type ShapeOp,
   type Tuning,
 } from './variants';
-import { batchNormStats } from './batchnorm';
+import { batchNormBackward, batchNormStats } from './batchnorm';
 import { dropKeptGradient } from './im2col';
 
 function now(): number {
@@ -130,7 +132,7 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
 
 /** What tuneShapes did. */
 export interface ShapeTuneResult {
-  /** Distinct GEMM-family shapes the recording ran (keys of Tuning.shapes). */
+  /** Distinct shapes of tunable calls the recording ran (keys of Tuning.shapes). */
   recorded: string[];
   /** Those timed now (the others already had an entry). */
   tuned: number;
@@ -145,7 +147,7 @@ function outSize(size: number, k: number, stride: number, pad: number): number {
 }
 
 /** Times `op`'s candidate variants on random data of one recorded shape; returns the fastest. */
-async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: MatmulShape | ConvShape, noise: (n: number) => Float32Array): Promise<string> {
+async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: OpShape, noise: (n: number) => Float32Array): Promise<string> {
   const names = candidates(b, SHAPE_OP_VARIANTS[op]);
   const made: Storage[] = [];
   const data = (n: number) => {
@@ -154,6 +156,18 @@ async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: 
     return s;
   };
   try {
+    if (op === 'channelReduce') {
+      // Batch norm's two per-channel reductions, which share the choice: the statistics
+      // forward, the sums of the backward pass.
+      const p = { ...(params as ChannelShape), eps: 1e-5 };
+      const [X, G] = [data(p.n * p.c * p.hw), data(p.n * p.c * p.hw)];
+      return await pick(b, key, names, (v) => {
+        const { mean, variance } = batchNormStats(b, X, p, v);
+        const { dx, dWeight, dBias } = batchNormBackward(b, G, X, mean, variance, null, { ...p, batchStats: true }, v);
+        for (const s of [mean, variance, dx, dWeight]) b.free(s);
+        return dBias;
+      }, 3, lastShapeTune);
+    }
     if (op === 'matmul') {
       const p = params as MatmulShape;
       const A = data(p.aBatch * p.m * p.k);
@@ -183,8 +197,8 @@ async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: 
 
 /**
  * Shape-keyed tuning (like cuDNN's benchmark mode): records the op and shape of every
- * GEMM-family call (matmul, linear, the convolutions and their two backward passes) that
- * `record` makes on `b`, then times the candidate variants of each op on random data of
+ * GEMM-family call (matmul, linear, the convolutions and their two backward passes) and
+ * every batch norm's per-channel reductions that `record` makes on `b`, then times the candidate variants of each op on random data of
  * each recorded shape that the tuning has no entry for yet, and keeps the fastest in
  * `b.tuning.shapes`. The op-wide choice stays for every other shape. A variant that falls
  * back for a shape is timed as its fallback. `record` should run a throwaway forward and
@@ -192,7 +206,7 @@ async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: 
  */
 export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<void>): Promise<ShapeTuneResult> {
   const t0 = now();
-  const recorded = new Map<string, { op: ShapeOp; params: MatmulShape | ConvShape }>();
+  const recorded = new Map<string, { op: ShapeOp; params: OpShape }>();
   let tuned = 0;
   // One host array of test data, grown to the largest operand (a ResNet's are 10^7 floats).
   let pool: Float32Array = new Float32Array(0);

@@ -16,18 +16,21 @@ import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
 
 const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw].map((src) => wgsl(src));
 
-/** The per-channel reduction variant in use (or `variant`): its constants and workgroup count for `c` channels. */
-function channelReduce(be: WebGPUBackend, c: number, variant = be.kernels.state.channelReduce) {
+/**
+ * The per-channel reduction variant for a batch-norm input of shape p (`variant`, or the
+ * tuning's choice for that shape): its constants and workgroup count.
+ */
+function channelReduce(be: WebGPUBackend, p: BatchNormParams, variant = be.kernels.variantFor('channelReduce', { n: p.n, c: p.c, hw: p.hw })) {
   let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
-  if (v.fewChannels && c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
-  return { variant, constants: v.constants, workgroups: Math.ceil(c / (v.constants.WG / v.constants.LANES)) };
+  if (v.fewChannels && p.c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
+  return { variant, constants: v.constants, workgroups: Math.ceil(p.c / (v.constants.WG / v.constants.LANES)) };
 }
 
 /** The per-channel statistics, and with `running` their running averages' update, in one dispatch. */
 export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams, variant?: string, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
   const mean = be.out(p.c);
   const variance = be.out(p.c);
-  const r = channelReduce(be, p.c, variant);
+  const r = channelReduce(be, p, variant);
   const count = p.n * p.hw;
   be.rt.dispatch({
     key: `batchnorm-stats:${r.variant}:${running ? 1 : 0}`,
@@ -58,13 +61,13 @@ export function batchNormApply(
 }
 
 export function batchNormBackward(
-  be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
+  be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, variant?: string,
 ): { dx: Storage; dWeight: Storage; dBias: Storage } {
   const dBias: GPUStorage = be.out(p.c);
   const dWeight: GPUStorage = be.out(p.c);
   const dx: GPUStorage = be.out(x.size);
   const common = [be.buf(g), be.buf(x), be.buf(mean), be.buf(variance)];
-  const r = channelReduce(be, p.c);
+  const r = channelReduce(be, p, variant);
   be.rt.dispatch({
     key: `batchnorm-backward-sums:${r.variant}`,
     code: sumsSrc,

@@ -1,5 +1,6 @@
 /**
- * Which kernel variant each GEMM-family call runs: the adapter's op-wide choice (the
+ * Which kernel variant each tunable call (the GEMM family, batch norm's per-channel
+ * reductions) runs: the adapter's op-wide choice (the
  * autotune's), overridden per call shape where a shape tuning has an entry. While
  * `recording` is set (tuneShapes, autotune.ts) every call's op and shape is noted, in the
  * order first seen, so the shapes a model uses can be timed one by one.
@@ -13,13 +14,12 @@ import {
   defaultTuning,
   shapeKey,
   validShapes,
-  type ConvShape,
-  type MatmulShape,
+  type OpShape,
   type ShapeOp,
   type Tuning,
 } from './variants';
 
-export type RecordedShapes = Map<string, { op: ShapeOp; params: MatmulShape | ConvShape }>;
+export type RecordedShapes = Map<string, { op: ShapeOp; params: OpShape }>;
 
 export class KernelChoice {
   /** The tuning in force (op-wide choices and shape entries, all valid for this build). */
@@ -57,7 +57,7 @@ export class KernelChoice {
   }
 
   /** The variant `op` runs for a call of shape `p`; notes the call while recording. */
-  variantFor(op: ShapeOp, p: MatmulShape | ConvShape): string {
+  variantFor(op: ShapeOp, p: OpShape): string {
     const opWide = this.state[op];
     if (this.byShape === null && this.recording === null) return opWide;
     const key = shapeKey(op, p);

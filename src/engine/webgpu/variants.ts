@@ -166,7 +166,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
  * which wins by far on CPU-backed adapters; 'lanes-256' folds each channel in a whole
  * workgroup, which wins on real GPUs.
  */
-export const CHANNEL_REDUCE_VARIANTS: Record<string, { constants: { WG: number; LANES: number }; fewChannels?: { below: number; use: string } }> = {
+export const CHANNEL_REDUCE_VARIANTS: Record<string, TunableVariant & { constants: { WG: number; LANES: number }; fewChannels?: { below: number; use: string } }> = {
   'lanes-256': { constants: { WG: 256, LANES: 256 } },
   'lanes-32': { constants: { WG: 64, LANES: 32 } },
   // Fewer channels than invocations a CPU runs at once leave it idle: share them out.
@@ -197,15 +197,22 @@ export interface Tuning {
   shapes?: Record<string, string>;
 }
 
-/** The GEMM-family ops that take per-shape choices. */
-export type ShapeOp = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight';
+/**
+ * The ops that take per-shape choices: the GEMM family, and the per-channel reduction of
+ * batch norm (whose best split of a channel over lanes depends on its images x pixels).
+ */
+export type ShapeOp = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'channelReduce';
+
+/** What the tuning needs of a variant: whether the autotune times it, and on which adapters. */
+export interface TunableVariant { tune?: boolean; im2col?: object; gpuOnly?: boolean }
 
 /** Each shape-tuned op's variant table. */
-export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, GemmVariant>> = {
+export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, TunableVariant>> = {
   matmul: MATMUL_VARIANTS,
   conv2d: CONV_VARIANTS,
   conv2dBackwardInput: CONV_BWD_INPUT_VARIANTS,
   conv2dBackwardWeight: CONV_BWD_WEIGHT_VARIANTS,
+  channelReduce: CHANNEL_REDUCE_VARIANTS,
 };
 
 /** Most per-shape entries a tuning keeps (the newest win): bounds what an app persists. */
@@ -213,12 +220,20 @@ export const MAX_TUNED_SHAPES = 512;
 
 export interface MatmulShape { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
 export interface ConvShape { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; strideH: number; strideW: number; padH: number; padW: number }
+/** A batch-norm input [n, c, hw]. */
+export interface ChannelShape { n: number; c: number; hw: number }
+/** The shape of one tunable call. */
+export type OpShape = MatmulShape | ConvShape | ChannelShape;
 
 /**
- * The key of one call's shape in `Tuning.shapes`: `matmul:batch,m,n,k,tA,tB,aBatch,bBatch`
- * or `<conv op>:n,cIn,h,w,cOut,kH,kW,sH,sW,pH,pW`.
+ * The key of one call's shape in `Tuning.shapes`: `matmul:batch,m,n,k,tA,tB,aBatch,bBatch`,
+ * `<conv op>:n,cIn,h,w,cOut,kH,kW,sH,sW,pH,pW` or `channelReduce:n,c,hw`.
  */
-export function shapeKey(op: ShapeOp, p: MatmulShape | ConvShape): string {
+export function shapeKey(op: ShapeOp, p: OpShape): string {
+  if (op === 'channelReduce') {
+    const q = p as ChannelShape;
+    return `channelReduce:${q.n},${q.c},${q.hw}`;
+  }
   if (op === 'matmul') {
     const q = p as MatmulShape;
     return `matmul:${q.batch},${q.m},${q.n},${q.k},${q.transA ? 1 : 0},${q.transB ? 1 : 0},${q.aBatch},${q.bBatch}`;
