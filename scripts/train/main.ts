@@ -63,16 +63,16 @@ async function main() {
   const r = zoo[model].recipe;
   const backend = o.backend ?? 'wasm';
   if (!['cpu', 'wasm', 'webgpu'].includes(backend)) throw new Error('--backend must be wasm, webgpu or cpu');
+  const profile = o.profile === 'true';
   if (backend === 'webgpu') {
     const { create, globals } = await import('webgpu');
     Object.assign(globalThis, globals);
     const g = globalThis as unknown as { navigator?: { gpu?: GPU } };
     if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
     // A profile wants Dawn's timestamps at full resolution (a page's are rounded, against timing attacks).
-    const flags = o.profile === 'true' ? ['disable-dawn-features=timestamp_quantization'] : [];
+    const flags = profile ? ['disable-dawn-features=timestamp_quantization'] : [];
     if (!g.navigator!.gpu) Object.defineProperty(g.navigator!, 'gpu', { value: create(flags), configurable: true });
   }
-  const profile = o.profile === 'true';
   if (backend === 'webgpu') await setBackend('webgpu', { ...(o.autotune === 'false' ? { autotune: false } : {}), ...(profile ? { timestamps: true } : {}) });
   else await setBackend(backend as 'cpu' | 'wasm');
   await ready();

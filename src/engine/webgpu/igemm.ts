@@ -101,6 +101,7 @@ export function convIgemmBackwardWeight(be: WebGPUBackend, variant: string, v: T
   });
   return sumSlices(be, partial, slices, m * n);
 }
+
 /** Partial sums [slices, size] added up over the slices (the storage itself when there is one slice); frees them. */
 export function sumSlices(be: WebGPUBackend, partial: GPUStorage, slices: number, size: number): GPUStorage {
   if (slices === 1) return partial;

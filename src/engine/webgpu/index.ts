@@ -108,10 +108,11 @@ export class WebGPUBackend implements Backend {
     adapter: string,
   ) {
     this.description = `WebGPU: ${adapter}`;
-    this.about = { kind: 'webgpu', adapter, software: isSoftwareAdapter(adapterKey) };
+    const software = isSoftwareAdapter(adapterKey);
+    this.about = { kind: 'webgpu', adapter, software };
     this.rt = new Runtime(device);
     this.kernels = new KernelChoice(adapterKey);
-    this.splitKTarget = isSoftwareAdapter(adapterKey) ? 0 : 256;
+    this.splitKTarget = software ? 0 : 256;
     this.dummy = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
     this.dummy2 = device.createBuffer({ size: 16, usage: USAGE.STORAGE });
   }

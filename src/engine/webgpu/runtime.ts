@@ -26,15 +26,10 @@ const MAX_BATCH = 512;
 /** Pooled-but-free bytes kept around before buffers are destroyed. */
 const POOL_KEEP_BYTES = 512 * 1024 * 1024;
 
-/**
- * WebGPU's usage and map-mode flags (fixed by the spec). Spelled out so that importing
- * this module never touches the GPUBufferUsage global, which browsers without WebGPU
- * (where the engine falls back to the CPU backend) do not define.
- */
-export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80, QUERY_RESOLVE: 0x200 } as const;
-const MAP_MODE_READ = 0x1;
-/** GPUTextureUsage flags, spelled out for the same reason. */
-const TEXTURE_USAGE = { TEXTURE_BINDING: 0x04, STORAGE_BINDING: 0x08 } as const;
+import { MAP_MODE_READ, TEXTURE_USAGE, USAGE } from './flags';
+import { DispatchProfile, type KernelTime } from './profile';
+
+export { USAGE };
 
 export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
@@ -44,24 +39,6 @@ export function sizeClass(bytes: number): number {
   const p = 2 ** Math.floor(Math.log2(bytes));
   const q = p / 4;
   return Math.ceil(bytes / q) * q;
-}
-
-/** One kernel's share of a profile: its dispatches and their summed GPU time. */
-export interface KernelTime {
-  key: string;
-  calls: number;
-  /** GPU time, begin to end of each dispatch's pass, summed (ms). */
-  ms: number;
-}
-
-/** A profile in progress: the current batch's timed dispatches and the batches being read back. */
-interface Profile {
-  querySet: GPUQuerySet;
-  resolve: GPUBuffer;
-  /** Kernel keys of this batch's timed dispatches, in order (two timestamps each). */
-  batch: string[];
-  pending: Promise<void>[];
-  times: Map<string, KernelTime>;
 }
 
 export interface DispatchSpec {
@@ -113,7 +90,7 @@ export class Runtime {
   private afterSubmit: (() => void)[] = [];
   lost = false;
   lostMessage = '';
-  private profile: Profile | null = null;
+  private profile: DispatchProfile | null = null;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -278,11 +255,8 @@ export class Runtime {
     const enc = this.commandEncoder();
     const timed = this.profile;
     if (timed) {
-      // A pass of its own between two timestamps.
       this.endPass();
-      const at = 2 * timed.batch.length;
-      this.pass = enc.beginComputePass({ timestampWrites: { querySet: timed.querySet, beginningOfPassWriteIndex: at, endOfPassWriteIndex: at + 1 } });
-      timed.batch.push(spec.key);
+      this.pass = timed.beginPass(enc, spec.key);
     } else if (!this.pass) this.pass = enc.beginComputePass();
     this.pass.setPipeline(pipeline);
     this.pass.setBindGroup(0, bindGroup);
@@ -291,14 +265,14 @@ export class Runtime {
     this.batchCommands++;
     this.dispatches++;
     if (timed) this.endPass();
-    if (this.batchCommands >= MAX_BATCH || (timed && 2 * timed.batch.length >= timed.querySet.count)) this.flush();
+    if (this.batchCommands >= MAX_BATCH || timed?.full()) this.flush();
   }
 
   /** Submits the batch (uniform chunks are written first). */
   flush(): void {
     if (!this.encoder) return;
     this.endPass();
-    const readBack = this.profile?.batch.length ? this.resolveProfile(this.encoder, this.profile) : null;
+    const readBack = this.profile?.resolve(this.encoder);
     const cb = this.encoder.finish();
     this.encoder = null;
     this.batchCommands = 0;
@@ -352,13 +326,7 @@ export class Runtime {
     if (!this.device.features.has('timestamp-query')) return false;
     if (this.profile) return true;
     this.flush();
-    this.profile = {
-      querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * MAX_BATCH }),
-      resolve: this.device.createBuffer({ size: 16 * MAX_BATCH, usage: USAGE.QUERY_RESOLVE | USAGE.COPY_SRC }),
-      batch: [],
-      pending: [],
-      times: new Map(),
-    };
+    this.profile = new DispatchProfile(this.device, MAX_BATCH);
     return true;
   }
 
@@ -368,42 +336,7 @@ export class Runtime {
     if (!p) return [];
     this.flush();
     this.profile = null;
-    await Promise.all(p.pending);
-    p.querySet.destroy();
-    p.resolve.destroy();
-    return [...p.times.values()].sort((a, b) => b.ms - a.ms);
-  }
-
-  /**
-   * Records, at the end of a batch, the copy of its timestamps to a buffer the host can
-   * map; returns what to run once the batch is submitted (start the read-back).
-   */
-  private resolveProfile(enc: GPUCommandEncoder, p: Profile): () => void {
-    const keys = p.batch;
-    p.batch = [];
-    const bytes = 16 * keys.length;
-    const staging = this.device.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
-    enc.resolveQuerySet(p.querySet, 0, 2 * keys.length, p.resolve, 0);
-    enc.copyBufferToBuffer(p.resolve, 0, staging, 0, bytes);
-    return () => {
-      p.pending.push(
-        staging.mapAsync(MAP_MODE_READ).then(
-          () => {
-            const t = new BigUint64Array(staging.getMappedRange());
-            keys.forEach((key, i) => {
-              // A pass the GPU did not time reads as zeros (or an end before its start).
-              const ns = t[2 * i + 1] > t[2 * i] ? Number(t[2 * i + 1] - t[2 * i]) : 0;
-              const k = p.times.get(key) ?? { key, calls: 0, ms: 0 };
-              k.calls++;
-              k.ms += ns / 1e6;
-              p.times.set(key, k);
-            });
-            staging.destroy();
-          },
-          () => staging.destroy(),
-        ),
-      );
-    };
+    return p.finish();
   }
 
   /** Resolves when every submitted command has finished. */
