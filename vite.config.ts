@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseFrontmatter } from './scripts/frontmatter.ts';
 import { headingIdsPreprocess, remarkHeadingIds } from './scripts/mdx-plugins.ts';
 import { serviceWorker } from './scripts/pwa-plugin.ts';
+import { ISOLATION_HEADERS } from './scripts/isolation.ts';
 import { searchIndex } from './scripts/search-plugin.ts';
 
 /**
@@ -51,12 +52,6 @@ export const CSP = [
   "base-uri 'self'",
   "form-action 'self'",
 ].join('; ');
-
-/**
- * Cross-origin isolation: gives the page SharedArrayBuffer, so the wasm backend can run
- * its kernels on worker threads (without these headers it uses one thread).
- */
-export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 function cspMeta(): Plugin {
   return {

@@ -10,8 +10,28 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// Offline support: the production build registers the generated service worker.
+// Offline support: the production build registers the generated service worker, which
+// also serves the book cross-origin isolated (scripts/pwa-plugin.ts). On a host that sends
+// no isolation headers, the first visit's page is not isolated; once the worker controls
+// it, one reload makes it so (and gives the wasm backend its threads), as long as the
+// reader has not started anything on the page yet. Otherwise the next visit has it.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  let touched = false;
+  for (const type of ['pointerdown', 'keydown', 'input'] as const) {
+    window.addEventListener(type, () => (touched = true), { capture: true, once: true });
+  }
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (window.crossOriginIsolated || touched) return;
+    // Once a tab at most, in case a browser keeps a page unisolated whatever it is sent.
+    try {
+      const key = 'cnn-book-isolation-reload';
+      if (sessionStorage.getItem(key)) return;
+      sessionStorage.setItem(key, '1');
+    } catch {
+      return;
+    }
+    location.reload();
+  });
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('service worker not registered', e));
   });

@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { test, expect, configure, waitForStep, stopTraining } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+// The built book on a plain static host: no isolation headers, no fallback page, a 404 for
+// a missing file (the preview server the other tests use sends the headers and answers
+// every unknown path with index.html, which hides both problems).
+
+const DIST = process.env.E2E_DIST ?? 'dist-e2e';
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
+  '.webmanifest': 'application/manifest+json', '.wasm': 'application/wasm',
+};
+
+let server: http.Server;
+let origin = '';
+const missing: string[] = [];
+/** While set, the host answers sw.js only once this resolves. */
+let holdWorker: Promise<void> | null = null;
+
+test.beforeAll(async () => {
+  server = http.createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname));
+    if (path === '/sw.js' && holdWorker) await holdWorker;
+    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      missing.push(path);
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+test('on a host without isolation headers the service worker installs, isolates the book after one reload, and WebAssembly trains on every core', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  let loads = 0;
+  page.on('load', () => loads++);
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    (window as unknown as { __cnnTraining: Record<string, unknown> }).__cnnTraining = { hideWebGPU: true };
+  });
+  await page.goto(`${origin}/?c=train`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  // The worker precaches every file of the build (one missing file would fail its install),
+  // takes control, and the page reloads once into an isolated one.
+  await page.waitForFunction(() => crossOriginIsolated, null, { timeout: 120_000 });
+  expect(loads).toBe(2);
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state)).toBe('activated');
+  expect(missing).toEqual([]);
+
+  const w = page.locator('[data-widget="train-model"]').first();
+  await configure(w, { batch: 8 });
+  await w.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(w, 5);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const backend = await page.evaluate(() => (window as unknown as { __cnnTraining: { getState(): { backend: { name: string; about?: { kind: string; threads?: number } } | null } } }).__cnnTraining.getState().backend);
+  expect(backend?.name).toBe('wasm');
+  expect(backend?.about?.threads).toBe(Math.min(8, cores));
+  await stopTraining(w);
+  expect(errors).toEqual([]);
+});
+
+test('a page the reader has already used is not reloaded when the service worker takes it over', async ({ page }) => {
+  test.setTimeout(120_000);
+  let release = () => {};
+  holdWorker = new Promise<void>((done) => (release = done));
+  let loads = 0;
+  page.on('load', () => loads++);
+  try {
+    await page.goto(`${origin}/?c=image-convolution`);
+    await expect(page.locator('article[data-chapter="image-convolution"] h1')).toBeVisible();
+    await page.locator('input[type="range"]').first().focus();
+    await page.keyboard.press('ArrowRight');
+  } finally {
+    holdWorker = null;
+    release();
+  }
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 90_000 });
+  await page.waitForTimeout(1500);
+  expect(loads).toBe(1);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  // The next visit is isolated.
+  await page.reload();
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+});
