@@ -26,6 +26,7 @@ export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
 export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';
 export type { Backend, BackendAbout, BackendName } from './backend';
+export { WASM_MAX_THREADS } from './backend';
 export * as F from './functional';
 export * as nn from './nn/index';
 export * as optim from './optim';

@@ -55,6 +55,13 @@ describe('the backend badge', () => {
     }
     expect(backendDetail(zh, { kind: 'wasm', fma: true, threads: 2 })).toBe('SIMD 融合乘加，2 个线程');
     expect(backendDetail(en, { kind: 'wasm', fma: false, threads: 4 })).toBe('SIMD, 4 threads');
+    // One thread on a page that is not cross-origin isolated, where the machine has more cores: say how to get them.
+    const one = { kind: 'wasm', fma: true, threads: 1 } as const;
+    expect(backendDetail(en, one, { isolated: false, cores: 12 })).toBe('SIMD with fused multiply-add, 1 thread (reload the page to use 8)');
+    expect(backendDetail(zh, one, { isolated: false, cores: 4 })).toBe('SIMD 融合乘加，1 个线程（重新加载页面即可使用 4 个）');
+    expect(backendDetail(en, one, { isolated: true, cores: 12 })).toBe('SIMD with fused multiply-add, 1 thread');
+    expect(backendDetail(en, one, { isolated: false, cores: 1 })).toBe('SIMD with fused multiply-add, 1 thread');
+    expect(backendDetail(en, one, { cores: 12 })).toBe('SIMD with fused multiply-add, 1 thread');
     expect(backendDetail(zh, new CpuBackend().about)).toBe('TypeScript 参考后端');
     expect(backendDetail(zh, new CpuBackend({ float64: true }).about)).toBe('float64 测试参考');
     expect(backendDetail(zh, { kind: 'webgpu', adapter: 'NVIDIA H200', software: false })).toBe('NVIDIA H200');

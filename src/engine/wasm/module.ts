@@ -21,6 +21,7 @@
  * the fused multiply-add; the relaxed one is used where the engine accepts it
  * (Chromium 114 and later; Node only with --experimental-wasm-relaxed-simd).
  */
+import { WASM_MAX_THREADS } from '../backend';
 import { Heap, growTo } from './heap';
 import { importNode, startPool, type Pool } from './pool';
 
@@ -337,5 +338,5 @@ async function defaultThreads(): Promise<number> {
       cores = 1;
     }
   }
-  return Math.min(8, Math.max(1, cores));
+  return Math.min(WASM_MAX_THREADS, Math.max(1, cores));
 }

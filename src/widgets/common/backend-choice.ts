@@ -3,7 +3,7 @@
  * src/engine/choose.ts), in both languages: the header's badge and the training view's
  * "Compute on" menu say the same words.
  */
-import type { BackendAbout, ChoiceReason } from '../../engine';
+import { WASM_MAX_THREADS, type BackendAbout, type ChoiceReason } from '../../engine';
 import type { Bilingual, Tr } from './i18n';
 
 /** The backends by the names readers see. */
@@ -52,11 +52,16 @@ export function backendLine(t: Tr, b: { name: string; reason?: ChoiceReason; ada
  * the backend's name: "SIMD with fused multiply-add, 2 threads" for WebAssembly, the
  * adapter for WebGPU.
  */
-export function backendDetail(t: Tr, about: BackendAbout): string {
+export function backendDetail(t: Tr, about: BackendAbout, page: PageThreads = pageThreads()): string {
   switch (about.kind) {
     case 'wasm': {
       const n = about.threads;
-      const threads = t(`${n} ${n === 1 ? 'thread' : 'threads'}`, `${n} 个线程`);
+      let threads = t(`${n} ${n === 1 ? 'thread' : 'threads'}`, `${n} 个线程`);
+      // One thread where the machine has more: the page is not cross-origin isolated (yet).
+      if (n === 1 && page.isolated === false && page.cores > 1) {
+        const more = Math.min(WASM_MAX_THREADS, page.cores);
+        threads += t(` (reload the page to use ${more})`, `（重新加载页面即可使用 ${more} 个）`);
+      }
       return about.fma ? t(`SIMD with fused multiply-add, ${threads}`, `SIMD 融合乘加，${threads}`) : t(`SIMD, ${threads}`, `SIMD，${threads}`);
     }
     case 'cpu':
@@ -64,4 +69,20 @@ export function backendDetail(t: Tr, about: BackendAbout): string {
     case 'webgpu':
       return about.adapter;
   }
+}
+
+/** Whether this page may share memory with workers, and the cores it could use (undefined outside a browser). */
+export interface PageThreads {
+  isolated?: boolean;
+  cores: number;
+}
+
+/**
+ * The page's side of the wasm backend's thread count: without cross-origin isolation it
+ * runs on one thread, and the built site's service worker isolates the page from its
+ * next load on (scripts/pwa-plugin.ts).
+ */
+export function pageThreads(): PageThreads {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  return { isolated: g.crossOriginIsolated, cores: g.navigator?.hardwareConcurrency ?? 1 };
 }
