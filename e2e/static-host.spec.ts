@@ -6,11 +6,14 @@ import { test, expect, configure, waitForStep, stopTraining } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
-// The built book on a plain static host: no isolation headers, no fallback page, a 404 for
-// a missing file (the preview server the other tests use sends the headers and answers
-// every unknown path with index.html, which hides both problems).
+// The built book on a plain static host, in a folder below the site's root: no isolation
+// headers, no fallback page, a 404 for a missing file (the preview server the other tests
+// use serves the book at the root, sends the headers and answers every unknown path with
+// index.html, which hides all three).
 
 const DIST = process.env.E2E_DIST ?? 'dist-e2e';
+/** Where the book lives on the host. */
+const FOLDER = '/books/cnn/';
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
   '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
@@ -18,28 +21,29 @@ const TYPES: Record<string, string> = {
 };
 
 let server: http.Server;
-let origin = '';
+let bookUrl = '';
 const missing: string[] = [];
 /** While set, the host answers sw.js only once this resolves. */
 let holdWorker: Promise<void> | null = null;
 
 test.beforeAll(async () => {
   server = http.createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname));
+    const url = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname));
+    const path = url.startsWith(FOLDER) ? url.slice(FOLDER.length - 1) : '';
     if (path === '/sw.js' && holdWorker) await holdWorker;
-    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
+    const file = path ? join(DIST, path.endsWith('/') ? `${path}index.html` : path) : '';
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
-      missing.push(path);
+      missing.push(url);
       res.writeHead(404);
       res.end();
     }
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  bookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${FOLDER.slice(0, -1)}`;
 });
 
 test.afterAll(() => new Promise<void>((done) => server.close(() => done())));
@@ -48,13 +52,14 @@ test('on a host without isolation headers the service worker installs, isolates 
   test.setTimeout(180_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Documents the tab has asked the host for (a reload's request goes out before its page exists).
   let loads = 0;
-  page.on('load', () => loads++);
+  page.on('request', (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && loads++);
   await page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
     (window as unknown as { __cnnTraining: Record<string, unknown> }).__cnnTraining = { hideWebGPU: true };
   });
-  await page.goto(`${origin}/?c=train`);
+  await page.goto(`${bookUrl}/?c=train`);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
   // The worker precaches every file of the build (one missing file would fail its install),
   // takes control, and the page reloads once into an isolated one.
@@ -79,10 +84,11 @@ test('a page the reader has already used is not reloaded when the service worker
   test.setTimeout(120_000);
   let release = () => {};
   holdWorker = new Promise<void>((done) => (release = done));
+  // Documents the tab has asked the host for (a reload's request goes out before its page exists).
   let loads = 0;
-  page.on('load', () => loads++);
+  page.on('request', (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && loads++);
   try {
-    await page.goto(`${origin}/?c=image-convolution`);
+    await page.goto(`${bookUrl}/?c=image-convolution`);
     await expect(page.locator('article[data-chapter="image-convolution"] h1')).toBeVisible();
     await page.locator('input[type="range"]').first().focus();
     await page.keyboard.press('ArrowRight');
