@@ -53,3 +53,21 @@ test('every page names itself in the tab title', async ({ page }) => {
     await expect(page).toHaveTitle(title);
   }
 });
+
+test('a chapter whose code failed to arrive loads when the reader tries again', async ({ page }) => {
+  await openChapter(page, 'preface', 'en');
+  // The chapter's code is a file of its own, fetched when the chapter is opened: drop it once.
+  let dropped = 0;
+  await page.route(/\/assets\/03-dense-to-conv-[^/]*\.js$/, (route) => {
+    dropped++;
+    return route.abort('internetdisconnected');
+  });
+  await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
+  const alert = page.getByRole('alert').filter({ hasText: 'This chapter could not be loaded.' });
+  await expect(alert).toBeVisible();
+  expect(dropped).toBeGreaterThan(0);
+  await page.unroute(/\/assets\/03-dense-to-conv-[^/]*\.js$/);
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
+  await expect(alert).toHaveCount(0);
+});

@@ -25,6 +25,8 @@ let bookUrl = '';
 const missing: string[] = [];
 /** While set, the host answers sw.js only once this resolves. */
 let holdWorker: Promise<void> | null = null;
+/** A newer version of the site: files it changes (a body) or no longer has (null). */
+const deployed = new Map<string, Buffer | null>();
 
 test.beforeAll(async () => {
   server = http.createServer(async (req, res) => {
@@ -33,7 +35,8 @@ test.beforeAll(async () => {
     if (path === '/sw.js' && holdWorker) await holdWorker;
     const file = path ? join(DIST, path.endsWith('/') ? `${path}index.html` : path) : '';
     try {
-      const body = await readFile(file);
+      const body = deployed.has(path) ? deployed.get(path) : await readFile(file);
+      if (!body) throw new Error('gone');
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -103,4 +106,37 @@ test('a page the reader has already used is not reloaded when the service worker
   // The next visit is isolated.
   await page.reload();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+});
+
+test('a page opened before a new version arrived still opens its chapters after the service worker updates', async ({ page }) => {
+  test.setTimeout(120_000);
+  missing.length = 0;
+  await page.goto(`${bookUrl}/?c=preface`);
+  await page.waitForFunction(() => crossOriginIsolated, null, { timeout: 90_000 });
+  // A new version goes up: a new service worker, and the old chapter files are gone from
+  // the host (the new build names its files afresh).
+  const sw = (await readFile(join(DIST, 'sw.js'), 'utf8')).replace(/cnn-book-app-[0-9a-f]+/, 'cnn-book-app-next');
+  const precache = JSON.parse(/const PRECACHE = (\[.*\]);/.exec(sw)![1]) as string[];
+  const gone = precache.filter((f) => /\/03-dense-to-conv-[^/]*\.js$/.test(f));
+  expect(gone.length).toBeGreaterThan(0);
+  for (const f of gone) deployed.set(f.slice(1), null);
+  deployed.set('/sw.js', Buffer.from(sw.replace(/const PRECACHE = \[.*\];/, `const PRECACHE = ${JSON.stringify(precache.filter((f) => !gone.includes(f)))};`)));
+  try {
+    await page.evaluate(async () => {
+      const reg = (await navigator.serviceWorker.getRegistration())!;
+      const changed = new Promise((done) => navigator.serviceWorker.addEventListener('controllerchange', done, { once: true }));
+      await reg.update();
+      await changed;
+      // Taking over comes first; the old caches go before the new worker is activated.
+      const active = reg.active!;
+      if (active.state !== 'activated') await new Promise((done) => active.addEventListener('statechange', () => active.state === 'activated' && done(null)));
+    });
+    expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('cnn-book-app-')).length)).toBe(2);
+    // The open page asks for a chapter file the host no longer has: the previous version's cache has it.
+    await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
+    await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  } finally {
+    deployed.clear();
+  }
 });

@@ -73,10 +73,14 @@ self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(APP_CACHE).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
 });
 
+// The caches of older versions go, except the newest of them: a page opened before this
+// version arrived still loads its chapters from there (the host no longer has them).
+// CacheStorage lists caches in the order they were made.
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('cnn-book-app-') && k !== APP_CACHE).map((k) => caches.delete(k))))
+      .then((keys) => keys.filter((k) => k.startsWith('cnn-book-app-') && k !== APP_CACHE).slice(0, -1))
+      .then((old) => Promise.all(old.map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });

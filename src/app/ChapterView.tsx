@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { usePresenterMode } from './presenter';
 import { mdxComponents } from '../mdx/components';
 import type { Chapter } from './chapters';
@@ -20,9 +20,13 @@ class ChapterBoundary extends Component<{ children: ReactNode; fallback: (retry:
 }
 
 const cache = new Map<string, ReturnType<typeof lazy>>();
-function lazyChapter(c: Chapter) {
+/**
+ * The chapter's body as a lazy component, one per chapter; `fresh` makes a new one, since a
+ * lazy component whose import failed (the network dropped) keeps failing.
+ */
+function lazyChapter(c: Chapter, fresh: boolean) {
   const key = `${c.lang}/${c.slug}`;
-  let comp = cache.get(key);
+  let comp = fresh ? undefined : cache.get(key);
   if (!comp) {
     comp = lazy(c.load);
     cache.set(key, comp);
@@ -32,7 +36,10 @@ function lazyChapter(c: Chapter) {
 
 export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter; prev?: Chapter; next?: Chapter; anchor: string }) {
   const t = useT();
-  const Body = useMemo(() => lazyChapter(chapter), [chapter]);
+  // How often the reader has asked to load this chapter again after it failed.
+  const [retried, setRetried] = useState<{ chapter: Chapter | null; times: number }>({ chapter: null, times: 0 });
+  const attempt = retried.chapter === chapter ? retried.times : 0;
+  const Body = useMemo(() => lazyChapter(chapter, attempt > 0), [chapter, attempt]);
   const ref = useRef<HTMLElement>(null);
   const markRead = useProgress((s) => s.markRead);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -77,7 +84,14 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
         fallback={(retry) => (
           <div role="alert" className="error-box">
             <p>{t('chapterLoadError')}</p>
-            <button onClick={retry}>{t('retry')}</button>
+            <button
+              onClick={() => {
+                setRetried({ chapter, times: attempt + 1 });
+                retry();
+              }}
+            >
+              {t('retry')}
+            </button>
           </div>
         )}
       >
