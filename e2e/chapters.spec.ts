@@ -54,20 +54,26 @@ test('every page names itself in the tab title', async ({ page }) => {
   }
 });
 
-test('a chapter whose code failed to arrive loads when the reader tries again', async ({ page }) => {
-  await openChapter(page, 'preface', 'en');
-  // The chapter's code is a file of its own, fetched when the chapter is opened: drop it once.
-  let dropped = 0;
-  await page.route(/\/assets\/03-dense-to-conv-[^/]*\.js$/, (route) => {
-    dropped++;
-    return route.abort('internetdisconnected');
+// The chapter's code and each widget's are files of their own, fetched when the chapter opens.
+for (const [what, file] of [
+  ['code', /\/assets\/03-dense-to-conv-[^/]*\.js$/],
+  ['widget', /\/assets\/dense-vs-conv-[^/]*\.js$/],
+] as const) {
+  test(`a chapter whose ${what} failed to arrive loads when the reader tries again`, async ({ page }) => {
+    await openChapter(page, 'preface', 'en');
+    let dropped = 0;
+    await page.route(file, (route) => {
+      dropped++;
+      return route.abort('internetdisconnected');
+    });
+    await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
+    const alert = page.getByRole('alert').filter({ hasText: 'This chapter could not be loaded.' });
+    await expect(alert).toBeVisible();
+    expect(dropped).toBeGreaterThan(0);
+    await page.unroute(file);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
+    await expect(page.locator('[data-widget="dense-vs-conv"]').first()).toBeVisible();
+    await expect(alert).toHaveCount(0);
   });
-  await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
-  const alert = page.getByRole('alert').filter({ hasText: 'This chapter could not be loaded.' });
-  await expect(alert).toBeVisible();
-  expect(dropped).toBeGreaterThan(0);
-  await page.unroute(/\/assets\/03-dense-to-conv-[^/]*\.js$/);
-  await alert.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
-  await expect(alert).toHaveCount(0);
-});
+}

@@ -16,7 +16,18 @@ import { useLang } from '../widgets/common/i18n';
 function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, reserve: (props: P, lang: string) => ReactNode | string, name: string, math = false) {
   // A widget that writes formulas waits for KaTeX's text fonts with its code, so its
   // formulas are laid out once, in their own fonts.
-  const Lazy = lazy(async () => ({ default: (await Promise.all([load(), math ? mathFonts() : null]))[0] }));
+  // A lazy component whose import failed keeps failing, so a failure leaves a fresh one for
+  // the next render (the chapter's "Try again").
+  const make = () =>
+    lazy(async () => {
+      try {
+        return { default: (await Promise.all([load(), math ? mathFonts() : null]))[0] };
+      } catch (e) {
+        Lazy = make();
+        throw e;
+      }
+    });
+  let Lazy = make();
   function Widget(props: P) {
     const room = reserve(props, useLang());
     return (
