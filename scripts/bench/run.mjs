@@ -4,8 +4,9 @@
  * serves it on 127.0.0.1, runs it in headless Chromium with WebGPU on SwiftShader
  * (through playwright-core and Debian's /usr/bin/chromium) and prints each section's
  * table. Then, in the same run, the wasm backend in Node (scripts/bench/wasm-node.mjs:
- * matmul 512^3, LeNet and ResNet-18 training) beside PyTorch on the CPU when Debian's
- * PyTorch is installed, with the WebAssembly targets met or not met.
+ * matmul 512^3, LeNet and ResNet-18 training, and AlexNet, VGG and NiN at their in-tab
+ * sizes) beside PyTorch on the CPU when Debian's PyTorch is installed, with the
+ * WebAssembly targets met or not met.
  * Options: --only=matmul,conv (substring match on section files; `wasm` selects the
  * wasm part, so --only=wasm runs only it), --no-wasm (skip the wasm part),
  * --wasm-steps=N (timed LeNet steps, ResNet-18 N/4; default 4), --wasm-threads=1,2,
@@ -64,7 +65,7 @@ function serve(root) {
 
 /** The wasm bench in Node, as a child process with this one's output. */
 function wasmBench() {
-  const wasmArgs = ['scripts/bench/wasm-node.mjs', '--only=matmul,lenet,resnet', `--steps=${args['wasm-steps'] ?? 4}`];
+  const wasmArgs = ['scripts/bench/wasm-node.mjs', '--only=matmul,lenet,resnet,zoo', '--models=alexnet,vgg,nin', `--steps=${args['wasm-steps'] ?? 4}`];
   if (typeof args['wasm-threads'] === 'string') wasmArgs.push(`--threads=${args['wasm-threads']}`);
   if (args['no-torch']) wasmArgs.push('--no-torch');
   console.log(`\nNode ${process.version}, wasm backend: node ${wasmArgs.join(' ')}`);

@@ -32,7 +32,17 @@ export interface WasmRun {
   matmul?: MatmulFigure;
   lenet?: TrainingFigure;
   resnet?: TrainingFigure;
+  /** The nets of --only=zoo at their in-tab input sizes, by model id. */
+  zoo?: Record<string, ZooFigure>;
 }
+
+/** A zoo net's training figure, with its name and the learning rate of its recipe. */
+export interface ZooFigure extends TrainingFigure {
+  name: string;
+  lr: number;
+}
+
+type TorchTraining = { batch: number; size: number; steps: number; ms_per_step: number; cpu_ms_per_step: number; images_per_s: number };
 
 export interface TorchFigures {
   torch: string;
@@ -40,8 +50,9 @@ export interface TorchFigures {
   blas: string | null;
   mkldnn: boolean;
   matmul_gflops?: number;
-  lenet?: { batch: number; size: number; steps: number; ms_per_step: number; cpu_ms_per_step: number; images_per_s: number };
-  resnet?: { batch: number; size: number; steps: number; ms_per_step: number; cpu_ms_per_step: number; images_per_s: number };
+  lenet?: TorchTraining;
+  resnet?: TorchTraining;
+  zoo?: Record<string, TorchTraining>;
 }
 
 /** PyTorch's figures, or why there are none. */
@@ -53,6 +64,8 @@ export interface TorchRequest {
   resnetBatch: number;
   steps: number;
   resnetSteps: number;
+  /** Zoo nets to train too (batch resnetBatch, resnetSteps steps), at these input sizes and learning rates. */
+  zoo?: { id: string; size: number; lr: number }[];
 }
 
 const script = fileURLToPath(new URL('./torch-reference.py', import.meta.url));
@@ -71,6 +84,7 @@ export function runTorchReference(req: TorchRequest, python = process.env.TORCH_
     `--resnet-batch=${req.resnetBatch}`,
     `--steps=${req.steps}`,
     `--resnet-steps=${req.resnetSteps}`,
+    ...(req.zoo?.length ? [`--zoo=${req.zoo.map((z) => `${z.id}:${z.size}:${z.lr}`).join(',')}`] : []),
   ];
   console.log(`\n  PyTorch CPU reference: ${python} scripts/bench/torch-reference.py ${args.slice(1).join(' ')}`);
   const run = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
@@ -193,7 +207,36 @@ export function comparisonSections(runs: WasmRun[], torch: TorchResult | null, r
   const mm = bestMatmul?.run.matmul;
   if (mm) targetNotes.push(`matmul layouts at that thread count: A B ${mm.ab.toFixed(1)}, A^T B ${mm.atb.toFixed(1)}, A B^T ${mm.abt.toFixed(1)} GFLOP/s.`);
   if (!t) targetNotes.push(`No PyTorch figures in this run (${why ? 'not installed' : '--no-torch'}): the targets relative to PyTorch are not measured.`);
-  const sections = [sideBySide];
+  const sections = runs.some((r) => r.lenet || r.resnet || r.matmul) ? [sideBySide] : [];
   if (targets.length) sections.push({ title: 'wasm backend targets (issue)', rows: targets, notes: targetNotes });
+  const zoo = zooSection(runs, t, why);
+  if (zoo) sections.push(zoo);
   return sections;
+}
+
+/** The zoo nets of --only=zoo, the fastest wasm run of each beside PyTorch's, same batch, size and steps. */
+function zooSection(runs: WasmRun[], t: TorchFigures | null, why: string | null): SectionResult | null {
+  const ids = Object.keys(runs.find((r) => r.zoo)?.zoo ?? {});
+  if (ids.length === 0) return null;
+  const rows: SectionRow[] = ids.map((id) => {
+    const best = fastest(runs, (r) => r.zoo?.[id]?.imagesPerS);
+    const f = best!.run.zoo![id]!;
+    const p = t?.zoo?.[id];
+    return {
+      label: `${f.name} ${f.size}x${f.size}`,
+      values: defined({
+        'wasm img/s': f.imagesPerS,
+        'PyTorch img/s': p?.images_per_s,
+        'wasm / PyTorch': p ? `${(f.imagesPerS / p.images_per_s).toFixed(2)}x` : null,
+        'fastest wasm': wasmLabel(best!.run),
+      }),
+    };
+  });
+  const any = runs.find((r) => r.zoo)!.zoo![ids[0]!]!;
+  const notes = [`Each net at its in-tab input size for the CPU, batch ${any.batch}, ${any.steps} timed steps after two warm-up steps (SGD, momentum 0.9, the recipe's learning rate), on random inputs.`];
+  if (t) {
+    notes.push(`PyTorch ${t.torch}, ${threadsLabel(t.threads)}, the same nets (scripts/models/torch-reference.py).`);
+    if (t.blas === 'generic') notes.push('This PyTorch computes Linear layers with the generic (reference) BLAS, which slows AlexNet and VGG (4096-wide dense layers) far more than NiN and ResNet-18, whose layers are convolutions (oneDNN).');
+  } else notes.push(why ?? 'PyTorch skipped (--no-torch).');
+  return { title: 'the zoo at in-tab sizes beside PyTorch CPU (Node, same run)', rows, notes };
 }

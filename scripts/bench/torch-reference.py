@@ -4,6 +4,7 @@
 Run with Debian's torch:
   /usr/bin/python3 scripts/bench/torch-reference.py [--only=matmul,lenet,resnet]
       [--lenet-batch=256] [--resnet-batch=64] [--steps=8] [--resnet-steps=2] [--threads=N]
+      [--zoo=alexnet:96:0.01,vgg:64:0.05,nin:96:0.1]
 
 Trains, on random inputs and on the CPU with torch.set_num_threads(os.cpu_count()),
 the same nets as src/models: LeNet (sigmoid, average pooling, 28x28, padding 2 on
@@ -83,6 +84,8 @@ def main():
     p.add_argument('--steps', type=int, default=8, help='timed LeNet steps, after two warm-up steps')
     p.add_argument('--resnet-steps', type=int, default=None, help='timed ResNet-18 steps (default: steps / 4, at least 2)')
     p.add_argument('--threads', type=int, default=os.cpu_count())
+    p.add_argument('--zoo', default='', help='comma-separated id:size:lr, e.g. nin:96:0.1: more nets of the zoo, '
+                   'batch --resnet-batch, --resnet-steps steps')
     a = p.parse_args()
     only = set(s for s in a.only.split(',') if s)
     torch.set_num_threads(a.threads)
@@ -99,6 +102,11 @@ def main():
     if 'resnet' in only:
         steps = a.resnet_steps if a.resnet_steps is not None else max(2, -(-a.steps // 4))
         out['resnet'] = bench_training(resnet18(), a.resnet_batch, 64, steps, 0.05)
+    steps = a.resnet_steps if a.resnet_steps is not None else max(2, -(-a.steps // 4))
+    for item in (z for z in a.zoo.split(',') if z):
+        name, size, lr = item.split(':')
+        build = ZOO.MODELS[name][0]
+        out.setdefault('zoo', {})[name] = bench_training(build(int(size)), a.resnet_batch, int(size), steps, float(lr))
     print(json.dumps(out))
 
 

@@ -398,7 +398,8 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
         if (!isModelId(id)) throw new Error(`--models: no model ${id} (the zoo has ${MODEL_IDS.join(', ')})`);
         const entry = zoo[id];
         const size = entry.tabInputSize;
-        await benchTraining(be, `${entry.name.en} ${size}x${size}`, () => entry.create({ inputSize: size, seed: 0 }), o.resnetBatch, size, resnetSteps(o.steps), entry.recipe.lr, o.profile);
+        const figure = await benchTraining(be, `${entry.name.en} ${size}x${size}`, () => entry.create({ inputSize: size, seed: 0 }), o.resnetBatch, size, resnetSteps(o.steps), entry.recipe.lr, o.profile);
+        (run.zoo ??= {})[id] = { ...figure, name: entry.name.en, lr: entry.recipe.lr };
       }
     }
     be.dispose();
@@ -406,10 +407,11 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
 
   // PyTorch on the CPU, after the wasm figures, with the same batches and step counts.
   const compared = (['matmul', 'lenet', 'resnet'] as const).filter(want);
-  if (compared.length === 0) return;
+  const zooNets = Object.entries(runs.find((r) => r.zoo)?.zoo ?? {}).map(([id, f]) => ({ id, size: f.size, lr: f.lr }));
+  if (compared.length === 0 && zooNets.length === 0) return;
   let torch: TorchResult | null = null;
   if (o.torch) {
-    const req: TorchRequest = { only: [...compared], lenetBatch: LENET_BATCH, resnetBatch: o.resnetBatch, steps: o.steps, resnetSteps: resnetSteps(o.steps) };
+    const req: TorchRequest = { only: [...compared], lenetBatch: LENET_BATCH, resnetBatch: o.resnetBatch, steps: o.steps, resnetSteps: resnetSteps(o.steps), zoo: zooNets };
     torch = runTorchReference(req);
   }
   for (const section of comparisonSections(runs, torch, reference)) printSection(section);

@@ -13,7 +13,7 @@
  * --profile: after each net's timed steps, one more step broken down by backend op (wall
  * time, share of the step, and process CPU / wall: the threads each op kept busy).
  * --only=zoo [--models=alexnet,vgg,nin]: those nets' training steps at their in-tab input
- * sizes, batch --resnet-batch (only when named in --only).
+ * sizes, batch --resnet-batch (only when named in --only), beside PyTorch's on the same nets.
  * After the wasm figures, when /usr/bin/python3 (or $TORCH_PYTHON) can import torch,
  * runs scripts/bench/torch-reference.py with the same batches and step counts and
  * prints wasm and PyTorch CPU side by side with the issue's targets, met or not met;
