@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect, configure, waitForStep, stopTraining } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
@@ -83,30 +84,39 @@ test('on a host without isolation headers the service worker installs, isolates 
   expect(errors).toEqual([]);
 });
 
-test('a page the reader has already used is not reloaded when the service worker takes it over', async ({ page }) => {
-  test.setTimeout(120_000);
-  let release = () => {};
-  holdWorker = new Promise<void>((done) => (release = done));
-  // Documents the tab has asked the host for (a reload's request goes out before its page exists).
-  let loads = 0;
-  page.on('request', (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && loads++);
-  try {
-    await page.goto(`${bookUrl}/?c=image-convolution`);
-    await expect(page.locator('article[data-chapter="image-convolution"] h1')).toBeVisible();
+const USES = {
+  'pressed a key': async (page: Page) => {
     await page.locator('input[type="range"]').first().focus();
     await page.keyboard.press('ArrowRight');
-  } finally {
-    holdWorker = null;
-    release();
-  }
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 90_000 });
-  await page.waitForTimeout(1500);
-  expect(loads).toBe(1);
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-  // The next visit is isolated.
-  await page.reload();
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-});
+  },
+  'scrolled': (page: Page) => page.evaluate(() => window.scrollBy(0, 400)),
+};
+
+for (const [did, use] of Object.entries(USES)) {
+  test(`a page where the reader has ${did} is not reloaded when the service worker takes it over`, async ({ page }) => {
+    test.setTimeout(120_000);
+    let release = () => {};
+    holdWorker = new Promise<void>((done) => (release = done));
+    // Documents the tab has asked the host for (a reload's request goes out before its page exists).
+    let loads = 0;
+    page.on('request', (r) => r.isNavigationRequest() && r.frame() === page.mainFrame() && loads++);
+    try {
+      await page.goto(`${bookUrl}/?c=image-convolution`);
+      await expect(page.locator('article[data-chapter="image-convolution"] h1')).toBeVisible();
+      await use(page);
+    } finally {
+      holdWorker = null;
+      release();
+    }
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 90_000 });
+    await page.waitForTimeout(1500);
+    expect(loads).toBe(1);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    // The next visit is isolated.
+    await page.reload();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+}
 
 test('a page opened before a new version arrived still opens its chapters after the service worker updates', async ({ page }) => {
   test.setTimeout(120_000);

@@ -14,12 +14,16 @@ createRoot(document.getElementById('root')!).render(
 // also serves the book cross-origin isolated (scripts/pwa-plugin.ts). On a host that sends
 // no isolation headers, the first visit's page is not isolated; once the worker controls
 // it, one reload makes it so (and gives the wasm backend its threads), as long as the
-// reader has not started anything on the page yet. Otherwise the next visit has it.
+// reader has not done anything on the page yet, not even scrolled. Otherwise the next
+// visit has it.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   let touched = false;
-  for (const type of ['pointerdown', 'keydown', 'input'] as const) {
-    window.addEventListener(type, () => (touched = true), { capture: true, once: true });
+  // Anything the reader does, scrolling the page included (a reload would lose the place).
+  const touch = () => (touched = true);
+  for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart'] as const) {
+    window.addEventListener(type, touch, { capture: true, once: true });
   }
+  window.addEventListener('scroll', touch, { once: true });
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (window.crossOriginIsolated || touched) return;
     // Once a tab at most, in case a browser keeps a page unisolated whatever it is sent.
