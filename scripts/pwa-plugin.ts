@@ -27,7 +27,7 @@ function listFiles(dir: string): string[] {
  * folder itself: the bundle handed to plugins still names chunks that are dropped
  * afterwards (a chunk that held only CSS), and one missing file fails the whole precache.
  */
-export function precacheList(outDir: string): string[] {
+function precacheList(outDir: string): string[] {
   const files = listFiles(outDir)
     .map((f) => relative(outDir, f).split('\\').join('/'))
     .filter((f) => f !== 'sw.js' && !f.startsWith('data/') && !f.startsWith('.vite/'))

@@ -99,10 +99,9 @@ def main():
             out['matmul_gflops'] = bench_matmul()
     if 'lenet' in only:
         out['lenet'] = bench_training(lenet(), a.lenet_batch, 28, a.steps, 0.9)
-    if 'resnet' in only:
-        steps = a.resnet_steps if a.resnet_steps is not None else max(2, -(-a.steps // 4))
-        out['resnet'] = bench_training(resnet18(), a.resnet_batch, 64, steps, 0.05)
     steps = a.resnet_steps if a.resnet_steps is not None else max(2, -(-a.steps // 4))
+    if 'resnet' in only:
+        out['resnet'] = bench_training(resnet18(), a.resnet_batch, 64, steps, 0.05)
     for item in (z for z in a.zoo.split(',') if z):
         name, size, lr = item.split(':')
         build = ZOO.MODELS[name][0]

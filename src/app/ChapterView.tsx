@@ -1,4 +1,5 @@
-import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Component, Suspense, useCallback, useEffect, useMemo, useRef, type ComponentType, type ReactNode } from 'react';
+import { renewableLazy, renewFailedLazies } from '../mdx/renewable-lazy';
 import { usePresenterMode } from './presenter';
 import { mdxComponents } from '../mdx/components';
 import type { Chapter } from './chapters';
@@ -15,20 +16,22 @@ class ChapterBoundary extends Component<{ children: ReactNode; fallback: (retry:
     console.warn('chapter failed to render', error);
   }
   override render() {
-    return this.state.failed ? this.props.fallback(() => this.setState({ failed: false })) : this.props.children;
+    const retry = () => {
+      renewFailedLazies();
+      this.setState({ failed: false });
+    };
+    return this.state.failed ? this.props.fallback(retry) : this.props.children;
   }
 }
 
-const cache = new Map<string, ReturnType<typeof lazy>>();
-/**
- * The chapter's body as a lazy component, one per chapter; `fresh` makes a new one, since a
- * lazy component whose import failed (the network dropped) keeps failing.
- */
-function lazyChapter(c: Chapter, fresh: boolean) {
+type ChapterBody = ComponentType<{ components?: Record<string, unknown> }>;
+const cache = new Map<string, ChapterBody>();
+/** The chapter's body, loaded on first render (and again after a failed load, on "Try again"). */
+function lazyChapter(c: Chapter) {
   const key = `${c.lang}/${c.slug}`;
-  let comp = fresh ? undefined : cache.get(key);
+  let comp = cache.get(key);
   if (!comp) {
-    comp = lazy(c.load);
+    comp = renewableLazy(async () => (await c.load()).default);
     cache.set(key, comp);
   }
   return comp;
@@ -36,10 +39,7 @@ function lazyChapter(c: Chapter, fresh: boolean) {
 
 export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter; prev?: Chapter; next?: Chapter; anchor: string }) {
   const t = useT();
-  // How often the reader has asked to load this chapter again after it failed.
-  const [retried, setRetried] = useState<{ chapter: Chapter | null; times: number }>({ chapter: null, times: 0 });
-  const attempt = retried.chapter === chapter ? retried.times : 0;
-  const Body = useMemo(() => lazyChapter(chapter, attempt > 0), [chapter, attempt]);
+  const Body = useMemo(() => lazyChapter(chapter), [chapter]);
   const ref = useRef<HTMLElement>(null);
   const markRead = useProgress((s) => s.markRead);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -84,14 +84,7 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
         fallback={(retry) => (
           <div role="alert" className="error-box">
             <p>{t('chapterLoadError')}</p>
-            <button
-              onClick={() => {
-                setRetried({ chapter, times: attempt + 1 });
-                retry();
-              }}
-            >
-              {t('retry')}
-            </button>
+            <button onClick={retry}>{t('retry')}</button>
           </div>
         )}
       >

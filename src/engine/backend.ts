@@ -116,13 +116,13 @@ export interface AdamParams {
   step: number;
 }
 
+/** The most threads the wasm backend runs its kernels on by default (the machine's cores, up to this). */
+export const WASM_MAX_THREADS = 8;
+
 /**
  * What a backend computes on, as fields an app can put in words in any language (its
  * `description` is the same in English, for logs).
  */
-/** The most threads the wasm backend runs its kernels on by default (the machine's cores, up to this). */
-export const WASM_MAX_THREADS = 8;
-
 export type BackendAbout =
   | { kind: 'webgpu'; adapter: string; software: boolean }
   | { kind: 'wasm'; fma: boolean; threads: number }

@@ -1,5 +1,5 @@
 /** The one map from MDX tag names to React components. */
-import { lazy, Suspense, useLayoutEffect, type ComponentProps, type ComponentType, type ReactNode } from 'react';
+import { Suspense, useLayoutEffect, type ComponentProps, type ComponentType, type ReactNode } from 'react';
 import { CodeTabs } from '../widgets/content/CodeTabs';
 import { Callout } from '../widgets/content/Callout';
 import { Exercise } from '../widgets/content/Exercise';
@@ -7,6 +7,7 @@ import { CellExercise } from '../widgets/content/CellExercise';
 import { ExerciseShell, JUDGED_NOW_LINES, TRAIN, USE_WIDGET, type Kind } from '../widgets/exercises/shell';
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
 import { useLang } from '../widgets/common/i18n';
+import { renewableLazy } from './renewable-lazy';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
@@ -16,18 +17,7 @@ import { useLang } from '../widgets/common/i18n';
 function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, reserve: (props: P, lang: string) => ReactNode | string, name: string, math = false) {
   // A widget that writes formulas waits for KaTeX's text fonts with its code, so its
   // formulas are laid out once, in their own fonts.
-  // A lazy component whose import failed keeps failing, so a failure leaves a fresh one for
-  // the next render (the chapter's "Try again").
-  const make = () =>
-    lazy(async () => {
-      try {
-        return { default: (await Promise.all([load(), math ? mathFonts() : null]))[0] };
-      } catch (e) {
-        Lazy = make();
-        throw e;
-      }
-    });
-  let Lazy = make();
+  const Lazy = renewableLazy(async () => (await Promise.all([load(), math ? mathFonts() : null]))[0]);
   function Widget(props: P) {
     const room = reserve(props, useLang());
     return (
