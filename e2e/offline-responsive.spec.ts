@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { test, expect, openChapter, settledInView } from './fixtures';
 
-test('offline after a first visit, a reload still trains LeNet from the cached dataset', async ({ page, context }) => {
-  test.setTimeout(180_000);
+test('offline after a first visit, the book reloads with every chapter, and LeNet still trains from the cached dataset', async ({ page, context }) => {
+  test.setTimeout(300_000);
   await openChapter(page, 'train');
   await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration())?.active, null, { timeout: 60_000 });
   const w = page.locator('[data-widget="train-model"]').first();
@@ -22,6 +23,16 @@ test('offline after a first visit, a reload still trains LeNet from the cached d
   const before = Number((await w2.locator('[data-stat="step"]').getAttribute('data-value')) ?? 0);
   await w2.getByRole('button', { name: /Start training|Resume|Train again/ }).first().click();
   await expect.poll(async () => Number(await w2.locator('[data-stat="step"]').getAttribute('data-value')), { timeout: 90_000 }).toBeGreaterThan(before + 2);
+  await w2.getByRole('button', { name: 'Stop' }).click();
+
+  // Every page of the contents, still offline.
+  const links = await page.getByRole('navigation', { name: 'Contents' }).locator('ol a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  expect(links.length).toBe(readdirSync('chapters/en').filter((f) => f.endsWith('.mdx')).length);
+  for (const href of links) {
+    await page.goto(href);
+    await expect(page.locator('article h1')).toBeVisible();
+    await expect(page.locator('.error-box')).toHaveCount(0);
+  }
   await context.setOffline(false);
 });
 

@@ -3,8 +3,8 @@ import type { Page } from '@playwright/test';
 import { test, expect, drawStroke, painted, axeFindings, chooseTheme } from './fixtures';
 
 /**
- * Every page of the book, in both languages, walked once as a reader scrolls through it,
- * and checked on the way:
+ * Every page of the book, in both languages, walked as a reader scrolls through it (in
+ * English twice, the second time with every widget in), and checked on the way:
  * 1. every embedded widget mounts, none fails, no formula fails, and the headings carry
  *    the anchors the chapter's source gives them (unique, in order); Chinese pages are
  *    drawn in a font with Chinese glyphs, as readers see them;
@@ -241,11 +241,15 @@ for (const lang of ['en', 'zh'] as const) {
         expect(width, 'four Chinese characters at 100px in a font with Chinese glyphs (Debian: fonts-noto-cjk)').toBeCloseTo(400, -1);
       }
 
-      // Read as a reader would: scroll down while widgets are still arriving, then once more when all are in.
+      // Read as a reader would: scroll down while widgets are still arriving, then once more
+      // when all are in (a widget that changes on coming back into view moves what is around
+      // it). Chinese pages hold the same widgets as English ones: one pass there.
       await scrollThrough(page);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await painted(page);
-      await scrollThrough(page);
+      if (lang === 'en') {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await painted(page);
+        await scrollThrough(page);
+      }
       // Late arrivals: every widget's first result (nothing busy), the fonts, then a last paint for anything they moved.
       await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
       await page.evaluate(() => document.fonts.ready.then(() => undefined));

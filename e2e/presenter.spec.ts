@@ -87,27 +87,6 @@ test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }
   }
 });
 
-test('after a first visit the book reloads offline with every chapter', async ({ page, context }) => {
-  test.setTimeout(300_000);
-  await openChapter(page, 'preface');
-  // The service worker has installed (precached the book) and activated.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.locator('article h1')).toBeVisible();
-  const links = await page.getByRole('navigation', { name: 'Contents' }).locator('ol a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
-  for (const href of links) {
-    await page.goto(href);
-    await expect(page.locator('article h1')).toBeVisible();
-    await expect(page.locator('.error-box')).toHaveCount(0);
-  }
-  await context.setOffline(false);
-});
-
 test('while presenting, a tall widget shows its parts first, and the arrow keys on its output grid move its cell, not the slide', async ({ page }) => {
   await openChapter(page, 'image-convolution');
   await page.keyboard.press('p');
