@@ -36,8 +36,11 @@ export interface BenchOptions {
   against?: OtherCheckout;
   /** The nets of a side-by-side run (--models). */
   models: ModelId[];
-  /** After each net's timed steps, one more step broken down by backend op (--profile). */
-  profile: boolean;
+  /**
+   * After each net's timed steps, one more step broken down by backend op (--profile), or by
+   * op and convolution shape (--profile=shapes).
+   */
+  profile: boolean | 'shapes';
 }
 
 /** The modules of another checkout that a side-by-side run needs, loaded by wasm-node.mjs. */
@@ -264,6 +267,14 @@ function methodNames(be: CpuBackend): string[] {
   return [...names];
 }
 
+/** A convolution call's shape, from its parameters (`n`, `cIn`, `h`, `w`, `cOut`, `kH`, ...), or '' for other calls. */
+function convShape(args: unknown[]): string {
+  const p = args.find((a): a is Record<string, number> => typeof a === 'object' && a !== null && !ArrayBuffer.isView(a) && 'kH' in a);
+  if (!p) return '';
+  const cIn = p.cIn ?? p.c;
+  return `${p.n}x${cIn}x${p.h}x${p.w}${p.cOut !== undefined ? ` -> ${p.cOut}` : ''} k${p.kH}x${p.kW} s${p.strideH} p${p.padH}`;
+}
+
 /**
  * Runs `step` once with every backend method timed where the step calls it (a method
  * called from inside another counts in the outer one), and prints each op's wall and
@@ -271,7 +282,7 @@ function methodNames(be: CpuBackend): string[] {
  * the ops that leave a core idle stand out. What is left of the step is the autograd's
  * and the modules' own JavaScript.
  */
-function profileStep(be: CpuBackend, name: string, step: () => void): void {
+function profileStep(be: CpuBackend, name: string, step: () => void, byShape = false): void {
   const totals = new Map<string, { calls: number; ms: number; cpuMs: number }>();
   const target = be as unknown as Record<string, (...a: unknown[]) => unknown>;
   let depth = 0;
@@ -289,8 +300,9 @@ function profileStep(be: CpuBackend, name: string, step: () => void): void {
         const ms = performance.now() - t0;
         const c = process.cpuUsage(c0);
         depth--;
-        const e = totals.get(k) ?? { calls: 0, ms: 0, cpuMs: 0 };
-        totals.set(k, { calls: e.calls + 1, ms: e.ms + ms, cpuMs: e.cpuMs + (c.user + c.system) / 1000 });
+        const key = byShape ? `${k} ${convShape(a)}`.trim() : k;
+        const e = totals.get(key) ?? { calls: 0, ms: 0, cpuMs: 0 };
+        totals.set(key, { calls: e.calls + 1, ms: e.ms + ms, cpuMs: e.cpuMs + (c.user + c.system) / 1000 });
       }
     };
   }
@@ -309,7 +321,7 @@ function profileStep(be: CpuBackend, name: string, step: () => void): void {
   const fmt = (ms: number, cpuMs?: number) =>
     `${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / wall).toFixed(1).padStart(5)}%` + (cpuMs === undefined ? '' : `  ${(cpuMs / Math.max(ms, 1e-3)).toFixed(2)} threads`);
   console.log(`  ${name}, one step by backend op (wall, share of the step, process CPU / wall):`);
-  for (const [k, e] of rows) if (e.ms >= 0.01 * wall) console.log(`    ${k.padEnd(26)} ${String(e.calls).padStart(4)} calls ${fmt(e.ms, e.cpuMs)}`);
+  for (const [k, e] of rows) if (e.ms >= 0.01 * wall) console.log(`    ${k.padEnd(byShape ? 60 : 26)} ${String(e.calls).padStart(4)} calls ${fmt(e.ms, e.cpuMs)}`);
   const small = rows.filter(([, e]) => e.ms < 0.01 * wall);
   const smallMs = small.reduce((s, [, e]) => s + e.ms, 0);
   const smallCpu = small.reduce((s, [, e]) => s + e.cpuMs, 0);
@@ -318,7 +330,7 @@ function profileStep(be: CpuBackend, name: string, step: () => void): void {
   console.log(`    ${'whole step'.padEnd(26)}            ${fmt(wall, (c.user + c.system) / 1000)}`);
 }
 
-async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number, profile = false): Promise<TrainingFigure> {
+async function benchTraining(be: CpuBackend, name: string, make: () => ReturnType<typeof lenet>, batch: number, size: number, steps: number, lr: number, profile: boolean | 'shapes' = false): Promise<TrainingFigure> {
   setBackendInstance(be);
   manualSeed(0);
   const net = make();
@@ -338,7 +350,7 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
   const cpuMs = (c.user + c.system) / 1000 / steps;
   // CPU time counts every thread of the process; on a busy machine it shows what the wall clock hides.
   console.log(`  ${name} training, batch ${batch}: ${ms.toFixed(0)} ms/step, ${((batch * 1000) / ms).toFixed(0)} images/s (process CPU ${cpuMs.toFixed(0)} ms/step)`);
-  if (profile) profileStep(be, name, step);
+  if (profile) profileStep(be, name, step, profile === 'shapes');
   x.dispose();
   y.dispose();
   return { batch, size, steps, msPerStep: ms, cpuMsPerStep: cpuMs, imagesPerS: (batch * 1000) / ms };

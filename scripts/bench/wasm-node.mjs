@@ -11,7 +11,8 @@
  * --steps: timed LeNet steps (ResNet-18: steps / 4, at least 2), each net after two warm-up steps.
  * --reference: also LeNet on the CPU reference backend (TypeScript loops).
  * --profile: after each net's timed steps, one more step broken down by backend op (wall
- * time, share of the step, and process CPU / wall: the threads each op kept busy).
+ * time, share of the step, and process CPU / wall: the threads each op kept busy);
+ * --profile=shapes: the same by op and convolution or pooling shape.
  * --only=zoo [--models=alexnet,vgg,nin]: those nets' training steps at their in-tab input
  * sizes, batch --resnet-batch (only when named in --only), beside PyTorch's on the same nets.
  * After the wasm figures, when /usr/bin/python3 (or $TORCH_PYTHON) can import torch,
@@ -77,7 +78,7 @@ try {
     torch: args['no-torch'] !== 'true',
     against,
     models: list(args.models ?? 'lenet,resnet18'),
-    profile: args.profile === 'true',
+    profile: args.profile === 'shapes' ? 'shapes' : args.profile === 'true',
   });
 } finally {
   await server.close();
