@@ -147,6 +147,8 @@ export interface Backend {
   free(s: Storage): void;
   /** Bytes currently held for live storages (for leak tests). */
   memoryBytes(): number;
+  /** Gives back what is kept for reuse beyond the live storages (a buffer pool), as after a training run. */
+  trimMemory?(): void;
   /** Submits queued work (no-op on cpu). */
   flush(): void;
 

@@ -21,7 +21,7 @@ export { UNARY_OPS, BINARY_OPS } from './ops/elementwise';
 export type { UnaryOp, BinaryOp } from './ops/elementwise';
 export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
-export { setBackend, getBackend, ready, onBackendLost, restartBackend, withBackend } from './runtime';
+export { setBackend, getBackend, ready, onBackendLost, restartBackend, trimBackendMemory, withBackend } from './runtime';
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
 export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';

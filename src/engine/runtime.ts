@@ -174,6 +174,11 @@ export function onBackendLost(cb: (info: BackendLostInfo) => void): () => void {
   return () => lostListeners.delete(cb);
 }
 
+/** Gives back the active backend's memory kept for reuse (its buffer pool), as after a training run. */
+export function trimBackendMemory(): void {
+  current?.trimMemory?.();
+}
+
 /**
  * Starts the current backend again on a fresh device (after a device loss, or to
  * drop everything). Tensors created before are invalid afterwards on 'webgpu'.

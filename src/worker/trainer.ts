@@ -17,7 +17,7 @@
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
 import {
-  F, chooseBackend, getBackend, globalGenerator, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
+  F, chooseBackend, getBackend, globalGenerator, trimBackendMemory, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
@@ -286,6 +286,8 @@ export class Trainer {
         }
         this.running = this.run(msg.config, msg.resume ?? false).finally(async () => {
           this.running = null;
+          // The run's working set, kept between its steps, goes back to the system.
+          trimBackendMemory();
           // A move asked for as the run ended (stopped, done, failed) happens now.
           await this.pendingSwitch();
         });

@@ -97,6 +97,35 @@ describe('buffer pool', () => {
     expect(gpu.memoryBytes()).toBe(start);
   });
 
+  it('a step that frees what it made and makes it again creates no buffers the second time, however little the pool keeps beyond it, and trimMemory gives the pool back', async () => {
+    const keep = gpu.rt.poolKeepBytes;
+    // Nothing kept beyond the high-water mark: the working set itself must be enough.
+    gpu.rt.poolKeepBytes = 0;
+    try {
+      gpu.trimMemory();
+      // A forward pass that makes its activations in turn, then a backward pass that frees them.
+      const sizes = [300_000, 70_000, 300_000, 1000, 120_000, 70_000, 4096, 300_000];
+      const step = () => {
+        const made = sizes.map((n) => gpu.fill(n, 1));
+        for (const s of made.reverse()) gpu.free(s);
+      };
+      step();
+      const held = () => gpu.memoryBytes() + gpu.rt.pooledBytes();
+      const first = held();
+      const before = gpu.rt.created;
+      step();
+      step();
+      expect(gpu.rt.created - before).toBe(0);
+      // Nothing more is held than after the first step.
+      expect(held()).toBe(first);
+      gpu.trimMemory();
+      expect(gpu.rt.pooledBytes()).toBe(0);
+      await gpu.read(gpu.fill(4, 2));
+    } finally {
+      gpu.rt.poolKeepBytes = keep;
+    }
+  });
+
   it('using a freed storage is a clear error', () => {
     const a = gpu.zeros(4);
     gpu.free(a);

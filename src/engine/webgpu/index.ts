@@ -144,6 +144,10 @@ export class WebGPUBackend implements Backend {
     this.device.destroy();
   }
 
+  trimMemory(): void {
+    if (!this.destroyed) this.rt.trimPool();
+  }
+
   get isDestroyed(): boolean {
     return this.destroyed;
   }

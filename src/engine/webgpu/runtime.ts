@@ -23,7 +23,10 @@ const UNIFORM_SLOT = 256;
 const UNIFORM_CHUNK = 64 * 1024;
 /** Dispatches per batch after which the batch is submitted on its own. */
 const MAX_BATCH = 512;
-/** Pooled-but-free bytes kept around before buffers are destroyed. */
+/**
+ * Free bytes the pool keeps beyond the buffers each size class has needed at once (see
+ * release): a training step's working set, however large, is kept whole between steps.
+ */
 const POOL_KEEP_BYTES = 512 * 1024 * 1024;
 
 import { MAP_MODE_READ, TEXTURE_USAGE, USAGE } from './flags';
@@ -71,6 +74,10 @@ export class Runtime {
   submits = 0;
   /** Dispatches recorded so far. */
   dispatches = 0;
+  /** Storage buffers created so far (the rest came from the pool). */
+  created = 0;
+  /** Free bytes the pool keeps beyond the buffers each size class has needed at once (see release). */
+  poolKeepBytes = POOL_KEEP_BYTES;
 
   private pipelines = new Map<string, GPUComputePipeline>();
   /** Each pipeline's bind group layout (asking the pipeline makes a new object each time). */
@@ -78,6 +85,8 @@ export class Runtime {
   private modules = new Map<string, GPUShaderModule>();
   private pool = new Map<number, GPUBuffer[]>();
   private poolBytes = 0;
+  /** Per size class: the buffers handed out by acquire and not yet released, and the most at once (since trimPool). */
+  private live = new Map<number, { now: number; peak: number }>();
   private stagingPool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<string, GPUTexture[]>();
   private textureBytes = 0;
@@ -130,18 +139,38 @@ export class Runtime {
     this.checkSize(bytes);
     const cls = sizeClass(Math.max(bytes, 4));
     const list = this.pool.get(cls);
+    let buffer: GPUBuffer;
+    let fresh = false;
     if (list && list.length > 0) {
       this.poolBytes -= cls;
-      return { buffer: list.pop()!, fresh: false };
+      buffer = list.pop()!;
+    } else {
+      const size = cls <= this.maxBufferBytes ? cls : align(bytes, 4);
+      buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
+      this.created++;
+      fresh = true;
     }
-    const size = cls <= this.maxBufferBytes ? cls : align(bytes, 4);
-    const buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
-    return { buffer, fresh: true };
+    const n = this.live.get(buffer.size) ?? { now: 0, peak: 0 };
+    n.now++;
+    n.peak = Math.max(n.peak, n.now);
+    this.live.set(buffer.size, n);
+    return { buffer, fresh };
   }
 
+  /**
+   * Takes a buffer back into the pool while its size class holds no more buffers (live
+   * and pooled) than it has needed at once, and beyond that while the pool's free bytes
+   * stay within poolKeepBytes; otherwise destroys it. A training step frees most of what
+   * it made and makes it again in the next step, in the same sizes: its whole working
+   * set stays in the pool, so that steady steps create no buffers (a new buffer costs an
+   * allocation and a clear on the device). trimPool gives it back after a run.
+   */
   release(buffer: GPUBuffer): void {
     const cls = buffer.size;
-    if (this.poolBytes + cls > POOL_KEEP_BYTES || this.lost) {
+    const n = this.live.get(cls);
+    if (n) n.now--;
+    const held = (n?.now ?? 0) + (this.pool.get(cls)?.length ?? 0) + 1;
+    if ((held > (n?.peak ?? 0) && this.poolBytes + cls > this.poolKeepBytes) || this.lost) {
       // The buffer may still be named by the unsubmitted batch: destroy it after submit.
       if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
       else buffer.destroy();
@@ -156,6 +185,30 @@ export class Runtime {
   /** Bytes held by free pooled buffers. */
   pooledBytes(): number {
     return this.poolBytes;
+  }
+
+  /**
+   * Destroys every free pooled buffer and counts each size class's needs again from what
+   * is live: after a training run, whose working set the pool kept, memory goes back to
+   * the system.
+   */
+  trimPool(): void {
+    for (const list of this.pool.values()) {
+      for (const b of list) {
+        if (this.encoder) this.afterSubmit.push(() => b.destroy());
+        else b.destroy();
+      }
+    }
+    this.pool.clear();
+    this.poolBytes = 0;
+    this.resetPeaks();
+  }
+
+  private resetPeaks(): void {
+    for (const [cls, n] of this.live) {
+      if (n.now === 0) this.live.delete(cls);
+      else n.peak = n.now;
+    }
   }
 
   /** Uploads host data into `dst`, ordered after everything already recorded. */
@@ -390,6 +443,7 @@ export class Runtime {
     this.stagingPool.clear();
     this.freeChunks = [];
     this.poolBytes = 0;
+    this.resetPeaks();
   }
 }
 
