@@ -126,6 +126,29 @@ describe('buffer pool', () => {
     }
   });
 
+  it('work in many different sizes does not pile up in the pool: what is held stays within twice the most ever live', () => {
+    const keep = gpu.rt.poolKeepBytes;
+    gpu.rt.poolKeepBytes = 0;
+    try {
+      gpu.trimMemory();
+      const base = gpu.memoryBytes();
+      // Twenty sizes in twenty size classes, one storage at a time.
+      const sizes = Array.from({ length: 20 }, (_, i) => Math.round(100_000 * 1.15 ** i));
+      let largest = 0;
+      for (const n of sizes) {
+        const s = gpu.fill(n, 1);
+        largest = Math.max(largest, sizeClass(n * 4));
+        gpu.free(s);
+      }
+      const all = sizes.reduce((a, n) => a + sizeClass(n * 4), 0);
+      expect(gpu.rt.pooledBytes()).toBeLessThan(all);
+      expect(gpu.memoryBytes() + gpu.rt.pooledBytes()).toBeLessThanOrEqual(2 * (base + largest));
+    } finally {
+      gpu.rt.poolKeepBytes = keep;
+      gpu.trimMemory();
+    }
+  });
+
   it('using a freed storage is a clear error', () => {
     const a = gpu.zeros(4);
     gpu.free(a);

@@ -87,6 +87,9 @@ export class Runtime {
   private poolBytes = 0;
   /** Per size class: the buffers handed out by acquire and not yet released, and the most at once (since trimPool). */
   private live = new Map<number, { now: number; peak: number }>();
+  /** Bytes of those buffers, and the most at once (since trimPool). */
+  private liveBytes = 0;
+  private peakLiveBytes = 0;
   private stagingPool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<string, GPUTexture[]>();
   private textureBytes = 0;
@@ -154,6 +157,8 @@ export class Runtime {
     n.now++;
     n.peak = Math.max(n.peak, n.now);
     this.live.set(buffer.size, n);
+    this.liveBytes += buffer.size;
+    this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
     return { buffer, fresh };
   }
 
@@ -163,14 +168,19 @@ export class Runtime {
    * stay within poolKeepBytes; otherwise destroys it. A training step frees most of what
    * it made and makes it again in the next step, in the same sizes: its whole working
    * set stays in the pool, so that steady steps create no buffers (a new buffer costs an
-   * allocation and a clear on the device). trimPool gives it back after a run.
+   * allocation and a clear on the device). trimPool gives it back after a run. Whatever
+   * the sizes, what is held (live and pooled) stays within twice the most bytes live at
+   * once plus poolKeepBytes, so that work in many different sizes does not pile up.
    */
   release(buffer: GPUBuffer): void {
     const cls = buffer.size;
     const n = this.live.get(cls);
     if (n) n.now--;
+    this.liveBytes -= cls;
     const held = (n?.now ?? 0) + (this.pool.get(cls)?.length ?? 0) + 1;
-    if ((held > (n?.peak ?? 0) && this.poolBytes + cls > this.poolKeepBytes) || this.lost) {
+    const overClass = held > (n?.peak ?? 0) && this.poolBytes + cls > this.poolKeepBytes;
+    const overAll = this.liveBytes + this.poolBytes + cls > 2 * this.peakLiveBytes + this.poolKeepBytes;
+    if (overClass || overAll || this.lost) {
       // The buffer may still be named by the unsubmitted batch: destroy it after submit.
       if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
       else buffer.destroy();
@@ -209,6 +219,7 @@ export class Runtime {
       if (n.now === 0) this.live.delete(cls);
       else n.peak = n.now;
     }
+    this.peakLiveBytes = this.liveBytes;
   }
 
   /** Uploads host data into `dst`, ordered after everything already recorded. */
