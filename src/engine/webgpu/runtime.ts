@@ -181,9 +181,7 @@ export class Runtime {
     const overClass = held > (n?.peak ?? 0) && this.poolBytes + cls > this.poolKeepBytes;
     const overAll = this.liveBytes + this.poolBytes + cls > 2 * this.peakLiveBytes + this.poolKeepBytes;
     if (overClass || overAll || this.lost) {
-      // The buffer may still be named by the unsubmitted batch: destroy it after submit.
-      if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
-      else buffer.destroy();
+      this.destroyWhenUnused(buffer);
       return;
     }
     let list = this.pool.get(cls);
@@ -203,15 +201,16 @@ export class Runtime {
    * the system.
    */
   trimPool(): void {
-    for (const list of this.pool.values()) {
-      for (const b of list) {
-        if (this.encoder) this.afterSubmit.push(() => b.destroy());
-        else b.destroy();
-      }
-    }
+    for (const list of this.pool.values()) for (const b of list) this.destroyWhenUnused(b);
     this.pool.clear();
     this.poolBytes = 0;
     this.resetPeaks();
+  }
+
+  /** Destroys a buffer, after the submit when the unsubmitted batch may still name it. */
+  private destroyWhenUnused(buffer: GPUBuffer): void {
+    if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
+    else buffer.destroy();
   }
 
   private resetPeaks(): void {
