@@ -98,9 +98,9 @@ describe('buffer pool', () => {
   });
 
   it('a step that frees what it made and makes it again creates no buffers the second time, however little the pool keeps beyond it, and trimMemory gives the pool back', async () => {
-    const keep = gpu.rt.poolKeepBytes;
+    const keep = gpu.rt.buffers.keepBytes;
     // Nothing kept beyond the high-water mark: the working set itself must be enough.
-    gpu.rt.poolKeepBytes = 0;
+    gpu.rt.buffers.keepBytes = 0;
     try {
       gpu.trimMemory();
       // A forward pass that makes its activations in turn, then a backward pass that frees them.
@@ -110,25 +110,25 @@ describe('buffer pool', () => {
         for (const s of made.reverse()) gpu.free(s);
       };
       step();
-      const held = () => gpu.memoryBytes() + gpu.rt.pooledBytes();
+      const held = () => gpu.memoryBytes() + gpu.rt.buffers.pooledBytes();
       const first = held();
-      const before = gpu.rt.created;
+      const before = gpu.rt.buffers.created;
       step();
       step();
-      expect(gpu.rt.created - before).toBe(0);
+      expect(gpu.rt.buffers.created - before).toBe(0);
       // Nothing more is held than after the first step.
       expect(held()).toBe(first);
       gpu.trimMemory();
-      expect(gpu.rt.pooledBytes()).toBe(0);
+      expect(gpu.rt.buffers.pooledBytes()).toBe(0);
       await gpu.read(gpu.fill(4, 2));
     } finally {
-      gpu.rt.poolKeepBytes = keep;
+      gpu.rt.buffers.keepBytes = keep;
     }
   });
 
   it('work in many different sizes does not pile up in the pool: what is held stays within twice the most ever live', () => {
-    const keep = gpu.rt.poolKeepBytes;
-    gpu.rt.poolKeepBytes = 0;
+    const keep = gpu.rt.buffers.keepBytes;
+    gpu.rt.buffers.keepBytes = 0;
     try {
       gpu.trimMemory();
       const base = gpu.memoryBytes();
@@ -141,10 +141,10 @@ describe('buffer pool', () => {
         gpu.free(s);
       }
       const all = sizes.reduce((a, n) => a + sizeClass(n * 4), 0);
-      expect(gpu.rt.pooledBytes()).toBeLessThan(all);
-      expect(gpu.memoryBytes() + gpu.rt.pooledBytes()).toBeLessThanOrEqual(2 * (base + largest));
+      expect(gpu.rt.buffers.pooledBytes()).toBeLessThan(all);
+      expect(gpu.memoryBytes() + gpu.rt.buffers.pooledBytes()).toBeLessThanOrEqual(2 * (base + largest));
     } finally {
-      gpu.rt.poolKeepBytes = keep;
+      gpu.rt.buffers.keepBytes = keep;
       gpu.trimMemory();
     }
   });

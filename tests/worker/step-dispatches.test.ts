@@ -27,20 +27,20 @@ async function dispatchesPerStep(model: ModelId, size: number, batch: number): P
   const y = keep(tensor(Float32Array.from({ length: batch }, (_, i) => i % 10), [batch]));
   const tally = keep(zeros([2]));
   net.train();
-  const keepBytes = be.rt.poolKeepBytes;
-  be.rt.poolKeepBytes = 0;
+  const keepBytes = be.rt.buffers.keepBytes;
+  be.rt.buffers.keepBytes = 0;
   // The first step also creates the optimizer state, from buffers the second step then makes again.
   for (let i = 0; i < 2; i++) {
     trainStep(net, opt, x, y, tally);
     await tally.data();
   }
   const before = be.rt.dispatches;
-  const createdBefore = be.rt.created;
+  const createdBefore = be.rt.buffers.created;
   trainStep(net, opt, x, y, tally);
   const count = be.rt.dispatches - before;
   const [lossSum, correct] = await tally.data();
-  const created = be.rt.created - createdBefore;
-  be.rt.poolKeepBytes = keepBytes;
+  const created = be.rt.buffers.created - createdBefore;
+  be.rt.buffers.keepBytes = keepBytes;
   expect(Number.isFinite(lossSum) && lossSum > 0).toBe(true);
   expect(correct).toBeGreaterThanOrEqual(0);
   expect(correct).toBeLessThanOrEqual(2 * batch);

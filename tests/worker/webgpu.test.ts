@@ -55,7 +55,7 @@ describe('the zoo and the training loop on the WebGPU backend (Dawn in Node)', (
     const cpu = await lossesOn('cpu', config);
     const gpu = await lossesOn('webgpu', config);
     // The run's working set, which the pool kept between steps, went back when it ended.
-    expect((activeBackend() as unknown as WebGPUBackend).rt.pooledBytes()).toBe(0);
+    expect((activeBackend() as unknown as WebGPUBackend).rt.buffers.pooledBytes()).toBe(0);
     expect(cpu.length).toBe(6);
     expect(gpu.length).toBe(cpu.length);
     gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));

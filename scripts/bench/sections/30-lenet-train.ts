@@ -74,7 +74,7 @@ async function trainOurs(model: 'lenet' | 'resnet18', batch: number, size: numbe
   }
   const d0 = be.rt.dispatches;
   const s0 = be.rt.submits;
-  const c0 = be.rt.created;
+  const c0 = be.rt.buffers.created;
   const t0 = performance.now();
   let last = 0;
   for (let w = 0; w < windows; w++) {
@@ -87,7 +87,7 @@ async function trainOurs(model: 'lenet' | 'resnet18', batch: number, size: numbe
   }
   const ms = (performance.now() - t0) / (every * windows);
   const steps = every * windows;
-  const res = { msPerStep: ms, dispatches: (be.rt.dispatches - d0) / steps, submits: (be.rt.submits - s0) / steps, created: (be.rt.created - c0) / steps, loss: last / (batch * every) };
+  const res = { msPerStep: ms, dispatches: (be.rt.dispatches - d0) / steps, submits: (be.rt.submits - s0) / steps, created: (be.rt.buffers.created - c0) / steps, loss: last / (batch * every) };
   tally.dispose();
   opt.zeroGrad();
   net.dispose();

@@ -94,10 +94,7 @@ export class WebGPUBackend implements Backend {
   splitKTarget: number;
   /** Use the kW-specialised (unrolled) row convolutions when they apply (tests turn it off to check the generic one). */
   unrolledConv = true;
-  /**
-   * Tiny buffers bound where a kernel's optional operands are absent (two, since two
-   * writable bindings of one dispatch may not share a buffer).
-   */
+  /** Tiny buffers bound where a kernel's optional operands are absent (two: two writable bindings of one dispatch may not share a buffer). */
   /** @internal */ dummy: GPUBuffer;
   /** @internal */ dummy2: GPUBuffer;
 
@@ -145,7 +142,7 @@ export class WebGPUBackend implements Backend {
   }
 
   trimMemory(): void {
-    if (!this.destroyed) this.rt.trimPool();
+    if (!this.destroyed) this.rt.buffers.trim();
   }
 
   get isDestroyed(): boolean {

@@ -2,8 +2,8 @@
  * The WebGPU runtime under the backend: device limits, the buffer pool, the pipeline
  * cache, per-dispatch uniforms and the command batch.
  *
- * - Buffers come from a pool keyed by size class; `release` puts one back at once.
- *   Reusing a buffer inside the same unsubmitted batch is safe because commands of a
+ * - Buffers come from a pool keyed by size class (buffer-pool.ts); `release` puts one
+ *   back at once. Reusing a buffer inside the same unsubmitted batch is safe because commands of a
  *   queue run in order; uploads into a reused buffer go through the batch too (a
  *   staging copy), so they cannot overtake earlier commands that still read it.
  * - Pipelines are cached by shader key + variant (prelude and override constants).
@@ -23,26 +23,15 @@ const UNIFORM_SLOT = 256;
 const UNIFORM_CHUNK = 64 * 1024;
 /** Dispatches per batch after which the batch is submitted on its own. */
 const MAX_BATCH = 512;
-/**
- * Free bytes the pool keeps beyond the buffers each size class has needed at once (see
- * release): a training step's working set, however large, is kept whole between steps.
- */
-const POOL_KEEP_BYTES = 512 * 1024 * 1024;
+/** Free texture bytes kept for reuse before textures are destroyed. */
+const TEXTURE_KEEP_BYTES = 128 * 1024 * 1024;
 
 import { MAP_MODE_READ, TEXTURE_USAGE, USAGE } from './flags';
 import { DispatchProfile, type KernelTime } from './profile';
+import { BufferPool, sizeClass } from './buffer-pool';
 
 export { USAGE };
-
-export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
-
-/** A byte size rounded up to its pool size class: 256 B, then steps of 2^k * {1, 1.25, 1.5, 1.75}. */
-export function sizeClass(bytes: number): number {
-  if (bytes <= 256) return 256;
-  const p = 2 ** Math.floor(Math.log2(bytes));
-  const q = p / 4;
-  return Math.ceil(bytes / q) * q;
-}
+export { STORAGE_USAGE, sizeClass } from './buffer-pool';
 
 export interface DispatchSpec {
   /** Cache key of the shader source (plus variant) — must identify `code` + `constants`. */
@@ -74,22 +63,13 @@ export class Runtime {
   submits = 0;
   /** Dispatches recorded so far. */
   dispatches = 0;
-  /** Storage buffers created so far (the rest came from the pool). */
-  created = 0;
-  /** Free bytes the pool keeps beyond the buffers each size class has needed at once (see release). */
-  poolKeepBytes = POOL_KEEP_BYTES;
+  /** The storage buffers (see buffer-pool.ts). */
+  readonly buffers: BufferPool;
 
   private pipelines = new Map<string, GPUComputePipeline>();
   /** Each pipeline's bind group layout (asking the pipeline makes a new object each time). */
   private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   private modules = new Map<string, GPUShaderModule>();
-  private pool = new Map<number, GPUBuffer[]>();
-  private poolBytes = 0;
-  /** Per size class: the buffers handed out by acquire and not yet released, and the most at once (since trimPool). */
-  private live = new Map<number, { now: number; peak: number }>();
-  /** Bytes of those buffers, and the most at once (since trimPool). */
-  private liveBytes = 0;
-  private peakLiveBytes = 0;
   private stagingPool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<string, GPUTexture[]>();
   private textureBytes = 0;
@@ -113,6 +93,7 @@ export class Runtime {
     this.maxInvocations = l.maxComputeInvocationsPerWorkgroup;
     this.maxStorageBuffers = l.maxStorageBuffersPerShaderStage;
     this.maxTextureDim = l.maxTextureDimension2D;
+    this.buffers = new BufferPool(device, this.maxBufferBytes, (b) => this.destroyWhenUnused(b));
     device.addEventListener('uncapturederror', (e) => {
       const err = (e as GPUUncapturedErrorEvent).error;
       this.errors.push(err.message);
@@ -140,85 +121,17 @@ export class Runtime {
   acquire(bytes: number): { buffer: GPUBuffer; fresh: boolean } {
     this.checkAlive();
     this.checkSize(bytes);
-    const cls = sizeClass(Math.max(bytes, 4));
-    const list = this.pool.get(cls);
-    let buffer: GPUBuffer;
-    let fresh = false;
-    if (list && list.length > 0) {
-      this.poolBytes -= cls;
-      buffer = list.pop()!;
-    } else {
-      const size = cls <= this.maxBufferBytes ? cls : align(bytes, 4);
-      buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
-      this.created++;
-      fresh = true;
-    }
-    const n = this.live.get(buffer.size) ?? { now: 0, peak: 0 };
-    n.now++;
-    n.peak = Math.max(n.peak, n.now);
-    this.live.set(buffer.size, n);
-    this.liveBytes += buffer.size;
-    this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
-    return { buffer, fresh };
+    return this.buffers.acquire(bytes);
   }
 
-  /**
-   * Takes a buffer back into the pool while its size class holds no more buffers (live
-   * and pooled) than it has needed at once, and beyond that while the pool's free bytes
-   * stay within poolKeepBytes; otherwise destroys it. A training step frees most of what
-   * it made and makes it again in the next step, in the same sizes: its whole working
-   * set stays in the pool, so that steady steps create no buffers (a new buffer costs an
-   * allocation and a clear on the device). trimPool gives it back after a run. Whatever
-   * the sizes, what is held (live and pooled) stays within twice the most bytes live at
-   * once plus poolKeepBytes, so that work in many different sizes does not pile up.
-   */
   release(buffer: GPUBuffer): void {
-    const cls = buffer.size;
-    const n = this.live.get(cls);
-    if (n) n.now--;
-    this.liveBytes -= cls;
-    const held = (n?.now ?? 0) + (this.pool.get(cls)?.length ?? 0) + 1;
-    const overClass = held > (n?.peak ?? 0) && this.poolBytes + cls > this.poolKeepBytes;
-    const overAll = this.liveBytes + this.poolBytes + cls > 2 * this.peakLiveBytes + this.poolKeepBytes;
-    if (overClass || overAll || this.lost) {
-      this.destroyWhenUnused(buffer);
-      return;
-    }
-    let list = this.pool.get(cls);
-    if (!list) this.pool.set(cls, (list = []));
-    list.push(buffer);
-    this.poolBytes += cls;
-  }
-
-  /** Bytes held by free pooled buffers. */
-  pooledBytes(): number {
-    return this.poolBytes;
-  }
-
-  /**
-   * Destroys every free pooled buffer and counts each size class's needs again from what
-   * is live: after a training run, whose working set the pool kept, memory goes back to
-   * the system.
-   */
-  trimPool(): void {
-    for (const list of this.pool.values()) for (const b of list) this.destroyWhenUnused(b);
-    this.pool.clear();
-    this.poolBytes = 0;
-    this.resetPeaks();
+    this.buffers.release(buffer, this.lost);
   }
 
   /** Destroys a buffer, after the submit when the unsubmitted batch may still name it. */
   private destroyWhenUnused(buffer: GPUBuffer): void {
     if (this.encoder) this.afterSubmit.push(() => buffer.destroy());
     else buffer.destroy();
-  }
-
-  private resetPeaks(): void {
-    for (const [cls, n] of this.live) {
-      if (n.now === 0) this.live.delete(cls);
-      else n.peak = n.now;
-    }
-    this.peakLiveBytes = this.liveBytes;
   }
 
   /** Uploads host data into `dst`, ordered after everything already recorded. */
@@ -431,7 +344,7 @@ export class Runtime {
 
   releaseTexture(t: GPUTexture): void {
     const bytes = t.width * t.height * 16;
-    if (this.lost || this.textureBytes + bytes > POOL_KEEP_BYTES / 4) {
+    if (this.lost || this.textureBytes + bytes > TEXTURE_KEEP_BYTES) {
       t.destroy();
       return;
     }
@@ -446,14 +359,11 @@ export class Runtime {
     for (const list of this.texturePool.values()) for (const t of list) t.destroy();
     this.texturePool.clear();
     this.textureBytes = 0;
-    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    this.buffers.trim();
     for (const list of this.stagingPool.values()) for (const b of list) b.destroy();
     for (const b of this.freeChunks) b.destroy();
-    this.pool.clear();
     this.stagingPool.clear();
     this.freeChunks = [];
-    this.poolBytes = 0;
-    this.resetPeaks();
   }
 }
 
