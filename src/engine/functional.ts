@@ -29,7 +29,7 @@ function batched(x: Tensor, what: string, fn: (x4: Tensor) => Tensor): Tensor {
   throw new Error(`${what} expects a 4-D [N, C, H, W] (or 3-D [C, H, W]) input, got shape ${fmt(x.shape)}`);
 }
 
-/** 2-D cross-correlation of a 2-D tensor X with a 2-D kernel K (the notes' corr2d). */
+/** 2-D cross-correlation of a 2-D tensor X with a 2-D kernel K (d2l's corr2d). */
 export function corr2d(X: Tensor, K: Tensor): Tensor {
   if (X.ndim !== 2 || K.ndim !== 2) throw new Error(`corr2d expects 2-D X and K, got ${fmt(X.shape)} and ${fmt(K.shape)}`);
   const [h, w] = X.shape;
@@ -41,7 +41,7 @@ export function corr2d(X: Tensor, K: Tensor): Tensor {
 
 /**
  * Multi-input-channel cross-correlation of X [cIn, h, w] with K [cIn, kh, kw],
- * summing over channels (the notes' corr2d_multi_in).
+ * summing over channels (d2l's corr2d_multi_in).
  */
 export function corr2dMultiIn(X: Tensor, K: Tensor): Tensor {
   if (X.ndim !== 3 || K.ndim !== 3 || X.shape[0] !== K.shape[0]) {

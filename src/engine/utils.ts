@@ -24,7 +24,7 @@ export interface LayerTrace {
 
 /**
  * Runs `module` on `input` (a tensor or a shape, filled with zeros) in eval mode
- * without gradients and returns each Sequential child's output shape, like the notes'
+ * without gradients and returns each Sequential child's output shape, like d2l's
  * `for layer in net: X = layer(X); print(layer.__class__.__name__, X.shape)`.
  * Nested Sequentials are expanded when `recurse` is true. Training flags are restored.
  */

@@ -59,6 +59,11 @@ export interface ZooEntry {
    * `smallestInputSize(net)`, which computes it from the layers).
    */
   minInputSize: number;
+  /**
+   * Whether the weights' shapes depend on the input size (a dense layer sized from the
+   * flattened features); false where global average pooling comes first (NiN, ResNet-18).
+   */
+  sizeDependent: boolean;
   create(opts?: CreateOptions): nn.Sequential;
   /** Serialises a state dict (engine tensors or host data) as .safetensors bytes. */
   toSafetensors(stateDict: Record<string, Tensor | { shape: readonly number[]; data: Float32Array }>, metadata?: Record<string, string>): Promise<Uint8Array>;
@@ -104,6 +109,7 @@ function entry(
     recipe,
     tabInputSize,
     minInputSize,
+    sizeDependent,
     create(opts = {}) {
       const inputSize = opts.inputSize ?? recipe.inputSize;
       if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`${id}: input size must be a positive integer, got ${inputSize}`);

@@ -129,6 +129,17 @@ describe('parameter counts and state dicts', () => {
     net.dispose();
   });
 
+  it.each(MODEL_IDS)('says whether the weights of %s change with the input size as its layers do', (id) => {
+    const shapes = (inputSize: number) => {
+      const net = zoo[id].create({ inputSize, init: 'default' });
+      const s = Object.entries(net.stateDict()).map(([k, t]) => [k, [...t.shape]]);
+      net.dispose();
+      return s;
+    };
+    const same = JSON.stringify(shapes(zoo[id].minInputSize)) === JSON.stringify(shapes(zoo[id].recipe.inputSize));
+    expect(zoo[id].sizeDependent).toBe(!same);
+  });
+
   it('refuses an input smaller than a model accepts, saying the smallest size', () => {
     expect(() => zoo.alexnet.create({ inputSize: 64 })).toThrow(/smallest it accepts is 65/);
   });

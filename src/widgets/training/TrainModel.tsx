@@ -290,7 +290,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           {numberField('seed', { step: 1 })}
           <p className="train-recipe">
             {tr('recipe', { lr: entry.recipe.lr, epochs: entry.recipe.epochs, batch: entry.recipe.batchSize, size: entry.recipe.inputSize })}{' '}
-            {entry.tabInputSize !== entry.recipe.inputSize ? tr(realGpu ? 'recipeInputOnGpu' : 'smallerInput', { size: entry.tabInputSize, min: entry.minInputSize }) : null}{' '}
+            {entry.tabInputSize !== entry.recipe.inputSize ? tr(realGpu ? 'recipeInputOnGpu' : entry.sizeDependent ? 'smallerInput' : 'smallerInputPooled', { size: entry.tabInputSize, min: entry.minInputSize }) : null}{' '}
             <button type="button" className="link-button" onClick={() => {
                 sizeSet.current = true;
                 setForm((f) => ({ ...f, epochs: entry.recipe.epochs, lr: entry.recipe.lr, batchSize: entry.recipe.batchSize, inputSize: entry.recipe.inputSize }));

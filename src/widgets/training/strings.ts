@@ -13,6 +13,7 @@ const STRINGS = {
   recipe: { en: 'The recipe of the original chapter: learning rate {lr}, {epochs} epochs, batch {batch}, input {size}×{size}.', zh: '原书这一章的设置：学习率 {lr}，{epochs} 轮，批量 {batch}，输入 {size}×{size}。' },
   recipeInputOnGpu: { en: 'This GPU trains at the recipe\'s input size by default; {size}×{size} (smallest: {min}) is the quicker choice for slower adapters and the CPU.', zh: '这块 GPU 默认使用原书的输入尺寸；在较慢的适配器或 CPU 上，{size}×{size}（最小 {min}）更快。' },
   smallerInput: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; the dense layers follow from the input size (smallest: {min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全连接层的大小随输入尺寸而定（最小 {min}）。' },
+  smallerInputPooled: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; global average pooling keeps every weight the same at any input size (smallest: {min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全局平均汇聚使所有权重的形状与输入尺寸无关（最小 {min}）。' },
   useRecipe: { en: 'Use the recipe’s values', zh: '使用原书的设置' },
   start: { en: 'Start training', zh: '开始训练' },
   pause: { en: 'Pause', zh: '暂停' },
