@@ -33,12 +33,10 @@ export type BackendName = 'cpu' | 'webgpu' | 'wasm';
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
-export interface Conv2dParams {
-  n: number;
-  cIn: number;
+/** A kH x kW window sliding over an h x w plane: what convolution and pooling share. */
+export interface Window2d {
   h: number;
   w: number;
-  cOut: number;
   kH: number;
   kW: number;
   strideH: number;
@@ -50,20 +48,16 @@ export interface Conv2dParams {
   outW: number;
 }
 
-export interface Pool2dParams {
+export interface Conv2dParams extends Window2d {
+  n: number;
+  cIn: number;
+  cOut: number;
+}
+
+export interface Pool2dParams extends Window2d {
   mode: 'max' | 'avg';
   n: number;
   c: number;
-  h: number;
-  w: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  outH: number;
-  outW: number;
 }
 
 /** Batch normalisation of x viewed as [n, c, hw], statistics per channel c. */

@@ -20,6 +20,7 @@ import conv2dIgemmRaw from '../../../shaders/conv2d-igemm.wgsl?raw';
 import conv2dBwdInputIgemmRaw from '../../../shaders/conv2d-backward-input-igemm.wgsl?raw';
 import conv2dBwdWeightIgemmRaw from '../../../shaders/conv2d-backward-weight-igemm.wgsl?raw';
 import { wgsl } from './wgsl';
+import type { Conv2dParams } from '../backend';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
 const matmulTiledSrc = wgsl(matmulTiledRaw);
@@ -219,7 +220,8 @@ export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, TunableVariant>> 
 export const MAX_TUNED_SHAPES = 512;
 
 export interface MatmulShape { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number }
-export interface ConvShape { n: number; cIn: number; h: number; w: number; cOut: number; kH: number; kW: number; strideH: number; strideW: number; padH: number; padW: number }
+/** A convolution's shape: its parameters less the output size they imply. */
+export type ConvShape = Omit<Conv2dParams, 'outH' | 'outW'>;
 /** A batch-norm input [n, c, hw]. */
 export interface ChannelShape { n: number; c: number; hw: number }
 /** The shape of one tunable call. */

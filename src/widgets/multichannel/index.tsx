@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import '../widgets-b.css';
 import { Generator } from '../../engine';
 import { MatrixGrid } from '../common/MatrixGrid';
@@ -96,6 +96,24 @@ export function MultiChannel({ part }: MultiChannelProps) {
   const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
   const paramTex = `c_o \\times c_i \\times k_h \\times k_w + c_o = ${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
+  /** Output channel o as a grid whose cells pick the position the sums below explain. */
+  const outputFigure = (o: number, caption: string) => (
+    <figure className="b-fig" data-part="output" data-channel={o}>
+      <figcaption>{caption}</figcaption>
+      {r ? (
+        <MatrixGrid
+          values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
+          rows={oh}
+          cols={ow}
+          label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
+          selected={o === po ? pickIdx : null}
+          onSelect={(idx) => pick(o, idx)}
+        />
+      ) : (
+        <PendingMatrix rows={oh} cols={ow} />
+      )}
+    </figure>
+  );
   // The result in one sentence for screen readers, from the engine's result: its output shape and channel counts, or in the parameters part its parameter count.
   const channels = (n: number, what: string) => `${n} ${what} channel${n > 1 ? 's' : ''}`;
   const announced =
@@ -234,21 +252,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                   <span className="mc-op" aria-hidden="true">
                     =
                   </span>
-                  <figure className="b-fig" data-part="output" data-channel={o}>
-                    <figcaption>{t(`Output ${chName(o)}`, `输出${chName(o)}`)}</figcaption>
-                    {r ? (
-                      <MatrixGrid
-                        values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
-                        rows={oh}
-                        cols={ow}
-                        label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
-                        selected={o === po ? pickIdx : null}
-                        onSelect={(idx) => pick(o, idx)}
-                      />
-                    ) : (
-                      <PendingMatrix rows={oh} cols={ow} />
-                    )}
-                  </figure>
+                  {outputFigure(o, t(`Output ${chName(o)}`, `输出${chName(o)}`))}
                 </div>
               </section>
             ))}
@@ -312,21 +316,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                 // The conv2d output, where a click picks the pixel the dense layer is shown at.
                 <div className="b-row mc-pick" data-state={outputState(result)} aria-busy={!result.fresh}>
                   {Array.from({ length: s.co }, (_, o) => (
-                    <figure key={o} className="b-fig" data-part="output" data-channel={o}>
-                      <figcaption>{t(`conv2d output, ${chName(o)}`, `conv2d 输出，${chName(o)}`)}</figcaption>
-                      {r ? (
-                        <MatrixGrid
-                          values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
-                          rows={oh}
-                          cols={ow}
-                          label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
-                          selected={o === po ? pickIdx : null}
-                          onSelect={(idx) => pick(o, idx)}
-                        />
-                      ) : (
-                        <PendingMatrix rows={oh} cols={ow} />
-                      )}
-                    </figure>
+                    <Fragment key={o}>{outputFigure(o, t(`conv2d output, ${chName(o)}`, `conv2d 输出，${chName(o)}`))}</Fragment>
                   ))}
                 </div>
               ) : null}
