@@ -30,6 +30,8 @@ ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 R="$N --max-old-space-size=16000 main.mjs --data ."
 timeout 40 $R --backend webgpu --model lenet --epochs 1 --train-limit 2560 --test-limit 500 --read-every 5 > $OUT/probe.log 2>&1
 grep -q "^backend: webgpu" $OUT/probe.log && grep -q RESULT $OUT/probe.log || { echo "no GPU adapter"; exit 3; }
+# A software adapter (the Vulkan driver not found) would spend the GPU's time on reduced sizes.
+grep "^backend:" $OUT/probe.log | grep -qi "swiftshader\|llvmpipe\|lavapipe\|software" && { grep "^backend:" $OUT/probe.log; echo "software adapter, not the GPU"; exit 4; }
 # --profile: steps 50-100 of each run's first epoch are timed kernel by kernel on the GPU
 # (profile.txt); the rest of the run is not.
 R="$R --backend webgpu --read-every 50 --profile"
