@@ -196,7 +196,8 @@ export type FromWorker =
       recoveryMs?: number;
       diverged?: Divergence;
     }
-  | { type: 'error'; message: string };
+  /** A run or request failed; `code` 'out-of-memory' when the model did not fit at its batch and input size. */
+  | { type: 'error'; message: string; code?: 'out-of-memory' };
 
 /** Where and how a run's loss blew up (the 'diverged' warning). */
 export interface Divergence {

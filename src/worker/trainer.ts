@@ -145,6 +145,19 @@ interface Live {
   config: TrainConfig | null;
 }
 
+/** What the backends say when a tensor does not fit: wasm's memory, a GPU buffer's limit, the device's memory. */
+const OUT_OF_MEMORY = /out of memory|exceeds this device's limit|GPUOutOfMemoryError|out-of-memory/i;
+
+/**
+ * The batch that evaluation runs the model on: the training batch, at most 500. A forward
+ * pass keeps every activation of its batch until it ends, as a training step does, so a
+ * batch that trains has room to be evaluated; a larger one may not (ResNet-18 at 96x96
+ * on 500 images wants more than the 2 GiB of WebAssembly's memory).
+ */
+export function evalBatch(trainingBatch: number): number {
+  return Math.max(1, Math.min(500, Math.floor(trainingBatch)));
+}
+
 /** Writes the optimizer's state (tensors and numbers) as .safetensors bytes. */
 async function optimizerBytes(opt: Optimizer): Promise<Uint8Array> {
   const sd = opt.stateDict();
@@ -307,7 +320,7 @@ export class Trainer {
       case 'evaluate':
         return this.answer(msg.id, async () => {
           const live = await this.liveFor(msg.model);
-          const result = await this.evaluate(live, msg.limit ?? 10000);
+          const result = await this.evaluate(live, msg.limit ?? 10000, live.config?.batchSize ?? zoo[live.id].recipe.batchSize);
           this.host.post({ type: 'evaluation', id: msg.id, result });
         });
       case 'predict':
@@ -544,7 +557,8 @@ export class Trainer {
       }
     } catch (e) {
       this.setState('error');
-      this.host.post({ type: 'error', message: (e as Error).message || String(e) });
+      const message = (e as Error).message || String(e);
+      this.host.post({ type: 'error', message, ...(OUT_OF_MEMORY.test(message) ? { code: 'out-of-memory' as const } : {}) });
     }
   }
 
@@ -769,7 +783,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      const result = await this.evaluate(live, config.testLimit ?? data.test.count);
+      const result = await this.evaluate(live, config.testLimit ?? data.test.count, config.batchSize);
       this.host.post({ type: 'evaluation', id: null, result });
       this.host.post({ type: 'done', history: this.history, testAcc: this.history.epochs.at(-1)?.testAcc ?? null });
       this.setState('done');
@@ -820,7 +834,7 @@ export class Trainer {
     let correct = keep(zeros([]));
     let n = 0;
     try {
-      for (const b of inOrderBatches(test, Math.max(batchSize, 256), limit)) {
+      for (const b of inOrderBatches(test, evalBatch(batchSize), limit)) {
         noGrad(() =>
           tidy(() => {
             const x = this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize);
@@ -840,8 +854,8 @@ export class Trainer {
     }
   }
 
-  /** Confusion matrix over the test set and a few labelled samples. */
-  private async evaluate(live: Live, limit: number): Promise<Evaluation> {
+  /** Confusion matrix over the test set and a few labelled samples, in batches of at most `batchSize` (see evalBatch). */
+  private async evaluate(live: Live, limit: number, batchSize: number): Promise<Evaluation> {
     const data = await this.ensureData();
     const test = data.test;
     const { net } = live;
@@ -851,7 +865,7 @@ export class Trainer {
     const preds: Float32Array[] = [];
     let count = 0;
     try {
-      for (const b of inOrderBatches(test, 500, limit)) {
+      for (const b of inOrderBatches(test, evalBatch(batchSize), limit)) {
         const p = noGrad(() => tidy(() => (net.call(this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize)) as Tensor).argmax(1)));
         const v = await p.data();
         p.dispose();

@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setBackend } from '../../src/engine';
+import { nn, setBackend, type Tensor } from '../../src/engine';
 import { parseDataset, type Dataset } from '../../src/data/format';
 import { zoo } from '../../src/models';
 import type { CheckpointInfo, TrainConfig } from '../../src/worker/protocol';
@@ -66,6 +66,52 @@ describe('the training loop', () => {
     for (const ips of speeds) expect(ips).toBeGreaterThan(1000);
     expect(speeds[1]).toBeGreaterThan(speeds[0] / 2);
     expect(h.store.get('lenet')!.info.history.epochs.map((e) => e.imagesPerSec)).toEqual(speeds);
+  });
+
+  it('evaluates on batches no larger than the training batch, which is known to fit in memory', async () => {
+    const h = harness();
+    // The batches the whole net (a Sequential at the top level) is called on.
+    const seen: number[] = [];
+    const call = nn.Module.prototype.call;
+    const spy = vi.spyOn(nn.Module.prototype, 'call').mockImplementation(function (this: nn.Module, ...args: unknown[]) {
+      if (this instanceof nn.Sequential && (args[0] as Tensor).ndim === 4) seen.push((args[0] as Tensor).shape[0]);
+      return call.apply(this, args);
+    });
+    try {
+      await h.send({ type: 'start', config: { ...base, epochs: 1, batchSize: 16, trainLimit: 32, testLimit: 100 } });
+      await h.trainer.idle();
+      expect((await h.next('evaluation')).result.count).toBe(100);
+      await h.send({ type: 'evaluate', id: 7, model: 'lenet', limit: 40 });
+      expect((await h.next('evaluation', (m) => m.id === 7)).result.count).toBe(40);
+    } finally {
+      spy.mockRestore();
+    }
+    // Training, the epoch's test accuracy, the final evaluation and the one asked for.
+    expect(seen.length).toBeGreaterThan(2 + 7 + 7 + 3);
+    expect(Math.max(...seen)).toBe(16);
+  });
+
+  it('marks a run that ran out of memory as such, and other failures not', async () => {
+    const failWith = async (message: string) => {
+      const h = harness();
+      let calls = 0;
+      const call = nn.Module.prototype.call;
+      const spy = vi.spyOn(nn.Module.prototype, 'call').mockImplementation(function (this: nn.Module, ...args: unknown[]) {
+        if (this instanceof nn.Sequential && (args[0] as Tensor).ndim === 4 && ++calls === 3) throw new RangeError(message);
+        return call.apply(this, args);
+      });
+      try {
+        await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+        await h.trainer.idle();
+      } finally {
+        spy.mockRestore();
+      }
+      expect(h.messages.at(-1)).toMatchObject({ type: 'error', message });
+      return h.messages.at(-1);
+    };
+    expect(await failWith('wasm backend: out of memory (70 MiB more wanted)')).toMatchObject({ code: 'out-of-memory' });
+    expect(await failWith('webgpu backend: a tensor of 1 float32 elements (4 bytes) exceeds this device\'s limit of 0 bytes per storage buffer')).toMatchObject({ code: 'out-of-memory' });
+    expect(await failWith('something else broke')).not.toHaveProperty('code');
   });
 
   it('lowers the loss of LeNet-BN within a few dozen steps', async () => {

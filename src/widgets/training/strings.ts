@@ -56,6 +56,7 @@ const STRINGS = {
   resumeCheckpoint: { en: 'Resume from checkpoint', zh: '从检查点继续' },
   discard: { en: 'Discard checkpoint', zh: '删除检查点' },
   died: { en: 'The training worker stopped unexpectedly. Nothing saved is lost.', zh: '训练线程意外停止。已保存的进度不会丢失。' },
+  outOfMemory: { en: 'The model does not fit in this backend’s memory at this batch size and input size. Try a smaller batch or input; the checkpoints already saved are kept.', zh: '在这个批量大小和输入尺寸下，模型超出了当前后端的内存。请减小批量或输入尺寸；已保存的检查点不会丢失。' },
   quota: { en: 'The browser’s storage is full, so checkpoints cannot be saved. Training goes on; export the weights to keep them.', zh: '浏览器存储已满，无法保存检查点。训练会继续；请导出权重以免丢失。' },
   dismiss: { en: 'Dismiss', zh: '关闭' },
   savedAt: { en: 'Checkpoint saved: epoch {epoch}, step {step}', zh: '检查点已保存：第 {epoch} 轮，第 {step} 步' },
