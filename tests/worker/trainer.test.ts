@@ -78,7 +78,7 @@ describe('the training loop', () => {
       return call.apply(this, args);
     });
     try {
-      await h.send({ type: 'start', config: { ...base, epochs: 1, batchSize: 16, trainLimit: 32, testLimit: 100 } });
+      await h.send({ type: 'start', config: { ...base, epochs: 1, batchSize: 48, trainLimit: 96, testLimit: 100 } });
       await h.trainer.idle();
       expect((await h.next('evaluation')).result.count).toBe(100);
       await h.send({ type: 'evaluate', id: 7, model: 'lenet', limit: 40 });
@@ -87,8 +87,8 @@ describe('the training loop', () => {
       spy.mockRestore();
     }
     // Training, the epoch's test accuracy, the final evaluation and the one asked for.
-    expect(seen.length).toBeGreaterThan(2 + 7 + 7 + 3);
-    expect(Math.max(...seen)).toBe(16);
+    expect(seen.length).toBeGreaterThanOrEqual(2 + 3 + 3 + 1);
+    expect(Math.max(...seen)).toBe(48);
   });
 
   it('marks a run that ran out of memory as such, and other failures not', async () => {
