@@ -149,12 +149,11 @@ interface Live {
 const OUT_OF_MEMORY = /out of memory|exceeds this device's limit|GPUOutOfMemoryError|out-of-memory/i;
 
 /**
- * The batch that evaluation runs the model on: the training batch, from 32 to 500. A
- * forward pass keeps every activation of its batch until it ends, as a training step does,
- * so a batch that trains has room to be evaluated; a larger one may not (ResNet-18 at
- * 96x96 on 500 images wants more than the 2 GiB of WebAssembly's memory). Below 32 images
- * every model of the zoo fits at any input size it trains at in the tab, and a tiny
- * training batch would make the evaluation crawl.
+ * The batch that evaluation runs the model on: the training batch, from 32 to 500. An
+ * inference holds less than a training step of the same batch, so a batch that trains has
+ * room to be evaluated; a larger one need not have. Below 32 images every model of the zoo
+ * fits at any input size it trains at in the tab, and a tiny training batch would make the
+ * evaluation crawl.
  */
 export function evalBatch(trainingBatch: number): number {
   return Math.max(32, Math.min(500, Math.floor(trainingBatch)));

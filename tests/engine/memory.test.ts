@@ -1,6 +1,6 @@
 // Memory must not grow over a training loop: every step's temporaries are freed.
 import { describe, expect, it } from 'vitest';
-import { dispose, manualSeed, memory, nn, optim, randn, tidy, tensor, zeros } from '../../src/engine/index';
+import { dispose, manualSeed, memory, nn, noGrad, optim, randn, tidy, tensor, zeros, type Tensor } from '../../src/engine/index';
 import { BACKENDS, useBackend } from './helpers';
 import { lossStep } from '../../scripts/bench/loss-step';
 
@@ -61,6 +61,32 @@ describe.each(BACKENDS)('memory on %s', (backend) => {
     };
     // Adding the cached scalar allocates just the output, like a copy does.
     expect(cost(() => x.add(12345.5))).toBe(cost(() => x.clone()));
+  });
+
+  it('inference frees each layer\'s output once the next layer has read it, and computes the same', async () => {
+    manualSeed(3);
+    const atProbe: number[] = [];
+    class Probe extends nn.Module {
+      override forward(x: Tensor): Tensor {
+        atProbe.push(memory().numBytes);
+        return x;
+      }
+    }
+    // Twelve activations of 64 x 256 floats (64 KiB each) on the way to the probe, two of them in a nested Sequential.
+    const net = new nn.Sequential(
+      ...Array.from({ length: 10 }, () => new nn.Linear(256, 256)),
+      new nn.Sequential(new nn.Linear(256, 256), new nn.Tanh(), new nn.Linear(256, 256)),
+      new Probe(),
+    );
+    const x = randn([64, 256]);
+    const activation = 64 * 256 * 4;
+    const before = memory().numBytes;
+    const inferred = noGrad(() => tidy(() => net.call(x) as Tensor));
+    const recorded = tidy(() => net.call(x) as Tensor);
+    expect(atProbe[0] - before, 'bytes held at the end of an inference').toBeLessThanOrEqual(3 * activation);
+    expect(atProbe[1] - before, 'bytes held at the end of a recorded pass').toBeGreaterThanOrEqual(12 * activation);
+    expect(await inferred.data()).toEqual(await recorded.data());
+    dispose([inferred, recorded]);
   });
 
   it('inference under noGrad in a tidy leaves nothing behind', () => {

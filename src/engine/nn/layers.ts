@@ -3,7 +3,7 @@
  */
 import * as F from '../functional';
 import type { Pair } from '../functional';
-import { Tensor } from '../tensor';
+import { Tensor, isGradEnabled, tidy } from '../tensor';
 import { full, zeros, ones } from '../creation';
 import { kaimingUniform_, uniform_, calculateFans } from './init';
 import { Module, type ShapeOptions } from './module';
@@ -82,16 +82,21 @@ export class Sequential extends Module {
   }
   override forward(x: Tensor): Tensor {
     const ls = this.layers;
+    // Without gradients nothing reads a layer's output once the next layer has: each is
+    // freed then, with what the layer made on the way, so an inference holds about two
+    // activations at a time instead of every one of the pass.
+    const free = !isGradEnabled();
+    const input = x;
     for (let i = 0; i < ls.length; i++) {
       // A Linear or Conv2d followed by ReLU, Sigmoid or Tanh runs as one fused op.
       const act = i + 1 < ls.length ? fusableActivation(ls[i + 1]) : null;
       const m = ls[i];
-      if (act && (isExactly(m, Linear) || isExactly(m, Conv2d))) {
-        x = (m as Linear | Conv2d).forwardAct(x, act);
-        i++;
-      } else {
-        x = m.call(x);
-      }
+      const fused = act && (isExactly(m, Linear) || isExactly(m, Conv2d)) ? act : null;
+      const prev = x;
+      const run = (): Tensor => (fused ? (m as Linear | Conv2d).forwardAct(prev, fused) : m.call(prev));
+      x = free ? tidy(run) : run();
+      if (fused) i++;
+      if (free && prev !== input && prev !== x && !prev._kept) prev.dispose();
     }
     return x;
   }
