@@ -35,9 +35,8 @@ export interface TrainingState {
   diverged: Divergence | null;
   /** Whether the latest checkpoint save failed (storage full or refused). */
   saveFailed: boolean;
-  error: string | null;
-  /** What kind of error `error` is, where the view words it itself. */
-  errorCode: 'out-of-memory' | null;
+  /** The worker's report of a failed run; `code` where the view words it itself. */
+  error: { message: string; code?: 'out-of-memory' } | null;
   /** Set when the worker died; the page offers to resume from the checkpoint. */
   died: string | null;
   /** Bumped whenever a model's weights change outside training (import), so predictions refresh. */
@@ -82,7 +81,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         break;
       }
       case 'state':
-        set((s) => ({ state: e.state, model: e.model ?? s.model, ...(e.state === 'training' ? { died: null, error: null, errorCode: null } : {}) }));
+        set((s) => ({ state: e.state, model: e.model ?? s.model, ...(e.state === 'training' ? { died: null, error: null } : {}) }));
         if (e.state === 'paused' || e.state === 'stopped' || e.state === 'done') {
           const m = e.model ?? get().model;
           if (m) void get().refreshCheckpoint(m);
@@ -119,7 +118,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
         set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
         break;
       case 'error':
-        set({ error: e.message, errorCode: e.code ?? null });
+        set({ error: { message: e.message, code: e.code } });
         break;
       case 'tuning':
         set({ kernelTuning: { model: e.model, done: false } });
@@ -156,12 +155,11 @@ export const useTraining = create<TrainingState>()((set, get) => {
     warning: null,
     diverged: null,
     error: null,
-    errorCode: null,
     died: null,
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, errorCode: null, died: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
       c().start(config, false);
     },
     pause() {
@@ -175,7 +173,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     resumeFromCheckpoint(model) {
       const info = get().checkpoints[model];
-      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, errorCode: null, died: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
       c().start(info?.config ?? ({ model } as TrainConfig), true);
     },
     async refreshCheckpoint(model) {

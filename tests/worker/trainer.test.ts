@@ -22,6 +22,15 @@ function harness(store?: CheckpointStore, opts: { quota?: boolean } = {}) {
   return trainerHarness(() => test, { store, quota: opts.quota });
 }
 
+/** Calls `seen` with the batch of every call of a Sequential on images (the whole net), before the call runs; undo with mockRestore. */
+function onNetCalls(seen: (batch: number) => void) {
+  const call = nn.Module.prototype.call;
+  return vi.spyOn(nn.Module.prototype, 'call').mockImplementation(function (this: nn.Module, ...args: unknown[]) {
+    if (this instanceof nn.Sequential && (args[0] as Tensor).ndim === 4) seen((args[0] as Tensor).shape[0]);
+    return call.apply(this, args);
+  });
+}
+
 const base: TrainConfig = { model: 'lenet', epochs: 2, lr: 0.9, batchSize: 32, inputSize: 28, optimizer: 'sgd', seed: 5, trainLimit: 320, testLimit: 100, readEvery: 2 };
 
 describe('the training loop', () => {
@@ -72,11 +81,7 @@ describe('the training loop', () => {
     const h = harness();
     // The batches the whole net (a Sequential at the top level) is called on.
     const seen: number[] = [];
-    const call = nn.Module.prototype.call;
-    const spy = vi.spyOn(nn.Module.prototype, 'call').mockImplementation(function (this: nn.Module, ...args: unknown[]) {
-      if (this instanceof nn.Sequential && (args[0] as Tensor).ndim === 4) seen.push((args[0] as Tensor).shape[0]);
-      return call.apply(this, args);
-    });
+    const spy = onNetCalls((batch) => void seen.push(batch));
     try {
       await h.send({ type: 'start', config: { ...base, epochs: 1, batchSize: 48, trainLimit: 96, testLimit: 100 } });
       await h.trainer.idle();
@@ -95,10 +100,8 @@ describe('the training loop', () => {
     const failWith = async (message: string) => {
       const h = harness();
       let calls = 0;
-      const call = nn.Module.prototype.call;
-      const spy = vi.spyOn(nn.Module.prototype, 'call').mockImplementation(function (this: nn.Module, ...args: unknown[]) {
-        if (this instanceof nn.Sequential && (args[0] as Tensor).ndim === 4 && ++calls === 3) throw new RangeError(message);
-        return call.apply(this, args);
+      const spy = onNetCalls(() => {
+        if (++calls === 3) throw new RangeError(message);
       });
       try {
         await h.send({ type: 'start', config: { ...base, epochs: 1 } });

@@ -326,7 +326,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
         <p className="train-state" role="status" aria-live="polite" data-testid="train-state">
           {tr('status')}: {tr(stateKey)}
-          {t.error && mine ? <span className="bad"> — {t.errorCode === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error})` : t.error}</span> : null}
+          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.message})` : t.error.message}</span> : null}
           {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
         </p>
 
