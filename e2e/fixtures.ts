@@ -233,13 +233,16 @@ export async function checkpointAndGoOn(w: Locator, further = 10): Promise<numbe
  */
 export interface TestingAids {
   crashWorker(): void;
+  hangWorker(): void;
+  /** The shortest silence of a busy worker that the page calls a stall (src/worker/silence.ts). */
+  silenceFloorMs?: number;
   loseDevice(): void;
   simulateStorageFull(on?: boolean): void;
   getState(): { predict(model: string, images: Float32Array, count: number): Promise<Float32Array>; history: { points: { step: number }[] } };
 }
 
 /** Calls one of the testing aids in the page; fails with a clear message on a build without them. */
-export async function callTestingAid(page: Page, name: 'crashWorker' | 'loseDevice' | 'simulateStorageFull', ...args: boolean[]) {
+export async function callTestingAid(page: Page, name: 'crashWorker' | 'hangWorker' | 'loseDevice' | 'simulateStorageFull', ...args: boolean[]) {
   await page.evaluate(
     ([name, args]) => {
       const aids = (window as unknown as { __cnnTraining?: Partial<Record<string, (...a: boolean[]) => void>> }).__cnnTraining;

@@ -1,4 +1,4 @@
-import { test, expect, openChapter, drawStroke, openTrainer, configure, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, startTraining, checkpointAndGoOn, computeOn } from './fixtures';
+import { test, expect, openChapter, drawStroke, openTrainer, configure, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, startTraining, checkpointAndGoOn, computeOn, type TestingAids } from './fixtures';
 
 // Training on SwiftShader is slow (tens of images per second on this machine), so these
 // tests use small batches: a step takes a fraction of a second.
@@ -157,6 +157,68 @@ test('a worker that dies mid-epoch is reported and training resumes from the che
   await banner.getByRole('button', { name: 'Resume from checkpoint' }).click();
   await waitForState(w, 'training', 60_000);
   await expect.poll(() => stat(w, 'step'), { timeout: 60_000 }).toBeGreaterThan(saved);
+  await stopTraining(w);
+  expect(problems.errors).toEqual([]);
+});
+
+test('a worker that stops reporting is noticed, and restarting it resumes the run from the checkpoint', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  const w = await startTraining(page, { batch: 8 });
+  // A short limit for the test: the page's own is two minutes or more (src/worker/silence.ts).
+  const floorMs = 3000;
+  await page.evaluate((ms) => {
+    (window as unknown as { __cnnTraining: TestingAids }).__cnnTraining.silenceFloorMs = ms;
+  }, floorMs);
+  const saved = await checkpointAndGoOn(w, 30);
+  const banner = w.locator('[data-banner="stalled"]');
+  // Training that reports (a step every few milliseconds, a beat every second) is never called stuck.
+  await waitForStep(w, saved + 60);
+  await expect(banner).toHaveCount(0);
+
+  // The worker's thread blocks, as it would on a kernel thread that never finishes.
+  const hungAt = Date.now();
+  await callTestingAid(page, 'hangWorker');
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  const noticedMs = Date.now() - hungAt;
+  console.log(`silent worker noticed after ${noticedMs} ms (floor ${floorMs} ms)`);
+  expect(noticedMs).toBeGreaterThanOrEqual(floorMs);
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(banner).toContainText(/has reported no progress for \d+ s/);
+  expect(await axeViolations(page, '[data-widget="train-model"]')).toEqual([]);
+  const stepAtHang = await stat(w, 'step');
+
+  // Keep waiting: the banner goes, and comes back when the silence lasts another limit.
+  await banner.getByRole('button', { name: 'Keep waiting' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  expect(await stat(w, 'step')).toBe(stepAtHang);
+
+  // Restart, from the keyboard. The page records the first step the new worker reports:
+  // past the checkpoint when it resumed from there; a run started over would report step 10.
+  await page.evaluate(() => {
+    const widget = document.querySelector('[data-widget="train-model"]')!;
+    const step = () => widget.querySelector('[data-stat="step"]')!.getAttribute('data-value');
+    const seen = { cleared: false, first: NaN };
+    (window as unknown as { __restart: typeof seen }).__restart = seen;
+    const obs = new MutationObserver(() => {
+      const v = step();
+      if (!seen.cleared) seen.cleared = v === null || v === '';
+      else if (v) {
+        seen.first = Number(v);
+        obs.disconnect();
+      }
+    });
+    obs.observe(widget, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await banner.getByRole('button', { name: 'Restart from the last checkpoint' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(banner).toHaveCount(0);
+  await waitForState(w, 'training', 60_000);
+  const first = await page.waitForFunction(() => {
+    const seen = (window as unknown as { __restart: { first: number } }).__restart;
+    return Number.isNaN(seen.first) ? null : seen.first;
+  }, null, { timeout: 60_000 });
+  expect(await first.jsonValue()).toBeGreaterThan(saved);
   await stopTraining(w);
   expect(problems.errors).toEqual([]);
 });

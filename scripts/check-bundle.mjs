@@ -3,7 +3,7 @@
 // - eval or the Function constructor, which the Content-Security-Policy (no
 //   'unsafe-eval') would block. Method calls such as `module.eval()` are fine.
 // - the testing aids of the test build (`vite build --mode e2e`): window.__cnnCellTimeLimitMs,
-//   window.__cnnTraining and its crashWorker / loseDevice / simulateStorageFull / hideWebGPU, and the worker's test-only
+//   window.__cnnTraining and its crashWorker / hangWorker / loseDevice / simulateStorageFull / hideWebGPU / silenceFloorMs, and the worker's test-only
 //   message types, read from the TestAidToWorker union in src/worker/protocol.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -34,7 +34,7 @@ if (messageTypes.length === 0) {
   process.exit(1);
 }
 const aidPatterns = [
-  ...['__cnnTraining', '__cnnCellTimeLimitMs', 'crashWorker', 'loseDevice', 'simulateStorageFull', 'hideWebGPU', '__TEST_AIDS__'].map((name) => new RegExp(name)),
+  ...['__cnnTraining', '__cnnCellTimeLimitMs', 'crashWorker', 'hangWorker', 'loseDevice', 'simulateStorageFull', 'hideWebGPU', 'silenceFloorMs', '__TEST_AIDS__'].map((name) => new RegExp(name)),
   // A message type as a string literal, e.g. `type:"lose-device"` or `case"crash"`.
   ...messageTypes.map((t) => new RegExp(`(["'\`])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`)),
 ];

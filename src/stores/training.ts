@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
 import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
+import { SilenceWatch } from '../worker/silence';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
 /** The latest progress message from the worker, without its chart point. */
@@ -39,6 +40,11 @@ export interface TrainingState {
   error: { message: string; code?: 'out-of-memory' } | null;
   /** Set when the worker died; the page offers to resume from the checkpoint. */
   died: string | null;
+  /**
+   * Set while a busy worker has said nothing for longer than its silence limit (see
+   * silence.ts): how long it had been silent when noticed. Cleared when it speaks again.
+   */
+  stalled: { silentMs: number } | null;
   /** Bumped whenever a model's weights change outside training (import), so predictions refresh. */
   weightsVersion: number;
 
@@ -55,11 +61,20 @@ export interface TrainingState {
   evaluate(model: ModelId, limit?: number): Promise<Evaluation>;
   summary(model: ModelId, inputSize: number): Promise<ModelSummaryData>;
   dismissWarning(): void;
+  /** The reader waits on for a silent worker: the banner goes, and comes back after another limit. */
+  keepWaiting(): void;
+  /** Ends a silent worker and starts a new one, which resumes the run from its last checkpoint (or starts it again). */
+  restartWorker(): Promise<void>;
   /** The reader's "Compute on" choice: remembered, and the worker moves to it (keeping the weights). */
   computeOn(choice: ComputeOn): void;
 }
 
 let client: TrainingClient | null = null;
+
+/** The states in which the worker owes the page progress reports. */
+const BUSY = new Set<RunState>(['loading', 'training', 'evaluating']);
+const watch = new SilenceWatch(() => performance.now());
+let silenceTimer: ReturnType<typeof setInterval> | null = null;
 
 const emptyHistory = (): TrainHistory => ({ points: [], epochs: [] });
 
@@ -73,6 +88,37 @@ export const useTraining = create<TrainingState>()((set, get) => {
   }
 
   function onEvent(e: ClientEvent) {
+    handle(e);
+    if (e.type === 'died') watch.idle();
+    else watch.heard(BUSY.has(get().state));
+    if (get().stalled && !watch.stalled) set({ stalled: null });
+    listenForSilence();
+  }
+
+  /** The page made the worker busy (a start, a resume): its silence counts from now. */
+  function busyFromNow() {
+    watch.begin();
+    listenForSilence();
+  }
+
+  /** While the worker is busy, checks its silence every second. */
+  function listenForSilence() {
+    if (!BUSY.has(get().state)) {
+      if (silenceTimer !== null) clearInterval(silenceTimer);
+      silenceTimer = null;
+      return;
+    }
+    silenceTimer ??= setInterval(() => {
+      if (__TEST_AIDS__) {
+        const floor = testingAids()?.silenceFloorMs;
+        if (typeof floor === 'number') watch.floorMs = floor;
+      }
+      if (!BUSY.has(get().state)) listenForSilence();
+      else if (watch.stalled && !get().stalled) set({ stalled: { silentMs: watch.silentMs } });
+    }, 1000);
+  }
+
+  function handle(e: ClientEvent) {
     switch (e.type) {
       case 'ready': {
         const { type: _type, backend: name, ...rest } = e;
@@ -156,10 +202,12 @@ export const useTraining = create<TrainingState>()((set, get) => {
     diverged: null,
     error: null,
     died: null,
+    stalled: null,
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
+      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
+      busyFromNow();
       c().start(config, false);
     },
     pause() {
@@ -173,7 +221,8 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     resumeFromCheckpoint(model) {
       const info = get().checkpoints[model];
-      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      busyFromNow();
       c().start(info?.config ?? ({ model } as TrainConfig), true);
     },
     async refreshCheckpoint(model) {
@@ -210,6 +259,23 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     dismissWarning() {
       set({ warning: null });
+    },
+    keepWaiting() {
+      watch.snooze();
+      set({ stalled: null });
+    },
+    async restartWorker() {
+      const { model, config } = get();
+      client?.terminate();
+      set({ stalled: null, switching: false, state: 'loading' });
+      busyFromNow();
+      const info = model ? await get().refreshCheckpoint(model) : null;
+      // A finished run's weights are saved: nothing to resume. A run without a checkpoint of its own starts again.
+      if (info?.status === 'done') set({ state: 'done' });
+      else if (info && info.status !== 'imported') get().resumeFromCheckpoint(info.model);
+      else if (config) get().start(config);
+      else set({ state: 'idle' });
+      listenForSilence();
     },
     computeOn(choice) {
       if (choice === computeOnSetting()) return;

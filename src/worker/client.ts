@@ -4,8 +4,8 @@
  *
  * Death detection: the worker holds a Web Lock for as long as it lives; the page queues
  * a request for the same lock, which the browser grants the moment the worker is gone
- * (closed, crashed, killed), however busy it was. Where Web Locks are missing, a
- * heartbeat (the worker answers pings) does the job within a second or two.
+ * (closed, crashed, killed), however busy it was. A worker that lives but is stuck, or
+ * one that died where Web Locks are missing, is noticed by its silence (silence.ts).
  */
 import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig } from './protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
@@ -47,7 +47,9 @@ export function testingAids(): Record<string, unknown> | null {
 /**
  * The testing aids that act on the newest client's worker: `crashWorker()` (the worker
  * closes itself, like a crash), `loseDevice()` (it destroys its GPUDevice, like a driver
- * reset) and `simulateStorageFull(on = true)` (checkpoint saves fail as on a full disk).
+ * reset), `hangWorker()` (its thread blocks, like a kernel that never returns) and
+ * `simulateStorageFull(on = true)` (checkpoint saves fail as on a full disk). The store
+ * reads `silenceFloorMs`, when a test sets it, as the shortest silence it calls a stall.
  * `send` posts to the worker; with `start` it starts one first.
  */
 function exposeTestingAids(send: (msg: TestAidToWorker, start?: boolean) => void): void {
@@ -56,6 +58,7 @@ function exposeTestingAids(send: (msg: TestAidToWorker, start?: boolean) => void
   aids.crashWorker = () => send({ type: 'crash' });
   aids.loseDevice = () => send({ type: 'lose-device' });
   aids.simulateStorageFull = (on = true) => send({ type: 'simulate-storage-full', on }, true);
+  aids.hangWorker = () => send({ type: 'hang' });
 }
 
 export class TrainingClient {

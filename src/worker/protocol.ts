@@ -133,7 +133,9 @@ export type TestAidToWorker =
   /** The worker destroys the engine's GPUDevice itself (not through the backend), as a driver reset would. */
   | { type: 'lose-device' }
   /** Every checkpoint save fails as on a full disk (a QuotaExceededError), or works again. */
-  | { type: 'simulate-storage-full'; on: boolean };
+  | { type: 'simulate-storage-full'; on: boolean }
+  /** The worker's thread blocks, as one waiting on a kernel thread that never finishes would, until it is ended. */
+  | { type: 'hang' };
 
 // ---- worker -> page ------------------------------------------------------------------
 
@@ -159,6 +161,8 @@ export type FromWorker =
       point: ProgressPoint;
     }
   | { type: 'epoch'; point: EpochPoint }
+  /** A busy run made progress (a step or an evaluation batch); at most one a second (see silence.ts). */
+  | { type: 'beat' }
   | { type: 'checkpoint'; info: Omit<CheckpointInfo, 'history'> | null; ok: boolean; quota?: boolean; message?: string }
   | { type: 'resumed'; info: CheckpointInfo }
   | { type: 'evaluation'; id: number | null; result: Evaluation }

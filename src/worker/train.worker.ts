@@ -145,6 +145,11 @@ function testAid(msg: ToWorker): boolean {
     case 'simulate-storage-full':
       storageFull = msg.on;
       return true;
+    case 'hang':
+      // Ten minutes, or until the page ends the worker.
+      if (typeof SharedArrayBuffer === 'function') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+      else for (const end = Date.now() + 600_000; Date.now() < end; );
+      return true;
     default:
       return false;
   }

@@ -52,6 +52,8 @@ const RESTART_TIMEOUT_MS = 4000;
 const LOSS_GRACE_MS = 500;
 /** Recoveries one run may make before a device that keeps failing ends it with an error. */
 const MAX_RECOVERIES = 5;
+/** A busy run tells the page it still makes progress at least this often (the page's silence watch, silence.ts). */
+const BEAT_MS = 1000;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
 
@@ -226,6 +228,15 @@ export class Trainer {
 
   private now(): number {
     return this.host.now ? this.host.now() : performance.now();
+  }
+
+  private lastBeat = -Infinity;
+  /** After a step or an evaluation batch: a 'beat' when the last one is BEAT_MS old. */
+  private beat(): void {
+    const t = this.now();
+    if (t - this.lastBeat < BEAT_MS) return;
+    this.lastBeat = t;
+    this.host.post({ type: 'beat' });
   }
 
   private setState(state: RunState) {
@@ -746,6 +757,7 @@ export class Trainer {
           windowImages += b.size;
           stepInEpoch++;
           globalStep++;
+          this.beat();
           if (stepInEpoch % readEvery === 0 || stepInEpoch === steps) {
             const r = check(await read());
             if (r) report(r, null);
@@ -846,6 +858,7 @@ export class Trainer {
           }),
         );
         n += b.size;
+        this.beat();
         await yieldToEvents();
       }
       return n ? (await correct.data())[0] / n : NaN;
@@ -873,6 +886,7 @@ export class Trainer {
         preds.push(v);
         for (let i = 0; i < b.size; i++) confusion[b.y[i]][v[i]]++;
         count += b.size;
+        this.beat();
         await yieldToEvents();
       }
       const sampleCount = Math.min(12, count);

@@ -77,6 +77,22 @@ describe('the training loop', () => {
     expect(h.store.get('lenet')!.info.history.epochs.map((e) => e.imagesPerSec)).toEqual(speeds);
   });
 
+  it('tells the page it makes progress, after steps and evaluation batches, at most once a second', async () => {
+    // A clock that moves 0.4 s a reading: a beat every few steps, and within the end-of-epoch evaluation.
+    let clock = 0;
+    const h = trainerHarness(() => test, { now: () => (clock += 400) });
+    await h.send({ type: 'start', config: { ...base, epochs: 1, readEvery: 100 } });
+    await h.trainer.idle();
+    const types = h.messages.map((m) => m.type);
+    const beats = types.filter((t) => t === 'beat').length;
+    // 10 steps and 4 test batches at one reading or more each: 5.6 s at least, at most one beat a second of it.
+    expect(beats).toBeGreaterThanOrEqual(3);
+    expect(beats).toBeLessThanOrEqual(clock / 1000 + 1);
+    const evaluating = h.messages.findIndex((m) => m.type === 'state' && m.state === 'evaluating');
+    expect(evaluating).toBeGreaterThan(0);
+    expect(types.slice(evaluating, types.indexOf('epoch'))).toContain('beat');
+  });
+
   it('evaluates on batches no larger than the training batch, which is known to fit in memory', async () => {
     const h = harness();
     // The batches the whole net (a Sequential at the top level) is called on.

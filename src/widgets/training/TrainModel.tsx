@@ -205,6 +205,17 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
       </header>
 
       <div className="widget-body">
+        {t.stalled && mine ? (
+          <div className="train-banner warn" role="alert" data-banner="stalled">
+            <p>{tr('stalled', { seconds: Math.round(t.stalled.silentMs / 1000) })}</p>
+            <button type="button" onClick={() => void t.restartWorker()}>
+              {tr('restartWorker')}
+            </button>
+            <button type="button" onClick={t.keepWaiting}>
+              {tr('keepWaiting')}
+            </button>
+          </div>
+        ) : null}
         {t.died && mine ? (
           <div className="train-banner bad" role="alert" data-banner="died">
             <p>{tr('died')}</p>

@@ -55,6 +55,12 @@ const STRINGS = {
   checkpointImported: { en: 'Imported weights of {model} are saved in this browser ({time}).', zh: '导入的 {model} 权重已保存在浏览器中（{time}）。' },
   resumeCheckpoint: { en: 'Resume from checkpoint', zh: '从检查点继续' },
   discard: { en: 'Discard checkpoint', zh: '删除检查点' },
+  stalled: {
+    en: 'The training worker has reported no progress for {seconds} s. It may be stuck (a GPU that stopped responding, say), or only slow on this device. Restarting it resumes the run from its last checkpoint.',
+    zh: '训练线程已有 {seconds} 秒没有报告任何进度。它可能卡住了（例如 GPU 停止了响应），也可能只是在这台设备上比较慢。重启它会让训练从最近的检查点继续。',
+  },
+  restartWorker: { en: 'Restart from the last checkpoint', zh: '重启并从最近的检查点继续' },
+  keepWaiting: { en: 'Keep waiting', zh: '继续等待' },
   died: { en: 'The training worker stopped unexpectedly. Nothing saved is lost.', zh: '训练线程意外停止。已保存的进度不会丢失。' },
   outOfMemory: { en: 'The model does not fit in this backend’s memory at this batch size and input size. Try a smaller batch or input; the checkpoints already saved are kept.', zh: '在这个批量大小和输入尺寸下，模型超出了当前后端的内存。请减小批量或输入尺寸；已保存的检查点不会丢失。' },
   quota: { en: 'The browser’s storage is full, so checkpoints cannot be saved. Training goes on; export the weights to keep them.', zh: '浏览器存储已满，无法保存检查点。训练会继续；请导出权重以免丢失。' },
