@@ -333,6 +333,51 @@ describe('wasm backend', () => {
     }
   });
 
+  it('a kernel thread that traps fails its call with an error instead of hanging, and the kernels go on on one thread', async () => {
+    const { createWasmBackend } = await import('../../src/engine/wasm/index');
+    const be = await createWasmBackend({ threads: 2 });
+    try {
+      const k = be.kernels;
+      expect(k.threads).toBe(2);
+      const trace = k.exports.pool_trace!;
+      // Tasks long enough (a few hundred microseconds each) that the worker claims some.
+      const count = 48, spin = 300_000;
+      // The job's tasks spread over both threads (each task records the thread that ran it).
+      // On a busy machine the worker may not be scheduled in time for one job: a few tries.
+      const threadsSeen = new Set<number>();
+      for (let tries = 0; tries < 20 && threadsSeen.size < 2; tries++) {
+        const at = k.alloc(3 + count);
+        k.writeInts(at, [count, -1, spin, ...new Array<number>(count).fill(-1)]);
+        trace(at);
+        const ran = Array.from(k.i32.subarray((at >> 2) + 3, (at >> 2) + 3 + count));
+        k.reset();
+        expect(ran.every((t) => t === 0 || t === 1)).toBe(true);
+        ran.forEach((t) => threadsSeen.add(t));
+      }
+      expect(threadsSeen.size).toBe(2);
+      // The worker thread traps in the first task it claims: the call throws, and returns.
+      let failure: Error | null = null;
+      for (let tries = 0; tries < 50 && !failure; tries++) {
+        try {
+          k.runExport(trace, [count, 1, spin]);
+        } catch (e) {
+          failure = e as Error;
+        }
+      }
+      expect(failure?.message).toMatch(/a kernel thread failed/);
+      expect(k.threads).toBe(1);
+      expect(be.description).toMatch(/1 thread$/);
+      expect(be.about).toMatchObject({ threads: 1 });
+      // From now on every task runs on the calling thread, and the ops compute what they did.
+      k.runExport(trace, [count, 1, 0]);
+      const p = convParams(2, 8, 12, 12, 16, 3, 3, [1, 1], [1, 1]);
+      const X = randomData(p.n * p.cIn * p.h * p.w, 91), W = randomData(p.cOut * p.cIn * 9, 92);
+      expectClose(be.readSync(be.conv2d(be.fromData(X), be.fromData(W), null, p)), cpu.readSync(cpu.conv2d(cpu.fromData(X), cpu.fromData(W), null, p)), 1e-4, 'conv2d after the loss of a thread');
+    } finally {
+      be.dispose();
+    }
+  });
+
   function poolParams(mode: 'max' | 'avg', n: number, c: number, h: number, w: number, k: number, stride: number, pad: number): Pool2dParams {
     return { mode, n, c, h, w, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: outSize(h, k, pad, stride), outW: outSize(w, k, pad, stride) };
   }

@@ -55,8 +55,8 @@ export class WasmBackend extends CpuBackend {
   }
 
   override readonly name: BackendName = 'wasm';
-  override readonly description: string;
-  override readonly about: BackendAbout;
+  override description: string;
+  override about: BackendAbout;
   /** The compiled kernels and their memory. */
   readonly kernels: Kernels;
   private readonly recycled = new ArrayPool(POOL_BYTES, POOL_MIN_FLOATS);
@@ -66,6 +66,11 @@ export class WasmBackend extends CpuBackend {
     this.kernels = kernels;
     this.description = kernels.description;
     this.about = { kind: 'wasm', fma: kernels.fma, threads: kernels.threads };
+    // After losing a worker thread the kernels go on on one thread: say so.
+    kernels.onThreadsChanged = () => {
+      this.description = kernels.description;
+      this.about = { kind: 'wasm', fma: kernels.fma, threads: kernels.threads };
+    };
   }
 
   /** Stops the worker threads and drops the recycled arrays (the backend keeps working on one thread). */

@@ -44,6 +44,10 @@ export interface KernelExports {
   sgd_step(args: number): void;
   adam_step(args: number): void;
   thread_count(): number;
+  /** Threaded build: the worker that trapped since the last ask (0: none); see threads-shared.c. */
+  pool_failed?(): number;
+  /** Threaded build, for tests: a job whose tasks record the thread that ran them (see threads-shared.c). */
+  pool_trace?(args: number): void;
 }
 
 /** The generated module, looked up without a static import so that a missing build fails only here. */
@@ -97,7 +101,7 @@ export class Kernels {
   private readonly argsAt: number;
   private readonly base: number;
   private top: number;
-  private readonly pool: Pool | null;
+  private pool: Pool | null;
   /** Shared memory only: the heap of lasting blocks, and the arena's blocks on it. */
   private readonly heap: Heap | null;
   private chunks: { at: number; size: number }[] = [];
@@ -109,6 +113,8 @@ export class Kernels {
 
   /** Whether the matrix products use the fused multiply-add (the relaxed-SIMD build). */
   readonly fma: boolean;
+  /** Called when `threads` changes (a worker thread failed). */
+  onThreadsChanged: (() => void) | null = null;
 
   constructor(exports: KernelExports, memory: WebAssembly.Memory, firstFree: number, pool: Pool | null, fma: boolean) {
     this.exports = exports;
@@ -245,6 +251,19 @@ export class Kernels {
     this.refresh();
     this.i32.set(params, this.argsAt >> 2);
     f(this.argsAt);
+    if (this.pool && this.exports.pool_failed!() !== 0) this.lostThread();
+  }
+
+  /**
+   * A worker thread trapped during the last call (its task counted as done, so the call
+   * returned): its result is wrong. The kernels go on, on the calling thread alone.
+   */
+  private lostThread(): never {
+    this.pool!.terminate();
+    this.pool = null;
+    this.threads = 1;
+    this.onThreadsChanged?.();
+    throw new Error('wasm backend: a kernel thread failed, so this call did not finish; the kernels run on one thread from now on');
   }
 
   /** Views of a shared memory are not detached by growth made elsewhere, but may be short. */
@@ -262,7 +281,9 @@ export class Kernels {
     if (!this.pool) return;
     (this.exports as KernelExports & { set_pool_size(n: number, canBlock: number): void }).set_pool_size(0, 0);
     this.pool.terminate();
+    this.pool = null;
     this.threads = 1;
+    this.onThreadsChanged?.();
   }
 }
 

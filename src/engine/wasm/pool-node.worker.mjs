@@ -8,7 +8,13 @@ parentPort.once('message', ({ module, memory, thread, stackTop, generation }) =>
     (instance) => {
       instance.exports.__stack_pointer.value = stackTop;
       parentPort.postMessage('ready');
-      instance.exports.worker_loop(thread, generation);
+      try {
+        instance.exports.worker_loop(thread, generation);
+      } catch (err) {
+        // A trap in a task: the calling thread stops waiting for it and reports the call as failed.
+        instance.exports.worker_failed(thread);
+        console.error(`wasm kernel thread ${thread} failed:`, err);
+      }
     },
     (err) => parentPort.postMessage(`instantiate failed: ${String(err)}`),
   );

@@ -16,6 +16,11 @@
  * Workers sleep in memory.atomic.wait32 on `generation` after a short spin. The
  * caller spins while waiting for the last task, then sleeps on `done` where it may
  * block (not on a browser's main thread, where atomic.wait traps).
+ *
+ * A worker that traps inside a task (its JavaScript catches the trap and calls
+ * worker_failed) would leave the caller waiting forever for that task. Instead its task
+ * counts as done, the pool shrinks to the calling thread alone, and pool_failed() tells
+ * the caller's JavaScript, which reports the failed call as an error.
  */
 #include "kernels.h"
 
@@ -28,6 +33,10 @@ static int32_t state = CLOSED;
 static int32_t done;
 static int32_t pool_size; /* workers started, besides the calling thread */
 static int32_t caller_can_block;
+static int32_t failed; /* the thread number of a worker that trapped, 0 while none has */
+/* running[thread]: 1 while that worker runs a task it claimed. */
+#define MAX_THREADS 64
+static int32_t running[MAX_THREADS];
 static task_fn job_task;
 static const int32_t *job_args;
 static int32_t job_count;
@@ -42,7 +51,9 @@ static void run_tasks(int thread) {
     if (t >= count) return;
     /* Fails if anything moved since `s` was read, the job included. */
     if (!__atomic_compare_exchange_n(&state, &s, s + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    __atomic_store_n(&running[thread], 1, __ATOMIC_SEQ_CST);
     task(args, t, count, thread);
+    __atomic_store_n(&running[thread], 0, __ATOMIC_SEQ_CST);
     if (__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) == count) __builtin_wasm_memory_atomic_notify(&done, 1);
   }
 }
@@ -85,6 +96,40 @@ void worker_loop(int thread, int seen) {
     run_tasks(thread);
   }
 }
+
+/*
+ * Called by worker `thread`'s JavaScript when the worker trapped. The task it was running
+ * counts as done (the caller stops waiting for it), and the calls from now on run on the
+ * calling thread alone.
+ */
+EXPORT(worker_failed)
+void worker_failed(int thread) {
+  __atomic_store_n(&pool_size, 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&failed, thread, __ATOMIC_SEQ_CST);
+  if (thread > 0 && thread < MAX_THREADS && __atomic_exchange_n(&running[thread], 0, __ATOMIC_SEQ_CST)) {
+    if (__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) == __atomic_load_n(&job_count, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_notify(&done, 1);
+  }
+}
+
+/* The worker that trapped since the last ask (0: none), once. */
+EXPORT(pool_failed)
+int pool_failed(void) { return __atomic_exchange_n(&failed, 0, __ATOMIC_SEQ_CST); }
+
+/*
+ * A job of a[0] tasks for tests: task t spins a[2] times (so that every thread has time
+ * to claim some) and writes the thread that ran it to a[3 + t]; a task run by thread a[1]
+ * traps instead (a[1] = -1: none does).
+ */
+static void trace_task(const int32_t *a, int t, int count, int thread) {
+  (void)count;
+  if (thread == a[1]) __builtin_trap();
+  volatile int spin = 0;
+  while (spin < a[2]) spin = spin + 1;
+  ((int32_t *)a)[3 + t] = thread;
+}
+
+EXPORT(pool_trace)
+void pool_trace(const int32_t *a) { parallel_for(trace_task, a, a[0]); }
 
 /* The calling thread records how many workers run worker_loop, and whether it may sleep in atomic.wait. */
 EXPORT(set_pool_size)
