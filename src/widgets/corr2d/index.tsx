@@ -131,7 +131,8 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
   const prods = r ? Array.from({ length: kh * kw }, (_, c) => r.products[c * count + pos]) : [];
   const sum = r ? r.sums[pos] : NaN;
 
-  const sizeTex = `(n_h - k_h + 1) \\times (n_w - k_w + 1) = (${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1) = ${oh} \\times ${ow}`;
+  // Each side in braces: a narrow screen breaks the line at an equals sign, never inside a factor.
+  const sizeTex = `{(n_h - k_h + 1) \\times (n_w - k_w + 1)} = {(${xh} - ${kh} + 1) \\times (${xw} - ${kw} + 1)} = ${oh} \\times ${ow}`;
 
   return (
     <WidgetFrame id="corr2d" computedOn="cpu" title={t('Two-dimensional cross-correlation', '二维互相关')} onPresenterStep={win.onPresenterStep}>

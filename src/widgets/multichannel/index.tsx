@@ -94,7 +94,8 @@ export function MultiChannel({ part }: MultiChannelProps) {
     });
 
   const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
-  const paramTex = `c_o \\times c_i \\times k_h \\times k_w + c_o = ${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
+  // Each side in braces: a narrow screen breaks the line at an equals sign only.
+  const paramTex = `{c_o \\times c_i \\times k_h \\times k_w + c_o} = {${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co}} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
   /** Output channel o as a grid whose cells pick the position the sums below explain. */
   const outputFigure = (o: number, caption: string) => (
