@@ -52,7 +52,7 @@ const RESTART_TIMEOUT_MS = 4000;
 const LOSS_GRACE_MS = 500;
 /** Recoveries one run may make before a device that keeps failing ends it with an error. */
 const MAX_RECOVERIES = 5;
-/** A busy run tells the page it still makes progress at least this often (the page's silence watch, silence.ts). */
+/** A busy run tells the page it still makes progress, at most once every BEAT_MS (the page's silence watch, silence.ts). */
 const BEAT_MS = 1000;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
