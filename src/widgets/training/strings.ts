@@ -56,8 +56,8 @@ const STRINGS = {
   resumeCheckpoint: { en: 'Resume from checkpoint', zh: '从检查点继续' },
   discard: { en: 'Discard checkpoint', zh: '删除检查点' },
   stalled: {
-    en: 'The training worker has reported no progress for {seconds} s. It may be stuck (a GPU that stopped responding, say), or only slow on this device. Restarting it resumes the run from its last checkpoint.',
-    zh: '训练线程已有 {seconds} 秒没有报告任何进度。它可能卡住了（例如 GPU 停止了响应），也可能只是在这台设备上比较慢。重启它会让训练从最近的检查点继续。',
+    en: 'The training worker has reported no progress for {seconds} s. It may be stuck (a GPU that stopped responding, say), or only slow on this device. Restarting it resumes the run from its last checkpoint, or starts the run again if none was saved yet.',
+    zh: '训练线程已有 {seconds} 秒没有报告任何进度。它可能卡住了（例如 GPU 停止了响应），也可能只是在这台设备上比较慢。重启它会让训练从最近的检查点继续；如果还没有保存过检查点，则重新开始训练。',
   },
   restartWorker: { en: 'Restart from the last checkpoint', zh: '重启并从最近的检查点继续' },
   keepWaiting: { en: 'Keep waiting', zh: '继续等待' },
