@@ -275,7 +275,6 @@ export const useTraining = create<TrainingState>()((set, get) => {
       else if (info && info.status !== 'imported') get().resumeFromCheckpoint(info.model);
       else if (config) get().start(config);
       else set({ state: 'idle' });
-      listenForSilence();
     },
     computeOn(choice) {
       if (choice === computeOnSetting()) return;

@@ -39,6 +39,11 @@ function f32(s: Storage): Float32Array {
   return arr(s) as Float32Array;
 }
 
+/** The backend's description and facts, for the kernels as they run now. */
+function describe(k: Kernels): [string, BackendAbout] {
+  return [k.description, { kind: 'wasm', fma: k.fma, threads: k.threads }];
+}
+
 export class WasmBackend extends CpuBackend {
   /** Bytes of input and output images a convolution copies into wasm memory at a time (tests lower it). */
   static convBlockBytes = 48 * 1024 * 1024;
@@ -64,13 +69,9 @@ export class WasmBackend extends CpuBackend {
   constructor(kernels: Kernels) {
     super();
     this.kernels = kernels;
-    this.description = kernels.description;
-    this.about = { kind: 'wasm', fma: kernels.fma, threads: kernels.threads };
+    [this.description, this.about] = describe(kernels);
     // After losing a worker thread the kernels go on on one thread: say so.
-    kernels.onThreadsChanged = () => {
-      this.description = kernels.description;
-      this.about = { kind: 'wasm', fma: kernels.fma, threads: kernels.threads };
-    };
+    kernels.onThreadsChanged = () => ([this.description, this.about] = describe(kernels));
   }
 
   /** Stops the worker threads and drops the recycled arrays (the backend keeps working on one thread). */

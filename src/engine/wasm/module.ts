@@ -259,10 +259,7 @@ export class Kernels {
    * returned): its result is wrong. The kernels go on, on the calling thread alone.
    */
   private lostThread(): never {
-    this.pool!.terminate();
-    this.pool = null;
-    this.threads = 1;
-    this.onThreadsChanged?.();
+    this.dispose();
     throw new Error('wasm backend: a kernel thread failed, so this call did not finish; the kernels run on one thread from now on');
   }
 
