@@ -333,6 +333,39 @@ describe('wasm backend', () => {
     }
   });
 
+  it('a worker thread writes into memory that the calling thread has only just grown', async () => {
+    // Only the calling thread grows the memory; a worker's instance may still hold the old
+    // size, and its memory.fill (the zeroing of a pooling gradient) then trapped as out of
+    // bounds, about once in a few hundred calls. Each call here writes its output into a
+    // page grown just before it.
+    const { createWasmBackend } = await import('../../src/engine/wasm/index');
+    const be = await createWasmBackend({ threads: 2 });
+    try {
+      const k = be.kernels;
+      expect(k.threads).toBe(2);
+      // Average pooling 2x2, stride 2: 32 planes of 8x8, 16 tasks; dX is gy / 4 everywhere.
+      const planes = 32, h = 8, w = 8, out = 4;
+      const gy = k.alloc(planes * out * out);
+      const G = randomData(planes * out * out, 95);
+      k.write(gy, G);
+      const calls = 3000;
+      for (let i = 0; i < calls; i++) {
+        const dx = k.memory.buffer.byteLength;
+        k.memory.grow(1);
+        k.runExport(k.exports.pool2d_backward, [0, planes, h, w, 2, 2, 2, 2, 0, 0, out, out, 0, gy, dx, 0, 16]);
+        if (i % 500 === 0 || i === calls - 1) {
+          const got = new Float32Array(k.memory.buffer, dx, planes * h * w);
+          for (let q = 0; q < planes; q++)
+            for (let r = 0; r < h; r++)
+              for (let c = 0; c < w; c++) expect(got[(q * h + r) * w + c]).toBe(G[(q * out + (r >> 1)) * out + (c >> 1)] * 0.25);
+        }
+      }
+      expect(k.threads).toBe(2);
+    } finally {
+      be.dispose();
+    }
+  });
+
   it('a kernel thread that traps fails its call with an error instead of hanging, and the kernels go on on one thread', async () => {
     const { createWasmBackend } = await import('../../src/engine/wasm/index');
     const be = await createWasmBackend({ threads: 2 });

@@ -123,13 +123,14 @@ export class Kernels {
     this.pool = pool;
     this.threads = pool ? pool.size + 1 : 1;
     this.gemmScratchFloats = exports.gemm_scratch_floats();
-    this.f32 = new Float32Array(memory.buffer);
-    this.i32 = new Int32Array(memory.buffer);
+    const buffer = memory.buffer;
+    this.f32 = new Float32Array(buffer);
+    this.i32 = new Int32Array(buffer);
     this.argsAt = align(firstFree);
     this.base = align(this.argsAt + ARGS_INTS * 4);
     this.top = this.base;
-    this.buffers.add(memory.buffer);
-    this.heap = memory.buffer instanceof SharedArrayBuffer ? new Heap((bytes) => growTo(memory, bytes), this.base) : null;
+    this.buffers.add(buffer);
+    this.heap = buffer instanceof SharedArrayBuffer ? new Heap((bytes) => growTo(memory, bytes), this.base) : null;
   }
 
   /** Whether storages can live in this memory (`heapArray`): a shared memory, whose views survive growth. */
@@ -141,8 +142,8 @@ export class Kernels {
   heapArray(floats: number): Float32Array | null {
     const at = this.heap?.alloc(floats * 4) ?? null;
     if (at === null) return null;
-    this.refresh();
-    return new Float32Array(this.memory.buffer, at, floats);
+    // The buffer that refresh() recorded: another thread's growth may hand out a new one at any call.
+    return new Float32Array(this.refresh(), at, floats);
   }
 
   /** Whether `a` is a view of this memory (its byte offset is then its address). */
@@ -263,14 +264,18 @@ export class Kernels {
     throw new Error('wasm backend: a kernel thread failed, so this call did not finish; the kernels run on one thread from now on');
   }
 
-  /** Views of a shared memory are not detached by growth made elsewhere, but may be short. */
-  private refresh(): void {
+  /**
+   * Views of a shared memory are not detached by growth made elsewhere, but may be short.
+   * Returns the memory's buffer, known to `owns` from now on.
+   */
+  private refresh(): ArrayBufferLike {
     const buffer = this.memory.buffer;
     if (this.f32.buffer !== buffer || this.f32.byteLength !== buffer.byteLength) {
       this.f32 = new Float32Array(buffer);
       this.i32 = new Int32Array(buffer);
       this.buffers.add(buffer);
     }
+    return buffer;
   }
 
   /** Stops the worker threads; the kernels then run on the calling thread alone. */

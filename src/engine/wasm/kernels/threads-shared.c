@@ -17,6 +17,12 @@
  * caller spins while waiting for the last task, then sleeps on `done` where it may
  * block (not on a browser's main thread, where atomic.wait traps).
  *
+ * Only the calling thread's JavaScript grows the memory. Another thread's instance learns
+ * the new size when V8 gets round to an interrupt, and until then the checked accesses
+ * (memory.fill and memory.copy: every memset and memcpy) fail as out of bounds on the new
+ * pages. So a job carries the memory's size as the caller sees it, and a worker whose last
+ * job saw another size first grows its memory by nothing, which brings its view up to date.
+ *
  * A worker that traps inside a task (its JavaScript catches the trap and calls
  * worker_failed) would leave the caller waiting forever for that task. Instead its task
  * counts as done, the pool shrinks to the calling thread alone, and pool_failed() tells
@@ -40,6 +46,9 @@ static int32_t running[MAX_THREADS];
 static task_fn job_task;
 static const int32_t *job_args;
 static int32_t job_count;
+static int32_t job_pages; /* the memory's pages when the job was published */
+/* seen_pages[thread]: the pages that worker's instance is known to see. */
+static int32_t seen_pages[MAX_THREADS];
 
 static void run_tasks(int thread) {
   for (;;) {
@@ -51,6 +60,12 @@ static void run_tasks(int thread) {
     if (t >= count) return;
     /* Fails if anything moved since `s` was read, the job included. */
     if (!__atomic_compare_exchange_n(&state, &s, s + 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
+    /* The job cannot change until this task is counted as done. */
+    const int pages = __atomic_load_n(&job_pages, __ATOMIC_SEQ_CST);
+    if (thread > 0 && pages != seen_pages[thread]) {
+      __builtin_wasm_memory_grow(0, 0);
+      seen_pages[thread] = pages;
+    }
     __atomic_store_n(&running[thread], 1, __ATOMIC_SEQ_CST);
     task(args, t, count, thread);
     __atomic_store_n(&running[thread], 0, __ATOMIC_SEQ_CST);
@@ -69,6 +84,7 @@ void parallel_for(task_fn task, const int32_t *args, int count) {
   __atomic_store_n(&job_task, task, __ATOMIC_SEQ_CST);
   __atomic_store_n(&job_args, args, __ATOMIC_SEQ_CST);
   __atomic_store_n(&job_count, count, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&job_pages, (int32_t)__builtin_wasm_memory_size(0), __ATOMIC_SEQ_CST);
   __atomic_store_n(&done, 0, __ATOMIC_SEQ_CST);
   __atomic_store_n(&state, seq << 16, __ATOMIC_SEQ_CST);
   __atomic_fetch_add(&generation, 1, __ATOMIC_SEQ_CST);
