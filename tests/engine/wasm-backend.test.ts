@@ -12,6 +12,7 @@ import { CpuBackend } from '../../src/engine/cpu/index';
 import { manualSeed, nn, optim, randn, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
 import type { WasmBackend } from '../../src/engine/wasm/index';
+import { poolArgs } from '../../src/engine/wasm/plan';
 import { expectClose } from './helpers';
 import { lossStep } from '../../scripts/bench/loss-step';
 
@@ -338,13 +339,11 @@ describe('wasm backend', () => {
     // size, and its memory.fill (the zeroing of a pooling gradient) then trapped as out of
     // bounds, about once in a few hundred calls. Each call here writes its output into a
     // page grown just before it.
-    const { createWasmBackend } = await import('../../src/engine/wasm/index');
-    const be = await createWasmBackend({ threads: 2 });
-    try {
+    await withTwoThreads((be) => {
       const k = be.kernels;
-      expect(k.threads).toBe(2);
       // Average pooling 2x2, stride 2: 32 planes of 8x8, 16 tasks; dX is gy / 4 everywhere.
-      const planes = 32, h = 8, w = 8, out = 4;
+      const p = poolParams('avg', 1, 32, 8, 8, 2, 2, 0);
+      const planes = p.c, h = p.h, w = p.w, out = p.outH;
       const gy = k.alloc(planes * out * out);
       const G = randomData(planes * out * out, 95);
       k.write(gy, G);
@@ -352,7 +351,7 @@ describe('wasm backend', () => {
       for (let i = 0; i < calls; i++) {
         const dx = k.memory.buffer.byteLength;
         k.memory.grow(1);
-        k.runExport(k.exports.pool2d_backward, [0, planes, h, w, 2, 2, 2, 2, 0, 0, out, out, 0, gy, dx, 0, 16]);
+        k.runExport(k.exports.pool2d_backward, poolArgs(p, 0, gy, dx, 0, 16));
         if (i % 500 === 0 || i === calls - 1) {
           const got = new Float32Array(k.memory.buffer, dx, planes * h * w);
           for (let q = 0; q < planes; q++)
@@ -361,17 +360,12 @@ describe('wasm backend', () => {
         }
       }
       expect(k.threads).toBe(2);
-    } finally {
-      be.dispose();
-    }
+    });
   });
 
   it('a kernel thread that traps fails its call with an error instead of hanging, and the kernels go on on one thread', async () => {
-    const { createWasmBackend } = await import('../../src/engine/wasm/index');
-    const be = await createWasmBackend({ threads: 2 });
-    try {
+    await withTwoThreads((be) => {
       const k = be.kernels;
-      expect(k.threads).toBe(2);
       const trace = k.exports.pool_trace!;
       // Tasks long enough (a few hundred microseconds each) that the worker claims some.
       const count = 48, spin = 300_000;
@@ -406,10 +400,20 @@ describe('wasm backend', () => {
       const p = convParams(2, 8, 12, 12, 16, 3, 3, [1, 1], [1, 1]);
       const X = randomData(p.n * p.cIn * p.h * p.w, 91), W = randomData(p.cOut * p.cIn * 9, 92);
       expectClose(be.readSync(be.conv2d(be.fromData(X), be.fromData(W), null, p)), cpu.readSync(cpu.conv2d(cpu.fromData(X), cpu.fromData(W), null, p)), 1e-4, 'conv2d after the loss of a thread');
+    });
+  });
+
+  /** Runs `use` on a wasm backend with two threads (checked), disposed afterwards. */
+  async function withTwoThreads(use: (be: WasmBackend) => void): Promise<void> {
+    const { createWasmBackend } = await import('../../src/engine/wasm/index');
+    const be = await createWasmBackend({ threads: 2 });
+    try {
+      expect(be.kernels.threads).toBe(2);
+      use(be);
     } finally {
       be.dispose();
     }
-  });
+  }
 
   function poolParams(mode: 'max' | 'avg', n: number, c: number, h: number, w: number, k: number, stride: number, pad: number): Pool2dParams {
     return { mode, n, c, h, w, kH: k, kW: k, strideH: stride, strideW: stride, padH: pad, padW: pad, outH: outSize(h, k, pad, stride), outW: outSize(w, k, pad, stride) };

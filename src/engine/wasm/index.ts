@@ -22,7 +22,7 @@ import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } fro
 import { dropoutTest } from '../random';
 import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
-import { convArgs, convMethodFor, convPlan, keptRun, planFloats, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan } from './plan';
+import { convArgs, convMethodFor, convPlan, keptRun, planFloats, poolArgs, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan } from './plan';
 import { ArrayPool } from './recycle';
 
 export { keptRun, PARALLEL_MIN_FLOPS } from './plan';
@@ -446,10 +446,6 @@ export class WasmBackend extends CpuBackend {
   }
 
   // ---- pooling --------------------------------------------------------------------
-  private poolArgs(p: Pool2dParams, x: number, y: number, dx: number, line: number, tasks: number): number[] {
-    return [p.mode === 'max' ? 1 : 0, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW, x, y, dx, line, tasks];
-  }
-
   /**
    * Pooling splits its planes over the threads, where its window operations would pay
    * for them as a product's do, or where it streams through as many elements as an
@@ -470,7 +466,7 @@ export class WasmBackend extends CpuBackend {
     const tasks = this.poolTasks(p);
     const py = this.out(outSize);
     const pline = K.alloc(p.w * this.areas(tasks));
-    K.run('pool2d_forward', this.poolArgs(p, px, py.at, 0, pline, tasks));
+    K.run('pool2d_forward', poolArgs(p, px, py.at, 0, pline, tasks));
     return py.done();
   }
 
@@ -484,7 +480,7 @@ export class WasmBackend extends CpuBackend {
     const px = p.mode === 'max' ? this.put(x, inSize) : 0;
     const pgy = this.put(gy, outSize);
     const pdx = this.out(inSize);
-    K.run('pool2d_backward', this.poolArgs(p, px, pgy, pdx.at, 0, this.poolTasks(p)));
+    K.run('pool2d_backward', poolArgs(p, px, pgy, pdx.at, 0, this.poolTasks(p)));
     return pdx.done();
   }
 }

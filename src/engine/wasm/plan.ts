@@ -4,7 +4,7 @@
  * copy, per product or per block of tiles, and the parameter blocks of kernels/conv.c and
  * kernels/winograd.c. Pure arithmetic on shapes; the backend (index.ts) allocates and runs.
  */
-import type { Conv2dParams } from '../backend';
+import type { Conv2dParams, Pool2dParams } from '../backend';
 
 /** Floating-point operations below which a kernel stays on the calling thread (waking workers costs more). */
 export const PARALLEL_MIN_FLOPS = 4e6;
@@ -230,6 +230,11 @@ export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias:
     n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW,
     x, w, bias, y, plan.group, scratch, plan.scratchFloats, plan.tasks, accumulate ? 1 : 0, plan.areas,
   ];
+}
+
+/** The parameter block of pool2d_forward and pool2d_backward (kernels/pool.c); addresses in bytes, 0 where unused. */
+export function poolArgs(p: Pool2dParams, x: number, y: number, dx: number, line: number, tasks: number): number[] {
+  return [p.mode === 'max' ? 1 : 0, p.n * p.c, p.h, p.w, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW, x, y, dx, line, tasks];
 }
 
 /**
