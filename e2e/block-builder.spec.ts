@@ -28,7 +28,7 @@ const TEXT = {
     addLinear: '添加 Linear',
     addRelu: '添加 ReLU',
     reset: '恢复为正文的多层感知机',
-    right: '正确：部件的状态满足了要求。',
+    right: '正确：组件的状态满足了要求。',
     notYet: '还没有。',
     params: (n: string) => `网络共有 ${n} 个参数`,
     empty: '请输入宽度：1 到 1024 之间的整数。',

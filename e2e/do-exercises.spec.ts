@@ -168,5 +168,5 @@ test('in Chinese: outSize, wrong first, then right; the 7x7 input pooled to 4x4'
   await slide(w, '窗口高', 2);
   await slide(w, '窗口宽', 2);
   await expect(ex).toContainText('引擎算出的输出为 4×4');
-  await expect(ex.getByRole('status')).toHaveText('正确：部件的状态满足了要求。');
+  await expect(ex.getByRole('status')).toHaveText('正确：组件的状态满足了要求。');
 });

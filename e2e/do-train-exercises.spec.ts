@@ -7,7 +7,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { computeOn, configure, expect, openChapter, test, waitForState } from './fixtures';
 
-const RIGHT_WIDGET = { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：部件的状态满足了要求。' };
+const RIGHT_WIDGET = { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：组件的状态满足了要求。' };
 const RIGHT_RUN = { en: 'Correct: your runs meet the goal.', zh: '正确：你的训练结果满足了要求。' };
 const NOT_YET = { en: 'Not yet.', zh: '还没有。' };
 

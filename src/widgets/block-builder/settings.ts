@@ -59,7 +59,7 @@ export function parseWidth(text: string): { value: number } | { problem: Bilingu
   if (!Number.isFinite(n)) return { problem: { en: `“${s}” is not a number: enter a whole number from ${MIN_WIDTH} to ${MAX_WIDTH}.`, zh: `“${s}”不是数：请输入 ${MIN_WIDTH} 到 ${MAX_WIDTH} 之间的整数。` } };
   if (!Number.isInteger(n)) return { problem: { en: `A layer has a whole number of outputs: ${s} is not one.`, zh: `层的输出个数必须是整数：${s} 不是整数。` } };
   if (n < MIN_WIDTH) return { problem: { en: `A Linear layer needs at least ${MIN_WIDTH} output; ${n} outputs would leave nothing to pass on.`, zh: `Linear 层至少要有 ${MIN_WIDTH} 个输出；${n} 个输出就没有东西可以往下传了。` } };
-  if (n > MAX_WIDTH) return { problem: { en: `This widget allows at most ${MAX_WIDTH} outputs per layer (${n} is more).`, zh: `本部件每层最多 ${MAX_WIDTH} 个输出（${n} 超过了）。` } };
+  if (n > MAX_WIDTH) return { problem: { en: `This widget allows at most ${MAX_WIDTH} outputs per layer (${n} is more).`, zh: `本组件每层最多 ${MAX_WIDTH} 个输出（${n} 超过了）。` } };
   return { value: n };
 }
 

@@ -15,4 +15,4 @@ export interface Goal<T extends object> {
 }
 
 /** The judgement of settings a widget itself would refuse. */
-export const INVALID: Bilingual = { en: 'The widget\'s settings are not valid yet.', zh: '部件当前的设置还不合法。' };
+export const INVALID: Bilingual = { en: 'The widget\'s settings are not valid yet.', zh: '组件当前的设置还不合法。' };

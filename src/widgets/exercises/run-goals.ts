@@ -46,7 +46,7 @@ export const lenetFirstEpoch: RunGoal = {
       met: whole && first.testAcc >= LENET_FIRST_EPOCH,
       now: {
         en: `Now: LeNet's first epoch (${how}) ended at ${pct(first.testAcc)} test accuracy${whole ? '' : ', on part of the training set'}.`,
-        zh: `当前：LeNet 的第一轮（${how}）结束时测试准确率为 ${pct(first.testAcc)}${whole ? '' : '，只用了部分训练集'}。`,
+        zh: `当前：LeNet 的第一轮（${how}）结束时测试精度为 ${pct(first.testAcc)}${whole ? '' : '，只用了部分训练集'}。`,
       },
     };
   },
@@ -80,7 +80,7 @@ export const bnThreeSeeds: RunGoal = {
       met,
       now: {
         en: `Now, finished runs (seed, learning rate, steps: plain / with batch norm, held-out accuracy): ${list.join('; ')}.`,
-        zh: `当前已完成的运行（种子、学习率、步数：普通 / 批量规范化，留出集准确率）：${list.join('；')}。`,
+        zh: `当前已完成的运行（种子、学习率、步数：普通 / 批量规范化，留出集精度）：${list.join('；')}。`,
       },
     };
   },

@@ -12,8 +12,8 @@ export interface Kind {
   correct: Bilingual;
 }
 export const USE_WIDGET: Kind = {
-  label: { en: 'Exercise (use the widget)', zh: '练习（使用部件）' },
-  correct: { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：部件的状态满足了要求。' },
+  label: { en: 'Exercise (use the widget)', zh: '练习（使用组件）' },
+  correct: { en: 'Correct: the widget is in a state that meets the goal.', zh: '正确：组件的状态满足了要求。' },
 };
 export const TRAIN: Kind = {
   label: { en: 'Exercise (train)', zh: '练习（训练）' },

@@ -58,7 +58,7 @@ function sourceLine(t: Tr, name: string, w: Weights): string {
   if (w.source === 'untrained')
     return t(`Untrained: ${name} with freshly initialised weights (Xavier, seed 0), ${size} inputs. Its maps and probabilities show what a network knows before training: nothing.`, `未训练：${name} 使用刚初始化的权重（Xavier，种子 0），输入 ${size}。这些特征图和概率展示的是网络训练之前的样子：它什么也不知道。`);
   if (w.source === 'imported') return t(`Weights imported from a .safetensors file, ${size} inputs.`, `权重导入自 .safetensors 文件，输入 ${size}。`);
-  const acc = w.testAcc !== null ? t(`, test accuracy ${(w.testAcc * 100).toFixed(1)}%`, `，测试准确率 ${(w.testAcc * 100).toFixed(1)}%`) : '';
+  const acc = w.testAcc !== null ? t(`, test accuracy ${(w.testAcc * 100).toFixed(1)}%`, `，测试精度 ${(w.testAcc * 100).toFixed(1)}%`) : '';
   return t(`Trained in this browser (${w.epochs ?? 0} epochs${acc}), ${size} inputs; weights read from the training checkpoint.`, `已在本浏览器中训练（${w.epochs ?? 0} 轮${acc}），输入 ${size}；权重读自训练检查点。`);
 }
 

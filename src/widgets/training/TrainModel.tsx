@@ -13,7 +13,8 @@ import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendDetail, backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
 import { useFocusHandoff } from '../common/useFocusHandoff';
-import { CLASS_NAMES, formatDuration, useTr } from './strings';
+import { formatDuration, useTr } from './strings';
+import { FASHION_CLASSES } from '../common/fashion-classes';
 import { downloadBytes, readFileBytes } from './files';
 import './training.css';
 
@@ -492,7 +493,7 @@ function Evaluation({ model }: { model: ModelId }) {
   const ck = t.checkpoints[model];
   const busyRun = t.state === 'loading' || t.state === 'training' || t.state === 'evaluating';
   const canEvaluate = !busyRun && ((mine && (t.state === 'done' || t.state === 'stopped' || t.state === 'paused')) || !!ck);
-  const labels = CLASS_NAMES[lang];
+  const labels = FASHION_CLASSES[lang];
 
   const run = async () => {
     setBusy(true);

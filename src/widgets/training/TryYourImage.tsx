@@ -5,7 +5,8 @@ import { isModelId, zoo } from '../../models/index';
 import { ProbabilityView } from './Charts';
 import { GrayImage } from './GrayImage';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, checkImageBytes, checkImageSize, type ImageCheck } from './imageFile';
-import { CLASS_NAMES, useTr, type StringKey } from './strings';
+import { useTr, type StringKey } from './strings';
+import { FASHION_CLASSES } from '../common/fashion-classes';
 import './training.css';
 
 const SIDE = 224;
@@ -220,7 +221,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
       ? tr('canvasDrawing', { side: SIDE, pct: ink })
       : tr('canvasEmpty', { side: SIDE });
 
-  const labels = CLASS_NAMES[lang];
+  const labels = FASHION_CLASSES[lang];
   return (
     <section className="try-image" data-widget="try-your-image" aria-labelledby={`${uid}-t`}>
       <h4 id={`${uid}-t`}>{tr('tryTitle')}</h4>

@@ -135,12 +135,6 @@ export function useTr(): (key: StringKey, vars?: Record<string, string | number>
   return (key, vars) => translate(lang, key, vars);
 }
 
-/** Class names of Fashion-MNIST in both languages. */
-export const CLASS_NAMES: Record<Lang, readonly string[]> = {
-  en: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-  zh: ['T 恤/上衣', '裤子', '套衫', '连衣裙', '外套', '凉鞋', '衬衫', '运动鞋', '包', '短靴'],
-};
-
 export function formatCount(n: number, lang: Lang): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
 }
