@@ -190,7 +190,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           <WindowSteps win={win} count={count} outW={ow} />
           <div className="w-step" aria-live="polite">
             <p>
-              {t(`Window at output row ${i + 1}, column ${j + 1}: element-wise products X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`, `窗口位于输出第 ${i + 1} 行第 ${j + 1} 列：逐元素乘积 X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`)}
+              {t(`Window for Y[${i}, ${j}]: element-wise products X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`, `窗口对应 Y[${i}, ${j}]：逐元素乘积 X[${i}:${i + kh}, ${j}:${j + kw}] ⊙ K`)}
             </p>
             {r ? (
               <div className="w-step-row">
