@@ -80,7 +80,7 @@ export const bnThreeSeeds: RunGoal = {
       met,
       now: {
         en: `Now, finished runs (seed, learning rate, steps: plain / with batch norm, held-out accuracy): ${list.join('; ')}.`,
-        zh: `当前已完成的运行（种子、学习率、步数：普通 / 批量规范化，留出集精度）：${list.join('；')}。`,
+        zh: `当前已完成的运行（种子、学习率、步数：普通 / 批量规范化，留出精度）：${list.join('；')}。`,
       },
     };
   },
