@@ -8,6 +8,11 @@
  * A listing whose fence says ```ts random prints values drawn from a different generator
  * than PyTorch's; it must print as many numbers, and its integers (the shapes, the counts)
  * must still agree.
+ *
+ * A listing's comments may quote what it prints (`// tensor([0.1187], requires_grad=True)`):
+ * every number in a comment with two or more decimals must then be one that the listing
+ * printed (the engine's for TypeScript, the recorded one for Python), so a comment never
+ * shows a value that no run gives. Bounds written as `±0.707` are not quotes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +65,15 @@ export function disagreement(ts: string, py: string, random: boolean): string | 
   return null;
 }
 
+const QUOTED = /(?<![\w.±])-?\d+\.\d{2,}(?:e[-+]?\d+)?(?![\w])/g;
+
+/** The numbers a listing's comments quote that its output does not contain. */
+export function unprinted(listing: string, lang: 'ts' | 'python', output: string): string[] {
+  const comments = listing.match(lang === 'ts' ? /\/\/[^\n]*|\/\*[\s\S]*?\*\//g : /#[^\n]*|"""[\s\S]*?"""/g) ?? [];
+  const printedNumbers = numbersIn(output).map(Number);
+  return comments.flatMap((c) => c.match(QUOTED) ?? []).filter((q) => !printedNumbers.some((p) => close(p, Number(q))));
+}
+
 describe('comparing outputs', () => {
   it('reduces shapes, tensors and booleans to the same numbers', () => {
     expect(disagreement('Conv2d output shape:\t [1, 6, 28, 28]', 'Conv2d output shape:\t torch.Size([1, 6, 28, 28])', false)).toBeNull();
@@ -69,6 +83,12 @@ describe('comparing outputs', () => {
     expect(disagreement('tensor([0.3, 0.5]) [2]', 'tensor([0.9, 0.1]) [2]', true)).toBeNull();
     expect(disagreement('tensor([0.3]) [2]', 'tensor([0.9]) [3]', true)).toMatch(/number 2/);
     expect(disagreement('tensor([0.3])', 'tensor([0.3, 0.1])', true)).toMatch(/1 numbers/);
+  });
+  it('finds the numbers a comment quotes that the output lacks', () => {
+    expect(unprinted('console.log(b);   // tensor([0.1187]), all within ±0.707', 'ts', 'tensor([0.1187], requires_grad=True)')).toEqual([]);
+    expect(unprinted('b  # tensor([-0.1568]) and 0.25', 'python', 'tensor([-0.1568])')).toEqual(['0.25']);
+    expect(unprinted('// Float32Array [0.11869896...]', 'ts', 'Float32Array(1) [0.11869896203279495]')).toEqual([]);
+    expect(unprinted('const lr = 0.05;  // lr 0.5', 'ts', '')).toEqual([]);
   });
 });
 
@@ -122,6 +142,8 @@ for (const file of files) {
         const { error, text } = await printedBy(twins.map((t) => t.ts), i - 1);
         expect(error, 'the TypeScript listing fails').toBeUndefined();
         expect(disagreement(text, py!, twin.random), `TypeScript printed:\n${text}\nPyTorch printed:\n${py}`).toBeNull();
+        expect(unprinted(twin.ts, 'ts', text), `numbers in the TypeScript comments that it does not print:\n${text}`).toEqual([]);
+        expect(unprinted(twin.python, 'python', py!), `numbers in the PyTorch comments that it did not print:\n${py}`).toEqual([]);
       });
     }
   });

@@ -65,6 +65,14 @@ describe('tensors print as PyTorch prints them', () => {
     ['nan', [3], Float32Array.from([-1.5, 2.25, NaN]), 'tensor([-1.5000,  2.2500,     nan])'],
     ['a long row', [30], range(30, (i) => i / 7), 'tensor([0.0000, 0.1429, 0.2857, 0.4286, 0.5714, 0.7143, 0.8571, 1.0000, 1.1429,\n        1.2857, 1.4286, 1.5714, 1.7143, 1.8571, 2.0000, 2.1429, 2.2857, 2.4286,\n        2.5714, 2.7143, 2.8571, 3.0000, 3.1429, 3.2857, 3.4286, 3.5714, 3.7143,\n        3.8571, 4.0000, 4.1429])'],
     ['empty', [2, 0], new Float32Array(0), 'tensor([], size=(2, 0))'],
+    ['negative zero, fixed', [3], Float32Array.from([-0, -1.5, 2.25]), 'tensor([-0.0000, -1.5000,  2.2500])'],
+    ['negative zero, integers', [2, 2], Float32Array.from([-0, 100, 1, 2]), 'tensor([[ -0., 100.],\n        [  1.,   2.]])'],
+    ['negative zero, scientific', [2], Float32Array.from([-0, 1e-5]), 'tensor([-0.0000e+00, 1.0000e-05])'],
+    ['only zeros', [2], Float32Array.from([-0, 0]), 'tensor([-0., 0.])'],
+    ['a negative-zero scalar', [], Float32Array.from([-0]), 'tensor(-0.)'],
+    ['widths from the finite nonzero values', [3], Float32Array.from([NaN, 1.5, -0]), 'tensor([   nan, 1.5000, -0.0000])'],
+    ['inf wider than the numbers', [2], Float32Array.from([Infinity, 1]), 'tensor([inf, 1.])'],
+    ['nan beside zero', [2], Float32Array.from([0, NaN]), 'tensor([0., nan])'],
     ['summarised', [2000], range(2000), 'tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])'],
   ])('%s', (_name, shape, values, expected) => {
     expect(formatTensor({ shape, values })).toBe(expected);

@@ -18,6 +18,12 @@ const LINE_WIDTH = 80;
 
 /** PyTorch's choice of number style for a whole tensor: integers, fixed with 4 decimals, or scientific. */
 function numberStyle(values: ArrayLike<number>): (v: number) => string {
+  const style = baseStyle(values);
+  // JavaScript drops the sign of -0 when it formats it; Python keeps it (`-0.0000`).
+  return (v) => (Object.is(v, -0) ? `-${style(0)}` : style(v));
+}
+
+function baseStyle(values: ArrayLike<number>): (v: number) => string {
   const finite: number[] = [];
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) finite.push(values[i]);
   const special = (v: number) => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
@@ -62,7 +68,9 @@ export function formatTensor(t: TensorLike): string {
   };
   collect(0, 0);
   const style = numberStyle(shown);
-  const width = Math.max(...shown.map((v) => style(v).length));
+  // As PyTorch: the column width comes from the finite nonzero values only, so a -0, nan
+  // or inf wider than them is printed unpadded.
+  const width = Math.max(1, ...shown.filter((v) => Number.isFinite(v) && v !== 0).map((v) => style(v).length));
   const cell = (v: number) => style(v).padStart(width);
   if (shape.length === 0) return `${prefix}${style(values[0])}${suffix})`;
   const render = (axis: number, offset: number, indent: number): string => {
