@@ -165,3 +165,10 @@ for (const [slug, id, solve] of MODEL_EXERCISES) {
     await expect(ex.getByRole('status')).toHaveText('Correct: your code passes every check.', { timeout: 60_000 });
   });
 }
+
+test('the code tabs speak the reader language', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'zh');
+  const tabs = page.locator('.code-tabs').first().getByRole('tablist', { name: '代码语言' });
+  await expect(tabs.getByRole('tab', { name: 'TypeScript（本书引擎）' })).toHaveAttribute('aria-selected', 'true');
+  await expect(tabs.getByRole('tab', { name: 'PyTorch' })).toBeVisible();
+});

@@ -4,7 +4,13 @@ import { useTr } from '../common/i18n';
 import { CodeCell } from '../code-cell/CodeCell';
 import { listingKey } from '../code-cell/cells';
 
-const LABELS: Record<string, string> = { ts: 'TypeScript (this engine)', typescript: 'TypeScript (this engine)', python: 'PyTorch', py: 'PyTorch' };
+/** Tab names in English and Chinese, by fence language. */
+const LABELS: Record<string, [string, string]> = {
+  ts: ['TypeScript (this engine)', 'TypeScript（本书引擎）'],
+  typescript: ['TypeScript (this engine)', 'TypeScript（本书引擎）'],
+  python: ['PyTorch', 'PyTorch'],
+  py: ['PyTorch', 'PyTorch'],
+};
 
 function languageOf(node: ReactNode): string {
   // MDX renders a fenced block as <pre><code className="language-xx">.
@@ -72,7 +78,8 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
   const langs = blocks.map(languageOf);
   const preferred = useSettings((s) => s.codeLang);
   const setPreferred = useSettings((s) => s.setCodeLang);
-  const initial = Math.max(0, langs.findIndex((l) => LABELS[l] === LABELS[preferred]));
+  const t = useTr();
+  const initial = Math.max(0, langs.findIndex((l) => LABELS[l]?.[0] === LABELS[preferred]?.[0]));
   const [active, setActive] = useState(initial);
   const id = useId();
   const choose = (i: number) => {
@@ -89,7 +96,7 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
   };
   return (
     <div className="code-tabs">
-      <div role="tablist" aria-label="Code language" onKeyDown={onKey}>
+      <div role="tablist" aria-label={t('Code language', '代码语言')} onKeyDown={onKey}>
         {langs.map((l, i) => (
           <button
             key={i}
@@ -100,7 +107,7 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
             tabIndex={i === active ? 0 : -1}
             onClick={() => choose(i)}
           >
-            {LABELS[l] ?? l}
+            {LABELS[l] ? t(...LABELS[l]) : l}
           </button>
         ))}
       </div>
