@@ -6,7 +6,7 @@ import { Exercise } from '../widgets/content/Exercise';
 import { CellExercise } from '../widgets/content/CellExercise';
 import { ExerciseShell, JUDGED_NOW_LINES, TRAIN, USE_WIDGET, type Kind } from '../widgets/exercises/shell';
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
-import { useLang } from '../widgets/common/i18n';
+import { useLang, useTr } from '../widgets/common/i18n';
 import { renewableLazy } from './renewable-lazy';
 
 /**
@@ -120,8 +120,9 @@ function Pre(props: ComponentProps<'pre'>) {
 }
 
 function Table(props: ComponentProps<'table'>) {
+  const t = useTr();
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Table">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={t('Table', '表格')}>
       <table {...props} />
     </div>
   );
