@@ -1,6 +1,6 @@
 /**
- * The machinery under the kernels: buffer pool reuse, batched submits, per-dispatch
- * uniforms, dispatch grids beyond 65,535 workgroups, size limits and device loss.
+ * The machinery under the kernels: buffer pool reuse, batched submits, uniforms and
+ * bind groups kept by content, dispatch grids beyond 65,535 workgroups, size limits and device loss.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
@@ -180,6 +180,42 @@ describe('batching and uniforms', () => {
     const got = await Promise.all(outs.map((s) => gpu.read(s)));
     got.forEach((g, i) => expectClose(g, new Float32Array(3 + (i % 5)).fill(i * 0.5), `fill ${i}`));
     outs.forEach((s) => gpu.free(s));
+  });
+
+  it('a recorded dispatch whose uniform slot was kept from long ago keeps its parameters when the slots are written anew', async () => {
+    const be = await createWebGPUBackend({ autotune: false });
+    try {
+      const early = be.fill(2, -1); // among the first slots
+      await be.read(early);
+      const filler = Array.from({ length: 4090 }, (_, i) => be.fill(2, i + 0.5));
+      await be.read(filler[filler.length - 1]);
+      const submits = be.rt.submits;
+      const kept = be.fill(2, -1); // the early slot again, recorded and not yet submitted
+      const fresh = Array.from({ length: 20 }, (_, i) => be.fill(2, 10000 + i)); // the slots run out: written anew from the first
+      expect(be.rt.submits).toBeGreaterThan(submits);
+      expectClose(await be.read(kept), Float32Array.from([-1, -1]), 'the kept slot');
+      expectClose(await be.read(fresh[19]), Float32Array.from([10019, 10019]), 'a new slot');
+    } finally {
+      be.destroy();
+    }
+  });
+
+  it('a repeated dispatch over the same buffers reuses its bind group; other buffers get their own', async () => {
+    const x = gpu.fromData(Float32Array.from([1, 2, 3]));
+    const first = gpu.unary('exp', x);
+    const made = gpu.rt.bind.made;
+    const again = gpu.unary('exp', x); // the same input, a new output buffer: a new group
+    expect(gpu.rt.bind.made).toBe(made + 1);
+    gpu.free(again);
+    const third = gpu.unary('exp', x); // takes `again`'s buffer back from the pool: the same group
+    expect(gpu.rt.bind.made).toBe(made + 1);
+    const y = gpu.fromData(Float32Array.from([0, 1, 2]));
+    const other = gpu.unary('exp', y);
+    expect(gpu.rt.bind.made).toBe(made + 2);
+    expectClose(await gpu.read(first), Float32Array.from([1, 2, 3].map(Math.exp)), 'first');
+    expectClose(await gpu.read(third), Float32Array.from([1, 2, 3].map(Math.exp)), 'third');
+    expectClose(await gpu.read(other), Float32Array.from([0, 1, 2].map(Math.exp)), 'other');
+    for (const s of [x, y, first, third, other]) gpu.free(s);
   });
 
   it('reads do not block: several reads can be in flight while more work is recorded', async () => {

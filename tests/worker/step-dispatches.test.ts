@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 /** The dispatches of one steady training step, and the storage buffers it created with nothing pooled beyond the working set. */
-async function dispatchesPerStep(model: ModelId, size: number, batch: number): Promise<{ dispatches: number; created: number }> {
+async function dispatchesPerStep(model: ModelId, size: number, batch: number): Promise<{ dispatches: number; created: number; bindGroups: number }> {
   await setBackend('webgpu', { autotune: false });
   await ready();
   expect(getBackend().name).toBe('webgpu');
@@ -36,7 +36,9 @@ async function dispatchesPerStep(model: ModelId, size: number, batch: number): P
   }
   const before = be.rt.dispatches;
   const createdBefore = be.rt.buffers.created;
+  const groupsBefore = be.rt.bind.made;
   trainStep(net, opt, x, y, tally);
+  const bindGroups = be.rt.bind.made - groupsBefore;
   const count = be.rt.dispatches - before;
   const [lossSum, correct] = await tally.data();
   const created = be.rt.buffers.created - createdBefore;
@@ -47,16 +49,18 @@ async function dispatchesPerStep(model: ModelId, size: number, batch: number): P
   for (const t of [x, y, tally] as Tensor[]) t.dispose();
   opt.dispose();
   net.dispose();
-  return { dispatches: count, created };
+  return { dispatches: count, created, bindGroups };
 }
 
 describe('dispatches per training step on WebGPU', () => {
   it('LeNet issues at most 34 dispatches a step (84 before the fused loss and the multi-parameter SGD, 42 before the fused layer epilogues and the uploaded backward seed)', async () => {
-    const { dispatches: n, created } = await dispatchesPerStep('lenet', 28, 8);
+    const { dispatches: n, created, bindGroups } = await dispatchesPerStep('lenet', 28, 8);
     console.log(`LeNet: ${n} dispatches per step`);
     expect(n).toBeLessThanOrEqual(34);
-    // Every buffer of a steady step comes from the pool, which keeps the step's working set.
+    // Every buffer of a steady step comes from the pool, which keeps the step's working set,
+    // in the same order, so every bind group of the step was made by an earlier one.
     expect(created).toBe(0);
+    expect(bindGroups).toBe(0);
   });
 
   it('ResNet-18 issues at most 330 dispatches a step (972 before the fused batch norm, loss and SGD; the im2col products of narrow and strided convolutions trade a few more dispatches for kernels that use every lane)', async () => {

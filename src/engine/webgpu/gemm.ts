@@ -63,7 +63,7 @@ function packTexture(be: WebGPUBackend, src: Storage, width: number, height: num
   be.rt.dispatch({
     key: 'pack-texture',
     code: packTextureSrc,
-    buffers: [be.buf(src), t.createView()],
+    buffers: [be.buf(src), be.rt.view(t)],
     uniforms: new Words().u32(width, height).buffer(),
     workgroups: Math.ceil((width * height) / 64),
   });
@@ -115,7 +115,7 @@ export function matmulWith(be: WebGPUBackend,
         key: `matmul:${variant}${ek}`,
         code: withAct(v.code, epi.act),
         constants: { ...v.constants, ...eb.constants },
-        buffers: [ta.createView(), tb.createView(), o.buffer, eb.bias],
+        buffers: [be.rt.view(ta), be.rt.view(tb), o.buffer, eb.bias],
         uniforms: new Words().u32(m, n, k, tilesN, tilesM, tilesM * tilesN).buffer(),
         workgroups: tilesM * tilesN,
       });
@@ -273,7 +273,7 @@ function convRows(be: WebGPUBackend,
   be.rt.dispatch({
     key: 'conv2d-pack-weights',
     code: packWeightsSrc,
-    buffers: [be.buf(w), packed.createView()],
+    buffers: [be.buf(w), be.rt.view(packed)],
     uniforms: new Words().u32((K * coPad) / 4, coPad / 4, wc.cIn, wc.cOut, c.kH, c.kW, flip ? 1 : 0).buffer(),
     workgroups: Math.ceil((K * coPad) / 4 / 64),
   });
@@ -286,7 +286,7 @@ function convRows(be: WebGPUBackend,
   be.rt.dispatch({
     key: `conv2d-rows:${unrolled || 'any'}:p${px}${act ? `:${act}` : ''}`,
     code: withAct(convRowsSource(unrolled, px), act),
-    buffers: [src, packed.createView(), bias ? be.buf(bias) : be.dummy, o.buffer],
+    buffers: [src, be.rt.view(packed), bias ? be.buf(bias) : be.dummy, o.buffer],
     uniforms: new Words()
       .u32(c.n, c.cIn, c.h, c.w, c.cOut, c.kH, c.kW, c.padH, c.padW, c.outH, c.outW, segs, coBlocks, coPad / 4, threads, bias ? 1 : 0)
       .buffer(),

@@ -7,9 +7,8 @@
  *   queue run in order; uploads into a reused buffer go through the batch too (a
  *   staging copy), so they cannot overtake earlier commands that still read it.
  * - Pipelines are cached by shader key + variant (prelude and override constants).
- * - Every dispatch gets its own 256-byte slot of a uniform chunk. The chunk is written
- *   with one `writeBuffer` right before the batch is submitted and is only reused by
- *   a later batch, so no dispatch ever sees another's parameters.
+ * - Uniform blocks and bind groups are kept and used again (bind-cache.ts): a steady
+ *   training step makes almost no bind group and writes almost no uniforms (LeNet's: none).
  * - Dispatches are recorded into one command encoder (one compute pass while no copy
  *   intervenes) and submitted on `flush()`, on `read()`, or when the batch grows large.
  * - Dispatches over 65,535 workgroups in one dimension are folded into a 2-D/3-D grid;
@@ -19,16 +18,16 @@
  *   sums the times per kernel key.
  */
 
-const UNIFORM_SLOT = 256;
-const UNIFORM_CHUNK = 64 * 1024;
 /** Dispatches per batch after which the batch is submitted on its own. */
 const MAX_BATCH = 512;
+
 /** Free texture bytes kept for reuse before textures are destroyed. */
 const TEXTURE_KEEP_BYTES = 128 * 1024 * 1024;
 
 import { MAP_MODE_READ, TEXTURE_USAGE, USAGE } from './flags';
 import { DispatchProfile, type KernelTime } from './profile';
 import { BufferPool, sizeClass } from './buffer-pool';
+import { BindCache } from './bind-cache';
 
 export { USAGE };
 export { STORAGE_USAGE, sizeClass } from './buffer-pool';
@@ -77,8 +76,9 @@ export class Runtime {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private batchCommands = 0;
-  private freeChunks: GPUBuffer[] = [];
-  private chunks: { buffer: GPUBuffer; data: Uint8Array<ArrayBuffer>; used: number }[] = [];
+  /** Uniform slots and bind groups, made once (see bind-cache.ts). */
+  readonly bind: BindCache;
+  private views = new WeakMap<GPUTexture, GPUTextureView>();
   private afterSubmit: (() => void)[] = [];
   lost = false;
   lostMessage = '';
@@ -94,6 +94,7 @@ export class Runtime {
     this.maxStorageBuffers = l.maxStorageBuffersPerShaderStage;
     this.maxTextureDim = l.maxTextureDimension2D;
     this.buffers = new BufferPool(device, this.maxBufferBytes, (b) => this.destroyWhenUnused(b));
+    this.bind = new BindCache(device, USAGE.UNIFORM | USAGE.COPY_DST, () => this.flush());
     device.addEventListener('uncapturederror', (e) => {
       const err = (e as GPUUncapturedErrorEvent).error;
       this.errors.push(err.message);
@@ -189,21 +190,6 @@ export class Runtime {
     }
   }
 
-  private uniformSlot(words: ArrayBuffer): { buffer: GPUBuffer; offset: number; size: number } {
-    let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || chunk.used + UNIFORM_SLOT > UNIFORM_CHUNK) {
-      const buffer =
-        this.freeChunks.pop() ?? this.device.createBuffer({ size: UNIFORM_CHUNK, usage: USAGE.UNIFORM | USAGE.COPY_DST });
-      chunk = { buffer, data: new Uint8Array(UNIFORM_CHUNK), used: 0 };
-      this.chunks.push(chunk);
-    }
-    if (words.byteLength > UNIFORM_SLOT) throw new Error('webgpu backend: uniform block too large');
-    const offset = chunk.used;
-    chunk.data.set(new Uint8Array(words), offset);
-    chunk.used += UNIFORM_SLOT;
-    return { buffer: chunk.buffer, offset, size: UNIFORM_SLOT };
-  }
-
   /** Folds a linear workgroup count into a grid no wider than the device allows per dimension. */
   grid(total: number): [number, number, number] {
     const m = this.maxWorkgroupsPerDim;
@@ -219,15 +205,10 @@ export class Runtime {
     this.checkAlive();
     if (spec.workgroups <= 0) return;
     const pipeline = this.pipeline(spec.key, spec.code, spec.constants);
-    const u = this.uniformSlot(spec.uniforms);
-    const entries: GPUBindGroupEntry[] = [];
-    spec.buffers.forEach((b, i) => {
-      if (b) entries.push({ binding: i, resource: isBuffer(b) ? { buffer: b } : b });
-    });
-    entries.push({ binding: spec.buffers.length, resource: { buffer: u.buffer, offset: u.offset, size: u.size } });
+    const u = this.bind.uniform(spec.uniforms);
     let layout = this.layouts.get(pipeline);
     if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
-    const bindGroup = this.device.createBindGroup({ layout, entries });
+    const bindGroup = this.bind.group(pipeline, layout, spec.buffers, u);
     const enc = this.commandEncoder();
     const timed = this.profile;
     if (timed) {
@@ -244,7 +225,7 @@ export class Runtime {
     if (this.batchCommands >= MAX_BATCH || timed?.full()) this.flush();
   }
 
-  /** Submits the batch (uniform chunks are written first). */
+  /** Submits the batch. */
   flush(): void {
     if (!this.encoder) return;
     this.endPass();
@@ -252,12 +233,8 @@ export class Runtime {
     const cb = this.encoder.finish();
     this.encoder = null;
     this.batchCommands = 0;
-    for (const c of this.chunks) this.device.queue.writeBuffer(c.buffer, 0, c.data, 0, c.used);
     this.device.queue.submit([cb]);
     this.submits++;
-    // Queue order keeps the next batch's uniform writes behind this batch's commands.
-    for (const c of this.chunks) this.freeChunks.push(c.buffer);
-    this.chunks = [];
     readBack?.();
     const after = this.afterSubmit;
     this.afterSubmit = [];
@@ -342,6 +319,13 @@ export class Runtime {
     });
   }
 
+  /** The texture's view, one per texture, so that bind groups over it can be kept. */
+  view(t: GPUTexture): GPUTextureView {
+    let v = this.views.get(t);
+    if (!v) this.views.set(t, (v = t.createView()));
+    return v;
+  }
+
   releaseTexture(t: GPUTexture): void {
     const bytes = t.width * t.height * 16;
     if (this.lost || this.textureBytes + bytes > TEXTURE_KEEP_BYTES) {
@@ -361,15 +345,11 @@ export class Runtime {
     this.textureBytes = 0;
     this.buffers.trim();
     for (const list of this.stagingPool.values()) for (const b of list) b.destroy();
-    for (const b of this.freeChunks) b.destroy();
+    this.bind.destroy();
     this.stagingPool.clear();
-    this.freeChunks = [];
   }
 }
 
-function isBuffer(b: GPUBuffer | GPUTextureView): b is GPUBuffer {
-  return typeof (b as GPUBuffer).mapAsync === 'function';
-}
 
 export function align(n: number, a: number): number {
   return Math.ceil(n / a) * a;
