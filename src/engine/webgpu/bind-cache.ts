@@ -30,12 +30,13 @@ export interface UniformSlot {
 }
 
 export class BindCache {
-  /** Bind groups made, and bind groups found made (for tests and benchmarks). */
+  /** Bind groups made so far (for tests and benchmarks); the rest were found kept. */
   made = 0;
-  reused = 0;
   private ids = new WeakMap<object, number>();
   private nextId = 1;
   private groups = new Map<string, GPUBindGroup>();
+  /** Each pipeline's bind group layout (asking the pipeline makes a new object each time). */
+  private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   private slots = new Map<string, UniformSlot>();
   private chunks: GPUBuffer[] = [];
   private used = 0;
@@ -71,14 +72,13 @@ export class BindCache {
   }
 
   /** The bind group of `pipeline` over `resources` (bindings 0..n-1, null left out) and the uniform slot at binding n. */
-  group(pipeline: GPUComputePipeline, layout: GPUBindGroupLayout, resources: readonly (GPUBuffer | GPUTextureView | null)[], u: UniformSlot): GPUBindGroup {
+  group(pipeline: GPUComputePipeline, resources: readonly (GPUBuffer | GPUTextureView | null)[], u: UniformSlot): GPUBindGroup {
     let key = `${this.id(pipeline)}:${u.id}`;
     for (const r of resources) key += r ? `,${this.id(r)}` : ',-';
     let g = this.groups.get(key);
-    if (g) {
-      this.reused++;
-      return g;
-    }
+    if (g) return g;
+    let layout = this.layouts.get(pipeline);
+    if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
     const entries: GPUBindGroupEntry[] = [];
     resources.forEach((r, i) => {
       if (r) entries.push({ binding: i, resource: isBuffer(r) ? { buffer: r } : r });
@@ -94,15 +94,17 @@ export class BindCache {
   /** Submits what was recorded, then forgets every slot and bind group (their buffers are written anew from the start). */
   private restart(): void {
     this.flush();
-    this.slots.clear();
-    this.groups.clear();
-    this.used = 0;
+    this.forget();
   }
 
   /** Destroys the uniform buffers (the device's resources go back). */
   destroy(): void {
     for (const b of this.chunks) b.destroy();
     this.chunks = [];
+    this.forget();
+  }
+
+  private forget(): void {
     this.slots.clear();
     this.groups.clear();
     this.used = 0;
@@ -110,5 +112,5 @@ export class BindCache {
 }
 
 function isBuffer(b: GPUBuffer | GPUTextureView): b is GPUBuffer {
-  return 'size' in b && 'usage' in b;
+  return typeof (b as GPUBuffer).mapAsync === 'function';
 }

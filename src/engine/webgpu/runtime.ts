@@ -66,8 +66,6 @@ export class Runtime {
   readonly buffers: BufferPool;
 
   private pipelines = new Map<string, GPUComputePipeline>();
-  /** Each pipeline's bind group layout (asking the pipeline makes a new object each time). */
-  private layouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
   private modules = new Map<string, GPUShaderModule>();
   private stagingPool = new Map<number, GPUBuffer[]>();
   private texturePool = new Map<string, GPUTexture[]>();
@@ -206,9 +204,7 @@ export class Runtime {
     if (spec.workgroups <= 0) return;
     const pipeline = this.pipeline(spec.key, spec.code, spec.constants);
     const u = this.bind.uniform(spec.uniforms);
-    let layout = this.layouts.get(pipeline);
-    if (!layout) this.layouts.set(pipeline, (layout = pipeline.getBindGroupLayout(0)));
-    const bindGroup = this.bind.group(pipeline, layout, spec.buffers, u);
+    const bindGroup = this.bind.group(pipeline, spec.buffers, u);
     const enc = this.commandEncoder();
     const timed = this.profile;
     if (timed) {

@@ -5,12 +5,9 @@ import { CodeCell } from '../code-cell/CodeCell';
 import { listingKey } from '../code-cell/cells';
 
 /** Tab names in English and Chinese, by fence language. */
-const LABELS: Record<string, [string, string]> = {
-  ts: ['TypeScript (this engine)', 'TypeScript（本书引擎）'],
-  typescript: ['TypeScript (this engine)', 'TypeScript（本书引擎）'],
-  python: ['PyTorch', 'PyTorch'],
-  py: ['PyTorch', 'PyTorch'],
-};
+const TYPESCRIPT: [string, string] = ['TypeScript (this engine)', 'TypeScript（本书引擎）'];
+const PYTORCH: [string, string] = ['PyTorch', 'PyTorch'];
+const LABELS: Record<string, [string, string]> = { ts: TYPESCRIPT, typescript: TYPESCRIPT, python: PYTORCH, py: PYTORCH };
 
 function languageOf(node: ReactNode): string {
   // MDX renders a fenced block as <pre><code className="language-xx">.
@@ -79,7 +76,7 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
   const preferred = useSettings((s) => s.codeLang);
   const setPreferred = useSettings((s) => s.setCodeLang);
   const t = useTr();
-  const initial = Math.max(0, langs.findIndex((l) => LABELS[l]?.[0] === LABELS[preferred]?.[0]));
+  const initial = Math.max(0, langs.findIndex((l) => LABELS[l] === LABELS[preferred]));
   const [active, setActive] = useState(initial);
   const id = useId();
   const choose = (i: number) => {
