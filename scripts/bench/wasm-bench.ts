@@ -9,7 +9,7 @@
 import type { Conv2dParams, Pool2dParams } from '../../src/engine/backend';
 import { CpuBackend } from '../../src/engine/cpu/index';
 import { outSize } from '../../src/engine/backend';
-import { manualSeed, optim, randn, tensor } from '../../src/engine/index';
+import { manualSeed, optim, randn, setConvPrecision, tensor } from '../../src/engine/index';
 import { setBackendInstance } from '../../src/engine/runtime';
 import { createWasmBackend, WasmBackend } from '../../src/engine/wasm/index';
 import { fusedMultiplyAddAvailable } from '../../src/engine/wasm/module';
@@ -52,7 +52,8 @@ export interface OtherCheckout {
 /** What one side of a side-by-side run trains with: its engine's own modules. */
 interface Side {
   name: string;
-  engine: { optim: typeof optim; randn: typeof randn; tensor: typeof tensor };
+  /** setConvPrecision where the engine has it (checkouts before it had one precision only). */
+  engine: { optim: typeof optim; randn: typeof randn; tensor: typeof tensor; setConvPrecision?: typeof setConvPrecision };
   setBackendInstance: typeof setBackendInstance;
   createWasmBackend: typeof createWasmBackend;
   zoo: typeof zoo;
@@ -80,8 +81,10 @@ async function otherSide(other: OtherCheckout): Promise<Side> {
  * their ratio.
  */
 async function benchAgainst(o: BenchOptions, other: OtherCheckout, fma: boolean, threads: number): Promise<void> {
-  const here: Side = { name: 'this checkout', engine: { optim, randn, tensor }, setBackendInstance, createWasmBackend, zoo, lossStep };
+  const here: Side = { name: 'this checkout', engine: { optim, randn, tensor, setConvPrecision }, setBackendInstance, createWasmBackend, zoo, lossStep };
   const sides = [here, await otherSide(other)];
+  // Both engines train as the training worker does.
+  for (const side of sides) side.engine.setConvPrecision?.('high');
   for (const id of o.models) {
     if (!isModelId(id)) throw new Error(`--models: no model ${id} (the zoo has ${MODEL_IDS.join(', ')})`);
     const entry = zoo[id];
@@ -171,9 +174,15 @@ function benchMatmul(be: WasmBackend): MatmulFigure {
   return { ab: gflops[0], atb: gflops[1], abt: gflops[2] };
 }
 
+/** The Winograd tiling a layer's forward pass takes, as [F(m,r)]. */
+function tilingLabel(p: Conv2dParams): string {
+  const { m, r } = WasmBackend.winogradTiling(p);
+  return `[F(${m},${r})${r < p.kH ? ' x4' : ''}]`;
+}
+
 function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParams][]): void {
   console.log(`  ${title}`);
-  console.log(`    ${'layer'.padEnd(34)} ${'fwd'.padStart(14)} ${'bwd input'.padStart(14)} ${'bwd weight'.padStart(14)}   (ms, GFLOP/s)`);
+  console.log(`    ${'layer'.padEnd(40)} ${'fwd'.padStart(14)} ${'bwd input'.padStart(14)} ${'bwd weight'.padStart(14)}   (ms, GFLOP/s)`);
   let total = 0;
   let flopsAll = 0;
   for (const [name, p] of layers) {
@@ -192,15 +201,15 @@ function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParam
     const bi = p.cIn === 1 ? NaN : best(() => be.free(be.conv2dBackwardInput(gy, w, p)), reps, warm);
     const bw = best(() => be.free(be.conv2dBackwardWeight(x, gy, p)), reps, warm);
     const cell = (ms: number) => (Number.isNaN(ms) ? '(not needed)'.padStart(14) : `${ms.toFixed(1).padStart(6)} ${(flops / ms / 1e6).toFixed(1).padStart(6)}`);
-    const method = WasmBackend.convMethod(p) === 'winograd' ? ' (W)' : '';
-    console.log(`    ${(name + method).padEnd(34)} ${cell(f)} ${cell(bi)} ${cell(bw)}`);
+    const method = WasmBackend.convMethod(p) === 'winograd' ? ` ${tilingLabel(p)}` : '';
+    console.log(`    ${(name + method).padEnd(40)} ${cell(f)} ${cell(bi)} ${cell(bw)}`);
     total += f + (Number.isNaN(bi) ? 0 : bi) + bw;
     flopsAll += flops * (Number.isNaN(bi) ? 2 : 3);
     for (const s of [x, w, bias, gy]) be.free(s);
   }
   console.log(`    all three passes of these layers: ${total.toFixed(0)} ms, ${(flopsAll / total / 1e6).toFixed(1)} GFLOP/s`);
   if (layers.some(([, p]) => WasmBackend.convMethod(p) === 'winograd')) {
-    console.log("    (W): by Winograd's F(2x2, 3x3) (5x5 filters as four 3x3 blocks); GFLOP/s count a direct convolution's operations, so they may pass the machine's peak.");
+    console.log("    [F(m,r)]: by Winograd's F(m x m, r x r) (the forward pass's tiling; [F(2,3) x4]: a 5x5 filter as four 3x3 blocks); GFLOP/s count a direct convolution's operations, so they may pass the machine's peak.");
   }
 }
 
@@ -358,6 +367,9 @@ async function benchTraining(be: CpuBackend, name: string, make: () => ReturnTyp
 
 export async function runWasmBench(o: BenchOptions): Promise<void> {
   const want = (s: string) => o.only.length === 0 || o.only.includes(s);
+  // Layers and nets run as the training worker runs them (src/worker/trainer.ts).
+  setConvPrecision('high');
+  console.log("\n(convolution precision 'high', as in training: Winograd's larger tiles where they pay; src/engine/precision.ts)");
   if (o.against) {
     // Only the side-by-side training runs, on the fastest build and the most threads asked for.
     const fma = o.fma.includes(true) && fusedMultiplyAddAvailable();

@@ -23,6 +23,7 @@ export type { Shape, NestedArray, TensorOptions } from './tensor';
 export { manualSeed, randperm, Generator, globalGenerator } from './random';
 export { setBackend, getBackend, ready, onBackendLost, restartBackend, trimBackendMemory, withBackend } from './runtime';
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
+export { getConvPrecision, setConvPrecision, type ConvPrecision } from './precision';
 export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
 export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';
 export type { Backend, BackendAbout, BackendName } from './backend';

@@ -17,7 +17,7 @@
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
 import {
-  F, chooseBackend, getBackend, globalGenerator, trimBackendMemory, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
+  F, chooseBackend, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
@@ -224,6 +224,9 @@ export class Trainer {
 
   constructor(host: TrainerHost) {
     this.host = host;
+    // Training takes the faster convolutions that round a little more (precision.ts); the
+    // worker's engine runs nothing else, and scripts/train.mjs trains through this class too.
+    setConvPrecision('high');
   }
 
   private now(): number {

@@ -43,11 +43,36 @@ export function scratchAreas(threads: number, tasks: number): number {
   return tasks > 1 ? threads : 1;
 }
 
-/** How a convolution is computed: products over im2col matrices, or Winograd's F(2x2, 3x3). */
+/** How a convolution is computed: products over im2col matrices, or Winograd's minimal filtering. */
 export type ConvMethod = 'im2col' | 'winograd';
 
 /**
- * Winograd's F(2x2, 3x3) for 3x3 and 5x5 (as four 3x3 blocks) stride-1 convolutions
+ * Which of Winograd's tilings (kernels/winograd.c) a convolution takes: the side of its
+ * input tiles, 4 (F(2x2, 3x3); a 5x5 filter as four 3x3 blocks) or 6 (F(4x4, 3x3) and
+ * F(2x2, 5x5)); 'auto' picks by shape (tests force one or the other).
+ */
+export type WinogradTiles = 'auto' | 4 | 6;
+
+/**
+ * The tiling of a Winograd convolution (`p` in forward form): m x m outputs a tile, the
+ * filter in blocks of r x r. A 5x5 filter takes F(2x2, 5x5) (36 products per 4 outputs,
+ * against 64 as four 3x3 blocks); a 3x3 filter takes F(4x4, 3x3) where its 36 products
+ * per tile of 16 outputs do fewer in all than F(2x2, 3x3)'s 16 per tile of 4, counting
+ * the outputs that tiles cut at the map's edge compute in vain (a 2x2 map keeps F(2x2, 3x3)).
+ */
+export function winogradTiling(p: Conv2dParams, tiles: WinogradTiles = 'auto'): { m: number; r: number } {
+  const side = tiles === 'auto' ? (p.kH === 5 || products(p, 4) < products(p, 2) ? 6 : 4) : tiles;
+  if (side === 4) return { m: 2, r: 3 };
+  return p.kH === 5 ? { m: 2, r: 5 } : { m: 4, r: 3 };
+}
+
+/** Element-wise products per input and output channel pair of F(m x m, 3x3) over one image. */
+function products(p: Conv2dParams, m: number): number {
+  return (m + 2) ** 2 * Math.ceil(p.outH / m) * Math.ceil(p.outW / m);
+}
+
+/**
+ * Winograd's minimal filtering (see winogradTiling) for 3x3 and 5x5 stride-1 convolutions
  * with padding up to k - 1 (so that the input gradient's padding, k - 1 - pad, is one
  * too) and enough channels, where allowed; im2col products for the rest.
  */
@@ -67,10 +92,10 @@ export function winogradInputGrad(p: Conv2dParams): Conv2dParams {
   return { ...p, cIn: p.cOut, cOut: p.cIn, h: p.outH, w: p.outW, outH: p.h, outW: p.w, padH: p.kH - 1 - p.padH, padW: p.kW - 1 - p.padW };
 }
 
-/** The 3x3 blocks a Winograd filter is split into, a side (1 for 3x3, 2 for 5x5), and the extra input rows a tile then reads. */
-function winogradSplits(p: Conv2dParams): { splits: number; halo: number } {
-  const splits = Math.ceil(p.kH / 3);
-  return { splits, halo: 3 * (splits - 1) };
+/** The r x r blocks a Winograd filter is split into, a side (1, or 2 for 5x5 as 3x3 blocks), and the extra input rows a tile then reads. */
+function winogradSplits(p: Conv2dParams, r: number): { splits: number; halo: number } {
+  const splits = Math.ceil(p.kH / r);
+  return { splits, halo: r * (splits - 1) };
 }
 
 /** What a plan depends on besides the shape: the threads, the memory, and the backend's settings. */
@@ -85,6 +110,8 @@ export interface PlanRoom {
   blockFloats: number;
   /** Floats of the Winograd weight gradient's dU copies, one per thread, at most; beyond it the threads share one dU. */
   partialFloats: number;
+  /** Winograd's tiling: by shape, or forced (see WinogradTiles). */
+  winogradTiles?: WinogradTiles;
 }
 
 /** How a convolution is cut; see convPlan. */
@@ -101,11 +128,14 @@ export interface ConvPlan {
   /** Winograd's blocks: tile rows of one image per block (0: `group` whole images), and the tiles a block holds, rounded up to 8. */
   rows: number;
   tiles: number;
+  /** Winograd's tiling (see winogradTiling); 0 for im2col. */
+  m: number;
+  r: number;
 }
 
 /** Tiles a Winograd block fills at least, so that each pass over U feeds enough products (large channel counts). */
 const WINOGRAD_MIN_BLOCK_TILES = 32;
-/** XI_PAD of kernels/winograd.c: floats between the 16 parts of U, of V and of M. */
+/** XI_PAD of kernels/winograd.c: floats between the parts of U, of V and of M (one per element of a transformed tile). */
 const WINOGRAD_XI_PAD = 16;
 
 /**
@@ -144,7 +174,7 @@ export function convPlan(room: PlanRoom, p: Conv2dParams, method: ConvMethod, we
   const areas = scratchAreas(threads, tasks);
   // Per thread: the product's panels, an im2col matrix, a [cOut, columns] buffer, a partial dW.
   const scratchFloats = room.gemmScratchFloats + (k + p.cOut) * group * hw + (areas > 1 ? p.cOut * k : 0) + 16;
-  return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0, rows: 0, tiles: 0 };
+  return { method, group, block, tasks, areas, scratchFloats, sharedFloats: 0, rows: 0, tiles: 0, m: 0, r: 0 };
 }
 
 /**
@@ -161,21 +191,24 @@ function leastPadded(count: number, size: number, fits: (c: number) => boolean):
   return best;
 }
 
-/** convPlan for Winograd's F(2x2, 3x3); `parallel` when the call's work pays for threads. */
+/** convPlan for Winograd's tilings; `parallel` when the call's work pays for threads. */
 function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: boolean, weightGrad: boolean): ConvPlan {
   const threads = room.threads;
-  const tilesH = Math.ceil(p.outH / 2), tilesW = Math.ceil(p.outW / 2);
+  const { m, r } = winogradTiling(p, room.winogradTiles);
+  // a: the side of an input tile; xi: the elements of a transformed one, each a product of its own.
+  const a = m + r - 1, xi = a * a;
+  const tilesH = Math.ceil(p.outH / m), tilesW = Math.ceil(p.outW / m);
   const perImage = tilesH * tilesW;
   const tasks = threads > 1 && parallel ? 2 * threads : 1;
   const areas = scratchAreas(threads, tasks);
-  // The input channels of the products: one per channel and 3x3 block of the filter.
-  const { splits, halo } = winogradSplits(p);
+  // The input channels of the products: one per channel and r x r block of the filter.
+  const { splits, halo } = winogradSplits(p, r);
   const vIn = p.cIn * splits * splits;
   const cIn8 = Math.ceil(vIn / 8) * 8, cOut4 = Math.ceil(p.cOut / 4) * 4;
-  const xiParts = (floats: number) => 16 * (floats + WINOGRAD_XI_PAD);
+  const xiParts = (floats: number) => xi * (floats + WINOGRAD_XI_PAD);
   const cIn = weightGrad ? cIn8 : vIn;
   // Tiles per block: what the cache holds, but enough for U's sake, and blocks enough for every thread.
-  let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (16 * (cIn + cOut4))));
+  let want = Math.max(WINOGRAD_MIN_BLOCK_TILES, Math.floor(room.blockFloats / (xi * (cIn + cOut4))));
   // Two blocks per thread balance the threads; but every block streams all of U, so where
   // U is large (16 MB at 512 channels in and out) each thread takes one.
   const perThread = cOut4 * vIn > room.blockFloats ? 1 : 2;
@@ -186,20 +219,20 @@ function winogradPlan(room: PlanRoom, p: Conv2dParams, block: number, parallel: 
   // The products run on panels of eight tiles, so a block of 25 tiles computes 32: take up
   // to four times the rows or images where that wastes less, keeping the blocks the threads want.
   const minBlocks = tasks > 1 ? perThread * threads : 1;
-  if (rows > 0) rows = leastPadded(rows, tilesW, (r) => r <= tilesH && block * Math.ceil(tilesH / r) >= minBlocks);
+  if (rows > 0) rows = leastPadded(rows, tilesW, (c) => c <= tilesH && block * Math.ceil(tilesH / c) >= minBlocks);
   else group = leastPadded(group, perImage, (g) => g <= block && Math.ceil(block / g) >= minBlocks);
   const tiles = Math.ceil((rows > 0 ? rows * tilesW : group * perImage) / 8) * 8;
   // The padded rows of one channel of the block's planes: input (with the tiles' overlap) and output.
   const segments = rows > 0 ? 1 : group, blockRows = rows > 0 ? rows : tilesH;
-  const inputPlanes = segments * (2 * blockRows + 2 + halo) * (2 * tilesW + 2 + halo);
+  const inputPlanes = segments * (m * blockRows + a - m + halo) * (m * tilesW + a - m + halo);
   const round4 = (floats: number) => Math.ceil(floats / 4) * 4;
-  const plan = { method: 'winograd' as const, group, block, tasks, areas, rows, tiles };
+  const plan = { method: 'winograd' as const, group, block, tasks, areas, rows, tiles, m, r };
   if (weightGrad) {
     // Per thread: M and V, four channels of input and of output-gradient planes, two numbers per tile;
     // and a dU of its own where the copies fit, else one dU that all share.
     const duFloats = xiParts(cOut4 * cIn8);
     const own = areas * duFloats <= room.partialFloats;
-    const gradPlanes = segments * 2 * blockRows * 2 * tilesW;
+    const gradPlanes = segments * m * blockRows * m * tilesW;
     const scratchFloats = round4((own ? duFloats : 0) + xiParts(cOut4 * tiles) + xiParts(cIn8 * tiles) + 4 * (inputPlanes + gradPlanes) + 2 * tiles);
     return { ...plan, scratchFloats, sharedFloats: own ? 0 : duFloats };
   }
@@ -223,7 +256,7 @@ export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias:
     const shared = plan.sharedFloats > 0 ? scratch + 4 * plan.scratchFloats * plan.areas : 0;
     return [
       n, p.cIn, p.h, p.w, p.cOut, p.padH, p.padW, p.outH, p.outW, x, w, bias, y,
-      plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), p.kH,
+      plan.group, plan.rows, plan.tiles, scratch, plan.scratchFloats, plan.tasks, plan.areas, shared, flags | (accumulate ? WINOGRAD_ACCUMULATE : 0), p.kH, plan.m, plan.r,
     ];
   }
   return [
