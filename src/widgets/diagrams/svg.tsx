@@ -9,6 +9,7 @@ import { createContext, useContext, useId, type ReactNode } from 'react';
 import { DIAGRAM_BOX } from '../common/reserve';
 import { say, trIn, type Lang, type Tr } from '../common/i18n';
 import { DIAGRAM_TEXT } from './text';
+import { labelIn } from './labels';
 
 export const color = {
   fg: 'var(--fg, currentColor)',
@@ -40,6 +41,8 @@ const boxStyles: Record<Kind, BoxStyle> = {
 };
 
 const ArrowContext = createContext('');
+/** The figure's language, in which its boxes write their labels (labels.ts). */
+const LangContext = createContext<Lang>('en');
 
 /** The `url(#…)` of the arrow-head marker of the enclosing <Figure>. */
 function useArrowHead(): string {
@@ -99,7 +102,9 @@ export function Figure({ name, height, lang, children }: FigureProps) {
             <path d="M0,0 L10,5 L0,10 z" style={{ fill: color.fg }} />
           </marker>
         </defs>
-        <ArrowContext.Provider value={`url(#${id}-arrow)`}>{children}</ArrowContext.Provider>
+        <ArrowContext.Provider value={`url(#${id}-arrow)`}>
+          <LangContext.Provider value={lang}>{children}</LangContext.Provider>
+        </ArrowContext.Provider>
       </svg>
     </div>
   );
@@ -176,7 +181,10 @@ export interface BoxProps {
   highlight?: boolean;
 }
 
-export function Box({ x, y, w, h, kind, label, sub, size = 13, highlight }: BoxProps) {
+export function Box({ x, y, w, h, kind, label: given, sub: givenSub, size = 13, highlight }: BoxProps) {
+  const lang = useContext(LangContext);
+  const label = given === undefined ? undefined : labelIn(lang, given);
+  const sub = givenSub === undefined ? undefined : labelIn(lang, givenSub);
   const s = boxStyles[kind];
   const cx = x + w / 2;
   const cy = y + h / 2;

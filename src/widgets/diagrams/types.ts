@@ -1,6 +1,6 @@
 export type DiagramLang = 'en' | 'zh';
 
 export interface DiagramProps {
-  /** Language of the accessible title and description; labels are language-neutral. */
+  /** Language of the accessible title and description, and of the boxes' labels (labels.ts). */
   lang: DiagramLang;
 }
