@@ -140,8 +140,8 @@ INLINE int tiles_w(const int32_t *p, tiling_t g) { return (p[WG_OW] + g.m - 1) /
 /* ---- the transforms, one axis at a time (x[i xs] in, y[j ys] out; four tiles or channels in lanes) ---- */
 
 /* y = B^T x over a points. */
-INLINE void op_bt(int a, const v128_t *x, int xs, v128_t *y, int ys) {
-  if (a == 4) {
+INLINE void op_bt(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
+  if (g.a == 4) {
     const v128_t x0 = x[0], x1 = x[xs], x2 = x[2 * xs], x3 = x[3 * xs];
     y[0] = SUB(x0, x2);
     y[ys] = ADD(x1, x2);
@@ -161,8 +161,8 @@ INLINE void op_bt(int a, const v128_t *x, int xs, v128_t *y, int ys) {
 }
 
 /* y = A^T x: a points to m outputs. */
-INLINE void op_at(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
-  if (a == 4) {
+INLINE void op_at(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
+  if (g.a == 4) {
     y[0] = ADD(ADD(x[0], x[xs]), x[2 * xs]);
     y[ys] = SUB(SUB(x[xs], x[2 * xs]), x[3 * xs]);
     return;
@@ -170,7 +170,7 @@ INLINE void op_at(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
   const v128_t x1 = x[xs], x2 = x[2 * xs], x3 = x[3 * xs], x4 = x[4 * xs];
   const v128_t s12 = ADD(x1, x2), d12 = SUB(x1, x2), s34 = ADD(x3, x4), d34 = SUB(x3, x4);
   y[0] = ADD(ADD(x[0], s12), s34);
-  if (m == 2) {
+  if (g.m == 2) {
     y[ys] = ADD(ADD(d12, MUL(SPLAT(2.0f), d34)), x[5 * xs]);
     return;
   }
@@ -180,8 +180,8 @@ INLINE void op_at(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
 }
 
 /* y = A x: m values to a points (the transpose of op_at). */
-INLINE void op_a(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
-  if (a == 4) {
+INLINE void op_a(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
+  if (g.a == 4) {
     const v128_t x0 = x[0], x1 = x[xs];
     y[0] = x0;
     y[ys] = ADD(x0, x1);
@@ -189,7 +189,7 @@ INLINE void op_a(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
     y[3 * ys] = wasm_f32x4_neg(x1);
     return;
   }
-  if (m == 2) {
+  if (g.m == 2) {
     const v128_t x0 = x[0], x1 = x[xs], t1 = MUL(SPLAT(2.0f), x1);
     y[0] = x0;
     y[ys] = ADD(x0, x1);
@@ -211,8 +211,8 @@ INLINE void op_a(int a, int m, const v128_t *x, int xs, v128_t *y, int ys) {
 }
 
 /* y = G x: r filter taps to a points. */
-INLINE void op_g(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
-  if (a == 4) {
+INLINE void op_g(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
+  if (g.a == 4) {
     const v128_t half = SPLAT(0.5f), x0 = x[0], x1 = x[xs], x2 = x[2 * xs], e = ADD(x0, x2);
     y[0] = x0;
     y[ys] = MUL(half, ADD(e, x1));
@@ -222,7 +222,7 @@ INLINE void op_g(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
   }
   v128_t e, o, e2, o2;
   const v128_t x0 = x[0], x1 = x[xs], x2 = x[2 * xs];
-  if (r == 3) {
+  if (g.r == 3) {
     e = ADD(x0, x2);
     o = x1;
     e2 = ADD(x0, MUL(SPLAT(4.0f), x2));
@@ -240,13 +240,13 @@ INLINE void op_g(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
   y[2 * ys] = MUL(sixth, SUB(e, o));
   y[3 * ys] = MUL(twentyfourth, ADD(e2, o2));
   y[4 * ys] = MUL(twentyfourth, SUB(e2, o2));
-  y[5 * ys] = x[(r - 1) * xs];
+  y[5 * ys] = x[(g.r - 1) * xs];
 }
 
 /* y = G^T x: a points to r filter taps (the transpose of op_g). */
-INLINE void op_gt(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
+INLINE void op_gt(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
   const v128_t half = SPLAT(0.5f);
-  if (a == 4) {
+  if (g.a == 4) {
     const v128_t mid = MUL(half, ADD(x[xs], x[2 * xs]));
     y[0] = ADD(x[0], mid);
     y[ys] = MUL(half, SUB(x[xs], x[2 * xs]));
@@ -258,7 +258,7 @@ INLINE void op_gt(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
   const v128_t s = ADD(x3, x4), d = SUB(x3, x4);
   y[0] = ADD(ADD(MUL(SPLAT(0.25f), x[0]), p), MUL(SPLAT(1.0f / 24.0f), s));
   y[ys] = ADD(q, MUL(SPLAT(1.0f / 12.0f), d));
-  if (r == 3) {
+  if (g.r == 3) {
     y[2 * ys] = ADD(ADD(p, MUL(SPLAT(1.0f / 6.0f), s)), x[5 * xs]);
     return;
   }
@@ -267,40 +267,33 @@ INLINE void op_gt(int a, int r, const v128_t *x, int xs, v128_t *y, int ys) {
   y[4 * ys] = ADD(ADD(p, MUL(SPLAT(2.0f / 3.0f), s)), x[5 * xs]);
 }
 
-/* (B^T d B) of four a x a tiles: d[a i + j] holds element (i, j) of each tile (lanes), res likewise. */
-INLINE void input_transform(tiling_t g, const v128_t *d, v128_t *res) {
-  v128_t c[36];
-  for (int i = 0; i < g.a; i++) op_bt(g.a, d + i * g.a, 1, c + i * g.a, 1);
-  for (int j = 0; j < g.a; j++) op_bt(g.a, c + j, g.a, res + j, g.a);
+/* A transform along one axis, as the op_ functions above are. */
+typedef void (*axis_op_t)(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys);
+
+/*
+ * y = T x T^T for the 1-D transform T of `op` (n values to n2), x n x n and y n2 x n2
+ * row by row: along the columns of x into an n2 x n middle, then along its rows.
+ */
+INLINE void two_sided(axis_op_t op, tiling_t g, int n, int n2, const v128_t *x, v128_t *y) {
+  v128_t mid[36];
+  for (int j = 0; j < n; j++) op(g, x + j, n, mid + j, n);
+  for (int i = 0; i < n2; i++) op(g, mid + i * n, 1, y + i * n2, 1);
 }
 
-/* (A^T q A): a x a to m x m, out[m i + j]. */
-INLINE void output_transform(tiling_t g, const v128_t *q, v128_t *out) {
-  v128_t s[24];
-  for (int j = 0; j < g.a; j++) op_at(g.a, g.m, q + j, g.a, s + j, g.a);
-  for (int i = 0; i < g.m; i++) op_at(g.a, g.m, s + i * g.a, 1, out + i * g.m, 1);
-}
+/* (B^T d B) of four a x a tiles: d[a i + j] holds element (i, j) of each tile (lanes), res likewise. */
+INLINE void input_transform(tiling_t g, const v128_t *d, v128_t *res) { two_sided(op_bt, g, g.a, g.a, d, res); }
+
+/* (A^T q A): a x a to m x m. */
+INLINE void output_transform(tiling_t g, const v128_t *q, v128_t *out) { two_sided(op_at, g, g.a, g.m, q, out); }
 
 /* (A d A^T) of m x m output-gradient tiles: to a x a. */
-INLINE void grad_transform(tiling_t g, const v128_t *d, v128_t *res) {
-  v128_t t[24];
-  for (int j = 0; j < g.m; j++) op_a(g.a, g.m, d + j, g.m, t + j, g.m);
-  for (int i = 0; i < g.a; i++) op_a(g.a, g.m, t + i * g.m, 1, res + i * g.a, 1);
-}
+INLINE void grad_transform(tiling_t g, const v128_t *d, v128_t *res) { two_sided(op_a, g, g.m, g.a, d, res); }
 
 /* (G w G^T) of r x r filter blocks: to a x a. */
-INLINE void filter_transform(tiling_t g, const v128_t *w, v128_t *res) {
-  v128_t t[30];
-  for (int j = 0; j < g.r; j++) op_g(g.a, g.r, w + j, g.r, t + j, g.r);
-  for (int i = 0; i < g.a; i++) op_g(g.a, g.r, t + i * g.r, 1, res + i * g.a, 1);
-}
+INLINE void filter_transform(tiling_t g, const v128_t *w, v128_t *res) { two_sided(op_g, g, g.r, g.a, w, res); }
 
 /* (G^T u G): a x a to r x r filter taps. */
-INLINE void weight_transform(tiling_t g, const v128_t *u, v128_t *res) {
-  v128_t t[30];
-  for (int j = 0; j < g.a; j++) op_gt(g.a, g.r, u + j, g.a, t + j, g.a);
-  for (int i = 0; i < g.r; i++) op_gt(g.a, g.r, t + i * g.a, 1, res + i * g.r, 1);
-}
+INLINE void weight_transform(tiling_t g, const v128_t *u, v128_t *res) { two_sided(op_gt, g, g.a, g.r, u, res); }
 
 /* ---- tiles ------------------------------------------------------------------------- */
 
