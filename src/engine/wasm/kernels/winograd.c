@@ -189,25 +189,23 @@ INLINE void op_a(tiling_t g, const v128_t *x, int xs, v128_t *y, int ys) {
     y[3 * ys] = wasm_f32x4_neg(x1);
     return;
   }
-  if (g.m == 2) {
-    const v128_t x0 = x[0], x1 = x[xs], t1 = MUL(SPLAT(2.0f), x1);
-    y[0] = x0;
-    y[ys] = ADD(x0, x1);
-    y[2 * ys] = SUB(x0, x1);
-    y[3 * ys] = ADD(x0, t1);
-    y[4 * ys] = SUB(x0, t1);
-    y[5 * ys] = x1;
-    return;
+  /* Even and odd powers of the points 1 (e, o) and 2 (e2, o2); m = 2 has no x2 and x3. */
+  const v128_t x0 = x[0], x1 = x[xs];
+  v128_t e = x0, o = x1, e2 = x0, o2 = MUL(SPLAT(2.0f), x1), last = x1;
+  if (g.m == 4) {
+    const v128_t x2 = x[2 * xs], x3 = x[3 * xs];
+    e = ADD(x0, x2);
+    o = ADD(x1, x3);
+    e2 = ADD(x0, MUL(SPLAT(4.0f), x2));
+    o2 = ADD(o2, MUL(SPLAT(8.0f), x3));
+    last = x3;
   }
-  const v128_t x0 = x[0], x1 = x[xs], x2 = x[2 * xs], x3 = x[3 * xs];
-  const v128_t e = ADD(x0, x2), o = ADD(x1, x3);
-  const v128_t e2 = ADD(x0, MUL(SPLAT(4.0f), x2)), o2 = ADD(MUL(SPLAT(2.0f), x1), MUL(SPLAT(8.0f), x3));
   y[0] = x0;
   y[ys] = ADD(e, o);
   y[2 * ys] = SUB(e, o);
   y[3 * ys] = ADD(e2, o2);
   y[4 * ys] = SUB(e2, o2);
-  y[5 * ys] = x3;
+  y[5 * ys] = last;
 }
 
 /* y = G x: r filter taps to a points. */
