@@ -13,6 +13,7 @@ import { manualSeed, optim, randn, setConvPrecision, tensor } from '../../src/en
 import { setBackendInstance } from '../../src/engine/runtime';
 import { createWasmBackend, WasmBackend } from '../../src/engine/wasm/index';
 import { fusedMultiplyAddAvailable } from '../../src/engine/wasm/module';
+import { winogradTiling } from '../../src/engine/wasm/plan';
 import { lenet } from '../../src/models/lenet';
 import { resnet18 } from '../../src/models/resnet';
 import { isModelId, MODEL_IDS, zoo, type ModelId } from '../../src/models/index';
@@ -176,7 +177,7 @@ function benchMatmul(be: WasmBackend): MatmulFigure {
 
 /** The Winograd tiling a layer's forward pass takes, as [F(m,r)]. */
 function tilingLabel(p: Conv2dParams): string {
-  const { m, r } = WasmBackend.winogradTiling(p);
+  const { m, r } = winogradTiling(p, WasmBackend.tilesNow());
   return `[F(${m},${r})${r < p.kH ? ' x4' : ''}]`;
 }
 

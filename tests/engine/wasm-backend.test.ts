@@ -386,7 +386,7 @@ describe('wasm backend', () => {
     const { WasmBackend } = await import('../../src/engine/wasm/index');
     const { getConvPrecision, setConvPrecision } = await import('../../src/engine/index');
     const p3 = convParams(8, 32, 16, 16, 32, 3, 3, [1, 1], [1, 1]), p5 = convParams(8, 32, 10, 10, 32, 5, 5, [1, 1], [2, 2]);
-    const tiling = () => [p3, p5].map((p) => WasmBackend.winogradTiling(p));
+    const tiling = () => [p3, p5].map((p) => winogradTiling(p, WasmBackend.tilesNow()));
     expect(getConvPrecision()).toBe('highest');
     expect(tiling()).toEqual([{ m: 2, r: 3 }, { m: 2, r: 3 }]);
     try {

@@ -23,7 +23,7 @@ import { getConvPrecision } from '../precision';
 import { dropoutTest } from '../random';
 import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
-import { convArgs, convMethodFor, convPlan, keptRun, planFloats, poolArgs, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, winogradTiling, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan, type WinogradTiles } from './plan';
+import { convArgs, convMethodFor, convPlan, keptRun, planFloats, poolArgs, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan, type WinogradTiles } from './plan';
 import { ArrayPool } from './recycle';
 
 export { keptRun, PARALLEL_MIN_FLOPS } from './plan';
@@ -50,27 +50,19 @@ export class WasmBackend extends CpuBackend {
   static convBlockBytes = 48 * 1024 * 1024;
   /** Whether 3x3 and 5x5 convolutions may take Winograd's algorithm (tests turn it off to compare). */
   static winograd = true;
-  /**
-   * Winograd's tiling: null follows the engine's convolution precision (precision.ts:
-   * 'highest' keeps input tiles of 4, 'high' picks by shape); tests force one.
-   */
+  /** Winograd's tiling, forced (tests), or null: by the engine's convolution precision (precision.ts). */
   static winogradTiles: WinogradTiles | null = null;
   /** Floats of transformed tiles (V and M) a Winograd block aims at: half a megabyte, which a core's cache keeps (tests lower it). */
   static winogradBlockFloats = 128 << 10;
   /** Floats of the Winograd weight gradient's dU copies, one per thread, at most (8 MB); beyond it the threads share one dU (tests lower it). */
   static winogradPartialFloats = 2 << 20;
 
-  /** The Winograd tiling setting in force: the forced one, else the engine's precision's. */
+  /** The Winograd tiling in force unless forced: input tiles of 4 at the 'highest' convolution precision, by shape at 'high' (plan.ts, winogradTiling). */
   static tilesNow(): WinogradTiles {
     return WasmBackend.winogradTiles ?? (getConvPrecision() === 'high' ? 'auto' : 4);
   }
 
-  /** The tiling a Winograd convolution `p` (forward form) takes now, as m x m outputs a tile from filter blocks of r x r. */
-  static winogradTiling(p: Conv2dParams): { m: number; r: number } {
-    return winogradTiling(p, WasmBackend.tilesNow());
-  }
-
-  /** How this backend computes a convolution: Winograd's minimal filtering (kernels/winograd.c; plan.ts picks the tiling) where it applies, else im2col products (kernels/conv.c). */
+  /** How this backend computes a convolution: Winograd's minimal filtering (kernels/winograd.h; plan.ts picks the tiling) where it applies, else im2col products (kernels/conv.c). */
   static convMethod(p: Conv2dParams): ConvMethod {
     return convMethodFor(p, WasmBackend.winograd);
   }

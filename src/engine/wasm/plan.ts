@@ -2,7 +2,7 @@
  * How the wasm backend cuts a kernel call over its threads and its memory: task counts,
  * scratch areas, and for convolutions the method (im2col or Winograd), the images per
  * copy, per product or per block of tiles, and the parameter blocks of kernels/conv.c and
- * kernels/winograd.c. Pure arithmetic on shapes; the backend (index.ts) allocates and runs.
+ * kernels/winograd.h. Pure arithmetic on shapes; the backend (index.ts) allocates and runs.
  */
 import type { Conv2dParams, Pool2dParams } from '../backend';
 
@@ -16,7 +16,7 @@ const CONV_TARGET_COLUMNS = 512;
 const CONV_MAX_COL_FLOATS = 1 << 20;
 /** Channels in and out a 3x3 convolution needs for Winograd's products to beat im2col's. */
 const WINOGRAD_MIN_CHANNELS = 16;
-/** Flags of kernels/winograd.c: the weight is the forward one, to be turned and transposed (input gradient); add into dW. */
+/** Flags of kernels/winograd.h: the weight is the forward one, to be turned and transposed (input gradient); add into dW. */
 export const WINOGRAD_FLIPPED = 1;
 const WINOGRAD_ACCUMULATE = 2;
 
@@ -47,7 +47,7 @@ export function scratchAreas(threads: number, tasks: number): number {
 export type ConvMethod = 'im2col' | 'winograd';
 
 /**
- * Which of Winograd's tilings (kernels/winograd.c) a convolution takes: the side of its
+ * Which of Winograd's tilings (kernels/winograd.h) a convolution takes: the side of its
  * input tiles, 4 (F(2x2, 3x3); a 5x5 filter as four 3x3 blocks) or 6 (F(4x4, 3x3) and
  * F(2x2, 5x5)); 'auto' picks by shape (tests force one or the other).
  */
@@ -135,7 +135,7 @@ export interface ConvPlan {
 
 /** Tiles a Winograd block fills at least, so that each pass over U feeds enough products (large channel counts). */
 const WINOGRAD_MIN_BLOCK_TILES = 32;
-/** XI_PAD of kernels/winograd.c: floats between the parts of U, of V and of M (one per element of a transformed tile). */
+/** XI_PAD of kernels/winograd.h: floats between the parts of U, of V and of M (one per element of a transformed tile). */
 const WINOGRAD_XI_PAD = 16;
 
 /**
@@ -247,7 +247,7 @@ export function planFloats(plan: ConvPlan): number {
 }
 
 /**
- * The parameter block of kernels/conv.c or kernels/winograd.c for `n` images (`p` in
+ * The parameter block of kernels/conv.c or kernels/winograd.h for `n` images (`p` in
  * forward form; `scratch` the address of planFloats(plan) floats; `flags` Winograd's).
  */
 export function convArgs(p: Conv2dParams, n: number, x: number, w: number, bias: number, y: number, plan: ConvPlan, scratch: number, accumulate: boolean, flags = 0): number[] {

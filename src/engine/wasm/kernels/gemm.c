@@ -42,7 +42,7 @@ int gemm_scratch_floats(void) { return PACK_A_FLOATS + PACK_B_FLOATS + TILE_FLOA
 
 /*
  * The microkernel (kernels.h). Here B comes packed (ldb = 8) or straight from a
- * row-major matrix (ldb = its row stride); winograd.c packs both operands itself.
+ * row-major matrix (ldb = its row stride); the Winograd kernels pack both operands themselves.
  */
 NOINLINE void gemm_kernel_4x8(int kc, const float *pa, const float *pb, int ldb, float *c, int ldc, const float *bias, int load_c) {
   v4 c00, c01, c10, c11, c20, c21, c30, c31;
