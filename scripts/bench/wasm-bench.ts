@@ -142,9 +142,13 @@ function random(size: number, seed: number): Float32Array {
   return out;
 }
 
-/** Best of `reps` timings in ms, after `warm` warm-up calls. */
+/** Warm-up time `best` spends at least (see benchConvs). */
+const WARM_MS = 600;
+
+/** Best of `reps` timings in ms, after `warm` warm-up calls (and WARM_MS of them, when `warm` > 1). */
 function best(fn: () => void, reps: number, warm = 1): number {
-  for (let i = 0; i < warm; i++) fn();
+  const start = performance.now();
+  for (let i = 0; i < warm || (warm > 1 && performance.now() - start < WARM_MS); i++) fn();
   let t = Infinity;
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -194,9 +198,9 @@ function benchConvs(be: WasmBackend, title: string, layers: [string, Conv2dParam
     const gy = be.fromData(random(p.n * p.cOut * p.outH * p.outW, 6));
     const reps = flops > 5e8 ? 2 : 4;
     // V8 runs a wasm function's first calls in its baseline tier and swaps in the optimised
-    // code once compiled in the background: a layer that is the first to use a kernel (the
-    // first Winograd weight gradient, say) would time the baseline code after one warm-up;
-    // the Winograd weight gradient of ResNet's first stage settles after six or seven calls.
+    // code once compiled in the background, in each worker thread's instance on its own: a
+    // layer that is the first to use a kernel (the first F(4x4, 3x3) weight gradient, say)
+    // would time the baseline code after a few warm-ups; that one settles after about 300 ms.
     const warm = 8;
     const f = best(() => be.free(be.conv2d(x, w, bias, p)), reps, warm);
     const bi = p.cIn === 1 ? NaN : best(() => be.free(be.conv2dBackwardInput(gy, w, p)), reps, warm);
