@@ -53,6 +53,13 @@ describe('the training loop', () => {
     expect(h.store.get('lenet')!.info).toMatchObject({ status: 'done', epoch: 2, stepInEpoch: 0, globalStep: 20 });
   });
 
+  it("trains at the 'high' convolution precision, which lets the wasm backend take Winograd's larger tiles", async () => {
+    const { getConvPrecision, setConvPrecision } = await import('../../src/engine');
+    setConvPrecision('highest');
+    harness();
+    expect(getConvPrecision()).toBe('high');
+  });
+
   it('reports each epoch\'s training speed without the time its evaluation and checkpoint took', async () => {
     // A clock that moves a millisecond a reading, and a thousand seconds at the first
     // reading after each checkpoint, as a slow disk would.
