@@ -16,7 +16,21 @@ export interface HistogramOptions {
   domain?: [number, number];
   /** Vertical markers with labels, e.g. [{ x: -0.5, label: '−1/√4' }]. */
   markers?: { x: number; label: string }[];
+  /** The words of the title and of the counts' list, in the reader's language (English by default). */
+  words?: HistogramWords;
 }
+
+export interface HistogramWords {
+  /** The chart's name: `n` values of the chart named `title`, from `lo` to `hi` (formatted). */
+  summary(title: string, n: number, lo: string, hi: string): string;
+  /** One bin of the list: values from `x0` to `x1` (formatted), `count` of them. */
+  bin(x0: string, x1: string, count: number): string;
+}
+
+const ENGLISH: HistogramWords = {
+  summary: (title, n, lo, hi) => `${title}: ${n} values from ${lo} to ${hi}`,
+  bin: (x0, x1, count) => `${x0} to ${x1}: ${count}`,
+};
 
 export interface HistogramBin {
   x0: number;
@@ -70,7 +84,9 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
       .domain([0, Math.max(1, maxCount)])
       .nice()
       .range([h - m.bottom, m.top]);
-    titleEl.text(`${opts.title}: ${v.length} values from ${d3.format('.3~g')(d3.min(v) ?? 0)} to ${d3.format('.3~g')(d3.max(v) ?? 0)}`);
+    const words = opts.words ?? ENGLISH;
+    const f3 = d3.format('.3~g');
+    titleEl.text(words.summary(opts.title, v.length, f3(d3.min(v) ?? 0), f3(d3.max(v) ?? 0)));
     bars
       .selectAll<SVGRectElement, HistogramBin>('rect')
       .data(bins)
@@ -108,7 +124,7 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
       .selectAll('li')
       .data(bins)
       .join('li')
-      .text((b) => `${d3.format('.3~g')(b.x0)} to ${d3.format('.3~g')(b.x1)}: ${b.count}`);
+      .text((b) => words.bin(f3(b.x0), f3(b.x1), b.count));
   }
   update(values);
   return update;

@@ -1,5 +1,6 @@
 import type { CSSProperties, KeyboardEvent } from 'react';
 import { NumberField, type FieldProblem } from './NumberField';
+import { useTr, type Tr } from './i18n';
 
 export interface MatrixGridProps {
   /** Row-major values. */
@@ -55,6 +56,11 @@ export function gridMove(key: string, ctrl: boolean, r: number, c: number, rows:
  * what is typed (NumberField). Selectable cells make a grid with one Tab stop: the arrow
  * keys (Home/End along the row, with Ctrl to the corners) move the selection and the focus.
  */
+/** What a screen reader calls the cell at (r, c) of the grid `label` (0-based). */
+export function cellName(t: Tr, label: string, r: number, c: number): string {
+  return t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
+}
+
 export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEdit, editMin, editMax, onEditProblem, onSelect, selected = null, digits = 2, heat, cellSize }: MatrixGridProps) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -67,6 +73,7 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
       }
     }
   }
+  const t = useTr();
   const style = cellSize ? ({ '--cell-size': `${cellSize}px` } as CSSProperties) : undefined;
   // The one cell of a selectable grid that Tab reaches: the selected one, else the first.
   const stop = selected !== null && selected >= 0 && selected < rows * cols ? selected : 0;
@@ -91,9 +98,9 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
               if (highlight?.has(i)) classes.push('cell-hot');
               if (padding?.has(i)) classes.push('cell-pad');
               if (selected === i) classes.push('cell-selected');
-              const t = heat && hi > lo ? (v - lo) / (hi - lo) : null;
-              const cellStyle = t !== null ? ({ '--heat': t.toFixed(3) } as CSSProperties) : undefined;
-              const name = `${label}, row ${r + 1}, column ${c + 1}`;
+              const shade = heat && hi > lo ? (v - lo) / (hi - lo) : null;
+              const cellStyle = shade !== null ? ({ '--heat': shade.toFixed(3) } as CSSProperties) : undefined;
+              const name = cellName(t, label, r, c);
               return (
                 <td key={c} className={classes.join(' ')} data-value={v} data-row={r} data-col={c} style={cellStyle}>
                   {onEdit ? (

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef } from 'react';
 import '../widgets-b.css';
-import { weightHistogram, type HistogramOptions } from '../../charts/weightHistogram';
+import { weightHistogram, type HistogramOptions, type HistogramWords } from '../../charts/weightHistogram';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
@@ -115,6 +115,14 @@ function domainFor(scheme: InitScheme, name: string, values: Float32Array): [num
   if (scheme === 'xavier42' && isW && name.startsWith('0.')) return [-0.8, 0.8];
   void values;
   return undefined;
+}
+
+/** The histogram's title and list in the reader's language. */
+export function histogramWords(t: Tr): HistogramWords {
+  return {
+    summary: (title, n, lo, hi) => t(`${title}: ${n} values from ${lo} to ${hi}`, `${title}：${n} 个值，从 ${lo} 到 ${hi}`),
+    bin: (x0, x1, count) => t(`${x0} to ${x1}: ${count}`, `${x0} 到 ${x1}：${count} 个`),
+  };
 }
 
 function Histogram({ values, options }: { values: Float32Array; options: HistogramOptions }) {
@@ -306,7 +314,7 @@ export function Parameters({ part }: ParametersProps) {
                         <figcaption>{t(`Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
                         <Histogram
                           values={p.values}
-                          options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values) }}
+                          options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values), words: histogramWords(t) }}
                         />
                       </figure>
                     ))
