@@ -27,7 +27,8 @@ export interface HistogramWords {
   bin(x0: string, x1: string, count: number): string;
 }
 
-const ENGLISH: HistogramWords = {
+/** The words a histogram uses unless told others. */
+export const ENGLISH_WORDS: HistogramWords = {
   summary: (title, n, lo, hi) => `${title}: ${n} values from ${lo} to ${hi}`,
   bin: (x0, x1, count) => `${x0} to ${x1}: ${count}`,
 };
@@ -84,7 +85,7 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
       .domain([0, Math.max(1, maxCount)])
       .nice()
       .range([h - m.bottom, m.top]);
-    const words = opts.words ?? ENGLISH;
+    const words = opts.words ?? ENGLISH_WORDS;
     const f3 = d3.format('.3~g');
     titleEl.text(words.summary(opts.title, v.length, f3(d3.min(v) ?? 0), f3(d3.max(v) ?? 0)));
     bars

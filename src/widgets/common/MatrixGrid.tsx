@@ -50,17 +50,17 @@ export function gridMove(key: string, ctrl: boolean, r: number, c: number, rows:
   return null;
 }
 
+/** What a screen reader calls the cell at (r, c) of the grid `label` (0-based). */
+export function cellName(t: Tr, label: string, r: number, c: number): string {
+  return t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
+}
+
 /**
  * A matrix as a table of cells. Every cell carries its number in `data-value`
  * (tests read it) and in its accessible text. Editable cells are number inputs that keep
  * what is typed (NumberField). Selectable cells make a grid with one Tab stop: the arrow
  * keys (Home/End along the row, with Ctrl to the corners) move the selection and the focus.
  */
-/** What a screen reader calls the cell at (r, c) of the grid `label` (0-based). */
-export function cellName(t: Tr, label: string, r: number, c: number): string {
-  return t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
-}
-
 export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEdit, editMin, editMax, onEditProblem, onSelect, selected = null, digits = 2, heat, cellSize }: MatrixGridProps) {
   let lo = Infinity;
   let hi = -Infinity;

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef } from 'react';
 import '../widgets-b.css';
-import { weightHistogram, type HistogramOptions, type HistogramWords } from '../../charts/weightHistogram';
+import { ENGLISH_WORDS, weightHistogram, type HistogramOptions, type HistogramWords } from '../../charts/weightHistogram';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
@@ -120,8 +120,8 @@ function domainFor(scheme: InitScheme, name: string, values: Float32Array): [num
 /** The histogram's title and list in the reader's language. */
 export function histogramWords(t: Tr): HistogramWords {
   return {
-    summary: (title, n, lo, hi) => t(`${title}: ${n} values from ${lo} to ${hi}`, `${title}：${n} 个值，从 ${lo} 到 ${hi}`),
-    bin: (x0, x1, count) => t(`${x0} to ${x1}: ${count}`, `${x0} 到 ${x1}：${count} 个`),
+    summary: (title, n, lo, hi) => t(ENGLISH_WORDS.summary(title, n, lo, hi), `${title}：${n} 个值，从 ${lo} 到 ${hi}`),
+    bin: (x0, x1, count) => t(ENGLISH_WORDS.bin(x0, x1, count), `${x0} 到 ${x1}：${count} 个`),
   };
 }
 
