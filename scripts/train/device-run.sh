@@ -9,9 +9,9 @@
 #   cp node_modules/.cache/train-node/main.mjs scripts/train/device-run.sh .devrun/
 #   node scripts/bench/build-gpu-check.mjs /tmp/gpu-check && cp /tmp/gpu-check/check.mjs .devrun/
 #   cp node_modules/webgpu/{index.js,package.json} .devrun/node_modules/webgpu/
-#   gzip -9c node_modules/webgpu/dist/linux-x64/dawn.node > .devrun/node_modules/webgpu/dist/linux-x64/dawn.node.gz
-#   for s in train test; do gzip -9c public/data/fashion-$s.bin > .devrun/fashion-$s.bin.gz; done
-#   xz -6c "$(command -v node)" > .devrun/node.xz
+#   xz -9c node_modules/webgpu/dist/linux-x64/dawn.node > .devrun/node_modules/webgpu/dist/linux-x64/dawn.node.xz
+#   for s in train test; do xz -9 -c public/data/fashion-$s.bin > .devrun/fashion-$s.bin.xz; done
+#   xz -9 -c "$(command -v node)" > .devrun/node.xz
 #   (cd .gl && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 \
 #      libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0)
 # then run `bash .devrun/device-run.sh` there (about 9 minutes; T_RESNET=... and the like
@@ -22,9 +22,12 @@
 # `node scripts/train/results-table.mjs results.txt` turns into RESULTS.md's tables.
 cd "$(dirname "$0")"
 for f in ../.gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+# The machine has Python but no xz: Python's lzma unpacks what travels compressed.
+unxz_to() { python3 -c "import lzma,shutil,sys;shutil.copyfileobj(lzma.open(sys.argv[1]),open(sys.argv[2],'wb'))" "$1" "$2"; }
 N=$(command -v node || true)
-if [ -z "$N" ]; then python3 -c "import lzma,shutil;shutil.copyfileobj(lzma.open('node.xz'),open('/tmp/node','wb'))"; chmod +x /tmp/node; N=/tmp/node; fi
-gunzip -kf node_modules/webgpu/dist/linux-x64/dawn.node.gz
+if [ -z "$N" ]; then unxz_to node.xz /tmp/node; chmod +x /tmp/node; N=/tmp/node; fi
+unxz_to node_modules/webgpu/dist/linux-x64/dawn.node.xz node_modules/webgpu/dist/linux-x64/dawn.node
+for s in train test; do [ -f fashion-$s.bin.xz ] && unxz_to fashion-$s.bin.xz fashion-$s.bin; done
 ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 [ -f $ICD ] && export VK_DRIVER_FILES=$ICD VK_ICD_FILENAMES=$ICD
 R="$N --max-old-space-size=16000 main.mjs --data ."
