@@ -74,21 +74,39 @@ export async function engineStarted(page: Page) {
 
 export const widget = (page: Page, id: string) => page.locator(`[data-widget="${id}"]`);
 
+/** The longest wait for one frame before `painted` goes on without it (ms). */
+const FRAME_WAIT_MS = 5_000;
+
 /**
  * Resolves once the page has painted `frames` more frames (two by default: whatever the
  * last change set off, such as a mount on entering the view, has run). Counted in the
- * page's own frames, so a slow machine waits longer, a fast one less.
+ * page's own frames, so a slow machine waits longer, a fast one less. A browser that
+ * paints no frame for FRAME_WAIT_MS (its GPU process busy elsewhere) is not waited on
+ * for ever: the wait goes on by the clock and says so in the log.
  */
 export async function painted(page: Page, frames = 2) {
-  await page.evaluate(
-    (frames) =>
-      new Promise<void>((resolve) => {
+  const late = await page.evaluate(
+    ({ frames, wait }) =>
+      new Promise<number>((resolve) => {
         let left = frames;
-        const frame = () => (--left <= 0 ? resolve() : requestAnimationFrame(frame));
-        requestAnimationFrame(frame);
+        let late = 0;
+        const next = () => {
+          let done = false;
+          const on = (byClock: boolean) => {
+            if (done) return;
+            done = true;
+            if (byClock) late++;
+            if (--left <= 0) resolve(late);
+            else next();
+          };
+          requestAnimationFrame(() => on(false));
+          setTimeout(() => on(true), wait);
+        };
+        next();
       }),
-    frames,
+    { frames, wait: FRAME_WAIT_MS },
   );
+  if (late) console.log(`painted: ${late} of ${frames} frames did not come within ${FRAME_WAIT_MS} ms`);
 }
 
 /**

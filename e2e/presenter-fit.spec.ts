@@ -84,8 +84,10 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
       };
       let snapped = !snap;
       const settle = async () => {
-        // The step's widgets arrive lazily; once in, the stage fits again within a frame.
-        const loading = () => body.querySelector(':scope > :not(.presenter-hidden).widget-loading, :scope > :not(.presenter-hidden) .widget-loading') !== null;
+        // The step's widgets arrive lazily and then compute their first result (aria-busy),
+        // which may change their height; once all is in, the stage fits again within a frame.
+        const loading = () =>
+          body.querySelector(':scope > :not(.presenter-hidden).widget-loading, :scope > :not(.presenter-hidden) .widget-loading, :scope > :not(.presenter-hidden) [aria-busy="true"]') !== null;
         if (!loading()) return;
         for (let i = 0; i < 1200 && loading(); i++) await frame();
         await frame();
