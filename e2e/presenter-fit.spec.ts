@@ -84,10 +84,8 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
       };
       let snapped = !snap;
       const settle = async () => {
-        // The step's widgets arrive lazily and then compute their first result (aria-busy),
-        // which may change their height; once all is in, the stage fits again within a frame.
-        const loading = () =>
-          body.querySelector(':scope > :not(.presenter-hidden).widget-loading, :scope > :not(.presenter-hidden) .widget-loading, :scope > :not(.presenter-hidden) [aria-busy="true"]') !== null;
+        // The step's widgets arrive lazily; once in, the stage fits again within a frame.
+        const loading = () => body.querySelector(':scope > :not(.presenter-hidden).widget-loading, :scope > :not(.presenter-hidden) .widget-loading') !== null;
         if (!loading()) return;
         for (let i = 0; i < 1200 && loading(); i++) await frame();
         await frame();
@@ -101,6 +99,13 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
           return r.width <= vw + 0.5 && r.height <= vh - BAR + 0.5;
         };
         for (let i = 0; i < 3 && !fits(); i++) await frame();
+        // A widget still computing its first result (aria-busy) may change height once more:
+        // a step that does not fit yet is judged when that is done (a busy machine is slow).
+        const busy = () => body.querySelector(':scope > :not(.presenter-hidden) [aria-busy="true"]') !== null;
+        if (!fits() && busy()) {
+          for (let i = 0; i < 1200 && busy(); i++) await frame();
+          for (let i = 0; i < 3 && !fits(); i++) await frame();
+        }
         const [step] = fit().split('.');
         const here = `${slug} ${fit()}`;
         const els = [...body.children].filter((c) => (c as HTMLElement).dataset.step === step);
