@@ -243,6 +243,8 @@ test('the training view speaks Chinese when the reader chooses it', async ({ pag
   await expect(w.getByLabel('学习率')).toHaveValue('0.9');
   await expect(w.getByLabel('批量大小')).toHaveValue('256');
   await expect(w.getByRole('img', { name: /训练损失/ })).toBeAttached();
+  // Generated text takes Chinese punctuation: the charts' captions end in full-width parentheses.
+  await expect(w.locator('caption').filter({ hasText: '训练损失' })).toHaveText(/^训练损失 — LeNet（轮次 0–\d+）$/);
 });
 
 test('the AlexNet chapter compares model sizes computed by the engine, with ratios', async ({ page, problems }) => {

@@ -30,7 +30,7 @@ function Toc({ current }: { current: string }) {
               <span
                 className="toc-progress"
                 role="progressbar"
-                aria-label={`${t('readProgress')}: ${c.title}`}
+                aria-label={`${t('readProgress')}${c.title}`}
                 aria-valuemin={0}
                 aria-valuemax={100}
                 aria-valuenow={Math.round(read[c.slug] * 100)}
@@ -115,8 +115,10 @@ export function App() {
     document.title = `${own} · ${t('bookTitle')}`;
   }, [lang, page, chapter, t]);
 
+  // Also on the layout, so that what widgets draw in their effects (which run before this
+  // component's) already sees the reader's language in the DOM.
   return (
-    <div className="layout">
+    <div className="layout" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
       <a className="skip-link" href="#main">
         {t('skip')}
       </a>

@@ -3,7 +3,7 @@ import { useSettings, type Lang } from '../stores/settings';
 const strings = {
   bookTitle: { en: 'Convolutional Networks, Interactively', zh: '动手学卷积神经网络' },
   contents: { en: 'Contents', zh: '目录' },
-  readProgress: { en: 'Read so far', zh: '已读进度' },
+  readProgress: { en: 'Read so far: ', zh: '已读进度：' },
   lab: { en: 'Lab: every widget', zh: '实验室：全部组件' },
   train: { en: 'Train the model zoo', zh: '训练模型' },
   previous: { en: 'Previous', zh: '上一章' },

@@ -4,7 +4,7 @@
  * count as text.
  */
 import * as d3 from 'd3';
-import { chartFrame } from './frame';
+import { chartFrame, marksFor } from './frame';
 
 export interface ConfusionOptions {
   title: string;
@@ -87,7 +87,7 @@ export function confusionMatrix(element: HTMLElement, matrix: number[][], option
       .text((d) => d);
 
     table.selectAll('*').remove();
-    table.append('caption').text(`${opts.title} (${opts.trueLabel} × ${opts.predLabel})`);
+    table.append('caption').text(`${opts.title}${marksFor(element).aside(`${opts.trueLabel} × ${opts.predLabel}`)}`);
     const hr = table.append('thead').append('tr');
     hr.append('th').attr('scope', 'col').text(opts.trueLabel);
     opts.labels.forEach((l) => hr.append('th').attr('scope', 'col').text(l));

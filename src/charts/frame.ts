@@ -15,3 +15,19 @@ export function chartFrame<K extends 'table' | 'ul'>(element: HTMLElement, prefi
   const text = root.append(textTag).attr('class', 'visually-hidden').attr('data-text-alternative-for', `${id}-svg`);
   return { root, svg, title, id, text };
 }
+
+/** The punctuation a chart's generated text uses, in the language of the page around it. */
+export interface Marks {
+  /** Between a name and its value: ': ' in English, full-width '：' in Chinese. */
+  colon: string;
+  /** `s` in parentheses after what precedes it: ' (s)' in English, '（s）' in Chinese. */
+  aside(s: string): string;
+}
+
+const ENGLISH_MARKS: Marks = { colon: ': ', aside: (s) => ` (${s})` };
+const CHINESE_MARKS: Marks = { colon: '：', aside: (s) => `（${s}）` };
+
+/** The marks for the text of a chart drawn in `element`, from the nearest `lang` attribute around it. */
+export function marksFor(element: Element): Marks {
+  return /^zh\b/i.test(element.closest('[lang]')?.getAttribute('lang') ?? '') ? CHINESE_MARKS : ENGLISH_MARKS;
+}

@@ -5,7 +5,7 @@
  * each series' latest value as text, and `describe` can add a summary as the SVG's <desc>.
  */
 import * as d3 from 'd3';
-import { chartFrame } from './frame';
+import { chartFrame, marksFor } from './frame';
 
 export interface Point {
   x: number;
@@ -182,7 +182,7 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
 
     const fmt = opts.format ?? ((v: number) => v.toFixed(4));
     // The caption carries the x range, so the text says what the axis spans even before the first point.
-    caption.text(`${opts.title} (${opts.xLabel} 0–${+xMax.toFixed(2)})`);
+    caption.text(`${opts.title}${marksFor(element).aside(`${opts.xLabel} 0–${+xMax.toFixed(2)}`)}`);
     const rows = series.map((s) => {
       const last = s.points[s.points.length - 1];
       return { label: s.label, x: last ? String(+last.x.toFixed(2)) : '–', y: last ? fmt(last.y) : '–' };

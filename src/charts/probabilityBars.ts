@@ -3,7 +3,7 @@
  * accessible name, plus a visually hidden list of every probability as text.
  */
 import * as d3 from 'd3';
-import { chartFrame } from './frame';
+import { chartFrame, marksFor } from './frame';
 
 export interface ProbabilityOptions {
   title: string;
@@ -28,7 +28,8 @@ export function probabilityBars(element: HTMLElement, probs: ArrayLike<number>, 
     const height = row * opts.labels.length + 4;
     svg.attr('viewBox', `0 0 ${opts.width} ${height}`).style('max-width', `${opts.width}px`);
     const best = values.length ? values.indexOf(Math.max(...values)) : -1;
-    titleEl.text(best >= 0 ? `${opts.title}: ${opts.labels[best]} ${(values[best] * 100).toFixed(1)}%` : opts.title);
+    const { colon } = marksFor(element);
+    titleEl.text(best >= 0 ? `${opts.title}${colon}${opts.labels[best]} ${(values[best] * 100).toFixed(1)}%` : opts.title);
     const x = d3.scaleLinear().domain([0, 1]).range([0, opts.width - left - right]);
     const data = opts.labels.map((label, i) => ({ label, v: values[i] ?? 0, i }));
     g.selectAll<SVGGElement, (typeof data)[number]>('g.bar')
@@ -56,7 +57,7 @@ export function probabilityBars(element: HTMLElement, probs: ArrayLike<number>, 
       .selectAll('li')
       .data(data)
       .join('li')
-      .text((d) => `${d.label}: ${(d.v * 100).toFixed(1)}%`);
+      .text((d) => `${d.label}${colon}${(d.v * 100).toFixed(1)}%`);
   }
 
   update(probs);
