@@ -11,6 +11,7 @@ import { BINARY_OPS, UNARY_OPS, unaryDef } from '../../src/engine/ops/elementwis
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
 import { matmulWith, splitsFor } from '../../src/engine/webgpu/gemm';
+import { winogradLimit } from '../../src/engine/webgpu/winograd';
 import { both, expectClose, prod, randInt, randn, rng } from './helpers';
 
 let gpu: WebGPUBackend;
@@ -611,6 +612,73 @@ describe('convolution', () => {
       // (A generous limit: SwiftShader compiles the larger tiled kernels slowly.)
     }, 180_000);
   }
+
+  describe('Winograd convolutions', () => {
+    // F(2x2, 3x3) for 3x3 stride-1 layers: every pass by its transforms (the dispatches say
+    // so), paddings 0 to 2, odd and one-pixel planes (tiles cut at the edges), channel counts
+    // across the products' tiles, a batch run in chunks of one image, and each of a few
+    // matmul variants for the 16 products; other shapes fall back.
+    const cases = [
+      convParams(2, 3, 9, 7, 5, 3, 3, 1, 1, 0, 0),
+      convParams(2, 4, 7, 10, 6, 3, 3, 1, 1, 2, 2),
+      convParams(3, 70, 8, 8, 66, 3, 3, 1, 1, 1, 1),
+      convParams(2, 8, 1, 1, 5, 3, 3, 1, 1, 1, 1),
+      convParams(3, 5, 5, 6, 4, 3, 3, 1, 1, 1, 1),
+    ];
+    async function keysOf(body: () => Promise<void>): Promise<string[]> {
+      const keys: string[] = [];
+      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
+      gpu.rt.dispatch = (spec) => {
+        keys.push(spec.key);
+        dispatch(spec);
+      };
+      try {
+        await body();
+      } finally {
+        gpu.rt.dispatch = dispatch;
+      }
+      return keys;
+    }
+    const count = (keys: string[], key: string) => keys.filter((k) => k.startsWith(key)).length;
+
+    for (const mv of ['reg-16x16', 'vec4-8x8-wg8', 'tiled-64']) {
+      it(`every pass matches the CPU backend with matmul variant ${mv}`, async () => {
+        const r = rng(61);
+        const saved = gpu.tuning;
+        gpu.tuning = { ...saved, matmul: mv };
+        try {
+          for (const p of cases) {
+            const keys = await keysOf(() => allPasses('winograd', p, r, `winograd (${mv})`));
+            // Forward and input gradient: a filter and a data transform, an output transform; the weight gradient: dL/dy's and the data's.
+            expect([count(keys, 'winograd-filter:'), count(keys, 'winograd-input'), count(keys, 'winograd-output'), count(keys, 'winograd-dy'), count(keys, 'winograd-filter-grad')], JSON.stringify(p)).toEqual([2, 3, 2, 1, 1]);
+          }
+        } finally {
+          gpu.tuning = saved;
+        }
+      }, 120_000);
+    }
+
+    it('a batch too large for one buffer runs in chunks of images, and shapes it does not cover fall back', async () => {
+      const r = rng(62);
+      const saved = winogradLimit.floats;
+      try {
+        for (const p of [convParams(3, 6, 6, 5, 7, 3, 3, 1, 1, 1, 1), convParams(4, 3, 9, 9, 4, 3, 3, 1, 1, 0, 0)]) {
+          // Room for one image's transformed tiles (the larger of the passes' planes).
+          winogradLimit.floats = 16 * Math.max(p.cIn, p.cOut) * Math.max(Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2), Math.ceil(p.h / 2) * Math.ceil(p.w / 2));
+          const keys = await keysOf(() => allPasses('winograd', p, r, 'winograd in chunks'));
+          expect(count(keys, 'winograd-filter-grad'), `one weight-gradient step per image ${JSON.stringify(p)}`).toBe(p.n);
+          expect(count(keys, 'winograd-filter-grad:1')).toBe(p.n - 1);
+        }
+        winogradLimit.floats = saved;
+        for (const p of [convParams(2, 3, 9, 9, 4, 3, 3, 2, 2, 1, 1), convParams(2, 3, 9, 9, 4, 5, 5, 1, 1, 2, 2), convParams(2, 3, 9, 9, 4, 3, 3, 1, 1, 1, 0), convParams(2, 3, 9, 9, 4, 3, 3, 1, 1, 3, 3)]) {
+          const keys = await keysOf(() => allPasses('winograd', p, r, 'winograd fallback'));
+          expect(count(keys, 'winograd'), JSON.stringify(p)).toBe(0);
+        }
+      } finally {
+        winogradLimit.floats = saved;
+      }
+    }, 120_000);
+  });
 });
 
 describe('batch normalisation', () => {

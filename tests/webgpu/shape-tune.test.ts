@@ -12,7 +12,7 @@ import { F, nn, noGrad, ready, setBackend, tensor, tidy, zeros, type Tensor } fr
 import { activeBackend } from '../../src/engine/runtime';
 import type { Storage } from '../../src/engine/backend';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
-import { tuneShapes } from '../../src/engine/webgpu/autotune';
+import { candidates, tuneShapes } from '../../src/engine/webgpu/autotune';
 import { SHAPE_OP_VARIANTS, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
 import type { DispatchSpec } from '../../src/engine/webgpu/runtime';
 import { parseDataset } from '../../src/data/format';
@@ -266,6 +266,20 @@ describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
     be.tuning = saved;
     expect(run(() => outs.push(be.conv2d(xa, wa, null, a)))).toEqual(['conv2d:reg-8x8']);
     for (const s of [xa, wa, xb, wb, ma, wma, mb, wmb, ...outs]) be.free(s);
+  });
+});
+
+describe('which variants the tuning times', () => {
+  it('times a variant for some shapes only (Winograd: 3x3, stride 1) on those shapes, never for the op-wide choice', async () => {
+    const be = await webgpu();
+    const conv = (k: number, s: number, pad: number) => ({ n: 2, cIn: 8, h: 9, w: 9, cOut: 8, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad });
+    for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {
+      const table = SHAPE_OP_VARIANTS[op];
+      expect(candidates(be, table), op).not.toContain('winograd');
+      expect(candidates(be, table), op).toContain('rows-8x8');
+      for (const pad of [0, 1, 2]) expect(candidates(be, table, conv(3, 1, pad)), `${op} 3x3 pad ${pad}`).toContain('winograd');
+      for (const p of [conv(5, 1, 2), conv(3, 2, 1), conv(3, 1, 3), { ...conv(3, 1, 1), padW: 0 }]) expect(candidates(be, table, p), `${op} ${JSON.stringify(p)}`).not.toContain('winograd');
+    }
   });
 });
 

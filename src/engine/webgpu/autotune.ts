@@ -22,6 +22,7 @@ import {
   type OpShape,
   type ShapeOp,
   type Tuning,
+  type TunableVariant,
 } from './variants';
 import { batchNormBackward, batchNormStats } from './batchnorm';
 import { dropKeptGradient } from './im2col';
@@ -89,11 +90,16 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
  * The im2col variants are for GPUs: on a CPU-backed adapter the rows variants already
  * use im2col products where those win (narrow and strided shapes), and the whole-model
  * step count is set by that mix, not by the one layer timed here. Variants marked
- * `gpuOnly` are skipped there too.
+ * `gpuOnly` are skipped there too. A variant for some shapes only (`covers`) is timed on
+ * those shapes alone, never for the op-wide choice (`shape` undefined).
  */
-function candidates(b: WebGPUBackend, table: Record<string, { tune?: boolean; im2col?: object; gpuOnly?: boolean }>): string[] {
+export function candidates(b: WebGPUBackend, table: Record<string, TunableVariant>, shape?: OpShape): string[] {
   const software = isSoftwareAdapter(b.adapterKey);
-  return Object.keys(table).filter((k) => table[k].tune !== false && !(software && (table[k].im2col || table[k].gpuOnly)));
+  return Object.keys(table).filter((k) => {
+    const v = table[k];
+    if (v.tune === false || (software && (v.im2col || v.gpuOnly))) return false;
+    return !v.covers || (shape !== undefined && v.covers(shape as ConvShape));
+  });
 }
 
 export async function autotune(b: WebGPUBackend): Promise<Tuning> {
@@ -148,7 +154,7 @@ function outSize(size: number, k: number, stride: number, pad: number): number {
 
 /** Times `op`'s candidate variants on random data of one recorded shape; returns the fastest. */
 async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: OpShape, noise: (n: number) => Float32Array): Promise<string> {
-  const names = candidates(b, SHAPE_OP_VARIANTS[op]);
+  const names = candidates(b, SHAPE_OP_VARIANTS[op], params);
   const made: Storage[] = [];
   const data = (n: number) => {
     const s = b.fromData(noise(n));

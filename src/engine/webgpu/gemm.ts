@@ -8,7 +8,7 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, type GemmVariant } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, winogradShape, type GemmVariant } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
@@ -17,6 +17,7 @@ import { convRowsSource, rowPixels } from './conv-rows-source';
 import { IM2COL_VARIANT_MAX_FLOATS, NARROW, convBackwardInputIm2col, convBackwardWeightIm2col, convIm2col, im2colFits } from './im2col';
 import { convIgemm, convIgemmBackwardInput, convIgemmBackwardWeight, sumSlices, tiles as igemmTiles } from './igemm';
 import { wgsl } from './wgsl';
+import { conv2dBackwardInputWinograd, conv2dBackwardWeightWinograd, conv2dWinograd } from './winograd';
 import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 
 const packTextureSrc = wgsl(packTextureRaw);
@@ -55,7 +56,6 @@ const epilogueKey = (e: Epilogue): string =>
   (e.bias || e.act ? `:${e.bias ? (e.biasRows ? 'B' : 'b') : ''}${e.act ?? ''}` : '') + (e.outPlane ? `:P${e.outPlane}` : '');
 
 // ---- linear algebra -----------------------------------------------------------------
-
 
 /** Copies a row-major matrix of `width` x `height` vec4s into a pooled rgba32float texture. */
 function packTexture(be: WebGPUBackend, src: Storage, width: number, height: number): GPUTexture {
@@ -245,7 +245,6 @@ export function convWords(be: WebGPUBackend, p: Conv2dParams): Words {
   return new Words().u32(p.n, p.cIn, p.h, p.w, p.cOut, p.kH, p.kW, p.strideH, p.strideW, p.padH, p.padW, p.outH, p.outW);
 }
 
-
 /** Whether conv2d-rows.wgsl's packed weights (K taps x `channels`) fit in one texture. */
 function rowsFit(be: WebGPUBackend, taps: number, channels: number): boolean {
   const dim = be.rt.maxTextureDim;
@@ -300,6 +299,11 @@ function convRows(be: WebGPUBackend,
 export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
+  if (v.winograd) {
+    const y = winogradShape(p) ? conv2dWinograd(be, x, w, bias, p, act) : null;
+    if (y) return y;
+    v = CONV_VARIANTS[(variant = v.winograd.fallback)];
+  }
   if (v.igemm) {
     // Few tiles and a long reduction (a deep layer's few pixels): slices, added up through the epilogue.
     const slices = igemmSlices(be, v, p.cOut, pixels, p.cIn * p.kH * p.kW, 'conv2d');
@@ -337,10 +341,14 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
   return o;
 }
 
-
 export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const pixels = p.n * p.h * p.w;
   let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
+  if (v.winograd) {
+    const dx = winogradShape(p) ? conv2dBackwardInputWinograd(be, gy, w, p) : null;
+    if (dx) return dx;
+    v = CONV_BWD_INPUT_VARIANTS[(variant = v.winograd.fallback)];
+  }
   if (v.igemm) {
     const slices = p.outH * p.outW > 0 ? igemmSlices(be, v, p.cIn, pixels, p.cOut * p.kH * p.kW, 'conv2dBackwardInput') : 1;
     if (slices === 1) return convIgemmBackwardInput(be, variant, v, v.code, gy, w, p);
@@ -381,7 +389,6 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
   return o;
 }
 
-
 export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: Storage, gy: Storage, p: Conv2dParams): Storage {
   return conv2dBackwardParams(be, variant, x, gy, p, false).dW;
 }
@@ -412,6 +419,11 @@ function conv2dBackwardParams(
   const rows = p.n * p.outH;
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
+  if (v.winograd) {
+    const dW = winogradShape(p) ? conv2dBackwardWeightWinograd(be, x, gy, p) : null;
+    if (dW) return { dW, dBias: null };
+    v = CONV_BWD_WEIGHT_VARIANTS[(variant = v.winograd.fallback)];
+  }
   if (v.igemm) return { dW: convIgemmBackwardWeight(be, variant, v, v.code, x, gy, p, v.targetWorkgroups), dBias: null };
   if (v.rows) {
     if (!rowsBackwardWeight(p) && im2colFits(be, p)) return { dW: convBackwardWeightIm2col(be, x, gy, p), dBias: null };

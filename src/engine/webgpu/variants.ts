@@ -43,6 +43,14 @@ export function conv2dBwdWeightRowsSource(kt: number, kw: number): string {
   return code;
 }
 
+/**
+ * The shapes Winograd F(2x2, 3x3) runs (winograd.ts): 3x3 kernels, stride 1, the same
+ * padding (at most 2) on both axes, and some output.
+ */
+export function winogradShape(p: ConvShape): boolean {
+  return p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1 && p.padH === p.padW && p.padH <= 2 && p.h + 2 * p.padH > 2 && p.w + 2 * p.padW > 2 && p.n * p.cIn * p.cOut * p.h * p.w > 0;
+}
+
 export interface GemmVariant {
   code: string;
   constants?: Record<string, number>;
@@ -76,6 +84,13 @@ export interface GemmVariant {
    * shape runs.
    */
   igemm?: boolean;
+  /**
+   * Winograd F(2x2, 3x3) (winograd.ts): transforms around 16 products in the tuned matmul
+   * variant (its `code` is unused); shapes other than 3x3 stride 1 run `fallback`.
+   */
+  winograd?: { fallback: string };
+  /** The shapes a variant for some shapes only runs as itself (the others run its fallback). */
+  covers?: (p: ConvShape) => boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
   tune?: boolean;
   /**
@@ -136,6 +151,7 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'igemm-128': tiledBlock(conv2dIgemmRaw, 2, { igemm: true }),
   // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
   'igemm-64x128': tiledBlock(conv2dIgemmRaw, 1, { igemm: true }),
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -146,6 +162,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
   'igemm-128': tiledBlock(conv2dBwdInputIgemmRaw, 2, { igemm: true }),
   'igemm-64x128': tiledBlock(conv2dBwdInputIgemmRaw, 1, { igemm: true }),
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -159,6 +176,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   // Slices of the reduction over the batch's pixels: about this many workgroups in all.
   'igemm-128': tiledBlock(conv2dBwdWeightIgemmRaw, 2, { igemm: true, targetWorkgroups: 256 }),
   'igemm-64x128': tiledBlock(conv2dBwdWeightIgemmRaw, 1, { igemm: true, targetWorkgroups: 256 }),
+  winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
 };
 
 /**
@@ -204,8 +222,8 @@ export interface Tuning {
  */
 export type ShapeOp = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'channelReduce';
 
-/** What the tuning needs of a variant: whether the autotune times it, and on which adapters. */
-export interface TunableVariant { tune?: boolean; im2col?: object; gpuOnly?: boolean }
+/** What the tuning needs of a variant: whether the autotune times it, on which adapters and shapes. */
+export interface TunableVariant { tune?: boolean; im2col?: object; gpuOnly?: boolean; covers?: (p: ConvShape) => boolean }
 
 /** Each shape-tuned op's variant table. */
 export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, TunableVariant>> = {

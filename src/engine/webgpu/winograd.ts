@@ -1,0 +1,184 @@
+/**
+ * 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3), as cuDNN and
+ * the WebAssembly backend run them: each 2x2 output tile comes from a 4x4 input patch
+ * with 16 multiplications per input channel instead of 36. The three passes are each
+ * a few element-wise transforms around 16 batched products, which run in the tuned
+ * matmul variant:
+ *
+ *   forward         U = G w G^T (per kernel), V = B^T x B (per patch), M[xi] = U[xi] V[xi],
+ *                   y = A^T M A + bias, act();
+ *   input gradient  the same, of dL/dy padded by 2 - pad, with the kernels turned by 180
+ *                   degrees and their channels swapped;
+ *   weight gradient Z = A dL/dy A^T (per tile), S[xi] = Z[xi] V[xi]^T summed over the
+ *                   tiles, dL/dw = G^T S G.
+ *
+ * The transforms (shaders/winograd-*.wgsl) are exact up to rounding; the products carry
+ * the whole reduction. A batch whose transformed tiles would not fit a buffer runs in
+ * chunks of images; a shape this does not cover (another kernel size, a stride, padding
+ * over 2) runs the variant's fallback.
+ */
+import type { Conv2dParams, Storage } from '../backend';
+import type { GPUStorage, WebGPUBackend } from './index';
+import type { MatmulOptions } from './gemm';
+import { Words } from './runtime';
+import { wgsl } from './wgsl';
+import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
+import inputRaw from '../../../shaders/winograd-input.wgsl?raw';
+import filterRaw from '../../../shaders/winograd-filter.wgsl?raw';
+import outputRaw from '../../../shaders/winograd-output.wgsl?raw';
+import dyRaw from '../../../shaders/winograd-dy.wgsl?raw';
+import filterGradRaw from '../../../shaders/winograd-filter-grad.wgsl?raw';
+
+const inputSrc = wgsl(inputRaw);
+const filterSrc = wgsl(filterRaw);
+const outputSrc = wgsl(outputRaw);
+const dySrc = wgsl(dyRaw);
+const filterGradSrc = wgsl(filterGradRaw);
+
+/** Positions of a transformed 4x4 tile: the number of products. */
+const XI = 16;
+
+/**
+ * Largest transformed operand (floats) a chunk of images may make, below the device's
+ * buffer limit: 2^25 floats (128 MiB) keeps a chunk's operands within a few hundred MiB.
+ * (Tests lower it to run a batch in chunks.)
+ */
+export const winogradLimit = { floats: 1 << 25 };
+
+interface Grid {
+  /** Tiles over the plane the transform covers (the output of the pass). */
+  tilesH: number;
+  tilesW: number;
+  /** Images per chunk. */
+  chunk: number;
+}
+
+/**
+ * The tiling of a pass whose output planes are outH x outW, for products with up to
+ * `channels` rows or columns; null where not even one image fits.
+ */
+function grid(be: WebGPUBackend, n: number, outH: number, outW: number, channels: number): Grid | null {
+  const tilesH = Math.ceil(outH / 2);
+  const tilesW = Math.ceil(outW / 2);
+  const limit = Math.min(winogradLimit.floats, Math.floor(be.rt.maxBufferBytes / 4));
+  const chunk = Math.min(n, Math.floor(limit / (XI * channels * tilesH * tilesW)));
+  return chunk >= 1 ? { tilesH, tilesW, chunk } : null;
+}
+
+/** 16 products op(A[xi]) @ op(B[xi]) in the tuned matmul variant. */
+function products(be: WebGPUBackend, a: Storage, b: Storage, m: number, n: number, k: number, transB: boolean): Storage {
+  const mm: MatmulOptions = { batch: XI, m, n, k, transA: false, transB, aBatch: XI, bBatch: XI };
+  return be.matmul(a, b, mm);
+}
+
+/** The 16 transformed kernels, rows x cols each (FLIP: the input gradient's). */
+function filterTransform(be: WebGPUBackend, w: Storage, rows: number, cols: number, flip: boolean): GPUStorage {
+  const u = be.out(XI * rows * cols);
+  be.rt.dispatch({
+    key: `winograd-filter:${flip ? 1 : 0}`,
+    code: filterSrc,
+    constants: { FLIP: flip ? 1 : 0 },
+    buffers: [be.buf(w), u.buffer],
+    uniforms: new Words().u32(rows, cols).buffer(),
+    workgroups: Math.ceil((rows * cols) / 64),
+  });
+  return u;
+}
+
+/** The 16 transformed patches of images n0.. (`tiles` of them) of x [n, c, h, w], padded by `pad`. */
+function dataTransform(be: WebGPUBackend, x: Storage, c: number, h: number, w: number, pad: number, g: Grid, n0: number, tiles: number): GPUStorage {
+  const v = be.out(XI * c * tiles);
+  be.rt.dispatch({
+    key: 'winograd-input',
+    code: inputSrc,
+    buffers: [be.buf(x), v.buffer],
+    uniforms: new Words().u32(c, h, w, pad, g.tilesH, g.tilesW, tiles, n0).buffer(),
+    workgroups: Math.ceil((c * tiles) / 64),
+  });
+  return v;
+}
+
+const outputCode = new Map<EpilogueOp | null, string>();
+
+/**
+ * A convolution's forward pass (and, with the flipped kernels, its input gradient): out
+ * [n, rows, outH, outW] from x [n, cols, h, w] and the transformed kernels `u`.
+ */
+function convolve(
+  be: WebGPUBackend, x: Storage, u: Storage, bias: Storage | null, act: EpilogueOp | null,
+  s: { n: number; cols: number; h: number; w: number; rows: number; pad: number; outH: number; outW: number }, g: Grid,
+): GPUStorage {
+  const y = be.out(s.n * s.rows * s.outH * s.outW);
+  let code = outputCode.get(act);
+  if (code === undefined) outputCode.set(act, (code = epilogueWgsl(act) + outputSrc));
+  const perImage = g.tilesH * g.tilesW;
+  for (let n0 = 0; n0 < s.n; n0 += g.chunk) {
+    const tiles = Math.min(g.chunk, s.n - n0) * perImage;
+    const v = dataTransform(be, x, s.cols, s.h, s.w, s.pad, g, n0, tiles);
+    const m = products(be, u, v, s.rows, tiles, s.cols, false);
+    be.free(v);
+    be.rt.dispatch({
+      key: `winograd-output:${act ?? ''}`,
+      code,
+      buffers: [be.buf(m), bias ? be.buf(bias) : be.dummy, y.buffer],
+      uniforms: new Words().u32(s.rows, s.outH, s.outW, g.tilesH, g.tilesW, tiles, n0, bias ? 1 : 0).buffer(),
+      workgroups: Math.ceil((s.rows * tiles) / 64),
+    });
+    be.free(m);
+  }
+  return y;
+}
+
+/** conv2d of a shape winogradShape (variants.ts) covers, or null where it does not fit (the caller falls back). */
+export function conv2dWinograd(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
+  const g = grid(be, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+  if (!g) return null;
+  const u = filterTransform(be, w, p.cOut, p.cIn, false);
+  const y = convolve(be, x, u, bias, act, { n: p.n, cols: p.cIn, h: p.h, w: p.w, rows: p.cOut, pad: p.padH, outH: p.outH, outW: p.outW }, g);
+  be.free(u);
+  return y;
+}
+
+/** dL/dx of a shape winogradShape (variants.ts) covers: dL/dy padded by 2 - pad, convolved with the flipped kernels. */
+export function conv2dBackwardInputWinograd(be: WebGPUBackend, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
+  if (!g) return null;
+  const u = filterTransform(be, w, p.cIn, p.cOut, true);
+  const dx = convolve(be, gy, u, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: 2 - p.padH, outH: p.h, outW: p.w }, g);
+  be.free(u);
+  return dx;
+}
+
+/** dL/dw of a shape winogradShape (variants.ts) covers: the products of the dL/dy tiles with the input patches, summed over the tiles. */
+export function conv2dBackwardWeightWinograd(be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+  if (!g) return null;
+  const dw = be.out(p.cOut * p.cIn * 9);
+  const perImage = g.tilesH * g.tilesW;
+  for (let n0 = 0; n0 < p.n; n0 += g.chunk) {
+    const tiles = Math.min(g.chunk, p.n - n0) * perImage;
+    const z = be.out(XI * p.cOut * tiles);
+    be.rt.dispatch({
+      key: 'winograd-dy',
+      code: dySrc,
+      buffers: [be.buf(gy), z.buffer],
+      uniforms: new Words().u32(p.cOut, p.outH, p.outW, g.tilesH, g.tilesW, tiles, n0).buffer(),
+      workgroups: Math.ceil((p.cOut * tiles) / 64),
+    });
+    const v = dataTransform(be, x, p.cIn, p.h, p.w, p.padH, g, n0, tiles);
+    const s = products(be, z, v, p.cOut, p.cIn, tiles, true);
+    be.free(z);
+    be.free(v);
+    const acc = n0 > 0 ? 1 : 0;
+    be.rt.dispatch({
+      key: `winograd-filter-grad:${acc}`,
+      code: filterGradSrc,
+      constants: { ACC: acc },
+      buffers: [be.buf(s), dw.buffer],
+      uniforms: new Words().u32(p.cOut * p.cIn).buffer(),
+      workgroups: Math.ceil((p.cOut * p.cIn) / 64),
+    });
+    be.free(s);
+  }
+  return dw;
+}
