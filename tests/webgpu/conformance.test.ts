@@ -641,7 +641,7 @@ describe('convolution', () => {
     }
     const count = (keys: string[], key: string) => keys.filter((k) => k.startsWith(key)).length;
 
-    for (const mv of ['reg-16x16', 'vec4-8x8-wg8', 'tiled-64']) {
+    for (const mv of Object.keys(MATMUL_VARIANTS)) {
       it(`every pass matches the CPU backend with matmul variant ${mv}`, async () => {
         const r = rng(61);
         const saved = gpu.tuning;
