@@ -11,6 +11,7 @@ import type { BinaryOp, Conv2dParams, UnaryOp } from '../../src/engine/backend';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
 import { lastAutotune } from '../../src/engine/webgpu/autotune';
+import { setConvPrecision } from '../../src/engine/precision';
 import { mulberry32 } from '../../src/data/batches';
 import { both, timeKernel as timeOp } from './backend-pair';
 
@@ -128,6 +129,19 @@ async function conformance(g: WebGPUBackend): Promise<void> {
       compare(`conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, o.got, o.want, 1e-3);
     }
   }
+  // F(4x4, 3x3) (winograd-4x4 at the 'high' precision, as training runs) rounds more: within 3e-5 of each output's scale.
+  setConvPrecision('high');
+  const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+  for (const p of [...convs, conv(2, 6, 13, 11, 5, 3, 3, 1, 1)].filter((q) => q.kH === 3 && q.kW === 3 && q.strideH === 1)) {
+    const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * 9), gy = randn(p.n * p.cOut * p.outH * p.outW);
+    const f = await both(g, c, [x, w], (b, [xs, ws]) => (b === g ? g.conv2dWith('winograd-4x4', xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
+    compare(`conv2d winograd-4x4 (high) ${JSON.stringify(p)}`, f.got, f.want, scaled(f.want));
+    const i = await both(g, c, [gy, w], (b, [gs, ws]) => (b === g ? g.conv2dBackwardInputWith('winograd-4x4', gs, ws, p) : b.conv2dBackwardInput(gs, ws, p)));
+    compare(`conv2dBackwardInput winograd-4x4 (high) ${JSON.stringify(p)}`, i.got, i.want, scaled(i.want));
+    const d = await both(g, c, [x, gy], (b, [xs, gs]) => (b === g ? g.conv2dBackwardWeightWith('winograd-4x4', xs, gs, p) : b.conv2dBackwardWeight(xs, gs, p)));
+    compare(`conv2dBackwardWeight winograd-4x4 (high) ${JSON.stringify(p)}`, d.got, d.want, scaled(d.want));
+  }
+  setConvPrecision('highest');
   for (const mode of ['max', 'avg'] as const) {
     const p = { mode, n: 2, c: 3, h: 9, w: 7, kH: 3, kW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, outH: 5, outW: 4 };
     const x = randn(2 * 3 * 63, -2, 2).map((v) => Math.round(v * 2) / 2);
@@ -161,6 +175,8 @@ async function conformance(g: WebGPUBackend): Promise<void> {
 }
 
 async function timings(g: WebGPUBackend): Promise<void> {
+  // As training runs (winograd-4x4 is F(4x4, 3x3) only at this precision).
+  setConvPrecision('high');
   for (const N of [512, 1024, 2048]) {
     const a = g.fromData(randn(N * N)), b = g.fromData(randn(N * N));
     const p = { batch: 1, m: N, n: N, k: N, transA: false, transB: false, aBatch: 1, bBatch: 1 };

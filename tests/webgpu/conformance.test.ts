@@ -12,6 +12,7 @@ import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
 import { matmulWith, splitsFor } from '../../src/engine/webgpu/gemm';
 import { winogradLimit } from '../../src/engine/webgpu/winograd';
+import { setConvPrecision } from '../../src/engine/precision';
 import { both, expectClose, prod, randInt, randn, rng } from './helpers';
 
 let gpu: WebGPUBackend;
@@ -657,6 +658,58 @@ describe('convolution', () => {
         }
       }, 120_000);
     }
+
+    // F(4x4, 3x3) (winograd-4x4 at the 'high' precision) rounds more: within 3e-5 of each output's largest value.
+    it('F(4x4, 3x3) tiles give every pass within 3e-5 of the output scale, edge tiles and chunks included', async () => {
+      const r = rng(63);
+      const saved = { floats: winogradLimit.floats };
+      setConvPrecision('high');
+      try {
+        for (const p of [...cases, convParams(2, 6, 13, 11, 5, 3, 3, 1, 1, 1, 1), convParams(2, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1)]) {
+          for (const chunked of [false, true]) {
+            winogradLimit.floats = chunked ? 36 * Math.max(p.cIn, p.cOut) * Math.max(Math.ceil(p.outH / 4) * Math.ceil(p.outW / 4), Math.ceil(p.h / 4) * Math.ceil(p.w / 4)) : saved.floats;
+            const x = randn(r, p.n * p.cIn * p.h * p.w);
+            const w = randn(r, p.cOut * p.cIn * 9);
+            const bias = randn(r, p.cOut);
+            const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+            const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+            const label = `F(4x4, 3x3)${chunked ? ' in chunks' : ''} ${JSON.stringify(p)}`;
+            const keys = await keysOf(async () => {
+              const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) => (b === gpu ? gpu.conv2dWith('winograd-4x4', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p))));
+              expectClose(f.got, f.want, `${label} conv2d`, scaled(f.want));
+              const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) => (b === gpu ? gpu.conv2dBackwardInputWith('winograd-4x4', g, ws, p) : b.conv2dBackwardInput(g, ws, p)));
+              expectClose(gi.got, gi.want, `${label} conv2dBackwardInput`, scaled(gi.want));
+              const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) => (b === gpu ? gpu.conv2dBackwardWeightWith('winograd-4x4', xs, g, p) : b.conv2dBackwardWeight(xs, g, p)));
+              expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight`, scaled(gw.want));
+            });
+            expect(keys.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(':F4')), label).toBe(true);
+            expect(count(keys, 'winograd-filter-grad'), label).toBe(chunked ? p.n : 1);
+          }
+        }
+      } finally {
+        setConvPrecision('highest');
+        winogradLimit.floats = saved.floats;
+      }
+    }, 180_000);
+
+    it('winograd-4x4 runs F(4x4, 3x3) at the high precision only, and F(2x2, 3x3) at the highest', async () => {
+      const r = rng(64);
+      const p = convParams(2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+      for (const precision of ['highest', 'high'] as const) {
+        setConvPrecision(precision);
+        try {
+          const keys = await keysOf(() => allPasses(precision === 'high' ? 'winograd' : 'winograd-4x4', p, r, `winograd at ${precision}`));
+          expect(keys.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(':F2')), precision).toBe(true);
+          const [xs, ws] = [gpu.fromData(randn(r, 2 * 4 * 64)), gpu.fromData(randn(r, 4 * 4 * 9))];
+          const four = await keysOf(async () => gpu.free(gpu.conv2dWith('winograd-4x4', xs, ws, null, p)));
+          gpu.free(xs);
+          gpu.free(ws);
+          expect(four.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(precision === 'high' ? ':F4' : ':F2')), precision).toBe(true);
+        } finally {
+          setConvPrecision('highest');
+        }
+      }
+    });
 
     it('a batch too large for one buffer runs in chunks of images, and shapes it does not cover fall back', async () => {
       const r = rng(62);

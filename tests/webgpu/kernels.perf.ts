@@ -1,13 +1,19 @@
 /**
  * Developer timing of kernel variants in Node (Dawn), outside the test suite:
  *   npx vitest run --config vitest.perf.config.ts
- * Speed goals live in `npm run bench`; this only helps choose variants.
+ * (-t picks one timing; LAYERS=resnet, VARIANTS=rows,winograd and PRECISION=high narrow
+ * the convolution timings). Speed goals live in `npm run bench`; this only helps choose variants.
  */
 import { describe, it } from 'vitest';
 import { createWebGPUBackend } from '../../src/engine/webgpu';
 import type { Storage } from '../../src/engine/backend';
 import { randn, rng } from './helpers';
 import { timeKernel as time } from '../../scripts/bench/backend-pair';
+import { keep, manualSeed, optim, ready, setBackend, setConvPrecision, tensor, tidy, zeros } from '../../src/engine';
+import { activeBackend } from '../../src/engine/runtime';
+import type { WebGPUBackend } from '../../src/engine/webgpu';
+import { zoo } from '../../src/models';
+import { trainStep } from '../../src/worker/step';
 
 describe('kernel timings', () => {
   it('times reductions', async () => {
@@ -78,6 +84,8 @@ describe('kernel timings', () => {
   it('times conv variants on LeNet (or ResNet-18) layers', async () => {
     const V = await import('../../src/engine/webgpu/variants');
     const b = await createWebGPUBackend({ autotune: false });
+    // PRECISION=high: as training runs (winograd-4x4 is F(4x4, 3x3) only then).
+    if (process.env.PRECISION === 'high') setConvPrecision('high');
     const r = rng(3);
     const c = (n: number, cIn: number, h: number, cOut: number, k: number, s: number, pad: number) => {
       const out = Math.floor((h + 2 * pad - k) / s) + 1;
@@ -105,6 +113,48 @@ describe('kernel timings', () => {
       for (const v of pick(Object.keys(V.CONV_BWD_WEIGHT_VARIANTS))) await report(`bwdWeight ${v}`, () => b.conv2dBackwardWeightWith(v, x, gy, p));
       for (const s of [x, w, gy]) b.free(s);
     }
+    setConvPrecision('highest');
     b.destroy();
   });
+
+  it('times a ResNet-18 training step (64x64, batch 16) with each convolution variant in turn', async () => {
+    await setBackend('webgpu', { autotune: false });
+    await ready();
+    setConvPrecision('high');
+    const be = activeBackend() as unknown as WebGPUBackend;
+    const [batch, size] = [16, 64];
+    manualSeed(0);
+    const net = zoo.resnet18.create({ inputSize: size, seed: 0 });
+    const opt = new optim.SGD(net.parameters(), { lr: 0.05 });
+    const hx = new Float32Array(batch * size * size).map((_, i) => Math.sin(i));
+    const hy = new Float32Array(batch).map((_, i) => i % 10);
+    net.train();
+    const tally = keep(zeros([2]));
+    const base = be.tuning;
+    const variants = ['rows-8x8', 'winograd', 'winograd-4x4'];
+    const step = async (v: string) => {
+      be.tuning = { ...base, conv2d: v, conv2dBackwardInput: v, conv2dBackwardWeight: v };
+      const d0 = be.rt.dispatches;
+      const t0 = performance.now();
+      tidy(() => trainStep(net, opt, tensor(hx, [batch, 1, size, size]), tensor(hy, [batch]), tally));
+      await tally.data();
+      return { ms: performance.now() - t0, dispatches: be.rt.dispatches - d0 };
+    };
+    for (const v of variants) await step(v);
+    // One step of each in turn, three times, so that a drifting machine slows all alike.
+    const times: Record<string, number[]> = {};
+    const dispatches: Record<string, number> = {};
+    for (let i = 0; i < 3; i++) {
+      for (const v of variants) {
+        const r = await step(v);
+        (times[v] ??= []).push(r.ms);
+        dispatches[v] = r.dispatches;
+      }
+    }
+    for (const v of variants) console.log(`ResNet-18 ${size}x${size} batch ${batch}, all convolutions ${v}: ms/step ${times[v].map((t) => t.toFixed(0)).join(', ')} (fastest ${Math.min(...times[v]).toFixed(0)}), ${dispatches[v]} dispatches`);
+    tally.dispose();
+    net.dispose();
+    setConvPrecision('highest');
+    await setBackend('cpu');
+  }, 900_000);
 });

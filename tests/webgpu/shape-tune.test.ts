@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { F, nn, noGrad, ready, setBackend, tensor, tidy, zeros, type Tensor } from '../../src/engine';
+import { F, nn, noGrad, ready, setBackend, setConvPrecision, tensor, tidy, zeros, type Tensor } from '../../src/engine';
 import { activeBackend } from '../../src/engine/runtime';
 import type { Storage } from '../../src/engine/backend';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
@@ -279,6 +279,16 @@ describe('which variants the tuning times', () => {
       expect(candidates(be, table), op).toContain('rows-8x8');
       for (const pad of [0, 1, 2]) expect(candidates(be, table, conv(3, 1, pad)), `${op} 3x3 pad ${pad}`).toContain('winograd');
       for (const p of [conv(5, 1, 2), conv(3, 2, 1), conv(3, 1, 3), { ...conv(3, 1, 1), padW: 0 }]) expect(candidates(be, table, p), `${op} ${JSON.stringify(p)}`).not.toContain('winograd');
+      // F(4x4, 3x3) is a candidate of its own at the 'high' precision only (at 'highest' it is F(2x2, 3x3)).
+      expect(candidates(be, table, conv(3, 1, 1)), op).not.toContain('winograd-4x4');
+      setConvPrecision('high');
+      try {
+        expect(candidates(be, table, conv(3, 1, 1)), op).toContain('winograd-4x4');
+        expect(candidates(be, table), op).not.toContain('winograd-4x4');
+        expect(candidates(be, table, conv(5, 1, 2)), op).not.toContain('winograd-4x4');
+      } finally {
+        setConvPrecision('highest');
+      }
     }
   });
 });

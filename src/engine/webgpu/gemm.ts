@@ -300,7 +300,7 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
   if (v.winograd) {
-    const y = winogradShape(p) ? conv2dWinograd(be, x, w, bias, p, act) : null;
+    const y = winogradShape(p) ? conv2dWinograd(be, v.winograd.tile, x, w, bias, p, act) : null;
     if (y) return y;
     v = CONV_VARIANTS[(variant = v.winograd.fallback)];
   }
@@ -345,7 +345,7 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
   const pixels = p.n * p.h * p.w;
   let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
   if (v.winograd) {
-    const dx = winogradShape(p) ? conv2dBackwardInputWinograd(be, gy, w, p) : null;
+    const dx = winogradShape(p) ? conv2dBackwardInputWinograd(be, v.winograd.tile, gy, w, p) : null;
     if (dx) return dx;
     v = CONV_BWD_INPUT_VARIANTS[(variant = v.winograd.fallback)];
   }
@@ -420,7 +420,7 @@ function conv2dBackwardParams(
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
   if (v.winograd) {
-    const dW = winogradShape(p) ? conv2dBackwardWeightWinograd(be, x, gy, p) : null;
+    const dW = winogradShape(p) ? conv2dBackwardWeightWinograd(be, v.winograd.tile, x, gy, p) : null;
     if (dW) return { dW, dBias: null };
     v = CONV_BWD_WEIGHT_VARIANTS[(variant = v.winograd.fallback)];
   }

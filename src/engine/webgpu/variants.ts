@@ -20,6 +20,7 @@ import conv2dIgemmRaw from '../../../shaders/conv2d-igemm.wgsl?raw';
 import conv2dBwdInputIgemmRaw from '../../../shaders/conv2d-backward-input-igemm.wgsl?raw';
 import conv2dBwdWeightIgemmRaw from '../../../shaders/conv2d-backward-weight-igemm.wgsl?raw';
 import { wgsl } from './wgsl';
+import { getConvPrecision } from '../precision';
 import type { Conv2dParams } from '../backend';
 
 const matmulRegSrc = wgsl(matmulRegRaw);
@@ -49,6 +50,11 @@ export function conv2dBwdWeightRowsSource(kt: number, kw: number): string {
  */
 export function winogradShape(p: ConvShape): boolean {
   return p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1 && p.padH === p.padW && p.padH <= 2 && p.h + 2 * p.padH > 2 && p.w + 2 * p.padW > 2 && p.n * p.cIn * p.cOut * p.h * p.w > 0;
+}
+
+/** The shapes F(4x4, 3x3) runs as itself: Winograd's, at the 'high' precision (else it is F(2x2, 3x3)). */
+function winograd4Shape(p: ConvShape): boolean {
+  return winogradShape(p) && getConvPrecision() === 'high';
 }
 
 export interface GemmVariant {
@@ -85,10 +91,11 @@ export interface GemmVariant {
    */
   igemm?: boolean;
   /**
-   * Winograd F(2x2, 3x3) (winograd.ts): transforms around 16 products in the tuned matmul
-   * variant (its `code` is unused); shapes other than 3x3 stride 1 run `fallback`.
+   * Winograd F(tile x tile, 3x3) (winograd.ts): transforms around batched products in the
+   * tuned matmul variant (its `code` is unused); tile 4 runs at the 'high' precision only
+   * (tile 2 at 'highest'); shapes other than 3x3 stride 1 run `fallback`.
    */
-  winograd?: { fallback: string };
+  winograd?: { fallback: string; tile: 2 | 4 };
   /** The shapes a variant for some shapes only runs as itself (the others run its fallback). */
   covers?: (p: ConvShape) => boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
@@ -151,7 +158,8 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'igemm-128': tiledBlock(conv2dIgemmRaw, 2, { igemm: true }),
   // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
   'igemm-64x128': tiledBlock(conv2dIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -162,7 +170,8 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
   'igemm-128': tiledBlock(conv2dBwdInputIgemmRaw, 2, { igemm: true }),
   'igemm-64x128': tiledBlock(conv2dBwdInputIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -176,7 +185,8 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   // Slices of the reduction over the batch's pixels: about this many workgroups in all.
   'igemm-128': tiledBlock(conv2dBwdWeightIgemmRaw, 2, { igemm: true, targetWorkgroups: 256 }),
   'igemm-64x128': tiledBlock(conv2dBwdWeightIgemmRaw, 1, { igemm: true, targetWorkgroups: 256 }),
-  winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8' }, covers: winogradShape },
+  winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
 };
 
 /**

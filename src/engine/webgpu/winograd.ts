@@ -1,9 +1,11 @@
 /**
- * 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3), as cuDNN and
- * the WebAssembly backend run them: each 2x2 output tile comes from a 4x4 input patch
- * with 16 multiplications per input channel instead of 36. The three passes are each
- * a few element-wise transforms around 16 batched products, which run in the tuned
- * matmul variant:
+ * 3x3 stride-1 convolutions by Winograd's minimal filtering, as cuDNN and the WebAssembly
+ * backend run them. F(2x2, 3x3) makes each 2x2 output tile from a 4x4 input patch with
+ * 16 multiplications per input channel instead of 36; F(4x4, 3x3) (variant
+ * 'winograd-4x4', at the 'high' convolution precision, precision.ts) makes 4x4 tiles
+ * from 6x6 patches, 36 instead of 144, and rounds more. The three passes are each a few
+ * element-wise transforms around a*a batched products (a = 4 or 6 points), which run in
+ * the tuned matmul variant:
  *
  *   forward         U = G w G^T (per kernel), V = B^T x B (per patch), M[xi] = U[xi] V[xi],
  *                   y = A^T M A + bias, act();
@@ -23,20 +25,25 @@ import type { MatmulOptions } from './gemm';
 import { Words } from './runtime';
 import { wgsl } from './wgsl';
 import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
+import { getConvPrecision } from '../precision';
 import inputRaw from '../../../shaders/winograd-input.wgsl?raw';
 import filterRaw from '../../../shaders/winograd-filter.wgsl?raw';
 import outputRaw from '../../../shaders/winograd-output.wgsl?raw';
 import dyRaw from '../../../shaders/winograd-dy.wgsl?raw';
 import filterGradRaw from '../../../shaders/winograd-filter-grad.wgsl?raw';
 
-const inputSrc = wgsl(inputRaw);
-const filterSrc = wgsl(filterRaw);
-const outputSrc = wgsl(outputRaw);
-const dySrc = wgsl(dyRaw);
-const filterGradSrc = wgsl(filterGradRaw);
+/** Output tile sizes: F(2x2, 3x3) and F(4x4, 3x3). */
+export type WinogradTile = 2 | 4;
 
-/** Positions of a transformed 4x4 tile: the number of products. */
-const XI = 16;
+const RAW = { input: inputRaw, filter: filterRaw, output: outputRaw, dy: dyRaw, filterGrad: filterGradRaw };
+const built = new Map<string, string>();
+/** A transform's code for tiles of m x m outputs (a = m + 2 points). */
+function code(kernel: keyof typeof RAW, m: WinogradTile): string {
+  const key = `${kernel}:${m}`;
+  let text = built.get(key);
+  if (text === undefined) built.set(key, (text = wgsl(RAW[kernel], { A: m + 2, M: m })));
+  return text;
+}
 
 /**
  * Largest transformed operand (floats) a chunk of images may make, below the device's
@@ -45,7 +52,16 @@ const XI = 16;
  */
 export const winogradLimit = { floats: 1 << 25 };
 
+/** The tile a variant asking for `tile` runs: F(4x4, 3x3) only at the 'high' precision. */
+export function tileFor(tile: WinogradTile): WinogradTile {
+  return tile === 4 && getConvPrecision() === 'high' ? 4 : 2;
+}
+
 interface Grid {
+  /** Outputs a tile (m x m) and points a patch (a = m + 2); the products are a * a. */
+  m: WinogradTile;
+  a: number;
+  xi: number;
   /** Tiles over the plane the transform covers (the output of the pass). */
   tilesH: number;
   tilesW: number;
@@ -57,26 +73,28 @@ interface Grid {
  * The tiling of a pass whose output planes are outH x outW, for products with up to
  * `channels` rows or columns; null where not even one image fits.
  */
-function grid(be: WebGPUBackend, n: number, outH: number, outW: number, channels: number): Grid | null {
-  const tilesH = Math.ceil(outH / 2);
-  const tilesW = Math.ceil(outW / 2);
+function grid(be: WebGPUBackend, tile: WinogradTile, n: number, outH: number, outW: number, channels: number): Grid | null {
+  const m = tileFor(tile);
+  const a = m + 2;
+  const tilesH = Math.ceil(outH / m);
+  const tilesW = Math.ceil(outW / m);
   const limit = Math.min(winogradLimit.floats, Math.floor(be.rt.maxBufferBytes / 4));
-  const chunk = Math.min(n, Math.floor(limit / (XI * channels * tilesH * tilesW)));
-  return chunk >= 1 ? { tilesH, tilesW, chunk } : null;
+  const chunk = Math.min(n, Math.floor(limit / (a * a * channels * tilesH * tilesW)));
+  return chunk >= 1 ? { m, a, xi: a * a, tilesH, tilesW, chunk } : null;
 }
 
-/** 16 products op(A[xi]) @ op(B[xi]) in the tuned matmul variant. */
-function products(be: WebGPUBackend, a: Storage, b: Storage, m: number, n: number, k: number, transB: boolean): Storage {
-  const mm: MatmulOptions = { batch: XI, m, n, k, transA: false, transB, aBatch: XI, bBatch: XI };
+/** The g.xi products op(A[xi]) @ op(B[xi]) in the tuned matmul variant. */
+function products(be: WebGPUBackend, g: Grid, a: Storage, b: Storage, m: number, n: number, k: number, transB: boolean): Storage {
+  const mm: MatmulOptions = { batch: g.xi, m, n, k, transA: false, transB, aBatch: g.xi, bBatch: g.xi };
   return be.matmul(a, b, mm);
 }
 
-/** The 16 transformed kernels, rows x cols each (FLIP: the input gradient's). */
-function filterTransform(be: WebGPUBackend, w: Storage, rows: number, cols: number, flip: boolean): GPUStorage {
-  const u = be.out(XI * rows * cols);
+/** The transformed kernels, g.xi matrices of rows x cols (FLIP: the input gradient's). */
+function filterTransform(be: WebGPUBackend, g: Grid, w: Storage, rows: number, cols: number, flip: boolean): GPUStorage {
+  const u = be.out(g.xi * rows * cols);
   be.rt.dispatch({
-    key: `winograd-filter:${flip ? 1 : 0}`,
-    code: filterSrc,
+    key: `winograd-filter:${flip ? 1 : 0}:F${g.m}`,
+    code: code('filter', g.m),
     constants: { FLIP: flip ? 1 : 0 },
     buffers: [be.buf(w), u.buffer],
     uniforms: new Words().u32(rows, cols).buffer(),
@@ -85,12 +103,12 @@ function filterTransform(be: WebGPUBackend, w: Storage, rows: number, cols: numb
   return u;
 }
 
-/** The 16 transformed patches of images n0.. (`tiles` of them) of x [n, c, h, w], padded by `pad`. */
+/** The transformed patches of images n0.. (`tiles` of them) of x [n, c, h, w], padded by `pad`. */
 function dataTransform(be: WebGPUBackend, x: Storage, c: number, h: number, w: number, pad: number, g: Grid, n0: number, tiles: number): GPUStorage {
-  const v = be.out(XI * c * tiles);
+  const v = be.out(g.xi * c * tiles);
   be.rt.dispatch({
-    key: 'winograd-input',
-    code: inputSrc,
+    key: `winograd-input:F${g.m}`,
+    code: code('input', g.m),
     buffers: [be.buf(x), v.buffer],
     uniforms: new Words().u32(c, h, w, pad, g.tilesH, g.tilesW, tiles, n0).buffer(),
     workgroups: Math.ceil((c * tiles) / 64),
@@ -98,7 +116,7 @@ function dataTransform(be: WebGPUBackend, x: Storage, c: number, h: number, w: n
   return v;
 }
 
-const outputCode = new Map<EpilogueOp | null, string>();
+const outputCode = new Map<string, string>();
 
 /**
  * A convolution's forward pass (and, with the flipped kernels, its input gradient): out
@@ -109,17 +127,18 @@ function convolve(
   s: { n: number; cols: number; h: number; w: number; rows: number; pad: number; outH: number; outW: number }, g: Grid,
 ): GPUStorage {
   const y = be.out(s.n * s.rows * s.outH * s.outW);
-  let code = outputCode.get(act);
-  if (code === undefined) outputCode.set(act, (code = epilogueWgsl(act) + outputSrc));
+  const key = `winograd-output:${act ?? ''}:F${g.m}`;
+  let text = outputCode.get(key);
+  if (text === undefined) outputCode.set(key, (text = epilogueWgsl(act) + code('output', g.m)));
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < s.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, s.n - n0) * perImage;
     const v = dataTransform(be, x, s.cols, s.h, s.w, s.pad, g, n0, tiles);
-    const m = products(be, u, v, s.rows, tiles, s.cols, false);
+    const m = products(be, g, u, v, s.rows, tiles, s.cols, false);
     be.free(v);
     be.rt.dispatch({
-      key: `winograd-output:${act ?? ''}`,
-      code,
+      key,
+      code: text,
       buffers: [be.buf(m), bias ? be.buf(bias) : be.dummy, y.buffer],
       uniforms: new Words().u32(s.rows, s.outH, s.outW, g.tilesH, g.tilesW, tiles, n0, bias ? 1 : 0).buffer(),
       workgroups: Math.ceil((s.rows * tiles) / 64),
@@ -130,49 +149,49 @@ function convolve(
 }
 
 /** conv2d of a shape winogradShape (variants.ts) covers, or null where it does not fit (the caller falls back). */
-export function conv2dWinograd(be: WebGPUBackend, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
-  const g = grid(be, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+export function conv2dWinograd(be: WebGPUBackend, tile: WinogradTile, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
+  const g = grid(be, tile, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  const u = filterTransform(be, w, p.cOut, p.cIn, false);
+  const u = filterTransform(be, g, w, p.cOut, p.cIn, false);
   const y = convolve(be, x, u, bias, act, { n: p.n, cols: p.cIn, h: p.h, w: p.w, rows: p.cOut, pad: p.padH, outH: p.outH, outW: p.outW }, g);
   be.free(u);
   return y;
 }
 
 /** dL/dx of a shape winogradShape (variants.ts) covers: dL/dy padded by 2 - pad, convolved with the flipped kernels. */
-export function conv2dBackwardInputWinograd(be: WebGPUBackend, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
-  const g = grid(be, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
+export function conv2dBackwardInputWinograd(be: WebGPUBackend, tile: WinogradTile, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, tile, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  const u = filterTransform(be, w, p.cIn, p.cOut, true);
+  const u = filterTransform(be, g, w, p.cIn, p.cOut, true);
   const dx = convolve(be, gy, u, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: 2 - p.padH, outH: p.h, outW: p.w }, g);
   be.free(u);
   return dx;
 }
 
 /** dL/dw of a shape winogradShape (variants.ts) covers: the products of the dL/dy tiles with the input patches, summed over the tiles. */
-export function conv2dBackwardWeightWinograd(be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
-  const g = grid(be, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+export function conv2dBackwardWeightWinograd(be: WebGPUBackend, tile: WinogradTile, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, tile, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
   const dw = be.out(p.cOut * p.cIn * 9);
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < p.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, p.n - n0) * perImage;
-    const z = be.out(XI * p.cOut * tiles);
+    const z = be.out(g.xi * p.cOut * tiles);
     be.rt.dispatch({
-      key: 'winograd-dy',
-      code: dySrc,
+      key: `winograd-dy:F${g.m}`,
+      code: code('dy', g.m),
       buffers: [be.buf(gy), z.buffer],
       uniforms: new Words().u32(p.cOut, p.outH, p.outW, g.tilesH, g.tilesW, tiles, n0).buffer(),
       workgroups: Math.ceil((p.cOut * tiles) / 64),
     });
     const v = dataTransform(be, x, p.cIn, p.h, p.w, p.padH, g, n0, tiles);
-    const s = products(be, z, v, p.cOut, p.cIn, tiles, true);
+    const s = products(be, g, z, v, p.cOut, p.cIn, tiles, true);
     be.free(z);
     be.free(v);
     const acc = n0 > 0 ? 1 : 0;
     be.rt.dispatch({
-      key: `winograd-filter-grad:${acc}`,
-      code: filterGradSrc,
+      key: `winograd-filter-grad:${acc}:F${g.m}`,
+      code: code('filterGrad', g.m),
       constants: { ACC: acc },
       buffers: [be.buf(s), dw.buffer],
       uniforms: new Words().u32(p.cOut * p.cIn).buffer(),
