@@ -15,14 +15,7 @@ fn px(plane: u32, y: u32, xx: u32) -> f32 {
   return gy[plane + y * u.w + xx];
 }
 
-//#include "main-1d" (I = idx, N = u.c * u.tiles, WG = 64)
-  let c = idx / u.tiles;
-  let t = idx % u.tiles;
-  let perImage = u.tilesH * u.tilesW;
-  let n = u.n0 + t / perImage;
-  let ty = (t % perImage) / u.tilesW;
-  let tx = t % u.tilesW;
-  let plane = (n * u.c + c) * u.h * u.w;
+//#include "winograd-tile"
   let y0 = {M}u * ty;
   let x0 = {M}u * tx;
   // A down each column of the tile, then along each row of that.
@@ -33,15 +26,5 @@ fn px(plane: u32, y: u32, xx: u32) -> f32 {
 //#end
   let t{j} = a{M}(c{j});
 //#end
-  let stride = u.c * u.tiles;
-//#for i in 0..A
-  var r{i}: array<f32, {M}>;
-//#for j in 0..M
-  r{i}[{j}] = t{j}[{i}];
-//#end
-  let e{i} = a{M}(r{i});
-//#for j in 0..A
-  z[{A*i+j}u * stride + idx] = e{i}[{j}];
-//#end
-//#end
+//#include "winograd-rows" (F = a{M}, K = {M}, OUT = z)
 }

@@ -15,14 +15,7 @@ fn px(plane: u32, y: i32, xx: i32) -> f32 {
   return x[plane + u32(y) * u.w + u32(xx)];
 }
 
-//#include "main-1d" (I = idx, N = u.c * u.tiles, WG = 64)
-  let c = idx / u.tiles;
-  let t = idx % u.tiles;
-  let perImage = u.tilesH * u.tilesW;
-  let n = u.n0 + t / perImage;
-  let ty = (t % perImage) / u.tilesW;
-  let tx = t % u.tilesW;
-  let plane = (n * u.c + c) * u.h * u.w;
+//#include "winograd-tile"
   let y0 = i32({M}u * ty) - i32(u.pad);
   let x0 = i32({M}u * tx) - i32(u.pad);
   // B^T down each column of the patch, then along each row of that.
@@ -33,15 +26,5 @@ fn px(plane: u32, y: i32, xx: i32) -> f32 {
 //#end
   let t{j} = bt{M}(c{j});
 //#end
-  let stride = u.c * u.tiles;
-//#for i in 0..A
-  var r{i}: array<f32, {A}>;
-//#for j in 0..A
-  r{i}[{j}] = t{j}[{i}];
-//#end
-  let e{i} = bt{M}(r{i});
-//#for j in 0..A
-  v[{A*i+j}u * stride + idx] = e{i}[{j}];
-//#end
-//#end
+//#include "winograd-rows" (F = bt{M}, K = {A}, OUT = v)
 }

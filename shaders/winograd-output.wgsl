@@ -10,14 +10,7 @@ struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-//#include "main-1d" (I = idx, N = u.c * u.tiles, WG = 64)
-  let c = idx / u.tiles;
-  let t = idx % u.tiles;
-  let perImage = u.tilesH * u.tilesW;
-  let n = u.n0 + t / perImage;
-  let ty = (t % perImage) / u.tilesW;
-  let tx = t % u.tilesW;
-  let stride = u.c * u.tiles;
+//#include "winograd-tile"
   // A^T down each column of m, then along each row of that.
 //#for j in 0..A
   var c{j}: array<f32, {A}>;
@@ -30,7 +23,6 @@ struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0
   if (u.hasBias == 1u) { b = bias[c]; }
   let oy = {M}u * ty;
   let ox = {M}u * tx;
-  let plane = (n * u.c + c) * u.h * u.w;
 //#for i in 0..M
   var r{i}: array<f32, {A}>;
 //#for j in 0..A

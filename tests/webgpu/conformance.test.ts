@@ -27,13 +27,8 @@ afterEach(() => {
   expect(gpu.rt.errors).toEqual([]);
 });
 
-/**
- * Runs `body` with split-K on as on a GPU (SwiftShader's target is 0: no product is
- * split there) and returns the keys of the kernels it dispatched.
- */
-async function splittingAsOnGpu(body: () => Promise<void>): Promise<string[]> {
-  const saved = gpu.splitKTarget;
-  gpu.splitKTarget = 64;
+/** Runs `body` and returns the keys of the kernels it dispatched, in order. */
+async function keysOf(body: () => Promise<void>): Promise<string[]> {
   const keys: string[] = [];
   const dispatch = gpu.rt.dispatch.bind(gpu.rt);
   gpu.rt.dispatch = (spec) => {
@@ -43,10 +38,23 @@ async function splittingAsOnGpu(body: () => Promise<void>): Promise<string[]> {
   try {
     await body();
   } finally {
-    gpu.splitKTarget = saved;
     gpu.rt.dispatch = dispatch;
   }
   return keys;
+}
+
+/**
+ * Runs `body` with split-K on as on a GPU (SwiftShader's target is 0: no product is
+ * split there) and returns the keys of the kernels it dispatched.
+ */
+async function splittingAsOnGpu(body: () => Promise<void>): Promise<string[]> {
+  const saved = gpu.splitKTarget;
+  gpu.splitKTarget = 64;
+  try {
+    return await keysOf(body);
+  } finally {
+    gpu.splitKTarget = saved;
+  }
 }
 
 describe('element-wise kernels', () => {
@@ -617,8 +625,8 @@ describe('convolution', () => {
   describe('Winograd convolutions', () => {
     // F(2x2, 3x3) for 3x3 stride-1 layers: every pass by its transforms (the dispatches say
     // so), paddings 0 to 2, odd and one-pixel planes (tiles cut at the edges), channel counts
-    // across the products' tiles, a batch run in chunks of one image, and each of a few
-    // matmul variants for the 16 products; other shapes fall back.
+    // across the products' tiles, a batch run in chunks of one image, and every matmul
+    // variant for the 16 products; other shapes fall back.
     const cases = [
       convParams(2, 3, 9, 7, 5, 3, 3, 1, 1, 0, 0),
       convParams(2, 4, 7, 10, 6, 3, 3, 1, 1, 2, 2),
@@ -626,20 +634,6 @@ describe('convolution', () => {
       convParams(2, 8, 1, 1, 5, 3, 3, 1, 1, 1, 1),
       convParams(3, 5, 5, 6, 4, 3, 3, 1, 1, 1, 1),
     ];
-    async function keysOf(body: () => Promise<void>): Promise<string[]> {
-      const keys: string[] = [];
-      const dispatch = gpu.rt.dispatch.bind(gpu.rt);
-      gpu.rt.dispatch = (spec) => {
-        keys.push(spec.key);
-        dispatch(spec);
-      };
-      try {
-        await body();
-      } finally {
-        gpu.rt.dispatch = dispatch;
-      }
-      return keys;
-    }
     const count = (keys: string[], key: string) => keys.filter((k) => k.startsWith(key)).length;
 
     for (const mv of Object.keys(MATMUL_VARIANTS)) {
