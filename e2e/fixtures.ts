@@ -254,6 +254,8 @@ export interface TestingAids {
   hangWorker(): void;
   /** The shortest silence of a busy worker that the page calls a stall (src/worker/silence.ts). */
   silenceFloorMs?: number;
+  /** The silence the page would call a stall now (set by the page while the worker is busy). */
+  silenceLimitMs?: number;
   loseDevice(): void;
   simulateStorageFull(on?: boolean): void;
   getState(): { predict(model: string, images: Float32Array, count: number): Promise<Float32Array>; history: { points: { step: number }[] } };

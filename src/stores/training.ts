@@ -110,8 +110,9 @@ export const useTraining = create<TrainingState>()((set, get) => {
     }
     silenceTimer ??= setInterval(() => {
       if (__TEST_AIDS__) {
-        const floor = testingAids()?.silenceFloorMs;
-        if (typeof floor === 'number') watch.floorMs = floor;
+        const aids = testingAids();
+        if (typeof aids?.silenceFloorMs === 'number') watch.floorMs = aids.silenceFloorMs;
+        if (aids) aids.silenceLimitMs = watch.limitMs;
       }
       if (!BUSY.has(get().state)) listenForSilence();
       else if (watch.stalled && !get().stalled) set({ stalled: { silentMs: watch.silentMs } });

@@ -49,7 +49,8 @@ export function testingAids(): Record<string, unknown> | null {
  * closes itself, like a crash), `loseDevice()` (it destroys its GPUDevice, like a driver
  * reset), `hangWorker()` (its thread blocks, like a kernel that never returns) and
  * `simulateStorageFull(on = true)` (checkpoint saves fail as on a full disk). The store
- * reads `silenceFloorMs`, when a test sets it, as the shortest silence it calls a stall.
+ * reads `silenceFloorMs`, when a test sets it, as the shortest silence it calls a stall,
+ * and keeps the silence it would call a stall now in `silenceLimitMs`.
  * `send` posts to the worker; with `start` it starts one first.
  */
 function exposeTestingAids(send: (msg: TestAidToWorker, start?: boolean) => void): void {
