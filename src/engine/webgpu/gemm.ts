@@ -43,7 +43,7 @@ const PLAIN: Epilogue = { bias: null, act: null };
 
 const withActCache = new Map<EpilogueOp | null, Map<string, string>>();
 /** A kernel's code with its `act()` prepended (the identity when `act` is null). */
-function withAct(code: string, act: EpilogueOp | null): string {
+export function withAct(code: string, act: EpilogueOp | null): string {
   let byCode = withActCache.get(act);
   if (!byCode) withActCache.set(act, (byCode = new Map()));
   let full = byCode.get(code);

@@ -21,10 +21,10 @@
  */
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
-import type { MatmulOptions } from './gemm';
+import { withAct, type MatmulOptions } from './gemm';
 import { Words } from './runtime';
 import { wgsl } from './wgsl';
-import { epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
+import type { EpilogueOp } from '../ops/elementwise';
 import { getConvPrecision } from '../precision';
 import inputRaw from '../../../shaders/winograd-input.wgsl?raw';
 import filterRaw from '../../../shaders/winograd-filter.wgsl?raw';
@@ -116,8 +116,6 @@ function dataTransform(be: WebGPUBackend, x: Storage, c: number, h: number, w: n
   return v;
 }
 
-const outputCode = new Map<string, string>();
-
 /**
  * A convolution's forward pass (and, with the flipped kernels, its input gradient): out
  * [n, rows, outH, outW] from x [n, cols, h, w] and the transformed kernels `u`.
@@ -128,8 +126,7 @@ function convolve(
 ): GPUStorage {
   const y = be.out(s.n * s.rows * s.outH * s.outW);
   const key = `winograd-output:${act ?? ''}:F${g.m}`;
-  let text = outputCode.get(key);
-  if (text === undefined) outputCode.set(key, (text = epilogueWgsl(act) + code('output', g.m)));
+  const text = withAct(code('output', g.m), act);
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < s.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, s.n - n0) * perImage;
