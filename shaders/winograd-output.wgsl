@@ -1,7 +1,7 @@
 // Winograd F(MxM, 3x3), the output transform (M x M outputs a tile, A = M + 2 points;
 // act() comes first): the products' A*A entries of one channel and tile, m, become the
 // M x M output tile A^T m A, stored with the bias and act() where it lies inside the
-// output. Tiles as in winograd-input.wgsl.
+// output. Tiles as in winograd-data.wgsl.
 //#include "winograd-maps"
 struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0: u32, hasBias: u32 }
 
@@ -10,7 +10,11 @@ struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<uniform> u: Params;
 
-//#include "winograd-tile"
+//#include "main-1d" (I = idx, N = u.c * u.tiles, WG = 64)
+  outputTile(idx);
+}
+
+//#include "winograd-tile" (NAME = outputTile, P = u, T = u)
   // A^T down each column of m, then along each row of that.
 //#for j in 0..A
   var c{j}: array<f32, {A}>;

@@ -26,16 +26,15 @@ import { Words } from './runtime';
 import { wgsl } from './wgsl';
 import type { EpilogueOp } from '../ops/elementwise';
 import { getConvPrecision } from '../precision';
-import inputRaw from '../../../shaders/winograd-input.wgsl?raw';
-import filterRaw from '../../../shaders/winograd-filter.wgsl?raw';
+import filterInputRaw from '../../../shaders/winograd-filter-input.wgsl?raw';
+import dyInputRaw from '../../../shaders/winograd-dy-input.wgsl?raw';
 import outputRaw from '../../../shaders/winograd-output.wgsl?raw';
-import dyRaw from '../../../shaders/winograd-dy.wgsl?raw';
 import filterGradRaw from '../../../shaders/winograd-filter-grad.wgsl?raw';
 
 /** Output tile sizes: F(2x2, 3x3) and F(4x4, 3x3). */
 export type WinogradTile = 2 | 4;
 
-const RAW = { input: inputRaw, filter: filterRaw, output: outputRaw, dy: dyRaw, filterGrad: filterGradRaw };
+const RAW = { filterInput: filterInputRaw, dyInput: dyInputRaw, output: outputRaw, filterGrad: filterGradRaw };
 const built = new Map<string, string>();
 /** A transform's code for tiles of m x m outputs (a = m + 2 points). */
 function code(kernel: keyof typeof RAW, m: WinogradTile): string {
@@ -89,48 +88,38 @@ function products(be: WebGPUBackend, g: Grid, a: Storage, b: Storage, m: number,
   return be.matmul(a, b, mm);
 }
 
-/** The transformed kernels, g.xi matrices of rows x cols (FLIP: the input gradient's). */
-function filterTransform(be: WebGPUBackend, g: Grid, w: Storage, rows: number, cols: number, flip: boolean): GPUStorage {
-  const u = be.out(g.xi * rows * cols);
-  be.rt.dispatch({
-    key: `winograd-filter:${flip ? 1 : 0}:F${g.m}`,
-    code: code('filter', g.m),
-    constants: { FLIP: flip ? 1 : 0 },
-    buffers: [be.buf(w), u.buffer],
-    uniforms: new Words().u32(rows, cols).buffer(),
-    workgroups: Math.ceil((rows * cols) / 64),
-  });
-  return u;
-}
-
-/** The transformed patches of images n0.. (`tiles` of them) of x [n, c, h, w], padded by `pad`. */
-function dataTransform(be: WebGPUBackend, x: Storage, c: number, h: number, w: number, pad: number, g: Grid, n0: number, tiles: number): GPUStorage {
-  const v = be.out(g.xi * c * tiles);
-  be.rt.dispatch({
-    key: `winograd-input:F${g.m}`,
-    code: code('input', g.m),
-    buffers: [be.buf(x), v.buffer],
-    uniforms: new Words().u32(c, h, w, pad, g.tilesH, g.tilesW, tiles, n0).buffer(),
-    workgroups: Math.ceil((c * tiles) / 64),
-  });
-  return v;
+/** The uniform words of the data transform (winograd-data.wgsl's Tiles) of images n0.. (`tiles` of them) of x [n, c, h, w], padded by `pad`. */
+function tilesWords(c: number, h: number, w: number, pad: number, g: Grid, n0: number, tiles: number): Words {
+  return new Words().u32(c, h, w, pad, g.tilesH, g.tilesW, tiles, n0);
 }
 
 /**
  * A convolution's forward pass (and, with the flipped kernels, its input gradient): out
- * [n, rows, outH, outW] from x [n, cols, h, w] and the transformed kernels `u`.
+ * [n, rows, outH, outW] from x [n, cols, h, w] and the kernels w, in chunks of images.
+ * Each chunk is one dispatch of transforms (the first chunk's transforms the kernels
+ * too, into U: g.xi matrices of rows x cols), the products and the output transform.
  */
 function convolve(
-  be: WebGPUBackend, x: Storage, u: Storage, bias: Storage | null, act: EpilogueOp | null,
+  be: WebGPUBackend, x: Storage, w: Storage, flip: boolean, bias: Storage | null, act: EpilogueOp | null,
   s: { n: number; cols: number; h: number; w: number; rows: number; pad: number; outH: number; outW: number }, g: Grid,
 ): GPUStorage {
   const y = be.out(s.n * s.rows * s.outH * s.outW);
+  const u = be.out(g.xi * s.rows * s.cols);
   const key = `winograd-output:${act ?? ''}:F${g.m}`;
   const text = withAct(code('output', g.m), act);
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < s.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, s.n - n0) * perImage;
-    const v = dataTransform(be, x, s.cols, s.h, s.w, s.pad, g, n0, tiles);
+    const v = be.out(g.xi * s.cols * tiles);
+    const kernels = n0 === 0 ? s.rows * s.cols : 0;
+    be.rt.dispatch({
+      key: `winograd-filter-input:${flip ? 1 : 0}:F${g.m}`,
+      code: code('filterInput', g.m),
+      constants: { FLIP: flip ? 1 : 0 },
+      buffers: [be.buf(w), u.buffer, be.buf(x), v.buffer],
+      uniforms: tilesWords(s.cols, s.h, s.w, s.pad, g, n0, tiles).u32(kernels, s.rows, s.cols).pad4().buffer(),
+      workgroups: Math.ceil((kernels + s.cols * tiles) / 64),
+    });
     const m = products(be, g, u, v, s.rows, tiles, s.cols, false);
     be.free(v);
     be.rt.dispatch({
@@ -142,6 +131,7 @@ function convolve(
     });
     be.free(m);
   }
+  be.free(u);
   return y;
 }
 
@@ -149,20 +139,14 @@ function convolve(
 export function conv2dWinograd(be: WebGPUBackend, tile: WinogradTile, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
   const g = grid(be, tile, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  const u = filterTransform(be, g, w, p.cOut, p.cIn, false);
-  const y = convolve(be, x, u, bias, act, { n: p.n, cols: p.cIn, h: p.h, w: p.w, rows: p.cOut, pad: p.padH, outH: p.outH, outW: p.outW }, g);
-  be.free(u);
-  return y;
+  return convolve(be, x, w, false, bias, act, { n: p.n, cols: p.cIn, h: p.h, w: p.w, rows: p.cOut, pad: p.padH, outH: p.outH, outW: p.outW }, g);
 }
 
 /** dL/dx of a shape winogradShape (variants.ts) covers: dL/dy padded by 2 - pad, convolved with the flipped kernels. */
 export function conv2dBackwardInputWinograd(be: WebGPUBackend, tile: WinogradTile, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
   const g = grid(be, tile, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  const u = filterTransform(be, g, w, p.cIn, p.cOut, true);
-  const dx = convolve(be, gy, u, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: 2 - p.padH, outH: p.h, outW: p.w }, g);
-  be.free(u);
-  return dx;
+  return convolve(be, gy, w, true, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: 2 - p.padH, outH: p.h, outW: p.w }, g);
 }
 
 /** dL/dw of a shape winogradShape (variants.ts) covers: the products of the dL/dy tiles with the input patches, summed over the tiles. */
@@ -174,14 +158,14 @@ export function conv2dBackwardWeightWinograd(be: WebGPUBackend, tile: WinogradTi
   for (let n0 = 0; n0 < p.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, p.n - n0) * perImage;
     const z = be.out(g.xi * p.cOut * tiles);
+    const v = be.out(g.xi * p.cIn * tiles);
     be.rt.dispatch({
-      key: `winograd-dy:F${g.m}`,
-      code: code('dy', g.m),
-      buffers: [be.buf(gy), z.buffer],
-      uniforms: new Words().u32(p.cOut, p.outH, p.outW, g.tilesH, g.tilesW, tiles, n0).buffer(),
-      workgroups: Math.ceil((p.cOut * tiles) / 64),
+      key: `winograd-dy-input:F${g.m}`,
+      code: code('dyInput', g.m),
+      buffers: [be.buf(gy), z.buffer, be.buf(x), v.buffer],
+      uniforms: tilesWords(p.cIn, p.h, p.w, p.padH, g, n0, tiles).u32(p.cOut * tiles, p.cOut, p.outH, p.outW).buffer(),
+      workgroups: Math.ceil((p.cOut + p.cIn) * tiles / 64),
     });
-    const v = dataTransform(be, x, p.cIn, p.h, p.w, p.padH, g, n0, tiles);
     const s = products(be, g, z, v, p.cOut, p.cIn, tiles, true);
     be.free(z);
     be.free(v);
