@@ -1,4 +1,4 @@
-// Winograd F(MxM, 3x3) for the weight gradient (M x M outputs a tile, A = M + 2 points),
+// Winograd F(MxM, RxR) for the weight gradient (M x M outputs a tile, A = M + R - 1 points),
 // the two transforms before the products, in one dispatch: the first u.g.count
 // invocations transform dL/dy, the rest the input's patches of the same tiles (dataTile,
 // winograd-data.wgsl). Each M x M tile dy of the output gradient (zero beyond its edge)
@@ -34,7 +34,7 @@ fn pxDy(plane: u32, y: u32, xx: u32) -> f32 {
 //#for i in 0..M
   c{j}[{i}] = pxDy(plane, y0 + {i}u, x0 + {j}u);
 //#end
-  let t{j} = a{M}(c{j});
+  let t{j} = a{M}{R}(c{j});
 //#end
-//#include "winograd-rows" (F = a{M}, K = {M}, OUT = z)
+//#include "winograd-rows" (F = a{M}{R}, K = {M}, OUT = z)
 }

@@ -1,6 +1,6 @@
-// Winograd F(MxM, 3x3) for the weight gradient, the last step (M x M outputs a tile,
-// A = M + 2 points): the products' A*A entries of one (output channel, input channel)
-// pair, s (summed over the tiles), become the 3x3 gradient G^T s G. ACC = 1 adds it to
+// Winograd F(MxM, RxR) for the weight gradient, the last step (M x M outputs a tile,
+// A = M + R - 1 points): the products' A*A entries of one (output channel, input channel)
+// pair, s (summed over the tiles), become the R x R gradient G^T s G. ACC = 1 adds it to
 // what dw holds (a batch done in chunks).
 //#include "winograd-maps"
 override ACC: u32;
@@ -19,17 +19,17 @@ struct Params { count: u32 }
 //#for i in 0..A
   c{j}[{i}] = s[{A*i+j}u * stride + idx];
 //#end
-  let t{j} = gt{M}(c{j});
+  let t{j} = gt{M}{R}(c{j});
 //#end
-  let base = idx * 9u;
-//#for i in 0..3
+  let base = idx * {R*R}u;
+//#for i in 0..R
   var r{i}: array<f32, {A}>;
 //#for j in 0..A
   r{i}[{j}] = t{j}[{i}];
 //#end
-  let e{i} = gt{M}(r{i});
-//#for j in 0..3
-  if (ACC == 1u) { dw[base + {3*i+j}u] += e{i}[{j}]; } else { dw[base + {3*i+j}u] = e{i}[{j}]; }
+  let e{i} = gt{M}{R}(r{i});
+//#for j in 0..R
+  if (ACC == 1u) { dw[base + {R*i+j}u] += e{i}[{j}]; } else { dw[base + {R*i+j}u] = e{i}[{j}]; }
 //#end
 //#end
 }

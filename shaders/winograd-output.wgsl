@@ -1,4 +1,4 @@
-// Winograd F(MxM, 3x3), the output transform (M x M outputs a tile, A = M + 2 points;
+// Winograd F(MxM, RxR), the output transform (M x M outputs a tile, A = M + R - 1 points;
 // act() comes first): the products' A*A entries of one channel and tile, m, become the
 // M x M output tile A^T m A, stored with the bias and act() where it lies inside the
 // output. Tiles as in winograd-data.wgsl.
@@ -21,7 +21,7 @@ struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0
 //#for i in 0..A
   c{j}[{i}] = m[{A*i+j}u * stride + idx];
 //#end
-  let t{j} = at{M}(c{j});
+  let t{j} = at{M}{R}(c{j});
 //#end
   var b = 0.0;
   if (u.hasBias == 1u) { b = bias[c]; }
@@ -32,7 +32,7 @@ struct Params { c: u32, h: u32, w: u32, tilesH: u32, tilesW: u32, tiles: u32, n0
 //#for j in 0..A
   r{i}[{j}] = t{j}[{i}];
 //#end
-  let o{i} = at{M}(r{i});
+  let o{i} = at{M}{R}(r{i});
   if (oy + {i}u < u.h) {
 //#for j in 0..M
     if (ox + {j}u < u.w) { y[plane + (oy + {i}u) * u.w + ox + {j}u] = act(o{i}[{j}] + b); }

@@ -129,17 +129,19 @@ async function conformance(g: WebGPUBackend): Promise<void> {
       compare(`conv2dBackwardWeight ${v} ${JSON.stringify(p)}`, o.got, o.want, 1e-3);
     }
   }
-  // F(4x4, 3x3) (winograd-4x4 at the 'high' precision, as training runs) rounds more: within 3e-5 of each output's scale.
+  // F(4x4, 3x3) and F(2x2, 5x5) (winograd-4x4 and winograd-5x5 at the 'high' precision, as training runs) round more: within 3e-5 of each output's scale.
   setConvPrecision('high');
   const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
-  for (const p of [...convs, conv(2, 6, 13, 11, 5, 3, 3, 1, 1)].filter((q) => q.kH === 3 && q.kW === 3 && q.strideH === 1)) {
-    const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * 9), gy = randn(p.n * p.cOut * p.outH * p.outW);
-    const f = await both(g, c, [x, w], (b, [xs, ws]) => (b === g ? g.conv2dWith('winograd-4x4', xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
-    compare(`conv2d winograd-4x4 (high) ${JSON.stringify(p)}`, f.got, f.want, scaled(f.want));
-    const i = await both(g, c, [gy, w], (b, [gs, ws]) => (b === g ? g.conv2dBackwardInputWith('winograd-4x4', gs, ws, p) : b.conv2dBackwardInput(gs, ws, p)));
-    compare(`conv2dBackwardInput winograd-4x4 (high) ${JSON.stringify(p)}`, i.got, i.want, scaled(i.want));
-    const d = await both(g, c, [x, gy], (b, [xs, gs]) => (b === g ? g.conv2dBackwardWeightWith('winograd-4x4', xs, gs, p) : b.conv2dBackwardWeight(xs, gs, p)));
-    compare(`conv2dBackwardWeight winograd-4x4 (high) ${JSON.stringify(p)}`, d.got, d.want, scaled(d.want));
+  for (const [v, k] of [['winograd-4x4', 3], ['winograd-5x5', 5]] as const) {
+    for (const p of [...convs, conv(2, 6, 13, 11, 5, k, k, 1, 1), conv(2, 6, 13, 13, 16, k, k, 1, k - 1)].filter((q) => q.kH === k && q.kW === k && q.strideH === 1)) {
+      const x = randn(p.n * p.cIn * p.h * p.w), w = randn(p.cOut * p.cIn * k * k), gy = randn(p.n * p.cOut * p.outH * p.outW);
+      const f = await both(g, c, [x, w], (b, [xs, ws]) => (b === g ? g.conv2dWith(v, xs, ws, null, p) : b.conv2d(xs, ws, null, p)));
+      compare(`conv2d ${v} (high) ${JSON.stringify(p)}`, f.got, f.want, scaled(f.want));
+      const i = await both(g, c, [gy, w], (b, [gs, ws]) => (b === g ? g.conv2dBackwardInputWith(v, gs, ws, p) : b.conv2dBackwardInput(gs, ws, p)));
+      compare(`conv2dBackwardInput ${v} (high) ${JSON.stringify(p)}`, i.got, i.want, scaled(i.want));
+      const d = await both(g, c, [x, gy], (b, [xs, gs]) => (b === g ? g.conv2dBackwardWeightWith(v, xs, gs, p) : b.conv2dBackwardWeight(xs, gs, p)));
+      compare(`conv2dBackwardWeight ${v} (high) ${JSON.stringify(p)}`, d.got, d.want, scaled(d.want));
+    }
   }
   setConvPrecision('highest');
   for (const mode of ['max', 'avg'] as const) {
@@ -175,7 +177,7 @@ async function conformance(g: WebGPUBackend): Promise<void> {
 }
 
 async function timings(g: WebGPUBackend): Promise<void> {
-  // As training runs (winograd-4x4 is F(4x4, 3x3) only at this precision).
+  // As training runs (winograd-4x4 is F(4x4, 3x3), and winograd-5x5 F(2x2, 5x5), only at this precision).
   setConvPrecision('high');
   for (const N of [512, 1024, 2048]) {
     const a = g.fromData(randn(N * N)), b = g.fromData(randn(N * N));
@@ -215,8 +217,8 @@ async function timings(g: WebGPUBackend): Promise<void> {
       g.free(b);
     }
   }
-  // LeNet's two layers, a 56x56 3x3 layer, and ResNet-18's at 96x96, batch 256 (layer 1, layer 3's strided first convolution, layer 4's 3x3 maps).
-  const layers = [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(64, 64, 56, 56, 64, 3, 3, 1, 1), conv(256, 64, 24, 24, 64, 3, 3, 1, 1), conv(256, 128, 12, 12, 256, 3, 3, 2, 1), conv(256, 512, 3, 3, 512, 3, 3, 1, 1)];
+  // LeNet's two layers, AlexNet's and NiN's 5x5 layer at 224 (batch 128), a 56x56 3x3 layer, and ResNet-18's at 96x96, batch 256 (layer 1, layer 3's strided first convolution, layer 4's 3x3 maps).
+  const layers = [conv(256, 1, 28, 28, 6, 5, 5, 1, 2), conv(256, 6, 14, 14, 16, 5, 5, 1, 0), conv(128, 96, 26, 26, 256, 5, 5, 1, 2), conv(64, 64, 56, 56, 64, 3, 3, 1, 1), conv(256, 64, 24, 24, 64, 3, 3, 1, 1), conv(256, 128, 12, 12, 256, 3, 3, 2, 1), conv(256, 512, 3, 3, 512, 3, 3, 1, 1)];
   for (const p of layers) {
     const x = g.fromData(randn(p.n * p.cIn * p.h * p.w)), w = g.fromData(randn(p.cOut * p.cIn * p.kH * p.kW)), gy = g.fromData(randn(p.n * p.cOut * p.outH * p.outW));
     const fl = 2 * p.n * p.cOut * p.outH * p.outW * p.cIn * p.kH * p.kW;

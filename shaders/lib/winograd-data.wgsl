@@ -1,6 +1,6 @@
-// Winograd F(MxM, 3x3), the data transform (M x M outputs a tile, A = M + 2 points), as
-// fn dataTile(idx): each A x A patch d of the input x (the patches of neighbouring tiles
-// overlap by two pixels; pixels outside the input are zero) becomes B^T d B, stored in v
+// Winograd F(MxM, RxR), the data transform (M x M outputs a tile, A = M + R - 1 points),
+// as fn dataTile(idx): each A x A patch d of the input x (the patches of neighbouring
+// tiles overlap by R - 1 pixels; pixels outside the input are zero) becomes B^T d B, stored in v
 // as A*A matrices V[xi] of channels x tiles (xi = A i + j): the B operand of the products
 // that winograd.ts runs. Tiles are numbered image by image, row by row, from image n0 on.
 // The including kernel declares x, v and the uniform u, whose member d is a Tiles.
@@ -20,7 +20,7 @@ fn pxIn(plane: u32, y: i32, xx: i32) -> f32 {
 //#for i in 0..A
   c{j}[{i}] = pxIn(plane, y0 + {i}, x0 + {j});
 //#end
-  let t{j} = bt{M}(c{j});
+  let t{j} = bt{A}(c{j});
 //#end
-//#include "winograd-rows" (F = bt{M}, K = {A}, OUT = v)
+//#include "winograd-rows" (F = bt{A}, K = {A}, OUT = v)
 }

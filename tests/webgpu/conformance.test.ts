@@ -687,6 +687,60 @@ describe('convolution', () => {
       }
     }, 180_000);
 
+    // F(2x2, 5x5) (winograd-5x5, at the 'high' precision only) rounds like F(4x4, 3x3): AlexNet's
+    // and NiN's layer (padding 2), paddings 0, 1, 3 and 4, odd planes and edge tiles, a plane
+    // smaller than the kernel, channels across the products' tiles, and chunks of one image.
+    it('F(2x2, 5x5) tiles give every pass within 3e-5 of the output scale, at the high precision only', async () => {
+      const r = rng(65);
+      const saved = { floats: winogradLimit.floats };
+      const five = [
+        convParams(2, 6, 13, 13, 16, 5, 5, 1, 1, 2, 2),
+        convParams(2, 3, 9, 7, 5, 5, 5, 1, 1, 0, 0),
+        convParams(3, 4, 6, 8, 3, 5, 5, 1, 1, 4, 4),
+        convParams(2, 5, 3, 3, 4, 5, 5, 1, 1, 1, 1),
+        convParams(2, 70, 8, 8, 66, 5, 5, 1, 1, 3, 3),
+      ];
+      setConvPrecision('high');
+      try {
+        for (const p of five) {
+          for (const chunked of [false, true]) {
+            winogradLimit.floats = chunked ? 36 * Math.max(p.cIn, p.cOut) * Math.max(Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2), Math.ceil(p.h / 2) * Math.ceil(p.w / 2)) : saved.floats;
+            const x = randn(r, p.n * p.cIn * p.h * p.w);
+            const w = randn(r, p.cOut * p.cIn * 25);
+            const bias = randn(r, p.cOut);
+            const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+            const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+            const label = `F(2x2, 5x5)${chunked ? ' in chunks' : ''} ${JSON.stringify(p)}`;
+            const keys = await keysOf(async () => {
+              const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) => (b === gpu ? gpu.conv2dWith('winograd-5x5', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p))));
+              expectClose(f.got, f.want, `${label} conv2d`, scaled(f.want));
+              const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) => (b === gpu ? gpu.conv2dBackwardInputWith('winograd-5x5', g, ws, p) : b.conv2dBackwardInput(g, ws, p)));
+              expectClose(gi.got, gi.want, `${label} conv2dBackwardInput`, scaled(gi.want));
+              const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) => (b === gpu ? gpu.conv2dBackwardWeightWith('winograd-5x5', xs, g, p) : b.conv2dBackwardWeight(xs, g, p)));
+              expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight`, scaled(gw.want));
+            });
+            const ours = keys.filter((k) => k.startsWith('winograd'));
+            expect(ours.length > 0 && ours.every((k) => k.endsWith(':F2r5')), label).toBe(true);
+            // The weight gradient's chunks: as many images as the limit holds tiles of dL/dy.
+            const perChunk = Math.floor(winogradLimit.floats / (36 * Math.max(p.cIn, p.cOut) * Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2)));
+            expect(count(keys, 'winograd-filter-grad'), label).toBe(Math.ceil(p.n / Math.min(p.n, perChunk)));
+            if (chunked) expect(count(keys, 'winograd-filter-input') + count(keys, 'winograd-dy-input'), label).toBeGreaterThan(3);
+          }
+        }
+        // Padding 5 and stride 2 are not Winograd's: they run the fallback.
+        winogradLimit.floats = saved.floats;
+        for (const p of [convParams(2, 3, 9, 9, 4, 5, 5, 1, 1, 5, 5), convParams(2, 3, 9, 9, 4, 5, 5, 2, 2, 2, 2)]) {
+          expect(count(await keysOf(() => allPasses('winograd-5x5', p, r, 'winograd-5x5 fallback')), 'winograd'), JSON.stringify(p)).toBe(0);
+        }
+      } finally {
+        setConvPrecision('highest');
+        winogradLimit.floats = saved.floats;
+      }
+      // At the highest precision it is the fallback's (rows) convolution, to the contract's tolerance.
+      const keys = await keysOf(() => allPasses('winograd-5x5', five[0], r, 'winograd-5x5 at the highest precision'));
+      expect(count(keys, 'winograd'), 'highest').toBe(0);
+    }, 180_000);
+
     it('winograd-4x4 runs F(4x4, 3x3) at the high precision only, and F(2x2, 3x3) at the highest', async () => {
       const r = rng(64);
       const p = convParams(2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 1);

@@ -1,7 +1,7 @@
 /**
  * Developer timing of kernel variants in Node (Dawn), outside the test suite:
  *   npx vitest run --config vitest.perf.config.ts
- * (-t picks one timing; LAYERS=resnet, VARIANTS=rows,winograd and PRECISION=high narrow
+ * (-t picks one timing; LAYERS=resnet or alexnet, VARIANTS=rows,winograd and PRECISION=high narrow
  * the convolution timings). Speed goals live in `npm run bench`; this only helps choose variants.
  */
 import { describe, it } from 'vitest';
@@ -91,10 +91,12 @@ describe('kernel timings', () => {
       const out = Math.floor((h + 2 * pad - k) / s) + 1;
       return { n, cIn, h, w: h, cOut, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad, outH: out, outW: out };
     };
-    // LAYERS=resnet: ResNet-18's at 64x64, batch 16 (a 3x3 layer of each stage, a strided one, a 1x1 shortcut).
-    const layers = process.env.LAYERS === 'resnet'
-      ? [c(16, 64, 16, 64, 3, 1, 1), c(16, 64, 16, 128, 3, 2, 1), c(16, 128, 8, 128, 3, 1, 1), c(16, 128, 8, 256, 1, 2, 0), c(16, 512, 2, 512, 3, 1, 1)]
-      : [c(256, 1, 28, 6, 5, 1, 2), c(256, 6, 14, 16, 5, 1, 0)];
+    // LAYERS=resnet: ResNet-18's at 64x64, batch 16 (a 3x3 layer of each stage, a strided one, a 1x1 shortcut);
+    // LAYERS=alexnet: the 5x5 layer of AlexNet and NiN (96 -> 256 channels) at the in-tab 96x96 (10x10 maps, batch 16) and at 224 (26x26, batch 4).
+    const layers = {
+      resnet: [c(16, 64, 16, 64, 3, 1, 1), c(16, 64, 16, 128, 3, 2, 1), c(16, 128, 8, 128, 3, 1, 1), c(16, 128, 8, 256, 1, 2, 0), c(16, 512, 2, 512, 3, 1, 1)],
+      alexnet: [c(16, 96, 10, 256, 5, 1, 2), c(4, 96, 26, 256, 5, 1, 2)],
+    }[process.env.LAYERS ?? ''] ?? [c(256, 1, 28, 6, 5, 1, 2), c(256, 6, 14, 16, 5, 1, 0)];
     for (const p of layers) {
       const x = b.fromData(randn(r, p.n * p.cIn * p.h * p.w));
       const w = b.fromData(randn(r, p.cOut * p.cIn * p.kH * p.kW));
@@ -115,7 +117,7 @@ describe('kernel timings', () => {
     }
     setConvPrecision('highest');
     b.destroy();
-  });
+  }, 900_000);
 
   it('times a ResNet-18 training step (64x64, batch 16) with each convolution variant in turn', async () => {
     await setBackend('webgpu', { autotune: false });

@@ -270,7 +270,7 @@ describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
 });
 
 describe('which variants the tuning times', () => {
-  it('times a variant for some shapes only (Winograd: 3x3, stride 1) on those shapes, never for the op-wide choice', async () => {
+  it('times a variant for some shapes only (Winograd: 3x3 or 5x5, stride 1) on those shapes, never for the op-wide choice', async () => {
     const be = await webgpu();
     const conv = (k: number, s: number, pad: number) => ({ n: 2, cIn: 8, h: 9, w: 9, cOut: 8, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad });
     for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {
@@ -280,12 +280,17 @@ describe('which variants the tuning times', () => {
       for (const pad of [0, 1, 2]) expect(candidates(be, table, conv(3, 1, pad)), `${op} 3x3 pad ${pad}`).toContain('winograd');
       for (const p of [conv(5, 1, 2), conv(3, 2, 1), conv(3, 1, 3), { ...conv(3, 1, 1), padW: 0 }]) expect(candidates(be, table, p), `${op} ${JSON.stringify(p)}`).not.toContain('winograd');
       // F(4x4, 3x3) is a candidate of its own at the 'high' precision only (at 'highest' it is F(2x2, 3x3)).
+      // F(2x2, 5x5) likewise, on 5x5 stride-1 layers with padding up to 4.
       expect(candidates(be, table, conv(3, 1, 1)), op).not.toContain('winograd-4x4');
+      expect(candidates(be, table, conv(5, 1, 2)), op).not.toContain('winograd-5x5');
       setConvPrecision('high');
       try {
         expect(candidates(be, table, conv(3, 1, 1)), op).toContain('winograd-4x4');
         expect(candidates(be, table), op).not.toContain('winograd-4x4');
         expect(candidates(be, table, conv(5, 1, 2)), op).not.toContain('winograd-4x4');
+        for (const pad of [0, 2, 4]) expect(candidates(be, table, conv(5, 1, pad)), `${op} 5x5 pad ${pad}`).toContain('winograd-5x5');
+        for (const p of [conv(3, 1, 1), conv(5, 2, 2), conv(5, 1, 5), { ...conv(5, 1, 2), padW: 1 }]) expect(candidates(be, table, p), `${op} ${JSON.stringify(p)}`).not.toContain('winograd-5x5');
+        expect(candidates(be, table), op).not.toContain('winograd-5x5');
       } finally {
         setConvPrecision('highest');
       }

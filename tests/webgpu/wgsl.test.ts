@@ -81,7 +81,7 @@ describe('shaders/ through the template step', () => {
     'conv2d-backward-input-igemm': tiled,
     'conv2d-backward-weight-igemm': tiled,
   };
-  for (const k of ['filter-input', 'dy-input', 'output', 'filter-grad']) built[`winograd-${k}`] = [{ A: 4, M: 2 }, { A: 6, M: 4 }];
+  for (const k of ['filter-input', 'dy-input', 'output', 'filter-grad']) built[`winograd-${k}`] = [{ A: 4, M: 2, R: 3 }, { A: 6, M: 4, R: 3 }, { A: 6, M: 2, R: 5 }];
   const cases = Object.keys(shaders).flatMap((file) => {
     const name = nameOf(file);
     return (built[name] ?? [{}]).map((vars) => [`${name}${Object.keys(vars).length ? ` ${JSON.stringify(vars)}` : ''}`, name, vars] as const);

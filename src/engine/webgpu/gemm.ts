@@ -8,7 +8,7 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, winogradShape, type GemmVariant } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, winogradRuns, type GemmVariant } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
@@ -300,7 +300,7 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
   const pixels = p.n * p.outH * p.outW;
   let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
   if (v.winograd) {
-    const y = winogradShape(p) ? conv2dWinograd(be, v.winograd.tile, x, w, bias, p, act) : null;
+    const y = winogradRuns(v.winograd, p) ? conv2dWinograd(be, v.winograd, x, w, bias, p, act) : null;
     if (y) return y;
     v = CONV_VARIANTS[(variant = v.winograd.fallback)];
   }
@@ -345,7 +345,7 @@ export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: 
   const pixels = p.n * p.h * p.w;
   let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
   if (v.winograd) {
-    const dx = winogradShape(p) ? conv2dBackwardInputWinograd(be, v.winograd.tile, gy, w, p) : null;
+    const dx = winogradRuns(v.winograd, p) ? conv2dBackwardInputWinograd(be, v.winograd, gy, w, p) : null;
     if (dx) return dx;
     v = CONV_BWD_INPUT_VARIANTS[(variant = v.winograd.fallback)];
   }
@@ -420,7 +420,7 @@ function conv2dBackwardParams(
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
   if (v.winograd) {
-    const dW = winogradShape(p) ? conv2dBackwardWeightWinograd(be, v.winograd.tile, x, gy, p) : null;
+    const dW = winogradRuns(v.winograd, p) ? conv2dBackwardWeightWinograd(be, v.winograd, x, gy, p) : null;
     if (dW) return { dW, dBias: null };
     v = CONV_BWD_WEIGHT_VARIANTS[(variant = v.winograd.fallback)];
   }

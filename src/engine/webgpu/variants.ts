@@ -45,17 +45,32 @@ export function conv2dBwdWeightRowsSource(kt: number, kw: number): string {
 }
 
 /**
- * The shapes Winograd F(2x2, 3x3) runs (winograd.ts): 3x3 kernels, stride 1, the same
- * padding (at most 2) on both axes, and some output.
+ * The shapes Winograd's convolutions with k x k kernels run (winograd.ts): k x k kernels,
+ * stride 1, the same padding (at most k - 1) on both axes, and some output.
  */
-export function winogradShape(p: ConvShape): boolean {
-  return p.kH === 3 && p.kW === 3 && p.strideH === 1 && p.strideW === 1 && p.padH === p.padW && p.padH <= 2 && p.h + 2 * p.padH > 2 && p.w + 2 * p.padW > 2 && p.n * p.cIn * p.cOut * p.h * p.w > 0;
+export function winogradShape(p: ConvShape, k: 3 | 5 = 3): boolean {
+  return p.kH === k && p.kW === k && p.strideH === 1 && p.strideW === 1 && p.padH === p.padW && p.padH < k && p.h + 2 * p.padH >= k && p.w + 2 * p.padW >= k && p.n * p.cIn * p.cOut * p.h * p.w > 0;
+}
+
+/** A Winograd variant: F(tile x tile, kernel x kernel), and the variant that runs the shapes it does not. */
+export interface WinogradSpec { fallback: string; tile: 2 | 4; kernel: 3 | 5 }
+
+/**
+ * Whether a Winograd variant runs a shape by its transforms (else its fallback runs it).
+ * F(2x2, 5x5) rounds like F(4x4, 3x3) and runs only at the 'high' precision; F(4x4, 3x3)
+ * asked for at 'highest' runs as F(2x2, 3x3) (winograd.ts, tileFor).
+ */
+export function winogradRuns(s: WinogradSpec, p: ConvShape): boolean {
+  return winogradShape(p, s.kernel) && (s.kernel === 3 || getConvPrecision() === 'high');
 }
 
 /** The shapes F(4x4, 3x3) runs as itself: Winograd's, at the 'high' precision (else it is F(2x2, 3x3)). */
 function winograd4Shape(p: ConvShape): boolean {
   return winogradShape(p) && getConvPrecision() === 'high';
 }
+
+const WINOGRAD_5X5: WinogradSpec = { fallback: 'rows-8x8', tile: 2, kernel: 5 };
+const winograd5Shape = (p: ConvShape) => winogradRuns(WINOGRAD_5X5, p);
 
 export interface GemmVariant {
   code: string;
@@ -91,11 +106,11 @@ export interface GemmVariant {
    */
   igemm?: boolean;
   /**
-   * Winograd F(tile x tile, 3x3) (winograd.ts): transforms around batched products in the
-   * tuned matmul variant (its `code` is unused); tile 4 runs at the 'high' precision only
-   * (tile 2 at 'highest'); shapes other than 3x3 stride 1 run `fallback`.
+   * Winograd F(tile x tile, kernel x kernel) (winograd.ts): transforms around batched
+   * products in the tuned matmul variant (its `code` is unused); the shapes winogradRuns
+   * does not take run `fallback`.
    */
-  winograd?: { fallback: string; tile: 2 | 4 };
+  winograd?: WinogradSpec;
   /** The shapes a variant for some shapes only runs as itself (the others run its fallback). */
   covers?: (p: ConvShape) => boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
@@ -158,8 +173,9 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   'igemm-128': tiledBlock(conv2dIgemmRaw, 2, { igemm: true }),
   // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
   'igemm-64x128': tiledBlock(conv2dIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
-  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
+  'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -170,8 +186,9 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
   'igemm-128': tiledBlock(conv2dBwdInputIgemmRaw, 2, { igemm: true }),
   'igemm-64x128': tiledBlock(conv2dBwdInputIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
-  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
+  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
+  'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -185,8 +202,9 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   // Slices of the reduction over the batch's pixels: about this many workgroups in all.
   'igemm-128': tiledBlock(conv2dBwdWeightIgemmRaw, 2, { igemm: true, targetWorkgroups: 256 }),
   'igemm-64x128': tiledBlock(conv2dBwdWeightIgemmRaw, 1, { igemm: true, targetWorkgroups: 256 }),
-  winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 2 }, covers: winogradShape },
-  'winograd-4x4': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 4 }, covers: winograd4Shape },
+  winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
+  'winograd-4x4': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
+  'winograd-5x5': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
 };
 
 /**

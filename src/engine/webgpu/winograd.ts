@@ -1,15 +1,16 @@
 /**
- * 3x3 stride-1 convolutions by Winograd's minimal filtering, as cuDNN and the WebAssembly
- * backend run them. F(2x2, 3x3) makes each 2x2 output tile from a 4x4 input patch with
- * 16 multiplications per input channel instead of 36; F(4x4, 3x3) (variant
- * 'winograd-4x4', at the 'high' convolution precision, precision.ts) makes 4x4 tiles
- * from 6x6 patches, 36 instead of 144, and rounds more. The three passes are each a few
+ * 3x3 and 5x5 stride-1 convolutions by Winograd's minimal filtering, as cuDNN and the
+ * WebAssembly backend run them. F(2x2, 3x3) makes each 2x2 output tile from a 4x4 input
+ * patch with 16 multiplications per input channel instead of 36; at the 'high'
+ * convolution precision (precision.ts), F(4x4, 3x3) (variant 'winograd-4x4') makes 4x4
+ * tiles from 6x6 patches, 36 instead of 144, and F(2x2, 5x5) ('winograd-5x5') 2x2 tiles
+ * from 6x6 patches, 36 instead of 100; both round more. The three passes are each a few
  * element-wise transforms around a*a batched products (a = 4 or 6 points), which run in
  * the tuned matmul variant:
  *
  *   forward         U = G w G^T (per kernel), V = B^T x B (per patch), M[xi] = U[xi] V[xi],
  *                   y = A^T M A + bias, act();
- *   input gradient  the same, of dL/dy padded by 2 - pad, with the kernels turned by 180
+ *   input gradient  the same, of dL/dy padded by r - 1 - pad, with the kernels turned by 180
  *                   degrees and their channels swapped;
  *   weight gradient Z = A dL/dy A^T (per tile), S[xi] = Z[xi] V[xi]^T summed over the
  *                   tiles, dL/dw = G^T S G.
@@ -17,10 +18,11 @@
  * The transforms (shaders/winograd-*.wgsl) are exact up to rounding; the products carry
  * the whole reduction. A batch whose transformed tiles would not fit a buffer runs in
  * chunks of images; a shape this does not cover (another kernel size, a stride, padding
- * over 2) runs the variant's fallback.
+ * of r or more) runs the variant's fallback.
  */
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
+import type { WinogradSpec } from './variants';
 import { withAct, type MatmulOptions } from './gemm';
 import { Words } from './runtime';
 import { wgsl } from './wgsl';
@@ -31,16 +33,13 @@ import dyInputRaw from '../../../shaders/winograd-dy-input.wgsl?raw';
 import outputRaw from '../../../shaders/winograd-output.wgsl?raw';
 import filterGradRaw from '../../../shaders/winograd-filter-grad.wgsl?raw';
 
-/** Output tile sizes: F(2x2, 3x3) and F(4x4, 3x3). */
-export type WinogradTile = 2 | 4;
-
 const RAW = { filterInput: filterInputRaw, dyInput: dyInputRaw, output: outputRaw, filterGrad: filterGradRaw };
 const built = new Map<string, string>();
-/** A transform's code for tiles of m x m outputs (a = m + 2 points). */
-function code(kernel: keyof typeof RAW, m: WinogradTile): string {
-  const key = `${kernel}:${m}`;
+/** A transform's code for the tiling of g. */
+function code(kernel: keyof typeof RAW, g: Grid): string {
+  const key = `${kernel}:${g.name}`;
   let text = built.get(key);
-  if (text === undefined) built.set(key, (text = wgsl(RAW[kernel], { A: m + 2, M: m })));
+  if (text === undefined) built.set(key, (text = wgsl(RAW[kernel], { A: g.a, M: g.m, R: g.r })));
   return text;
 }
 
@@ -51,16 +50,19 @@ function code(kernel: keyof typeof RAW, m: WinogradTile): string {
  */
 export const winogradLimit = { floats: 1 << 25 };
 
-/** The tile a variant asking for `tile` runs: F(4x4, 3x3) only at the 'high' precision. */
-export function tileFor(tile: WinogradTile): WinogradTile {
-  return tile === 4 && getConvPrecision() === 'high' ? 4 : 2;
+/** The tile a variant asking for `spec.tile` runs: F(4x4, 3x3) only at the 'high' precision. */
+export function tileFor(spec: Pick<WinogradSpec, 'tile'>): 2 | 4 {
+  return spec.tile === 4 && getConvPrecision() === 'high' ? 4 : 2;
 }
 
 interface Grid {
-  /** Outputs a tile (m x m) and points a patch (a = m + 2); the products are a * a. */
-  m: WinogradTile;
+  /** Outputs a tile (m x m), taps a kernel (r x r) and points a patch (a = m + r - 1); the products are a * a. */
+  m: number;
+  r: number;
   a: number;
   xi: number;
+  /** The tiling in dispatch keys: F2, F4 (3x3 kernels), F2r5. */
+  name: string;
   /** Tiles over the plane the transform covers (the output of the pass). */
   tilesH: number;
   tilesW: number;
@@ -72,14 +74,15 @@ interface Grid {
  * The tiling of a pass whose output planes are outH x outW, for products with up to
  * `channels` rows or columns; null where not even one image fits.
  */
-function grid(be: WebGPUBackend, tile: WinogradTile, n: number, outH: number, outW: number, channels: number): Grid | null {
-  const m = tileFor(tile);
-  const a = m + 2;
+function grid(be: WebGPUBackend, spec: WinogradSpec, n: number, outH: number, outW: number, channels: number): Grid | null {
+  const m = tileFor(spec);
+  const r = spec.kernel;
+  const a = m + r - 1;
   const tilesH = Math.ceil(outH / m);
   const tilesW = Math.ceil(outW / m);
   const limit = Math.min(winogradLimit.floats, Math.floor(be.rt.maxBufferBytes / 4));
   const chunk = Math.min(n, Math.floor(limit / (a * a * channels * tilesH * tilesW)));
-  return chunk >= 1 ? { m, a, xi: a * a, tilesH, tilesW, chunk } : null;
+  return chunk >= 1 ? { m, r, a, xi: a * a, name: `F${m}${r === 3 ? '' : `r${r}`}`, tilesH, tilesW, chunk } : null;
 }
 
 /** The g.xi products op(A[xi]) @ op(B[xi]) in the tuned matmul variant. */
@@ -105,16 +108,16 @@ function convolve(
 ): GPUStorage {
   const y = be.out(s.n * s.rows * s.outH * s.outW);
   const u = be.out(g.xi * s.rows * s.cols);
-  const key = `winograd-output:${act ?? ''}:F${g.m}`;
-  const text = withAct(code('output', g.m), act);
+  const key = `winograd-output:${act ?? ''}:${g.name}`;
+  const text = withAct(code('output', g), act);
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < s.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, s.n - n0) * perImage;
     const v = be.out(g.xi * s.cols * tiles);
     const kernels = n0 === 0 ? s.rows * s.cols : 0;
     be.rt.dispatch({
-      key: `winograd-filter-input:${flip ? 1 : 0}:F${g.m}`,
-      code: code('filterInput', g.m),
+      key: `winograd-filter-input:${flip ? 1 : 0}:${g.name}`,
+      code: code('filterInput', g),
       constants: { FLIP: flip ? 1 : 0 },
       buffers: [be.buf(w), u.buffer, be.buf(x), v.buffer],
       uniforms: tilesWords(s.cols, s.h, s.w, s.pad, g, n0, tiles).u32(kernels, s.rows, s.cols).pad4().buffer(),
@@ -135,33 +138,33 @@ function convolve(
   return y;
 }
 
-/** conv2d of a shape winogradShape (variants.ts) covers, or null where it does not fit (the caller falls back). */
-export function conv2dWinograd(be: WebGPUBackend, tile: WinogradTile, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
-  const g = grid(be, tile, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+/** conv2d of a shape winogradRuns (variants.ts) takes, or null where it does not fit (the caller falls back). */
+export function conv2dWinograd(be: WebGPUBackend, spec: WinogradSpec, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null): GPUStorage | null {
+  const g = grid(be, spec, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
   return convolve(be, x, w, false, bias, act, { n: p.n, cols: p.cIn, h: p.h, w: p.w, rows: p.cOut, pad: p.padH, outH: p.outH, outW: p.outW }, g);
 }
 
-/** dL/dx of a shape winogradShape (variants.ts) covers: dL/dy padded by 2 - pad, convolved with the flipped kernels. */
-export function conv2dBackwardInputWinograd(be: WebGPUBackend, tile: WinogradTile, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
-  const g = grid(be, tile, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
+/** dL/dx of a shape winogradRuns (variants.ts) takes: dL/dy padded by r - 1 - pad, convolved with the flipped kernels. */
+export function conv2dBackwardInputWinograd(be: WebGPUBackend, spec: WinogradSpec, gy: Storage, w: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, spec, p.n, p.h, p.w, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  return convolve(be, gy, w, true, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: 2 - p.padH, outH: p.h, outW: p.w }, g);
+  return convolve(be, gy, w, true, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: g.r - 1 - p.padH, outH: p.h, outW: p.w }, g);
 }
 
-/** dL/dw of a shape winogradShape (variants.ts) covers: the products of the dL/dy tiles with the input patches, summed over the tiles. */
-export function conv2dBackwardWeightWinograd(be: WebGPUBackend, tile: WinogradTile, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
-  const g = grid(be, tile, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
+/** dL/dw of a shape winogradRuns (variants.ts) takes: the products of the dL/dy tiles with the input patches, summed over the tiles. */
+export function conv2dBackwardWeightWinograd(be: WebGPUBackend, spec: WinogradSpec, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
+  const g = grid(be, spec, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
-  const dw = be.out(p.cOut * p.cIn * 9);
+  const dw = be.out(p.cOut * p.cIn * g.r * g.r);
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < p.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, p.n - n0) * perImage;
     const z = be.out(g.xi * p.cOut * tiles);
     const v = be.out(g.xi * p.cIn * tiles);
     be.rt.dispatch({
-      key: `winograd-dy-input:F${g.m}`,
-      code: code('dyInput', g.m),
+      key: `winograd-dy-input:${g.name}`,
+      code: code('dyInput', g),
       buffers: [be.buf(gy), z.buffer, be.buf(x), v.buffer],
       uniforms: tilesWords(p.cIn, p.h, p.w, p.padH, g, n0, tiles).u32(p.cOut * tiles, p.cOut, p.outH, p.outW).buffer(),
       workgroups: Math.ceil((p.cOut + p.cIn) * tiles / 64),
@@ -171,8 +174,8 @@ export function conv2dBackwardWeightWinograd(be: WebGPUBackend, tile: WinogradTi
     be.free(v);
     const acc = n0 > 0 ? 1 : 0;
     be.rt.dispatch({
-      key: `winograd-filter-grad:${acc}:F${g.m}`,
-      code: code('filterGrad', g.m),
+      key: `winograd-filter-grad:${acc}:${g.name}`,
+      code: code('filterGrad', g),
       constants: { ACC: acc },
       buffers: [be.buf(s), dw.buffer],
       uniforms: new Words().u32(p.cOut * p.cIn).buffer(),
