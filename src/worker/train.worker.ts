@@ -61,20 +61,24 @@ let started: Promise<void> | null = null;
  * real GPU; a software adapter skips it).
  */
 async function startBackend(preference: BackendPreference): Promise<BackendDecision> {
-  let tuned = false;
+  // The tuning saved for the adapter, if any (set while chooseBackend starts WebGPU).
+  const saved: { tuning: { variants?: string } | null } = { tuning: null };
   tuningKey = '';
   const choice = await chooseBackend({
     preference,
     cache: { get: (key) => readMeta(key), set: (key, value) => writeMeta(key, value) },
     async webgpuOptions(adapter) {
       tuningKey = `tuning:${adapter.key.split('|').join('/')}`;
-      const saved = await readMeta<{ tuning: unknown }>(tuningKey).catch(() => null);
-      tuned = !!saved;
-      return saved ? { tuning: saved.tuning } : {};
+      const meta = await readMeta<{ tuning: unknown }>(tuningKey).catch(() => null);
+      saved.tuning = meta && meta.tuning && typeof meta.tuning === 'object' ? (meta.tuning as { variants?: string }) : null;
+      return meta ? { tuning: meta.tuning } : {};
     },
   });
   const tuning = getBackend().tuning;
-  if (choice.backend === 'webgpu' && !choice.software && !tuned && tuning !== undefined) await writeMeta(tuningKey, { tuning }).catch(() => {});
+  // A tuning saved by a build with other kernel variants was measured again (create.ts): keep the new one.
+  if (choice.backend === 'webgpu' && !choice.software && tuning !== undefined && (!saved.tuning || saved.tuning.variants !== (tuning as { variants?: string }).variants)) {
+    await writeMeta(tuningKey, { tuning }).catch(() => {});
+  }
   if (choice.backend !== 'webgpu' || choice.software) tuningKey = '';
   return choice;
 }

@@ -7,6 +7,7 @@ import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu
 import { createCpuBackend } from '../../src/engine/cpu';
 import { sizeClass } from '../../src/engine/webgpu/runtime';
 import { formatProfile } from '../../src/engine/webgpu/profile';
+import { VARIANT_SET, tuningIsCurrent } from '../../src/engine/webgpu/variants';
 import { both, expectClose, randn, rng } from './helpers';
 import { eventLoopTurns } from '../helpers/event-loop';
 
@@ -326,6 +327,14 @@ describe('tuning', () => {
     c.tuning = { ...saved, matmul: 'no-such-variant' };
     expect(c.tuning.matmul).not.toBe('no-such-variant');
     c.destroy();
+    // One measured among other variants (an older build's, or none named) is measured again.
+    for (const variants of ['0badc0de', undefined]) {
+      const d = await createWebGPUBackend({ tuning: { ...saved, variants, shapes: { 'conv2d:2,3,8,8,4,3,3,1,1,1,1': 'reg-32x2' } } });
+      expect(d.tuning.variants).toBe(VARIANT_SET);
+      expect(d.tuning.shapes, String(variants)).toBeUndefined();
+      expect(tuningIsCurrent(d.tuning)).toBe(true);
+      d.destroy();
+    }
   });
 });
 

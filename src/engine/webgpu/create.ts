@@ -3,6 +3,7 @@
  * the device-loss hook, and the kernel tuning (a saved one, or a short autotune).
  */
 import { WebGPUBackend, type WebGPUBackendOptions } from './index';
+import { tuningIsCurrent } from './variants';
 
 /** Limits worth raising above the WebGPU defaults when the adapter allows. */
 const WANTED_LIMITS = [
@@ -19,8 +20,9 @@ const WANTED_LIMITS = [
 
 /**
  * Creates the WebGPU backend on `opts.gpu ?? navigator.gpu`. Throws a clear Error when
- * WebGPU or an adapter is unavailable. Unless a saved `tuning` for this adapter is
- * given (or `autotune: false`), a short autotune picks the matmul/conv variants.
+ * WebGPU or an adapter is unavailable. Unless a saved `tuning` for this adapter, made
+ * among this build's variants (tuningIsCurrent), is given (or `autotune: false`), a short
+ * autotune picks the matmul/conv variants.
  */
 export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
@@ -45,7 +47,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
   const adapterKey = [info.vendor, info.architecture, info.device, info.description].join('|');
   const backend = new WebGPUBackend(device, adapterKey, description);
   device.lost.then((lost) => backend.handleLost(lost, opts.onDeviceLost));
-  if (opts.tuning && opts.tuning.adapter === adapterKey) backend.tuning = opts.tuning;
+  if (opts.tuning && opts.tuning.adapter === adapterKey && tuningIsCurrent(opts.tuning)) backend.tuning = opts.tuning;
   else if (opts.autotune !== false) {
     const { autotune } = await import('./autotune');
     backend.tuning = await autotune(backend);

@@ -52,6 +52,7 @@ export class KernelChoice {
       conv2dBackwardInput: t.conv2dBackwardInput in CONV_BWD_INPUT_VARIANTS ? t.conv2dBackwardInput : d.conv2dBackwardInput,
       conv2dBackwardWeight: t.conv2dBackwardWeight in CONV_BWD_WEIGHT_VARIANTS ? t.conv2dBackwardWeight : d.conv2dBackwardWeight,
       channelReduce: t.channelReduce in CHANNEL_REDUCE_VARIANTS ? t.channelReduce : d.channelReduce,
+      ...(t.variants !== undefined ? { variants: t.variants } : {}),
       ...(this.byShape ? { shapes } : {}),
     };
   }

@@ -237,6 +237,12 @@ export interface Tuning {
   conv2dBackwardWeight: string;
   channelReduce: string;
   /**
+   * The variant tables the choices were made among (VARIANT_SET of the build that measured
+   * them); a saved tuning from a build with other variants is measured again (create.ts),
+   * since a variant added since was never timed.
+   */
+  variants?: string;
+  /**
    * Per-shape choices (like cuDNN's benchmark mode), measured by tuneShapes (autotune.ts):
    * shapeKey(op, params) -> a variant of that op. Shapes without an entry use the op-wide
    * choice above.
@@ -302,9 +308,22 @@ export function validShapes(shapes: unknown): Record<string, string> {
   return out;
 }
 
+/** Names this build's variant tables (FNV-1a of every tuned op's variant names). */
+export const VARIANT_SET = (() => {
+  let h = 0x811c9dc5;
+  for (const ch of Object.entries(SHAPE_OP_VARIANTS).map(([op, t]) => `${op}:${Object.keys(t).join(',')}`).join(';')) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+})();
+
+/** Whether a tuning (a saved one, say) was made among this build's variants. */
+export function tuningIsCurrent(t: Pick<Tuning, 'variants'>): boolean {
+  return t.variants === VARIANT_SET;
+}
+
 export function defaultTuning(adapter: string): Tuning {
   return {
     adapter,
+    variants: VARIANT_SET,
     matmul: 'tex-8x8-wg8',
     conv2d: 'rows-8x8',
     conv2dBackwardInput: 'rows-8x8',
