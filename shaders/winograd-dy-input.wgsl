@@ -8,17 +8,7 @@
 struct Grads { count: u32, c: u32, h: u32, w: u32 }
 struct Params { d: Tiles, g: Grads }
 
-@group(0) @binding(0) var<storage, read> gy: array<f32>;
-@group(0) @binding(1) var<storage, read_write> z: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> u: Params;
-
-//#include "winograd-data"
-
-//#include "main-1d" (I = idx, N = u.g.count + u.d.c * u.d.tiles, WG = 64)
-  if (idx < u.g.count) { gradTile(idx); } else { dataTile(idx - u.g.count); }
-}
+//#include "winograd-pair" (SRC = gy, DST = z, COUNT = u.g.count, FIRST = gradTile)
 
 fn pxDy(plane: u32, y: u32, xx: u32) -> f32 {
   if (y >= u.g.h || xx >= u.g.w) { return 0.0; }

@@ -15,17 +15,7 @@ override FLIP: u32;
 struct Kernels { count: u32, rows: u32, cols: u32 }
 struct Params { d: Tiles, k: Kernels }
 
-@group(0) @binding(0) var<storage, read> w: array<f32>;
-@group(0) @binding(1) var<storage, read_write> uu: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> v: array<f32>;
-@group(0) @binding(4) var<uniform> u: Params;
-
-//#include "winograd-data"
-
-//#include "main-1d" (I = idx, N = u.k.count + u.d.c * u.d.tiles, WG = 64)
-  if (idx < u.k.count) { kernelTile(idx); } else { dataTile(idx - u.k.count); }
-}
+//#include "winograd-pair" (SRC = w, DST = uu, COUNT = u.k.count, FIRST = kernelTile)
 
 fn tap(base: u32, k: u32) -> f32 {
   if (FLIP == 1u) { return w[base + {R*R-1}u - k]; }

@@ -546,23 +546,29 @@ describe('convolution', () => {
    * The three passes of one convolution in a variant that takes every shape (the forward
    * one with a bias and a fused ReLU) against the CPU backend, on random data from `r`.
    */
-  async function allPasses(variant: string, p: Conv2dParams, r: () => number, label: string): Promise<void> {
+  /**
+   * Every pass of `variant` against the CPU backend (forward with a bias and ReLU); `scaled`:
+   * within 3e-5 of each output's largest value (the 'high' precision's Winograd tilings),
+   * else the contract's tolerances.
+   */
+  async function allPasses(variant: string, p: Conv2dParams, r: () => number, label: string, scaled = false): Promise<void> {
     const x = randn(r, p.n * p.cIn * p.h * p.w);
     const w = randn(r, p.cOut * p.cIn * p.kH * p.kW);
     const bias = randn(r, p.cOut);
     const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+    const tol = (want: Float32Array, contract: number) => (scaled ? Math.max(1e-4, 3e-5 * want.reduce((a, v) => Math.max(a, Math.abs(v)), 0)) : contract);
     const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) =>
       b === gpu ? gpu.conv2dWith(variant, xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p)),
     );
-    expectClose(f.got, f.want, `${label} conv2d ${JSON.stringify(p)}`);
+    expectClose(f.got, f.want, `${label} conv2d ${JSON.stringify(p)}`, tol(f.want, 1e-4));
     const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) =>
       b === gpu ? gpu.conv2dBackwardInputWith(variant, g, ws, p) : b.conv2dBackwardInput(g, ws, p),
     );
-    expectClose(gi.got, gi.want, `${label} conv2dBackwardInput ${JSON.stringify(p)}`);
+    expectClose(gi.got, gi.want, `${label} conv2dBackwardInput ${JSON.stringify(p)}`, tol(gi.want, 1e-4));
     const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) =>
       b === gpu ? gpu.conv2dBackwardWeightWith(variant, xs, g, p) : b.conv2dBackwardWeight(xs, g, p),
     );
-    expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight ${JSON.stringify(p)}`, 1e-3, 1e-4);
+    expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight ${JSON.stringify(p)}`, tol(gw.want, 1e-3), scaled ? undefined : 1e-4);
   }
 
   // The implicit-GEMM variants on shapes that cross their 128 x 128 and 64 x 128 tiles: over
@@ -654,45 +660,44 @@ describe('convolution', () => {
       }, 120_000);
     }
 
-    // F(4x4, 3x3) (winograd-4x4 at the 'high' precision) rounds more: within 3e-5 of each output's largest value.
-    it('F(4x4, 3x3) tiles give every pass within 3e-5 of the output scale, edge tiles and chunks included', async () => {
-      const r = rng(63);
-      const saved = { floats: winogradLimit.floats };
+    /**
+     * F(4x4, 3x3) and F(2x2, 5x5) (six points, at the 'high' precision only) round more: every
+     * pass of each case within 3e-5 of its output's largest value (allPasses, scaled), in one
+     * chunk and in chunks of as few images as hold the larger plane's tiles, by the tiling
+     * named `tiling` only.
+     */
+    async function sixPointPasses(variant: string, m: number, k: number, tiling: string, list: Conv2dParams[], r: () => number): Promise<void> {
+      const saved = winogradLimit.floats;
+      const tiles = (h: number, w: number) => Math.ceil(h / m) * Math.ceil(w / m);
       setConvPrecision('high');
       try {
-        for (const p of [...cases, convParams(2, 6, 13, 11, 5, 3, 3, 1, 1, 1, 1), convParams(2, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1)]) {
+        for (const p of list) {
+          const perTile = 36 * Math.max(p.cIn, p.cOut);
           for (const chunked of [false, true]) {
-            winogradLimit.floats = chunked ? 36 * Math.max(p.cIn, p.cOut) * Math.max(Math.ceil(p.outH / 4) * Math.ceil(p.outW / 4), Math.ceil(p.h / 4) * Math.ceil(p.w / 4)) : saved.floats;
-            const x = randn(r, p.n * p.cIn * p.h * p.w);
-            const w = randn(r, p.cOut * p.cIn * 9);
-            const bias = randn(r, p.cOut);
-            const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
-            const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
-            const label = `F(4x4, 3x3)${chunked ? ' in chunks' : ''} ${JSON.stringify(p)}`;
-            const keys = await keysOf(async () => {
-              const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) => (b === gpu ? gpu.conv2dWith('winograd-4x4', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p))));
-              expectClose(f.got, f.want, `${label} conv2d`, scaled(f.want));
-              const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) => (b === gpu ? gpu.conv2dBackwardInputWith('winograd-4x4', g, ws, p) : b.conv2dBackwardInput(g, ws, p)));
-              expectClose(gi.got, gi.want, `${label} conv2dBackwardInput`, scaled(gi.want));
-              const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) => (b === gpu ? gpu.conv2dBackwardWeightWith('winograd-4x4', xs, g, p) : b.conv2dBackwardWeight(xs, g, p)));
-              expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight`, scaled(gw.want));
-            });
-            expect(keys.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(':F4')), label).toBe(true);
-            expect(count(keys, 'winograd-filter-grad'), label).toBe(chunked ? p.n : 1);
+            winogradLimit.floats = chunked ? perTile * Math.max(tiles(p.outH, p.outW), tiles(p.h, p.w)) : saved;
+            const label = `${variant}${chunked ? ' in chunks' : ''}`;
+            const keys = await keysOf(() => allPasses(variant, p, r, label, true));
+            const ours = keys.filter((key) => key.startsWith('winograd'));
+            expect(ours.length > 0 && ours.every((key) => key.endsWith(`:${tiling}`)), label).toBe(true);
+            // The weight gradient's chunks: as many images as the limit holds tiles of dL/dy.
+            const perChunk = Math.min(p.n, Math.floor(winogradLimit.floats / (perTile * tiles(p.outH, p.outW))));
+            expect(count(keys, 'winograd-filter-grad'), label).toBe(Math.ceil(p.n / perChunk));
           }
         }
       } finally {
         setConvPrecision('highest');
-        winogradLimit.floats = saved.floats;
+        winogradLimit.floats = saved;
       }
+    }
+
+    it('F(4x4, 3x3) tiles give every pass within 3e-5 of the output scale, edge tiles and chunks included', async () => {
+      await sixPointPasses('winograd-4x4', 4, 3, 'F4', [...cases, convParams(2, 6, 13, 11, 5, 3, 3, 1, 1, 1, 1), convParams(2, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1)], rng(63));
     }, 180_000);
 
-    // F(2x2, 5x5) (winograd-5x5, at the 'high' precision only) rounds like F(4x4, 3x3): AlexNet's
-    // and NiN's layer (padding 2), paddings 0, 1, 3 and 4, odd planes and edge tiles, a plane
-    // smaller than the kernel, channels across the products' tiles, and chunks of one image.
+    // F(2x2, 5x5): AlexNet's and NiN's layer (padding 2), paddings 0, 1, 3 and 4, odd planes
+    // and edge tiles, a plane smaller than the kernel, channels across the products' tiles.
     it('F(2x2, 5x5) tiles give every pass within 3e-5 of the output scale, at the high precision only', async () => {
       const r = rng(65);
-      const saved = { floats: winogradLimit.floats };
       const five = [
         convParams(2, 6, 13, 13, 16, 5, 5, 1, 1, 2, 2),
         convParams(2, 3, 9, 7, 5, 5, 5, 1, 1, 0, 0),
@@ -700,41 +705,15 @@ describe('convolution', () => {
         convParams(2, 5, 3, 3, 4, 5, 5, 1, 1, 1, 1),
         convParams(2, 70, 8, 8, 66, 5, 5, 1, 1, 3, 3),
       ];
+      await sixPointPasses('winograd-5x5', 2, 5, 'F2r5', five, r);
+      // Padding 5 and stride 2 are not Winograd's: they run the fallback.
       setConvPrecision('high');
       try {
-        for (const p of five) {
-          for (const chunked of [false, true]) {
-            winogradLimit.floats = chunked ? 36 * Math.max(p.cIn, p.cOut) * Math.max(Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2), Math.ceil(p.h / 2) * Math.ceil(p.w / 2)) : saved.floats;
-            const x = randn(r, p.n * p.cIn * p.h * p.w);
-            const w = randn(r, p.cOut * p.cIn * 25);
-            const bias = randn(r, p.cOut);
-            const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
-            const scaled = (want: Float32Array) => Math.max(1e-4, 3e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
-            const label = `F(2x2, 5x5)${chunked ? ' in chunks' : ''} ${JSON.stringify(p)}`;
-            const keys = await keysOf(async () => {
-              const f = await both(gpu, cpu, [x, w, bias], (b, [xs, ws, bs]) => (b === gpu ? gpu.conv2dWith('winograd-5x5', xs, ws, bs, p, 'relu') : b.unary('relu', b.conv2d(xs, ws, bs, p))));
-              expectClose(f.got, f.want, `${label} conv2d`, scaled(f.want));
-              const gi = await both(gpu, cpu, [gy, w], (b, [g, ws]) => (b === gpu ? gpu.conv2dBackwardInputWith('winograd-5x5', g, ws, p) : b.conv2dBackwardInput(g, ws, p)));
-              expectClose(gi.got, gi.want, `${label} conv2dBackwardInput`, scaled(gi.want));
-              const gw = await both(gpu, cpu, [x, gy], (b, [xs, g]) => (b === gpu ? gpu.conv2dBackwardWeightWith('winograd-5x5', xs, g, p) : b.conv2dBackwardWeight(xs, g, p)));
-              expectClose(gw.got, gw.want, `${label} conv2dBackwardWeight`, scaled(gw.want));
-            });
-            const ours = keys.filter((k) => k.startsWith('winograd'));
-            expect(ours.length > 0 && ours.every((k) => k.endsWith(':F2r5')), label).toBe(true);
-            // The weight gradient's chunks: as many images as the limit holds tiles of dL/dy.
-            const perChunk = Math.floor(winogradLimit.floats / (36 * Math.max(p.cIn, p.cOut) * Math.ceil(p.outH / 2) * Math.ceil(p.outW / 2)));
-            expect(count(keys, 'winograd-filter-grad'), label).toBe(Math.ceil(p.n / Math.min(p.n, perChunk)));
-            if (chunked) expect(count(keys, 'winograd-filter-input') + count(keys, 'winograd-dy-input'), label).toBeGreaterThan(3);
-          }
-        }
-        // Padding 5 and stride 2 are not Winograd's: they run the fallback.
-        winogradLimit.floats = saved.floats;
         for (const p of [convParams(2, 3, 9, 9, 4, 5, 5, 1, 1, 5, 5), convParams(2, 3, 9, 9, 4, 5, 5, 2, 2, 2, 2)]) {
           expect(count(await keysOf(() => allPasses('winograd-5x5', p, r, 'winograd-5x5 fallback')), 'winograd'), JSON.stringify(p)).toBe(0);
         }
       } finally {
         setConvPrecision('highest');
-        winogradLimit.floats = saved.floats;
       }
       // At the highest precision it is the fallback's (rows) convolution, to the contract's tolerance.
       const keys = await keysOf(() => allPasses('winograd-5x5', five[0], r, 'winograd-5x5 at the highest precision'));

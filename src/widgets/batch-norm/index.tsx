@@ -177,8 +177,8 @@ function DataControls({ s, setS, setN, affine }: { s: BatchNormSettings; setS: S
         ))}
       </fieldset>
       <div className="w-sliders">
-        {slider('shift', t(`Data mean (shift) of ${channelName(t, c)}`, `${Channel(t, c)}数据的均值（平移）`))}
-        {slider('scale', t(`Data standard deviation (scale) of ${channelName(t, c)}`, `${Channel(t, c)}数据的标准差（缩放）`))}
+        {slider('shift', t(`Data mean (shift) of ${channelName(t, c)}`, `${Channel(t, c)} 的均值（平移）`))}
+        {slider('scale', t(`Data standard deviation (scale) of ${channelName(t, c)}`, `${Channel(t, c)} 的标准差（缩放）`))}
         {affine ? slider('gamma', t(`γ (weight) of ${channelName(t, c)}`, `${Channel(t, c)} 的 γ（weight）`)) : null}
         {affine ? slider('beta', t(`β (bias) of ${channelName(t, c)}`, `${Channel(t, c)} 的 β（bias）`)) : null}
       </div>
