@@ -720,6 +720,76 @@ describe('convolution', () => {
       expect(count(keys, 'winograd'), 'highest').toBe(0);
     }, 180_000);
 
+    // The bias gradient comes with Winograd's weight gradient: each tile's dL/dy sum is its
+    // transform's entry at the point 1, summed over the tiles in the last dispatch.
+    it('Winograd weight gradients give the bias gradient in the same dispatches, in chunks too', async () => {
+      const r = rng(67);
+      const saved = { tuning: gpu.tuning, floats: winogradLimit.floats };
+      const runs = [
+        { v: 'winograd', precision: 'highest', tiling: 'F2', m: 2, a: 4, p: convParams(3, 5, 9, 7, 6, 3, 3, 1, 1, 1, 1) },
+        { v: 'winograd-4x4', precision: 'high', tiling: 'F4', m: 4, a: 6, p: convParams(3, 16, 13, 11, 20, 3, 3, 1, 1, 0, 0) },
+        { v: 'winograd-5x5', precision: 'high', tiling: 'F2r5', m: 2, a: 6, p: convParams(2, 6, 10, 10, 16, 5, 5, 1, 1, 2, 2) },
+      ] as const;
+      try {
+        for (const { v, precision, tiling, m, a, p } of runs) {
+          setConvPrecision(precision);
+          gpu.tuning = { ...saved.tuning, conv2dBackwardWeight: v };
+          for (const chunked of [false, true]) {
+            // One image's transformed tiles of dL/dy (or of the input: the larger).
+            winogradLimit.floats = chunked ? a * a * Math.max(p.cIn, p.cOut) * Math.ceil(p.outH / m) * Math.ceil(p.outW / m) : saved.floats;
+            const x = randn(r, p.n * p.cIn * p.h * p.w);
+            const gy = randn(r, p.n * p.cOut * p.outH * p.outW);
+            const label = `${v}${chunked ? ' in chunks' : ''} ${JSON.stringify(p)}`;
+            const xs = gpu.fromData(x), gs = gpu.fromData(gy);
+            const keys = await keysOf(async () => {
+              const res = gpu.conv2dBackwardWeightBias(xs, gs, p);
+              expect(res, label).not.toBeNull();
+              const [dW, dBias] = [await gpu.read(res!.dW), await gpu.read(res!.dBias)];
+              gpu.free(res!.dW);
+              gpu.free(res!.dBias);
+              const want = await both(gpu, cpu, [x, gy], (b, [a, g]) => (b === gpu ? gpu.conv2dBackwardWeightWith(v, a, g, p) : b.conv2dBackwardWeight(a, g, p)));
+              expectClose(dW, want.got, `${label} dW as the variant's own`, 0, 0);
+              const sums = await both(gpu, cpu, [gy], (b, [g]) => b.reduce('sum', g, [p.n, p.cOut, p.outH * p.outW], [0, 2]));
+              expectClose(dBias, sums.want, `${label} dBias`, 1e-4, 1e-5);
+            });
+            expect(keys.filter((k) => k.startsWith('winograd-filter-grad')).every((k) => k.endsWith(`:${tiling}`)), label).toBe(true);
+            expect(keys.filter((k) => k.startsWith('reduce')).length, label).toBe(1);
+            // One image a chunk, in the fused call and in the variant's own.
+            if (chunked) expect(keys.filter((k) => k.startsWith('winograd-filter-grad:1')).length, label).toBe(2 * (p.n - 1));
+            gpu.free(xs);
+            gpu.free(gs);
+          }
+        }
+      } finally {
+        setConvPrecision('highest');
+        gpu.tuning = saved.tuning;
+        winogradLimit.floats = saved.floats;
+      }
+    }, 120_000);
+
+    // The rule of CPU-backed adapters (cpuConvChoice, variants.ts): Winograd on 3x3 and 5x5
+    // stride-1 layers of 16 channels or more on maps of 4x4 or more, rows-8x8 elsewhere.
+    it('cpu-mix runs Winograd where it pays on a CPU and rows-8x8 elsewhere, every pass like the CPU backend', async () => {
+      const r = rng(66);
+      const wino = (keys: string[]) => keys.filter((k) => k.startsWith('winograd')).length;
+      setConvPrecision('high');
+      try {
+        for (const p of [convParams(2, 16, 8, 8, 24, 3, 3, 1, 1, 1, 1), convParams(2, 16, 6, 7, 16, 5, 5, 1, 1, 2, 2)]) {
+          const keys = await keysOf(() => allPasses('cpu-mix', p, r, 'cpu-mix (Winograd)', true));
+          expect(keys.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(p.kH === 3 ? ':F4' : ':F2r5')), JSON.stringify(p)).toBe(true);
+          expect([wino(keys), keys.some((k) => k.startsWith('conv2d'))], JSON.stringify(p)).toEqual([6, false]);
+        }
+        for (const p of [convParams(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0), convParams(2, 32, 3, 3, 32, 3, 3, 1, 1, 1, 1), convParams(2, 16, 9, 9, 16, 3, 3, 2, 2, 1, 1)]) {
+          // The very kernels of rows-8x8.
+          const keys = await keysOf(() => allPasses('cpu-mix', p, r, 'cpu-mix (rows)'));
+          expect(keys, JSON.stringify(p)).toEqual(await keysOf(() => allPasses('rows-8x8', p, r, 'rows-8x8')));
+          expect(wino(keys), JSON.stringify(p)).toBe(0);
+        }
+      } finally {
+        setConvPrecision('highest');
+      }
+    }, 120_000);
+
     it('winograd-4x4 runs F(4x4, 3x3) at the high precision only, and F(2x2, 3x3) at the highest', async () => {
       const r = rng(64);
       const p = convParams(2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 1);

@@ -133,7 +133,7 @@ describe('kernel timings', () => {
     net.train();
     const tally = keep(zeros([2]));
     const base = be.tuning;
-    const variants = ['rows-8x8', 'winograd', 'winograd-4x4'];
+    const variants = ['rows-8x8', 'winograd', 'winograd-4x4', 'cpu-mix'];
     const step = async (v: string) => {
       be.tuning = { ...base, conv2d: v, conv2dBackwardInput: v, conv2dBackwardWeight: v };
       const d0 = be.rt.dispatches;

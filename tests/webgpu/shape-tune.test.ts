@@ -12,8 +12,8 @@ import { F, nn, noGrad, ready, setBackend, setConvPrecision, tensor, tidy, zeros
 import { activeBackend } from '../../src/engine/runtime';
 import type { Storage } from '../../src/engine/backend';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
-import { candidates, tuneShapes } from '../../src/engine/webgpu/autotune';
-import { SHAPE_OP_VARIANTS, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
+import { autotune, candidates, tuneShapes } from '../../src/engine/webgpu/autotune';
+import { SHAPE_OP_VARIANTS, cpuConvChoice, defaultTuning, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
 import type { DispatchSpec } from '../../src/engine/webgpu/runtime';
 import { parseDataset } from '../../src/data/format';
 import { zoo } from '../../src/models';
@@ -266,6 +266,25 @@ describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
     be.tuning = saved;
     expect(run(() => outs.push(be.conv2d(xa, wa, null, a)))).toEqual(['conv2d:reg-8x8']);
     for (const s of [xa, wa, xb, wb, ma, wma, mb, wmb, ...outs]) be.free(s);
+  });
+});
+
+describe('the convolutions of a CPU-backed adapter', () => {
+  it('take cpu-mix by default, which the op-wide autotune keeps and the shape tuning never times', async () => {
+    expect(defaultTuning('google|swiftshader|swiftshader-device-subzero-|SwiftShader driver').conv2d).toBe('cpu-mix');
+    expect(defaultTuning('nvidia|hopper||NVIDIA H100').conv2dBackwardWeight).toBe('rows-8x8');
+    const c = (cIn: number, h: number, cOut: number, k: number, s: number, pad: number) => ({ n: 16, cIn, h, w: h, cOut, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad });
+    // ResNet-18 at 64x64: stages 1-3 by Winograd, stage 4 (2x2 maps), strided and 1x1 layers by rows; AlexNet's 5x5 layer; LeNet's.
+    expect([c(64, 16, 64, 3, 1, 1), c(128, 8, 128, 3, 1, 1), c(256, 4, 256, 3, 1, 1), c(512, 2, 512, 3, 1, 1), c(64, 16, 128, 3, 2, 1), c(128, 8, 256, 1, 2, 0)].map(cpuConvChoice))
+      .toEqual(['winograd-4x4', 'winograd-4x4', 'winograd-4x4', 'rows-8x8', 'rows-8x8', 'rows-8x8']);
+    expect([c(96, 10, 256, 5, 1, 2), c(1, 28, 6, 5, 1, 2), c(6, 14, 16, 5, 1, 0)].map(cpuConvChoice)).toEqual(['winograd-5x5', 'rows-8x8', 'rows-8x8']);
+    const be = await webgpu();
+    const tuned = await autotune(be);
+    for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {
+      expect(be.tuning[op], op).toBe('cpu-mix');
+      expect(tuned[op], op).toBe('cpu-mix');
+      expect(candidates(be, SHAPE_OP_VARIANTS[op], c(64, 16, 64, 3, 1, 1)), op).not.toContain('cpu-mix');
+    }
   });
 });
 

@@ -8,7 +8,7 @@
 import type { Conv2dParams, Storage } from '../backend';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, winogradRuns, type GemmVariant } from './variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CONV_VARIANTS, MATMUL_VARIANTS, conv2dBwdWeightRowsSource, defaultTuning, resolveConv, winogradRuns, type GemmVariant } from './variants';
 import packTextureRaw from '../../../shaders/pack-texture.wgsl?raw';
 import packWeightsRaw from '../../../shaders/conv2d-pack-weights.wgsl?raw';
 import splitFoldRaw from '../../../shaders/split-fold.wgsl?raw';
@@ -82,13 +82,7 @@ const TEXTURE_MIN_MACS = 1 << 24;
  * adds a bias per column of the output and applies an activation as it is stored (the
  * caller handles k == 0 itself when it asks for one).
  */
-export function matmulWith(be: WebGPUBackend,
-  variant: string,
-  a: Storage,
-  b: Storage,
-  p: { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; aBatch: number; bBatch: number },
-  epi: Epilogue = PLAIN,
-): Storage {
+export function matmulWith(be: WebGPUBackend, variant: string, a: Storage, b: Storage, p: MatmulOptions, epi: Epilogue = PLAIN): Storage {
   const { batch, m, n, k } = p;
   const o = be.out(batch * m * n);
   if (batch * m * n === 0) return o;
@@ -298,7 +292,8 @@ function convRows(be: WebGPUBackend,
 /** Conv2d with a named variant, then `act` (applied as the output is stored). */
 export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams, act: EpilogueOp | null = null): Storage {
   const pixels = p.n * p.outH * p.outW;
-  let v = CONV_VARIANTS[variant] ?? CONV_VARIANTS[defaultTuning('').conv2d];
+  variant = resolveConv(CONV_VARIANTS, CONV_VARIANTS[variant] ? variant : defaultTuning('').conv2d, p);
+  let v = CONV_VARIANTS[variant];
   if (v.winograd) {
     const y = winogradRuns(v.winograd, p) ? conv2dWinograd(be, v.winograd, x, w, bias, p, act) : null;
     if (y) return y;
@@ -343,7 +338,8 @@ export function conv2dWith(be: WebGPUBackend, variant: string, x: Storage, w: St
 
 export function conv2dBackwardInputWith(be: WebGPUBackend, variant: string, gy: Storage, w: Storage, p: Conv2dParams): Storage {
   const pixels = p.n * p.h * p.w;
-  let v = CONV_BWD_INPUT_VARIANTS[variant] ?? CONV_BWD_INPUT_VARIANTS[defaultTuning('').conv2dBackwardInput];
+  variant = resolveConv(CONV_BWD_INPUT_VARIANTS, CONV_BWD_INPUT_VARIANTS[variant] ? variant : defaultTuning('').conv2dBackwardInput, p);
+  let v = CONV_BWD_INPUT_VARIANTS[variant];
   if (v.winograd) {
     const dx = winogradRuns(v.winograd, p) ? conv2dBackwardInputWinograd(be, v.winograd, gy, w, p) : null;
     if (dx) return dx;
@@ -395,14 +391,16 @@ export function conv2dBackwardWeightWith(be: WebGPUBackend, variant: string, x: 
 
 /**
  * dL/dw and dL/dbias of conv2d in one sweep over dL/dy where the row kernel runs (stride 1,
- * 2 padH < kH); null where it does not, and the caller sums dL/dy itself.
+ * 2 padH < kH) or Winograd's does; null where neither does, and the caller sums dL/dy itself.
  */
 export function conv2dBackwardWeightBias(
   be: WebGPUBackend, x: Storage, gy: Storage, p: Conv2dParams, variant = be.kernels.state.conv2dBackwardWeight,
 ): { dW: Storage; dBias: Storage } | null {
-  const v = CONV_BWD_WEIGHT_VARIANTS[variant];
-  if (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0) return null;
+  const v = CONV_BWD_WEIGHT_VARIANTS[(variant = resolveConv(CONV_BWD_WEIGHT_VARIANTS, variant, p))];
+  const winograd = !!v?.winograd && winogradRuns(v.winograd, p);
+  if (!winograd && (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0)) return null;
   const r = conv2dBackwardParams(be, variant, x, gy, p, true);
+  if (!r.dBias) be.free(r.dW);
   return r.dBias ? { dW: r.dW, dBias: r.dBias } : null;
 }
 
@@ -415,13 +413,14 @@ function conv2dBackwardParams(
 ): { dW: Storage; dBias: Storage | null } {
   const taps = p.cIn * p.kH * p.kW;
   const size = p.cOut * taps;
-  let v = CONV_BWD_WEIGHT_VARIANTS[variant] ?? CONV_BWD_WEIGHT_VARIANTS[defaultTuning('').conv2dBackwardWeight];
+  variant = resolveConv(CONV_BWD_WEIGHT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS[variant] ? variant : defaultTuning('').conv2dBackwardWeight, p);
+  let v = CONV_BWD_WEIGHT_VARIANTS[variant];
   const rows = p.n * p.outH;
   if (size === 0) return { dW: be.out(0), dBias: null };
   if (rows === 0 || p.outW === 0) return { dW: be.zeros(size), dBias: null };
   if (v.winograd) {
-    const dW = winogradRuns(v.winograd, p) ? conv2dBackwardWeightWinograd(be, v.winograd, x, gy, p) : null;
-    if (dW) return { dW, dBias: null };
+    const r = winogradRuns(v.winograd, p) ? conv2dBackwardWeightWinograd(be, v.winograd, x, gy, p, withBias) : null;
+    if (r) return r;
     v = CONV_BWD_WEIGHT_VARIANTS[(variant = v.winograd.fallback)];
   }
   if (v.igemm) return { dW: convIgemmBackwardWeight(be, variant, v, v.code, x, gy, p, v.targetWorkgroups), dBias: null };

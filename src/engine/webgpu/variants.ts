@@ -72,6 +72,29 @@ function winograd4Shape(p: ConvShape): boolean {
 const WINOGRAD_5X5: WinogradSpec = { fallback: 'rows-8x8', tile: 2, kernel: 5 };
 const winograd5Shape = (p: ConvShape) => winogradRuns(WINOGRAD_5X5, p);
 
+/**
+ * The convolutions of a CPU-backed adapter (SwiftShader), which has no shape tuning (it
+ * would take minutes there): Winograd where it was measured to pay, rows-8x8 elsewhere.
+ * On SwiftShader, at batch 16, F(4x4, 3x3) ran the passes of ResNet-18's 64-channel layer
+ * on 16x16 maps 3-4x faster than rows-8x8 and of its 128-channel layer on 8x8 3-5x, but
+ * its 512-channel layer on 2x2 maps (one tile an image) 2x slower; F(2x2, 5x5) ran
+ * AlexNet's 96 -> 256 layer 2.6-3.7x faster. Few channels (LeNet's layers) keep rows-8x8:
+ * there the transforms outweigh the products and each pass costs three dispatches more.
+ * At the 'highest' precision winograd-4x4 runs F(2x2, 3x3) and winograd-5x5 rows-8x8.
+ */
+export function cpuConvChoice(p: ConvShape): string {
+  const k = p.kH;
+  const planes = Math.min(p.h + 2 * p.padH - k + 1, p.w + 2 * p.padW - k + 1, p.h, p.w);
+  if ((k !== 3 && k !== 5) || !winogradShape(p, k) || Math.min(p.cIn, p.cOut) < 16 || planes < 4) return 'rows-8x8';
+  return k === 3 ? 'winograd-4x4' : 'winograd-5x5';
+}
+
+/** The variant a call of shape p runs when `name` is asked for: its own, or the one a rule (byShape) picks. */
+export function resolveConv(table: Record<string, GemmVariant>, name: string, p: ConvShape): string {
+  const rule = table[name]?.byShape;
+  return rule ? rule(p) : name;
+}
+
 export interface GemmVariant {
   code: string;
   constants?: Record<string, number>;
@@ -111,6 +134,11 @@ export interface GemmVariant {
    * does not take run `fallback`.
    */
   winograd?: WinogradSpec;
+  /**
+   * A rule rather than a kernel: the variant of the same table that runs each shape
+   * (resolveConv). `cpu-mix` is the one CPU-backed adapters take.
+   */
+  byShape?: (p: ConvShape) => string;
   /** The shapes a variant for some shapes only runs as itself (the others run its fallback). */
   covers?: (p: ConvShape) => boolean;
   /** False for variants the autotune skips (kept for tests and benchmarks). */
@@ -176,6 +204,7 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: cpuConvChoice, tune: false },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -189,6 +218,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: cpuConvChoice, tune: false },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -205,6 +235,7 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, byShape: cpuConvChoice, tune: false },
 };
 
 /**
@@ -321,13 +352,14 @@ export function tuningIsCurrent(t: Pick<Tuning, 'variants'>): boolean {
 }
 
 export function defaultTuning(adapter: string): Tuning {
+  const software = isSoftwareAdapter(adapter);
   return {
     adapter,
     variants: VARIANT_SET,
     matmul: 'tex-8x8-wg8',
-    conv2d: 'rows-8x8',
-    conv2dBackwardInput: 'rows-8x8',
-    conv2dBackwardWeight: 'rows-8x8',
-    channelReduce: isSoftwareAdapter(adapter) ? 'lanes-1' : 'lanes-256',
+    conv2d: software ? 'cpu-mix' : 'rows-8x8',
+    conv2dBackwardInput: software ? 'cpu-mix' : 'rows-8x8',
+    conv2dBackwardWeight: software ? 'cpu-mix' : 'rows-8x8',
+    channelReduce: software ? 'lanes-1' : 'lanes-256',
   };
 }

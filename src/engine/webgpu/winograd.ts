@@ -152,11 +152,16 @@ export function conv2dBackwardInputWinograd(be: WebGPUBackend, spec: WinogradSpe
   return convolve(be, gy, w, true, null, null, { n: p.n, cols: p.cOut, h: p.outH, w: p.outW, rows: p.cIn, pad: g.r - 1 - p.padH, outH: p.h, outW: p.w }, g);
 }
 
-/** dL/dw of a shape winogradRuns (variants.ts) takes: the products of the dL/dy tiles with the input patches, summed over the tiles. */
-export function conv2dBackwardWeightWinograd(be: WebGPUBackend, spec: WinogradSpec, x: Storage, gy: Storage, p: Conv2dParams): GPUStorage | null {
+/**
+ * dL/dw of a shape winogradRuns (variants.ts) takes: the products of the dL/dy tiles with
+ * the input patches, summed over the tiles; and with `withBias` dL/dbias, the sums of
+ * dL/dy per channel, from the same transformed tiles in the same last dispatch.
+ */
+export function conv2dBackwardWeightWinograd(be: WebGPUBackend, spec: WinogradSpec, x: Storage, gy: Storage, p: Conv2dParams, withBias = false): { dW: GPUStorage; dBias: GPUStorage | null } | null {
   const g = grid(be, spec, p.n, p.outH, p.outW, Math.max(p.cIn, p.cOut));
   if (!g) return null;
   const dw = be.out(p.cOut * p.cIn * g.r * g.r);
+  const db = withBias ? be.out(p.cOut) : null;
   const perImage = g.tilesH * g.tilesW;
   for (let n0 = 0; n0 < p.n; n0 += g.chunk) {
     const tiles = Math.min(g.chunk, p.n - n0) * perImage;
@@ -170,18 +175,19 @@ export function conv2dBackwardWeightWinograd(be: WebGPUBackend, spec: WinogradSp
       workgroups: Math.ceil((p.cOut + p.cIn) * tiles / 64),
     });
     const s = products(be, g, z, v, p.cOut, p.cIn, tiles, true);
-    be.free(z);
     be.free(v);
     const acc = n0 > 0 ? 1 : 0;
+    const sums = db ? p.cOut : 0;
     be.rt.dispatch({
       key: `winograd-filter-grad:${acc}:${g.name}`,
       code: code('filterGrad', g),
       constants: { ACC: acc },
-      buffers: [be.buf(s), dw.buffer],
-      uniforms: new Words().u32(p.cOut * p.cIn).buffer(),
-      workgroups: Math.ceil((p.cOut * p.cIn) / 64),
+      buffers: [be.buf(s), dw.buffer, z.buffer, db ? db.buffer : be.dummy],
+      uniforms: new Words().u32(p.cOut * p.cIn, sums, tiles).buffer(),
+      workgroups: Math.ceil((p.cOut * p.cIn + sums) / 64),
     });
+    be.free(z);
     be.free(s);
   }
-  return dw;
+  return { dW: dw, dBias: db };
 }
