@@ -768,13 +768,14 @@ describe('convolution', () => {
     }, 120_000);
 
     // The rule of CPU-backed adapters (cpuConvChoice, variants.ts): Winograd on 3x3 and 5x5
-    // stride-1 layers of 16 channels or more on maps of 4x4 or more, rows-8x8 elsewhere.
+    // stride-1 layers of 16 channels or more on maps of 8x8 or more (4x4 for the forward and
+    // input-gradient passes), rows-8x8 elsewhere.
     it('cpu-mix runs Winograd where it pays on a CPU and rows-8x8 elsewhere, every pass like the CPU backend', async () => {
       const r = rng(66);
       const wino = (keys: string[]) => keys.filter((k) => k.startsWith('winograd')).length;
       setConvPrecision('high');
       try {
-        for (const p of [convParams(2, 16, 8, 8, 24, 3, 3, 1, 1, 1, 1), convParams(2, 16, 6, 7, 16, 5, 5, 1, 1, 2, 2)]) {
+        for (const p of [convParams(2, 16, 8, 8, 24, 3, 3, 1, 1, 1, 1), convParams(2, 16, 8, 9, 16, 5, 5, 1, 1, 2, 2)]) {
           const keys = await keysOf(() => allPasses('cpu-mix', p, r, 'cpu-mix (Winograd)', true));
           expect(keys.filter((k) => k.startsWith('winograd')).every((k) => k.endsWith(p.kH === 3 ? ':F4' : ':F2r5')), JSON.stringify(p)).toBe(true);
           expect([wino(keys), keys.some((k) => k.startsWith('conv2d'))], JSON.stringify(p)).toEqual([6, false]);

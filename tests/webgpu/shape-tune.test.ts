@@ -13,7 +13,7 @@ import { activeBackend } from '../../src/engine/runtime';
 import type { Storage } from '../../src/engine/backend';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
 import { autotune, candidates, tuneShapes } from '../../src/engine/webgpu/autotune';
-import { SHAPE_OP_VARIANTS, cpuConvChoice, defaultTuning, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
+import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, SHAPE_OP_VARIANTS, cpuConvChoice, defaultTuning, resolveConv, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
 import type { DispatchSpec } from '../../src/engine/webgpu/runtime';
 import { parseDataset } from '../../src/data/format';
 import { zoo } from '../../src/models';
@@ -278,6 +278,10 @@ describe('the convolutions of a CPU-backed adapter', () => {
     expect([c(64, 16, 64, 3, 1, 1), c(128, 8, 128, 3, 1, 1), c(256, 4, 256, 3, 1, 1), c(512, 2, 512, 3, 1, 1), c(64, 16, 128, 3, 2, 1), c(128, 8, 256, 1, 2, 0)].map(cpuConvChoice))
       .toEqual(['winograd-4x4', 'winograd-4x4', 'winograd-4x4', 'rows-8x8', 'rows-8x8', 'rows-8x8']);
     expect([c(96, 10, 256, 5, 1, 2), c(1, 28, 6, 5, 1, 2), c(6, 14, 16, 5, 1, 0)].map(cpuConvChoice)).toEqual(['winograd-5x5', 'rows-8x8', 'rows-8x8']);
+    // The weight gradient keeps rows-8x8 (one dispatch with the bias) on maps under 8x8.
+    const weight = (q: ReturnType<typeof c>) => resolveConv(CONV_BWD_WEIGHT_VARIANTS, 'cpu-mix', q);
+    expect([c(128, 8, 128, 3, 1, 1), c(256, 4, 256, 3, 1, 1), c(256, 6, 256, 3, 1, 1), c(96, 10, 256, 5, 1, 2)].map(weight)).toEqual(['winograd-4x4', 'rows-8x8', 'rows-8x8', 'winograd-5x5']);
+    expect(resolveConv(CONV_BWD_INPUT_VARIANTS, 'cpu-mix', c(256, 4, 256, 3, 1, 1))).toBe('winograd-4x4');
     const be = await webgpu();
     const tuned = await autotune(be);
     for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {

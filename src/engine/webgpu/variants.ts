@@ -81,11 +81,12 @@ const winograd5Shape = (p: ConvShape) => winogradRuns(WINOGRAD_5X5, p);
  * AlexNet's 96 -> 256 layer 2.6-3.7x faster. Few channels (LeNet's layers) keep rows-8x8:
  * there the transforms outweigh the products and each pass costs three dispatches more.
  * At the 'highest' precision winograd-4x4 runs F(2x2, 3x3) and winograd-5x5 rows-8x8.
+ * `minPlane`: the smallest map side taken (the weight gradient asks for 8).
  */
-export function cpuConvChoice(p: ConvShape): string {
+export function cpuConvChoice(p: ConvShape, minPlane = 4): string {
   const k = p.kH;
   const planes = Math.min(p.h + 2 * p.padH - k + 1, p.w + 2 * p.padW - k + 1, p.h, p.w);
-  if ((k !== 3 && k !== 5) || !winogradShape(p, k) || Math.min(p.cIn, p.cOut) < 16 || planes < 4) return 'rows-8x8';
+  if ((k !== 3 && k !== 5) || !winogradShape(p, k) || Math.min(p.cIn, p.cOut) < 16 || planes < minPlane) return 'rows-8x8';
   return k === 3 ? 'winograd-4x4' : 'winograd-5x5';
 }
 
@@ -204,7 +205,7 @@ export const CONV_VARIANTS: Record<string, GemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
-  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: cpuConvChoice, tune: false },
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: (p) => cpuConvChoice(p), tune: false },
 };
 
 export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
@@ -218,7 +219,7 @@ export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
-  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: cpuConvChoice, tune: false },
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: (p) => cpuConvChoice(p), tune: false },
 };
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
@@ -235,7 +236,8 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   winograd: { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
   'winograd-4x4': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
   'winograd-5x5': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
-  'cpu-mix': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, byShape: cpuConvChoice, tune: false },
+  // The weight gradient by Winograd takes three dispatches to rows-8x8's one (with the bias): on maps under 8x8 it keeps rows.
+  'cpu-mix': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, byShape: (p) => cpuConvChoice(p, 8), tune: false },
 };
 
 /**
