@@ -79,7 +79,7 @@ const winograd5Shape = (p: ConvShape) => winogradRuns(WINOGRAD_5X5, p);
  * on 16x16 maps 3-4x faster than rows-8x8 and of its 128-channel layer on 8x8 3-5x, but
  * its 512-channel layer on 2x2 maps (one tile an image) 2x slower; F(2x2, 5x5) ran
  * AlexNet's 96 -> 256 layer 2.6-3.7x faster. Few channels (LeNet's layers) keep rows-8x8:
- * there the transforms outweigh the products and each pass costs three dispatches more.
+ * there the transforms outweigh the products, and each pass would take more dispatches.
  * At the 'highest' precision winograd-4x4 runs F(2x2, 3x3) and winograd-5x5 rows-8x8.
  * `minPlane`: the smallest map side taken (the weight gradient asks for 8).
  */
