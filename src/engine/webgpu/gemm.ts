@@ -400,8 +400,9 @@ export function conv2dBackwardWeightBias(
   const winograd = !!v?.winograd && winogradRuns(v.winograd, p);
   if (!winograd && (!v?.rows || !rowsBackwardWeight(p) || 2 * p.padH >= p.kH || p.n * p.outH * p.outW === 0)) return null;
   const r = conv2dBackwardParams(be, variant, x, gy, p, true);
-  if (!r.dBias) be.free(r.dW);
-  return r.dBias ? { dW: r.dW, dBias: r.dBias } : null;
+  if (r.dBias) return { dW: r.dW, dBias: r.dBias };
+  be.free(r.dW);
+  return null;
 }
 
 function rowsBackwardWeight(p: Conv2dParams): boolean {
