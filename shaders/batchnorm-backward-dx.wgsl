@@ -1,8 +1,10 @@
 // Second pass of the batch-norm backward, one invocation per element. With the batch's
 // own statistics (BATCH_STATS = 1) the gradient also flows through the mean and the
 // variance: dx = w inv / M (M g - sum g - xhat sum g xhat); with running statistics
-// dx = g w inv.
+// dx = g w inv. With ACT = 1, g is first taken through the activation's prepended
+// `fn derivative(v: f32, g: f32) -> f32` at v = y, the layer's output.
 override BATCH_STATS: u32;
+override ACT: u32 = 0u;
 
 struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f32 }
 
@@ -14,18 +16,21 @@ struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f3
 @group(0) @binding(5) var<storage, read> dBias: array<f32>;
 @group(0) @binding(6) var<storage, read> dWeight: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(8) var<uniform> u: Params;
+@group(0) @binding(8) var<storage, read> y: array<f32>;
+@group(0) @binding(9) var<uniform> u: Params;
 
 //#include "main-1d" (I = i, N = u.total, WG = 256)
   let ch = (i / u.hw) % u.c;
   let inv = inverseSqrt(variance[ch] + u.eps);
   var k = inv;
   if (u.hasWeight != 0u) { k = k * weight[ch]; }
+  var gi = g[i];
+  if (ACT != 0u) { gi = derivative(y[i], gi); }
   if (BATCH_STATS == 0u) {
-    dx[i] = g[i] * k;
+    dx[i] = gi * k;
     return;
   }
   let m = f32(u.count);
   let xhat = (x[i] - mean[ch]) * inv;
-  dx[i] = (k / m) * (m * g[i] - dBias[ch] - xhat * dWeight[ch]);
+  dx[i] = (k / m) * (m * gi - dBias[ch] - xhat * dWeight[ch]);
 }

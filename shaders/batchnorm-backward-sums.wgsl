@@ -1,8 +1,13 @@
 // First pass of the batch-norm backward: per channel, the sum of the output gradient
 // (dL/dbias) and the sum of g * xhat (dL/dweight). LANES invocations share a channel and
 // WG / LANES channels share a workgroup, as in batchnorm-stats.wgsl (LANES = 1: no barriers).
+// With ACT = 1 the layer's output y went through an activation: g is first taken through
+// the engine's prepended `fn derivative(v: f32, g: f32) -> f32` at v = y, and with
+// KEEP_G = 1 that gradient is also stored (it is the residual's, when one was added).
 override WG: u32 = 256u;
 override LANES: u32 = 256u;
+override ACT: u32 = 0u;
+override KEEP_G: u32 = 0u;
 
 struct Params { n: u32, c: u32, hw: u32, eps: f32 }
 
@@ -12,7 +17,9 @@ struct Params { n: u32, c: u32, hw: u32, eps: f32 }
 @group(0) @binding(3) var<storage, read> variance: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dBias: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dWeight: array<f32>;
-@group(0) @binding(6) var<uniform> u: Params;
+@group(0) @binding(6) var<storage, read> y: array<f32>;
+@group(0) @binding(7) var<storage, read_write> gOut: array<f32>;
+@group(0) @binding(8) var<uniform> u: Params;
 
 var<workgroup> partialG: array<f32, WG>;
 var<workgroup> partialGX: array<f32, WG>;
@@ -30,8 +37,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var i = lane; i < count; i += LANES) {
     let b = i / u.hw;
     let k = (b * u.c + ch) * u.hw + i - b * u.hw;
-    sg += g[k];
-    sgx += g[k] * (x[k] - m);
+    var gk = g[k];
+    if (ACT != 0u) {
+      gk = derivative(y[k], gk);
+      if (KEEP_G != 0u) { gOut[k] = gk; }
+    }
+    sg += gk;
+    sgx += gk * (x[k] - m);
   }
   if (LANES > 1u) {
     partialG[lid] = sg;

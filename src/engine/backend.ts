@@ -76,6 +76,27 @@ export interface BatchNormRunning {
   momentum: number;
 }
 
+/**
+ * What a batch norm's kernel does after normalising, as it stores each output: adds
+ * `residual` (an input of x's shape; none: null), then applies `act` (none: null).
+ * ResNet's blocks end in exactly this: relu(bn(conv(x)) + shortcut).
+ */
+export interface NormEpilogue {
+  act: EpilogueOp | null;
+  residual: Storage | null;
+}
+
+/**
+ * The activation a batch norm's output went through (NormEpilogue's `act`), for its
+ * backward: `y` the output stored; `keepG` also returns g' = act'(y) g, the gradient at
+ * the residual's sum (the residual's own gradient).
+ */
+export interface NormActGrad {
+  op: EpilogueOp;
+  y: Storage;
+  keepG: boolean;
+}
+
 /** Cross-entropy of logits [n, c] against class indices (stored as f32). */
 export interface CrossEntropyParams {
   n: number;
@@ -222,16 +243,22 @@ export interface Backend {
    * also the running statistics' update in place, as batchNormUpdateRunning does.
    */
   batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage };
-  /** y = (x - mean) / sqrt(variance + eps) * weight + bias, per channel (weight, bias optional). */
-  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage;
+  /**
+   * y = (x - mean) / sqrt(variance + eps) * weight + bias, per channel (weight, bias
+   * optional); with `epi`, then + residual and act() in the same pass, each step rounded
+   * to f32 as the composed ops would.
+   */
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams, epi?: NormEpilogue): Storage;
   /**
    * The gradients of batchNormApply from dL/dy `g`: dBias = sum g, dWeight = sum g * xhat per
    * channel, and dx; when `batchStats`, mean and variance were the batch's own, so dx
-   * also flows through them (PyTorch's training-mode formula).
+   * also flows through them (PyTorch's training-mode formula). With `act`, the output went
+   * through an activation: the gradients are those of g' = act'(y) g, taken as the
+   * kernels read g (and g' itself is returned as `g` when `act.keepG`).
    */
   batchNormBackward(
-    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
-  ): { dx: Storage; dWeight: Storage; dBias: Storage };
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, act?: NormActGrad,
+  ): { dx: Storage; dWeight: Storage; dBias: Storage; g?: Storage };
   /** In place: running = (1 - momentum) running + momentum batch, the batch variance made unbiased. */
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void;
 

@@ -119,6 +119,10 @@ export interface BatchNormOptions {
   eps?: number;
   /** Batches seen so far including this one (used when momentum is null). */
   numBatchesTracked?: number;
+  /** Added to the normalised output before `act`, in the same kernel (a tensor of x's shape). */
+  residual?: Tensor | null;
+  /** An activation applied last, in the same kernel: act(bn(x) + residual). */
+  act?: EpilogueOp | null;
 }
 
 /**
@@ -143,6 +147,8 @@ export function batchNorm(
     batchStats: useBatch,
     eps: opts.eps ?? 1e-5,
     momentum: training && runningMean && runningVar ? momentum : undefined,
+    residual: opts.residual,
+    act: opts.act,
   });
 }
 

@@ -4,7 +4,7 @@
  * BatchNorm, ReLU, 3x3 max-pool), b2..b5 of two Residual blocks each, global average
  * pooling and Linear(512, 10).
  */
-import { F, nn, type Tensor } from '../engine';
+import { nn, type Tensor } from '../engine';
 import { ShapeError } from './shapes';
 
 export class Residual extends nn.Module {
@@ -27,10 +27,10 @@ export class Residual extends nn.Module {
   }
 
   override forward(X: Tensor): Tensor {
-    let Y = F.relu(this.bn1.call(this.conv1.call(X)));
-    Y = this.bn2.call(this.conv2.call(Y));
-    if (this.conv3) X = this.conv3.call(X);
-    return F.relu(Y.add(X));
+    // relu(bn1(conv1(X))), then relu(bn2(conv2(Y)) + X): each norm, the addition and the
+    // relu after it run as one fused op.
+    const Y = this.conv2.call(this.bn1.callWith(this.conv1.call(X), { act: 'relu' }));
+    return this.bn2.callWith(Y, { residual: this.conv3 ? this.conv3.call(X) : X, act: 'relu' });
   }
 
   override outputShape(s: readonly number[]): number[] {

@@ -747,6 +747,21 @@ describe('wasm backend', () => {
           }
         }
       }
+      // The epilogue (+ residual, an activation; tanh by its element-wise op) and its backward.
+      const r = x.map((v) => Math.sin(v));
+      for (const [act, residual, keepG] of [['relu', true, true], ['sigmoid', false, false], ['tanh', true, false]] as const) {
+        const epi = (be: CpuBackend, up: (d: Float32Array) => Storage) => {
+          const st = be.batchNormStats(up(x), p);
+          return { st, y: be.batchNormApply(up(x), st.mean, st.variance, up(w), up(b), p, { act, residual: residual ? up(r) : null }) };
+        };
+        compare(`batchNormApply + ${residual ? 'residual + ' : ''}${act} ${label}`, (be, up) => epi(be, up).y, 1e-5);
+        for (const part of ['dx', 'dWeight', 'dBias', ...(keepG ? ['g' as const] : [])] as const) {
+          compare(`batchNormBackward through ${act} ${part} ${label} keepG=${keepG}`, (be, up) => {
+            const { st, y } = epi(be, up);
+            return be.batchNormBackward(up(g), up(x), st.mean, st.variance, up(w), { ...p, batchStats: true }, { op: act, y, keepG })[part]!;
+          }, 1e-5);
+        }
+      }
     }
   });
 

@@ -873,6 +873,23 @@ describe('batch normalisation', () => {
             });
             expectClose(got, want, `batch norm ${part} (${v}, ${JSON.stringify(p)})`, 1e-4, 1e-3);
           }
+          // The epilogue: + residual, then an activation; its backward through the
+          // activation's derivative, with the gradient at the sum kept or not.
+          const res = randn(r, p.n * p.c * p.hw);
+          for (const [act, residual, keepG] of [['relu', true, true], ['relu', false, false], ['sigmoid', true, false], ['tanh', false, true]] as const) {
+            const label = `batch norm + ${residual ? 'residual + ' : ''}${act} (${v}, ${JSON.stringify(p)}, keepG ${keepG})`;
+            for (const part of ['y', 'dx', 'dWeight', 'dBias', ...(keepG ? ['g'] : [])]) {
+              const { got, want } = await both(gpu, cpu, [x, g, w, res], (b, [xs, gs, ws, rs]) => {
+                const st = b.batchNormStats(xs, p);
+                const y = b.batchNormApply(xs, st.mean, st.variance, ws, null, p, { act, residual: residual ? rs : null });
+                const back = b.batchNormBackward(gs, xs, st.mean, st.variance, ws, { ...p, batchStats: true }, { op: act, y, keepG });
+                const all: Record<string, Storage> = { ...st, y, ...back };
+                for (const [k, s] of Object.entries(all)) if (k !== part) b.free(s);
+                return all[part];
+              });
+              expectClose(got, want, `${label} ${part}`, 1e-4, 1e-3);
+            }
+          }
         }
       } finally {
         gpu.tuning = saved;

@@ -2,7 +2,8 @@
  * The CPU reference's batch normalisation: per-channel statistics (two passes, in
  * float64), the normalisation, its gradients and the running-statistics update.
  */
-import type { BatchNormParams } from '../backend';
+import type { BatchNormParams, EpilogueOp } from '../backend';
+import { unaryDef, type Round } from '../ops/elementwise';
 import type { FArray, FArrayCtor } from './index';
 
 /** Calls fn(base) for the start of every contiguous [hw] run of channel `ch`. */
@@ -47,6 +48,18 @@ export function batchNormApply(
     });
   }
   return o;
+}
+
+/**
+ * In place, the normalisation's epilogue: o + residual, then act(), each step rounded as
+ * the composed ops would round it (o holds the normalised values as stored).
+ */
+export function batchNormEpilogue(o: FArray, R: FArray | null, act: EpilogueOp | null, round: Round): void {
+  const f = act ? unaryDef(act).cpu : null;
+  for (let i = 0; i < o.length; i++) {
+    const v = R ? round(o[i] + R[i]) : o[i];
+    o[i] = f ? f(v) : v;
+  }
 }
 
 export function batchNormBackward(

@@ -19,6 +19,8 @@ import type {
   BinaryOp,
   Conv2dParams,
   FusedDerivativeOp,
+  NormActGrad,
+  NormEpilogue,
   Pool2dParams,
   ReduceOp,
   SgdItem,
@@ -27,7 +29,7 @@ import type {
   UnaryOp,
 } from '../backend';
 import { hash32 } from '../random';
-import { binaryDef, derivativeDef, unaryDef } from '../ops/elementwise';
+import { binaryDef, derivativeDef, unaryDef, type Round } from '../ops/elementwise';
 import { broadcastStrides, coalesceAxes, shapeSize as prod, stridesOf } from '../shape';
 import * as bn from './batchnorm';
 import * as loss from './loss';
@@ -187,11 +189,13 @@ export class CpuBackend implements Backend {
   unaryBackward(op: FusedDerivativeOp, v: Storage, g: Storage): Storage {
     const V = arr(v), G = arr(g);
     const o = this.alloc(V.length);
-    // Rounds each step as the composed f32 ops would (not in the float64 mode).
-    const round = this.Arr === Float32Array ? Math.fround : (x: number) => x;
     const f = derivativeDef(op).cpu;
-    for (let i = 0; i < V.length; i++) o[i] = f(V[i], G[i], round);
+    for (let i = 0; i < V.length; i++) o[i] = f(V[i], G[i], this.round);
     return this.make(o);
+  }
+  /** Rounds a step of a fused kernel as the composed f32 ops would (the identity in the float64 mode). */
+  protected get round(): Round {
+    return this.Arr === Float32Array ? Math.fround : (x: number) => x;
   }
   where(cond: Storage, a: Storage, b: Storage): Storage {
     const C = arr(cond), A = arr(a), B = arr(b);
@@ -368,14 +372,21 @@ export class CpuBackend implements Backend {
     if (running) bn.batchNormUpdateRunning(arr(running.mean), arr(running.variance), r.mean, r.variance, { ...p, momentum: running.momentum });
     return { mean: this.make(r.mean), variance: this.make(r.variance) };
   }
-  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
-    return this.make(bn.batchNormApply(this.Arr, arr(x), arr(mean), arr(variance), weight && arr(weight), bias && arr(bias), p));
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams, epi?: NormEpilogue): Storage {
+    const o = bn.batchNormApply(this.Arr, arr(x), arr(mean), arr(variance), weight && arr(weight), bias && arr(bias), p);
+    if (epi) bn.batchNormEpilogue(o, epi.residual && arr(epi.residual), epi.act, this.round);
+    return this.make(o);
   }
   batchNormBackward(
-    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
-  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
-    const r = bn.batchNormBackward(this.Arr, arr(g), arr(x), arr(mean), arr(variance), weight && arr(weight), p);
-    return { dx: this.make(r.dx), dWeight: this.make(r.dWeight), dBias: this.make(r.dBias) };
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, act?: NormActGrad,
+  ): { dx: Storage; dWeight: Storage; dBias: Storage; g?: Storage } {
+    // Through the activation first, as its own backward kernel would.
+    const ga = act ? this.unaryBackward(act.op, act.y, g) : g;
+    const r = bn.batchNormBackward(this.Arr, arr(ga), arr(x), arr(mean), arr(variance), weight && arr(weight), p);
+    const grads = { dx: this.make(r.dx), dWeight: this.make(r.dWeight), dBias: this.make(r.dBias) };
+    if (act?.keepG) return { ...grads, g: ga };
+    if (act) this.free(ga);
+    return grads;
   }
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
     bn.batchNormUpdateRunning(arr(runningMean), arr(runningVar), arr(mean), arr(variance), p);

@@ -88,12 +88,12 @@ export class Sequential extends Module {
     const free = !isGradEnabled();
     const input = x;
     for (let i = 0; i < ls.length; i++) {
-      // A Linear or Conv2d followed by ReLU, Sigmoid or Tanh runs as one fused op.
+      // A Linear, Conv2d or batch norm followed by ReLU, Sigmoid or Tanh runs as one fused op.
       const act = i + 1 < ls.length ? fusableActivation(ls[i + 1]) : null;
       const m = ls[i];
-      const fused = act && (isExactly(m, Linear) || isExactly(m, Conv2d)) ? act : null;
+      const fused = act && (isExactly(m, Linear) || isExactly(m, Conv2d) || isExactly(m, BatchNorm1d) || isExactly(m, BatchNorm2d)) ? act : null;
       const prev = x;
-      const run = (): Tensor => (fused ? (m as Linear | Conv2d).forwardAct(prev, fused) : m.call(prev));
+      const run = (): Tensor => (fused ? (m as Linear | Conv2d | BatchNormBase).forwardAct(prev, fused) : m.call(prev));
       x = free ? tidy(run) : run();
       if (fused) i++;
       if (free && prev !== input && prev !== x && !prev._kept) prev.dispose();
@@ -411,8 +411,30 @@ class BatchNormBase extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    return this.forwardWith(x, {});
+  }
+
+  /** forward, then the activation `act`, fused. */
+  forwardAct(x: Tensor, act: EpilogueOp): Tensor {
+    return this.forwardWith(x, { act });
+  }
+
+  /**
+   * act(this(x) + residual) as one fused op (either part optional); where `call` is hooked
+   * (a summary counting layers, say), the layer is called and the rest composed, so the
+   * hook sees the layer's own output.
+   */
+  callWith(x: Tensor, epi: { residual?: Tensor | null; act?: EpilogueOp | null }): Tensor {
+    if (!Object.prototype.hasOwnProperty.call(this, 'call')) return this.forwardWith(x, epi);
+    const y: Tensor = this.call(x);
+    const sum = epi.residual ? y.add(epi.residual) : y;
+    return epi.act ? sum[epi.act]() : sum;
+  }
+
+  private forwardWith(x: Tensor, epi: { residual?: Tensor | null; act?: EpilogueOp | null }): Tensor {
     const okRank = this._rank === 2 ? x.ndim === 2 || x.ndim === 3 : x.ndim === 4;
     if (!okRank) throw new Error(`${this.typeName} expects a ${this._rank === 2 ? '2-D [N, C]' : '4-D [N, C, H, W]'} input, got shape [${x.shape.join(', ')}]`);
+    if (this._rank === 2 && x.ndim === 3) throw new Error('BatchNorm1d: 3-D [N, C, L] input is not supported; use [N, C]');
     if (x.shape[1] !== this.numFeatures) throw new Error(`${this.typeName}(${this.numFeatures}) got an input with ${x.shape[1]} channels`);
     const training = this.training;
     if (training && this.trackRunningStats && this.numBatchesTracked) {
@@ -425,6 +447,7 @@ class BatchNormBase extends Module {
       momentum: this.momentum,
       eps: this.eps,
       numBatchesTracked: this._batches,
+      ...epi,
     });
   }
 
@@ -446,10 +469,6 @@ export class BatchNorm1d extends BatchNormBase {
   static override typeName = 'BatchNorm1d';
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super(numFeatures, 2, opts);
-  }
-  override forward(x: Tensor): Tensor {
-    if (x.ndim === 3) throw new Error('BatchNorm1d: 3-D [N, C, L] input is not supported; use [N, C]');
-    return super.forward(x);
   }
 }
 

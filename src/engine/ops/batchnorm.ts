@@ -5,8 +5,13 @@
  * element-wise ops the same layer took about 45 kernels a training step; fused it
  * takes 5. Numerics are PyTorch's: biased variance to normalise, unbiased for the
  * running variance, eps inside the square root.
+ *
+ * Its epilogue: a residual added and an activation applied as the output is stored
+ * (`residual`, `act`): ResNet's relu(bn(conv(x)) + shortcut) and the relu after a
+ * norm are then one pass forward, and the activation's derivative is taken as the
+ * backward kernels read the gradient, instead of four more passes over the tensor.
  */
-import type { BatchNormParams } from '../backend';
+import type { BatchNormParams, EpilogueOp } from '../backend';
 import { backendOf, output } from '../autograd';
 import { fmt } from '../shape';
 import type { Tensor } from '../tensor';
@@ -17,6 +22,10 @@ export interface BatchNormOpOptions {
   eps: number;
   /** When set with batchStats, the running statistics are updated in place with this factor. */
   momentum?: number;
+  /** Added to the normalised output (a tensor of x's shape) before `act`. */
+  residual?: Tensor | null;
+  /** The activation applied last (one whose derivative can be taken from its output). */
+  act?: EpilogueOp | null;
 }
 
 /** The shape rule: x is [N, C] or [N, C, H, W]; every per-channel tensor has C elements. */
@@ -38,7 +47,11 @@ export function batchNormOp(
   o: BatchNormOpOptions,
 ): Tensor {
   const p = batchNormParams(x, o.eps, [runningMean, runningVar, weight, bias]);
-  const be = backendOf(...[x, runningMean, runningVar, weight, bias].filter((t): t is Tensor => t !== null));
+  const residual = o.residual ?? null, act = o.act ?? null;
+  if (residual && (residual.ndim !== x.ndim || residual.shape.some((d, i) => d !== x.shape[i]))) {
+    throw new Error(`batchNorm: the residual's shape ${fmt(residual.shape)} is not the input's ${fmt(x.shape)}`);
+  }
+  const be = backendOf(...[x, runningMean, runningVar, weight, bias, residual].filter((t): t is Tensor => t !== null));
   let mean: Tensor, variance: Tensor;
   if (o.batchStats) {
     const running = o.momentum !== undefined && runningMean && runningVar ? { mean: runningMean._s, variance: runningVar._s, momentum: o.momentum } : undefined;
@@ -50,16 +63,22 @@ export function batchNormOp(
     mean = runningMean;
     variance = runningVar;
   }
-  const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const y = be.batchNormApply(x._s, mean._s, variance._s, weight ? weight._s : null, bias ? bias._s : null, p);
-  return output(be, y, x.shape, 'batchNorm', parents, (g) => {
-    const r = be.batchNormBackward(g._s, x._s, mean._s, variance._s, weight ? weight._s : null, { ...p, batchStats: o.batchStats });
+  const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+  const epi = residual || act ? { act, residual: residual ? residual._s : null } : undefined;
+  const ys = be.batchNormApply(x._s, mean._s, variance._s, weight ? weight._s : null, bias ? bias._s : null, p, epi);
+  const name = `batchNorm${residual ? '+add' : ''}${act ? `+${act}` : ''}`;
+  const y: Tensor = output(be, ys, x.shape, name, parents, (g) => {
+    // The residual's gradient is the one at the sum: g through the activation, or g itself.
+    const keepG = !!(act && residual?.requiresGrad);
+    const r = be.batchNormBackward(g._s, x._s, mean._s, variance._s, weight ? weight._s : null, { ...p, batchStats: o.batchStats }, act ? { op: act, y: y._s, keepG } : undefined);
     const dx = output(be, r.dx, x.shape, 'batchNormBackward', [], null);
     const dw = output(be, r.dWeight, [p.c], 'batchNormBackward', [], null);
     const db = output(be, r.dBias, [p.c], 'batchNormBackward', [], null);
     const grads: (Tensor | null)[] = [x.requiresGrad ? dx : null];
     if (weight) grads.push(weight.requiresGrad ? dw.reshape(weight.shape) : null);
     if (bias) grads.push(bias.requiresGrad ? db.reshape(bias.shape) : null);
+    if (residual) grads.push(!residual.requiresGrad ? null : r.g ? output(be, r.g, x.shape, 'batchNormBackward', [], null) : g);
     return grads;
   });
+  return y;
 }

@@ -17,7 +17,7 @@
  * convolutions by images (Winograd's by blocks of tiles), pooling by planes,
  * streaming kernels by equal shares.
  */
-import type { AdamParams, BackendAbout, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
+import type { AdamParams, BackendAbout, BackendName, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, FusedDerivativeOp, NormActGrad, NormEpilogue, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp } from '../backend';
 import { adamBiasCorrection, arr, CpuBackend, type CpuStorage, type FArray } from '../cpu/index';
 import { getConvPrecision } from '../precision';
 import { dropoutTest } from '../random';
@@ -25,6 +25,7 @@ import { shapeSize } from '../shape';
 import { loadKernels, type Kernels, type LoadOptions } from './module';
 import { convArgs, convMethodFor, convPlan, keptRun, planFloats, poolArgs, scratchAreas, streamTaskCount, taskCount, winogradInputGrad, WINOGRAD_FLIPPED, type ConvMethod, type ConvPlan, type WinogradTiles } from './plan';
 import { ArrayPool } from './recycle';
+import * as bn from './batchnorm';
 
 export { keptRun, PARALLEL_MIN_FLOPS } from './plan';
 
@@ -108,7 +109,8 @@ export class WasmBackend extends CpuBackend {
   }
 
   /** Copies `length` floats at byte offset `at` of wasm memory into a new storage. */
-  private output(at: number, length: number): Storage {
+  /** @internal */
+  output(at: number, length: number): Storage {
     const out = this.recycled.take(length);
     this.kernels.readInto(at, length, out, 0);
     return this.make(out);
@@ -119,7 +121,8 @@ export class WasmBackend extends CpuBackend {
    * becomes the storage as it is (shared memory, outputs worth keeping there), else
    * arena room that `done()` copies out.
    */
-  private out(length: number): { at: number; done(): Storage } {
+  /** @internal */
+  out(length: number): { at: number; done(): Storage } {
     const K = this.kernels;
     const view = K.keepsStorages && length >= POOL_MIN_FLOATS ? K.heapArray(length) : null;
     if (view) return { at: view.byteOffset, done: () => this.make(view) };
@@ -137,7 +140,8 @@ export class WasmBackend extends CpuBackend {
   }
 
   /** See plan.ts: taskCount, streamTaskCount, scratchAreas, on this backend's threads. */
-  private tasks(flops: number, units: number, perThread: number): number {
+  /** @internal */
+  tasks(flops: number, units: number, perThread: number): number {
     return taskCount(this.kernels.threads, flops, units, perThread);
   }
   private streamTasks(n: number): number {
@@ -255,71 +259,31 @@ export class WasmBackend extends CpuBackend {
     K.runExport(K.exports.adam_step, [param.size, this.streamTasks(param.size), ...arrays.map((a) => a.byteOffset), hyper]);
   }
 
-  // ---- batch normalisation (kernels/batchnorm.c, by channels) ----------------------
-  /** The parameter block of kernels/batchnorm.c; pointers the call does not use are 0. */
-  private bnArgs(p: BatchNormParams, ptr: { x: number; mean: number; variance: number; weight?: number; bias?: number; y?: number; dx?: number; dw?: number; db?: number }, batchStats = false): number[] {
-    const tasks = this.tasks(8 * p.n * p.c * p.hw, p.c, 2);
-    const eps = new Int32Array(new Float32Array([p.eps]).buffer)[0];
-    return [p.n, p.c, p.hw, tasks, eps, batchStats ? 1 : 0, ptr.x, ptr.mean, ptr.variance, ptr.weight ?? 0, ptr.bias ?? 0, ptr.y ?? 0, ptr.dx ?? 0, ptr.dw ?? 0, ptr.db ?? 0];
-  }
-
-  /** The address of the first `n` floats of `s` in wasm memory (see `input`). */
-  private put(s: Storage, n: number): number {
+  // ---- batch normalisation (kernels/batchnorm.c, by channels: batchnorm.ts) ---------
+  /** The address of the first `n` floats of `s` in wasm memory (see `input`). @internal */
+  put(s: Storage, n: number): number {
     return this.input(f32(s), n);
   }
-
   override batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
-    const size = p.n * p.c * p.hw;
-    if (size === 0 || p.c === 0) return super.batchNormStats(x, p, running);
-    const K = this.kernels;
-    K.reset();
-    const px = this.put(x, size);
-    const pm = K.alloc(p.c);
-    const pv = K.alloc(p.c);
-    K.runExport(K.exports.batchnorm_stats, this.bnArgs(p, { x: px, mean: pm, variance: pv }));
-    const r = { mean: this.output(pm, p.c), variance: this.output(pv, p.c) };
+    if (p.n * p.c * p.hw === 0) return super.batchNormStats(x, p, running);
+    const r = bn.batchNormStats(this, x, p);
     if (running) this.batchNormUpdateRunning(running.mean, running.variance, r.mean, r.variance, { ...p, momentum: running.momentum });
     return r;
   }
-
-  override batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
-    const size = p.n * p.c * p.hw;
-    if (size === 0) return super.batchNormApply(x, mean, variance, weight, bias, p);
-    const K = this.kernels;
-    K.reset();
-    const y = this.out(size);
-    const ptr = {
-      x: this.put(x, size),
-      mean: this.put(mean, p.c),
-      variance: this.put(variance, p.c),
-      weight: weight ? this.put(weight, p.c) : 0,
-      bias: bias ? this.put(bias, p.c) : 0,
-      y: y.at,
-    };
-    K.runExport(K.exports.batchnorm_apply, this.bnArgs(p, ptr));
-    return y.done();
+  override batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams, epi?: NormEpilogue): Storage {
+    if (p.n * p.c * p.hw === 0) return super.batchNormApply(x, mean, variance, weight, bias, p, epi);
+    if (epi?.act !== 'tanh') return bn.batchNormApply(this, x, mean, variance, weight, bias, p, epi);
+    // No vector tanh here: its element-wise op after the rest.
+    const y = bn.batchNormApply(this, x, mean, variance, weight, bias, p, { act: null, residual: epi.residual });
+    const t = this.unary('tanh', y);
+    this.free(y);
+    return t;
   }
-
   override batchNormBackward(
-    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
-  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
-    const size = p.n * p.c * p.hw;
-    if (size === 0) return super.batchNormBackward(g, x, mean, variance, weight, p);
-    const K = this.kernels;
-    K.reset();
-    const dx = this.out(size);
-    const ptr = {
-      y: this.put(g, size),
-      x: this.put(x, size),
-      mean: this.put(mean, p.c),
-      variance: this.put(variance, p.c),
-      weight: weight ? this.put(weight, p.c) : 0,
-      dx: dx.at,
-      dw: K.alloc(p.c),
-      db: K.alloc(p.c),
-    };
-    K.runExport(K.exports.batchnorm_backward, this.bnArgs(p, ptr, p.batchStats));
-    return { dx: dx.done(), dWeight: this.output(ptr.dw, p.c), dBias: this.output(ptr.db, p.c) };
+    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, act?: NormActGrad,
+  ): { dx: Storage; dWeight: Storage; dBias: Storage; g?: Storage } {
+    if (p.n * p.c * p.hw === 0) return super.batchNormBackward(g, x, mean, variance, weight, p, act);
+    return bn.batchNormBackward(this, g, x, mean, variance, weight, p, act);
   }
 
   // ---- linear algebra -------------------------------------------------------------

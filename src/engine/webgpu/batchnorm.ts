@@ -3,7 +3,8 @@
  * per channel), the element-wise normalisation and input gradient, and the in-place
  * running-statistics update.
  */
-import type { BatchNormParams, BatchNormRunning, Storage } from '../backend';
+import type { BatchNormParams, BatchNormRunning, NormActGrad, NormEpilogue, Storage } from '../backend';
+import { derivativeWgsl, epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
 import { CHANNEL_REDUCE_VARIANTS } from './variants';
@@ -15,6 +16,22 @@ import dxSrcRaw from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
 import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
 
 const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw].map((src) => wgsl(src));
+
+const withFns = new Map<string, string>();
+/**
+ * Kernel `kernel`'s source after the WGSL function of activation `op` that it calls: `act(x)`
+ * for the normalisation, `derivative(v, g)` for the backward passes (the identity, or g,
+ * for none).
+ */
+function withAct(kernel: 'apply' | 'sums' | 'dx', op: EpilogueOp | null): string {
+  const key = `${kernel}:${op}`;
+  let code = withFns.get(key);
+  if (code === undefined) {
+    const fn = kernel === 'apply' ? epilogueWgsl(op) : op ? derivativeWgsl(op) : 'fn derivative(v: f32, g: f32) -> f32 { return g; }\n';
+    withFns.set(key, (code = fn + { apply: applySrc, sums: sumsSrc, dx: dxSrc }[kernel]));
+  }
+  return code;
+}
 
 /**
  * The per-channel reduction variant for a batch-norm input of shape p (`variant`, or the
@@ -46,45 +63,57 @@ export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams
   return { mean, variance };
 }
 
+/** The normalisation, with `epi`'s residual added and activation applied as each output is stored. */
 export function batchNormApply(
-  be: WebGPUBackend, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams,
+  be: WebGPUBackend, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams, epi?: NormEpilogue,
 ): Storage {
   const o = be.out(x.size);
+  const act = epi?.act ?? null, residual = epi?.residual ?? null;
   be.rt.dispatch({
-    key: 'batchnorm-apply',
-    code: applySrc,
-    buffers: [be.buf(x), be.buf(mean), be.buf(variance), weight ? be.buf(weight) : be.dummy, bias ? be.buf(bias) : be.dummy, o.buffer],
+    key: `batchnorm-apply:${act ?? ''}:${residual ? 1 : 0}`,
+    code: withAct('apply', act),
+    constants: { RESIDUAL: residual ? 1 : 0 },
+    buffers: [be.buf(x), be.buf(mean), be.buf(variance), weight ? be.buf(weight) : be.dummy, bias ? be.buf(bias) : be.dummy, o.buffer, residual ? be.buf(residual) : be.dummy],
     uniforms: new Words().u32(x.size, p.c, p.hw, weight ? 1 : 0, bias ? 1 : 0).f32(p.eps).buffer(),
     workgroups: Math.ceil(x.size / 256),
   });
   return o;
 }
 
+/**
+ * dBias and dWeight (one pass of per-channel sums), then dx (one pass per element). With
+ * `act`, both passes take g through the activation's derivative as they read it; the
+ * first also stores that gradient when `act.keepG`, and the second then reads it instead.
+ */
 export function batchNormBackward(
-  be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, variant?: string,
-): { dx: Storage; dWeight: Storage; dBias: Storage } {
+  be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, variant?: string, act?: NormActGrad,
+): { dx: Storage; dWeight: Storage; dBias: Storage; g?: Storage } {
   const dBias: GPUStorage = be.out(p.c);
   const dWeight: GPUStorage = be.out(p.c);
   const dx: GPUStorage = be.out(x.size);
-  const common = [be.buf(g), be.buf(x), be.buf(mean), be.buf(variance)];
+  const kept = act?.keepG ? be.out(x.size) : undefined;
+  const op = act?.op ?? null;
+  const stats = [be.buf(x), be.buf(mean), be.buf(variance)];
   const r = channelReduce(be, p, variant);
   be.rt.dispatch({
-    key: `batchnorm-backward-sums:${r.variant}`,
-    code: sumsSrc,
-    constants: r.constants,
-    buffers: [...common, dBias.buffer, dWeight.buffer],
+    key: `batchnorm-backward-sums:${r.variant}:${op ?? ''}:${kept ? 1 : 0}`,
+    code: withAct('sums', op),
+    constants: { ...r.constants, ACT: op ? 1 : 0, KEEP_G: kept ? 1 : 0 },
+    buffers: [be.buf(g), ...stats, dBias.buffer, dWeight.buffer, act ? be.buf(act.y) : be.dummy, kept ? kept.buffer : be.dummy2],
     uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).buffer(),
     workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
   });
+  // With g' stored, dx reads it as its g and needs no derivative.
+  const dxOp = kept ? null : op;
   be.rt.dispatch({
-    key: `batchnorm-backward-dx:${p.batchStats ? 1 : 0}`,
-    code: dxSrc,
-    constants: { BATCH_STATS: p.batchStats ? 1 : 0 },
-    buffers: [...common, weight ? be.buf(weight) : be.dummy, dBias.buffer, dWeight.buffer, dx.buffer],
+    key: `batchnorm-backward-dx:${p.batchStats ? 1 : 0}:${dxOp ?? ''}`,
+    code: withAct('dx', dxOp),
+    constants: { BATCH_STATS: p.batchStats ? 1 : 0, ACT: dxOp ? 1 : 0 },
+    buffers: [kept ? kept.buffer : be.buf(g), ...stats, weight ? be.buf(weight) : be.dummy, dBias.buffer, dWeight.buffer, dx.buffer, dxOp ? be.buf(act!.y) : be.dummy],
     uniforms: new Words().u32(x.size, p.c, p.hw, p.n * p.hw, weight ? 1 : 0).f32(p.eps).buffer(),
     workgroups: Math.ceil(x.size / 256),
   });
-  return { dx, dWeight, dBias };
+  return kept ? { dx, dWeight, dBias, g: kept } : { dx, dWeight, dBias };
 }
 
 export function batchNormUpdateRunning(

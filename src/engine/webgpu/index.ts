@@ -9,7 +9,7 @@
  * picks one per adapter, and the choice is exposed as `tuning` so an app can keep it.
  */
 import type {
-  AdamParams, Backend, BackendAbout, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
+  AdamParams, Backend, BackendAbout, BatchNormParams, BatchNormRunning, BinaryOp, Conv2dParams, CrossEntropyParams, EpilogueOp, FusedDerivativeOp, NormActGrad, NormEpilogue, Pool2dParams, ReduceOp, SgdItem, SgdParams, Storage, UnaryOp,
 } from '../backend';
 import { Runtime, USAGE, Words } from './runtime';
 import { conv2dBackwardInputWith, conv2dBackwardWeightBias, conv2dBackwardWeightWith, conv2dWith, matmulWith, type MatmulOptions } from './gemm';
@@ -447,13 +447,11 @@ export class WebGPUBackend implements Backend {
   batchNormStats(x: Storage, p: BatchNormParams, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
     return bn.batchNormStats(this, x, p, undefined, running);
   }
-  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams): Storage {
-    return bn.batchNormApply(this, x, mean, variance, weight, bias, p);
+  batchNormApply(x: Storage, mean: Storage, variance: Storage, weight: Storage | null, bias: Storage | null, p: BatchNormParams, epi?: NormEpilogue): Storage {
+    return bn.batchNormApply(this, x, mean, variance, weight, bias, p, epi);
   }
-  batchNormBackward(
-    g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean },
-  ): { dx: Storage; dWeight: Storage; dBias: Storage } {
-    return bn.batchNormBackward(this, g, x, mean, variance, weight, p);
+  batchNormBackward(g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, act?: NormActGrad) {
+    return bn.batchNormBackward(this, g, x, mean, variance, weight, p, undefined, act);
   }
   batchNormUpdateRunning(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number }): void {
     bn.batchNormUpdateRunning(this, runningMean, runningVar, mean, variance, p);

@@ -7,13 +7,50 @@
  *   [0] n [1] c [2] hw [3] tasks [4] eps (float bits) [5] batch statistics (backward)
  *   [6] x [7] mean [8] variance [9] weight (0: none) [10] bias (0: none)
  *   [11] y (apply) or dY (backward) [12] dX [13] dWeight [14] dBias
+ *   [15] the epilogue's residual (apply; 0: none) or the layer's output y (backward)
+ *   [16] the epilogue's activation (activations.h's codes)
+ *   [17] (backward with an activation) where dY through the activation's derivative goes
+ * The epilogue (apply): y = act(y + residual). With an activation, the backward first takes
+ * a channel's dY through its derivative (at the output y) and then runs on that gradient.
  */
 #include "kernels.h"
+#include "activations.h"
 
 /* Each step rounds as the reference's float64 arithmetic does. */
 #pragma clang fp contract(off)
 
-enum { BN_N, BN_C, BN_HW, BN_TASKS, BN_EPS, BN_BATCH, BN_X, BN_MEAN, BN_VAR, BN_W, BN_B, BN_Y, BN_DX, BN_DW, BN_DB };
+enum { BN_N, BN_C, BN_HW, BN_TASKS, BN_EPS, BN_BATCH, BN_X, BN_MEAN, BN_VAR, BN_W, BN_B, BN_Y, BN_DX, BN_DW, BN_DB, BN_R, BN_ACT, BN_GA };
+
+/* In place: o = act(o + r) over n floats (r may be 0: no residual). */
+static void epilogue(float *o, const float *r, int act, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(o + i);
+    if (r) v = wasm_f32x4_add(v, wasm_v128_load(r + i));
+    if (act == ACT_RELU) v = relu4(v);
+    else if (act == ACT_SIGMOID) v = sigmoid4(v);
+    wasm_v128_store(o + i, v);
+  }
+  for (; i < n; i++) {
+    v128_t v = wasm_f32x4_splat(o[i] + (r ? r[i] : 0.0f));
+    if (act == ACT_RELU) v = relu4(v);
+    else if (act == ACT_SIGMOID) v = sigmoid4(v);
+    o[i] = wasm_f32x4_extract_lane(v, 0);
+  }
+}
+
+/* o = g * act'(v) over n floats. */
+static void act_backward(float *o, const float *v, const float *g, int act, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t vv = wasm_v128_load(v + i), gv = wasm_v128_load(g + i);
+    wasm_v128_store(o + i, act == ACT_RELU ? relu_backward4(vv, gv) : act == ACT_SIGMOID ? sigmoid_backward4(vv, gv) : tanh_backward4(vv, gv));
+  }
+  for (; i < n; i++) {
+    const v128_t vv = wasm_f32x4_splat(v[i]), gv = wasm_f32x4_splat(g[i]);
+    o[i] = wasm_f32x4_extract_lane(act == ACT_RELU ? relu_backward4(vv, gv) : act == ACT_SIGMOID ? sigmoid_backward4(vv, gv) : tanh_backward4(vv, gv), 0);
+  }
+}
 
 static inline float f32_of(int32_t bits) {
   union { int32_t i; float f; } u;
@@ -61,6 +98,8 @@ static void apply_task(const int32_t *a, int t, int count, int thread) {
   const float *x = (const float *)a[BN_X], *mean = (const float *)a[BN_MEAN], *var = (const float *)a[BN_VAR];
   const float *w = (const float *)a[BN_W], *bias = (const float *)a[BN_B];
   float *y = (float *)a[BN_Y];
+  const float *res = (const float *)a[BN_R];
+  const int act = a[BN_ACT];
   int first, last;
   share(a[BN_C], t, count, &first, &last);
   for (int ch = first; ch < last; ch++) {
@@ -75,6 +114,7 @@ static void apply_task(const int32_t *a, int t, int count, int thread) {
       int i = 0;
       for (; i + 4 <= hw; i += 4) wasm_v128_store(o + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(p + i), vm), vs), vh));
       for (; i < hw; i++) o[i] = (p[i] - m) * scale + shift;
+      if (res || act) epilogue(o, res ? res + ((size_t)b * c + ch) * hw : 0, act, hw);
     }
   }
 }
@@ -84,12 +124,24 @@ static void backward_task(const int32_t *a, int t, int count, int thread) {
   const int n = a[BN_N], c = a[BN_C], hw = a[BN_HW], batch = a[BN_BATCH];
   const float eps = f32_of(a[BN_EPS]);
   const float *x = (const float *)a[BN_X], *mean = (const float *)a[BN_MEAN], *var = (const float *)a[BN_VAR];
-  const float *w = (const float *)a[BN_W], *g = (const float *)a[BN_Y];
+  const float *w = (const float *)a[BN_W], *dy = (const float *)a[BN_Y];
   float *dx = (float *)a[BN_DX], *dw = (float *)a[BN_DW], *db = (float *)a[BN_DB];
+  const int act = a[BN_ACT];
+  const float *out = (const float *)a[BN_R];
+  float *ga = (float *)a[BN_GA];
   const double total = (double)n * hw;
   int first, last;
   share(a[BN_C], t, count, &first, &last);
   for (int ch = first; ch < last; ch++) {
+    const float *g = dy;
+    if (act) {
+      /* The channel's gradient through the activation (still in cache for the passes below). */
+      for (int b = 0; b < n; b++) {
+        const size_t base = ((size_t)b * c + ch) * hw;
+        act_backward(ga + base, out + base, dy + base, act, hw);
+      }
+      g = ga;
+    }
     const double inv = 1.0 / __builtin_sqrt((double)var[ch] + (double)eps);
     const double m = mean[ch];
     const v128_t vm = wasm_f64x2_splat(m);
