@@ -103,13 +103,18 @@ export class Sequential extends Module {
 }
 
 /**
- * Whether m is exactly of this class with its own `call` (a subclass may have its own
- * forward, and an instance whose `call` was replaced, as summaries do to count, is
- * hooked: either runs unfused).
+ * Whether m is exactly of this class with its own `call` and `forward` (a subclass may
+ * have its own forward, and an instance whose `call` or `forward` was replaced, as
+ * summaries do to count, is hooked: either runs unfused).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function isExactly(m: Module, cls: abstract new (...args: any[]) => Module): boolean {
-  return Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'call');
+  return Object.getPrototypeOf(m) === cls.prototype && !isHooked(m);
+}
+
+/** Whether an instance's `call` or `forward` was replaced. */
+function isHooked(m: Module): boolean {
+  return Object.prototype.hasOwnProperty.call(m, 'call') || Object.prototype.hasOwnProperty.call(m, 'forward');
 }
 
 /** The activation op of an activation layer that a Linear or Conv2d can apply in its epilogue. */
@@ -420,12 +425,12 @@ class BatchNormBase extends Module {
   }
 
   /**
-   * act(this(x) + residual) as one fused op (either part optional); where `call` is hooked
-   * (a summary counting layers, say), the layer is called and the rest composed, so the
-   * hook sees the layer's own output.
+   * act(this(x) + residual) as one fused op (either part optional); where `call` or
+   * `forward` is hooked (a summary counting layers, say), the layer is called and the rest
+   * composed, so the hook sees the layer's own output.
    */
   callWith(x: Tensor, epi: { residual?: Tensor | null; act?: EpilogueOp | null }): Tensor {
-    if (!Object.prototype.hasOwnProperty.call(this, 'call')) return this.forwardWith(x, epi);
+    if (!isHooked(this)) return this.forwardWith(x, epi);
     const y: Tensor = this.call(x);
     const sum = epi.residual ? y.add(epi.residual) : y;
     return epi.act ? sum[epi.act]() : sum;
