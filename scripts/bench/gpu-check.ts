@@ -7,9 +7,9 @@
 import { create, globals } from 'webgpu';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
-import type { BinaryOp, Conv2dParams, UnaryOp } from '../../src/engine/backend';
+import type { BinaryOp, Conv2dParams, Storage, UnaryOp } from '../../src/engine/backend';
 import { outSize } from '../../src/engine/backend';
-import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS } from '../../src/engine/webgpu/variants';
+import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
 import { lastAutotune } from '../../src/engine/webgpu/autotune';
 import { setConvPrecision } from '../../src/engine/precision';
 import { mulberry32 } from '../../src/data/batches';
@@ -83,6 +83,32 @@ async function conformance(g: WebGPUBackend): Promise<void> {
     const x = randn(7 * 13, -3, 3).map((v) => Math.round(v));
     const { got, want } = await both(g, c, [x], (b, [s]) => b.argmax(s, [7, 13], 1));
     compare('argmax', got, want, 0, 0);
+  }
+  // Batch norm with each per-channel reduction: statistics, the normalisation with its
+  // epilogue (+ residual, an activation) and the backward through the activation.
+  for (const v of Object.keys(CHANNEL_REDUCE_VARIANTS)) {
+    const saved = g.tuning;
+    g.tuning = { ...saved, channelReduce: v, shapes: {} };
+    for (const p of [{ n: 3, c: 5, hw: 49, eps: 1e-5 }, { n: 32, c: 64, hw: 576, eps: 1e-5 }, { n: 8, c: 512, hw: 9, eps: 1e-5 }]) {
+      const size = p.n * p.c * p.hw;
+      // The backward reads the activation's output as given (here random: a relu output
+      // within rounding of 0 would flip its mask between the two backends).
+      const data = [randn(size, -2, 3), randn(size), randn(p.c), randn(size), randn(size, 0, 1).map((v) => (v < 0.3 ? 0 : v))];
+      for (const [act, residual, keepG] of [['relu', true, true], ['relu', false, false], ['sigmoid', false, false]] as const) {
+        for (const part of ['y', 'dx', 'dWeight', 'dBias', ...(keepG ? ['g'] : [])]) {
+          const { got, want } = await both(g, c, data, (b, [xs, gs, ws, rs, out]) => {
+            const st = b.batchNormStats(xs, p);
+            const y = b.batchNormApply(xs, st.mean, st.variance, ws, null, p, { act, residual: residual ? rs : null });
+            const back = b.batchNormBackward(gs, xs, st.mean, st.variance, ws, { ...p, batchStats: true }, { op: act, y: out, keepG });
+            const all: Record<string, Storage> = { ...st, y, ...back };
+            for (const [k, t] of Object.entries(all)) if (k !== part) b.free(t);
+            return all[part];
+          });
+          compare(`batch norm ${v} ${residual ? '+ residual ' : ''}+ ${act} ${part} ${JSON.stringify(p)}`, got, want, 1e-3, 1e-3);
+        }
+      }
+    }
+    g.tuning = saved;
   }
   for (const v of Object.keys(MATMUL_VARIANTS)) {
     for (const cs of [
