@@ -100,6 +100,8 @@ export class CpuBackend implements Backend {
   private bytes = 0;
   /** The element array type (Float64Array only in the float64 test mode). */
   protected readonly Arr: FArrayCtor;
+  /** Rounds a step of a fused kernel as the composed f32 ops would (the identity in the float64 mode). */
+  protected readonly round: Round;
 
   /**
    * `float64: true` makes a test-only variant that stores and computes in float64 (used
@@ -108,6 +110,7 @@ export class CpuBackend implements Backend {
    */
   constructor(opts: { float64?: boolean } = {}) {
     this.Arr = opts.float64 ? Float64Array : Float32Array;
+    this.round = opts.float64 ? (x: number) => x : Math.fround;
     this.description = opts.float64 ? 'CPU float64 (test reference)' : 'CPU (TypeScript reference backend)';
     this.about = { kind: 'cpu', float64: !!opts.float64 };
   }
@@ -190,12 +193,9 @@ export class CpuBackend implements Backend {
     const V = arr(v), G = arr(g);
     const o = this.alloc(V.length);
     const f = derivativeDef(op).cpu;
-    for (let i = 0; i < V.length; i++) o[i] = f(V[i], G[i], this.round);
+    const round = this.round;
+    for (let i = 0; i < V.length; i++) o[i] = f(V[i], G[i], round);
     return this.make(o);
-  }
-  /** Rounds a step of a fused kernel as the composed f32 ops would (the identity in the float64 mode). */
-  protected get round(): Round {
-    return this.Arr === Float32Array ? Math.fround : (x: number) => x;
   }
   where(cond: Storage, a: Storage, b: Storage): Storage {
     const C = arr(cond), A = arr(a), B = arr(b);

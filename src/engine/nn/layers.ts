@@ -381,6 +381,9 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/** What a batch norm may do after normalising, in the same op: add a residual, apply an activation. */
+type NormTail = Pick<F.BatchNormOptions, 'residual' | 'act'>;
+
 class BatchNormBase extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
@@ -429,14 +432,14 @@ class BatchNormBase extends Module {
    * `forward` is hooked (a summary counting layers, say), the layer is called and the rest
    * composed, so the hook sees the layer's own output.
    */
-  callWith(x: Tensor, epi: { residual?: Tensor | null; act?: EpilogueOp | null }): Tensor {
+  callWith(x: Tensor, epi: NormTail): Tensor {
     if (!isHooked(this)) return this.forwardWith(x, epi);
     const y: Tensor = this.call(x);
     const sum = epi.residual ? y.add(epi.residual) : y;
     return epi.act ? sum[epi.act]() : sum;
   }
 
-  private forwardWith(x: Tensor, epi: { residual?: Tensor | null; act?: EpilogueOp | null }): Tensor {
+  private forwardWith(x: Tensor, epi: NormTail): Tensor {
     const okRank = this._rank === 2 ? x.ndim === 2 || x.ndim === 3 : x.ndim === 4;
     if (!okRank) throw new Error(`${this.typeName} expects a ${this._rank === 2 ? '2-D [N, C]' : '4-D [N, C, H, W]'} input, got shape [${x.shape.join(', ')}]`);
     if (this._rank === 2 && x.ndim === 3) throw new Error('BatchNorm1d: 3-D [N, C, L] input is not supported; use [N, C]');

@@ -108,8 +108,7 @@ export class WasmBackend extends CpuBackend {
     return view ? view.fill(0) : super.alloc(size);
   }
 
-  /** Copies `length` floats at byte offset `at` of wasm memory into a new storage. */
-  /** @internal */
+  /** Copies `length` floats at byte offset `at` of wasm memory into a new storage. @internal */
   output(at: number, length: number): Storage {
     const out = this.recycled.take(length);
     this.kernels.readInto(at, length, out, 0);
@@ -119,9 +118,8 @@ export class WasmBackend extends CpuBackend {
   /**
    * Room for a kernel's output of `length` floats: a lasting block of wasm memory that
    * becomes the storage as it is (shared memory, outputs worth keeping there), else
-   * arena room that `done()` copies out.
+   * arena room that `done()` copies out. @internal
    */
-  /** @internal */
   out(length: number): { at: number; done(): Storage } {
     const K = this.kernels;
     const view = K.keepsStorages && length >= POOL_MIN_FLOATS ? K.heapArray(length) : null;
@@ -139,8 +137,7 @@ export class WasmBackend extends CpuBackend {
     return at;
   }
 
-  /** See plan.ts: taskCount, streamTaskCount, scratchAreas, on this backend's threads. */
-  /** @internal */
+  /** See plan.ts: taskCount, streamTaskCount, scratchAreas, on this backend's threads. @internal */
   tasks(flops: number, units: number, perThread: number): number {
     return taskCount(this.kernels.threads, flops, units, perThread);
   }

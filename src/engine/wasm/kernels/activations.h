@@ -65,4 +65,14 @@ static inline v128_t tanh_backward4(v128_t v, v128_t g) {
 /* The activation codes of a parameter block: 0 none, then the registry's epilogue ops. */
 enum { ACT_NONE, ACT_RELU, ACT_SIGMOID, ACT_TANH };
 
+/* The activation of code `act` (relu or sigmoid; others pass x through). */
+static inline v128_t act4(int act, v128_t x) {
+  return act == ACT_RELU ? relu4(x) : act == ACT_SIGMOID ? sigmoid4(x) : x;
+}
+
+/* g * f'(v) for the activation of code `act` (relu, sigmoid or tanh). */
+static inline v128_t act_backward4(int act, v128_t v, v128_t g) {
+  return act == ACT_RELU ? relu_backward4(v, g) : act == ACT_SIGMOID ? sigmoid_backward4(v, g) : tanh_backward4(v, g);
+}
+
 #endif

@@ -27,29 +27,16 @@ static void epilogue(float *o, const float *r, int act, int n) {
   for (; i + 4 <= n; i += 4) {
     v128_t v = wasm_v128_load(o + i);
     if (r) v = wasm_f32x4_add(v, wasm_v128_load(r + i));
-    if (act == ACT_RELU) v = relu4(v);
-    else if (act == ACT_SIGMOID) v = sigmoid4(v);
-    wasm_v128_store(o + i, v);
+    wasm_v128_store(o + i, act4(act, v));
   }
-  for (; i < n; i++) {
-    v128_t v = wasm_f32x4_splat(o[i] + (r ? r[i] : 0.0f));
-    if (act == ACT_RELU) v = relu4(v);
-    else if (act == ACT_SIGMOID) v = sigmoid4(v);
-    o[i] = wasm_f32x4_extract_lane(v, 0);
-  }
+  for (; i < n; i++) o[i] = wasm_f32x4_extract_lane(act4(act, wasm_f32x4_splat(r ? o[i] + r[i] : o[i])), 0);
 }
 
 /* o = g * act'(v) over n floats. */
 static void act_backward(float *o, const float *v, const float *g, int act, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t vv = wasm_v128_load(v + i), gv = wasm_v128_load(g + i);
-    wasm_v128_store(o + i, act == ACT_RELU ? relu_backward4(vv, gv) : act == ACT_SIGMOID ? sigmoid_backward4(vv, gv) : tanh_backward4(vv, gv));
-  }
-  for (; i < n; i++) {
-    const v128_t vv = wasm_f32x4_splat(v[i]), gv = wasm_f32x4_splat(g[i]);
-    o[i] = wasm_f32x4_extract_lane(act == ACT_RELU ? relu_backward4(vv, gv) : act == ACT_SIGMOID ? sigmoid_backward4(vv, gv) : tanh_backward4(vv, gv), 0);
-  }
+  for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, act_backward4(act, wasm_v128_load(v + i), wasm_v128_load(g + i)));
+  for (; i < n; i++) o[i] = wasm_f32x4_extract_lane(act_backward4(act, wasm_f32x4_splat(v[i]), wasm_f32x4_splat(g[i])), 0);
 }
 
 static inline float f32_of(int32_t bits) {
