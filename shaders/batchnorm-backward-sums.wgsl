@@ -4,12 +4,15 @@
 // With ACT = 1 the layer's output y went through an activation: g is first taken through
 // the engine's prepended `fn derivative(v: f32, g: f32) -> f32` at v = y, and with
 // KEEP_G = 1 that gradient is also stored (it is the residual's, when one was added).
+// With split > 1, a lane group sums one chunk of its channel, as in batchnorm-stats.wgsl,
+// and stores the two sums (g * xhat without the 1 / sigma) at [channel * split + chunk] for
+// batchnorm-fold.wgsl.
 override WG: u32 = 256u;
 override LANES: u32 = 256u;
 override ACT: u32 = 0u;
 override KEEP_G: u32 = 0u;
 
-struct Params { n: u32, c: u32, hw: u32, eps: f32 }
+struct Params { n: u32, c: u32, hw: u32, eps: f32, split: u32, len: u32 }
 
 @group(0) @binding(0) var<storage, read> g: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -27,14 +30,16 @@ var<workgroup> partialGX: array<f32, WG>;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let ch = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let group = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let ch = group / u.split;
   let lane = lid % LANES;
   let live = ch < u.c;
-  let count = select(0u, u.n * u.hw, live);
+  let start = select(0u, (group % u.split) * u.len, live);
+  let end = select(0u, min(u.n * u.hw, start + u.len), live);
   let m = select(0.0, mean[min(ch, u.c - 1u)], live);
   var sg = 0.0;
   var sgx = 0.0;
-  for (var i = lane; i < count; i += LANES) {
+  for (var i = start + lane; i < end; i += LANES) {
     let b = i / u.hw;
     let k = (b * u.c + ch) * u.hw + i - b * u.hw;
     var gk = g[k];
@@ -60,6 +65,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     sgx = partialGX[lid];
   }
   if (live && lane == 0u) {
+    if (u.split > 1u) {
+      dBias[group] = sg;
+      dWeight[group] = sgx;
+      return;
+    }
     dBias[ch] = sg;
     dWeight[ch] = sgx * inverseSqrt(variance[ch] + u.eps);
   }

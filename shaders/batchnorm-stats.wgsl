@@ -6,11 +6,15 @@
 // LANES = WG a whole workgroup folds one channel as a tree (fastest on real GPUs).
 // With RUNNING, the running statistics are updated in place too (PyTorch's training
 // mode): running = (1 - momentum) running + momentum batch, the variance made unbiased.
+// With split > 1 (a uniform), each channel's n * hw values are cut into `split` chunks of
+// `len` (the last may be shorter), one a lane group: it stores its chunk's mean and sum of
+// squares about that mean in meanOut / varOut at [channel * split + chunk], for
+// batchnorm-fold.wgsl to combine (Chan's formula) into the statistics; RUNNING is then 0.
 override WG: u32 = 256u;
 override LANES: u32 = 256u;
 override RUNNING: bool = false;
 
-struct Params { n: u32, c: u32, hw: u32, momentum: f32, unbias: f32 }
+struct Params { n: u32, c: u32, hw: u32, momentum: f32, unbias: f32, split: u32, len: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> meanOut: array<f32>;
@@ -39,25 +43,34 @@ fn total(lid: u32, v: f32) -> f32 {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let ch = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let group = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
+  let ch = group / u.split;
   let lane = lid % LANES;
   // Invocations past the last channel still take part in the barriers.
   let live = ch < u.c;
-  let count = select(0u, u.n * u.hw, live);
+  let start = select(0u, (group % u.split) * u.len, live);
+  let end = select(0u, min(u.n * u.hw, start + u.len), live);
+  let count = f32(max(end - start, 1u));
   var s = 0.0;
-  for (var i = lane; i < count; i += LANES) {
+  for (var i = start + lane; i < end; i += LANES) {
     let b = i / u.hw;
     s += x[(b * u.c + ch) * u.hw + i - b * u.hw];
   }
-  let mean = total(lid, s) / f32(u.n * u.hw);
+  let mean = total(lid, s) / count;
   var q = 0.0;
-  for (var i = lane; i < count; i += LANES) {
+  for (var i = start + lane; i < end; i += LANES) {
     let b = i / u.hw;
     let d = x[(b * u.c + ch) * u.hw + i - b * u.hw] - mean;
     q += d * d;
   }
-  let variance = total(lid, q) / f32(u.n * u.hw);
+  let squares = total(lid, q);
   if (live && lane == 0u) {
+    if (u.split > 1u) {
+      meanOut[group] = mean;
+      varOut[group] = squares;
+      return;
+    }
+    let variance = squares / count;
     meanOut[ch] = mean;
     varOut[ch] = variance;
     if (RUNNING) {

@@ -834,12 +834,16 @@ describe('convolution', () => {
 });
 
 describe('batch normalisation', () => {
-  // Channel counts below, at and above the few-channel switch and the channels per workgroup.
+  // Channel counts below, at and above the few-channel switch and the channels per workgroup;
+  // channels long enough to be cut into chunks (split-256: 26,000 values, three chunks, the
+  // last one shorter), with a mean far from zero and chunks of different means, where a
+  // fold that cancels or forgets the spread between chunks would show.
   const cases = [
     { n: 3, c: 5, hw: 49, eps: 1e-5 },
     { n: 2, c: 37, hw: 9, eps: 1e-5 },
     { n: 4, c: 70, hw: 1, eps: 1e-3 },
     { n: 16, c: 6, hw: 784, eps: 1e-5 },
+    { n: 13, c: 3, hw: 2000, eps: 1e-5 },
   ];
   for (const v of Object.keys(CHANNEL_REDUCE_VARIANTS)) {
     it(`the ${v} per-channel reductions (statistics, backward sums) match the CPU backend`, async () => {
@@ -849,6 +853,8 @@ describe('batch normalisation', () => {
         const r = rng(61);
         for (const p of cases) {
           const x = randn(r, p.n * p.c * p.hw, -2, 3);
+          // Images that differ in brightness, so that the chunks of a channel differ in mean.
+          if (p.hw === 2000) x.forEach((v, i) => (x[i] = 40 + Math.floor(i / (p.c * p.hw)) + v));
           const g = randn(r, p.n * p.c * p.hw);
           const w = randn(r, p.c);
           // The statistics with the running averages updated in the same kernel.

@@ -320,6 +320,34 @@ describe('which variants the tuning times', () => {
       }
     }
   });
+
+  it('cuts long batch-norm channels into chunks and folds them (split-256), a GPU variant the tuning skips on a CPU-backed adapter', async () => {
+    const be = await webgpu();
+    // A CPU-backed adapter never times it (each chunk's barriers cost there what they save on a GPU).
+    expect(candidates(be, SHAPE_OP_VARIANTS.channelReduce, { n: 64, c: 64, hw: 1024 })).not.toContain('split-256');
+    expect(candidates(be, SHAPE_OP_VARIANTS.channelReduce, { n: 64, c: 64, hw: 1024 })).toContain('lanes-256');
+    const saved = be.tuning;
+    be.tuning = { ...saved, channelReduce: 'split-256', shapes: {} };
+    const spy = spyDispatch(be);
+    try {
+      for (const [p, folds] of [[{ n: 8, c: 2, hw: 4096, eps: 1e-5 }, true], [{ n: 2, c: 3, hw: 4096, eps: 1e-5 }, false]] as const) {
+        spy.keys.length = 0;
+        const x = be.fromData(new Float32Array(p.n * p.c * p.hw).map((_, i) => Math.sin(i)));
+        const st = be.batchNormStats(x, p);
+        const back = be.batchNormBackward(x, x, st.mean, st.variance, null, { ...p, batchStats: true });
+        for (const t of [x, st.mean, st.variance, back.dx, back.dWeight, back.dBias]) be.free(t);
+        // 32,768 values a channel make four chunks of 8,192; 8,192 values are one, which runs as lanes-256.
+        expect(spy.keys, JSON.stringify(p)).toEqual(
+          folds
+            ? ['batchnorm-stats:split-256:0', 'batchnorm-fold:stats:0', 'batchnorm-backward-sums:split-256::0', 'batchnorm-fold:sums:0', 'batchnorm-backward-dx:1:']
+            : ['batchnorm-stats:lanes-256:0', 'batchnorm-backward-sums:lanes-256::0', 'batchnorm-backward-dx:1:'],
+        );
+      }
+    } finally {
+      spy.restore();
+      be.tuning = saved;
+    }
+  });
 });
 
 describe('the Trainer and the shape tuning', () => {

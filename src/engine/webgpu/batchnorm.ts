@@ -1,7 +1,7 @@
 /**
- * WebGPU batch normalisation: per-channel statistics and backward sums (one workgroup
- * per channel), the element-wise normalisation and input gradient, and the in-place
- * running-statistics update.
+ * WebGPU batch normalisation: per-channel statistics and backward sums (a workgroup, or
+ * part of one, per channel; or per chunk of a channel and then a fold), the element-wise
+ * normalisation and input gradient, and the in-place running-statistics update.
  */
 import type { BatchNormParams, BatchNormRunning, NormActGrad, NormEpilogue, Storage } from '../backend';
 import { derivativeWgsl, epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
@@ -14,8 +14,9 @@ import applySrcRaw from '../../../shaders/batchnorm-apply.wgsl?raw';
 import sumsSrcRaw from '../../../shaders/batchnorm-backward-sums.wgsl?raw';
 import dxSrcRaw from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
 import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
+import foldSrcRaw from '../../../shaders/batchnorm-fold.wgsl?raw';
 
-const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw].map((src) => wgsl(src));
+const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc, foldSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw, foldSrcRaw].map((src) => wgsl(src));
 
 const withFns = new Map<string, string>();
 /**
@@ -33,33 +34,73 @@ function withAct(kernel: 'apply' | 'sums' | 'dx', op: EpilogueOp | null): string
   return code;
 }
 
-/**
- * The per-channel reduction variant for a batch-norm input of shape p (`variant`, or the
- * tuning's choice for that shape): its constants and workgroup count.
- */
-function channelReduce(be: WebGPUBackend, p: BatchNormParams, variant = be.kernels.variantFor('channelReduce', { n: p.n, c: p.c, hw: p.hw })) {
-  let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
-  if (v.fewChannels && p.c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
-  return { variant, constants: v.constants, workgroups: Math.ceil(p.c / (v.constants.WG / v.constants.LANES)) };
+/** How a batch-norm input's per-channel reductions run: a variant's constants, the chunks a channel is cut into, the workgroups. */
+interface ChannelReduce {
+  variant: string;
+  constants: { WG: number; LANES: number };
+  /** Chunks per channel (1: each lane group sums a whole channel, no fold), of `len` values. */
+  split: number;
+  len: number;
+  workgroups: number;
 }
 
-/** The per-channel statistics, and with `running` their running averages' update, in one dispatch. */
+/**
+ * The per-channel reduction variant for a batch-norm input of shape p (`variant`, or the
+ * tuning's choice for that shape): its constants, chunks and workgroup count.
+ */
+function channelReduce(be: WebGPUBackend, p: BatchNormParams, variant = be.kernels.variantFor('channelReduce', { n: p.n, c: p.c, hw: p.hw })): ChannelReduce {
+  let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
+  if (v.fewChannels && p.c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
+  const count = p.n * p.hw;
+  const split = v.split ? Math.min(v.split.most, Math.floor(count / v.split.chunk)) : 1;
+  if (v.split && split < 2) v = CHANNEL_REDUCE_VARIANTS[(variant = v.split.fallback)];
+  const groups = split > 1 ? p.c * split : p.c;
+  return { variant, constants: v.constants, split: Math.max(1, split), len: split > 1 ? Math.ceil(count / split) : count, workgroups: Math.ceil(groups / (v.constants.WG / v.constants.LANES)) };
+}
+
+/**
+ * Folds a split reduction's partial results (c x split of each) into per-channel ones
+ * (batchnorm-fold.wgsl): the statistics, or with `variance` the backward sums; frees the partials.
+ */
+function fold(be: WebGPUBackend, r: ChannelReduce, p: BatchNormParams, parts: [GPUStorage, GPUStorage], out: [GPUStorage, GPUStorage], extra: { running?: BatchNormRunning; variance?: Storage }) {
+  const { running, variance } = extra;
+  const count = p.n * p.hw;
+  be.rt.dispatch({
+    key: `batchnorm-fold:${variance ? 'sums' : 'stats'}:${running ? 1 : 0}`,
+    code: foldSrc,
+    constants: { SUMS: variance ? 1 : 0, RUNNING: running ? 1 : 0 },
+    buffers: [parts[0].buffer, parts[1].buffer, out[0].buffer, out[1].buffer, running ? be.buf(running.mean) : be.dummy, running ? be.buf(running.variance) : be.dummy2, variance ? be.buf(variance) : parts[0].buffer],
+    uniforms: new Words()
+      .u32(p.c, r.split, r.len, count)
+      .f32(running?.momentum ?? 0, count > 1 ? count / (count - 1) : 1, p.eps)
+      .buffer(),
+    workgroups: p.c,
+  });
+  for (const s of parts) be.free(s);
+}
+
+/** The per-channel statistics, and with `running` their running averages' update, in one dispatch (two where the channels are split). */
 export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams, variant?: string, running?: BatchNormRunning): { mean: Storage; variance: Storage } {
   const mean = be.out(p.c);
   const variance = be.out(p.c);
   const r = channelReduce(be, p, variant);
   const count = p.n * p.hw;
+  const parts: [GPUStorage, GPUStorage] | null = r.split > 1 ? [be.out(p.c * r.split), be.out(p.c * r.split)] : null;
+  const [a, b] = parts ?? [mean, variance];
+  const live = parts ? undefined : running;
   be.rt.dispatch({
-    key: `batchnorm-stats:${r.variant}:${running ? 1 : 0}`,
+    key: `batchnorm-stats:${r.variant}:${live ? 1 : 0}`,
     code: statsSrc,
-    constants: { ...r.constants, RUNNING: running ? 1 : 0 },
-    buffers: [be.buf(x), mean.buffer, variance.buffer, running ? be.buf(running.mean) : be.dummy, running ? be.buf(running.variance) : be.dummy2],
+    constants: { ...r.constants, RUNNING: live ? 1 : 0 },
+    buffers: [be.buf(x), a.buffer, b.buffer, live ? be.buf(live.mean) : be.dummy, live ? be.buf(live.variance) : be.dummy2],
     uniforms: new Words()
       .u32(p.n, p.c, p.hw)
       .f32(running?.momentum ?? 0, count > 1 ? count / (count - 1) : 1)
+      .u32(r.split, r.len)
       .buffer(),
-    workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
+    workgroups: count > 0 ? r.workgroups : 0,
   });
+  if (parts) fold(be, r, p, parts, [mean, variance], { running });
   return { mean, variance };
 }
 
@@ -81,7 +122,8 @@ export function batchNormApply(
 }
 
 /**
- * dBias and dWeight (one pass of per-channel sums), then dx (one pass per element). With
+ * dBias and dWeight (one pass of per-channel sums, and a fold where the channels are split),
+ * then dx (one pass per element). With
  * `act`, both passes take g through the activation's derivative as they read it; the
  * first also stores that gradient when `act.keepG`, and the second then reads it instead.
  */
@@ -95,14 +137,17 @@ export function batchNormBackward(
   const op = act?.op ?? null;
   const stats = [be.buf(x), be.buf(mean), be.buf(variance)];
   const r = channelReduce(be, p, variant);
+  const parts: [GPUStorage, GPUStorage] | null = r.split > 1 ? [be.out(p.c * r.split), be.out(p.c * r.split)] : null;
+  const [a, b] = parts ?? [dBias, dWeight];
   be.rt.dispatch({
     key: `batchnorm-backward-sums:${r.variant}:${op ?? ''}:${kept ? 1 : 0}`,
     code: withAct('sums', op),
     constants: { ...r.constants, ACT: op ? 1 : 0, KEEP_G: kept ? 1 : 0 },
-    buffers: [be.buf(g), ...stats, dBias.buffer, dWeight.buffer, act ? be.buf(act.y) : be.dummy, kept ? kept.buffer : be.dummy2],
-    uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).buffer(),
+    buffers: [be.buf(g), ...stats, a.buffer, b.buffer, act ? be.buf(act.y) : be.dummy, kept ? kept.buffer : be.dummy2],
+    uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).u32(r.split, r.len).buffer(),
     workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
   });
+  if (parts) fold(be, r, p, parts, [dBias, dWeight], { variance });
   // With g' stored, dx reads it as its g and needs no derivative.
   const dxOp = kept ? null : op;
   be.rt.dispatch({

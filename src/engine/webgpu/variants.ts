@@ -240,14 +240,31 @@ export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   'cpu-mix': { code: '', tileM: 0, tileN: 0, targetWorkgroups: 0, byShape: (p) => cpuConvChoice(p, 8), tune: false },
 };
 
+/** A per-channel reduction variant (batchnorm-stats.wgsl, batchnorm-backward-sums.wgsl). */
+export interface ChannelReduceVariant extends TunableVariant {
+  constants: { WG: number; LANES: number };
+  /** With fewer channels than `below`, the variant `use` runs instead. */
+  fewChannels?: { below: number; use: string };
+  /**
+   * Cuts each channel into chunks of at least `chunk` values (at most `most` chunks), a
+   * workgroup each, then folds the chunks' results (batchnorm-fold.wgsl); a channel too
+   * short for two chunks runs `fallback`.
+   */
+  split?: { chunk: number; most: number; fallback: string };
+}
+
 /**
  * Per-channel reductions (batch-norm statistics and backward sums): LANES invocations
  * share a channel and WG / LANES channels a workgroup. 'lanes-1' runs no barrier at all,
  * which wins by far on CPU-backed adapters; 'lanes-256' folds each channel in a whole
- * workgroup, which wins on real GPUs.
+ * workgroup, which wins on real GPUs where there are channels enough to fill them;
+ * 'split-256' cuts long channels into chunks of a workgroup each (a ResNet stem's 64
+ * channels of 256 x 48 x 48 values would otherwise occupy 64 workgroups of a GPU that
+ * runs over a thousand at once), at the price of a second, small dispatch.
  */
-export const CHANNEL_REDUCE_VARIANTS: Record<string, TunableVariant & { constants: { WG: number; LANES: number }; fewChannels?: { below: number; use: string } }> = {
+export const CHANNEL_REDUCE_VARIANTS: Record<string, ChannelReduceVariant> = {
   'lanes-256': { constants: { WG: 256, LANES: 256 } },
+  'split-256': { constants: { WG: 256, LANES: 256 }, split: { chunk: 8192, most: 256, fallback: 'lanes-256' }, gpuOnly: true },
   'lanes-32': { constants: { WG: 64, LANES: 32 } },
   // Fewer channels than invocations a CPU runs at once leave it idle: share them out.
   'lanes-1': { constants: { WG: 16, LANES: 1 }, fewChannels: { below: 32, use: 'lanes-32' } },
