@@ -256,6 +256,38 @@ async function timings(g: WebGPUBackend): Promise<void> {
     console.log(`conv ${p.cIn}->${p.cOut} ${p.kH}x${p.kW} on ${p.h}x${p.w} batch ${p.n}:\n  ${parts.join('\n  ')}`);
     [x, w, gy].forEach((s) => g.free(s));
   }
+  // Batch norm's per-channel reductions at ResNet-18's 96x96, batch 256 inputs (the stem's
+  // 48x48 maps, layer 1's 24x24, layer 4's 3x3): the statistics, and the backward pass (its
+  // sums and dx), in each variant, with the bytes they read and write per millisecond.
+  for (const [name, c, hw] of [['stem', 64, 48 * 48], ['layer1', 64, 24 * 24], ['layer4', 512, 3 * 3]] as const) {
+    const p = { n: 256, c, hw, eps: 1e-5 };
+    const size = p.n * c * hw;
+    const x = g.fromData(randn(size)), gy = g.fromData(randn(size));
+    const saved = g.tuning;
+    const parts: string[] = [];
+    for (const v of Object.keys(CHANNEL_REDUCE_VARIANTS)) {
+      g.tuning = { ...saved, channelReduce: v, shapes: {} };
+      const stats = await timeOp(g, () => {
+        const st = g.batchNormStats(x, p);
+        g.free(st.variance);
+        return st.mean;
+      }, 10);
+      const st = g.batchNormStats(x, p);
+      const back = await timeOp(g, () => {
+        const r = g.batchNormBackward(gy, x, st.mean, st.variance, null, { ...p, batchStats: true });
+        g.free(r.dWeight);
+        g.free(r.dBias);
+        return r.dx;
+      }, 10);
+      g.free(st.mean);
+      g.free(st.variance);
+      // Statistics: x twice; backward: g and x twice, dx once.
+      parts.push(`${v} stats ${stats.toFixed(3)}ms (${((8 * size) / stats / 1e6).toFixed(0)} GB/s), backward ${back.toFixed(3)}ms (${((20 * size) / back / 1e6).toFixed(0)} GB/s)`);
+    }
+    g.tuning = saved;
+    console.log(`batch norm ${name} ${p.n}x${c}x${hw}:\n  ${parts.join('\n  ')}`);
+    [x, gy].forEach((s) => g.free(s));
+  }
 }
 
 async function main(): Promise<void> {
