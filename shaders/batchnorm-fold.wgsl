@@ -8,7 +8,8 @@
 // SUMS = 1, the backward sums: dBias = sum(a_s), dWeight = sum(b_s) / sqrt(variance + eps).
 override SUMS: u32 = 0u;
 override RUNNING: bool = false;
-const WG: u32 = 64u;
+override WG: u32 = 64u;
+override LANES: u32 = 64u;
 
 struct Params { c: u32, split: u32, len: u32, count: u32, momentum: f32, unbias: f32, eps: f32 }
 
@@ -23,18 +24,7 @@ struct Params { c: u32, split: u32, len: u32, count: u32, momentum: f32, unbias:
 
 var<workgroup> partial: array<f32, WG>;
 
-/** The sum of v over the workgroup (every invocation gets it). */
-fn total(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { partial[lid] += partial[lid + s]; }
-    workgroupBarrier();
-  }
-  let t = partial[0];
-  workgroupBarrier();
-  return t;
-}
+//#include "lane-total"
 
 fn chunkCount(s: u32) -> f32 {
   return f32(min(u.len, u.count - s * u.len));

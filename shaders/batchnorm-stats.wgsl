@@ -25,20 +25,7 @@ struct Params { n: u32, c: u32, hw: u32, momentum: f32, unbias: f32, split: u32,
 
 var<workgroup> partial: array<f32, WG>;
 
-/** The sum of v over the LANES invocations of a channel (every one of them gets it). */
-fn total(lid: u32, v: f32) -> f32 {
-  if (LANES == 1u) { return v; }
-  partial[lid] = v;
-  workgroupBarrier();
-  let lane = lid % LANES;
-  for (var s = LANES / 2u; s > 0u; s = s >> 1u) {
-    if (lane < s) { partial[lid] += partial[lid + s]; }
-    workgroupBarrier();
-  }
-  let t = partial[lid - lane];
-  workgroupBarrier();
-  return t;
-}
+//#include "lane-total"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
