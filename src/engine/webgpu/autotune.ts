@@ -90,7 +90,8 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
  * The im2col variants are for GPUs: on a CPU-backed adapter the rows variants already
  * use im2col products where those win (narrow and strided shapes), and the whole-model
  * step count is set by that mix, not by the one layer timed here. Variants marked
- * `gpuOnly` are skipped there too. A variant for some shapes only (`covers`) is timed on
+ * `gpuOnly` are skipped there too. A variant for some shapes only (`covers`: Winograd's
+ * convolutions, batch norm's split reductions) is timed on
  * those shapes alone, never for the op-wide choice (`shape` undefined).
  */
 export function candidates(b: WebGPUBackend, table: Record<string, TunableVariant>, shape?: OpShape): string[] {
@@ -98,7 +99,7 @@ export function candidates(b: WebGPUBackend, table: Record<string, TunableVarian
   return Object.keys(table).filter((k) => {
     const v = table[k];
     if (v.tune === false || (software && (v.im2col || v.gpuOnly))) return false;
-    return !v.covers || (shape !== undefined && v.covers(shape as ConvShape));
+    return !v.covers || (shape !== undefined && v.covers(shape));
   });
 }
 
@@ -127,11 +128,10 @@ export async function autotune(b: WebGPUBackend): Promise<Tuning> {
     b.free(gy);
   }
 
-  // A ResNet-like batch-norm input: 64 channels of 16x16, batch 16 (too short to split a
-  // channel: the splitting variants are timed on the shapes they split, by tuneShapes).
+  // A ResNet-like batch-norm input: 64 channels of 16x16, batch 16.
   const bnp = { n: 16, c: 64, hw: 256, eps: 1e-5 };
   const bx = b.fromData(random(bnp.n * bnp.c * bnp.hw));
-  t.channelReduce = await pick(b, 'channelReduce', candidates(b, CHANNEL_REDUCE_VARIANTS).filter((v) => !CHANNEL_REDUCE_VARIANTS[v].split), (v) => {
+  t.channelReduce = await pick(b, 'channelReduce', candidates(b, CHANNEL_REDUCE_VARIANTS), (v) => {
     const { mean, variance } = batchNormStats(b, bx, bnp, v);
     b.free(variance);
     return mean;

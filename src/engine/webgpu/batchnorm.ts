@@ -7,7 +7,7 @@ import type { BatchNormParams, BatchNormRunning, NormActGrad, NormEpilogue, Stor
 import { derivativeWgsl, epilogueWgsl, type EpilogueOp } from '../ops/elementwise';
 import type { GPUStorage, WebGPUBackend } from './index';
 import { Words } from './runtime';
-import { CHANNEL_REDUCE_VARIANTS } from './variants';
+import { CHANNEL_REDUCE_VARIANTS, channelChunks } from './variants';
 import { wgsl } from './wgsl';
 import statsSrcRaw from '../../../shaders/batchnorm-stats.wgsl?raw';
 import applySrcRaw from '../../../shaders/batchnorm-apply.wgsl?raw';
@@ -38,6 +38,8 @@ function withAct(kernel: 'apply' | 'sums' | 'dx', op: EpilogueOp | null): string
 interface ChannelReduce {
   variant: string;
   constants: { WG: number; LANES: number };
+  /** Values a channel holds (n * hw). */
+  count: number;
   /** Chunks per channel (1: each lane group sums a whole channel, no fold), of `len` values. */
   split: number;
   len: number;
@@ -51,11 +53,27 @@ interface ChannelReduce {
 function channelReduce(be: WebGPUBackend, p: BatchNormParams, variant = be.kernels.variantFor('channelReduce', { n: p.n, c: p.c, hw: p.hw })): ChannelReduce {
   let v = CHANNEL_REDUCE_VARIANTS[variant] ?? CHANNEL_REDUCE_VARIANTS['lanes-256'];
   if (v.fewChannels && p.c < v.fewChannels.below) v = CHANNEL_REDUCE_VARIANTS[(variant = v.fewChannels.use)];
+  let split = v.split ? channelChunks(v.split, p) : 1;
+  if (v.split && split < 2) {
+    v = CHANNEL_REDUCE_VARIANTS[(variant = v.split.fallback)];
+    split = 1;
+  }
   const count = p.n * p.hw;
-  const split = v.split ? Math.min(v.split.most, Math.floor(count / v.split.chunk)) : 1;
-  if (v.split && split < 2) v = CHANNEL_REDUCE_VARIANTS[(variant = v.split.fallback)];
-  const groups = split > 1 ? p.c * split : p.c;
-  return { variant, constants: v.constants, split: Math.max(1, split), len: split > 1 ? Math.ceil(count / split) : count, workgroups: Math.ceil(groups / (v.constants.WG / v.constants.LANES)) };
+  return { variant, constants: v.constants, count, split, len: Math.ceil(count / split), workgroups: Math.ceil((p.c * split) / (v.constants.WG / v.constants.LANES)) };
+}
+
+/** PyTorch's factor from the biased variance of `count` values to the unbiased one, for the running variance. */
+function unbias(count: number): number {
+  return count > 1 ? count / (count - 1) : 1;
+}
+
+/**
+ * Where the reduction pass stores its two per-channel results: `final` itself, or, where
+ * the channels are split, two c x split buffers of partial results that `fold` folds into it.
+ */
+function reductionTargets(be: WebGPUBackend, r: ChannelReduce, p: BatchNormParams, final: [GPUStorage, GPUStorage]): { targets: [GPUStorage, GPUStorage]; parts: [GPUStorage, GPUStorage] | null } {
+  const parts: [GPUStorage, GPUStorage] | null = r.split > 1 ? [be.out(p.c * r.split), be.out(p.c * r.split)] : null;
+  return { targets: parts ?? final, parts };
 }
 
 /**
@@ -64,15 +82,14 @@ function channelReduce(be: WebGPUBackend, p: BatchNormParams, variant = be.kerne
  */
 function fold(be: WebGPUBackend, r: ChannelReduce, p: BatchNormParams, parts: [GPUStorage, GPUStorage], out: [GPUStorage, GPUStorage], extra: { running?: BatchNormRunning; variance?: Storage }) {
   const { running, variance } = extra;
-  const count = p.n * p.hw;
   be.rt.dispatch({
     key: `batchnorm-fold:${variance ? 'sums' : 'stats'}:${running ? 1 : 0}`,
     code: foldSrc,
     constants: { SUMS: variance ? 1 : 0, RUNNING: running ? 1 : 0 },
     buffers: [parts[0].buffer, parts[1].buffer, out[0].buffer, out[1].buffer, running ? be.buf(running.mean) : be.dummy, running ? be.buf(running.variance) : be.dummy2, variance ? be.buf(variance) : parts[0].buffer],
     uniforms: new Words()
-      .u32(p.c, r.split, r.len, count)
-      .f32(running?.momentum ?? 0, count > 1 ? count / (count - 1) : 1, p.eps)
+      .u32(p.c, r.split, r.len, r.count)
+      .f32(running?.momentum ?? 0, unbias(r.count), p.eps)
       .buffer(),
     workgroups: p.c,
   });
@@ -84,21 +101,20 @@ export function batchNormStats(be: WebGPUBackend, x: Storage, p: BatchNormParams
   const mean = be.out(p.c);
   const variance = be.out(p.c);
   const r = channelReduce(be, p, variant);
-  const count = p.n * p.hw;
-  const parts: [GPUStorage, GPUStorage] | null = r.split > 1 ? [be.out(p.c * r.split), be.out(p.c * r.split)] : null;
-  const [a, b] = parts ?? [mean, variance];
+  const { targets, parts } = reductionTargets(be, r, p, [mean, variance]);
+  // Split, the fold updates the running statistics.
   const live = parts ? undefined : running;
   be.rt.dispatch({
     key: `batchnorm-stats:${r.variant}:${live ? 1 : 0}`,
     code: statsSrc,
     constants: { ...r.constants, RUNNING: live ? 1 : 0 },
-    buffers: [be.buf(x), a.buffer, b.buffer, live ? be.buf(live.mean) : be.dummy, live ? be.buf(live.variance) : be.dummy2],
+    buffers: [be.buf(x), targets[0].buffer, targets[1].buffer, live ? be.buf(live.mean) : be.dummy, live ? be.buf(live.variance) : be.dummy2],
     uniforms: new Words()
       .u32(p.n, p.c, p.hw)
-      .f32(running?.momentum ?? 0, count > 1 ? count / (count - 1) : 1)
+      .f32(running?.momentum ?? 0, unbias(r.count))
       .u32(r.split, r.len)
       .buffer(),
-    workgroups: count > 0 ? r.workgroups : 0,
+    workgroups: r.count > 0 ? r.workgroups : 0,
   });
   if (parts) fold(be, r, p, parts, [mean, variance], { running });
   return { mean, variance };
@@ -123,8 +139,7 @@ export function batchNormApply(
 
 /**
  * dBias and dWeight (one pass of per-channel sums, and a fold where the channels are split),
- * then dx (one pass per element). With
- * `act`, both passes take g through the activation's derivative as they read it; the
+ * then dx (one pass per element). With `act`, both passes take g through the activation's derivative as they read it; the
  * first also stores that gradient when `act.keepG`, and the second then reads it instead.
  */
 export function batchNormBackward(
@@ -137,15 +152,14 @@ export function batchNormBackward(
   const op = act?.op ?? null;
   const stats = [be.buf(x), be.buf(mean), be.buf(variance)];
   const r = channelReduce(be, p, variant);
-  const parts: [GPUStorage, GPUStorage] | null = r.split > 1 ? [be.out(p.c * r.split), be.out(p.c * r.split)] : null;
-  const [a, b] = parts ?? [dBias, dWeight];
+  const { targets, parts } = reductionTargets(be, r, p, [dBias, dWeight]);
   be.rt.dispatch({
     key: `batchnorm-backward-sums:${r.variant}:${op ?? ''}:${kept ? 1 : 0}`,
     code: withAct('sums', op),
     constants: { ...r.constants, ACT: op ? 1 : 0, KEEP_G: kept ? 1 : 0 },
-    buffers: [be.buf(g), ...stats, a.buffer, b.buffer, act ? be.buf(act.y) : be.dummy, kept ? kept.buffer : be.dummy2],
+    buffers: [be.buf(g), ...stats, targets[0].buffer, targets[1].buffer, act ? be.buf(act.y) : be.dummy, kept ? kept.buffer : be.dummy2],
     uniforms: new Words().u32(p.n, p.c, p.hw).f32(p.eps).u32(r.split, r.len).buffer(),
-    workgroups: p.n * p.hw > 0 ? r.workgroups : 0,
+    workgroups: r.count > 0 ? r.workgroups : 0,
   });
   if (parts) fold(be, r, p, parts, [dBias, dWeight], { variance });
   // With g' stored, dx reads it as its g and needs no derivative.
@@ -164,12 +178,11 @@ export function batchNormBackward(
 export function batchNormUpdateRunning(
   be: WebGPUBackend, runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, p: BatchNormParams & { momentum: number },
 ): void {
-  const count = p.n * p.hw;
   be.rt.dispatch({
     key: 'batchnorm-running',
     code: runningSrc,
     buffers: [be.buf(runningMean), be.buf(runningVar), be.buf(mean), be.buf(variance)],
-    uniforms: new Words().u32(p.c).f32(p.momentum, count > 1 ? count / (count - 1) : 1).buffer(),
+    uniforms: new Words().u32(p.c).f32(p.momentum, unbias(p.n * p.hw)).buffer(),
     workgroups: Math.ceil(p.c / 64),
   });
 }

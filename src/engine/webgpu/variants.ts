@@ -248,9 +248,16 @@ export interface ChannelReduceVariant extends TunableVariant {
   /**
    * Cuts each channel into chunks of at least `chunk` values (at most `most` chunks), a
    * workgroup each, then folds the chunks' results (batchnorm-fold.wgsl); a channel too
-   * short for two chunks runs `fallback`.
+   * short for two chunks runs `fallback` (and `covers` says which shapes split).
    */
   split?: { chunk: number; most: number; fallback: string };
+}
+
+const SPLIT_CHANNELS = { chunk: 8192, most: 256, fallback: 'lanes-256' };
+
+/** The chunks `split` cuts each channel of a batch-norm input [n, c, hw] into (below 2: it does not split). */
+export function channelChunks(split: NonNullable<ChannelReduceVariant['split']>, p: ChannelShape): number {
+  return Math.min(split.most, Math.floor((p.n * p.hw) / split.chunk));
 }
 
 /**
@@ -264,7 +271,12 @@ export interface ChannelReduceVariant extends TunableVariant {
  */
 export const CHANNEL_REDUCE_VARIANTS: Record<string, ChannelReduceVariant> = {
   'lanes-256': { constants: { WG: 256, LANES: 256 } },
-  'split-256': { constants: { WG: 256, LANES: 256 }, split: { chunk: 8192, most: 256, fallback: 'lanes-256' }, gpuOnly: true },
+  'split-256': {
+    constants: { WG: 256, LANES: 256 },
+    split: SPLIT_CHANNELS,
+    covers: (p) => channelChunks(SPLIT_CHANNELS, p as ChannelShape) >= 2,
+    gpuOnly: true,
+  },
   'lanes-32': { constants: { WG: 64, LANES: 32 } },
   // Fewer channels than invocations a CPU runs at once leave it idle: share them out.
   'lanes-1': { constants: { WG: 16, LANES: 1 }, fewChannels: { below: 32, use: 'lanes-32' } },
@@ -307,7 +319,13 @@ export interface Tuning {
 export type ShapeOp = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'channelReduce';
 
 /** What the tuning needs of a variant: whether the autotune times it, on which adapters and shapes. */
-export interface TunableVariant { tune?: boolean; im2col?: object; gpuOnly?: boolean; covers?: (p: ConvShape) => boolean }
+export interface TunableVariant {
+  tune?: boolean;
+  im2col?: object;
+  gpuOnly?: boolean;
+  /** The shapes of its op a variant for some shapes only runs as itself (a method: each table's variants take their own op's shape). */
+  covers?(p: OpShape): boolean;
+}
 
 /** Each shape-tuned op's variant table. */
 export const SHAPE_OP_VARIANTS: Record<ShapeOp, Record<string, TunableVariant>> = {
