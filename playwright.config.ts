@@ -26,6 +26,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}/`,
     launchOptions: { executablePath: CHROMIUM, args: chromiumArgs },
     trace: 'off',
+    // A failure keeps what the page showed (test-results/), for failures that do not repeat.
+    screenshot: 'only-on-failure',
   },
   // A first project runs the backend probe once and keeps its verdicts; every test starts
   // from that storage, as a returning reader's browser would (e2e/probe.setup.ts).

@@ -30,8 +30,8 @@ test('offline after a first visit, the book reloads with every chapter, and LeNe
   expect(links.length).toBe(readdirSync('chapters/en').filter((f) => f.endsWith('.mdx')).length);
   for (const href of links) {
     await page.goto(href);
-    await expect(page.locator('article h1')).toBeVisible();
-    await expect(page.locator('.error-box')).toHaveCount(0);
+    await expect(page.locator('article h1'), `${href}, offline`).toBeVisible();
+    await expect(page.locator('.error-box'), `${href}, offline`).toHaveCount(0);
   }
   await context.setOffline(false);
 });
