@@ -27,21 +27,19 @@ struct Params { n: u32, c: u32, hw: u32, eps: f32, split: u32, len: u32 }
 var<workgroup> partialG: array<f32, WG>;
 var<workgroup> partialGX: array<f32, WG>;
 
+//#include "channel-chunk"
+
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let group = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
-  let ch = group / u.split;
-  let lane = lid % LANES;
-  let live = ch < u.c;
-  let start = select(0u, (group % u.split) * u.len, live);
-  let end = select(0u, min(u.n * u.hw, start + u.len), live);
-  let m = select(0.0, mean[min(ch, u.c - 1u)], live);
+  let part = channelChunk(wid, nwg, lid);
+  let ch = part.ch;
+  let lane = part.lane;
+  let m = select(0.0, mean[min(ch, u.c - 1u)], part.live);
   var sg = 0.0;
   var sgx = 0.0;
-  for (var i = start + lane; i < end; i += LANES) {
-    let b = i / u.hw;
-    let k = (b * u.c + ch) * u.hw + i - b * u.hw;
+  for (var i = part.start + lane; i < part.end; i += LANES) {
+    let k = channelIndex(ch, i);
     var gk = g[k];
     if (ACT != 0u) {
       gk = derivative(y[k], gk);
@@ -64,10 +62,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     sg = partialG[lid];
     sgx = partialGX[lid];
   }
-  if (live && lane == 0u) {
+  if (part.live && lane == 0u) {
     if (u.split > 1u) {
-      dBias[group] = sg;
-      dWeight[group] = sgx;
+      dBias[part.group] = sg;
+      dWeight[part.group] = sgx;
       return;
     }
     dBias[ch] = sg;

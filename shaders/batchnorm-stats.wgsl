@@ -26,35 +26,29 @@ struct Params { n: u32, c: u32, hw: u32, momentum: f32, unbias: f32, split: u32,
 var<workgroup> partial: array<f32, WG>;
 
 //#include "lane-total"
+//#include "channel-chunk"
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let group = ((wid.z * nwg.y + wid.y) * nwg.x + wid.x) * (WG / LANES) + lid / LANES;
-  let ch = group / u.split;
-  let lane = lid % LANES;
-  // Invocations past the last channel still take part in the barriers.
-  let live = ch < u.c;
-  let start = select(0u, (group % u.split) * u.len, live);
-  let end = select(0u, min(u.n * u.hw, start + u.len), live);
-  let count = f32(max(end - start, 1u));
+  let part = channelChunk(wid, nwg, lid);
+  let ch = part.ch;
+  let count = f32(max(part.end - part.start, 1u));
   var s = 0.0;
-  for (var i = start + lane; i < end; i += LANES) {
-    let b = i / u.hw;
-    s += x[(b * u.c + ch) * u.hw + i - b * u.hw];
+  for (var i = part.start + part.lane; i < part.end; i += LANES) {
+    s += x[channelIndex(ch, i)];
   }
   let mean = total(lid, s) / count;
   var q = 0.0;
-  for (var i = start + lane; i < end; i += LANES) {
-    let b = i / u.hw;
-    let d = x[(b * u.c + ch) * u.hw + i - b * u.hw] - mean;
+  for (var i = part.start + part.lane; i < part.end; i += LANES) {
+    let d = x[channelIndex(ch, i)] - mean;
     q += d * d;
   }
   let squares = total(lid, q);
-  if (live && lane == 0u) {
+  if (part.live && part.lane == 0u) {
     if (u.split > 1u) {
-      meanOut[group] = mean;
-      varOut[group] = squares;
+      meanOut[part.group] = mean;
+      varOut[part.group] = squares;
       return;
     }
     let variance = squares / count;

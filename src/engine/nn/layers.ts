@@ -245,8 +245,9 @@ export class Conv2d extends Module {
   }
 }
 
-export class MaxPool2d extends Module {
-  static override typeName = 'MaxPool2d';
+/** Max and average pooling as modules: the same options, output shape and repr but for the kind. */
+abstract class Pool2dModule extends Module {
+  protected abstract readonly kind: 'max' | 'avg';
   constructor(
     readonly kernelSize: Pair,
     readonly opts: F.PoolOptions = {},
@@ -254,37 +255,28 @@ export class MaxPool2d extends Module {
     super();
   }
   override forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, this.opts);
+    return (this.kind === 'max' ? F.maxPool2d : F.avgPool2d)(x, this.kernelSize, this.opts);
   }
   override outputShape(s: readonly number[]): number[] {
-    const p = F.poolParams('max', s, this.kernelSize, this.opts);
+    const p = F.poolParams(this.kind, s, this.kernelSize, this.opts);
     return [p.n, p.c, p.outH, p.outW];
   }
   override extraRepr(): string {
     const k = this.kernelSize;
-    return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}, dilation=1, ceil_mode=False`;
+    // PyTorch prints max pooling's dilation and ceil mode, and not average pooling's.
+    const more = this.kind === 'max' ? ', dilation=1, ceil_mode=False' : '';
+    return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}${more}`;
   }
 }
 
-export class AvgPool2d extends Module {
+export class MaxPool2d extends Pool2dModule {
+  static override typeName = 'MaxPool2d';
+  protected readonly kind = 'max';
+}
+
+export class AvgPool2d extends Pool2dModule {
   static override typeName = 'AvgPool2d';
-  constructor(
-    readonly kernelSize: Pair,
-    readonly opts: F.PoolOptions = {},
-  ) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, this.opts);
-  }
-  override outputShape(s: readonly number[]): number[] {
-    const p = F.poolParams('avg', s, this.kernelSize, this.opts);
-    return [p.n, p.c, p.outH, p.outW];
-  }
-  override extraRepr(): string {
-    const k = this.kernelSize;
-    return `kernel_size=${reprArg(k)}, stride=${reprArg(this.opts.stride ?? k)}, padding=${reprArg(this.opts.padding ?? 0)}`;
-  }
+  protected readonly kind = 'avg';
 }
 
 export class AdaptiveAvgPool2d extends Module {

@@ -323,6 +323,30 @@ export class WasmBackend extends CpuBackend {
     return this.kernels.alloc(planFloats(plan));
   }
 
+  /**
+   * A convolution pass over n images of `srcSize` floats each into `dstSize` each: at once
+   * when the plan's block holds the whole batch, else `block` images at a time through two
+   * arena areas. `run(images, src, dst)` runs the kernel on arena addresses.
+   */
+  private byBlocks(block: number, n: number, src: Float32Array, srcSize: number, dstSize: number, run: (images: number, src: number, dst: number) => void): Storage {
+    const K = this.kernels;
+    if (block === n) {
+      const y = this.out(n * dstSize);
+      run(n, this.input(src, n * srcSize), y.at);
+      return y.done();
+    }
+    const out = this.recycled.take(n * dstSize);
+    const ps = K.alloc(block * srcSize);
+    const pd = K.alloc(block * dstSize);
+    for (let b0 = 0; b0 < n; b0 += block) {
+      const nb = Math.min(block, n - b0);
+      K.write(ps, src.subarray(b0 * srcSize, (b0 + nb) * srcSize));
+      run(nb, ps, pd);
+      K.readInto(pd, nb * dstSize, out, b0 * dstSize);
+    }
+    return this.make(out);
+  }
+
   override conv2d(x: Storage, w: Storage, bias: Storage | null, p: Conv2dParams): Storage {
     const inSize = p.cIn * p.h * p.w;
     const outSize = p.cOut * p.outH * p.outW;
@@ -335,21 +359,9 @@ export class WasmBackend extends CpuBackend {
     const pw = this.input(W, W.length);
     const pbias = bias ? this.put(bias, p.cOut) : 0;
     const ps = this.scratch(plan);
-    if (plan.block === p.n) {
-      const y = this.out(p.n * outSize);
-      K.run(kernel, convArgs(p, p.n, this.input(X, p.n * inSize), pw, pbias, y.at, plan, ps, false));
-      return y.done();
-    }
-    const out = this.recycled.take(p.n * outSize);
-    const px = K.alloc(plan.block * inSize);
-    const py = K.alloc(plan.block * outSize);
-    for (let b0 = 0; b0 < p.n; b0 += plan.block) {
-      const nb = Math.min(plan.block, p.n - b0);
-      K.write(px, X.subarray(b0 * inSize, (b0 + nb) * inSize));
-      K.run(kernel, convArgs(p, nb, px, pw, pbias, py, plan, ps, false));
-      K.readInto(py, nb * outSize, out, b0 * outSize);
-    }
-    return this.make(out);
+    return this.byBlocks(plan.block, p.n, X, inSize, outSize, (n, src, dst) =>
+      K.run(kernel, convArgs(p, n, src, pw, pbias, dst, plan, ps, false)),
+    );
   }
 
   override conv2dBackwardInput(gy: Storage, w: Storage, p: Conv2dParams): Storage {
@@ -365,25 +377,12 @@ export class WasmBackend extends CpuBackend {
     K.reset();
     const pw = this.input(W, W.length);
     const ps = this.scratch(plan);
-    const run = (n: number, dx: number, dy: number) =>
+    // Its source is dY, its result dX.
+    return this.byBlocks(plan.block, p.n, G, outSize, inSize, (n, dy, dx) =>
       wino
         ? K.run('winograd_forward', convArgs(q, n, dy, pw, 0, dx, plan, ps, false, WINOGRAD_FLIPPED))
-        : K.run('conv2d_backward_input', convArgs(p, n, dx, pw, 0, dy, plan, ps, false));
-    if (plan.block === p.n) {
-      const dx = this.out(p.n * inSize);
-      run(p.n, dx.at, this.input(G, p.n * outSize));
-      return dx.done();
-    }
-    const out = this.recycled.take(p.n * inSize);
-    const pdx = K.alloc(plan.block * inSize);
-    const pdy = K.alloc(plan.block * outSize);
-    for (let b0 = 0; b0 < p.n; b0 += plan.block) {
-      const nb = Math.min(plan.block, p.n - b0);
-      K.write(pdy, G.subarray(b0 * outSize, (b0 + nb) * outSize));
-      run(nb, pdx, pdy);
-      K.readInto(pdx, nb * inSize, out, b0 * inSize);
-    }
-    return this.make(out);
+        : K.run('conv2d_backward_input', convArgs(p, n, dx, pw, 0, dy, plan, ps, false)),
+    );
   }
 
   override conv2dBackwardWeight(x: Storage, gy: Storage, p: Conv2dParams): Storage {

@@ -193,34 +193,30 @@ export const MATMUL_VARIANTS: Record<string, GemmVariant> = {
   'tex-8x8-wg8': { code: matmulTexSrc, constants: { WGX: 8, WGY: 8 }, tileM: 64, tileN: 64, texture: { fallback: 'vec4-8x8-wg8' } },
 };
 
-export const CONV_VARIANTS: Record<string, GemmVariant> = {
-  'rows-8x8': { code: convRowsSource(0), tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
-  'reg-16x4': { ...reg(conv2dRegSrc, 16, 4), tune: false },
-  'reg-8x8': { ...reg(conv2dRegSrc, 8, 8), tune: false },
-  'reg-32x2': reg(conv2dRegSrc, 32, 2),
-  im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
-  'igemm-128': tiledBlock(conv2dIgemmRaw, 2, { igemm: true }),
-  // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
-  'igemm-64x128': tiledBlock(conv2dIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
-  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
-  'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
-  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: (p) => cpuConvChoice(p), tune: false },
-};
+/**
+ * The variants of a convolution pass that is itself a convolution: the forward pass, and the
+ * input gradient (dY convolved with the flipped kernel, channels swapped). They differ only
+ * in the register-tile and implicit-GEMM kernels.
+ */
+function convPassVariants(regSrc: string, igemmRaw: string): Record<string, GemmVariant> {
+  return {
+    'rows-8x8': { code: convRowsSource(0), tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
+    'reg-16x4': { ...reg(regSrc, 16, 4), tune: false },
+    'reg-8x8': { ...reg(regSrc, 8, 8), tune: false },
+    'reg-32x2': reg(regSrc, 32, 2),
+    im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
+    'igemm-128': tiledBlock(igemmRaw, 2, { igemm: true }),
+    // 64 output channels (ResNet's first stage) fill its tiles, and deep layers get twice the workgroups.
+    'igemm-64x128': tiledBlock(igemmRaw, 1, { igemm: true }),
+    winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
+    'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
+    'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
+    'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: (p) => cpuConvChoice(p), tune: false },
+  };
+}
 
-export const CONV_BWD_INPUT_VARIANTS: Record<string, GemmVariant> = {
-  'rows-8x8': { code: convRowsSource(0), tileM: 8, tileN: 8, rows: { fallback: 'reg-32x2' } },
-  'reg-16x4': { ...reg(conv2dBwdInputRegSrc, 16, 4), tune: false },
-  'reg-8x8': { ...reg(conv2dBwdInputRegSrc, 8, 8), tune: false },
-  'reg-32x2': reg(conv2dBwdInputRegSrc, 32, 2),
-  im2col: { code: im2colSrc, tileM: 64, tileN: 64, im2col: { fallback: 'reg-32x2' } },
-  'igemm-128': tiledBlock(conv2dBwdInputIgemmRaw, 2, { igemm: true }),
-  'igemm-64x128': tiledBlock(conv2dBwdInputIgemmRaw, 1, { igemm: true }),
-  winograd: { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 2, kernel: 3 }, covers: winogradShape },
-  'winograd-4x4': { code: '', tileM: 0, tileN: 0, winograd: { fallback: 'rows-8x8', tile: 4, kernel: 3 }, covers: winograd4Shape },
-  'winograd-5x5': { code: '', tileM: 0, tileN: 0, winograd: WINOGRAD_5X5, covers: winograd5Shape },
-  'cpu-mix': { code: '', tileM: 0, tileN: 0, byShape: (p) => cpuConvChoice(p), tune: false },
-};
+export const CONV_VARIANTS = convPassVariants(conv2dRegSrc, conv2dIgemmRaw);
+export const CONV_BWD_INPUT_VARIANTS = convPassVariants(conv2dBwdInputRegSrc, conv2dBwdInputIgemmRaw);
 
 export const CONV_BWD_WEIGHT_VARIANTS: Record<string, SplitGemmVariant> = {
   // Stride 1 and kW <= 8 only; the targets count invocations here, not workgroups. The
