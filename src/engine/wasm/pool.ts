@@ -16,7 +16,8 @@ export interface Pool {
   terminate(): void;
 }
 
-interface StartMessage {
+/** What a pool thread gets to start (pool.worker.ts in the browser, pool-node.worker.mjs in Node). */
+export interface StartMessage {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   /** 1 .. pool size (0 is the calling thread). */

@@ -3,13 +3,7 @@
  * shared module over the shared memory, moves to its own stack, reports ready and
  * then serves work inside worker_loop for as long as it lives.
  */
-interface StartMessage {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  thread: number;
-  stackTop: number;
-  generation: number;
-}
+import type { StartMessage } from './pool';
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent<StartMessage>) => void) | null; postMessage(msg: unknown): void };
 
