@@ -1,3 +1,4 @@
+import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect, openChapter, wcagAxe } from './fixtures';
 
 test('presenter mode steps through a chapter by keyboard alone', async ({ page }) => {
@@ -30,7 +31,11 @@ test('presenter mode uses large type at 1280x720', async ({ page }) => {
   expect(size).toBeGreaterThanOrEqual(24);
 });
 
-test('the teacher window and the projected window stay in step', async ({ page, context }) => {
+/**
+ * The preface presented, with the teacher window open beside it and one step taken on the
+ * projector, which the teacher window has followed.
+ */
+async function presentWithTeacher(page: Page, context: BrowserContext) {
   await openChapter(page, 'preface');
   await page.keyboard.press('p');
   const teacher = await context.newPage();
@@ -39,6 +44,11 @@ test('the teacher window and the projected window stay in step', async ({ page, 
   await expect(pos).toHaveAttribute('data-step', '0');
   await page.keyboard.press('ArrowRight');
   await expect(pos).toHaveAttribute('data-step', '1');
+  return { teacher, pos };
+}
+
+test('the teacher window and the projected window stay in step', async ({ page, context }) => {
+  const { teacher, pos } = await presentWithTeacher(page, context);
   // And back the other way: the teacher moves the projector.
   await teacher.getByRole('button', { name: /Next step/ }).click();
   await expect(page.locator('.presenter-position')).toHaveText(/^3 \//);
@@ -48,14 +58,7 @@ test('the teacher window and the projected window stay in step', async ({ page, 
 });
 
 test('the teacher window shows the next step, the time since the start and the notes, and follows a reload of the projector', async ({ page, context }) => {
-  await openChapter(page, 'preface');
-  await page.keyboard.press('p');
-  const teacher = await context.newPage();
-  await teacher.goto('./?c=teacher');
-  const pos = teacher.locator('.teacher-position');
-  await expect(pos).toHaveAttribute('data-step', '0');
-  await page.keyboard.press('ArrowRight');
-  await expect(pos).toHaveAttribute('data-step', '1');
+  const { teacher, pos } = await presentWithTeacher(page, context);
   // The notes are the step's text; up next is the following step's title.
   const second = await page.evaluate(() => document.querySelector('.chapter-body > [data-step="1"]:not(h1, h2)')?.textContent ?? '');
   await expect(teacher.getByTestId('teacher-notes')).toContainText(second.trim().slice(0, 40));
