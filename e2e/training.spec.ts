@@ -100,7 +100,11 @@ test('exported weights import back to identical predictions, and a corrupt file 
   // Draw a stroke: the model's probabilities for it.
   const canvas = w.locator('.try-canvas');
   const draw = () => drawStroke(page, canvas, [[0.3, 0.2], [0.5, 0.8], [0.7, 0.2]]);
+  // The empty area says what it is for, and the words go once the reader draws.
+  const prompt = w.locator('.try-prompt');
+  await expect(prompt).toHaveText('Draw a piece of clothing here');
   await draw();
+  await expect(prompt).toHaveCount(0);
   const probs = w.locator('.try-probs');
   await expect(probs).toHaveAttribute('data-probs', /\[/, { timeout: 30_000 });
   const before = JSON.parse((await probs.getAttribute('data-probs'))!) as number[];

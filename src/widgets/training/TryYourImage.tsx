@@ -63,6 +63,8 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
   const [invert, setInvert] = useState(false);
   const [source, setSource] = useState<{ img: CanvasImageSource; w: number; h: number; name: string; fileW: number; fileH: number } | null>(null);
   const [fileNote, setFileNote] = useState<FileNote | null>(null);
+  // A stroke has begun on the empty area (its input arrives when the stroke ends).
+  const [inked, setInked] = useState(false);
   // Only the latest pick may change the picture (an earlier, slower one is dropped).
   const pick = useRef(0);
 
@@ -75,6 +77,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     setInput(null);
     setProbs(null);
     setFileNote(null);
+    setInked(false);
   }, []);
 
   useEffect(() => clear(), [clear]);
@@ -139,6 +142,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     }
     const p = pos(e);
     drawing.current = p;
+    setInked(true);
     stroke(p, p);
   };
   const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
@@ -227,19 +231,27 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
       <h4 id={`${uid}-t`}>{tr('tryTitle')}</h4>
       <div className="try-grid">
         <div className="try-draw">
-          <canvas
-            ref={canvas}
-            width={SIDE}
-            height={SIDE}
-            className="try-canvas"
-            role="img"
-            aria-label={tr('drawHere')}
-            aria-describedby={`${uid}-cv`}
-            onPointerDown={onDown}
-            onPointerMove={onMove}
-            onPointerUp={onUp}
-            onPointerCancel={onUp}
-          />
+          <div className="try-pad">
+            <canvas
+              ref={canvas}
+              width={SIDE}
+              height={SIDE}
+              className="try-canvas"
+              role="img"
+              aria-label={tr('drawHere')}
+              aria-describedby={`${uid}-cv`}
+              onPointerDown={onDown}
+              onPointerMove={onMove}
+              onPointerUp={onUp}
+              onPointerCancel={onUp}
+            />
+            {/* What the empty area is for, on it (the canvas's own label says it to screen readers). */}
+            {!inked && !input && !source ? (
+              <span className="try-prompt" aria-hidden="true">
+                {tr('drawPrompt')}
+              </span>
+            ) : null}
+          </div>
           <p id={`${uid}-cv`} className="visually-hidden">
             {canvasText}
           </p>

@@ -99,6 +99,7 @@ const STRINGS = {
   ratio: { en: '× {first}', zh: '相对 {first}' },
   tryTitle: { en: 'Try your own image', zh: '试试你自己的图像' },
   drawHere: { en: 'Drawing area: draw a piece of clothing with the mouse, a pen or a finger', zh: '绘图区：用鼠标、触控笔或手指画一件衣物' },
+  drawPrompt: { en: 'Draw a piece of clothing here', zh: '在这里画一件衣物' },
   clear: { en: 'Clear', zh: '清除' },
   openImage: { en: 'Open an image file', zh: '打开图像文件' },
   imageLimits: { en: 'PNG, JPEG, WebP or GIF, up to {mb} MB and {side} × {side} px', zh: 'PNG、JPEG、WebP 或 GIF，不超过 {mb} MB 和 {side} × {side} 像素' },
