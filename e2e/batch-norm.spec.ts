@@ -117,6 +117,12 @@ test('normalises a batch and measures the scatter of batch means as PyTorch does
   await expect.poll(() => statErrors(spread.locator('[data-table="spread"]'), { ...perChannel('pop-mean', s.popMean), ...perChannel('spread', s.spread[String(s.n)]) })).toEqual([]);
   const means = await spread.getByRole('table', { name: 'Batch means of channel 1' }).locator('td').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
   expect(Math.max(...means.map((v, b) => Math.abs(v - s.batchMeans[b * 3])))).toBeLessThan(1e-4);
+  // The chart's legend sets μ_B as the text does: B a lowered, smaller subscript, the text still "μ_B".
+  const legend = spread.locator('svg text').filter({ hasText: 'spread of μ_B' }).first();
+  await expect(legend.locator('tspan[baseline-shift="sub"]')).toHaveText('B');
+  expect(await legend.textContent()).toBe('spread of μ_B');
+  // And the table's header the same way, in HTML.
+  await expect(spread.locator('th .sym sub').first()).toHaveText('_B');
 
   // Batch size 4 → 8, γ₁ 1 → 1.5, β₁ 0 → 0.5, with the arrow keys.
   const w = await part(page, 'normalise');

@@ -199,7 +199,7 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   expect(consumed).toBe(true);
   await expect(w.locator('[data-part="explain"] strong')).toHaveAttribute('data-value', '72');
   // Output channels to 3 with End: the kernels K, K+1, K+2 give the notes' three channels.
-  const co = w.getByRole('slider', { name: 'Output channels cₒ' });
+  const co = w.getByRole('slider', { name: 'Output channels c_o' });
   await co.focus();
   await page.keyboard.press('End');
   await expect(co).toHaveAttribute('aria-valuetext', '3');
@@ -407,7 +407,7 @@ test('a screen reader hears the result of the multichannel, dense-vs-conv and pa
   await mc('channels').scrollIntoViewIfNeeded();
   await expect(mc('channels').locator('.mc-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(mc('channels').getByRole('status')).toHaveText('');
-  await mc('channels').getByRole('slider', { name: 'Output channels cₒ' }).press('End');
+  await mc('channels').getByRole('slider', { name: 'Output channels c_o' }).press('End');
   await expect(mc('channels').getByRole('status')).toHaveText('Output 3 × 2 × 2: 2 input channels, 3 output channels, kernel 2 × 2.');
   await mc('channels').getByRole('slider', { name: 'Input height' }).press('ArrowRight');
   await expect(mc('channels').getByRole('status')).toHaveText(`Output 3 × ${4 - 2 + 1} × 2: 2 input channels, 3 output channels, kernel 2 × 2.`);

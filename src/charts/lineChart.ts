@@ -6,6 +6,7 @@
  */
 import * as d3 from 'd3';
 import { chartFrame, marksFor } from './frame';
+import { setSymbolText } from './notation';
 
 export interface Point {
   x: number;
@@ -112,8 +113,8 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
           .nice();
     gx.attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(6));
     gy.call(log() ? d3.axisLeft(y).ticks(4, '~g') : d3.axisLeft(y).ticks(5));
-    xText.attr('x', m.left + w / 2).attr('y', opts.height - 4).text(opts.xLabel);
-    yText.attr('transform', `translate(12,${m.top + h / 2}) rotate(-90)`).text(opts.yLabel);
+    setSymbolText(xText.attr('x', m.left + w / 2).attr('y', opts.height - 4).node()!, opts.xLabel);
+    setSymbolText(yText.attr('transform', `translate(12,${m.top + h / 2}) rotate(-90)`).node()!, opts.yLabel);
     titleEl.text(opts.title);
     empty.attr('x', w / 2).attr('y', h / 2).text(all.length ? '' : (opts.emptyText ?? ''));
 
@@ -162,7 +163,9 @@ export function lineChart(element: HTMLElement, data: Series[], options: LineCha
       .select('line')
       .attr('stroke', colour)
       .attr('stroke-dasharray', (s) => (s.dashed ? '5 3' : null));
-    items.select('text').text((s) => s.label);
+    items.select<SVGTextElement>('text').each(function (s) {
+      setSymbolText(this, s.label);
+    });
 
     if (opts.describe) {
       const first = (series[0]?.points ?? []).filter((p) => Number.isFinite(p.y));

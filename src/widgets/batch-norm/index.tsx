@@ -32,6 +32,7 @@ import {
 import '../widgets.css';
 import '../widgets-b.css';
 import './batch-norm.css';
+import { notation } from '../common/Notation';
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
 export const BATCH_NORM_PARTS = ['normalise', 'batch-size', 'running'] as const;
@@ -261,10 +262,10 @@ function NormalisePart({ s, setS }: { s: BatchNormSettings; setS: SetS }) {
         </tbody>
       </ScrollTable>
       <p className="bn-note">
-        {t(
+        {notation(t(
           `Y = γ · (X − μ_B) / √(σ²_B + ε) + β with ε = ${r?.eps ?? 1e-5}: each channel of Y has mean β and variance just under γ², whatever the data's own mean and scale.`,
           `Y = γ · (X − μ_B) / √(σ²_B + ε) + β，其中 ε = ${r?.eps ?? 1e-5}：无论数据本身的均值和尺度如何，Y 的每个通道均值都是 β，方差略小于 γ²。`,
-        )}
+        ))}
       </p>
       <Announce text={announced} />
       <EngineError error={res.error} className="w-error" />
@@ -351,10 +352,10 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
         </tbody>
       </ScrollTable>
       <p className="bn-note">
-        {t(
+        {notation(t(
           `Each batch normalises with its own μ_B: with small batches the value a given input is mapped to jumps from batch to batch. Quadrupling the batch size roughly halves the spread.`,
           `每个批量都用自己的 μ_B 做规范化：批量小时，同一个输入被映射成的值会随批量剧烈跳动。批量增大到 4 倍，离散程度大约减半。`,
-        )}
+        ))}
       </p>
       <Announce text={announced} />
       <EngineError error={spreadRes.error ?? meansRes.error} className="w-error" />

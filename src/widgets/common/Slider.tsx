@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { notation } from './Notation';
 
 interface SliderProps {
   label: string;
@@ -26,7 +27,7 @@ export function Slider({ label, value, min, max, step = 1, onChange, format, dis
   const text = format ? format(value) : String(value);
   return (
     <div className="slider">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{notation(label)}</label>
       <input
         id={id}
         type="range"
@@ -44,7 +45,7 @@ export function Slider({ label, value, min, max, step = 1, onChange, format, dis
       </output>
       {hint ? (
         <p id={`${id}-hint`} className={hintTone === 'note' ? 'slider-hint slider-note' : 'slider-hint'}>
-          {hint}
+          {notation(hint)}
         </p>
       ) : null}
     </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { notation } from './Notation';
 
 /** A table's header row: one column header per entry. */
 export function TableHead({ columns }: { columns: readonly ReactNode[] }) {
@@ -7,7 +8,7 @@ export function TableHead({ columns }: { columns: readonly ReactNode[] }) {
       <tr>
         {columns.map((c, i) => (
           <th key={i} scope="col">
-            {c}
+            {typeof c === 'string' ? notation(c) : c}
           </th>
         ))}
       </tr>

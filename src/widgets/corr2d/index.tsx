@@ -33,6 +33,7 @@ import {
   type Matrix,
 } from './model';
 import '../widgets.css';
+import { notation } from '../common/Notation';
 
 export interface Corr2dProps {
   /** URL key of this instance's settings (two instances on a page need different keys). */
@@ -207,7 +208,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
       ) : (
         <div className="w-problems" role="alert">
           {problems.map((p) => (
-            <p key={p.en}>{say(t, p)}</p>
+            <p key={p.en}>{notation(say(t, p))}</p>
           ))}
         </div>
       )}

@@ -16,6 +16,7 @@ import { Announce } from '../common/Announce';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
 import { sanitizeMC, withShape } from './settings';
+import { notation } from '../common/Notation';
 
 function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -129,7 +130,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
 
   // A kernel side is at most the input's along the same axis.
   const kernelSides = [
-    { field: 'kh', side: s.h, label: t('Kernel height kₕ', '卷积核高度 kₕ'), hint: t(`At most the input height (${s.h}).`, `不超过输入高度（${s.h}）。`) },
+    { field: 'kh', side: s.h, label: t('Kernel height k_h', '卷积核高度 k_h'), hint: t(`At most the input height (${s.h}).`, `不超过输入高度（${s.h}）。`) },
     { field: 'kw', side: s.w, label: t('Kernel width k_w', '卷积核宽度 k_w'), hint: t(`At most the input width (${s.w}).`, `不超过输入宽度（${s.w}）。`) },
   ] as const;
 
@@ -158,8 +159,8 @@ export function MultiChannel({ part }: MultiChannelProps) {
   );
   const channelSliders = (
     <>
-      <Slider label={t('Input channels cᵢ', '输入通道数 cᵢ')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
-      <Slider label={t('Output channels cₒ', '输出通道数 cₒ')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
+      <Slider label={t('Input channels c_i', '输入通道数 c_i')} value={s.ci} min={1} max={MC_LIMITS.maxCi} onChange={(v) => set((p) => withShape(p, { ci: v }))} />
+      <Slider label={t('Output channels c_o', '输出通道数 c_o')} value={s.co} min={1} max={MC_LIMITS.maxCo} onChange={(v) => set((p) => withShape(p, { co: v }))} />
     </>
   );
   const kernelSliders = kernelSides.map((k) => (
@@ -349,7 +350,7 @@ function OneByOne({ s, dense, out, t }: { s: MCSettings; dense: Float32Array | n
   return (
     <div className="b-row mc-dense" data-part="dense">
       <figure className="b-fig">
-        <figcaption>{t(`Weight matrix W (cₒ × cᵢ = ${s.co} × ${s.ci})`, `权重矩阵 W（cₒ × cᵢ = ${s.co} × ${s.ci}）`)}</figcaption>
+        <figcaption>{notation(t(`Weight matrix W (c_o × c_i = ${s.co} × ${s.ci})`, `权重矩阵 W（c_o × c_i = ${s.co} × ${s.ci}）`))}</figcaption>
         <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={t('Weight matrix W', '权重矩阵 W')} />
       </figure>
       <span className="mc-op" aria-hidden="true">

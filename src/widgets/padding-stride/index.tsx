@@ -14,6 +14,7 @@ import { useTr } from '../common/i18n';
 import { computePaddingStride } from './compute';
 import { DEFAULTS, LIMITS, geometry, paddingCells, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings } from './geometry';
 import '../widgets.css';
+import { notation } from '../common/Notation';
 
 export interface PaddingStrideProps {
   stateKey?: string;
@@ -120,8 +121,8 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
       </div>
 
       <ul className="w-split">
-        <li>{split('h')}</li>
-        <li>{split('w')}</li>
+        <li>{notation(split('h'))}</li>
+        <li>{notation(split('w'))}</li>
       </ul>
       <pre className="w-code">
         <code>{torchCode}</code>
@@ -133,7 +134,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
         </figure>
         <figure className="w-grid">
-          <figcaption>{t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)')}</figcaption>
+          <figcaption>{notation(t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)'))}</figcaption>
           {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : ok ? <PendingMatrix rows={s.kh} cols={s.kw} cellSize={32} text={t('Computing…', '计算中…')} /> : null}
         </figure>
         <figure className="w-grid" data-result-seq={res.seq}>

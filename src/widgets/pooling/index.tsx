@@ -15,6 +15,7 @@ import { useTr } from '../common/i18n';
 import { computePooling } from './compute';
 import { DEFAULTS, LIMITS, TWO_CHANNEL, geometry, paddingCells, sanitize, tryChange, validate, windowCells, type NumField, type PoolMode, type PoolingSettings } from './geometry';
 import '../widgets.css';
+import { notation } from '../common/Notation';
 
 export interface PoolingProps {
   stateKey?: string;
@@ -141,7 +142,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
       <div className="w-formula" data-formula-shape={`${s.channels}x${g.outH}x${g.outW}`}>
         <Tex tex={axisTex('h')} />
         <Tex tex={axisTex('w')} />
-        <span>{t(`(p_h = 2 × padding = ${2 * s.ph}, p_w = ${2 * s.pw})`, `（p_h = 2 × 填充 = ${2 * s.ph}，p_w = ${2 * s.pw}）`)}</span>
+        <span>{notation(t(`(p_h = 2 × padding = ${2 * s.ph}, p_w = ${2 * s.pw})`, `（p_h = 2 × 填充 = ${2 * s.ph}，p_w = ${2 * s.pw}）`))}</span>
         <ShapeCheck label={r ? `${t('engine', '引擎')}: X.shape = [${r.inShape.join(', ')}] → Y.shape` : ''} shape={r ? r.shape : null} same={same} />
       </div>
       {r ? (

@@ -8,6 +8,7 @@ import { CellMap } from './CellMap';
 import { dependencies, LIMITS, maxPadding, PRESETS, stackGeometry, type LayerKind, type LayerSpec, type LayerProblem } from './geometry';
 import { engineField, fieldAgrees } from './engine-rf';
 import { clampSelection, KINDS, mapSizes, selection, type RFSettings } from './settings';
+import { notation } from '../common/Notation';
 
 export function kindName(t: Tr, kind: LayerKind): string {
   if (kind === 'conv') return t('convolution', '卷积');
@@ -276,10 +277,10 @@ export function StackPart({ settings, update }: Props) {
         </table>
       </div>
       <p className="b-note">
-        {t(
+        {notation(t(
           'r grows by (k − 1)·j at each layer and j multiplies by the stride: r_l = r_{l−1} + (k_l − 1)·j_{l−1}, j_l = j_{l−1}·s_l. Near the border the cells actually depended on are fewer, because padding is not part of the input.',
           '每一层 r 增加 (k − 1)·j，j 乘以步幅：r_l = r_{l−1} + (k_l − 1)·j_{l−1}，j_l = j_{l−1}·s_l。靠近边缘时实际依赖的单元格更少，因为填充不属于输入。',
-        )}
+        ))}
       </p>
     </div>
   );
