@@ -272,6 +272,21 @@ for (const lang of ['en', 'zh'] as const) {
       expect(new Set(ids).size, 'heading anchors are unique').toBe(ids.length);
       const expected = sourceAnchors(slug, lang);
       if (expected) expect(ids, 'heading anchors, as the chapter source gives them').toEqual(expected);
+      // Symbols written with an underscore in widget and chart text (k_w, μ_B) are set with
+      // subscripts, as in the formulas (src/charts/notation.ts): no visible text shows `_`.
+      const raw = await page.evaluate(() => {
+        const symbol = /(?<![A-Za-z0-9_])[A-Za-zα-ωΑ-Ω][²³]?_(\{[^{}]+\}|[A-Za-z0-9]{1,3})(?![A-Za-z0-9_])/;
+        const walk = document.createTreeWalker(document.querySelector('article')!, NodeFilter.SHOW_TEXT);
+        const out: string[] = [];
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const el = n.parentElement;
+          // Code and its output, formulas, and text no one sees (an SVG's <desc>, hidden tables) are not set.
+          if (!el || el.closest('pre, code, textarea, .katex, .visually-hidden, [aria-hidden="true"], desc, title')) continue;
+          if (symbol.test(n.textContent ?? '')) out.push(`${el.tagName.toLowerCase()}: ${n.textContent!.trim().slice(0, 80)}`);
+        }
+        return out;
+      });
+      expect(raw, 'widget text with a symbol not set as a subscript').toEqual([]);
 
       if (lang === 'en') {
         // 3. Graphics, with the canvases that appear on use.

@@ -90,7 +90,7 @@ function ScrollTable({ name, label, children }: { name: string; label: string; c
   return (
     <div className="table-scroll bn-scroll" tabIndex={0} role="region" aria-label={label}>
       <table className="b-table bn-table" data-table={name}>
-        <caption>{label}</caption>
+        <caption>{notation(label)}</caption>
         {children}
       </table>
     </div>
