@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect, drawStroke, painted, axeFindings, chooseTheme } from './fixtures';
+import { SYMBOL } from '../src/charts/notation';
 
 /**
  * Every page of the book, in both languages, walked as a reader scrolls through it (in
@@ -274,8 +275,8 @@ for (const lang of ['en', 'zh'] as const) {
       if (expected) expect(ids, 'heading anchors, as the chapter source gives them').toEqual(expected);
       // Symbols written with an underscore in widget and chart text (k_w, μ_B) are set with
       // subscripts, as in the formulas (src/charts/notation.ts): no visible text shows `_`.
-      const raw = await page.evaluate(() => {
-        const symbol = /(?<![A-Za-z0-9_])[A-Za-zα-ωΑ-Ω][²³]?_(\{[^{}]+\}|[A-Za-z0-9]{1,3})(?![A-Za-z0-9_])/;
+      const raw = await page.evaluate((pattern) => {
+        const symbol = new RegExp(pattern);
         const walk = document.createTreeWalker(document.querySelector('article')!, NodeFilter.SHOW_TEXT);
         const out: string[] = [];
         for (let n = walk.nextNode(); n; n = walk.nextNode()) {
@@ -285,7 +286,7 @@ for (const lang of ['en', 'zh'] as const) {
           if (symbol.test(n.textContent ?? '')) out.push(`${el.tagName.toLowerCase()}: ${n.textContent!.trim().slice(0, 80)}`);
         }
         return out;
-      });
+      }, SYMBOL.source);
       expect(raw, 'widget text with a symbol not set as a subscript').toEqual([]);
 
       if (lang === 'en') {

@@ -6,13 +6,13 @@
  * the subscript lowered and smaller; the underscore stays in the text at no size, so
  * accessible names and copied text still read `k_w`.
  */
-const SYMBOL = /(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][²³]?)_(\{[^{}]+\}|[A-Za-z0-9]{1,3})(?![A-Za-z0-9_])/g;
+export const SYMBOL = /(?<![A-Za-z0-9_])([A-Za-zα-ωΑ-Ω][²³]?)_(\{[^{}]+\}|[A-Za-z0-9]{1,3})(?![A-Za-z0-9_])/g;
 
 /** A run of plain text, or a symbol and its subscript. */
 export type TextPart = string | { base: string; sub: string };
 
-/** The text cut into plain runs and symbols; one plain run when it has no symbol. */
-export function symbolParts(text: string): TextPart[] {
+/** The text cut into plain runs and symbols, or null when it holds no symbol (plain text). */
+export function symbolParts(text: string): TextPart[] | null {
   const out: TextPart[] = [];
   let last = 0;
   for (const m of text.matchAll(SYMBOL)) {
@@ -21,7 +21,8 @@ export function symbolParts(text: string): TextPart[] {
     out.push({ base: m[1], sub: m[2].startsWith('{') ? m[2].slice(1, -1) : m[2] });
     last = at + m[0].length;
   }
-  if (last < text.length || out.length === 0) out.push(text.slice(last));
+  if (out.length === 0) return null;
+  if (last < text.length) out.push(text.slice(last));
   return out;
 }
 
@@ -30,11 +31,8 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Sets an SVG text element's words, its symbols' subscripts as lowered, smaller tspans. */
 export function setSymbolText(el: SVGTextElement, text: string): void {
   const parts = symbolParts(text);
-  if (parts.length === 1 && typeof parts[0] === 'string') {
-    el.textContent = text;
-    return;
-  }
-  el.textContent = '';
+  el.textContent = parts ? '' : text;
+  if (!parts) return;
   const tspan = (content: string, attrs: Record<string, string>) => {
     const t = el.ownerDocument.createElementNS(SVG_NS, 'tspan');
     for (const [k, v] of Object.entries(attrs)) t.setAttribute(k, v);

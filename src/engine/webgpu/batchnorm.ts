@@ -139,8 +139,9 @@ export function batchNormApply(
 
 /**
  * dBias and dWeight (one pass of per-channel sums, and a fold where the channels are split),
- * then dx (one pass per element). With `act`, both passes take g through the activation's derivative as they read it; the
- * first also stores that gradient when `act.keepG`, and the second then reads it instead.
+ * then dx (one pass per element). With `act`, both passes take g through the activation's
+ * derivative as they read it; the first also stores that gradient when `act.keepG`, and the
+ * second then reads it instead.
  */
 export function batchNormBackward(
   be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, variant?: string, act?: NormActGrad,

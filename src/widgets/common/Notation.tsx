@@ -9,7 +9,7 @@ import { symbolParts } from '../../charts/notation';
  */
 export function notation(text: string): ReactNode {
   const parts = symbolParts(text);
-  if (parts.length === 1 && typeof parts[0] === 'string') return text;
+  if (!parts) return text;
   return parts.map((p, i) =>
     typeof p === 'string' ? (
       p
