@@ -54,6 +54,19 @@ test('every page names itself in the tab title', async ({ page }) => {
   }
 });
 
+test('an address that names no chapter leads to the one it most likely meant', async ({ page }) => {
+  // Another spelling of a chapter (its file name, its title) opens that chapter at its own address.
+  await page.goto('./?c=13-resnet');
+  await expect(page.locator('article[data-chapter="resnet"] h1')).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('c')).toBe('resnet');
+  // A typo gets a page that says what was asked for and offers the nearest chapters.
+  await page.goto('./?c=alexnte');
+  await expect(page.getByRole('heading', { level: 1, name: 'No such chapter' })).toBeVisible();
+  await expect(page.locator('main code')).toHaveText('alexnte');
+  await page.getByRole('link', { name: 'AlexNet' }).and(page.locator('main a')).click();
+  await expect(page.locator('article[data-chapter="alexnet"] h1')).toBeVisible();
+});
+
 // The chapter's code and each widget's are files of their own, fetched when the chapter opens.
 for (const [what, file] of [
   ['code', /\/assets\/03-dense-to-conv-[^/]*\.js$/],

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
-import { chaptersFor } from './chapters';
+import { chaptersFor, type Chapter } from './chapters';
+import { closestChapters } from './closest';
 import { ChapterView } from './ChapterView';
 import { BackendBadge, CpuBanner } from './BackendBadge';
-import { hrefFor, onLinkClick, useRoute } from './router';
+import { hrefFor, navigate, onLinkClick, useRoute } from './router';
 import { useT, type StringKey } from './i18n';
 import { useSettings, type Lang, type ThemeChoice } from '../stores/settings';
 import { useProgress } from '../stores/progress';
@@ -91,6 +92,51 @@ function Controls() {
   );
 }
 
+/**
+ * An address that names no chapter: one that names a chapter in another spelling
+ * (`?c=13-resnet`, `?c=ResNet`) goes there; otherwise the page says what was asked for,
+ * offers the nearest chapters by name, and leads back to the start.
+ */
+function NotFound({ asked, chapters }: { asked: string; chapters: readonly Chapter[] }) {
+  const t = useT();
+  const { exact, near } = closestChapters(asked, chapters);
+  const hash = useRoute().hash;
+  useEffect(() => {
+    if (exact) navigate(hrefFor(exact.slug, hash), true);
+  }, [exact, hash]);
+  if (exact) return null;
+  return (
+    <div className="not-found">
+      <h1>{t('notFound').replace(/[.。]$/, '')}</h1>
+      <p>
+        {t('notFoundAsked')}
+        <code>{asked}</code>
+        {t('notFoundEnd')}
+      </p>
+      {near.length ? (
+        <>
+          <p>{t('notFoundNear')}</p>
+          <ul>
+            {near.map((c) => (
+              <li key={c.slug}>
+                <a href={hrefFor(c.slug)} onClick={onLinkClick}>
+                  {c.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <p>
+        <a href={hrefFor('')} onClick={onLinkClick}>
+          {t('notFoundStart')}
+        </a>
+        {t('notFoundOr')}
+      </p>
+    </div>
+  );
+}
+
 export function App() {
   const route = useRoute();
   const lang = useSettings((s) => s.lang);
@@ -144,7 +190,7 @@ export function App() {
         ) : chapter ? (
           <ChapterView chapter={chapter} prev={chapters[index - 1]} next={chapters[index + 1]} anchor={route.hash} />
         ) : (
-          <p role="alert">{t('notFound')}</p>
+          <NotFound asked={page} chapters={chapters} />
         )}
       </main>
     </div>

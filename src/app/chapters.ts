@@ -40,3 +40,4 @@ export function chaptersFor(lang: Lang): Chapter[] {
 export function allChapters(): readonly Chapter[] {
   return all;
 }
+
