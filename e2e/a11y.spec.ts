@@ -1,4 +1,4 @@
-import { test, expect, openChapter, startTraining, waitForState, axeFindings, chooseTheme } from './fixtures';
+import { test, expect, openChapter, startTraining, waitForState, axeFindings, chooseTheme, wcagAxe } from './fixtures';
 import { readdirSync } from 'node:fs';
 
 const PAGES = [...readdirSync('chapters/en').map((f) => f.replace(/\.mdx$/, '').replace(/^\d+-/, '')), 'lab', 'train'];
@@ -81,4 +81,31 @@ test('every control in the header is reachable and labelled by keyboard', async 
   expect(names.some((n) => n.startsWith('INPUT:'))).toBe(true); // search
   expect(names.some((n) => n === 'SELECT:Language')).toBe(true);
   expect(names.some((n) => n === 'SELECT:Theme')).toBe(true);
+});
+
+// WCAG 2.1.1 on a phone: a formula, diagram or widget code line wider than the screen scrolls
+// sideways, so it must take keyboard focus; on a wide screen the same formulas are no tab stops.
+test('on a 360 px phone whatever scrolls sideways is reachable by keyboard, and only while it does', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const [slug, lang] of [['padding-stride', 'en'], ['resnet', 'en'], ['dense-to-conv', 'zh'], ['lab', 'en']] as const) {
+    await openChapter(page, slug, lang);
+    await expect(page.locator('.widget-loading')).toHaveCount(0, { timeout: 60_000 });
+    // The scrollers are taken up a moment after the page settles.
+    await expect(page.locator('[data-scroll-reach]').first()).toBeAttached();
+    const r = await wcagAxe(page).withRules(['scrollable-region-focusable']).analyze();
+    expect(r.violations.flatMap((v) => v.nodes.map((n) => `${slug}: ${n.target.join(' ')}`))).toEqual([]);
+  }
+  // A long formula of the padding chapter: a named region that the arrow keys scroll.
+  await openChapter(page, 'padding-stride');
+  const formula = page.locator('.katex-display[data-scroll-reach]').first();
+  await expect(formula).toHaveAttribute('role', 'region');
+  await expect(formula).toHaveAccessibleName('Formula');
+  await formula.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => formula.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+  // Wide enough for every formula: none is a tab stop any more.
+  await formula.blur();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
 });

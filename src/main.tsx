@@ -3,12 +3,16 @@ import { createRoot } from 'react-dom/client';
 import 'katex/dist/katex.min.css';
 import './app/styles.css';
 import { App } from './app/App';
+import { keepScrollersReachable } from './app/scroll-reach';
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root')!;
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
+// What scrolls sideways on a narrow screen stays reachable by keyboard (app/scroll-reach.ts).
+keepScrollersReachable(root);
 
 // Offline support: the production build registers the generated service worker, which
 // also serves the book cross-origin isolated (scripts/pwa-plugin.ts). On a host that sends

@@ -40,4 +40,3 @@ export function chaptersFor(lang: Lang): Chapter[] {
 export function allChapters(): readonly Chapter[] {
   return all;
 }
-

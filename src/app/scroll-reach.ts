@@ -1,0 +1,86 @@
+/**
+ * Parts of a page that scroll sideways when they are wider than the screen (a long
+ * formula on a phone, a diagram, a widget's code line or grid) must be reachable by
+ * keyboard, or a reader without a pointer cannot see their right-hand side (WCAG 2.1.1).
+ * Such a part becomes a tab stop, a region named for what it holds, only while it
+ * overflows: on a wide screen the same formulas add no stops to the tab order.
+ * Tables and code listings are always focusable where they are made (`table-scroll`,
+ * `pre`); this covers the parts whose markup comes from KaTeX or whose width depends on
+ * a widget's settings.
+ */
+
+/** The sideways scrollers this keeps reachable, and the name each gets as a region. */
+const KINDS: readonly (readonly [selector: string, en: string, zh: string])[] = [
+  ['.katex-display', 'Formula', '公式'],
+  ['.diagram', 'Diagram', '示意图'],
+  ['pre.w-code', 'Code', '代码'],
+  ['.w-grid', 'Grid', '网格'],
+];
+const SELECTOR = KINDS.map(([s]) => s).join(', ');
+/** Marks the attributes this module set, so that it takes back only its own. */
+const MARK = 'data-scroll-reach';
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+function nameFor(el: Element): string {
+  const zh = el.closest('[lang]')?.getAttribute('lang')?.startsWith('zh') ?? false;
+  const kind = KINDS.find(([s]) => el.matches(s));
+  return kind ? (zh ? kind[2] : kind[1]) : '';
+}
+
+/** One pass: every scroller under `root` is a tab stop exactly when it overflows. */
+export function updateScrollReach(root: ParentNode): void {
+  const els = [...root.querySelectorAll<HTMLElement>(SELECTOR)];
+  // All reads first, then all writes: one layout for the whole pass.
+  const wide = els.map((el) => el.scrollWidth > el.clientWidth + 1 && !el.querySelector(FOCUSABLE));
+  els.forEach((el, i) => {
+    const ours = el.hasAttribute(MARK);
+    if (wide[i] && !ours && !el.hasAttribute('tabindex')) {
+      el.setAttribute(MARK, el.hasAttribute('role') ? 'tabindex' : 'tabindex role');
+      el.tabIndex = 0;
+      if (!el.hasAttribute('role')) {
+        el.setAttribute('role', 'region');
+        el.setAttribute('aria-label', nameFor(el));
+      }
+    } else if (!wide[i] && ours && document.activeElement !== el) {
+      const set = el.getAttribute(MARK)!.split(' ');
+      el.removeAttribute('tabindex');
+      if (set.includes('role')) {
+        el.removeAttribute('role');
+        el.removeAttribute('aria-label');
+      }
+      el.removeAttribute(MARK);
+    }
+  });
+}
+
+/**
+ * Keeps `root`'s scrollers reachable from now on: after the page's content changes (a
+ * chapter arrives, a widget redraws) and when the window is resized, at most every
+ * `delayMs`. Returns the function that stops it.
+ */
+export function keepScrollersReachable(root: HTMLElement, delayMs = 200): () => void {
+  let timer: number | undefined;
+  const schedule = () => {
+    if (timer === undefined) {
+      timer = window.setTimeout(() => {
+        timer = undefined;
+        updateScrollReach(root);
+      }, delayMs);
+    }
+  };
+  const mutations = new MutationObserver(schedule);
+  mutations.observe(root, { childList: true, subtree: true, characterData: true });
+  // Widths change without a mutation too: the window, the column, the math fonts arriving.
+  const sizes = new ResizeObserver(schedule);
+  sizes.observe(root);
+  window.addEventListener('resize', schedule);
+  document.fonts?.addEventListener('loadingdone', schedule);
+  schedule();
+  return () => {
+    mutations.disconnect();
+    sizes.disconnect();
+    window.removeEventListener('resize', schedule);
+    document.fonts?.removeEventListener('loadingdone', schedule);
+    window.clearTimeout(timer);
+  };
+}
