@@ -12,6 +12,7 @@
 /** The sideways scrollers this keeps reachable, and the name each gets as a region. */
 const KINDS: readonly (readonly [selector: string, en: string, zh: string])[] = [
   ['.katex-display', 'Formula', '公式'],
+  ['.w-formula', 'Formula', '公式'],
   ['.diagram', 'Diagram', '示意图'],
   ['pre.w-code', 'Code', '代码'],
   ['.w-grid', 'Grid', '网格'],
