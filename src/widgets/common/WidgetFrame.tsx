@@ -69,7 +69,7 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
   const engineLine =
     computedBy ??
     (computedOn === 'cpu'
-      ? t('Computed by the engine on its CPU backend (for tensors this small, faster than a GPU round trip)', '由引擎在 CPU 后端上计算（张量很小，比 GPU 往返更快）')
+      ? t('Computed by the engine on the CPU (for tensors this small, faster than the GPU)', '由引擎在 CPU 上计算（张量这么小，比 GPU 往返更快）')
       : backend.state === 'idle'
         ? t('Computed by the engine; WebGPU starts when this widget first needs it', '由引擎计算；组件第一次需要时才启动 WebGPU')
         : backend.state === 'starting'
