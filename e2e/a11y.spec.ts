@@ -110,3 +110,13 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and
   await page.setViewportSize({ width: 1280, height: 900 });
   await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
 });
+
+test('in forced colours (Windows high contrast), where the hatching is dropped, padding cells keep a dashed edge', async ({ page }) => {
+  await page.emulateMedia({ forcedColors: 'active' });
+  await openChapter(page, 'padding-stride');
+  const pad = page.locator('[data-widget="padding-stride"] td.cell-pad').first();
+  await expect(pad).toBeAttached({ timeout: 60_000 });
+  expect(await pad.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('dashed');
+  const inner = page.locator('[data-widget="padding-stride"] td:not(.cell-pad)').first();
+  expect(await inner.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('solid');
+});
