@@ -111,7 +111,7 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and
   await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
 });
 
-test('in forced colours (Windows high contrast), where the hatching is dropped, padding cells keep a dashed edge', async ({ page }) => {
+test('in forced colours (Windows high contrast), which drop hatching and shadows, padding cells and receptive fields keep their edges', async ({ page }) => {
   await page.emulateMedia({ forcedColors: 'active' });
   await openChapter(page, 'padding-stride');
   const pad = page.locator('[data-widget="padding-stride"] td.cell-pad').first();
@@ -119,4 +119,11 @@ test('in forced colours (Windows high contrast), where the hatching is dropped, 
   expect(await pad.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('dashed');
   const inner = page.locator('[data-widget="padding-stride"] td:not(.cell-pad)').first();
   expect(await inner.evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('solid');
+  // The receptive-field maps mark the field and the chosen cell with shadows elsewhere.
+  await openChapter(page, 'image-convolution');
+  const field = page.locator('[data-widget="receptive-field"] .rf-cell.rf-hot').first();
+  await expect(field).toBeAttached({ timeout: 60_000 });
+  expect(await field.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
+  const chosen = page.locator('[data-widget="receptive-field"] .rf-cell.rf-selected').first();
+  expect(await chosen.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual(['solid', '4px']);
 });
