@@ -111,7 +111,7 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and
   await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
 });
 
-test('in forced colours (Windows high contrast), which drop hatching and shadows, padding cells and receptive fields keep their edges', async ({ page }) => {
+test('in forced colours (Windows high contrast), which drop hatching, shadows and fills, padding cells, receptive fields, the current chapter and share bars stay marked', async ({ page }) => {
   await page.emulateMedia({ forcedColors: 'active' });
   await openChapter(page, 'padding-stride');
   const pad = page.locator('[data-widget="padding-stride"] td.cell-pad').first();
@@ -126,4 +126,13 @@ test('in forced colours (Windows high contrast), which drop hatching and shadows
   expect(await field.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
   const chosen = page.locator('[data-widget="receptive-field"] .rf-cell.rf-selected').first();
   expect(await chosen.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual(['solid', '4px']);
+  // Fills that carry meaning (the current chapter, the dense-vs-conv share bars) keep a
+  // system colour where every other background gives way to the page's.
+  const canvas = await page.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const current = page.locator('.toc a[aria-current="page"]');
+  expect(await current.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(canvas);
+  await openChapter(page, 'dense-to-conv');
+  const bar = page.locator('[data-widget="dense-vs-conv"] .dc-bar').first();
+  await expect(bar).toBeAttached({ timeout: 60_000 });
+  expect(await bar.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(canvas);
 });
