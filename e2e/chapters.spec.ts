@@ -65,6 +65,10 @@ test('an address that names no chapter leads to the one it most likely meant', a
   await expect(page.locator('main code')).toHaveText('alexnte');
   await page.getByRole('link', { name: 'AlexNet' }).and(page.locator('main a')).click();
   await expect(page.locator('article[data-chapter="alexnet"] h1')).toBeVisible();
+  // The lab and the training page are offered too.
+  await page.goto('./?c=training');
+  await page.locator('main').getByRole('link', { name: 'Train the model zoo' }).click();
+  await expect(page).toHaveTitle(/^Train the model zoo · /);
 });
 
 // The chapter's code and each widget's are files of their own, fetched when the chapter opens.

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { chaptersFor, type Chapter } from './chapters';
-import { closestChapters } from './closest';
+import { closestChapters, type Named } from './closest';
 import { ChapterView } from './ChapterView';
 import { BackendBadge, CpuBanner } from './BackendBadge';
 import { hrefFor, navigate, onLinkClick, useRoute } from './router';
@@ -95,11 +95,13 @@ function Controls() {
 /**
  * An address that names no chapter: one that names a chapter in another spelling
  * (`?c=13-resnet`, `?c=ResNet`) goes there; otherwise the page says what was asked for,
- * offers the nearest chapters by name, and leads back to the start.
+ * offers the nearest chapters (and the lab and training pages) by name, and leads back to
+ * the start.
  */
 function NotFound({ asked, chapters }: { asked: string; chapters: readonly Chapter[] }) {
   const t = useT();
-  const { exact, near } = closestChapters(asked, chapters);
+  const pages: Named[] = [...chapters, { slug: 'lab', title: t('lab'), order: Infinity }, { slug: 'train', title: t('train'), order: Infinity }];
+  const { exact, near } = closestChapters(asked, pages);
   const hash = useRoute().hash;
   useEffect(() => {
     if (exact) navigate(hrefFor(exact.slug, hash), true);

@@ -38,7 +38,9 @@ export function closestChapters<C extends Named>(query: string, chapters: readon
     let d = Infinity;
     for (const n of names) {
       if (!n) continue;
-      if (q.length >= 3 && (n.includes(q) || q.includes(n))) d = Math.min(d, 0.1);
+      // Part of a name (three letters at least), or a name inside the query (four at least, so
+      // that `training` does not point at NiN).
+      if ((q.length >= 3 && n.includes(q)) || (n.length >= 4 && q.includes(n))) d = Math.min(d, 0.1);
       else d = Math.min(d, editDistance(q, n) / Math.max(q.length, n.length));
     }
     if (d <= 0.4) scored.push({ c, d });

@@ -37,6 +37,11 @@ describe('closestChapters', () => {
     expect(part.near.length).toBeLessThanOrEqual(3);
   });
 
+  it('matches a name inside the query only when the name is four letters or more', () => {
+    const pages = [...en, { slug: 'train', title: 'Train the model zoo', order: Infinity }];
+    expect(slugs(closestChapters('training', pages).near)).toEqual(['train']);
+  });
+
   it('offers nothing for a name like none of them', () => {
     expect(closestChapters('no-such-page', en)).toEqual({ near: [] });
     expect(closestChapters('', en)).toEqual({ near: [] });
