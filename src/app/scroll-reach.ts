@@ -21,6 +21,8 @@ const SELECTOR = KINDS.map(([s]) => s).join(', ');
 /** Marks the attributes this module set, so that it takes back only its own. */
 const MARK = 'data-scroll-reach';
 const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+/** Elements without a role of their own. */
+const GENERIC = new Set(['DIV', 'SPAN', 'PRE']);
 
 function nameFor(el: Element): string {
   const zh = el.closest('[lang]')?.getAttribute('lang')?.startsWith('zh') ?? false;
@@ -36,9 +38,12 @@ export function updateScrollReach(root: ParentNode): void {
   els.forEach((el, i) => {
     const ours = el.hasAttribute(MARK);
     if (wide[i] && !ours && !el.hasAttribute('tabindex')) {
-      el.setAttribute(MARK, el.hasAttribute('role') ? 'tabindex' : 'tabindex role');
+      // A generic box becomes a named region; one with a role of its own (a figure named by
+      // its caption) keeps it and only takes focus.
+      const generic = !el.hasAttribute('role') && GENERIC.has(el.tagName);
+      el.setAttribute(MARK, generic ? 'tabindex role' : 'tabindex');
       el.tabIndex = 0;
-      if (!el.hasAttribute('role')) {
+      if (generic) {
         el.setAttribute('role', 'region');
         el.setAttribute('aria-label', nameFor(el));
       }
