@@ -136,3 +136,16 @@ test('in forced colours (Windows high contrast), which drop hatching, shadows an
   await expect(bar).toBeAttached({ timeout: 60_000 });
   expect(await bar.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(canvas);
 });
+
+test('the System theme follows a request for more contrast, and a theme the reader picks overrides it', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light', contrast: 'more' });
+  await openChapter(page, 'preface');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'contrast');
+  // Live: the system setting changes while the page is open.
+  await page.emulateMedia({ colorScheme: 'light', contrast: 'no-preference' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.emulateMedia({ colorScheme: 'dark', contrast: 'more' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'contrast');
+  await chooseTheme(page, 'light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
