@@ -86,7 +86,7 @@ test('every control in the header is reachable and labelled by keyboard', async 
 // WCAG 2.1.1 at the reflow width of 1.4.10 (320 CSS px: a phone, or 400% zoom): a formula,
 // diagram or widget code line wider than the screen scrolls sideways, so it must take
 // keyboard focus; on a wide screen the same formulas are no tab stops.
-test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and only while it does', async ({ page }) => {
+test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, only while it does, and engine lines show whole', async ({ page }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 320, height: 640 });
   for (const [slug, lang] of [['padding-stride', 'en'], ['image-convolution', 'en'], ['resnet', 'en'], ['dense-to-conv', 'zh'], ['lab', 'en']] as const) {
@@ -99,6 +99,11 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and
   }
   // A long formula of the padding chapter: a named region that the arrow keys scroll.
   await openChapter(page, 'padding-stride');
+  // The widget's engine line shows its short form whole instead of cutting the full one off.
+  const engine = page.locator('[data-widget="padding-stride"] .widget-backend');
+  await expect(engine.locator('.engine-short')).toHaveText('Engine: CPU');
+  await expect(engine.locator('.engine-short')).toBeVisible();
+  expect(await engine.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   const formula = page.locator('.katex-display[data-scroll-reach]').first();
   await expect(formula).toHaveAttribute('role', 'region');
   await expect(formula).toHaveAccessibleName('Formula');
@@ -109,6 +114,8 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, and
   await formula.blur();
   await page.setViewportSize({ width: 1280, height: 900 });
   await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
+  await expect(engine.locator('.engine-short')).toBeHidden();
+  expect(await engine.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 });
 
 test('in forced colours (Windows high contrast), which drop hatching, shadows and fills, padding cells, receptive fields, the current chapter and share bars stay marked', async ({ page }) => {

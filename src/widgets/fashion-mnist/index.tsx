@@ -154,6 +154,7 @@ export function FashionMnist() {
       id="fashion-mnist"
       title={t('Fashion-MNIST, image by image', 'Fashion-MNIST，一张一张地看')}
       computedBy={t('Read from the dataset files, not computed', '直接读自数据集文件，不经计算')}
+      computedByShort={t('Read from the dataset files', '读自数据集文件')}
     >
       <div ref={rootRef} className="fm-body">
         <p className="fm-intro" data-part="summary" data-total={total ?? undefined}>

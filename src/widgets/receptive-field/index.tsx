@@ -61,6 +61,11 @@ export function ReceptiveField({ part }: ReceptiveFieldProps) {
                 `层堆叠：引擎的 CPU 后端（张量很小）；LeNet：引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上`,
               )
       }
+      computedByShort={
+        backend.state === 'idle'
+          ? t('Engine: CPU · LeNet: when shown', '引擎：CPU · LeNet：显示时启动')
+          : t(`Engine: CPU · LeNet: ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'}`, `引擎：CPU · LeNet：${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'}`)
+      }
     >
       {part === undefined ? <h4 className="b-subtitle">{t('A stack of layers you can edit', '可编辑的层堆叠')}</h4> : null}
       {part !== 'lenet' ? <StackPart settings={settings} update={update} /> : null}
