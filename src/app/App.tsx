@@ -109,7 +109,7 @@ function NotFound({ asked, chapters }: { asked: string; chapters: readonly Chapt
   if (exact) return null;
   return (
     <div className="not-found">
-      <h1>{t('notFound').replace(/[.。]$/, '')}</h1>
+      <h1>{t('notFound')}</h1>
       <p>
         {t('notFoundAsked')}
         <code>{asked}</code>
@@ -159,7 +159,7 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     // Every page names itself in the tab (and in the history and bookmarks).
-    const own = page === 'lab' ? t('labTitle') : page === 'train' ? t('train') : page === 'teacher' ? t('teacherView') : chapter ? chapter.title : t('notFound').replace(/[.。]$/, '');
+    const own = page === 'lab' ? t('labTitle') : page === 'train' ? t('train') : page === 'teacher' ? t('teacherView') : chapter ? chapter.title : t('notFound');
     document.title = `${own} · ${t('bookTitle')}`;
   }, [lang, page, chapter, t]);
 

@@ -15,7 +15,7 @@ const strings = {
   themeDark: { en: 'Dark', zh: '深色' },
   themeContrast: { en: 'High contrast', zh: '高对比度' },
   loading: { en: 'Loading…', zh: '加载中…' },
-  notFound: { en: 'No such chapter.', zh: '没有这一章。' },
+  notFound: { en: 'No such chapter', zh: '没有这一章' },
   notFoundAsked: { en: 'The address asks for a page named ', zh: '地址中要打开的页面名为' },
   notFoundEnd: { en: '.', zh: '。' },
   notFoundNear: { en: 'Perhaps you meant:', zh: '你要找的也许是：' },

@@ -43,6 +43,22 @@ export function ReceptiveField({ part }: ReceptiveFieldProps) {
     return true;
   };
 
+  // The whole widget says what computes each part, in full and in short; a single part says
+  // it in the frame's own words.
+  const lenetOn = backend.name === 'webgpu' ? 'WebGPU' : 'CPU';
+  const [computedBy, computedByShort] =
+    part !== undefined || backend.state === 'starting'
+      ? [undefined, undefined]
+      : backend.state === 'idle'
+        ? [
+            t('Layer stack: the engine on its CPU backend (tiny tensors); LeNet: WebGPU, started when the LeNet part comes into view', '层堆叠：引擎的 CPU 后端（张量很小）；LeNet：WebGPU，在 LeNet 部分进入视野时启动'),
+            t('Engine: CPU · LeNet: when shown', '引擎：CPU · LeNet：显示时启动'),
+          ]
+        : [
+            t(`Layer stack: the engine on its CPU backend (tiny tensors); LeNet: the engine on ${lenetOn === 'CPU' ? 'the CPU' : lenetOn}`, `层堆叠：引擎的 CPU 后端（张量很小）；LeNet：引擎在 ${lenetOn} 上`),
+            t(`Engine: CPU · LeNet: ${lenetOn}`, `引擎：CPU · LeNet：${lenetOn}`),
+          ];
+
   return (
     <WidgetFrame
       id="receptive-field"
@@ -50,22 +66,8 @@ export function ReceptiveField({ part }: ReceptiveFieldProps) {
       title={part === 'lenet' ? t('Receptive fields in a trained LeNet', '训练好的 LeNet 中的感受野') : t('Receptive fields', '感受野')}
       onPresenterStep={onPresenterStep}
       computedOn={part === 'stack' ? 'cpu' : undefined}
-      computedBy={
-        // A single part says what computes it in the frame's own words.
-        part !== undefined || backend.state === 'starting'
-          ? undefined
-          : backend.state === 'idle'
-            ? t('Layer stack: the engine on its CPU backend (tiny tensors); LeNet: WebGPU, started when the LeNet part comes into view', '层堆叠：引擎的 CPU 后端（张量很小）；LeNet：WebGPU，在 LeNet 部分进入视野时启动')
-            : t(
-                `Layer stack: the engine on its CPU backend (tiny tensors); LeNet: the engine on ${backend.name === 'webgpu' ? 'WebGPU' : 'the CPU'}`,
-                `层堆叠：引擎的 CPU 后端（张量很小）；LeNet：引擎在 ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'} 上`,
-              )
-      }
-      computedByShort={
-        backend.state === 'idle'
-          ? t('Engine: CPU · LeNet: when shown', '引擎：CPU · LeNet：显示时启动')
-          : t(`Engine: CPU · LeNet: ${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'}`, `引擎：CPU · LeNet：${backend.name === 'webgpu' ? 'WebGPU' : 'CPU'}`)
-      }
+      computedBy={computedBy}
+      computedByShort={computedByShort}
     >
       {part === undefined ? <h4 className="b-subtitle">{t('A stack of layers you can edit', '可编辑的层堆叠')}</h4> : null}
       {part !== 'lenet' ? <StackPart settings={settings} update={update} /> : null}
