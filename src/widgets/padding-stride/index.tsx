@@ -130,7 +130,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
 
       <div className="w-grids">
         <figure className="w-grid">
-          <figcaption>{t(`Padded input (${g.paddedH} × ${g.paddedW}); hatched cells are padding`, `填充后的输入（${g.paddedH} × ${g.paddedW}）；斜线格为填充`)}</figcaption>
+          <figcaption>{t(`Padded input (${g.paddedH} × ${g.paddedW}); hatched cells with dashed borders are padding`, `填充后的输入（${g.paddedH} × ${g.paddedW}）；虚线边框的斜线格为填充`)}</figcaption>
           {r ? <MatrixGrid values={r.padded} rows={g.paddedH} cols={g.paddedW} label={t('Padded input', '填充后的输入')} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
         </figure>
         <figure className="w-grid">
