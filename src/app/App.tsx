@@ -12,6 +12,7 @@ import { LabPage } from './LabPage';
 import { Search } from './Search';
 import { TeacherPage } from './TeacherPage';
 import { TrainPage } from './TrainPage';
+import { RenderBoundary } from '../mdx/boundary';
 
 function Toc({ current }: { current: string }) {
   const lang = useSettings((s) => s.lang);
@@ -183,17 +184,28 @@ export function App() {
         <Toc current={page} />
       </aside>
       <main id="main" tabIndex={-1}>
-        {page === 'lab' ? (
-          <LabPage />
-        ) : page === 'train' ? (
-          <TrainPage />
-        ) : page === 'teacher' ? (
-          <TeacherPage />
-        ) : chapter ? (
-          <ChapterView chapter={chapter} prev={chapters[index - 1]} next={chapters[index + 1]} anchor={route.hash} />
-        ) : (
-          <NotFound asked={page} chapters={chapters} />
-        )}
+        <RenderBoundary
+          what="page"
+          key={page}
+          fallback={(retry) => (
+            <div role="alert" className="error-box">
+              <p>{t('pageError')}</p>
+              <button onClick={retry}>{t('retry')}</button>
+            </div>
+          )}
+        >
+          {page === 'lab' ? (
+            <LabPage />
+          ) : page === 'train' ? (
+            <TrainPage />
+          ) : page === 'teacher' ? (
+            <TeacherPage />
+          ) : chapter ? (
+            <ChapterView chapter={chapter} prev={chapters[index - 1]} next={chapters[index + 1]} anchor={route.hash} />
+          ) : (
+            <NotFound asked={page} chapters={chapters} />
+          )}
+        </RenderBoundary>
       </main>
     </div>
   );

@@ -1,28 +1,12 @@
-import { Component, Suspense, useCallback, useEffect, useMemo, useRef, type ComponentType, type ReactNode } from 'react';
-import { renewableLazy, renewFailedLazies } from '../mdx/renewable-lazy';
+import { Suspense, useCallback, useEffect, useMemo, useRef, type ComponentType } from 'react';
+import { renewableLazy } from '../mdx/renewable-lazy';
+import { RenderBoundary } from '../mdx/boundary';
 import { usePresenterMode } from './presenter';
 import { mdxComponents } from '../mdx/components';
 import type { Chapter } from './chapters';
 import { hrefFor, navigate, onLinkClick } from './router';
 import { useT } from './i18n';
 import { useProgress } from '../stores/progress';
-
-class ChapterBoundary extends Component<{ children: ReactNode; fallback: (retry: () => void) => ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
-  }
-  override componentDidCatch(error: unknown) {
-    console.warn('chapter failed to render', error);
-  }
-  override render() {
-    const retry = () => {
-      renewFailedLazies();
-      this.setState({ failed: false });
-    };
-    return this.state.failed ? this.props.fallback(retry) : this.props.children;
-  }
-}
 
 type ChapterBody = ComponentType<{ components?: Record<string, unknown> }>;
 const cache = new Map<string, ChapterBody>();
@@ -79,7 +63,8 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
 
   return (
     <article ref={ref} className="chapter" lang={chapter.lang === 'zh' ? 'zh-CN' : 'en'} data-chapter={chapter.slug}>
-      <ChapterBoundary
+      <RenderBoundary
+        what="chapter"
         key={`${chapter.lang}/${chapter.slug}`}
         fallback={(retry) => (
           <div role="alert" className="error-box">
@@ -94,7 +79,7 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
             <Body components={mdxComponents} />
           </Suspense>
         </div>
-      </ChapterBoundary>
+      </RenderBoundary>
       <nav className="prev-next" aria-label={`${t('previous')} / ${t('next')}`}>
         {prev ? (
           <a href={hrefFor(prev.slug)} onClick={onLinkClick} rel="prev">

@@ -30,6 +30,7 @@ const strings = {
   },
   menu: { en: 'Chapters', zh: '章节' },
   chapterLoadError: { en: 'This chapter could not be loaded.', zh: '这一章加载失败。' },
+  pageError: { en: 'This page could not be shown.', zh: '这个页面无法显示。' },
   retry: { en: 'Try again', zh: '重试' },
   presenter: { en: 'Presenter', zh: '演示' },
   presentStart: { en: 'Present (P)', zh: '演示模式 (P)' },

@@ -8,6 +8,7 @@ import { ExerciseShell, JUDGED_NOW_LINES, TRAIN, USE_WIDGET, type Kind } from '.
 import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/reserve';
 import { useLang, useTr } from '../widgets/common/i18n';
 import { renewableLazy } from './renewable-lazy';
+import { RenderBoundary } from './boundary';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
@@ -21,23 +22,38 @@ function lazyWidget<P extends object>(load: () => Promise<ComponentType<P>>, res
   function Widget(props: P) {
     const room = reserve(props, useLang());
     return (
-      <Suspense
-        fallback={
-          typeof room === 'string' ? (
-            <div className="widget-loading" style={{ minHeight: room }} aria-busy="true" data-loading-widget={name}>
-              …
-            </div>
-          ) : (
-            room
-          )
-        }
-      >
-        <Lazy {...props} />
-      </Suspense>
+      <RenderBoundary what={name} fallback={(retry) => <WidgetFailed name={name} retry={retry} />}>
+        <Suspense
+          fallback={
+            typeof room === 'string' ? (
+              <div className="widget-loading" style={{ minHeight: room }} aria-busy="true" data-loading-widget={name}>
+                …
+              </div>
+            ) : (
+              room
+            )
+          }
+        >
+          <Lazy {...props} />
+        </Suspense>
+      </RenderBoundary>
     );
   }
   Widget.displayName = `Lazy(${name})`;
   return Widget;
+}
+
+/** What a widget that would not load, or failed while drawing, leaves in its place: the rest of the page goes on. */
+function WidgetFailed({ name, retry }: { name: string; retry: () => void }) {
+  const t = useTr();
+  return (
+    <div role="alert" className="error-box" data-failed-widget={name}>
+      <p>{t('This part of the page could not be shown: it did not load, or it stopped with an error. The rest of the page works as before.', '页面的这一部分无法显示：它没有加载成功，或者出错停止了。页面的其余部分不受影响。')}</p>
+      <button type="button" onClick={retry}>
+        {t('Try again', '重试')}
+      </button>
+    </div>
+  );
 }
 
 /** An exercise's placeholder: its own frame and question, waiting for the goal that judges it. */
