@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
+import { fractions, keepValid } from './persisted';
 
 interface ProgressState {
   /** Furthest scroll fraction (0-1) reached per chapter slug. */
@@ -18,6 +19,6 @@ export const useProgress = create<ProgressState>()(
           return { read: { ...s.read, [slug]: f } };
         }),
     }),
-    { name: 'cnn-book-progress', version: 1 },
+    { name: 'cnn-book-progress', version: 1, merge: keepValid<ProgressState>({ read: fractions }) },
   ),
 );

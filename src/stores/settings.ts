@@ -1,8 +1,11 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
+import { keepValid, oneOf, shortString } from './persisted';
 
 export type Lang = 'en' | 'zh';
 export type ThemeChoice = 'system' | 'light' | 'dark' | 'contrast';
+const LANGS: readonly Lang[] = ['en', 'zh'];
+const THEMES: readonly ThemeChoice[] = ['system', 'light', 'dark', 'contrast'];
 /** Where the engine computes: chosen for the reader ('auto'), or the reader's override. */
 export type ComputeOn = 'auto' | 'webgpu' | 'wasm';
 export const COMPUTE_ON: readonly ComputeOn[] = ['auto', 'webgpu', 'wasm'];
@@ -44,7 +47,11 @@ export const useSettings = create<SettingsState>()(
       computeOn: 'auto',
       setComputeOn: (computeOn) => set({ computeOn: COMPUTE_ON.includes(computeOn) ? computeOn : 'auto' }),
     }),
-    { name: 'cnn-book-settings', version: 1 },
+    {
+      name: 'cnn-book-settings',
+      version: 1,
+      merge: keepValid<SettingsState>({ lang: oneOf(LANGS), theme: oneOf(THEMES), codeLang: shortString, computeOn: oneOf(COMPUTE_ON) }),
+    },
   ),
 );
 
