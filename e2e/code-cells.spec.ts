@@ -48,6 +48,19 @@ test('a reader runs a listing, edits it, runs the edit, finds it kept after a re
   expect(problems.foreign).toEqual([]);
 });
 
+test('an edit the browser will not store is flagged, not called kept', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  // Storage full (or switched off) from here on: writing a cell's edit throws.
+  await page.evaluate(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await edit(page, "import { tensor } from '../src/engine';\ntensor([1])");
+  await expect(firstCell(page)).toContainText('edited, but this browser would not store it');
+  await expect(firstCell(page)).not.toContainText('edited, kept in this browser');
+});
+
 test('a cell uses what the cells before it in the chapter defined, and an error names its line', async ({ page }) => {
   await openChapter(page, 'image-convolution', 'en');
   const cells = page.locator('.code-cell');

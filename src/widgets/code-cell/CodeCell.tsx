@@ -38,6 +38,8 @@ function timeLimit(fallback: number): number {
 export function CodeCell({ code, children, check, uses }: Props) {
   const t = useTr();
   const [edited, setEdited] = useState<string | null>(() => loadEdit(code));
+  // Whether the browser took the latest edit (storage can be full or switched off).
+  const [kept, setKept] = useState(true);
   // An exercise's cell opens ready to type in.
   const [editing, setEditing] = useState(check !== undefined);
   const [verdict, setVerdict] = useState<'right' | 'wrong' | null>(null);
@@ -118,7 +120,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
     const next = text === code ? null : text;
     setEdited(next);
     if (next === null) forgetEdit(code);
-    else saveEdit(code, next);
+    setKept(next === null || saveEdit(code, next));
   };
   const reset = () => {
     forgetEdit(code);
@@ -174,7 +176,14 @@ export function CodeCell({ code, children, check, uses }: Props) {
         <button type="button" onClick={reset} disabled={edited === null && lines === null}>
           {t('Reset', '重置')}
         </button>
-        {edited !== null && <span className="cell-edited">{t('edited, kept in this browser', '已修改，保存在本浏览器中')}</span>}
+        {edited !== null &&
+          (kept ? (
+            <span className="cell-edited">{t('edited, kept in this browser', '已修改，保存在本浏览器中')}</span>
+          ) : (
+            <span className="cell-edited cell-not-kept" role="status">
+              {t('edited, but this browser would not store it: copy your code before you leave the page', '已修改，但本浏览器无法保存：离开页面前请复制你的代码')}
+            </span>
+          ))}
       </div>
       {check !== undefined && (
         <p role="status" className={`verdict verdict-${verdict ?? 'none'}`}>
