@@ -226,6 +226,10 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   await entry.pressSequentially('2000000');
   await expect(entry).toHaveValue('2000000');
   await expect(entry).toHaveAttribute('aria-invalid', 'true');
+  // The widget says why, and what leaving the cell keeps.
+  const why = 'Values are kept between −1,000,000 and 1,000,000: 2000000 is outside, and leaving the cell keeps 1,000,000.';
+  await expect(w.locator('.w-notice')).toHaveText(why);
+  await expect(w.getByRole('status')).toHaveText(why);
   await page.keyboard.press('Enter');
   await expect(entry).toHaveValue('1000000');
   await expect(entry).not.toHaveAttribute('aria-invalid', 'true');

@@ -1,8 +1,8 @@
-import { Fragment, useMemo } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import '../widgets-b.css';
 import { Generator } from '../../engine';
 import { MatrixGrid } from '../common/MatrixGrid';
-import { NumberField } from '../common/NumberField';
+import { NumberField, type FieldProblem } from '../common/NumberField';
 import { Slider } from '../common/Slider';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { useUrlState } from '../common/useUrlState';
@@ -66,6 +66,17 @@ export function MultiChannel({ part }: MultiChannelProps) {
       K[o][c][Math.floor(idx / p.kw)][idx % p.kw] = v;
       return { ...p, K };
     });
+  // A typed value out of range is refused while typed and clamped when the cell is left; the
+  // notice says so, on screen and to a screen reader (it stays after the clamp, until the
+  // next accepted value).
+  const [notice, setNotice] = useState<string | null>(null);
+  const cellProblem = (problem: FieldProblem | null, text: string) => {
+    if (problem === 'range') {
+      const max = MC_LIMITS.maxAbs;
+      const near = groupDigits(Math.max(-max, Math.min(max, Number(text))));
+      setNotice(t(`Values are kept between −${groupDigits(max)} and ${groupDigits(max)}: ${text} is outside, and leaving the cell keeps ${near}.`, `数值限制在 −${groupDigits(max)} 到 ${groupDigits(max)} 之间：${text} 超出范围，离开单元格时取 ${near}。`));
+    } else if (problem === null) setNotice(null);
+  };
   const editB = (o: number, v: number) => set((p) => ({ ...p, b: p.b.map((x, i) => (i === o ? v : x)) }));
   const pick = (o: number, idx: number) => set((p) => ({ ...p, pick: [o, Math.floor(idx / outSize(p.w, p.kw, 0, 1)), idx % outSize(p.w, p.kw, 0, 1)] }));
 
@@ -195,6 +206,8 @@ export function MultiChannel({ part }: MultiChannelProps) {
         {part !== '1x1' ? kernelSliders : null}
       </div>
 
+      <p className="w-notice w-notice-rare">{notice ?? ''}</p>
+
       {shows('channels') ? (
         <>
           <section className="mc-input" aria-label={t('Input X', '输入 X')}>
@@ -205,7 +218,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
               {s.X.map((ch, c) => (
                 <figure key={c} className="b-fig" data-part="input" data-channel={c}>
                   <figcaption>{`X ${chName(c)}`}</figcaption>
-                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} />
+                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
                 </figure>
               ))}
             </div>
@@ -229,7 +242,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                       ) : null}
                       <figure className="b-fig" data-part="kernel" data-channel={c}>
                         <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
-                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} />
+                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
                       </figure>
                       <span className="mc-op" aria-hidden="true">
                         ⋆ X{c + 1} =
@@ -334,7 +347,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
           )}
         </section>
       ) : null}
-      <Announce text={announced} />
+      <Announce text={notice ?? announced} />
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );

@@ -14,11 +14,13 @@ import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
 
 const MAX_ABS = 1e6;
+/** The largest seed the slider offers; a link may not ask for more. */
+const SEED_MAX = 99;
 
 export function sanitizePM(raw: unknown, d: PMSettings): PMSettings {
   if (typeof raw !== 'object' || raw === null) return d;
   const o = raw as Record<string, unknown>;
-  const seed = intIn(o.seed, 0, 9999, d.seed);
+  const seed = intIn(o.seed, 0, SEED_MAX, d.seed);
   const init = oneOf(o.init, INIT_SCHEMES, d.init);
   const entry = oneOf(o.entry, ENTRIES, d.entry as (typeof ENTRIES)[number]);
   const tie: [number, number][] = [];
@@ -214,7 +216,7 @@ export function Parameters({ part }: ParametersProps) {
             <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
           </pre>
           <div className="b-toolbar">
-            <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={99} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
+            <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={SEED_MAX} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
           </div>
         </>
       ) : null}
