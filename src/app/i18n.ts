@@ -36,7 +36,7 @@ const strings = {
   presentStart: { en: 'Present (P)', zh: '演示模式 (P)' },
   presentStop: { en: 'Stop presenting (Esc)', zh: '退出演示 (Esc)' },
   teacherView: { en: 'Teacher view', zh: '教师视图' },
-  cpuBannerTitle: { en: 'WebGPU is not available here.', zh: '此浏览器不支持 WebGPU。' },
+  cpuBannerTitle: { en: 'WebGPU is not available here.', zh: '此处无法使用 WebGPU。' },
   cpuBannerBody: {
     en: 'Every chapter and widget works on the CPU instead; training the larger models will be much slower.',
     zh: '所有章节和交互组件改为在 CPU 上运行；训练较大的模型会慢很多。',

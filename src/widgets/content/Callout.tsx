@@ -5,7 +5,7 @@ type Kind = 'note' | 'tip' | 'warning';
 
 export function Callout({ kind = 'note', children }: { kind?: Kind; children?: ReactNode }) {
   const t = useTr();
-  const titles: Record<Kind, string> = { note: t('Note', '注意'), tip: t('Tip', '提示'), warning: t('Warning', '警告') };
+  const titles: Record<Kind, string> = { note: t('Note', '说明'), tip: t('Tip', '提示'), warning: t('Warning', '警告') };
   const k: Kind = Object.prototype.hasOwnProperty.call(titles, kind) ? kind : 'note';
   return (
     <aside className={`callout callout-${k}`} aria-label={titles[k]}>

@@ -155,7 +155,7 @@ export function StackPart({ settings, update }: Props) {
                   onChange={(v) => setLayer(i, { padding: v })}
                   hint={
                     maxP === 0
-                      ? t(`No padding with a ${l.k}×${l.k} ${l.kind === 'conv' ? 'kernel' : 'window'}.`, `${l.k}×${l.k} 的窗口不能填充。`)
+                      ? t(`No padding with a ${l.k}×${l.k} ${l.kind === 'conv' ? 'kernel' : 'window'}.`, `${l.k}×${l.k} 的${l.kind === 'conv' ? '卷积核' : '窗口'}不能填充。`)
                       : undefined
                   }
                 />
