@@ -1,4 +1,4 @@
-import { test, expect, openChapter, rng } from './fixtures';
+import { test, expect, openChapter, rng, configure, waitForStep, stopTraining } from './fixtures';
 
 /**
  * "Inside a trained model" in the LeNet chapter, in Chromium: weights are planted through
@@ -249,5 +249,40 @@ test('the receptive-field LeNet takes this browser’s checkpoint: weights impor
   await expect(status).toContainText('Imported weights');
   await expect(rf.locator('[data-part="lenet-label"]')).toHaveAttribute('data-pred', String(best), { timeout: 30_000 });
   await expect(rf.locator('[data-part="lenet-load-error"]')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});
+
+test('loading weights over a LeNet trained in this browser asks first, and keeps the trained weights until the reader agrees', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  await openChapter(page, 'lenet', 'en');
+  const trainer = page.locator('[data-widget="train-model"][data-model="lenet"]');
+  await configure(trainer, { batch: 8 });
+  await trainer.getByRole('button', { name: 'Start training' }).click();
+  await waitForStep(trainer, 20);
+  await stopTraining(trainer);
+
+  const w = page.locator('[data-widget="inside-model"]');
+  const root = w.locator('.im');
+  await w.scrollIntoViewIfNeeded();
+  await expect(root).toHaveAttribute('data-source', 'trained', { timeout: 30_000 });
+  const load = w.getByLabel('Load weights (.safetensors)');
+  const file = { name: 'lenet.safetensors', mimeType: 'application/octet-stream', buffer: safetensors(weights()) };
+  await load.setInputFiles(file);
+  const ask = w.getByRole('alertdialog', { name: /^Replace the LeNet trained for \d+ steps\?$/ });
+  const keep = ask.getByRole('button', { name: 'Keep the trained weights' });
+  await expect(keep).toBeFocused({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
+  await expect(load).toBeFocused();
+  await expect(root).toHaveAttribute('data-source', 'trained');
+  await expect(w.locator('[data-note]')).toHaveCount(0);
+
+  await load.setInputFiles(file);
+  await expect(keep).toBeFocused({ timeout: 30_000 });
+  await page.keyboard.press('Shift+Tab');
+  await expect(ask.getByRole('button', { name: 'Import and replace' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(w.locator('[data-note="ok"]')).toHaveText('Imported lenet.safetensors.', { timeout: 30_000 });
+  await expect(root).toHaveAttribute('data-source', 'imported');
   expect(problems.errors).toEqual([]);
 });

@@ -169,7 +169,7 @@ export function isModelId(v: unknown): v is ModelId {
   return typeof v === 'string' && (MODEL_IDS as readonly string[]).includes(v);
 }
 
-export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst } from './safetensors';
+export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst, safetensorsMetadata } from './safetensors';
 export type { HostStateDict, HostTensor, DecodedSafetensors } from './safetensors';
 export { summarize, formatShapeTable, layerType } from './summary';
 export type { ModelSummaryData, SummaryRow } from './summary';

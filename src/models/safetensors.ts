@@ -182,19 +182,8 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-/**
- * Parses and validates a .safetensors file. Throws SafetensorsError saying what is
- * wrong: empty, too large, too short, header length, JSON, entries, dtypes, offsets, a
- * value that is NaN or infinite, or a checksum that does not match. Returns the
- * metadata without our integrity record (`writer`, `crc32`).
- */
-export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedSafetensors {
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError('expected the file as bytes');
-  const maxBytes = opts.maxBytes ?? MAX_WEIGHTS_FILE_BYTES;
-  if (bytes.byteLength === 0) throw new SafetensorsError('the file is empty');
-  if (bytes.byteLength > maxBytes) {
-    throw new SafetensorsError(`the file is ${(bytes.byteLength / 1e6).toFixed(1)} MB, larger than the ${(maxBytes / 1e6).toFixed(0)} MB limit`);
-  }
+/** The header of a .safetensors file as a JSON object, and its length; throws SafetensorsError. */
+function readHeader(bytes: Uint8Array): { header: object; headerLen: number } {
   if (bytes.byteLength < 8) throw new SafetensorsError(`the file is ${bytes.byteLength} bytes, too short for a .safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = view.getUint32(0, true);
@@ -213,6 +202,38 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new SafetensorsError('the header is not a JSON object');
   }
+  return { header, headerLen };
+}
+
+/**
+ * The metadata a .safetensors file records (`__metadata__`, its string values), read from
+ * the header alone; undefined when the header cannot be read (decoding the file says why).
+ */
+export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> | undefined {
+  try {
+    const raw = (readHeader(bytes).header as Record<string, unknown>).__metadata__;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+    return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses and validates a .safetensors file. Throws SafetensorsError saying what is
+ * wrong: empty, too large, too short, header length, JSON, entries, dtypes, offsets, a
+ * value that is NaN or infinite, or a checksum that does not match. Returns the
+ * metadata without our integrity record (`writer`, `crc32`).
+ */
+export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedSafetensors {
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError('expected the file as bytes');
+  const maxBytes = opts.maxBytes ?? MAX_WEIGHTS_FILE_BYTES;
+  if (bytes.byteLength === 0) throw new SafetensorsError('the file is empty');
+  if (bytes.byteLength > maxBytes) {
+    throw new SafetensorsError(`the file is ${(bytes.byteLength / 1e6).toFixed(1)} MB, larger than the ${(maxBytes / 1e6).toFixed(0)} MB limit`);
+  }
+  const { header, headerLen } = readHeader(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
   const metadata: Record<string, string> = {};

@@ -5,7 +5,7 @@
  * page reads this store; the worker itself is reached only through here.
  */
 import { create } from 'zustand';
-import { TrainingClient, testingAids, type ClientEvent } from '../worker/client';
+import { TrainingClient, testingAids, type ClientEvent, type ImportOutcome } from '../worker/client';
 import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import { SilenceWatch } from '../worker/silence';
@@ -56,7 +56,12 @@ export interface TrainingState {
   refreshCheckpoint(model: ModelId): Promise<CheckpointInfo | null>;
   discardCheckpoint(model: ModelId): Promise<void>;
   exportWeights(model: ModelId): Promise<{ bytes: Uint8Array; name: string }>;
-  importWeights(model: ModelId, inputSize: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * Imports a weights file at the input size it records, else at `inputSize`. Weights with
+   * training progress are replaced only with `replace`; without it such an import changes
+   * nothing and says how far they were trained, for the page to ask the reader.
+   */
+  importWeights(model: ModelId, bytes: Uint8Array, opts?: { inputSize?: number; replace?: boolean }): Promise<ImportOutcome>;
   predict(model: ModelId, images: Float32Array, count: number): Promise<Float32Array>;
   evaluate(model: ModelId, limit?: number): Promise<Evaluation>;
   summary(model: ModelId, inputSize: number): Promise<ModelSummaryData>;
@@ -176,7 +181,9 @@ export const useTraining = create<TrainingState>()((set, get) => {
         break;
       case 'died': {
         const model = get().model;
-        set({ died: e.message, state: get().state === 'training' || get().state === 'loading' || get().state === 'evaluating' ? 'error' : get().state });
+        // A run the worker held (a paused one too) is gone with it: the page offers to resume
+        // from its checkpoint or to start again, and no control waits on the dead worker.
+        set((s) => ({ died: e.message, state: s.state === 'training' || s.state === 'loading' || s.state === 'evaluating' || s.state === 'paused' ? 'error' : s.state }));
         if (model) void get().refreshCheckpoint(model);
         break;
       }
@@ -242,10 +249,12 @@ export const useTraining = create<TrainingState>()((set, get) => {
     exportWeights(model) {
       return c().exportWeights(model);
     },
-    async importWeights(model, inputSize, bytes) {
-      await c().importWeights(model, inputSize, bytes);
+    async importWeights(model, bytes, opts) {
+      const outcome = await c().importWeights(model, bytes, opts);
+      if (!outcome.imported) return outcome;
       set((s) => ({ weightsVersion: s.weightsVersion + 1, evaluation: s.model === model ? null : s.evaluation }));
       await get().refreshCheckpoint(model);
+      return outcome;
     },
     predict(model, images, count) {
       return c().predict(model, images, count);

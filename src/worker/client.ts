@@ -7,10 +7,13 @@
  * (closed, crashed, killed), however busy it was. A worker that lives but is stuck, or
  * one that died where Web Locks are missing, is noticed by its silence (silence.ts).
  */
-import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig } from './protocol';
+import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig, TrainedSoFar } from './protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
 
 export type ClientEvent = FromWorker | { type: 'died'; message: string };
+
+/** What an import did: loaded the weights at `inputSize`, or nothing, as they would replace weights trained this far. */
+export type ImportOutcome = { imported: true; inputSize: number } | { imported: false; trained: TrainedSoFar };
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -183,7 +186,8 @@ export class TrainingClient {
     if (this.worker) this.post({ type: 'pause' });
   }
   resume(): void {
-    this.post({ type: 'resume' });
+    // A new worker has no paused run to resume.
+    if (this.worker) this.post({ type: 'resume' });
   }
   stop(): void {
     if (this.worker) this.post({ type: 'stop' });
@@ -206,9 +210,14 @@ export class TrainingClient {
     return { bytes: r.bytes, name: r.name };
   }
 
-  async importWeights(model: ModelId, inputSize: number, bytes: Uint8Array): Promise<void> {
+  /**
+   * Imports a weights file (see the 'import' message): the input size it was loaded at, or,
+   * with nothing imported, how far the weights it would replace were trained.
+   */
+  async importWeights(model: ModelId, bytes: Uint8Array, opts: { inputSize?: number; replace?: boolean } = {}): Promise<ImportOutcome> {
     const copy = bytes.slice();
-    await this.request({ type: 'import', model, inputSize, bytes: copy }, [copy.buffer]);
+    const r = await this.request<Extract<FromWorker, { type: 'imported' | 'import-replaces' }>>({ type: 'import', model, bytes: copy, ...opts }, [copy.buffer]);
+    return r.type === 'imported' ? { imported: true, inputSize: r.inputSize } : { imported: false, trained: r.trained };
   }
 
   async checkpointInfo(model: ModelId): Promise<CheckpointInfo | null> {

@@ -84,6 +84,9 @@ export interface Evaluation {
   samples: { index: number; label: number; pred: number; prob: number; pixels: Uint8Array }[];
 }
 
+/** How far a model's weights were trained, and when they were saved (the confirmation before an import replaces them). */
+export type TrainedSoFar = Pick<CheckpointInfo, 'epoch' | 'stepInEpoch' | 'savedAt'>;
+
 export type RunState = 'idle' | 'loading' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'error';
 
 export interface CheckpointInfo {
@@ -116,7 +119,13 @@ export type ToWorker =
   | { type: 'evaluate'; id: number; model: ModelId; limit?: number }
   | { type: 'predict'; id: number; model: ModelId; images: Float32Array; count: number }
   | { type: 'export'; id: number; model: ModelId }
-  | { type: 'import'; id: number; model: ModelId; inputSize: number; bytes: Uint8Array }
+  /**
+   * Weights from a file become the model's checkpoint, at the input size the file records
+   * (`inputSize` in its metadata, as an export writes it), else at `inputSize`. Weights with
+   * training progress are replaced only with `replace`: without it the answer is
+   * 'import-replaces', and the page asks the reader first.
+   */
+  | { type: 'import'; id: number; model: ModelId; inputSize?: number; replace?: boolean; bytes: Uint8Array }
   | { type: 'checkpoint-info'; id: number; model: ModelId }
   | { type: 'discard-checkpoint'; id: number; model: ModelId }
   /** Builds the model, runs one image through it and answers its shape table and size. */
@@ -168,7 +177,10 @@ export type FromWorker =
   | { type: 'evaluation'; id: number | null; result: Evaluation }
   | { type: 'prediction'; id: number; probs: Float32Array }
   | { type: 'exported'; id: number; bytes: Uint8Array; name: string }
-  | { type: 'imported'; id: number }
+  /** `inputSize`: the input size the weights were loaded at. */
+  | { type: 'imported'; id: number; inputSize: number }
+  /** Nothing imported: the file would replace weights trained this far (send it again with `replace`). */
+  | { type: 'import-replaces'; id: number; trained: TrainedSoFar }
   | { type: 'checkpoint-info'; id: number; info: CheckpointInfo | null }
   | { type: 'discarded'; id: number }
   | { type: 'summary'; id: number; data: ModelSummaryData }

@@ -19,13 +19,13 @@
 import {
   F, chooseBackend, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
-import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, type ModelId, type HostStateDict } from '../models/index';
+import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, safetensorsMetadata, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
-import { validateConfig } from '../models/train-limits';
-import { lossExploded, type CheckpointInfo, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
+import { TRAIN_LIMITS, validateConfig } from '../models/train-limits';
+import { lossExploded, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
 
@@ -54,6 +54,12 @@ const LOSS_GRACE_MS = 500;
 const MAX_RECOVERIES = 5;
 /** A busy run tells the page it still makes progress, at most once every BEAT_MS (the page's silence watch, silence.ts). */
 const BEAT_MS = 1000;
+/**
+ * The largest input side the model summary is built at: the summary's slider goes this far
+ * (MAX_SUMMARY_SIZE in the training widgets). Larger inputs grow the dense layers of the
+ * size-dependent models past any use (AlexNet at 1000 pixels: a 230400 x 4096 layer, 3.8 GB).
+ */
+const SUMMARY_MAX_INPUT = 256;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
 
@@ -197,6 +203,11 @@ function loadOptimizer(opt: Optimizer, bytes: Uint8Array): void {
   }
 }
 
+/** Whether a checkpoint holds weights that training got somewhere with (imported ones are in their file). */
+function hasProgress(info: CheckpointInfo): boolean {
+  return info.status !== 'imported' && info.epoch + info.stepInEpoch > 0;
+}
+
 export class Trainer {
   private live: Live | null = null;
   private data: { train: Dataset; test: Dataset } | null = null;
@@ -221,6 +232,12 @@ export class Trainer {
   private resumePoint: 'stored' | Checkpoint | null = null;
   /** A move to another backend that the running loop makes at its next step boundary. */
   private switchRequest: SwitchRequest | null = null;
+  /**
+   * The latest weights of a model that storage refused (a run's checkpoint on a full disk,
+   * or imported weights): requests take them over an older stored checkpoint, so that they
+   * outlive the loaded model (a lost device, another model loaded) for as long as the worker.
+   */
+  private unsaved: Checkpoint | null = null;
 
   constructor(host: TrainerHost) {
     this.host = host;
@@ -267,7 +284,8 @@ export class Trainer {
     this.restarting ??= this.restartEngine().finally(() => {
       this.restarting = null;
     });
-    // Outside a run the loaded model is gone too; requests load it again from its checkpoint.
+    // Outside a run the loaded model is gone too; requests load it again from its latest
+    // checkpoint, stored or kept here (newestCheckpoint).
     if (!this.running) this.disposeLive();
   }
 
@@ -353,8 +371,8 @@ export class Trainer {
       case 'import':
         return this.answer(msg.id, async () => {
           if (this.running) throw new Error('Stop or finish the training run before importing weights.');
-          await this.importWeights(msg.model, msg.inputSize, msg.bytes);
-          this.host.post({ type: 'imported', id: msg.id });
+          const r = await this.importWeights(msg.model, msg.inputSize, msg.bytes, msg.replace ?? false);
+          this.host.post('trained' in r ? { type: 'import-replaces', id: msg.id, trained: r.trained } : { type: 'imported', id: msg.id, inputSize: r.inputSize });
         });
       case 'checkpoint-info':
         return this.answer(msg.id, async () => {
@@ -364,12 +382,17 @@ export class Trainer {
         return this.answer(msg.id, async () => {
           if (this.running && this.live?.id === msg.model) throw new Error('Stop the run before discarding its checkpoint.');
           await this.host.deleteCheckpoint(msg.model);
+          if (this.unsaved?.info.model === msg.model) this.unsaved = null;
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
           this.host.post({ type: 'discarded', id: msg.id });
         });
       case 'summary':
         return this.answer(msg.id, async () => {
           if (!isModelId(msg.model)) throw new Error(`unknown model '${String(msg.model)}'`);
+          const { name, minInputSize } = zoo[msg.model];
+          if (!(Number.isInteger(msg.inputSize) && msg.inputSize >= minInputSize && msg.inputSize <= SUMMARY_MAX_INPUT)) {
+            throw new Error(`The summary of ${name.en} takes an input size from ${minInputSize} to ${SUMMARY_MAX_INPUT}, not ${msg.inputSize}.`);
+          }
           const net = zoo[msg.model].create({ inputSize: msg.inputSize, init: 'default' });
           try {
             this.host.post({ type: 'summary', id: msg.id, data: summarize(net, msg.inputSize) });
@@ -463,7 +486,7 @@ export class Trainer {
   private async liveFor(id: ModelId): Promise<Live> {
     if (this.live?.id === id) return this.live;
     if (this.running) throw new Error(`${zoo[this.live!.id].name.en} is training; its weights are the only ones loaded.`);
-    const ck = await this.host.readCheckpoint(id);
+    const ck = await this.newestCheckpoint(id);
     if (!ck) throw new Error(`${zoo[id].name.en} has not been trained or imported yet.`);
     const inputSize = ck.info.config.inputSize;
     const net = zoo[id].create({ inputSize, seed: ck.info.config.seed });
@@ -476,6 +499,18 @@ export class Trainer {
     this.disposeLive();
     this.live = { id, inputSize, net, opt: null, config: ck.info.config };
     return this.live;
+  }
+
+  /**
+   * The model's latest checkpoint: the stored one, or the copy kept here when storage
+   * refused a later one (or refused the only one).
+   */
+  private async newestCheckpoint(id: ModelId): Promise<Checkpoint | null> {
+    const kept = this.unsaved?.info.model === id ? this.unsaved : null;
+    if (!kept) return this.host.readCheckpoint(id);
+    // Only the progress record, to compare: the stored weights are read when they are newer.
+    const stored = await this.host.readCheckpointInfo(id).catch(() => null);
+    return stored && stored.savedAt > kept.info.savedAt ? this.host.readCheckpoint(id) : kept;
   }
 
   private disposeLive() {
@@ -510,7 +545,7 @@ export class Trainer {
       let config = requested;
       let ck: { info: CheckpointInfo; blobs: CheckpointBlobs } | null = null;
       if (resume) {
-        ck = await this.host.readCheckpoint(requested.model);
+        ck = await this.newestCheckpoint(requested.model);
         if (!ck) throw new Error(`There is no checkpoint of ${zoo[requested.model].name.en} to resume from.`);
         config = ck.info.config;
       }
@@ -522,7 +557,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      this.resumePoint = ck ? 'stored' : null;
+      this.resumePoint = ck && ck === this.unsaved ? ck : ck ? 'stored' : null;
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
         const seen = this.losses;
@@ -827,10 +862,12 @@ export class Trainer {
     try {
       await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
       this.resumePoint = 'stored';
+      if (this.unsaved?.info.model === info.model) this.unsaved = null;
       this.host.post({ type: 'checkpoint', info: summary, ok: true });
     } catch (e) {
-      // Storage refused it: keep it here, so that a lost device still resumes from it.
-      this.resumePoint = { info: structuredClone(info), blobs: { weights, optimizer } };
+      // Storage refused it: keep it here, so that a lost device still resumes from it and
+      // requests after the run (export, evaluate, predict) still find these weights.
+      this.resumePoint = this.unsaved = { info: structuredClone(info), blobs: { weights, optimizer } };
       const quota = (e as Error).name === 'QuotaExceededError';
       this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
       if (!this.quotaWarned) {
@@ -925,34 +962,62 @@ export class Trainer {
     }
   }
 
-  private async importWeights(id: ModelId, inputSize: number, bytes: Uint8Array): Promise<void> {
+  /**
+   * Loads weights from a file as the model's checkpoint, at the input size the file records,
+   * else at `fallback` (the page's); returns that size. When the model has weights with
+   * training progress (stored, or kept here when storage refused them), a file that would
+   * load changes nothing unless `replace`: the answer says how far they were trained, for
+   * the page to ask the reader.
+   */
+  private async importWeights(id: ModelId, fallback: number | undefined, bytes: Uint8Array, replace: boolean): Promise<{ inputSize: number } | { trained: TrainedSoFar }> {
     if (!isModelId(id)) throw new Error(`unknown model '${String(id)}'`);
+    const entry = zoo[id];
+    const r = entry.recipe;
     // Validate everything before anything changes; a bad file leaves the model as it was.
+    const recorded = safetensorsMetadata(bytes)?.inputSize;
+    const inputSize = recorded === undefined ? fallback : /^\d+$/.test(recorded) ? Number(recorded) : NaN;
+    if (inputSize === undefined) throw new Error(`This file does not record the input size it was trained at: set an input size from ${entry.minInputSize} to ${TRAIN_LIMITS.inputSize.max} and import it again.`);
+    const config: TrainConfig = { model: id, epochs: r.epochs, lr: r.lr, batchSize: r.batchSize, inputSize, optimizer: 'sgd', seed: 0 };
+    const problem = validateConfig(config);
+    if (problem) {
+      throw new Error(recorded === undefined ? `This file does not record the input size it was trained at, and ${problem}.` : `This file cannot be imported: it records an input size of ${recorded}, and ${problem}.`);
+    }
     let decoded;
     try {
-      decoded = zoo[id].fromSafetensors(bytes, { inputSize });
+      decoded = entry.fromSafetensors(bytes, { inputSize });
     } catch (e) {
       if (e instanceof SafetensorsError) throw new Error(`This file cannot be imported: ${e.message}.`, { cause: e });
       throw e;
     }
-    const net = zoo[id].create({ inputSize });
+    const net = entry.create({ inputSize });
     try {
       net.loadStateDict(decoded);
     } catch (e) {
       net.dispose();
       throw new Error(`This file cannot be imported: ${(e as Error).message}`, { cause: e });
     }
+    if (!replace) {
+      const kept = this.unsaved?.info.model === id ? this.unsaved.info : null;
+      const trained = [kept, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
+      if (trained) {
+        net.dispose();
+        return { trained: { epoch: trained.epoch, stepInEpoch: trained.stepInEpoch, savedAt: trained.savedAt } };
+      }
+    }
     this.disposeLive();
-    const r = zoo[id].recipe;
-    const config: TrainConfig = { model: id, epochs: r.epochs, lr: r.lr, batchSize: r.batchSize, inputSize, optimizer: 'sgd', seed: 0 };
     this.live = { id, inputSize, net, opt: null, config };
     this.history = { points: [], epochs: [] };
     const info: CheckpointInfo = { model: id, config, epoch: r.epochs, stepInEpoch: 0, globalStep: 0, savedAt: Date.now(), status: 'imported', history: this.history };
+    const blobs = { weights: bytes.slice(), optimizer: null };
     try {
-      await this.host.saveCheckpoint(info, { weights: bytes.slice(), optimizer: null });
+      await this.host.saveCheckpoint(info, blobs);
+      if (this.unsaved?.info.model === id) this.unsaved = null;
     } catch (e) {
+      // Kept here, so that these weights and not an older checkpoint answer later requests.
+      this.unsaved = { info: structuredClone(info), blobs };
       this.host.post({ type: 'warning', code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage', message: 'The imported weights are loaded but could not be saved in the browser.' });
     }
+    return { inputSize };
   }
 
   /** Describes the backend for the 'ready' message. */

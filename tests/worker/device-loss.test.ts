@@ -9,7 +9,7 @@ import { markLostForTesting } from '../../src/engine/runtime';
 import { parseDataset, type Dataset } from '../../src/data/format';
 import { zoo } from '../../src/models';
 import type { FromWorker, TrainConfig } from '../../src/worker/protocol';
-import { trainerHarness, type CheckpointStore } from '../helpers/trainer-harness';
+import { trainerHarness, type CheckpointStore, type HarnessOptions } from '../helpers/trainer-harness';
 import { eventLoopTurns } from '../helpers/event-loop';
 
 let test: Dataset;
@@ -192,6 +192,79 @@ describe('a device lost in the middle of training (CPU backend, loss simulated a
     expect(h.counts.restarts).toBe(1);
     expect(Array.from(after)).toEqual(Array.from(before));
     expect(h.messages.some((m) => m.type === 'request-error')).toBe(false);
+  });
+});
+
+describe('weights that storage refused, after a device loss between runs (CPU backend)', () => {
+  const images = new Float32Array(2 * 784).map((_, i) => ((i * 37) % 255) / 255);
+
+  /** A Trainer whose saves fail as on a full disk while `disk.full`, and that recovers from device losses. */
+  function fillable() {
+    const disk = { quota: false };
+    const opts: HarnessOptions = {
+      get quota() {
+        return disk.quota;
+      },
+    };
+    const h = trainerHarness(() => test, opts);
+    return { ...h, disk, off: h.trainer.watchDeviceLoss() };
+  }
+
+  /** What the model answers now: its exported tensors and its class probabilities for `images`. */
+  async function answers(h: ReturnType<typeof fillable>, id: number) {
+    await h.send({ type: 'export', id, model: 'lenet' });
+    const file = await h.next('exported', (m) => m.id === id);
+    await h.send({ type: 'predict', id: id + 1, model: 'lenet', images, count: 2 });
+    const probs = (await h.next('prediction', (m) => m.id === id + 1)).probs;
+    const tensors = zoo.lenet.fromSafetensors(file.bytes);
+    return { name: file.name, weights: Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, Array.from(v.data)])), probs: Array.from(probs) };
+  }
+
+  it("are the ones export, predict and evaluate still use, not an older run's stored checkpoint", async () => {
+    await setBackend('cpu');
+    const h = fillable();
+    // A first run is stored; a second, on another seed, ends on a full disk.
+    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    h.disk.quota = true;
+    await h.send({ type: 'start', config: { ...base, epochs: 1, seed: 9 } });
+    await h.trainer.idle();
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    expect(h.store.get('lenet')!.info.config.seed).toBe(5);
+    const before = await answers(h, 1);
+
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    const after = await answers(h, 3);
+    await h.send({ type: 'evaluate', id: 5, model: 'lenet', limit: 100 });
+    const evaluation = await h.next('evaluation', (m) => m.id === 5);
+    h.off();
+    expect(after).toEqual(before);
+    expect(evaluation.result.count).toBe(100);
+    expect(h.messages.some((m) => m.type === 'request-error')).toBe(false);
+    // Storage keeps the first run's checkpoint: the second run's weights are not those.
+    const stored = zoo.lenet.fromSafetensors(h.store.get('lenet')!.blobs.weights);
+    expect(Array.from(stored['0.weight'].data)).not.toEqual(after.weights['0.weight']);
+  });
+
+  it('include imported weights, which answer instead of the checkpoint they were to replace', async () => {
+    await setBackend('cpu');
+    const h = fillable();
+    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    const net = zoo.lenet.create({ seed: 3 });
+    const file = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '28' });
+    net.dispose();
+    h.disk.quota = true;
+    await h.send({ type: 'import', id: 1, model: 'lenet', bytes: file, replace: true });
+    await h.next('imported', (m) => m.id === 1);
+    expect(h.messages.find((m) => m.type === 'warning')).toMatchObject({ code: 'quota', message: expect.stringMatching(/could not be saved/) });
+    expect(h.store.get('lenet')!.info.status).toBe('done');
+
+    markLostForTesting(currentBackend(), { reason: 'unknown', message: 'simulated' });
+    const after = await answers(h, 2);
+    h.off();
+    const imported = zoo.lenet.fromSafetensors(file);
+    for (const [k, v] of Object.entries(imported)) expect(after.weights[k], k).toEqual(Array.from(v.data));
   });
 });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nn, setBackend, type Tensor } from '../../src/engine';
 import { parseDataset, type Dataset } from '../../src/data/format';
-import { zoo } from '../../src/models';
+import { decodeSafetensors, encodeSafetensors, zoo } from '../../src/models';
 import type { CheckpointInfo, TrainConfig } from '../../src/worker/protocol';
 import { validateConfig } from '../../src/worker/trainer';
 import { trainerHarness, type CheckpointStore } from '../helpers/trainer-harness';
@@ -269,6 +269,87 @@ describe('weights in and out of the worker', () => {
     const after = (await other.next('prediction', (m) => m.id === 4)).probs;
     expect(Array.from(after)).toEqual(Array.from(before));
     expect(other.store.get('lenet')!.info.status).toBe('imported');
+  });
+
+  it('imports at the input size the file records, whatever size the page offers, and exports at it again', async () => {
+    const net = zoo.lenet.create({ inputSize: 32, seed: 2 });
+    const file = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '32' });
+    net.dispose();
+    expect(decodeSafetensors(file).metadata).toMatchObject({ model: 'lenet', inputSize: '32' });
+    const h = harness();
+    await h.send({ type: 'import', id: 1, model: 'lenet', inputSize: 28, bytes: file });
+    expect(await h.next('imported', (m) => m.id === 1)).toMatchObject({ inputSize: 32 });
+    expect(h.store.get('lenet')!.info.config.inputSize).toBe(32);
+    await h.send({ type: 'export', id: 2, model: 'lenet' });
+    const out = await h.next('exported', (m) => m.id === 2);
+    expect(out.name).toBe('lenet-32px.safetensors');
+    const back = decodeSafetensors(out.bytes);
+    expect(back.metadata.inputSize).toBe('32');
+    const sent = zoo.lenet.fromSafetensors(file, { inputSize: 32 });
+    for (const [k, v] of Object.entries(sent)) expect(Array.from(back.tensors[k].data), k).toEqual(Array.from(v.data));
+    // A file that records no size takes the page's.
+    const bare = encodeSafetensors(zoo.lenet.fromSafetensors(file, { inputSize: 32 }), { format: 'pt' });
+    const other = harness();
+    await other.send({ type: 'import', id: 3, model: 'lenet', inputSize: 32, bytes: bare });
+    expect(await other.next('imported', (m) => m.id === 3)).toMatchObject({ inputSize: 32 });
+  });
+
+  it('refuses an input size outside the training limits, from the file or from the page, and changes nothing', async () => {
+    const net = zoo.nin.create({ inputSize: 96, init: 'default' });
+    const sd = zoo.nin.fromSafetensors(await zoo.nin.toSafetensors(net.stateDict()), { inputSize: 96 });
+    net.dispose();
+    // NiN's weights fit any input size: only the size check stands between 5000 and a checkpoint.
+    const huge = encodeSafetensors(sd, { format: 'pt', model: 'nin', inputSize: '5000' });
+    const odd = encodeSafetensors(sd, { format: 'pt', model: 'nin', inputSize: '96px' });
+    const bare = encodeSafetensors(sd, { format: 'pt', model: 'nin' });
+    const h = harness();
+    const refused = async (id: number, msg: { inputSize?: number; bytes: Uint8Array }) => {
+      await h.send({ type: 'import', id, model: 'nin', ...msg });
+      return (await h.next('request-error', (m) => m.id === id)).message;
+    };
+    expect(await refused(1, { inputSize: 96, bytes: huge })).toMatch(/cannot be imported: it records an input size of 5000, and the input size of NiN must be a whole number from \d+ to 224/);
+    expect(await refused(2, { inputSize: 96, bytes: odd })).toMatch(/records an input size of 96px/);
+    expect(await refused(3, { inputSize: NaN, bytes: bare })).toMatch(/does not record the input size it was trained at, and the input size of NiN must be a whole number/);
+    expect(await refused(4, { inputSize: 5000, bytes: bare })).toMatch(/does not record the input size/);
+    expect(await refused(5, { bytes: bare })).toMatch(/set an input size from \d+ to 224 and import it again/);
+    expect(h.store.size).toBe(0);
+    expect(h.messages.some((m) => m.type === 'imported')).toBe(false);
+  });
+
+  it('asks before an import replaces trained weights, and replaces them only when told to', async () => {
+    const h = harness();
+    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+    await h.trainer.idle();
+    const images = new Float32Array(784).fill(0.5);
+    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 1 });
+    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    const net = zoo.lenet.create({ seed: 4 });
+    const file = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '28' });
+    net.dispose();
+
+    await h.send({ type: 'import', id: 2, model: 'lenet', inputSize: 28, bytes: file });
+    const asked = await h.next('import-replaces', (m) => m.id === 2);
+    expect(asked.trained).toMatchObject({ epoch: 1, stepInEpoch: 0, savedAt: h.store.get('lenet')!.info.savedAt });
+    expect(h.store.get('lenet')!.info.status).toBe('done');
+    await h.send({ type: 'predict', id: 3, model: 'lenet', images, count: 1 });
+    expect(Array.from((await h.next('prediction', (m) => m.id === 3)).probs)).toEqual(Array.from(before));
+
+    await h.send({ type: 'import', id: 4, model: 'lenet', inputSize: 28, bytes: file, replace: true });
+    await h.next('imported', (m) => m.id === 4);
+    expect(h.store.get('lenet')!.info.status).toBe('imported');
+    // Imported weights are in their file: another import replaces them without asking.
+    await h.send({ type: 'import', id: 5, model: 'lenet', inputSize: 28, bytes: file });
+    await h.next('imported', (m) => m.id === 5);
+  });
+
+  it('builds a model summary only at input sizes the summary offers', async () => {
+    const h = harness();
+    await h.send({ type: 'summary', id: 1, model: 'lenet', inputSize: 28 });
+    expect((await h.next('summary', (m) => m.id === 1)).data.params).toBe(61706);
+    for (const [id, inputSize] of [[2, 1000], [3, NaN], [4, 11], [5, 30.5]] as const) {
+      await h.send({ type: 'summary', id, model: 'alexnet', inputSize });
+      expect((await h.next('request-error', (m) => m.id === id)).message).toMatch(/summary of AlexNet takes an input size from 65 to 256/);
+    }
   });
 
   it('refuses a corrupt file with a message and changes nothing', async () => {

@@ -11,6 +11,7 @@ import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
 import { readFileBytes } from '../training/files';
+import { ConfirmReplace, type PendingImport } from '../training/ConfirmReplace';
 import { inside, MAX_CHANNELS, modelInput, type InsideResult } from './compute';
 import { getTestSet, loadSaved, takeUntrained, useWeights, type Weights } from './weights';
 import { INSIDE_DEFAULTS, sanitizeInside, TEST_IMAGES, type InsideSettings } from './settings';
@@ -78,6 +79,10 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const weightsVersion = useTraining((s) => s.weightsVersion);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // A file that would replace trained weights, until the reader says whether it may.
+  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const trainingBusy = useTraining((s) => s.state === 'loading' || s.state === 'training' || s.state === 'paused' || s.state === 'evaluating');
 
   // Look for the checkpoint once the widget is in view, and again whenever the training store says it changed.
   useEffect(() => {
@@ -88,7 +93,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const weights = w.weights;
   const img = settings.img;
   const key = weights ? `${model}@${w.version}:${img}` : null;
-  const [out, setOut] = useState<{ key: string; result: InsideResult; label: number; input: Float32Array; size: number } | null>(null);
+  const [out, setOut] = useState<{ key: string; result: InsideResult; img: number; label: number; input: Float32Array; size: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!key || !weights || !visible) return;
@@ -99,7 +104,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
         const input = modelInput(ds, img, weights.inputSize);
         const result = await inside(weights.net, input, weights.inputSize, { onCpu: weights.onCpu });
         if (live) {
-          setOut({ key, result, label: ds.labels[img], input, size: weights.inputSize });
+          setOut({ key, result, img, label: ds.labels[img], input, size: weights.inputSize });
           setError(null);
         }
       } catch (e) {
@@ -128,23 +133,51 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   };
   const trainHref = `?c=train`;
 
-  const importFile = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setNote(null);
+  /**
+   * Imports a file's weights at the input size the file records (else the checkpoint's, else
+   * the in-tab size); `replace` once the reader agreed to replace trained weights, which the
+   * worker otherwise asks about first (pendingImport).
+   */
+  const importBytes = async (file: string, bytes: Uint8Array, replace: boolean) => {
     setBusy(true);
     try {
-      const bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
       const info = useTraining.getState().checkpoints[model];
-      await useTraining.getState().importWeights(model, info?.config.inputSize ?? zoo[model].tabInputSize, bytes);
+      const outcome = await useTraining.getState().importWeights(model, bytes, { inputSize: info?.config.inputSize ?? zoo[model].tabInputSize, replace });
+      if (!outcome.imported) {
+        setPendingImport({ model, file, bytes, trained: outcome.trained });
+        return;
+      }
       await loadSaved(model);
-      setNote({ ok: true, text: t(`Imported ${file.name}.`, `已导入 ${file.name}。`) });
+      setNote({ ok: true, text: t(`Imported ${file}.`, `已导入 ${file}。`) });
     } catch (err) {
       setNote({ ok: false, text: t(`Not imported: ${(err as Error).message}`, `未导入：${(err as Error).message}`) });
     } finally {
       setBusy(false);
     }
+  };
+
+  const importFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    setNote(null);
+    setPendingImport(null);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
+    } catch (err) {
+      setNote({ ok: false, text: t(`Not imported: ${(err as Error).message}`, `未导入：${(err as Error).message}`) });
+      return;
+    }
+    await importBytes(file.name, bytes, false);
+  };
+
+  /** The reader's answer to the question before replacing trained weights; the focus goes back to the file input. */
+  const answerReplace = (replace: boolean) => {
+    const pending = pendingImport;
+    setPendingImport(null);
+    fileRef.current?.focus();
+    if (pending && replace) void importBytes(pending.file, pending.bytes, true);
   };
 
   const probs = result ? Array.from(result.probs) : null;
@@ -192,9 +225,10 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
           </button>
           <label className="im-file">
             <span>{t('Load weights (.safetensors)', '载入权重（.safetensors）')}</span>
-            <input type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void importFile(e)} disabled={busy} />
+            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void importFile(e)} disabled={busy} />
           </label>
         </div>
+        {pendingImport ? <ConfirmReplace pending={pendingImport} busy={busy || trainingBusy} onDone={answerReplace} /> : null}
         {note ? (
           <p className={note.ok ? 'im-note' : 'im-note b-problem'} data-note={note.ok ? 'ok' : 'bad'} role={note.ok ? 'status' : 'alert'}>
             {note.text}
@@ -233,8 +267,8 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
         {out && result ? (
           <>
             <div className="im-row">
-              <figure className="im-input" data-part="input" data-index={img} data-label={out.label}>
-                <MapImage values={out.input} rows={out.size} cols={out.size} px={112} part="input-image" label={t(`Test image #${img}: ${names[out.label]}`, `测试图像 #${img}：${names[out.label]}`)} />
+              <figure className="im-input" data-part="input" data-index={out.img} data-label={out.label}>
+                <MapImage values={out.input} rows={out.size} cols={out.size} px={112} part="input-image" label={t(`Test image #${out.img}: ${names[out.label]}`, `测试图像 #${out.img}：${names[out.label]}`)} />
                 <figcaption>
                   {t('True class: ', '真实类别：')}
                   <strong>{names[out.label]}</strong>

@@ -24,7 +24,8 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
   const entry = zoo[model];
   const [chosen, setChosen] = useUrlState(SUMMARY_KEY, SUMMARY_DEFAULTS, sanitizeSummarySize);
   const pageSize = inputSize ?? entry.recipe.inputSize;
-  const size = adjustable ? summarySide(chosen, pageSize, entry.minInputSize) : Math.max(entry.minInputSize, Math.round(pageSize));
+  // From the smallest input the model takes to the largest the worker builds a summary at.
+  const size = summarySide(adjustable ? chosen : SUMMARY_DEFAULTS, pageSize, entry.minInputSize);
   const current = useSummary(model, size);
   // While the engine computes a new size, the table of the previous one stays (marked busy).
   const last = useRef<ModelSummaryData | null>(null);

@@ -9,6 +9,7 @@ import { GrayImage } from './GrayImage';
 import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
 import { ComputeOn } from './ComputeOn';
+import { ConfirmReplace, type PendingImport } from './ConfirmReplace';
 import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendDetail, backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
@@ -74,6 +75,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   // Whether the reader set the input size (then the backend's verdict no longer moves it).
   const sizeSet = useRef(false);
   const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string; file?: string } | null>(null);
+  // A file that would replace trained weights, until the reader says whether it may.
+  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
+  const [discardError, setDiscardError] = useState<string | null>(null);
   // The shape table runs the model in the worker: only once the reader opens it.
   const [summaryOpen, setSummaryOpen] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -139,6 +143,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     sizeSet.current = false;
     setForm(defaultsFor(id, realGpu));
     setNote(null);
+    setPendingImport(null);
+    setDiscardError(null);
   };
 
   const resumable = !!ck && (ck.status === 'running' || ck.status === 'paused' || ck.status === 'stopped') && ck.epoch < ck.config.epochs && !busyMine;
@@ -165,21 +171,58 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     }
   };
 
+  /**
+   * Imports a file's weights at the input size the file records; the form's counts only for
+   * a file that records none, and only when a run could take it. `replace` once the reader
+   * agreed to replace trained weights; without it the worker asks first (pendingImport).
+   */
+  const importBytes = async (file: string, bytes: Uint8Array, replace: boolean) => {
+    try {
+      const outcome = await t.importWeights(model, bytes, { inputSize: invalid('inputSize') ? undefined : form.inputSize, replace });
+      if (outcome.imported) setNote({ kind: 'ok', text: tr('imported', { name: file, size: outcome.inputSize }), file });
+      else setPendingImport({ model, file, bytes, trained: outcome.trained });
+    } catch (err) {
+      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }), file });
+    }
+  };
+
   const importWeights = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
     setNote(null);
+    setPendingImport(null);
+    let bytes: Uint8Array;
     try {
       // Larger files are refused before a byte is read (the worker checks the same cap).
-      const bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
-      await t.importWeights(model, form.inputSize, bytes);
-      setNote({ kind: 'ok', text: tr('imported', { name: file.name }), file: file.name });
+      bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
     } catch (err) {
       setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }), file: file.name });
+      return;
+    }
+    await importBytes(file.name, bytes, false);
+  };
+
+  /** The reader's answer to the question before replacing trained weights; the focus goes back to the import. */
+  const answerReplace = (replace: boolean) => {
+    const pending = pendingImport;
+    setPendingImport(null);
+    fileRef.current?.focus();
+    if (pending && replace) void importBytes(pending.file, pending.bytes, true);
+  };
+
+  const discardCheckpoint = async () => {
+    setDiscardError(null);
+    try {
+      await t.discardCheckpoint(model);
+    } catch (e) {
+      setDiscardError(tr('discardFailed', { message: (e as Error).message }));
     }
   };
 
+  // The shape table at the form's input size, kept within what a run takes: the worker
+  // builds the model at that size (a run may be paused in it).
+  const summarySize = Number.isFinite(form.inputSize) ? Math.min(TRAIN_LIMITS.inputSize.max, Math.max(entry.minInputSize, Math.round(form.inputSize))) : entry.tabInputSize;
   const p = mine ? t.progress : null;
   const unsaved = mine && t.saveFailed && (t.state === 'paused' || t.state === 'stopped');
   // The banner shows until dismissed; the status line says why the run stopped until the next one.
@@ -268,12 +311,24 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
                 step: ck!.stepInEpoch,
               })}
             </p>
-            <button type="button" onClick={() => t.resumeFromCheckpoint(model)} disabled={busyOther}>
+            <button
+              type="button"
+              onClick={() => {
+                setDiscardError(null);
+                t.resumeFromCheckpoint(model);
+              }}
+              disabled={busyOther}
+            >
               {tr('resumeCheckpoint')}
             </button>
-            <button type="button" onClick={() => void t.discardCheckpoint(model)} disabled={busyOther}>
+            <button type="button" onClick={() => void discardCheckpoint()} disabled={busyOther}>
               {tr('discard')}
             </button>
+            {discardError ? (
+              <p className="bad" role="alert" data-note="discard">
+                {discardError}
+              </p>
+            ) : null}
           </div>
         ) : null}
 
@@ -421,6 +476,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           <p className="muted train-import-hint" id={`${uid}-import-hint`} data-max-bytes={MAX_WEIGHTS_FILE_BYTES}>
             {notice(lang, 'importHint', { mb: MAX_WEIGHTS_FILE_BYTES / 1e6 })}
           </p>
+          {pendingImport && pendingImport.model === model ? <ConfirmReplace pending={pendingImport} busy={busy} onDone={answerReplace} /> : null}
           {note ? (
             <p className={note.kind} role={note.kind === 'bad' ? 'alert' : 'status'} data-note={note.kind} data-file={note.file}>
               {note.text}
@@ -430,7 +486,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
         <details className="train-summary" onToggle={(e) => setSummaryOpen((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>{tr('summaryTitle', { model: entry.name[lang] })}</summary>
-          {summaryOpen ? <ModelSummary model={model} inputSize={Math.max(entry.minInputSize, form.inputSize || entry.tabInputSize)} /> : null}
+          {summaryOpen ? <ModelSummary model={model} inputSize={summarySize} /> : null}
         </details>
 
         <TryYourImage model={model} />

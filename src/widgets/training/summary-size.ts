@@ -2,7 +2,7 @@
 import { intIn } from '../common/useUrlState';
 
 export const SUMMARY_KEY = 'summary';
-/** The largest input side the slider offers. */
+/** The largest input side the slider offers (the worker builds a summary up to this side, and no larger). */
 export const MAX_SUMMARY_SIZE = 256;
 
 export interface SummarySize {
@@ -19,6 +19,6 @@ export function sanitizeSummarySize(raw: unknown, d: SummarySize): SummarySize {
 
 /** The side the summary shows: the reader's, kept within what the model accepts, else the page's. */
 export function summarySide(s: SummarySize, pageSize: number, minInputSize: number): number {
-  const size = s.size > 0 ? s.size : pageSize;
+  const size = s.size > 0 ? s.size : Number.isFinite(pageSize) ? pageSize : minInputSize;
   return Math.min(MAX_SUMMARY_SIZE, Math.max(minInputSize, Math.round(size)));
 }

@@ -1,0 +1,81 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useSettings, type Lang } from '../../stores/settings';
+import { useTraining } from '../../stores/training';
+import { zoo, type ModelId } from '../../models/index';
+import type { TrainedSoFar } from '../../worker/protocol';
+import { downloadBytes } from './files';
+import { translate, useTr } from './strings';
+import './training.css';
+
+/** A weights file the worker did not import yet, because it would replace weights trained this far. */
+export interface PendingImport {
+  model: ModelId;
+  file: string;
+  bytes: Uint8Array;
+  trained: TrainedSoFar;
+}
+
+/** How far weights were trained, in words: "3 epochs", "2 epochs and 40 steps", "40 steps". */
+export function trainedWords(lang: Lang, trained: Pick<TrainedSoFar, 'epoch' | 'stepInEpoch'>): string {
+  const steps = translate(lang, trained.stepInEpoch === 1 ? 'workStep' : 'workSteps', { n: trained.stepInEpoch });
+  if (trained.epoch === 0) return steps;
+  const epochs = translate(lang, trained.epoch === 1 ? 'workEpoch' : 'workEpochs', { n: trained.epoch });
+  return trained.stepInEpoch ? translate(lang, 'workBoth', { epochs, steps }) : epochs;
+}
+
+/**
+ * Asks before an import replaces weights that training got somewhere with: it names the
+ * model, how far it was trained and what is lost, and offers to export those weights first.
+ * It sits in the page beside the import, not in a browser dialog. The focus moves to the
+ * safe choice (keep), Escape keeps too, and `onDone` says what the reader chose.
+ */
+export function ConfirmReplace({ pending, busy, onDone }: { pending: PendingImport; busy: boolean; onDone: (replace: boolean) => void }) {
+  const tr = useTr();
+  const lang = useSettings((s) => s.lang);
+  const uid = useId();
+  const keep = useRef<HTMLButtonElement>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const name = zoo[pending.model].name[lang];
+
+  useEffect(() => {
+    keep.current?.focus();
+  }, [pending]);
+
+  const exportFirst = async () => {
+    setExportError(null);
+    try {
+      const { bytes, name: file } = await useTraining.getState().exportWeights(pending.model);
+      downloadBytes(bytes, file);
+    } catch (e) {
+      setExportError(tr('exportFailed', { message: (e as Error).message }));
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    onDone(false);
+  };
+
+  return (
+    <div className="train-banner warn long" role="alertdialog" aria-labelledby={`${uid}-q`} aria-describedby={`${uid}-d`} data-banner="replace" onKeyDown={onKeyDown}>
+      <p id={`${uid}-q`}>
+        <strong>{tr('replaceQuestion', { model: name, work: trainedWords(lang, pending.trained) })}</strong>
+      </p>
+      <p id={`${uid}-d`}>{tr('replaceDetail', { file: pending.file, model: name, time: new Date(pending.trained.savedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') })}</p>
+      <button type="button" onClick={() => void exportFirst()}>
+        {tr('export')}
+      </button>
+      <button type="button" onClick={() => onDone(true)} disabled={busy}>
+        {tr('replaceConfirm')}
+      </button>
+      <button type="button" ref={keep} onClick={() => onDone(false)}>
+        {tr('replaceKeep')}
+      </button>
+      {exportError ? (
+        <p className="bad" role="alert">
+          {exportError}
+        </p>
+      ) : null}
+    </div>
+  );
+}
