@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, openTrainer, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, openFile, timeToElement, startTraining, checkpointAndGoOn, computeOn, type TestingAids } from './fixtures';
+import { test, expect, openChapter, openTrainer, stat, waitForStep, waitForState, stopTraining, axeViolations, callTestingAid, historySteps, openFile, timeToElement, startTraining, checkpointAndGoOn, computeOn, type TestingAids } from './fixtures';
 import { setBackend } from '../src/engine';
 import { zoo } from '../src/models';
 import { decodeSafetensors, encodeSafetensors } from '../src/models/safetensors';
 
 // What the training view does when things go wrong under it: the GPU device is lost,
 // the browser's storage is full, an imported weights file is damaged. Small batches keep
-// a step short on SwiftShader.
+// a step short on SwiftShader. And what the page's own engine and the widgets computing
+// on it do when its GPU device is lost.
 
 test.describe.configure({ mode: 'serial' });
 
@@ -77,6 +78,155 @@ test('a GPU device lost mid-training is replaced and training goes on from the l
   await stopTraining(w);
   expect(problems.errors).toEqual([]);
   expect(problems.foreign).toEqual([]);
+});
+
+// ---- the page's own engine (the widgets' GPU computations) ------------------------------------
+
+/** What a test build puts on `window.__cnnEngine` (src/widgets/common/engine.ts). */
+interface EngineAids {
+  loseDevice(): Promise<boolean>;
+  status(): { state: string; name?: string; generation?: number; reason?: string; lost?: { reason: string } };
+}
+
+const engineAids = (page: Page) => ({
+  loseDevice: () => page.evaluate(() => (window as unknown as { __cnnEngine: EngineAids }).__cnnEngine.loseDevice()),
+  status: () => page.evaluate(() => (window as unknown as { __cnnEngine: EngineAids }).__cnnEngine.status()),
+});
+
+/** The LeNet chapter's receptive-field view of LeNet on the page's engine, once it shows its maps on WebGPU. */
+async function openLeNetView(page: Page) {
+  // A GPU device to lose: the reader's choice (on SwiftShader the automatic one is WebAssembly).
+  await computeOn(page, 'webgpu');
+  await openChapter(page, 'lenet', 'en');
+  const part = page.locator('[data-widget="receptive-field"][data-widget-part="lenet"]');
+  const lenet = part.locator('[data-part="lenet"]');
+  await lenet.scrollIntoViewIfNeeded();
+  const maps = lenet.locator('.rf-lenet-maps');
+  await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(part.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+  await expect(lenet.locator('[data-part="lenet-check"]')).toHaveAttribute('data-agrees', 'true', { timeout: 60_000 });
+  // Every value the maps take from now on, so a test can tell a new computation from the old result.
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-part="lenet"] .rf-lenet-maps')!;
+    const seen: string[] = [];
+    (window as unknown as { __mapStates: string[] }).__mapStates = seen;
+    new MutationObserver(() => seen.push(el.getAttribute('data-state')!)).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  return { part, lenet, maps };
+}
+
+test('a GPU device lost under the page is replaced, and LeNet’s view computes again on the new one by itself', async ({ page, problems }) => {
+  test.setTimeout(180_000);
+  const { lenet, maps } = await openLeNetView(page);
+  const aids = engineAids(page);
+  expect(await aids.status()).toMatchObject({ state: 'ready', name: 'webgpu', generation: 1 });
+  const label = lenet.locator('[data-part="lenet-label"]');
+  const pred = await label.getAttribute('data-pred');
+  const image = await label.getAttribute('data-label');
+
+  expect(await aids.loseDevice()).toBe(true);
+  await expect.poll(async () => (await aids.status()).generation, { timeout: 60_000 }).toBe(2);
+  expect(await aids.status()).toMatchObject({ state: 'ready', name: 'webgpu', lost: { reason: 'destroyed' } });
+  // The maps were computed again (on the new device) without the reader doing anything.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __mapStates: string[] }).__mapStates), { timeout: 60_000 }).toEqual(['computing', 'ready']);
+  await expect(maps).toHaveAttribute('data-state', 'ready');
+  await expect(page.locator('[data-widget="receptive-field"][data-widget-part="lenet"] .widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+  // The same (untrained, seeded) weights, rebuilt on the new device: the same answer, and the gradient check holds.
+  await expect(label).toHaveAttribute('data-pred', pred!);
+  await expect(lenet.locator('[data-part="lenet-check"]')).toHaveAttribute('data-agrees', 'true', { timeout: 60_000 });
+  await expect(lenet.locator('.b-problem')).toHaveCount(0);
+
+  // Another image computes on the new device.
+  await lenet.getByRole('slider', { name: 'Test image' }).press('ArrowRight');
+  await expect(label).not.toHaveAttribute('data-label', image!, { timeout: 60_000 });
+  await expect(label).toHaveAttribute('data-label', /\d/);
+  await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(lenet.locator('[data-part="lenet-check"]')).toHaveAttribute('data-agrees', 'true', { timeout: 60_000 });
+  await expect(lenet.locator('.b-problem')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});
+
+test('a GPU device lost while LeNet trains briefly in the page says the weights it learned were lost, and LeNet computes again', async ({ page, problems }) => {
+  test.setTimeout(180_000);
+  const { lenet, maps } = await openLeNetView(page);
+  const aids = engineAids(page);
+  const status = lenet.locator('[data-part="lenet-status"]');
+  const train = lenet.getByRole('button', { name: /Train briefly here/ });
+  await train.click();
+  await expect(status).toContainText(/step [1-9]\d* of/, { timeout: 60_000 });
+
+  expect(await aids.loseDevice()).toBe(true);
+  const lost = lenet.locator('[data-part="lenet-lost-training"]');
+  await expect(lost).toContainText('The GPU was reset while LeNet trained here', { timeout: 60_000 });
+  await expect(lost).toHaveAttribute('role', 'alert');
+  await expect.poll(async () => (await aids.status()).generation, { timeout: 60_000 }).toBe(2);
+  expect(await aids.status()).toMatchObject({ state: 'ready', name: 'webgpu' });
+  // Back to the weights it held before: untrained, and the reader may train again.
+  await expect(status).toHaveAttribute('data-trained', 'false');
+  await expect(status).toContainText('Untrained');
+  await expect(train).toBeEnabled();
+  await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(lenet.locator('[data-part="lenet-check"]')).toHaveAttribute('data-agrees', 'true', { timeout: 60_000 });
+  expect(problems.errors).toEqual([]);
+});
+
+test('weights LeNet learned in the page outlive a later GPU device loss: read back once training ends, they are loaded on the new device', async ({ page, problems }) => {
+  test.setTimeout(300_000);
+  const { lenet, maps } = await openLeNetView(page);
+  const aids = engineAids(page);
+  const status = lenet.locator('[data-part="lenet-status"]');
+  await lenet.getByRole('button', { name: /Train briefly here/ }).click();
+  await expect(status).toHaveAttribute('data-trained', 'true', { timeout: 240_000 });
+  await expect(status).toContainText('Trained briefly in this tab');
+  await expect(maps).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  const probs = () => page.evaluate(() => document.querySelector('[data-part="lenet"] .rf-probs')!.textContent);
+  const label = lenet.locator('[data-part="lenet-label"]');
+  const pred = await label.getAttribute('data-pred');
+  const before = await probs();
+
+  expect(await aids.loseDevice()).toBe(true);
+  await expect.poll(async () => (await aids.status()).generation, { timeout: 60_000 }).toBe(2);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __mapStates: string[] }).__mapStates.slice(-2)), { timeout: 60_000 }).toEqual(['computing', 'ready']);
+  // Still the trained weights: the same status, the same answer and probabilities.
+  await expect(status).toHaveAttribute('data-trained', 'true');
+  await expect(status).toContainText('Trained briefly in this tab');
+  await expect(label).toHaveAttribute('data-pred', pred!);
+  expect(await probs()).toBe(before);
+  await expect(lenet.locator('.b-problem')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});
+
+test('a GPU device lost under "Inside a trained model" rebuilds the network on the new device, and its readout computes again', async ({ page, problems }) => {
+  test.setTimeout(180_000);
+  await computeOn(page, 'webgpu');
+  await openChapter(page, 'nin', 'en');
+  const w = page.locator('[data-widget="inside-model"]');
+  await w.scrollIntoViewIfNeeded();
+  const root = w.locator('.im');
+  await expect(root).toHaveAttribute('data-state', 'none', { timeout: 60_000 });
+  await w.getByRole('button', { name: 'Use untrained weights' }).click();
+  await expect(root).toHaveAttribute('data-source', 'untrained', { timeout: 60_000 });
+  await expect(root).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(w.locator('.widget-backend')).toHaveAttribute('data-computed-by', 'webgpu');
+  const prediction = w.locator('[data-part="prediction"]');
+  const pred = await prediction.getAttribute('data-pred');
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-widget="inside-model"] .im')!;
+    const seen: string[] = [];
+    (window as unknown as { __insideStates: string[] }).__insideStates = seen;
+    new MutationObserver(() => seen.push(el.getAttribute('data-state')!)).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+  });
+
+  const aids = engineAids(page);
+  expect(await aids.loseDevice()).toBe(true);
+  await expect.poll(async () => (await aids.status()).generation, { timeout: 60_000 }).toBe(2);
+  // Rebuilt (the same seeded weights) and computed again, without the reader doing anything.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __insideStates: string[] }).__insideStates.at(-1)), { timeout: 90_000 }).toBe('ready');
+  expect(await page.evaluate(() => (window as unknown as { __insideStates: string[] }).__insideStates)).toContain('loading');
+  await expect(root).toHaveAttribute('data-source', 'untrained');
+  await expect(prediction).toHaveAttribute('data-pred', pred!);
+  await expect(w.locator('.b-problem')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
 });
 
 test('when storage is full the run goes on, says so, and offers the weights as a download that parses', async ({ page, problems }) => {
@@ -213,4 +363,88 @@ test('damaged weights files are refused, each with a message, and change nothing
 test('the import hint and its cap speak Chinese too', async ({ page }) => {
   const w = await openTrainer(page, 'zh');
   await expect(w.locator('.train-import-hint')).toHaveText('权重文件：.safetensors，不超过 600 MB');
+});
+
+test('a worker that dies while paused leaves no control waiting on it, and the run resumes from the pause’s checkpoint', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  const w = await startTraining(page, { batch: 8 });
+  await w.getByRole('button', { name: 'Pause' }).click();
+  await waitForState(w, 'paused');
+  const saved = await stat(w, 'step');
+
+  await callTestingAid(page, 'crashWorker');
+  const banner = w.locator('[data-banner="died"]');
+  await expect(banner).toContainText('stopped unexpectedly');
+  // The paused run died with the worker: nothing offers to go on with it but the checkpoint.
+  await waitForState(w, 'error');
+  await expect(w.getByRole('button', { name: 'Resume', exact: true })).toBeDisabled();
+  await expect(w.getByRole('button', { name: 'Pause' })).toBeDisabled();
+  await expect(w.getByRole('button', { name: 'Stop' })).toBeDisabled();
+  await expect(w.getByRole('button', { name: 'Start training' })).toBeEnabled();
+  await expect(w.getByLabel('Model')).toBeEnabled();
+  await expect(w.getByLabel('Import weights (.safetensors)')).toBeEnabled();
+
+  await banner.getByRole('button', { name: 'Resume from checkpoint' }).click();
+  await waitForState(w, 'training', 60_000);
+  let first = 0;
+  await expect.poll(async () => (first = await stat(w, 'step')), { timeout: 60_000, intervals: [100] }).toBeGreaterThan(0);
+  expect(first).toBeGreaterThanOrEqual(saved);
+  await stopTraining(w);
+  expect(problems.errors).toEqual([]);
+});
+
+test('an import that would replace trained weights asks first, by keyboard, and takes the input size the file records', async ({ page, problems }) => {
+  test.setTimeout(150_000);
+  await setBackend('cpu');
+  const net = zoo.lenet.create({ inputSize: 32, seed: 3 });
+  const at32 = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '32' });
+  const sd = zoo.lenet.fromSafetensors(at32, { inputSize: 32 });
+  net.dispose();
+  const w = await startTraining(page, { batch: 8 });
+  await stopTraining(w);
+  const before = await predictions(page);
+  const input = w.getByLabel('Import weights (.safetensors)');
+  const file = { name: 'lenet-32px.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(at32) };
+
+  // The question names what would be lost; the focus is on keeping it, and Escape keeps it.
+  await input.setInputFiles(file);
+  const ask = w.getByRole('alertdialog', { name: /^Replace the LeNet trained for \d+ steps\?$/ });
+  await expect(ask).toBeVisible({ timeout: 30_000 });
+  await expect(ask).toHaveAccessibleDescription(/Importing lenet-32px\.safetensors replaces the weights LeNet has now/);
+  await expect(ask.getByRole('button', { name: 'Keep the trained weights' })).toBeFocused();
+  await axe(page);
+  await page.keyboard.press('Escape');
+  await expect(ask).toHaveCount(0);
+  await expect(input).toBeFocused();
+  expect(await predictions(page)).toEqual(before);
+  await expect(w.locator('[data-banner="checkpoint"]')).toBeVisible();
+
+  // Asked again, the reader replaces them from the keyboard.
+  await input.setInputFiles(file);
+  await expect(ask.getByRole('button', { name: 'Keep the trained weights' })).toBeFocused({ timeout: 30_000 });
+  await page.keyboard.press('Shift+Tab');
+  await expect(ask.getByRole('button', { name: 'Import and replace' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  // The file's own size counts, not the form's 28.
+  await expect(w.locator('[data-note="ok"][data-file="lenet-32px.safetensors"]')).toHaveText('Imported lenet-32px.safetensors, for 32×32 inputs.', { timeout: 30_000 });
+  await expect(w.locator('[data-banner="trained"]')).toContainText('Imported weights of LeNet');
+  await expect(w.getByLabel('Input size (pixels)')).toHaveValue('28');
+  expect(await predictions(page)).not.toEqual(before);
+
+  // Imported weights are in their file: the next import asks nothing. A size outside the
+  // limits is refused, and a file that records none needs a size the form can give.
+  const huge = encodeSafetensors(sd, { format: 'pt', model: 'lenet', inputSize: '5000' });
+  expect((await importFile(page, w, 'huge.safetensors', huge)).text).toMatch(/^Not imported: This file cannot be imported: it records an input size of 5000, and the input size of LeNet must be a whole number from 12 to 224\.$/);
+  await w.getByLabel('Input size (pixels)').fill('');
+  const bare = encodeSafetensors(sd, { format: 'pt', model: 'lenet' });
+  expect((await importFile(page, w, 'bare.safetensors', bare)).text).toMatch(/does not record the input size it was trained at: set an input size from 12 to 224/);
+  await expect(w.getByRole('alertdialog')).toHaveCount(0);
+
+  // The shape table never asks the worker for more than a run takes.
+  await w.getByLabel('Input size (pixels)').fill('1000');
+  await w.locator('.train-summary summary').click();
+  const summary = w.locator('[data-widget="model-summary"]');
+  await expect(summary).toHaveAttribute('data-input-size', '224');
+  await expect(summary.locator('[data-total="params"]')).toHaveAttribute('data-value', /^\d+$/, { timeout: 30_000 });
+  expect(problems.errors).toEqual([]);
 });

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { startEngine } from './engine';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { deviceLosses, engineGeneration, lostSince, startEngine, useEngineGeneration } from './engine';
 
 export interface EngineResult<T> {
   /** The latest result (kept while a newer one is computing, so nothing flickers). */
@@ -28,35 +28,59 @@ interface Inner<T> {
  * Runs an asynchronous GPU computation whenever `key` changes: the first one starts the
  * page's WebGPU engine (see engine.ts); for small CPU work see useCpuResult below.
  * Results of stale keys are dropped, so quick slider moves never show an old answer
- * after a newer one. Errors become `error` and never crash the page.
+ * after a newer one. Errors become `error` and never crash the page; `retry()` runs the
+ * current key's computation again (after a failed engine start, say).
  * A null key means "nothing to compute" (e.g. invalid settings); `enabled: false`
  * pauses computing while keeping the last result.
+ *
+ * When the GPU device is lost, the engine starts again on a new one and the current key's
+ * computation runs again there; one that fails because the device was lost under it
+ * shows no error, only the new result.
  */
-export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { enabled?: boolean } = {}): EngineResult<T> {
+export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { enabled?: boolean } = {}): EngineResult<T> & { retry(): void } {
   const enabled = opts.enabled ?? true;
   const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
+  const [attempt, setAttempt] = useState(0);
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
+  // The device the results are computed on: the first start (generation 1) replaces no
+  // device, so it does not run a computation under way again.
+  const device = Math.max(1, useEngineGeneration());
   const runRef = useRef(run);
   runRef.current = run;
   useEffect(() => {
     if (key === null || !enabled) return;
     let cancelled = false;
     (async () => {
+      let seen: { losses: number; generation: number } | null = null;
       try {
         await startEngine();
         if (cancelled) return;
+        seen = { losses: deviceLosses(), generation: engineGeneration() };
         const value = await runRef.current();
         if (cancelled) return;
         setState((s) => ({ value, valueKey: key, error: null, key, seq: s.seq + 1 }));
       } catch (e) {
         if (cancelled) return;
-        setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e), key, seq: s.seq + 1 }));
+        let failure = e;
+        if (seen !== null && (await lostSince(seen.losses))) {
+          // The device was lost under the computation: once the engine has started again,
+          // the new generation runs it again; a restart that fails is the error to show.
+          try {
+            await startEngine();
+            if (engineGeneration() !== seen.generation) return;
+          } catch (restartError) {
+            failure = restartError;
+          }
+        }
+        if (cancelled) return;
+        setState((s) => ({ ...s, error: failure instanceof Error ? failure.message : String(failure), key, seq: s.seq + 1 }));
       }
     })();
     return () => {
       cancelled = true;
     };
-  }, [key, enabled]);
-  return view(state, key, enabled);
+  }, [key, enabled, device, attempt]);
+  return { ...view(state, key, enabled), retry };
 }
 
 function view<T>(state: Inner<T>, key: string | null, enabled: boolean): EngineResult<T> {

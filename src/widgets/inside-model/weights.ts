@@ -10,7 +10,8 @@ import { zoo, type ModelId } from '../../models';
 import { useTraining } from '../../stores/training';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
-import { startEngine } from '../common/engine';
+import { onEngineRestart, startEngine } from '../common/engine';
+import { onceUntilFailure } from '../common/once';
 
 /** Models small enough that one image runs faster on the CPU backend than through a GPU round trip. */
 export const CPU_MODELS: readonly ModelId[] = ['lenet', 'lenet-bn'];
@@ -40,6 +41,8 @@ const states = new Map<ModelId, WeightsState>();
 const listeners = new Set<() => void>();
 /** The latest load per model; an older one that finishes later is dropped. */
 const ticket = new Map<ModelId, number>();
+/** What the latest load per model asked for: the saved weights, or untrained ones. */
+const asked = new Map<ModelId, 'saved' | 'untrained'>();
 
 function patch(model: ModelId, p: Partial<WeightsState>) {
   const prev = states.get(model) ?? EMPTY;
@@ -84,6 +87,7 @@ async function build(model: ModelId, inputSize: number, sd: Parameters<nn.Module
 export async function loadSaved(model: ModelId): Promise<void> {
   const mine = (ticket.get(model) ?? 0) + 1;
   ticket.set(model, mine);
+  asked.set(model, 'saved');
   const cur = states.get(model) ?? EMPTY;
   patch(model, { status: cur.weights ? cur.status : 'loading', error: null });
   try {
@@ -128,6 +132,7 @@ export async function loadSaved(model: ModelId): Promise<void> {
 export async function takeUntrained(model: ModelId): Promise<void> {
   const mine = (ticket.get(model) ?? 0) + 1;
   ticket.set(model, mine);
+  asked.set(model, 'untrained');
   patch(model, { status: 'loading', error: null });
   try {
     const inputSize = zoo[model].tabInputSize;
@@ -142,12 +147,25 @@ export async function takeUntrained(model: ModelId): Promise<void> {
   }
 }
 
-let testSet: Promise<Dataset> | null = null;
-/** The Fashion-MNIST test set, fetched once for the page. */
-export function getTestSet(): Promise<Dataset> {
-  testSet ??= loadDataset('fashion', 'test').catch((e: unknown) => {
-    testSet = null;
-    throw e;
-  });
-  return testSet;
-}
+/**
+ * After a device loss the engine starts again on a new device, and the networks that lived
+ * on the lost one (every model but CPU_MODELS) hold invalid tensors. Each is dropped and
+ * built again as it was: the checkpoint read again from this browser's storage (kept
+ * there, not on the host, as these models are large), or the seeded untrained weights. A
+ * load under way when the device was lost is started again too, so that it cannot finish
+ * with a network from the lost device.
+ */
+onEngineRestart(() => {
+  for (const [model, state] of states) {
+    if (CPU_MODELS.includes(model)) continue;
+    const held = state.weights;
+    const again = held ? (held.source === 'untrained' ? 'untrained' : 'saved') : state.status === 'loading' ? asked.get(model) : undefined;
+    if (!again) continue;
+    // patch() disposes the old network; disposing tensors of a lost device is allowed.
+    if (held) patch(model, { weights: null, status: 'loading' });
+    void (again === 'untrained' ? takeUntrained(model) : loadSaved(model));
+  }
+});
+
+/** The Fashion-MNIST test set, fetched once for the page (again after a failed fetch). */
+export const getTestSet: () => Promise<Dataset> = onceUntilFailure(() => loadDataset('fashion', 'test'));

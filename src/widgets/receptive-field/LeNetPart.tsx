@@ -1,11 +1,10 @@
 import { Fragment, useEffect, useId, useMemo, useRef, useSyncExternalStore } from 'react';
 import { probabilityBars } from '../../charts/probabilityBars';
 import { loadDataset } from '../../data/load';
-import type { Dataset } from '../../data/format';
 import { Slider } from '../common/Slider';
 import { useSeen } from '../common/useSeen';
 import { useLang, useTr, type Tr } from '../common/i18n';
-import { startEngine } from '../common/engine';
+import { deviceLosses, lostSince, onEngineRestart, startEngine } from '../common/engine';
 import { TableHead } from '../common/TableHead';
 import { outputState, useEngineResult } from '../common/useEngineResult';
 import { CellMap } from './CellMap';
@@ -13,8 +12,9 @@ import { dependencies, stackGeometry } from './geometry';
 import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
 import { clampSelection, LENET_CHANNELS, LENET_SIZES, LENET_STACK, LENET_TEST_IMAGES, selection, type RFSettings } from './settings';
 import type { nn } from '../../engine';
-import { zoo } from '../../models';
+import { zoo, type HostStateDict } from '../../models';
 import { useTraining } from '../../stores/training';
+import { onceUntilFailure } from '../common/once';
 
 // ---- one LeNet and one test set for the page (shared by every copy of the widget) -----------
 
@@ -33,9 +33,11 @@ interface ModelState {
   loadError: string | null;
   /** Bumped whenever the weights change, so views recompute. */
   version: number;
+  /** The GPU device was lost while LeNet trained here: the weights it had learned were lost with it. */
+  lostTraining: boolean;
 }
 
-let model: ModelState = { net: null, status: 'none', trained: false, source: null, checkpoint: null, step: 0, acc: null, error: null, loadError: null, version: 0 };
+let model: ModelState = { net: null, status: 'none', trained: false, source: null, checkpoint: null, step: 0, acc: null, error: null, loadError: null, version: 0, lostTraining: false };
 const listeners = new Set<() => void>();
 function setModel(patch: Partial<ModelState>) {
   model = { ...model, ...patch };
@@ -49,17 +51,45 @@ function useModel(): ModelState {
   return useSyncExternalStore(subscribe, () => model);
 }
 
+/**
+ * The weights the page's LeNet holds, kept on the host: those of the checkpoint, or of a
+ * brief training here, read back once it ends (null: the seeded initialisation). The
+ * network lives on the engine's GPU backend, where a device loss takes its tensors; it is
+ * rebuilt from these. Weights a brief training is still changing exist only on the device.
+ */
+let hostWeights: HostStateDict | null = null;
+
+/** LeNet with the host's weights, on the engine's current backend. */
+function buildNet(): nn.Sequential {
+  const net = createLeNet();
+  if (hostWeights) net.loadStateDict(hostWeights);
+  return net;
+}
+
 /** The page's LeNet, built on the engine's GPU backend (this is what starts WebGPU, once). */
 async function ensureNet(): Promise<nn.Sequential> {
   await startEngine();
-  if (!model.net) setModel({ net: createLeNet(), status: model.status === 'none' ? 'ready' : model.status, version: model.version + 1 });
+  if (!model.net) setModel({ net: buildNet(), status: model.status === 'none' ? 'ready' : model.status, version: model.version + 1 });
   return model.net!;
 }
 
-let testSet: Promise<Dataset> | null = null;
-let trainSet: Promise<Dataset> | null = null;
-const getTest = () => (testSet ??= loadDataset('fashion', 'test'));
-const getTrain = () => (trainSet ??= loadDataset('fashion', 'train'));
+// The engine started again on a new device: the network's tensors lived on the lost one
+// (disposing them is allowed and frees nothing there). It is built again on the new device
+// from the host's weights, and the views recompute.
+onEngineRestart(() => {
+  if (!model.net) return;
+  model.net.dispose();
+  let net: nn.Sequential | null = null;
+  try {
+    net = buildNet();
+  } catch {
+    // The next computation builds it (ensureNet) and says what went wrong.
+  }
+  setModel({ net, version: model.version + 1 });
+});
+
+const getTest = onceUntilFailure(() => loadDataset('fashion', 'test'));
+const getTrain = onceUntilFailure(() => loadDataset('fashion', 'train'));
 
 /** The `savedAt` of the checkpoint whose weights the page's LeNet holds, so each is loaded once. */
 let loadedSavedAt: number | null = null;
@@ -87,6 +117,7 @@ function loadCheckpoint(): Promise<void> {
       // A brief training may have begun meanwhile: its weights win.
       if (trainingHere()) return;
       net.loadStateDict(sd);
+      hostWeights = sd;
       loadedSavedAt = info.savedAt;
       const last = info.history.epochs[info.history.epochs.length - 1];
       const imported = info.status === 'imported';
@@ -95,6 +126,7 @@ function loadCheckpoint(): Promise<void> {
         source: imported ? 'imported' : 'checkpoint',
         checkpoint: { epochs: info.epoch, testAcc: imported ? null : (last?.testAcc ?? null) },
         loadError: null,
+        lostTraining: false,
         version: model.version + 1,
       });
     } catch (e) {
@@ -107,14 +139,21 @@ function loadCheckpoint(): Promise<void> {
 
 async function trainInPage() {
   if (model.status === 'training') return;
-  setModel({ status: 'training', step: 0, acc: null, error: null });
+  setModel({ status: 'training', step: 0, acc: null, error: null, lostTraining: false });
+  let seen: number | null = null;
   try {
     const net = await ensureNet();
     const train = await getTrain();
+    seen = deviceLosses();
     const acc = await trainBriefly(net, train, (step, a) => setModel({ step, acc: a }));
+    // Read back at once: from here on a device loss no longer takes what was learned.
+    const weights = await net.stateDictData();
+    hostWeights = weights;
     setModel({ status: 'ready', trained: true, source: 'in-page', checkpoint: null, acc, version: model.version + 1 });
   } catch (e) {
-    setModel({ status: 'error', error: (e as Error).message });
+    // Lost with the device: the network is rebuilt with the weights it held before (see onEngineRestart).
+    if (seen !== null && (await lostSince(seen))) setModel({ status: 'ready', step: 0, acc: null, lostTraining: true });
+    else setModel({ status: 'error', error: (e as Error).message });
   }
 }
 
@@ -322,6 +361,14 @@ export function LeNetPart({ settings, update }: Props) {
           {m.error}
         </p>
       ) : null}
+      {m.lostTraining ? (
+        <p className="b-problem" role="alert" data-part="lenet-lost-training">
+          {t(
+            'The GPU was reset while LeNet trained here, and the weights it had learned were lost with it (they stay on the GPU until training ends). Train again to see trained feature maps.',
+            'LeNet 在这里训练时 GPU 被重置，已学到的权重随之丢失（训练结束前它们只在 GPU 上）。请重新训练，以查看训练后的特征图。',
+          )}
+        </p>
+      ) : null}
       {m.loadError ? (
         <p className="b-problem" role="alert" data-part="lenet-load-error">
           {t(`Could not read the saved LeNet weights: ${m.loadError}`, `无法读取保存的 LeNet 权重：${m.loadError}`)}
@@ -338,7 +385,16 @@ export function LeNetPart({ settings, update }: Props) {
       ) : maps.error ? (
         <p className="b-problem" role="alert">
           {t('Could not load the images or run LeNet: ', '无法加载图像或运行 LeNet：')}
-          {maps.error}
+          {maps.error}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              maps.retry();
+              grad.retry();
+            }}
+          >
+            {t('Try again', '重试')}
+          </button>
         </p>
       ) : (
         <p>{t('Loading the test images…', '正在加载测试图像…')}</p>
