@@ -25,6 +25,7 @@ export { setBackend, getBackend, ready, onBackendLost, restartBackend, trimBacke
 export type { BackendLostInfo, WebGPUOptions } from './runtime';
 export { getConvPrecision, setConvPrecision, type ConvPrecision } from './precision';
 export { chooseBackend, describeAdapter, probeCacheKey, timeProbeStep, WEBGPU_MARGIN } from './choose';
+export { LossWatch, restartAfterLoss, withTimeout } from './recover';
 export type { BackendDecision, BackendPreference, ChoiceReason, ChoiceCache, ChoiceEngine, ChooseOptions, AdapterLike, AdapterSummary, GpuLike, Unavailable } from './choose';
 export type { Backend, BackendAbout, BackendName } from './backend';
 export { WASM_MAX_THREADS } from './backend';

@@ -17,7 +17,7 @@
  * a 'gpu-reset' warning tells the page from which epoch and step.
  */
 import {
-  F, chooseBackend, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, ready, restartBackend, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
+  F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
 import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, safetensorsMetadata, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
@@ -113,22 +113,6 @@ interface SwitchRequest {
   reject: (e: unknown) => void;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** Lets queued messages run between steps, without the 4 ms clamp of nested timers. */
 function yieldToEvents(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
@@ -220,11 +204,10 @@ export class Trainer {
   private quotaWarned = false;
   private history: TrainHistory = { points: [], epochs: [] };
   private readonly host: TrainerHost;
-  /** Device losses heard so far, the restart in progress, and who waits to hear of the next loss. */
-  private losses = 0;
+  /** Device losses heard so far, and the restart in progress. */
+  private losses = new LossWatch();
   private lostAt = 0;
   private restarting: Promise<void> | null = null;
-  private lossWaiters = new Set<() => void>();
   /**
    * Where the current run's last checkpoint is: 'stored' (read it back from storage), in
    * memory (storage refused it), or null (none yet: a loss starts the run over).
@@ -278,9 +261,8 @@ export class Trainer {
   }
 
   private deviceLost(_info: BackendLostInfo): void {
-    this.losses++;
+    this.losses.heard();
     this.lostAt = this.now();
-    for (const w of [...this.lossWaiters]) w();
     this.restarting ??= this.restartEngine().finally(() => {
       this.restarting = null;
     });
@@ -291,33 +273,14 @@ export class Trainer {
 
   /** A new device for the engine: WebGPU again if it starts in time, else the CPU. */
   private async restartEngine(): Promise<void> {
-    const restart = this.host.restartBackend ?? (() => restartBackend().then(ready));
-    try {
-      await withTimeout(restart(), RESTART_TIMEOUT_MS, `no new device within ${RESTART_TIMEOUT_MS / 1000} s`);
-    } catch (e) {
-      // The CPU path readers get: wasm, or the CPU reference if wasm will not load.
-      await chooseBackend({ preference: 'wasm', gpu: null });
-      this.host.post({ type: 'warning', code: 'backend', message: `WebGPU could not start again after the GPU was reset (${(e as Error).message}); training on the CPU instead.` });
-      this.host.post({ type: 'ready', ...Trainer.backendInfo(), reason: 'webgpu-failed', detail: (e as Error).message });
+    const host = this.host;
+    const failed = await restartAfterLoss(RESTART_TIMEOUT_MS, host.restartBackend ? () => host.restartBackend!() : undefined);
+    if (failed) {
+      this.host.post({ type: 'warning', code: 'backend', message: `WebGPU could not start again after the GPU was reset (${failed.message}); training on the CPU instead.` });
+      this.host.post({ type: 'ready', ...Trainer.backendInfo(), reason: 'webgpu-failed', detail: failed.message });
       return;
     }
     this.host.post({ type: 'ready', ...Trainer.backendInfo() });
-  }
-
-  /** Whether a device loss was heard since `seen`, allowing a moment for the news to arrive. */
-  private async lostSince(seen: number): Promise<boolean> {
-    if (this.losses !== seen) return true;
-    // A read on a destroyed device can fail before the device's `lost` promise settles.
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.lossWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, LOSS_GRACE_MS);
-      this.lossWaiters.add(done);
-    });
-    return this.losses !== seen;
   }
 
   /** Handles one message from the page. */
@@ -560,7 +523,7 @@ export class Trainer {
       this.resumePoint = ck && ck === this.unsaved ? ck : ck ? 'stored' : null;
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
-        const seen = this.losses;
+        const seen = this.losses.count;
         try {
           if (this.restarting) await this.restarting;
           await this.tuneShapes(config);
@@ -594,7 +557,7 @@ export class Trainer {
             await this.diverged(e.at, config.model);
             return;
           }
-          if (recoveries >= MAX_RECOVERIES || !(await this.lostSince(seen))) throw e;
+          if (recoveries >= MAX_RECOVERIES || !(await this.losses.since(seen, LOSS_GRACE_MS))) throw e;
         }
         // The device was lost under the run: go on from its last checkpoint on a new one.
         if (this.restarting) await this.restarting;

@@ -16,7 +16,12 @@ vi.mock('../../src/stores/settings', () => ({ computeOnSetting: () => hooks.comp
 /** The page's engine module and the engine it starts, both loaded afresh. */
 async function fresh() {
   vi.resetModules();
-  // Mocked anew each time, so that the engine (and its runtime) is loaded afresh too.
+  // Mocked anew each time, so that the engine (and its runtime) is loaded afresh too. The
+  // choice is hooked where the engine's own modules (the restart after a loss) import it.
+  vi.doMock('../../src/engine/choose', async (importOriginal) => {
+    const real = await importOriginal<typeof import('../../src/engine/choose')>();
+    return { ...real, chooseBackend: (o: Parameters<typeof real.chooseBackend>[0]) => (hooks.choose ? hooks.choose(real.chooseBackend as (o: unknown) => Promise<unknown>, o) : real.chooseBackend(o)) };
+  });
   vi.doMock('../../src/engine', async (importOriginal) => {
     const real = await importOriginal<typeof import('../../src/engine')>();
     return {
@@ -24,7 +29,6 @@ async function fresh() {
       // The runtime of this very engine, for its markLostForTesting.
       testRuntime: await import('../../src/engine/runtime'),
       restartBackend: () => (hooks.restart ? hooks.restart(real.restartBackend) : real.restartBackend()),
-      chooseBackend: (o: Parameters<typeof real.chooseBackend>[0]) => (hooks.choose ? hooks.choose(real.chooseBackend as (o: unknown) => Promise<unknown>, o) : real.chooseBackend(o)),
     };
   });
   const page = await import('../../src/widgets/common/engine');

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { BackendAbout, BackendLostInfo, ChoiceReason } from '../../engine';
+import type { BackendAbout, BackendLostInfo, ChoiceReason, LossWatch } from '../../engine';
 import { computeOnSetting } from '../../stores/settings';
 
 /**
@@ -83,9 +83,8 @@ const listeners = new Set<() => void>();
 const restartListeners = new Set<(status: BackendStatus) => void>();
 /** Whether the engine's device losses are listened for (from the first start on, once). */
 let watching = false;
-/** Device losses heard so far, and who waits to hear of the next one. */
-let losses = 0;
-const lossWaiters = new Set<() => void>();
+/** Device losses heard so far. */
+let losses: LossWatch | null = null;
 
 function publish(next: BackendStatus): BackendStatus {
   status = next;
@@ -137,12 +136,12 @@ async function firstStart(): Promise<BackendStatus> {
 function watchDeviceLoss(e: Engine): void {
   if (watching) return;
   watching = true;
+  losses = new e.LossWatch();
   e.onBackendLost((info) => deviceLost(e, info));
 }
 
 function deviceLost(e: Engine, info: BackendLostInfo): void {
-  losses++;
-  for (const w of [...lossWaiters]) w();
+  losses?.heard();
   // After whatever start is under way; computations asked for meanwhile wait for the restart.
   const before = started;
   keep(restart(e, info, before));
@@ -159,31 +158,27 @@ async function restart(e: Engine, info: BackendLostInfo, before: Promise<Backend
   const lost = { reason: info.reason, message: info.message };
   const previous = status;
   publish({ state: 'starting', generation: generationNow(), lost });
-  let next: BackendStatus;
-  try {
-    await withTimeout(
-      (async () => {
-        await e.restartBackend();
-        await e.ready();
-        // A device lost again at once fails here rather than under the first widget.
-        const t = e.tensor([1, 2]);
-        try {
-          const v = await t.add(t).data();
-          if (v[0] !== 2 || v[1] !== 4) throw new Error('the new device computed a wrong sum');
-        } finally {
-          t.dispose();
-        }
-      })(),
-      RESTART_TIMEOUT_MS,
-      `no new device within ${RESTART_TIMEOUT_MS / 1000} s`,
-    );
-    next = readyStatus(e, { reason: previous.reason, detail: previous.detail, adapter: previous.adapter, lost });
-  } catch (err) {
-    const choice = await e.chooseBackend({ preference: 'wasm', gpu: null });
-    const onGpu = info.backend === 'webgpu';
-    const why = `${onGpu ? 'WebGPU' : `The ${info.backend} backend`} did not start again after its device was lost: ${message(err)}`;
-    next = readyStatus(e, { reason: onGpu ? 'webgpu-failed' : choice.reason, detail: why, adapter: previous.adapter, lost });
-  }
+  const failed = await e.restartAfterLoss(RESTART_TIMEOUT_MS, async () => {
+    await e.restartBackend();
+    await e.ready();
+    // A device lost again at once fails here rather than under the first widget.
+    const t = e.tensor([1, 2]);
+    try {
+      const v = await t.add(t).data();
+      if (v[0] !== 2 || v[1] !== 4) throw new Error('the new device computed a wrong sum');
+    } finally {
+      t.dispose();
+    }
+  });
+  const onGpu = info.backend === 'webgpu';
+  const next = failed
+    ? readyStatus(e, {
+        reason: onGpu ? 'webgpu-failed' : previous.reason,
+        detail: `${onGpu ? 'WebGPU' : `The ${info.backend} backend`} did not start again after its device was lost: ${failed.message}`,
+        adapter: previous.adapter,
+        lost,
+      })
+    : readyStatus(e, { reason: previous.reason, detail: previous.detail, adapter: previous.adapter, lost });
   publish(next);
   for (const l of [...restartListeners]) {
     try {
@@ -193,22 +188,6 @@ async function restart(e: Engine, info: BackendLostInfo, before: Promise<Backend
     }
   }
   return next;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(what)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }
 
 /** Makes `attempt` the engine's start; if it fails, forgets it (the next call tries again) and says why. */
@@ -258,7 +237,7 @@ export function onEngineRestart(listener: (status: BackendStatus) => void): () =
 
 /** Device losses the page's engine has heard of so far (see `lostSince`). */
 export function deviceLosses(): number {
-  return losses;
+  return losses?.count ?? 0;
 }
 
 /**
@@ -267,18 +246,9 @@ export function deviceLosses(): number {
  * device can fail before the device's loss is reported.
  */
 export async function lostSince(seen: number): Promise<boolean> {
-  if (losses !== seen) return true;
-  if (status.name !== 'webgpu') return false;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      lossWaiters.delete(done);
-      resolve();
-    };
-    const timer = setTimeout(done, LOSS_GRACE_MS);
-    lossWaiters.add(done);
-  });
-  return losses !== seen;
+  if (!losses) return false;
+  if (status.name !== 'webgpu') return losses.count !== seen;
+  return losses.since(seen, LOSS_GRACE_MS);
 }
 
 function subscribe(listener: () => void): () => void {
