@@ -1,7 +1,6 @@
-import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import './inside-model.css';
 import { isModelId, zoo, type ModelId } from '../../models';
-import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
 import { useTraining } from '../../stores/training';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { NumberField } from '../common/NumberField';
@@ -10,8 +9,7 @@ import { useLang, useTr, type Tr } from '../common/i18n';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
-import { readFileBytes } from '../training/files';
-import { ConfirmReplace, type PendingImport } from '../training/ConfirmReplace';
+import { ConfirmReplace, useWeightsImport } from '../training/ConfirmReplace';
 import { inside, MAX_CHANNELS, modelInput, type InsideResult } from './compute';
 import { getTestSet, loadSaved, takeUntrained, useWeights, type Weights } from './weights';
 import { INSIDE_DEFAULTS, sanitizeInside, TEST_IMAGES, type InsideSettings } from './settings';
@@ -78,10 +76,6 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const savedAt = useTraining((s) => s.checkpoints[model]?.savedAt ?? null);
   const weightsVersion = useTraining((s) => s.weightsVersion);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  // A file that would replace trained weights, until the reader says whether it may.
-  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   const trainingBusy = useTraining((s) => s.state === 'loading' || s.state === 'training' || s.state === 'paused' || s.state === 'evaluating');
 
   // Look for the checkpoint once the widget is in view, and again whenever the training store says it changed.
@@ -133,52 +127,12 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   };
   const trainHref = `?c=train`;
 
-  /**
-   * Imports a file's weights at the input size the file records (else the checkpoint's, else
-   * the in-tab size); `replace` once the reader agreed to replace trained weights, which the
-   * worker otherwise asks about first (pendingImport).
-   */
-  const importBytes = async (file: string, bytes: Uint8Array, replace: boolean) => {
-    setBusy(true);
-    try {
-      const info = useTraining.getState().checkpoints[model];
-      const outcome = await useTraining.getState().importWeights(model, bytes, { inputSize: info?.config.inputSize ?? zoo[model].tabInputSize, replace });
-      if (!outcome.imported) {
-        setPendingImport({ model, file, bytes, trained: outcome.trained });
-        return;
-      }
-      await loadSaved(model);
-      setNote({ ok: true, text: t(`Imported ${file}.`, `已导入 ${file}。`) });
-    } catch (err) {
-      setNote({ ok: false, text: t(`Not imported: ${(err as Error).message}`, `未导入：${(err as Error).message}`) });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const importFile = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setNote(null);
-    setPendingImport(null);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
-    } catch (err) {
-      setNote({ ok: false, text: t(`Not imported: ${(err as Error).message}`, `未导入：${(err as Error).message}`) });
-      return;
-    }
-    await importBytes(file.name, bytes, false);
-  };
-
-  /** The reader's answer to the question before replacing trained weights; the focus goes back to the file input. */
-  const answerReplace = (replace: boolean) => {
-    const pending = pendingImport;
-    setPendingImport(null);
-    fileRef.current?.focus();
-    if (pending && replace) void importBytes(pending.file, pending.bytes, true);
-  };
+  // A file that records no input size is taken at the checkpoint's, else at the in-tab size.
+  const weightsImport = useWeightsImport(model, {
+    inputSize: () => useTraining.getState().checkpoints[model]?.config.inputSize ?? zoo[model].tabInputSize,
+    after: () => loadSaved(model),
+    report: (r) => setNote(r && (r.ok ? { ok: true, text: t(`Imported ${r.file}.`, `已导入 ${r.file}。`) } : { ok: false, text: t(`Not imported: ${r.message}`, `未导入：${r.message}`) })),
+  });
 
   const probs = result ? Array.from(result.probs) : null;
   const top = probs ? probs.reduce((best, p, i, a) => (p > a[best] ? i : best), 0) : null;
@@ -225,10 +179,10 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
           </button>
           <label className="im-file">
             <span>{t('Load weights (.safetensors)', '载入权重（.safetensors）')}</span>
-            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void importFile(e)} disabled={busy} />
+            <input ref={weightsImport.fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={weightsImport.importing} />
           </label>
         </div>
-        {pendingImport ? <ConfirmReplace pending={pendingImport} busy={busy || trainingBusy} onDone={answerReplace} /> : null}
+        {weightsImport.pending ? <ConfirmReplace pending={weightsImport.pending} busy={weightsImport.importing || trainingBusy} onDone={weightsImport.answer} /> : null}
         {note ? (
           <p className={note.ok ? 'im-note' : 'im-note b-problem'} data-note={note.ok ? 'ok' : 'bad'} role={note.ok ? 'status' : 'alert'}>
             {note.text}

@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import { useSettings, type Lang } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
 import { zoo, type ModelId } from '../../models/index';
 import type { TrainedSoFar } from '../../worker/protocol';
-import { downloadBytes } from './files';
+import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
+import { downloadBytes, readFileBytes } from './files';
 import { translate, useTr } from './strings';
 import './training.css';
 
@@ -78,4 +79,63 @@ export function ConfirmReplace({ pending, busy, onDone }: { pending: PendingImpo
       ) : null}
     </div>
   );
+}
+
+/** What an import came to: weights loaded at `inputSize`, or why not; null when a new file is picked. */
+export type ImportReport = { ok: true; file: string; inputSize: number } | { ok: false; file: string; message: string } | null;
+
+/**
+ * A weights file the reader picks for `model`, imported through the training worker: read
+ * (a file over the cap is refused before a byte is read; the worker checks the same cap),
+ * imported at the input size it records, else at `inputSize()` (undefined: none to offer),
+ * and, when it would replace trained weights, held as `pending` until the reader answers
+ * (`answer`, the focus back on the file input). `report` hears each outcome; `after` runs
+ * once weights are in, before the report. `importing` is true while the worker imports.
+ */
+export function useWeightsImport(model: ModelId, opts: { inputSize: () => number | undefined; report: (r: ImportReport) => void; after?: () => Promise<void> }) {
+  const [pending, setPending] = useState<PendingImport | null>(null);
+  const [importing, setImporting] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const importBytes = async (file: string, bytes: Uint8Array, replace: boolean) => {
+    setImporting(true);
+    try {
+      const outcome = await useTraining.getState().importWeights(model, bytes, { inputSize: opts.inputSize(), replace });
+      if (!outcome.imported) {
+        setPending({ model, file, bytes, trained: outcome.trained });
+        return;
+      }
+      await opts.after?.();
+      opts.report({ ok: true, file, inputSize: outcome.inputSize });
+    } catch (err) {
+      opts.report({ ok: false, file, message: (err as Error).message });
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    opts.report(null);
+    setPending(null);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
+    } catch (err) {
+      opts.report({ ok: false, file: file.name, message: (err as Error).message });
+      return;
+    }
+    await importBytes(file.name, bytes, false);
+  };
+
+  const answer = (replace: boolean) => {
+    const p = pending;
+    setPending(null);
+    fileRef.current?.focus();
+    if (p && replace) void importBytes(p.file, p.bytes, true);
+  };
+
+  return { pending: pending?.model === model ? pending : null, importing, fileRef, onFile, answer, drop: () => setPending(null) };
 }

@@ -9,14 +9,14 @@ import { GrayImage } from './GrayImage';
 import { ModelSummary } from './ModelSummary';
 import { TryYourImage } from './TryYourImage';
 import { ComputeOn } from './ComputeOn';
-import { ConfirmReplace, type PendingImport } from './ConfirmReplace';
+import { ConfirmReplace, useWeightsImport } from './ConfirmReplace';
 import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendDetail, backendLine } from '../common/backend-choice';
 import { trIn } from '../common/i18n';
 import { useFocusHandoff } from '../common/useFocusHandoff';
 import { formatDuration, useTr } from './strings';
 import { FASHION_CLASSES } from '../common/fashion-classes';
-import { downloadBytes, readFileBytes } from './files';
+import { downloadBytes } from './files';
 import './training.css';
 
 /** The settings the reader edits: the run's configuration but the model. */
@@ -75,12 +75,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   // Whether the reader set the input size (then the backend's verdict no longer moves it).
   const sizeSet = useRef(false);
   const [note, setNote] = useState<{ kind: 'ok' | 'bad'; text: string; file?: string } | null>(null);
-  // A file that would replace trained weights, until the reader says whether it may.
-  const [pendingImport, setPendingImport] = useState<PendingImport | null>(null);
   const [discardError, setDiscardError] = useState<string | null>(null);
   // The shape table runs the model in the worker: only once the reader opens it.
   const [summaryOpen, setSummaryOpen] = useState(false);
-  const fileRef = useRef<HTMLInputElement>(null);
   const controls = useRef<HTMLDivElement>(null);
   useFocusHandoff(controls);
   const uid = useId();
@@ -143,7 +140,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     sizeSet.current = false;
     setForm(defaultsFor(id, realGpu));
     setNote(null);
-    setPendingImport(null);
+    weightsImport.drop();
     setDiscardError(null);
   };
 
@@ -171,45 +168,12 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     }
   };
 
-  /**
-   * Imports a file's weights at the input size the file records; the form's counts only for
-   * a file that records none, and only when a run could take it. `replace` once the reader
-   * agreed to replace trained weights; without it the worker asks first (pendingImport).
-   */
-  const importBytes = async (file: string, bytes: Uint8Array, replace: boolean) => {
-    try {
-      const outcome = await t.importWeights(model, bytes, { inputSize: invalid('inputSize') ? undefined : form.inputSize, replace });
-      if (outcome.imported) setNote({ kind: 'ok', text: tr('imported', { name: file, size: outcome.inputSize }), file });
-      else setPendingImport({ model, file, bytes, trained: outcome.trained });
-    } catch (err) {
-      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }), file });
-    }
-  };
-
-  const importWeights = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setNote(null);
-    setPendingImport(null);
-    let bytes: Uint8Array;
-    try {
-      // Larger files are refused before a byte is read (the worker checks the same cap).
-      bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
-    } catch (err) {
-      setNote({ kind: 'bad', text: tr('importFailed', { message: (err as Error).message }), file: file.name });
-      return;
-    }
-    await importBytes(file.name, bytes, false);
-  };
-
-  /** The reader's answer to the question before replacing trained weights; the focus goes back to the import. */
-  const answerReplace = (replace: boolean) => {
-    const pending = pendingImport;
-    setPendingImport(null);
-    fileRef.current?.focus();
-    if (pending && replace) void importBytes(pending.file, pending.bytes, true);
-  };
+  // A file records the input size it was trained at; the form's counts only for a file that
+  // records none, and only when a run could take it.
+  const weightsImport = useWeightsImport(model, {
+    inputSize: () => (invalid('inputSize') ? undefined : form.inputSize),
+    report: (r) => setNote(r && (r.ok ? { kind: 'ok', text: tr('imported', { name: r.file, size: r.inputSize }), file: r.file } : { kind: 'bad', text: tr('importFailed', { message: r.message }), file: r.file })),
+  });
 
   const discardCheckpoint = async () => {
     setDiscardError(null);
@@ -471,12 +435,12 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           </button>
           <label className="file-button">
             <span>{tr('import')}</span>
-            <input ref={fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={importWeights} disabled={busy} aria-describedby={`${uid}-import-hint`} />
+            <input ref={weightsImport.fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={busy || weightsImport.importing} aria-describedby={`${uid}-import-hint`} />
           </label>
           <p className="muted train-import-hint" id={`${uid}-import-hint`} data-max-bytes={MAX_WEIGHTS_FILE_BYTES}>
             {notice(lang, 'importHint', { mb: MAX_WEIGHTS_FILE_BYTES / 1e6 })}
           </p>
-          {pendingImport && pendingImport.model === model ? <ConfirmReplace pending={pendingImport} busy={busy} onDone={answerReplace} /> : null}
+          {weightsImport.pending ? <ConfirmReplace pending={weightsImport.pending} busy={busy || weightsImport.importing} onDone={weightsImport.answer} /> : null}
           {note ? (
             <p className={note.kind} role={note.kind === 'bad' ? 'alert' : 'status'} data-note={note.kind} data-file={note.file}>
               {note.text}
