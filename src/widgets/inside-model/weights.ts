@@ -6,7 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { nn, withBackend } from '../../engine';
-import { zoo, type ModelId } from '../../models';
+import { safetensorsMetadata, zoo, type ModelId } from '../../models';
 import { useTraining } from '../../stores/training';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
@@ -103,8 +103,11 @@ export async function loadSaved(model: ModelId): Promise<void> {
       if (ticket.get(model) === mine) patch(model, { status: 'ready' });
       return;
     }
-    const inputSize = info.config.inputSize;
     const { bytes } = await t.exportWeights(model);
+    // The weights' own record of their input size wins: the stored record can be older than
+    // the weights the worker hands out (a later save that storage refused).
+    const recorded = Number(safetensorsMetadata(bytes)?.inputSize);
+    const inputSize = Number.isInteger(recorded) && recorded > 0 ? recorded : info.config.inputSize;
     const sd = zoo[model].fromSafetensors(bytes, { inputSize });
     if (ticket.get(model) !== mine) return;
     const { net, onCpu } = await build(model, inputSize, sd);
