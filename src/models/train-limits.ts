@@ -16,6 +16,13 @@ export interface RunSettings {
   seed: number;
 }
 
+/**
+ * The largest input side a model summary (the shape table) is built at. Larger inputs grow
+ * the dense layers of the size-dependent models past any use (AlexNet at 1000 pixels: a
+ * 230400 x 4096 layer, 3.8 GB).
+ */
+export const SUMMARY_MAX_INPUT = 256;
+
 /** The ranges of the numeric settings (the input size's least value is each model's own). */
 export const TRAIN_LIMITS = {
   epochs: { min: 1, max: 100 },

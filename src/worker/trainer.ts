@@ -24,7 +24,7 @@ import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
-import { TRAIN_LIMITS, validateConfig } from '../models/train-limits';
+import { SUMMARY_MAX_INPUT, TRAIN_LIMITS, validateConfig } from '../models/train-limits';
 import { lossExploded, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
@@ -54,12 +54,6 @@ const LOSS_GRACE_MS = 500;
 const MAX_RECOVERIES = 5;
 /** A busy run tells the page it still makes progress, at most once every BEAT_MS (the page's silence watch, silence.ts). */
 const BEAT_MS = 1000;
-/**
- * The largest input side the model summary is built at: the summary's slider goes this far
- * (MAX_SUMMARY_SIZE in the training widgets). Larger inputs grow the dense layers of the
- * size-dependent models past any use (AlexNet at 1000 pixels: a 230400 x 4096 layer, 3.8 GB).
- */
-const SUMMARY_MAX_INPUT = 256;
 
 type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
 
@@ -520,7 +514,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      this.resumePoint = ck && ck === this.unsaved ? ck : ck ? 'stored' : null;
+      this.resumePoint = ck === null ? null : ck === this.unsaved ? ck : 'stored';
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
         const seen = this.losses.count;

@@ -75,15 +75,11 @@ const choiceCache = {
 type Engine = typeof import('../../engine');
 
 let status: BackendStatus = { state: 'idle', generation: 0 };
-/** The engine's generation now (see BackendStatus). */
-const generationNow = () => status.generation ?? 0;
 /** The start or restart in progress or done; null before the first and after one that failed. */
 let started: Promise<BackendStatus> | null = null;
 const listeners = new Set<() => void>();
 const restartListeners = new Set<(status: BackendStatus) => void>();
-/** Whether the engine's device losses are listened for (from the first start on, once). */
-let watching = false;
-/** Device losses heard so far. */
+/** Device losses heard so far; null until the engine listens for them (from the first start on). */
 let losses: LossWatch | null = null;
 
 function publish(next: BackendStatus): BackendStatus {
@@ -97,12 +93,12 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** The status of a ready engine: the current backend's name, description and what it computes on. */
 function readyStatus(e: Engine, why: Pick<BackendStatus, 'reason' | 'detail' | 'adapter' | 'lost'>): BackendStatus {
   const b = e.getBackend();
-  return { state: 'ready', name: b.name, description: b.description, about: b.about, ...why, generation: generationNow() + 1 };
+  return { state: 'ready', name: b.name, description: b.description, about: b.about, ...why, generation: engineGeneration() + 1 };
 }
 
 /** The first start: chooseBackend for the reader's "Compute on" setting. */
 async function firstStart(): Promise<BackendStatus> {
-  publish({ state: 'starting', generation: generationNow() });
+  publish({ state: 'starting', generation: engineGeneration() });
   // The engine loads with the first thing that needs it, not with the page shell.
   const e = await import('../../engine');
   const choice = await e.chooseBackend({
@@ -134,8 +130,7 @@ async function firstStart(): Promise<BackendStatus> {
 }
 
 function watchDeviceLoss(e: Engine): void {
-  if (watching) return;
-  watching = true;
+  if (losses) return;
   losses = new e.LossWatch();
   e.onBackendLost((info) => deviceLost(e, info));
 }
@@ -157,7 +152,7 @@ async function restart(e: Engine, info: BackendLostInfo, before: Promise<Backend
   if (status.state === 'ready' && e.getBackend().ready) return status;
   const lost = { reason: info.reason, message: info.message };
   const previous = status;
-  publish({ state: 'starting', generation: generationNow(), lost });
+  publish({ state: 'starting', generation: engineGeneration(), lost });
   const failed = await e.restartAfterLoss(RESTART_TIMEOUT_MS, async () => {
     await e.restartBackend();
     await e.ready();
@@ -195,7 +190,7 @@ function keep(attempt: Promise<BackendStatus>): Promise<BackendStatus> {
   const kept: Promise<BackendStatus> = attempt.catch((err: unknown) => {
     if (started === kept) {
       started = null;
-      publish({ state: 'idle', generation: generationNow(), error: message(err) });
+      publish({ state: 'idle', generation: engineGeneration(), error: message(err) });
     }
     throw err;
   });
@@ -223,7 +218,7 @@ export function engineStatus(): BackendStatus {
 
 /** The engine's generation now (see BackendStatus): a cache made under another one holds invalid tensors. */
 export function engineGeneration(): number {
-  return generationNow();
+  return status.generation ?? 0;
 }
 
 /**
@@ -263,7 +258,7 @@ export function useBackend(): BackendStatus {
 
 /** The engine's generation, as it changes (see BackendStatus); watching it starts nothing. */
 export function useEngineGeneration(): number {
-  return useSyncExternalStore(subscribe, generationNow, generationNow);
+  return useSyncExternalStore(subscribe, engineGeneration, engineGeneration);
 }
 
 /**

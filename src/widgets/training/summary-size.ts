@@ -1,9 +1,10 @@
 /** The input size a reader sets on an adjustable model summary, kept in the URL (pure). */
 import { intIn } from '../common/useUrlState';
+import { SUMMARY_MAX_INPUT } from '../../models/train-limits';
 
 export const SUMMARY_KEY = 'summary';
-/** The largest input side the slider offers (the worker builds a summary up to this side, and no larger). */
-export const MAX_SUMMARY_SIZE = 256;
+/** The largest input side the slider offers: the largest the worker builds a summary at. */
+export const MAX_SUMMARY_SIZE = SUMMARY_MAX_INPUT;
 
 export interface SummarySize {
   /** Side of the square input; 0 means the size the page gives. */
