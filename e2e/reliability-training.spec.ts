@@ -360,9 +360,20 @@ test('damaged weights files are refused, each with a message, and change nothing
   expect(problems.errors).toEqual([]);
 });
 
-test('the import hint and its cap speak Chinese too', async ({ page }) => {
+test('the import hint, its cap and the reasons a file is refused speak Chinese too', async ({ page, problems }) => {
+  await setBackend('cpu');
+  const net = zoo.lenet.create({ seed: 11 });
+  const sd = zoo.lenet.fromSafetensors(await zoo.lenet.toSafetensors(net.stateDict()));
+  net.dispose();
   const w = await openTrainer(page, 'zh');
   await expect(w.locator('.train-import-hint')).toHaveText('权重文件：.safetensors，不超过 600 MB');
+  const refuse = async (name: string, bytes: Uint8Array) =>
+    (await openFile(page, w.getByLabel('导入权重（.safetensors）'), { name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) }, `[data-widget="train-model"] [data-note][data-file="${name}"]`)).text;
+  // Made in the worker (a weights file's reason) and in the model limits (the input size).
+  expect(await refuse('empty.safetensors', new Uint8Array(0))).toBe('未导入：无法导入这个文件：文件是空的。');
+  const huge = encodeSafetensors(sd, { format: 'pt', model: 'lenet', inputSize: '5000' });
+  expect(await refuse('huge.safetensors', huge)).toBe('未导入：无法导入这个文件：它记录的输入尺寸是 5000；LeNet 的输入尺寸必须是 12 到 224 之间的整数。');
+  expect(problems.errors).toEqual([]);
 });
 
 test('a worker that dies while paused leaves no control waiting on it, and the run resumes from the pause’s checkpoint', async ({ page, problems }) => {

@@ -135,7 +135,11 @@ function entry(
       const expected = opts.model
         ? Object.fromEntries(Object.entries(opts.model.stateDict()).map(([k, t]) => [k, [...t.shape]]))
         : e.stateDictShapes(sizeDependent ? inputSize : recipe.inputSize);
-      checkAgainst(tensors, expected, `${name.en}${sizeDependent && !opts.model ? ` at ${inputSize}x${inputSize}` : ''}`);
+      const sized = sizeDependent && !opts.model;
+      checkAgainst(tensors, expected, {
+        en: `${name.en}${sized ? ` at ${inputSize}x${inputSize}` : ''}`,
+        zh: sized ? `输入为 ${inputSize}×${inputSize} 的 ${name.zh}` : name.zh,
+      });
       const ordered: HostStateDict = {};
       for (const k of Object.keys(expected)) ordered[k] = tensors[k];
       return ordered;
@@ -169,6 +173,7 @@ export function isModelId(v: unknown): v is ModelId {
   return typeof v === 'string' && (MODEL_IDS as readonly string[]).includes(v);
 }
 
+export { BilingualError, bilingualOf, type Bilingual } from './bilingual';
 export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst, safetensorsMetadata } from './safetensors';
 export type { HostStateDict, HostTensor, DecodedSafetensors } from './safetensors';
 export { summarize, formatShapeTable, layerType } from './summary';

@@ -25,6 +25,8 @@
  * at 224x224, 46.8 M parameters) takes 187 MB, so the cap leaves room for three times that.
  */
 
+import { BilingualError, type Bilingual } from './bilingual';
+
 export interface HostTensor {
   shape: number[];
   data: Float32Array;
@@ -33,9 +35,10 @@ export interface HostTensor {
 /** A state dict on the host, in insertion order (the model's state-dict order). */
 export type HostStateDict = Record<string, HostTensor>;
 
-export class SafetensorsError extends Error {
-  constructor(message: string) {
-    super(message);
+/** Why a file was refused, in English (`message`) and Chinese (`zh`). */
+export class SafetensorsError extends BilingualError {
+  constructor(en: string, zh: string) {
+    super({ en, zh });
     this.name = 'SafetensorsError';
   }
 }
@@ -127,10 +130,10 @@ export function encodeSafetensors(tensors: HostStateDict, metadata?: Record<stri
   let offset = 0;
   const names = Object.keys(tensors);
   for (const name of names) {
-    if (name === '__metadata__') throw new SafetensorsError('a tensor may not be called __metadata__');
+    if (name === '__metadata__') throw new SafetensorsError('a tensor may not be called __metadata__', '张量不能命名为 __metadata__');
     const t = tensors[name];
     const n = numel(t.shape);
-    if (n !== t.data.length) throw new SafetensorsError(`${name}: shape [${t.shape.join(', ')}] holds ${n} values, data has ${t.data.length}`);
+    if (n !== t.data.length) throw new SafetensorsError(`${name}: shape [${t.shape.join(', ')}] holds ${n} values, data has ${t.data.length}`, `${name}：形状 [${t.shape.join(', ')}] 含 ${n} 个值，数据却有 ${t.data.length} 个`);
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + n * 4] };
     offset += n * 4;
   }
@@ -158,7 +161,7 @@ export function encodeSafetensors(tensors: HostStateDict, metadata?: Record<stri
     }
   }
   const at = findCrc(out, 8 + headerBytes.length, CRC_PLACEHOLDER);
-  if (at < 0) throw new SafetensorsError('internal error: the checksum field was not written once');
+  if (at < 0) throw new SafetensorsError('internal error: the checksum field was not written once', '内部错误：校验和字段没有恰好写入一次');
   const hex = crc32(out).toString(16).padStart(8, '0');
   for (let k = 0; k < 8; k++) out[at + k] = hex.charCodeAt(k);
   return out;
@@ -184,23 +187,26 @@ export interface DecodeOptions {
 
 /** The header of a .safetensors file as a JSON object, and its length; throws SafetensorsError. */
 function readHeader(bytes: Uint8Array): { header: object; headerLen: number } {
-  if (bytes.byteLength < 8) throw new SafetensorsError(`the file is ${bytes.byteLength} bytes, too short for a .safetensors header`);
+  if (bytes.byteLength < 8) throw new SafetensorsError(`the file is ${bytes.byteLength} bytes, too short for a .safetensors header`, `文件只有 ${bytes.byteLength} 字节，放不下 .safetensors 的头部`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = view.getUint32(0, true);
   const hi = view.getUint32(4, true);
   const headerLen = hi * 4294967296 + lo;
   if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || 8 + headerLen > bytes.byteLength) {
-    throw new SafetensorsError(`the header length (${headerLen} bytes) does not fit a file of ${bytes.byteLength} bytes: not a .safetensors file, or truncated`);
+    throw new SafetensorsError(
+      `the header length (${headerLen} bytes) does not fit a file of ${bytes.byteLength} bytes: not a .safetensors file, or truncated`,
+      `头部长度（${headerLen} 字节）与 ${bytes.byteLength} 字节的文件不符：这不是 .safetensors 文件，或者文件不完整`,
+    );
   }
   let header: unknown;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
     header = JSON.parse(text);
   } catch {
-    throw new SafetensorsError('the header is not valid UTF-8 JSON: not a .safetensors file, or corrupt');
+    throw new SafetensorsError('the header is not valid UTF-8 JSON: not a .safetensors file, or corrupt', '头部不是有效的 UTF-8 JSON：这不是 .safetensors 文件，或者文件已损坏');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new SafetensorsError('the header is not a JSON object');
+    throw new SafetensorsError('the header is not a JSON object', '头部不是 JSON 对象');
   }
   return { header, headerLen };
 }
@@ -226,11 +232,14 @@ export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> |
  * metadata without our integrity record (`writer`, `crc32`).
  */
 export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedSafetensors {
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError('expected the file as bytes');
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError('expected the file as bytes', '文件应以字节的形式传入');
   const maxBytes = opts.maxBytes ?? MAX_WEIGHTS_FILE_BYTES;
-  if (bytes.byteLength === 0) throw new SafetensorsError('the file is empty');
+  if (bytes.byteLength === 0) throw new SafetensorsError('the file is empty', '文件是空的');
   if (bytes.byteLength > maxBytes) {
-    throw new SafetensorsError(`the file is ${(bytes.byteLength / 1e6).toFixed(1)} MB, larger than the ${(maxBytes / 1e6).toFixed(0)} MB limit`);
+    throw new SafetensorsError(
+      `the file is ${(bytes.byteLength / 1e6).toFixed(1)} MB, larger than the ${(maxBytes / 1e6).toFixed(0)} MB limit`,
+      `文件大小为 ${(bytes.byteLength / 1e6).toFixed(1)} MB，超过了 ${(maxBytes / 1e6).toFixed(0)} MB 的上限`,
+    );
   }
   const { header, headerLen } = readHeader(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -240,25 +249,28 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError('__metadata__ must be an object of strings');
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError('__metadata__ must be an object of strings', '__metadata__ 必须是值为字符串的对象');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        if (typeof v !== 'string') throw new SafetensorsError(`__metadata__.${k} is not a string`);
+        if (typeof v !== 'string') throw new SafetensorsError(`__metadata__.${k} is not a string`, `__metadata__.${k} 不是字符串`);
         metadata[k] = v;
       }
       continue;
     }
-    if (typeof raw !== 'object' || raw === null) throw new SafetensorsError(`entry ${name} is not an object`);
+    if (typeof raw !== 'object' || raw === null) throw new SafetensorsError(`entry ${name} is not an object`, `条目 ${name} 不是对象`);
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) throw new SafetensorsError(`${name}: unknown dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isInteger(s) && s >= 0)) throw new SafetensorsError(`${name}: shape must be a list of non-negative integers`);
+    if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) throw new SafetensorsError(`${name}: unknown dtype ${JSON.stringify(e.dtype)}`, `${name}：未知的数据类型 ${JSON.stringify(e.dtype)}`);
+    if (!Array.isArray(e.shape) || !e.shape.every((s) => Number.isInteger(s) && s >= 0)) throw new SafetensorsError(`${name}: shape must be a list of non-negative integers`, `${name}：形状必须是由非负整数组成的列表`);
     if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw new SafetensorsError(`${name}: data_offsets must be two non-negative integers`);
+      throw new SafetensorsError(`${name}: data_offsets must be two non-negative integers`, `${name}：data_offsets 必须是两个非负整数`);
     }
     const [begin, end] = e.data_offsets as number[];
     const shape = e.shape as number[];
-    if (end < begin || end > dataLen) throw new SafetensorsError(`${name}: data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes (truncated file?)`);
+    if (end < begin || end > dataLen) throw new SafetensorsError(
+        `${name}: data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes (truncated file?)`,
+        `${name}：data_offsets [${begin}, ${end}] 超出了 ${dataLen} 个数据字节的范围（文件不完整？）`,
+      );
     if (end - begin !== numel(shape) * DTYPE_BYTES[e.dtype]) {
-      throw new SafetensorsError(`${name}: ${end - begin} bytes do not match shape [${shape.join(', ')}] of ${e.dtype}`);
+      throw new SafetensorsError(`${name}: ${end - begin} bytes do not match shape [${shape.join(', ')}] of ${e.dtype}`, `${name}：${end - begin} 个字节与 ${e.dtype} 类型、形状 [${shape.join(', ')}] 不符`);
     }
     entries.push({ name, dtype: e.dtype, shape, begin, end });
   }
@@ -266,10 +278,13 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expect = 0;
   for (const e of sorted) {
-    if (e.begin !== expect) throw new SafetensorsError(`${e.name}: its data starts at byte ${e.begin}, expected ${expect} (overlapping or gapped offsets)`);
+    if (e.begin !== expect) throw new SafetensorsError(
+        `${e.name}: its data starts at byte ${e.begin}, expected ${expect} (overlapping or gapped offsets)`,
+        `${e.name}：数据从第 ${e.begin} 字节开始，应从第 ${expect} 字节开始（偏移量重叠或有空隙）`,
+      );
     expect = e.end;
   }
-  if (expect !== dataLen) throw new SafetensorsError(`the tensors cover ${expect} of ${dataLen} data bytes (extra or missing bytes)`);
+  if (expect !== dataLen) throw new SafetensorsError(`the tensors cover ${expect} of ${dataLen} data bytes (extra or missing bytes)`, `张量只覆盖了 ${dataLen} 个数据字节中的 ${expect} 个（有多余或缺少的字节）`);
 
   const tensors: HostStateDict = {};
   for (const e of entries) {
@@ -282,10 +297,10 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
     } else if (e.dtype === 'I64' && /(^|\.)num_batches_tracked$/.test(e.name)) {
       for (let i = 0; i < n; i++) data[i] = Number(view.getBigInt64(base + 8 * i, true));
     } else {
-      throw new SafetensorsError(`${e.name}: dtype ${e.dtype} is not supported (weights must be F32)`);
+      throw new SafetensorsError(`${e.name}: dtype ${e.dtype} is not supported (weights must be F32)`, `${e.name}：不支持数据类型 ${e.dtype}（权重必须是 F32）`);
     }
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(data[i])) throw new SafetensorsError(`${e.name}: value ${i} is ${data[i]} (weights must be finite numbers)`);
+      if (!Number.isFinite(data[i])) throw new SafetensorsError(`${e.name}: value ${i} is ${data[i]} (weights must be finite numbers)`, `${e.name}：第 ${i} 个值是 ${data[i]}（权重必须是有限的数）`);
     }
     tensors[e.name] = { shape: e.shape, data };
   }
@@ -299,36 +314,52 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
 function verifyChecksum(bytes: Uint8Array, headerEnd: number, metadata: Record<string, string>): void {
   const hex = metadata.crc32;
   if (hex === undefined) {
-    if (metadata.writer === WRITER) throw new SafetensorsError('the checksum is missing from a file that should have one: the file is corrupt');
+    if (metadata.writer === WRITER) throw new SafetensorsError('the checksum is missing from a file that should have one: the file is corrupt', '文件本应带有校验和，却没有：文件已损坏');
     return;
   }
-  if (!/^[0-9a-f]{8}$/.test(hex)) throw new SafetensorsError(`the checksum ${JSON.stringify(hex)} is not 8 hex digits: the file is corrupt`);
+  if (!/^[0-9a-f]{8}$/.test(hex)) throw new SafetensorsError(`the checksum ${JSON.stringify(hex)} is not 8 hex digits: the file is corrupt`, `校验和 ${JSON.stringify(hex)} 不是 8 位十六进制数：文件已损坏`);
   const at = findCrc(bytes, headerEnd, hex);
-  if (at < 0) throw new SafetensorsError('the checksum entry of the header is malformed: the file is corrupt');
+  if (at < 0) throw new SafetensorsError('the checksum entry of the header is malformed: the file is corrupt', '头部的校验和条目格式有误：文件已损坏');
   const actual = crcWithPlaceholder(bytes, at);
   if (actual !== parseInt(hex, 16)) {
-    throw new SafetensorsError(`the checksum does not match (stored ${hex}, computed ${actual.toString(16).padStart(8, '0')}): the file was changed or damaged after it was written`);
+    const computed = actual.toString(16).padStart(8, '0');
+    throw new SafetensorsError(
+      `the checksum does not match (stored ${hex}, computed ${computed}): the file was changed or damaged after it was written`,
+      `校验和不符（文件记录 ${hex}，算得 ${computed}）：文件写出之后被改动或损坏了`,
+    );
   }
 }
 
 /**
  * Checks decoded tensors against the names and shapes a model expects; throws a
- * SafetensorsError listing what is missing, unexpected or of the wrong shape.
+ * SafetensorsError listing what is missing, unexpected or of the wrong shape. `what` names
+ * the model in both languages.
  */
-export function checkAgainst(tensors: HostStateDict, expected: Record<string, readonly number[]>, what = 'the model'): void {
+export function checkAgainst(tensors: HostStateDict, expected: Record<string, readonly number[]>, what: Bilingual = { en: 'the model', zh: '此模型' }): void {
   const missing = Object.keys(expected).filter((k) => !(k in tensors));
   const unexpected = Object.keys(tensors).filter((k) => !(k in expected));
   const list = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
+  const listZh = (xs: string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join('、')} 等 ${xs.length} 个` : xs.join('、'));
   if (missing.length || unexpected.length) {
-    const parts = [];
-    if (missing.length) parts.push(`missing ${list(missing)}`);
-    if (unexpected.length) parts.push(`unexpected ${list(unexpected)}`);
-    throw new SafetensorsError(`the tensor names do not match ${what}: ${parts.join('; ')}`);
+    const en = [];
+    const zh = [];
+    if (missing.length) {
+      en.push(`missing ${list(missing)}`);
+      zh.push(`缺少 ${listZh(missing)}`);
+    }
+    if (unexpected.length) {
+      en.push(`unexpected ${list(unexpected)}`);
+      zh.push(`多出 ${listZh(unexpected)}`);
+    }
+    throw new SafetensorsError(`the tensor names do not match ${what.en}: ${en.join('; ')}`, `张量名称与 ${what.zh} 的不符：${zh.join('；')}`);
   }
   for (const [name, shape] of Object.entries(expected)) {
     const got = tensors[name].shape;
     if (got.length !== shape.length || got.some((s, i) => s !== shape[i])) {
-      throw new SafetensorsError(`${name} has shape [${got.join(', ')}], ${what} needs [${shape.join(', ')}] (another model or input size?)`);
+      throw new SafetensorsError(
+        `${name} has shape [${got.join(', ')}], ${what.en} needs [${shape.join(', ')}] (another model or input size?)`,
+        `${name} 的形状是 [${got.join(', ')}]，${what.zh} 需要 [${shape.join(', ')}]（是别的模型或别的输入尺寸？）`,
+      );
     }
   }
 }

@@ -4,6 +4,7 @@
  * through (scripts, a stored checkpoint) with the same words.
  */
 import { isModelId, zoo } from './index';
+import type { Bilingual } from './bilingual';
 
 /** The settings of a run that are checked here (the worker's TrainConfig has these and more). */
 export interface RunSettings {
@@ -33,10 +34,8 @@ export const TRAIN_LIMITS = {
 
 export type ConfigField = 'model' | 'epochs' | 'lr' | 'batchSize' | 'inputSize' | 'optimizer' | 'seed';
 
-export interface ConfigProblem {
+export interface ConfigProblem extends Bilingual {
   field: ConfigField;
-  en: string;
-  zh: string;
 }
 
 const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
@@ -56,7 +55,7 @@ export function configProblems(c: RunSettings): ConfigProblem[] {
   return out;
 }
 
-/** The first problem of `c` in words (English), or null when a run can take it. */
-export function validateConfig(c: RunSettings): string | null {
-  return configProblems(c)[0]?.en ?? null;
+/** The first problem of `c` in words, or null when a run can take it. */
+export function validateConfig(c: RunSettings): ConfigProblem | null {
+  return configProblems(c)[0] ?? null;
 }

@@ -31,13 +31,14 @@ export interface TrainingState {
   kernelTuning: { model: ModelId; done: false } | { model: ModelId; done: true; shapes: number; tuned: number; ms: number } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
-  warning: { code: string; message: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
+  /** The worker's latest warning; `message` in English, `zh` in Chinese (as `message` when the worker had only English). */
+  warning: { code: string; message: string; zh: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
   /** Where the last run's loss blew up, when it stopped for that (kept after the warning is dismissed). */
   diverged: Divergence | null;
   /** Whether the latest checkpoint save failed (storage full or refused). */
   saveFailed: boolean;
   /** The worker's report of a failed run; `code` where the view words it itself. */
-  error: { message: string; code?: 'out-of-memory' } | null;
+  error: { message: string; zh: string; code?: 'out-of-memory' } | null;
   /** Set when the worker died; the page offers to resume from the checkpoint. */
   died: string | null;
   /**
@@ -167,10 +168,10 @@ export const useTraining = create<TrainingState>()((set, get) => {
         if (e.id === null) set({ evaluation: e.result });
         break;
       case 'warning':
-        set({ warning: { code: e.code, message: e.message, resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
+        set({ warning: { code: e.code, message: e.message, zh: e.zh ?? e.message, resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
         break;
       case 'error':
-        set({ error: { message: e.message, code: e.code } });
+        set({ error: { message: e.message, zh: e.zh ?? e.message, code: e.code } });
         break;
       case 'tuning':
         set({ kernelTuning: { model: e.model, done: false } });

@@ -9,6 +9,7 @@
  */
 import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig, TrainedSoFar } from './protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
+import { BilingualError, type Bilingual } from '../models/bilingual';
 
 export type ClientEvent = FromWorker | { type: 'died'; message: string };
 
@@ -117,7 +118,7 @@ export class TrainingClient {
       if ('id' in msg && typeof msg.id === 'number' && this.pending.has(msg.id) && msg.type !== 'evaluation') {
         const p = this.pending.get(msg.id)!;
         this.pending.delete(msg.id);
-        if (msg.type === 'request-error') p.reject(new Error(msg.message));
+        if (msg.type === 'request-error') p.reject(new BilingualError({ en: msg.message, zh: msg.zh ?? msg.message }));
         else p.resolve(msg);
       } else if (msg.type === 'evaluation' && msg.id !== null && this.pending.has(msg.id)) {
         const p = this.pending.get(msg.id)!;
@@ -129,10 +130,10 @@ export class TrainingClient {
     w.onerror = (ev: ErrorEvent) => {
       if (gen !== this.generation) return;
       ev.preventDefault?.();
-      this.emit({ type: 'error', message: ev.message || 'The training worker failed to start.' });
+      this.emit(ev.message ? { type: 'error', message: ev.message } : { type: 'error', message: 'The training worker failed to start.', zh: '训练线程未能启动。' });
     };
     w.onmessageerror = () => {
-      if (gen === this.generation) this.emit({ type: 'error', message: 'A message from the training worker could not be read.' });
+      if (gen === this.generation) this.emit({ type: 'error', message: 'A message from the training worker could not be read.', zh: '无法读取训练线程发来的一条消息。' });
     };
     const hideWebGPU = __TEST_AIDS__ && testingAids()?.hideWebGPU === true;
     this.post({ type: 'init', backend: this.opts.backend ?? 'auto', base: new URL('./', document.baseURI).href, lock, ...(hideWebGPU ? { hideWebGPU } : {}) });
@@ -143,17 +144,17 @@ export class TrainingClient {
     const locks = (navigator as { locks?: LockManagerLike }).locks;
     if (!locks) return;
     void locks.request(lock, () => {
-      if (gen === this.generation && this.alive) this.died('The training worker stopped unexpectedly.');
+      if (gen === this.generation && this.alive) this.died({ en: 'The training worker stopped unexpectedly.', zh: '训练线程意外停止了。' });
     });
   }
 
-  private died(message: string) {
+  private died(why: Bilingual) {
     this.alive = false;
     this.worker = null;
     this.generation++;
-    for (const p of this.pending.values()) p.reject(new Error(message));
+    for (const p of this.pending.values()) p.reject(new BilingualError(why));
     this.pending.clear();
-    this.emit({ type: 'died', message });
+    this.emit({ type: 'died', message: why.en });
   }
 
   private post(msg: ToWorker, transfer: Transferable[] = []) {
@@ -242,7 +243,7 @@ export class TrainingClient {
     this.alive = false;
     this.worker.terminate();
     this.worker = null;
-    for (const p of this.pending.values()) p.reject(new Error('The training worker was stopped.'));
+    for (const p of this.pending.values()) p.reject(new BilingualError({ en: 'The training worker was stopped.', zh: '训练线程已停止。' }));
     this.pending.clear();
   }
 }

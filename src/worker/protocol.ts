@@ -192,7 +192,8 @@ export type FromWorker =
    * model's own layer shapes (`shapes` distinct ones, `tuned` of them timed now, in `ms`).
    */
   | { type: 'tuned'; model: ModelId; shapes: number; tuned: number; ms: number }
-  | { type: 'request-error'; id: number; message: string }
+  /** A request failed: `message` says why in English, `zh` in Chinese (absent: only English exists, e.g. an engine failure's). */
+  | { type: 'request-error'; id: number; message: string; zh?: string }
   /**
    * 'gpu-reset': the GPU device was lost during a run; the engine started again on a new
    * device (or the CPU, after a 'backend' warning) and training went on from `resumedFrom`,
@@ -208,12 +209,13 @@ export type FromWorker =
       type: 'warning';
       code: 'quota' | 'storage' | 'backend' | 'gpu-reset' | 'diverged';
       message: string;
+      zh?: string;
       resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null;
       recoveryMs?: number;
       diverged?: Divergence;
     }
   /** A run or request failed; `code` 'out-of-memory' when the model did not fit at its batch and input size. */
-  | { type: 'error'; message: string; code?: 'out-of-memory' };
+  | { type: 'error'; message: string; zh?: string; code?: 'out-of-memory' };
 
 /** Where and how a run's loss blew up (the 'diverged' warning). */
 export interface Divergence {

@@ -9,6 +9,7 @@ import { loadDatasetCached } from '../data/cache';
 import { deleteCheckpoint, QuotaError, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
 import type { BackendReport, FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
+import { bilingualOf } from '../models/bilingual';
 
 interface WorkerScope {
   postMessage(msg: unknown, transfer?: Transferable[]): void;
@@ -105,7 +106,8 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
   const t0 = performance.now();
   const choice = await startBackend(msg.backend);
   if (choice.reason === 'webgpu-failed' && msg.backend !== 'wasm') {
-    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${choice.detail ?? 'unknown error'}); training on the CPU instead.` });
+    const why = choice.detail ?? 'unknown error';
+    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${why}); training on the CPU instead.`, zh: `WebGPU 未能启动（${why}），改用 CPU 训练。` });
   }
   post({ type: 'ready', ...Trainer.backendInfo(), ...report(choice), startMs: Math.round(performance.now() - t0) });
 }
@@ -163,18 +165,29 @@ scope.onmessage = (ev) => {
   const msg = ev.data;
   if (__TEST_AIDS__ && testAid(msg)) return;
   if (msg.type === 'init') {
-    started = init(msg).catch((e) => post({ type: 'error', message: `The training worker could not start: ${(e as Error).message}` }));
+    started = init(msg).catch((e) => {
+      const why = bilingualOf(e);
+      post({ type: 'error', message: `The training worker could not start: ${why.en}`, zh: `训练线程未能启动：${why.zh}` });
+    });
     return;
   }
   if (msg.type === 'set-backend') {
     // Later messages wait for the move, as they wait for the first start.
     const before = started ?? Promise.resolve();
-    started = before.then(() => switchBackend(msg.backend)).catch((e) => post({ type: 'error', message: `Could not change the backend: ${(e as Error).message}` }));
+    started = before
+      .then(() => switchBackend(msg.backend))
+      .catch((e) => {
+        const why = bilingualOf(e);
+        post({ type: 'error', message: `Could not change the backend: ${why.en}`, zh: `未能切换计算后端：${why.zh}` });
+      });
     return;
   }
   const go = async () => {
     if (started) await started;
     await trainer.handle(msg);
   };
-  void go().catch((e) => post({ type: 'error', message: (e as Error).message }));
+  void go().catch((e) => {
+    const { en, zh } = bilingualOf(e);
+    post({ type: 'error', message: en, zh });
+  });
 };

@@ -19,7 +19,7 @@
 import {
   F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
-import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, SafetensorsError, safetensorsMetadata, type ModelId, type HostStateDict } from '../models/index';
+import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, safetensorsMetadata, BilingualError, SafetensorsError, bilingualOf, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
@@ -181,6 +181,18 @@ function loadOptimizer(opt: Optimizer, bytes: Uint8Array): void {
   }
 }
 
+function unknownModel(id: unknown): BilingualError {
+  return new BilingualError({ en: `unknown model '${String(id)}'`, zh: `未知的模型“${String(id)}”` });
+}
+
+/** A weights file refused, saying why (`e`'s message) as one sentence in each language. */
+function cannotImport(e: unknown): BilingualError {
+  const why = bilingualOf(e);
+  const en = `This file cannot be imported: ${why.en}`;
+  const zh = `无法导入这个文件：${why.zh}`;
+  return new BilingualError({ en: /[.!?]$/.test(en) ? en : `${en}.`, zh: /[。！？.!?]$/.test(zh) ? zh : `${zh}。` }, { cause: e });
+}
+
 /** Whether a checkpoint holds weights that training got somewhere with (imported ones are in their file). */
 function hasProgress(info: CheckpointInfo): boolean {
   return info.status !== 'imported' && info.epoch + info.stepInEpoch > 0;
@@ -270,7 +282,12 @@ export class Trainer {
     const host = this.host;
     const failed = await restartAfterLoss(RESTART_TIMEOUT_MS, host.restartBackend ? () => host.restartBackend!() : undefined);
     if (failed) {
-      this.host.post({ type: 'warning', code: 'backend', message: `WebGPU could not start again after the GPU was reset (${failed.message}); training on the CPU instead.` });
+      this.host.post({
+        type: 'warning',
+        code: 'backend',
+        message: `WebGPU could not start again after the GPU was reset (${failed.message}); training on the CPU instead.`,
+        zh: `GPU 重置后 WebGPU 未能再次启动（${failed.message}），改用 CPU 训练。`,
+      });
       this.host.post({ type: 'ready', ...Trainer.backendInfo(), reason: 'webgpu-failed', detail: failed.message });
       return;
     }
@@ -284,7 +301,7 @@ export class Trainer {
     switch (msg.type) {
       case 'start':
         if (this.running) {
-          this.host.post({ type: 'error', message: 'A training run is already in progress: stop it first.' });
+          this.host.post({ type: 'error', message: 'A training run is already in progress: stop it first.', zh: '已有一次训练在进行：请先停止它。' });
           return;
         }
         this.running = this.run(msg.config, msg.resume ?? false).finally(async () => {
@@ -327,7 +344,7 @@ export class Trainer {
         });
       case 'import':
         return this.answer(msg.id, async () => {
-          if (this.running) throw new Error('Stop or finish the training run before importing weights.');
+          if (this.running) throw new BilingualError({ en: 'Stop or finish the training run before importing weights.', zh: '导入权重之前，请先停止或等训练结束。' });
           const r = await this.importWeights(msg.model, msg.inputSize, msg.bytes, msg.replace ?? false);
           this.host.post('trained' in r ? { type: 'import-replaces', id: msg.id, trained: r.trained } : { type: 'imported', id: msg.id, inputSize: r.inputSize });
         });
@@ -337,7 +354,7 @@ export class Trainer {
         });
       case 'discard-checkpoint':
         return this.answer(msg.id, async () => {
-          if (this.running && this.live?.id === msg.model) throw new Error('Stop the run before discarding its checkpoint.');
+          if (this.running && this.live?.id === msg.model) throw new BilingualError({ en: 'Stop the run before discarding its checkpoint.', zh: '丢弃检查点之前，请先停止训练。' });
           await this.host.deleteCheckpoint(msg.model);
           if (this.unsaved?.info.model === msg.model) this.unsaved = null;
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
@@ -345,10 +362,13 @@ export class Trainer {
         });
       case 'summary':
         return this.answer(msg.id, async () => {
-          if (!isModelId(msg.model)) throw new Error(`unknown model '${String(msg.model)}'`);
+          if (!isModelId(msg.model)) throw unknownModel(msg.model);
           const { name, minInputSize } = zoo[msg.model];
           if (!(Number.isInteger(msg.inputSize) && msg.inputSize >= minInputSize && msg.inputSize <= SUMMARY_MAX_INPUT)) {
-            throw new Error(`The summary of ${name.en} takes an input size from ${minInputSize} to ${SUMMARY_MAX_INPUT}, not ${msg.inputSize}.`);
+            throw new BilingualError({
+              en: `The summary of ${name.en} takes an input size from ${minInputSize} to ${SUMMARY_MAX_INPUT}, not ${msg.inputSize}.`,
+              zh: `${name.zh} 的概要接受 ${minInputSize} 到 ${SUMMARY_MAX_INPUT} 的输入尺寸，不接受 ${msg.inputSize}。`,
+            });
           }
           const net = zoo[msg.model].create({ inputSize: msg.inputSize, init: 'default' });
           try {
@@ -435,16 +455,20 @@ export class Trainer {
     try {
       await fn();
     } catch (e) {
-      this.host.post({ type: 'request-error', id, message: (e as Error).message });
+      const { en, zh } = bilingualOf(e);
+      this.host.post({ type: 'request-error', id, message: en, zh });
     }
   }
 
   /** The live model if it is `id`, else the model restored from its checkpoint. */
   private async liveFor(id: ModelId): Promise<Live> {
     if (this.live?.id === id) return this.live;
-    if (this.running) throw new Error(`${zoo[this.live!.id].name.en} is training; its weights are the only ones loaded.`);
+    if (this.running) {
+      const { name } = zoo[this.live!.id];
+      throw new BilingualError({ en: `${name.en} is training; its weights are the only ones loaded.`, zh: `${name.zh} 正在训练，此时只载入了它的权重。` });
+    }
     const ck = await this.newestCheckpoint(id);
-    if (!ck) throw new Error(`${zoo[id].name.en} has not been trained or imported yet.`);
+    if (!ck) throw new BilingualError({ en: `${zoo[id].name.en} has not been trained or imported yet.`, zh: `${zoo[id].name.zh} 还没有训练过，也没有导入过权重。` });
     const inputSize = ck.info.config.inputSize;
     const net = zoo[id].create({ inputSize, seed: ck.info.config.seed });
     try {
@@ -503,11 +527,14 @@ export class Trainer {
       let ck: { info: CheckpointInfo; blobs: CheckpointBlobs } | null = null;
       if (resume) {
         ck = await this.newestCheckpoint(requested.model);
-        if (!ck) throw new Error(`There is no checkpoint of ${zoo[requested.model].name.en} to resume from.`);
+        if (!ck) {
+          const { name } = zoo[requested.model];
+          throw new BilingualError({ en: `There is no checkpoint of ${name.en} to resume from.`, zh: `${name.zh} 没有可以从中继续的检查点。` });
+        }
         config = ck.info.config;
       }
       const problem = validateConfig(config);
-      if (problem) throw new Error(`Cannot train: ${problem}.`);
+      if (problem) throw new BilingualError({ en: `Cannot train: ${problem.en}.`, zh: `无法训练：${problem.zh}。` });
       this.setState('loading');
       const data = await this.ensureData();
       if (this.stopRequested) {
@@ -564,8 +591,8 @@ export class Trainer {
       }
     } catch (e) {
       this.setState('error');
-      const message = (e as Error).message || String(e);
-      this.host.post({ type: 'error', message, ...(OUT_OF_MEMORY.test(message) ? { code: 'out-of-memory' as const } : {}) });
+      const { en, zh } = bilingualOf(e);
+      this.host.post({ type: 'error', message: en, zh, ...(OUT_OF_MEMORY.test(en) ? { code: 'out-of-memory' as const } : {}) });
     }
   }
 
@@ -833,6 +860,7 @@ export class Trainer {
           type: 'warning',
           code: quota ? 'quota' : 'storage',
           message: quota ? 'The browser has no storage left for checkpoints. Training goes on; export the weights to keep them.' : `The checkpoint could not be saved (${(e as Error).message}). Training goes on; export the weights to keep them.`,
+          zh: quota ? '浏览器已没有空间保存检查点。训练继续进行；要保留权重，请导出它们。' : `检查点未能保存（${(e as Error).message}）。训练继续进行；要保留权重，请导出它们。`,
         });
       }
     }
@@ -905,7 +933,7 @@ export class Trainer {
   }
 
   private async predict(live: Live, images: Float32Array, count: number): Promise<Float32Array> {
-    if (images.length !== count * 784) throw new Error(`expected ${count} images of 28x28, got ${images.length} values`);
+    if (images.length !== count * 784) throw new BilingualError({ en: `expected ${count} images of 28x28, got ${images.length} values`, zh: `应有 ${count} 张 28×28 的图像，收到的却是 ${images.length} 个值` });
     const { net } = live;
     const wasTraining = net.training;
     net.eval();
@@ -927,23 +955,33 @@ export class Trainer {
    * the page to ask the reader.
    */
   private async importWeights(id: ModelId, fallback: number | undefined, bytes: Uint8Array, replace: boolean): Promise<{ inputSize: number } | { trained: TrainedSoFar }> {
-    if (!isModelId(id)) throw new Error(`unknown model '${String(id)}'`);
+    if (!isModelId(id)) throw unknownModel(id);
     const entry = zoo[id];
     const r = entry.recipe;
     // Validate everything before anything changes; a bad file leaves the model as it was.
     const recorded = safetensorsMetadata(bytes)?.inputSize;
     const inputSize = recorded === undefined ? fallback : /^\d+$/.test(recorded) ? Number(recorded) : NaN;
-    if (inputSize === undefined) throw new Error(`This file does not record the input size it was trained at: set an input size from ${entry.minInputSize} to ${TRAIN_LIMITS.inputSize.max} and import it again.`);
+    if (inputSize === undefined) {
+      const [min, max] = [entry.minInputSize, TRAIN_LIMITS.inputSize.max];
+      throw new BilingualError({
+        en: `This file does not record the input size it was trained at: set an input size from ${min} to ${max} and import it again.`,
+        zh: `这个文件没有记录训练时的输入尺寸：请设定 ${min} 到 ${max} 之间的输入尺寸，再导入一次。`,
+      });
+    }
     const config: TrainConfig = { model: id, epochs: r.epochs, lr: r.lr, batchSize: r.batchSize, inputSize, optimizer: 'sgd', seed: 0 };
     const problem = validateConfig(config);
     if (problem) {
-      throw new Error(recorded === undefined ? `This file does not record the input size it was trained at, and ${problem}.` : `This file cannot be imported: it records an input size of ${recorded}, and ${problem}.`);
+      throw new BilingualError(
+        recorded === undefined
+          ? { en: `This file does not record the input size it was trained at, and ${problem.en}.`, zh: `这个文件没有记录训练时的输入尺寸；${problem.zh}。` }
+          : { en: `This file cannot be imported: it records an input size of ${recorded}, and ${problem.en}.`, zh: `无法导入这个文件：它记录的输入尺寸是 ${recorded}；${problem.zh}。` },
+      );
     }
     let decoded;
     try {
       decoded = entry.fromSafetensors(bytes, { inputSize });
     } catch (e) {
-      if (e instanceof SafetensorsError) throw new Error(`This file cannot be imported: ${e.message}.`, { cause: e });
+      if (e instanceof SafetensorsError) throw cannotImport(e);
       throw e;
     }
     const net = entry.create({ inputSize });
@@ -951,7 +989,7 @@ export class Trainer {
       net.loadStateDict(decoded);
     } catch (e) {
       net.dispose();
-      throw new Error(`This file cannot be imported: ${(e as Error).message}`, { cause: e });
+      throw cannotImport(e);
     }
     if (!replace) {
       const kept = this.unsaved?.info.model === id ? this.unsaved.info : null;
@@ -972,7 +1010,12 @@ export class Trainer {
     } catch (e) {
       // Kept here, so that these weights and not an older checkpoint answer later requests.
       this.unsaved = { info: structuredClone(info), blobs };
-      this.host.post({ type: 'warning', code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage', message: 'The imported weights are loaded but could not be saved in the browser.' });
+      this.host.post({
+        type: 'warning',
+        code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage',
+        message: 'The imported weights are loaded but could not be saved in the browser.',
+        zh: '导入的权重已载入，但未能保存在浏览器中。',
+      });
     }
     return { inputSize };
   }

@@ -44,10 +44,22 @@ function refusal(bytes: Uint8Array, opts: { maxBytes?: number } = {}): unknown {
   return null;
 }
 
+/**
+ * A refusal says why in Chinese too (the page shows the reader's language): Chinese text,
+ * with every number and name of the English (dimensions, bytes, tensor names, checksums).
+ */
+function expectSaidInChinese(error: SafetensorsError) {
+  expect(error.zh, error.message).toMatch(/[\u4e00-\u9fff]/);
+  // Checksums, tensor names (11.weight) and numbers (600.8), as the English writes them.
+  const tokens = error.message.match(/\b[0-9a-f]{8}\b|\w+(?:\.\w+)+|\d+/g) ?? [];
+  for (const token of tokens) expect(error.zh, error.message).toContain(token);
+}
+
 function expectRefused(bytes: Uint8Array, message: RegExp, opts: { maxBytes?: number } = {}) {
   const error = refusal(bytes, opts);
   expect(error, 'the file was accepted').toBeInstanceOf(SafetensorsError);
   expect((error as Error).message).toMatch(message);
+  expectSaidInChinese(error as SafetensorsError);
 }
 
 describe('the integrity record of the files we write', () => {
@@ -195,7 +207,9 @@ describe('corrupted weights files are refused with a SafetensorsError that says 
     const span = seed % 2 ? b.length : 8 + headerLength(lenet);
     for (let i = 0; i < flips; i++) b[Math.floor(r() * span)] ^= 1 << Math.floor(r() * 8);
     if (b.every((v, i) => v === lenet[i])) b[0] ^= 1; // two flips of the same bit cancel out
-    expect(refusal(b), `seed ${seed} was accepted`).toBeInstanceOf(SafetensorsError);
+    const error = refusal(b);
+    expect(error, `seed ${seed} was accepted`).toBeInstanceOf(SafetensorsError);
+    expectSaidInChinese(error as SafetensorsError);
   });
 
   it('every single flipped bit of a small file is refused, the checksum key itself included', () => {
@@ -210,6 +224,7 @@ describe('corrupted weights files are refused with a SafetensorsError that says 
           accepted++;
         } catch (e) {
           if (!(e instanceof SafetensorsError)) throw e;
+          expectSaidInChinese(e);
         }
       }
     }

@@ -239,9 +239,9 @@ describe('the training loop', () => {
   });
 
   it('refuses a bad configuration with a message', async () => {
-    expect(validateConfig({ ...base, inputSize: 40, model: 'alexnet' })).toMatch(/from 65/);
-    expect(validateConfig({ ...base, batchSize: 0 })).toMatch(/batch size/);
-    expect(validateConfig({ ...base, lr: 50 })).toMatch(/learning rate must be a number from 0.0001 to 10/);
+    expect(validateConfig({ ...base, inputSize: 40, model: 'alexnet' })?.en).toMatch(/from 65/);
+    expect(validateConfig({ ...base, batchSize: 0 })?.en).toMatch(/batch size/);
+    expect(validateConfig({ ...base, lr: 50 })?.en).toMatch(/learning rate must be a number from 0.0001 to 10/);
     expect(validateConfig(base)).toBeNull();
     const h = harness();
     await h.send({ type: 'start', config: { ...base, lr: -1 } });
@@ -348,7 +348,9 @@ describe('weights in and out of the worker', () => {
     expect((await h.next('summary', (m) => m.id === 1)).data.params).toBe(61706);
     for (const [id, inputSize] of [[2, 1000], [3, NaN], [4, 11], [5, 30.5]] as const) {
       await h.send({ type: 'summary', id, model: 'alexnet', inputSize });
-      expect((await h.next('request-error', (m) => m.id === id)).message).toMatch(/summary of AlexNet takes an input size from 65 to 256/);
+      const refused = await h.next('request-error', (m) => m.id === id);
+      expect(refused.message).toMatch(/summary of AlexNet takes an input size from 65 to 256/);
+      expect(refused.zh).toMatch(/AlexNet 的概要接受 65 到 256 的输入尺寸/);
     }
   });
 
@@ -365,8 +367,11 @@ describe('weights in and out of the worker', () => {
     await h.send({ type: 'import', id: 3, model: 'lenet', inputSize: 28, bytes });
     const err = await h.next('request-error', (m) => m.id === 3);
     expect(err.message).toMatch(/cannot be imported.*NaN/);
+    expect(err.zh).toMatch(/^无法导入这个文件：.*NaN.*。$/);
     await h.send({ type: 'import', id: 4, model: 'lenet', inputSize: 28, bytes: new TextEncoder().encode('not weights at all') });
-    expect((await h.next('request-error', (m) => m.id === 4)).message).toMatch(/cannot be imported/);
+    const notWeights = await h.next('request-error', (m) => m.id === 4);
+    expect(notWeights.message).toMatch(/cannot be imported/);
+    expect(notWeights.zh).toMatch(/^无法导入这个文件：.*头部/);
     await h.send({ type: 'predict', id: 5, model: 'lenet', images, count: 1 });
     expect(Array.from((await h.next('prediction', (m) => m.id === 5)).probs)).toEqual(Array.from(before));
     expect(h.store.get('lenet')!.info.status).toBe('done');

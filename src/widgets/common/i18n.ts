@@ -11,17 +11,12 @@
  * numbers go into the sentence with ordinary template literals.
  */
 import { useSettings, type Lang } from '../../stores/settings';
+import { bilingualOf, type Bilingual } from '../../models/bilingual';
 
-export type { Lang };
+export type { Lang, Bilingual };
 
 /** Picks the reader's half of a bilingual pair. */
 export type Tr = (en: string, zh: string) => string;
-
-/** An English and a Chinese text kept together, e.g. a validation message made outside React. */
-export interface Bilingual {
-  en: string;
-  zh: string;
-}
 
 const inEnglish: Tr = (en) => en;
 const inChinese: Tr = (_en, zh) => zh;
@@ -44,4 +39,12 @@ export function useTr(): Tr {
 /** A bilingual message in the reader's language. */
 export function say(t: Tr, m: Bilingual): string {
   return t(m.en, m.zh);
+}
+
+/**
+ * What an error says, in the reader's language: both halves of an error made with them (the
+ * training worker's, a weights file's), else its message as it is.
+ */
+export function sayError(t: Tr, e: unknown): string {
+  return say(t, bilingualOf(e));
 }

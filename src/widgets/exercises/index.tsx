@@ -50,7 +50,7 @@ export function SummaryExercise({ id, goal, inputSize, children }: { id: string;
   const { data, error } = useSummaries(spec.model, spec.sizes(size));
   const judged: Judgement = data
     ? judgeSafely(() => spec.judge(size, data))
-    : { met: false, now: error ? { en: `The engine could not run the model: ${error}`, zh: `引擎无法运行该模型：${error}` } : { en: `The engine is running the model at ${size}×${size}…`, zh: `引擎正在以 ${size}×${size} 运行模型…` } };
+    : { met: false, now: error ? { en: `The engine could not run the model: ${error.en}`, zh: `引擎无法运行该模型：${error.zh}` } : { en: `The engine is running the model at ${size}×${size}…`, zh: `引擎正在以 ${size}×${size} 运行模型…` } };
   // The judgement takes two lines on a desktop column; the waiting line, one.
   return (
     <ExerciseShell id={id} kind={USE_WIDGET} met={judged.met} now={judged.now} nowLines={JUDGED_NOW_LINES}>

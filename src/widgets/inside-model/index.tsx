@@ -131,7 +131,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const weightsImport = useWeightsImport(model, {
     inputSize: () => useTraining.getState().checkpoints[model]?.config.inputSize ?? zoo[model].tabInputSize,
     after: () => loadSaved(model),
-    report: (r) => setNote(r && (r.ok ? { ok: true, text: t(`Imported ${r.file}.`, `已导入 ${r.file}。`) } : { ok: false, text: t(`Not imported: ${r.message}`, `未导入：${r.message}`) })),
+    report: (r) => setNote(r && (r.ok ? { ok: true, text: t(`Imported ${r.file}.`, `已导入 ${r.file}。`) } : { ok: false, text: t(`Not imported: ${r.why.en}`, `未导入：${r.why.zh}`) })),
   });
 
   const probs = result ? Array.from(result.probs) : null;
@@ -158,7 +158,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
               {t('Train the model with the training widget, import a .safetensors file, or look inside with untrained weights.', '可以用训练组件训练模型、导入一个 .safetensors 文件，或者先用未训练的权重看看内部。')}
             </p>
           ) : w.status === 'error' ? (
-            <p className="b-problem">{t(`Could not read the saved weights: ${w.error ?? ''}`, `无法读取保存的权重：${w.error ?? ''}`)}</p>
+            <p className="b-problem">{t(`Could not read the saved weights: ${w.error?.en ?? ''}`, `无法读取保存的权重：${w.error?.zh ?? ''}`)}</p>
           ) : (
             <p>{t('Looking for trained weights in this browser…', '正在本浏览器中查找训练好的权重…')}</p>
           )}

@@ -6,7 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { nn, withBackend } from '../../engine';
-import { safetensorsMetadata, zoo, type ModelId } from '../../models';
+import { bilingualOf, safetensorsMetadata, zoo, type Bilingual, type ModelId } from '../../models';
 import { useTraining } from '../../stores/training';
 import { loadDataset } from '../../data/load';
 import type { Dataset } from '../../data/format';
@@ -31,7 +31,7 @@ export interface Weights {
 export interface WeightsState {
   status: 'idle' | 'loading' | 'ready' | 'none' | 'error';
   weights: Weights | null;
-  error: string | null;
+  error: Bilingual | null;
   /** Bumped whenever the weights change, so views recompute. */
   version: number;
 }
@@ -127,7 +127,7 @@ export async function loadSaved(model: ModelId): Promise<void> {
     };
     patch(model, { status: 'ready', weights, error: null, version: (states.get(model) ?? EMPTY).version + 1 });
   } catch (e) {
-    if (ticket.get(model) === mine) patch(model, { status: (states.get(model) ?? EMPTY).weights ? 'ready' : 'error', error: (e as Error).message });
+    if (ticket.get(model) === mine) patch(model, { status: (states.get(model) ?? EMPTY).weights ? 'ready' : 'error', error: bilingualOf(e) });
   }
 }
 
@@ -146,7 +146,7 @@ export async function takeUntrained(model: ModelId): Promise<void> {
     }
     patch(model, { status: 'ready', weights: { net, inputSize, onCpu, source: 'untrained', epochs: null, testAcc: null, savedAt: null }, error: null, version: (states.get(model) ?? EMPTY).version + 1 });
   } catch (e) {
-    if (ticket.get(model) === mine) patch(model, { status: 'error', error: (e as Error).message });
+    if (ticket.get(model) === mine) patch(model, { status: 'error', error: bilingualOf(e) });
   }
 }
 

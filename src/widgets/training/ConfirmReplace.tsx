@@ -6,6 +6,8 @@ import type { TrainedSoFar } from '../../worker/protocol';
 import { MAX_WEIGHTS_FILE_BYTES } from '../../models/safetensors';
 import { downloadBytes, readFileBytes } from './files';
 import { translate, useTr } from './strings';
+import { bilingualOf, type Bilingual } from '../../models/bilingual';
+import { sayError, trIn } from '../common/i18n';
 import './training.css';
 
 /** A weights file the worker did not import yet, because it would replace weights trained this far. */
@@ -48,7 +50,7 @@ export function ConfirmReplace({ pending, busy, onDone }: { pending: PendingImpo
       const { bytes, name: file } = await useTraining.getState().exportWeights(pending.model);
       downloadBytes(bytes, file);
     } catch (e) {
-      setExportError(tr('exportFailed', { message: (e as Error).message }));
+      setExportError(tr('exportFailed', { message: sayError(trIn(lang), e) }));
     }
   };
   const onKeyDown = (e: KeyboardEvent) => {
@@ -82,7 +84,7 @@ export function ConfirmReplace({ pending, busy, onDone }: { pending: PendingImpo
 }
 
 /** What an import came to: weights loaded at `inputSize`, or why not; null when a new file is picked. */
-export type ImportReport = { ok: true; file: string; inputSize: number } | { ok: false; file: string; message: string } | null;
+export type ImportReport = { ok: true; file: string; inputSize: number } | { ok: false; file: string; why: Bilingual } | null;
 
 /**
  * A weights file the reader picks for `model`, imported through the training worker: read
@@ -108,7 +110,7 @@ export function useWeightsImport(model: ModelId, opts: { inputSize: () => number
       await opts.after?.();
       opts.report({ ok: true, file, inputSize: outcome.inputSize });
     } catch (err) {
-      opts.report({ ok: false, file, message: (err as Error).message });
+      opts.report({ ok: false, file, why: bilingualOf(err) });
     } finally {
       setImporting(false);
     }
@@ -124,7 +126,7 @@ export function useWeightsImport(model: ModelId, opts: { inputSize: () => number
     try {
       bytes = await readFileBytes(file, MAX_WEIGHTS_FILE_BYTES);
     } catch (err) {
-      opts.report({ ok: false, file: file.name, message: (err as Error).message });
+      opts.report({ ok: false, file: file.name, why: bilingualOf(err) });
       return;
     }
     await importBytes(file.name, bytes, false);

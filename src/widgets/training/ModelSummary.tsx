@@ -3,6 +3,7 @@ import { useSettings } from '../../stores/settings';
 import { isModelId, zoo } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
+import { say, trIn } from '../common/i18n';
 import { summaryHeight } from '../common/reserve';
 import { TableHead } from '../common/TableHead';
 import { Slider } from '../common/Slider';
@@ -62,7 +63,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
             hintTone="note"
           />
         ) : null}
-        {error ? <p role="alert">{error}</p> : null}
+        {error ? <p role="alert">{say(trIn(lang), error)}</p> : null}
         {!data && !error ? <p role="status">{tr('computing')}</p> : null}
         {data ? (
           <>

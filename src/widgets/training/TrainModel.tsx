@@ -12,7 +12,7 @@ import { ComputeOn } from './ComputeOn';
 import { ConfirmReplace, useWeightsImport } from './ConfirmReplace';
 import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendDetail, backendLine } from '../common/backend-choice';
-import { trIn } from '../common/i18n';
+import { say, sayError, trIn } from '../common/i18n';
 import { useFocusHandoff } from '../common/useFocusHandoff';
 import { formatDuration, useTr } from './strings';
 import { FASHION_CLASSES } from '../common/fashion-classes';
@@ -70,6 +70,7 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined || 
 export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const tr = useTr();
   const lang = useSettings((s) => s.lang);
+  const pick = trIn(lang);
   const [model, setModel] = useState<ModelId>(isModelId(initial) ? initial : 'lenet');
   const [form, setForm] = useState<Form>(() => defaultsFor(isModelId(initial) ? initial : 'lenet', false));
   // Whether the reader set the input size (then the backend's verdict no longer moves it).
@@ -92,7 +93,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   const refreshCheckpoint = t.refreshCheckpoint;
   const realGpu = t.backend?.name === 'webgpu' && t.backend.software === false;
   // The header's line: the backend and what it is, in the reader's language.
-  const backendText = t.backend ? [backendLine(trIn(lang), t.backend).name, t.backend.about ? backendDetail(trIn(lang), t.backend.about) : t.backend.description].join(' · ') : '';
+  const backendText = t.backend ? [backendLine(pick, t.backend).name, t.backend.about ? backendDetail(pick, t.backend.about) : t.backend.description].join(' · ') : '';
 
   // Once the worker says what computes, the default input size follows it.
   useEffect(() => {
@@ -164,7 +165,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
       const { bytes, name } = await t.exportWeights(model);
       downloadBytes(bytes, name);
     } catch (e) {
-      setNote({ kind: 'bad', text: tr('exportFailed', { message: (e as Error).message }) });
+      setNote({ kind: 'bad', text: tr('exportFailed', { message: sayError(pick, e) }) });
     }
   };
 
@@ -172,7 +173,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   // records none, and only when a run could take it.
   const weightsImport = useWeightsImport(model, {
     inputSize: () => (invalid('inputSize') ? undefined : form.inputSize),
-    report: (r) => setNote(r && (r.ok ? { kind: 'ok', text: tr('imported', { name: r.file, size: r.inputSize }), file: r.file } : { kind: 'bad', text: tr('importFailed', { message: r.message }), file: r.file })),
+    report: (r) => setNote(r && (r.ok ? { kind: 'ok', text: tr('imported', { name: r.file, size: r.inputSize }), file: r.file } : { kind: 'bad', text: tr('importFailed', { message: say(pick, r.why) }), file: r.file })),
   });
 
   const discardCheckpoint = async () => {
@@ -180,7 +181,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
     try {
       await t.discardCheckpoint(model);
     } catch (e) {
-      setDiscardError(tr('discardFailed', { message: (e as Error).message }));
+      setDiscardError(tr('discardFailed', { message: sayError(pick, e) }));
     }
   };
 
@@ -253,7 +254,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={!!t.backend && t.backend.name !== 'webgpu'} onDismiss={t.dismissWarning} />
         ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
-            <p>{t.warning.code === 'quota' ? tr('quota') : t.warning.message}</p>
+            <p>{t.warning.code === 'quota' ? tr('quota') : say(pick, { en: t.warning.message, zh: t.warning.zh })}</p>
             {t.warning.code === 'quota' || t.warning.code === 'storage' ? (
               <button type="button" onClick={exportWeights}>
                 {tr('export')}
@@ -357,7 +358,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
         <p className="train-state" role="status" aria-live="polite" data-testid="train-state">
           {tr('status')}: {tr(stateKey)}
-          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.message})` : t.error.message}</span> : null}
+          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.message})` : say(pick, { en: t.error.message, zh: t.error.zh })}</span> : null}
           {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
         </p>
 
@@ -521,7 +522,7 @@ function Evaluation({ model }: { model: ModelId }) {
     try {
       await t.evaluate(model);
     } catch (e) {
-      setError((e as Error).message);
+      setError(sayError(trIn(lang), e));
     } finally {
       setBusy(false);
     }

@@ -1,3 +1,5 @@
+import { BilingualError } from '../../models/bilingual';
+
 /** Saves bytes as a file download (a Blob URL on our own origin). */
 export function downloadBytes(bytes: Uint8Array, name: string, type = 'application/octet-stream'): void {
   const copy = new Uint8Array(bytes.byteLength);
@@ -15,6 +17,9 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
 
 /** Reads a picked file, refusing one larger than `maxBytes`. */
 export async function readFileBytes(file: File, maxBytes: number): Promise<Uint8Array> {
-  if (file.size > maxBytes) throw new Error(`the file is ${(file.size / 1e6).toFixed(1)} MB, larger than the ${(maxBytes / 1e6).toFixed(0)} MB limit`);
+  if (file.size > maxBytes) {
+    const [mb, max] = [(file.size / 1e6).toFixed(1), (maxBytes / 1e6).toFixed(0)];
+    throw new BilingualError({ en: `the file is ${mb} MB, larger than the ${max} MB limit`, zh: `文件大小为 ${mb} MB，超过了 ${max} MB 的上限` });
+  }
   return new Uint8Array(await file.arrayBuffer());
 }

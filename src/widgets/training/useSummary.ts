@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTraining } from '../../stores/training';
-import type { ModelId, ModelSummaryData } from '../../models/index';
+import { bilingualOf, type Bilingual, type ModelId, type ModelSummaryData } from '../../models/index';
 
 const cache = new Map<string, Promise<ModelSummaryData>>();
 /** How long a new size waits before the worker computes it. */
@@ -19,9 +19,9 @@ function load(summary: (model: ModelId, inputSize: number) => Promise<ModelSumma
 }
 
 /** The model's shape tables at several input sizes, computed by the engine in the training worker (cached). */
-export function useSummaries(model: ModelId, inputSizes: readonly number[]): { data: ModelSummaryData[] | null; error: string | null } {
+export function useSummaries(model: ModelId, inputSizes: readonly number[]): { data: ModelSummaryData[] | null; error: Bilingual | null } {
   const summary = useTraining((s) => s.summary);
-  const [state, setState] = useState<{ key: string; data: ModelSummaryData[] | null; error: string | null }>({ key: '', data: null, error: null });
+  const [state, setState] = useState<{ key: string; data: ModelSummaryData[] | null; error: Bilingual | null }>({ key: '', data: null, error: null });
   const key = `${model}@${inputSizes.join(',')}`;
   useEffect(() => {
     let live = true;
@@ -29,7 +29,7 @@ export function useSummaries(model: ModelId, inputSizes: readonly number[]): { d
     const run = () =>
       Promise.all(sizes.map((s) => load(summary, model, s))).then(
         (data) => live && setState({ key, data, error: null }),
-        (e: Error) => live && setState({ key, data: null, error: e.message }),
+        (e: unknown) => live && setState({ key, data: null, error: bilingualOf(e) }),
       );
     // A size not computed yet waits until a slider settles, so that dragging through fifty
     // sizes does not build the model fifty times in the worker.
@@ -45,7 +45,7 @@ export function useSummaries(model: ModelId, inputSizes: readonly number[]): { d
 }
 
 /** The model's shape table and size, computed by the engine in the training worker (cached). */
-export function useSummary(model: ModelId, inputSize: number): { data: ModelSummaryData | null; error: string | null } {
+export function useSummary(model: ModelId, inputSize: number): { data: ModelSummaryData | null; error: Bilingual | null } {
   const { data, error } = useSummaries(model, [inputSize]);
   return { data: data ? data[0] : null, error };
 }

@@ -1,0 +1,29 @@
+/**
+ * Text a reader may see that is made outside the page (in the training worker or while a
+ * file is read): an English and a Chinese half kept together, so that the page shows the
+ * reader's language. An error of this kind carries the English as its `message` (what logs,
+ * the command line and tests read) and the Chinese beside it.
+ */
+export interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+export class BilingualError extends Error {
+  readonly zh: string;
+  constructor(text: Bilingual, options?: { cause?: unknown }) {
+    super(text.en, options);
+    this.name = 'BilingualError';
+    this.zh = text.zh;
+  }
+}
+
+/**
+ * What an error says, in both languages: a BilingualError's two halves; any other error's
+ * message (an engine or browser failure, which has only English) in both halves.
+ */
+export function bilingualOf(e: unknown): Bilingual {
+  if (e instanceof BilingualError) return { en: e.message, zh: e.zh };
+  const en = e instanceof Error ? e.message : String(e);
+  return { en, zh: en };
+}
