@@ -1,5 +1,7 @@
 // Index of the first maximum along an axis: the input is [outer, len, inner] and the
 // output [outer, inner] holds the index as a float. A NaN counts as the maximum.
+//#include "is-nan"
+
 struct Params { n: u32, len: u32, inner: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -14,7 +16,7 @@ struct Params { n: u32, len: u32, inner: u32 }
   var at = 0u;
   for (var j = 1u; j < u.len; j++) {
     let v = x[base + j * u.inner];
-    if (v > best || (v != v && best == best)) {
+    if (v > best || (isNan(v) && !isNan(best))) {
       best = v;
       at = j;
     }

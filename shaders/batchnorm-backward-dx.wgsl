@@ -1,10 +1,11 @@
 // Second pass of the batch-norm backward, one invocation per element. With the batch's
 // own statistics (BATCH_STATS = 1) the gradient also flows through the mean and the
 // variance: dx = w inv / M (M g - sum g - xhat sum g xhat); with running statistics
-// dx = g w inv. With ACT = 1, g is first taken through the activation's prepended
-// `fn derivative(v: f32, g: f32) -> f32` at v = y, the layer's output.
+// dx = g w inv. With the template variable ACT = 1, g is first taken through the
+// activation's prepended `fn derivative(v: f32, g: f32) -> f32` at v = y, the layer's
+// output. Only that form declares y: without it the kernel binds eight storage buffers,
+// WebGPU's least maxStorageBuffersPerShaderStage, which every adapter allows.
 override BATCH_STATS: u32;
-override ACT: u32 = 0u;
 
 struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f32 }
 
@@ -16,7 +17,9 @@ struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f3
 @group(0) @binding(5) var<storage, read> dBias: array<f32>;
 @group(0) @binding(6) var<storage, read> dWeight: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>;
+//#for a in 0..ACT
 @group(0) @binding(8) var<storage, read> y: array<f32>;
+//#end
 @group(0) @binding(9) var<uniform> u: Params;
 
 //#include "main-1d" (I = i, N = u.total, WG = 256)
@@ -25,7 +28,9 @@ struct Params { total: u32, c: u32, hw: u32, count: u32, hasWeight: u32, eps: f3
   var k = inv;
   if (u.hasWeight != 0u) { k = k * weight[ch]; }
   var gi = g[i];
-  if (ACT != 0u) { gi = derivative(y[i], gi); }
+//#for a in 0..ACT
+  gi = derivative(y[i], gi);
+//#end
   if (BATCH_STATS == 0u) {
     dx[i] = gi * k;
     return;

@@ -4,6 +4,8 @@
 // correct count to tally[0] and tally[1] in place); REDUCE 0: out[row] per row.
 override REDUCE: u32;
 
+//#include "is-nan"
+
 struct Params { n: u32, c: u32, mean: u32, hasTally: u32 }
 
 @group(0) @binding(0) var<storage, read> z: array<f32>;
@@ -24,7 +26,7 @@ fn rowLoss(r: u32) -> vec2<f32> {
   var arg = 0u;
   for (var j = 1u; j < u.c; j++) {
     let v = z[base + j];
-    if (v > m || (v != v && m == m)) { m = v; arg = j; }
+    if (v > m || (isNan(v) && !isNan(m))) { m = v; arg = j; }
   }
   var s = 0.0;
   for (var j = 0u; j < u.c; j++) { s += exp(z[base + j] - m); }

@@ -2,6 +2,8 @@
 // winning as in the forward pass), as its index within the input plane: what the
 // backward pass (pool2d-backward.wgsl) routes each window's gradient to. One invocation
 // per output element.
+//#include "is-nan"
+
 struct Params {
 //#include "pool-shape"
 }
@@ -26,7 +28,7 @@ struct Params {
       let xx = wx0 + kx;
       if (xx < 0 || xx >= i32(u.w)) { continue; }
       let v = x[xb + u32(yy * i32(u.w) + xx)];
-      if (at < 0 || v > best || (v != v && best == best)) {
+      if (at < 0 || v > best || (isNan(v) && !isNan(best))) {
         best = v;
         at = yy * i32(u.w) + xx;
       }

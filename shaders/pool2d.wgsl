@@ -2,6 +2,8 @@
 // counts as -inf), MODE 1 = average (divides by the full window, padding included).
 override MODE: u32;
 
+//#include "is-nan"
+
 struct Params {
 //#include "pool-shape"
   // -inf (infinities cannot be WGSL constants).
@@ -26,7 +28,7 @@ struct Params {
       let ix = x0 + i32(kx);
       if (ix < 0 || ix >= i32(u.w)) { continue; }
       let v = x[xb + u32(iy) * u.w + u32(ix)];
-      if (v > best || v != v) { best = v; }
+      if (v > best || isNan(v)) { best = v; }
       sum += v;
     }
   }

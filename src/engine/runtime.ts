@@ -41,6 +41,8 @@ export interface WebGPUOptions {
   tuning?: any;
   /** Ask for GPU timestamps, so kernels can be profiled (`rt.startProfile()`; benchmarks only). */
   timestamps?: boolean;
+  /** 'default': a device with WebGPU's default limits, as the smallest adapters give (tests). */
+  limits?: 'adapter' | 'default';
 }
 
 let lastWebGPUOptions: WebGPUOptions = {};

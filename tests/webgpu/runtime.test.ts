@@ -267,6 +267,27 @@ describe('limits and device loss', () => {
     expect(gpu.rt.errors).toEqual([]);
   });
 
+  it('a read after work the device refused throws instead of returning stale values, once', async () => {
+    const b = await createWebGPUBackend({ autotune: false, limits: 'default' });
+    try {
+      expect(b.rt.maxStorageBuffers).toBe(8);
+      const x = b.fill(4, 1);
+      const out = b.zeros(4);
+      // Nine storage buffers, one more than a device with the default limits allows.
+      const decl = Array.from({ length: 9 }, (_, i) => `@group(0) @binding(${i}) var<storage, read_write> b${i}: array<f32>;`).join('\n');
+      const sum = Array.from({ length: 9 }, (_, i) => `b${i}[0]`).join(' + ');
+      const code = `${decl}\n@group(0) @binding(9) var<uniform> u: vec4<u32>;\n@compute @workgroup_size(1) fn main() { b8[0] = ${sum} + f32(u.x); }`;
+      const buf = (s: unknown) => (s as { buffer: GPUBuffer }).buffer;
+      b.rt.dispatch({ key: 'nine-buffers', code, buffers: [...Array.from({ length: 8 }, () => buf(x)), buf(out)], uniforms: new Uint32Array(4).buffer, workgroups: 1 });
+      await expect(b.read(out)).rejects.toThrow(/GPU refused work before this read.*storage buffers \(9\)/);
+      // Reported once: the next read, of work the device accepts, returns its values.
+      const y = b.fill(4, 3);
+      expectClose(await b.read(y), new Float32Array(4).fill(3), 'after the refusal');
+    } finally {
+      b.destroy();
+    }
+  });
+
   it('invalid element counts are rejected clearly', () => {
     expect(() => gpu.zeros(-1)).toThrow(/invalid element count/);
     expect(() => gpu.zeros(1.5)).toThrow(/invalid element count/);

@@ -80,6 +80,7 @@ describe('shaders/ through the template step', () => {
     'conv2d-igemm': tiled,
     'conv2d-backward-input-igemm': tiled,
     'conv2d-backward-weight-igemm': tiled,
+    'batchnorm-backward-dx': [{ ACT: 0 }, { ACT: 1 }],
   };
   for (const k of ['filter-input', 'dy-input', 'output', 'filter-grad']) built[`winograd-${k}`] = [{ A: 4, M: 2, R: 3 }, { A: 6, M: 4, R: 3 }, { A: 6, M: 2, R: 5 }];
   const cases = Object.keys(shaders).flatMap((file) => {

@@ -19,8 +19,8 @@ afterAll(async () => {
   await setBackend('cpu');
 });
 
-async function lossesOn(backend: 'cpu' | 'webgpu', config: TrainConfig): Promise<number[]> {
-  await setBackend(backend, backend === 'webgpu' ? { autotune: false } : {});
+async function lossesOn(backend: 'cpu' | 'webgpu', config: TrainConfig, limits: 'adapter' | 'default' = 'adapter'): Promise<number[]> {
+  await setBackend(backend, backend === 'webgpu' ? { autotune: false, limits } : {});
   await ready();
   const messages: FromWorker[] = [];
   const t = new Trainer({
@@ -60,6 +60,29 @@ describe('the zoo and the training loop on the WebGPU backend (Dawn in Node)', (
     expect(gpu.length).toBe(cpu.length);
     gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i], 3));
   });
+
+  it('trains every model of the zoo on a device with WebGPU\'s default limits (8 storage buffers a stage) as on the CPU', async () => {
+    // Every kernel of a training step (the fused batch norm with its activation and the
+    // residual's gradient included) within the limits every adapter grants; small inputs.
+    const small = { epochs: 1, optimizer: 'sgd', seed: 3, readEvery: 1 } as const;
+    for (const config of [
+      { ...small, model: 'lenet-bn', lr: 1, batchSize: 16, inputSize: 28, trainLimit: 32, testLimit: 16 },
+      { ...small, model: 'resnet18', lr: 0.05, batchSize: 4, inputSize: 24, trainLimit: 8, testLimit: 4 },
+      { ...small, model: 'lenet', lr: 0.9, batchSize: 16, inputSize: 28, trainLimit: 16, testLimit: 16 },
+      { ...small, model: 'alexnet', lr: 0.01, batchSize: 2, inputSize: 65, trainLimit: 2, testLimit: 2 },
+      { ...small, model: 'vgg', lr: 0.05, batchSize: 2, inputSize: 32, trainLimit: 2, testLimit: 2 },
+      { ...small, model: 'nin', lr: 0.1, batchSize: 2, inputSize: 67, trainLimit: 2, testLimit: 2 },
+    ] satisfies TrainConfig[]) {
+      const cpu = await lossesOn('cpu', config);
+      const gpu = await lossesOn('webgpu', config, 'default');
+      const rt = (activeBackend() as unknown as WebGPUBackend).rt;
+      expect(rt.maxStorageBuffers, 'the device kept the default limit').toBe(8);
+      expect(rt.errors, config.model).toEqual([]);
+      expect(gpu.length, config.model).toBe(cpu.length);
+      // Losses of a few images may grow large; relative to their size, as float32 sums differ.
+      gpu.forEach((v, i) => expect(Math.abs(v - cpu[i]), `${config.model} figure ${i}: ${v} vs ${cpu[i]}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(cpu[i]))));
+    }
+  }, 240_000);
 
   it('resizes on the device for a model that wants a larger input, as the CPU does (LeNet at 32x32)', async () => {
     const config: TrainConfig = { model: 'lenet', epochs: 1, lr: 0.9, batchSize: 32, inputSize: 32, optimizer: 'sgd', seed: 1, trainLimit: 128, testLimit: 32, readEvery: 2 };

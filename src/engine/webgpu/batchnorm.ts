@@ -16,7 +16,9 @@ import dxSrcRaw from '../../../shaders/batchnorm-backward-dx.wgsl?raw';
 import runningSrcRaw from '../../../shaders/batchnorm-running.wgsl?raw';
 import foldSrcRaw from '../../../shaders/batchnorm-fold.wgsl?raw';
 
-const [statsSrc, applySrc, sumsSrc, dxSrc, runningSrc, foldSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, dxSrcRaw, runningSrcRaw, foldSrcRaw].map((src) => wgsl(src));
+const [statsSrc, applySrc, sumsSrc, runningSrc, foldSrc] = [statsSrcRaw, applySrcRaw, sumsSrcRaw, runningSrcRaw, foldSrcRaw].map((src) => wgsl(src));
+/** The dx kernel without and with the activation's derivative (the second binds y, a ninth storage buffer). */
+const dxSrcs = [0, 1].map((ACT) => wgsl(dxSrcRaw, { ACT }));
 
 const withFns = new Map<string, string>();
 /**
@@ -29,7 +31,7 @@ function withAct(kernel: 'apply' | 'sums' | 'dx', op: EpilogueOp | null): string
   let code = withFns.get(key);
   if (code === undefined) {
     const fn = kernel === 'apply' ? epilogueWgsl(op) : op ? derivativeWgsl(op) : 'fn derivative(v: f32, g: f32) -> f32 { return g; }\n';
-    withFns.set(key, (code = fn + { apply: applySrc, sums: sumsSrc, dx: dxSrc }[kernel]));
+    withFns.set(key, (code = fn + { apply: applySrc, sums: sumsSrc, dx: dxSrcs[op ? 1 : 0] }[kernel]));
   }
   return code;
 }
@@ -141,7 +143,8 @@ export function batchNormApply(
  * dBias and dWeight (one pass of per-channel sums, and a fold where the channels are split),
  * then dx (one pass per element). With `act`, both passes take g through the activation's
  * derivative as they read it; the first also stores that gradient when `act.keepG`, and the
- * second then reads it instead.
+ * second then reads it instead. A device with fewer than nine storage buffers per stage (the
+ * WebGPU minimum is eight) stores it always, since dx with the derivative binds nine.
  */
 export function batchNormBackward(
   be: WebGPUBackend, g: Storage, x: Storage, mean: Storage, variance: Storage, weight: Storage | null, p: BatchNormParams & { batchStats: boolean }, variant?: string, act?: NormActGrad,
@@ -149,8 +152,8 @@ export function batchNormBackward(
   const dBias: GPUStorage = be.out(p.c);
   const dWeight: GPUStorage = be.out(p.c);
   const dx: GPUStorage = be.out(x.size);
-  const kept = act?.keepG ? be.out(x.size) : undefined;
   const op = act?.op ?? null;
+  const kept = act?.keepG || (op && be.rt.maxStorageBuffers < 9) ? be.out(x.size) : undefined;
   const stats = [be.buf(x), be.buf(mean), be.buf(variance)];
   const r = channelReduce(be, p, variant);
   const { targets, parts } = reductionTargets(be, r, p, [dBias, dWeight]);
@@ -168,12 +171,13 @@ export function batchNormBackward(
   be.rt.dispatch({
     key: `batchnorm-backward-dx:${p.batchStats ? 1 : 0}:${dxOp ?? ''}`,
     code: withAct('dx', dxOp),
-    constants: { BATCH_STATS: p.batchStats ? 1 : 0, ACT: dxOp ? 1 : 0 },
-    buffers: [kept ? kept.buffer : be.buf(g), ...stats, weight ? be.buf(weight) : be.dummy, dBias.buffer, dWeight.buffer, dx.buffer, dxOp ? be.buf(act!.y) : be.dummy],
+    constants: { BATCH_STATS: p.batchStats ? 1 : 0 },
+    buffers: [kept ? kept.buffer : be.buf(g), ...stats, weight ? be.buf(weight) : be.dummy, dBias.buffer, dWeight.buffer, dx.buffer, dxOp ? be.buf(act!.y) : null],
     uniforms: new Words().u32(x.size, p.c, p.hw, p.n * p.hw, weight ? 1 : 0).f32(p.eps).buffer(),
     workgroups: Math.ceil(x.size / 256),
   });
-  return kept ? { dx, dWeight, dBias, g: kept } : { dx, dWeight, dBias };
+  if (kept && !act?.keepG) be.free(kept);
+  return kept && act?.keepG ? { dx, dWeight, dBias, g: kept } : { dx, dWeight, dBias };
 }
 
 export function batchNormUpdateRunning(

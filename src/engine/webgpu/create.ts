@@ -30,7 +30,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('WebGPU is available but no GPU adapter was found');
   const requiredLimits: Record<string, number> = {};
-  for (const k of WANTED_LIMITS) {
+  for (const k of opts.limits === 'default' ? [] : WANTED_LIMITS) {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (typeof v === 'number') requiredLimits[k] = v;
   }

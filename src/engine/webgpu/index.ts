@@ -67,6 +67,13 @@ export interface WebGPUBackendOptions {
    * `rt.startProfile()` can time kernels on the GPU (benchmarks; off by default).
    */
   timestamps?: boolean;
+  /**
+   * 'adapter' (the default): raise the limits worth raising to what the adapter allows.
+   * 'default': keep WebGPU's default limits (8 storage buffers per stage, 128 MiB per
+   * binding, 16 KiB of workgroup memory), as the smallest adapters give; the engine must
+   * run there too, and the tests check that it does.
+   */
+  limits?: 'adapter' | 'default';
 }
 
 export class GPUStorage implements Storage {

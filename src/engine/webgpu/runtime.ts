@@ -58,6 +58,8 @@ export class Runtime {
   readonly maxStorageBuffers: number;
   /** Validation / out-of-memory errors reported by the device (uncaptured). */
   readonly errors: string[] = [];
+  /** How many of `errors` a read has reported already. */
+  private errorsReported = 0;
   /** Submits issued so far (for tests and benchmarks). */
   submits = 0;
   /** Dispatches recorded so far. */
@@ -262,6 +264,13 @@ export class Runtime {
     if (!back) this.stagingPool.set(cls, (back = []));
     if (back.length < 4) back.push(staging);
     else staging.destroy();
+    // A command the device refused drops its whole batch: the values read may be stale, so
+    // they are not returned as if computed.
+    if (this.errors.length > this.errorsReported) {
+      const first = this.errors[this.errorsReported];
+      this.errorsReported = this.errors.length;
+      throw new Error(`webgpu backend: the GPU refused work before this read, so its values are not trustworthy (${first})`);
+    }
     return out;
   }
 
