@@ -226,6 +226,26 @@ test('a GPU device lost under "Inside a trained model" rebuilds the network on t
   await expect(root).toHaveAttribute('data-source', 'untrained');
   await expect(prediction).toHaveAttribute('data-pred', pred!);
   await expect(w.locator('.b-problem')).toHaveCount(0);
+
+  // Lost again while the next image is being computed: the readout waits for the rebuilt
+  // network instead of showing the failed computation as the model's error.
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-widget="inside-model"]')!;
+    const shown: string[] = [];
+    (window as unknown as { __insideProblems: string[] }).__insideProblems = shown;
+    new MutationObserver(() => {
+      const p = el.querySelector('.b-problem');
+      if (p) shown.push(p.textContent ?? '');
+    }).observe(el, { childList: true, subtree: true, characterData: true });
+  });
+  const shown = Number(await w.locator('[data-part="input"]').getAttribute('data-index'));
+  await w.getByRole('button', { name: 'Next test image' }).click();
+  await expect(root).toHaveAttribute('data-state', 'computing');
+  expect(await aids.loseDevice()).toBe(true);
+  await expect.poll(async () => (await aids.status()).generation, { timeout: 60_000 }).toBe(3);
+  await expect(root).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(w.locator('[data-part="input"]')).toHaveAttribute('data-index', String(shown + 1));
+  expect(await page.evaluate(() => (window as unknown as { __insideProblems: string[] }).__insideProblems)).toEqual([]);
   expect(problems.errors).toEqual([]);
 });
 

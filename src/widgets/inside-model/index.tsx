@@ -1,11 +1,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import './inside-model.css';
-import { isModelId, zoo, type ModelId } from '../../models';
+import { bilingualOf, isModelId, zoo, type Bilingual, type ModelId } from '../../models';
 import { useTraining } from '../../stores/training';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { NumberField } from '../common/NumberField';
 import { FASHION_CLASSES } from '../common/fashion-classes';
 import { useLang, useTr, type Tr } from '../common/i18n';
+import { deviceLosses, lostSince } from '../common/engine';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
@@ -88,11 +89,12 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const img = settings.img;
   const key = weights ? `${model}@${w.version}:${img}` : null;
   const [out, setOut] = useState<{ key: string; result: InsideResult; img: number; label: number; input: Float32Array; size: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Bilingual | null>(null);
   useEffect(() => {
     if (!key || !weights || !visible) return;
     let live = true;
     (async () => {
+      const losses = deviceLosses();
       try {
         const ds = await getTestSet();
         const input = modelInput(ds, img, weights.inputSize);
@@ -102,7 +104,10 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
           setError(null);
         }
       } catch (e) {
-        if (live) setError((e as Error).message);
+        // A device lost under the computation is no error of the model's: the network is
+        // rebuilt on the new device (weights.ts), and its new version computes again.
+        if (!weights.onCpu && (await lostSince(losses))) return;
+        if (live) setError(bilingualOf(e));
       }
     })();
     return () => {
@@ -214,7 +219,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
 
         {error ? (
           <p className="b-problem" role="alert">
-            {t(`Could not run the model: ${error}`, `无法运行模型：${error}`)}
+            {t(`Could not run the model: ${error.en}`, `无法运行模型：${error.zh}`)}
           </p>
         ) : null}
 
