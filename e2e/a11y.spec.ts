@@ -118,7 +118,7 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, onl
   expect(await engine.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 });
 
-test('in forced colours (Windows high contrast), which drop hatching, shadows and fills, padding cells, receptive fields, the current chapter and share bars stay marked', async ({ page }) => {
+test('in forced colours (Windows high contrast), which drop hatching, shadows and fills, padding cells, receptive fields, shaded maps and heat maps, the current chapter and share bars stay marked', async ({ page }) => {
   await page.emulateMedia({ forcedColors: 'active' });
   await openChapter(page, 'padding-stride');
   const pad = page.locator('[data-widget="padding-stride"] td.cell-pad').first();
@@ -133,6 +133,15 @@ test('in forced colours (Windows high contrast), which drop hatching, shadows an
   expect(await field.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
   const chosen = page.locator('[data-widget="receptive-field"] .rf-cell.rf-selected').first();
   expect(await chosen.evaluate((el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth])).toEqual(['solid', '4px']);
+  // Shaded maps keep their shading, in system colours: one background for each level.
+  const shades = (cells: string, level: string) =>
+    page.locator(cells).evaluateAll((els, prop) => {
+      const levels = new Set(els.map((el) => (el as HTMLElement).style.getPropertyValue(prop)));
+      return { levels: levels.size, backgrounds: new Set(els.map((el) => getComputedStyle(el).backgroundColor)).size };
+    }, level);
+  const maps = await shades('[data-widget="receptive-field"] .rf-cell.rf-shaded', '--rf-heat');
+  expect(maps.levels).toBeGreaterThan(1);
+  expect(maps.backgrounds).toBe(maps.levels);
   // Fills that carry meaning (the current chapter, the dense-vs-conv share bars) keep a
   // system colour where every other background gives way to the page's.
   const canvas = await page.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -142,6 +151,13 @@ test('in forced colours (Windows high contrast), which drop hatching, shadows an
   const bar = page.locator('[data-widget="dense-vs-conv"] .dc-bar').first();
   await expect(bar).toBeAttached({ timeout: 60_000 });
   expect(await bar.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(canvas);
+  // A heat map's cells (the parameters widget's weights) keep the shading of their values.
+  await openChapter(page, 'parameters');
+  const heat = '[data-widget="parameters"] .matrix td[style*="--heat"]';
+  await expect(page.locator(heat).first()).toBeAttached({ timeout: 60_000 });
+  const weights = await shades(heat, '--heat');
+  expect(weights.levels).toBeGreaterThan(3);
+  expect(weights.backgrounds).toBe(weights.levels);
 });
 
 test('the System theme follows a request for more contrast, and a theme the reader picks overrides it', async ({ page }) => {
