@@ -7,6 +7,7 @@ import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu
 import { createCpuBackend } from '../../src/engine/cpu';
 import { sizeClass } from '../../src/engine/webgpu/runtime';
 import { formatProfile } from '../../src/engine/webgpu/profile';
+import { pick } from '../../src/engine/webgpu/autotune';
 import { VARIANT_SET, tuningIsCurrent } from '../../src/engine/webgpu/variants';
 import { both, expectClose, randn, rng } from './helpers';
 import { eventLoopTurns } from '../helpers/event-loop';
@@ -258,6 +259,22 @@ describe('large dispatches', () => {
   });
 });
 
+/**
+ * Dispatches a kernel that binds nine storage buffers, one more than a device with the
+ * default limits allows, so the device refuses it; returns the storage it would write.
+ */
+function refusedKernel(b: WebGPUBackend) {
+  const x = b.fill(4, 1);
+  const out = b.zeros(4);
+  const decl = Array.from({ length: 9 }, (_, i) => `@group(0) @binding(${i}) var<storage, read_write> b${i}: array<f32>;`).join('\n');
+  const sum = Array.from({ length: 9 }, (_, i) => `b${i}[0]`).join(' + ');
+  const code = `${decl}\n@group(0) @binding(9) var<uniform> u: vec4<u32>;\n@compute @workgroup_size(1) fn main() { b8[0] = ${sum} + f32(u.x); }`;
+  const buf = (s: unknown) => (s as { buffer: GPUBuffer }).buffer;
+  b.rt.dispatch({ key: 'nine-buffers', code, buffers: [...Array.from({ length: 8 }, () => buf(x)), buf(out)], uniforms: new Uint32Array(4).buffer, workgroups: 1 });
+  b.free(x);
+  return out;
+}
+
 describe('limits and device loss', () => {
   it('a tensor beyond the device buffer limit is a clear Error, not a validation error', () => {
     const limit = gpu.rt.maxBufferBytes;
@@ -271,14 +288,7 @@ describe('limits and device loss', () => {
     const b = await createWebGPUBackend({ autotune: false, limits: 'default' });
     try {
       expect(b.rt.maxStorageBuffers).toBe(8);
-      const x = b.fill(4, 1);
-      const out = b.zeros(4);
-      // Nine storage buffers, one more than a device with the default limits allows.
-      const decl = Array.from({ length: 9 }, (_, i) => `@group(0) @binding(${i}) var<storage, read_write> b${i}: array<f32>;`).join('\n');
-      const sum = Array.from({ length: 9 }, (_, i) => `b${i}[0]`).join(' + ');
-      const code = `${decl}\n@group(0) @binding(9) var<uniform> u: vec4<u32>;\n@compute @workgroup_size(1) fn main() { b8[0] = ${sum} + f32(u.x); }`;
-      const buf = (s: unknown) => (s as { buffer: GPUBuffer }).buffer;
-      b.rt.dispatch({ key: 'nine-buffers', code, buffers: [...Array.from({ length: 8 }, () => buf(x)), buf(out)], uniforms: new Uint32Array(4).buffer, workgroups: 1 });
+      const out = refusedKernel(b);
       await expect(b.read(out)).rejects.toThrow(/GPU refused work before this read.*storage buffers \(9\)/);
       // Reported once: the next read, of work the device accepts, returns its values.
       const y = b.fill(4, 3);
@@ -336,6 +346,18 @@ describe('limits and device loss', () => {
 });
 
 describe('tuning', () => {
+  it('leaves out a variant the device refuses, whose dropped commands would time as the fastest', async () => {
+    const b = await createWebGPUBackend({ autotune: false, limits: 'default' });
+    try {
+      const chosen = await pick(b, 'probe', ['refused', 'accepted'], (v) => (v === 'refused' ? refusedKernel(b) : b.fill(1 << 20, 2)), 2, {});
+      expect(chosen).toBe('accepted');
+      const y = b.fill(4, 3);
+      expectClose(await b.read(y), new Float32Array(4).fill(3), 'a read after the tuning');
+    } finally {
+      b.destroy();
+    }
+  });
+
   it('the autotune picks a known variant per op and a saved tuning is restored without tuning again', async () => {
     const b = await createWebGPUBackend();
     const t = b.tuning;

@@ -56,15 +56,24 @@ async function once(b: WebGPUBackend, run: () => Storage): Promise<number> {
  * Times every variant in interleaved rounds and keeps each one's best time, so a burst
  * of load from elsewhere on the machine cannot single out one variant.
  */
-async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3, log = lastAutotune): Promise<string> {
+export async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3, log = lastAutotune): Promise<string> {
   const best: Record<string, number> = {};
   const usable: string[] = [];
   for (const name of names) {
-    // Warm-up: compiles the pipeline. A variant that refuses the shape is left out.
+    // Warm-up: compiles the pipeline. A variant that refuses the shape is left out, and so
+    // is one the device refuses (beyond this adapter's limits): its dropped commands would
+    // time as the fastest.
+    const errors = b.rt.errors.length;
     try {
       b.free(run(name));
+      await b.sync();
     } catch (e) {
       if (names.length === 1) throw e;
+      continue;
+    }
+    if (b.rt.errors.length > errors) {
+      b.rt.takeErrors();
+      if (names.length === 1) throw new Error(`autotune: the device refused the only variant of ${op}`);
       continue;
     }
     usable.push(name);
@@ -72,7 +81,6 @@ async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant
   }
   if (usable.length === 0) throw new Error(`autotune: no variant of ${op} runs`);
   names = usable;
-  await b.sync();
   for (let r = 0; r < rounds; r++) {
     const leader = Math.min(...Object.values(best));
     for (const name of names) {

@@ -58,8 +58,15 @@ export class Runtime {
   readonly maxStorageBuffers: number;
   /** Validation / out-of-memory errors reported by the device (uncaptured). */
   readonly errors: string[] = [];
-  /** How many of `errors` a read has reported already. */
+  /** How many of `errors` were taken (reported by a read, or by the autotune) already. */
   private errorsReported = 0;
+
+  /** The device's errors since the last call (or the last read, which reports them). */
+  takeErrors(): string[] {
+    const fresh = this.errors.slice(this.errorsReported);
+    this.errorsReported = this.errors.length;
+    return fresh;
+  }
   /** Submits issued so far (for tests and benchmarks). */
   submits = 0;
   /** Dispatches recorded so far. */
@@ -266,11 +273,8 @@ export class Runtime {
     else staging.destroy();
     // A command the device refused drops its whole batch: the values read may be stale, so
     // they are not returned as if computed.
-    if (this.errors.length > this.errorsReported) {
-      const first = this.errors[this.errorsReported];
-      this.errorsReported = this.errors.length;
-      throw new Error(`webgpu backend: the GPU refused work before this read, so its values are not trustworthy (${first})`);
-    }
+    const refused = this.takeErrors();
+    if (refused.length) throw new Error(`webgpu backend: the GPU refused work before this read, so its values are not trustworthy (${refused[0]})`);
     return out;
   }
 
