@@ -385,9 +385,15 @@ class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
   readonly runningMean: Tensor | null;
   readonly runningVar: Tensor | null;
+  /** The count as a buffer of the state dict; read it through stateDict() or buffers(), which bring it up to date. */
   readonly numBatchesTracked: Tensor | null;
-  /** Host copy of num_batches_tracked (kept in step with the buffer). */
+  /**
+   * The count, kept on the host and written to the buffer only when the state is read
+   * (syncBuffers): writing it every step would give the buffer new storage each step, so
+   * the step's kernels would meet other buffers each time and find no bind group kept.
+   */
   private _batches = 0;
+  private countWritten = true;
 
   constructor(
     readonly numFeatures: number,
@@ -439,7 +445,7 @@ class BatchNormBase extends Module {
     const training = this.training;
     if (training && this.trackRunningStats && this.numBatchesTracked) {
       this._batches++;
-      this.numBatchesTracked.assign([this._batches]);
+      this.countWritten = false;
     }
     const useBatchStats = training || !this.trackRunningStats;
     return F.batchNorm(x, useBatchStats && !training ? null : this.runningMean, useBatchStats && !training ? null : this.runningVar, this.weight, this.bias, {
@@ -451,9 +457,16 @@ class BatchNormBase extends Module {
     });
   }
 
+  protected override syncBuffers(): void {
+    if (this.countWritten || !this.numBatchesTracked) return;
+    this.numBatchesTracked.assign([this._batches]);
+    this.countWritten = true;
+  }
+
   protected override afterLoad(): void {
     const t = this.numBatchesTracked;
     if (!t) return;
+    this.countWritten = true;
     if (t.backend.readSync) this._batches = t.dataSync()[0];
     else void t.data().then((d) => (this._batches = d[0]), () => undefined);
   }

@@ -178,6 +178,7 @@ export class Module {
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
+      m.syncBuffers();
       for (const [name, b] of m._buffers) {
         if (!b || seen.has(b)) continue;
         seen.add(b);
@@ -206,6 +207,7 @@ export class Module {
     for (const [prefix, m] of paths(this, '')) {
       const name = (n: string) => (prefix ? `${prefix}.${n}` : n);
       for (const [n, p] of m.namedOwnParameters()) if (p) sd[name(n)] = p;
+      m.syncBuffers();
       for (const [n, b] of m._buffers) if (b) sd[name(n)] = b;
     }
     return sd;
@@ -271,6 +273,9 @@ export class Module {
 
   /** Hook for modules that keep host-side copies of state (called after loadStateDict). */
   protected afterLoad(): void {}
+
+  /** Brings the registered buffers up to date before they are read (a module that keeps a count on the host writes it here). */
+  protected syncBuffers(): void {}
 
   // ---- modes and helpers ------------------------------------------------------------
   /** Calls fn on every submodule, children first, then this one (like PyTorch). */
