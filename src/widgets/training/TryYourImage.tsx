@@ -7,6 +7,7 @@ import { GrayImage } from './GrayImage';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, checkImageBytes, checkImageSize, type ImageCheck } from './imageFile';
 import { useTr, type StringKey } from './strings';
 import { FASHION_CLASSES } from '../common/fashion-classes';
+import { sayError, trIn } from '../common/i18n';
 import './training.css';
 
 const SIDE = 224;
@@ -102,10 +103,13 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
         setProbs(p);
         setMessage(null);
       },
-      () => {
+      (e: unknown) => {
         if (!live) return;
         setProbs(null);
-        setMessage(tr('needModel', { model: zoo[model].name[lang] }));
+        // With weights of its own, the model failed for another reason (another model is
+        // training, say): that reason, not a request to train it.
+        const trained = !!useTraining.getState().checkpoints[model];
+        setMessage(trained ? sayError(trIn(lang), e) : tr('needModel', { model: zoo[model].name[lang] }));
       },
     );
     return () => {
