@@ -18,6 +18,12 @@ export class BilingualError extends Error {
   }
 }
 
+/** `lead`, then why `e` happened, as one sentence in each language ("lead: why"). */
+export function because(lead: Bilingual, e: unknown): Bilingual {
+  const why = bilingualOf(e);
+  return { en: `${lead.en}: ${why.en}`, zh: `${lead.zh}：${why.zh}` };
+}
+
 /**
  * What an error says, in both languages: a BilingualError's two halves; any other error's
  * message (an engine or browser failure, which has only English) in both halves.

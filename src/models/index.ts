@@ -173,7 +173,7 @@ export function isModelId(v: unknown): v is ModelId {
   return typeof v === 'string' && (MODEL_IDS as readonly string[]).includes(v);
 }
 
-export { BilingualError, bilingualOf, type Bilingual } from './bilingual';
+export { BilingualError, because, bilingualOf, type Bilingual } from './bilingual';
 export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst, safetensorsMetadata } from './safetensors';
 export type { HostStateDict, HostTensor, DecodedSafetensors } from './safetensors';
 export { summarize, formatShapeTable, layerType } from './summary';

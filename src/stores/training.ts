@@ -5,11 +5,11 @@
  * page reads this store; the worker itself is reached only through here.
  */
 import { create } from 'zustand';
-import { TrainingClient, testingAids, type ClientEvent, type ImportOutcome } from '../worker/client';
+import { TrainingClient, heard, testingAids, type ClientEvent, type ImportOutcome } from '../worker/client';
 import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import { SilenceWatch } from '../worker/silence';
-import type { ModelId, ModelSummaryData } from '../models/index';
+import type { Bilingual, ModelId, ModelSummaryData } from '../models/index';
 
 /** The latest progress message from the worker, without its chart point. */
 export type LiveProgress = Omit<Extract<FromWorker, { type: 'progress' }>, 'type' | 'point'>;
@@ -31,14 +31,14 @@ export interface TrainingState {
   kernelTuning: { model: ModelId; done: false } | { model: ModelId; done: true; shapes: number; tuned: number; ms: number } | null;
   checkpoints: Partial<Record<ModelId, CheckpointInfo | null>>;
   lastSaved: { epoch: number; step: number; at: number } | null;
-  /** The worker's latest warning; `message` in English, `zh` in Chinese (as `message` when the worker had only English). */
-  warning: { code: string; message: string; zh: string; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
+  /** The worker's latest warning, its text in both languages. */
+  warning: { code: string; text: Bilingual; resumedFrom?: { epoch: number; stepInEpoch: number; globalStep: number } | null } | null;
   /** Where the last run's loss blew up, when it stopped for that (kept after the warning is dismissed). */
   diverged: Divergence | null;
   /** Whether the latest checkpoint save failed (storage full or refused). */
   saveFailed: boolean;
   /** The worker's report of a failed run; `code` where the view words it itself. */
-  error: { message: string; zh: string; code?: 'out-of-memory' } | null;
+  error: { text: Bilingual; code?: 'out-of-memory' } | null;
   /** Set when the worker died; the page offers to resume from the checkpoint. */
   died: string | null;
   /**
@@ -168,10 +168,10 @@ export const useTraining = create<TrainingState>()((set, get) => {
         if (e.id === null) set({ evaluation: e.result });
         break;
       case 'warning':
-        set({ warning: { code: e.code, message: e.message, zh: e.zh ?? e.message, resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
+        set({ warning: { code: e.code, text: heard(e), resumedFrom: e.resumedFrom ?? null }, ...(e.diverged ? { diverged: e.diverged } : {}) });
         break;
       case 'error':
-        set({ error: { message: e.message, zh: e.zh ?? e.message, code: e.code } });
+        set({ error: { text: heard(e), code: e.code } });
         break;
       case 'tuning':
         set({ kernelTuning: { model: e.model, done: false } });

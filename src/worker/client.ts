@@ -7,9 +7,12 @@
  * (closed, crashed, killed), however busy it was. A worker that lives but is stuck, or
  * one that died where Web Locks are missing, is noticed by its silence (silence.ts).
  */
-import type { BackendChoice, CheckpointInfo, Evaluation, FromWorker, TestAidToWorker, ToWorker, TrainConfig, TrainedSoFar } from './protocol';
+import { heard, said, type BackendChoice, type CheckpointInfo, type Evaluation, type FromWorker, type TestAidToWorker, type ToWorker, type TrainConfig, type TrainedSoFar } from './protocol';
 import type { ModelId, ModelSummaryData } from '../models/index';
 import { BilingualError, type Bilingual } from '../models/bilingual';
+
+/** How the page reads a message's text in both languages (see protocol.ts). */
+export { heard };
 
 export type ClientEvent = FromWorker | { type: 'died'; message: string };
 
@@ -118,7 +121,7 @@ export class TrainingClient {
       if ('id' in msg && typeof msg.id === 'number' && this.pending.has(msg.id) && msg.type !== 'evaluation') {
         const p = this.pending.get(msg.id)!;
         this.pending.delete(msg.id);
-        if (msg.type === 'request-error') p.reject(new BilingualError({ en: msg.message, zh: msg.zh ?? msg.message }));
+        if (msg.type === 'request-error') p.reject(new BilingualError(heard(msg)));
         else p.resolve(msg);
       } else if (msg.type === 'evaluation' && msg.id !== null && this.pending.has(msg.id)) {
         const p = this.pending.get(msg.id)!;
@@ -130,10 +133,10 @@ export class TrainingClient {
     w.onerror = (ev: ErrorEvent) => {
       if (gen !== this.generation) return;
       ev.preventDefault?.();
-      this.emit(ev.message ? { type: 'error', message: ev.message } : { type: 'error', message: 'The training worker failed to start.', zh: '训练线程未能启动。' });
+      this.emit({ type: 'error', ...(ev.message ? { message: ev.message } : said({ en: 'The training worker failed to start.', zh: '训练线程未能启动。' })) });
     };
     w.onmessageerror = () => {
-      if (gen === this.generation) this.emit({ type: 'error', message: 'A message from the training worker could not be read.', zh: '无法读取训练线程发来的一条消息。' });
+      if (gen === this.generation) this.emit({ type: 'error', ...said({ en: 'A message from the training worker could not be read.', zh: '无法读取训练线程发来的一条消息。' }) });
     };
     const hideWebGPU = __TEST_AIDS__ && testingAids()?.hideWebGPU === true;
     this.post({ type: 'init', backend: this.opts.backend ?? 'auto', base: new URL('./', document.baseURI).href, lock, ...(hideWebGPU ? { hideWebGPU } : {}) });

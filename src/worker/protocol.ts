@@ -3,7 +3,7 @@
  * worker (src/worker/train.worker.ts). Every message is a plain structured-cloneable
  * object with a `type`; requests that expect one answer carry an `id` echoed back.
  */
-import type { ModelId, ModelSummaryData } from '../models/index';
+import type { Bilingual, ModelId, ModelSummaryData } from '../models/index';
 import type { BackendAbout, BackendPreference, ChoiceReason, Unavailable } from '../engine/index';
 
 export type { BackendAbout };
@@ -216,6 +216,16 @@ export type FromWorker =
     }
   /** A run or request failed; `code` 'out-of-memory' when the model did not fit at its batch and input size. */
   | { type: 'error'; message: string; zh?: string; code?: 'out-of-memory' };
+
+/** A text in both languages as a message's fields: `message` the English, `zh` the Chinese. */
+export function said(text: Bilingual): { message: string; zh: string } {
+  return { message: text.en, zh: text.zh };
+}
+
+/** A message's text in both languages (the English in both where it has no Chinese: an engine's or browser's failure). */
+export function heard(m: { message: string; zh?: string }): Bilingual {
+  return { en: m.message, zh: m.zh ?? m.message };
+}
 
 /** Where and how a run's loss blew up (the 'diverged' warning). */
 export interface Divergence {

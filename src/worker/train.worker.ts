@@ -7,9 +7,9 @@
 import { chooseBackend, getBackend, tensor, type BackendDecision, type BackendPreference } from '../engine';
 import { loadDatasetCached } from '../data/cache';
 import { deleteCheckpoint, QuotaError, readCheckpoint, readCheckpointInfo, readMeta, saveCheckpoint, writeMeta } from './checkpoints';
-import type { BackendReport, FromWorker, ToWorker } from './protocol';
+import { said, type BackendReport, type FromWorker, type ToWorker } from './protocol';
 import { Trainer } from './trainer';
-import { bilingualOf } from '../models/bilingual';
+import { because, bilingualOf } from '../models/bilingual';
 
 interface WorkerScope {
   postMessage(msg: unknown, transfer?: Transferable[]): void;
@@ -165,29 +165,18 @@ scope.onmessage = (ev) => {
   const msg = ev.data;
   if (__TEST_AIDS__ && testAid(msg)) return;
   if (msg.type === 'init') {
-    started = init(msg).catch((e) => {
-      const why = bilingualOf(e);
-      post({ type: 'error', message: `The training worker could not start: ${why.en}`, zh: `训练线程未能启动：${why.zh}` });
-    });
+    started = init(msg).catch((e) => post({ type: 'error', ...said(because({ en: 'The training worker could not start', zh: '训练线程未能启动' }, e)) }));
     return;
   }
   if (msg.type === 'set-backend') {
     // Later messages wait for the move, as they wait for the first start.
     const before = started ?? Promise.resolve();
-    started = before
-      .then(() => switchBackend(msg.backend))
-      .catch((e) => {
-        const why = bilingualOf(e);
-        post({ type: 'error', message: `Could not change the backend: ${why.en}`, zh: `未能切换计算后端：${why.zh}` });
-      });
+    started = before.then(() => switchBackend(msg.backend)).catch((e) => post({ type: 'error', ...said(because({ en: 'Could not change the backend', zh: '未能切换计算后端' }, e)) }));
     return;
   }
   const go = async () => {
     if (started) await started;
     await trainer.handle(msg);
   };
-  void go().catch((e) => {
-    const { en, zh } = bilingualOf(e);
-    post({ type: 'error', message: en, zh });
-  });
+  void go().catch((e) => post({ type: 'error', ...said(bilingualOf(e)) }));
 };

@@ -19,13 +19,13 @@
 import {
   F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
-import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, safetensorsMetadata, BilingualError, SafetensorsError, bilingualOf, type ModelId, type HostStateDict } from '../models/index';
+import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, safetensorsMetadata, BilingualError, SafetensorsError, because, bilingualOf, type ModelId, type HostStateDict } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
 import { SUMMARY_MAX_INPUT, TRAIN_LIMITS, validateConfig } from '../models/train-limits';
-import { lossExploded, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
+import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
 
@@ -187,9 +187,7 @@ function unknownModel(id: unknown): BilingualError {
 
 /** A weights file refused, saying why (`e`'s message) as one sentence in each language. */
 function cannotImport(e: unknown): BilingualError {
-  const why = bilingualOf(e);
-  const en = `This file cannot be imported: ${why.en}`;
-  const zh = `无法导入这个文件：${why.zh}`;
+  const { en, zh } = because({ en: 'This file cannot be imported', zh: '无法导入这个文件' }, e);
   return new BilingualError({ en: /[.!?]$/.test(en) ? en : `${en}.`, zh: /[。！？.!?]$/.test(zh) ? zh : `${zh}。` }, { cause: e });
 }
 
@@ -227,6 +225,16 @@ export class Trainer {
    * outlive the loaded model (a lost device, another model loaded) for as long as the worker.
    */
   private unsaved: Checkpoint | null = null;
+
+  /** The weights kept here for `model`, if storage refused them. */
+  private unsavedOf(model: ModelId): Checkpoint | null {
+    return this.unsaved?.info.model === model ? this.unsaved : null;
+  }
+
+  /** `model`'s weights are stored (or discarded): nothing of it is kept here any more. */
+  private forgetUnsaved(model: ModelId): void {
+    if (this.unsavedOf(model)) this.unsaved = null;
+  }
 
   constructor(host: TrainerHost) {
     this.host = host;
@@ -356,7 +364,7 @@ export class Trainer {
         return this.answer(msg.id, async () => {
           if (this.running && this.live?.id === msg.model) throw new BilingualError({ en: 'Stop the run before discarding its checkpoint.', zh: '丢弃检查点之前，请先停止训练。' });
           await this.host.deleteCheckpoint(msg.model);
-          if (this.unsaved?.info.model === msg.model) this.unsaved = null;
+          this.forgetUnsaved(msg.model);
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
           this.host.post({ type: 'discarded', id: msg.id });
         });
@@ -455,8 +463,7 @@ export class Trainer {
     try {
       await fn();
     } catch (e) {
-      const { en, zh } = bilingualOf(e);
-      this.host.post({ type: 'request-error', id, message: en, zh });
+      this.host.post({ type: 'request-error', id, ...said(bilingualOf(e)) });
     }
   }
 
@@ -487,7 +494,7 @@ export class Trainer {
    * refused a later one (or refused the only one).
    */
   private async newestCheckpoint(id: ModelId): Promise<Checkpoint | null> {
-    const kept = this.unsaved?.info.model === id ? this.unsaved : null;
+    const kept = this.unsavedOf(id);
     if (!kept) return this.host.readCheckpoint(id);
     // Only the progress record, to compare: the stored weights are read when they are newer.
     const stored = await this.host.readCheckpointInfo(id).catch(() => null);
@@ -591,8 +598,8 @@ export class Trainer {
       }
     } catch (e) {
       this.setState('error');
-      const { en, zh } = bilingualOf(e);
-      this.host.post({ type: 'error', message: en, zh, ...(OUT_OF_MEMORY.test(en) ? { code: 'out-of-memory' as const } : {}) });
+      const text = bilingualOf(e);
+      this.host.post({ type: 'error', ...said(text), ...(OUT_OF_MEMORY.test(text.en) ? { code: 'out-of-memory' as const } : {}) });
     }
   }
 
@@ -846,7 +853,7 @@ export class Trainer {
     try {
       await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
       this.resumePoint = 'stored';
-      if (this.unsaved?.info.model === info.model) this.unsaved = null;
+      this.forgetUnsaved(info.model);
       this.host.post({ type: 'checkpoint', info: summary, ok: true });
     } catch (e) {
       // Storage refused it: keep it here, so that a lost device still resumes from it and
@@ -992,8 +999,7 @@ export class Trainer {
       throw cannotImport(e);
     }
     if (!replace) {
-      const kept = this.unsaved?.info.model === id ? this.unsaved.info : null;
-      const trained = [kept, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
+      const trained = [this.unsavedOf(id)?.info, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
       if (trained) {
         net.dispose();
         return { trained: { epoch: trained.epoch, stepInEpoch: trained.stepInEpoch, savedAt: trained.savedAt } };
@@ -1006,7 +1012,7 @@ export class Trainer {
     const blobs = { weights: bytes.slice(), optimizer: null };
     try {
       await this.host.saveCheckpoint(info, blobs);
-      if (this.unsaved?.info.model === id) this.unsaved = null;
+      this.forgetUnsaved(id);
     } catch (e) {
       // Kept here, so that these weights and not an older checkpoint answer later requests.
       this.unsaved = { info: structuredClone(info), blobs };

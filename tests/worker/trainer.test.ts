@@ -22,6 +22,14 @@ function harness(store?: CheckpointStore, opts: { quota?: boolean } = {}) {
   return trainerHarness(() => test, { store, quota: opts.quota });
 }
 
+/** Trains LeNet for an epoch in `h`, then predicts `images` (request 1) and returns that prediction. */
+async function trainThenPredict(h: ReturnType<typeof harness>, images: Float32Array): Promise<Float32Array> {
+  await h.send({ type: 'start', config: { ...base, epochs: 1 } });
+  await h.trainer.idle();
+  await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: images.length / 784 });
+  return (await h.next('prediction', (m) => m.id === 1)).probs;
+}
+
 /** Calls `seen` with the batch of every call of a Sequential on images (the whole net), before the call runs; undo with mockRestore. */
 function onNetCalls(seen: (batch: number) => void) {
   const call = nn.Module.prototype.call;
@@ -253,11 +261,8 @@ describe('the training loop', () => {
 describe('weights in and out of the worker', () => {
   it('exports weights that import back to identical predictions', async () => {
     const h = harness();
-    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
-    await h.trainer.idle();
     const images = new Float32Array(3 * 784).map((_, i) => ((i * 37) % 255) / 255);
-    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 3 });
-    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    const before = await trainThenPredict(h, images);
     await h.send({ type: 'export', id: 2, model: 'lenet' });
     const file = await h.next('exported', (m) => m.id === 2);
     expect(file.name).toBe('lenet-28px.safetensors');
@@ -318,11 +323,8 @@ describe('weights in and out of the worker', () => {
 
   it('asks before an import replaces trained weights, and replaces them only when told to', async () => {
     const h = harness();
-    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
-    await h.trainer.idle();
     const images = new Float32Array(784).fill(0.5);
-    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 1 });
-    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    const before = await trainThenPredict(h, images);
     const net = zoo.lenet.create({ seed: 4 });
     const file = await zoo.lenet.toSafetensors(net.stateDict(), { inputSize: '28' });
     net.dispose();
@@ -356,11 +358,8 @@ describe('weights in and out of the worker', () => {
 
   it('refuses a corrupt file with a message and changes nothing', async () => {
     const h = harness();
-    await h.send({ type: 'start', config: { ...base, epochs: 1 } });
-    await h.trainer.idle();
     const images = new Float32Array(784).fill(0.5);
-    await h.send({ type: 'predict', id: 1, model: 'lenet', images, count: 1 });
-    const before = (await h.next('prediction', (m) => m.id === 1)).probs;
+    const before = await trainThenPredict(h, images);
     await h.send({ type: 'export', id: 2, model: 'lenet' });
     const bytes = (await h.next('exported', (m) => m.id === 2)).bytes.slice();
     bytes.fill(0xff, bytes.length - 8); // NaN weights at the end

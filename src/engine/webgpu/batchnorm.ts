@@ -153,7 +153,9 @@ export function batchNormBackward(
   const dWeight: GPUStorage = be.out(p.c);
   const dx: GPUStorage = be.out(x.size);
   const op = act?.op ?? null;
-  const kept = act?.keepG || (op && be.rt.maxStorageBuffers < 9) ? be.out(x.size) : undefined;
+  // The caller wants g' (the residual's gradient), or dx could not bind y beside the rest.
+  const wanted = act?.keepG === true;
+  const kept = wanted || (op && be.rt.maxStorageBuffers < 9) ? be.out(x.size) : undefined;
   const stats = [be.buf(x), be.buf(mean), be.buf(variance)];
   const r = channelReduce(be, p, variant);
   const { targets, parts } = reductionTargets(be, r, p, [dBias, dWeight]);
@@ -176,8 +178,9 @@ export function batchNormBackward(
     uniforms: new Words().u32(x.size, p.c, p.hw, p.n * p.hw, weight ? 1 : 0).f32(p.eps).buffer(),
     workgroups: Math.ceil(x.size / 256),
   });
-  if (kept && !act?.keepG) be.free(kept);
-  return kept && act?.keepG ? { dx, dWeight, dBias, g: kept } : { dx, dWeight, dBias };
+  if (wanted) return { dx, dWeight, dBias, g: kept };
+  if (kept) be.free(kept);
+  return { dx, dWeight, dBias };
 }
 
 export function batchNormUpdateRunning(

@@ -67,12 +67,7 @@ export interface WebGPUBackendOptions {
    * `rt.startProfile()` can time kernels on the GPU (benchmarks; off by default).
    */
   timestamps?: boolean;
-  /**
-   * 'adapter' (the default): raise the limits worth raising to what the adapter allows.
-   * 'default': keep WebGPU's default limits (8 storage buffers per stage, 128 MiB per
-   * binding, 16 KiB of workgroup memory), as the smallest adapters give; the engine must
-   * run there too, and the tests check that it does.
-   */
+  /** 'adapter' (default): raise the limits worth raising to the adapter's; 'default': WebGPU's defaults, as the smallest adapters give (tests). */
   limits?: 'adapter' | 'default';
 }
 

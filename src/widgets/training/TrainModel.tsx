@@ -254,7 +254,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           <GpuResetBanner resumedFrom={t.warning.resumedFrom ?? null} onCpu={!!t.backend && t.backend.name !== 'webgpu'} onDismiss={t.dismissWarning} />
         ) : t.warning && mine ? (
           <div className="train-banner warn" role="alert" data-banner={t.warning.code}>
-            <p>{t.warning.code === 'quota' ? tr('quota') : say(pick, { en: t.warning.message, zh: t.warning.zh })}</p>
+            <p>{t.warning.code === 'quota' ? tr('quota') : say(pick, t.warning.text)}</p>
             {t.warning.code === 'quota' || t.warning.code === 'storage' ? (
               <button type="button" onClick={exportWeights}>
                 {tr('export')}
@@ -358,7 +358,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
 
         <p className="train-state" role="status" aria-live="polite" data-testid="train-state">
           {tr('status')}: {tr(stateKey)}
-          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.message})` : say(pick, { en: t.error.message, zh: t.error.zh })}</span> : null}
+          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.text.en})` : say(pick, t.error.text)}</span> : null}
           {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
         </p>
 
