@@ -10,7 +10,7 @@ import { createCpuBackend } from '../../src/engine/cpu';
 import type { BinaryOp, Conv2dParams, Storage, UnaryOp } from '../../src/engine/backend';
 import { outSize } from '../../src/engine/backend';
 import { MATMUL_VARIANTS, CONV_VARIANTS, CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, CHANNEL_REDUCE_VARIANTS } from '../../src/engine/webgpu/variants';
-import { lastAutotune } from '../../src/engine/webgpu/autotune';
+import { lastAutotune, spotChecks } from '../../src/engine/webgpu/autotune';
 import { setConvPrecision } from '../../src/engine/precision';
 import { mulberry32 } from '../../src/data/batches';
 import { both, timeKernel as timeOp } from './backend-pair';
@@ -296,6 +296,8 @@ async function main(): Promise<void> {
   const g = await createWebGPUBackend({ gpu: api });
   console.log(`${g.description}; autotune ${(performance.now() - t0).toFixed(0)} ms -> ${JSON.stringify(g.tuning)}`);
   console.log(`autotune times: ${JSON.stringify(lastAutotune)}`);
+  const checked = Object.entries(spotChecks).flatMap(([op, vs]) => Object.entries(vs).map(([v, why]) => [`${op} ${v}`, why] as const));
+  console.log(`autotune spot checks: ${checked.filter(([, why]) => why === null).length} of ${checked.length} variants computed correctly; wrong: ${JSON.stringify(checked.filter(([, why]) => why !== null))}`);
   await conformance(g);
   console.log(`conformance: ${pass} passed, ${fail} failed; device errors: ${JSON.stringify(g.rt.errors.slice(0, 5))}`);
   if (!process.argv.includes('--no-timings')) await timings(g);

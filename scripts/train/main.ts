@@ -135,7 +135,7 @@ async function main() {
       } else if (m.type === 'done') console.log(`[${s}s] done`);
       else if (m.type === 'tuned') {
         shapeTune = { shapes: m.shapes, tuned: m.tuned, seconds: m.ms / 1000 };
-        console.log(`[${s}s] tuned ${m.tuned} shapes in ${(m.ms / 1000).toFixed(1)} s (${m.shapes} distinct kernel shapes in the step)`);
+        console.log(`[${s}s] tuned ${m.tuned} shapes in ${(m.ms / 1000).toFixed(1)} s (${m.shapes} distinct kernel shapes in the step; ${m.wrong} variant-shape pairs left out: wrong output on this adapter)`);
       }
       else if (m.type === 'error') failed = m.message;
       else if (m.type === 'exported') exported = m.bytes;

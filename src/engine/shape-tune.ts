@@ -17,6 +17,8 @@ export interface ShapeTuneSummary {
   tuned: number;
   /** Milliseconds the recording and the timing took. */
   ms: number;
+  /** Variants left out because this adapter computed them wrongly: why, by shape key and variant. */
+  wrong: Record<string, Record<string, string>>;
 }
 
 /** The keys each backend instance has been tuned for. */
@@ -47,5 +49,5 @@ export async function tuneKernelShapes(key: string, record: () => void | Promise
   const r = await tuneShapes(gpu, record);
   keys.add(key);
   done.set(be, keys);
-  return { adapter: gpu.adapterKey, shapes: r.recorded.length, tuned: r.tuned, ms: r.ms };
+  return { adapter: gpu.adapterKey, shapes: r.recorded.length, tuned: r.tuned, ms: r.ms, wrong: r.wrong };
 }

@@ -191,7 +191,7 @@ export type FromWorker =
    * Before a run's first step on a hardware GPU: the GEMM-family kernels were timed on the
    * model's own layer shapes (`shapes` distinct ones, `tuned` of them timed now, in `ms`).
    */
-  | { type: 'tuned'; model: ModelId; shapes: number; tuned: number; ms: number }
+  | { type: 'tuned'; model: ModelId; shapes: number; tuned: number; ms: number; wrong: number }
   /** A request failed: `message` says why in English, `zh` in Chinese (absent: only English exists, e.g. an engine failure's). */
   | { type: 'request-error'; id: number; message: string; zh?: string }
   /**

@@ -614,7 +614,9 @@ export class Trainer {
       const key = `${config.model}:${config.inputSize}:${config.batchSize}`;
       const r = await tuneKernelShapes(key, () => throwawayStep(config), () => this.host.post({ type: 'tuning', model: config.model }));
       if (!r) return;
-      this.host.post({ type: 'tuned', model: config.model, shapes: r.shapes, tuned: r.tuned, ms: Math.round(r.ms) });
+      const wrong = Object.values(r.wrong).reduce((n, variants) => n + Object.keys(variants).length, 0);
+      if (wrong > 0) console.warn('shape tuning left out variants this adapter computes wrongly', r.wrong);
+      this.host.post({ type: 'tuned', model: config.model, shapes: r.shapes, tuned: r.tuned, ms: Math.round(r.ms), wrong });
       if (r.tuned > 0) this.host.saveTuning?.(getBackend().tuning);
     } catch (e) {
       console.warn('shape tuning failed; the op-wide kernel choices stay', e);

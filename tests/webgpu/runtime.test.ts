@@ -349,7 +349,7 @@ describe('tuning', () => {
   it('leaves out a variant the device refuses, whose dropped commands would time as the fastest', async () => {
     const b = await createWebGPUBackend({ autotune: false, limits: 'default' });
     try {
-      const chosen = await pick(b, 'probe', ['refused', 'accepted'], (v) => (v === 'refused' ? refusedKernel(b) : b.fill(1 << 20, 2)), 2, {});
+      const chosen = await pick(b, 'probe', ['refused', 'accepted'], (v) => (v === 'refused' ? refusedKernel(b) : b.fill(1 << 20, 2)), { rounds: 2, log: {} });
       expect(chosen).toBe('accepted');
       const y = b.fill(4, 3);
       expectClose(await b.read(y), new Float32Array(4).fill(3), 'a read after the tuning');

@@ -12,7 +12,7 @@ import { F, nn, noGrad, ready, setBackend, setConvPrecision, tensor, tidy, zeros
 import { activeBackend } from '../../src/engine/runtime';
 import type { Storage } from '../../src/engine/backend';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
-import { autotune, candidates, tuneShapes } from '../../src/engine/webgpu/autotune';
+import { autotune, candidates, spotChecks, tuneShapes } from '../../src/engine/webgpu/autotune';
 import { CONV_BWD_INPUT_VARIANTS, CONV_BWD_WEIGHT_VARIANTS, SHAPE_OP_VARIANTS, cpuConvChoice, defaultTuning, resolveConv, shapeKey, type ShapeOp } from '../../src/engine/webgpu/variants';
 import type { DispatchSpec } from '../../src/engine/webgpu/runtime';
 import { parseDataset } from '../../src/data/format';
@@ -136,6 +136,12 @@ describe('shape-keyed tuning on WebGPU (Dawn on SwiftShader)', () => {
     expect(r.recorded.length).toBe(expected.size);
     expect(r.tuned).toBe(expected.size);
     expect(be.memoryBytes()).toBe(bytes);
+    // Every variant timed on every shape was spot-checked first, and computed correctly.
+    expect(r.wrong).toEqual({});
+    for (const key of expected) {
+      expect(spotChecks[key], key).toHaveProperty([be.tuning.shapes![key]], null);
+      expect(Object.values(spotChecks[key]).every((why) => why === null), key).toBe(true);
+    }
     const shapes = be.tuning.shapes!;
     expect(Object.keys(shapes).sort()).toEqual([...expected].sort());
     for (const [key, variant] of Object.entries(shapes)) {
@@ -397,6 +403,7 @@ describe('the Trainer and the shape tuning', () => {
     const msg = tuned[0] as Extract<FromWorker, { type: 'tuned' }>;
     expect(msg.shapes).toBeGreaterThan(8);
     expect(msg.tuned).toBe(msg.shapes);
+    expect(msg.wrong).toBe(0);
     expect(Object.keys(hw.tuning.shapes ?? {}).length).toBe(msg.shapes);
     expect(first.saved.length).toBe(1);
     expect((first.saved[0] as { shapes?: object }).shapes).toEqual(hw.tuning.shapes);

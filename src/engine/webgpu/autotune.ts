@@ -5,15 +5,10 @@
  * tuneShapes refines it per shape for one model (like cuDNN's benchmark mode): the
  * Trainer runs it before a run on a hardware GPU, and the choices join the tuning.
  */
-import type { Conv2dParams, Storage } from '../backend';
+import { outSize, type Conv2dParams, type Storage } from '../backend';
 import type { WebGPUBackend } from './index';
 import type { RecordedShapes } from './kernel-choice';
 import {
-  CONV_BWD_INPUT_VARIANTS,
-  CONV_BWD_WEIGHT_VARIANTS,
-  CONV_VARIANTS,
-  CHANNEL_REDUCE_VARIANTS,
-  MATMUL_VARIANTS,
   SHAPE_OP_VARIANTS,
   isSoftwareAdapter,
   type ChannelShape,
@@ -26,15 +21,40 @@ import {
 } from './variants';
 import { batchNormBackward, batchNormStats } from './batchnorm';
 import { dropKeptGradient } from './im2col';
+import { batchNormWeightGradCheck, convCheck, matmulCheck, spotRuns, spotVerdict, type SpotCheck } from './spot-check';
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+/** Test values in [-0.5, 0.5): a hash of each index, so no operand repeats itself. */
 function random(n: number): Float32Array {
   const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  for (let i = 0; i < n; i++) {
+    let h = Math.imul(i, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+    h ^= h >>> 13;
+    a[i] = (h >>> 8) / 0x1000000 - 0.5;
+  }
   return a;
+}
+
+/** How far apart the operands of one tuned call start in the shared test values. */
+const SHIFT = 4099;
+
+/**
+ * Test operands: each call gives n values that differ from the previous calls' (shifted
+ * windows of one array of hashed values, grown to the largest operand: a ResNet's are
+ * 10^7 floats).
+ */
+function noiseSource(): (n: number) => Float32Array {
+  let pool: Float32Array = new Float32Array(0);
+  let calls = 0;
+  return (n) => {
+    const at = (calls++ % 4) * SHIFT;
+    if (pool.length < at + n) pool = random(n + 4 * SHIFT);
+    return pool.subarray(at, at + n);
+  };
 }
 
 /** Milliseconds each variant took in the last autotune (for diagnostics and the benchmark). */
@@ -52,21 +72,50 @@ async function once(b: WebGPUBackend, run: () => Storage): Promise<number> {
   return t;
 }
 
+/** How `pick` times and checks: timing rounds, where the times go, the spot check of each variant's output. */
+export interface PickOptions {
+  rounds?: number;
+  log?: Record<string, Record<string, number>>;
+  check?: SpotCheck;
+}
+
+/**
+ * Each spot-checked variant's verdict, by op (or shape key): null where its output passed,
+ * else what was wrong with it (the variant was left out).
+ */
+export const spotChecks: Record<string, Record<string, string | null>> = {};
+
+/** Null where the spot check passes on `out`, else what it found. */
+async function spotCheck(b: WebGPUBackend, out: Storage, check: SpotCheck): Promise<string | null> {
+  const runs = spotRuns(check);
+  const values = await b.rt.read(b.buf(out), 0, runs.map(([start, count]) => [start * 4, count * 4] as const));
+  return spotVerdict(check, runs, values);
+}
+
 /**
  * Times every variant in interleaved rounds and keeps each one's best time, so a burst
- * of load from elsewhere on the machine cannot single out one variant.
+ * of load from elsewhere on the machine cannot single out one variant. With a check, a
+ * variant whose output fails it (spot-check.ts) is left out before any timing.
  */
-export async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, rounds = 3, log = lastAutotune): Promise<string> {
+export async function pick(b: WebGPUBackend, op: string, names: string[], run: (variant: string) => Storage, options: PickOptions = {}): Promise<string> {
+  const { rounds = 3, log = lastAutotune, check } = options;
   const best: Record<string, number> = {};
   const usable: string[] = [];
+  const wrong: string[] = [];
   for (const name of names) {
     // Warm-up: compiles the pipeline. A variant that refuses the shape is left out, and so
     // is one the device refuses (beyond this adapter's limits): its dropped commands would
     // time as the fastest.
     const errors = b.rt.errors.length;
+    let verdict: string | null = null;
     try {
-      b.free(run(name));
-      await b.sync();
+      const o = run(name);
+      try {
+        if (check) verdict = await spotCheck(b, o, check);
+        else await b.sync();
+      } finally {
+        b.free(o);
+      }
     } catch (e) {
       if (names.length === 1) throw e;
       continue;
@@ -76,10 +125,15 @@ export async function pick(b: WebGPUBackend, op: string, names: string[], run: (
       if (names.length === 1) throw new Error(`autotune: the device refused the only variant of ${op}`);
       continue;
     }
+    if (check) (spotChecks[op] ??= {})[name] = verdict;
+    if (verdict !== null) {
+      wrong.push(`${name}: ${verdict}`);
+      continue;
+    }
     usable.push(name);
     best[name] = Infinity;
   }
-  if (usable.length === 0) throw new Error(`autotune: no variant of ${op} runs`);
+  if (usable.length === 0) throw new Error(`autotune: no variant of ${op} runs${wrong.length ? ` correctly on this adapter (${wrong.join('; ')})` : ''}`);
   names = usable;
   for (let r = 0; r < rounds; r++) {
     const leader = Math.min(...Object.values(best));
@@ -113,38 +167,17 @@ export function candidates(b: WebGPUBackend, table: Record<string, TunableVarian
 
 export async function autotune(b: WebGPUBackend): Promise<Tuning> {
   const t = b.tuning;
-  const m = 256;
-  const A = b.fromData(random(m * m));
-  const B = b.fromData(random(m * m));
-  const mm = { batch: 1, m, n: m, k: m, transA: false, transB: false, aBatch: 1, bBatch: 1 };
-  t.matmul = await pick(b, 'matmul', candidates(b, MATMUL_VARIANTS), (v) => b.matmulWith(v, A, B, mm));
-  b.free(A);
-  b.free(B);
-
+  const noise = noiseSource();
+  const tune = (op: ShapeOp, shape: OpShape) => pickOn(b, op, op, shape, candidates(b, SHAPE_OP_VARIANTS[op]), noise, lastAutotune);
+  t.matmul = await tune('matmul', { batch: 1, m: 256, n: 256, k: 256, transA: false, transB: false, aBatch: 1, bBatch: 1 });
   // A LeNet-like layer: 6 -> 16 channels, 5x5, on 14x14, batch 16. A CPU-backed adapter
   // keeps its rule (cpu-mix, variants.ts): one small layer cannot show where Winograd pays.
   if (!isSoftwareAdapter(b.adapterKey)) {
-    const p: Conv2dParams = { n: 16, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, outH: 10, outW: 10 };
-    const x = b.fromData(random(p.n * p.cIn * p.h * p.w));
-    const w = b.fromData(random(p.cOut * p.cIn * p.kH * p.kW));
-    const gy = b.fromData(random(p.n * p.cOut * p.outH * p.outW));
-    t.conv2d = await pick(b, 'conv2d', candidates(b, CONV_VARIANTS), (v) => b.conv2dWith(v, x, w, null, p));
-    t.conv2dBackwardInput = await pick(b, 'conv2dBackwardInput', candidates(b, CONV_BWD_INPUT_VARIANTS), (v) => b.conv2dBackwardInputWith(v, gy, w, p));
-    t.conv2dBackwardWeight = await pick(b, 'conv2dBackwardWeight', candidates(b, CONV_BWD_WEIGHT_VARIANTS), (v) => b.conv2dBackwardWeightWith(v, x, gy, p));
-    b.free(x);
-    b.free(w);
-    b.free(gy);
+    const p: ConvShape = { n: 16, cIn: 6, h: 14, w: 14, cOut: 16, kH: 5, kW: 5, strideH: 1, strideW: 1, padH: 0, padW: 0 };
+    for (const op of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) t[op] = await tune(op, p);
   }
-
   // A ResNet-like batch-norm input: 64 channels of 16x16, batch 16.
-  const bnp = { n: 16, c: 64, hw: 256, eps: 1e-5 };
-  const bx = b.fromData(random(bnp.n * bnp.c * bnp.hw));
-  t.channelReduce = await pick(b, 'channelReduce', candidates(b, CHANNEL_REDUCE_VARIANTS), (v) => {
-    const { mean, variance } = batchNormStats(b, bx, bnp, v);
-    b.free(variance);
-    return mean;
-  });
-  b.free(bx);
+  t.channelReduce = await tune('channelReduce', { n: 16, c: 64, hw: 256 });
   return t;
 }
 
@@ -156,57 +189,63 @@ export interface ShapeTuneResult {
   tuned: number;
   /** The variant each recorded shape now uses. */
   choices: Record<string, string>;
+  /** Variants left out because their output failed the spot check: why, by shape key and variant. */
+  wrong: Record<string, Record<string, string>>;
   /** Wall time of the recording and the timing, in milliseconds. */
   ms: number;
 }
 
-function outSize(size: number, k: number, stride: number, pad: number): number {
-  return Math.floor((size + 2 * pad - k) / stride) + 1;
-}
 
-/** Times `op`'s candidate variants on random data of one recorded shape; returns the fastest. */
-async function pickForShape(b: WebGPUBackend, key: string, op: ShapeOp, params: OpShape, noise: (n: number) => Float32Array): Promise<string> {
-  const names = candidates(b, SHAPE_OP_VARIANTS[op], params);
+/**
+ * Times `names`, variants of `op`, on test data of one shape (spot-checking each one's
+ * output first); returns the fastest. `key` names the choice in `log` and `spotChecks` (the
+ * op, or the shape's key).
+ */
+export async function pickOn(
+  b: WebGPUBackend, key: string, op: ShapeOp, shape: OpShape, names: string[],
+  noise = noiseSource(), log = lastShapeTune, rounds = 3,
+): Promise<string> {
   const made: Storage[] = [];
-  const data = (n: number) => {
-    const s = b.fromData(noise(n));
+  const data = (n: number): [Storage, Float32Array] => {
+    const host = noise(n);
+    const s = b.fromData(host);
     made.push(s);
-    return s;
+    return [s, host];
   };
+  const checked = (check: SpotCheck): PickOptions => ({ rounds, log, check });
   try {
     if (op === 'channelReduce') {
       // Batch norm's two per-channel reductions, which share the choice: the statistics
-      // forward, the sums of the backward pass.
-      const p = { ...(params as ChannelShape), eps: 1e-5 };
-      const [X, G] = [data(p.n * p.c * p.hw), data(p.n * p.c * p.hw)];
+      // forward, the sums of the backward pass (the weight's gradient passes through both).
+      const p = { ...(shape as ChannelShape), eps: 1e-5 };
+      const [[X, x], [G, g]] = [data(p.n * p.c * p.hw), data(p.n * p.c * p.hw)];
       return await pick(b, key, names, (v) => {
         const { mean, variance } = batchNormStats(b, X, p, v);
         const { dx, dWeight, dBias } = batchNormBackward(b, G, X, mean, variance, null, { ...p, batchStats: true }, v);
-        for (const s of [mean, variance, dx, dWeight]) b.free(s);
-        return dBias;
-      }, 3, lastShapeTune);
+        for (const s of [mean, variance, dx, dBias]) b.free(s);
+        return dWeight;
+      }, checked(batchNormWeightGradCheck(g, x, p)));
     }
     if (op === 'matmul') {
-      const p = params as MatmulShape;
-      const A = data(p.aBatch * p.m * p.k);
-      const B = data(p.bBatch * p.k * p.n);
-      return await pick(b, key, names, (v) => b.matmulWith(v, A, B, p), 3, lastShapeTune);
+      const p = shape as MatmulShape;
+      const [[A, a], [B, bh]] = [data(p.aBatch * p.m * p.k), data(p.bBatch * p.k * p.n)];
+      return await pick(b, key, names, (v) => b.matmulWith(v, A, B, p), checked(matmulCheck(a, bh, p)));
     }
-    const c = params as ConvShape;
-    const p: Conv2dParams = { ...c, outH: outSize(c.h, c.kH, c.strideH, c.padH), outW: outSize(c.w, c.kW, c.strideW, c.padW) };
+    const c = shape as ConvShape;
+    const p: Conv2dParams = { ...c, outH: outSize(c.h, c.kH, c.padH, c.strideH), outW: outSize(c.w, c.kW, c.padW, c.strideW) };
     const x = () => data(p.n * p.cIn * p.h * p.w);
     const w = () => data(p.cOut * p.cIn * p.kH * p.kW);
     const gy = () => data(p.n * p.cOut * p.outH * p.outW);
     if (op === 'conv2d') {
-      const [X, W] = [x(), w()];
-      return await pick(b, key, names, (v) => b.conv2dWith(v, X, W, null, p), 3, lastShapeTune);
+      const [[X, xh], [W, wh]] = [x(), w()];
+      return await pick(b, key, names, (v) => b.conv2dWith(v, X, W, null, p), checked(convCheck(op, xh, wh, p)));
     }
     if (op === 'conv2dBackwardInput') {
-      const [G, W] = [gy(), w()];
-      return await pick(b, key, names, (v) => b.conv2dBackwardInputWith(v, G, W, p), 3, lastShapeTune);
+      const [[G, gh], [W, wh]] = [gy(), w()];
+      return await pick(b, key, names, (v) => b.conv2dBackwardInputWith(v, G, W, p), checked(convCheck(op, gh, wh, p)));
     }
-    const [X, G] = [x(), gy()];
-    return await pick(b, key, names, (v) => b.conv2dBackwardWeightWith(v, X, G, p), 3, lastShapeTune);
+    const [[X, xh], [G, gh]] = [x(), gy()];
+    return await pick(b, key, names, (v) => b.conv2dBackwardWeightWith(v, X, G, p), checked(convCheck(op, xh, gh, p)));
   } finally {
     dropKeptGradient();
     for (const s of made) b.free(s);
@@ -226,12 +265,8 @@ export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<
   const t0 = now();
   const recorded = new Map<string, { op: ShapeOp; params: OpShape }>();
   let tuned = 0;
-  // One host array of test data, grown to the largest operand (a ResNet's are 10^7 floats).
-  let pool: Float32Array = new Float32Array(0);
-  const noise = (n: number) => {
-    if (pool.length < n) pool = random(n);
-    return pool.subarray(0, n);
-  };
+  const noise = noiseSource();
+  const wrong: ShapeTuneResult['wrong'] = {};
   // A choice can bring new shapes: a convolution tuned to an im2col variant runs matmuls
   // the first recording never saw. Record again until a round brings none (at most 3).
   for (let round = 0; round < 3; round++) {
@@ -248,7 +283,8 @@ export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<
     for (const [key, call] of recording) {
       if (!recorded.has(key)) recorded.set(key, call);
       if (b.tuning.shapes?.[key] !== undefined) continue;
-      const winner = await pickForShape(b, key, call.op, call.params, noise);
+      const winner = await pickOn(b, key, call.op, call.params, candidates(b, SHAPE_OP_VARIANTS[call.op], call.params), noise, lastShapeTune);
+      for (const [variant, why] of Object.entries(spotChecks[key] ?? {})) if (why !== null) (wrong[key] ??= {})[variant] = why;
       const t = b.tuning;
       b.tuning = { ...t, shapes: { ...t.shapes, [key]: winner } };
       tuned++;
@@ -259,5 +295,5 @@ export async function tuneShapes(b: WebGPUBackend, record: () => void | Promise<
   const shapes = b.tuning.shapes ?? {};
   const choices: Record<string, string> = {};
   for (const key of recorded.keys()) if (shapes[key] !== undefined) choices[key] = shapes[key];
-  return { recorded: [...recorded.keys()], tuned, choices, ms: now() - t0 };
+  return { recorded: [...recorded.keys()], tuned, choices, wrong, ms: now() - t0 };
 }

@@ -246,26 +246,34 @@ export class Runtime {
     for (const f of after) f();
   }
 
-  /** Copies `bytes` of `src` to the host: records the copy, submits, and waits only on the mapping. */
-  async read(src: GPUBuffer, bytes: number): Promise<Float32Array> {
+  /**
+   * Copies `bytes` of `src` to the host: records the copy, submits, and waits only on the
+   * mapping. With `ranges` ([byte offset, bytes] pairs), only those, one after another.
+   */
+  async read(src: GPUBuffer, bytes: number, ranges: ReadonlyArray<readonly [number, number]> = [[0, bytes]]): Promise<Float32Array> {
     this.checkAlive();
-    if (bytes === 0) return new Float32Array(0);
-    const cls = sizeClass(bytes);
+    const total = ranges.reduce((sum, [, size]) => sum + size, 0);
+    if (total === 0) return new Float32Array(0);
+    const cls = sizeClass(total);
     const list = this.stagingPool.get(cls);
     const staging = list?.pop() ?? this.device.createBuffer({ size: cls, usage: USAGE.MAP_READ | USAGE.COPY_DST });
     const enc = this.commandEncoder();
     this.endPass();
-    enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
+    let at = 0;
+    for (const [offset, size] of ranges) {
+      enc.copyBufferToBuffer(src, offset, staging, at, size);
+      at += size;
+    }
     this.batchCommands++;
     this.flush();
     try {
-      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      await staging.mapAsync(MAP_MODE_READ, 0, total);
     } catch (e) {
       staging.destroy();
       if (this.lost) throw new Error(`webgpu backend: the GPU device was lost (${this.lostMessage}) before a read finished`, { cause: e });
       throw e;
     }
-    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    const out = new Float32Array(staging.getMappedRange(0, total).slice(0));
     staging.unmap();
     let back = this.stagingPool.get(cls);
     if (!back) this.stagingPool.set(cls, (back = []));
