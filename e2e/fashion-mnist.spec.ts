@@ -148,3 +148,32 @@ test('the Fashion-MNIST widget shows the files’ own images, classes and split 
   expect(problems.errors).toEqual([]);
   expect(problems.foreign).toEqual([]);
 });
+
+test('a damaged dataset file is explained in the reader’s language, and the images load once it is whole again', async ({ page, problems }) => {
+  const whole = readFileSync('public/data/fashion-train.bin');
+  const cut = whole.subarray(0, 1000);
+  let served = 0;
+  // The training set arrives cut off after 1,000 bytes (its header is whole).
+  await page.context().route(/\/data\/fashion-train\.bin$/, (route) => {
+    served++;
+    return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(cut) });
+  });
+  await openChapter(page, 'lenet', 'zh');
+  const w = widget(page, 'fashion-mnist');
+  await w.scrollIntoViewIfNeeded();
+  await w.getByRole('radio', { name: '训练集' }).check();
+  const alert = w.getByRole('alert');
+  await expect(alert).toContainText(`无法加载图像：fashion-train：60000 张 28×28 的图像应有 ${whole.length} 字节，实际是 1000 字节（文件被截断或已损坏）`);
+  expect(served).toBeGreaterThan(0);
+  await expect(alert).not.toContainText('expected');
+
+  await page.context().unroute(/\/data\/fashion-train\.bin$/);
+  await alert.getByRole('button', { name: '重试' }).click();
+  await expect(alert).toHaveCount(0);
+  const grid = w.locator('.fm-grid');
+  await expect(grid).toHaveAttribute('data-split', 'train');
+  await expect(grid).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(w.locator('[data-part="status"]')).toContainText('训练集');
+  expect(problems.errors).toEqual([]);
+  expect(problems.foreign).toEqual([]);
+});

@@ -23,9 +23,14 @@ async function fetchSplit(name: DatasetName, split: Split, opts: Omit<LoadOption
   try {
     res = await f(url, headers ? { signal: opts.signal, headers } : { signal: opts.signal });
   } catch (e) {
-    throw new DatasetError(`${name}-${split}: could not fetch ${url} (${(e as Error).message})`);
+    throw new DatasetError(`${name}-${split}: could not fetch ${url} (${(e as Error).message})`, `${name}-${split}：无法获取 ${url}（${(e as Error).message}）`);
   }
-  if (!res.ok) throw new DatasetError(`${name}-${split}: ${url} answered ${res.status}; run \`npm run data\` to prepare the dataset`);
+  if (!res.ok) {
+    throw new DatasetError(
+      `${name}-${split}: ${url} answered ${res.status}; run \`npm run data\` to prepare the dataset`,
+      `${name}-${split}：${url} 返回了 ${res.status}；请运行 \`npm run data\` 准备数据集`,
+    );
+  }
   return res;
 }
 

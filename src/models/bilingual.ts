@@ -25,11 +25,14 @@ export function because(lead: Bilingual, e: unknown): Bilingual {
 }
 
 /**
- * What an error says, in both languages: a BilingualError's two halves; any other error's
- * message (an engine or browser failure, which has only English) in both halves.
+ * What an error says, in both languages: the two halves of a BilingualError or of any error
+ * that carries its Chinese as `zh` beside the message (a dataset file's DatasetError, from a
+ * layer that does not import this one); any other error's message (an engine or browser
+ * failure, which has only English) in both halves.
  */
 export function bilingualOf(e: unknown): Bilingual {
-  if (e instanceof BilingualError) return { en: e.message, zh: e.zh };
+  const zh = (e as { zh?: unknown } | null)?.zh;
+  if (e instanceof Error && typeof zh === 'string') return { en: e.message, zh };
   const en = e instanceof Error ? e.message : String(e);
   return { en, zh: en };
 }

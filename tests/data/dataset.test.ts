@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DatasetError, parseDataset, type Dataset } from '../../src/data/format';
+import { DatasetError, encodeDataset, parseDataset, type Dataset } from '../../src/data/format';
+import { bilingualOf } from '../../src/models/bilingual';
 import { loadDataset } from '../../src/data/load';
 
 const root = join(__dirname, '..', '..');
@@ -94,6 +95,52 @@ describe('the dataset reader', () => {
   it('reports a missing file with the set-up command to run', async () => {
     const fetchImpl = (async () => new Response('nope', { status: 404 })) as typeof fetch;
     await expect(loadDataset('fashion', 'train', { fetchImpl, base: '/' })).rejects.toThrow(/npm run data/);
+  });
+
+  it('says every refusal in Chinese too, with every number and name of the English', async () => {
+    const header = (edit: (v: DataView) => void) => {
+      const b = good.slice();
+      edit(new DataView(b.buffer));
+      return b;
+    };
+    const labelled = encodeDataset({ count: 3, rows: 2, cols: 2, classes: 4, pixels: new Uint8Array(12), labels: Uint8Array.of(1, 7, 0) });
+    const refusals: unknown[] = [];
+    const refused = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        refusals.push(e);
+      }
+    };
+    refused(() => parseDataset(good.subarray(0, 10), 'x'));
+    refused(() => parseDataset(new TextEncoder().encode('<!doctype html><html>not found here</html>'), 'x'));
+    refused(() => parseDataset(header((v) => v.setUint32(4, 7, true)), 'x'));
+    refused(() => parseDataset(header((v) => v.setUint32(12, 5000, true)), 'x'));
+    refused(() => parseDataset(good.subarray(0, good.length - 100), 'x'));
+    refused(() => parseDataset(header((v) => v.setUint8(5000, v.getUint8(5000) ^ 0x40)), 'x'));
+    refused(() => parseDataset(labelled, 'x'));
+    await loadDataset('fashion', 'train', { fetchImpl: (async () => new Response('nope', { status: 404 })) as typeof fetch, base: '/' }).catch((e) => refusals.push(e));
+    await loadDataset('fashion', 'test', { fetchImpl: (async () => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch, base: '/' }).catch((e) => refusals.push(e));
+    expect(refusals.length).toBe(9);
+    for (const e of refusals) {
+      expect(e).toBeInstanceOf(DatasetError);
+      const { en, zh } = bilingualOf(e);
+      expect(en).toBe((e as Error).message);
+      expect(zh, en).toMatch(/[\u4e00-\u9fff]/);
+      // Numbers, and the file's address where the English names it.
+      for (const token of en.match(/[\w/-]+\.bin|\d+/g) ?? []) expect(zh, en).toContain(token);
+    }
+    expect(refusals.map((e) => (e as Error).message)).toEqual([
+      expect.stringMatching(/shorter than its 32-byte header/),
+      expect.stringMatching(/bad magic/),
+      expect.stringMatching(/version 7/),
+      expect.stringMatching(/implausible header \(5000x28/),
+      expect.stringMatching(/truncated/),
+      expect.stringMatching(/checksum/),
+      expect.stringMatching(/label 7 at 1 is not below 4/),
+      expect.stringMatching(/answered 404; run `npm run data`/),
+      expect.stringMatching(/could not fetch \/data\/fashion-test.bin \(Failed to fetch\)/),
+    ]);
   });
 
   it('streams a download with progress and validates it', async () => {

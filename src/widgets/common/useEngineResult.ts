@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { deviceLosses, engineGeneration, lostSince, startEngine, useEngineGeneration } from './engine';
+import { bilingualOf, type Bilingual } from '../../models/bilingual';
+import { say, useTr, type Tr } from './i18n';
 
 export interface EngineResult<T> {
   /** The latest result (kept while a newer one is computing, so nothing flickers). */
   value: T | null;
-  /** Why the computation for the current key failed, if it did. */
+  /** Why the computation for the current key failed, if it did (in the reader's language where the error has both). */
   error: string | null;
   /** True until the result (or error) for the CURRENT key is in. */
   pending: boolean;
@@ -18,7 +20,7 @@ interface Inner<T> {
   value: T | null;
   /** The key the value belongs to. */
   valueKey: string | null;
-  error: string | null;
+  error: Bilingual | null;
   /** The key of the latest outcome, value or error. */
   key: string | null;
   seq: number;
@@ -39,6 +41,7 @@ interface Inner<T> {
  */
 export function useEngineResult<T>(key: string | null, run: () => Promise<T>, opts: { enabled?: boolean } = {}): EngineResult<T> & { retry(): void } {
   const enabled = opts.enabled ?? true;
+  const t = useTr();
   const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
   const [attempt, setAttempt] = useState(0);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
@@ -73,21 +76,21 @@ export function useEngineResult<T>(key: string | null, run: () => Promise<T>, op
           }
         }
         if (cancelled) return;
-        setState((s) => ({ ...s, error: failure instanceof Error ? failure.message : String(failure), key, seq: s.seq + 1 }));
+        setState((s) => ({ ...s, error: bilingualOf(failure), key, seq: s.seq + 1 }));
       }
     })();
     return () => {
       cancelled = true;
     };
   }, [key, enabled, device, attempt]);
-  return { ...view(state, key, enabled), retry };
+  return { ...view(state, key, enabled, t), retry };
 }
 
-function view<T>(state: Inner<T>, key: string | null, enabled: boolean): EngineResult<T> {
+function view<T>(state: Inner<T>, key: string | null, enabled: boolean, t: Tr): EngineResult<T> {
   const current = key !== null && state.key === key;
   return {
     value: state.value,
-    error: current ? state.error : null,
+    error: current && state.error ? say(t, state.error) : null,
     pending: key !== null && enabled && !current,
     fresh: key !== null && state.valueKey === key,
     seq: state.seq,
@@ -103,6 +106,7 @@ function view<T>(state: Inner<T>, key: string | null, enabled: boolean): EngineR
  */
 export function useCpuResult<T>(key: string | null, run: () => T, opts: { enabled?: boolean } = {}): EngineResult<T> {
   const enabled = opts.enabled ?? true;
+  const t = useTr();
   const [state, setState] = useState<Inner<T>>({ value: null, valueKey: null, error: null, key: null, seq: 0 });
   if (key !== null && enabled && state.key !== key) {
     // Derived state: React re-renders at once with the new state, before anything is painted.
@@ -110,12 +114,12 @@ export function useCpuResult<T>(key: string | null, run: () => T, opts: { enable
     try {
       next = { value: run(), valueKey: key, error: null, key, seq: state.seq + 1 };
     } catch (e) {
-      next = { ...state, error: e instanceof Error ? e.message : String(e), key, seq: state.seq + 1 };
+      next = { ...state, error: bilingualOf(e), key, seq: state.seq + 1 };
     }
     setState(next);
-    return view(next, key, enabled);
+    return view(next, key, enabled, t);
   }
-  return view(state, key, enabled);
+  return view(state, key, enabled, t);
 }
 
 /** The `data-state` a widget's output region carries: tests wait for 'ready'. */

@@ -4,7 +4,7 @@ import type { Split } from '../../data/load';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { FASHION_CLASSES } from '../common/fashion-classes';
 import { groupDigits } from '../common/format';
-import { useLang, useTr, type Tr } from '../common/i18n';
+import { say, useLang, useTr, type Tr } from '../common/i18n';
 import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
 import { drawGrid, FM_DEFAULTS, GRID_ROWS, nextSeed, PER_ROW, pixelStats, sanitizeFM, SPLITS, type FMSettings, type SampleRow } from './samples';
@@ -212,7 +212,7 @@ export function FashionMnist() {
           <div className="fm-problem" role="alert">
             <p>
               {t('Could not load the images: ', '无法加载图像：')}
-              {cur.error}
+              {say(t, cur.error)}
             </p>
             <button type="button" onClick={() => ensureData(s.split)}>
               {t('Try again', '重试')}

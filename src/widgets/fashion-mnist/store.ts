@@ -8,6 +8,7 @@ import { useSyncExternalStore } from 'react';
 import type { Dataset, DatasetHeader } from '../../data/format';
 import { loadDataset, loadDatasetHeader, type Split } from '../../data/load';
 import { indicesByClass } from './samples';
+import { bilingualOf, type Bilingual } from '../../models/bilingual';
 
 export interface LoadedSplit extends Dataset {
   /** Each class's image indices, in file order. */
@@ -16,13 +17,14 @@ export interface LoadedSplit extends Dataset {
 
 export interface SplitState {
   header: DatasetHeader | null;
-  headerError: string | null;
+  headerError: Bilingual | null;
   data: LoadedSplit | null;
   loading: boolean;
   /** Bytes read so far, and the file's size when the server says it. */
   loaded: number;
   total: number | null;
-  error: string | null;
+  /** Why the images could not be loaded, in both languages. */
+  error: Bilingual | null;
 }
 
 const EMPTY: SplitState = { header: null, headerError: null, data: null, loading: false, loaded: 0, total: null, error: null };
@@ -55,9 +57,9 @@ export function ensureHeader(split: Split): void {
   headerAsked.add(split);
   loadDatasetHeader('fashion', split).then(
     (header) => patch(split, { header, headerError: null }),
-    (e: Error) => {
+    (e: unknown) => {
       headerAsked.delete(split);
-      patch(split, { headerError: e.message });
+      patch(split, { headerError: bilingualOf(e) });
     },
   );
 }
@@ -80,6 +82,6 @@ export function ensureData(split: Split): void {
       const { count, rows, cols, classes, pixels, labels } = d;
       patch(split, { data: { count, rows, cols, classes, pixels, labels, byClass: indicesByClass(labels, classes) }, loading: false });
     },
-    (e: Error) => patch(split, { loading: false, error: e.message }),
+    (e: unknown) => patch(split, { loading: false, error: bilingualOf(e) }),
   );
 }

@@ -3,7 +3,7 @@ import { probabilityBars } from '../../charts/probabilityBars';
 import { loadDataset } from '../../data/load';
 import { Slider } from '../common/Slider';
 import { useSeen } from '../common/useSeen';
-import { useLang, useTr, type Tr } from '../common/i18n';
+import { say, useLang, useTr, type Bilingual, type Tr } from '../common/i18n';
 import { deviceLosses, lostSince, onEngineRestart, startEngine } from '../common/engine';
 import { TableHead } from '../common/TableHead';
 import { outputState, useEngineResult } from '../common/useEngineResult';
@@ -12,7 +12,7 @@ import { dependencies, stackGeometry } from './geometry';
 import { BRIEF, createLeNet, FASHION_CLASSES, lenetInputGradient, lenetMaps, trainBriefly } from './lenet-model';
 import { clampSelection, LENET_CHANNELS, LENET_SIZES, LENET_STACK, LENET_TEST_IMAGES, selection, type RFSettings } from './settings';
 import type { nn } from '../../engine';
-import { zoo, type HostStateDict } from '../../models';
+import { bilingualOf, zoo, type HostStateDict } from '../../models';
 import { useTraining } from '../../stores/training';
 import { onceUntilFailure } from '../common/once';
 
@@ -28,9 +28,10 @@ interface ModelState {
   checkpoint: { epochs: number; testAcc: number | null } | null;
   step: number;
   acc: number | null;
-  error: string | null;
+  /** Why the brief training here failed, in both languages where the error has them. */
+  error: Bilingual | null;
   /** Why this browser's checkpoint could not be loaded, if it could not. */
-  loadError: string | null;
+  loadError: Bilingual | null;
   /** Bumped whenever the weights change, so views recompute. */
   version: number;
   /** The GPU device was lost while LeNet trained here: the weights it had learned were lost with it. */
@@ -131,7 +132,7 @@ function loadCheckpoint(): Promise<void> {
       });
     } catch (e) {
       // The widget keeps what it holds (untrained or briefly trained weights) and says why.
-      setModel({ loadError: (e as Error).message });
+      setModel({ loadError: bilingualOf(e) });
     }
   });
   return loading;
@@ -153,7 +154,7 @@ async function trainInPage() {
   } catch (e) {
     // Lost with the device: the network is rebuilt with the weights it held before (see onEngineRestart).
     if (seen !== null && (await lostSince(seen))) setModel({ status: 'ready', step: 0, acc: null, lostTraining: true });
-    else setModel({ status: 'error', error: (e as Error).message });
+    else setModel({ status: 'error', error: bilingualOf(e) });
   }
 }
 
@@ -358,7 +359,7 @@ export function LeNetPart({ settings, update }: Props) {
       </div>
       {m.error ? (
         <p className="b-problem" role="alert">
-          {m.error}
+          {say(t, m.error)}
         </p>
       ) : null}
       {m.lostTraining ? (
@@ -371,7 +372,7 @@ export function LeNetPart({ settings, update }: Props) {
       ) : null}
       {m.loadError ? (
         <p className="b-problem" role="alert" data-part="lenet-load-error">
-          {t(`Could not read the saved LeNet weights: ${m.loadError}`, `无法读取保存的 LeNet 权重：${m.loadError}`)}
+          {t(`Could not read the saved LeNet weights: ${m.loadError.en}`, `无法读取保存的 LeNet 权重：${m.loadError.zh}`)}
         </p>
       ) : null}
       {current ? (
