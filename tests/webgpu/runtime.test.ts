@@ -3,7 +3,7 @@
  * bind groups kept by content, dispatch grids beyond 65,535 workgroups, size limits and device loss.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { createWebGPUBackend, type WebGPUBackend } from '../../src/engine/webgpu';
+import { createWebGPUBackend, WebGPUBackend } from '../../src/engine/webgpu';
 import { createCpuBackend } from '../../src/engine/cpu';
 import { sizeClass } from '../../src/engine/webgpu/runtime';
 import { formatProfile } from '../../src/engine/webgpu/profile';
@@ -356,6 +356,25 @@ describe('tuning', () => {
     } finally {
       b.destroy();
     }
+  });
+
+  it('does not start on an adapter where no variant of an op computes correctly, and gives its device back', async () => {
+    // Every matmul variant answers at once with the same wrong product.
+    const wrong = vi.spyOn(WebGPUBackend.prototype, 'matmulWith').mockImplementation(function (this: WebGPUBackend, _v, _a, _b, p) {
+      return this.fill(p.batch * p.m * p.n, 0.5);
+    });
+    const destroyed = vi.spyOn(WebGPUBackend.prototype, 'destroy');
+    try {
+      await expect(createWebGPUBackend()).rejects.toThrow(/no variant of matmul runs correctly on this adapter \(.*element \d+ is 0\.5, not/);
+      expect(destroyed).toHaveBeenCalledTimes(1);
+    } finally {
+      wrong.mockRestore();
+      destroyed.mockRestore();
+    }
+    // With the products sound again, it starts.
+    const b = await createWebGPUBackend();
+    expect(typeof b.tuning.matmul).toBe('string');
+    b.destroy();
   });
 
   it('the autotune picks a known variant per op and a saved tuning is restored without tuning again', async () => {

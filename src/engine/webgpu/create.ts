@@ -50,7 +50,13 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
   if (opts.tuning && opts.tuning.adapter === adapterKey && tuningIsCurrent(opts.tuning)) backend.tuning = opts.tuning;
   else if (opts.autotune !== false) {
     const { autotune } = await import('./autotune');
-    backend.tuning = await autotune(backend);
+    try {
+      backend.tuning = await autotune(backend);
+    } catch (e) {
+      // No variant of an op computes correctly here (or the device failed): no backend.
+      backend.destroy();
+      throw e;
+    }
   }
   return backend;
 }
