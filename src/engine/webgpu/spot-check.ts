@@ -32,6 +32,24 @@ const RUN = 4;
 /** About how many terms one check sums at most, so that a check of a large layer stays short. */
 const BUDGET = 4e6;
 
+/** The exact sum of the terms `each` adds, with their magnitudes' sum and their count. */
+function exactSum(each: (add: (v: number) => void) => void): Exact {
+  let value = 0;
+  let scale = 0;
+  let terms = 0;
+  each((v) => {
+    value += v;
+    scale += Math.abs(v);
+    terms++;
+  });
+  return { value, scale, terms };
+}
+
+/** Element e of a row-major [*, d1, d2, d3] array as its four indices. */
+function unravel(e: number, d1: number, d2: number, d3: number): [number, number, number, number] {
+  return [Math.floor(e / (d1 * d2 * d3)), Math.floor(e / (d2 * d3)) % d1, Math.floor(e / d3) % d2, e % d3];
+}
+
 /**
  * The runs of the output a check reads, as [first element, count]: the first and last
  * elements, and runs in between spread by the golden ratio (2 to 16 runs, fewer where an
@@ -71,14 +89,9 @@ export function matmulCheck(A: Float32Array, B: Float32Array, p: MatmulShape): S
       const c = i % n;
       const a0 = (p.aBatch === 1 ? 0 : bt) * m * k;
       const b0 = (p.bBatch === 1 ? 0 : bt) * k * n;
-      let value = 0;
-      let scale = 0;
-      for (let t = 0; t < k; t++) {
-        const v = A[a0 + (p.transA ? t * m + r : r * k + t)] * B[b0 + (p.transB ? c * k + t : t * n + c)];
-        value += v;
-        scale += Math.abs(v);
-      }
-      return { value, scale, terms: k };
+      return exactSum((add) => {
+        for (let t = 0; t < k; t++) add(A[a0 + (p.transA ? t * m + r : r * k + t)] * B[b0 + (p.transB ? c * k + t : t * n + c)]);
+      });
     },
   };
 }
@@ -96,30 +109,19 @@ export function convCheck(op: ConvOp, a: Float32Array, b: Float32Array, p: Conv2
   const xAt = (i: number, c: number, y: number, x: number) => ((i * cIn + c) * h + y) * w + x;
   const yAt = (i: number, c: number, y: number, x: number) => ((i * cOut + c) * outH + y) * outW + x;
   const wAt = (o: number, c: number, y: number, x: number) => ((o * cIn + c) * kH + y) * kW + x;
-  // The input pixel that output (oy, ox) meets through tap (ky, kx), or -1 in the padding.
+  // The input pixel that output (oy, ox) meets through tap (ky, kx), or null in the padding.
   const tap = (oy: number, ox: number, ky: number, kx: number) => {
     const iy = oy * p.strideH - p.padH + ky;
     const ix = ox * p.strideW - p.padW + kx;
     return iy < 0 || iy >= h || ix < 0 || ix >= w ? null : [iy, ix];
-  };
-  const sum = (each: (add: (v: number) => void) => void): Exact => {
-    let value = 0;
-    let scale = 0;
-    let terms = 0;
-    each((v) => {
-      value += v;
-      scale += Math.abs(v);
-      terms++;
-    });
-    return { value, scale, terms };
   };
   if (op === 'conv2d') {
     return {
       size: n * cOut * outH * outW,
       cost: cIn * kH * kW,
       at: (e) => {
-        const [i, o, oy, ox] = [Math.floor(e / (cOut * outH * outW)), Math.floor(e / (outH * outW)) % cOut, Math.floor(e / outW) % outH, e % outW];
-        return sum((add) => {
+        const [i, o, oy, ox] = unravel(e, cOut, outH, outW);
+        return exactSum((add) => {
           for (let c = 0; c < cIn; c++)
             for (let ky = 0; ky < kH; ky++)
               for (let kx = 0; kx < kW; kx++) {
@@ -135,8 +137,8 @@ export function convCheck(op: ConvOp, a: Float32Array, b: Float32Array, p: Conv2
       size: n * cIn * h * w,
       cost: cOut * kH * kW,
       at: (e) => {
-        const [i, c, iy, ix] = [Math.floor(e / (cIn * h * w)), Math.floor(e / (h * w)) % cIn, Math.floor(e / w) % h, e % w];
-        return sum((add) => {
+        const [i, c, iy, ix] = unravel(e, cIn, h, w);
+        return exactSum((add) => {
           for (let ky = 0; ky < kH; ky++)
             for (let kx = 0; kx < kW; kx++) {
               const sy = iy + p.padH - ky;
@@ -154,8 +156,8 @@ export function convCheck(op: ConvOp, a: Float32Array, b: Float32Array, p: Conv2
     size: cOut * cIn * kH * kW,
     cost: n * outH * outW,
     at: (e) => {
-      const [o, c, ky, kx] = [Math.floor(e / (cIn * kH * kW)), Math.floor(e / (kH * kW)) % cIn, Math.floor(e / kW) % kH, e % kW];
-      return sum((add) => {
+      const [o, c, ky, kx] = unravel(e, cIn, kH, kW);
+      return exactSum((add) => {
         for (let i = 0; i < n; i++)
           for (let oy = 0; oy < outH; oy++)
             for (let ox = 0; ox < outW; ox++) {
@@ -187,14 +189,7 @@ export function batchNormWeightGradCheck(g: Float32Array, x: Float32Array, p: Ba
       let variance = 0;
       each(ch, (j) => (variance += (x[j] - mean) ** 2));
       const inv = 1 / Math.sqrt(variance / (n * hw) + p.eps);
-      let value = 0;
-      let scale = 0;
-      each(ch, (j) => {
-        const v = g[j] * (x[j] - mean) * inv;
-        value += v;
-        scale += Math.abs(v);
-      });
-      return { value, scale, terms: n * hw };
+      return exactSum((add) => each(ch, (j) => add(g[j] * (x[j] - mean) * inv)));
     },
   };
 }
