@@ -220,20 +220,27 @@ export class Trainer {
   /** A move to another backend that the running loop makes at its next step boundary. */
   private switchRequest: SwitchRequest | null = null;
   /**
-   * The latest weights of a model that storage refused (a run's checkpoint on a full disk,
-   * or imported weights): requests take them over an older stored checkpoint, so that they
-   * outlive the loaded model (a lost device, another model loaded) for as long as the worker.
+   * The latest weights of each model that storage refused (a run's checkpoint on a full
+   * disk, or imported weights): requests take them over an older stored checkpoint, so that
+   * they outlive the loaded model (a lost device, another model trained or loaded) for as
+   * long as the worker. The memory is what the reader trained; the warning says to export.
    */
-  private unsaved: Checkpoint | null = null;
+  private readonly unsaved = new Map<ModelId, Checkpoint>();
 
   /** The weights kept here for `model`, if storage refused them. */
   private unsavedOf(model: ModelId): Checkpoint | null {
-    return this.unsaved?.info.model === model ? this.unsaved : null;
+    return this.unsaved.get(model) ?? null;
+  }
+
+  /** Keeps `ck` here (storage refused it), in place of what was kept of its model. */
+  private keepUnsaved(ck: Checkpoint): Checkpoint {
+    this.unsaved.set(ck.info.model, ck);
+    return ck;
   }
 
   /** `model`'s weights are stored (or discarded): nothing of it is kept here any more. */
   private forgetUnsaved(model: ModelId): void {
-    if (this.unsavedOf(model)) this.unsaved = null;
+    this.unsaved.delete(model);
   }
 
   constructor(host: TrainerHost) {
@@ -548,7 +555,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      this.resumePoint = ck === null ? null : ck === this.unsaved ? ck : 'stored';
+      this.resumePoint = ck === null ? null : ck === this.unsavedOf(config.model) ? ck : 'stored';
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
         const seen = this.losses.count;
@@ -860,7 +867,7 @@ export class Trainer {
     } catch (e) {
       // Storage refused it: keep it here, so that a lost device still resumes from it and
       // requests after the run (export, evaluate, predict) still find these weights.
-      this.resumePoint = this.unsaved = { info: structuredClone(info), blobs: { weights, optimizer } };
+      this.resumePoint = this.keepUnsaved({ info: structuredClone(info), blobs: { weights, optimizer } });
       const quota = (e as Error).name === 'QuotaExceededError';
       this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
       if (!this.quotaWarned) {
@@ -1017,7 +1024,7 @@ export class Trainer {
       this.forgetUnsaved(id);
     } catch (e) {
       // Kept here, so that these weights and not an older checkpoint answer later requests.
-      this.unsaved = { info: structuredClone(info), blobs };
+      this.keepUnsaved({ info: structuredClone(info), blobs });
       this.host.post({
         type: 'warning',
         code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage',

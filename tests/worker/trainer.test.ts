@@ -218,6 +218,30 @@ describe('the training loop', () => {
     expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
   });
 
+  it('with storage full, keeps each trained model\'s weights in the worker, not only the last one\'s', async () => {
+    const h = harness(undefined, { quota: true });
+    const images = new Float32Array(2 * 784).map((_, i) => ((i * 53) % 255) / 255);
+    const lenet = await trainThenPredict(h, images);
+    await h.send({ type: 'export', id: 2, model: 'lenet' });
+    const before = (await h.next('exported', (m) => m.id === 2)).bytes;
+    // Another model trains and is kept too (storage refuses it as well).
+    await h.send({ type: 'start', config: { ...base, model: 'lenet-bn', epochs: 1 } });
+    await h.trainer.idle();
+    expect(h.messages.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    expect(h.store.size).toBe(0);
+    // LeNet still answers from its own trained weights, and exports them unchanged.
+    await h.send({ type: 'predict', id: 3, model: 'lenet', images, count: 2 });
+    expect(Array.from((await h.next('prediction', (m) => m.id === 3)).probs)).toEqual(Array.from(lenet));
+    await h.send({ type: 'export', id: 4, model: 'lenet' });
+    expect(Array.from((await h.next('exported', (m) => m.id === 4)).bytes)).toEqual(Array.from(before));
+    await h.send({ type: 'export', id: 5, model: 'lenet-bn' });
+    expect((await h.next('exported', (m) => m.id === 5)).name).toMatch(/^lenet-bn/);
+    // And a run of LeNet resumes from where its kept weights stand.
+    await h.send({ type: 'start', config: { ...base, epochs: 2 }, resume: true });
+    await h.trainer.idle();
+    expect(h.messages.find((m) => m.type === 'resumed')).toMatchObject({ info: { model: 'lenet', epoch: 1 } });
+  });
+
   it('stops a run whose loss blows up, keeps no checkpoint of it, and puts the model back at the last sound one', async () => {
     // LeNet-BN with Adam at lr 10: a sound first step, then a loss of over a hundred (50 ln 10 is 115).
     let clock = 0;
