@@ -195,7 +195,6 @@ export interface ShapeTuneResult {
   ms: number;
 }
 
-
 /**
  * Times `names`, variants of `op`, on test data of one shape (spot-checking each one's
  * output first); returns the fastest. `key` names the choice in `log` and `spotChecks` (the
