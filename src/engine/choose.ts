@@ -4,7 +4,8 @@
  *
  * - WebGPU on a real GPU adapter;
  * - `wasm` when WebGPU is missing (no `navigator.gpu`), fails (no adapter, the device
- *   will not start, or it is lost at once), or is a software adapter (SwiftShader,
+ *   will not start, is lost at once, or computes a training step otherwise than the CPU
+ *   reference: probe-step.ts), or is a software adapter (SwiftShader,
  *   llvmpipe, WARP, `isFallbackAdapter`) that a short probe shows to be slower than wasm;
  * - `cpu` (the readable reference) only when wasm cannot load.
  *
@@ -25,9 +26,9 @@
  */
 import type { Backend, BackendName } from './backend';
 import { tensor } from './creation';
-import * as F from './functional';
+import { checkStepOnDevice, probeNet, probeStep } from './probe-step';
 import { activeBackend, ready, setBackend, type WebGPUOptions } from './runtime';
-import { tidy, type Tensor } from './tensor';
+import type { Tensor } from './tensor';
 
 /** What the reader asked for ('auto' unless overridden; 'cpu' is for tests). */
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -36,7 +37,8 @@ export type BackendPreference = 'auto' | 'webgpu' | 'wasm' | 'cpu';
  * Why the backend computes: 'gpu' (WebGPU on a hardware adapter), 'software-faster' /
  * 'software-slower' (a software adapter, and the probe's verdict), 'no-webgpu' (no
  * navigator.gpu), 'no-adapter' (requestAdapter gave none), 'webgpu-failed' (the device
- * would not start or was lost at once), 'chosen' (the reader's override), 'wasm-failed'
+ * would not start, was lost at once, or computed the probe step wrongly), 'chosen' (the
+ * reader's override), 'wasm-failed'
  * (the WebAssembly module would not load).
  */
 export type ChoiceReason = 'gpu' | 'software-faster' | 'software-slower' | 'no-webgpu' | 'no-adapter' | 'webgpu-failed' | 'chosen' | 'wasm-failed';
@@ -95,7 +97,7 @@ export interface ChoiceCache {
 
 /** How the choice drives the engine; tests replace it to cover every branch without a GPU. */
 export interface ChoiceEngine {
-  /** Makes `name` current and ready; for WebGPU also checks that the device computes. Rejects if it cannot. */
+  /** Makes `name` current and ready; for WebGPU also checks that the device computes a training step as the CPU does. Rejects if it cannot. */
   start(name: BackendName, opts?: WebGPUOptions): Promise<void>;
   /** Milliseconds of one probe step on the current backend (fastest of a few, after a warm-up). */
   time(name: 'webgpu' | 'wasm'): Promise<number>;
@@ -307,52 +309,20 @@ export async function chooseBackend(opts: ChooseOptions = {}): Promise<BackendDe
   }
 }
 
-/** Deterministic values in [-0.5, 0.5) (an LCG), so the probe never touches the global random stream. */
-function pattern(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
-
 /**
- * The probe: one LeNet-sized training step (batch 16 of 28x28 images: conv 5x5 to 6
- * maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and backward),
- * on the current backend, timed to the read of a scalar that depends on the gradients.
- * A warm-up (pipelines compile, buffers are made, wasm reaches its optimised code; see
- * PROBE_WARM_MS), then the fastest of `reps`.
+ * The probe: one LeNet-sized training step (probe-step.ts) on the current backend, timed
+ * to the read of a scalar that depends on the gradients. A warm-up (pipelines compile,
+ * buffers are made, wasm reaches its optimised code; see PROBE_WARM_MS), then the fastest
+ * of `reps`.
  */
 export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
-  const n = 16;
-  const x = tensor(pattern(n * 784, 1), [n, 1, 28, 28]);
-  const shapes: number[][] = [
-    [6, 1, 5, 5],
-    [16, 6, 5, 5],
-    [120, 400],
-    [84, 120],
-    [10, 84],
-  ];
-  const w = shapes.map((s, i) => tensor(pattern(s.reduce((a, b) => a * b, 1), i + 2).map((v) => v * 0.2), s, { requiresGrad: true }));
+  const net = probeNet();
   const step = async () => {
-    const probe = tidy(() => {
-      let h = F.maxPool2d(F.relu(F.conv2d(x, w[0], null, { padding: 2 })), 2);
-      h = F.flatten(F.maxPool2d(F.relu(F.conv2d(h, w[1])), 2));
-      const out = F.linear(F.relu(F.linear(F.relu(F.linear(h, w[2])), w[3])), w[4]);
-      const loss = out.mul(out).mean();
-      loss.backward();
-      return (w[0].grad as Tensor).sum().add(loss);
-    });
+    const probe = probeStep(net, (loss, w) => (w[0].grad as Tensor).sum().add(loss));
     try {
       await probe.data();
     } finally {
       probe.dispose();
-      for (const p of w) {
-        p.grad?.dispose();
-        p.grad = null;
-      }
     }
   };
   try {
@@ -366,8 +336,7 @@ export async function timeProbeStep(reps = PROBE_REPS): Promise<number> {
     }
     return best;
   } finally {
-    x.dispose();
-    for (const p of w) p.dispose();
+    net.dispose();
   }
 }
 
@@ -387,12 +356,16 @@ const defaultEngine: ChoiceEngine = {
     if (name !== 'webgpu') return;
     // A device lost at start fails here rather than under the first training step.
     const t = tensor([1, 2]);
+    const sum = t.add(t);
     try {
-      const v = await t.add(t).data();
+      const v = await sum.data();
       if (v[0] !== 2 || v[1] !== 4) throw new Error('the new WebGPU device computed a wrong sum');
     } finally {
       t.dispose();
+      sum.dispose();
     }
+    // A device that computes a training step wrongly is not used (probe-step.ts).
+    await checkStepOnDevice();
   },
   time: () => timeProbeStep(),
   current: currentInstance,

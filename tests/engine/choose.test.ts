@@ -1,9 +1,11 @@
 // The one function that picks the reader's backend (src/engine/choose.ts), driven through
 // fake adapters and a fake engine whose starts fail or whose probe times are given, so every
 // branch is reached without a GPU; then the real probe step and a real choice on the CPU.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chooseBackend, describeAdapter, getBackend, memory, setBackend, tensor, timeProbeStep, WEBGPU_MARGIN, type AdapterLike, type ChoiceEngine, type GpuLike, type WebGPUOptions } from '../../src/engine';
 import type { BackendName } from '../../src/engine/backend';
+import { checkStepOnDevice } from '../../src/engine/probe-step';
+import { WebGPUBackend } from '../../src/engine/webgpu';
 
 const hardware: AdapterLike = { info: { vendor: 'nvidia', architecture: 'ada', device: '', description: 'NVIDIA GeForce RTX 4070' } };
 const swiftshader: AdapterLike = { info: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true } };
@@ -207,6 +209,32 @@ describe('on the real engine', () => {
     t.dispose();
     expect(cache.size).toBe(1);
     await setBackend('cpu');
+  });
+
+  it('checks a new WebGPU device against the CPU on a training step, and computes on wasm where the device gets it wrong', async () => {
+    // Dawn's adapter, passed off as a hardware GPU: chosen without a probe, after the check.
+    const asHardware: GpuLike = { requestAdapter: async () => hardware };
+    await setBackend('cpu');
+    const before = memory().numTensors;
+    const sound = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
+    expect(sound).toMatchObject({ backend: 'webgpu', reason: 'gpu' });
+    await expect(checkStepOnDevice()).resolves.toBeUndefined();
+    expect(memory().numTensors).toBe(before);
+
+    // Max pooling's backward (a kernel the autotune never times) sends every gradient to zero.
+    const broken = vi.spyOn(WebGPUBackend.prototype, 'pool2dBackward').mockImplementation(function (this: WebGPUBackend, x) {
+      return this.fill(x.size, 0);
+    });
+    try {
+      await setBackend('cpu');
+      const c = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
+      expect(c).toMatchObject({ backend: 'wasm', reason: 'webgpu-failed', detail: expect.stringMatching(/^the device computed a training step wrongly: layer 1's gradient sum is 0, not -?\d/) });
+      expect(getBackend().name).toBe('wasm');
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      broken.mockRestore();
+      await setBackend('cpu');
+    }
   });
 
   it('starts wasm when there is no WebGPU', async () => {

@@ -158,11 +158,13 @@ async function restart(e: Engine, info: BackendLostInfo, before: Promise<Backend
     await e.ready();
     // A device lost again at once fails here rather than under the first widget.
     const t = e.tensor([1, 2]);
+    const sum = t.add(t);
     try {
-      const v = await t.add(t).data();
+      const v = await sum.data();
       if (v[0] !== 2 || v[1] !== 4) throw new Error('the new device computed a wrong sum');
     } finally {
       t.dispose();
+      sum.dispose();
     }
   });
   const onGpu = info.backend === 'webgpu';

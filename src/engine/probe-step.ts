@@ -1,0 +1,134 @@
+/**
+ * The backend probe's workload, one LeNet-sized training step (batch 16 of 28x28 images:
+ * conv 5x5 to 6 maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and
+ * backward), and the check that a new WebGPU device computes it as the CPU reference does
+ * (`checkStepOnDevice`): the choice uses WebGPU only where it does, so a driver that
+ * miscomputes a kernel the autotune does not time (pooling, activations, the loss, the
+ * element-wise ops of the backward pass) sends the reader to WebAssembly instead of to a
+ * training run that learns nothing.
+ */
+import { tensor } from './creation';
+import * as F from './functional';
+import { cat } from './ops/layout';
+import { withBackend } from './runtime';
+import { tidy, type Tensor } from './tensor';
+
+/** Deterministic values in [-0.5, 0.5) (an LCG), so the probe never touches the global random stream. */
+function pattern(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+export interface ProbeNet {
+  x: Tensor;
+  w: Tensor[];
+  dispose(): void;
+}
+
+/** The probe's batch and weights, on the current backend. */
+export function probeNet(): ProbeNet {
+  const n = 16;
+  const x = tensor(pattern(n * 784, 1), [n, 1, 28, 28]);
+  const shapes: number[][] = [
+    [6, 1, 5, 5],
+    [16, 6, 5, 5],
+    [120, 400],
+    [84, 120],
+    [10, 84],
+  ];
+  const w = shapes.map((s, i) => tensor(pattern(s.reduce((a, b) => a * b, 1), i + 2).map((v) => v * 0.2), s, { requiresGrad: true }));
+  return {
+    x,
+    w,
+    dispose() {
+      x.dispose();
+      for (const p of w) {
+        p.grad?.dispose();
+        p.grad = null;
+        p.dispose();
+      }
+    },
+  };
+}
+
+/**
+ * One training step of the probe network; returns what `summary` makes of the loss and
+ * the weights (whose gradients are set), computed inside the same tidy scope. The
+ * gradients are dropped afterwards.
+ */
+export function probeStep(net: ProbeNet, summary: (loss: Tensor, w: Tensor[]) => Tensor): Tensor {
+  const { x, w } = net;
+  try {
+    return tidy(() => {
+      let h = F.maxPool2d(F.relu(F.conv2d(x, w[0], null, { padding: 2 })), 2);
+      h = F.flatten(F.maxPool2d(F.relu(F.conv2d(h, w[1])), 2));
+      const out = F.linear(F.relu(F.linear(F.relu(F.linear(h, w[2])), w[3])), w[4]);
+      const loss = out.mul(out).mean();
+      loss.backward();
+      return summary(loss, w);
+    });
+  } finally {
+    for (const p of w) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+}
+
+/** The loss, then each weight's gradient summed and summed in magnitude. */
+function fingerprint(loss: Tensor, w: Tensor[]): Tensor {
+  const parts = [loss.reshape([1])];
+  for (const p of w) {
+    const g = p.grad as Tensor;
+    parts.push(g.sum().reshape([1]), g.abs().sum().reshape([1]));
+  }
+  return cat(parts, 0);
+}
+
+/** Names of the fingerprint's values, for the message. */
+const FINGERPRINT = ['the loss', ...[1, 2, 3, 4, 5].flatMap((i) => [`layer ${i}'s gradient sum`, `layer ${i}'s gradient magnitude`])];
+
+/**
+ * Runs the probe step on the current backend and on the CPU reference and throws where
+ * they disagree: each value of the fingerprint within 1e-3 of its scale (the loss, or the
+ * gradient's magnitude; the conformance suite holds every kernel to 1e-4).
+ */
+export async function checkStepOnDevice(): Promise<void> {
+  const want = withBackend('cpu', () => {
+    const net = probeNet();
+    try {
+      const f = probeStep(net, fingerprint);
+      try {
+        return f.dataSync();
+      } finally {
+        f.dispose();
+      }
+    } finally {
+      net.dispose();
+    }
+  });
+  const net = probeNet();
+  let got: Float32Array;
+  try {
+    const f = probeStep(net, fingerprint);
+    try {
+      got = await f.data();
+    } finally {
+      f.dispose();
+    }
+  } finally {
+    net.dispose();
+  }
+  for (let i = 0; i < want.length; i++) {
+    // A sum is held to its gradient's magnitude (the next value), the rest to themselves.
+    const scale = Math.abs(i > 0 && i % 2 === 1 ? want[i + 1] : want[i]);
+    if (!(Math.abs(got[i] - want[i]) <= 1e-3 * scale + 1e-6)) {
+      throw new Error(`the device computed a training step wrongly: ${FINGERPRINT[i]} is ${got[i]}, not ${want[i]}`);
+    }
+  }
+}
