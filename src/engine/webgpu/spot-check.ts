@@ -5,9 +5,10 @@
  * that only some hardware shows) is then never chosen, however fast its wrong answer came.
  *
  * An element passes when it is within SPOT_TOLERANCE of the sum of its terms' magnitudes
- * from the exact sum. Every variant of every tuned op stays below 1e-6 of it
- * (tests/webgpu/spot-check.test.ts; Winograd's larger tiles are the worst, at 7e-7), while
- * one term more or less in a sum of up to 10,000 terms moves an element by more.
+ * from the exact sum. Every variant of every tuned op stays below a tenth of that
+ * (tests/webgpu/spot-check.test.ts; the worst measured, Winograd's larger tiles at training
+ * precision, is 7e-7), while one term more or less in a sum of up to 10,000 terms moves an
+ * element by more.
  */
 import type { BatchNormParams, Conv2dParams } from '../backend';
 import type { MatmulShape } from './variants';
