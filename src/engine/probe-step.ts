@@ -1,15 +1,16 @@
 /**
  * The backend probe's workload, one LeNet-sized training step (batch 16 of 28x28 images:
  * conv 5x5 to 6 maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and
- * backward), and the check that a new WebGPU device computes it as the CPU reference does
- * (`checkStepOnDevice`): the choice uses WebGPU only where it does, so a driver that
- * miscomputes a kernel the autotune does not time (pooling, activations, the loss, the
- * element-wise ops of the backward pass) sends the reader to WebAssembly instead of to a
- * training run that learns nothing.
+ * backward), and the check that a new WebGPU device computes a training step as the CPU
+ * reference does (`checkStepOnDevice`: that step with batch norm, both poolings, ReLU and
+ * sigmoid, the cross-entropy loss and an SGD update): the choice uses WebGPU only where it
+ * does, so a driver that miscomputes a kernel the autotune does not time sends the reader
+ * to WebAssembly instead of to a training run that learns nothing.
  */
 import { tensor } from './creation';
 import * as F from './functional';
 import { cat } from './ops/layout';
+import { SGD } from './optim';
 import { withBackend } from './runtime';
 import { tidy, type Tensor } from './tensor';
 
@@ -80,29 +81,86 @@ export function probeStep(net: ProbeNet, summary: (loss: Tensor, w: Tensor[]) =>
   }
 }
 
-/** The loss, then each weight's gradient summed and summed in magnitude. */
-function fingerprint(loss: Tensor, w: Tensor[]): Tensor {
-  const parts = [loss.reshape([1])];
-  for (const p of w) {
-    const g = p.grad as Tensor;
-    parts.push(g.sum().reshape([1]), g.abs().sum().reshape([1]));
+/**
+ * The check's step: the probe network with what the probe leaves out (batch norm in
+ * training, average pooling, a sigmoid, the cross-entropy loss) and then an SGD update with
+ * momentum. Its fingerprint: the loss; each parameter's gradient summed and summed in
+ * magnitude; and each parameter's change by the update, likewise.
+ */
+function checkedStep(net: ProbeNet): Tensor {
+  const { x, w } = net;
+  const gamma = tensor(pattern(6, 9).map((v) => 1 + v), [6], { requiresGrad: true });
+  const beta = tensor(pattern(6, 10), [6], { requiresGrad: true });
+  const params = [...w, gamma, beta];
+  const labels = Array.from({ length: x.shape[0] }, (_, i) => (i * 7) % 10);
+  const sgd = new SGD(params, { lr: 0.1, momentum: 0.9 });
+  const before = params.map((p) => {
+    const d = p.detach();
+    try {
+      return d.clone();
+    } finally {
+      d.dispose();
+    }
+  });
+  try {
+    return tidy(() => {
+      let h = F.maxPool2d(F.relu(F.batchNorm(F.conv2d(x, w[0], null, { padding: 2 }), null, null, gamma, beta, { training: true })), 2);
+      h = F.flatten(F.avgPool2d(F.relu(F.conv2d(h, w[1])), 2));
+      const out = F.linear(F.relu(F.linear(F.sigmoid(F.linear(h, w[2])), w[3])), w[4]);
+      const loss = F.crossEntropy(out, labels);
+      loss.backward();
+      const parts = [loss.reshape([1])];
+      for (const p of params) {
+        const g = p.grad as Tensor;
+        parts.push(g.sum().reshape([1]), g.abs().sum().reshape([1]));
+      }
+      sgd.step();
+      params.forEach((p, i) => {
+        const change = p.sub(before[i]);
+        parts.push(change.sum().reshape([1]), change.abs().sum().reshape([1]));
+      });
+      return cat(parts, 0);
+    });
+  } finally {
+    sgd.zeroGrad();
+    for (const t of [gamma, beta, ...before]) t.dispose();
+    sgd.dispose();
   }
-  return cat(parts, 0);
 }
 
 /** Names of the fingerprint's values, for the message. */
-const FINGERPRINT = ['the loss', ...[1, 2, 3, 4, 5].flatMap((i) => [`layer ${i}'s gradient sum`, `layer ${i}'s gradient magnitude`])];
+const PARAMS = ['layer 1', 'layer 2', 'layer 3', 'layer 4', 'layer 5', "batch norm's scale", "batch norm's shift"];
+const FINGERPRINT = [
+  'the loss',
+  ...PARAMS.flatMap((p) => [`${p}'s gradient sum`, `${p}'s gradient magnitude`]),
+  ...PARAMS.flatMap((p) => [`${p}'s update sum`, `${p}'s update magnitude`]),
+];
+
+/** The check's fingerprint on the current backend. */
+async function fingerprint(): Promise<Float32Array> {
+  const net = probeNet();
+  try {
+    const f = checkedStep(net);
+    try {
+      return await f.data();
+    } finally {
+      f.dispose();
+    }
+  } finally {
+    net.dispose();
+  }
+}
 
 /**
- * Runs the probe step on the current backend and on the CPU reference and throws where
+ * Runs the check's step on the current backend and on the CPU reference and throws where
  * they disagree: each value of the fingerprint within 1e-3 of its scale (the loss, or the
- * gradient's magnitude; the conformance suite holds every kernel to 1e-4).
+ * magnitude beside a sum; the conformance suite holds every kernel to 1e-4).
  */
 export async function checkStepOnDevice(): Promise<void> {
   const want = withBackend('cpu', () => {
     const net = probeNet();
     try {
-      const f = probeStep(net, fingerprint);
+      const f = checkedStep(net);
       try {
         return f.dataSync();
       } finally {
@@ -112,20 +170,9 @@ export async function checkStepOnDevice(): Promise<void> {
       net.dispose();
     }
   });
-  const net = probeNet();
-  let got: Float32Array;
-  try {
-    const f = probeStep(net, fingerprint);
-    try {
-      got = await f.data();
-    } finally {
-      f.dispose();
-    }
-  } finally {
-    net.dispose();
-  }
+  const got = await fingerprint();
   for (let i = 0; i < want.length; i++) {
-    // A sum is held to its gradient's magnitude (the next value), the rest to themselves.
+    // A sum is held to the magnitude beside it (the next value), the rest to themselves.
     const scale = Math.abs(i > 0 && i % 2 === 1 ? want[i + 1] : want[i]);
     if (!(Math.abs(got[i] - want[i]) <= 1e-3 * scale + 1e-6)) {
       throw new Error(`the device computed a training step wrongly: ${FINGERPRINT[i]} is ${got[i]}, not ${want[i]}`);

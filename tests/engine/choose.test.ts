@@ -221,19 +221,28 @@ describe('on the real engine', () => {
     await expect(checkStepOnDevice()).resolves.toBeUndefined();
     expect(memory().numTensors).toBe(before);
 
-    // Max pooling's backward (a kernel the autotune never times) sends every gradient to zero.
-    const broken = vi.spyOn(WebGPUBackend.prototype, 'pool2dBackward').mockImplementation(function (this: WebGPUBackend, x) {
-      return this.fill(x.size, 0);
-    });
-    try {
-      await setBackend('cpu');
-      const c = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
-      expect(c).toMatchObject({ backend: 'wasm', reason: 'webgpu-failed', detail: expect.stringMatching(/^the device computed a training step wrongly: layer 1's gradient sum is 0, not -?\d/) });
-      expect(getBackend().name).toBe('wasm');
-      expect(memory().numTensors).toBe(before);
-    } finally {
-      broken.mockRestore();
-      await setBackend('cpu');
+    // Kernels the autotune never times, each made wrong in turn: max pooling's backward sends
+    // every gradient to zero, batch norm's forward passes its input through unnormalised, and
+    // the SGD update changes nothing.
+    const proto = WebGPUBackend.prototype;
+    const faults: Array<[string, () => { mockRestore(): void }, RegExp]> = [
+      ['max pooling backward', () => vi.spyOn(proto, 'pool2dBackward').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0); }), /^layer 1's gradient sum is 0, not -?\d/],
+      ['batch norm forward', () => vi.spyOn(proto, 'batchNormApply').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0.5); }), /^the loss is /],
+      ['SGD update', () => vi.spyOn(proto, 'sgdStep').mockImplementation(() => undefined), /^layer 1's update (sum|magnitude) is 0, not/],
+    ];
+    for (const [what, fault, says] of faults) {
+      const broken = fault();
+      try {
+        await setBackend('cpu');
+        const c = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
+        expect(c, what).toMatchObject({ backend: 'wasm', reason: 'webgpu-failed' });
+        expect(c.detail?.replace('the device computed a training step wrongly: ', ''), what).toMatch(says);
+        expect(getBackend().name).toBe('wasm');
+        expect(memory().numTensors, what).toBe(before);
+      } finally {
+        broken.mockRestore();
+        await setBackend('cpu');
+      }
     }
   });
 
