@@ -58,11 +58,10 @@ export function probeNet(): ProbeNet {
 }
 
 /**
- * One training step of the probe network; returns what `summary` makes of the loss and
- * the weights (whose gradients are set), computed inside the same tidy scope. The
- * gradients are dropped afterwards.
+ * One training step of the probe network; returns a scalar that depends on the loss and the
+ * first layer's gradient (what the probe reads to time the step). The gradients are dropped.
  */
-export function probeStep(net: ProbeNet, summary: (loss: Tensor, w: Tensor[]) => Tensor): Tensor {
+export function probeStep(net: ProbeNet): Tensor {
   const { x, w } = net;
   try {
     return tidy(() => {
@@ -71,7 +70,7 @@ export function probeStep(net: ProbeNet, summary: (loss: Tensor, w: Tensor[]) =>
       const out = F.linear(F.relu(F.linear(F.relu(F.linear(h, w[2])), w[3])), w[4]);
       const loss = out.mul(out).mean();
       loss.backward();
-      return summary(loss, w);
+      return (w[0].grad as Tensor).sum().add(loss);
     });
   } finally {
     for (const p of w) {
@@ -136,17 +135,23 @@ const FINGERPRINT = [
   ...PARAMS.flatMap((p) => [`${p}'s update sum`, `${p}'s update magnitude`]),
 ];
 
-/** The check's fingerprint on the current backend. */
-async function fingerprint(): Promise<Float32Array> {
-  const net = probeNet();
-  try {
-    const f = checkedStep(net);
+/** The check's fingerprint: its step run on the current backend, or with `onCpu` on the CPU reference. */
+async function fingerprint(onCpu: boolean): Promise<Float32Array> {
+  const make = () => {
+    const net = probeNet();
     try {
-      return await f.data();
-    } finally {
-      f.dispose();
+      return { net, f: checkedStep(net) };
+    } catch (e) {
+      net.dispose();
+      throw e;
     }
+  };
+  // withBackend makes the tensors on the CPU; the ops follow their inputs there.
+  const { net, f } = onCpu ? withBackend('cpu', make) : make();
+  try {
+    return await f.data();
   } finally {
+    f.dispose();
     net.dispose();
   }
 }
@@ -157,20 +162,8 @@ async function fingerprint(): Promise<Float32Array> {
  * magnitude beside a sum; the conformance suite holds every kernel to 1e-4).
  */
 export async function checkStepOnDevice(): Promise<void> {
-  const want = withBackend('cpu', () => {
-    const net = probeNet();
-    try {
-      const f = checkedStep(net);
-      try {
-        return f.dataSync();
-      } finally {
-        f.dispose();
-      }
-    } finally {
-      net.dispose();
-    }
-  });
-  const got = await fingerprint();
+  const want = await fingerprint(true);
+  const got = await fingerprint(false);
   for (let i = 0; i < want.length; i++) {
     // A sum is held to the magnitude beside it (the next value), the rest to themselves.
     const scale = Math.abs(i > 0 && i % 2 === 1 ? want[i + 1] : want[i]);

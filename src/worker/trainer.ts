@@ -227,22 +227,6 @@ export class Trainer {
    */
   private readonly unsaved = new Map<ModelId, Checkpoint>();
 
-  /** The weights kept here for `model`, if storage refused them. */
-  private unsavedOf(model: ModelId): Checkpoint | null {
-    return this.unsaved.get(model) ?? null;
-  }
-
-  /** Keeps `ck` here (storage refused it), in place of what was kept of its model. */
-  private keepUnsaved(ck: Checkpoint): Checkpoint {
-    this.unsaved.set(ck.info.model, ck);
-    return ck;
-  }
-
-  /** `model`'s weights are stored (or discarded): nothing of it is kept here any more. */
-  private forgetUnsaved(model: ModelId): void {
-    this.unsaved.delete(model);
-  }
-
   constructor(host: TrainerHost) {
     this.host = host;
     // Training takes the faster convolutions that round a little more (precision.ts); the
@@ -371,7 +355,7 @@ export class Trainer {
         return this.answer(msg.id, async () => {
           if (this.running && this.live?.id === msg.model) throw new BilingualError({ en: 'Stop the run before discarding its checkpoint.', zh: '丢弃检查点之前，请先停止训练。' });
           await this.host.deleteCheckpoint(msg.model);
-          this.forgetUnsaved(msg.model);
+          this.unsaved.delete(msg.model);
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
           this.host.post({ type: 'discarded', id: msg.id });
         });
@@ -501,7 +485,7 @@ export class Trainer {
    * refused a later one (or refused the only one).
    */
   private async newestCheckpoint(id: ModelId): Promise<Checkpoint | null> {
-    const kept = this.unsavedOf(id);
+    const kept = this.unsaved.get(id);
     if (!kept) return this.host.readCheckpoint(id);
     // Only the progress record, to compare: the stored weights are read when they are newer.
     const stored = await this.host.readCheckpointInfo(id).catch(() => null);
@@ -555,7 +539,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      this.resumePoint = ck === null ? null : ck === this.unsavedOf(config.model) ? ck : 'stored';
+      this.resumePoint = ck === null ? null : ck === this.unsaved.get(config.model) ? ck : 'stored';
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
         const seen = this.losses.count;
@@ -862,12 +846,13 @@ export class Trainer {
     try {
       await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
       this.resumePoint = 'stored';
-      this.forgetUnsaved(info.model);
+      this.unsaved.delete(info.model);
       this.host.post({ type: 'checkpoint', info: summary, ok: true });
     } catch (e) {
       // Storage refused it: keep it here, so that a lost device still resumes from it and
       // requests after the run (export, evaluate, predict) still find these weights.
-      this.resumePoint = this.keepUnsaved({ info: structuredClone(info), blobs: { weights, optimizer } });
+      this.resumePoint = { info: structuredClone(info), blobs: { weights, optimizer } };
+      this.unsaved.set(info.model, this.resumePoint);
       const quota = (e as Error).name === 'QuotaExceededError';
       this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
       if (!this.quotaWarned) {
@@ -1008,7 +993,7 @@ export class Trainer {
       throw cannotImport(e);
     }
     if (!replace) {
-      const trained = [this.unsavedOf(id)?.info, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
+      const trained = [this.unsaved.get(id)?.info, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
       if (trained) {
         net.dispose();
         return { trained: { epoch: trained.epoch, stepInEpoch: trained.stepInEpoch, savedAt: trained.savedAt } };
@@ -1021,10 +1006,10 @@ export class Trainer {
     const blobs = { weights: bytes.slice(), optimizer: null };
     try {
       await this.host.saveCheckpoint(info, blobs);
-      this.forgetUnsaved(id);
+      this.unsaved.delete(id);
     } catch (e) {
       // Kept here, so that these weights and not an older checkpoint answer later requests.
-      this.keepUnsaved({ info: structuredClone(info), blobs });
+      this.unsaved.set(id, { info: structuredClone(info), blobs });
       this.host.post({
         type: 'warning',
         code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage',

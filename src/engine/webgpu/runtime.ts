@@ -246,11 +246,13 @@ export class Runtime {
     for (const f of after) f();
   }
 
-  /**
-   * Copies `bytes` of `src` to the host: records the copy, submits, and waits only on the
-   * mapping. With `ranges` ([byte offset, bytes] pairs), only those, one after another.
-   */
-  async read(src: GPUBuffer, bytes: number, ranges: ReadonlyArray<readonly [number, number]> = [[0, bytes]]): Promise<Float32Array> {
+  /** Copies `bytes` of `src` to the host: records the copy, submits, and waits only on the mapping. */
+  read(src: GPUBuffer, bytes: number): Promise<Float32Array> {
+    return this.readRanges(src, [[0, bytes]]);
+  }
+
+  /** Copies the given [byte offset, bytes] ranges of `src` to the host, one after another, as `read` does. */
+  async readRanges(src: GPUBuffer, ranges: ReadonlyArray<readonly [number, number]>): Promise<Float32Array> {
     this.checkAlive();
     const total = ranges.reduce((sum, [, size]) => sum + size, 0);
     if (total === 0) return new Float32Array(0);
