@@ -1,16 +1,17 @@
 /**
  * The backend probe's workload, one LeNet-sized training step (batch 16 of 28x28 images:
  * conv 5x5 to 6 maps, pool, conv 5x5 to 16 maps, pool, dense 400-120-84-10, forward and
- * backward), and the check that a new WebGPU device computes a training step as the CPU
- * reference does (`checkStepOnDevice`: that step with batch norm, both poolings, ReLU and
- * sigmoid, the cross-entropy loss and an SGD update): the choice uses WebGPU only where it
- * does, so a driver that miscomputes a kernel the autotune does not time sends the reader
- * to WebAssembly instead of to a training run that learns nothing.
- */
+ * backward), and the check that a new WebGPU device computes training as the CPU reference
+ * does (`checkStepOnDevice`: two steps of that network with what the zoo adds to it, fused
+ * bias and activation epilogues, a ResNet block's batch norm with its residual, dropout, SGD
+ * and Adam, then evaluation mode): the choice uses WebGPU only where it does, so a driver
+ * that miscomputes a kernel the autotune does not time sends the reader to WebAssembly
+ * instead of to a training run that learns nothing. */
 import { tensor } from './creation';
 import * as F from './functional';
 import { cat } from './ops/layout';
-import { SGD } from './optim';
+import { Adam, SGD } from './optim';
+import { globalGenerator } from './random';
 import { withBackend } from './runtime';
 import { tidy, type Tensor } from './tensor';
 
@@ -80,95 +81,170 @@ export function probeStep(net: ProbeNet): Tensor {
   }
 }
 
+/** One value of the check's fingerprint: what it is, and the value it is held to (see `checkStepOnDevice`). */
+interface Entry {
+  name: string;
+  /** 'pair': a sum followed by its magnitude, held to the magnitude; 'self': held to itself; 'count': within one. */
+  kind: 'pair' | 'self' | 'count';
+}
+
+/** The check's network: the probe's, with what the zoo adds around it. */
+interface CheckNet {
+  params: { name: string; t: Tensor }[];
+  runningMean: Tensor;
+  runningVar: Tensor;
+  tally: Tensor;
+  dispose(): void;
+}
+
+function checkNet(net: ProbeNet): CheckNet {
+  const { w } = net;
+  const extra = (name: string, values: Float32Array, shape: number[]) => ({ name, t: tensor(values, shape, { requiresGrad: true }) });
+  const mine = [
+    extra("layer 1's bias", pattern(6, 11), [6]),
+    extra('the residual convolution', pattern(6 * 6 * 9, 12).map((v) => v * 0.2), [6, 6, 3, 3]),
+    extra("batch norm's scale", pattern(6, 9).map((v) => 1 + v), [6]),
+    extra("batch norm's shift", pattern(6, 10), [6]),
+    extra("layer 3's bias", pattern(120, 13).map((v) => v * 0.2), [120]),
+  ];
+  const runningMean = tensor(new Float32Array(6), [6]);
+  const runningVar = tensor(new Float32Array(6).fill(1), [6]);
+  const tally = tensor(new Float32Array(2), [2]);
+  return {
+    params: [...w.map((t, i) => ({ name: `layer ${i + 1}`, t })), ...mine],
+    runningMean,
+    runningVar,
+    tally,
+    dispose() {
+      for (const p of mine) {
+        p.t.grad?.dispose();
+        p.t.dispose();
+      }
+      for (const t of [runningMean, runningVar, tally]) t.dispose();
+    },
+  };
+}
+
 /**
- * The check's step: the probe network with what the probe leaves out (batch norm in
- * training, average pooling, a sigmoid, the cross-entropy loss) and then an SGD update with
- * momentum. Its fingerprint: the loss; each parameter's gradient summed and summed in
- * magnitude; and each parameter's change by the update, likewise.
+ * The check's forward pass: the probe network with what the zoo's models add to it. A
+ * convolution with its bias and ReLU fused into its kernel (AlexNet, VGG, NiN); a ResNet
+ * block's end, batch norm in training with the residual added and ReLU in its kernel, which
+ * updates the running statistics; average pooling, a convolution with a fused sigmoid
+ * (LeNet's), a dense layer with bias and a fused ReLU, dropout (AlexNet's); evaluation mode
+ * uses the running statistics and no dropout.
  */
-function checkedStep(net: ProbeNet): Tensor {
-  const { x, w } = net;
-  const gamma = tensor(pattern(6, 9).map((v) => 1 + v), [6], { requiresGrad: true });
-  const beta = tensor(pattern(6, 10), [6], { requiresGrad: true });
-  const params = [...w, gamma, beta];
-  const labels = Array.from({ length: x.shape[0] }, (_, i) => (i * 7) % 10);
-  const sgd = new SGD(params, { lr: 0.1, momentum: 0.9 });
-  const before = params.map((p) => {
-    const d = p.detach();
-    try {
-      return d.clone();
-    } finally {
-      d.dispose();
-    }
-  });
+function checkForward(net: ProbeNet, c: CheckNet, training: boolean): Tensor {
+  const [w1, w2, w3, w4, w5, b1, wr, gamma, beta, b3] = c.params.map((p) => p.t);
+  let h = F.maxPool2d(F.conv2d(net.x, w1, b1, { padding: 2 }, 'relu'), 2);
+  h = F.batchNorm(F.conv2d(h, wr, null, { padding: 1 }), c.runningMean, c.runningVar, gamma, beta, { training, residual: h, act: 'relu' });
+  h = F.flatten(F.avgPool2d(F.conv2d(h, w2, null, {}, 'sigmoid'), 2));
+  h = F.dropout(F.linear(h, w3, b3, 'relu'), 0.5, training);
+  return F.linear(F.relu(F.linear(h, w4)), w5);
+}
+
+/**
+ * The check's run: two training steps (the optimizer's first update differs from the
+ * later ones: momentum starts from the gradient), SGD with momentum and weight decay on the
+ * convolutions and batch norm and Adam on the dense layers, then the network in evaluation
+ * mode. Its fingerprint: each step's loss and each gradient's sum and magnitude; each
+ * parameter's change over both updates; the running statistics; the tally of summed loss
+ * and correct count; the evaluation logits.
+ */
+function checkedRun(net: ProbeNet): { values: Tensor; entries: Entry[] } {
+  const c = checkNet(net);
+  const params = c.params.map((p) => p.t);
+  const labels = Array.from({ length: net.x.shape[0] }, (_, i) => (i * 7) % 10);
+  const dense = new Set([params[2], params[3], params[4], params[9]]);
+  const sgd = new SGD(
+    params.filter((p) => !dense.has(p)),
+    { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },
+  );
+  const adam = new Adam(params.filter((p) => dense.has(p)), { lr: 0.01 });
+  const copies = () => params.map((p) => tidy(() => p.detach().clone()));
+  let before = copies();
+  const entries: Entry[] = [];
+  const parts: Tensor[] = [];
+  const add = (t: Tensor, name: string, kind: Entry['kind']) => {
+    parts.push(t.reshape([t.size]));
+    if (kind === 'pair') entries.push({ name: `the sum of ${name}`, kind }, { name: `the magnitude of ${name}`, kind: 'self' });
+    else entries.push({ name, kind });
+  };
+  const sumAndMagnitude = (t: Tensor) => cat([t.sum().reshape([1]), t.abs().sum().reshape([1])], 0);
   try {
     return tidy(() => {
-      let h = F.maxPool2d(F.relu(F.batchNorm(F.conv2d(x, w[0], null, { padding: 2 }), null, null, gamma, beta, { training: true })), 2);
-      h = F.flatten(F.avgPool2d(F.relu(F.conv2d(h, w[1])), 2));
-      const out = F.linear(F.relu(F.linear(F.sigmoid(F.linear(h, w[2])), w[3])), w[4]);
-      const loss = F.crossEntropy(out, labels);
-      loss.backward();
-      const parts = [loss.reshape([1])];
-      for (const p of params) {
-        const g = p.grad as Tensor;
-        parts.push(g.sum().reshape([1]), g.abs().sum().reshape([1]));
+      for (const step of [1, 2]) {
+        sgd.zeroGrad();
+        adam.zeroGrad();
+        const loss = F.crossEntropy(checkForward(net, c, true), labels, { tally: c.tally });
+        loss.backward();
+        add(loss, `step ${step}'s loss`, 'self');
+        c.params.forEach((p) => add(sumAndMagnitude(p.t.grad as Tensor), `${p.name}'s gradient in step ${step}`, 'pair'));
+        sgd.step();
+        adam.step();
+        c.params.forEach((p, i) => add(sumAndMagnitude(p.t.sub(before[i])), `${p.name}'s update in step ${step}`, 'pair'));
+        for (const t of before) t.dispose();
+        before = step === 1 ? copies() : [];
       }
-      sgd.step();
-      params.forEach((p, i) => {
-        const change = p.sub(before[i]);
-        parts.push(change.sum().reshape([1]), change.abs().sum().reshape([1]));
-      });
-      return cat(parts, 0);
+      add(sumAndMagnitude(c.runningMean), "batch norm's running mean", 'pair');
+      add(sumAndMagnitude(c.runningVar), "batch norm's running variance", 'pair');
+      add(c.tally.narrow(0, 0, 1), "the tally's loss sum", 'self');
+      add(c.tally.narrow(0, 1, 1), "the tally's correct count", 'count');
+      add(sumAndMagnitude(checkForward(net, c, false)), 'the evaluation logits', 'pair');
+      return { values: cat(parts, 0), entries };
     });
   } finally {
     sgd.zeroGrad();
-    for (const t of [gamma, beta, ...before]) t.dispose();
+    adam.zeroGrad();
+    for (const t of before) t.dispose();
     sgd.dispose();
+    adam.dispose();
+    c.dispose();
   }
 }
 
-/** Names of the fingerprint's values, for the message. */
-const PARAMS = ['layer 1', 'layer 2', 'layer 3', 'layer 4', 'layer 5', "batch norm's scale", "batch norm's shift"];
-const FINGERPRINT = [
-  'the loss',
-  ...PARAMS.flatMap((p) => [`${p}'s gradient sum`, `${p}'s gradient magnitude`]),
-  ...PARAMS.flatMap((p) => [`${p}'s update sum`, `${p}'s update magnitude`]),
-];
-
-/** The check's fingerprint: its step run on the current backend, or with `onCpu` on the CPU reference. */
-async function fingerprint(onCpu: boolean): Promise<Float32Array> {
+/** The check's fingerprint: its run on the current backend, or with `onCpu` on the CPU reference. */
+async function fingerprint(onCpu: boolean): Promise<{ values: Float32Array; entries: Entry[] }> {
+  // Dropout draws its mask's seed from the global generator: the same seed on both runs,
+  // and the reader's random stream left as it was.
+  const state = globalGenerator.getState();
+  globalGenerator.seed(0x5eed);
   const make = () => {
     const net = probeNet();
     try {
-      return { net, f: checkedStep(net) };
+      return { net, ...checkedRun(net) };
     } catch (e) {
       net.dispose();
       throw e;
     }
   };
-  // withBackend makes the tensors on the CPU; the ops follow their inputs there.
-  const { net, f } = onCpu ? withBackend('cpu', make) : make();
   try {
-    return await f.data();
+    // withBackend makes the tensors on the CPU; the ops follow their inputs there.
+    const { net, values, entries } = onCpu ? withBackend('cpu', make) : make();
+    try {
+      return { values: await values.data(), entries };
+    } finally {
+      values.dispose();
+      net.dispose();
+    }
   } finally {
-    f.dispose();
-    net.dispose();
+    globalGenerator.setState(state);
   }
 }
 
 /**
- * Runs the check's step on the current backend and on the CPU reference and throws where
- * they disagree: each value of the fingerprint within 1e-3 of its scale (the loss, or the
- * magnitude beside a sum; the conformance suite holds every kernel to 1e-4).
+ * Runs the check on the current backend and on the CPU reference and throws where they
+ * disagree: each value within 1e-3 of its scale (a sum: the magnitude beside it; a loss or a
+ * magnitude: itself; the correct count: within one image, where a near tie may fall either
+ * way); the conformance suite holds every kernel to 1e-4.
  */
 export async function checkStepOnDevice(): Promise<void> {
   const want = await fingerprint(true);
-  const got = await fingerprint(false);
-  for (let i = 0; i < want.length; i++) {
-    // A sum is held to the magnitude beside it (the next value), the rest to themselves.
-    const scale = Math.abs(i > 0 && i % 2 === 1 ? want[i + 1] : want[i]);
-    if (!(Math.abs(got[i] - want[i]) <= 1e-3 * scale + 1e-6)) {
-      throw new Error(`the device computed a training step wrongly: ${FINGERPRINT[i]} is ${got[i]}, not ${want[i]}`);
+  const got = (await fingerprint(false)).values;
+  want.entries.forEach((e, i) => {
+    const w = want.values[i];
+    const tol = e.kind === 'count' ? 1 : 1e-3 * Math.abs(e.kind === 'pair' ? want.values[i + 1] : w) + 1e-6;
+    if (!(Math.abs(got[i] - w) <= tol)) {
+      throw new Error(`the device computed a training step wrongly: ${e.name} is ${got[i]}, not ${w}`);
     }
-  }
+  });
 }

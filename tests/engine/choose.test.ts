@@ -2,7 +2,7 @@
 // fake adapters and a fake engine whose starts fail or whose probe times are given, so every
 // branch is reached without a GPU; then the real probe step and a real choice on the CPU.
 import { describe, expect, it, vi } from 'vitest';
-import { chooseBackend, describeAdapter, getBackend, memory, setBackend, tensor, timeProbeStep, WEBGPU_MARGIN, type AdapterLike, type ChoiceEngine, type GpuLike, type WebGPUOptions } from '../../src/engine';
+import { chooseBackend, describeAdapter, getBackend, globalGenerator, memory, setBackend, tensor, timeProbeStep, WEBGPU_MARGIN, type AdapterLike, type ChoiceEngine, type GpuLike, type WebGPUOptions } from '../../src/engine';
 import type { BackendName } from '../../src/engine/backend';
 import { checkStepOnDevice } from '../../src/engine/probe-step';
 import { WebGPUBackend } from '../../src/engine/webgpu';
@@ -218,17 +218,29 @@ describe('on the real engine', () => {
     const before = memory().numTensors;
     const sound = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
     expect(sound).toMatchObject({ backend: 'webgpu', reason: 'gpu' });
+    // The check's dropout draws from the global generator and leaves the reader's stream as it was.
+    globalGenerator.seed(7);
+    const stream = globalGenerator.getState();
     await expect(checkStepOnDevice()).resolves.toBeUndefined();
+    expect(globalGenerator.getState()).toEqual(stream);
     expect(memory().numTensors).toBe(before);
 
     // Kernels the autotune never times, each made wrong in turn: max pooling's backward sends
-    // every gradient to zero, batch norm's forward passes its input through unnormalised, and
-    // the SGD update changes nothing.
+    // every gradient to zero; batch norm's forward passes its input through unnormalised, or
+    // leaves out the residual its kernel adds; the convolution forgets its fused bias and
+    // activation; dropout keeps everything; the SGD update changes nothing; Adam's too; the
+    // running statistics stay where they started.
     const proto = WebGPUBackend.prototype;
+    const orig = { batchNormApply: proto.batchNormApply, batchNormStats: proto.batchNormStats };
     const faults: Array<[string, () => { mockRestore(): void }, RegExp]> = [
-      ['max pooling backward', () => vi.spyOn(proto, 'pool2dBackward').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0); }), /^layer 1's gradient sum is 0, not -?\d/],
-      ['batch norm forward', () => vi.spyOn(proto, 'batchNormApply').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0.5); }), /^the loss is /],
-      ['SGD update', () => vi.spyOn(proto, 'sgdStep').mockImplementation(() => undefined), /^layer 1's update (sum|magnitude) is 0, not/],
+      ['max pooling backward', () => vi.spyOn(proto, 'pool2dBackward').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0); }), /^the sum of layer 1's gradient in step 1 is 0, not -?\d/],
+      ['batch norm forward', () => vi.spyOn(proto, 'batchNormApply').mockImplementation(function (this: WebGPUBackend, x) { return this.fill(x.size, 0.5); }), /^(step 1's loss|the (sum|magnitude) of .* in step 1) is /],
+      ['batch norm residual', () => vi.spyOn(proto, 'batchNormApply').mockImplementation(function (this: WebGPUBackend, x, m, v, w, b, p, epi) { return orig.batchNormApply.call(this, x, m, v, w, b, p, epi && { ...epi, residual: null }); }), /^(step 1's loss|the (sum|magnitude) of .* in step 1) is /],
+      ['convolution epilogue', () => vi.spyOn(proto, 'conv2dAct').mockImplementation(function (this: WebGPUBackend, x, w, _bias, p) { return this.conv2d(x, w, null, p); }), /^(step 1's loss|the (sum|magnitude) of .* in step 1) is /],
+      ['dropout', () => vi.spyOn(proto, 'dropoutMask').mockImplementation(function (this: WebGPUBackend, n) { return this.fill(n, 1); }), /^(step 1's loss|the (sum|magnitude) of .* in step 1) is /],
+      ['SGD update', () => vi.spyOn(proto, 'sgdStep').mockImplementation(() => undefined), /^the (sum|magnitude) of layer 1's update in step 1 is 0, not/],
+      ['Adam update', () => vi.spyOn(proto, 'adamStep').mockImplementation(() => undefined), /^the (sum|magnitude) of layer 3's update in step 1 is 0, not/],
+      ['running statistics', () => vi.spyOn(proto, 'batchNormStats').mockImplementation(function (this: WebGPUBackend, x, p) { return orig.batchNormStats.call(this, x, p); }), /^the (sum|magnitude) of batch norm's running mean is 0, not/],
     ];
     for (const [what, fault, says] of faults) {
       const broken = fault();
