@@ -1,7 +1,7 @@
 import type { BackendAbout, ChoiceReason } from '../engine';
 import { useBackend, type BackendStatus } from '../widgets/common/engine';
 import { backendLine, WITHOUT_WEBGPU } from '../widgets/common/backend-choice';
-import { useTr } from '../widgets/common/i18n';
+import { useTr, type Tr } from '../widgets/common/i18n';
 import { useTraining } from '../stores/training';
 import { useT } from './i18n';
 
@@ -12,9 +12,11 @@ export interface BadgeView {
   reason?: ChoiceReason;
   adapter?: string;
   detail?: string;
+  /** The detail in Chinese, where the engine said it in both languages. */
+  detailZh?: string;
 }
 
-type WorkerBackend = { name: string; about?: BackendAbout; reason?: ChoiceReason; adapter?: string; detail?: string };
+type WorkerBackend = { name: string; about?: BackendAbout; reason?: ChoiceReason; adapter?: string; detail?: string; detailZh?: string };
 
 /**
  * The training worker's backend once the training view has started it (the reader's
@@ -24,9 +26,14 @@ type WorkerBackend = { name: string; about?: BackendAbout; reason?: ChoiceReason
  * changed the choice after the page's engine started (it follows on the next load).
  */
 export function badgeView(page: BackendStatus, worker: WorkerBackend | null): BadgeView {
-  if (worker) return { backend: worker.name, about: worker.about, reason: worker.reason, adapter: worker.adapter, detail: worker.detail };
-  if (page.state === 'ready') return { backend: page.name ?? 'cpu', about: page.about, reason: page.reason, adapter: page.adapter, detail: page.detail };
+  if (worker) return { backend: worker.name, about: worker.about, reason: worker.reason, adapter: worker.adapter, detail: worker.detail, detailZh: worker.detailZh };
+  if (page.state === 'ready') return { backend: page.name ?? 'cpu', about: page.about, reason: page.reason, adapter: page.adapter, detail: page.detail, detailZh: page.detailZh };
   return { backend: page.state };
+}
+
+/** The error behind a fallback in the reader's language (English where the engine has only English). */
+export function detailOf(tr: Tr, view: BadgeView): string | undefined {
+  return view.detail === undefined ? undefined : tr(view.detail, view.detailZh ?? view.detail);
 }
 
 /**
@@ -49,7 +56,7 @@ export function BackendBadge() {
       </p>
     );
   }
-  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: view.detail });
+  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: detailOf(tr, view) });
   return (
     <p className="backend-badge" role="status" data-backend={view.backend} data-reason={view.reason} title={line.title}>
       <span className={`dot dot-${view.backend}`} aria-hidden="true" />
@@ -68,11 +75,13 @@ export function BackendBadge() {
 export function CpuBanner() {
   const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
+  const tr = useTr();
   if (!view.reason || !WITHOUT_WEBGPU.includes(view.reason)) return null;
+  const detail = detailOf(tr, view);
   return (
     <div className="cpu-banner" role="status" data-testid="cpu-banner" data-reason={view.reason}>
       <strong>{t('cpuBannerTitle')}</strong> {t('cpuBannerBody')}
-      {view.detail ? <span className="cpu-banner-reason"> ({view.detail})</span> : null}
+      {detail ? <span className="cpu-banner-reason"> ({detail})</span> : null}
     </div>
   );
 }

@@ -57,6 +57,8 @@ export interface BackendDecision {
   software?: boolean;
   /** The error behind 'no-adapter', 'webgpu-failed' or 'wasm-failed'. */
   detail?: string;
+  /** That error in Chinese, where the engine says it in both languages (a device that computed wrongly). */
+  detailZh?: string;
   /** The probe's times (ms per step, fastest of PROBE_REPS) and whether they came from the cache. */
   probe?: { webgpuMs: number; wasmMs: number; cached: boolean };
   unavailable: Unavailable;
@@ -169,6 +171,12 @@ function isVerdict(v: unknown): v is ProbeVerdict {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** A failure's detail, with its Chinese where the error carries one (a `zh` string). */
+function failure(e: unknown): Pick<BackendDecision, 'detail' | 'detailZh'> {
+  const zh = (e as { zh?: unknown } | null)?.zh;
+  return typeof zh === 'string' ? { detail: message(e), detailZh: zh } : { detail: message(e) };
+}
+
 /**
  * Decides and starts the backend that computes for the reader; see the file's header.
  * Never rejects while the CPU reference can start.
@@ -256,7 +264,7 @@ export async function chooseBackend(opts: ChooseOptions = {}): Promise<BackendDe
         return finish({ ...base, ...about, backend: 'webgpu', reason: 'software-faster', probe });
       } catch (e) {
         unavailable.webgpu = 'webgpu-failed';
-        return onCpu('webgpu-failed', { detail: message(e) });
+        return onCpu('webgpu-failed', failure(e));
       }
     }
     // The probe: wasm first (it cannot fail the way a device can), then WebGPU.
@@ -281,7 +289,7 @@ export async function chooseBackend(opts: ChooseOptions = {}): Promise<BackendDe
         await engine.start('cpu');
         return finish({ ...base, ...about, backend: 'cpu', reason: 'wasm-failed', detail });
       }
-      return onCpu('webgpu-failed', { detail: message(e) });
+      return onCpu('webgpu-failed', failure(e));
     }
     if (unavailable.wasm) return finish({ ...base, ...about, backend: 'webgpu', reason: 'wasm-failed', detail });
     const winner: 'webgpu' | 'wasm' = webgpuMs < wasmMs * WEBGPU_MARGIN ? 'webgpu' : 'wasm';
@@ -303,7 +311,7 @@ export async function chooseBackend(opts: ChooseOptions = {}): Promise<BackendDe
     return finish({ ...base, ...about, backend: 'webgpu', reason: preference === 'webgpu' ? 'chosen' : 'gpu' });
   } catch (e) {
     unavailable.webgpu = 'webgpu-failed';
-    return onCpu('webgpu-failed', { detail: message(e) });
+    return onCpu('webgpu-failed', failure(e));
   }
 }
 

@@ -81,16 +81,22 @@ export function probeStep(net: ProbeNet): Tensor {
   }
 }
 
+/** A name in both of the book's languages. */
+interface Said {
+  en: string;
+  zh: string;
+}
+
 /** One value of the check's fingerprint: what it is, and the value it is held to (see `checkStepOnDevice`). */
 interface Entry {
-  name: string;
+  name: Said;
   /** 'pair': a sum followed by its magnitude, held to the magnitude; 'self': held to itself; 'count': within one. */
   kind: 'pair' | 'self' | 'count';
 }
 
 /** The check's network: the probe's, with what the zoo adds around it. */
 interface CheckNet {
-  params: { name: string; t: Tensor }[];
+  params: { name: Said; t: Tensor }[];
   runningMean: Tensor;
   runningVar: Tensor;
   tally: Tensor;
@@ -99,19 +105,19 @@ interface CheckNet {
 
 function checkNet(net: ProbeNet): CheckNet {
   const { w } = net;
-  const extra = (name: string, values: Float32Array, shape: number[]) => ({ name, t: tensor(values, shape, { requiresGrad: true }) });
+  const extra = (en: string, zh: string, values: Float32Array, shape: number[]) => ({ name: { en, zh }, t: tensor(values, shape, { requiresGrad: true }) });
   const mine = [
-    extra("layer 1's bias", pattern(6, 11), [6]),
-    extra('the residual convolution', pattern(6 * 6 * 9, 12).map((v) => v * 0.2), [6, 6, 3, 3]),
-    extra("batch norm's scale", pattern(6, 9).map((v) => 1 + v), [6]),
-    extra("batch norm's shift", pattern(6, 10), [6]),
-    extra("layer 3's bias", pattern(120, 13).map((v) => v * 0.2), [120]),
+    extra("layer 1's bias", '第 1 层的偏置', pattern(6, 11), [6]),
+    extra('the residual convolution', '残差卷积', pattern(6 * 6 * 9, 12).map((v) => v * 0.2), [6, 6, 3, 3]),
+    extra("batch norm's scale", '批量规范化的缩放', pattern(6, 9).map((v) => 1 + v), [6]),
+    extra("batch norm's shift", '批量规范化的偏移', pattern(6, 10), [6]),
+    extra("layer 3's bias", '第 3 层的偏置', pattern(120, 13).map((v) => v * 0.2), [120]),
   ];
   const runningMean = tensor(new Float32Array(6), [6]);
   const runningVar = tensor(new Float32Array(6).fill(1), [6]);
   const tally = tensor(new Float32Array(2), [2]);
   return {
-    params: [...w.map((t, i) => ({ name: `layer ${i + 1}`, t })), ...mine],
+    params: [...w.map((t, i) => ({ name: { en: `layer ${i + 1}`, zh: `第 ${i + 1} 层` }, t })), ...mine],
     runningMean,
     runningVar,
     tally,
@@ -164,10 +170,11 @@ function checkedRun(net: ProbeNet): { values: Tensor; entries: Entry[] } {
   let before = copies();
   const entries: Entry[] = [];
   const parts: Tensor[] = [];
-  const add = (t: Tensor, name: string, kind: Entry['kind']) => {
+  const add = (t: Tensor, name: Said, kind: Entry['kind']) => {
     parts.push(t.reshape([t.size]));
-    if (kind === 'pair') entries.push({ name: `the sum of ${name}`, kind }, { name: `the magnitude of ${name}`, kind: 'self' });
-    else entries.push({ name, kind });
+    if (kind === 'pair') {
+      entries.push({ name: { en: `the sum of ${name.en}`, zh: `${name.zh}之和` }, kind }, { name: { en: `the magnitude of ${name.en}`, zh: `${name.zh}的绝对值之和` }, kind: 'self' });
+    } else entries.push({ name, kind });
   };
   const sumAndMagnitude = (t: Tensor) => cat([t.sum().reshape([1]), t.abs().sum().reshape([1])], 0);
   try {
@@ -177,19 +184,19 @@ function checkedRun(net: ProbeNet): { values: Tensor; entries: Entry[] } {
         adam.zeroGrad();
         const loss = F.crossEntropy(checkForward(net, c, true), labels, { tally: c.tally });
         loss.backward();
-        add(loss, `step ${step}'s loss`, 'self');
-        c.params.forEach((p) => add(sumAndMagnitude(p.t.grad as Tensor), `${p.name}'s gradient in step ${step}`, 'pair'));
+        add(loss, { en: `step ${step}'s loss`, zh: `第 ${step} 步的损失` }, 'self');
+        c.params.forEach((p) => add(sumAndMagnitude(p.t.grad as Tensor), { en: `${p.name.en}'s gradient in step ${step}`, zh: `第 ${step} 步中${p.name.zh}的梯度` }, 'pair'));
         sgd.step();
         adam.step();
-        c.params.forEach((p, i) => add(sumAndMagnitude(p.t.sub(before[i])), `${p.name}'s update in step ${step}`, 'pair'));
+        c.params.forEach((p, i) => add(sumAndMagnitude(p.t.sub(before[i])), { en: `${p.name.en}'s update in step ${step}`, zh: `第 ${step} 步中${p.name.zh}的更新` }, 'pair'));
         for (const t of before) t.dispose();
         before = step === 1 ? copies() : [];
       }
-      add(sumAndMagnitude(c.runningMean), "batch norm's running mean", 'pair');
-      add(sumAndMagnitude(c.runningVar), "batch norm's running variance", 'pair');
-      add(c.tally.narrow(0, 0, 1), "the tally's loss sum", 'self');
-      add(c.tally.narrow(0, 1, 1), "the tally's correct count", 'count');
-      add(sumAndMagnitude(checkForward(net, c, false)), 'the evaluation logits', 'pair');
+      add(sumAndMagnitude(c.runningMean), { en: "batch norm's running mean", zh: '批量规范化的移动平均均值' }, 'pair');
+      add(sumAndMagnitude(c.runningVar), { en: "batch norm's running variance", zh: '批量规范化的移动平均方差' }, 'pair');
+      add(c.tally.narrow(0, 0, 1), { en: "the tally's loss sum", zh: '累计的损失之和' }, 'self');
+      add(c.tally.narrow(0, 1, 1), { en: "the tally's correct count", zh: '累计的正确个数' }, 'count');
+      add(sumAndMagnitude(checkForward(net, c, false)), { en: 'the evaluation logits', zh: '评估模式下的输出' }, 'pair');
       return { values: cat(parts, 0), entries };
     });
   } finally {
@@ -244,7 +251,10 @@ export async function checkStepOnDevice(): Promise<void> {
     const w = want.values[i];
     const tol = e.kind === 'count' ? 1 : 1e-3 * Math.abs(e.kind === 'pair' ? want.values[i + 1] : w) + 1e-6;
     if (!(Math.abs(got[i] - w) <= tol)) {
-      throw new Error(`the device computed a training step wrongly: ${e.name} is ${got[i]}, not ${w}`);
+      // `zh`: the reader's other language, which the page reads off any error (see choose.ts).
+      throw Object.assign(new Error(`the device computed a training step wrongly: ${e.name.en} is ${got[i]}, not ${w}`), {
+        zh: `设备把一步训练算错了：${e.name.zh}为 ${got[i]}，应为 ${w}`,
+      });
     }
   });
 }

@@ -22,6 +22,8 @@ export interface BackendReport {
   software?: boolean;
   /** The error behind a fallback. */
   detail?: string;
+  /** That error in Chinese, where the engine says it in both languages. */
+  detailZh?: string;
   /** The probe's times on a software adapter (ms per step). */
   probe?: { webgpuMs: number; wasmMs: number; cached: boolean };
   /** Why WebGPU or wasm cannot be chosen in this browser. */

@@ -86,7 +86,7 @@ async function startBackend(preference: BackendPreference): Promise<BackendDecis
 
 /** What the page's badge and the training view's backend menu need to know about a choice. */
 function report(choice: BackendDecision): BackendReport {
-  return { reason: choice.reason, preference: choice.preference, adapter: choice.adapter, software: choice.software, detail: choice.detail, probe: choice.probe, unavailable: choice.unavailable };
+  return { reason: choice.reason, preference: choice.preference, adapter: choice.adapter, software: choice.software, detail: choice.detail, detailZh: choice.detailZh, probe: choice.probe, unavailable: choice.unavailable };
 }
 
 async function init(msg: Extract<ToWorker, { type: 'init' }>) {
@@ -107,7 +107,7 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>) {
   const choice = await startBackend(msg.backend);
   if (choice.reason === 'webgpu-failed' && msg.backend !== 'wasm') {
     const why = choice.detail ?? 'unknown error';
-    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${why}); training on the CPU instead.`, zh: `WebGPU 未能启动（${why}），改用 CPU 训练。` });
+    post({ type: 'warning', code: 'backend', message: `WebGPU could not start (${why}); training on the CPU instead.`, zh: `WebGPU 未能启动（${choice.detailZh ?? why}），改用 CPU 训练。` });
   }
   post({ type: 'ready', ...Trainer.backendInfo(), ...report(choice), startMs: Math.round(performance.now() - t0) });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { BackendBadge, CpuBanner, badgeView } from '../../src/app/BackendBadge';
+import { BackendBadge, CpuBanner, badgeView, detailOf } from '../../src/app/BackendBadge';
 import { backendDetail, backendLine } from '../../src/widgets/common/backend-choice';
 import { CpuBackend } from '../../src/engine/cpu/index';
 import { trIn } from '../../src/widgets/common/i18n';
@@ -19,6 +19,19 @@ describe('the backend badge', () => {
     expect(badgeView({ state: 'starting' }, null).backend).toBe('starting');
     expect(badgeView({ state: 'ready', name: 'webgpu', description: 'WebGPU: Adapter A', reason: 'gpu', adapter: 'Adapter A' }, null)).toMatchObject({ backend: 'webgpu', reason: 'gpu', adapter: 'Adapter A' });
     expect(badgeView({ state: 'ready', name: 'wasm', description: 'wasm', reason: 'no-adapter', detail: 'requestAdapter() returned null' }, null)).toMatchObject({ backend: 'wasm', reason: 'no-adapter', detail: 'requestAdapter() returned null' });
+  });
+
+  it('gives the error behind a fallback in the reader’s language where the engine said it in both, else in English', () => {
+    const wrong = { detail: "the device computed a training step wrongly: step 1's loss is 3, not 2.3", detailZh: '设备把一步训练算错了：第 1 步的损失为 3，应为 2.3' };
+    const fromPage = badgeView({ state: 'ready', name: 'wasm', description: 'wasm', reason: 'webgpu-failed', ...wrong }, null);
+    const fromWorker = badgeView({ state: 'idle' }, { name: 'wasm', reason: 'webgpu-failed', ...wrong });
+    for (const view of [fromPage, fromWorker]) {
+      expect(detailOf(trIn('zh'), view)).toBe(wrong.detailZh);
+      expect(detailOf(trIn('en'), view)).toBe(wrong.detail);
+    }
+    const englishOnly = badgeView({ state: 'ready', name: 'wasm', description: 'wasm', reason: 'no-adapter', detail: 'requestAdapter() returned null' }, null);
+    expect(detailOf(trIn('zh'), englishOnly)).toBe('requestAdapter() returned null');
+    expect(detailOf(trIn('zh'), badgeView({ state: 'ready', name: 'webgpu', description: 'A', reason: 'gpu' }, null))).toBeUndefined();
   });
 
   it('names the training worker’s backend once the training view has started it, since the reader’s choice moves it', () => {

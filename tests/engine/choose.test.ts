@@ -249,6 +249,8 @@ describe('on the real engine', () => {
         const c = await chooseBackend({ gpu: asHardware, webgpuOptions: () => ({ autotune: false }) });
         expect(c, what).toMatchObject({ backend: 'wasm', reason: 'webgpu-failed' });
         expect(c.detail?.replace('the device computed a training step wrongly: ', ''), what).toMatch(says);
+        // The same in Chinese, for the badge on the Chinese pages.
+        expect(c.detailZh, what).toMatch(/^设备把一步训练算错了：.+为 -?[\d.]+(e-?\d+)?，应为 -?[\d.]+/);
         expect(getBackend().name).toBe('wasm');
         expect(memory().numTensors, what).toBe(before);
       } finally {

@@ -32,6 +32,8 @@ export interface BackendStatus {
   reason?: ChoiceReason;
   /** The error behind a fallback, when there was one. */
   detail?: string;
+  /** That error in Chinese, where the engine says it in both languages. */
+  detailZh?: string;
   /** The GPU adapter's description, when the browser offers one. */
   adapter?: string;
   /**
@@ -91,7 +93,7 @@ function publish(next: BackendStatus): BackendStatus {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The status of a ready engine: the current backend's name, description and what it computes on. */
-function readyStatus(e: Engine, why: Pick<BackendStatus, 'reason' | 'detail' | 'adapter' | 'lost'>): BackendStatus {
+function readyStatus(e: Engine, why: Pick<BackendStatus, 'reason' | 'detail' | 'detailZh' | 'adapter' | 'lost'>): BackendStatus {
   const b = e.getBackend();
   return { state: 'ready', name: b.name, description: b.description, about: b.about, ...why, generation: engineGeneration() + 1 };
 }
@@ -123,7 +125,7 @@ async function firstStart(): Promise<BackendStatus> {
     }
   }
   watchDeviceLoss(e);
-  const ready = publish(readyStatus(e, { reason: choice.reason, detail: choice.detail, adapter: choice.adapter }));
+  const ready = publish(readyStatus(e, { reason: choice.reason, detail: choice.detail, detailZh: choice.detailZh, adapter: choice.adapter }));
   // A device lost before the engine listened leaves no backend current: start again now.
   if (!b.ready) deviceLost(e, { backend: b.name, reason: 'unknown', message: 'the device was lost while the engine started' });
   return ready;
