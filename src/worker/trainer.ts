@@ -15,17 +15,22 @@
  * the model and optimizer are rebuilt from the run's last checkpoint (read back from
  * storage, or kept in memory when storage refused it) and the loop goes on from there;
  * a 'gpu-reset' warning tells the page from which epoch and step.
+ *
+ * Beside it: what a model is asked outside a step (test accuracy, evaluation, prediction)
+ * in inference.ts, and the optimizer's part of a checkpoint in optimizer-state.ts.
  */
 import {
-  F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, noGrad, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
+  F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
-import { zoo, isModelId, decodeSafetensors, encodeSafetensors, summarize, safetensorsMetadata, BilingualError, SafetensorsError, because, bilingualOf, type ModelId, type HostStateDict } from '../models/index';
+import { evaluate, inputTensor, predict, testAccuracy, yieldToEvents } from './inference';
+import { loadOptimizer, optimizerBytes, type Optimizer } from './optimizer-state';
+import { zoo, isModelId, summarize, safetensorsMetadata, BilingualError, SafetensorsError, because, bilingualOf, type ModelId } from '../models/index';
 import type { Dataset } from '../data/format';
-import { batchCount, epochOrder, gatherBatch, inOrderBatches } from '../data/batches';
+import { batchCount, epochOrder, gatherBatch } from '../data/batches';
 import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
 import { SUMMARY_MAX_INPUT, TRAIN_LIMITS, validateConfig } from '../models/train-limits';
-import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type Evaluation, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
+import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
 
@@ -107,22 +112,6 @@ interface SwitchRequest {
   reject: (e: unknown) => void;
 }
 
-/** Lets queued messages run between steps, without the 4 ms clamp of nested timers. */
-function yieldToEvents(): Promise<void> {
-  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
-  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
-  return new Promise((r) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      r();
-    };
-    ch.port2.postMessage(null);
-  });
-}
-
-type Optimizer = optim.SGD | optim.Adam;
-
 interface Live {
   id: ModelId;
   inputSize: number;
@@ -133,53 +122,6 @@ interface Live {
 
 /** What the backends say when a tensor does not fit: wasm's memory, a GPU buffer's limit, the device's memory. */
 const OUT_OF_MEMORY = /out of memory|exceeds this device's limit|GPUOutOfMemoryError|out-of-memory/i;
-
-/**
- * The batch that evaluation runs the model on: the training batch, from 32 to 500. An
- * inference holds less than a training step of the same batch, so a batch that trains has
- * room to be evaluated; a larger one need not have. Below 32 images every model of the zoo
- * fits at any input size it trains at in the tab, and a tiny training batch would make the
- * evaluation crawl.
- */
-export function evalBatch(trainingBatch: number): number {
-  return Math.max(32, Math.min(500, Math.floor(trainingBatch)));
-}
-
-/** Writes the optimizer's state (tensors and numbers) as .safetensors bytes. */
-async function optimizerBytes(opt: Optimizer): Promise<Uint8Array> {
-  const sd = opt.stateDict();
-  const tensors: HostStateDict = {};
-  const scalars: Record<string, Record<string, number>> = {};
-  for (const [i, s] of Object.entries(sd.state)) {
-    for (const [k, v] of Object.entries(s)) {
-      if (typeof v === 'number') (scalars[i] ??= {})[k] = v;
-      else tensors[`state.${i}.${k}`] = { shape: [...v.shape], data: await v.data() };
-    }
-  }
-  return encodeSafetensors(tensors, { kind: opt instanceof optim.Adam ? 'adam' : 'sgd', scalars: JSON.stringify(scalars), paramGroups: JSON.stringify(sd.paramGroups) });
-}
-
-function loadOptimizer(opt: Optimizer, bytes: Uint8Array): void {
-  const { tensors, metadata } = decodeSafetensors(bytes);
-  const kind = opt instanceof optim.Adam ? 'adam' : 'sgd';
-  if (metadata.kind !== kind) throw new Error(`the checkpoint's optimizer is ${metadata.kind}, not ${kind}`);
-  const state: optim.OptimizerStateDict['state'] = {};
-  const made: Tensor[] = [];
-  for (const [name, t] of Object.entries(tensors)) {
-    const m = /^state\.(\d+)\.(\w+)$/.exec(name);
-    if (!m) continue;
-    const x = tensor(t.data, t.shape);
-    made.push(x);
-    (state[Number(m[1])] ??= {})[m[2]] = x;
-  }
-  const scalars = JSON.parse(metadata.scalars ?? '{}') as Record<string, Record<string, number>>;
-  for (const [i, s] of Object.entries(scalars)) Object.assign((state[Number(i)] ??= {}), s);
-  try {
-    opt.loadStateDict({ state, paramGroups: JSON.parse(metadata.paramGroups ?? '[]') });
-  } finally {
-    for (const x of made) x.dispose();
-  }
-}
 
 function unknownModel(id: unknown): BilingualError {
   return new BilingualError({ en: `unknown model '${String(id)}'`, zh: `未知的模型“${String(id)}”` });
@@ -326,13 +268,13 @@ export class Trainer {
       case 'evaluate':
         return this.answer(msg.id, async () => {
           const live = await this.liveFor(msg.model);
-          const result = await this.evaluate(live, msg.limit ?? 10000, live.config?.batchSize ?? zoo[live.id].recipe.batchSize);
+          const result = await evaluate(live, (await this.ensureData()).test, msg.limit ?? 10000, live.config?.batchSize ?? zoo[live.id].recipe.batchSize, () => this.beat());
           this.host.post({ type: 'evaluation', id: msg.id, result });
         });
       case 'predict':
         return this.answer(msg.id, async () => {
           const live = await this.liveFor(msg.model);
-          const probs = await this.predict(live, msg.images, msg.count);
+          const probs = await predict(live, msg.images, msg.count);
           this.host.post({ type: 'prediction', id: msg.id, probs }, [probs.buffer]);
         });
       case 'export':
@@ -508,12 +450,6 @@ export class Trainer {
       this.loading = null;
     }
     return this.data;
-  }
-
-  /** One image batch on the device, resized to the model's input. */
-  private inputTensor(x: Float32Array, n: number, rows: number, cols: number, size: number): Tensor {
-    const t = tensor(x, [n, 1, rows, cols]);
-    return size === rows && size === cols ? t : F.interpolateBilinear(t, [size, size]);
   }
 
   private async run(requested: TrainConfig, resume: boolean): Promise<void> {
@@ -772,7 +708,7 @@ export class Trainer {
           const start = stepInEpoch * config.batchSize;
           const b = gatherBatch(data.train, order, start, Math.min(config.batchSize, trainN - start));
           tidy(() => {
-            const x = this.inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
+            const x = inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
             const y = tensor(Float32Array.from(b.y), [b.size]);
             trainStep(net, opt!, x, y, tally);
           });
@@ -799,7 +735,7 @@ export class Trainer {
         const imagesPerSec = epochSeconds > 0 ? epochImages / epochSeconds : undefined;
         epochLossSum = epochCorrect = epochImages = epochSeconds = 0;
         this.setState('evaluating');
-        const testAcc = await this.testAccuracy(live, data.test, config.testLimit ?? data.test.count, config.batchSize);
+        const testAcc = await testAccuracy(live, data.test, config.testLimit ?? data.test.count, config.batchSize, () => this.beat());
         epoch++;
         stepInEpoch = 0;
         const ep: EpochPoint = { epoch, step: globalStep, trainLoss, trainAcc, testAcc, ...(imagesPerSec !== undefined ? { imagesPerSec } : {}) };
@@ -818,7 +754,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      const result = await this.evaluate(live, config.testLimit ?? data.test.count, config.batchSize);
+      const result = await evaluate(live, data.test, config.testLimit ?? data.test.count, config.batchSize, () => this.beat());
       this.host.post({ type: 'evaluation', id: null, result });
       this.host.post({ type: 'done', history: this.history, testAcc: this.history.epochs.at(-1)?.testAcc ?? null });
       this.setState('done');
@@ -864,87 +800,6 @@ export class Trainer {
           zh: quota ? '浏览器已没有空间保存检查点。训练继续进行；要保留权重，请导出它们。' : `检查点未能保存（${(e as Error).message}）。训练继续进行；要保留权重，请导出它们。`,
         });
       }
-    }
-  }
-
-  private async testAccuracy(live: Live, test: Dataset, limit: number, batchSize: number): Promise<number> {
-    const { net } = live;
-    net.eval();
-    let correct = keep(zeros([]));
-    let n = 0;
-    try {
-      for (const b of inOrderBatches(test, evalBatch(batchSize), limit)) {
-        noGrad(() =>
-          tidy(() => {
-            const x = this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize);
-            const y = tensor(Float32Array.from(b.y), [b.size]);
-            const c = correct.add((net.call(x) as Tensor).argmax(1).eq(y).sum());
-            correct.dispose();
-            correct = keep(c);
-          }),
-        );
-        n += b.size;
-        this.beat();
-        await yieldToEvents();
-      }
-      return n ? (await correct.data())[0] / n : NaN;
-    } finally {
-      correct.dispose();
-      net.train();
-    }
-  }
-
-  /** Confusion matrix over the test set and a few labelled samples, in batches of at most `batchSize` (see evalBatch). */
-  private async evaluate(live: Live, limit: number, batchSize: number): Promise<Evaluation> {
-    const data = await this.ensureData();
-    const test = data.test;
-    const { net } = live;
-    const wasTraining = net.training;
-    net.eval();
-    const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-    const preds: Float32Array[] = [];
-    let count = 0;
-    try {
-      for (const b of inOrderBatches(test, evalBatch(batchSize), limit)) {
-        const p = noGrad(() => tidy(() => (net.call(this.inputTensor(b.x, b.size, b.rows, b.cols, live.inputSize)) as Tensor).argmax(1)));
-        const v = await p.data();
-        p.dispose();
-        preds.push(v);
-        for (let i = 0; i < b.size; i++) confusion[b.y[i]][v[i]]++;
-        count += b.size;
-        this.beat();
-        await yieldToEvents();
-      }
-      const sampleCount = Math.min(12, count);
-      const sb = gatherBatch(test, null, 0, sampleCount);
-      const probsT = noGrad(() => tidy(() => F.softmax(net.call(this.inputTensor(sb.x, sb.size, sb.rows, sb.cols, live.inputSize)) as Tensor, 1)));
-      const probs = await probsT.data();
-      probsT.dispose();
-      const samples = Array.from({ length: sampleCount }, (_, i) => {
-        const row = probs.subarray(i * 10, i * 10 + 10);
-        let pred = 0;
-        for (let k = 1; k < 10; k++) if (row[k] > row[pred]) pred = k;
-        return { index: i, label: sb.y[i], pred, prob: row[pred], pixels: test.pixels.slice(i * 784, (i + 1) * 784) };
-      });
-      const correct = confusion.reduce((s, row, i) => s + row[i], 0);
-      return { confusion, accuracy: count ? correct / count : NaN, count, samples };
-    } finally {
-      if (wasTraining) net.train();
-    }
-  }
-
-  private async predict(live: Live, images: Float32Array, count: number): Promise<Float32Array> {
-    if (images.length !== count * 784) throw new BilingualError({ en: `expected ${count} images of 28x28, got ${images.length} values`, zh: `应有 ${count} 张 28×28 的图像，收到的却是 ${images.length} 个值` });
-    const { net } = live;
-    const wasTraining = net.training;
-    net.eval();
-    try {
-      const p = noGrad(() => tidy(() => F.softmax(net.call(this.inputTensor(images, count, 28, 28, live.inputSize)) as Tensor, 1)));
-      const v = await p.data();
-      p.dispose();
-      return v;
-    } finally {
-      if (wasTraining) net.train();
     }
   }
 
