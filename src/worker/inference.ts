@@ -11,25 +11,12 @@ import { BilingualError } from '../models/index';
 import type { Dataset } from '../data/format';
 import { gatherBatch, inOrderBatches } from '../data/batches';
 import type { Evaluation } from './protocol';
+import { yieldToEvents } from './yield';
 
 /** The model an inference runs: its network and the input size it was built for. */
 export interface Inferable {
   net: nn.Sequential;
   inputSize: number;
-}
-
-/** Lets queued messages run between steps, without the 4 ms clamp of nested timers. */
-export function yieldToEvents(): Promise<void> {
-  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
-  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
-  return new Promise((r) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      r();
-    };
-    ch.port2.postMessage(null);
-  });
 }
 
 /**

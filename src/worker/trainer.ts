@@ -22,7 +22,8 @@
 import {
   F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
-import { evaluate, inputTensor, predict, testAccuracy, yieldToEvents } from './inference';
+import { evaluate, inputTensor, predict, testAccuracy } from './inference';
+import { yieldToEvents } from './yield';
 import { loadOptimizer, optimizerBytes, type Optimizer } from './optimizer-state';
 import { zoo, isModelId, summarize, safetensorsMetadata, BilingualError, SafetensorsError, because, bilingualOf, type ModelId } from '../models/index';
 import type { Dataset } from '../data/format';

@@ -6,6 +6,7 @@
  * previous run has stopped and freed its tensors. Runs in a worker; no React, no DOM.
  */
 import { getBackend, setBackend } from '../../engine';
+import { yieldToEvents } from '../../worker/yield';
 
 export type WorkerBackend = 'webgpu' | 'wasm' | 'cpu';
 
@@ -43,18 +44,6 @@ function startBackend(name: WorkerBackend, tuning: unknown): Promise<void> {
   return backendStarted;
 }
 
-/** Lets the worker's event loop take messages (a macrotask, not a timer). */
-function yieldToMessages(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
-}
-
 export interface ExperimentServer<M, D, E extends SteppedExperiment, P> {
   /** What a run needs besides the backend (e.g. its images), fetched while the backend starts. */
   prepare(msg: M): Promise<D>;
@@ -83,7 +72,7 @@ export function serveExperiments<C extends { steps: number; evalEvery: number },
       scope.postMessage({ type: 'point', run, point: await read(ex) });
       let state: 'done' | 'stopped' = 'done';
       while (ex.stepCount < config.steps) {
-        await yieldToMessages();
+        await yieldToEvents();
         if (stopped.has(run) || run !== latest) {
           state = 'stopped';
           break;
