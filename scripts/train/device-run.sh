@@ -68,7 +68,7 @@ else
     $R --model vgg --epochs 2 --max-seconds ${T_VGG:-100} > $OUT/vgg.log 2>&1
   fi
 fi
-grep -h "RESULT\|== epoch\|tuned" $OUT/*.log > $OUT/results.txt
+grep -h "RESULT\|== epoch\|tuned\|device training-step check" $OUT/*.log > $OUT/results.txt
 for f in $OUT/*.log; do grep -q "^profile:" "$f" && { echo "== $(basename "$f" .log)"; grep "^profile:" "$f"; }; done > $OUT/profile.txt
-[ -f $OUT/gpu-check.log ] && grep -h "conformance:\|ResNet-18 96x96" $OUT/gpu-check.log >> $OUT/results.txt
+[ -f $OUT/gpu-check.log ] && grep -h "conformance:\|autotune spot checks\|device training-step check\|ResNet-18 96x96" $OUT/gpu-check.log >> $OUT/results.txt
 cat $OUT/results.txt

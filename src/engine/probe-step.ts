@@ -6,7 +6,8 @@
  * bias and activation epilogues, a ResNet block's batch norm with its residual, dropout, SGD
  * and Adam, then evaluation mode): the choice uses WebGPU only where it does, so a driver
  * that miscomputes a kernel the autotune does not time sends the reader to WebAssembly
- * instead of to a training run that learns nothing. */
+ * instead of to a training run that learns nothing.
+ */
 import { tensor } from './creation';
 import * as F from './functional';
 import { cat } from './ops/layout';
@@ -152,15 +153,16 @@ function checkForward(net: ProbeNet, c: CheckNet, training: boolean): Tensor {
  * The check's run: two training steps (the optimizer's first update differs from the
  * later ones: momentum starts from the gradient), SGD with momentum and weight decay on the
  * convolutions and batch norm and Adam on the dense layers, then the network in evaluation
- * mode. Its fingerprint: each step's loss and each gradient's sum and magnitude; each
- * parameter's change over both updates; the running statistics; the tally of summed loss
- * and correct count; the evaluation logits.
+ * mode. Its fingerprint: each step's loss, and each parameter's gradient and change by the
+ * update in that step, summed and in magnitude; the running statistics, likewise; the tally
+ * of summed loss and correct count; the evaluation logits, summed and in magnitude.
  */
 function checkedRun(net: ProbeNet): { values: Tensor; entries: Entry[] } {
   const c = checkNet(net);
   const params = c.params.map((p) => p.t);
   const labels = Array.from({ length: net.x.shape[0] }, (_, i) => (i * 7) % 10);
-  const dense = new Set([params[2], params[3], params[4], params[9]]);
+  const [, , w3, w4, w5, , , , , b3] = params;
+  const dense = new Set([w3, w4, w5, b3]);
   const sgd = new SGD(
     params.filter((p) => !dense.has(p)),
     { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },
