@@ -24,7 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { getBackend, ready, setBackend } from '../../src/engine';
-import { checkStepOnDevice } from '../../src/engine/probe-step';
+import { checkStepVerdict } from '../../src/engine/probe-step';
 import { activeBackend } from '../../src/engine/runtime';
 import type { WebGPUBackend } from '../../src/engine/webgpu';
 import { formatProfile } from '../../src/engine/webgpu/profile';
@@ -99,12 +99,7 @@ async function main() {
   if (b.name === 'webgpu') {
     // The check the training view's backend choice runs on a new WebGPU device; where it fails,
     // the view computes on wasm. This run stays on the device it was asked for and says so.
-    const c0 = performance.now();
-    const verdict = await checkStepOnDevice().then(
-      () => 'passed',
-      (e: unknown) => `FAILED, the training view would compute on wasm: ${e instanceof Error ? e.message : String(e)}`,
-    );
-    console.log(`device training-step check: ${verdict} (${Math.round(performance.now() - c0)} ms)`);
+    console.log((await checkStepVerdict()).line);
   }
   console.log(`config: ${JSON.stringify(config)}`);
   const store = new Map<ModelId, { info: CheckpointInfo; blobs: CheckpointBlobs }>();

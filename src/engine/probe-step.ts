@@ -95,9 +95,17 @@ interface Entry {
   kind: 'pair' | 'self' | 'count';
 }
 
-/** The check's network: the probe's, with what the zoo adds around it. */
+/** A parameter of the check's network: its name in the message, and whether Adam updates it (the dense layers) or SGD. */
+interface CheckParam {
+  name: Said;
+  t: Tensor;
+  dense: boolean;
+}
+
+/** The check's network: the probe's weights with the tensors the zoo adds around them. */
 interface CheckNet {
-  params: { name: Said; t: Tensor }[];
+  w: { w1: Tensor; w2: Tensor; w3: Tensor; w4: Tensor; w5: Tensor; b1: Tensor; wr: Tensor; gamma: Tensor; beta: Tensor; b3: Tensor };
+  params: CheckParam[];
   runningMean: Tensor;
   runningVar: Tensor;
   tally: Tensor;
@@ -105,27 +113,39 @@ interface CheckNet {
 }
 
 function checkNet(net: ProbeNet): CheckNet {
-  const { w } = net;
-  const extra = (en: string, zh: string, values: Float32Array, shape: number[]) => ({ name: { en, zh }, t: tensor(values, shape, { requiresGrad: true }) });
-  const mine = [
-    extra("layer 1's bias", '第 1 层的偏置', pattern(6, 11), [6]),
-    extra('the residual convolution', '残差卷积', pattern(6 * 6 * 9, 12).map((v) => v * 0.2), [6, 6, 3, 3]),
-    extra("batch norm's scale", '批量规范化的缩放', pattern(6, 9).map((v) => 1 + v), [6]),
-    extra("batch norm's shift", '批量规范化的偏移', pattern(6, 10), [6]),
-    extra("layer 3's bias", '第 3 层的偏置', pattern(120, 13).map((v) => v * 0.2), [120]),
-  ];
+  const [w1, w2, w3, w4, w5] = net.w;
+  const made = (values: Float32Array, shape: number[]) => tensor(values, shape, { requiresGrad: true });
+  const b1 = made(pattern(6, 11), [6]);
+  const wr = made(pattern(6 * 6 * 9, 12).map((v) => v * 0.2), [6, 6, 3, 3]);
+  const gamma = made(pattern(6, 9).map((v) => 1 + v), [6]);
+  const beta = made(pattern(6, 10), [6]);
+  const b3 = made(pattern(120, 13).map((v) => v * 0.2), [120]);
+  const param = (t: Tensor, en: string, zh: string, dense = false): CheckParam => ({ name: { en, zh }, t, dense });
   const runningMean = tensor(new Float32Array(6), [6]);
   const runningVar = tensor(new Float32Array(6).fill(1), [6]);
   const tally = tensor(new Float32Array(2), [2]);
+  const mine = [b1, wr, gamma, beta, b3];
   return {
-    params: [...w.map((t, i) => ({ name: { en: `layer ${i + 1}`, zh: `第 ${i + 1} 层` }, t })), ...mine],
+    w: { w1, w2, w3, w4, w5, b1, wr, gamma, beta, b3 },
+    params: [
+      param(w1, 'layer 1', '第 1 层'),
+      param(w2, 'layer 2', '第 2 层'),
+      param(w3, 'layer 3', '第 3 层', true),
+      param(w4, 'layer 4', '第 4 层', true),
+      param(w5, 'layer 5', '第 5 层', true),
+      param(b1, "layer 1's bias", '第 1 层的偏置'),
+      param(wr, 'the residual convolution', '残差卷积'),
+      param(gamma, "batch norm's scale", '批量规范化的缩放'),
+      param(beta, "batch norm's shift", '批量规范化的偏移'),
+      param(b3, "layer 3's bias", '第 3 层的偏置', true),
+    ],
     runningMean,
     runningVar,
     tally,
     dispose() {
-      for (const p of mine) {
-        p.t.grad?.dispose();
-        p.t.dispose();
+      for (const t of mine) {
+        t.grad?.dispose();
+        t.dispose();
       }
       for (const t of [runningMean, runningVar, tally]) t.dispose();
     },
@@ -141,7 +161,7 @@ function checkNet(net: ProbeNet): CheckNet {
  * uses the running statistics and no dropout.
  */
 function checkForward(net: ProbeNet, c: CheckNet, training: boolean): Tensor {
-  const [w1, w2, w3, w4, w5, b1, wr, gamma, beta, b3] = c.params.map((p) => p.t);
+  const { w1, w2, w3, w4, w5, b1, wr, gamma, beta, b3 } = c.w;
   let h = F.maxPool2d(F.conv2d(net.x, w1, b1, { padding: 2 }, 'relu'), 2);
   h = F.batchNorm(F.conv2d(h, wr, null, { padding: 1 }), c.runningMean, c.runningVar, gamma, beta, { training, residual: h, act: 'relu' });
   h = F.flatten(F.avgPool2d(F.conv2d(h, w2, null, {}, 'sigmoid'), 2));
@@ -161,13 +181,8 @@ function checkedRun(net: ProbeNet): { values: Tensor; entries: Entry[] } {
   const c = checkNet(net);
   const params = c.params.map((p) => p.t);
   const labels = Array.from({ length: net.x.shape[0] }, (_, i) => (i * 7) % 10);
-  const [, , w3, w4, w5, , , , , b3] = params;
-  const dense = new Set([w3, w4, w5, b3]);
-  const sgd = new SGD(
-    params.filter((p) => !dense.has(p)),
-    { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },
-  );
-  const adam = new Adam(params.filter((p) => dense.has(p)), { lr: 0.01 });
+  const sgd = new SGD(c.params.filter((p) => !p.dense).map((p) => p.t), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+  const adam = new Adam(c.params.filter((p) => p.dense).map((p) => p.t), { lr: 0.01 });
   const copies = () => params.map((p) => tidy(() => p.detach().clone()));
   let before = copies();
   const entries: Entry[] = [];
@@ -240,6 +255,9 @@ async function fingerprint(onCpu: boolean): Promise<{ values: Float32Array; entr
   }
 }
 
+/** The CPU reference's fingerprint, once computed. */
+let reference: Promise<{ values: Float32Array; entries: Entry[] }> | null = null;
+
 /**
  * Runs the check on the current backend and on the CPU reference and throws where they
  * disagree: each value within 1e-3 of its scale (a sum: the magnitude beside it; a loss or a
@@ -247,7 +265,12 @@ async function fingerprint(onCpu: boolean): Promise<{ values: Float32Array; entr
  * way); the conformance suite holds every kernel to 1e-4.
  */
 export async function checkStepOnDevice(): Promise<void> {
-  const want = await fingerprint(true);
+  // The reference depends on nothing but this file: computed once, for every device checked.
+  reference ??= fingerprint(true).catch((e: unknown) => {
+    reference = null;
+    throw e;
+  });
+  const want = await reference;
   const got = (await fingerprint(false)).values;
   want.entries.forEach((e, i) => {
     const w = want.values[i];
@@ -259,4 +282,18 @@ export async function checkStepOnDevice(): Promise<void> {
       });
     }
   });
+}
+
+/**
+ * The check's verdict as the scripts print it (the GPU check, scripts/train.mjs):
+ * `device training-step check: passed (N ms)`, or what failed.
+ */
+export async function checkStepVerdict(): Promise<{ passed: boolean; line: string }> {
+  const t0 = performance.now();
+  const why = await checkStepOnDevice().then(
+    () => null,
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  const verdict = why === null ? 'passed' : `FAILED, the training view would compute on wasm: ${why}`;
+  return { passed: why === null, line: `device training-step check: ${verdict} (${Math.round(performance.now() - t0)} ms)` };
 }
