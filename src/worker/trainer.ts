@@ -17,31 +17,31 @@
  * a 'gpu-reset' warning tells the page from which epoch and step.
  *
  * Beside it: what a model is asked outside a step (test accuracy, evaluation, prediction)
- * in inference.ts, and the optimizer's part of a checkpoint in optimizer-state.ts.
+ * in inference.ts; what a run counts as it goes (the on-device tally, images per second)
+ * in run-meter.ts; where each model's latest checkpoint is in checkpoint-keeper.ts; the
+ * checks of an imported weights file in weights-file.ts; the optimizer's part of a
+ * checkpoint in optimizer-state.ts.
  */
 import {
-  F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, keep, type BackendAbout, type BackendLostInfo, type Tensor,
+  F, LossWatch, getBackend, globalGenerator, setConvPrecision, trimBackendMemory, nn, onBackendLost, optim, restartAfterLoss, tensor, tidy, tuneKernelShapes, zeros, type BackendAbout, type BackendLostInfo, type Tensor,
 } from '../engine';
 import { evaluate, inputTensor, predict, testAccuracy } from './inference';
 import { yieldToEvents } from './yield';
 import { loadOptimizer, optimizerBytes, type Optimizer } from './optimizer-state';
-import { zoo, isModelId, summarize, safetensorsMetadata, BilingualError, SafetensorsError, because, bilingualOf, type ModelId } from '../models/index';
+import { RunMeter, type WindowRead } from './run-meter';
+import { CheckpointKeeper, type Checkpoint, type CheckpointStore } from './checkpoint-keeper';
+import { loadWeightsFile, unknownModel } from './weights-file';
+import { zoo, isModelId, summarize, BilingualError, bilingualOf, type ModelId } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch } from '../data/batches';
-import type { CheckpointBlobs } from './checkpoints';
 import { trainStep } from './step';
-import { SUMMARY_MAX_INPUT, TRAIN_LIMITS, validateConfig } from '../models/train-limits';
-import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type FromWorker, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
+import { SUMMARY_MAX_INPUT, validateConfig } from '../models/train-limits';
+import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
 
-export interface TrainerHost {
-  post(msg: FromWorker, transfer?: Transferable[]): void;
+export interface TrainerHost extends CheckpointStore {
   loadData(onProgress: (loaded: number, total: number | null, from: 'network' | 'cache') => void): Promise<{ train: Dataset; test: Dataset }>;
-  saveCheckpoint(info: CheckpointInfo, blobs: CheckpointBlobs): Promise<void>;
-  readCheckpoint(model: ModelId): Promise<{ info: CheckpointInfo; blobs: CheckpointBlobs } | null>;
-  readCheckpointInfo(model: ModelId): Promise<CheckpointInfo | null>;
-  deleteCheckpoint(model: ModelId): Promise<void>;
   /** Wall clock in ms (tests may fake it). */
   now?(): number;
   /** Starts the engine again on a new device after a loss (default: the engine's restartBackend). */
@@ -60,8 +60,6 @@ const LOSS_GRACE_MS = 500;
 const MAX_RECOVERIES = 5;
 /** A busy run tells the page it still makes progress, at most once every BEAT_MS (the page's silence watch, silence.ts). */
 const BEAT_MS = 1000;
-
-type Checkpoint = { info: CheckpointInfo; blobs: CheckpointBlobs };
 
 /**
  * One forward and backward pass of a throwaway `config.model` on a zero batch of the run's
@@ -124,21 +122,6 @@ interface Live {
 /** What the backends say when a tensor does not fit: wasm's memory, a GPU buffer's limit, the device's memory. */
 const OUT_OF_MEMORY = /out of memory|exceeds this device's limit|GPUOutOfMemoryError|out-of-memory/i;
 
-function unknownModel(id: unknown): BilingualError {
-  return new BilingualError({ en: `unknown model '${String(id)}'`, zh: `未知的模型“${String(id)}”` });
-}
-
-/** A weights file refused, saying why (`e`'s message) as one sentence in each language. */
-function cannotImport(e: unknown): BilingualError {
-  const { en, zh } = because({ en: 'This file cannot be imported', zh: '无法导入这个文件' }, e);
-  return new BilingualError({ en: /[.!?]$/.test(en) ? en : `${en}.`, zh: /[。！？.!?]$/.test(zh) ? zh : `${zh}。` }, { cause: e });
-}
-
-/** Whether a checkpoint holds weights that training got somewhere with (imported ones are in their file). */
-function hasProgress(info: CheckpointInfo): boolean {
-  return info.status !== 'imported' && info.epoch + info.stepInEpoch > 0;
-}
-
 export class Trainer {
   private live: Live | null = null;
   private data: { train: Dataset; test: Dataset } | null = null;
@@ -148,30 +131,24 @@ export class Trainer {
   private stopRequested = false;
   private resumeWaiter: (() => void) | null = null;
   private running: Promise<void> | null = null;
-  private quotaWarned = false;
   private history: TrainHistory = { points: [], epochs: [] };
   private readonly host: TrainerHost;
   /** Device losses heard so far, and the restart in progress. */
   private losses = new LossWatch();
   private lostAt = 0;
   private restarting: Promise<void> | null = null;
-  /**
-   * Where the current run's last checkpoint is: 'stored' (read it back from storage), in
-   * memory (storage refused it), or null (none yet: a loss starts the run over).
-   */
-  private resumePoint: 'stored' | Checkpoint | null = null;
   /** A move to another backend that the running loop makes at its next step boundary. */
   private switchRequest: SwitchRequest | null = null;
   /**
-   * The latest weights of each model that storage refused (a run's checkpoint on a full
-   * disk, or imported weights): requests take them over an older stored checkpoint, so that
-   * they outlive the loaded model (a lost device, another model trained or loaded) for as
-   * long as the worker. The memory is what the reader trained; the warning says to export.
+   * Each model's latest checkpoint, stored or (where storage refused it) kept in memory, so
+   * that it outlives the loaded model (a lost device, another model trained or loaded) for
+   * as long as the worker; and where the current run's last one is.
    */
-  private readonly unsaved = new Map<ModelId, Checkpoint>();
+  private readonly checkpoints: CheckpointKeeper;
 
   constructor(host: TrainerHost) {
     this.host = host;
+    this.checkpoints = new CheckpointKeeper(host);
     // Training takes the faster convolutions that round a little more (precision.ts); the
     // worker's engine runs nothing else, and scripts/train.mjs trains through this class too.
     setConvPrecision('high');
@@ -297,8 +274,7 @@ export class Trainer {
       case 'discard-checkpoint':
         return this.answer(msg.id, async () => {
           if (this.running && this.live?.id === msg.model) throw new BilingualError({ en: 'Stop the run before discarding its checkpoint.', zh: '丢弃检查点之前，请先停止训练。' });
-          await this.host.deleteCheckpoint(msg.model);
-          this.unsaved.delete(msg.model);
+          await this.checkpoints.discard(msg.model);
           if (this.live?.id === msg.model && !this.running) this.disposeLive();
           this.host.post({ type: 'discarded', id: msg.id });
         });
@@ -408,7 +384,7 @@ export class Trainer {
       const { name } = zoo[this.live!.id];
       throw new BilingualError({ en: `${name.en} is training; its weights are the only ones loaded.`, zh: `${name.zh} 正在训练，此时只载入了它的权重。` });
     }
-    const ck = await this.newestCheckpoint(id);
+    const ck = await this.checkpoints.newest(id);
     if (!ck) throw new BilingualError({ en: `${zoo[id].name.en} has not been trained or imported yet.`, zh: `${zoo[id].name.zh} 还没有训练过，也没有导入过权重。` });
     const inputSize = ck.info.config.inputSize;
     const net = zoo[id].create({ inputSize, seed: ck.info.config.seed });
@@ -421,18 +397,6 @@ export class Trainer {
     this.disposeLive();
     this.live = { id, inputSize, net, opt: null, config: ck.info.config };
     return this.live;
-  }
-
-  /**
-   * The model's latest checkpoint: the stored one, or the copy kept here when storage
-   * refused a later one (or refused the only one).
-   */
-  private async newestCheckpoint(id: ModelId): Promise<Checkpoint | null> {
-    const kept = this.unsaved.get(id);
-    if (!kept) return this.host.readCheckpoint(id);
-    // Only the progress record, to compare: the stored weights are read when they are newer.
-    const stored = await this.host.readCheckpointInfo(id).catch(() => null);
-    return stored && stored.savedAt > kept.info.savedAt ? this.host.readCheckpoint(id) : kept;
   }
 
   private disposeLive() {
@@ -456,12 +420,11 @@ export class Trainer {
   private async run(requested: TrainConfig, resume: boolean): Promise<void> {
     this.stopRequested = false;
     this.pauseRequested = false;
-    this.quotaWarned = false;
     try {
       let config = requested;
-      let ck: { info: CheckpointInfo; blobs: CheckpointBlobs } | null = null;
+      let ck: Checkpoint | null = null;
       if (resume) {
-        ck = await this.newestCheckpoint(requested.model);
+        ck = await this.checkpoints.newest(requested.model);
         if (!ck) {
           const { name } = zoo[requested.model];
           throw new BilingualError({ en: `There is no checkpoint of ${name.en} to resume from.`, zh: `${name.zh} 没有可以从中继续的检查点。` });
@@ -476,7 +439,7 @@ export class Trainer {
         this.setState('stopped');
         return;
       }
-      this.resumePoint = ck === null ? null : ck === this.unsaved.get(config.model) ? ck : 'stored';
+      this.checkpoints.startRun(config.model, ck);
       let recovered = false;
       for (let recoveries = 0; ; recoveries++) {
         const seen = this.losses.count;
@@ -503,7 +466,7 @@ export class Trainer {
               req.reject(err);
             }
             ck = e.checkpoint;
-            this.resumePoint = e.checkpoint;
+            this.checkpoints.resumeFrom(e.checkpoint);
             this.pauseRequested = e.paused;
             recovered = false;
             recoveries--;
@@ -521,7 +484,7 @@ export class Trainer {
           this.setState('stopped');
           return;
         }
-        ck = await this.lastCheckpoint(config.model);
+        ck = await this.checkpoints.last(config.model);
         recovered = true;
       }
     } catch (e) {
@@ -558,7 +521,7 @@ export class Trainer {
    */
   private async diverged(at: Omit<Divergence, 'restored'>, model: ModelId): Promise<void> {
     this.disposeLive();
-    const ck = await this.lastCheckpoint(model);
+    const ck = await this.checkpoints.last(model);
     const restored = ck ? { epoch: ck.info.epoch, stepInEpoch: ck.info.stepInEpoch, globalStep: ck.info.globalStep } : null;
     const loss = Number.isFinite(at.loss) ? at.loss.toPrecision(3) : String(at.loss);
     const where = restored ? `its weights are back at the checkpoint of epoch ${restored.epoch + 1}, step ${restored.stepInEpoch}` : 'this run had saved no checkpoint yet';
@@ -569,14 +532,6 @@ export class Trainer {
       diverged: { ...at, restored },
     });
     this.setState('stopped');
-  }
-
-  /** The run's last checkpoint, from storage or memory; null when it has none yet. */
-  private async lastCheckpoint(model: ModelId): Promise<Checkpoint | null> {
-    const p = this.resumePoint;
-    if (p === null) return null;
-    if (p !== 'stored') return p;
-    return this.host.readCheckpoint(model);
   }
 
   /**
@@ -612,47 +567,22 @@ export class Trainer {
     let lastCheckpoint = this.now();
     // A run that moved backends while paused pauses again at once, without showing 'training'.
     if (!this.pauseRequested) this.setState('training');
+    const meter = new RunMeter(() => this.now());
 
-    // The summed loss and correct count since the last read, kept on the device.
-    const zero = () => keep(zeros([2]));
-    let tally = zero();
-    let windowImages = 0;
-    let windowStart = this.now();
-    let epochLossSum = 0;
-    let epochCorrect = 0;
-    let epochImages = 0;
-    let epochSeconds = 0;
-    let ips = 0;
-
-    const read = async (): Promise<{ loss: number; acc: number } | null> => {
-      if (windowImages === 0) return null;
-      const [l, c] = await tally.data();
-      tally.dispose();
-      tally = zero();
-      const n = windowImages;
-      const elapsed = Math.max(1e-3, (this.now() - windowStart) / 1000);
-      ips = n / elapsed;
-      epochSeconds += elapsed;
-      epochLossSum += l;
-      epochCorrect += c;
-      epochImages += n;
-      windowImages = 0;
-      windowStart = this.now();
-      return { loss: l / n, acc: c / n };
-    };
-
-    /** Stops the run where the loss blew up, before the point reaches the charts or a checkpoint. */
-    const check = (r: { loss: number; acc: number } | null) => {
+    /** The window's loss and accuracy; stops the run where the loss blew up, before the point reaches the charts or a checkpoint. */
+    const read = async (): Promise<WindowRead | null> => {
+      const r = await meter.read();
       if (r && lossExploded(r.loss, data.train.classes)) {
         throw new Diverged({ loss: r.loss, chance: Math.log(data.train.classes), epoch, step: stepInEpoch, globalStep, lr: config.lr });
       }
       return r;
     };
 
-    const report = (r: { loss: number; acc: number }, testAcc: number | null) => {
+    const report = (r: WindowRead, testAcc: number | null) => {
       const point: ProgressPoint = { step: globalStep, epoch: epoch + stepInEpoch / steps, loss: r.loss, trainAcc: r.acc };
       this.history.points.push(point);
       const remaining = totalSteps - (epoch * steps + stepInEpoch);
+      const ips = meter.imagesPerSec;
       const eta = ips > 0 ? (remaining * config.batchSize) / ips : null;
       this.host.post({
         type: 'progress',
@@ -688,12 +618,12 @@ export class Trainer {
         while (stepInEpoch < steps) {
           if (this.stopRequested) break;
           if (this.switchRequest) {
-            const r = check(await read());
+            const r = await read();
             if (r) report(r, null);
             throw new BackendSwitch(await this.snapshot(info('running'), data.train.classes), false);
           }
           if (this.pauseRequested) {
-            const r = check(await read());
+            const r = await read();
             if (r) report(r, null);
             await this.checkpoint(info('paused'), data.train.classes);
             this.setState('paused');
@@ -704,25 +634,26 @@ export class Trainer {
             this.pauseRequested = false;
             net.train();
             this.setState('training');
-            windowStart = this.now();
+            meter.restartWindow();
           }
           const start = stepInEpoch * config.batchSize;
           const b = gatherBatch(data.train, order, start, Math.min(config.batchSize, trainN - start));
           tidy(() => {
             const x = inputTensor(b.x, b.size, b.rows, b.cols, config.inputSize);
             const y = tensor(Float32Array.from(b.y), [b.size]);
-            trainStep(net, opt!, x, y, tally);
+            trainStep(net, opt!, x, y, meter.tally);
           });
-          windowImages += b.size;
+          meter.counted(b.size);
           stepInEpoch++;
           globalStep++;
           this.beat();
           if (stepInEpoch % readEvery === 0 || stepInEpoch === steps) {
-            const r = check(await read());
+            const r = await read();
             if (r) report(r, null);
             if (stepInEpoch < steps && this.now() - lastCheckpoint > checkpointEvery) {
               await this.checkpoint(info('running'), data.train.classes);
-              lastCheckpoint = windowStart = this.now();
+              lastCheckpoint = this.now();
+              meter.restartWindow();
             }
           } else {
             await yieldToEvents();
@@ -730,11 +661,8 @@ export class Trainer {
         }
         if (this.stopRequested) break;
         // End of epoch: test accuracy, a point on the epoch chart, a checkpoint.
-        const r = check(await read());
-        const trainLoss = epochImages ? epochLossSum / epochImages : NaN;
-        const trainAcc = epochImages ? epochCorrect / epochImages : NaN;
-        const imagesPerSec = epochSeconds > 0 ? epochImages / epochSeconds : undefined;
-        epochLossSum = epochCorrect = epochImages = epochSeconds = 0;
+        const r = await read();
+        const { trainLoss, trainAcc, imagesPerSec } = meter.endEpoch();
         this.setState('evaluating');
         const testAcc = await testAccuracy(live, data.test, config.testLimit ?? data.test.count, config.batchSize, () => this.beat());
         epoch++;
@@ -745,11 +673,12 @@ export class Trainer {
         this.host.post({ type: 'epoch', point: ep });
         await this.checkpoint(info(epoch >= config.epochs ? 'done' : 'running'), data.train.classes);
         // The next window starts here: the evaluation and the checkpoint are not training time.
-        lastCheckpoint = windowStart = this.now();
+        lastCheckpoint = this.now();
+        meter.restartWindow();
         if (epoch < config.epochs) this.setState('training');
       }
       if (this.stopRequested) {
-        const r = check(await read());
+        const r = await read();
         if (r) report(r, null);
         await this.checkpoint(info('stopped'), data.train.classes);
         this.setState('stopped');
@@ -760,48 +689,25 @@ export class Trainer {
       this.host.post({ type: 'done', history: this.history, testAcc: this.history.epochs.at(-1)?.testAcc ?? null });
       this.setState('done');
     } finally {
-      tally.dispose();
+      meter.dispose();
     }
   }
 
   /**
-   * Saves a checkpoint; a full disk is reported once and training goes on. Weights that
-   * are no longer finite are not saved: the run stops as diverged (see snapshot).
+   * Saves a checkpoint (kept in memory where storage refuses it: see CheckpointKeeper).
+   * Weights that are no longer finite are not saved: the run stops as diverged (see snapshot).
    */
   private async checkpoint(info: CheckpointInfo, classes: number): Promise<void> {
     if (!this.live) return;
-    let weights: Uint8Array;
-    let optimizer: Uint8Array | null;
+    let ck: Checkpoint;
     try {
-      ({ weights, optimizer } = (await this.snapshot(info, classes)).blobs);
+      ck = await this.snapshot(info, classes);
     } catch (e) {
       if (e instanceof Diverged) throw e;
       this.host.post({ type: 'checkpoint', info: null, ok: false, message: (e as Error).message });
       return;
     }
-    const { history: _h, ...summary } = info;
-    try {
-      await this.host.saveCheckpoint(structuredClone(info), { weights, optimizer });
-      this.resumePoint = 'stored';
-      this.unsaved.delete(info.model);
-      this.host.post({ type: 'checkpoint', info: summary, ok: true });
-    } catch (e) {
-      // Storage refused it: keep it here, so that a lost device still resumes from it and
-      // requests after the run (export, evaluate, predict) still find these weights.
-      this.resumePoint = { info: structuredClone(info), blobs: { weights, optimizer } };
-      this.unsaved.set(info.model, this.resumePoint);
-      const quota = (e as Error).name === 'QuotaExceededError';
-      this.host.post({ type: 'checkpoint', info: summary, ok: false, quota, message: (e as Error).message });
-      if (!this.quotaWarned) {
-        this.quotaWarned = true;
-        this.host.post({
-          type: 'warning',
-          code: quota ? 'quota' : 'storage',
-          message: quota ? 'The browser has no storage left for checkpoints. Training goes on; export the weights to keep them.' : `The checkpoint could not be saved (${(e as Error).message}). Training goes on; export the weights to keep them.`,
-          zh: quota ? '浏览器已没有空间保存检查点。训练继续进行；要保留权重，请导出它们。' : `检查点未能保存（${(e as Error).message}）。训练继续进行；要保留权重，请导出它们。`,
-        });
-      }
-    }
+    await this.checkpoints.save(info, ck.blobs);
   }
 
   /**
@@ -812,67 +718,20 @@ export class Trainer {
    * the page to ask the reader.
    */
   private async importWeights(id: ModelId, fallback: number | undefined, bytes: Uint8Array, replace: boolean): Promise<{ inputSize: number } | { trained: TrainedSoFar }> {
-    if (!isModelId(id)) throw unknownModel(id);
-    const entry = zoo[id];
-    const r = entry.recipe;
-    // Validate everything before anything changes; a bad file leaves the model as it was.
-    const recorded = safetensorsMetadata(bytes)?.inputSize;
-    const inputSize = recorded === undefined ? fallback : /^\d+$/.test(recorded) ? Number(recorded) : NaN;
-    if (inputSize === undefined) {
-      const [min, max] = [entry.minInputSize, TRAIN_LIMITS.inputSize.max];
-      throw new BilingualError({
-        en: `This file does not record the input size it was trained at: set an input size from ${min} to ${max} and import it again.`,
-        zh: `这个文件没有记录训练时的输入尺寸：请设定 ${min} 到 ${max} 之间的输入尺寸，再导入一次。`,
-      });
-    }
-    const config: TrainConfig = { model: id, epochs: r.epochs, lr: r.lr, batchSize: r.batchSize, inputSize, optimizer: 'sgd', seed: 0 };
-    const problem = validateConfig(config);
-    if (problem) {
-      throw new BilingualError(
-        recorded === undefined
-          ? { en: `This file does not record the input size it was trained at, and ${problem.en}.`, zh: `这个文件没有记录训练时的输入尺寸；${problem.zh}。` }
-          : { en: `This file cannot be imported: it records an input size of ${recorded}, and ${problem.en}.`, zh: `无法导入这个文件：它记录的输入尺寸是 ${recorded}；${problem.zh}。` },
-      );
-    }
-    let decoded;
-    try {
-      decoded = entry.fromSafetensors(bytes, { inputSize });
-    } catch (e) {
-      if (e instanceof SafetensorsError) throw cannotImport(e);
-      throw e;
-    }
-    const net = entry.create({ inputSize });
-    try {
-      net.loadStateDict(decoded);
-    } catch (e) {
-      net.dispose();
-      throw cannotImport(e);
-    }
+    // Everything is checked before anything changes; a bad file leaves the model as it was.
+    const { net, inputSize, config } = loadWeightsFile(id, fallback, bytes);
     if (!replace) {
-      const trained = [this.unsaved.get(id)?.info, await this.host.readCheckpointInfo(id).catch(() => null)].find((c) => !!c && hasProgress(c));
+      const trained = await this.checkpoints.trainedSoFar(id);
       if (trained) {
         net.dispose();
-        return { trained: { epoch: trained.epoch, stepInEpoch: trained.stepInEpoch, savedAt: trained.savedAt } };
+        return { trained };
       }
     }
     this.disposeLive();
     this.live = { id, inputSize, net, opt: null, config };
     this.history = { points: [], epochs: [] };
-    const info: CheckpointInfo = { model: id, config, epoch: r.epochs, stepInEpoch: 0, globalStep: 0, savedAt: Date.now(), status: 'imported', history: this.history };
-    const blobs = { weights: bytes.slice(), optimizer: null };
-    try {
-      await this.host.saveCheckpoint(info, blobs);
-      this.unsaved.delete(id);
-    } catch (e) {
-      // Kept here, so that these weights and not an older checkpoint answer later requests.
-      this.unsaved.set(id, { info: structuredClone(info), blobs });
-      this.host.post({
-        type: 'warning',
-        code: (e as Error).name === 'QuotaExceededError' ? 'quota' : 'storage',
-        message: 'The imported weights are loaded but could not be saved in the browser.',
-        zh: '导入的权重已载入，但未能保存在浏览器中。',
-      });
-    }
+    const info: CheckpointInfo = { model: id, config, epoch: config.epochs, stepInEpoch: 0, globalStep: 0, savedAt: Date.now(), status: 'imported', history: this.history };
+    await this.checkpoints.saveImported(info, { weights: bytes.slice(), optimizer: null });
     return { inputSize };
   }
 
