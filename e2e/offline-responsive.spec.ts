@@ -53,3 +53,35 @@ for (const [name, width, height] of [
     }
   });
 }
+
+// The page not scrolling sideways is not enough: a widget whose body scrolls sideways as a
+// whole carries its prose and buttons away with a wide table. Wide content scrolls in a
+// region of its own (ScrollRegion), and no table cell spills its text into the next.
+test('on a 360 px phone, no widget scrolls sideways as a whole and no table cell spills over', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const [slug, lang] of [['lab', 'en'], ['lab', 'zh'], ['parameters', 'en'], ['alexnet', 'en'], ['nin', 'zh']] as const) {
+    await openChapter(page, slug, lang);
+    // Down the whole page, so that every widget mounts and shows its first results.
+    for (let i = 0; i < 200; i++) {
+      const end = await page.evaluate(() => {
+        window.scrollBy(0, window.innerHeight);
+        return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+      });
+      await settledInView(page);
+      if (end) break;
+    }
+    const spills = await page.evaluate(() => {
+      const found: string[] = [];
+      for (const body of document.querySelectorAll('.widget-body')) {
+        const over = body.scrollWidth - body.clientWidth;
+        if (over > 0) found.push(`the ${body.closest('[data-widget]')?.getAttribute('data-widget')} widget scrolls sideways by ${over}px`);
+      }
+      for (const cell of document.querySelectorAll('.widget-body td, .widget-body th')) {
+        if (cell.scrollWidth > cell.clientWidth + 1) found.push(`"${cell.textContent?.slice(0, 30)}" spills out of its cell`);
+      }
+      return found;
+    });
+    expect(spills, `${slug} (${lang})`).toEqual([]);
+  }
+});

@@ -33,6 +33,7 @@ import '../widgets.css';
 import '../widgets-b.css';
 import './batch-norm.css';
 import { notation } from '../common/Notation';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
 export const BATCH_NORM_PARTS = ['normalise', 'batch-size', 'running'] as const;
@@ -88,12 +89,12 @@ function BeforeAfter({ before, after, stat, channel }: { before: number | undefi
 /** A table that scrolls sideways on narrow screens, in a region the keyboard can reach and scroll. */
 function ScrollTable({ name, label, children }: { name: string; label: string; children: ReactNode }) {
   return (
-    <div className="table-scroll bn-scroll" tabIndex={0} role="region" aria-label={label}>
+    <ScrollRegion className="bn-scroll" label={label}>
       <table className="b-table bn-table" data-table={name}>
         <caption>{notation(label)}</caption>
         {children}
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -449,7 +450,7 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
       </ScrollTable>
       {r ? (
         <p className="bn-formula" data-formula="running-mean">
-          {`${Channel(t, c)}: running_mean = ${keep} × ${num(at(r.runningMean, step - 1, c)!)} + ${mo} × ${num(at(r.batchMean, step - 1, c)!)} = ${num(at(r.runningMean, step, c)!)}`}
+          {`${Channel(t, c)}${t(': ', '：')}running_mean = ${keep} × ${num(at(r.runningMean, step - 1, c)!)} + ${mo} × ${num(at(r.batchMean, step - 1, c)!)} = ${num(at(r.runningMean, step, c)!)}`}
         </p>
       ) : null}
       <div className="chart-box bn-chart">

@@ -81,7 +81,7 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
           onPlaying(false);
           onPos(v);
         }}
-        format={(v) => `${v + 1} / ${count}: ${describe(v)}`}
+        format={(v) => `${v + 1} / ${count}${t(': ', '：')}${describe(v)}`}
         disabled={count <= 1}
       />
     </div>

@@ -12,6 +12,7 @@ import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
   if (typeof raw !== 'object' || raw === null) return d;
@@ -260,28 +261,30 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
       {shows('ladder') && r ? (
         <>
           {part === undefined ? <h4 className="b-subtitle">{t('From a dense layer to a convolution, one channel in and out', '从全连接层到卷积（单通道输入输出）')}</h4> : null}
-          <table className="b-table dc-ladder">
-            <TableHead columns={[t('Layer', '层'), t('Weights', '权重'), t('Count', '数量')]} />
-            <tbody>
-              {(
-                [
-                  ['full', t('Dense, 4-D tensor', '全连接，四阶张量'), `[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`],
-                  ['invariant', t('+ translation invariance', '+ 平移不变性'), `[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`],
-                  ['local', t('+ locality', '+ 局部性'), `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`],
-                ] as const
-              ).map(([step, name, tex]) => (
-                <tr key={step}>
-                  <th scope="row">{name}</th>
-                  <td>
-                    <Tex tex={tex} />
-                  </td>
-                  <td className="num" data-part={`ladder-${step}`} data-value={r.ladder[step]}>
-                    {groupDigits(r.ladder[step])}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ScrollRegion label={t('Weights of each layer', '各层的权重数')}>
+            <table className="b-table dc-ladder">
+              <TableHead columns={[t('Layer', '层'), t('Weights', '权重'), t('Count', '数量')]} />
+              <tbody>
+                {(
+                  [
+                    ['full', t('Dense, 4-D tensor', '全连接，四阶张量'), `[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`],
+                    ['invariant', t('+ translation invariance', '+ 平移不变性'), `[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`],
+                    ['local', t('+ locality', '+ 局部性'), `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`],
+                  ] as const
+                ).map(([step, name, tex]) => (
+                  <tr key={step}>
+                    <th scope="row">{name}</th>
+                    <td>
+                      <Tex tex={tex} />
+                    </td>
+                    <td className="num" data-part={`ladder-${step}`} data-value={r.ladder[step]}>
+                      {groupDigits(r.ladder[step])}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         </>
       ) : null}
       <Announce text={announced} />

@@ -10,6 +10,7 @@ import { useUrlState } from '../common/useUrlState';
 import { drawGrid, FM_DEFAULTS, GRID_ROWS, nextSeed, PER_ROW, pixelStats, sanitizeFM, SPLITS, type FMSettings, type SampleRow } from './samples';
 import { ensureData, ensureHeader, useSplits, type LoadedSplit, type SplitState } from './store';
 import { GrayCanvas } from '../common/GrayCanvas';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 const splitName = (t: Tr, split: Split) => (split === 'train' ? t('training set', '训练集') : t('test set', '测试集'));
 const imageWord = (t: Tr, split: Split) => (split === 'train' ? t('training image', '训练图像') : t('test image', '测试图像'));
@@ -84,27 +85,29 @@ function Facts({ splits }: { splits: Record<Split, SplitState> }) {
     );
   };
   return (
-    <table className="fm-facts">
-      <caption>{t('What the dataset files hold', '数据集文件的内容')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('Split', '划分')}</th>
-          <th scope="col">{t('Images', '图像数')}</th>
-          <th scope="col">{t('Pixels per image', '每张图像的像素')}</th>
-          <th scope="col">{t('Classes', '类别数')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {SPLITS.map((split) => (
-          <tr key={split} data-split={split}>
-            <th scope="row">{split === 'train' ? t('Training set', '训练集') : t('Test set', '测试集')}</th>
-            {cell(splits[split], 'count')}
-            {cell(splits[split], 'size')}
-            {cell(splits[split], 'classes')}
+    <ScrollRegion label={t('What the dataset files hold', '数据集文件的内容')}>
+      <table className="fm-facts">
+        <caption>{t('What the dataset files hold', '数据集文件的内容')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('Split', '划分')}</th>
+            <th scope="col">{t('Images', '图像数')}</th>
+            <th scope="col">{t('Pixels per image', '每张图像的像素')}</th>
+            <th scope="col">{t('Classes', '类别数')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {SPLITS.map((split) => (
+            <tr key={split} data-split={split}>
+              <th scope="row">{split === 'train' ? t('Training set', '训练集') : t('Test set', '测试集')}</th>
+              {cell(splits[split], 'count')}
+              {cell(splits[split], 'size')}
+              {cell(splits[split], 'classes')}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
   );
 }
 

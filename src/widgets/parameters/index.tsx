@@ -12,6 +12,7 @@ import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 const MAX_ABS = 1e6;
 /** The largest seed the slider offers; a link may not ask for more. */
@@ -228,37 +229,39 @@ export function Parameters({ part }: ParametersProps) {
               <h4 className="b-subtitle">
                 <code>net.namedParameters()</code>
               </h4>
-              <table className="b-table pm-named">
-                <TableHead columns={[t('Name', '名称'), t('Shape', '形状'), t('Elements', '元素个数'), <span className="visually-hidden">{t('Show', '显示')}</span>]} />
-                <tbody>
-                  {(r?.params ?? []).map((p) => (
-                    <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
-                      <th scope="row">
-                        <code>{p.name}</code>
-                      </th>
-                      <td data-value={JSON.stringify(p.shape)}>[{p.shape.join(', ')}]</td>
-                      <td className="num" data-value={p.values.length}>
-                        {p.values.length}
+              <ScrollRegion label={t('Named parameters', '具名参数')}>
+                <table className="b-table pm-named">
+                  <TableHead columns={[t('Name', '名称'), t('Shape', '形状'), t('Elements', '元素个数'), <span className="visually-hidden">{t('Show', '显示')}</span>]} />
+                  <tbody>
+                    {(r?.params ?? []).map((p) => (
+                      <tr key={p.name} data-param={p.name} aria-selected={p.name === s.entry}>
+                        <th scope="row">
+                          <code>{p.name}</code>
+                        </th>
+                        <td data-value={JSON.stringify(p.shape)}>[{p.shape.join(', ')}]</td>
+                        <td className="num" data-value={p.values.length}>
+                          {p.values.length}
+                        </td>
+                        <td>
+                          <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
+                            {t(`Show ${p.name}`, `显示 ${p.name}`)}
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <th scope="row">{t('Total', '合计')}</th>
+                      <td />
+                      <td className="num" data-part="total" data-value={r?.total}>
+                        {r?.total ?? '…'}
                       </td>
-                      <td>
-                        <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
-                          {t(`Show ${p.name}`, `显示 ${p.name}`)}
-                        </button>
-                      </td>
+                      <td />
                     </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <th scope="row">{t('Total', '合计')}</th>
-                    <td />
-                    <td className="num" data-part="total" data-value={r?.total}>
-                      {r?.total ?? '…'}
-                    </td>
-                    <td />
-                  </tr>
-                </tfoot>
-              </table>
+                  </tfoot>
+                </table>
+              </ScrollRegion>
               <p className="b-note">
                 {t(
                   'There is 0.weight and 2.weight but no 1.weight: child 1 is the ReLU, which has no parameters.',
@@ -357,24 +360,26 @@ export function Parameters({ part }: ParametersProps) {
           <p className="b-instructions">
             {t('Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}
           </p>
-          <div className="b-row" data-part="tied" data-state={outputState(result)}>
-            <figure className="b-fig" data-tied="2">
-              <figcaption>
-                <code>tied.at(2).weight[0]</code>
-              </figcaption>
-              {r ? (
-                <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={t('Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
-              ) : (
-                <PendingMatrix rows={1} cols={8} />
-              )}
-            </figure>
-            <figure className="b-fig" data-tied="4">
-              <figcaption>
-                <code>tied.at(4).weight[0]</code>
-              </figcaption>
-              {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={t('Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={8} />}
-            </figure>
-          </div>
+          <ScrollRegion label={t('Row 0 of both layers', '两层的第 0 行')}>
+            <div className="b-row" data-part="tied" data-state={outputState(result)}>
+              <figure className="b-fig" data-tied="2">
+                <figcaption>
+                  <code>tied.at(2).weight[0]</code>
+                </figcaption>
+                {r ? (
+                  <MatrixGrid values={r.tied.row2} rows={1} cols={8} label={t('Row 0 of layer 2 weight', '第 2 层权重第 0 行')} onEdit={(i, v) => editTie(i, v)} digits={4} cellSize={72} />
+                ) : (
+                  <PendingMatrix rows={1} cols={8} />
+                )}
+              </figure>
+              <figure className="b-fig" data-tied="4">
+                <figcaption>
+                  <code>tied.at(4).weight[0]</code>
+                </figcaption>
+                {r ? <MatrixGrid values={r.tied.row4} rows={1} cols={8} label={t('Row 0 of layer 4 weight', '第 4 层权重第 0 行')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={8} />}
+              </figure>
+            </div>
+          </ScrollRegion>
           {r ? (
             <>
               <p>

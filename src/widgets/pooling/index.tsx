@@ -143,7 +143,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
         <Tex tex={axisTex('h')} />
         <Tex tex={axisTex('w')} />
         <span>{notation(t(`(p_h = 2 × padding = ${2 * s.ph}, p_w = ${2 * s.pw})`, `（p_h = 2 × 填充 = ${2 * s.ph}，p_w = ${2 * s.pw}）`))}</span>
-        <ShapeCheck label={r ? `${t('engine', '引擎')}: X.shape = [${r.inShape.join(', ')}] → Y.shape` : ''} shape={r ? r.shape : null} same={same} />
+        <ShapeCheck label={r ? `${t('engine: ', '引擎：')}X.shape = [${r.inShape.join(', ')}] → Y.shape` : ''} shape={r ? r.shape : null} same={same} />
       </div>
       {r ? (
         <p className="w-channels-note">

@@ -16,6 +16,7 @@ import { groupDigits } from '../common/format';
 import { TableHead } from '../common/TableHead';
 import { useTr, type Tr } from '../common/i18n';
 import './appendix.css';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 export interface AppendixRun {
   model: string;
@@ -86,7 +87,7 @@ function Results() {
   const cpu = recorded.cpu ? t(` (${recorded.cpu})`, `（${recorded.cpu}）`) : '';
   return (
     <div className="pytorch-results" data-testid="pytorch-results">
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={t('What the recorder measured', '记录脚本测得的结果')}>
+      <ScrollRegion label={t('What the recorder measured', '记录脚本测得的结果')}>
         <table>
           <caption>
             {t(
@@ -119,7 +120,7 @@ function Results() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p>{t('The commands it ran:', '它运行的命令：')}</p>
       <pre tabIndex={0}>
         <code className="language-sh">{RUNS.map((r) => r.command).join('\n')}</code>

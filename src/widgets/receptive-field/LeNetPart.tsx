@@ -15,6 +15,7 @@ import type { nn } from '../../engine';
 import { bilingualOf, zoo, type HostStateDict } from '../../models';
 import { useTraining } from '../../stores/training';
 import { onceUntilFailure } from '../common/once';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 // ---- one LeNet and one test set for the page (shared by every copy of the widget) -----------
 
@@ -448,31 +449,33 @@ export function LeNetPart({ settings, update }: Props) {
           : t('Checking with the engine…', '正在用引擎核对…')}
       </p>
 
-      <table className="b-table rf-table" data-part="lenet-table">
-        <TableHead columns={[t('Map', '特征图'), t('Shape', '形状'), t('Receptive field r', '感受野 r'), t('Jump j', '跳距 j'), t('Region the chosen cell depends on', '所选单元格依赖的区域')]} />
-        <tbody>
-          {LENET_SIZES.map((size, s) => {
-            const gs = s === 0 ? { rf: 1, jump: 1 } : geo.layers[s - 1];
-            const region = s <= sel[0] ? dep.regions[s] : null;
-            const shape = current ? current.result.shapes[s] : null;
-            return (
-              <tr key={s} data-stage={s}>
-                <th scope="row">{stageName(t, s)}</th>
-                <td data-value={shape ? shape.join('x') : undefined}>{shape ? shape.join(' × ') : `${LENET_CHANNELS[s]} × ${size} × ${size}`}</td>
-                <td data-value={gs.rf}>
-                  {gs.rf}×{gs.rf}
-                </td>
-                <td data-value={gs.jump}>{gs.jump}</td>
-                <td data-value={region ? region.rows * region.cols : undefined}>
-                  {region
-                    ? t(`rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
-                    : '—'}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ScrollRegion label={t('Receptive fields of LeNet\'s maps', 'LeNet 各特征图的感受野')}>
+        <table className="b-table rf-table" data-part="lenet-table">
+          <TableHead columns={[t('Map', '特征图'), t('Shape', '形状'), t('Receptive field r', '感受野 r'), t('Jump j', '跳距 j'), t('Region the chosen cell depends on', '所选单元格依赖的区域')]} />
+          <tbody>
+            {LENET_SIZES.map((size, s) => {
+              const gs = s === 0 ? { rf: 1, jump: 1 } : geo.layers[s - 1];
+              const region = s <= sel[0] ? dep.regions[s] : null;
+              const shape = current ? current.result.shapes[s] : null;
+              return (
+                <tr key={s} data-stage={s}>
+                  <th scope="row">{stageName(t, s)}</th>
+                  <td data-value={shape ? shape.join('x') : undefined}>{shape ? shape.join(' × ') : `${LENET_CHANNELS[s]} × ${size} × ${size}`}</td>
+                  <td data-value={gs.rf}>
+                    {gs.rf}×{gs.rf}
+                  </td>
+                  <td data-value={gs.jump}>{gs.jump}</td>
+                  <td data-value={region ? region.rows * region.cols : undefined}>
+                    {region
+                      ? t(`rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
+                      : '—'}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
       <Probabilities probs={current ? current.result.probs : null} />
     </div>
   );

@@ -9,6 +9,7 @@ import { dependencies, LIMITS, maxPadding, PRESETS, stackGeometry, type LayerKin
 import { engineField, fieldAgrees } from './engine-rf';
 import { clampSelection, KINDS, mapSizes, selection, type RFSettings } from './settings';
 import { notation } from '../common/Notation';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 export function kindName(t: Tr, kind: LayerKind): string {
   if (kind === 'conv') return t('convolution', '卷积');
@@ -245,7 +246,7 @@ export function StackPart({ settings, update }: Props) {
             : t('✗ The engine’s gradient disagrees with the outlined cells.', '✗ 引擎计算的梯度与描边的单元格不一致。')}
       </p>
 
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={t('Receptive field per layer', '各层的感受野')}>
+      <ScrollRegion label={t('Receptive field per layer', '各层的感受野')}>
         <table className="b-table rf-table">
           <TableHead columns={[t('Map', '特征图'), t('Size', '大小'), t('Receptive field on the input r', '在输入上的感受野 r'), t('Jump j', '跳距 j'), t('Cells the chosen cell depends on', '所选单元格依赖的区域')]} />
           <tbody>
@@ -275,7 +276,7 @@ export function StackPart({ settings, update }: Props) {
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="b-note">
         {notation(t(
           'r grows by (k − 1)·j at each layer and j multiplies by the stride: r_l = r_{l−1} + (k_l − 1)·j_{l−1}, j_l = j_{l−1}·s_l. Near the border the cells actually depended on are fewer, because padding is not part of the input.',

@@ -5,6 +5,7 @@ import { formatBig, formatCount, useTr } from './strings';
 import { useSummary } from './useSummary';
 import { TableHead } from '../common/TableHead';
 import './training.css';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 function Row({ model, size, first }: { model: ModelId; size: number; first: { params: number; flops: number } | null }) {
   const lang = useSettings((s) => s.lang);
@@ -52,7 +53,7 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
             <input type="radio" name={`${uid}-sizes`} checked={sizes === 'tab'} onChange={() => setSizes('tab')} /> {tr('tabSizes')}
           </label>
         </fieldset>
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-t`}>
+        <ScrollRegion labelledBy={`${uid}-t`}>
           <table className="summary-table">
             <TableHead columns={[tr('model'), tr('inputSize'), tr('params'), tr('ratio', { first: firstName }), tr('flops'), tr('ratio', { first: firstName })]} />
             <tbody>
@@ -61,7 +62,7 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </div>
     </section>
   );

@@ -11,6 +11,7 @@ import { useUrlState } from '../common/useUrlState';
 import { MAX_SUMMARY_SIZE, SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from './summary-size';
 import type { ModelSummaryData } from '../../models/index';
 import './training.css';
+import { ScrollRegion } from '../common/ScrollRegion';
 
 /**
  * Per-layer output shapes, parameter count and FLOPs per image, all from running the
@@ -67,7 +68,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
         {!data && !error ? <p role="status">{tr('computing')}</p> : null}
         {data ? (
           <>
-            <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${uid}-t`}>
+            <ScrollRegion labelledBy={`${uid}-t`}>
               <table className="summary-table">
                 <TableHead columns={[tr('layer'), tr('type'), tr('outShape'), tr('params'), tr('flops')]} />
                 <tbody>
@@ -95,7 +96,7 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
                   </tr>
                 </tfoot>
               </table>
-            </div>
+            </ScrollRegion>
             <p className="muted">{tr('summaryNote', { size })}</p>
           </>
         ) : null}
