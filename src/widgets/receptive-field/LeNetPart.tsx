@@ -16,6 +16,7 @@ import { bilingualOf, zoo, type HostStateDict } from '../../models';
 import { useTraining } from '../../stores/training';
 import { onceUntilFailure } from '../common/once';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { FieldCells } from './FieldCells';
 
 // ---- one LeNet and one test set for the page (shared by every copy of the widget) -----------
 
@@ -461,15 +462,7 @@ export function LeNetPart({ settings, update }: Props) {
                 <tr key={s} data-stage={s}>
                   <th scope="row">{stageName(t, s)}</th>
                   <td data-value={shape ? shape.join('x') : undefined}>{shape ? shape.join(' × ') : `${LENET_CHANNELS[s]} × ${size} × ${size}`}</td>
-                  <td data-value={gs.rf}>
-                    {gs.rf}×{gs.rf}
-                  </td>
-                  <td data-value={gs.jump}>{gs.jump}</td>
-                  <td data-value={region ? region.rows * region.cols : undefined}>
-                    {region
-                      ? t(`rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}`, `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列`)
-                      : '—'}
-                  </td>
+                  <FieldCells rf={gs.rf} jump={gs.jump} region={region} />
                 </tr>
               );
             })}

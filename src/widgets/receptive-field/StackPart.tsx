@@ -10,6 +10,7 @@ import { engineField, fieldAgrees } from './engine-rf';
 import { clampSelection, KINDS, mapSizes, selection, type RFSettings } from './settings';
 import { notation } from '../common/Notation';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { FieldCells } from './FieldCells';
 
 export function kindName(t: Tr, kind: LayerKind): string {
   if (kind === 'conv') return t('convolution', '卷积');
@@ -259,18 +260,7 @@ export function StackPart({ settings, update }: Props) {
                   <td data-value={size}>
                     {size}×{size}
                   </td>
-                  <td data-value={g.rf}>
-                    {g.rf}×{g.rf}
-                  </td>
-                  <td data-value={g.jump}>{g.jump}</td>
-                  <td data-rows={region ? region.rows : undefined} data-cols={region ? region.cols : undefined} data-value={region ? region.rows * region.cols : undefined}>
-                    {region
-                      ? t(
-                          `rows ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1}, columns ${region.colSpan[0] + 1}–${region.colSpan[1] + 1}: ${region.rows}×${region.cols} = ${region.rows * region.cols} cells`,
-                          `第 ${region.rowSpan[0] + 1}–${region.rowSpan[1] + 1} 行，第 ${region.colSpan[0] + 1}–${region.colSpan[1] + 1} 列：${region.rows}×${region.cols} = ${region.rows * region.cols} 个单元格`,
-                        )
-                      : '—'}
-                  </td>
+                  <FieldCells rf={g.rf} jump={g.jump} region={region} counts />
                 </tr>
               );
             })}
