@@ -90,10 +90,14 @@ test('the presenter theme passes an axe scan for WCAG 2.2 A/AA', async ({ page }
   }
 });
 
-test('while presenting, a tall widget shows its parts first, and the arrow keys on its output grid move its cell, not the slide', async ({ page }) => {
+test('while presenting, a tall widget shows its parts first, its window steps only where its output shows, and the arrow keys on its output grid move its cell, not the slide', async ({ page }) => {
+  // At 1920x1080 the cross-correlation widget takes three parts, its output grid on the second.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await openChapter(page, 'image-convolution');
   await page.keyboard.press('p');
   const position = page.locator('.presenter-position');
+  // The part shown, as the position line gives it (" · 2/3").
+  const part = () => page.evaluate(() => document.documentElement.style.getPropertyValue('--presenter-page'));
   // Step to the part of the cross-correlation widget that shows its output (a tall widget is shown a part at a time).
   const grid = page.locator('[data-widget="corr2d"]').getByRole('grid', { name: 'Output Y' });
   for (let i = 0; i < 40 && !(await grid.isVisible()); i++) {
@@ -102,22 +106,33 @@ test('while presenting, a tall widget shows its parts first, and the arrow keys 
   }
   await expect(grid).toBeVisible();
   const at = await position.textContent();
+  const gridPart = await part();
+  expect(gridPart).toMatch(/· \d+\/\d+/);
+  expect(gridPart, 'the output grid is not on the widget\'s last part').not.toMatch(/· (\d+)\/\1"$/);
   await grid.locator('button[tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
   await expect(grid.getByRole('button', { name: /^Output Y, row 1, column 2: / })).toBeFocused();
   await expect(grid.getByRole('button', { name: /^Output Y, row 1, column 2: / })).toHaveAttribute('aria-pressed', 'true');
   await expect(position).toHaveText(at!);
-  // Off the grid, the presenter's arrows go on to the widget's last part, then step its window there.
+  // Off the grid, the presenter's arrows step the window on the part that shows its output.
   const scrub = page.locator('[data-widget="corr2d"]').getByRole('slider', { name: 'Window position', includeHidden: true });
   await expect(scrub).toHaveAttribute('aria-valuetext', /^2 \/ 42/);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  // The part shown, as the position line gives it (" · 3/4").
-  const part = () => page.evaluate(() => document.documentElement.style.getPropertyValue('--presenter-page'));
-  expect(await part()).toMatch(/· \d+\/\d+/);
-  for (let i = 0; i < 8 && !/· (\d+)\/\1"$/.test(await part()); i++) await page.keyboard.press('PageDown');
-  expect(await part()).toMatch(/· (\d+)\/\1"$/);
-  await expect(scrub).toHaveAttribute('aria-valuetext', /^2 \/ 42/);
   await page.keyboard.press('ArrowRight');
   await expect(scrub).toHaveAttribute('aria-valuetext', /^3 \/ 42/);
   await expect(position).toHaveText(at!);
+  expect(await part()).toBe(gridPart);
+  // At the window's end the next press turns the part; on a part without the grid, presses
+  // turn parts and leave the window alone (the reader would not see it move).
+  const state = async () => `${await part()} ${await scrub.getAttribute('aria-valuetext')}`;
+  for (let i = 0; i < 60 && (await part()) === gridPart; i++) {
+    const before = await state();
+    await page.keyboard.press('PageDown');
+    await expect.poll(state).not.toBe(before);
+  }
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
+  await expect(grid).toBeHidden();
+  await page.keyboard.press('PageUp');
+  await expect.poll(part).toBe(gridPart);
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
 });

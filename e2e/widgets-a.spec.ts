@@ -289,6 +289,18 @@ test('keyboard alone reaches every control of the four widgets and changes value
   expect(await values(c.getByRole('table', { name: 'Products' }))).toEqual([1, 0]);
   await c.getByRole('button', { name: 'Step forward' }).press('Enter');
   await expect(scrub).toHaveAttribute('aria-valuetext', /^3 \/ 42/);
+  // A button that takes the window to its end disables itself: the focus moves to the
+  // position slider rather than dropping to the page; a step that is not the last keeps it.
+  await c.getByRole('button', { name: 'Last position' }).press('Enter');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
+  await expect(scrub).toBeFocused();
+  await c.getByRole('button', { name: 'Step back' }).press('Enter');
+  await expect(c.getByRole('button', { name: 'Step back' })).toBeFocused();
+  await c.getByRole('button', { name: 'First position' }).press('Enter');
+  await expect(scrub).toBeFocused();
+  await scrub.press('ArrowRight');
+  await scrub.press('ArrowRight');
+  await expect(scrub).toHaveAttribute('aria-valuetext', /^3 \/ 42/);
   // Presenter mode's arrow keys step the window too (the widget consumes the step).
   const consumed = await c.evaluate((el) => {
     const e = new CustomEvent('presenter-step', { detail: { direction: 1 }, cancelable: true });

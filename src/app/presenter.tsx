@@ -31,6 +31,17 @@ export function computeSteps(body: HTMLElement): PresenterStep[] {
 }
 
 /**
+ * Whether a widget's own steps (a sliding window) play on the page shown: the page that
+ * shows what they move (the elements it marks `data-presenter-steps`, such as its output
+ * grid), else, for a widget that marks nothing, its last page.
+ */
+function widgetStepsShown(widget: HTMLElement, page: number, pages: number): boolean {
+  const moved = widget.querySelectorAll<HTMLElement>('[data-presenter-steps]');
+  if (moved.length === 0) return page === Math.max(0, pages - 1);
+  return [...moved].some((el) => el.getClientRects().length > 0);
+}
+
+/**
  * One press of the clicker: the widget on screen may use it for its own animation; else
  * the next (or previous) page of a step too tall for one screen; else the next step.
  */
@@ -41,9 +52,9 @@ function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => voi
     // While a chapter's text is still arriving, its steps are not known yet.
     if (body?.querySelector(':scope > .loading')) return;
     const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
-    // A widget too tall for the screen is shown a part at a time: its parts come first, and
-    // its own steps (a sliding window) play on its last part, with its output in view.
-    if (widget && s.page === Math.max(0, s.pages - 1)) {
+    // A widget too tall for the screen is shown a part at a time: its own steps (a sliding
+    // window) play on the part that shows what they move, so that every press shows.
+    if (widget && widgetStepsShown(widget, s.page, s.pages)) {
       const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
       if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
     }

@@ -174,7 +174,7 @@ export function Corr2d({ stateKey = 'corr2d' }: Corr2dProps) {
           <figcaption>{t('Kernel K', '卷积核 K')}</figcaption>
           <MatrixGrid values={s.k.flat()} rows={kh} cols={kw} label={t('Kernel K', '卷积核 K')} onEdit={edit('k')} editMin={-VALUE_MAX} editMax={VALUE_MAX} onEditProblem={cellProblem} />
         </figure>
-        <figure className="w-grid" data-result-seq={res.seq}>
+        <figure className="w-grid" data-result-seq={res.seq} data-presenter-steps>
           <figcaption>{t('Output Y = corr2d(X, K)', '输出 Y = corr2d(X, K)')}</figcaption>
           {r ? (
             <MatrixGrid values={r.y} rows={r.outH} cols={r.outW} label={t('Output Y', '输出 Y')} selected={pos} onSelect={win.pick} />

@@ -137,7 +137,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           <figcaption>{notation(t('Kernel K = arange(k_h·k_w)', '卷积核 K = arange(k_h·k_w)'))}</figcaption>
           {r ? <MatrixGrid values={r.kernel} rows={s.kh} cols={s.kw} label={t('Kernel K', '卷积核 K')} cellSize={32} /> : ok ? <PendingMatrix rows={s.kh} cols={s.kw} cellSize={32} text={t('Computing…', '计算中…')} /> : null}
         </figure>
-        <figure className="w-grid" data-result-seq={res.seq}>
+        <figure className="w-grid" data-result-seq={res.seq} data-presenter-steps>
           <figcaption>{t('Output Y', '输出 Y')}</figcaption>
           {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={win.pick} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>

@@ -123,7 +123,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
               </figcaption>
               {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c + 1}`, `输入通道 ${c + 1}`)} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
             </figure>
-            <figure className="w-grid" data-result-seq={res.seq}>
+            <figure className="w-grid" data-result-seq={res.seq} data-presenter-steps>
               <figcaption>{t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)}</figcaption>
               {r ? (
                 <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={win.pick} cellSize={32} />
