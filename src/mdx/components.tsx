@@ -9,6 +9,7 @@ import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/r
 import { useLang, useTr } from '../widgets/common/i18n';
 import { renewableLazy } from './renewable-lazy';
 import { RenderBoundary } from './boundary';
+import { ScrollRegion } from '../widgets/common/ScrollRegion';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
@@ -130,17 +131,18 @@ function Anchor(props: ComponentProps<'a'>) {
   return <a {...props} {...(external ? { rel: 'noreferrer noopener' } : {})} />;
 }
 
-/** Code blocks scroll sideways on narrow screens, so they take keyboard focus. */
+/** Code blocks scroll sideways on narrow screens, so they take keyboard focus, as a region named "Code" (not by the whole program). */
 function Pre(props: ComponentProps<'pre'>) {
-  return <pre tabIndex={0} {...props} />;
+  const t = useTr();
+  return <pre tabIndex={0} role="region" aria-label={t('Code', '代码')} {...props} />;
 }
 
 function Table(props: ComponentProps<'table'>) {
   const t = useTr();
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={t('Table', '表格')}>
+    <ScrollRegion label={t('Table', '表格')}>
       <table {...props} />
-    </div>
+    </ScrollRegion>
   );
 }
 

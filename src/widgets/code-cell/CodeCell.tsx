@@ -151,7 +151,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
           onChange={(e) => change(e.target.value)}
         />
       ) : edited !== null ? (
-        <pre tabIndex={0}>
+        <pre tabIndex={0} role="region" aria-label={t('Edited code', '改过的代码')}>
           <code className="language-ts">{edited}</code>
         </pre>
       ) : (

@@ -122,7 +122,7 @@ function Results() {
         </table>
       </ScrollRegion>
       <p>{t('The commands it ran:', '它运行的命令：')}</p>
-      <pre tabIndex={0}>
+      <pre tabIndex={0} role="region" aria-label={t('Commands', '命令')}>
         <code className="language-sh">{RUNS.map((r) => r.command).join('\n')}</code>
       </pre>
     </div>
@@ -138,7 +138,7 @@ function Listing({ file }: { file: string }) {
       <figcaption>
         <code>{listing.path}</code>
       </figcaption>
-      <pre tabIndex={0}>
+      <pre tabIndex={0} role="region" aria-label={listing.path}>
         <code className="language-python">{listing.text()}</code>
       </pre>
     </figure>
