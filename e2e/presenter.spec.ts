@@ -132,6 +132,15 @@ test('while presenting, a tall widget shows its parts first, its window steps on
   }
   await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
   await expect(grid).toBeHidden();
+  // The position's value, in the column of controls, is not covered by the products beside it.
+  const value = page.locator('[data-widget="corr2d"] .step-controls output');
+  await expect(value).toBeVisible();
+  const covered = await value.evaluate((o) => {
+    const r = o.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.right - 2, r.top + r.height / 2);
+    return o.contains(hit) ? null : `${hit?.tagName}.${hit?.className}`;
+  });
+  expect(covered).toBeNull();
   await page.keyboard.press('PageUp');
   await expect.poll(part).toBe(gridPart);
   await expect(scrub).toHaveAttribute('aria-valuetext', /^42 \/ 42/);
