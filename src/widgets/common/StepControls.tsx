@@ -45,8 +45,8 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
   // which says where the window now is.
   const group = useRef<HTMLDivElement>(null);
   const refocus = useRef(false);
-  const stepTo = (next: number, edge: boolean) => {
-    refocus.current = edge && (group.current?.contains(document.activeElement) ?? false);
+  const stepTo = (next: number) => {
+    refocus.current = (next === 0 || next === last) && (group.current?.contains(document.activeElement) ?? false);
     onPos(next);
   };
   useEffect(() => {
@@ -59,10 +59,10 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
   return (
     <div className="step-controls" role="group" aria-label={label} ref={group}>
       <div className="step-buttons">
-        <button type="button" onClick={() => stepTo(0, true)} disabled={pos === 0} aria-label={t('First position', '第一个位置')}>
+        <button type="button" onClick={() => stepTo(0)} disabled={pos === 0} aria-label={t('First position', '第一个位置')}>
           |◀
         </button>
-        <button type="button" onClick={() => stepTo(Math.max(0, pos - 1), pos <= 1)} disabled={pos === 0} aria-label={t('Step back', '后退一步')}>
+        <button type="button" onClick={() => stepTo(Math.max(0, pos - 1))} disabled={pos === 0} aria-label={t('Step back', '后退一步')}>
           ◀
         </button>
         <button
@@ -80,10 +80,10 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
         >
           {playing ? t('❚❚ Pause', '❚❚ 暂停') : t('▶ Play', '▶ 播放')}
         </button>
-        <button type="button" onClick={() => stepTo(Math.min(last, pos + 1), pos + 1 >= last)} disabled={atEnd} aria-label={t('Step forward', '前进一步')}>
+        <button type="button" onClick={() => stepTo(Math.min(last, pos + 1))} disabled={atEnd} aria-label={t('Step forward', '前进一步')}>
           ▶
         </button>
-        <button type="button" onClick={() => stepTo(last, true)} disabled={atEnd} aria-label={t('Last position', '最后一个位置')}>
+        <button type="button" onClick={() => stepTo(last)} disabled={atEnd} aria-label={t('Last position', '最后一个位置')}>
           ▶|
         </button>
       </div>
