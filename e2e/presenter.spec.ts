@@ -23,6 +23,44 @@ test('presenter mode steps through a chapter by keyboard alone', async ({ page }
   await expect(page.locator('h2#first-formula')).toBeVisible();
 });
 
+test('presenter mode steps by pointer too: the bar’s step buttons, arrows shown and keys named, one step a press', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openChapter(page, 'preface');
+  const bar = page.getByRole('toolbar', { name: 'Presenter' });
+  // Not presenting: nothing to step.
+  await expect(bar.getByRole('button', { name: 'Next step' })).toHaveCount(0);
+  await bar.getByRole('button', { name: /Present/ }).click();
+  const position = page.locator('.presenter-position');
+  await expect(position).toHaveText(/^1 \/ \d+$/);
+  const total = Number((await position.textContent())!.split('/')[1]);
+  const next = bar.getByRole('button', { name: 'Next step' });
+  const back = bar.getByRole('button', { name: 'Previous step' });
+  await expect(next).toHaveAttribute('aria-keyshortcuts', /ArrowRight/);
+  await expect(next).toHaveAttribute('title', /→/);
+  await next.click();
+  await expect(position).toHaveText(`2 / ${total}`);
+  await expect(page.locator('h2#organisation')).toBeVisible();
+  // The focused button does not turn a key press into two steps.
+  await page.keyboard.press('Space');
+  await expect(position).toHaveText(`3 / ${total}`);
+  await page.keyboard.press('Enter');
+  await expect(position).toHaveText(`4 / ${total}`);
+  await back.click();
+  await expect(position).toHaveText(`3 / ${total}`);
+  // The bar keeps its one line: every control inside the screen's width.
+  for (const b of await bar.getByRole('button').all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1024);
+  }
+  // On a phone, the arrows stay and the words leave the screen, not the buttons' names.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(next).toBeInViewport();
+  expect((await next.boundingBox())!.width).toBeLessThan(60);
+  await next.click();
+  await expect(position).toHaveText(`4 / ${total}`);
+});
+
 test('presenter mode uses large type at 1280x720', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await openChapter(page, 'preface');

@@ -110,9 +110,17 @@ function PresenterBar({ presenter, slug }: { presenter: ReturnType<typeof usePre
         {t('teacherView')}
       </button>
       {presenter.on ? (
-        <span className="presenter-position" role="status" data-step={presenter.step}>
-          {presenter.step + 1} / {presenter.total}
-        </span>
+        <>
+          <button type="button" className="presenter-move" onClick={() => presenter.move(-1)} aria-keyshortcuts="ArrowLeft PageUp" title={t('presentPrevKeys')}>
+            <span aria-hidden="true">←</span> <span className="presenter-move-text">{t('teacherPrev')}</span>
+          </button>
+          <button type="button" className="presenter-move" onClick={() => presenter.move(1)} aria-keyshortcuts="ArrowRight PageDown Space" title={t('presentNextKeys')}>
+            <span className="presenter-move-text">{t('teacherFwd')}</span> <span aria-hidden="true">→</span>
+          </button>
+          <span className="presenter-position" role="status" data-step={presenter.step}>
+            {presenter.step + 1} / {presenter.total}
+          </span>
+        </>
       ) : null}
     </div>
   );

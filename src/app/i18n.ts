@@ -58,6 +58,8 @@ const strings = {
   teacherEnd: { en: 'End of the book.', zh: '全书结束。' },
   teacherPrev: { en: 'Previous step', zh: '上一步' },
   teacherFwd: { en: 'Next step', zh: '下一步' },
+  presentPrevKeys: { en: 'Previous step (←, ↑ or Page Up)', zh: '上一步（←、↑ 或 Page Up）' },
+  presentNextKeys: { en: 'Next step (→, ↓, Space or Page Down)', zh: '下一步（→、↓、空格或 Page Down）' },
   teacherSteps: { en: 'All steps', zh: '全部步骤' },
   teacherWidget: { en: 'widget', zh: '组件' },
   teacherElapsed: { en: 'Time since the start', zh: '已用时间' },

@@ -1,4 +1,4 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useMemo, type RefObject } from 'react';
 import { usePresenter, LAST_PAGE, PRESENTER_CHANNEL, savedSession, saveSession, type PresenterMessage, type PresenterStep } from '../stores/presenter';
 import type { PresenterStepDetail } from '../widgets/common/WidgetFrame';
 import { useStageFit } from './presenter-stage';
@@ -131,9 +131,11 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
     if (on && s.startedAt !== null) saveSession({ startedAt: s.startedAt, slug, step });
   }, [on, step, slug]);
 
+  // One step forward or back, as a key press or the bar's buttons make it.
+  const move = useMemo(() => presenterMove(bodyRef, goNext, goPrev), [bodyRef, goNext, goPrev]);
+
   // Keys: P toggles; while presenting, arrows / PageUp / PageDown / space step (widgets first).
   useEffect(() => {
-    const move = presenterMove(bodyRef, goNext, goPrev);
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const s = usePresenter.getState();
@@ -168,7 +170,7 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bodyRef, goNext, goPrev]);
+  }, [move]);
 
   // Keep the teacher window in step.
   useEffect(() => {
@@ -179,7 +181,6 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
       const msg: PresenterMessage = { type: 'state', slug, lang, step: s.step, steps: s.steps, nextChapter, page: s.page, pages: s.pages, on: s.on, startedAt: s.startedAt };
       channel.postMessage(msg);
     };
-    const move = presenterMove(bodyRef, goNext, goPrev);
     channel.onmessage = (e: MessageEvent<PresenterMessage>) => {
       const m = e.data;
       if (m.type === 'hello') publish();
@@ -192,7 +193,7 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
       unsub();
       channel.close();
     };
-  }, [bodyRef, slug, lang, nextChapter, goNext, goPrev]);
+  }, [bodyRef, slug, lang, nextChapter, move]);
 
-  return { on, step, total: steps.length, setOn };
+  return { on, step, total: steps.length, setOn, move };
 }
