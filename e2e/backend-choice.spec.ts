@@ -61,7 +61,7 @@ test('with WebGPU on SwiftShader the automatic choice probes it against WebAssem
   const said = reason === 'software-slower' ? 'WebAssembly · software GPU adapter was slower' : 'WebGPU · software GPU adapter was faster';
   await expect(badge).toHaveAttribute('data-backend', backend);
   await expect(badge).toContainText(said);
-  await expect(badge).toHaveAttribute('title', /google/);
+  await expect(badge.locator('.backend-badge-toggle')).toHaveAttribute('title', /google/);
   await expect(page.getByTestId('cpu-banner')).toHaveCount(0);
   await expect(w.getByLabel('Compute on')).toHaveValue('auto');
   await expect(w.getByLabel('Compute on').locator('option:disabled')).toHaveCount(0);

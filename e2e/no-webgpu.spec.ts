@@ -34,6 +34,24 @@ for (const [name, script] of Object.entries(withoutGpu)) {
     await lenet.scrollIntoViewIfNeeded();
     await expect(page.getByTestId('cpu-banner')).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('.backend-badge')).toHaveAttribute('data-backend', 'wasm');
+    // The badge's line is cut to the header's room; its button shows all of it, without a hover.
+    const toggle = page.locator('.backend-badge-toggle');
+    const more = page.locator('.backend-more');
+    await expect(more).toBeHidden();
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(more).toBeVisible();
+    await expect(more).toHaveText((await toggle.getAttribute('title'))!);
+    await expect(more).toContainText((await page.locator('.backend-adapter').textContent())!.replace(/^ · /, ''));
+    await expect(more).toBeInViewport({ ratio: 1 });
+    await page.keyboard.press('Escape');
+    await expect(more).toBeHidden();
+    await expect(toggle).toBeFocused();
+    await toggle.click();
+    await expect(more).toBeVisible();
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    await expect(more).toBeHidden();
     await expect(lenet.locator('.rf-lenet-maps')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
     await openChapter(page, 'pooling');
     await expect(page.locator('[data-widget="pooling"]').first().locator('td[data-value]').first()).toBeVisible({ timeout: 30_000 });

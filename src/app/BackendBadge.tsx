@@ -1,3 +1,4 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { BackendAbout, ChoiceReason } from '../engine';
 import { useBackend, type BackendStatus } from '../widgets/common/engine';
 import { backendLine, WITHOUT_WEBGPU } from '../widgets/common/backend-choice';
@@ -47,22 +48,75 @@ export function BackendBadge() {
   const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
   const tr = useTr();
-  if (view.backend === 'idle' || view.backend === 'starting') {
-    const starting = view.backend === 'starting';
+  if (view.backend === 'starting') {
     return (
-      <p className="backend-badge" role="status" data-backend={view.backend} title={starting ? undefined : t('backendIdleTitle')}>
+      <div className="backend-badge-wrap">
+        <p className="backend-badge" role="status" data-backend="starting">
+          <span className="dot" aria-hidden="true" />
+          <span className="backend-label">{t('backendStarting')}</span>
+        </p>
+      </div>
+    );
+  }
+  if (view.backend === 'idle') {
+    return (
+      <BadgeDisclosure backend="idle" more={t('backendIdleTitle')}>
         <span className="dot" aria-hidden="true" />
-        <span className="backend-label">{starting ? t('backendStarting') : t('backendIdle')}</span>
-      </p>
+        <span className="backend-label">{t('backendIdle')}</span>
+      </BadgeDisclosure>
     );
   }
   const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: detailOf(tr, view) });
   return (
-    <p className="backend-badge" role="status" data-backend={view.backend} data-reason={view.reason} title={line.title}>
+    <BadgeDisclosure backend={view.backend} reason={view.reason} more={line.title}>
       <span className={`dot dot-${view.backend}`} aria-hidden="true" />
       <span className="backend-label">{line.name}</span>
       {line.why ? <span className="backend-adapter"> · {line.why}</span> : null}
-    </p>
+    </BadgeDisclosure>
+  );
+}
+
+/**
+ * The badge's line, cut to the header's room, is a button that shows all of it (and what
+ * the tooltip says) in a panel below: a touch or keyboard reader has no hover. Escape or
+ * a second press, a press elsewhere or moving the focus away closes it.
+ */
+function BadgeDisclosure({ backend, reason, more, children }: { backend: string; reason?: string; more: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const wrap = useRef<HTMLDivElement>(null);
+  // The panel lies over the page: a press anywhere else closes it.
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: PointerEvent) => {
+      if (!wrap.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [open]);
+  return (
+    <div
+      ref={wrap}
+      className="backend-badge-wrap"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+        }
+      }}
+      onBlur={(e) => {
+        if (!wrap.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
+      <p className="backend-badge" role="status" data-backend={backend} data-reason={reason}>
+        <button type="button" className="backend-badge-toggle" aria-expanded={open} aria-controls={id} title={more} onClick={() => setOpen(!open)}>
+          {children}
+        </button>
+      </p>
+      <p className="backend-more" id={id} hidden={!open}>
+        {more}
+      </p>
+    </div>
   );
 }
 

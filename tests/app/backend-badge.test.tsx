@@ -11,6 +11,8 @@ describe('the backend badge', () => {
     expect(html).toContain('data-backend="idle"');
     expect(html).toContain('CPU · WebGPU starts when needed');
     expect(html).toContain('role="status"');
+    // The cut line is a button that opens all of it (the tooltip's words) in a panel of its own.
+    expect(html).toMatch(/<button type="button" class="backend-badge-toggle" aria-expanded="false" aria-controls="([^"]+)"[^>]*>.*<p class="backend-more" id="\1" hidden="">The widgets on this page compute on the engine’s CPU backend\./);
     expect(renderToStaticMarkup(<CpuBanner />)).toBe('');
   });
 
