@@ -413,8 +413,11 @@ export async function runWasmBench(o: BenchOptions): Promise<void> {
         ['b5 512->512 3x3 2x2', conv(n, 512, 2, 512, 3, 1, 1)],
       ]);
       benchConvs(be, `AlexNet and NiN convolutions at 96x96, batch ${n}`, [
+        ['NiN conv1 1->96 11x11 s4 96x96', conv(n, 1, 96, 96, 11, 4, 0)],
         ['conv2 96->256 5x5 p2 10x10', conv(n, 96, 10, 256, 5, 1, 2)],
         ['AlexNet conv3 256->384 3x3 4x4', conv(n, 256, 4, 384, 3, 1, 1)],
+        ['NiN 1x1 96->96 22x22', conv(n, 96, 22, 96, 1, 1, 0)],
+        ['NiN 1x1 256->256 10x10', conv(n, 256, 10, 256, 1, 1, 0)],
       ]);
     }
     if (want('pool')) benchPool(be, o.resnetBatch);
