@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useBackend } from './engine';
 import { useTr } from './i18n';
 
@@ -62,7 +63,14 @@ export function WidgetFrame({ id, title, children, onPresenterStep, computedBy, 
     if (!el) return;
     const onStep = (e: Event) => {
       const detail = (e as CustomEvent<PresenterStepDetail>).detail;
-      if (stepRef.current?.(detail.direction)) e.preventDefault();
+      // Rendered before the next press: React would otherwise schedule this custom event's
+      // update for later, and the presses of a held clicker would each step from the same
+      // stale position.
+      let used = false;
+      flushSync(() => {
+        used = stepRef.current?.(detail.direction) ?? false;
+      });
+      if (used) e.preventDefault();
     };
     el.addEventListener('presenter-step', onStep);
     return () => el.removeEventListener('presenter-step', onStep);
