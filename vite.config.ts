@@ -37,6 +37,22 @@ function chapterMeta(): Plugin {
   };
 }
 
+/**
+ * The wasm kernels come as files in the browser: `./kernel-source` (which in Node decodes
+ * the base64 builds bundled with it) resolves to its browser twin, which fetches the one
+ * build the engine runs. The page and every worker then share one emitted copy of each build.
+ */
+function wasmKernelFiles(): Plugin {
+  return {
+    name: 'wasm-kernel-files',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (source !== './kernel-source' || !importer?.replace(/\\/g, '/').endsWith('/src/engine/wasm/module.ts')) return null;
+      return this.resolve('./kernel-source.browser.ts', importer, { skipSelf: true });
+    },
+  };
+}
+
 /** The page's Content-Security-Policy; also sent as a header by `vite preview`. */
 export const CSP = [
   "default-src 'self'",
@@ -78,6 +94,7 @@ export default defineConfig(({ mode }) => ({
   define: { __TEST_AIDS__: JSON.stringify(mode === TEST_BUILD_MODE) },
   plugins: [
     chapterMeta(),
+    wasmKernelFiles(),
     headingIdsPreprocess(),
     {
       enforce: 'pre',
@@ -91,7 +108,7 @@ export default defineConfig(({ mode }) => ({
     searchIndex(),
     serviceWorker(),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmKernelFiles()] },
   server: { host: '127.0.0.1', port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP, ...ISOLATION_HEADERS } },
   build: {

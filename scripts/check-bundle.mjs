@@ -5,6 +5,8 @@
 // - the testing aids of the test build (`vite build --mode e2e`): window.__cnnCellTimeLimitMs,
 //   window.__cnnTraining and its crashWorker / hangWorker / loseDevice / simulateStorageFull / hideWebGPU / silenceFloorMs, and the worker's test-only
 //   message types, read from the TestAidToWorker union in src/worker/protocol.ts.
+// - the wasm kernels inlined into a script (as base64): the page and each worker would
+//   carry their own 1.8 MB copy of all four builds; the build emits them once as .wasm files.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -16,9 +18,13 @@ const excerpt = (src, index) => `…${src.slice(Math.max(0, index - 40), index +
 const assets = join(dist, 'assets');
 const evalPatterns = [/(?<![.\w$])eval\s*\((?![^)]*\)\s*\{)/, /\bnew\s+Function\s*\(/, /(?<![.\w$])Function\s*\(\s*["'`]/];
 let scripts = 0;
+// A wasm module's first bytes (\0asm, version 1), base64-encoded from the start of a string.
+const inlinedWasm = /["'`]AGFzbQEAAAA/;
 for (const f of readdirSync(assets).filter((n) => n.endsWith('.js'))) {
   scripts++;
   const src = readFileSync(join(assets, f), 'utf8');
+  const w = inlinedWasm.exec(src);
+  if (w) hits.push(`a wasm module inlined as base64 in ${f}: ${excerpt(src, w.index)}`);
   for (const p of evalPatterns) {
     const m = p.exec(src);
     if (m) hits.push(`eval or new Function in ${f}: ${excerpt(src, m.index)}`);
@@ -60,4 +66,5 @@ if (hits.length) {
   console.error(`✗ the bundle in ${dist}/ has what readers must not get:\n${hits.join('\n')}`);
   process.exit(1);
 }
-console.log(`bundle check: no eval or new Function in ${scripts} scripts; no testing aids (${messageTypes.join(', ')} messages included) in ${read} scripts and pages`);
+const wasmFiles = readdirSync(assets).filter((n) => n.endsWith('.wasm')).length;
+console.log(`bundle check: no eval or new Function and no inlined wasm in ${scripts} scripts (${wasmFiles} .wasm files beside them); no testing aids (${messageTypes.join(', ')} messages included) in ${read} scripts and pages`);

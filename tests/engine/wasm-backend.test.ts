@@ -106,6 +106,19 @@ describe('wasm backend', () => {
     expect(backends[0].be.description).toBe('WebAssembly SIMD, 1 thread');
   });
 
+  it('tells whether the engine runs relaxed SIMD by a probe of a few bytes, which engines judge as they judge the relaxed build', async () => {
+    const { RELAXED_PROBE } = await import('../../src/engine/wasm/module');
+    const { kernelBytes } = await import('../../src/engine/wasm/kernel-source');
+    const relaxed = await kernelBytes('SINGLE_RELAXED_WASM');
+    const plain = await kernelBytes('SINGLE_WASM');
+    // In this process (relaxed SIMD on) both validate; in a Node without the flag neither does, and the plain build still does.
+    expect([WebAssembly.validate(RELAXED_PROBE), WebAssembly.validate(relaxed)]).toEqual([true, true]);
+    const judge = `const all = JSON.parse(require('fs').readFileSync(0, 'utf8')); console.log(JSON.stringify(all.map((s) => WebAssembly.validate(Buffer.from(s, 'base64')))));`;
+    const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+    const out = execFileSync(process.execPath, ['-e', judge], { encoding: 'utf8', input: JSON.stringify([RELAXED_PROBE, relaxed, plain].map(b64)) });
+    expect(JSON.parse(out)).toEqual([false, false, true]);
+  });
+
   it('matmul matches the CPU on fixed edge shapes', () => {
     const cases: [number, number, number, number, boolean, boolean, number, number][] = [
       // batch, m, n, k, transA, transB, aBatch, bBatch

@@ -1,5 +1,5 @@
 /**
- * Loads the compiled kernels (kernels.gen.ts, written by scripts/build-wasm.mjs) and
+ * Loads the compiled kernels (kernel-source.ts: the builds of scripts/build-wasm.mjs) and
  * manages their linear memory.
  *
  * Memory is a bump arena above the module's stack and static data: before each kernel
@@ -24,6 +24,7 @@
 import { WASM_MAX_THREADS } from '../backend';
 import { Heap, growTo } from './heap';
 import { importNode, startPool, type Pool } from './pool';
+import { kernelBytes, relaxedMade } from './kernel-source';
 
 export interface KernelExports {
   memory?: WebAssembly.Memory;
@@ -50,31 +51,23 @@ export interface KernelExports {
   pool_trace?(args: number): void;
 }
 
-/** The generated module, looked up without a static import so that a missing build fails only here. */
-const generated = import.meta.glob<Record<Build, string | null>>('./kernels.gen.ts', { eager: true });
-
-type Build = 'SINGLE_WASM' | 'THREADED_WASM' | 'SINGLE_RELAXED_WASM' | 'THREADED_RELAXED_WASM';
-
-/** A build's bytes, or null when it was not made (relaxed SIMD needs clang 16). */
-function wasmBytes(which: Build): Uint8Array<ArrayBuffer> | null {
-  const mod = Object.values(generated)[0];
-  if (!mod) throw new Error('wasm backend: kernels.gen.ts is missing; run `node scripts/build-wasm.mjs` (npm start/test/build do)');
-  const b64 = mod[which];
-  if (!b64) return null;
-  const text = atob(b64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 let relaxedChecked: boolean | undefined;
+
+/**
+ * The smallest module that uses relaxed SIMD (one f32x4.relaxed_madd of three zero
+ * vectors): an engine that validates it runs the relaxed builds.
+ */
+export const RELAXED_PROBE = (() => {
+  const zero = (): number[] => [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...zero(), ...zero(), ...zero(), 0xfd, 0x85, 0x02, 0x0b];
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // A type () -> v128, one function of it, and its body.
+  return new Uint8Array([...header, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, body.length + 2, 0x01, body.length, ...body]);
+})();
 
 /** Whether the relaxed-SIMD builds exist and this engine accepts them. */
 export function fusedMultiplyAddAvailable(): boolean {
-  if (relaxedChecked === undefined) {
-    const bytes = wasmBytes('SINGLE_RELAXED_WASM');
-    relaxedChecked = !!bytes && WebAssembly.validate(bytes);
-  }
+  if (relaxedChecked === undefined) relaxedChecked = relaxedMade() && WebAssembly.validate(RELAXED_PROBE);
   return relaxedChecked;
 }
 
@@ -319,14 +312,14 @@ export async function loadKernels(opts: LoadOptions = {}): Promise<Kernels> {
       console.warn(`wasm backend: no worker threads (${(e as Error).message ?? String(e)}), running single-threaded`);
     }
   }
-  const module = await WebAssembly.compile(wasmBytes(fma ? 'SINGLE_RELAXED_WASM' : 'SINGLE_WASM')!);
+  const module = await WebAssembly.compile(await kernelBytes(fma ? 'SINGLE_RELAXED_WASM' : 'SINGLE_WASM'));
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as KernelExports;
   return new Kernels(exports, exports.memory!, exports.__heap_base.value as number, null, fma);
 }
 
 async function loadThreaded(threads: number, fma: boolean): Promise<Kernels> {
-  const module = await WebAssembly.compile(wasmBytes(fma ? 'THREADED_RELAXED_WASM' : 'THREADED_WASM')!);
+  const module = await WebAssembly.compile(await kernelBytes(fma ? 'THREADED_RELAXED_WASM' : 'THREADED_WASM'));
   const memory = new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports & {
