@@ -183,7 +183,7 @@ test('a screen reader hears the result of the part it changes by keyboard, with 
   await expect(said(spread)).toHaveText('');
   await spread.getByRole('slider', { name: 'Batch size n' }).focus();
   await press(page, 'ArrowRight', 4);
-  await expect(said(spread)).toContainText(`Batch size ${f.n}, channel 1: over 16 batches the batch mean scatters by `);
+  await expect(said(spread)).toContainText(`Batch size ${f.n}, channel 1: over 16 batches the batch mean has a standard deviation of `);
   await near(spread, [s.spread[String(f.n)][0], s.popMean[0]]);
   // The running part's result changed with the batch size; its old sentence is gone, unspoken.
   await expect(said(running)).toHaveText('');

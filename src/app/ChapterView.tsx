@@ -83,14 +83,14 @@ export function ChapterView({ chapter, prev, next, anchor }: { chapter: Chapter;
       <nav className="prev-next" aria-label={`${t('previous')} / ${t('next')}`}>
         {prev ? (
           <a href={hrefFor(prev.slug)} onClick={onLinkClick} rel="prev">
-            ← {t('previous')}: {prev.title}
+            ← {t('previous')}{t('colon')}{prev.title}
           </a>
         ) : (
           <span />
         )}
         {next ? (
           <a href={hrefFor(next.slug)} onClick={onLinkClick} rel="next">
-            {t('next')}: {next.title} →
+            {t('next')}{t('colon')}{next.title} →
           </a>
         ) : null}
       </nav>

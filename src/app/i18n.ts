@@ -8,6 +8,7 @@ const strings = {
   train: { en: 'Train the model zoo', zh: '训练模型' },
   previous: { en: 'Previous', zh: '上一章' },
   next: { en: 'Next', zh: '下一章' },
+  colon: { en: ': ', zh: '：' },
   language: { en: 'Language', zh: '语言' },
   theme: { en: 'Theme', zh: '主题' },
   themeSystem: { en: 'System', zh: '跟随系统' },
@@ -25,8 +26,8 @@ const strings = {
   backendStarting: { en: 'Starting the engine…', zh: '正在启动引擎…' },
   backendIdle: { en: 'CPU · WebGPU starts when needed', zh: 'CPU · 需要时才启动 WebGPU' },
   backendIdleTitle: {
-    en: 'The widgets on this page compute on the engine’s CPU backend. WebGPU starts the first time something needs the GPU: the LeNet part of the receptive-field widget, or training.',
-    zh: '本页的交互组件在引擎的 CPU 后端上计算。第一次需要 GPU 时（感受野组件的 LeNet 部分或训练）才启动 WebGPU。',
+    en: 'The widgets on this page compute on the engine’s CPU backend. WebGPU starts the first time something needs the GPU: the LeNet part of the receptive-field widget, a look inside a trained model larger than LeNet, or training.',
+    zh: '本页的交互组件在引擎的 CPU 后端上计算。第一次需要 GPU 时（感受野组件的 LeNet 部分、“走进训练好的模型”中比 LeNet 大的模型，或训练）才启动 WebGPU。',
   },
   menu: { en: 'Chapters', zh: '章节' },
   chapterLoadError: { en: 'This chapter could not be loaded.', zh: '这一章加载失败。' },

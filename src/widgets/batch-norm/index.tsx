@@ -290,8 +290,8 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
   const announced =
     sp && spreadRes.fresh && spread !== undefined
       ? t(
-          `Batch size ${s.n}, ${channelName(t, c)}: over ${STEPS} batches the batch mean scatters by ${num(spread)} around the dataset mean ${num(sp.popMean[c])}.`,
-          `批量大小 ${s.n}，${Channel(t, c)}：${STEPS} 个批量的批量均值围绕数据集均值 ${num(sp.popMean[c])} 的离散程度为 ${num(spread)}。`,
+          `Batch size ${s.n}, ${channelName(t, c)}: over ${STEPS} batches the batch mean has a standard deviation of ${num(spread)} (the dataset mean is ${num(sp.popMean[c])}).`,
+          `批量大小 ${s.n}，${Channel(t, c)}：${STEPS} 个批量的批量均值的标准差为 ${num(spread)}（数据集均值为 ${num(sp.popMean[c])}）。`,
         )
       : null;
 

@@ -88,7 +88,7 @@ export function validate(s: Corr2dSettings): Problem[] {
     ['K', s.k],
   ] as const) {
     if (!m.every((row) => row.every((v) => Number.isFinite(v) && Math.abs(v) <= VALUE_MAX)))
-      out.push({ en: `${name} holds a value that is not a number between −${VALUE_MAX} and ${VALUE_MAX}.`, zh: `${name} 中有不在 −${VALUE_MAX} 到 ${VALUE_MAX} 之间的数。` });
+      out.push({ en: `${name} holds a value that is not a number between −${VALUE_MAX} and ${VALUE_MAX}.`, zh: `${name} 中有非数值或不在 −${VALUE_MAX} 到 ${VALUE_MAX} 之间的值。` });
   }
   return out;
 }

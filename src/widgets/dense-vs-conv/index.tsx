@@ -199,7 +199,7 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
         <>
           <p data-part="inputs">
             {t('Input: ', '输入：')}
-            {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? `${mp.toFixed(mp >= 10 ? 0 : 1)} ${t('megapixels', '百万像素')}` : `${groupDigits(s.w * s.h)} ${t('pixels', '像素')}`}, × ${s.c} ${t(s.c === 1 ? 'channel' : 'channels', '通道')} = `}
+            {`${groupDigits(s.w)} × ${groupDigits(s.h)} = ${mp >= 0.1 ? t(`${mp.toFixed(mp >= 10 ? 0 : 1)} megapixels`, `${inWords(s.w * s.h, 'zh')}像素`) : `${groupDigits(s.w * s.h)} ${t('pixels', '像素')}`}${t(', ', '，')}× ${s.c} ${t(s.c === 1 ? 'channel' : 'channels', '个通道')} = `}
             <strong data-value={r?.inputs}>{r ? groupDigits(r.inputs) : '…'}</strong>
             {t(' numbers', ' 个数值')}
           </p>

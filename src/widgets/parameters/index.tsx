@@ -45,7 +45,7 @@ function schemeLabel(t: Tr, s: InitScheme): string {
     case 'default':
       return t('Default: U(±1/√fan_in)', '默认：U(±1/√fan_in)');
     case 'normal':
-      return t('Normal(0, 0.01), zero bias', '正态 N(0, 0.01)，偏置为 0');
+      return t('Normal(0, 0.01²), zero bias', '正态 N(0, 0.01²)，偏置为 0');
     case 'constant':
       return t('Constant 1, zero bias', '常数 1，偏置为 0');
     case 'xavier42':
@@ -225,7 +225,7 @@ export function Parameters({ part }: ParametersProps) {
       {shows('access') || shows('init') ? (
         <div className="pm-layout" data-state={outputState(result)} aria-busy={!result.fresh}>
           {shows('access') ? (
-            <section aria-label={t('Named parameters', '命名参数')}>
+            <section aria-label={t('Named parameters', '具名参数')}>
               <h4 className="b-subtitle">
                 <code>net.namedParameters()</code>
               </h4>

@@ -3,7 +3,7 @@
  *
  * Padding here is PyTorch's: `padding=p` adds p rows on top AND p at the bottom, so the
  * the original chapter's total padding is p_h = 2p. PyTorch refuses p > k / 2 ("pad should be at most
- * half of kernel size"): a window could then lie entirely in the padding.
+ * half of kernel size"): an edge window would then hold more padding than input.
  */
 import { oneOf } from '../common/useUrlState';
 import { bothAxes, clampField, intFields, notesOutSize, outSize, paddingCells as gridPadding, rangeProblems, windowCells as gridWindow, type Limits, type Problem as FieldProblem, type WindowSettings } from '../common/grid';
@@ -44,22 +44,22 @@ export function validate(s: PoolingSettings): Problem[] {
   if (s.mode !== 'max' && s.mode !== 'avg') problems.push({ field: 'kh', en: 'The mode must be max or avg.', zh: '模式必须是 max 或 avg。' });
   if (problems.length) return problems;
   const axes = [
-    { n: s.h, k: s.kh, p: s.ph, kf: 'kh', pf: 'ph', en: 'rows', zh: '行', name: 'height' },
-    { n: s.w, k: s.kw, p: s.pw, kf: 'kw', pf: 'pw', en: 'columns', zh: '列', name: 'width' },
+    { n: s.h, k: s.kh, p: s.ph, kf: 'kh', pf: 'ph', en: 'rows', zh: '行', side: 'high', zhSide: '高', name: 'height' },
+    { n: s.w, k: s.kw, p: s.pw, kf: 'kw', pf: 'pw', en: 'columns', zh: '列', side: 'wide', zhSide: '宽', name: 'width' },
   ] as const;
   for (const a of axes) {
     if (2 * a.p > a.k) {
       problems.push({
         field: a.pf,
-        en: `PyTorch allows padding of at most half the window: with a window ${a.k} ${a.en} long the padding can be at most ${Math.floor(a.k / 2)}, not ${a.p}. More padding would let a window lie entirely in the padding.`,
-        zh: `PyTorch 要求填充不超过窗口的一半：窗口长 ${a.k} ${a.zh}时，填充最多为 ${Math.floor(a.k / 2)}，而不是 ${a.p}。否则窗口可能完全落在填充里。`,
+        en: `PyTorch allows padding of at most half the window: with a window ${a.k} ${a.en} ${a.side} the padding can be at most ${Math.floor(a.k / 2)}, not ${a.p}. More padding would leave the windows at the edge with more padding than input.`,
+        zh: `PyTorch 要求填充不超过窗口的一半：窗口${a.zhSide} ${a.k} ${a.zh}时，填充最多为 ${Math.floor(a.k / 2)}，而不是 ${a.p}。否则边缘的窗口里填充会多于输入。`,
       });
     }
     if (a.k > a.n + 2 * a.p) {
       problems.push({
         field: a.kf,
-        en: `A window ${a.k} ${a.en} long does not fit in the padded input (${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.en}): there would be no output. Enlarge the input or shrink the window.`,
-        zh: `长 ${a.k} ${a.zh}的窗口放不进填充后的输入（${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.zh}），将没有输出。请增大输入或减小窗口。`,
+        en: `A window ${a.k} ${a.en} ${a.side} does not fit in the padded input (${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.en}): there would be no output. Enlarge the input or shrink the window.`,
+        zh: `${a.zhSide} ${a.k} ${a.zh}的窗口放不进填充后的输入（${a.n} + 2 × ${a.p} = ${a.n + 2 * a.p} ${a.zh}），将没有输出。请增大输入或减小窗口。`,
       });
     }
   }

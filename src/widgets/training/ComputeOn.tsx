@@ -42,7 +42,7 @@ export function ComputeOn() {
             const why = o.off ? CHOICE_REASONS[o.off] : null;
             return (
               <option key={o.value} value={o.value} disabled={!!why && o.value !== choice}>
-                {why ? `${o.label} — ${t('not available', '不可用')}: ${t(why.en, why.zh)}` : o.label}
+                {why ? `${o.label} — ${t('not available', '不可用')}${t(': ', '：')}${t(why.en, why.zh)}` : o.label}
               </option>
             );
           })}

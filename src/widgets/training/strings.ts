@@ -127,7 +127,7 @@ const STRINGS = {
   canvasEmpty: { en: 'Empty: {side} × {side} pixels, nothing drawn yet.', zh: '空白：{side} × {side} 像素，尚未绘制。' },
   canvasDrawing: { en: 'Your drawing on the {side} × {side} pixel area; ink covers {pct}% of the model’s 28 × 28 input, whose values are listed under “What the model sees”.', zh: '你在 {side} × {side} 像素区域上的绘画；笔迹覆盖模型 28 × 28 输入的 {pct}%，具体数值列在“模型看到的输入”下。' },
   canvasFile: { en: '{name}, {w} × {h} pixels, fitted into the {side} × {side} pixel area; the model’s 28 × 28 view of it is listed under “What the model sees”.', zh: '{name}，{w} × {h} 像素，缩放到 {side} × {side} 像素区域中；模型看到的 28 × 28 输入列在“模型看到的输入”下。' },
-  pixelSummary: { en: '{w} × {h} grayscale pixels, values from {lo} to {hi} (mean {mean}), listed row by row in the table “{label}”.', zh: '{w} × {h} 灰度像素，取值从 {lo} 到 {hi}（平均 {mean}），按行列在表格“{label}”中。' },
+  pixelSummary: { en: '{w} × {h} grayscale pixels, values from {lo} to {hi} (mean {mean}), listed row by row in the table “{label}”.', zh: '{w} × {h} 灰度像素，取值从 {lo} 到 {hi}（平均 {mean}），在表格“{label}”中逐行列出。' },
   pixelRow: { en: 'Row {r}', zh: '第 {r} 行' },
   invert: { en: 'Invert (dark object on light background)', zh: '反色（浅色背景上的深色物体）' },
   modelSees: { en: 'What the model sees: 28×28 grayscale', zh: '模型看到的输入：28×28 灰度图' },

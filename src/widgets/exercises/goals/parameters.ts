@@ -5,7 +5,7 @@ import type { Goal } from '../goal';
 
 const SCHEME: Record<InitScheme, Bilingual> = {
   default: { en: 'the default initialisation', zh: '默认初始化' },
-  normal: { en: 'Normal(0, 0.01)', zh: '正态 N(0, 0.01)' },
+  normal: { en: 'Normal(0, 0.01²)', zh: '正态 N(0, 0.01²)' },
   constant: { en: 'constant 1', zh: '常数 1' },
   xavier42: { en: 'Xavier and 42', zh: 'Xavier 与 42' },
   custom: { en: 'the custom initialisation', zh: '自定义初始化' },
