@@ -1,4 +1,4 @@
-import { test, expect, openChapter } from './fixtures';
+import { test, expect, openChapter, wcagAxe } from './fixtures';
 
 // A browser without WebGPU lacks it in its workers too: each script also asks the training
 // worker (which the lab's trained-model widget starts, and whose backend the badge then
@@ -45,6 +45,8 @@ for (const [name, script] of Object.entries(withoutGpu)) {
     await expect(more).toHaveText((await toggle.getAttribute('title'))!);
     await expect(more).toContainText((await page.locator('.backend-adapter').textContent())!.replace(/^ · /, ''));
     await expect(more).toBeInViewport({ ratio: 1 });
+    const findings = (await wcagAxe(page).include('.site-header').analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+    expect(findings, 'axe (WCAG 2.2 A/AA) on the header with the badge open').toEqual([]);
     await page.keyboard.press('Escape');
     await expect(more).toBeHidden();
     await expect(toggle).toBeFocused();
