@@ -48,21 +48,12 @@ export function BackendBadge() {
   const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
   const tr = useTr();
-  if (view.backend === 'starting') {
+  // One button from idle to ready, so a reader's focus on it survives the engine starting.
+  if (view.backend === 'idle' || view.backend === 'starting') {
     return (
-      <div className="backend-badge-wrap">
-        <p className="backend-badge" role="status" data-backend="starting">
-          <span className="dot" aria-hidden="true" />
-          <span className="backend-label">{t('backendStarting')}</span>
-        </p>
-      </div>
-    );
-  }
-  if (view.backend === 'idle') {
-    return (
-      <BadgeDisclosure backend="idle" more={t('backendIdleTitle')}>
+      <BadgeDisclosure backend={view.backend} more={t('backendIdleTitle')}>
         <span className="dot" aria-hidden="true" />
-        <span className="backend-label">{t('backendIdle')}</span>
+        <span className="backend-label">{view.backend === 'starting' ? t('backendStarting') : t('backendIdle')}</span>
       </BadgeDisclosure>
     );
   }
