@@ -48,21 +48,14 @@ export function BackendBadge() {
   const view = badgeView(useBackend(), useTraining((s) => s.backend));
   const t = useT();
   const tr = useTr();
-  // One button from idle to ready, so a reader's focus on it survives the engine starting.
-  if (view.backend === 'idle' || view.backend === 'starting') {
-    return (
-      <BadgeDisclosure backend={view.backend} more={t('backendIdleTitle')}>
-        <span className="dot" aria-hidden="true" />
-        <span className="backend-label">{view.backend === 'starting' ? t('backendStarting') : t('backendIdle')}</span>
-      </BadgeDisclosure>
-    );
-  }
-  const line = backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: detailOf(tr, view) });
+  // One button from idle through starting to ready, so a reader's focus on it survives the engine starting.
+  const ready = view.backend !== 'idle' && view.backend !== 'starting';
+  const line = ready ? backendLine(tr, { name: view.backend, reason: view.reason, adapter: view.adapter, about: view.about, detail: detailOf(tr, view) }) : null;
   return (
-    <BadgeDisclosure backend={view.backend} reason={view.reason} more={line.title}>
-      <span className={`dot dot-${view.backend}`} aria-hidden="true" />
-      <span className="backend-label">{line.name}</span>
-      {line.why ? <span className="backend-adapter"> · {line.why}</span> : null}
+    <BadgeDisclosure backend={view.backend} reason={view.reason} more={line ? line.title : t('backendIdleTitle')}>
+      <span className={ready ? `dot dot-${view.backend}` : 'dot'} aria-hidden="true" />
+      <span className="backend-label">{line ? line.name : view.backend === 'starting' ? t('backendStarting') : t('backendIdle')}</span>
+      {line?.why ? <span className="backend-adapter"> · {line.why}</span> : null}
     </BadgeDisclosure>
   );
 }

@@ -9,7 +9,7 @@ import { DIAGRAM_BOX, summaryHeight, widgetHeightRem } from '../widgets/common/r
 import { useLang, useTr } from '../widgets/common/i18n';
 import { renewableLazy } from './renewable-lazy';
 import { RenderBoundary } from './boundary';
-import { ScrollRegion } from '../widgets/common/ScrollRegion';
+import { CodeRegion, ScrollRegion } from '../widgets/common/ScrollRegion';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
@@ -134,7 +134,7 @@ function Anchor(props: ComponentProps<'a'>) {
 /** Code blocks scroll sideways on narrow screens, so they take keyboard focus, as a region named "Code" (not by the whole program). */
 function Pre(props: ComponentProps<'pre'>) {
   const t = useTr();
-  return <pre tabIndex={0} role="region" aria-label={t('Code', '代码')} {...props} />;
+  return <CodeRegion label={t('Code', '代码')} {...props} />;
 }
 
 function Table(props: ComponentProps<'table'>) {

@@ -3,6 +3,7 @@ import { useTr } from '../common/i18n';
 import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cells';
 import type { CellEvent } from './protocol';
 import type { CellRun, RunEnd } from './runner';
+import { CodeRegion } from '../common/ScrollRegion';
 import './code-cell.css';
 
 interface Line {
@@ -151,9 +152,9 @@ export function CodeCell({ code, children, check, uses }: Props) {
           onChange={(e) => change(e.target.value)}
         />
       ) : edited !== null ? (
-        <pre tabIndex={0} role="region" aria-label={t('Edited code', '改过的代码')}>
+        <CodeRegion label={t('Edited code', '改过的代码')}>
           <code className="language-ts">{edited}</code>
-        </pre>
+        </CodeRegion>
       ) : (
         children
       )}

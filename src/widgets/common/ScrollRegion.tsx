@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 
 /**
  * Content wider than a narrow screen (a table, a row of number cells) that scrolls sideways
@@ -11,4 +11,9 @@ export function ScrollRegion({ label, labelledBy, className, children }: { label
       {children}
     </div>
   );
+}
+
+/** A code block, which scrolls sideways on narrow screens: a region the keyboard can reach, named by `label` (not by the whole program). */
+export function CodeRegion({ label, ...props }: ComponentProps<'pre'> & { label: string }) {
+  return <pre tabIndex={0} role="region" aria-label={label} {...props} />;
 }

@@ -16,7 +16,7 @@ import { groupDigits } from '../common/format';
 import { TableHead } from '../common/TableHead';
 import { useTr, type Tr } from '../common/i18n';
 import './appendix.css';
-import { ScrollRegion } from '../common/ScrollRegion';
+import { CodeRegion, ScrollRegion } from '../common/ScrollRegion';
 
 export interface AppendixRun {
   model: string;
@@ -122,9 +122,9 @@ function Results() {
         </table>
       </ScrollRegion>
       <p>{t('The commands it ran:', '它运行的命令：')}</p>
-      <pre tabIndex={0} role="region" aria-label={t('Commands', '命令')}>
+      <CodeRegion label={t('Commands', '命令')}>
         <code className="language-sh">{RUNS.map((r) => r.command).join('\n')}</code>
-      </pre>
+      </CodeRegion>
     </div>
   );
 }
@@ -138,9 +138,9 @@ function Listing({ file }: { file: string }) {
       <figcaption>
         <code>{listing.path}</code>
       </figcaption>
-      <pre tabIndex={0} role="region" aria-label={listing.path}>
+      <CodeRegion label={listing.path}>
         <code className="language-python">{listing.text()}</code>
-      </pre>
+      </CodeRegion>
     </figure>
   );
 }
