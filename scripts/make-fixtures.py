@@ -8,9 +8,15 @@ float32 inputs, the upstream gradient `gy` used for backward, the forward output
 the gradient of every input, all computed in float64 from the float32 inputs (so the
 engine's float32 results should agree to about 1e-5). Seeds are fixed, so running the
 script again gives the same files. CI does not have torch: the files are committed.
+
+Each element-wise op draws its inputs from a stream seeded by its name, and every other
+section from a stream of its own (`stream`), so that a new op, or a case appended at the
+end of a section, leaves every other case's values as they were. The files hold one case a
+line, so that a change shows as the lines of the cases it changed.
 """
 import json
 import os
+import zlib
 
 import torch
 import torch.nn.functional as F
@@ -23,6 +29,18 @@ OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests'
 
 def rnd(*shape, lo=-1.0, hi=1.0):
     return (torch.rand(tuple(shape), generator=gen, dtype=torch.float64) * (hi - lo) + lo).float()
+
+
+def stream(name):
+    """Starts the inputs of an op or a section: the generator seeded by its name."""
+    gen.manual_seed(zlib.crc32(name.encode()))
+
+
+def write(name, cases):
+    """Writes `{torch, cases}` as JSON with one case a line."""
+    body = ',\n'.join(json.dumps(c, separators=(',', ':')) for c in cases)
+    with open(os.path.join(OUT_DIR, name), 'w') as f:
+        f.write(f'{{"torch":{json.dumps(torch.__version__)},"cases":[\n{body}\n]}}\n')
 
 
 def pack(t):
@@ -57,6 +75,7 @@ UNARY = [
     ('tanh', -3, 3, torch.tanh), ('softplus', -4, 4, F.softplus),
 ]
 for op, lo, hi, torch_fn in UNARY:
+    stream(op)
     case(f'{op} of a [3, 5] tensor', op, [rnd(3, 5, lo=lo, hi=hi)], torch_fn)
 
 BINARY = {
@@ -64,6 +83,7 @@ BINARY = {
     'pow': torch.pow, 'maximum': torch.maximum, 'minimum': torch.minimum,
 }
 for op, fn in BINARY.items():
+    stream(op)
     for sa, sb in [((3, 4), (3, 4)), ((2, 3, 4), (4,)), ((2, 1, 4), (3, 1)), ((5,), ()), ((1, 3), (2, 1, 1))]:
         if op == 'pow':
             a, b = rnd(*sa, lo=0.3, hi=2.0), rnd(*sb, lo=-1.5, hi=2.0)
@@ -74,6 +94,7 @@ for op, fn in BINARY.items():
         case(f'{op} of {list(sa)} and {list(sb)}', op, [a, b], fn)
 
 # ---- reductions ----------------------------------------------------------------------
+stream('reductions')
 for op in ['sum', 'mean', 'max', 'min']:
     for shape, axis, keep in [((3, 4, 5), None, False), ((3, 4, 5), 1, False), ((3, 4, 5), [0, 2], True), ((4, 7), -1, True), ((6,), 0, False)]:
         x = rnd(*shape)
@@ -99,6 +120,7 @@ for dim in [0, 1, -1]:
     case(f'logSoftmax of [3, 4, 5] along {dim}', 'logSoftmax', [x], lambda t, dim=dim: torch.log_softmax(t, dim), {'dim': dim})
 
 # ---- layout ---------------------------------------------------------------------------
+stream('layout')
 case('transpose of [2, 3, 4] swapping axes 0 and 2', 'transpose', [rnd(2, 3, 4)], lambda t: t.transpose(0, 2), {'d0': 0, 'd1': 2})
 case('permute of [2, 3, 4, 5] by [2, 0, 3, 1]', 'permute', [rnd(2, 3, 4, 5)], lambda t: t.permute(2, 0, 3, 1), {'perm': [2, 0, 3, 1]})
 case('reshape of [2, 3, 4] to [4, -1]', 'reshape', [rnd(2, 3, 4)], lambda t: t.reshape(4, -1), {'shape': [4, -1]})
@@ -108,6 +130,7 @@ case('cat of [1, 3, 2] and [2, 3, 2] along 0', 'cat', [rnd(1, 3, 2), rnd(2, 3, 2
 case('expand of [3, 1] to [2, 3, 4]', 'expand', [rnd(3, 1)], lambda t: t.expand(2, 3, 4), {'shape': [2, 3, 4]})
 
 # ---- matmul -------------------------------------------------------------------------------
+stream('matmul')
 for sa, sb in [((3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 3, 4, 5), (5, 6)), ((3, 1, 4, 5), (2, 5, 3)), ((4,), (4, 3)), ((3, 4), (4,)), ((7, 9), (9, 1))]:
     case(f'matmul of {list(sa)} and {list(sb)}', 'matmul', [rnd(*sa), rnd(*sb)], torch.matmul)
 
@@ -115,6 +138,7 @@ case('linear of [5, 4] with weight [3, 4] and bias', 'linear', [rnd(5, 4), rnd(3
 case('linear of [2, 3, 4] with weight [6, 4] and no bias', 'linear', [rnd(2, 3, 4), rnd(6, 4)], F.linear)
 
 # ---- convolution ----------------------------------------------------------------------------
+stream('convolution')
 CONV = [
     # n, cin, h, w, cout, kh, kw, stride, padding, bias
     (1, 1, 5, 5, 1, 3, 3, 1, 0, True),
@@ -136,6 +160,7 @@ for n, cin, h, w, cout, kh, kw, s, p, b in CONV:
     )
 
 # ---- pooling -----------------------------------------------------------------------------------
+stream('pooling')
 POOL = [
     # n, c, h, w, k, stride, padding
     (1, 1, 4, 4, 2, None, 0),
@@ -162,6 +187,7 @@ for shape, size in [((1, 2, 4, 5), (8, 10)), ((2, 1, 7, 7), (3, 4)), ((1, 2, 5, 
          lambda t, size=size: F.interpolate(t, size=size, mode='bilinear', align_corners=False), {'size': list(size)})
 
 # ---- normalisation and losses --------------------------------------------------------------------
+stream('normalisation and losses')
 for shape in [(6, 4), (3, 2, 5, 4)]:
     c = shape[1]
     x, wt, bs = rnd(*shape, lo=-2, hi=3), rnd(c, lo=0.5, hi=1.5), rnd(c)
@@ -190,8 +216,7 @@ for n, c, scale in [(5, 4, 1.0), (8, 10, 3.0), (3, 3, 60.0)]:
 case('mseLoss of [4, 3]', 'mseLoss', [rnd(4, 3), rnd(4, 3)], F.mse_loss)
 
 # ---- 3x3, stride-1 convolutions with enough channels for the wasm backend's Winograd kernels ----
-# A generator of its own, so that the cases above keep their values.
-gen.manual_seed(777)
+stream('winograd 3x3')
 for n, cin, h, w, cout, p, b in [(2, 16, 9, 7, 20, 1, True), (3, 24, 5, 6, 16, 0, False), (2, 16, 6, 5, 18, 2, True), (4, 32, 2, 2, 32, 1, True)]:
     x, wt = rnd(n, cin, h, w), rnd(cout, cin, 3, 3)
     ins = [x, wt] + ([rnd(cout)] if b else [])
@@ -203,7 +228,7 @@ for n, cin, h, w, cout, p, b in [(2, 16, 9, 7, 20, 1, True), (3, 24, 5, 6, 16, 0
     )
 
 # ---- 5x5, stride-1 convolutions with enough channels for Winograd by four 3x3 blocks ----
-gen.manual_seed(778)
+stream('winograd 5x5')
 for n, cin, h, w, cout, p, b in [(2, 16, 10, 10, 24, 2, True), (2, 17, 7, 8, 16, 0, False), (3, 16, 4, 4, 20, 4, True)]:
     x, wt = rnd(n, cin, h, w), rnd(cout, cin, 5, 5)
     ins = [x, wt] + ([rnd(cout)] if b else [])
@@ -215,13 +240,11 @@ for n, cin, h, w, cout, p, b in [(2, 16, 10, 10, 24, 2, True), (2, 17, 7, 8, 16,
     )
 
 os.makedirs(OUT_DIR, exist_ok=True)
-with open(os.path.join(OUT_DIR, 'ops.json'), 'w') as f:
-    json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
+write('ops.json', cases)
 
 # ---- optimizers: parameters after three steps with fixed gradients --------------------------------
 optim_cases = []
-# A generator of its own, so that adding op cases above leaves these values unchanged.
-gen.manual_seed(4321)
+stream('optimizers')
 for name, make, opts in [
     ('SGD', lambda ps: torch.optim.SGD(ps, lr=0.1), {'lr': 0.1}),
     ('SGD', lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), {'lr': 0.05, 'momentum': 0.9}),
@@ -245,7 +268,6 @@ for name, make, opts in [
     optim_cases.append({'name': f'{name} {json.dumps(opts)}', 'optimizer': name, 'options': opts, 'param': pack(p0),
                         'grads': [pack(g) for g in grads], 'after': after})
 
-with open(os.path.join(OUT_DIR, 'optim.json'), 'w') as f:
-    json.dump({'torch': torch.__version__, 'cases': optim_cases}, f, separators=(',', ':'))
+write('optim.json', optim_cases)
 
 print(f'wrote {len(cases)} op cases and {len(optim_cases)} optimizer cases to {os.path.normpath(OUT_DIR)}')
