@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-/** Import boundaries of ../shared/DESIGN.md: engine is standalone, charts use only d3. */
+/** Import boundaries (CONTRIBUTING.md, "How the pieces fit"): the engine stands alone, charts use only d3, models use only the engine. */
 const engineRule = {
   patterns: [
     { group: ['react', 'react-dom', 'react/*', 'd3', 'd3-*', 'zustand', 'zustand/*', 'katex'], message: 'src/engine runs in workers and Node: no UI libraries.' },

@@ -19,9 +19,9 @@ import { resnet18 } from './resnet';
 import { checkAgainst, decodeSafetensors, encodeSafetensors, type HostStateDict } from './safetensors';
 import { ShapeError, inferShape } from './shapes';
 import { smallConvArch, vgg } from './vgg';
+import { MODEL_NAMES, type ModelId } from './ids';
 
-export type ModelId = 'lenet' | 'alexnet' | 'vgg' | 'nin' | 'lenet-bn' | 'resnet18';
-export const MODEL_IDS: readonly ModelId[] = ['lenet', 'alexnet', 'vgg', 'nin', 'lenet-bn', 'resnet18'];
+export { MODEL_IDS, MODEL_NAMES, isModelId, type ModelId } from './ids';
 
 export interface CreateOptions {
   /** Side of the square input image (default: the original chapter’s size). */
@@ -95,7 +95,6 @@ const shapeCache = new Map<string, Record<string, number[]>>();
 
 function entry(
   id: ModelId,
-  name: { en: string; zh: string },
   recipe: Recipe,
   tabInputSize: number,
   minInputSize: number,
@@ -103,6 +102,7 @@ function entry(
   /** Whether the layers depend on the input size (dense layer sizes). */
   sizeDependent: boolean,
 ): ZooEntry {
+  const name = MODEL_NAMES[id];
   const e: ZooEntry = {
     id,
     name,
@@ -161,17 +161,13 @@ function entry(
 }
 
 export const zoo: Record<ModelId, ZooEntry> = {
-  lenet: entry('lenet', { en: 'LeNet', zh: 'LeNet' }, { lr: 0.9, epochs: 10, batchSize: 256, inputSize: 28 }, 28, 12, (s) => lenet(s), true),
-  alexnet: entry('alexnet', { en: 'AlexNet', zh: 'AlexNet' }, { lr: 0.01, epochs: 10, batchSize: 128, inputSize: 224 }, 96, 65, (s) => alexnet(s), true),
-  vgg: entry('vgg', { en: 'VGG-11 (channels / 4)', zh: 'VGG-11（通道数 / 4）' }, { lr: 0.05, epochs: 10, batchSize: 128, inputSize: 224 }, 64, 32, (s, o) => vgg(smallConvArch(o.ratio ?? 4), s), true),
-  nin: entry('nin', { en: 'NiN', zh: 'NiN' }, { lr: 0.1, epochs: 10, batchSize: 128, inputSize: 224 }, 96, 67, () => nin(), false),
-  'lenet-bn': entry('lenet-bn', { en: 'LeNet with BatchNorm', zh: '带批量规范化的 LeNet' }, { lr: 1.0, epochs: 10, batchSize: 256, inputSize: 28 }, 28, 16, (s) => lenetBN(s), true),
-  resnet18: entry('resnet18', { en: 'ResNet-18', zh: 'ResNet-18' }, { lr: 0.05, epochs: 10, batchSize: 256, inputSize: 96 }, 64, 1, () => resnet18(), false),
+  lenet: entry('lenet', { lr: 0.9, epochs: 10, batchSize: 256, inputSize: 28 }, 28, 12, (s) => lenet(s), true),
+  alexnet: entry('alexnet', { lr: 0.01, epochs: 10, batchSize: 128, inputSize: 224 }, 96, 65, (s) => alexnet(s), true),
+  vgg: entry('vgg', { lr: 0.05, epochs: 10, batchSize: 128, inputSize: 224 }, 64, 32, (s, o) => vgg(smallConvArch(o.ratio ?? 4), s), true),
+  nin: entry('nin', { lr: 0.1, epochs: 10, batchSize: 128, inputSize: 224 }, 96, 67, () => nin(), false),
+  'lenet-bn': entry('lenet-bn', { lr: 1.0, epochs: 10, batchSize: 256, inputSize: 28 }, 28, 16, (s) => lenetBN(s), true),
+  resnet18: entry('resnet18', { lr: 0.05, epochs: 10, batchSize: 256, inputSize: 96 }, 64, 1, () => resnet18(), false),
 };
-
-export function isModelId(v: unknown): v is ModelId {
-  return typeof v === 'string' && (MODEL_IDS as readonly string[]).includes(v);
-}
 
 export { BilingualError, because, bilingualOf, type Bilingual } from './bilingual';
 export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst, safetensorsMetadata } from './safetensors';

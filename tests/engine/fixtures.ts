@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fixtureFile } from '../helpers/fixture-file';
 import { tensor, type Tensor } from '../../src/engine/index';
 
 export interface Packed {
@@ -29,8 +28,7 @@ export interface OptimCase {
 }
 
 export function loadFixture<T>(file: string): { torch: string; cases: T[] } {
-  const path = fileURLToPath(new URL(`../fixtures/${file}`, import.meta.url));
-  return JSON.parse(readFileSync(path, 'utf8'));
+  return JSON.parse(fixtureFile(file, '/usr/bin/python3 scripts/make-fixtures.py').toString('utf8'));
 }
 
 export function fromPacked(p: Packed, requiresGrad = false): Tensor {

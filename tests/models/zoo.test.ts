@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { countParameters, setBackend } from '../../src/engine';
+import { fixtureFile } from '../helpers/fixture-file';
 import { MODEL_IDS, formatShapeTable, smallestInputSize, summarize, zoo, type ModelId } from '../../src/models';
 
 interface Fixture {
@@ -12,7 +11,7 @@ interface Fixture {
   parameter_count: Record<string, number>;
   parameters: string[];
 }
-const fixture = (id: ModelId): Fixture => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'models', `${id}.json`), 'utf8'));
+const fixture = (id: ModelId): Fixture => JSON.parse(fixtureFile(`models/${id}.json`, '/usr/bin/python3 scripts/models/torch-reference.py').toString('utf8'));
 
 // The tables exactly as the notes print them (seed/cnn-notes.zh.md).
 const NOTES_LENET = `Conv2d output shape:         torch.Size([1, 6, 28, 28])

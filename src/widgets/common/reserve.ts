@@ -7,6 +7,7 @@
  * mode's larger type scales them; on narrow screens widgets grow taller and the reserve is
  * a lower bound. Pure data, no React.
  */
+import { isModelId, type ModelId } from '../../models/ids';
 
 /**
  * Height of each lazily loaded widget, by its placeholder name (`lazyWidget`'s third
@@ -109,7 +110,7 @@ export function widgetHeightRem(name: string, lang: string): number {
  * Rows of each model's summary table: the top-level layers of `zoo[id].create()`
  * (tests/widgets/reserve.test.ts checks them against the zoo).
  */
-export const SUMMARY_ROWS: Record<string, number> = {
+export const SUMMARY_ROWS: Record<ModelId, number> = {
   lenet: 12,
   alexnet: 21,
   vgg: 13,
@@ -126,7 +127,7 @@ export const SUMMARY_SLIDER_REM = 4.3;
  * adjustable one) as a CSS length, the same in both languages.
  */
 export function summaryHeight(model: string, adjustable = false): string {
-  const rows = SUMMARY_ROWS[model] ?? SUMMARY_ROWS.lenet;
+  const rows = isModelId(model) ? SUMMARY_ROWS[model] : SUMMARY_ROWS.lenet;
   const base = 13.3 + (adjustable ? SUMMARY_SLIDER_REM : 0);
   return `calc(${Number(base.toFixed(3))}rem + ${rows} * 2.1rem)`;
 }

@@ -12,6 +12,7 @@ import trainPy from '../../../scripts/pytorch/train.py?raw';
 import evaluatePy from '../../../scripts/pytorch/evaluate.py?raw';
 import referencePy from '../../../scripts/models/torch-reference.py?raw';
 import results from '../../../scripts/pytorch/appendix-results.json';
+import { MODEL_NAMES, isModelId } from '../../models/ids';
 import { groupDigits } from '../common/format';
 import { TableHead } from '../common/TableHead';
 import { useTr, type Tr } from '../common/i18n';
@@ -54,15 +55,10 @@ export const LISTINGS: Record<string, { path: string; text: () => string }> = {
   lenet: { path: 'scripts/models/torch-reference.py', text: () => `import torch\nfrom torch import nn\n\n\n${definitionOf('lenet')}` },
 };
 
-/** The zoo's names (src/models/index.ts; the test checks they agree), without loading the engine here. */
-export const NAMES: Record<string, [string, string]> = {
-  lenet: ['LeNet', 'LeNet'],
-  'lenet-bn': ['LeNet with BatchNorm', '带批量规范化的 LeNet'],
-  alexnet: ['AlexNet', 'AlexNet'],
-  vgg: ['VGG-11 (channels / 4)', 'VGG-11（通道数 / 4）'],
-  nin: ['NiN', 'NiN'],
-  resnet18: ['ResNet-18', 'ResNet-18'],
-};
+/** A recorded run's model as the book names it (the zoo's names, without loading the engine here). */
+function modelName(t: Tr, id: string): string {
+  return isModelId(id) ? t(MODEL_NAMES[id].en, MODEL_NAMES[id].zh) : id;
+}
 
 function duration(t: Tr, s: number): string {
   if (s < 120) return t(`${Math.round(s)} s`, `${Math.round(s)} 秒`);
@@ -108,7 +104,7 @@ function Results() {
           <tbody>
             {RUNS.map((r) => (
               <tr key={r.model} data-model={r.model}>
-                <th scope="row">{t(...(NAMES[r.model] ?? [r.model, r.model]))}</th>
+                <th scope="row">{modelName(t, r.model)}</th>
                 <td>{versus(t, `${r.input_size} × ${r.input_size}`, r.input_size, r.recipe.input_size)}</td>
                 <td>{versus(t, String(r.epochs), r.epochs, r.recipe.epochs)}</td>
                 <td>
