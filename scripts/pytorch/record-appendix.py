@@ -92,6 +92,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--only', help='comma-separated models to rerun; the others keep their recorded results')
     only = (p.parse_args().only or ','.join(RUNS)).split(',')
+    unknown = [m for m in only if m not in RUNS or m not in book.ZOO]
+    if unknown:
+        sys.exit(f'no recipe for {", ".join(unknown)}: a model needs an entry in ZOO of scripts/pytorch/book.py '
+                 'and in RUNS here (its extra train.py options, [] for the full recipe)')
     os.makedirs(FIXTURES, exist_ok=True)
     runs = {}
     if os.path.exists(RESULTS):
