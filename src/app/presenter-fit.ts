@@ -15,6 +15,12 @@ export const BAR_HEIGHT = 44;
 const MARGIN = 12;
 /** A page may shrink to this share of the full-width scale before it is split in two. */
 const MIN_RATIO = 0.85;
+/**
+ * A widget's page may shrink further before its controls are parted from what they
+ * change: to half the full-width scale, but never below this scale (the 24 px type at
+ * 18 px on screen), so that on a large screen a slider and its output stay in one view.
+ */
+const LEGIBLE_SCALE = 0.75;
 /** How deep a tall block is opened up to find places to split it. */
 const MAX_DEPTH = 5;
 
@@ -37,13 +43,16 @@ export interface Stage {
   height: number;
   /** Tallest page (design px) before it is split. */
   pageHeight: number;
+  /** The same for a widget's step, which may shrink further to stay whole (LEGIBLE_SCALE). */
+  widgetPageHeight: number;
 }
 
 export function stageFor(viewportWidth: number, viewportHeight: number): Stage {
   const width = Math.max(1, viewportWidth - 2 * MARGIN);
   const height = Math.max(1, viewportHeight - BAR_HEIGHT - 2 * MARGIN);
   const full = width / DESIGN_WIDTH;
-  return { full, width, height, pageHeight: height / (full * MIN_RATIO) };
+  const widgetScale = Math.min(full * MIN_RATIO, Math.max(LEGIBLE_SCALE, full / 2));
+  return { full, width, height, pageHeight: height / (full * MIN_RATIO), widgetPageHeight: height / widgetScale };
 }
 
 /**
@@ -93,10 +102,12 @@ function blocksOf(el: HTMLElement, pageHeight: number, depth: number): HTMLEleme
 export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage: Stage): HTMLElement[][] {
   for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
   markControls(step);
-  if (body.offsetHeight <= stage.pageHeight) return [[...step]];
+  const widget = step.some((top) => top.matches('[data-widget]') || top.querySelector('[data-widget]') !== null);
+  const pageHeight = widget ? stage.widgetPageHeight : stage.pageHeight;
+  if (body.offsetHeight <= pageHeight) return [[...step]];
   const blocks: HTMLElement[] = [];
   for (const top of step) {
-    if (top.offsetHeight > stage.pageHeight && !top.matches(ATOMIC)) blocks.push(...blocksOf(top, stage.pageHeight, 1));
+    if (top.offsetHeight > pageHeight && !top.matches(ATOMIC)) blocks.push(...blocksOf(top, pageHeight, 1));
     else blocks.push(top);
   }
   const isPinned = (b: HTMLElement) => b.matches(PINNED);
@@ -110,7 +121,7 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   let top = rects[0]?.top ?? 0;
   let current: HTMLElement[] = [];
   movable.forEach((b, i) => {
-    const room = (guess.length ? stage.pageHeight - pinned : stage.pageHeight) * scale;
+    const room = (guess.length ? pageHeight - pinned : pageHeight) * scale;
     if (current.length > 0 && rects[i].bottom - top > room) {
       guess.push(current);
       current = [];
@@ -122,8 +133,8 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   const pages: HTMLElement[][] = [];
   for (const [i, page] of guess.entries()) {
     showPage(guess, i);
-    if (page.length < 2 || body.offsetHeight <= stage.pageHeight) pages.push(page);
-    else pages.push(...cutByTrying(body, page, stage.pageHeight));
+    if (page.length < 2 || body.offsetHeight <= pageHeight) pages.push(page);
+    else pages.push(...cutByTrying(body, page, pageHeight));
   }
   return pages;
 }
@@ -146,11 +157,24 @@ function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeig
   return pages;
 }
 
-/** Shows page `index` of `pages` and hides the blocks of the others. */
+/**
+ * Shows page `index` of `pages` and hides the blocks of the others. A widget body whose
+ * controls are all on other pages is marked `data-presenter-solo`: its outputs take the
+ * whole width instead of leaving the controls' column empty.
+ */
 export function showPage(pages: readonly HTMLElement[][], index: number): void {
+  const boxes = new Set<HTMLElement>();
   pages.forEach((blocks, i) => {
-    for (const b of blocks) b.toggleAttribute(OFF, i !== index);
+    for (const b of blocks) {
+      b.toggleAttribute(OFF, i !== index);
+      const box = b.parentElement?.closest<HTMLElement>('[data-presenter-columns]');
+      if (box) boxes.add(box);
+    }
   });
+  for (const box of boxes) {
+    const controls = (Array.from(box.children) as HTMLElement[]).filter((k) => k.dataset.presenterRole === 'controls');
+    box.toggleAttribute('data-presenter-solo', !controls.some((k) => !k.hasAttribute(OFF) && k.offsetHeight > 0));
+  }
 }
 
 /** Scales and centres the body (the stage) so that what it shows fits the screen. Returns the scale. */
@@ -171,6 +195,7 @@ export function unfit(body: HTMLElement): void {
   for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
   for (const p of ['--stage-scale', '--stage-x', '--stage-y']) body.style.removeProperty(p);
   for (const a of ['data-fit', 'data-page', 'data-pages']) body.removeAttribute(a);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { usePresenter, LAST_PAGE, PRESENTER_CHANNEL, savedSession, saveSession, type PresenterMessage, type PresenterStep } from '../stores/presenter';
 import type { PresenterStepDetail } from '../widgets/common/WidgetFrame';
 import { useStageFit } from './presenter-stage';
@@ -42,11 +42,18 @@ function widgetStepsShown(widget: HTMLElement, page: number, pages: number): boo
 }
 
 /**
- * One press of the clicker: the widget on screen may use it for its own animation; else
- * the next (or previous) page of a step too tall for one screen; else the next step.
+ * Set when a step back leaves the chapter: the previous chapter then opens at its last
+ * step (and that step's last page), where a talk going backwards expects to be.
+ */
+let enterAtEnd = false;
+
+/**
+ * One press of the clicker: the widget on screen may use it for its own animation (unless
+ * `skipWidget`, Shift with the key); else the next (or previous) page of a step too tall
+ * for one screen; else the next step.
  */
 function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => void, goPrev: () => void) {
-  return (direction: 1 | -1) => {
+  return (direction: 1 | -1, skipWidget = false) => {
     const s = usePresenter.getState();
     const body = bodyRef.current;
     // While a chapter's text is still arriving, its steps are not known yet.
@@ -54,7 +61,7 @@ function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => voi
     const widget = body?.querySelector<HTMLElement>(`[data-step="${s.step}"] [data-widget], [data-step="${s.step}"][data-widget]`);
     // A widget too tall for the screen is shown a part at a time: its own steps (a sliding
     // window) play on the part that shows what they move, so that every press shows.
-    if (widget && widgetStepsShown(widget, s.page, s.pages)) {
+    if (widget && !skipWidget && widgetStepsShown(widget, s.page, s.pages)) {
       const ev = new CustomEvent<PresenterStepDetail>('presenter-step', { detail: { direction }, cancelable: true });
       if (!widget.dispatchEvent(ev)) return; // the widget used the key for its own animation
     }
@@ -64,7 +71,10 @@ function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => voi
       return;
     }
     const target = s.step + direction;
-    if (target < 0) goPrev();
+    if (target < 0) {
+      enterAtEnd = true;
+      goPrev();
+    }
     else if (target >= s.steps.length) goNext();
     else s.setStep(target, direction < 0 ? LAST_PAGE : 0);
   };
@@ -83,17 +93,30 @@ function isTyping(target: EventTarget | null): boolean {
 export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: string, lang: string, nextChapter: string | null, goNext: () => void, goPrev: () => void) {
   const { on, step, steps, setOn, setStep, setSteps } = usePresenter();
 
+  // A new chapter starts at its first step (declared before the effect below, which may
+  // move it on once the chapter's steps are known).
+  useEffect(() => {
+    setStep(0);
+  }, [slug, setStep]);
+
   // Recompute steps whenever the chapter body changes (lazy chapters mount late). After a
-  // reload of the projected window, go back to the step it showed once the chapter has it.
+  // reload of the projected window, go back to the step it showed once the chapter has it;
+  // after a step back from the next chapter, to the last step once the chapter is whole.
   useEffect(() => {
     const body = bodyRef.current;
     if (!body) return;
     const saved = savedSession();
-    let resume = saved.slug === slug && saved.step ? saved.step : 0;
+    let resume: number | 'end' = enterAtEnd ? 'end' : saved.slug === slug && saved.step ? saved.step : 0;
+    enterAtEnd = false;
     const update = () => {
       const steps = computeSteps(body);
       setSteps(steps);
-      if (resume > 0 && steps.length > resume) {
+      if (resume === 'end') {
+        if (steps.length > 0 && !body.querySelector(':scope > .loading')) {
+          usePresenter.getState().setStep(steps.length - 1, LAST_PAGE);
+          resume = 0;
+        }
+      } else if (resume > 0 && steps.length > resume) {
         usePresenter.getState().setStep(resume);
         resume = 0;
       }
@@ -106,9 +129,28 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
     return () => obs.disconnect();
   }, [bodyRef, slug, lang, setSteps]);
 
-  useEffect(() => {
-    setStep(0);
-  }, [slug, setStep]);
+  // Turned on, the presentation starts at the step being read (the first block whose end
+  // is on screen); turned off, the page shows the step that was on screen where the reader
+  // scrolls it, so that neither loses the reader's place.
+  const wasOn = useRef(on);
+  useLayoutEffect(() => {
+    const body = bodyRef.current;
+    if (wasOn.current === on || !body) return;
+    wasOn.current = on;
+    const blocks = (Array.from(body.children) as HTMLElement[]).filter((c) => c.dataset.step !== undefined);
+    if (on) {
+      const reading = blocks.find((c) => c.getBoundingClientRect().bottom > window.innerHeight / 5);
+      if (reading && window.scrollY > 0) setStep(Number(reading.dataset.step));
+      return;
+    }
+    // Once the stage is undone (the effects below), in the reading layout.
+    const frame = requestAnimationFrame(() => {
+      const step = usePresenter.getState().step;
+      const shown = blocks.find((c) => c.dataset.step === String(step));
+      if (shown && step > 0) shown.scrollIntoView({ block: 'start' });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [on, bodyRef, setStep]);
 
   // Show only the current step.
   useEffect(() => {
@@ -154,12 +196,13 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
       // A focused slider or radio group keeps its arrow keys; a clicker's PageUp/PageDown always steps.
       const target = e.target as HTMLElement | null;
       const onControl = isTyping(target) || target?.getAttribute?.('role') === 'slider' || (target instanceof HTMLInputElement && target.type === 'radio');
+      // Shift with a step key passes over the widget's own animation (a window's 42 places).
       if (e.key === 'PageDown' || (!onControl && (e.key === 'ArrowRight' || e.key === 'ArrowDown' || e.key === ' '))) {
         e.preventDefault();
-        move(1);
+        move(1, e.shiftKey);
       } else if (e.key === 'PageUp' || (!onControl && (e.key === 'ArrowLeft' || e.key === 'ArrowUp'))) {
         e.preventDefault();
-        move(-1);
+        move(-1, e.shiftKey);
       } else if (e.key === 'Home' && !onControl) {
         e.preventDefault();
         s.setStep(0);

@@ -41,7 +41,15 @@ describe('the stage', () => {
       expect(s.height).toBeLessThan(h);
       // A page is cut before it would shrink below 85% of the full-width scale.
       expect(s.pageHeight * s.full).toBeCloseTo(s.height / 0.85);
+      // A widget's page may shrink further, but not below 18 px type (24 px at 0.75), nor
+      // below a text step's scale where that is smaller already (a small screen).
+      expect(s.widgetPageHeight).toBeGreaterThanOrEqual(s.pageHeight);
+      expect(s.height / s.widgetPageHeight).toBeGreaterThanOrEqual(Math.min(0.75, s.full * 0.85) - 1e-9);
     }
+    // On a 1080p projector a widget keeps its controls beside its outputs at up to
+    // about 1.7 times the height a text step may take.
+    const big = stageFor(1920, 1080);
+    expect(big.widgetPageHeight / big.pageHeight).toBeGreaterThan(1.6);
   });
 });
 

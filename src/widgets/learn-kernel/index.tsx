@@ -122,12 +122,13 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
 
   const onStep = useCallback(
     (dir: 1 | -1) => {
-      if (dir < 0 || !trainer.current || view.epoch >= EPOCHS_MAX) return false;
+      // A press trains one more epoch until the chosen number is done; then it moves on.
+      if (dir < 0 || !trainer.current || view.epoch >= s.epochs) return false;
       setPlaying(false);
       stepOnce();
       return true;
     },
-    [stepOnce, view.epoch],
+    [stepOnce, view.epoch, s.epochs],
   );
 
   const last = view.history[view.history.length - 1];
