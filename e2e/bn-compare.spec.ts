@@ -48,7 +48,7 @@ test('LeNet with batch norm ends below plain LeNet on the shortest run, and the 
   await expect(w.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /step \d+ of 20/);
   await expect(out).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   await expect(w.getByRole('progressbar')).toHaveAttribute('aria-valuetext', 'step 20 of 20');
-  await expect(w.locator('p[role="status"]')).toContainText('Done. Final training loss: step 20');
+  await expect(w.locator('p[role="status"]')).toContainText('Done. Final training loss at step 20');
 
   // Both curves on both charts.
   for (const chart of ['.bnc-loss-chart', '.bnc-acc-chart']) {

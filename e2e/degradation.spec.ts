@@ -53,7 +53,7 @@ test('the residual stack ends below the plain one on the CPU default, and the ex
   await expect(out).toHaveAttribute('data-state', 'running');
   await expect(w.getByRole('progressbar')).toHaveAttribute('aria-valuetext', /step \d+ of 400/);
   await expect(out).toHaveAttribute('data-state', 'done', { timeout: 50_000 });
-  await expect(w.locator('p[role="status"]')).toContainText('Done. Final training loss: step 400');
+  await expect(w.locator('p[role="status"]')).toContainText('Done. Final training loss at step 400');
   const plain = await loss(w, 'plain');
   const residual = await loss(w, 'residual');
   test.info().annotations.push({ type: 'losses', description: `plain ${plain}, residual ${residual}` });

@@ -20,6 +20,7 @@ import { checkAgainst, decodeSafetensors, encodeSafetensors, type HostStateDict 
 import { ShapeError, inferShape } from './shapes';
 import { smallConvArch, vgg } from './vgg';
 import { MODEL_NAMES, type ModelId } from './ids';
+import { joinZh } from './bilingual';
 
 export { MODEL_IDS, MODEL_NAMES, isModelId, type ModelId } from './ids';
 
@@ -138,7 +139,7 @@ function entry(
       const sized = sizeDependent && !opts.model;
       checkAgainst(tensors, expected, {
         en: `${name.en}${sized ? ` at ${inputSize}x${inputSize}` : ''}`,
-        zh: sized ? `输入为 ${inputSize}×${inputSize} 的 ${name.zh}` : name.zh,
+        zh: sized ? joinZh`输入为 ${inputSize}×${inputSize} 的 ${name.zh}` : name.zh,
       });
       const ordered: HostStateDict = {};
       for (const k of Object.keys(expected)) ordered[k] = tensors[k];
@@ -169,7 +170,7 @@ export const zoo: Record<ModelId, ZooEntry> = {
   resnet18: entry('resnet18', { lr: 0.05, epochs: 10, batchSize: 256, inputSize: 96 }, 64, 1, () => resnet18(), false),
 };
 
-export { BilingualError, because, bilingualOf, type Bilingual } from './bilingual';
+export { BilingualError, because, bilingualOf, joinZh, type Bilingual } from './bilingual';
 export { SafetensorsError, decodeSafetensors, encodeSafetensors, checkAgainst, safetensorsMetadata } from './safetensors';
 export type { HostStateDict, HostTensor, DecodedSafetensors } from './safetensors';
 export { summarize, formatShapeTable, layerType } from './summary';

@@ -25,7 +25,7 @@
  * at 224x224, 46.8 M parameters) takes 187 MB, so the cap leaves room for three times that.
  */
 
-import { BilingualError, type Bilingual } from './bilingual';
+import { BilingualError, joinZh, type Bilingual } from './bilingual';
 
 export interface HostTensor {
   shape: number[];
@@ -351,14 +351,14 @@ export function checkAgainst(tensors: HostStateDict, expected: Record<string, re
       en.push(`unexpected ${list(unexpected)}`);
       zh.push(`多出 ${listZh(unexpected)}`);
     }
-    throw new SafetensorsError(`the tensor names do not match ${what.en}: ${en.join('; ')}`, `张量名称与 ${what.zh} 的不符：${zh.join('；')}`);
+    throw new SafetensorsError(`the tensor names do not match ${what.en}: ${en.join('; ')}`, joinZh`张量名称与 ${what.zh} 的不符：${zh.join('；')}`);
   }
   for (const [name, shape] of Object.entries(expected)) {
     const got = tensors[name].shape;
     if (got.length !== shape.length || got.some((s, i) => s !== shape[i])) {
       throw new SafetensorsError(
         `${name} has shape [${got.join(', ')}], ${what.en} needs [${shape.join(', ')}] (another model or input size?)`,
-        `${name} 的形状是 [${got.join(', ')}]，${what.zh} 需要 [${shape.join(', ')}]（是别的模型或别的输入尺寸？）`,
+        joinZh`${name} 的形状是 [${got.join(', ')}]，${what.zh} 需要 [${shape.join(', ')}]（是别的模型或别的输入尺寸？）`,
       );
     }
   }

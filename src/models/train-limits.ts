@@ -4,7 +4,7 @@
  * through (scripts, a stored checkpoint) with the same words.
  */
 import { isModelId, zoo } from './index';
-import type { Bilingual } from './bilingual';
+import { joinZh, type Bilingual } from './bilingual';
 
 /** The settings of a run that are checked here (the worker's TrainConfig has these and more). */
 export interface RunSettings {
@@ -49,7 +49,7 @@ export function configProblems(c: RunSettings): ConfigProblem[] {
   if (!(Number.isFinite(c.lr) && c.lr >= L.lr.min && c.lr <= L.lr.max)) out.push({ field: 'lr', en: `the learning rate must be a number from ${L.lr.min} to ${L.lr.max}`, zh: `学习率必须是 ${L.lr.min} 到 ${L.lr.max} 之间的数` });
   if (!whole(c.batchSize, L.batchSize.min, L.batchSize.max)) out.push({ field: 'batchSize', en: `the batch size must be a whole number from ${L.batchSize.min} to ${L.batchSize.max}`, zh: `批量大小必须是 ${L.batchSize.min} 到 ${L.batchSize.max} 之间的整数` });
   const e = zoo[c.model];
-  if (!whole(c.inputSize, e.minInputSize, L.inputSize.max)) out.push({ field: 'inputSize', en: `the input size of ${e.name.en} must be a whole number from ${e.minInputSize} to ${L.inputSize.max}`, zh: `${e.name.zh} 的输入尺寸必须是 ${e.minInputSize} 到 ${L.inputSize.max} 之间的整数` });
+  if (!whole(c.inputSize, e.minInputSize, L.inputSize.max)) out.push({ field: 'inputSize', en: `the input size of ${e.name.en} must be a whole number from ${e.minInputSize} to ${L.inputSize.max}`, zh: joinZh`${e.name.zh} 的输入尺寸必须是 ${e.minInputSize} 到 ${L.inputSize.max} 之间的整数` });
   if (c.optimizer !== 'sgd' && c.optimizer !== 'adam') out.push({ field: 'optimizer', en: `unknown optimizer '${String(c.optimizer)}'`, zh: `未知的优化器“${String(c.optimizer)}”` });
   if (!Number.isInteger(c.seed)) out.push({ field: 'seed', en: 'the seed must be a whole number', zh: '随机种子必须是整数' });
   return out;

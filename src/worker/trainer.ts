@@ -31,7 +31,7 @@ import { loadOptimizer, optimizerBytes, type Optimizer } from './optimizer-state
 import { RunMeter, type WindowRead } from './run-meter';
 import { CheckpointKeeper, type Checkpoint, type CheckpointStore } from './checkpoint-keeper';
 import { loadWeightsFile, unknownModel } from './weights-file';
-import { zoo, isModelId, summarize, BilingualError, bilingualOf, type ModelId } from '../models/index';
+import { zoo, isModelId, summarize, BilingualError, bilingualOf, joinZh, type ModelId } from '../models/index';
 import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch } from '../data/batches';
 import { trainStep } from './step';
@@ -285,7 +285,7 @@ export class Trainer {
           if (!(Number.isInteger(msg.inputSize) && msg.inputSize >= minInputSize && msg.inputSize <= SUMMARY_MAX_INPUT)) {
             throw new BilingualError({
               en: `The summary of ${name.en} takes an input size from ${minInputSize} to ${SUMMARY_MAX_INPUT}, not ${msg.inputSize}.`,
-              zh: `${name.zh} 的概要接受 ${minInputSize} 到 ${SUMMARY_MAX_INPUT} 的输入尺寸，不接受 ${msg.inputSize}。`,
+              zh: joinZh`${name.zh} 的概要接受 ${minInputSize} 到 ${SUMMARY_MAX_INPUT} 的输入尺寸，不接受 ${msg.inputSize}。`,
             });
           }
           const net = zoo[msg.model].create({ inputSize: msg.inputSize, init: 'default' });
@@ -382,10 +382,10 @@ export class Trainer {
     if (this.live?.id === id) return this.live;
     if (this.running) {
       const { name } = zoo[this.live!.id];
-      throw new BilingualError({ en: `${name.en} is training; its weights are the only ones loaded.`, zh: `${name.zh} 正在训练，此时只载入了它的权重。` });
+      throw new BilingualError({ en: `${name.en} is training; its weights are the only ones loaded.`, zh: joinZh`${name.zh} 正在训练，此时只载入了它的权重。` });
     }
     const ck = await this.checkpoints.newest(id);
-    if (!ck) throw new BilingualError({ en: `${zoo[id].name.en} has not been trained or imported yet.`, zh: `${zoo[id].name.zh} 还没有训练过，也没有导入过权重。` });
+    if (!ck) throw new BilingualError({ en: `${zoo[id].name.en} has not been trained or imported yet.`, zh: joinZh`${zoo[id].name.zh} 还没有训练过，也没有导入过权重。` });
     const inputSize = ck.info.config.inputSize;
     const net = zoo[id].create({ inputSize, seed: ck.info.config.seed });
     try {
@@ -427,7 +427,7 @@ export class Trainer {
         ck = await this.checkpoints.newest(requested.model);
         if (!ck) {
           const { name } = zoo[requested.model];
-          throw new BilingualError({ en: `There is no checkpoint of ${name.en} to resume from.`, zh: `${name.zh} 没有可以从中继续的检查点。` });
+          throw new BilingualError({ en: `There is no checkpoint of ${name.en} to resume from.`, zh: joinZh`${name.zh} 没有可以从中继续的检查点。` });
         }
         config = ck.info.config;
       }

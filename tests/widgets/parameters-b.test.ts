@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { setBackend } from '../../src/engine';
 import { computeParameters, INIT_SCHEMES, PM_DEFAULTS } from '../../src/widgets/parameters/compute';
-import { sanitizePM } from '../../src/widgets/parameters';
+import { initListing, sanitizePM } from '../../src/widgets/parameters';
+import { trIn } from '../../src/widgets/common/i18n';
 
 describe('parameters widget computed by the engine (cpu backend)', () => {
   test('the 4 -> 8 -> 1 network lists the notes’ names and shapes and 49 parameters', async () => {
@@ -86,5 +87,21 @@ describe('parameters widget computed by the engine (cpu backend)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the init listings', () => {
+  test('comment in the reader’s language around the same code', () => {
+    const code = (text: string) => text.replace(/\/\/.*$/gm, '');
+    for (const scheme of INIT_SCHEMES) {
+      const en = initListing(trIn('en'), scheme);
+      const zh = initListing(trIn('zh'), scheme);
+      expect(code(zh)).toBe(code(en));
+      // No English words left in a Chinese comment (identifiers and formulas aside).
+      for (const comment of zh.match(/\/\/.*$/gm) ?? []) expect(comment).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(initListing(trIn('en'), 'default')).toContain('// weights and biases already drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in))');
+    expect(initListing(trIn('zh'), 'default')).toContain('// 权重和偏置已从 U(-1/sqrt(fan_in), 1/sqrt(fan_in)) 中抽取');
+    expect(initListing(trIn('zh'), 'custom')).toContain('// 把 |w| < 5 的权重置零');
   });
 });

@@ -5,6 +5,8 @@ import { dependencies, LIMITS, maxPadding, stackGeometry, type LayerSpec } from 
 import { engineField, fieldAgrees } from '../../src/widgets/receptive-field/engine-rf';
 import { mapSizes, RF_DEFAULTS, sanitizeRF } from '../../src/widgets/receptive-field/settings';
 import { windowCount } from '../helpers/references';
+import { regionText } from '../../src/widgets/receptive-field/FieldCells';
+import { trIn } from '../../src/widgets/common/i18n';
 
 /** Any layer the widget's controls can produce. */
 const layerArb: fc.Arbitrary<LayerSpec> = fc
@@ -236,5 +238,18 @@ describe('LeNet’s receptive fields measured by the engine (cpu backend)', () =
     }
     expect(memory().numTensors).toBe(before);
     net.dispose();
+  });
+});
+
+describe('the region column of the receptive-field tables', () => {
+  test('gives one index for a one-cell span, a range otherwise', () => {
+    const one = { rowSpan: [2, 2] as [number, number], colSpan: [0, 0] as [number, number], rows: 1, cols: 1 };
+    const many = { rowSpan: [0, 2] as [number, number], colSpan: [0, 0] as [number, number], rows: 3, cols: 1 };
+    expect(regionText(trIn('en'), one, false)).toBe('row 3, column 1');
+    expect(regionText(trIn('zh'), one, false)).toBe('第 3 行，第 1 列');
+    expect(regionText(trIn('en'), one, true)).toBe('row 3, column 1: 1×1 = 1 cell');
+    expect(regionText(trIn('zh'), one, true)).toBe('第 3 行，第 1 列：1×1 = 1 个单元格');
+    expect(regionText(trIn('en'), many, true)).toBe('rows 1–3, column 1: 3×1 = 3 cells');
+    expect(regionText(trIn('zh'), many, false)).toBe('第 1–3 行，第 1 列');
   });
 });

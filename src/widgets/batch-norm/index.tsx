@@ -330,7 +330,7 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
         </div>
         <figure className="w-grid">
           <figcaption>{t(`The means of batches 1–${STEPS} (size ${s.n}), ${channelName(t, c)}`, `第 1–${STEPS} 个批量（大小 ${s.n}）的均值，${Channel(t, c)}`)}</figcaption>
-          {channelMeans ? <MatrixGrid values={channelMeans} rows={2} cols={STEPS / 2} label={t(`Batch means of ${channelName(t, c)}`, `${Channel(t, c)}的批量均值`)} digits={2} cellSize={CELL} /> : <PendingMatrix rows={2} cols={STEPS / 2} cellSize={CELL} text={t('Computing…', '计算中…')} />}
+          {channelMeans ? <MatrixGrid values={channelMeans} rows={2} cols={STEPS / 2} label={t(`Batch means of ${channelName(t, c)}`, `${Channel(t, c)} 的批量均值`)} digits={2} cellSize={CELL} /> : <PendingMatrix rows={2} cols={STEPS / 2} cellSize={CELL} text={t('Computing…', '计算中…')} />}
         </figure>
       </div>
       <ScrollTable name="spread" label={t(`The batch mean μ_B over ${STEPS} batches of ${s.n} example${s.n > 1 ? 's' : ''}, against the mean of the whole dataset`, `${STEPS} 个各含 ${s.n} 个样本的批量的均值 μ_B，与整个数据集的均值对比`)}>
@@ -394,7 +394,7 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
     return [lo - pad, hi + pad];
   }, [series]);
   const describe = useCallback(
-    (m: LineSummary) => (m.first && m.last ? t(`Running mean of ${channelName(t, c)}: ${num(m.first.y)} before training, ${num(m.last.y)} after ${m.last.x} steps.`, `${Channel(t, c)}的移动均值：训练前为 ${num(m.first.y)}，${m.last.x} 步后为 ${num(m.last.y)}。`) : ''),
+    (m: LineSummary) => (m.first && m.last ? t(`Running mean of ${channelName(t, c)}: ${num(m.first.y)} before training, ${num(m.last.y)} after ${m.last.x} steps.`, `${Channel(t, c)} 的移动均值：训练前为 ${num(m.first.y)}，${m.last.x} 步后为 ${num(m.last.y)}。`) : ''),
     [t, c],
   );
 
@@ -458,7 +458,7 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
           className="bn-chart-inner"
           series={series}
           options={{
-            title: t(`Running mean of ${channelName(t, c)} over ${STEPS} training steps`, `${Channel(t, c)}在 ${STEPS} 个训练步中的移动均值`),
+            title: t(`Running mean of ${channelName(t, c)} over ${STEPS} training steps`, `${Channel(t, c)} 在 ${STEPS} 个训练步中的移动均值`),
             xLabel: t('training step', '训练步'),
             yLabel: t('mean', '均值'),
             xMax: STEPS,

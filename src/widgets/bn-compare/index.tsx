@@ -29,11 +29,13 @@ function netName(t: Tr, k: NetKey): string {
   return k === 'plain' ? t('LeNet', 'LeNet') : t('LeNet with batch norm', '带批量规范化的 LeNet');
 }
 
+/** A point's two losses in words, without its step. */
+function lossValues(t: Tr, p: ComparePoint): string {
+  return t(`LeNet ${fmtLoss(p.plain.loss)}, with batch norm ${fmtLoss(p.bn.loss)}`, `LeNet ${fmtLoss(p.plain.loss)}，带批量规范化 ${fmtLoss(p.bn.loss)}`);
+}
+
 function lossText(t: Tr, p: ComparePoint): string {
-  return t(
-    `step ${p.step}: LeNet ${fmtLoss(p.plain.loss)}, with batch norm ${fmtLoss(p.bn.loss)}`,
-    `第 ${p.step} 步：LeNet ${fmtLoss(p.plain.loss)}，带批量规范化 ${fmtLoss(p.bn.loss)}`,
-  );
+  return t(`step ${p.step}: ${lossValues(t, p)}`, `第 ${p.step} 步：${lossValues(t, p)}`);
 }
 
 /**
@@ -53,7 +55,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
     config,
     config.steps,
     () => new Worker(new URL('./bn-compare.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' }),
-    (p) => lossText(t, p),
+    (p) => lossValues(t, p),
     () => ({ base: new URL('./', document.baseURI).href }),
     stateKey,
   );

@@ -55,6 +55,11 @@ export function cellName(t: Tr, label: string, r: number, c: number): string {
   return t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
 }
 
+/** What a screen reader hears for a selectable cell: its name (cellName), then its value. */
+export function cellWithValue(t: Tr, name: string, value: string): string {
+  return `${name}${t(': ', '：')}${value}`;
+}
+
 /**
  * A matrix as a table of cells. Every cell carries its number in `data-value`
  * (tests read it) and in its accessible text. Editable cells are number inputs that keep
@@ -106,7 +111,7 @@ export function MatrixGrid({ values, rows, cols, label, highlight, padding, onEd
                   {onEdit ? (
                     <NumberField quiet aria-label={name} value={v} min={editMin} max={editMax} format={editText(digits)} onProblem={onEditProblem} onCommit={(n) => onEdit(i, n)} />
                   ) : onSelect ? (
-                    <button type="button" tabIndex={i === stop ? 0 : -1} aria-label={`${name}: ${fmt(v, digits)}`} aria-pressed={selected === i} onClick={() => onSelect(i)}>
+                    <button type="button" tabIndex={i === stop ? 0 : -1} aria-label={cellWithValue(t, name, fmt(v, digits))} aria-pressed={selected === i} onClick={() => onSelect(i)}>
                       {fmt(v, digits)}
                     </button>
                   ) : (

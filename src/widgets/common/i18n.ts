@@ -48,3 +48,5 @@ export function say(t: Tr, m: Bilingual): string {
 export function sayError(t: Tr, e: unknown): string {
   return say(t, bilingualOf(e));
 }
+
+export { joinZh } from '../../models/bilingual';

@@ -30,8 +30,8 @@ type FromWorker<P> = LoopMessage<P> | { type: 'loading'; run: number; loaded: nu
 
 /**
  * `config` is what a run trains (`steps` of them); `makeWorker` creates the worker on the
- * first Start; `pointText` says a point in words (its step and losses) for the
- * announcements; `startExtra` adds fields to the start message (e.g. the page's base URL).
+ * first Start; `pointText` says a point's losses in words (without its step, which the
+ * announcements add); `startExtra` adds fields to the start message (e.g. the page's base URL).
  */
 export function useExperimentRun<C, P extends { step: number }>(
   config: C,
@@ -124,10 +124,10 @@ export function useExperimentRun<C, P extends { step: number }>(
   const announced = useMemo(() => {
     if (shownState === 'idle' || shownState === 'error') return '';
     if (!last) return t('Training started.', '训练开始。');
-    const at = pointText(last);
-    if (shownState === 'done') return t(`Done. Final training loss: ${at}.`, `完成。最终训练损失：${at}。`);
-    if (shownState === 'stopped') return t(`Stopped at ${at}.`, `已停止于${at}。`);
-    return t(`${quarter * 25}% done, ${at}.`, `已完成 ${quarter * 25}%，${at}。`);
+    const losses = pointText(last);
+    if (shownState === 'done') return t(`Done. Final training loss at step ${last.step}: ${losses}.`, `完成。第 ${last.step} 步的最终训练损失：${losses}。`);
+    if (shownState === 'stopped') return t(`Stopped at step ${last.step}: ${losses}.`, `已停止于第 ${last.step} 步：${losses}。`);
+    return t(`${quarter * 25}% done, step ${last.step}: ${losses}.`, `已完成 ${quarter * 25}%，第 ${last.step} 步：${losses}。`);
     // Only a new quarter or a new state is announced.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shownState, quarter, t]);

@@ -25,8 +25,13 @@ export interface DegradationProps {
 
 const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '∞');
 
+/** A point's two losses in words, without its step. */
+function lossValues(t: Tr, p: LossPoint): string {
+  return t(`plain ${fmtLoss(p.plain)}, residual ${fmtLoss(p.residual)}`, `普通 ${fmtLoss(p.plain)}，残差 ${fmtLoss(p.residual)}`);
+}
+
 function lossText(t: Tr, p: LossPoint): string {
-  return t(`step ${p.step}: plain ${fmtLoss(p.plain)}, residual ${fmtLoss(p.residual)}`, `第 ${p.step} 步：普通 ${fmtLoss(p.plain)}，残差 ${fmtLoss(p.residual)}`);
+  return t(`step ${p.step}: ${lossValues(t, p)}`, `第 ${p.step} 步：${lossValues(t, p)}`);
 }
 
 /**
@@ -46,7 +51,7 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
     config,
     config.steps,
     () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
-    (p) => lossText(t, p),
+    (p) => lossValues(t, p),
     undefined,
     stateKey,
   );

@@ -67,7 +67,7 @@ function LayerCard({ title, code, count, part, max }: { title: string; code: str
         {groupDigits(count.params)}
       </p>
       <p>
-        {t('parameters', '个参数')} ({inWords(count.params, lang)}) · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si} (${bytes.binary})`}</span>
+        {t(`parameters (${inWords(count.params, lang)})`, `个参数（${inWords(count.params, lang)}）`)} · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si}${t(` (${bytes.binary})`, `（${bytes.binary}）`)}`}</span>
       </p>
       <div className="dc-bar-track" aria-hidden="true">
         <div className="dc-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} />

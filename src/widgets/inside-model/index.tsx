@@ -5,7 +5,7 @@ import { useTraining } from '../../stores/training';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { NumberField } from '../common/NumberField';
 import { FASHION_CLASSES } from '../common/fashion-classes';
-import { useLang, useTr, type Tr } from '../common/i18n';
+import { joinZh, useLang, useTr, type Tr } from '../common/i18n';
 import { deviceLosses, lostSince } from '../common/engine';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
@@ -56,7 +56,7 @@ function MapImage({ values, rows, cols, label, px, part }: { values: Float32Arra
 function sourceLine(t: Tr, name: string, w: Weights): string {
   const size = `${w.inputSize} × ${w.inputSize}`;
   if (w.source === 'untrained')
-    return t(`Untrained: ${name} with freshly initialised weights (Xavier, seed 0), ${size} inputs. Its maps and probabilities show what a network knows before training: nothing.`, `未训练：${name} 使用刚初始化的权重（Xavier，种子 0），输入 ${size}。这些特征图和概率展示的是网络训练之前的样子：它什么也不知道。`);
+    return t(`Untrained: ${name} with freshly initialised weights (Xavier, seed 0), ${size} inputs. Its maps and probabilities show what a network knows before training: nothing.`, joinZh`未训练：${name} 使用刚初始化的权重（Xavier，种子 0），输入 ${size}。这些特征图和概率展示的是网络训练之前的样子：它什么也不知道。`);
   if (w.source === 'imported') return t(`Weights imported from a .safetensors file, ${size} inputs.`, `权重导入自 .safetensors 文件，输入 ${size}。`);
   const acc = w.testAcc !== null ? t(`, test accuracy ${(w.testAcc * 100).toFixed(1)}%`, `，测试精度 ${(w.testAcc * 100).toFixed(1)}%`) : '';
   return t(`Trained in this browser (${w.epochs ?? 0} epochs${acc}), ${size} inputs; weights read from the training checkpoint.`, `已在本浏览器中训练（${w.epochs ?? 0} 轮${acc}），输入 ${size}；权重读自训练检查点。`);
@@ -145,12 +145,12 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const k = result?.kernels ?? null;
 
   return (
-    <WidgetFrame id="inside-model" title={t(`Inside a trained model: ${name}`, `走进训练好的模型：${name}`)} computedOn={weights?.onCpu ? 'cpu' : undefined}>
+    <WidgetFrame id="inside-model" title={t(`Inside a trained model: ${name}`, joinZh`走进训练好的模型：${name}`)} computedOn={weights?.onCpu ? 'cpu' : undefined}>
       <div ref={rootRef} className="im" data-model={model} data-source={weights?.source ?? 'none'} data-state={!weights ? w.status : fresh ? 'ready' : 'computing'} aria-busy={weights ? !fresh : w.status === 'loading'}>
         <p className="b-instructions">
           {t(
             `Pick a Fashion-MNIST test image and a layer: the engine runs the image through ${name} and shows what every layer produced, the kernels of the first convolution, and the ten class probabilities.`,
-            `选一张 Fashion-MNIST 测试图像和一层：引擎让图像流过 ${name}，展示每一层的输出、第一个卷积层的卷积核，以及十个类别的概率。`,
+            joinZh`选一张 Fashion-MNIST 测试图像和一层：引擎让图像流过 ${name}，展示每一层的输出、第一个卷积层的卷积核，以及十个类别的概率。`,
           )}
         </p>
 
@@ -159,7 +159,8 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
             <p>{sourceLine(t, name, weights)}</p>
           ) : w.status === 'none' ? (
             <p>
-              <strong>{t(`No trained ${name} weights in this browser yet.`, `本浏览器中还没有训练好的 ${name} 权重。`)}</strong>{' '}
+              <strong>{t(`No trained ${name} weights in this browser yet.`, joinZh`本浏览器中还没有训练好的 ${name} 权重。`)}</strong>
+              {t(' ', '')}
               {t('Train the model with the training widget, import a .safetensors file, or look inside with untrained weights.', '可以用训练组件训练模型、导入一个 .safetensors 文件，或者先用未训练的权重看看内部。')}
             </p>
           ) : w.status === 'error' ? (
@@ -177,7 +178,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
               if (goTrain()) e.preventDefault();
             }}
           >
-            {t(`Go to ${name}’s training`, `前往 ${name} 的训练`)}
+            {t(`Go to ${name}’s training`, joinZh`前往 ${name} 的训练`)}
           </a>
           <button type="button" onClick={() => void takeUntrained(model)} disabled={weights?.source === 'untrained' || w.status === 'loading'}>
             {t('Use untrained weights', '使用未训练的权重')}
@@ -232,7 +233,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
                   {t('True class: ', '真实类别：')}
                   <strong>{names[out.label]}</strong>
                   <br />
-                  {t(`${name} says: `, `${name} 的判断：`)}
+                  {t(`${name} says: `, joinZh`${name} 的判断：`)}
                   <strong data-part="prediction" data-pred={top ?? undefined}>
                     {top !== null ? names[top] : '…'}
                   </strong>
@@ -242,7 +243,8 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
               {k ? (
                 <figure className="im-kernels" data-part="kernels" data-count={k.count} data-shape={`${k.count}x${k.inChannels}x${k.kh}x${k.kw}`}>
                   <figcaption>
-                    {t(`First convolution: ${k.count} kernels of ${k.kh} × ${k.kw}`, `第一个卷积层：${k.count} 个 ${k.kh} × ${k.kw} 的卷积核`)}{' '}
+                    {t(`First convolution: ${k.count} kernels of ${k.kh} × ${k.kw}`, `第一个卷积层：${k.count} 个 ${k.kh} × ${k.kw} 的卷积核`)}
+                    {t(' ', '')}
                     <span className="im-muted">
                       {k.inChannels === 1
                         ? t('(the input has one channel, so each kernel has one slice: this is it; black is its smallest weight, white its largest)', '（输入只有一个通道，所以每个卷积核只有一片，显示的就是它；黑色是最小的权重，白色是最大的）')
@@ -264,7 +266,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
                   {t(`Layer ${layer + 1} of ${stages.length}: ${stage.type} (${stage.name}), output ${stage.shape.join(' × ')}`, `第 ${layer + 1}/${stages.length} 层：${stage.type}（${stage.name}），输出 ${stage.shape.join(' × ')}`)}
                   {stage.shape[0] > stage.maps.length ? (
                     <span className="im-muted" data-part="cap">
-                      {' '}
+                      {t(' ', '')}
                       {t(`(the first ${stage.maps.length} of ${stage.shape[0]} channels)`, `（${stage.shape[0]} 个通道中的前 ${stage.maps.length} 个）`)}
                     </span>
                   ) : null}

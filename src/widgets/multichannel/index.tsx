@@ -241,7 +241,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                         </span>
                       ) : null}
                       <figure className="b-fig" data-part="kernel" data-channel={c}>
-                        <figcaption>{`K ${o + 1}, ${chName(c)}`}</figcaption>
+                        <figcaption>{t(`K ${o + 1}, ${chName(c)}`, `K ${o + 1}，${chName(c)}`)}</figcaption>
                         <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
                       </figure>
                       <span className="mc-op" aria-hidden="true">
@@ -250,7 +250,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                       <figure className="b-fig" data-part="partial" data-channel={c}>
                         <figcaption>{t(`${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
                         {r ? (
-                          <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}的互相关`)} selected={o === po ? pickIdx : null} />
+                          <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)} 的互相关`)} selected={o === po ? pickIdx : null} />
                         ) : (
                           <PendingMatrix rows={oh} cols={ow} />
                         )}
@@ -262,7 +262,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                   </span>
                   <label className="mc-bias">
                     <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
-                    <NumberField value={s.b[o]} min={-MC_LIMITS.maxAbs} max={MC_LIMITS.maxAbs} aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)}的偏置`)} onCommit={(v) => editB(o, v)} />
+                    <NumberField value={s.b[o]} min={-MC_LIMITS.maxAbs} max={MC_LIMITS.maxAbs} aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)} 的偏置`)} onCommit={(v) => editB(o, v)} />
                   </label>
                   <span className="mc-op" aria-hidden="true">
                     =
@@ -275,7 +275,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
 
           {r && pickedParts ? (
             <p className="b-explain" data-part="explain">
-              {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}第 ${pi + 1} 行第 ${pj + 1} 列：`)}
+              {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}，第 ${pi + 1} 行第 ${pj + 1} 列：`)}
               {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
               {` + ${fmtNum(s.b[po])} = `}
               <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
@@ -296,8 +296,8 @@ export function MultiChannel({ part }: MultiChannelProps) {
             </div>
             <p className="b-note">
               {t(
-                `Each of the ${s.co} kernels has ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
-                `${s.co} 个卷积核各有 ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
+                `${s.co > 1 ? `Each of the ${s.co} kernels has` : 'The kernel has'} ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
+                `${s.co > 1 ? `${s.co} 个卷积核各有` : '1 个卷积核，有'} ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
               )}
             </p>
           </section>

@@ -55,9 +55,14 @@ function schemeLabel(t: Tr, s: InitScheme): string {
   }
 }
 
-const CODE: Record<InitScheme, string> = {
+/** A scheme's listing; only its comments follow the reader's language, the code is the same in both. */
+export function initListing(t: Tr, scheme: InitScheme): string {
+  return listings(t)[scheme];
+}
+
+const listings = (t: Tr): Record<InitScheme, string> => ({
   default: `const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));
-// weights and biases already drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in))`,
+// ${t('weights and biases already drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in))', '权重和偏置已从 U(-1/sqrt(fan_in), 1/sqrt(fan_in)) 中抽取')}`,
   normal: `net.apply((m) => {
   if (m instanceof nn.Linear) {
     nn.init.normal_(m.weight, 0, 0.01);
@@ -75,10 +80,10 @@ net.at(2).apply((m) => { if (m instanceof nn.Linear) nn.init.constant_(m.weight,
   custom: `net.apply((m) => {
   if (m instanceof nn.Linear) {
     nn.init.uniform_(m.weight, -10, 10);
-    m.weight.assign(m.weight.mul(m.weight.abs().ge(5)));  // zero |w| < 5
+    m.weight.assign(m.weight.mul(m.weight.abs().ge(5)));  // ${t('zero |w| < 5', '把 |w| < 5 的权重置零')}
   }
 });`,
-};
+});
 
 /** The distribution's bounds for the histogram markers (what the initialiser promises). */
 function markersFor(scheme: InitScheme, name: string): HistogramOptions['markers'] {
@@ -303,7 +308,7 @@ export function Parameters({ part }: ParametersProps) {
                 ))}
               </fieldset>
               <pre className="pm-code">
-                <code>{CODE[s.init]}</code>
+                <code>{initListing(t, s.init)}</code>
               </pre>
               {r ? (
                 <p className="b-note" data-part="visited">
@@ -384,13 +389,13 @@ export function Parameters({ part }: ParametersProps) {
             <>
               <p>
                 <code>tied.at(2).weight === tied.at(4).weight</code> → <strong data-part="same-object">{String(r.tied.sameObject)}</strong>
-                {'; '}
+                {t('; ', '；')}
                 {t('rows equal element by element: ', '逐元素相等：')}
                 <strong data-part="rows-equal">{String(r.tied.row2.every((v, i) => v === r.tied.row4[i]))}</strong>
               </p>
               <p>
                 <code>tied.namedParameters()</code> → {r.tied.params.map((p) => `${p.name} [${p.shape.join(', ')}]`).join(', ')}
-                {'. '}
+                {t('. ', '。')}
                 {t('The shared layer is listed once; total ', '共享层只列出一次；共 ')}
                 <strong data-part="tied-total" data-value={r.tied.total}>
                   {r.tied.total}

@@ -1,5 +1,20 @@
-import { useTr } from '../common/i18n';
+import { useTr, type Tr } from '../common/i18n';
 import type { Region } from './geometry';
+
+/** 1-based first and last index of a span, or the one index where they are the same. */
+function spanText([a, b]: [number, number]): { one: boolean; text: string } {
+  return a === b ? { one: true, text: `${a + 1}` } : { one: false, text: `${a + 1}–${b + 1}` };
+}
+
+/** Where a region lies, in words ("rows 2–4, columns 3–5", "row 3, column 3"), with its cell count if `counts`. */
+export function regionText(t: Tr, region: Region, counts: boolean): string {
+  const rows = spanText(region.rowSpan);
+  const cols = spanText(region.colSpan);
+  const n = region.rows * region.cols;
+  const where = t(`${rows.one ? 'row' : 'rows'} ${rows.text}, ${cols.one ? 'column' : 'columns'} ${cols.text}`, `第 ${rows.text} 行，第 ${cols.text} 列`);
+  if (!counts) return where;
+  return t(`${where}: ${region.rows}×${region.cols} = ${n} ${n === 1 ? 'cell' : 'cells'}`, `${where}：${region.rows}×${region.cols} = ${n} 个单元格`);
+}
 
 /**
  * The last three cells of a row of a receptive-field table: the map's receptive field r on
@@ -10,12 +25,7 @@ export function FieldCells({ rf, jump, region, counts = false }: { rf: number; j
   const t = useTr();
   let where = '—';
   if (region) {
-    const [r0, r1] = region.rowSpan.map((v) => v + 1);
-    const [c0, c1] = region.colSpan.map((v) => v + 1);
-    const n = region.rows * region.cols;
-    where = counts
-      ? t(`rows ${r0}–${r1}, columns ${c0}–${c1}: ${region.rows}×${region.cols} = ${n} cells`, `第 ${r0}–${r1} 行，第 ${c0}–${c1} 列：${region.rows}×${region.cols} = ${n} 个单元格`)
-      : t(`rows ${r0}–${r1}, columns ${c0}–${c1}`, `第 ${r0}–${r1} 行，第 ${c0}–${c1} 列`);
+    where = regionText(t, region, counts);
   }
   return (
     <>

@@ -48,7 +48,8 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
     >
       <header className="widget-header">
         <h3 id={`${uid}-t`} className="widget-title">
-          {tr('summaryTitle', { model: entry.name[lang] })} ({size}×{size})
+          {tr('summaryTitle', { model: entry.name[lang] })}
+          {lang === 'zh' ? `（${size}×${size}）` : ` (${size}×${size})`}
         </h3>
       </header>
       <div className="widget-body">

@@ -14,7 +14,7 @@ import { configProblems, TRAIN_LIMITS } from '../../models/train-limits';
 import { backendDetail, backendLine } from '../common/backend-choice';
 import { say, sayError, trIn } from '../common/i18n';
 import { useFocusHandoff } from '../common/useFocusHandoff';
-import { formatDuration, useTr } from './strings';
+import { fill, formatDuration, useTr } from './strings';
 import { FASHION_CLASSES } from '../common/fashion-classes';
 import { downloadBytes } from './files';
 import './training.css';
@@ -59,9 +59,7 @@ const NOTICES = {
 } as const;
 
 function notice(lang: 'en' | 'zh', key: keyof typeof NOTICES, vars: Record<string, string | number> = {}): string {
-  let s: string = NOTICES[key][lang];
-  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
+  return fill(lang, NOTICES[key][lang], vars);
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)}%`);
@@ -357,8 +355,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         </div>
 
         <p className="train-state" role="status" aria-live="polite" data-testid="train-state">
-          {tr('status')}: {tr(stateKey)}
-          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')} (${t.error.text.en})` : say(pick, t.error.text)}</span> : null}
+          {tr('status')}{tr('colon')}{tr(stateKey)}
+          {t.error && mine ? <span className="bad"> — {t.error.code === 'out-of-memory' ? `${tr('outOfMemory')}${lang === 'zh' ? `（${t.error.text.en}）` : ` (${t.error.text.en})`}` : say(pick, t.error.text)}</span> : null}
           {t.lastSaved && mine && (t.state === 'training' || t.state === 'paused') ? <span className="muted"> · {tr('savedAt', { epoch: t.lastSaved.epoch + 1, step: t.lastSaved.step })}</span> : null}
         </p>
 
@@ -374,7 +372,9 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           <label className="train-data">
             <span>
               {tr('dataLoading')}
-              {t.dataProgress.from === 'cache' ? ` — ${tr('fromCache')}` : ''}: {(t.dataProgress.loaded / 1e6).toFixed(1)} MB
+              {t.dataProgress.from === 'cache' ? ` — ${tr('fromCache')}` : ''}
+              {tr('colon')}
+              {(t.dataProgress.loaded / 1e6).toFixed(1)} MB
               {t.dataProgress.total ? ` / ${(t.dataProgress.total / 1e6).toFixed(1)} MB` : ''}
             </span>
             <progress max={1} value={dataPct ?? undefined} />
@@ -470,7 +470,7 @@ function GpuResetBanner({ resumedFrom, onCpu, onDismiss }: { resumedFrom: { epoc
     <div className="train-banner" role="status" data-banner="gpu-reset" data-global-step={at?.global ?? 0}>
       <p>
         {at ? notice(lang, 'gpuReset', at) : notice(lang, 'gpuResetFresh')}
-        {onCpu ? ` ${notice(lang, 'gpuResetCpu')}` : null}
+        {onCpu ? `${lang === 'zh' ? '' : ' '}${notice(lang, 'gpuResetCpu')}` : null}
       </p>
       <button type="button" onClick={onDismiss}>
         {tr('dismiss')}
@@ -489,7 +489,9 @@ function DivergedBanner({ at, model, recipeLr, onUseRecipe, onDismiss }: { at: D
   return (
     <div className="train-banner warn long" role="alert" data-banner="diverged" data-loss={String(at.loss)} data-global-step={at.globalStep}>
       <p>
-        {what} {then}
+        {what}
+        {lang === 'zh' ? '' : ' '}
+        {then}
       </p>
       {onUseRecipe ? (
         <button type="button" onClick={onUseRecipe}>
@@ -549,10 +551,15 @@ function Evaluation({ model }: { model: ModelId }) {
           <li key={s.index} className={s.pred === s.label ? 'ok' : 'bad'} data-pred={s.pred} data-label={s.label}>
             <GrayImage pixels={s.pixels} label={tr('sampleAlt', { i: s.index + 1, label: labels[s.label], pred: labels[s.pred], prob: pct(s.prob) })} />
             <span>
-              {tr('predicted')}: {labels[s.pred]} ({pct(s.prob)})
+              {tr('predicted')}
+              {tr('colon')}
+              {labels[s.pred]}
+              {lang === 'zh' ? `（${pct(s.prob)}）` : ` (${pct(s.prob)})`}
             </span>
             <span>
-              {tr('truth')}: {labels[s.label]}
+              {tr('truth')}
+              {tr('colon')}
+              {labels[s.label]}
             </span>
           </li>
         ))}

@@ -166,7 +166,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
     const vars = { name, mb: MAX_MB, side: MAX_IMAGE_SIDE, size: (size / 1024 / 1024).toFixed(1), format: 'format' in check && check.format ? FORMAT_NAMES[check.format] : '', w: 'width' in check ? (check.width ?? 0) : 0, h: 'height' in check ? (check.height ?? 0) : 0 };
     const key: Record<string, StringKey> = { empty: 'imageEmpty', tooLarge: 'imageTooLarge', notImage: 'imageNotImage', damaged: 'imageDamaged', tooManyPixels: 'imageTooManyPixels', undecodable: 'imageUndecodable' };
     const reason = check.ok ? 'undecodable' : check.reason;
-    setFileNote({ ok: false, name, text: `${tr(key[reason], vars)} ${source || input ? tr('imageKept') : ''}`.trim() });
+    setFileNote({ ok: false, name, text: `${tr(key[reason], vars)}${lang === 'zh' ? '' : ' '}${source || input ? tr('imageKept') : ''}`.trim() });
   };
 
   const openFile = async (e: ChangeEvent<HTMLInputElement>) => {

@@ -1,4 +1,5 @@
 import { useSettings, type Lang } from '../../stores/settings';
+import { joinZh } from '../common/i18n';
 
 const STRINGS = {
   workerPending: { en: 'The training worker starts when it is first needed', zh: '训练线程在首次需要时启动' },
@@ -11,9 +12,9 @@ const STRINGS = {
   optimizer: { en: 'Optimizer', zh: '优化器' },
   seed: { en: 'Seed', zh: '随机种子' },
   recipe: { en: 'The recipe of the original chapter: learning rate {lr}, {epochs} epochs, batch {batch}, input {size}×{size}.', zh: '原书这一章的设置：学习率 {lr}，{epochs} 轮，批量 {batch}，输入 {size}×{size}。' },
-  recipeInputOnGpu: { en: 'This GPU trains at the recipe\'s input size by default; {size}×{size} (smallest: {min}) is the quicker choice for slower adapters and the CPU.', zh: '这块 GPU 默认使用原书的输入尺寸；在较慢的适配器或 CPU 上，{size}×{size}（最小 {min}）更快。' },
-  smallerInput: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; the dense layers follow from the input size (smallest: {min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全连接层的大小随输入尺寸而定（最小 {min}）。' },
-  smallerInputPooled: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; global average pooling keeps every weight the same at any input size (smallest: {min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全局平均汇聚使所有权重的形状与输入尺寸无关（最小 {min}）。' },
+  recipeInputOnGpu: { en: 'This GPU trains at the recipe\'s input size by default; {size}×{size} (smallest: {min}×{min}) is the quicker choice for slower adapters and the CPU.', zh: '这块 GPU 默认使用原书的输入尺寸；在较慢的适配器或 CPU 上，{size}×{size}（最小 {min}×{min}）更快。' },
+  smallerInput: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; the dense layers follow from the input size (smallest: {min}×{min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全连接层的大小随输入尺寸而定（最小 {min}×{min}）。' },
+  smallerInputPooled: { en: 'In the tab we default to {size}×{size} so an epoch takes minutes, not hours; global average pooling keeps every weight the same at any input size (smallest: {min}×{min}).', zh: '在浏览器中默认使用 {size}×{size}，让每轮只需几分钟；全局平均汇聚使所有权重的形状与输入尺寸无关（最小 {min}×{min}）。' },
   useRecipe: { en: 'Use the recipe’s values', zh: '使用原书的设置' },
   start: { en: 'Start training', zh: '开始训练' },
   pause: { en: 'Pause', zh: '暂停' },
@@ -31,6 +32,7 @@ const STRINGS = {
   state_error: { en: 'Stopped by an error', zh: '因错误停止' },
   state_diverged: { en: 'Stopped: the loss blew up', zh: '已停止：损失发散' },
   status: { en: 'Status', zh: '状态' },
+  colon: { en: ': ', zh: '：' },
   epoch: { en: 'Epoch', zh: '轮次' },
   step: { en: 'Step', zh: '步' },
   loss: { en: 'Train loss', zh: '训练损失' },
@@ -138,10 +140,23 @@ const STRINGS = {
 
 export type StringKey = keyof typeof STRINGS;
 
+/**
+ * The string `key` in `lang` with `vars` put in for its `{name}`s; in Chinese each one is spaced
+ * the Chinese way where it meets the text (joinZh), so a model name such as “带批量规范化的 LeNet”
+ * or “VGG-11（通道数 / 4）” reads right wherever it stands.
+ */
 export function translate(lang: Lang, key: StringKey, vars: Record<string, string | number> = {}): string {
-  let s: string = STRINGS[key][lang];
-  for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
-  return s;
+  return fill(lang, STRINGS[key][lang], vars);
+}
+
+/** `template`, written in `lang`, with `vars` put in for its `{name}`s, as translate does. */
+export function fill(lang: Lang, template: string, vars: Record<string, string | number> = {}): string {
+  // Split on the placeholders: even indices are the template's text, odd ones the names.
+  const parts = template.split(/\{(\w+)\}/);
+  const texts = parts.filter((_, i) => i % 2 === 0);
+  const values = parts.filter((_, i) => i % 2 === 1).map((k) => (Object.hasOwn(vars, k) ? String(vars[k]) : `{${k}}`));
+  if (lang === 'zh') return joinZh(texts, ...values);
+  return texts.map((text, i) => (i < values.length ? text + values[i] : text)).join('');
 }
 
 export function useTr(): (key: StringKey, vars?: Record<string, string | number>) => string {
