@@ -128,6 +128,9 @@ test('the inside of an imported LeNet: kernels, every layer’s maps and probabi
   await expect(root).toHaveAttribute('data-source', 'untrained');
   await expect(w.locator('[data-part="source"]')).toContainText('Untrained');
   await expect(w.locator('canvas[data-part="kernel"]')).toHaveCount(6);
+  // Now unavailable, and still where the reader's focus was (not dropped to the page).
+  await expect(w.getByRole('button', { name: 'Use untrained weights' })).toBeDisabled();
+  await expect(w.getByRole('button', { name: 'Use untrained weights' })).toBeFocused();
 
   // The test images, read from the same file the page loads.
   const res = await page.request.get(new URL('data/fashion-test.bin', page.url()).href);

@@ -138,6 +138,16 @@ test('"Try your own image" states its limits and its refusals in Chinese', async
   const limits = 'PNG、JPEG、WebP 或 GIF，不超过 20 MB 和 8192 × 8192 像素';
   await expect(w.locator('.try-file-hint')).toHaveText(limits);
   await expect(w.getByLabel('打开图像文件')).toHaveAccessibleDescription(limits);
+  // The picker reads in the book's language: the label drawn as the button, the browser's
+  // own button ("Choose File", in the browser's language) out of sight, the input still
+  // reachable by keyboard with its focus ring on the drawn button.
+  await expect(w.locator('.file-button-face')).toHaveText('打开图像文件');
+  expect(await w.getByLabel('打开图像文件').evaluate((el) => getComputedStyle(el).opacity)).toBe('0');
+  await w.getByLabel('打开图像文件').focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(w.getByLabel('打开图像文件')).toBeFocused();
+  expect(await w.locator('.file-button-face').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
   await w.getByLabel('打开图像文件').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: makePng(4, 4, () => 0, [9000, 10]) });
   await expect(w.locator('.try-file-note[data-file="huge.png"]')).toHaveText('huge.png 为 9000 × 10 像素，上限为 8192 × 8192 像素。');
   expect(problems.errors).toEqual([]);

@@ -13,6 +13,7 @@ import { Search } from './Search';
 import { TeacherPage } from './TeacherPage';
 import { TrainPage } from './TrainPage';
 import { RenderBoundary } from '../mdx/boundary';
+import { useMediaQuery } from '../widgets/common/useReducedMotion';
 
 function Toc({ current }: { current: string }) {
   const lang = useSettings((s) => s.lang);
@@ -145,6 +146,8 @@ export function App() {
   const lang = useSettings((s) => s.lang);
   const t = useT();
   useTheme();
+  // The one-column layout of styles.css (max-width: 48rem).
+  const narrow = useMediaQuery('(max-width: 48rem)');
   const chapters = chaptersFor(lang);
   const page = route.page || chapters[0]?.slug || '';
   const index = chapters.findIndex((c) => c.slug === page);
@@ -181,7 +184,16 @@ export function App() {
       </header>
       <CpuBanner />
       <aside className="sidebar">
-        <Toc current={page} />
+        {narrow ? (
+          // On a phone the contents come first in reading and tab order, folded to one line
+          // (a new page opens with them folded again).
+          <details className="toc-fold" key={page}>
+            <summary>{t('contents')}</summary>
+            <Toc current={page} />
+          </details>
+        ) : (
+          <Toc current={page} />
+        )}
       </aside>
       <main id="main" tabIndex={-1}>
         <RenderBoundary

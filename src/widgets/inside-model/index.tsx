@@ -1,3 +1,4 @@
+import { FileButton } from '../common/FileButton';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import './inside-model.css';
 import { bilingualOf, isModelId, zoo, type Bilingual, type ModelId } from '../../models';
@@ -6,6 +7,7 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { NumberField } from '../common/NumberField';
 import { FASHION_CLASSES } from '../common/fashion-classes';
 import { joinZh, useLang, useTr, type Tr } from '../common/i18n';
+import { trainedAmount } from '../common/format';
 import { deviceLosses, lostSince } from '../common/engine';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
@@ -59,7 +61,8 @@ function sourceLine(t: Tr, name: string, w: Weights): string {
     return t(`Untrained: ${name} with freshly initialised weights (Xavier, seed 0), ${size} inputs. Its maps and probabilities show what a network knows before training: nothing.`, joinZh`未训练：${name} 使用刚初始化的权重（Xavier，种子 0），输入 ${size}。这些特征图和概率展示的是网络训练之前的样子：它什么也不知道。`);
   if (w.source === 'imported') return t(`Weights imported from a .safetensors file, ${size} inputs.`, `权重导入自 .safetensors 文件，输入 ${size}。`);
   const acc = w.testAcc !== null ? t(`, test accuracy ${(w.testAcc * 100).toFixed(1)}%`, `，测试精度 ${(w.testAcc * 100).toFixed(1)}%`) : '';
-  return t(`Trained in this browser (${w.epochs ?? 0} epochs${acc}), ${size} inputs; weights read from the training checkpoint.`, `已在本浏览器中训练（${w.epochs ?? 0} 轮${acc}），输入 ${size}；权重读自训练检查点。`);
+  const amount = trainedAmount(t, w.epochs ?? 0, w.stepInEpoch);
+  return t(`Trained in this browser (${amount}${acc}), ${size} inputs; weights read from the training checkpoint.`, `已在本浏览器中训练（${amount}${acc}），输入 ${size}；权重读自训练检查点。`);
 }
 
 /** "Inside a trained model": a zoo model's first kernels, its feature maps layer by layer and its class probabilities for one test image. */
@@ -143,6 +146,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
   const top = probs ? probs.reduce((best, p, i, a) => (p > a[best] ? i : best), 0) : null;
   const names = FASHION_CLASSES[lang];
   const k = result?.kernels ?? null;
+  const untrainedUnavailable = weights?.source === 'untrained' || w.status === 'loading';
 
   return (
     <WidgetFrame id="inside-model" title={t(`Inside a trained model: ${name}`, joinZh`走进训练好的模型：${name}`)} computedOn={weights?.onCpu ? 'cpu' : undefined}>
@@ -180,13 +184,11 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
           >
             {t(`Go to ${name}’s training`, joinZh`前往 ${name} 的训练`)}
           </a>
-          <button type="button" onClick={() => void takeUntrained(model)} disabled={weights?.source === 'untrained' || w.status === 'loading'}>
+          {/* Unavailable but still focusable (aria-disabled): pressing it must not drop the reader's focus to the page. */}
+          <button type="button" onClick={() => void (untrainedUnavailable || takeUntrained(model))} aria-disabled={untrainedUnavailable || undefined}>
             {t('Use untrained weights', '使用未训练的权重')}
           </button>
-          <label className="im-file">
-            <span>{t('Load weights (.safetensors)', '载入权重（.safetensors）')}</span>
-            <input ref={weightsImport.fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={weightsImport.importing} />
-          </label>
+          <FileButton label={t('Load weights (.safetensors)', '载入权重（.safetensors）')} inputRef={weightsImport.fileRef} accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={weightsImport.importing} />
         </div>
         {weightsImport.pending ? <ConfirmReplace pending={weightsImport.pending} busy={weightsImport.importing || trainingBusy} onDone={weightsImport.answer} /> : null}
         {note ? (

@@ -21,8 +21,9 @@ export interface Weights {
   inputSize: number;
   onCpu: boolean;
   source: 'trained' | 'imported' | 'untrained';
-  /** For trained weights: completed epochs and the last test accuracy. */
+  /** For trained weights: completed epochs, steps into the next one, and the last test accuracy. */
   epochs: number | null;
+  stepInEpoch: number;
   testAcc: number | null;
   /** When the checkpoint these weights came from was saved (null: not from a checkpoint). */
   savedAt: number | null;
@@ -122,6 +123,7 @@ export async function loadSaved(model: ModelId): Promise<void> {
       onCpu,
       source: info.status === 'imported' ? 'imported' : 'trained',
       epochs: info.status === 'imported' ? null : info.epoch,
+      stepInEpoch: info.status === 'imported' ? 0 : info.stepInEpoch,
       testAcc: last?.testAcc ?? null,
       savedAt: info.savedAt,
     };
@@ -144,7 +146,7 @@ export async function takeUntrained(model: ModelId): Promise<void> {
       net.dispose();
       return;
     }
-    patch(model, { status: 'ready', weights: { net, inputSize, onCpu, source: 'untrained', epochs: null, testAcc: null, savedAt: null }, error: null, version: (states.get(model) ?? EMPTY).version + 1 });
+    patch(model, { status: 'ready', weights: { net, inputSize, onCpu, source: 'untrained', epochs: null, stepInEpoch: 0, testAcc: null, savedAt: null }, error: null, version: (states.get(model) ?? EMPTY).version + 1 });
   } catch (e) {
     if (ticket.get(model) === mine) patch(model, { status: 'error', error: bilingualOf(e) });
   }

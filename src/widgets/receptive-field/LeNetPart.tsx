@@ -5,6 +5,7 @@ import { Slider } from '../common/Slider';
 import { useSeen } from '../common/useSeen';
 import { say, useLang, useTr, type Bilingual, type Tr } from '../common/i18n';
 import { deviceLosses, lostSince, onEngineRestart, startEngine } from '../common/engine';
+import { trainedAmount } from '../common/format';
 import { TableHead } from '../common/TableHead';
 import { outputState, useEngineResult } from '../common/useEngineResult';
 import { CellMap } from './CellMap';
@@ -27,7 +28,7 @@ interface ModelState {
   /** Where trained weights came from: the training chapter's checkpoint, an imported file, or a brief run in this tab. */
   source: 'checkpoint' | 'imported' | 'in-page' | null;
   /** For a checkpoint: completed epochs and the last test accuracy. */
-  checkpoint: { epochs: number; testAcc: number | null } | null;
+  checkpoint: { epochs: number; stepInEpoch: number; testAcc: number | null } | null;
   step: number;
   acc: number | null;
   /** Why the brief training here failed, in both languages where the error has them. */
@@ -127,7 +128,7 @@ function loadCheckpoint(): Promise<void> {
       setModel({
         trained: true,
         source: imported ? 'imported' : 'checkpoint',
-        checkpoint: { epochs: info.epoch, testAcc: imported ? null : (last?.testAcc ?? null) },
+        checkpoint: { epochs: info.epoch, stepInEpoch: imported ? 0 : info.stepInEpoch, testAcc: imported ? null : (last?.testAcc ?? null) },
         loadError: null,
         lostTraining: false,
         version: model.version + 1,
@@ -346,8 +347,8 @@ export function LeNetPart({ settings, update }: Props) {
             ? t(`Training in this tab… step ${m.step} of ${BRIEF.steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${BRIEF.steps} 步${m.acc !== null ? `，最近批次精度 ${(m.acc * 100).toFixed(0)}%` : ''}`)
             : m.trained && m.source === 'checkpoint'
               ? t(
-                  `Trained in the training chapter (${m.checkpoint?.epochs ?? 0} epochs${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
-                  `已在训练一章中训练（${m.checkpoint?.epochs ?? 0} 轮${m.checkpoint?.testAcc != null ? `，测试精度 ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}）；权重读自本浏览器保存的检查点。`,
+                  `Trained in the training chapter (${trainedAmount(t, m.checkpoint?.epochs ?? 0, m.checkpoint?.stepInEpoch ?? 0)}${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
+                  `已在训练一章中训练（${trainedAmount(t, m.checkpoint?.epochs ?? 0, m.checkpoint?.stepInEpoch ?? 0)}${m.checkpoint?.testAcc != null ? `，测试精度 ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}）；权重读自本浏览器保存的检查点。`,
                 )
               : m.trained && m.source === 'imported'
                 ? t('Imported weights (a .safetensors file), loaded from this browser’s checkpoint.', '导入的权重（.safetensors 文件），读自本浏览器保存的检查点。')

@@ -1,3 +1,4 @@
+import { FileButton } from '../common/FileButton';
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useSettings } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
@@ -434,10 +435,7 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
           <button type="button" onClick={exportWeights} disabled={!hasWeights}>
             {tr('export')}
           </button>
-          <label className="file-button">
-            <span>{tr('import')}</span>
-            <input ref={weightsImport.fileRef} type="file" accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={busy || weightsImport.importing} aria-describedby={`${uid}-import-hint`} />
-          </label>
+          <FileButton label={tr('import')} inputRef={weightsImport.fileRef} accept=".safetensors,application/octet-stream" onChange={(e) => void weightsImport.onFile(e)} disabled={busy || weightsImport.importing} describedBy={`${uid}-import-hint`} />
           <p className="muted train-import-hint" id={`${uid}-import-hint`} data-max-bytes={MAX_WEIGHTS_FILE_BYTES}>
             {notice(lang, 'importHint', { mb: MAX_WEIGHTS_FILE_BYTES / 1e6 })}
           </p>

@@ -1,3 +1,4 @@
+import { FileButton } from '../common/FileButton';
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type PointerEvent } from 'react';
 import { useSettings } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
@@ -263,10 +264,7 @@ export function TryYourImage({ model: id = 'lenet' }: { model?: string }) {
             <button type="button" onClick={clear}>
               {tr('clear')}
             </button>
-            <label className="file-button">
-              <span>{tr('openImage')}</span>
-              <input type="file" accept="image/png,image/jpeg,image/webp,image/gif" onChange={openFile} aria-describedby={`${uid}-limits`} />
-            </label>
+            <FileButton label={tr('openImage')} accept="image/png,image/jpeg,image/webp,image/gif" onChange={openFile} describedBy={`${uid}-limits`} />
             <span id={`${uid}-limits`} className="try-file-hint">
               {tr('imageLimits', { mb: MAX_MB, side: MAX_IMAGE_SIDE })}
             </span>
