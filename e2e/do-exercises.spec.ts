@@ -124,7 +124,8 @@ test('channels: corr2dMultiInOut; a convolution with exactly 38 parameters', asy
   const w = await widgetPart(page, '[data-widget="multichannel"][data-widget-part="params"]');
   const ex = await exercise(page, 'ch6-do-38');
   await expect(ex).toContainText('the engine counts 9 parameters in nn.Conv2d(2, 1, (2, 2))');
-  await slide(w, 'Output channels c_o', 2);
+  // The channel sliders step through a list (1, 2, 3, 4, 8, … 512): position 1 is 2 channels.
+  await slide(w, 'Output channels c_o', 1);
   await slide(w, 'Kernel height k_h', 3);
   await slide(w, 'Kernel width k_w', 3);
   await expect(ex).toContainText('the engine counts 38 parameters in nn.Conv2d(2, 2, (3, 3))');

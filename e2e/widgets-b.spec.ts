@@ -199,14 +199,16 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   expect(consumed).toBe(true);
   await expect(w.locator('[data-part="explain"] strong')).toHaveAttribute('data-value', '72');
   // Output channels to 3 with End: the kernels K, K+1, K+2 give the notes' three channels.
-  const co = w.getByRole('slider', { name: 'Output channels c_o' });
+  // (The first of two such sliders: the parameter count below has its own.)
+  const co = w.getByRole('slider', { name: 'Output channels c_o' }).first();
   await co.focus();
   await page.keyboard.press('End');
   await expect(co).toHaveAttribute('aria-valuetext', '3');
   await expect(mcOutputs(w)).toHaveCount(12);
   await expect(state).toHaveAttribute('data-state', 'ready');
   expect(await nums(mcOutputs(w))).toEqual([56, 72, 104, 120, 76, 100, 148, 172, 96, 128, 192, 224]);
-  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(3 * 2 * 2 * 2 + 3));
+  // The parameter count has settings of its own (up to 512 channels), so it stays at 9.
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', '9');
   await expect(w.locator('[data-part="out-shape"]')).toHaveText('3 × 2 × 2');
   // Kernel 1, channel 1, top-left 0 -> 1 adds the top-left of each window of X channel 1 (0, 1, 3, 4).
   await w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' }).focus();
@@ -247,7 +249,9 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   const K = [0, 1].map((o) => [0, 1, 2].map((c) => [[c + o]]));
   expect(await nums(mcOutputs(w))).toEqual(mcReference(X, K, [0, 0]));
   await expect(w.locator('[data-part="dense-check"]')).toHaveAttribute('data-value', '0');
-  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(2 * 3 + 2));
+  // The text's 1×1 convolution from 256 to 64 channels, in the parameter count: 64 · 256 + 64.
+  await w.getByRole('button', { name: '1×1, 256 → 64 channels' }).click();
+  await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(64 * 256 + 64));
   expect(problems.errors).toEqual([]);
 });
 
@@ -262,7 +266,7 @@ test('multichannel: random settings in the link agree with a reference computed 
   const X = Array.from({ length: ci }, () => Array.from({ length: h }, () => Array.from({ length: wd }, () => rand(-5, 5))));
   const K = Array.from({ length: co }, () => Array.from({ length: ci }, () => Array.from({ length: kh }, () => Array.from({ length: kw }, () => rand(-3, 3)))));
   const b = Array.from({ length: co }, () => rand(-2, 2));
-  await openLab(page, { mc: { ci, co, h, w: wd, kh, kw, X, K, b, pick: [0, 0, 0] } });
+  await openLab(page, { mc: { ci, co, h, w: wd, kh, kw, X, K, b, pick: [0, 0, 0] }, mcp: { ci, co, kh, kw } });
   const w = widget(page, 'multichannel');
   await expect(w.locator('.mc-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   expect(await nums(mcOutputs(w))).toEqual(mcReference(X, K, b));
@@ -418,9 +422,10 @@ test('a screen reader hears the result of the multichannel, dense-vs-conv and pa
   await mc('params').scrollIntoViewIfNeeded();
   await expect(mc('params').getByRole('status')).toHaveText('');
   await mc('params').getByRole('slider', { name: 'Kernel width k_w' }).press('ArrowLeft');
-  await expect(mc('params').getByRole('status')).toHaveText(`nn.Conv2d(2, 3, [2, 1]) has ${3 * 2 * 2 * 1 + 3} parameters.`);
-  // The part changed from elsewhere drops its sentence, which no longer holds.
-  await expect(mc('channels').getByRole('status')).toHaveText('');
+  // The parameter count has settings of its own: 2 channels in, 1 out, a 2 × 2 kernel as the chapter opens.
+  await expect(mc('params').getByRole('status')).toHaveText(`nn.Conv2d(2, 1, [2, 1]) has ${1 * 2 * 2 * 1 + 1} parameters.`);
+  // The channels part's settings did not change, and its sentence still holds.
+  await expect(mc('channels').getByRole('status')).toHaveText(`Output 3 × ${4 - 2 + 1} × 2: 2 input channels, 3 output channels, kernel 2 × 2.`);
 
   // Dense vs conv: the notes' 4000 × 3000 RGB photo, 100 hidden units, 100 channels of 3 × 3.
   await openChapter(page, 'dense-to-conv', 'en');
@@ -428,9 +433,9 @@ test('a screen reader hears the result of the multichannel, dense-vs-conv and pa
   await dc('cost').scrollIntoViewIfNeeded();
   await expect(dc('cost').locator('.dc-compare')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await dc('cost').getByRole('slider', { name: 'Hidden units (dense)' }).press('Home');
-  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 9 + 100)} parameters.`);
+  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 9 + 100)} parameters; the dense layer has about ${grouped(Math.round((4000 * 3000 * 3 + 1) / (3 * 100 * 9 + 100)))} times as many.`);
   await dc('cost').getByRole('slider', { name: 'Kernel size (conv)' }).press('ArrowRight');
-  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 25 + 100)} parameters.`);
+  await expect(dc('cost').getByRole('status')).toHaveText(`Dense layer: ${grouped(4000 * 3000 * 3 + 1)} parameters; convolution: ${grouped(3 * 100 * 25 + 100)} parameters; the dense layer has about ${grouped(Math.round((4000 * 3000 * 3 + 1) / (3 * 100 * 25 + 100)))} times as many.`);
   await dc('ladder').scrollIntoViewIfNeeded();
   await expect(dc('ladder').getByRole('status')).toHaveText('');
   await dc('ladder').getByRole('slider', { name: 'Kernel size (conv)' }).press('ArrowRight');

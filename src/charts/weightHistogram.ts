@@ -60,6 +60,29 @@ export function histogramBins(values: readonly number[], bins: number, domain?: 
   return binner(values.filter((v) => Number.isFinite(v) && v >= lo && v <= hi)).map((b) => ({ x0: b.x0 ?? lo, x1: b.x1 ?? hi, count: b.length }));
 }
 
+/** Height of the band above the plot where the markers' labels sit, in SVG units. */
+export const MARKER_BAND = 20;
+
+/** How far a label near the plot's edge may be from its marker: a label starts at (or ends at) a marker this close to the edge. */
+const EDGE = 24;
+
+/**
+ * Where a marker's label is anchored: centred over its dashed line, except near the plot's
+ * edges, where it starts (left edge) or ends (right edge) at the line, so it stays over the
+ * plot and never runs into the y axis's labels or past the chart.
+ */
+export function markerLabelAnchor(px: number, left: number, right: number): 'start' | 'middle' | 'end' {
+  if (px - left < EDGE) return 'start';
+  if (right - px < EDGE) return 'end';
+  return 'middle';
+}
+
+/** The label's x: at its marker, moved off the axis line by a pixel or two where it starts there. */
+export function markerLabelX(px: number, left: number, right: number): number {
+  const anchor = markerLabelAnchor(px, left, right);
+  return anchor === 'start' ? Math.max(px, left + 2) - 2 : anchor === 'end' ? Math.min(px, right - 2) + 2 : px;
+}
+
 export function weightHistogram(element: HTMLElement, values: readonly number[], options: HistogramOptions): (values: readonly number[], options?: Partial<HistogramOptions>) => void {
   let opts: HistogramOptions = { bins: 16, width: 320, height: 150, ...options };
   // The counts as text in the frame's hidden list.
@@ -73,7 +96,8 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
     if (patch) opts = { ...opts, ...patch };
     const w = opts.width ?? 320;
     const h = opts.height ?? 150;
-    const m = { top: 8, right: 10, bottom: 24, left: 30 };
+    // The top margin holds the markers' labels, above the bars and clear of the y axis's ticks.
+    const m = { top: MARKER_BAND, right: 10, bottom: 24, left: 30 };
     svg.attr('viewBox', `0 0 ${w} ${h}`).attr('width', w).attr('height', h);
     const bins = histogramBins(v, opts.bins ?? 16, opts.domain);
     const lo = bins[0].x0;
@@ -107,7 +131,8 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
       .join((enter) => {
         const g = enter.append('g');
         g.append('line').attr('stroke', 'currentColor').attr('stroke-dasharray', '4 3');
-        g.append('text').attr('fill', 'currentColor').style('font-size', '10px').attr('text-anchor', 'middle');
+        // A halo in the page's colour keeps a label readable where it meets a line, in either theme.
+        g.append('text').attr('fill', 'currentColor').style('font-size', '10px').style('paint-order', 'stroke').style('stroke', 'var(--bg, #fff)').style('stroke-width', '3px').style('stroke-linejoin', 'round');
         return g;
       });
     mg.select('line')
@@ -116,8 +141,9 @@ export function weightHistogram(element: HTMLElement, values: readonly number[],
       .attr('y1', m.top)
       .attr('y2', h - m.bottom);
     mg.select('text')
-      .attr('x', (d) => x(d.x))
-      .attr('y', m.top + 8)
+      .attr('x', (d) => markerLabelX(x(d.x), m.left, w - m.right))
+      .attr('y', m.top - 5)
+      .attr('text-anchor', (d) => markerLabelAnchor(x(d.x), m.left, w - m.right))
       .text((d) => d.label);
     xAxis.attr('transform', `translate(0,${h - m.bottom})`).call(d3.axisBottom(x).ticks(5).tickFormat(d3.format('.2~g')));
     yAxis.attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(Math.min(4, maxCount)).tickFormat(d3.format('d')));

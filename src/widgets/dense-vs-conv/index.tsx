@@ -1,11 +1,12 @@
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import '../widgets-b.css';
+import './dense-vs-conv.css';
 import { Slider } from '../common/Slider';
 import { NumberField } from '../common/NumberField';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { intIn, useUrlState } from '../common/useUrlState';
 import { groupDigits } from '../common/format';
-import { useLang, useTr } from '../common/i18n';
+import { useLang, useTr, type Tr } from '../common/i18n';
 import { Tex } from '../common/Tex';
 import { EngineError } from '../common/EngineError';
 import { Announce } from '../common/Announce';
@@ -13,6 +14,7 @@ import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { aboutTimes, countLabel, linearShare, logAxis, logShare, powerOfTen } from './scale';
 
 export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
   if (typeof raw !== 'object' || raw === null) return d;
@@ -48,11 +50,10 @@ function NumberBox({ label, value, min, max, onChange }: { label: string; value:
   );
 }
 
-function LayerCard({ title, code, count, part, max }: { title: string; code: string; count: LayerCount; part: string; max: number }) {
+function LayerCard({ title, code, count, part }: { title: string; code: string; count: LayerCount; part: string }) {
   const t = useTr();
   const lang = useLang();
   const bytes = formatBytes(count.bytes);
-  const share = max > 0 ? Math.log10(count.params + 1) / Math.log10(max + 1) : 0;
   return (
     <section className="dc-card" data-part={part} aria-label={title}>
       <h4 className="b-subtitle">{title}</h4>
@@ -69,9 +70,6 @@ function LayerCard({ title, code, count, part, max }: { title: string; code: str
       <p>
         {t(`parameters (${inWords(count.params, lang)})`, `个参数（${inWords(count.params, lang)}）`)} · <span data-part={`${part}-bytes`} data-value={count.bytes}>{`${groupDigits(count.bytes)} B ≈ ${bytes.si}${t(` (${bytes.binary})`, `（${bytes.binary}）`)}`}</span>
       </p>
-      <div className="dc-bar-track" aria-hidden="true">
-        <div className="dc-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} />
-      </div>
       <p className="b-note" data-source={count.source}>
         {count.source === 'engine'
           ? t('Counted by the engine: the module was built and countParameters summed its tensors.', '由引擎计数：构建该模块，countParameters 对其张量求和。')
@@ -82,6 +80,92 @@ function LayerCard({ title, code, count, part, max }: { title: string; code: str
       </p>
     </section>
   );
+}
+
+/** A share of a bar as a percentage with two significant digits, never in exponent notation: 1.3, 0.000078. */
+export function percentText(share: number): string {
+  const pct = share * 100;
+  if (pct >= 10) return pct.toFixed(0);
+  if (pct <= 0) return '0';
+  const digits = Math.min(20, 1 - Math.floor(Math.log10(pct)));
+  return pct.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/**
+ * The two counts as bars, twice: on a linear scale, where the lengths are in proportion and
+ * the smaller bar all but vanishes, and on a log scale labelled with its powers of ten,
+ * where each tick is ten times the one before.
+ */
+function ParamScales({ dense, conv }: { dense: number; conv: number }) {
+  const t = useTr();
+  const lang = useLang();
+  const max = Math.max(dense, conv);
+  const axis = logAxis(max);
+  const rows = [
+    { part: 'dense', name: t('Dense layer', '全连接层'), n: dense },
+    { part: 'conv', name: t('Convolution', '卷积层'), n: conv },
+  ];
+  const denseBigger = dense >= conv;
+  const small = linearShare(Math.min(dense, conv), max);
+  const pct = percentText(small);
+  // Under about a pixel of the widest bar the book draws (46rem), the bar is drawn as a hairline.
+  const hairline = small < 1 / 700;
+  const linearNote = denseBigger
+    ? t(
+        `To scale, the convolution’s bar is ${pct}% as long as the dense layer’s${hairline ? ': under a pixel, so drawn as a hairline' : ''}.`,
+        `按比例，卷积层的条长是全连接层的 ${pct}%${hairline ? '：不到一个像素，所以画成一条细线' : ''}。`,
+      )
+    : t(
+        `To scale, the dense layer’s bar is ${pct}% as long as the convolution’s${hairline ? ': under a pixel, so drawn as a hairline' : ''}.`,
+        `按比例，全连接层的条长是卷积层的 ${pct}%${hairline ? '：不到一个像素，所以画成一条细线' : ''}。`,
+      );
+  const counts = t(`dense layer ${countLabel(dense, 'en')}, convolution ${countLabel(conv, 'en')}`, `全连接层 ${countLabel(dense, 'zh')}，卷积层 ${countLabel(conv, 'zh')}`);
+  const bars = (share: (n: number) => number) =>
+    rows.map((row) => (
+      <Fragment key={row.part}>
+        <span className="dc-scale-name">{row.name}</span>
+        <div className="dc-bar-track">
+          <div className="dc-bar" data-part={`${row.part}-bar`} data-share={share(row.n)} style={{ width: `${(share(row.n) * 100).toFixed(4)}%` }} />
+        </div>
+        <span className="dc-scale-value">{countLabel(row.n, lang)}</span>
+      </Fragment>
+    ));
+  return (
+    <div className="dc-scales">
+      <figure className="dc-scale" data-scale="linear" role="img" aria-label={t(`Parameters on a linear scale: ${counts}. ${linearNote}`, `线性刻度上的参数数量：${counts}。${linearNote}`)}>
+        <figcaption>{t('Linear scale: lengths in proportion', '线性刻度：长度与数量成正比')}</figcaption>
+        <div className="dc-scale-grid">{bars((n) => linearShare(n, max))}</div>
+        <p className="b-note">{linearNote}</p>
+      </figure>
+      <figure className="dc-scale" data-scale="log" role="img" aria-label={t(`Parameters on a log scale from 1 to ${powerOfTen(axis.top)}, each tick 10 times the one before: ${counts}; `, `对数刻度上的参数数量，从 1 到 ${powerOfTen(axis.top)}，每一格是前一格的 10 倍：${counts}；`) + ratioSentence(t, dense, conv) + t('.', '。')}>
+        <figcaption>{t('Log scale: ×10 at each tick', '对数刻度：每一格 ×10')}</figcaption>
+        <div className="dc-scale-grid">
+          {bars((n) => logShare(n, axis))}
+          <span />
+          <div className="dc-axis" data-part="log-axis">
+            {axis.ticks.map((tick) => (
+              <span key={tick.exp} className="dc-tick" style={{ left: `${(tick.at * 100).toFixed(3)}%` }} data-exp={tick.exp}>
+                {tick.labelled ? <span className="dc-tick-label">{powerOfTen(tick.exp)}</span> : null}
+              </span>
+            ))}
+          </div>
+          <span />
+        </div>
+      </figure>
+    </div>
+  );
+}
+
+/** The dense layer's card title: "Dense layer, 1 hidden unit", "Dense layer, 100 hidden units". */
+export function denseLayerTitle(t: Tr, hidden: number): string {
+  return t(`Dense layer, ${hidden} hidden unit${hidden === 1 ? '' : 's'}`, `全连接层，${hidden} 个隐藏单元`);
+}
+
+/** What the dense layer's count is to the convolution's, in one sentence ("about 1.3 million times as many"). */
+export function ratioSentence(t: Tr, dense: number, conv: number): string {
+  const en = aboutTimes(Math.max(dense, conv), Math.min(dense, conv), 'en');
+  const zh = aboutTimes(Math.max(dense, conv), Math.min(dense, conv), 'zh');
+  return dense >= conv ? t(`the dense layer has ${en} as many`, `全连接层约是卷积层的 ${zh}`) : t(`the convolution has ${en} as many`, `卷积层约是全连接层的 ${zh}`);
 }
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
@@ -130,7 +214,7 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
             `Weights: ${groupDigits(r.ladder.full)} for the dense layer, ${groupDigits(r.ladder.invariant)} with translation invariance, ${groupDigits(r.ladder.local)} with locality.`,
             `权重：全连接层 ${groupDigits(r.ladder.full)} 个，加上平移不变性 ${groupDigits(r.ladder.invariant)} 个，再加上局部性 ${groupDigits(r.ladder.local)} 个。`,
           )
-        : t(`Dense layer: ${groupDigits(r.dense.params)} parameters; convolution: ${groupDigits(r.conv.params)} parameters.`, `全连接层：${groupDigits(r.dense.params)} 个参数；卷积层：${groupDigits(r.conv.params)} 个参数。`)
+        : t(`Dense layer: ${groupDigits(r.dense.params)} parameters; convolution: ${groupDigits(r.conv.params)} parameters; `, `全连接层：${groupDigits(r.dense.params)} 个参数；卷积层：${groupDigits(r.conv.params)} 个参数；`) + ratioSentence(t, r.dense.params, r.conv.params) + t('.', '。')
       : null;
   const mp = (s.w * s.h) / 1e6;
   const catsDogs = 1.5e9;
@@ -209,17 +293,15 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
               <>
                 <LayerCard
                   part="dense"
-                  title={t(`Dense layer, ${s.hidden} hidden units`, `全连接层，${s.hidden} 个隐藏单元`)}
+                  title={denseLayerTitle(t, s.hidden)}
                   code={`nn.Linear(${r.inputs}, ${s.hidden})`}
                   count={r.dense}
-                  max={Math.max(r.dense.params, r.conv.params)}
                 />
                 <LayerCard
                   part="conv"
                   title={t(`Convolution, ${s.k}×${s.k} kernel, ${s.co} channels`, `卷积层，${s.k}×${s.k} 卷积核，${s.co} 个通道`)}
                   code={`nn.Conv2d(${s.c}, ${s.co}, ${s.k})`}
                   count={r.conv}
-                  max={Math.max(r.dense.params, r.conv.params)}
                 />
               </>
             ) : (
@@ -229,10 +311,17 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
 
           {r ? (
             <>
+              <ParamScales dense={r.dense.params} conv={r.conv.params} />
               <p data-part="ratio">
                 {r.dense.params >= r.conv.params
-                  ? t(`The dense layer has ${groupDigits(Math.round(r.dense.params / r.conv.params))} times as many parameters.`, `全连接层的参数是卷积层的 ${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍。`)
-                  : t(`Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}): the image is tiny.`, `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}）：图像太小了。`)}
+                  ? t(
+                      `The dense layer has ${aboutTimes(r.dense.params, r.conv.params, 'en')} as many parameters${r.dense.params >= 1e6 * r.conv.params ? ` (${groupDigits(Math.round(r.dense.params / r.conv.params))} times)` : ''}.`,
+                      `全连接层的参数约是卷积层的 ${aboutTimes(r.dense.params, r.conv.params, 'zh')}${r.dense.params >= 1e6 * r.conv.params ? `（${groupDigits(Math.round(r.dense.params / r.conv.params))} 倍）` : ''}。`,
+                    )
+                  : t(
+                      `Here the convolution has more parameters (${groupDigits(r.conv.params)} against ${groupDigits(r.dense.params)}, ${aboutTimes(r.conv.params, r.dense.params, 'en')} as many): the image is tiny.`,
+                      `这里卷积层的参数更多（${groupDigits(r.conv.params)} 对 ${groupDigits(r.dense.params)}，约 ${aboutTimes(r.conv.params, r.dense.params, 'zh')}）：图像太小了。`,
+                    )}
                 {' '}
                 {t('The convolution’s count does not depend on the image size at all.', '卷积层的参数数量与图像大小完全无关。')}
               </p>

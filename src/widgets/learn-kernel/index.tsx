@@ -3,15 +3,16 @@ import { WidgetFrame } from '../common/WidgetFrame';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { Slider } from '../common/Slider';
-import { Tex, texNum } from '../common/Tex';
+import { Tex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useReducedMotion } from '../common/useReducedMotion';
 import { useFocusHandoff } from '../common/useFocusHandoff';
 import { useTr } from '../common/i18n';
 import { lineChart, type LineSummary, type Point } from '../../charts/lineChart';
 import { KernelTrainer, type EpochResult, type TrainerData } from './trainer';
-import { DEFAULTS, EPOCHS_MAX, LRS, SEED_MAX, sanitize, type LearnKernelSettings } from './settings';
+import { DEFAULTS, EPOCHS_MAX, LRS, SEED_MAX, sanitize, updateRuleTex, type LearnKernelSettings } from './settings';
 import '../widgets.css';
+import './learn-kernel.css';
 
 export interface LearnKernelProps {
   stateKey?: string;
@@ -188,8 +189,15 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
         </figure>
         <figure className="w-grid w-chart">
           <figcaption>
-            {t('Loss ', '损失 ')}
-            <Tex tex={`\\ell = \\sum_{i,j} (\\hat Y_{ij} - Y_{ij})^2,\\quad K \\leftarrow K - ${texNum(lr)}\\, \\nabla_K \\ell`} />
+            {/* The loss and the update rule, each kept whole: where both do not fit on one line, the rule moves to the next as a unit (KaTeX would otherwise break it after its minus sign). */}
+            <span className="lk-formula">
+              {t('Loss ', '损失 ')}
+              <Tex tex={`\\ell = \\sum_{i,j} (\\hat Y_{ij} - Y_{ij})^2,`} />
+            </span>
+            {'\u2002'}
+            <span className="lk-formula">
+              <Tex tex={updateRuleTex(lr)} />
+            </span>
           </figcaption>
           <div ref={chartEl} className="chart-box" />
           <p className="w-loss" aria-live="polite" data-loss={last ? last.y : undefined}>

@@ -27,3 +27,8 @@ export function sanitize(raw: unknown, defaults: LearnKernelSettings = DEFAULTS)
   const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   return intFields(o, FIELDS, LIMITS, defaults);
 }
+
+/** The update rule as TeX, K ← K − lr ∇_K ℓ, with the learning rate filled in. */
+export function updateRuleTex(lr: number): string {
+  return `K \\leftarrow K - ${String(lr)}\\, \\nabla_K \\ell`;
+}

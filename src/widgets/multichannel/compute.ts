@@ -3,7 +3,7 @@
  * sum, the stacked output channels, the 1x1 convolution as a matrix product, and the
  * parameter count of the matching nn.Conv2d.
  */
-import { F, countParameters, matmul, nn, noGrad, tensor } from '../../engine';
+import { F, countParameters, matmul, nn, noGrad, tensor, withBackend } from '../../engine';
 import { small } from '../common/small';
 
 export interface MCSettings {
@@ -111,4 +111,62 @@ export function referenceMultiChannel(s: MCSettings): number[][][] {
       }),
     ),
   );
+}
+
+/**
+ * The parameter-count part has settings of its own (URL key 'mcp'), since the layers it
+ * counts are far larger than the ones the other parts draw cell by cell: the chapter's
+ * nn.Conv2d(3, 64, 3) and its 1x1 convolution from 256 to 64 channels, for instance.
+ */
+export interface MCParamSettings {
+  ci: number;
+  co: number;
+  kh: number;
+  kw: number;
+}
+
+/** The channel counts its sliders step through (100 for the text's c_i = c_o = 100 example). */
+export const MCP_CHANNELS = [1, 2, 3, 4, 8, 16, 32, 64, 100, 128, 256, 512] as const;
+export const MCP_MAX_K = 7;
+/** The shape the other parts open with: 2 channels in, 1 out, a 2 x 2 kernel. */
+export const MCP_DEFAULTS: MCParamSettings = { ci: 2, co: 1, kh: 2, kw: 2 };
+/** The text's two examples. */
+export const MCP_EXAMPLES = {
+  rgb: { ci: 3, co: 64, kh: 3, kw: 3 },
+  oneByOne: { ci: 256, co: 64, kh: 1, kw: 1 },
+} as const satisfies Record<string, MCParamSettings>;
+
+/** The list value nearest to n (the smaller of two equally near). */
+export function nearestChannels(n: number): number {
+  return MCP_CHANNELS.reduce<number>((best, c) => (Math.abs(c - n) < Math.abs(best - n) ? c : best), MCP_CHANNELS[0]);
+}
+
+/** Layers up to this many parameters are built on the engine and counted there (a few milliseconds). */
+export const MCP_BUILD_LIMIT = 1_000_000;
+
+export interface ParamCount {
+  params: number;
+  /** 'engine': nn.Conv2d was built on the CPU backend and countParameters summed it; 'shapes': counted from its parameter shapes. */
+  source: 'engine' | 'shapes';
+  /** Shapes of the weight and the bias. */
+  shapes: number[][];
+}
+
+/**
+ * The parameters of nn.Conv2d(ci, co, [kh, kw]): the engine's own count where the layer is
+ * small enough to build at once, else the product of its parameter shapes (the largest,
+ * 512 -> 512 channels with 7 x 7 kernels, would allocate 51 MB and take a quarter second).
+ */
+export function convParamCount(s: MCParamSettings): ParamCount {
+  const shapes = [[s.co, s.ci, s.kh, s.kw], [s.co]];
+  const fromShapes = s.co * s.ci * s.kh * s.kw + s.co;
+  if (fromShapes > MCP_BUILD_LIMIT) return { params: fromShapes, source: 'shapes', shapes };
+  return withBackend('cpu', () => {
+    const conv = new nn.Conv2d(s.ci, s.co, [s.kh, s.kw]);
+    try {
+      return { params: countParameters(conv), source: 'engine' as const, shapes: conv.parameters().map((p) => [...p.shape]) };
+    } finally {
+      conv.dispose();
+    }
+  });
 }

@@ -1,5 +1,6 @@
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import '../widgets-b.css';
+import './multichannel.css';
 import { Generator } from '../../engine';
 import { MatrixGrid } from '../common/MatrixGrid';
 import { NumberField, type FieldProblem } from '../common/NumberField';
@@ -9,14 +10,15 @@ import { useUrlState } from '../common/useUrlState';
 import { groupDigits } from '../common/format';
 import { outSize, windowCells } from '../common/grid';
 import { useTr, type Tr } from '../common/i18n';
-import { Tex } from '../common/Tex';
 import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
 import { Announce } from '../common/Announce';
 import { outputState, useCpuResult } from '../common/useEngineResult';
-import { computeMultiChannel, MC_DEFAULTS, MC_LIMITS, reshapeValues, type MCSettings } from './compute';
-import { sanitizeMC, withShape } from './settings';
+import { computeMultiChannel, convParamCount, MC_DEFAULTS, MC_LIMITS, MCP_DEFAULTS, reshapeValues, type MCParamSettings, type MCSettings } from './compute';
+import { sanitizeMC, sanitizeMCP, withShape } from './settings';
 import { notation } from '../common/Notation';
+import { ParamCount, paramSentence } from './ParamCount';
+import { kernelsNote } from './words';
 
 function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -31,7 +33,8 @@ export interface MultiChannelProps {
   /**
    * 'channels': inputs, kernels and outputs, channel by channel; '1x1': a 1×1 convolution
    * as a dense layer at every pixel; 'params': the layer's parameter count. None: every
-   * part, as on the lab page. The parts share the URL key 'mc'.
+   * part, as on the lab page. The channels and 1×1 parts share the URL key 'mc'; the parameter
+   * count, whose layers go up to 512 channels and 7 × 7 kernels, has its own, 'mcp'.
    */
   part?: MultiChannelPart;
 }
@@ -43,9 +46,22 @@ export interface MultiChannelProps {
 export function MultiChannel({ part }: MultiChannelProps) {
   const t = useTr();
   const shows = (p: MultiChannelPart) => part === undefined || part === p;
-  const [s, set] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
+  const [s, setMc] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
+  // The parameter count's own settings: far larger layers than the other parts draw.
+  const [ps, setMcp] = useUrlState<MCParamSettings>('mcp', MCP_DEFAULTS, sanitizeMCP);
+  // Which of the two the reader changed last: the one the live region speaks for.
+  const [spoke, setSpoke] = useState<'mc' | 'mcp'>(part === 'params' ? 'mcp' : 'mc');
+  const set = (next: (p: MCSettings) => MCSettings) => {
+    setSpoke('mc');
+    setMc(next);
+  };
+  const setParams = (next: (p: MCParamSettings) => MCParamSettings) => {
+    setSpoke('mcp');
+    setMcp(next);
+  };
   const key = JSON.stringify([s.ci, s.co, s.h, s.w, s.kh, s.kw, s.X, s.K, s.b]);
-  const result = useCpuResult(key, () => computeMultiChannel(s));
+  const result = useCpuResult(part === 'params' ? null : key, () => computeMultiChannel(s));
+  const paramResult = useCpuResult(shows('params') ? JSON.stringify([ps.ci, ps.co, ps.kh, ps.kw]) : null, () => convParamCount(ps));
   // After a failed computation the last result stays on screen, as long as its shapes still fit.
   const oh = outSize(s.h, s.kh, 0, 1);
   const ow = outSize(s.w, s.kw, 0, 1);
@@ -106,8 +122,6 @@ export function MultiChannel({ part }: MultiChannelProps) {
     });
 
   const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
-  // Each side in braces: a narrow screen breaks the line at an equals sign only.
-  const paramTex = `{c_o \\times c_i \\times k_h \\times k_w + c_o} = {${s.co} \\times ${s.ci} \\times ${s.kh} \\times ${s.kw} + ${s.co}} = ${s.co * s.ci * s.kh * s.kw + s.co}`;
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
   /** Output channel o as a grid whose cells pick the position the sums below explain. */
   const outputFigure = (o: number, caption: string) => (
@@ -127,16 +141,14 @@ export function MultiChannel({ part }: MultiChannelProps) {
       )}
     </figure>
   );
-  // The result in one sentence for screen readers, from the engine's result: its output shape and channel counts, or in the parameters part its parameter count.
+  // The result in one sentence for screen readers, from the engine's result: its output shape and channel counts (the parameters part speaks for itself).
   const channels = (n: number, what: string) => `${n} ${what} channel${n > 1 ? 's' : ''}`;
   const announced =
-    r && result.fresh
-      ? part === 'params'
-        ? t(`nn.Conv2d(${r.perChannel[0].length}, ${r.perChannel.length}, [${s.kh}, ${s.kw}]) has ${groupDigits(r.paramCount)} parameters.`, `nn.Conv2d(${r.perChannel[0].length}, ${r.perChannel.length}, [${s.kh}, ${s.kw}]) 有 ${groupDigits(r.paramCount)} 个参数。`)
-        : t(
-            `Output ${r.perChannel.length} × ${r.oh} × ${r.ow}: ${channels(r.perChannel[0].length, 'input')}, ${channels(r.perChannel.length, 'output')}, kernel ${s.kh} × ${s.kw}.`,
-            `输出 ${r.perChannel.length} × ${r.oh} × ${r.ow}：${r.perChannel[0].length} 个输入通道，${r.perChannel.length} 个输出通道，卷积核 ${s.kh} × ${s.kw}。`,
-          )
+    r && result.fresh && part !== 'params'
+      ? t(
+          `Output ${r.perChannel.length} × ${r.oh} × ${r.ow}: ${channels(r.perChannel[0].length, 'input')}, ${channels(r.perChannel.length, 'output')}, kernel ${s.kh} × ${s.kw}.`,
+          `输出 ${r.perChannel.length} × ${r.oh} × ${r.ow}：${r.perChannel[0].length} 个输入通道，${r.perChannel.length} 个输出通道，卷积核 ${s.kh} × ${s.kw}。`,
+        )
       : null;
 
   // A kernel side is at most the input's along the same axis.
@@ -200,11 +212,13 @@ export function MultiChannel({ part }: MultiChannelProps) {
           ))}
         </div>
       ) : null}
-      <div className="b-controls">
-        {channelSliders}
-        {part !== 'params' ? sizeSliders : null}
-        {part !== '1x1' ? kernelSliders : null}
-      </div>
+      {part !== 'params' ? (
+        <div className="b-controls">
+          {channelSliders}
+          {sizeSliders}
+          {part !== '1x1' ? kernelSliders : null}
+        </div>
+      ) : null}
 
       <p className="w-notice w-notice-rare">{notice ?? ''}</p>
 
@@ -294,33 +308,12 @@ export function MultiChannel({ part }: MultiChannelProps) {
                 </div>
               ))}
             </div>
-            <p className="b-note">
-              {t(
-                `${s.co > 1 ? `Each of the ${s.co} kernels has` : 'The kernel has'} ${s.ci} channel${s.ci > 1 ? 's' : ''}, one per input channel; each kernel makes one output channel, and the output channels are stacked into the next layer's input.`,
-                `${s.co > 1 ? `${s.co} 个卷积核各有` : '1 个卷积核，有'} ${s.ci} 个通道，与输入通道一一对应；每个卷积核产生一个输出通道，这些输出通道堆叠起来就是下一层的输入。`,
-              )}
-            </p>
+            <p className="b-note" data-part="kernels-note">{kernelsNote(t, s.ci, s.co)}</p>
           </section>
         </>
       ) : null}
 
-      {shows('params') ? (
-        <section className="mc-params" aria-label={t('Parameter count', '参数数量')}>
-          {part === undefined ? <h4 className="b-subtitle">{t('Parameters', '参数数量')}</h4> : null}
-          <p>
-            <Tex tex={paramTex} />
-          </p>
-          <p>
-            {t('The engine’s count for ', '引擎对 ')}
-            <code>{`nn.Conv2d(${s.ci}, ${s.co}, [${s.kh}, ${s.kw}])`}</code>
-            {t(': ', ' 的计数：')}
-            <strong data-part="param-count" data-value={r ? r.paramCount : undefined}>
-              {r ? groupDigits(r.paramCount) : '…'}
-            </strong>
-            {r && r.paramCount === s.co * s.ci * s.kh * s.kw + s.co ? <span className="b-ok"> ✓</span> : null}
-          </p>
-        </section>
-      ) : null}
+      {shows('params') ? <ParamCount s={ps} set={setParams} result={paramResult} heading={part === undefined} /> : null}
 
       {shows('1x1') ? (
         <section className="mc-1x1" aria-label={t('1×1 convolution', '1×1 卷积')}>
@@ -347,39 +340,50 @@ export function MultiChannel({ part }: MultiChannelProps) {
           )}
         </section>
       ) : null}
-      <Announce text={notice ?? announced} />
+      <Announce text={notice ?? (spoke === 'mcp' ? (paramResult.value && paramResult.fresh ? paramSentence(t, ps, paramResult.value.params) : null) : announced)} />
       <EngineError className="b-problem" error={result.error} />
     </WidgetFrame>
   );
 }
 
-function OneByOne({ s, dense, out, t }: { s: MCSettings; dense: Float32Array | null; out: Float32Array | null; t: Tr }) {
+export function OneByOne({ s, dense, out, t }: { s: MCSettings; dense: Float32Array | null; out: Float32Array | null; t: Tr }) {
   const W = s.K.map((oc) => oc.map((ch) => ch[0][0]));
   const [, pi, pj] = s.pick;
   const px = pi * s.w + pj;
   const xVec = s.X.map((ch) => ch[pi][pj]);
   const maxDiff = dense && out ? dense.reduce((m, v, i) => Math.max(m, Math.abs(v - out[i])), 0) : null;
   const yVec = dense ? Array.from({ length: s.co }, (_, o) => dense[o * s.h * s.w + px]) : null;
+  const at = `(${pi + 1}, ${pj + 1})`;
+  // Each operator travels with the term after it, so a narrow screen breaks the line before an operator, never after one.
+  const term = (op: string | null, caption: string, grid: ReactNode) => (
+    <span className="mc-eq-term">
+      {op ? (
+        <span className="mc-op" aria-hidden="true">
+          {op}
+        </span>
+      ) : null}
+      <figure className="b-fig">
+        <figcaption>{notation(caption)}</figcaption>
+        {grid}
+      </figure>
+    </span>
+  );
   return (
-    <div className="b-row mc-dense" data-part="dense">
-      <figure className="b-fig">
-        <figcaption>{notation(t(`Weight matrix W (c_o × c_i = ${s.co} × ${s.ci})`, `权重矩阵 W（c_o × c_i = ${s.co} × ${s.ci}）`))}</figcaption>
-        <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={t('Weight matrix W', '权重矩阵 W')} />
-      </figure>
-      <span className="mc-op" aria-hidden="true">
-        ×
-      </span>
-      <figure className="b-fig">
-        <figcaption>{t(`pixel (${pi + 1}, ${pj + 1}) across channels`, `像素 (${pi + 1}, ${pj + 1}) 的各通道值`)}</figcaption>
-        <MatrixGrid values={xVec} rows={s.ci} cols={1} label={t('Pixel vector x', '像素向量 x')} />
-      </figure>
-      <span className="mc-op" aria-hidden="true">
-        + b =
-      </span>
-      <figure className="b-fig">
-        <figcaption>{t('output channels at that pixel (engine matmul)', '该像素的输出通道（引擎矩阵乘法）')}</figcaption>
-        {yVec ? <MatrixGrid values={yVec} rows={s.co} cols={1} label={t('Dense output at the pixel', '该像素的全连接输出')} /> : <PendingMatrix rows={s.co} cols={1} />}
-      </figure>
+    <div className="mc-dense" data-part="dense">
+      <div className="mc-eq" role="group" aria-label={t(`W times x plus b equals y, at pixel ${at}`, `像素 ${at} 处：W 乘 x 加 b 等于 y`)}>
+        {term(null, t(`W, c_o × c_i = ${s.co} × ${s.ci}`, `W，c_o × c_i = ${s.co} × ${s.ci}`), <MatrixGrid values={W.flat()} rows={s.co} cols={s.ci} label={t('Weight matrix W', '权重矩阵 W')} />)}
+        {term('×', t(`x at ${at}`, `x，像素 ${at}`), <MatrixGrid values={xVec} rows={s.ci} cols={1} label={t('Pixel vector x', '像素向量 x')} />)}
+        {term('+', 'b', <MatrixGrid values={s.b} rows={s.co} cols={1} label={t('Bias b', '偏置 b')} />)}
+        {term('=', t(`y at ${at}`, `y，像素 ${at}`), yVec ? <MatrixGrid values={yVec} rows={s.co} cols={1} label={t('Dense output y at the pixel', '该像素的全连接输出 y')} /> : <PendingMatrix rows={s.co} cols={1} />)}
+      </div>
+      <p className="b-note">
+        {notation(
+          t(
+            `W has one row of weights per output channel; x is the column of the ${s.ci} input channels’ values at pixel ${at}; b holds one bias per output channel; y, from the engine’s matmul, is the ${s.co} output channels at that pixel.`,
+            `W 的每一行是一个输出通道的权重；x 是像素 ${at} 处 ${s.ci} 个输入通道的值组成的列；b 是每个输出通道的偏置；y 由引擎的矩阵乘法算出，是该像素处的 ${s.co} 个输出通道。`,
+          ),
+        )}
+      </p>
       <p className="b-note" data-part="dense-check" data-value={maxDiff ?? undefined}>
         {maxDiff === null
           ? '…'

@@ -1,5 +1,5 @@
 import { intIn } from '../common/useUrlState';
-import { MC_LIMITS, reshapeValues, type MCSettings } from './compute';
+import { MC_LIMITS, MCP_CHANNELS, MCP_MAX_K, nearestChannels, reshapeValues, type MCParamSettings, type MCSettings } from './compute';
 
 function finiteOrUndefined(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -48,4 +48,17 @@ export function withShape(s: MCSettings, patch: Partial<Pick<MCSettings, 'ci' | 
   const values = reshapeValues(shape, { X: keepX ? s.X : undefined, K: keepK ? s.K : undefined, b: s.b });
   const pick: [number, number, number] = [Math.min(s.pick[0], next.co - 1), Math.min(s.pick[1], next.h - next.kh), Math.min(s.pick[2], next.w - next.kw)];
   return { ...shape, ...values, pick };
+}
+
+/** Turns anything into valid settings of the parameter-count part: channel counts from its list, kernel sides 1 to 7. */
+export function sanitizeMCP(raw: unknown, d: MCParamSettings): MCParamSettings {
+  if (typeof raw !== 'object' || raw === null) return d;
+  const o = raw as Record<string, unknown>;
+  const maxC = MCP_CHANNELS[MCP_CHANNELS.length - 1];
+  return {
+    ci: nearestChannels(intIn(o.ci, 1, maxC, d.ci)),
+    co: nearestChannels(intIn(o.co, 1, maxC, d.co)),
+    kh: intIn(o.kh, 1, MCP_MAX_K, d.kh),
+    kw: intIn(o.kw, 1, MCP_MAX_K, d.kw),
+  };
 }

@@ -249,7 +249,9 @@ export function Parameters({ part }: ParametersProps) {
                         </td>
                         <td>
                           <button type="button" aria-pressed={p.name === s.entry} onClick={() => set((q) => ({ ...q, entry: p.name }))}>
-                            {t(`Show ${p.name}`, `显示 ${p.name}`)}
+                            {/* The row's name is in its first cell: the button shows one word, so it fits a phone, and says the whole name to a screen reader. */}
+                            {t('Show', '显示')}
+                            <span className="visually-hidden"> {p.name}</span>
                           </button>
                         </td>
                       </tr>

@@ -1,14 +1,14 @@
-import { computeMultiChannel, MC_DEFAULTS, type MCSettings } from '../../multichannel/compute';
-import { sanitizeMC } from '../../multichannel/settings';
+import { convParamCount, MCP_DEFAULTS, type MCParamSettings } from '../../multichannel/compute';
+import { sanitizeMCP } from '../../multichannel/settings';
 import type { Goal } from '../goal';
 
 /** Multiple channels: a convolution (channels in and out, kernel size) whose engine count is exactly 38 parameters. */
-export const multichannel38: Goal<MCSettings> = {
-  key: 'mc',
-  defaults: MC_DEFAULTS,
-  sanitize: sanitizeMC,
+export const multichannel38: Goal<MCParamSettings> = {
+  key: 'mcp',
+  defaults: MCP_DEFAULTS,
+  sanitize: sanitizeMCP,
   judge(s) {
-    const n = computeMultiChannel(s).paramCount;
+    const n = convParamCount(s).params;
     const layer = `nn.Conv2d(${s.ci}, ${s.co}, (${s.kh}, ${s.kw}))`;
     return {
       met: n === 38,
