@@ -200,3 +200,46 @@ test('a screen reader hears the result of the part it changes by keyboard, with 
   await near(norm, [f.mean[0], f.variance[0], f.beta[0], f.gamma[0] ** 2]);
   expect(problems.errors).toEqual([]);
 });
+
+test('on a phone a table caption wraps in the width of its region, and the region that scrolls shows it at its cut edge', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page);
+  const w = await part(page, 'running');
+  const region = w.locator('.table-scroll:has(table[data-table="running"])');
+  const caption = region.locator('caption');
+  const box = await region.boundingBox();
+  const cap = await caption.boundingBox();
+  expect(box && cap).toBeTruthy();
+  // The whole caption is inside the region's width (it wraps, it is not cut), and stays there while the table scrolls.
+  expect(cap!.x + cap!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
+  await region.evaluate((el) => {
+    el.scrollLeft = el.scrollWidth;
+  });
+  const after = await caption.boundingBox();
+  expect(after!.x).toBeGreaterThanOrEqual(box!.x - 0.5);
+  // The table is wider than the phone: the region scrolls and carries the scroll cue.
+  expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await expect(region).toHaveClass(/scroll-cue/);
+  expect(problems.errors).toEqual([]);
+});
+
+test('in Chinese on a desktop the channel names and short headers of the running statistics stay on one line', async ({ page, problems }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.addInitScript((s) => localStorage.setItem('cnn-book-settings', s), LIGHT_ENGLISH.replace('"en"', '"zh"'));
+  await page.goto('./?c=batch-norm');
+  await expect(page.locator('article[data-chapter="batch-norm"] h1')).toBeVisible();
+  const w = await part(page, 'running');
+  const table = w.locator('table[data-table="running"]');
+  const cells = [...(await table.locator('tbody th[scope="row"]').all()), table.locator('thead th', { hasText: /^批量均值$/ }), table.locator('thead th', { hasText: /^数据集均值$/ })];
+  for (const cell of cells) {
+    const text = await cell.textContent();
+    // One box per line the text takes.
+    const range = await cell.evaluate((el) => {
+      const r = document.createRange();
+      r.selectNodeContents(el);
+      return r.getClientRects().length;
+    });
+    expect(range, `${text} takes one line`).toBe(1);
+  }
+  expect(problems.errors).toEqual([]);
+});

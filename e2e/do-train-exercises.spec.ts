@@ -46,7 +46,7 @@ for (const [slug, lang, id, label, wrong, right, model] of [
     await expect(slider).toHaveValue(String(right));
     await expect(verdict(ex)).toHaveText(RIGHT_WIDGET[lang], { timeout: 60_000 });
     await expect(ex.locator('.exercise-now')).toContainText(`${right}×${right}`);
-    await expect(summary.locator('h3')).toContainText(`(${right}×${right})`);
+    await expect(summary.locator('h3')).toContainText(lang === 'zh' ? `（${right}×${right}）` : `(${right}×${right})`);
     await expect(summary).not.toHaveAttribute('aria-busy', 'true', { timeout: 60_000 });
     await expect.poll(() => new URL(page.url()).searchParams.get('w.summary')).toBe(JSON.stringify({ size: right }));
     expect(problems.errors).toEqual([]);

@@ -290,6 +290,27 @@ test('the AlexNet chapter compares model sizes computed by the engine, with rati
   expect(problems.errors).toEqual([]);
 });
 
+test('on a phone the model comparison and summary fit the screen: parameters and FLOPs in view, each ratio under its number', async ({ page, problems }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openChapter(page, 'nin');
+  const c = page.locator('[data-widget="model-compare"]').first();
+  await c.scrollIntoViewIfNeeded();
+  const params = c.locator('tr[data-model="nin"] td[data-value]').first();
+  await expect(params).toHaveAttribute('data-value', /^\d+$/, { timeout: 90_000 });
+  // The ratio columns give way to a line under each number.
+  await expect(params.locator('.compare-narrow')).toBeVisible();
+  await expect(c.locator('td.compare-wide').first()).toBeHidden();
+  const s = page.locator('[data-widget="model-summary"][data-model="nin"]').first();
+  await s.scrollIntoViewIfNeeded();
+  await expect(s.locator('[data-total="flops"]')).toHaveAttribute('data-value', /^\d+$/, { timeout: 90_000 });
+  for (const region of [c.locator('.table-scroll'), s.locator('.table-scroll')]) {
+    const { scroll, client } = await region.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(scroll, 'the table fits its region: nothing to scroll sideways').toBeLessThanOrEqual(client);
+  }
+  expect(problems.errors).toEqual([]);
+});
+
 test('settings out of range are explained before a start, and a learning rate that blows the loss up stops the run with what to try', async ({ page, problems }) => {
   test.setTimeout(120_000);
   const w = await openTrainer(page);

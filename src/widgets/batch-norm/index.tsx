@@ -34,6 +34,7 @@ import '../widgets-b.css';
 import './batch-norm.css';
 import { notation } from '../common/Notation';
 import { ScrollRegion } from '../common/ScrollRegion';
+import '../common/scroll-cue.css';
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
 export const BATCH_NORM_PARTS = ['normalise', 'batch-size', 'running'] as const;
@@ -89,7 +90,7 @@ function BeforeAfter({ before, after, stat, channel }: { before: number | undefi
 /** A table that scrolls sideways on narrow screens, in a region the keyboard can reach and scroll. */
 function ScrollTable({ name, label, children }: { name: string; label: string; children: ReactNode }) {
   return (
-    <ScrollRegion className="bn-scroll" label={label}>
+    <ScrollRegion className="bn-scroll scroll-cue" label={label}>
       <table className="b-table bn-table" data-table={name}>
         <caption>{notation(label)}</caption>
         {children}
@@ -428,7 +429,8 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
             t('Channel', '通道'),
             t('batch mean', '批量均值'),
             t('running mean: before → after', '移动均值：更新前 → 更新后'),
-            t('batch variance (1/(m − 1))', '批量方差（除以 m − 1）'),
+            // No line break inside (1/(m − 1)) or（除以 m − 1）.
+            t('batch variance (1/(m\u00a0−\u00a01))', '批量方差（除以\u00a0m\u00a0−\u00a01）'),
             t('running variance: before → after', '移动方差：更新前 → 更新后'),
             t('dataset mean', '数据集均值'),
             t('dataset variance', '数据集方差'),

@@ -11,6 +11,7 @@ import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeBlock, fmt4 } from './compute';
 import { BLOCK_DEFAULTS, IN_FEATURES, MAX_LAYERS, MAX_WIDTH, MIN_WIDTH, inputWidths, outputWidth, parseWidth, sanitizeBlock, type BlockLayer, type BlockSettings } from './settings';
 import { ScrollRegion } from '../common/ScrollRegion';
+import '../common/scroll-cue.css';
 
 export { sanitizeBlock, BLOCK_DEFAULTS } from './settings';
 
@@ -166,7 +167,7 @@ export function BlockBuilder({ stateKey = 'block' }: BlockBuilderProps) {
       </pre>
 
       <div className="bb-result" data-state={outputState(result)} aria-busy={!result.fresh}>
-        <ScrollRegion label={t('Layers and shapes', '各层与形状')}>
+        <ScrollRegion className="bb-scroll scroll-cue" label={t('Layers and shapes', '各层与形状')}>
           <table className="b-table bb-table">
             <caption className="b-note">{t(`X = torch.rand(2, ${IN_FEATURES}), shape [${r ? r.inShape.join(', ') : `2, ${IN_FEATURES}`}]; each layer runs on the previous one’s output.`, `X = torch.rand(2, ${IN_FEATURES})，形状 [${r ? r.inShape.join(', ') : `2, ${IN_FEATURES}`}]；每层作用在上一层的输出上。`)}</caption>
             <TableHead columns={[t('Key', '键'), t('Layer', '层'), t('Output shape', '输出形状'), t('Parameters', '参数')]} />
@@ -201,7 +202,7 @@ export function BlockBuilder({ stateKey = 'block' }: BlockBuilderProps) {
         </ScrollRegion>
         <h4 className="b-subtitle">{t('net(X), to 4 decimals', 'net(X)，保留 4 位小数')}</h4>
         {r ? (
-          <ScrollRegion label={t('Output values', '输出值')}>
+          <ScrollRegion className="scroll-cue" label={t('Output values', '输出值')}>
             <table className="b-table bb-out">
               <TableHead columns={[t('Row', '行'), ...Array.from({ length: shownCols }, (_, j) => String(j))]} />
               <tbody>

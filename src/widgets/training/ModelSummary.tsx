@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { Fragment, useId, useRef } from 'react';
 import { useSettings } from '../../stores/settings';
 import { isModelId, zoo } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
@@ -11,7 +11,23 @@ import { useUrlState } from '../common/useUrlState';
 import { MAX_SUMMARY_SIZE, SUMMARY_DEFAULTS, SUMMARY_KEY, sanitizeSummarySize, summarySide } from './summary-size';
 import type { ModelSummaryData } from '../../models/index';
 import './training.css';
+import '../common/scroll-cue.css';
 import { ScrollRegion } from '../common/ScrollRegion';
+
+/** A layer type that may break between its words on a narrow screen (Adaptive·Avg·Pool2d); its text is unchanged. */
+function LayerType({ type }: { type: string }) {
+  const words = type.split(/(?<=[a-z0-9])(?=[A-Z])/);
+  return (
+    <>
+      {words.map((w, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          {w}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /**
  * Per-layer output shapes, parameter count and FLOPs per image, all from running the
@@ -69,14 +85,16 @@ export function ModelSummary({ model: id = 'lenet', inputSize, adjustable = fals
         {!data && !error ? <p role="status">{tr('computing')}</p> : null}
         {data ? (
           <>
-            <ScrollRegion labelledBy={`${uid}-t`}>
+            <ScrollRegion className="scroll-cue" labelledBy={`${uid}-t`}>
               <table className="summary-table">
                 <TableHead columns={[tr('layer'), tr('type'), tr('outShape'), tr('params'), tr('flops')]} />
                 <tbody>
                   {data.rows.map((r) => (
                     <tr key={r.name} data-layer={r.name}>
                       <td>{r.name}</td>
-                      <td>{r.type}</td>
+                      <td>
+                        <LayerType type={r.type} />
+                      </td>
                       <td data-shape={r.outputShape.join(',')}>[{r.outputShape.join(', ')}]</td>
                       <td>{formatCount(r.params, lang)}</td>
                       <td>{r.macs ? formatBig(2 * r.macs) : '0'}</td>
