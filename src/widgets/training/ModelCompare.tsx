@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 import { useSettings } from '../../stores/settings';
 import { isModelId, zoo, type ModelId } from '../../models/index';
 import { formatBig, formatCount, useTr } from './strings';
@@ -69,20 +69,17 @@ export function ModelCompare({ models = ['lenet', 'alexnet'] }: { models?: strin
               <tr>
                 <th scope="col">{tr('model')}</th>
                 <th scope="col">{tr('inputSize')}</th>
-                <th scope="col">
-                  {tr('params')}
-                  <span className="compare-narrow"> {ratioHead}</span>
-                </th>
-                <th scope="col" className="compare-wide">
-                  {ratioHead}
-                </th>
-                <th scope="col">
-                  {tr('flops')}
-                  <span className="compare-narrow"> {ratioHead}</span>
-                </th>
-                <th scope="col" className="compare-wide">
-                  {ratioHead}
-                </th>
+                {[tr('params'), tr('flops')].map((head) => (
+                  <Fragment key={head}>
+                    <th scope="col">
+                      {head}
+                      <span className="compare-narrow"> {ratioHead}</span>
+                    </th>
+                    <th scope="col" className="compare-wide">
+                      {ratioHead}
+                    </th>
+                  </Fragment>
+                ))}
               </tr>
             </thead>
             <tbody>
