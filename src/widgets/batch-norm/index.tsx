@@ -9,7 +9,7 @@ import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { useUrlState } from '../common/useUrlState';
 import { outputState, useCpuResult } from '../common/useEngineResult';
-import { useTr, type Tr } from '../common/i18n';
+import { colon, useTr, type Tr } from '../common/i18n';
 import { LineChartView } from '../training/Charts';
 import type { LineSummary, Series } from '../../charts/lineChart';
 import { SPREAD_SIZES, computeBatchMeans, computeNormalise, computeRunning, computeSpread, featureMap } from './compute';
@@ -452,7 +452,7 @@ function RunningPart({ s, setS, setStep }: { s: BatchNormSettings; setS: SetS; s
       </ScrollTable>
       {r ? (
         <p className="bn-formula" data-formula="running-mean">
-          {`${Channel(t, c)}${t(': ', '：')}running_mean = ${keep} × ${num(at(r.runningMean, step - 1, c)!)} + ${mo} × ${num(at(r.batchMean, step - 1, c)!)} = ${num(at(r.runningMean, step, c)!)}`}
+          {`${Channel(t, c)}${colon(t)}running_mean = ${keep} × ${num(at(r.runningMean, step - 1, c)!)} + ${mo} × ${num(at(r.batchMean, step - 1, c)!)} = ${num(at(r.runningMean, step, c)!)}`}
         </p>
       ) : null}
       <div className="chart-box bn-chart">

@@ -1,6 +1,6 @@
 import type { CSSProperties, KeyboardEvent } from 'react';
 import { NumberField, type FieldProblem } from './NumberField';
-import { useTr, type Tr } from './i18n';
+import { colon, useTr, type Tr } from './i18n';
 
 export interface MatrixGridProps {
   /** Row-major values. */
@@ -57,7 +57,7 @@ export function cellName(t: Tr, label: string, r: number, c: number): string {
 
 /** What a screen reader hears for a selectable cell: its name (cellName), then its value. */
 export function cellWithValue(t: Tr, name: string, value: string): string {
-  return `${name}${t(': ', '：')}${value}`;
+  return `${name}${colon(t)}${value}`;
 }
 
 /**

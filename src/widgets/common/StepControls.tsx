@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Slider } from './Slider';
-import { useTr } from './i18n';
+import { colon, useTr } from './i18n';
 
 interface Props {
   /** Current position, 0 .. count - 1. */
@@ -96,7 +96,7 @@ export function StepControls({ pos, count, onPos, playing, onPlaying, label, des
           onPlaying(false);
           onPos(v);
         }}
-        format={(v) => `${v + 1} / ${count}${t(': ', '：')}${describe(v)}`}
+        format={(v) => `${v + 1} / ${count}${colon(t)}${describe(v)}`}
         disabled={count <= 1}
       />
     </div>

@@ -50,3 +50,6 @@ export function sayError(t: Tr, e: unknown): string {
 }
 
 export { joinZh } from '../../models/bilingual';
+
+/** Between a name and its value: ': ' in English, the full-width '：' in Chinese. */
+export const colon = (t: Tr): string => t(': ', '：');

@@ -1,5 +1,5 @@
 import { memo, useCallback, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
-import { useTr } from '../common/i18n';
+import { colon, useTr } from '../common/i18n';
 
 export interface CellMapProps {
   /** Row-major values; each cell carries its value in data-value. */
@@ -129,7 +129,7 @@ export function CellMap({ values, rows, cols, label, isHot, selected, onSelect, 
             else if (values && shade === 'range' && hi > lo) level = (v - lo) / (hi - lo);
             const text = values ? fmt(v, digits) : '';
             const where = t(`${label}, row ${r + 1}, column ${c + 1}`, `${label}，第 ${r + 1} 行第 ${c + 1} 列`);
-            const aria = `${where}${values ? `${t(': ', '：')}${describe ? describe(v, r, c) : text}` : ''}${hot ? t(' (in field)', '（在感受野内）') : ''}`;
+            const aria = `${where}${values ? `${colon(t)}${describe ? describe(v, r, c) : text}` : ''}${hot ? t(' (in field)', '（在感受野内）') : ''}`;
             return (
               <Cell
                 key={c}

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { COMPUTE_ON, useSettings, type ComputeOn as Choice } from '../../stores/settings';
 import { useTraining } from '../../stores/training';
 import { backendLine, CHOICE_REASONS } from '../common/backend-choice';
-import { useTr } from '../common/i18n';
+import { colon, useTr } from '../common/i18n';
 
 /**
  * The training view's "Compute on" menu: Automatic (the engine's chooseBackend decides),
@@ -42,7 +42,7 @@ export function ComputeOn() {
             const why = o.off ? CHOICE_REASONS[o.off] : null;
             return (
               <option key={o.value} value={o.value} disabled={!!why && o.value !== choice}>
-                {why ? `${o.label} — ${t('not available', '不可用')}${t(': ', '：')}${t(why.en, why.zh)}` : o.label}
+                {why ? `${o.label} — ${t('not available', '不可用')}${colon(t)}${t(why.en, why.zh)}` : o.label}
               </option>
             );
           })}
