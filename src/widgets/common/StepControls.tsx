@@ -144,9 +144,12 @@ export function useSlidingWindow(count: number, stored?: { pos: number; setPos: 
   return { pos, setPos, playing, setPlaying, onPresenterStep, pick };
 }
 
-/** The step controls of a sliding window, describing each position by its output cell (`outW` cells a row). */
+/**
+ * The step controls of a sliding window, describing each position by its output cell
+ * (`outW` cells a row) in the chapters' notation, Y[i, j] counted from 0 as in the code.
+ */
 export function WindowSteps({ win, count, outW }: { win: SlidingWindow; count: number; outW: number }) {
   const t = useTr();
-  const describe = (p: number) => (outW ? t(`output row ${Math.floor(p / outW) + 1}, column ${(p % outW) + 1}`, `输出第 ${Math.floor(p / outW) + 1} 行第 ${(p % outW) + 1} 列`) : '');
+  const describe = (p: number) => (outW ? t(`output Y[${Math.floor(p / outW)}, ${p % outW}]`, `输出 Y[${Math.floor(p / outW)}, ${p % outW}]`) : '');
   return <StepControls pos={win.pos} count={count} onPos={win.setPos} playing={win.playing} onPlaying={win.setPlaying} label={t('Window position', '窗口位置')} describe={describe} />;
 }
