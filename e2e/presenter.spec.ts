@@ -252,3 +252,43 @@ test('while presenting, Shift with the clicker’s key passes over a widget’s 
   expect(await at()).toBe(target + 1);
   await expect(caption).toContainText('after 10 epochs');
 });
+
+test.describe('on a touch screen', () => {
+  test.use({ hasTouch: true });
+
+  /** A one-finger swipe from (x0, y0) to (x1, y1), in CSS pixels, started on the element found there. */
+  async function swipe(page: Page, from: [number, number], to: [number, number]) {
+    await page.evaluate(([[x0, y0], [x1, y1]]) => {
+      const target = document.elementFromPoint(x0, y0)!;
+      const touch = (x: number, y: number) => new Touch({ identifier: 1, target, clientX: x, clientY: y });
+      target.dispatchEvent(new TouchEvent('touchstart', { bubbles: true, touches: [touch(x0, y0)], changedTouches: [touch(x0, y0)] }));
+      target.dispatchEvent(new TouchEvent('touchmove', { bubbles: true, touches: [touch(x1, y1)], changedTouches: [touch(x1, y1)] }));
+      target.dispatchEvent(new TouchEvent('touchend', { bubbles: true, touches: [], changedTouches: [touch(x1, y1)] }));
+    }, [from, to] as const);
+  }
+
+  test('presenter mode steps by a sideways swipe, and not by a scroll or a swipe that starts on a control', async ({ page }) => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await openChapter(page, 'preface');
+    await page.keyboard.press('p');
+    const position = page.locator('.presenter-position');
+    await expect(position).toHaveText(/^1 \/ \d+$/);
+    const total = Number((await position.textContent())!.split('/')[1]);
+    const heading = (await page.locator('article h1').boundingBox())!;
+    const y = heading.y + heading.height / 2;
+    // Right to left: the next step; left to right: back.
+    await swipe(page, [800, y], [300, y]);
+    await expect(position).toHaveText(`2 / ${total}`);
+    await expect(page.locator('h2#organisation')).toBeVisible();
+    const text = (await page.locator('h2#organisation').boundingBox())!;
+    const y2 = text.y + text.height / 2;
+    await swipe(page, [300, y2], [800, y2]);
+    await expect(position).toHaveText(`1 / ${total}`);
+    // Up and down is not a step, nor a swipe begun on the bar's buttons.
+    await swipe(page, [500, 600], [520, 200]);
+    const next = (await page.getByRole('button', { name: 'Next step' }).boundingBox())!;
+    await swipe(page, [next.x + next.width / 2, next.y + next.height / 2], [next.x - 400, next.y + next.height / 2]);
+    await page.waitForTimeout(300);
+    await expect(position).toHaveText(`1 / ${total}`);
+  });
+});

@@ -80,6 +80,20 @@ function presenterMove(bodyRef: RefObject<HTMLElement | null>, goNext: () => voi
   };
 }
 
+/** A swipe: at least this far sideways, twice as far as up or down, within this time. */
+const SWIPE = { px: 60, ms: 800 };
+/** Where a finger works a widget's own control (a slider, a selectable grid, the drawing pad), not the slides. */
+const SWIPE_KEEPERS = 'input, select, textarea, button, canvas, [role="slider"], [role="grid"], [contenteditable], .presenter-bar';
+
+/** Whether `el` sits in a region that scrolls sideways (a wide table), which a swipe scrolls. */
+function scrollsSideways(el: Element | null): boolean {
+  for (let e = el; e && e !== document.body; e = e.parentElement) {
+    const x = getComputedStyle(e).overflowX;
+    if ((x === 'auto' || x === 'scroll') && e.scrollWidth > e.clientWidth) return true;
+  }
+  return false;
+}
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
@@ -214,6 +228,35 @@ export function usePresenterMode(bodyRef: RefObject<HTMLElement | null>, slug: s
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [move]);
+
+  // Touch: a swipe to the left is the next step, to the right the previous one (a tablet at
+  // the front of the room), unless it starts on a control that takes the finger itself.
+  useEffect(() => {
+    if (!on) return;
+    let start: { x: number; y: number; t: number } | null = null;
+    const onStart = (e: TouchEvent) => {
+      const el = e.target as Element | null;
+      start = e.touches.length === 1 && !el?.closest?.(SWIPE_KEEPERS) && !scrollsSideways(el) ? { x: e.touches[0].clientX, y: e.touches[0].clientY, t: e.timeStamp } : null;
+    };
+    const onEnd = (e: TouchEvent) => {
+      const touch = e.changedTouches[0];
+      if (!start || !touch) return;
+      const dx = touch.clientX - start.x;
+      const dy = touch.clientY - start.y;
+      const quick = e.timeStamp - start.t < SWIPE.ms;
+      start = null;
+      if (quick && Math.abs(dx) >= SWIPE.px && Math.abs(dx) > 2 * Math.abs(dy)) move(dx < 0 ? 1 : -1);
+    };
+    const cancel = () => (start = null);
+    window.addEventListener('touchstart', onStart, { passive: true });
+    window.addEventListener('touchend', onEnd, { passive: true });
+    window.addEventListener('touchcancel', cancel, { passive: true });
+    return () => {
+      window.removeEventListener('touchstart', onStart);
+      window.removeEventListener('touchend', onEnd);
+      window.removeEventListener('touchcancel', cancel);
+    };
+  }, [on, move]);
 
   // Keep the teacher window in step.
   useEffect(() => {
