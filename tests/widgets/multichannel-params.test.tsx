@@ -105,9 +105,10 @@ describe('the 1 × 1 convolution at one pixel', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(eq).toContain('data-value="0.5"');
     expect(eq).toContain('data-value="-2"');
-    // y at pixel (1, 1): W x + b = [0·0 + 1·1 + 2·2 + 0.5, 1·0 + 2·1 + 3·2 − 2] = [5.5, 6].
+    // y at pixel (0, 0), counted from 0 as in the chapters: W x + b = [0·0 + 1·1 + 2·2 + 0.5, 1·0 + 2·1 + 3·2 − 2] = [5.5, 6].
     expect(eq).toContain('data-value="5.5"');
     expect(eq).toContain('data-value="6"');
-    expect(eq).toContain('role="group" aria-label="W times x plus b equals y, at pixel (1, 1)"');
+    expect(eq).toContain('role="group" aria-label="W times x plus b equals y, at pixel (0, 0)"');
+    expect(eq).toContain('<figcaption>x at (0, 0)</figcaption>');
   });
 });

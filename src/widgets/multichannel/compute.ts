@@ -52,6 +52,15 @@ export const MC_DEFAULTS: MCSettings = (() => {
   return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] };
 })();
 
+/**
+ * The 1×1 part's own settings (URL key 'mc1'), so that its example does not replace the
+ * channels part's: the text's 1×1 example, 3 channels in, 2 out, on a 3 × 3 input.
+ */
+export const MC1_DEFAULTS: MCSettings = (() => {
+  const shape = { ci: 3, co: 2, h: 3, w: 3, kh: 1, kw: 1 };
+  return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] };
+})();
+
 export interface MCResult {
   /** perChannel[o][c]: X_c correlated with K_oc, [oh*ow] row-major. */
   perChannel: Float32Array[][];
@@ -128,7 +137,7 @@ export interface MCParamSettings {
 /** The channel counts its sliders step through (100 for the text's c_i = c_o = 100 example). */
 export const MCP_CHANNELS = [1, 2, 3, 4, 8, 16, 32, 64, 100, 128, 256, 512] as const;
 export const MCP_MAX_K = 7;
-/** The shape the other parts open with: 2 channels in, 1 out, a 2 x 2 kernel. */
+/** The shape the channels part opens with: 2 channels in, 1 out, a 2 x 2 kernel. */
 export const MCP_DEFAULTS: MCParamSettings = { ci: 2, co: 1, kh: 2, kw: 2 };
 /** The text's two examples. */
 export const MCP_EXAMPLES = {

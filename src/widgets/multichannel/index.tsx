@@ -14,8 +14,8 @@ import { PendingMatrix } from '../common/PendingMatrix';
 import { EngineError } from '../common/EngineError';
 import { Announce } from '../common/Announce';
 import { outputState, useCpuResult } from '../common/useEngineResult';
-import { computeMultiChannel, convParamCount, MC_DEFAULTS, MC_LIMITS, MCP_DEFAULTS, reshapeValues, type MCParamSettings, type MCSettings } from './compute';
-import { sanitizeMC, sanitizeMCP, withShape } from './settings';
+import { computeMultiChannel, convParamCount, MC1_DEFAULTS, MC_DEFAULTS, MC_LIMITS, MCP_DEFAULTS, reshapeValues, type MCParamSettings, type MCSettings } from './compute';
+import { sanitizeMC, sanitizeMC1, sanitizeMCP, withShape } from './settings';
 import { notation } from '../common/Notation';
 import { ParamCount, paramSentence } from './ParamCount';
 import { kernelsNote } from './words';
@@ -33,8 +33,12 @@ export interface MultiChannelProps {
   /**
    * 'channels': inputs, kernels and outputs, channel by channel; '1x1': a 1×1 convolution
    * as a dense layer at every pixel; 'params': the layer's parameter count. None: every
-   * part, as on the lab page. The channels and 1×1 parts share the URL key 'mc'; the parameter
-   * count, whose layers go up to 512 channels and 7 × 7 kernels, has its own, 'mcp'.
+   * part, as on the lab page. Each part a chapter embeds has settings of its own, so that one
+   * part's example never replaces another's higher on the page: the channels part has the
+   * URL key 'mc', the 1×1 part 'mc1' (opening on the text's 1×1 example), and the parameter
+   * count, whose layers go up to 512 channels and 7 × 7 kernels, 'mcp'. The lab page shows
+   * every part under one set of sliders and examples, so its channels and 1×1 sections share
+   * 'mc': the sliders above them change both, and its 1×1 section explains the layer drawn above.
    */
   part?: MultiChannelPart;
 }
@@ -46,7 +50,8 @@ export interface MultiChannelProps {
 export function MultiChannel({ part }: MultiChannelProps) {
   const t = useTr();
   const shows = (p: MultiChannelPart) => part === undefined || part === p;
-  const [s, setMc] = useUrlState<MCSettings>('mc', MC_DEFAULTS, sanitizeMC);
+  // The 1×1 part alone keeps its own settings; the channels part and the lab page share 'mc'.
+  const [s, setMc] = useUrlState<MCSettings>(part === '1x1' ? 'mc1' : 'mc', part === '1x1' ? MC1_DEFAULTS : MC_DEFAULTS, part === '1x1' ? sanitizeMC1 : sanitizeMC);
   // The parameter count's own settings: far larger layers than the other parts draw.
   const [ps, setMcp] = useUrlState<MCParamSettings>('mcp', MCP_DEFAULTS, sanitizeMCP);
   // Which of the two the reader changed last: the one the live region speaks for.
@@ -115,13 +120,11 @@ export function MultiChannel({ part }: MultiChannelProps) {
       const shape = { ...MC_DEFAULTS, co: 3 };
       return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] };
     });
-  const oneByOne = () =>
-    set(() => {
-      const shape = { ci: 3, co: 2, h: 3, w: 3, kh: 1, kw: 1 };
-      return { ...shape, ...reshapeValues(shape), pick: [0, 0, 0] as [number, number, number] };
-    });
+  const oneByOne = () => set(() => MC1_DEFAULTS);
 
-  const chName = (c: number) => t(`channel ${c + 1}`, `通道 ${c + 1}`);
+  // Channels, kernels, biases and positions are counted from 0, as in the chapters and the code:
+  // X[c], K[o, c], b_o, Y[o] and Y[o, i, j]. (MatrixGrid adds its cells' ordinal rows and columns to the grid names.)
+  const chName = (c: number) => t(`channel ${c}`, `通道 ${c}`);
   const pickedParts = r ? r.perChannel[po]?.map((m) => m[pickIdx]) : null;
   /** Output channel o as a grid whose cells pick the position the sums below explain. */
   const outputFigure = (o: number, caption: string) => (
@@ -132,7 +135,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
           values={r.out.subarray(o * oh * ow, (o + 1) * oh * ow)}
           rows={oh}
           cols={ow}
-          label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}
+          label={t(`Output Y[${o}]`, `输出 Y[${o}]`)}
           selected={o === po ? pickIdx : null}
           onSelect={(idx) => pick(o, idx)}
         />
@@ -231,8 +234,8 @@ export function MultiChannel({ part }: MultiChannelProps) {
             <div className="b-row">
               {s.X.map((ch, c) => (
                 <figure key={c} className="b-fig" data-part="input" data-channel={c}>
-                  <figcaption>{`X ${chName(c)}`}</figcaption>
-                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input ${chName(c)}`, `输入${chName(c)}`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
+                  <figcaption>{`X[${c}]`}</figcaption>
+                  <MatrixGrid values={ch.flat()} rows={s.h} cols={s.w} label={t(`Input X[${c}]`, `输入 X[${c}]`)} highlight={win} onEdit={(idx, v) => editX(c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
                 </figure>
               ))}
             </div>
@@ -240,11 +243,11 @@ export function MultiChannel({ part }: MultiChannelProps) {
 
           <div className="mc-state" data-state={outputState(result)} aria-busy={!result.fresh}>
             {s.K.map((ko, o) => (
-              <section key={o} className="mc-out-row" data-out-channel={o} aria-label={t(`Output ${chName(o)}`, `输出${chName(o)}`)}>
+              <section key={o} className="mc-out-row" data-out-channel={o} aria-label={t(`Output channel Y[${o}]`, `输出通道 Y[${o}]`)}>
                 <h4 className="b-subtitle">
-                  {t(`Kernel ${o + 1}`, `卷积核 ${o + 1}`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
+                  {t(`Kernel K[${o}]`, `卷积核 K[${o}]`)} <span className="b-shape">{`${s.ci} × ${s.kh} × ${s.kw}`}</span>
                   {' → '}
-                  {t(`output ${chName(o)}`, `输出${chName(o)}`)}
+                  {t(`output channel Y[${o}]`, `输出通道 Y[${o}]`)}
                 </h4>
                 <div className="b-row mc-sum">
                   {ko.map((kc, c) => (
@@ -255,16 +258,16 @@ export function MultiChannel({ part }: MultiChannelProps) {
                         </span>
                       ) : null}
                       <figure className="b-fig" data-part="kernel" data-channel={c}>
-                        <figcaption>{t(`K ${o + 1}, ${chName(c)}`, `K ${o + 1}，${chName(c)}`)}</figcaption>
-                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel ${o + 1}, ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)}`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
+                        <figcaption>{`K[${o}, ${c}]`}</figcaption>
+                        <MatrixGrid values={kc.flat()} rows={s.kh} cols={s.kw} label={t(`Kernel K[${o}, ${c}]`, `卷积核 K[${o}, ${c}]`)} onEdit={(idx, v) => editK(o, c, idx, v)} editMin={-MC_LIMITS.maxAbs} editMax={MC_LIMITS.maxAbs} onEditProblem={cellProblem} />
                       </figure>
                       <span className="mc-op" aria-hidden="true">
-                        ⋆ X{c + 1} =
+                        {`⋆ X[${c}] =`}
                       </span>
                       <figure className="b-fig" data-part="partial" data-channel={c}>
                         <figcaption>{t(`${chName(c)} correlation`, `${chName(c)} 的互相关`)}</figcaption>
                         {r ? (
-                          <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel ${o + 1}, correlation of ${chName(c)}`, `卷积核 ${o + 1}，${chName(c)} 的互相关`)} selected={o === po ? pickIdx : null} />
+                          <MatrixGrid values={r.perChannel[o][c]} rows={oh} cols={ow} label={t(`Kernel K[${o}], correlation of ${chName(c)}`, `卷积核 K[${o}]，${chName(c)} 的互相关`)} selected={o === po ? pickIdx : null} />
                         ) : (
                           <PendingMatrix rows={oh} cols={ow} />
                         )}
@@ -275,13 +278,13 @@ export function MultiChannel({ part }: MultiChannelProps) {
                     +
                   </span>
                   <label className="mc-bias">
-                    <span>{t(`bias b${o + 1}`, `偏置 b${o + 1}`)}</span>
-                    <NumberField value={s.b[o]} min={-MC_LIMITS.maxAbs} max={MC_LIMITS.maxAbs} aria-label={t(`Bias of output ${chName(o)}`, `输出${chName(o)} 的偏置`)} onCommit={(v) => editB(o, v)} />
+                    <span>{notation(t(`bias b_${o}`, `偏置 b_${o}`))}</span>
+                    <NumberField value={s.b[o]} min={-MC_LIMITS.maxAbs} max={MC_LIMITS.maxAbs} aria-label={t(`Bias b_${o} of output channel Y[${o}]`, `输出通道 Y[${o}] 的偏置 b_${o}`)} onCommit={(v) => editB(o, v)} />
                   </label>
                   <span className="mc-op" aria-hidden="true">
                     =
                   </span>
-                  {outputFigure(o, t(`Output ${chName(o)}`, `输出${chName(o)}`))}
+                  {outputFigure(o, t(`Output Y[${o}]`, `输出 Y[${o}]`))}
                 </div>
               </section>
             ))}
@@ -289,7 +292,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
 
           {r && pickedParts ? (
             <p className="b-explain" data-part="explain">
-              {t(`Output ${chName(po)}, row ${pi + 1}, column ${pj + 1}: `, `输出${chName(po)}，第 ${pi + 1} 行第 ${pj + 1} 列：`)}
+              {t(`Output channel ${po}, row ${pi}, column ${pj}: Y[${po}, ${pi}, ${pj}] = `, `输出通道 ${po}，第 ${pi} 行第 ${pj} 列：Y[${po}, ${pi}, ${pj}] = `)}
               {pickedParts.map((v, c) => `${c > 0 ? ' + ' : ''}${fmtNum(v)}`).join('')}
               {` + ${fmtNum(s.b[po])} = `}
               <strong data-value={r.out[po * oh * ow + pickIdx]}>{fmtNum(r.out[po * oh * ow + pickIdx])}</strong>
@@ -324,7 +327,7 @@ export function MultiChannel({ part }: MultiChannelProps) {
                 // The conv2d output, where a click picks the pixel the dense layer is shown at.
                 <div className="b-row mc-pick" data-state={outputState(result)} aria-busy={!result.fresh}>
                   {Array.from({ length: s.co }, (_, o) => (
-                    <Fragment key={o}>{outputFigure(o, t(`conv2d output, ${chName(o)}`, `conv2d 输出，${chName(o)}`))}</Fragment>
+                    <Fragment key={o}>{outputFigure(o, t(`conv2d output Y[${o}]`, `conv2d 输出 Y[${o}]`))}</Fragment>
                   ))}
                 </div>
               ) : null}
@@ -353,7 +356,8 @@ export function OneByOne({ s, dense, out, t }: { s: MCSettings; dense: Float32Ar
   const xVec = s.X.map((ch) => ch[pi][pj]);
   const maxDiff = dense && out ? dense.reduce((m, v, i) => Math.max(m, Math.abs(v - out[i])), 0) : null;
   const yVec = dense ? Array.from({ length: s.co }, (_, o) => dense[o * s.h * s.w + px]) : null;
-  const at = `(${pi + 1}, ${pj + 1})`;
+  // The pixel as the chapters count it, from 0: (row, column).
+  const at = `(${pi}, ${pj})`;
   // Each operator travels with the term after it, so a narrow screen breaks the line before an operator, never after one.
   const term = (op: string | null, caption: string, grid: ReactNode) => (
     <span className="mc-eq-term">

@@ -35,6 +35,12 @@ export function sanitizeMC(raw: unknown, d: MCSettings): MCSettings {
   return { ...shape, ...values, pick };
 }
 
+/** Settings of the 1×1 part (URL key 'mc1'): as sanitizeMC, with the kernels always 1 × 1 (the part has no kernel sliders). */
+export function sanitizeMC1(raw: unknown, d: MCSettings): MCSettings {
+  if (typeof raw !== 'object' || raw === null) return d;
+  return sanitizeMC({ ...raw, kh: 1, kw: 1 }, d);
+}
+
 /** Changes the shape, keeping the values that still have a place and clamping the picked cell. */
 export function withShape(s: MCSettings, patch: Partial<Pick<MCSettings, 'ci' | 'co' | 'h' | 'w' | 'kh' | 'kw'>>): MCSettings {
   const next = { ...s, ...patch };

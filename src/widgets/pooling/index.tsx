@@ -115,18 +115,19 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
       </pre>
 
       <div className="w-channels">
+        {/* Channels counted from 0, as in the chapters and the code (channel c is X + c); MatrixGrid adds its cells' ordinal rows and columns. */}
         {Array.from({ length: s.channels }, (_, c) => (
           <div className="w-grids" key={c} data-channel={c}>
             <figure className="w-grid">
               <figcaption>
-                {t(`Channel ${c + 1}: X${c ? ` + ${c}` : ''}, padded (${s.mode === 'max' ? 'padding counts as −∞' : 'padding counts as 0'})`, `通道 ${c + 1}：X${c ? ` + ${c}` : ''}，已填充（${s.mode === 'max' ? '填充视为 −∞' : '填充视为 0'}）`)}
+                {t(`Channel ${c}: X${c ? ` + ${c}` : ''}, padded (${s.mode === 'max' ? 'padding counts as −∞' : 'padding counts as 0'})`, `通道 ${c}：X${c ? ` + ${c}` : ''}，已填充（${s.mode === 'max' ? '填充视为 −∞' : '填充视为 0'}）`)}
               </figcaption>
-              {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c + 1}`, `输入通道 ${c + 1}`)} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
+              {r ? <MatrixGrid values={r.padded.subarray(c * plane, (c + 1) * plane)} rows={g.paddedH} cols={g.paddedW} label={t(`Input channel ${c}`, `输入通道 ${c}`)} padding={pads} highlight={under} cellSize={32} /> : <PendingMatrix rows={g.paddedH} cols={g.paddedW} cellSize={32} text={t('Computing…', '计算中…')} />}
             </figure>
             <figure className="w-grid" data-result-seq={res.seq} data-presenter-steps>
-              <figcaption>{t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)}</figcaption>
+              <figcaption>{t(`Output channel ${c}`, `输出通道 ${c}`)}</figcaption>
               {r ? (
-                <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c + 1}`, `输出通道 ${c + 1}`)} selected={pos} onSelect={win.pick} cellSize={32} />
+                <MatrixGrid values={r.y.subarray(c * outPlane, (c + 1) * outPlane)} rows={r.shape[2]} cols={r.shape[3]} label={t(`Output channel ${c}`, `输出通道 ${c}`)} selected={pos} onSelect={win.pick} cellSize={32} />
               ) : ok ? (
                 <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} />
               ) : (
