@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { setBackend } from '../../src/engine';
 import { computeParameters, INIT_SCHEMES, PM_DEFAULTS } from '../../src/widgets/parameters/compute';
-import { initListing, sanitizePM } from '../../src/widgets/parameters';
+import { histogramLayout, histogramWords, initListing, sanitizePM } from '../../src/widgets/parameters';
+import { histogramBins, histogramSpikes } from '../../src/charts/weightHistogram';
 import { trIn } from '../../src/widgets/common/i18n';
 
 describe('parameters widget computed by the engine (cpu backend)', () => {
@@ -103,5 +104,58 @@ describe('the init listings', () => {
     expect(initListing(trIn('en'), 'default')).toContain('// weights and biases already drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in))');
     expect(initListing(trIn('zh'), 'default')).toContain('// 权重和偏置已从 U(-1/sqrt(fan_in), 1/sqrt(fan_in)) 中抽取');
     expect(initListing(trIn('zh'), 'custom')).toContain('// 把 |w| < 5 的权重置零');
+  });
+});
+
+describe('the initialisation histograms', () => {
+  const weights = (init: (typeof INIT_SCHEMES)[number], seed: number) =>
+    computeParameters({ ...PM_DEFAULTS, seed, init }).params.filter((p) => p.name.endsWith('weight'));
+
+  test('no bar straddles a bound marker: each bound is a bin edge, and every weight is drawn once', async () => {
+    await setBackend('cpu');
+    for (const init of INIT_SCHEMES)
+      for (const seed of [0, 1, 7, 42])
+        for (const p of weights(init, seed)) {
+          const layout = histogramLayout(init, p.name);
+          const values = Array.from(p.values);
+          const bins = histogramBins(values, layout.bins, layout.domain, layout.spikes);
+          const spikes = histogramSpikes(values, layout.spikes);
+          const eps = 1e-9 * (bins[bins.length - 1].x1 - bins[0].x0);
+          for (const m of layout.markers) {
+            for (const b of bins) expect(m.x <= b.x0 + eps || m.x >= b.x1 - eps, `${init} ${p.name}: bin ${b.x0}..${b.x1} straddles ${m.label}`).toBe(true);
+            expect(bins.some((b) => Math.abs(b.x0 - m.x) <= eps || Math.abs(b.x1 - m.x) <= eps)).toBe(true);
+          }
+          expect(bins.reduce((n, b) => n + b.count, 0) + spikes.reduce((n, s) => n + s.count, 0)).toBe(values.length);
+          // Where the scheme promises |w| <= bound, the bins beyond the dashed lines are there and empty.
+          if (init === 'default' || (init === 'xavier42' && p.name === '0.weight')) {
+            const [lo, hi] = [layout.markers[0].x, layout.markers[1].x];
+            const outside = bins.filter((b) => b.x1 <= lo + eps || b.x0 >= hi - eps);
+            expect(outside.length).toBeGreaterThan(0);
+            for (const b of outside) expect(b.count).toBe(0);
+          }
+        }
+  });
+
+  test('the custom scheme’s exact zeros are a spike centred on 0, not a bar beside it', async () => {
+    await setBackend('cpu');
+    for (const seed of [0, 1, 7, 42])
+      for (const p of weights('custom', seed)) {
+        const layout = histogramLayout('custom', p.name);
+        const values = Array.from(p.values);
+        const zeros = values.filter((v) => v === 0).length;
+        const spikes = histogramSpikes(values, layout.spikes);
+        expect(spikes).toEqual(zeros > 0 ? [{ x: 0, count: zeros }] : []);
+        // Between the markers (−5, 5) there are only the zeros: every bin there is empty.
+        const bins = histogramBins(values, layout.bins, layout.domain, layout.spikes);
+        for (const b of bins.filter((b) => b.x0 >= -5 && b.x1 <= 5)) expect(b.count).toBe(0);
+        expect(bins.reduce((n, b) => n + b.count, 0)).toBe(values.length - zeros);
+      }
+    // Half the weights of the default seed are zeros, so the spike is there to see.
+    expect(weights('custom', 0)[0].values.filter((v) => v === 0).length).toBeGreaterThan(0);
+  });
+
+  test('the spike has a line of its own in the chart’s list, in both languages', () => {
+    expect(histogramWords(trIn('en')).spike?.('0', 17)).toBe('exactly 0: 17');
+    expect(histogramWords(trIn('zh')).spike?.('0', 17)).toBe('恰好为 0：17 个');
   });
 });

@@ -19,11 +19,11 @@ describe('the histogram’s bound labels', () => {
   });
 
   test('start at a marker near the y axis, end at one near the right edge, and are centred elsewhere', () => {
-    // −1/√4 of the default initialisation: the domain is ±1.1/√4, so the marker is 13 px from the axis.
-    expect(markerLabelAnchor(43, left, right)).toBe('start');
-    expect(markerLabelX(43, left, right)).toBeGreaterThan(left);
-    expect(markerLabelAnchor(297, left, right)).toBe('end');
-    expect(markerLabelX(297, left, right)).toBeLessThanOrEqual(right);
+    // −1/√4 of the default initialisation: the domain is ±1.2/√4 in 12 bins, so the marker is one bin (23 px) from the axis.
+    expect(markerLabelAnchor(53, left, right)).toBe('start');
+    expect(markerLabelX(53, left, right)).toBeGreaterThan(left);
+    expect(markerLabelAnchor(287, left, right)).toBe('end');
+    expect(markerLabelX(287, left, right)).toBeLessThanOrEqual(right);
     expect(markerLabelAnchor(170, left, right)).toBe('middle');
     expect(markerLabelX(170, left, right)).toBe(170);
     // A marker on the axis itself: the label still starts clear of the axis line.

@@ -242,14 +242,18 @@ describe('LeNet’s receptive fields measured by the engine (cpu backend)', () =
 });
 
 describe('the region column of the receptive-field tables', () => {
-  test('gives one index for a one-cell span, a range otherwise', () => {
+  test('gives one index for a one-cell span, a range otherwise, counting rows and columns from 0 as the book does', () => {
     const one = { rowSpan: [2, 2] as [number, number], colSpan: [0, 0] as [number, number], rows: 1, cols: 1 };
     const many = { rowSpan: [0, 2] as [number, number], colSpan: [0, 0] as [number, number], rows: 3, cols: 1 };
-    expect(regionText(trIn('en'), one, false)).toBe('row 3, column 1');
-    expect(regionText(trIn('zh'), one, false)).toBe('第 3 行，第 1 列');
-    expect(regionText(trIn('en'), one, true)).toBe('row 3, column 1: 1×1 = 1 cell');
-    expect(regionText(trIn('zh'), one, true)).toBe('第 3 行，第 1 列：1×1 = 1 个单元格');
-    expect(regionText(trIn('en'), many, true)).toBe('rows 1–3, column 1: 3×1 = 3 cells');
-    expect(regionText(trIn('zh'), many, false)).toBe('第 1–3 行，第 1 列');
+    expect(regionText(trIn('en'), one, false)).toBe('row 2, column 0');
+    expect(regionText(trIn('zh'), one, false)).toBe('第 2 行，第 0 列');
+    expect(regionText(trIn('en'), one, true)).toBe('row 2, column 0: 1×1 = 1 cell');
+    expect(regionText(trIn('zh'), one, true)).toBe('第 2 行，第 0 列：1×1 = 1 个单元格');
+    expect(regionText(trIn('en'), many, true)).toBe('rows 0–2, column 0: 3×1 = 3 cells');
+    expect(regionText(trIn('zh'), many, false)).toBe('第 0–2 行，第 0 列');
+    // The text's example: the last cell of two 2×2 convolutions on a 3×3 input depends on all of it.
+    const all = dependencies(3, RF_DEFAULTS.layers, { map: 2, row: 0, col: 0 }).regions[0];
+    expect(regionText(trIn('en'), all, true)).toBe('rows 0–2, columns 0–2: 3×3 = 9 cells');
+    expect(regionText(trIn('zh'), all, true)).toBe('第 0–2 行，第 0–2 列：3×3 = 9 个单元格');
   });
 });

@@ -70,24 +70,52 @@ function count(shapes: number[][], build: () => nn.Module): LayerCount {
   return { shapes, params: fromShapes, bytes: fromShapes * BYTES_PER_FLOAT32, source: 'shapes' };
 }
 
+/** The weights left after each of the chapter's three steps, one channel in and out, an h x w image mapped to an h x w hidden image. */
+export interface Ladder {
+  /** Dense: (hw)^2. */
+  full: number;
+  /** Translation invariance: one weight per offset (a, b), |a| <= h - 1, |b| <= w - 1: (2h - 1)(2w - 1). */
+  invariant: number;
+  /** Locality: the offsets with |a|, |b| <= Δ that the image has, rows x cols. */
+  local: number;
+}
+
+/**
+ * The locality window's rows and columns of weights: 2Δ + 1 = k each, but no more than the
+ * image has offsets (2h - 1 rows, 2w - 1 columns): a weight for an offset that never meets a
+ * pixel is never used, so a window larger than the image is clipped to it.
+ */
+export function localWindow(w: number, h: number, k: number): { rows: number; cols: number } {
+  return { rows: Math.min(k, 2 * h - 1), cols: Math.min(k, 2 * w - 1) };
+}
+
+/** The ladder for a w x h image and a k x k window (k = 2Δ + 1). */
+export function ladderCounts(w: number, h: number, k: number): Ladder {
+  const px = w * h;
+  const { rows, cols } = localWindow(w, h, k);
+  return { full: px * px, invariant: (2 * h - 1) * (2 * w - 1), local: rows * cols };
+}
+
 export interface DCResult {
   inputs: number;
   dense: LayerCount;
   conv: LayerCount;
   /** One channel in and out, the h x w image mapped to an h x w hidden image: the chapter's three steps. */
-  ladder: { full: number; invariant: number; local: number };
+  ladder: Ladder;
+  /** The locality step's window, clipped to the image's offsets (rows or cols < k where it is). */
+  window: { rows: number; cols: number };
 }
 
 export function computeDenseVsConv(s: DCSettings): DCResult {
   const inputs = s.w * s.h * s.c;
   const dense = count(linearShapes(inputs, s.hidden), () => new nn.Linear(inputs, s.hidden));
   const conv = count(conv2dShapes(s.c, s.co, s.k), () => new nn.Conv2d(s.c, s.co, s.k));
-  const px = s.w * s.h;
   return {
     inputs,
     dense,
     conv,
-    ladder: { full: px * px, invariant: (2 * s.h - 1) * (2 * s.w - 1), local: s.k * s.k },
+    ladder: ladderCounts(s.w, s.h, s.k),
+    window: localWindow(s.w, s.h, s.k),
   };
 }
 

@@ -12,7 +12,7 @@ import { EngineError } from '../common/EngineError';
 import { Announce } from '../common/Announce';
 import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
-import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type LayerCount } from './counts';
+import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type Ladder, type LayerCount } from './counts';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { aboutTimes, countLabel, linearShare, logAxis, logShare, powerOfTen } from './scale';
 
@@ -168,6 +168,30 @@ export function ratioSentence(t: Tr, dense: number, conv: number): string {
   return dense >= conv ? t(`the dense layer has ${en} as many`, `全连接层约是卷积层的 ${zh}`) : t(`the convolution has ${en} as many`, `卷积层约是全连接层的 ${zh}`);
 }
 
+/**
+ * Why the locality step's window is smaller than k x k, in words; null where it is not. On an
+ * image h pixels high the row offset a runs only over |a| <= h - 1 (2h - 1 values), so a window
+ * with more rows than that is clipped to them (and likewise for the columns and w).
+ */
+export function clippedWindowNote(t: Tr, s: Pick<DCSettings, 'w' | 'h' | 'k'>, ladder: Ladder, window: { rows: number; cols: number }): string | null {
+  const rowsClipped = window.rows < s.k;
+  const colsClipped = window.cols < s.k;
+  if (!rowsClipped && !colsClipped) return null;
+  const px = (n: number) => `${n} pixel${n === 1 ? '' : 's'}`;
+  const offsets = (n: number, what: string) => `${n} ${what} offset${n === 1 ? '' : 's'}`;
+  const rowsEn = `it is ${px(s.h)} high, so there ${2 * s.h - 1 === 1 ? 'is' : 'are'} only ${offsets(2 * s.h - 1, 'row')} (|a| ≤ ${s.h - 1})`;
+  const colsEn = `${rowsClipped ? '' : 'it is '}${px(s.w)} wide, so ${rowsClipped ? '' : `there ${2 * s.w - 1 === 1 ? 'is' : 'are'} `}only ${offsets(2 * s.w - 1, 'column')} (|b| ≤ ${s.w - 1})`;
+  const rowsZh = `图像高 ${s.h} 像素，行偏移只有 ${2 * s.h - 1} 个（|a| ≤ ${s.h - 1}）`;
+  const colsZh = `${rowsClipped ? '' : '图像'}宽 ${s.w} 像素，列偏移只有 ${2 * s.w - 1} 个（|b| ≤ ${s.w - 1}）`;
+  const en = [rowsClipped ? rowsEn : null, colsClipped ? colsEn : null].filter(Boolean).join(', and ');
+  const zh = [rowsClipped ? rowsZh : null, colsClipped ? colsZh : null].filter(Boolean).join('；');
+  const nothing = ladder.local === ladder.invariant;
+  return t(
+    `The ${s.k} × ${s.k} window is larger than the image allows: ${en}. A weight for an offset that never meets a pixel is never used, so the window is clipped to ${window.rows} × ${window.cols} = ${groupDigits(ladder.local)} weights${nothing ? ', and locality removes none here' : ''}.`,
+    `${s.k} × ${s.k} 的窗口比图像允许的还大：${zh}。偏移永远碰不到像素的权重从不使用，所以窗口被裁剪为 ${window.rows} × ${window.cols} = ${groupDigits(ladder.local)} 个权重${nothing ? '，这里局部性没有去掉任何权重' : ''}。`,
+  );
+}
+
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
 export const DENSE_VS_CONV_PARTS = ['cost', 'ladder'] as const;
 export type DenseVsConvPart = (typeof DENSE_VS_CONV_PARTS)[number];
@@ -216,6 +240,7 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
           )
         : t(`Dense layer: ${groupDigits(r.dense.params)} parameters; convolution: ${groupDigits(r.conv.params)} parameters; `, `全连接层：${groupDigits(r.dense.params)} 个参数；卷积层：${groupDigits(r.conv.params)} 个参数；`) + ratioSentence(t, r.dense.params, r.conv.params) + t('.', '。')
       : null;
+  const clipped = r ? clippedWindowNote(t, s, r.ladder, r.window) : null;
   const mp = (s.w * s.h) / 1e6;
   const catsDogs = 1.5e9;
   const imageSize = (
@@ -358,7 +383,13 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
                   [
                     ['full', t('Dense, 4-D tensor', '全连接，四阶张量'), `[\\mathsf{W}]_{i,j,k,l}:\\ (h w)^2 = (${s.h} \\cdot ${s.w})^2`],
                     ['invariant', t('+ translation invariance', '+ 平移不变性'), `[\\mathbf{V}]_{a,b}:\\ (2h-1)(2w-1)`],
-                    ['local', t('+ locality', '+ 局部性'), `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`],
+                    [
+                      'local',
+                      t('+ locality', '+ 局部性'),
+                      r.window.rows < s.k || r.window.cols < s.k
+                        ? `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ \\min(2\\Delta+1, 2h-1)\\min(2\\Delta+1, 2w-1)`
+                        : `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`,
+                    ],
                   ] as const
                 ).map(([step, name, tex]) => (
                   <tr key={step}>
@@ -374,6 +405,11 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
               </tbody>
             </table>
           </ScrollRegion>
+          {clipped ? (
+            <p className="b-note" data-part="ladder-clipped">
+              {clipped}
+            </p>
+          ) : null}
         </>
       ) : null}
       <Announce text={announced} />

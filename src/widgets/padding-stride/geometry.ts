@@ -89,6 +89,78 @@ export function geometry(s: PaddingStrideSettings): Geometry {
   };
 }
 
+/** The windows of one axis that lie wholly inside the padding: output indices (0-based), and the side of each. */
+function paddingOnlyAxis(n: number, k: number, stride: number, before: number, out: number): { index: number; side: 'before' | 'after' }[] {
+  const found: { index: number; side: 'before' | 'after' }[] = [];
+  for (let i = 0; i < out; i++) {
+    const first = i * stride;
+    const last = first + k - 1;
+    // The input occupies rows (columns) before … before + n − 1 of the padded grid.
+    if (last < before) found.push({ index: i, side: 'before' });
+    else if (first >= before + n) found.push({ index: i, side: 'after' });
+  }
+  return found;
+}
+
+/**
+ * The output rows i and columns j (0-based, as in Y[i, j]) whose windows lie wholly inside the
+ * padding: they see no input, so Y is 0 all along them. Empty unless one side is padded with at
+ * least as many rows (columns) as the kernel has.
+ */
+export function paddingOnly(s: PaddingStrideSettings, g: Geometry): { rows: number[]; cols: number[] } {
+  return {
+    rows: paddingOnlyAxis(s.nh, s.kh, s.sh, g.padTop, g.outH).map((w) => w.index),
+    cols: paddingOnlyAxis(s.nw, s.kw, s.sw, g.padLeft, g.outW).map((w) => w.index),
+  };
+}
+
+/** "0", "0 and 5", "0, 1, 11 and 12" (with `or` for "or"). */
+function listEn(xs: readonly number[], conj: 'and' | 'or'): string {
+  return xs.length === 1 ? String(xs[0]) : `${xs.slice(0, -1).join(', ')} ${conj} ${xs[xs.length - 1]}`;
+}
+
+/**
+ * Why some output rows or columns are all 0 (the settings allow padding wider than the
+ * kernel, so a window can hold only padding): which ones, as Y[i, j] counts them, and why; null
+ * when every window meets the input. Like `validate`'s problems, both languages at once.
+ */
+export function paddingOnlyNote(s: PaddingStrideSettings, g: Geometry): { en: string; zh: string } | null {
+  const axes = [
+    {
+      found: paddingOnlyAxis(s.nh, s.kh, s.sh, g.padTop, g.outH),
+      pads: [g.padTop, g.padBottom],
+      idx: 'i',
+      en: { one: 'row', many: 'rows', size: `k_h = ${s.kh} ${s.kh === 1 ? 'row' : 'rows'} high`, sides: ['on top', 'at the bottom'], unit: (n: number) => (n === 1 ? 'row' : 'rows') },
+      zh: { unit: '行', size: `高 k_h = ${s.kh} 行`, sides: ['顶部', '底部'] },
+    },
+    {
+      found: paddingOnlyAxis(s.nw, s.kw, s.sw, g.padLeft, g.outW),
+      pads: [g.padLeft, g.padRight],
+      idx: 'j',
+      en: { one: 'column', many: 'columns', size: `k_w = ${s.kw} ${s.kw === 1 ? 'column' : 'columns'} wide`, sides: ['on the left', 'on the right'], unit: (n: number) => (n === 1 ? 'column' : 'columns') },
+      zh: { unit: '列', size: `宽 k_w = ${s.kw} 列`, sides: ['左侧', '右侧'] },
+    },
+  ];
+  const en: string[] = [];
+  const zh: string[] = [];
+  for (const a of axes) {
+    if (a.found.length === 0) continue;
+    const xs = a.found.map((w) => w.index);
+    const one = xs.length === 1;
+    const sides = (['before', 'after'] as const).map((side, k) => (a.found.some((w) => w.side === side) ? k : -1)).filter((k) => k >= 0);
+    const whereEn = sides.map((k, n) => `${n === 0 ? `the ${a.pads[k]} ${a.en.unit(a.pads[k])} of zeros` : `the ${a.pads[k]}`} ${a.en.sides[k]}`).join(' or ');
+    const whereZh = sides.map((k) => `${a.zh.sides[k]} ${a.pads[k]} ${a.zh.unit}`).join('或');
+    en.push(
+      `Output ${one ? a.en.one : a.en.many} ${listEn(xs, 'and')} (Y[i, j] with ${a.idx} = ${listEn(xs, 'or')}) ${one ? 'sees' : 'see'} only padding: ${one ? 'its window' : 'their windows'}, ${a.en.size}, ${one ? 'lies' : 'lie'} wholly in ${whereEn}, so ${one ? 'it holds' : 'they hold'} no input and ${one ? 'gives' : 'give'} 0.`,
+    );
+    zh.push(`输出的第 ${xs.join('、')} ${a.zh.unit}（${a.idx} = ${xs.join('、')} 的 Y[i, j]）只看到填充：${one ? '它的窗口' : '这些窗口'}${a.zh.size}，整个落在${whereZh}零填充里，不含任何输入，所以结果为 0。`);
+  }
+  if (en.length === 0) return null;
+  en.push('A side padded with at least as many rows (columns) as the kernel has leaves room for such windows.');
+  zh.push('某一侧填充的行（列）数不少于卷积核的行（列）数时，就会有这样的窗口。');
+  return { en: en.join(' '), zh: zh.join('') };
+}
+
 /** Flat indices (in the padded grid) of the padding cells. */
 export function paddingCells(s: PaddingStrideSettings, g: Geometry): Set<number> {
   return gridPadding(g.paddedH, g.paddedW, g.padTop, g.padLeft, s.nh, s.nw);

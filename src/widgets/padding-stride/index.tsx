@@ -10,9 +10,9 @@ import { Tex, notesSizeTex } from '../common/Tex';
 import { useUrlState } from '../common/useUrlState';
 import { useGridWindow } from '../common/useGridWindow';
 import { useFieldProblem } from '../common/useFieldProblem';
-import { useTr } from '../common/i18n';
+import { say, useTr } from '../common/i18n';
 import { computePaddingStride } from './compute';
-import { DEFAULTS, LIMITS, geometry, paddingCells, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings } from './geometry';
+import { DEFAULTS, LIMITS, geometry, paddingCells, paddingOnlyNote, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings } from './geometry';
 import '../widgets.css';
 import { notation } from '../common/Notation';
 
@@ -47,6 +47,9 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           `输出 ${r.shape[2]} × ${r.shape[3]}（输入 ${s.nh} × ${s.nw}，卷积核 ${s.kh} × ${s.kw}，填充 ${s.ph} × ${s.pw}，步幅 ${s.sh} × ${s.sw}）。`,
         )
       : null;
+
+  // Padding may be wider than the kernel (the sliders allow it, to show it): say which outputs then see only zeros.
+  const onlyPadding = ok ? paddingOnlyNote(s, g) : null;
 
   const axisTex = (a: 'h' | 'w') => (a === 'h' ? notesSizeTex(a, s.nh, s.kh, s.ph, s.sh, g.outH) : notesSizeTex(a, s.nw, s.kw, s.pw, s.sw, g.outW));
   // The formula against the engine's actual shape.
@@ -142,6 +145,10 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
           {r ? <MatrixGrid values={r.y} rows={r.shape[2]} cols={r.shape[3]} label={t('Output Y', '输出 Y')} selected={pos} onSelect={win.pick} cellSize={32} /> : ok ? <PendingMatrix rows={g.outH} cols={g.outW} cellSize={32} text={t('Computing…', '计算中…')} /> : <p className="w-wait">{t('Computing…', '计算中…')}</p>}
         </figure>
       </div>
+
+      <p className="w-notice w-notice-rare" data-part="padding-only">
+        {onlyPadding ? notation(say(t, onlyPadding)) : ''}
+      </p>
 
       {count > 0 ? <WindowSteps win={win} count={count} outW={g.outW} /> : null}
 

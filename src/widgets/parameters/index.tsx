@@ -85,44 +85,57 @@ net.at(2).apply((m) => { if (m instanceof nn.Linear) nn.init.constant_(m.weight,
 });`,
 });
 
-/** The distribution's bounds for the histogram markers (what the initialiser promises). */
-function markersFor(scheme: InitScheme, name: string): HistogramOptions['markers'] {
+/** How a weight's histogram is drawn: its bins, its x domain, the bounds it marks and the values it counts apart. */
+export interface HistogramLayout {
+  bins: number;
+  /** Undefined: the data's extent. Every key is always present, so a change of scheme replaces the chart's last options. */
+  domain: [number, number] | undefined;
+  /** The bounds the initialiser promises, as dashed lines. */
+  markers: NonNullable<HistogramOptions['markers']>;
+  /** Values an initialiser sets exactly (the custom scheme's zeros), drawn as a spike centred on them. */
+  spikes: number[];
+}
+
+/** Bins between a bound b and its mirror −b: so many of width b/5, so ±b fall on bin edges. */
+const BINS_PER_BOUND = 5;
+
+/**
+ * The histogram of a weight under a scheme. Where the scheme has bounds ±b (the default and
+ * Xavier), the bins are b/5 wide over ±1.2·b, so the bounds are bin edges (no bar straddles a
+ * dashed line) and the empty bin beyond each bound shows that no weight falls outside it. The
+ * custom scheme's weights lie in [−10, −5] ∪ [5, 10] or are exactly 0: 8 bins over [−10, 10]
+ * put ±5 on edges, and the zeros are a spike centred on 0 instead of a bar beside it.
+ */
+export function histogramLayout(scheme: InitScheme, name: string): HistogramLayout {
   const fanIn = name.startsWith('0.') ? 4 : 8;
   const fanOut = name.startsWith('0.') ? 8 : 1;
   const isW = name.endsWith('weight');
-  if (scheme === 'default') {
-    const b = 1 / Math.sqrt(fanIn);
-    return [
-      { x: -b, label: `−1/√${fanIn}` },
-      { x: b, label: `1/√${fanIn}` },
-    ];
-  }
-  if (scheme === 'xavier42' && isW && name.startsWith('0.')) {
-    const b = Math.sqrt(6 / (fanIn + fanOut));
-    return [
-      { x: -b, label: '−√(6/12)' },
-      { x: b, label: '√(6/12)' },
-    ];
-  }
+  const bounded = (b: number, label: string, minus: string): HistogramLayout => {
+    const edge = b / BINS_PER_BOUND;
+    return {
+      bins: 2 * (BINS_PER_BOUND + 1),
+      domain: [-b - edge, b + edge],
+      markers: [
+        { x: -b, label: minus },
+        { x: b, label },
+      ],
+      spikes: [],
+    };
+  };
+  if (scheme === 'default') return bounded(1 / Math.sqrt(fanIn), `1/√${fanIn}`, `−1/√${fanIn}`);
+  if (scheme === 'xavier42' && isW && name.startsWith('0.')) return bounded(Math.sqrt(6 / (fanIn + fanOut)), '√(6/12)', '−√(6/12)');
   if (scheme === 'custom' && isW) {
-    return [
-      { x: -5, label: '−5' },
-      { x: 5, label: '5' },
-    ];
+    return {
+      bins: 8,
+      domain: [-10, 10],
+      markers: [
+        { x: -5, label: '−5' },
+        { x: 5, label: '5' },
+      ],
+      spikes: [0],
+    };
   }
-  return [];
-}
-
-function domainFor(scheme: InitScheme, name: string, values: Float32Array): [number, number] | undefined {
-  const isW = name.endsWith('weight');
-  if (scheme === 'default') {
-    const b = 1 / Math.sqrt(name.startsWith('0.') ? 4 : 8);
-    return [-b * 1.1, b * 1.1];
-  }
-  if (scheme === 'custom' && isW) return [-10, 10];
-  if (scheme === 'xavier42' && isW && name.startsWith('0.')) return [-0.8, 0.8];
-  void values;
-  return undefined;
+  return { bins: 12, domain: undefined, markers: [], spikes: [] };
 }
 
 /** The histogram's title and list in the reader's language. */
@@ -130,6 +143,7 @@ export function histogramWords(t: Tr): HistogramWords {
   return {
     summary: (title, n, lo, hi) => t(ENGLISH_WORDS.summary(title, n, lo, hi), `${title}：${n} 个值，从 ${lo} 到 ${hi}`),
     bin: (x0, x1, count) => t(ENGLISH_WORDS.bin(x0, x1, count), `${x0} 到 ${x1}：${count} 个`),
+    spike: (x, count) => t(ENGLISH_WORDS.spike(x, count), `恰好为 ${x}：${count} 个`),
   };
 }
 
@@ -326,7 +340,7 @@ export function Parameters({ part }: ParametersProps) {
                         <figcaption>{t(`Histogram of ${p.name} (${p.values.length} values)`, `${p.name} 的直方图（${p.values.length} 个值）`)}</figcaption>
                         <Histogram
                           values={p.values}
-                          options={{ title: `${p.name}`, bins: 12, markers: markersFor(s.init, p.name), domain: domainFor(s.init, p.name, p.values), words: histogramWords(t) }}
+                          options={{ title: `${p.name}`, ...histogramLayout(s.init, p.name), words: histogramWords(t) }}
                         />
                       </figure>
                     ))

@@ -1,12 +1,12 @@
 import { useTr, type Tr } from '../common/i18n';
 import type { Region } from './geometry';
 
-/** 1-based first and last index of a span, or the one index where they are the same. */
+/** First and last index of a span, counted from 0 as the book counts rows and columns, or the one index where they are the same. */
 function spanText([a, b]: [number, number]): { one: boolean; text: string } {
-  return a === b ? { one: true, text: `${a + 1}` } : { one: false, text: `${a + 1}–${b + 1}` };
+  return a === b ? { one: true, text: `${a}` } : { one: false, text: `${a}–${b}` };
 }
 
-/** Where a region lies, in words ("rows 2–4, columns 3–5", "row 3, column 3"), with its cell count if `counts`. */
+/** Where a region lies, in words, counting from 0 ("rows 1–3, columns 2–4", "row 2, column 2"), with its cell count if `counts`. */
 export function regionText(t: Tr, region: Region, counts: boolean): string {
   const rows = spanText(region.rowSpan);
   const cols = spanText(region.colSpan);

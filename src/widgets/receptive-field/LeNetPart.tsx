@@ -52,7 +52,8 @@ function subscribe(l: () => void) {
   return () => listeners.delete(l);
 }
 function useModel(): ModelState {
-  return useSyncExternalStore(subscribe, () => model);
+  // The same snapshot when drawn outside a browser (the unit tests' static rendering).
+  return useSyncExternalStore(subscribe, () => model, () => model);
 }
 
 /**
@@ -230,7 +231,7 @@ function Thumbs({ maps, channels, size, current, onPick, label }: { maps: Float3
               width={size}
               height={size}
               role="img"
-              aria-label={t(`${label}: channel ${c + 1}`, `${label}：通道 ${c + 1}`)}
+              aria-label={t(`${label}: channel ${c}`, `${label}：通道 ${c}`)}
               aria-describedby={`${uid}-${c}`}
               aria-current={c === current}
               onClick={() => onPick(c)}
@@ -418,13 +419,14 @@ export function LeNetPart({ settings, update }: Props) {
                 {stageName(t, s)} <span className="b-shape">{shape.join(' × ')}</span>
               </figcaption>
               {LENET_CHANNELS[s] > 1 ? (
-                <Slider label={t(`${stageName(t, s)} channel`, `${stageName(t, s)} 通道`)} value={ch + 1} min={1} max={LENET_CHANNELS[s]} onChange={(v) => setChannel(s, v - 1)} />
+                // Channels are counted from 0, as the maps' tensor indexes them.
+                <Slider label={t(`${stageName(t, s)} channel`, `${stageName(t, s)} 通道`)} value={ch} min={0} max={LENET_CHANNELS[s] - 1} onChange={(v) => setChannel(s, v)} />
               ) : null}
               <CellMap
                 values={values}
                 rows={size}
                 cols={size}
-                label={`${stageName(t, s)}${LENET_CHANNELS[s] > 1 ? t(`, channel ${ch + 1}`, `，通道 ${ch + 1}`) : ''}`}
+                label={`${stageName(t, s)}${LENET_CHANNELS[s] > 1 ? t(`, channel ${ch}`, `，通道 ${ch}`) : ''}`}
                 cellSize={STAGE_CELL[s]}
                 showNumbers={STAGE_CELL[s] >= 34}
                 shade="range"

@@ -149,7 +149,7 @@ export function StackPart({ settings, update }: Props) {
                 <Slider label={t(`Layer ${i + 1} kernel`, `第 ${i + 1} 层卷积核`)} value={l.k} min={LIMITS.minK} max={LIMITS.maxK} onChange={(v) => setLayer(i, { k: v })} format={(v) => `${v} × ${v}`} />
                 <Slider label={t(`Layer ${i + 1} stride`, `第 ${i + 1} 层步幅`)} value={l.stride} min={1} max={LIMITS.maxStride} onChange={(v) => setLayer(i, { stride: v })} />
                 <Slider
-                  label={t(`Layer ${i + 1} padding`, `第 ${i + 1} 层填充`)}
+                  label={t(`Layer ${i + 1} padding (each side)`, `第 ${i + 1} 层填充（每侧）`)}
                   value={l.padding}
                   min={0}
                   max={Math.max(maxP, 0)}
@@ -163,8 +163,8 @@ export function StackPart({ settings, update }: Props) {
                 />
                 <p className="b-note">
                   {l.kind === 'conv'
-                    ? t(`Padding up to k − 1 = ${maxP}: more and border outputs would see only zeros.`, `填充最多 k − 1 = ${maxP}：再多，边缘的输出就只看到零。`)
-                    : t(`Pooling pads at most half the window (${maxP}), as in PyTorch.`, `汇聚的填充最多为窗口的一半（${maxP}），与 PyTorch 相同。`)}
+                    ? t(`Padding up to k − 1 = ${maxP} on each side: more and border outputs would see only zeros.`, `每侧填充最多 k − 1 = ${maxP}：再多，边缘的输出就只看到零。`)
+                    : t(`Pooling pads each side by at most half the window (${maxP}), as in PyTorch.`, `汇聚每侧的填充最多为窗口的一半（${maxP}），与 PyTorch 相同。`)}
                 </p>
                 <div className="b-buttons">
                   <button type="button" onClick={() => move(i, -1)} disabled={i === 0} aria-label={t(`Move layer ${i + 1} up`, `上移第 ${i + 1} 层`)}>
