@@ -123,6 +123,16 @@ test('normalises a batch and measures the scatter of batch means as PyTorch does
   expect(await legend.textContent()).toBe('spread of μ_B');
   // And the table's header the same way, in HTML.
   await expect(spread.locator('th .sym sub').first()).toHaveText('_B');
+  // The chart's text alternative: its table lists the curve only (the dashed line at the chosen n has no value of its own),
+  // and its description gives the curve's value at the chosen n.
+  const chartText = spread.locator('.bn-chart table[data-text-alternative-for] tbody tr');
+  await expect(chartText).toHaveCount(1);
+  await expect(chartText.locator('th')).toHaveText('spread of μ_B');
+  await expect(spread.locator('.bn-chart svg desc')).toContainText(`at the chosen batch size, n = ${s.n}, by `);
+  const desc = (await spread.locator('.bn-chart svg desc').textContent()) ?? '';
+  const atN = new RegExp(`at the chosen batch size, n = ${s.n}, by (\\d+\\.\\d{3})\\.`).exec(desc);
+  expect(atN, desc).not.toBeNull();
+  expect(Math.abs(Number(atN![1]) - s.spread[String(s.n)][0])).toBeLessThan(1e-3);
 
   // Batch size 4 → 8, γ₁ 1 → 1.5, β₁ 0 → 0.5, with the arrow keys.
   const w = await part(page, 'normalise');

@@ -60,6 +60,14 @@ test('the residual stack ends below the plain one on the CPU default, and the ex
   expect(Number.isFinite(plain) && Number.isFinite(residual)).toBe(true);
   expect(residual).toBeLessThan(plain);
   await expect(w.locator('.deg-final tr[data-stack="residual"] td')).toHaveText(residual.toFixed(3));
+  // The log axis labels the start of every decade from the residual loss up to the plain one (0.01 for a residual near 0.03), with no two labels touching.
+  const yLabels = await w.locator('.deg-chart svg .axis.y .tick text').evaluateAll((els) =>
+    els.filter((e) => e.textContent).map((e) => ({ v: Number(e.textContent), top: e.getBoundingClientRect().top, bottom: e.getBoundingClientRect().bottom })),
+  );
+  for (let k = Math.floor(Math.log10(residual)); 10 ** k <= plain; k++) expect(yLabels.map((l) => l.v), `10^${k} labelled`).toContainEqual(+(10 ** k).toPrecision(12));
+  expect(yLabels.length).toBeGreaterThanOrEqual(4);
+  const byHeight = [...yLabels].sort((a, b) => a.top - b.top);
+  for (let i = 1; i < byHeight.length; i++) expect(byHeight[i].top, `${byHeight[i].v} below ${byHeight[i - 1].v}`).toBeGreaterThanOrEqual(byHeight[i - 1].bottom);
 
   expect(await axeViolations(page, '[data-widget="degradation"]')).toEqual([]);
   expect(problems.errors).toEqual([]);

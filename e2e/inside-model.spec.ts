@@ -154,6 +154,9 @@ test('the inside of an imported LeNet: kernels, every layer’s maps and probabi
   await expect(rows).toHaveCount(6);
   expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-shape')))).toEqual(SHAPES);
   expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-expected')))).toEqual(SHAPES);
+  // Each layer named once, by its 0-based index as in the model summary and the code.
+  expect(await rows.evaluateAll((els) => els.map((e) => e.querySelector('td')?.textContent))).toEqual(SHAPES.map((_, i) => `net[${i}]`));
+  await expect(w.getByLabel('Layer', { exact: true }).locator('option').nth(3)).toHaveText('net[3]: Conv2d → 16 × 10 × 10');
 
   // The probabilities: they sum to 1 and agree with LeNet computed here.
   const probsOf = async () => JSON.parse((await w.locator('[data-part="probs"]').getAttribute('data-probs'))!) as number[];
@@ -204,6 +207,7 @@ test('the inside of an imported LeNet: kernels, every layer’s maps and probabi
     await expect(maps).toHaveAttribute('data-layer', String(layer));
     await expect(maps).toHaveAttribute('data-shape', SHAPES[layer]);
     const [c, h, wd] = SHAPES[layer].split('x').map(Number);
+    await expect(maps.locator('figcaption')).toHaveText(new RegExp(`^net\\[${layer}\\]: \\w+, output ${c} × ${h} × ${wd}$`));
     await expect(maps.locator('canvas[data-part="map"]')).toHaveCount(Math.min(c, 16));
     await expect(maps.locator('canvas[data-part="map"]').first()).toHaveAttribute('data-shape', `${h}x${wd}`);
     if (layer < SHAPES.length - 1) {

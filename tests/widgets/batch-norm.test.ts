@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { memory, setBackend } from '../../src/engine';
 import { SPREAD_SIZES, computeBatchMeans, computeNormalise, computeRunning, computeSpread, datasetNoise } from '../../src/widgets/batch-norm/compute';
 import { CHANNELS, DEFAULTS, MAX_BATCH, POPULATION, RANGES, STEPS, presenterSize, sanitize, withBatchSize, withChannelValue, type BatchNormSettings } from '../../src/widgets/batch-norm/settings';
+import { describeSpread } from '../../src/widgets/batch-norm';
+import { trIn } from '../../src/widgets/common/i18n';
 
 /** Recorded from PyTorch by scripts/make-bn-widget-fixture.py (its own copy of the engine's generator, nn.BatchNorm2d in float64). */
 const FIX = JSON.parse(readFileSync('tests/fixtures/bn-widget.json', 'utf8'));
@@ -130,5 +132,12 @@ describe('the batch-normalisation widget', () => {
     expect(presenterSize(5, -1)).toBe(4);
     expect(presenterSize(64, 1)).toBeNull();
     expect(presenterSize(1, -1)).toBeNull();
+  });
+
+  it('describes the spread chart with the curve’s value at the chosen batch size, not the top of its dashed line', () => {
+    const m = { count: 64, first: { x: 1, y: 0.5 }, lowest: { x: 64, y: 0.062 }, last: { x: 64, y: 0.062 }, xDomain: [0, 64] as [number, number] };
+    expect(describeSpread(trIn('en'), 0, 4, 0.124, m)).toBe('For channel 1: with batch size 1 the batch means scatter by 0.500, with 64 by 0.062; at the chosen batch size, n = 4, by 0.124.');
+    expect(describeSpread(trIn('zh'), 0, 4, 0.124, m)).toBe('通道 1：批量大小为 1 时，批量均值的离散程度为 0.500；为 64 时为 0.062；所选批量大小 n = 4 时为 0.124。');
+    expect(describeSpread(trIn('en'), 0, 4, undefined, { ...m, first: undefined, last: undefined })).toBe('');
   });
 });

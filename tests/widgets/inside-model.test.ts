@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nn, withBackend } from '../../src/engine';
 import { zoo } from '../../src/models';
 import type { Dataset } from '../../src/data/format';
-import { inside, MAX_CHANNELS, modelInput } from '../../src/widgets/inside-model/compute';
+import { inside, layerRef, mapLabel, MAX_CHANNELS, modelInput, stageCaption, stageOption } from '../../src/widgets/inside-model/compute';
+import { trIn } from '../../src/widgets/common/i18n';
 import { INSIDE_DEFAULTS, sanitizeInside } from '../../src/widgets/inside-model/settings';
 
 /**
@@ -159,6 +160,24 @@ describe('the readout of a model, layer by layer', () => {
     const big = modelInput(ds, 1, 56);
     expect(big).toHaveLength(56 * 56);
     expect(Math.max(...big)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the names of the layers', () => {
+  it('name each layer once, by its 0-based index as the model summary and the code do (net[3]), in both languages', async () => {
+    const net = withBackend('cpu', () => zoo.lenet.create({ seed: 3 }));
+    const r = await inside(net, picture(28), 28, { onCpu: true });
+    net.dispose();
+    const conv2 = r.stages[3];
+    expect(stageOption(trIn('en'), conv2)).toBe('net[3]: Conv2d → 16 × 10 × 10');
+    expect(stageOption(trIn('zh'), conv2)).toBe('net[3]：Conv2d → 16 × 10 × 10');
+    expect(stageCaption(trIn('en'), conv2)).toBe('net[3]: Conv2d, output 16 × 10 × 10');
+    expect(stageCaption(trIn('zh'), conv2)).toBe('net[3]：Conv2d，输出 16 × 10 × 10');
+    expect(mapLabel(trIn('en'), conv2, 0)).toBe('net[3]: Conv2d, channel 1 of 16');
+    expect(mapLabel(trIn('zh'), conv2, 0)).toBe('net[3]：Conv2d，通道 1/16');
+    expect(r.stages.map((s) => layerRef(s.name))).toEqual(['net[0]', 'net[1]', 'net[2]', 'net[3]', 'net[4]', 'net[5]']);
+    // A layer inside a block: indexed as PyTorch indexes nested Sequentials.
+    expect(layerRef('1.0')).toBe('net[1][0]');
   });
 });
 

@@ -275,6 +275,19 @@ function NormalisePart({ s, setS }: { s: BatchNormSettings; setS: SetS }) {
   );
 }
 
+/**
+ * The spread chart's description: the curve's first and last points, and its value at the
+ * chosen batch size `n` (the dashed line), which the chart's table leaves out.
+ */
+export function describeSpread(t: Tr, c: number, n: number, atN: number | undefined, m: LineSummary): string {
+  if (!m.first || !m.last) return '';
+  const chosen = atN === undefined ? '' : t(`; at the chosen batch size, n = ${n}, by ${num(atN)}`, `；所选批量大小 n = ${n} 时为 ${num(atN)}`);
+  return t(
+    `For ${channelName(t, c)}: with batch size ${m.first.x} the batch means scatter by ${num(m.first.y)}, with ${m.last.x} by ${num(m.last.y)}${chosen}.`,
+    `${Channel(t, c)}：批量大小为 ${m.first.x} 时，批量均值的离散程度为 ${num(m.first.y)}；为 ${m.last.x} 时为 ${num(m.last.y)}${chosen}。`,
+  );
+}
+
 /** Part 2: the spread of the batch mean over 16 batches, for every batch size, against the dataset's mean. */
 function BatchSizePart({ s }: { s: BatchNormSettings }) {
   const t = useTr();
@@ -301,16 +314,11 @@ function BatchSizePart({ s }: { s: BatchNormSettings }) {
     const top = Math.max(...Array.from(sp.spread.filter((_, i) => i % CHANNELS === c)));
     return [
       { key: 'spread', label: t('spread of μ_B', 'μ_B 的离散程度'), points: SPREAD_SIZES.map((b) => ({ x: b, y: sp.spread[(b - 1) * CHANNELS + c] })), color: 'var(--accent)' },
-      { key: 'current', label: `n = ${s.n}`, points: [{ x: s.n, y: 0 }, { x: s.n, y: top }], color: 'var(--muted)', dashed: true },
+      // The chosen batch size, a guide line: the text alternative gives the curve's value there (describe), not the line's top.
+      { key: 'current', label: `n = ${s.n}`, points: [{ x: s.n, y: 0 }, { x: s.n, y: top }], color: 'var(--muted)', dashed: true, marker: true },
     ];
   }, [sp, c, s.n, t]);
-  const describe = useCallback(
-    (m: LineSummary) =>
-      m.first && m.last
-        ? t(`For ${channelName(t, c)}: with batch size ${m.first.x} the batch means scatter by ${num(m.first.y)}, with ${m.last.x} by ${num(m.last.y)}.`, `${Channel(t, c)}：批量大小为 ${m.first.x} 时，批量均值的离散程度为 ${num(m.first.y)}；为 ${m.last.x} 时为 ${num(m.last.y)}。`)
-        : '',
-    [t, c],
-  );
+  const describe = useCallback((m: LineSummary) => describeSpread(t, c, s.n, spread, m), [t, c, s.n, spread]);
 
   return (
     <section className="bn-part" data-part="batch-size" aria-label={t('How noisy the batch statistics are', '批量统计量的噪声有多大')} data-state={outputState(meansRes)} data-result-seq={meansRes.seq}>

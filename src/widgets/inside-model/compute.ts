@@ -7,6 +7,7 @@
 import { F, nn, noGrad, tensor, tidy, withBackend, type Tensor } from '../../engine';
 import { resizeBilinearHost } from '../../data/batches';
 import type { Dataset } from '../../data/format';
+import type { Tr } from '../common/i18n';
 
 /** At most this many channels of a layer are read back and drawn. */
 export const MAX_CHANNELS = 16;
@@ -22,6 +23,32 @@ export interface Stage {
   expected: number[];
   /** The first min(C, MAX_CHANNELS) channels, each H*W values, row-major. */
   maps: Float32Array[];
+}
+
+/**
+ * A stage's layer as the code reaches it, by its 0-based index in its Sequential (as in the
+ * model summary's table): '3' is net[3], '1.0' (a block's first layer) net[1][0].
+ */
+export function layerRef(name: string): string {
+  return `net${name
+    .split('.')
+    .map((i) => `[${i}]`)
+    .join('')}`;
+}
+
+/** A stage in the layer menu: net[3]: Conv2d → 16 × 10 × 10. */
+export function stageOption(t: Tr, s: Pick<Stage, 'name' | 'type' | 'shape'>): string {
+  return t(`${layerRef(s.name)}: ${s.type} → ${s.shape.join(' × ')}`, `${layerRef(s.name)}：${s.type} → ${s.shape.join(' × ')}`);
+}
+
+/** The caption of a stage's feature maps: net[3]: Conv2d, output 16 × 10 × 10. */
+export function stageCaption(t: Tr, s: Pick<Stage, 'name' | 'type' | 'shape'>): string {
+  return t(`${layerRef(s.name)}: ${s.type}, output ${s.shape.join(' × ')}`, `${layerRef(s.name)}：${s.type}，输出 ${s.shape.join(' × ')}`);
+}
+
+/** The name of one feature map of a stage: net[3]: Conv2d, channel 1 of 16. */
+export function mapLabel(t: Tr, s: Pick<Stage, 'name' | 'type' | 'shape'>, c: number): string {
+  return t(`${layerRef(s.name)}: ${s.type}, channel ${c + 1} of ${s.shape[0]}`, `${layerRef(s.name)}：${s.type}，通道 ${c + 1}/${s.shape[0]}`);
 }
 
 export interface Kernels {

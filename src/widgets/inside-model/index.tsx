@@ -13,7 +13,7 @@ import { useReducedMotion } from '../common/useReducedMotion';
 import { useSeen } from '../common/useSeen';
 import { useUrlState } from '../common/useUrlState';
 import { ConfirmReplace, useWeightsImport } from '../training/ConfirmReplace';
-import { inside, MAX_CHANNELS, modelInput, type InsideResult } from './compute';
+import { inside, layerRef, mapLabel, MAX_CHANNELS, modelInput, stageCaption, stageOption, type InsideResult } from './compute';
 import { getTestSet, loadSaved, takeUntrained, useWeights, type Weights } from './weights';
 import { INSIDE_DEFAULTS, sanitizeInside, TEST_IMAGES, type InsideSettings } from './settings';
 import { GrayCanvas } from '../common/GrayCanvas';
@@ -211,7 +211,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
             {stages.length ? (
               stages.map((s, i) => (
                 <option key={i} value={i}>
-                  {`${i + 1}. ${s.type} (${s.name}) → ${s.shape.join(' × ')}`}
+                  {stageOption(t, s)}
                 </option>
               ))
             ) : (
@@ -265,7 +265,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
             {stage ? (
               <figure className="im-maps" data-part="maps" data-layer={layer} data-type={stage.type} data-shape={stage.shape.join('x')} data-expected={stage.expected.join('x')} data-shown={stage.maps.length}>
                 <figcaption>
-                  {t(`Layer ${layer + 1} of ${stages.length}: ${stage.type} (${stage.name}), output ${stage.shape.join(' × ')}`, `第 ${layer + 1}/${stages.length} 层：${stage.type}（${stage.name}），输出 ${stage.shape.join(' × ')}`)}
+                  {stageCaption(t, stage)}
                   {stage.shape[0] > stage.maps.length ? (
                     <span className="im-muted" data-part="cap">
                       {t(' ', '')}
@@ -282,7 +282,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
                       cols={stage.shape[2]}
                       px={stage.shape[2] >= 24 ? 72 : 56}
                       part="map"
-                      label={t(`${stage.type} (${stage.name}), channel ${c + 1} of ${stage.shape[0]}`, `${stage.type}（${stage.name}），通道 ${c + 1}/${stage.shape[0]}`)}
+                      label={mapLabel(t, stage, c)}
                     />
                   ))}
                 </div>
@@ -302,7 +302,7 @@ export function InsideModel({ model: requested = 'lenet' }: { model?: string }) 
                 <tbody>
                   {stages.map((s, i) => (
                     <tr key={i} data-shape={s.shape.join('x')} data-expected={s.expected.join('x')}>
-                      <td>{`${i + 1} (${s.name})`}</td>
+                      <td>{layerRef(s.name)}</td>
                       <td>{s.type}</td>
                       <td>{s.shape.join(' × ')}</td>
                     </tr>
