@@ -225,7 +225,7 @@ test('a worker that stops reporting is noticed, and restarting it resumes the ru
   expect(await stat(w, 'step')).toBe(stepAtHang);
 
   // Restart, from the keyboard. The page records the first step the new worker reports:
-  // past the checkpoint when it resumed from there; a run started over would report step 10.
+  // past the checkpoint when it resumed from there; a run started over would report step 1.
   await page.evaluate(() => {
     const widget = document.querySelector('[data-widget="train-model"]')!;
     const step = () => widget.querySelector('[data-stat="step"]')!.getAttribute('data-value');

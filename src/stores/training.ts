@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { TrainingClient, heard, testingAids, type ClientEvent, type ImportOutcome } from '../worker/client';
-import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, TrainConfig, TrainHistory } from '../worker/protocol';
+import type { BackendAbout, BackendReport, CheckpointInfo, Divergence, Evaluation, FromWorker, RunState, StepPosition, TrainConfig, TrainHistory } from '../worker/protocol';
 import { computeOnSetting, useSettings, type ComputeOn } from './settings';
 import { SilenceWatch } from '../worker/silence';
 import type { Bilingual, ModelId, ModelSummaryData } from '../models/index';
@@ -24,6 +24,8 @@ export interface TrainingState {
   model: ModelId | null;
   config: TrainConfig | null;
   progress: LiveProgress | null;
+  /** Where the run is: from every step's beat (at most one a second) and every progress report. */
+  position: StepPosition | null;
   history: TrainHistory;
   evaluation: Evaluation | null;
   dataProgress: { loaded: number; total: number | null; from: 'network' | 'cache' } | null;
@@ -143,9 +145,13 @@ export const useTraining = create<TrainingState>()((set, get) => {
       case 'data-progress':
         set({ dataProgress: { loaded: e.loaded, total: e.total, from: e.from } });
         break;
+      case 'beat':
+        if (e.at) set({ position: e.at });
+        break;
       case 'progress': {
         const { type: _type, point, ...progress } = e;
         set((s) => ({
+          position: { epoch: e.epoch, epochs: e.epochs, step: e.step, stepsPerEpoch: e.stepsPerEpoch, globalStep: e.globalStep },
           progress: { ...progress, testAcc: e.testAcc ?? s.progress?.testAcc ?? null },
           history: { points: [...s.history.points, point], epochs: s.history.epochs },
         }));
@@ -200,6 +206,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     model: null,
     config: null,
     progress: null,
+    position: null,
     history: emptyHistory(),
     evaluation: null,
     dataProgress: null,
@@ -215,7 +222,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     weightsVersion: 0,
 
     start(config) {
-      set({ model: config.model, config, progress: null, history: emptyHistory(), evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
+      set({ model: config.model, config, progress: null, position: null, history: emptyHistory(), evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, lastSaved: null, saveFailed: false, kernelTuning: null, state: 'loading' });
       busyFromNow();
       c().start(config, false);
     },
@@ -230,7 +237,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     resumeFromCheckpoint(model) {
       const info = get().checkpoints[model];
-      set({ model, config: info?.config ?? null, progress: null, evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
+      set({ model, config: info?.config ?? null, progress: null, position: null, evaluation: null, error: null, died: null, stalled: null, warning: null, diverged: null, state: 'loading', history: info ? structuredClone(info.history) : emptyHistory() });
       busyFromNow();
       c().start(info?.config ?? ({ model } as TrainConfig), true);
     },
@@ -245,7 +252,7 @@ export const useTraining = create<TrainingState>()((set, get) => {
     },
     async discardCheckpoint(model) {
       await c().discardCheckpoint(model);
-      set((s) => ({ checkpoints: { ...s.checkpoints, [model]: null }, ...(s.model === model ? { history: emptyHistory(), progress: null, evaluation: null, state: 'idle' as RunState } : {}) }));
+      set((s) => ({ checkpoints: { ...s.checkpoints, [model]: null }, ...(s.model === model ? { history: emptyHistory(), progress: null, position: null, evaluation: null, state: 'idle' as RunState } : {}) }));
     },
     exportWeights(model) {
       return c().exportWeights(model);

@@ -150,6 +150,15 @@ export type TestAidToWorker =
 
 // ---- worker -> page ------------------------------------------------------------------
 
+/** Where a run is: epoch (from 0) of epochs, step within it of stepsPerEpoch, and the step overall. */
+export interface StepPosition {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+}
+
 export type FromWorker =
   /** The worker holds its life lock. */
   | { type: 'alive' }
@@ -157,23 +166,22 @@ export type FromWorker =
   | ({ type: 'ready'; backend: string; description: string; about?: BackendAbout; startMs?: number } & BackendReport)
   | { type: 'state'; state: RunState; model?: ModelId }
   | { type: 'data-progress'; loaded: number; total: number | null; from: 'network' | 'cache' }
-  | {
+  | ({
       type: 'progress';
-      epoch: number;
-      epochs: number;
-      step: number;
-      stepsPerEpoch: number;
-      globalStep: number;
       loss: number;
       trainAcc: number;
       testAcc: number | null;
       imagesPerSec: number;
       etaSec: number | null;
       point: ProgressPoint;
-    }
+    } & StepPosition)
   | { type: 'epoch'; point: EpochPoint }
-  /** A busy run made progress (a step or an evaluation batch); at most one a second (see silence.ts). */
-  | { type: 'beat' }
+  /**
+   * A busy run made progress (a step or an evaluation batch); at most one a second (see
+   * silence.ts). A training step says where the run is, so that the page counts steps from
+   * the first one, long before the first loss is read.
+   */
+  | { type: 'beat'; at?: StepPosition }
   | { type: 'checkpoint'; info: Omit<CheckpointInfo, 'history'> | null; ok: boolean; quota?: boolean; message?: string }
   | { type: 'resumed'; info: CheckpointInfo }
   | { type: 'evaluation'; id: number | null; result: Evaluation }

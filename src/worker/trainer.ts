@@ -36,7 +36,7 @@ import type { Dataset } from '../data/format';
 import { batchCount, epochOrder, gatherBatch } from '../data/batches';
 import { trainStep } from './step';
 import { SUMMARY_MAX_INPUT, validateConfig } from '../models/train-limits';
-import { lossExploded, said, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
+import { lossExploded, said, type StepPosition, type CheckpointInfo, type TrainedSoFar, type Divergence, type EpochPoint, type ProgressPoint, type RunState, type ToWorker, type TrainConfig, type TrainHistory } from './protocol';
 
 export { validateConfig };
 
@@ -159,12 +159,12 @@ export class Trainer {
   }
 
   private lastBeat = -Infinity;
-  /** After a step or an evaluation batch: a 'beat' when the last one is BEAT_MS old. */
-  private beat(): void {
+  /** After a step (where the run is) or an evaluation batch: a 'beat' when the last one is BEAT_MS old. */
+  private beat(at?: StepPosition): void {
     const t = this.now();
     if (t - this.lastBeat < BEAT_MS) return;
     this.lastBeat = t;
-    this.host.post({ type: 'beat' });
+    this.host.post(at ? { type: 'beat', at } : { type: 'beat' });
   }
 
   private setState(state: RunState) {
@@ -646,7 +646,7 @@ export class Trainer {
           meter.counted(b.size);
           stepInEpoch++;
           globalStep++;
-          this.beat();
+          this.beat({ epoch, epochs: config.epochs, step: stepInEpoch, stepsPerEpoch: steps, globalStep });
           if (stepInEpoch % readEvery === 0 || stepInEpoch === steps) {
             const r = await read();
             if (r) report(r, null);

@@ -106,6 +106,15 @@ describe('the training loop', () => {
     const evaluating = h.messages.findIndex((m) => m.type === 'state' && m.state === 'evaluating');
     expect(evaluating).toBeGreaterThan(0);
     expect(types.slice(evaluating, types.indexOf('epoch'))).toContain('beat');
+    // A step's beat says where the run is, before any loss is read (readEvery 100 > 10 steps):
+    // the first one comes with step 1, the later ones count up.
+    const at = h.messages.slice(0, evaluating).flatMap((m) => (m.type === 'beat' && m.at ? [m.at] : []));
+    expect(at[0]).toEqual({ epoch: 0, epochs: 1, step: 1, stepsPerEpoch: 10, globalStep: 1 });
+    expect(at.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < at.length; i++) expect(at[i].globalStep).toBeGreaterThan(at[i - 1].globalStep);
+    expect(h.messages.findIndex((m) => m.type === 'progress')).toBeGreaterThan(h.messages.findIndex((m) => m.type === 'beat' && !!m.at));
+    // An evaluation batch's beat says nothing of steps.
+    expect(h.messages.slice(evaluating).some((m) => m.type === 'beat' && !m.at)).toBe(true);
   });
 
   it('evaluates on batches no larger than the training batch, which is known to fit in memory', async () => {

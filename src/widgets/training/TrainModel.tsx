@@ -188,6 +188,8 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
   // builds the model at that size (a run may be paused in it).
   const summarySize = Number.isFinite(form.inputSize) ? Math.min(TRAIN_LIMITS.inputSize.max, Math.max(entry.minInputSize, Math.round(form.inputSize))) : entry.tabInputSize;
   const p = mine ? t.progress : null;
+  // Where the run is: every step's beat says so, long before the first loss is read.
+  const at = mine ? (t.position ?? p) : null;
   const unsaved = mine && t.saveFailed && (t.state === 'paused' || t.state === 'stopped');
   // The banner shows until dismissed; the status line says why the run stopped until the next one.
   const divergence = mine && t.warning?.code === 'diverged' ? t.diverged : null;
@@ -385,11 +387,11 @@ export function TrainModel({ model: initial = 'lenet' }: { model?: string }) {
         <dl className="train-stats">
           <div>
             <dt>{tr('epoch')}</dt>
-            <dd data-stat="epoch" data-value={p ? p.epoch + (p.step === p.stepsPerEpoch ? 1 : 0) : ''}>{p ? `${Math.min(p.epoch + 1, p.epochs)} / ${p.epochs}` : '–'}</dd>
+            <dd data-stat="epoch" data-value={at ? at.epoch + (at.step === at.stepsPerEpoch ? 1 : 0) : ''}>{at ? `${Math.min(at.epoch + 1, at.epochs)} / ${at.epochs}` : '–'}</dd>
           </div>
           <div>
             <dt>{tr('step')}</dt>
-            <dd data-stat="step" data-value={p?.globalStep ?? ''}>{p ? `${p.step} / ${p.stepsPerEpoch}` : '–'}</dd>
+            <dd data-stat="step" data-value={at?.globalStep ?? ''}>{at ? `${at.step} / ${at.stepsPerEpoch}` : '–'}</dd>
           </div>
           <div>
             <dt>{tr('loss')}</dt>
