@@ -222,7 +222,7 @@ test('presenter mode keeps the reader’s place: it starts at the section being 
   await expect(position).toHaveText(/^(\d+) \/ \1$/);
 });
 
-test('while presenting, Shift with the clicker’s key passes over a widget’s own steps, and the kernel-learning widget trains the chosen epochs, then lets the talk go on', async ({ page }) => {
+test('while presenting, Shift with the clicker’s key passes over a widget’s own steps, and the kernel-learning widget trains the chosen steps, then lets the talk go on', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await openChapter(page, 'image-convolution');
   await page.keyboard.press('p');
@@ -240,17 +240,17 @@ test('while presenting, Shift with the clicker’s key passes over a widget’s 
   }
   expect(await at()).toBe(target);
   await expect(scrub).toHaveAttribute('aria-valuetext', /^1 \/ 42/);
-  // On the kernel-learning widget, plain presses train an epoch each where the chart
+  // On the kernel-learning widget, plain presses train a step each where the chart
   // shows, 10 (the chosen number) in all, and then move on.
   const caption = page.locator('[data-widget="learn-kernel"] figcaption', { hasText: /Learned kernel after/ });
-  await expect(caption).toContainText('after 0 epochs');
+  await expect(caption).toContainText('after 0 steps');
   for (let i = 0; i < 30 && (await at()) === target; i++) {
     const before = `${await at()} ${await page.locator('.chapter-body').getAttribute('data-fit')} ${await caption.textContent()}`;
     await page.keyboard.press('PageDown');
     await expect.poll(async () => `${await at()} ${await page.locator('.chapter-body').getAttribute('data-fit')} ${await caption.textContent()}`).not.toBe(before);
   }
   expect(await at()).toBe(target + 1);
-  await expect(caption).toContainText('after 10 epochs');
+  await expect(caption).toContainText('after 10 steps');
 });
 
 test.describe('on a touch screen', () => {

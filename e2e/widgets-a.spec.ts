@@ -67,7 +67,7 @@ async function samePooling(w: Locator, s: PoolingCase) {
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-shape', `1x${s.channels}x${ref.h}x${ref.w}`);
   await expect(w.locator('.w-engine-shape')).toHaveAttribute('data-equal', 'true');
   for (let c = 0; c < s.channels; c++) {
-    const got = await values(w.getByRole('grid', { name: `Output channel ${c + 1}` }));
+    const got = await values(w.getByRole('grid', { name: `Output channel ${c}` }));
     expect(got).toHaveLength(ref.y[c].length);
     got.forEach((v, i) => expect(v).toBeCloseTo(ref.y[c][i], 4));
   }
@@ -139,11 +139,11 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   // pooling: arange(16), window 3, padding 1, stride 2; then X and X + 1 as two channels.
   const q = widget(page, 'pooling');
   await settled(q);
-  expect(await values(q.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 0' }))).toEqual([5, 7, 13, 15]);
   await setSlider(q, 'Channels (X, X + 1, …)', 2);
   await settled(q);
-  expect(await values(q.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
-  expect(await values(q.getByRole('grid', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 0' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(q.getByRole('grid', { name: 'Output channel 1' }))).toEqual([6, 8, 14, 16]);
   await expect(q.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x2x2x2');
   await expect(q.locator('.w-channels-note')).toContainText('2 channels in, 2 out');
 
@@ -151,6 +151,28 @@ test('every widget opens on the notes’ own example and gives exactly the notes
   const l = widget(page, 'learn-kernel');
   await expect(l.getByRole('table', { name: 'Target Y' })).toBeVisible();
   expect(await values(l.getByRole('table', { name: 'Target Y' }))).toEqual(Array.from({ length: 6 }, () => [0, 1, 0, 0, 0, -1, 0]).flat());
+  expect(problems.errors).toEqual([]);
+});
+
+test('padding-stride: output rows whose windows lie wholly in the padding are 0, and the widget says which and why', async ({ page, problems }) => {
+  // The audit's example: n_h = 8, k_h = 2, p_h = 6 (3 rows of zeros on top, 3 at the bottom).
+  await openLab(page, { 'padding-stride': { nh: 8, nw: 3, kh: 2, kw: 2, ph: 6, pw: 2, sh: 1, sw: 1 } });
+  const p = widget(page, 'padding-stride');
+  await settled(p);
+  const y = p.getByRole('grid', { name: 'Output Y' });
+  const [outH, outW] = await gridShape(y);
+  expect([outH, outW]).toEqual([13, 4]);
+  const ys = await values(y);
+  for (const i of [0, 1, 11, 12]) expect(ys.slice(i * outW, (i + 1) * outW)).toEqual(new Array(outW).fill(0));
+  const only = p.locator('[data-part="padding-only"]');
+  await expect(only).toContainText('Output rows 0, 1, 11 and 12 (Y[i, j] with i = 0, 1, 11 or 12) see only padding');
+  await expect(only).toContainText('lie wholly in the 3 rows of zeros on top or the 3 at the bottom, so they hold no input and give 0.');
+  // The slider is not capped; taking the padding back to k_h − 1 = 1 leaves every window on the input, and the note goes.
+  const pad = p.getByRole('slider', { name: 'Total padding p_h' });
+  for (let i = 0; i < 5; i++) await pad.press('ArrowLeft');
+  await expect(pad).toHaveAttribute('aria-valuetext', '1 (1 top, 0 bottom)');
+  await settled(p);
+  await expect(only).toBeEmpty();
   expect(problems.errors).toEqual([]);
 });
 
@@ -162,14 +184,16 @@ test('the pooling chapter’s two-channel preset opens on X and X + 1 with its o
   await expect(ws).toHaveCount(2);
   const two = ws.nth(1);
   await settled(two);
-  expect(await values(two.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
-  expect(await values(two.getByRole('grid', { name: 'Output channel 2' }))).toEqual([6, 8, 14, 16]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 0' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 1' }))).toEqual([6, 8, 14, 16]);
+  // Channels are counted from 0, as in the chapters: channel 0 is X, channel 1 is X + 1.
+  await expect(two.locator('figcaption')).toHaveText(['Channel 0: X, padded (padding counts as −∞)', 'Output channel 0', 'Channel 1: X + 1, padded (padding counts as −∞)', 'Output channel 1']);
   await settled(ws.nth(0));
-  await expect(ws.nth(0).getByRole('grid', { name: 'Output channel 2' })).toHaveCount(0);
+  await expect(ws.nth(0).getByRole('grid', { name: 'Output channel 1' })).toHaveCount(0);
   // Changing one instance leaves the other alone.
   await ws.nth(0).getByRole('radio', { name: 'Average' }).check();
   await settled(ws.nth(0));
-  expect(await values(two.getByRole('grid', { name: 'Output channel 1' }))).toEqual([5, 7, 13, 15]);
+  expect(await values(two.getByRole('grid', { name: 'Output channel 0' }))).toEqual([5, 7, 13, 15]);
 });
 
 test('random settings agree with plain-loop references in every widget, and bad typed values never break it', async ({ page, problems }) => {
@@ -368,18 +392,18 @@ test('keyboard alone reaches every control of the four widgets and changes value
   await q.getByRole('radio', { name: 'Maximum' }).press('ArrowRight');
   await expect(q.getByRole('radio', { name: 'Average' })).toBeChecked();
   await settled(q);
-  expect((await values(q.getByRole('grid', { name: 'Output channel 1' })))[0]).toBeCloseTo(10 / 9, 5);
+  expect((await values(q.getByRole('grid', { name: 'Output channel 0' })))[0]).toBeCloseTo(10 / 9, 5);
   await q.getByRole('checkbox', { name: /Stride = window/ }).press('Space');
   await settled(q);
   await expect(q.locator('.w-engine-shape')).toHaveAttribute('data-shape', '1x1x2x2');
 
-  // learn-kernel: one epoch by Enter.
+  // learn-kernel: one step by Enter.
   const l = widget(page, 'learn-kernel');
   await expect(l.getByRole('table', { name: 'Learned kernel' })).toBeVisible();
   r = await tabThrough(page, l);
   expect(r.reached).toBe(r.total);
-  await l.getByRole('slider', { name: 'Epochs' }).press('PageDown');
-  await l.getByRole('button', { name: 'One epoch' }).press('Enter');
+  await l.getByRole('slider', { name: 'Steps' }).press('PageDown');
+  await l.getByRole('button', { name: 'One step' }).press('Enter');
   await expect(l.locator('[data-epoch="1"]')).toBeVisible();
 });
 
@@ -387,7 +411,7 @@ test('learn-kernel trains live: the loss falls and the kernel converges toward [
   await openLab(page, { 'learn-kernel': { lr: 4, epochs: 25, seed: 3 } });
   const l = widget(page, 'learn-kernel');
   await expect(l.getByRole('table', { name: 'Learned kernel' })).toBeVisible({ timeout: 40_000 });
-  await l.getByRole('button', { name: 'One epoch' }).click();
+  await l.getByRole('button', { name: 'One step' }).click();
   await expect(l.locator('[data-epoch="1"]')).toBeVisible();
   const first = Number(await l.locator('.w-loss').getAttribute('data-loss'));
   // Started by keyboard: when the run ends its Pause button is disabled, and the focus goes to Reset.

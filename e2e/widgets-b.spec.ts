@@ -73,6 +73,11 @@ test('receptive field: the notes’ example (two 2x2 convolutions on 3x3: the la
   expect(await nums(input)).toEqual([1, 2, 1, 2, 4, 2, 1, 2, 1]);
   await expect(maps.locator('[data-map="0"] [data-hot="true"]')).toHaveCount(9);
   await expect(w.locator('.rf-table tr[data-map="0"] td').last()).toHaveAttribute('data-value', '9');
+  // Rows and columns counted from 0, as the book counts them; padding is per side, as PyTorch's.
+  await expect(w.locator('.rf-table tr[data-map="0"] td').last()).toHaveText('rows 0–2, columns 0–2: 3×3 = 9 cells');
+  await expect(w.locator('.rf-table tr[data-map="2"] td').last()).toHaveText('row 0, column 0: 1×1 = 1 cell');
+  await expect(w.getByRole('slider', { name: 'Layer 1 padding (each side)' })).toHaveValue('0');
+  await expect(w.getByText('Padding up to k − 1 = 1 on each side: more and border outputs would see only zeros.').first()).toBeVisible();
   await expect(w.locator('.rf-table tr[data-map="2"] td').nth(1)).toHaveAttribute('data-value', '3');
   await expect(w.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true');
   // Clicking the top-left cell of the middle map: its field is the 4 top-left inputs (the notes' 19).
@@ -151,7 +156,7 @@ test('receptive field on LeNet: the engine’s feature maps have the notes’ sh
   // The input is the test image scaled to 0..1.
   const pixels = await nums(lmaps.locator('[data-stage="0"] [role="gridcell"]'));
   expect(pixels.every((v) => v >= 0 && v <= 1)).toBe(true);
-  // Sigmoid maps lie in (0, 1); each pooled cell is the mean of its 2x2 window (channel 4 of conv 2).
+  // Sigmoid maps lie in (0, 1); each pooled cell is the mean of its 2x2 window (channel 3 of conv 2, counted from 0).
   const conv2 = await nums(lmaps.locator('[data-stage="3"] [role="gridcell"]'));
   const pool2 = await nums(lmaps.locator('[data-stage="4"] [role="gridcell"]'));
   expect(conv2.every((v) => v > 0 && v < 1)).toBe(true);
@@ -210,19 +215,21 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   // The parameter count has settings of its own (up to 512 channels), so it stays at 9.
   await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', '9');
   await expect(w.locator('[data-part="out-shape"]')).toHaveText('3 × 2 × 2');
-  // Kernel 1, channel 1, top-left 0 -> 1 adds the top-left of each window of X channel 1 (0, 1, 3, 4).
-  await w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' }).focus();
+  // Channels, kernels and biases are counted from 0, as in the chapter: K[0, 0] is kernel 0's slice for X[0], b_0 its bias.
+  await expect(w.locator('[data-out-channel="2"] h4')).toHaveText('Kernel K[2] 2 × 2 × 2 → output channel Y[2]');
+  // K[0, 0], top-left 0 -> 1 adds the top-left of each window of X[0] (0, 1, 3, 4).
+  await w.getByRole('spinbutton', { name: 'Kernel K[0, 0], row 1, column 1' }).focus();
   await page.keyboard.press('ArrowUp');
   await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([56, 73, 107, 124]);
   // A bias typed key by key stays as typed ('-' and '-0' are not turned into 0 on the way).
-  const bias = w.getByRole('spinbutton', { name: 'Bias of output channel 1' });
+  const bias = w.getByRole('spinbutton', { name: 'Bias b_0 of output channel Y[0]' });
   await bias.focus();
   await page.keyboard.press('ControlOrMeta+a');
   await bias.pressSequentially('-0.5');
   await expect(bias).toHaveValue('-0.5');
   await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([55.5, 72.5, 106.5, 123.5]);
   // A kernel entry beyond the limit is refused while typed (marked, outputs unchanged) and clamped on leaving.
-  const entry = w.getByRole('spinbutton', { name: 'Kernel 1, channel 1, row 1, column 1' });
+  const entry = w.getByRole('spinbutton', { name: 'Kernel K[0, 0], row 1, column 1' });
   await entry.focus();
   await page.keyboard.press('ControlOrMeta+a');
   await entry.pressSequentially('2000000');
@@ -242,6 +249,7 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   await expect.poll(async () => (await nums(mcOutputs(w))).slice(0, 4)).toEqual([56, 73, 107, 124]);
   await tabReachesEverything(page, w);
   // The 1x1 example (3 channels in, 2 out, the notes' pattern values): conv2d equals W times the pixels.
+  // (On the lab page one set of sliders drives every section, so its channels and 1×1 sections share 'mc'.)
   await w.getByRole('button', { name: '1×1 kernels: 3 in, 2 out' }).click();
   await expect(mcOutputs(w)).toHaveCount(18);
   await expect(state).toHaveAttribute('data-state', 'ready');
@@ -252,6 +260,58 @@ test('multichannel: the notes’ example gives [[56, 72], [104, 120]]; keyboard 
   // The text's 1×1 convolution from 256 to 64 channels, in the parameter count: 64 · 256 + 64.
   await w.getByRole('button', { name: '1×1, 256 → 64 channels' }).click();
   await expect(w.locator('[data-part="param-count"]')).toHaveAttribute('data-value', String(64 * 256 + 64));
+  expect(problems.errors).toEqual([]);
+});
+
+test('multichannel in chapter 6: the 1×1 part opens on its own example, and nothing it does reaches the channels part’s 56, 72, 104, 120 above it', async ({ page, problems }) => {
+  await openChapter(page, 'channels', 'en');
+  const mc = (name: string) => page.locator(`[data-widget="multichannel"][data-widget-part="${name}"]`);
+  const channels = mc('channels');
+  const oneByOne = mc('1x1');
+  await channels.scrollIntoViewIfNeeded();
+  await expect(channels.locator('.mc-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(await nums(mcOutputs(channels))).toEqual([56, 72, 104, 120]);
+  await expect(channels.locator('[data-part="explain"]')).toHaveText('Output channel 0, row 0, column 0: Y[0, 0, 0] = 19 + 37 + 0 = 56 (one correlation per input channel, summed, plus the bias).');
+  // The 1×1 part opens on the text's 1×1 example, 3 channels in and 2 out, the pixel (0, 0) picked.
+  await oneByOne.scrollIntoViewIfNeeded();
+  await expect(oneByOne.locator('.mc-pick')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  const X = [0, 1, 2].map((c) => [0, 1, 2].map((i) => [0, 1, 2].map((j) => i * 3 + j + c)));
+  const K = [0, 1].map((o) => [0, 1, 2].map((c) => [[c + o]]));
+  expect(await nums(mcOutputs(oneByOne))).toEqual(mcReference(X, K, [0, 0]));
+  await expect(oneByOne.locator('[data-part="dense-check"]')).toHaveAttribute('data-value', '0');
+  await expect(oneByOne.locator('.mc-eq figcaption').nth(1)).toHaveText('x at (0, 0)');
+  // A click on Y[1] at row 1, column 2 (counted from 0) picks that pixel.
+  // (A screen reader names the cell by its ordinal row and column, as its own table navigation does.)
+  await oneByOne.getByRole('button', { name: /^Output Y\[1\], row 2, column 3: / }).click();
+  await expect(oneByOne.locator('.mc-eq figcaption').nth(1)).toHaveText('x at (1, 2)');
+  await expect(oneByOne.locator('.mc-eq figcaption').nth(3)).toHaveText('y at (1, 2)');
+  // Its sliders and examples change its own settings only.
+  const ci = oneByOne.getByRole('slider', { name: 'Input channels c_i' });
+  await ci.press('Home');
+  await expect(ci).toHaveAttribute('aria-valuetext', '1');
+  await expect.poll(() => new URL(page.url()).searchParams.get('w.mc1')).not.toBeNull();
+  await oneByOne.getByRole('button', { name: 'Random values' }).click();
+  await oneByOne.getByRole('button', { name: '1×1 kernels: 3 in, 2 out' }).click();
+  await expect(ci).toHaveAttribute('aria-valuetext', '3');
+  expect(await nums(mcOutputs(oneByOne))).toEqual(mcReference(X, K, [0, 0]));
+  await expect(channels.getByRole('slider', { name: 'Input channels c_i' })).toHaveAttribute('aria-valuetext', '2');
+  await expect(channels.locator('figure[data-part="input"]')).toHaveCount(2);
+  expect(await nums(mcOutputs(channels))).toEqual([56, 72, 104, 120]);
+  expect(new URL(page.url()).searchParams.get('w.mc')).toBeNull();
+  // And the other way: three output channels above leave the 1×1 part at 2.
+  await channels.getByRole('slider', { name: 'Output channels c_o' }).press('End');
+  await expect(mcOutputs(channels)).toHaveCount(12);
+  await expect(oneByOne.getByRole('slider', { name: 'Output channels c_o' })).toHaveAttribute('aria-valuetext', '2');
+  expect(await nums(mcOutputs(oneByOne))).toEqual(mcReference(X, K, [0, 0]));
+  // The link holds each part's settings under its own key: a reload restores both.
+  await oneByOne.getByRole('slider', { name: 'Input height' }).press('Home');
+  await expect.poll(() => new URL(page.url()).searchParams.get('w.mc1')).not.toBeNull();
+  await expect.poll(() => new URL(page.url()).searchParams.get('w.mc')).not.toBeNull();
+  await page.reload();
+  await expect(mc('channels').getByRole('slider', { name: 'Output channels c_o' })).toHaveAttribute('aria-valuetext', '3');
+  await expect(mc('channels').getByRole('slider', { name: 'Input height' })).toHaveAttribute('aria-valuetext', '3');
+  await expect(mc('1x1').getByRole('slider', { name: 'Input height' })).toHaveAttribute('aria-valuetext', '1');
+  await expect(mc('1x1').getByRole('slider', { name: 'Output channels c_o' })).toHaveAttribute('aria-valuetext', '2');
   expect(problems.errors).toEqual([]);
 });
 
@@ -351,7 +411,69 @@ test('parameters in its chapter: each part stands in the section that teaches it
   expect(problems.errors).toEqual([]);
 });
 
+test('parameters: the histograms’ bars meet the bound markers at their edges, and the custom scheme’s zeros are a spike centred on 0', async ({ page, problems }) => {
+  await openLab(page);
+  const w = widget(page, 'parameters');
+  await expect(w.locator('.pm-layout')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  /** The bars' edges and the dashed markers of a histogram, in the chart's x units. */
+  const chart = (name: string) =>
+    w.locator(`[data-hist="${name}"] svg`).evaluate((svg) => ({
+      bars: [...svg.querySelectorAll('.bars rect')].map((r) => ({ x0: Number(r.getAttribute('data-x0')), x1: Number(r.getAttribute('data-x1')), left: Number(r.getAttribute('x')) - 0.5, count: Number(r.getAttribute('data-value')) })),
+      spikes: [...svg.querySelectorAll('.spikes rect')].map((r) => ({ at: Number(r.getAttribute('data-at')), centre: Number(r.getAttribute('x')) + Number(r.getAttribute('width')) / 2, count: Number(r.getAttribute('data-value')) })),
+      markers: [...svg.querySelectorAll('.markers line')].map((l) => Number(l.getAttribute('x1'))),
+      list: [...(svg.parentElement?.querySelectorAll('li') ?? [])].map((li) => li.textContent),
+    }));
+  // Default: each dashed bound is a bar's left edge (no bar straddles it), and no weight lies beyond it.
+  for (const name of ['0.weight', '2.weight']) {
+    const c = await chart(name);
+    expect(c.markers).toHaveLength(2);
+    for (const m of c.markers) expect(c.bars.some((b) => Math.abs(b.left - m) < 0.01)).toBe(true);
+    expect(c.bars[0].count).toBe(0);
+    expect(c.bars[c.bars.length - 1].count).toBe(0);
+    expect(c.spikes).toEqual([]);
+  }
+  await w.getByRole('radio', { name: 'Custom: U(−10, 10), keep |w| ≥ 5' }).check();
+  await expect(w.locator('.pm-layout')).toHaveAttribute('data-state', 'ready');
+  await expect(w.locator('[data-hist="0.weight"] .spikes rect')).toHaveCount(1);
+  const weights = await nums(w.locator('table[aria-label="State dict entry 0.weight"] td'));
+  const zeros = weights.filter((v) => v === 0).length;
+  expect(zeros).toBeGreaterThan(0);
+  const c = await chart('0.weight');
+  // The zeros are one spike whose centre is where 0 is on the axis (the left edge of the bin from 0).
+  const atZero = c.bars.find((b) => b.x0 === 0);
+  expect(c.spikes).toHaveLength(1);
+  expect(c.spikes[0]).toMatchObject({ at: 0, count: zeros });
+  expect(Math.abs(c.spikes[0].centre - (atZero?.left ?? NaN))).toBeLessThan(0.01);
+  // Between −5 and 5 there are no bars with weights in them, and the list names the spike.
+  for (const b of c.bars.filter((b) => b.x0 >= -5 && b.x1 <= 5)) expect(b.count).toBe(0);
+  for (const m of c.markers) expect(c.bars.some((b) => Math.abs(b.left - m) < 0.01)).toBe(true);
+  expect(c.list).toContain(`exactly 0: ${zeros}`);
+  expect(problems.errors).toEqual([]);
+});
+
 // ---- dense versus convolution ---------------------------------------------------------------
+
+test('dense vs conv: on an image smaller than the kernel the locality step is clipped to the image’s offsets, and says so', async ({ page, problems }) => {
+  await openLab(page, { dc: { w: 2, h: 2, c: 1, hidden: 100, k: 11, co: 100 } });
+  const w = widget(page, 'dense-vs-conv');
+  await expect(w.locator('.dc-compare')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(await nums(w.locator('[data-part^="ladder-"][data-value]'))).toEqual([16, 9, 9]);
+  await expect(w.locator('[data-part="ladder-clipped"]')).toHaveText(
+    'The 11 × 11 window is larger than the image allows: it is 2 pixels high, so there are only 3 row offsets (|a| ≤ 1), and 2 pixels wide, so only 3 column offsets (|b| ≤ 1). A weight for an offset that never meets a pixel is never used, so the window is clipped to 3 × 3 = 9 weights, and locality removes none here.',
+  );
+  // A larger image: the window fits, locality keeps (2Δ + 1)² = 121 weights and the note goes.
+  for (const name of ['Image width in pixels', 'Image height in pixels']) {
+    const box = w.getByRole('spinbutton', { name });
+    await box.focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('20');
+  }
+  await page.keyboard.press('Tab');
+  await expect(w.locator('[data-part="ladder-local"]')).toHaveAttribute('data-value', '121');
+  await expect(w.locator('[data-part="ladder-invariant"]')).toHaveAttribute('data-value', String(39 * 39));
+  await expect(w.locator('[data-part="ladder-clipped"]')).toHaveCount(0);
+  expect(problems.errors).toEqual([]);
+});
 
 test('dense vs conv: the notes’ photo needs 3,600,000,100 parameters (14.4 GB) against 2,800 for a 3x3 convolution; sizes typed from the keyboard agree with the formulas', async ({ page, problems }) => {
   await openLab(page);

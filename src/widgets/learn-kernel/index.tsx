@@ -23,7 +23,7 @@ interface View {
   /** Current weights (after the last update). */
   weight: [number, number] | null;
   epoch: number;
-  /** (epoch, loss) of every epoch trained. */
+  /** (step, loss) of every step trained; the trainer calls a full-batch step an epoch. */
   history: Point[];
   error: string | null;
 }
@@ -79,7 +79,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
     }
   }, []);
 
-  // Training loop: one epoch per tick while playing, up to the chosen number of epochs.
+  // Training loop: one step per tick while playing, up to the chosen number of steps.
   useEffect(() => {
     if (!playing) return;
     let live = true;
@@ -101,15 +101,15 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
   // The loss chart (d3), redrawn with each new point.
   useEffect(() => {
     if (!chartEl.current) return;
-    const at = (p: Point) => t(`epoch ${p.x}: ${p.y.toPrecision(3)}`, `第 ${p.x} 轮：${p.y.toPrecision(3)}`);
+    const at = (p: Point) => t(`step ${p.x}: ${p.y.toPrecision(3)}`, `第 ${p.x} 步：${p.y.toPrecision(3)}`);
     const describe = (m: LineSummary) =>
       m.first && m.lowest && m.last
-        ? t(`${m.count} epochs of loss. First, ${at(m.first)}; lowest, ${at(m.lowest)}; last, ${at(m.last)}.`, `共 ${m.count} 轮的损失。第一个，${at(m.first)}；最低，${at(m.lowest)}；最后，${at(m.last)}。`)
-        : t(`No epochs yet; the axis runs from epoch ${m.xDomain[0]} to ${m.xDomain[1]}.`, `尚无数据；横轴从第 ${m.xDomain[0]} 轮到第 ${m.xDomain[1]} 轮。`);
+        ? t(`${m.count} steps of loss. First, ${at(m.first)}; lowest, ${at(m.lowest)}; last, ${at(m.last)}.`, `共 ${m.count} 步的损失。第一个，${at(m.first)}；最低，${at(m.lowest)}；最后，${at(m.last)}。`)
+        : t(`No steps yet; the axis runs from step ${m.xDomain[0]} to ${m.xDomain[1]}.`, `尚无数据；横轴从第 ${m.xDomain[0]} 步到第 ${m.xDomain[1]} 步。`);
     const series = [{ key: 'loss', label: t('loss', '损失'), points: view.history }];
     const opts = {
-      title: t('Loss per epoch', '每轮损失'),
-      xLabel: t('epoch', '轮次'),
+      title: t('Loss per step', '每步损失'),
+      xLabel: t('step', '步数'),
       yLabel: t('loss (log scale)', '损失（对数刻度）'),
       yScale: 'log' as const,
       xMax: Math.max(s.epochs, view.epoch),
@@ -123,7 +123,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
 
   const onStep = useCallback(
     (dir: 1 | -1) => {
-      // A press trains one more epoch until the chosen number is done; then it moves on.
+      // A press trains one more step until the chosen number is done; then it moves on.
       if (dir < 0 || !trainer.current || view.epoch >= s.epochs) return false;
       setPlaying(false);
       stepOnce();
@@ -149,7 +149,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
           onChange={(i) => setS((p) => ({ ...p, lr: i }))}
           hint={lr > 1 / 30 ? t('Above 2/60 ≈ 0.033 the steps overshoot and the loss grows: try it.', '超过 2/60 ≈ 0.033 时每一步都会越过最低点，损失反而增大：试试看。') : undefined}
         />
-        <Slider label={t('Epochs', '轮数')} value={s.epochs} min={1} max={EPOCHS_MAX} onChange={(v) => setS((p) => ({ ...p, epochs: v }))} />
+        <Slider label={t('Steps', '步数')} value={s.epochs} min={1} max={EPOCHS_MAX} onChange={(v) => setS((p) => ({ ...p, epochs: v }))} />
         <Slider label={t('Seed of the initial kernel', '初始卷积核的随机种子')} value={s.seed} min={0} max={SEED_MAX} onChange={(v) => setS((p) => ({ ...p, seed: v }))} />
       </div>
       <div className="step-buttons" ref={buttons}>
@@ -157,7 +157,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
           {playing ? t('❚❚ Pause', '❚❚ 暂停') : t('▶ Train', '▶ 训练')}
         </button>
         <button type="button" disabled={!view.weight || playing || view.epoch >= EPOCHS_MAX} onClick={() => void stepOnce()}>
-          {t('One epoch', '训练一轮')}
+          {t('One step', '训练一步')}
         </button>
         <button
           type="button"
@@ -184,7 +184,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
       </div>
       <div className="w-grids">
         <figure className="w-grid" data-epoch={view.epoch}>
-          <figcaption>{t(`Learned kernel after ${view.epoch} epoch${view.epoch === 1 ? '' : 's'} (target [1, −1])`, `训练 ${view.epoch} 轮后的卷积核（目标 [1, −1]）`)}</figcaption>
+          <figcaption>{t(`Learned kernel after ${view.epoch} step${view.epoch === 1 ? '' : 's'} (target [1, −1])`, `训练 ${view.epoch} 步后的卷积核（目标 [1, −1]）`)}</figcaption>
           {view.weight ? <MatrixGrid values={view.weight} rows={1} cols={2} label={t('Learned kernel', '学到的卷积核')} digits={4} cellSize={72} /> : <PendingMatrix rows={1} cols={2} cellSize={72} text={t('Starting…', '启动中…')} />}
         </figure>
         <figure className="w-grid w-chart">
@@ -201,7 +201,7 @@ export function LearnKernel({ stateKey = 'learn-kernel' }: LearnKernelProps) {
           </figcaption>
           <div ref={chartEl} className="chart-box" />
           <p className="w-loss" aria-live="polite" data-loss={last ? last.y : undefined}>
-            {last ? t(`epoch ${last.x}, loss ${last.y.toFixed(3)}`, `第 ${last.x} 轮，损失 ${last.y.toFixed(3)}`) : t('Press Train or One epoch.', '按“训练”或“训练一轮”。')}
+            {last ? t(`step ${last.x}, loss ${last.y.toFixed(3)}`, `第 ${last.x} 步，损失 ${last.y.toFixed(3)}`) : t('Press Train or One step.', '按“训练”或“训练一步”。')}
           </p>
         </figure>
       </div>
