@@ -1,29 +1,10 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { renderToStaticMarkup } from 'react-dom/server';
-import type { ReactElement } from 'react';
+import { draw } from '../helpers/static-draw';
 import { MultiChannel } from '../../src/widgets/multichannel';
 import { MC1_DEFAULTS, MC_DEFAULTS } from '../../src/widgets/multichannel/compute';
 import { sanitizeMC1 } from '../../src/widgets/multichannel/settings';
 
-// Static rendering reads a store's initial state, so the reader's language is set here instead.
-const lang = vi.hoisted(() => ({ current: 'en' as 'en' | 'zh' }));
-vi.mock('../../src/widgets/common/i18n', async (importOriginal) => {
-  const i18n = await importOriginal<typeof import('../../src/widgets/common/i18n')>();
-  return { ...i18n, useTr: () => i18n.trIn(lang.current), useLang: () => lang.current };
-});
-
-/** The widget as first drawn, in a language, with these widget settings in the page's link (`?w.<key>=<json>`). */
-function draw(el: ReactElement, { lang: language = 'en', link = {} }: { lang?: 'en' | 'zh'; link?: Record<string, unknown> } = {}): string {
-  const url = new URL('http://localhost/');
-  for (const [key, value] of Object.entries(link)) url.searchParams.set(`w.${key}`, JSON.stringify(value));
-  vi.stubGlobal('window', { location: { href: url.href } });
-  lang.current = language;
-  try {
-    return renderToStaticMarkup(el);
-  } finally {
-    lang.current = 'en';
-  }
-}
+vi.mock('../../src/widgets/common/i18n', (orig) => import('../helpers/static-draw').then((m) => m.i18nWithDrawLanguage(orig)));
 
 /** The text a reader sees, roughly: tags become spaces (so b with a subscript 0 reads "b 0"). */
 const visible = (html: string) =>
