@@ -173,8 +173,8 @@ describe('the names of the layers', () => {
     expect(stageOption(trIn('zh'), conv2)).toBe('net[3]：Conv2d → 16 × 10 × 10');
     expect(stageCaption(trIn('en'), conv2)).toBe('net[3]: Conv2d, output 16 × 10 × 10');
     expect(stageCaption(trIn('zh'), conv2)).toBe('net[3]：Conv2d，输出 16 × 10 × 10');
-    expect(mapLabel(trIn('en'), conv2, 0)).toBe('net[3]: Conv2d, channel 1 of 16');
-    expect(mapLabel(trIn('zh'), conv2, 0)).toBe('net[3]：Conv2d，通道 1/16');
+    expect(mapLabel(trIn('en'), conv2, 0)).toBe('net[3]: Conv2d, channel 0 (of 16)');
+    expect(mapLabel(trIn('zh'), conv2, 0)).toBe('net[3]：Conv2d，通道 0（共 16 个）');
     expect(r.stages.map((s) => layerRef(s.name))).toEqual(['net[0]', 'net[1]', 'net[2]', 'net[3]', 'net[4]', 'net[5]']);
     // A layer inside a block: indexed as PyTorch indexes nested Sequentials.
     expect(layerRef('1.0')).toBe('net[1][0]');

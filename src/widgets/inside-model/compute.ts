@@ -46,9 +46,9 @@ export function stageCaption(t: Tr, s: Pick<Stage, 'name' | 'type' | 'shape'>): 
   return t(`${layerRef(s.name)}: ${s.type}, output ${s.shape.join(' × ')}`, `${layerRef(s.name)}：${s.type}，输出 ${s.shape.join(' × ')}`);
 }
 
-/** The name of one feature map of a stage: net[3]: Conv2d, channel 1 of 16. */
+/** The name of one feature map of a stage, its channel counted from 0 as the book counts them: net[3]: Conv2d, channel 0 (of 16). */
 export function mapLabel(t: Tr, s: Pick<Stage, 'name' | 'type' | 'shape'>, c: number): string {
-  return t(`${layerRef(s.name)}: ${s.type}, channel ${c + 1} of ${s.shape[0]}`, `${layerRef(s.name)}：${s.type}，通道 ${c + 1}/${s.shape[0]}`);
+  return t(`${layerRef(s.name)}: ${s.type}, channel ${c} (of ${s.shape[0]})`, `${layerRef(s.name)}：${s.type}，通道 ${c}（共 ${s.shape[0]} 个）`);
 }
 
 export interface Kernels {
