@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import type { ExperimentWorkerName } from '../experiments.worker';
 import type { LineChartOptions, Series } from '../../charts/lineChart';
 import { WidgetFrame } from '../common/WidgetFrame';
 import { Slider } from '../common/Slider';
@@ -54,7 +55,7 @@ export function BnCompare({ stateKey = 'bn-compare' }: BnCompareProps) {
   const { run, drawn, last, shownState, running, start, stop, startError, announced } = useExperimentRun<BnCompareConfig, ComparePoint>(
     config,
     config.steps,
-    () => new Worker(new URL('./bn-compare.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' }),
+    () => new Worker(new URL('../experiments.worker.ts', import.meta.url), { type: 'module', name: 'bn-compare' satisfies ExperimentWorkerName }),
     (p) => lossValues(t, p),
     () => ({ base: new URL('./', document.baseURI).href }),
     stateKey,

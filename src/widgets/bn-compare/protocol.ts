@@ -1,4 +1,4 @@
-/** Messages between the batch-norm comparison widget and its training worker (bn-compare.worker.ts). */
+/** Messages between the batch-norm comparison widget and its side of the experiments worker (serve.ts, in ../experiments.worker.ts). */
 import type { LoopMessage, StartMessage, StopMessage, WorkerBackend } from '../common/experiment-worker';
 import type { BnCompareConfig, ComparePoint } from './experiment';
 

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import type { ExperimentWorkerName } from '../experiments.worker';
 import { countParameters } from '../../engine';
 import type { LineChartOptions, Series } from '../../charts/lineChart';
 import { WidgetFrame } from '../common/WidgetFrame';
@@ -50,7 +51,7 @@ export function Degradation({ stateKey = 'degradation' }: DegradationProps) {
   const { run, drawn, last, shownState, running, start, stop, startError, announced } = useExperimentRun<ExperimentConfig, LossPoint>(
     config,
     config.steps,
-    () => new Worker(new URL('./degradation.worker.ts', import.meta.url), { type: 'module', name: 'degradation' }),
+    () => new Worker(new URL('../experiments.worker.ts', import.meta.url), { type: 'module', name: 'degradation' satisfies ExperimentWorkerName }),
     (p) => lossValues(t, p),
     undefined,
     stateKey,

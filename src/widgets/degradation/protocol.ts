@@ -1,4 +1,4 @@
-/** Messages between the degradation widget and its training worker (degradation.worker.ts). */
+/** Messages between the degradation widget and its side of the experiments worker (serve.ts, in ../experiments.worker.ts). */
 import type { ExperimentConfig, LossPoint } from './experiment';
 
 export type DegradationBackend = 'webgpu' | 'wasm' | 'cpu';
