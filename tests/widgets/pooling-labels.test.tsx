@@ -1,22 +1,10 @@
 import { describe, expect, test, vi } from 'vitest';
-import { renderToStaticMarkup } from 'react-dom/server';
+import { draw as drawWidget } from '../helpers/static-draw';
 import { Pooling } from '../../src/widgets/pooling';
 
-// Static rendering reads a store's initial state, so the reader's language is set here instead.
-const lang = vi.hoisted(() => ({ current: 'en' as 'en' | 'zh' }));
-vi.mock('../../src/widgets/common/i18n', async (importOriginal) => {
-  const i18n = await importOriginal<typeof import('../../src/widgets/common/i18n')>();
-  return { ...i18n, useTr: () => i18n.trIn(lang.current), useLang: () => lang.current };
-});
+vi.mock('../../src/widgets/common/i18n', (orig) => import('../helpers/static-draw').then((m) => m.i18nWithDrawLanguage(orig)));
 
-function draw(language: 'en' | 'zh'): string {
-  lang.current = language;
-  try {
-    return renderToStaticMarkup(<Pooling preset="two-channel" />);
-  } finally {
-    lang.current = 'en';
-  }
-}
+const draw = (lang: 'en' | 'zh') => drawWidget(<Pooling preset="two-channel" />, { lang });
 
 describe('the pooling widget counts channels from 0, as the chapters do', () => {
   test('channel 0 is X and channel 1 is X + 1, each with its output channel', () => {
