@@ -89,11 +89,10 @@ export function localWindow(w: number, h: number, k: number): { rows: number; co
   return { rows: Math.min(k, 2 * h - 1), cols: Math.min(k, 2 * w - 1) };
 }
 
-/** The ladder for a w x h image and a k x k window (k = 2Δ + 1). */
-export function ladderCounts(w: number, h: number, k: number): Ladder {
+/** The ladder for a w x h image and a k x k window (k = 2Δ + 1), given that window clipped to the image (localWindow). */
+export function ladderCounts(w: number, h: number, k: number, window = localWindow(w, h, k)): Ladder {
   const px = w * h;
-  const { rows, cols } = localWindow(w, h, k);
-  return { full: px * px, invariant: (2 * h - 1) * (2 * w - 1), local: rows * cols };
+  return { full: px * px, invariant: (2 * h - 1) * (2 * w - 1), local: window.rows * window.cols };
 }
 
 export interface DCResult {
@@ -110,12 +109,13 @@ export function computeDenseVsConv(s: DCSettings): DCResult {
   const inputs = s.w * s.h * s.c;
   const dense = count(linearShapes(inputs, s.hidden), () => new nn.Linear(inputs, s.hidden));
   const conv = count(conv2dShapes(s.c, s.co, s.k), () => new nn.Conv2d(s.c, s.co, s.k));
+  const window = localWindow(s.w, s.h, s.k);
   return {
     inputs,
     dense,
     conv,
-    ladder: ladderCounts(s.w, s.h, s.k),
-    window: localWindow(s.w, s.h, s.k),
+    ladder: ladderCounts(s.w, s.h, s.k, window),
+    window,
   };
 }
 

@@ -386,7 +386,7 @@ export function DenseVsConv({ part }: DenseVsConvProps) {
                     [
                       'local',
                       t('+ locality', '+ 局部性'),
-                      r.window.rows < s.k || r.window.cols < s.k
+                      clipped !== null
                         ? `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ \\min(2\\Delta+1, 2h-1)\\min(2\\Delta+1, 2w-1)`
                         : `|a|,|b| \\le \\Delta = ${(s.k - 1) / 2}:\\ (2\\Delta+1)^2`,
                     ],
