@@ -41,8 +41,6 @@ interface Walk {
   /** Steps and pages visited. */
   states: number;
   log: string[];
-  /** Presses that moved nothing (the walk presses again, up to three times). */
-  stalls: string[];
 }
 
 /**
@@ -76,7 +74,7 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
       const position = document.querySelector<HTMLElement>('.presenter-position')!;
       const fit = () => body.dataset.fit ?? '';
       const total = () => Number(position.textContent!.split('/')[1]);
-      const out: Walk = { problems: [], minCell: Infinity, states: 0, log: [], stalls: [] };
+      const out: Walk = { problems: [], minCell: Infinity, states: 0, log: [] };
       const vw = window.innerWidth;
       const vh = window.innerHeight;
       const screen = { left: 0, top: 0, right: vw, bottom: vh - BAR };
@@ -150,7 +148,6 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
       for (let i = 0; i < 600 && fit() !== '0.0'; i++) await frame();
       await frame();
       await check();
-      let idle = 0;
       for (let presses = 0; presses < 3000 && !atEnd(); presses++) {
         const before = fit();
         press('PageDown');
@@ -158,13 +155,10 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
         if (taken) continue;
         for (let i = 0; i < 600 && fit() === before; i++) await frame();
         if (fit() === before) {
-          // A press that moved nothing is said, pressed again, and after three a problem.
-          out.stalls.push(`${slug} ${before}: a press moved nothing`);
-          if (++idle < 3) continue;
-          out.problems.push(`${slug}: the clicker moved nothing at ${before}, three times`);
+          // A press that moves nothing leaves the room waiting: a problem.
+          out.problems.push(`${slug}: the clicker moved nothing at ${before}`);
           break;
         }
-        idle = 0;
         await check();
       }
       if (!atEnd()) out.problems.push(`${slug}: the walk stopped at ${fit()}`);
@@ -210,7 +204,6 @@ for (const lang of ['en', 'zh'] as const) {
         const w = await walkChapter(page, { snap: lang === 'en' && width === 1280 });
         if (process.env.PRESENTER_LOG) console.log(`${lang} ${key}\n  ${w.log.join('\n  ')}`);
         problems.push(...w.problems.map((p) => `${key} ${lang}: ${p}`));
-        for (const stall of w.stalls) console.log(`${key} ${lang}: ${stall}`);
         cells[key] = Math.min(cells[key] ?? Infinity, w.minCell);
       }
       if (i + 1 < SLUGS.length) {

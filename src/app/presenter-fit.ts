@@ -100,7 +100,12 @@ function blocksOf(el: HTMLElement, pageHeight: number, depth: number): HTMLEleme
  * blocks are on every page and in none of the lists.
  */
 export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage: Stage): HTMLElement[][] {
+  // Measured from one state whatever page was shown before: every block shown, no widget's
+  // outputs widened over its controls' column. (Measured from the page on screen, a step
+  // could come out one page longer on one page and one shorter on the last, and flip
+  // between the two at every layout.)
   for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
   markControls(step);
   const widget = step.some((top) => top.matches('[data-widget]') || top.querySelector('[data-widget]') !== null);
   const pageHeight = widget ? stage.widgetPageHeight : stage.pageHeight;
