@@ -304,8 +304,9 @@ test('multichannel in chapter 6: the 1×1 part opens on its own example, and not
   await expect(oneByOne.getByRole('slider', { name: 'Output channels c_o' })).toHaveAttribute('aria-valuetext', '2');
   expect(await nums(mcOutputs(oneByOne))).toEqual(mcReference(X, K, [0, 0]));
   // The link holds each part's settings under its own key: a reload restores both.
+  // (The link is written 150 ms after the last change: the reload waits for it.)
   await oneByOne.getByRole('slider', { name: 'Input height' }).press('Home');
-  await expect.poll(() => new URL(page.url()).searchParams.get('w.mc1')).not.toBeNull();
+  await expect.poll(() => (JSON.parse(new URL(page.url()).searchParams.get('w.mc1') ?? '{}') as { h?: number }).h).toBe(1);
   await expect.poll(() => new URL(page.url()).searchParams.get('w.mc')).not.toBeNull();
   await page.reload();
   await expect(mc('channels').getByRole('slider', { name: 'Output channels c_o' })).toHaveAttribute('aria-valuetext', '3');
