@@ -82,13 +82,20 @@ function markControls(step: readonly HTMLElement[]): void {
   }
 }
 
-/** The blocks a page can begin or end at, in document order. */
-function blocksOf(el: HTMLElement, pageHeight: number, depth: number): HTMLElement[] {
+/**
+ * The blocks a page can begin or end at, in document order. `room` is the height a page
+ * has for `el`: a child is opened up when it is taller than that less what `el` adds
+ * around its children (its padding, gaps and borders), since it never shows without them.
+ */
+function blocksOf(el: HTMLElement, room: number, depth: number): HTMLElement[] {
   const out: HTMLElement[] = [];
-  for (const k of Array.from(el.children) as HTMLElement[]) {
-    if (k.classList.contains('presenter-hidden') || getComputedStyle(k).display === 'none') continue;
-    const open = depth < MAX_DEPTH && !k.matches(ATOMIC) && k.children.length > 0 && k.offsetHeight > pageHeight;
-    if (open) out.push(...blocksOf(k, pageHeight, depth + 1));
+  const kids = (Array.from(el.children) as HTMLElement[]).filter((k) => !k.classList.contains('presenter-hidden') && getComputedStyle(k).display !== 'none');
+  // Children set side by side (a widget's controls beside its outputs) add up to more than `el`: no chrome then.
+  const chrome = Math.max(0, el.offsetHeight - kids.reduce((h, k) => h + k.offsetHeight, 0));
+  const inner = room - chrome;
+  for (const k of kids) {
+    const open = depth < MAX_DEPTH && !k.matches(ATOMIC) && k.children.length > 0 && k.offsetHeight > inner;
+    if (open) out.push(...blocksOf(k, inner, depth + 1));
     else out.push(k);
   }
   return out;
@@ -110,9 +117,12 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   const widget = step.some((top) => top.matches('[data-widget]') || top.querySelector('[data-widget]') !== null);
   const pageHeight = widget ? stage.widgetPageHeight : stage.pageHeight;
   if (body.offsetHeight <= pageHeight) return [[...step]];
+  // The pinned blocks (a widget's title line) take their room on every page.
+  const headers = step.flatMap((top) => Array.from(top.querySelectorAll<HTMLElement>('.widget-header')));
+  const room = pageHeight - headers.reduce((h, b) => h + b.offsetHeight, 0);
   const blocks: HTMLElement[] = [];
   for (const top of step) {
-    if (top.offsetHeight > pageHeight && !top.matches(ATOMIC)) blocks.push(...blocksOf(top, pageHeight, 1));
+    if (top.offsetHeight > pageHeight && !top.matches(ATOMIC)) blocks.push(...blocksOf(top, room, 1));
     else blocks.push(top);
   }
   const isPinned = (b: HTMLElement) => b.matches(PINNED);
