@@ -211,6 +211,7 @@ describe('on the real engine', () => {
     await setBackend('cpu');
   });
 
+  // Nine device checks on SwiftShader: about 45 s on two quiet cores, more on a busy machine.
   it('checks a new WebGPU device against the CPU on a training step, and computes on wasm where the device gets it wrong', async () => {
     // Dawn's adapter, passed off as a hardware GPU: chosen without a probe, after the check.
     const asHardware: GpuLike = { requestAdapter: async () => hardware };
@@ -258,7 +259,7 @@ describe('on the real engine', () => {
         await setBackend('cpu');
       }
     }
-  });
+  }, 180_000);
 
   it('starts wasm when there is no WebGPU', async () => {
     await setBackend('cpu');
