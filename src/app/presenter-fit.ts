@@ -101,6 +101,32 @@ function blocksOf(el: HTMLElement, room: number, depth: number): HTMLElement[] {
   return out;
 }
 
+/** A code listing's type may shrink to this share of its size to keep its longest line within the stage. */
+const MIN_CODE_RATIO = 0.7;
+/** Marks a listing whose type `fitCode` set. */
+const CODE = 'data-presenter-code';
+
+/**
+ * Sets the type of each listing of the step whose longest line is wider than the stage
+ * just small enough for it to fit (down to MIN_CODE_RATIO), so that one long line of
+ * code does not scale the whole step, prose included, down with it.
+ */
+function fitCode(step: readonly HTMLElement[]): void {
+  for (const top of step) {
+    for (const pre of Array.from(top.querySelectorAll<HTMLElement>('pre'))) {
+      if (pre.hasAttribute(CODE)) {
+        pre.style.removeProperty('font-size');
+        pre.removeAttribute(CODE);
+      }
+      if (pre.clientWidth === 0 || pre.scrollWidth <= pre.clientWidth + 1) continue;
+      const size = parseFloat(getComputedStyle(pre).fontSize);
+      const ratio = Math.max(MIN_CODE_RATIO, (pre.clientWidth - 1) / pre.scrollWidth);
+      pre.style.fontSize = `${Math.floor(size * ratio * 10) / 10}px`;
+      pre.setAttribute(CODE, '');
+    }
+  }
+}
+
 /**
  * Splits the step (its top-level elements, all inside `body`) into pages no taller than
  * the stage's page height, trying each cut in place. Returns the pages' blocks; pinned
@@ -113,6 +139,7 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   // between the two at every layout.)
   for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
+  fitCode(step);
   markControls(step);
   const widget = step.some((top) => top.matches('[data-widget]') || top.querySelector('[data-widget]') !== null);
   const pageHeight = widget ? stage.widgetPageHeight : stage.pageHeight;
@@ -211,6 +238,10 @@ export function unfit(body: HTMLElement): void {
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
   for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
+  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${CODE}]`))) {
+    el.style.removeProperty('font-size');
+    el.removeAttribute(CODE);
+  }
   for (const p of ['--stage-scale', '--stage-x', '--stage-y']) body.style.removeProperty(p);
   for (const a of ['data-fit', 'data-page', 'data-pages']) body.removeAttribute(a);
 }
