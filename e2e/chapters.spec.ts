@@ -73,31 +73,35 @@ test('an address that names no chapter leads to the one it most likely meant', a
 
 // The chapter's code and each widget's are files of their own, fetched when the chapter opens.
 // A chapter that did not arrive says so in its place; a widget that did not arrive says so in
-// its own place, under the chapter's text, which stays readable.
-for (const [what, file, message] of [
-  ['code', /\/assets\/03-dense-to-conv-[^/]*\.js$/, 'This chapter could not be loaded.'],
-  ['widget', /\/assets\/dense-vs-conv-[^/]*\.js$/, 'This part of the page could not be shown'],
-] as const) {
-  test(`a chapter whose ${what} failed to arrive loads when the reader tries again`, async ({ page }) => {
-    await openChapter(page, 'preface', 'en');
-    let dropped = 0;
-    await page.route(file, (route) => {
-      dropped++;
-      return route.abort('internetdisconnected');
-    });
-    await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
-    const alert = page.getByRole('alert').filter({ hasText: message });
-    await expect(alert.first()).toBeVisible();
-    expect(dropped).toBeGreaterThan(0);
-    if (what === 'widget') {
+// its own place, under the chapter's text, which stays readable. (Without the service worker:
+// once it has precached the book, it serves the files itself and the network is never asked.)
+test.describe('without the service worker', () => {
+  test.use({ serviceWorkers: 'block' });
+  for (const [what, file, message] of [
+    ['code', /\/assets\/03-dense-to-conv-[^/]*\.js$/, 'This chapter could not be loaded.'],
+    ['widget', /\/assets\/dense-vs-conv-[^/]*\.js$/, 'This part of the page could not be shown'],
+  ] as const) {
+    test(`a chapter whose ${what} failed to arrive loads when the reader tries again`, async ({ page }) => {
+      await openChapter(page, 'preface', 'en');
+      let dropped = 0;
+      await page.route(file, (route) => {
+        dropped++;
+        return route.abort('internetdisconnected');
+      });
+      await page.locator('nav a', { hasText: 'From Dense Layers to Convolutions' }).first().click();
+      const alert = page.getByRole('alert').filter({ hasText: message });
+      await expect(alert.first()).toBeVisible();
+      expect(dropped).toBeGreaterThan(0);
+      if (what === 'widget') {
+        await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
+        await expect(alert.first()).toHaveAttribute('data-failed-widget', 'dense-vs-conv');
+      }
+      await page.unroute(file);
+      // One "Try again" brings back every part that failed.
+      await alert.first().getByRole('button', { name: 'Try again' }).click();
       await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
-      await expect(alert.first()).toHaveAttribute('data-failed-widget', 'dense-vs-conv');
-    }
-    await page.unroute(file);
-    // One "Try again" brings back every part that failed.
-    await alert.first().getByRole('button', { name: 'Try again' }).click();
-    await expect(page.locator('article[data-chapter="dense-to-conv"] h1')).toBeVisible();
-    await expect(page.locator('[data-widget="dense-vs-conv"]').first()).toBeVisible();
-    await expect(alert).toHaveCount(0);
-  });
-}
+      await expect(page.locator('[data-widget="dense-vs-conv"]').first()).toBeVisible();
+      await expect(alert).toHaveCount(0);
+    });
+  }
+});
