@@ -78,6 +78,12 @@ function markControls(step: readonly HTMLElement[]): void {
       for (const k of kids) {
         if (split && controls.includes(k)) k.dataset.presenterRole = 'controls';
       }
+      // ... and when the outputs fit the room the column leaves them (a wide table does not):
+      // else the controls stay above the outputs, which keep the stage's whole width.
+      if (split && kids.some((k) => !controls.includes(k) && k.scrollWidth > k.clientWidth + 1)) {
+        box.removeAttribute('data-presenter-columns');
+        for (const k of controls) delete k.dataset.presenterRole;
+      }
     }
   }
 }
@@ -175,8 +181,16 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   const pages: HTMLElement[][] = [];
   for (const [i, page] of guess.entries()) {
     showPage(guess, i);
-    if (page.length < 2 || body.offsetHeight <= pageHeight) pages.push(page);
-    else pages.push(...cutByTrying(body, page, pageHeight));
+    if (body.offsetHeight <= pageHeight) {
+      pages.push(page);
+      continue;
+    }
+    // A block alone on its page may grow there (a widget's outputs take the controls' room
+    // on a page without them): it is opened up as it stands.
+    const one = page.length === 1 && !page[0].matches(ATOMIC) && page[0].children.length > 0;
+    const parts = one ? blocksOf(page[0], room, 2) : page;
+    if (parts.length < 2) pages.push(page);
+    else pages.push(...cutByTrying(body, parts, pageHeight));
   }
   return pages;
 }

@@ -20,10 +20,6 @@ export function useStageFit(bodyRef: RefObject<HTMLElement | null>, on: boolean,
     let pages: HTMLElement[][] = [];
     let frame = 0;
     let live = true;
-    // The size the stage's own fitting left the body at: showing another page resizes the
-    // body, and that is no reason to cut the step into pages again.
-    let fitted = '';
-    const size = () => `${body.offsetWidth}x${body.offsetHeight}`;
     const show = () => {
       const { page } = usePresenter.getState();
       showPage(pages, page);
@@ -33,7 +29,6 @@ export function useStageFit(bodyRef: RefObject<HTMLElement | null>, on: boolean,
       body.dataset.pages = String(pages.length);
       if (pages.length > 1) root.style.setProperty('--presenter-page', `" · ${page + 1}/${pages.length}"`);
       else root.style.removeProperty('--presenter-page');
-      fitted = size();
     };
     const layout = () => {
       frame = 0;
@@ -47,10 +42,7 @@ export function useStageFit(bodyRef: RefObject<HTMLElement | null>, on: boolean,
       if (live && !frame) frame = requestAnimationFrame(layout);
     };
     layout();
-    // Content that changed size (a widget mounts, a result arrives) is laid out again.
-    const resize = new ResizeObserver(() => {
-      if (size() !== fitted) schedule();
-    });
+    const resize = new ResizeObserver(schedule);
     resize.observe(body);
     window.addEventListener('resize', schedule);
     void document.fonts?.ready.then(schedule);
