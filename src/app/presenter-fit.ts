@@ -26,6 +26,19 @@ const MAX_DEPTH = 5;
 
 /** Marks a block hidden because it is on another page of its step. */
 export const OFF = 'data-presenter-off';
+/** Marks a listing whose type `fitCode` set. */
+const CODE = 'data-presenter-code';
+
+/** Takes `attr` off every element under `root` that has it. */
+function clearMarks(root: ParentNode, attr: string): void {
+  for (const el of Array.from(root.querySelectorAll(`[${attr}]`))) el.removeAttribute(attr);
+}
+
+/** Gives every listing under `root` back the type its style sheet sets. */
+function clearCode(root: ParentNode): void {
+  for (const el of Array.from(root.querySelectorAll<HTMLElement>(`[${CODE}]`))) el.style.removeProperty('font-size');
+  clearMarks(root, CODE);
+}
 
 /** Blocks kept whole: grids, formulas, drawings, one control, a line of text. */
 const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, pre, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
@@ -62,8 +75,8 @@ export function stageFor(viewportWidth: number, viewportHeight: number): Stage {
  */
 function markControls(step: readonly HTMLElement[]): void {
   for (const top of step) {
-    for (const el of Array.from(top.querySelectorAll('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
-    for (const el of Array.from(top.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
+    clearMarks(top, 'data-presenter-columns');
+    clearMarks(top, 'data-presenter-role');
   }
   for (const top of step) {
     for (let box of Array.from(top.querySelectorAll<HTMLElement>('.widget-body'))) {
@@ -109,9 +122,6 @@ function blocksOf(el: HTMLElement, room: number, depth: number): HTMLElement[] {
 
 /** A code listing's type may shrink to this share of its size to keep its longest line within the stage. */
 const MIN_CODE_RATIO = 0.7;
-/** Marks a listing whose type `fitCode` set. */
-const CODE = 'data-presenter-code';
-
 /**
  * Sets the type of each listing of the step whose longest line is wider than the stage
  * just small enough for it to fit (down to MIN_CODE_RATIO), so that one long line of
@@ -119,11 +129,8 @@ const CODE = 'data-presenter-code';
  */
 function fitCode(step: readonly HTMLElement[]): void {
   for (const top of step) {
+    clearCode(top);
     for (const pre of Array.from(top.querySelectorAll<HTMLElement>('pre'))) {
-      if (pre.hasAttribute(CODE)) {
-        pre.style.removeProperty('font-size');
-        pre.removeAttribute(CODE);
-      }
       if (pre.clientWidth === 0 || pre.scrollWidth <= pre.clientWidth + 1) continue;
       const size = parseFloat(getComputedStyle(pre).fontSize);
       const ratio = Math.max(MIN_CODE_RATIO, (pre.clientWidth - 1) / pre.scrollWidth);
@@ -143,8 +150,8 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   // outputs widened over its controls' column. (Measured from the page on screen, a step
   // could come out one page longer on one page and one shorter on the last, and flip
   // between the two at every layout.)
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
+  clearMarks(body, OFF);
+  clearMarks(body, 'data-presenter-solo');
   fitCode(step);
   markControls(step);
   const widget = step.some((top) => top.matches('[data-widget]') || top.querySelector('[data-widget]') !== null);
@@ -248,14 +255,8 @@ export function fitStage(body: HTMLElement, stage: Stage, viewportWidth: number)
 
 /** Undoes everything fitting did to the body. */
 export function unfit(body: HTMLElement): void {
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${OFF}]`))) el.removeAttribute(OFF);
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-role]'))) delete el.dataset.presenterRole;
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-columns]'))) el.removeAttribute('data-presenter-columns');
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-presenter-solo]'))) el.removeAttribute('data-presenter-solo');
-  for (const el of Array.from(body.querySelectorAll<HTMLElement>(`[${CODE}]`))) {
-    el.style.removeProperty('font-size');
-    el.removeAttribute(CODE);
-  }
+  for (const attr of [OFF, 'data-presenter-role', 'data-presenter-columns', 'data-presenter-solo']) clearMarks(body, attr);
+  clearCode(body);
   for (const p of ['--stage-scale', '--stage-x', '--stage-y']) body.style.removeProperty(p);
   for (const a of ['data-fit', 'data-page', 'data-pages']) body.removeAttribute(a);
 }
