@@ -176,6 +176,23 @@ test('padding-stride: output rows whose windows lie wholly in the padding are 0,
   expect(problems.errors).toEqual([]);
 });
 
+test('a setting changed just before a reload is in the link the reload opens, and a burst of changes ends in the link too', async ({ page, problems }) => {
+  await openLab(page, { 'padding-stride': { nh: 8, nw: 3, kh: 2, kw: 2, ph: 2, pw: 2, sh: 1, sw: 1 } });
+  const p = widget(page, 'padding-stride');
+  await settled(p);
+  const stride = () => p.getByRole('slider', { name: 'Stride s_h' });
+  // One key press after a quiet spell, and a reload at once: the link already holds it.
+  await page.waitForTimeout(600);
+  await stride().press('ArrowRight');
+  await page.reload();
+  await settled(widget(page, 'padding-stride'));
+  await expect(stride()).toHaveValue('2');
+  // Five presses in a row: the last of them reaches the link once the burst is over.
+  for (let i = 0; i < 5; i++) await p.getByRole('slider', { name: 'Input width n_w' }).press('ArrowRight');
+  await expect.poll(() => new URL(page.url()).searchParams.get('w.padding-stride')).toContain('"nw":8');
+  expect(problems.errors).toEqual([]);
+});
+
 test('the pooling chapter’s two-channel preset opens on X and X + 1 with its own URL key', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('cnn-book-settings', JSON.stringify({ state: { lang: 'en', theme: 'light', codeLang: 'ts' }, version: 1 })));
   await page.goto('./?c=pooling');

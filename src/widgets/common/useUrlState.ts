@@ -9,6 +9,52 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 const live = new Map<string, { value: unknown; listeners: Set<(value: unknown) => void> }>();
 
 /**
+ * Writes to the link, shared by every key: the first change after a quiet spell is written
+ * at once (a reader who presses a key and reloads keeps it); the changes that follow within
+ * WRITE_GAP ms are gathered and written together once it has passed. A slider dragged for
+ * a minute thus writes under 100 times in any 30 seconds, which is WebKit's limit on the
+ * history API (Chromium's is looser), and a write the browser refuses is tried again later.
+ */
+const WRITE_GAP = 400;
+/** Each key's value to write (null: take it off the link), and the route it was set on. */
+const pending = new Map<string, { value: string | null; route: string }>();
+const route = () => new URL(window.location.href).searchParams.get('c') ?? '';
+let lastWrite = -Infinity;
+let timer: number | undefined;
+
+function flush(): void {
+  timer = undefined;
+  if (pending.size === 0) return;
+  const url = new URL(window.location.href);
+  for (const [param, { value, route: on }] of pending) {
+    // Set on a route the reader has left since: not this page's setting.
+    if (on !== route()) continue;
+    if (value === null) url.searchParams.delete(param);
+    else url.searchParams.set(param, value);
+  }
+  if (url.href === window.location.href) {
+    pending.clear();
+    return;
+  }
+  lastWrite = performance.now();
+  try {
+    window.history.replaceState(window.history.state, '', url);
+    pending.clear();
+  } catch {
+    // Refused (too many calls): kept pending, and tried again after the gap.
+    timer = window.setTimeout(flush, WRITE_GAP);
+  }
+}
+
+function writeParam(param: string, value: string | null): void {
+  pending.set(param, { value, route: route() });
+  if (timer !== undefined) return;
+  const wait = lastWrite + WRITE_GAP - performance.now();
+  if (wait <= 0) flush();
+  else timer = window.setTimeout(flush, wait);
+}
+
+/**
  * Widget settings kept in the page URL (`?w.<key>=<json>`), so a link reproduces
  * exactly what a teacher shows. `sanitize` turns whatever the URL holds (possibly
  * hand-edited garbage) into valid settings; it must never throw. Every mounted user of
@@ -46,18 +92,14 @@ export function useUrlState<T extends object>(key: string, defaults: T, sanitize
       if (shared.listeners.size === 0 && live.get(param) === shared) live.delete(param);
     };
   }, [param]);
-  const timer = useRef<number | undefined>(undefined);
   useEffect(() => {
-    // Debounced: dragging a slider must not flood the history API.
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => {
-      const url = new URL(window.location.href);
-      const same = JSON.stringify(state) === JSON.stringify(defaults);
-      if (same) url.searchParams.delete(param);
-      else url.searchParams.set(param, JSON.stringify(state));
-      if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url);
-    }, 150);
-    return () => window.clearTimeout(timer.current);
+    const same = JSON.stringify(state) === JSON.stringify(defaults);
+    writeParam(param, same ? null : JSON.stringify(state));
+    // Left or changed again before it was written: that write is no longer wanted (the page
+    // may be another chapter's by then).
+    return () => {
+      pending.delete(param);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, param]);
   const update = useCallback(
