@@ -26,6 +26,8 @@ const MAX_DEPTH = 5;
 
 /** Marks a block hidden because it is on another page of its step. */
 export const OFF = 'data-presenter-off';
+/** Marks a block opened up into smaller ones: shown only on the pages that hold some of them. */
+const BOX = 'data-presenter-box';
 /** Marks a listing whose type `fitCode` set. */
 const CODE = 'data-presenter-code';
 
@@ -107,6 +109,7 @@ function markControls(step: readonly HTMLElement[]): void {
  * around its children (its padding, gaps and borders), since it never shows without them.
  */
 function blocksOf(el: HTMLElement, room: number, depth: number): HTMLElement[] {
+  el.setAttribute(BOX, '');
   const out: HTMLElement[] = [];
   const kids = (Array.from(el.children) as HTMLElement[]).filter((k) => !k.classList.contains('presenter-hidden') && getComputedStyle(k).display !== 'none');
   // Children set side by side (a widget's controls beside its outputs) add up to more than `el`: no chrome then.
@@ -151,6 +154,7 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   // could come out one page longer on one page and one shorter on the last, and flip
   // between the two at every layout.)
   clearMarks(body, OFF);
+  clearMarks(body, BOX);
   clearMarks(body, 'data-presenter-solo');
   fitCode(step);
   markControls(step);
@@ -168,23 +172,10 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   const isPinned = (b: HTMLElement) => b.matches(PINNED);
   const movable = blocks.filter((b) => !isPinned(b));
   // A first cut from where the blocks sit with all of them shown (one layout), then each
-  // page is tried on its own and, if it is still too tall, cut block by block.
+  // page is tried on its own and, if it is still too tall, cut again.
   const pinned = blocks.filter(isPinned).reduce((h, b) => h + b.offsetHeight, 0);
-  const rects = movable.map((b) => b.getBoundingClientRect());
   const scale = body.getBoundingClientRect().height / Math.max(1, body.offsetHeight) || 1;
-  const guess: HTMLElement[][] = [];
-  let top = rects[0]?.top ?? 0;
-  let current: HTMLElement[] = [];
-  movable.forEach((b, i) => {
-    const room = (guess.length ? pageHeight - pinned : pageHeight) * scale;
-    if (current.length > 0 && rects[i].bottom - top > room) {
-      guess.push(current);
-      current = [];
-      top = rects[i].top;
-    }
-    current.push(b);
-  });
-  guess.push(current);
+  const guess = cutWhereTheySit(movable, pageHeight * scale, (pageHeight - pinned) * scale);
   const pages: HTMLElement[][] = [];
   for (const [i, page] of guess.entries()) {
     showPage(guess, i);
@@ -197,9 +188,93 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
     const one = page.length === 1 && !page[0].matches(ATOMIC) && page[0].children.length > 0;
     const parts = one ? blocksOf(page[0], room, 2) : page;
     if (parts.length < 2) pages.push(page);
+    // Cut by showing them, since what they measure depends on what is shown with them (a
+    // widget's outputs are set beside its controls, or across the page without them).
     else pages.push(...cutByTrying(body, parts, pageHeight));
   }
+  // Whatever was opened up into pages is shown again; `showPage` hides what it should.
+  clearMarks(body, OFF);
   return pages;
+}
+
+/**
+ * Cuts `blocks` (all shown) into pages by where they sit on screen: a page spans from the
+ * highest top to the lowest bottom of its blocks, at most `first` (screen px) for the first
+ * page and `rest` for the others. The pages are as many as the tightest
+ * packing needs, and as even as that count allows (a step of 10 even blocks on a page
+ * that holds 8 is cut 5 + 5, not 8 + 2): the least height that still gives that count is
+ * found by bisection.
+ */
+export function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number): HTMLElement[][] {
+  const spans = blocks.map((b) => b.getBoundingClientRect());
+  const glue = blocks.map((b) => b.matches(LEADS_IN) || /[:：]$/.test((b.textContent ?? '').trim()));
+  return cutSpans(spans, first, rest, glue).map((ix) => ix.map((i) => blocks[i]));
+}
+
+/** Blocks that introduce the next one, and never end a page: headings (and lines ending in a colon). */
+const LEADS_IN = 'h1, h2, h3, h4, h5, h6';
+
+/**
+ * `cutWhereTheySit` on the blocks' spans alone (their tops and bottoms); returns their
+ * indices by page. A block whose `glue` is set stays on the page of the block after it.
+ */
+export function cutSpans(spans: readonly { top: number; bottom: number }[], first: number, rest: number, glue: readonly boolean[] = []): number[][] {
+  const glued = cutGlued(spans, first, rest, glue);
+  // Kept together where that takes no more pages than cutting anywhere.
+  if (!glue.some(Boolean)) return glued;
+  const free = cutGlued(spans, first, rest, []);
+  return glued.length <= free.length ? glued : free;
+}
+
+function cutGlued(spans: readonly { top: number; bottom: number }[], first: number, rest: number, glue: readonly boolean[]): number[][] {
+  // Glued blocks are cut as one unit with the block they lead into.
+  const units: number[][] = [];
+  spans.forEach((_, i) => {
+    if (i > 0 && glue[i - 1]) units[units.length - 1].push(i);
+    else units.push([i]);
+  });
+  // Taken in the order in which they end on screen, which is not always the document's: a
+  // table's caption set below its rows ends the last page, and a widget's column of controls
+  // stays together where it ends above the outputs beside it.
+  const unitSpans = units
+    .map((u) => ({ u, top: Math.min(...u.map((i) => spans[i].top)), bottom: Math.max(...u.map((i) => spans[i].bottom)) }))
+    .sort((a, b) => a.bottom - b.bottom);
+  return cutUnits(unitSpans, first, rest).map((page) => page.flatMap((k) => unitSpans[k].u));
+}
+
+function cutUnits(spans: readonly { top: number; bottom: number }[], first: number, rest: number): number[][] {
+  const cut = (share: number): number[][] => {
+    const pages: number[][] = [];
+    let current: number[] = [];
+    let top = Infinity;
+    let bottom = -Infinity;
+    spans.forEach((s, i) => {
+      const room = (pages.length ? rest : first) * share;
+      if (current.length > 0 && Math.max(bottom, s.bottom) - Math.min(top, s.top) > room) {
+        pages.push(current);
+        current = [];
+        top = Infinity;
+        bottom = -Infinity;
+      }
+      current.push(i);
+      top = Math.min(top, s.top);
+      bottom = Math.max(bottom, s.bottom);
+    });
+    pages.push(current);
+    return pages;
+  };
+  const tightest = cut(1);
+  if (tightest.length < 2) return tightest;
+  // The fewest pages is a count that only grows as the room shrinks: bisect for the least
+  // room that keeps it.
+  let lo = 0;
+  let hi = 1;
+  for (let k = 0; k < 20; k++) {
+    const mid = (lo + hi) / 2;
+    if (cut(mid).length <= tightest.length) hi = mid;
+    else lo = mid;
+  }
+  return cut(hi);
 }
 
 /** Cuts `blocks` (all hidden but these) into pages by showing them one more at a time. */
@@ -217,7 +292,33 @@ function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeig
     current.push(b);
   }
   pages.push(current);
+  evenLastTwo(body, pages, pageHeight);
   return pages;
+}
+
+/**
+ * Moves blocks from the next-to-last page to the last while that makes the taller of the
+ * two shorter (a grid of 10 rows that `cutByTrying` cut 8 + 2 ends 5 + 5), trying each move.
+ */
+function evenLastTwo(body: HTMLElement, pages: HTMLElement[][], pageHeight: number): void {
+  if (pages.length < 2) return;
+  const [a, b] = pages.slice(-2);
+  const height = (shown: readonly HTMLElement[], hidden: readonly HTMLElement[]) => {
+    for (const x of hidden) x.setAttribute(OFF, '');
+    for (const x of shown) x.removeAttribute(OFF);
+    return body.offsetHeight;
+  };
+  let worst = Math.max(height(a, b), height(b, a));
+  while (a.length > 1) {
+    b.unshift(a.pop()!);
+    const hb = height(b, a);
+    const ha = height(a, b);
+    if (hb > pageHeight || Math.max(ha, hb) >= worst) {
+      a.push(b.shift()!);
+      break;
+    }
+    worst = Math.max(ha, hb);
+  }
 }
 
 /**
@@ -227,13 +328,19 @@ function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeig
  */
 export function showPage(pages: readonly HTMLElement[][], index: number): void {
   const boxes = new Set<HTMLElement>();
+  const opened = new Set<HTMLElement>();
   pages.forEach((blocks, i) => {
     for (const b of blocks) {
       b.toggleAttribute(OFF, i !== index);
       const box = b.parentElement?.closest<HTMLElement>('[data-presenter-columns]');
       if (box) boxes.add(box);
+      for (let p = b.parentElement; p?.hasAttribute(BOX); p = p.parentElement) opened.add(p);
     }
   });
+  // A block opened up is shown on the pages that hold some of it, with what is pinned in it
+  // (a table's head, a widget's title line), and on no other.
+  const shown = pages[index] ?? [];
+  for (const box of opened) box.toggleAttribute(OFF, !shown.some((b) => box.contains(b)));
   for (const box of boxes) {
     const controls = (Array.from(box.children) as HTMLElement[]).filter((k) => k.dataset.presenterRole === 'controls');
     box.toggleAttribute('data-presenter-solo', !controls.some((k) => !k.hasAttribute(OFF) && k.offsetHeight > 0));
@@ -255,7 +362,7 @@ export function fitStage(body: HTMLElement, stage: Stage, viewportWidth: number)
 
 /** Undoes everything fitting did to the body. */
 export function unfit(body: HTMLElement): void {
-  for (const attr of [OFF, 'data-presenter-role', 'data-presenter-columns', 'data-presenter-solo']) clearMarks(body, attr);
+  for (const attr of [OFF, BOX, 'data-presenter-role', 'data-presenter-columns', 'data-presenter-solo']) clearMarks(body, attr);
   clearCode(body);
   for (const p of ['--stage-scale', '--stage-x', '--stage-y']) body.style.removeProperty(p);
   for (const a of ['data-fit', 'data-page', 'data-pages']) body.removeAttribute(a);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LAST_PAGE, usePresenter } from '../../src/stores/presenter';
-import { DESIGN_WIDTH, stageFor } from '../../src/app/presenter-fit';
+import { DESIGN_WIDTH, cutSpans, stageFor } from '../../src/app/presenter-fit';
 import { clock } from '../../src/app/presenter-clock';
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Step ${i + 1}`, text: '', kind: 'section' as const }));
@@ -59,5 +59,64 @@ describe('the teacher clock', () => {
     expect(clock(65_000)).toBe('1:05');
     expect(clock(3_725_000)).toBe('1:02:05');
     expect(clock(-5)).toBe('0:00');
+  });
+});
+
+describe('cutting a step into pages', () => {
+  /** `n` blocks of height `h`, `gap` apart, from the top. */
+  const blocks = (heights: number[], gap = 0) => {
+    let y = 0;
+    return heights.map((h) => {
+      const s = { top: y, bottom: y + h };
+      y += h + gap;
+      return s;
+    });
+  };
+  const sizes = (pages: number[][]) => pages.map((p) => p.length);
+  const height = (spans: { top: number; bottom: number }[], page: number[]) => spans[page[page.length - 1]].bottom - spans[page[0]].top;
+
+  it('uses as few pages as the tightest packing and shares the blocks evenly among them', () => {
+    // Ten rows of a grid on pages that hold eight: five and five, not eight and two.
+    expect(sizes(cutSpans(blocks(new Array(10).fill(100)), 800, 800))).toEqual([5, 5]);
+    // Seventeen paragraphs on pages that hold eight: three pages of about six.
+    expect(sizes(cutSpans(blocks(new Array(17).fill(40), 10), 400, 400))).toEqual([6, 6, 5]);
+    // A heading (or a line that ends in a colon) stays with the block it introduces.
+    expect(sizes(cutSpans(blocks([100, 50, 400]), 500, 500))).toEqual([2, 1]);
+    expect(sizes(cutSpans(blocks([100, 50, 400]), 500, 500, [false, true, false]))).toEqual([1, 2]);
+    // ... unless that takes one more page.
+    expect(sizes(cutSpans(blocks([100, 50, 400, 100]), 500, 500, [false, true, false, false]))).toEqual([2, 2]);
+    // A table's caption set below its rows comes last in the document but ends the last page.
+    const rows = blocks([200, 200, 200, 200, 200]);
+    expect(cutSpans([{ top: 1000, bottom: 1050 }, ...rows], 700, 700)).toEqual([
+      [1, 2, 3],
+      [4, 5, 0],
+    ]);
+    // What fits one page stays whole.
+    expect(sizes(cutSpans(blocks([100, 200, 300]), 600, 600))).toEqual([3]);
+  });
+
+  it('never makes a page taller than its room, unless one block alone is, and keeps every block in order', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let t = 0; t < 200; t++) {
+      const spans = blocks(Array.from({ length: 1 + Math.floor(rand() * 30) }, () => 10 + rand() * 300), Math.floor(rand() * 20));
+      const first = 300 + rand() * 600;
+      const rest = first - rand() * 100;
+      const pages = cutSpans(spans, first, rest);
+      expect(pages.flat()).toEqual(spans.map((_, i) => i));
+      pages.forEach((p, i) => {
+        if (p.length > 1) expect(height(spans, p)).toBeLessThanOrEqual(i === 0 ? first : rest);
+      });
+      // As few pages as a greedy fill would give.
+      let greedy = 1;
+      let top = spans[0].top;
+      spans.forEach((s, i) => {
+        if (i > 0 && s.bottom - top > (greedy === 1 ? first : rest)) {
+          greedy++;
+          top = s.top;
+        }
+      });
+      expect(pages.length).toBe(greedy);
+    }
   });
 });
