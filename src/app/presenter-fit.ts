@@ -198,21 +198,40 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
 }
 
 /**
- * Cuts `blocks` (all shown) into pages by where they sit on screen: a page spans from the
- * highest top to the lowest bottom of its blocks, at most `first` (screen px) for the first
- * page and `rest` for the others. The pages are as many as the tightest
+ * Cuts `blocks` (shown, in document order) into pages by where they sit on screen: a page
+ * spans from its first block's top to its last block's bottom, at most `first` (screen px)
+ * for the first page and `rest` for the others. The pages are as many as the tightest
  * packing needs, and as even as that count allows (a step of 10 even blocks on a page
  * that holds 8 is cut 5 + 5, not 8 + 2): the least height that still gives that count is
  * found by bisection.
  */
 export function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number): HTMLElement[][] {
   const spans = blocks.map((b) => b.getBoundingClientRect());
-  const glue = blocks.map((b) => b.matches(LEADS_IN) || /[:：]$/.test((b.textContent ?? '').trim()));
+  const glue = blocks.map((b, i) => i + 1 < blocks.length && tied(b, blocks[i + 1]));
   return cutSpans(spans, first, rest, glue).map((ix) => ix.map((i) => blocks[i]));
 }
 
-/** Blocks that introduce the next one, and never end a page: headings (and lines ending in a colon). */
-const LEADS_IN = 'h1, h2, h3, h4, h5, h6';
+/**
+ * Whether no page should end between block `a` and block `b`, the one after it: `a` is a
+ * heading or a line that ends in a colon, or one of them labels the other (a figure's
+ * caption, a listing's tabs above it or its toolbar below it).
+ */
+function tied(a: HTMLElement, b: HTMLElement): boolean {
+  // A listing's tabs label the panel after them, however deep its listing sits.
+  if (a.matches('h1, h2, h3, h4, h5, h6, [role="tablist"]') || /[:：]$/.test((a.textContent ?? '').trim())) return true;
+  if (a.parentElement !== b.parentElement) return false;
+  return a.matches('figcaption') || b.matches('figcaption, .cell-toolbar');
+}
+
+/** `blocks` in runs that `tied` keeps on one page. */
+function runsOf(blocks: readonly HTMLElement[]): HTMLElement[][] {
+  const runs: HTMLElement[][] = [];
+  blocks.forEach((b, i) => {
+    if (i > 0 && tied(blocks[i - 1], b)) runs[runs.length - 1].push(b);
+    else runs.push([b]);
+  });
+  return runs;
+}
 
 /**
  * `cutWhereTheySit` on the blocks' spans alone (their tops and bottoms); returns their
@@ -277,19 +296,25 @@ function cutUnits(spans: readonly { top: number; bottom: number }[], first: numb
   return cut(hi);
 }
 
-/** Cuts `blocks` (all hidden but these) into pages by showing them one more at a time. */
+/**
+ * Cuts `blocks` (all hidden but these) into pages by showing them one more at a time, a
+ * heading with what it introduces (`tied`), even where that page is then scaled down.
+ */
 function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeight: number): HTMLElement[][] {
   for (const b of blocks) b.setAttribute(OFF, '');
   const pages: HTMLElement[][] = [];
   let current: HTMLElement[] = [];
-  for (const b of blocks) {
-    b.removeAttribute(OFF);
+  const show = (bs: readonly HTMLElement[], on: boolean) => {
+    for (const b of bs) b.toggleAttribute(OFF, !on);
+  };
+  for (const run of runsOf(blocks)) {
+    show(run, true);
     if (current.length > 0 && body.offsetHeight > pageHeight) {
-      for (const c of current) c.setAttribute(OFF, '');
+      show(current, false);
       pages.push(current);
       current = [];
     }
-    current.push(b);
+    current.push(...run);
   }
   pages.push(current);
   evenLastTwo(body, pages, pageHeight);
@@ -310,11 +335,18 @@ function evenLastTwo(body: HTMLElement, pages: HTMLElement[][], pageHeight: numb
   };
   let worst = Math.max(height(a, b), height(b, a));
   while (a.length > 1) {
-    b.unshift(a.pop()!);
+    // The last run of `a` moves whole, and only if something stays behind.
+    const moved = [a.pop()!];
+    while (a.length > 1 && tied(a[a.length - 1], moved[0])) moved.unshift(a.pop()!);
+    if (tied(a[a.length - 1], moved[0])) {
+      a.push(...moved);
+      break;
+    }
+    b.unshift(...moved);
     const hb = height(b, a);
     const ha = height(a, b);
     if (hb > pageHeight || Math.max(ha, hb) >= worst) {
-      a.push(b.shift()!);
+      a.push(...b.splice(0, moved.length));
       break;
     }
     worst = Math.max(ha, hb);
