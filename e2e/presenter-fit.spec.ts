@@ -136,6 +136,11 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
         if (isWidget) for (const el of cells) small = Math.min(small, el.getBoundingClientRect().width, el.getBoundingClientRect().height);
         if (small < out.minCell) out.minCell = small;
         if (small < MIN_CELL) out.problems.push(`${here}: a grid cell is ${small.toFixed(1)} px`);
+        // A page of a step cut into pages never shows only a heading or a label (a listing's
+        // tabs, a figure's caption): what they introduce is on the page with them.
+        // (Content: any leaf element on screen outside them, a box kept for a chart to come included.)
+        const content = all('*').filter((el) => el.closest('h1, h2, h3, h4, .widget-header, [role="tablist"], figcaption') === null && (el.matches('canvas, svg, img') || el.children.length === 0));
+        if (Number(body.dataset.pages) > 1 && content.length === 0) out.problems.push(`${here}: a page shows only a heading or a label`);
         out.states++;
         out.log.push(`${here}/${body.dataset.pages} t=${Math.round(performance.now())} scale=${Number(body.style.getPropertyValue('--stage-scale')).toFixed(2)} h=${body.offsetHeight} cells=${cells.length}`);
         if (!snapped && isWidget) {

@@ -186,7 +186,7 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
     // A block alone on its page may grow there (a widget's outputs take the controls' room
     // on a page without them): it is opened up as it stands.
     const one = page.length === 1 && !page[0].matches(ATOMIC) && page[0].children.length > 0;
-    const parts = one ? blocksOf(page[0], room, 2) : page;
+    const parts = one ? blocksOf(page[0], room, 2).filter((b) => !isPinned(b)) : page;
     if (parts.length < 2) pages.push(page);
     // Cut by showing them, since what they measure depends on what is shown with them (a
     // widget's outputs are set beside its controls, or across the page without them).
@@ -212,11 +212,13 @@ export function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, r
 }
 
 /**
- * Whether no page should end between block `a` and block `b`, the one after it: `a` is a
- * heading or a line that ends in a colon, or one of them labels the other (a figure's
- * caption, a listing's tabs above it or its toolbar below it).
+ * Whether no page should end between block `a` and block `b`, the one after it (both
+ * shown): `a` is a heading or a line that ends in a colon, one of them labels the other (a
+ * figure's caption, a listing's tabs above it or its toolbar below it), or one is empty.
  */
 function tied(a: HTMLElement, b: HTMLElement): boolean {
+  // An empty block (a status line with nothing to say yet) goes with its neighbour.
+  if (a.offsetHeight === 0 || b.offsetHeight === 0) return true;
   // A listing's tabs label the panel after them, however deep its listing sits.
   if (a.matches('h1, h2, h3, h4, h5, h6, [role="tablist"]') || /[:：]$/.test((a.textContent ?? '').trim())) return true;
   if (a.parentElement !== b.parentElement) return false;
@@ -301,56 +303,41 @@ function cutUnits(spans: readonly { top: number; bottom: number }[], first: numb
  * heading with what it introduces (`tied`), even where that page is then scaled down.
  */
 function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeight: number): HTMLElement[][] {
+  const runs = runsOf(blocks);
   for (const b of blocks) b.setAttribute(OFF, '');
-  const pages: HTMLElement[][] = [];
-  let current: HTMLElement[] = [];
-  const show = (bs: readonly HTMLElement[], on: boolean) => {
-    for (const b of bs) b.toggleAttribute(OFF, !on);
+  const show = (shown: readonly HTMLElement[][], hidden: readonly HTMLElement[][] = []) => {
+    for (const run of hidden) for (const b of run) b.setAttribute(OFF, '');
+    for (const run of shown) for (const b of run) b.removeAttribute(OFF);
+    return body.offsetHeight;
   };
-  for (const run of runsOf(blocks)) {
-    show(run, true);
-    if (current.length > 0 && body.offsetHeight > pageHeight) {
-      show(current, false);
+  const pages: HTMLElement[][][] = [];
+  let current: HTMLElement[][] = [];
+  for (const run of runs) {
+    if (show([run]) > pageHeight && current.length > 0) {
+      show([], current);
       pages.push(current);
       current = [];
     }
-    current.push(...run);
+    current.push(run);
   }
   pages.push(current);
-  evenLastTwo(body, pages, pageHeight);
-  return pages;
-}
-
-/**
- * Moves blocks from the next-to-last page to the last while that makes the taller of the
- * two shorter (a grid of 10 rows that `cutByTrying` cut 8 + 2 ends 5 + 5), trying each move.
- */
-function evenLastTwo(body: HTMLElement, pages: HTMLElement[][], pageHeight: number): void {
-  if (pages.length < 2) return;
-  const [a, b] = pages.slice(-2);
-  const height = (shown: readonly HTMLElement[], hidden: readonly HTMLElement[]) => {
-    for (const x of hidden) x.setAttribute(OFF, '');
-    for (const x of shown) x.removeAttribute(OFF);
-    return body.offsetHeight;
-  };
-  let worst = Math.max(height(a, b), height(b, a));
-  while (a.length > 1) {
-    // The last run of `a` moves whole, and only if something stays behind.
-    const moved = [a.pop()!];
-    while (a.length > 1 && tied(a[a.length - 1], moved[0])) moved.unshift(a.pop()!);
-    if (tied(a[a.length - 1], moved[0])) {
-      a.push(...moved);
-      break;
+  // The last two pages evened: runs move from the next-to-last to the last while the taller
+  // of the two gets shorter (a grid of 10 rows cut 8 + 2 ends 5 + 5).
+  if (pages.length > 1) {
+    const [a, b] = pages.slice(-2);
+    let worst = Math.max(show(a, b), show(b, a));
+    while (a.length > 1) {
+      b.unshift(a.pop()!);
+      const hb = show(b, a);
+      const ha = show(a, b);
+      if (hb > pageHeight || Math.max(ha, hb) >= worst) {
+        a.push(b.shift()!);
+        break;
+      }
+      worst = Math.max(ha, hb);
     }
-    b.unshift(...moved);
-    const hb = height(b, a);
-    const ha = height(a, b);
-    if (hb > pageHeight || Math.max(ha, hb) >= worst) {
-      a.push(...b.splice(0, moved.length));
-      break;
-    }
-    worst = Math.max(ha, hb);
   }
+  return pages.map((page) => page.flat());
 }
 
 /**
