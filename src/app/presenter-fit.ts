@@ -146,7 +146,8 @@ function fitCode(step: readonly HTMLElement[]): void {
 /**
  * Splits the step (its top-level elements, all inside `body`) into pages no taller than
  * the stage's page height, trying each cut in place. Returns the pages' blocks; pinned
- * blocks are on every page and in none of the lists.
+ * blocks (a widget's title line, a table's head) are in none of the lists, and show on
+ * every page that holds part of what they head.
  */
 export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage: Stage): HTMLElement[][] {
   // Measured from one state whatever page was shown before: every block shown, no widget's
@@ -198,14 +199,14 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
 }
 
 /**
- * Cuts `blocks` (shown, in document order) into pages by where they sit on screen: a page
- * spans from its first block's top to its last block's bottom, at most `first` (screen px)
- * for the first page and `rest` for the others. The pages are as many as the tightest
+ * Cuts `blocks` (all shown) into pages by where they sit on screen: a page spans from the
+ * highest top to the lowest bottom of its blocks, at most `first` (screen px) for the first
+ * page and `rest` for the others. The pages are as many as the tightest
  * packing needs, and as even as that count allows (a step of 10 even blocks on a page
  * that holds 8 is cut 5 + 5, not 8 + 2): the least height that still gives that count is
  * found by bisection.
  */
-export function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number): HTMLElement[][] {
+function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number): HTMLElement[][] {
   const spans = blocks.map((b) => b.getBoundingClientRect());
   const glue = blocks.map((b, i) => i + 1 < blocks.length && tied(b, blocks[i + 1]));
   return cutSpans(spans, first, rest, glue).map((ix) => ix.map((i) => blocks[i]));
