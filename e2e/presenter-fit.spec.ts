@@ -207,7 +207,10 @@ for (const lang of ['en', 'zh'] as const) {
         await page.setViewportSize({ width, height });
         shot = `${slug}-widget-${width}x${height}.png`;
         const w = await walkChapter(page, { snap: lang === 'en' && width === 1280 });
-        if (process.env.PRESENTER_LOG) console.log(`${lang} ${key}\n  ${w.log.join('\n  ')}`);
+        if (process.env.PRESENTER_LOG) {
+          console.log(`${lang} ${key}\n  ${w.log.join('\n  ')}`);
+          tallyPages(`${lang} ${key}`, w.log);
+        }
         problems.push(...w.problems.map((p) => `${key} ${lang}: ${p}`));
         cells[key] = Math.min(cells[key] ?? Infinity, w.minCell);
       }
@@ -224,7 +227,30 @@ for (const lang of ['en', 'zh'] as const) {
 
 test.afterAll(() => {
   if (Object.keys(cells).length) console.log('smallest grid cell of a widget step, by screen:', JSON.stringify(cells));
+  for (const [walk, t] of Object.entries(tally))
+    console.log(`${walk}: ${t.steps} steps in ${t.pages} pages, ${t.short} of them under 150 design px in steps of several pages; ${t.small} of ${t.states} states scaled under 0.8, the smallest at ${t.min.toFixed(2)}`);
 });
+
+/** With PRESENTER_LOG: pages, short pages and small scales of each walk, from its log lines ("slug step.page/pages t=… scale=… h=…"). */
+const tally: Record<string, { steps: number; pages: number; short: number; states: number; small: number; min: number }> = {};
+function tallyPages(walk: string, log: readonly string[]) {
+  const t = (tally[walk] ??= { steps: 0, pages: 0, short: 0, states: 0, small: 0, min: Infinity });
+  const seen = new Set<string>();
+  for (const line of log) {
+    const m = /^(\S+) (\d+)\.(\d+)\/(\d+) t=\d+ scale=([\d.]+) h=(\d+)/.exec(line);
+    if (!m) continue;
+    const [, slug, step, , pages, scale, h] = m;
+    if (!seen.has(`${slug} ${step}`)) {
+      seen.add(`${slug} ${step}`);
+      t.steps++;
+      t.pages += Number(pages);
+    }
+    if (Number(pages) > 1 && Number(h) < 150) t.short++;
+    t.states++;
+    if (Number(scale) < 0.8) t.small++;
+    t.min = Math.min(t.min, Number(scale));
+  }
+}
 
 // The stage's colours are the presenter theme's whatever the reader's theme: scan the title
 // step, a widget step and the last step at each size, each size in another theme and the

@@ -94,12 +94,8 @@ export function useUrlState<T extends object>(key: string, defaults: T, sanitize
   }, [param]);
   useEffect(() => {
     const same = JSON.stringify(state) === JSON.stringify(defaults);
+    // (A write still pending when the reader moves to another chapter is dropped by `flush`.)
     writeParam(param, same ? null : JSON.stringify(state));
-    // Left or changed again before it was written: that write is no longer wanted (the page
-    // may be another chapter's by then).
-    return () => {
-      pending.delete(param);
-    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state, param]);
   const update = useCallback(
