@@ -226,14 +226,14 @@ function tied(a: HTMLElement, b: HTMLElement): boolean {
   return a.matches('figcaption') || b.matches('figcaption, .cell-toolbar');
 }
 
-/** `blocks` in runs that `tied` keeps on one page. */
-function runsOf(blocks: readonly HTMLElement[]): HTMLElement[][] {
-  const runs: HTMLElement[][] = [];
-  blocks.forEach((b, i) => {
-    if (i > 0 && tied(blocks[i - 1], b)) runs[runs.length - 1].push(b);
-    else runs.push([b]);
+/** `items` in runs: item `i` joins the run of the item before it where `joined(i)`. */
+function runs<T>(items: readonly T[], joined: (i: number) => boolean): T[][] {
+  const out: T[][] = [];
+  items.forEach((item, i) => {
+    if (i > 0 && joined(i)) out[out.length - 1].push(item);
+    else out.push([item]);
   });
-  return runs;
+  return out;
 }
 
 /**
@@ -250,11 +250,7 @@ export function cutSpans(spans: readonly { top: number; bottom: number }[], firs
 
 function cutGlued(spans: readonly { top: number; bottom: number }[], first: number, rest: number, glue: readonly boolean[]): number[][] {
   // Glued blocks are cut as one unit with the block they lead into.
-  const units: number[][] = [];
-  spans.forEach((_, i) => {
-    if (i > 0 && glue[i - 1]) units[units.length - 1].push(i);
-    else units.push([i]);
-  });
+  const units = runs(spans.map((_, i) => i), (i) => glue[i - 1]);
   // Taken in the order in which they end on screen, which is not always the document's: a
   // table's caption set below its rows ends the last page, and a widget's column of controls
   // stays together where it ends above the outputs beside it.
@@ -304,7 +300,8 @@ function cutUnits(spans: readonly { top: number; bottom: number }[], first: numb
  * heading with what it introduces (`tied`), even where that page is then scaled down.
  */
 function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeight: number): HTMLElement[][] {
-  const runs = runsOf(blocks);
+  // Found while the blocks are shown: `tied` reads their heights.
+  const tiedRuns = runs(blocks, (i) => tied(blocks[i - 1], blocks[i]));
   for (const b of blocks) b.setAttribute(OFF, '');
   const show = (shown: readonly HTMLElement[][], hidden: readonly HTMLElement[][] = []) => {
     for (const run of hidden) for (const b of run) b.setAttribute(OFF, '');
@@ -313,7 +310,7 @@ function cutByTrying(body: HTMLElement, blocks: readonly HTMLElement[], pageHeig
   };
   const pages: HTMLElement[][][] = [];
   let current: HTMLElement[][] = [];
-  for (const run of runs) {
+  for (const run of tiedRuns) {
     if (show([run]) > pageHeight && current.length > 0) {
       show([], current);
       pages.push(current);

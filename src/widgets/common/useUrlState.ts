@@ -26,9 +26,10 @@ function flush(): void {
   timer = undefined;
   if (pending.size === 0) return;
   const url = new URL(window.location.href);
+  const here = route();
   for (const [param, { value, route: on }] of pending) {
     // Set on a route the reader has left since: not this page's setting.
-    if (on !== route()) continue;
+    if (on !== here) continue;
     if (value === null) url.searchParams.delete(param);
     else url.searchParams.set(param, value);
   }
