@@ -47,7 +47,7 @@ interface Walk {
  * Walks the chapter on screen from its first step (Home) to its last with the clicker's
  * key (PageDown), inside the page. At each step and page it checks that the stage fits
  * the screen, that every control and grid cell of the step is on screen and not clipped,
- * and measures the grid cells of widget steps. `snap()` is called at the first widget step.
+ * that no listing cuts off its lines, and measures the grid cells of widget steps. `snap()` is called at the first widget step.
  */
 async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
   return page.evaluate(
@@ -132,6 +132,9 @@ async function walkChapter(page: Page, opts: { snap: boolean }): Promise<Walk> {
           if (!inside(r, screen)) out.problems.push(`${here}: ${name} is off screen (${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)})`);
           else if (clipped(el, r)) out.problems.push(`${here}: ${name} is clipped by its container`);
         }
+        // A listing shows all the lines its page holds: none runs past its box (a listing that
+        // scrolls in a box of its own on the page is shown whole, cut into pages).
+        for (const pre of all('pre')) if (pre.scrollHeight > pre.clientHeight + 1) out.problems.push(`${here}: a listing shows ${pre.clientHeight} of its ${pre.scrollHeight} px`);
         let small = Infinity;
         if (isWidget) for (const el of cells) small = Math.min(small, el.getBoundingClientRect().width, el.getBoundingClientRect().height);
         if (small < out.minCell) out.minCell = small;

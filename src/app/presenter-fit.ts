@@ -42,8 +42,11 @@ function clearCode(root: ParentNode): void {
   clearMarks(root, CODE);
 }
 
-/** Blocks kept whole: grids, formulas, drawings, one control, a line of text. */
-const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, pre, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
+/**
+ * Blocks kept whole: grids, formulas, drawings, one control, a line of text (a listing's
+ * line among them: a listing is cut between its lines, which presenter CSS sets as blocks).
+ */
+const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, .code-line, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
 /** Blocks shown on every page of their step: the widget's title line, a table's head. */
 const PINNED = '.widget-header, thead';
 /** What a widget's controls are made of, and what marks a block as an output instead. */
@@ -116,7 +119,8 @@ function blocksOf(el: HTMLElement, room: number, depth: number): HTMLElement[] {
   const chrome = Math.max(0, el.offsetHeight - kids.reduce((h, k) => h + k.offsetHeight, 0));
   const inner = room - chrome;
   for (const k of kids) {
-    const open = depth < MAX_DEPTH && !k.matches(ATOMIC) && k.children.length > 0 && k.offsetHeight > inner;
+    // A listing opens into its lines however deep it sits (a widget's figure holds one).
+    const open = (depth < MAX_DEPTH || k.matches('pre, pre > code')) && !k.matches(ATOMIC) && k.children.length > 0 && k.offsetHeight > inner;
     if (open) out.push(...blocksOf(k, inner, depth + 1));
     else out.push(k);
   }
@@ -176,7 +180,7 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
   // page is tried on its own and, if it is still too tall, cut again.
   const pinned = blocks.filter(isPinned).reduce((h, b) => h + b.offsetHeight, 0);
   const scale = body.getBoundingClientRect().height / Math.max(1, body.offsetHeight) || 1;
-  const guess = cutWhereTheySit(movable, pageHeight * scale, (pageHeight - pinned) * scale);
+  const guess = cutWhereTheySit(movable, pageHeight * scale, (pageHeight - pinned) * scale, scale);
   const pages: HTMLElement[][] = [];
   for (const [i, page] of guess.entries()) {
     showPage(guess, i);
@@ -206,8 +210,24 @@ export function paginate(body: HTMLElement, step: readonly HTMLElement[], stage:
  * that holds 8 is cut 5 + 5, not 8 + 2): the least height that still gives that count is
  * found by bisection.
  */
-function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number): HTMLElement[][] {
-  const spans = blocks.map((b) => b.getBoundingClientRect());
+function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: number, scale: number): HTMLElement[][] {
+  // A block that opens or ends a page brings its margins and the padding, borders and
+  // margins of the boxes it was opened from (a listing's lines, their box's), so each span
+  // reaches over them (margins collapse: the largest counts).
+  const spans = blocks.map((b) => {
+    const r = b.getBoundingClientRect();
+    const edge = { top: 0, bottom: 0, marginTop: 0, marginBottom: 0 };
+    for (let p: HTMLElement | null = b; p === b || p?.hasAttribute(BOX); p = p.parentElement) {
+      const cs = getComputedStyle(p!);
+      if (p !== b) {
+        edge.top += parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth);
+        edge.bottom += parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth);
+      }
+      edge.marginTop = Math.max(edge.marginTop, parseFloat(cs.marginTop) || 0);
+      edge.marginBottom = Math.max(edge.marginBottom, parseFloat(cs.marginBottom) || 0);
+    }
+    return { top: r.top - (edge.top + edge.marginTop) * scale, bottom: r.bottom + (edge.bottom + edge.marginBottom) * scale };
+  });
   const glue = blocks.map((b, i) => i + 1 < blocks.length && tied(b, blocks[i + 1]));
   return cutSpans(spans, first, rest, glue).map((ix) => ix.map((i) => blocks[i]));
 }
@@ -220,10 +240,30 @@ function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: nu
 function tied(a: HTMLElement, b: HTMLElement): boolean {
   // An empty block (a status line with nothing to say yet) goes with its neighbour.
   if (a.offsetHeight === 0 || b.offsetHeight === 0) return true;
+  if (a.matches('.code-line') && b.matches('.code-line')) return !codeBreak(a.textContent ?? '', b.textContent ?? '');
   // A listing's tabs label the panel after them, however deep its listing sits.
   if (a.matches('h1, h2, h3, h4, h5, h6, [role="tablist"]') || /[:：]$/.test((a.textContent ?? '').trim())) return true;
-  if (a.parentElement !== b.parentElement) return false;
-  return a.matches('figcaption') || b.matches('figcaption, .cell-toolbar');
+  // A caption labels its figure, a toolbar its listing, even where it was opened into its lines.
+  if (a.matches('figcaption')) return a.parentElement?.contains(b) ?? false;
+  return b.matches('figcaption, .cell-toolbar') && (b.parentElement?.contains(a) ?? false);
+}
+
+/**
+ * Whether a listing may be cut between line `a` and line `b`: after a blank line, before
+ * a comment that heads the lines after it (not right after a bracket opens), or between
+ * two statements at the left margin (`b` not closing a bracket or going on with a call,
+ * `a` not a comment or a decorator that heads `b`, nor a line left open).
+ */
+export function codeBreak(a: string, b: string): boolean {
+  const first = a.replace(/\n$/, '');
+  const next = b.replace(/\n$/, '');
+  const comment = /^\s*(#|\/\/|\/\*|\*|@)/;
+  if (first.trim() === '') return next.trim() !== '';
+  if (next.trim() === '') return false;
+  const indent = (line: string) => /^\s*/.exec(line)![0].length;
+  if (comment.test(next) && !next.trim().startsWith('@') && !comment.test(first) && !/[([{]\s*$/.test(first) && indent(next) <= indent(first)) return true;
+  if (/^\s/.test(next) || /^[)\]}.]/.test(next)) return false;
+  return !comment.test(first) && !/[([{,\\=+\-*/:|&]\s*$/.test(first);
 }
 
 /** `items` in runs: item `i` joins the run of the item before it where `joined(i)`. */

@@ -10,6 +10,7 @@ import { useLang, useTr } from '../widgets/common/i18n';
 import { renewableLazy } from './renewable-lazy';
 import { RenderBoundary } from './boundary';
 import { CodeRegion, ScrollRegion } from '../widgets/common/ScrollRegion';
+import { Code } from '../widgets/common/Code';
 
 /**
  * Widgets load on demand, each in its own chunk, so opening a chapter downloads only
@@ -137,6 +138,13 @@ function Pre(props: ComponentProps<'pre'>) {
   return <CodeRegion label={t('Code', '代码')} {...props} />;
 }
 
+/** A fenced block's code, coloured by its language; inline code stays as it is. */
+function MdxCode(props: ComponentProps<'code'>) {
+  const { className, children } = props;
+  if (typeof children === 'string' && /\blanguage-\w+/.test(className ?? '')) return <Code code={children} className={className} />;
+  return <code {...props} />;
+}
+
 function Table(props: ComponentProps<'table'>) {
   const t = useTr();
   return (
@@ -150,6 +158,7 @@ export const mdxComponents = {
   wrapper: MathFontsGate,
   a: Anchor,
   pre: Pre,
+  code: MdxCode,
   table: Table,
   CodeTabs,
   Callout,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LAST_PAGE, usePresenter } from '../../src/stores/presenter';
-import { DESIGN_WIDTH, cutSpans, stageFor } from '../../src/app/presenter-fit';
+import { DESIGN_WIDTH, codeBreak, cutSpans, stageFor } from '../../src/app/presenter-fit';
 import { clock } from '../../src/app/presenter-clock';
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Step ${i + 1}`, text: '', kind: 'section' as const }));
@@ -118,5 +118,36 @@ describe('cutting a step into pages', () => {
       });
       expect(pages.length).toBe(greedy);
     }
+  });
+});
+
+describe('where a listing may be cut between pages', () => {
+  it('after a blank line, and between two statements at the left margin', () => {
+    expect(codeBreak('\n', 'net = nn.Sequential(\n')).toBe(true);
+    expect(codeBreak('X = torch.rand(1, 1, 224, 224)\n', 'for layer in net:\n')).toBe(true);
+    expect(codeBreak('}\n', 'const net = new nn.Sequential(\n')).toBe(true);
+  });
+  it('before a comment that heads the lines after it, within a block or a call too', () => {
+    expect(codeBreak('  new nn.MaxPool2d(3, { stride: 2 }),\n', '  // Dense layers many times wider than LeNet\'s\n')).toBe(true);
+    expect(codeBreak('        Y = self.bn2(self.conv2(Y))\n', '        # the shortcut\n')).toBe(true);
+    // Not right after a bracket opens, not inside a run of comments, not deeper than the line above.
+    expect(codeBreak('const net = new nn.Sequential(\n', '  // the stem\n')).toBe(false);
+    expect(codeBreak('// one\n', '// two\n')).toBe(false);
+    expect(codeBreak('x = f(a,\n', '      # aside\n')).toBe(false);
+  });
+  it('not inside a block, a bracket, a call that goes on, nor after what heads the next line', () => {
+    // Indented: the body of what comes before.
+    expect(codeBreak('def forward(self, X):\n', '    return X\n')).toBe(false);
+    expect(codeBreak('    y = 1\n', '    return y\n')).toBe(false);
+    // A bracket closed or a chained call at the margin belongs to the statement above.
+    expect(codeBreak('    nn.ReLU(),\n', ')\n')).toBe(false);
+    expect(codeBreak('const y = x\n', '.relu()\n')).toBe(false);
+    // A line left open: a bracket, a comma, an operator, a colon.
+    for (const open of ['net = nn.Sequential(', 'a = [1,', 'b = a +', 'if x:', 'const f = {']) expect(codeBreak(`${open}\n`, 'x = 1\n'), open).toBe(false);
+    // A comment or a decorator heads the line after it.
+    for (const head of ['# the stem', '// the stem', '@torch.no_grad()']) expect(codeBreak(`${head}\n`, 'def f(): pass\n'), head).toBe(false);
+    // A blank line stays with the lines above it, and two blank lines with each other.
+    expect(codeBreak('x = 1\n', '\n')).toBe(false);
+    expect(codeBreak('\n', '\n')).toBe(false);
   });
 });

@@ -35,6 +35,7 @@ import './batch-norm.css';
 import { notation } from '../common/Notation';
 import { ScrollRegion } from '../common/ScrollRegion';
 import '../common/scroll-cue.css';
+import { Code } from '../common/Code';
 
 /** The parts a chapter can embed on their own, each in the section that teaches it. */
 export const BATCH_NORM_PARTS = ['normalise', 'batch-size', 'running'] as const;
@@ -223,7 +224,7 @@ function NormalisePart({ s, setS }: { s: BatchNormSettings; setS: SetS }) {
   return (
     <section className="bn-part" data-part="normalise" aria-label={t('A batch and its normalised output', '一个批量及其规范化输出')} data-state={outputState(res)} data-result-seq={res.seq}>
       <pre className="w-code">
-        <code>{code}</code>
+        <Code lang="python" code={code} />
       </pre>
       <Slider label={t('Example shown', '显示的样本')} value={ex + 1} min={1} max={s.n} onChange={(v) => setS((p) => ({ ...p, example: v - 1 }))} format={(v) => t(`example ${v} of ${s.n}`, `第 ${v} 个，共 ${s.n} 个`)} disabled={s.n <= 1} />
       <div className="bn-maps">

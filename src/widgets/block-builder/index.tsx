@@ -12,6 +12,7 @@ import { computeBlock, fmt4 } from './compute';
 import { BLOCK_DEFAULTS, IN_FEATURES, MAX_LAYERS, MAX_WIDTH, MIN_WIDTH, inputWidths, outputWidth, parseWidth, sanitizeBlock, type BlockLayer, type BlockSettings } from './settings';
 import { ScrollRegion } from '../common/ScrollRegion';
 import '../common/scroll-cue.css';
+import { Code } from '../common/Code';
 
 export { sanitizeBlock, BLOCK_DEFAULTS } from './settings';
 
@@ -163,7 +164,7 @@ export function BlockBuilder({ stateKey = 'block' }: BlockBuilderProps) {
         ) : null}
       </div>
       <pre className="pm-code bb-code">
-        <code>{code(s.layers)}</code>
+        <Code lang="python" code={code(s.layers)} />
       </pre>
 
       <div className="bb-result" data-state={outputState(result)} aria-busy={!result.fresh}>

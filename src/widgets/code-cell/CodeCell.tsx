@@ -4,6 +4,7 @@ import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cel
 import type { CellEvent } from './protocol';
 import type { CellRun, RunEnd } from './runner';
 import { CodeRegion } from '../common/ScrollRegion';
+import { Code } from '../common/Code';
 import './code-cell.css';
 
 interface Line {
@@ -153,7 +154,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
         />
       ) : edited !== null ? (
         <CodeRegion label={t('Edited code', '改过的代码')}>
-          <code className="language-ts">{edited}</code>
+          <Code lang="ts" code={edited} />
         </CodeRegion>
       ) : (
         children

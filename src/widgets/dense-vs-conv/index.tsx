@@ -15,6 +15,7 @@ import { outputState, useCpuResult } from '../common/useEngineResult';
 import { BYTES_PER_FLOAT32, computeDenseVsConv, DC_DEFAULTS, DC_LIMITS, formatBytes, inWords, type DCSettings, type Ladder, type LayerCount } from './counts';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { aboutTimes, countLabel, linearShare, logAxis, logShare, powerOfTen } from './scale';
+import { Code } from '../common/Code';
 
 export function sanitizeDC(raw: unknown, d: DCSettings): DCSettings {
   if (typeof raw !== 'object' || raw === null) return d;
@@ -58,7 +59,7 @@ function LayerCard({ title, code, count, part }: { title: string; code: string; 
     <section className="dc-card" data-part={part} aria-label={title}>
       <h4 className="b-subtitle">{title}</h4>
       <pre className="pm-code">
-        <code>{code}</code>
+        <Code lang="python" code={code} />
       </pre>
       <p className="b-note">
         {t('Parameter shapes: ', '参数形状：')}

@@ -15,6 +15,7 @@ import { computePaddingStride } from './compute';
 import { DEFAULTS, LIMITS, geometry, paddingCells, paddingOnlyNote, samePadding, sanitize, tryChange, validate, windowCells, type Field, type PaddingStrideSettings } from './geometry';
 import '../widgets.css';
 import { notation } from '../common/Notation';
+import { Code } from '../common/Code';
 
 export interface PaddingStrideProps {
   stateKey?: string;
@@ -128,7 +129,7 @@ export function PaddingStride({ stateKey = 'padding-stride' }: PaddingStrideProp
         <li>{notation(split('w'))}</li>
       </ul>
       <pre className="w-code">
-        <code>{torchCode}</code>
+        <Code lang="python" code={torchCode} />
       </pre>
 
       <div className="w-grids">

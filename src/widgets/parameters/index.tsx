@@ -13,6 +13,7 @@ import { TableHead } from '../common/TableHead';
 import { outputState, useCpuResult } from '../common/useEngineResult';
 import { computeParameters, ENTRIES, fmtParam, INIT_SCHEMES, PM_DEFAULTS, type InitScheme, type PMSettings } from './compute';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { Code } from '../common/Code';
 
 const MAX_ABS = 1e6;
 /** The largest seed the slider offers; a link may not ask for more. */
@@ -56,6 +57,15 @@ function schemeLabel(t: Tr, s: InitScheme): string {
 }
 
 /** A scheme's listing; only its comments follow the reader's language, the code is the same in both. */
+/** The tied network of the chapter's listing. */
+const TIED_LISTING = `const shared = new nn.Linear(8, 8);
+const tied = new nn.Sequential(
+  new nn.Linear(4, 8), new nn.ReLU(),
+  shared, new nn.ReLU(),
+  shared, new nn.ReLU(),
+  new nn.Linear(8, 1),
+);`;
+
 export function initListing(t: Tr, scheme: InitScheme): string {
   return listings(t)[scheme];
 }
@@ -233,7 +243,7 @@ export function Parameters({ part }: ParametersProps) {
       {shows('access') || shows('init') ? (
         <>
           <pre className="pm-code">
-            <code>{`net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))`}</code>
+            <Code lang="ts" code="const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 1));" />
           </pre>
           <div className="b-toolbar">
             <Slider label={t('Random seed', '随机种子')} value={s.seed} min={0} max={SEED_MAX} onChange={(v) => set((p) => ({ ...p, seed: v }))} format={(v) => `manualSeed(${v})`} />
@@ -324,7 +334,7 @@ export function Parameters({ part }: ParametersProps) {
                 ))}
               </fieldset>
               <pre className="pm-code">
-                <code>{initListing(t, s.init)}</code>
+                <Code lang="ts" code={initListing(t, s.init)} />
               </pre>
               {r ? (
                 <p className="b-note" data-part="visited">
@@ -374,9 +384,7 @@ export function Parameters({ part }: ParametersProps) {
         <section aria-label={t('Parameter tying', '参数绑定')}>
           {part === undefined ? <h4 className="b-subtitle">{t('Parameter tying: one layer in two places', '参数绑定：一个层用在两处')}</h4> : null}
           <pre className="pm-code">
-            <code>{`const shared = new nn.Linear(8, 8);
-  const tied = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(),
-    shared, new nn.ReLU(), shared, new nn.ReLU(), new nn.Linear(8, 1));`}</code>
+            <Code lang="ts" code={TIED_LISTING} />
           </pre>
           <p className="b-instructions">
             {t('Edit any entry of row 0 of tied.at(2).weight; row 0 of tied.at(4).weight below is read back from its own layer.', '编辑 tied.at(2).weight 第 0 行的任意一项；下面 tied.at(4).weight 的第 0 行是从它自己的层读出来的。')}

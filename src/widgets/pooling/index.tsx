@@ -16,6 +16,7 @@ import { computePooling } from './compute';
 import { DEFAULTS, LIMITS, TWO_CHANNEL, geometry, paddingCells, sanitize, tryChange, validate, windowCells, type NumField, type PoolMode, type PoolingSettings } from './geometry';
 import '../widgets.css';
 import { notation } from '../common/Notation';
+import { Code } from '../common/Code';
 
 export interface PoolingProps {
   stateKey?: string;
@@ -111,7 +112,7 @@ export function Pooling({ stateKey, preset }: PoolingProps) {
         </button>
       </div>
       <pre className="w-code">
-        <code>{code}</code>
+        <Code lang="python" code={code} />
       </pre>
 
       <div className="w-channels">

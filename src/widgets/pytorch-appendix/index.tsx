@@ -18,6 +18,7 @@ import { TableHead } from '../common/TableHead';
 import { useTr, type Tr } from '../common/i18n';
 import './appendix.css';
 import { CodeRegion, ScrollRegion } from '../common/ScrollRegion';
+import { Code } from '../common/Code';
 
 export interface AppendixRun {
   model: string;
@@ -119,7 +120,7 @@ function Results() {
       </ScrollRegion>
       <p>{t('The commands it ran:', '它运行的命令：')}</p>
       <CodeRegion label={t('Commands', '命令')}>
-        <code className="language-sh">{RUNS.map((r) => r.command).join('\n')}</code>
+        <Code lang="sh" code={RUNS.map((r) => r.command).join('\n')} />
       </CodeRegion>
     </div>
   );
@@ -135,7 +136,7 @@ function Listing({ file }: { file: string }) {
         <code>{listing.path}</code>
       </figcaption>
       <CodeRegion label={listing.path}>
-        <code className="language-python">{listing.text()}</code>
+        <Code lang="python" code={listing.text()} />
       </CodeRegion>
     </figure>
   );
