@@ -48,6 +48,40 @@ test('a reader runs a listing, edits it, runs the edit, finds it kept after a re
   expect(problems.foreign).toEqual([]);
 });
 
+test('the editor colours the code as the reader types, in the same lines as its own text, on a phone too', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openChapter(page, 'image-convolution', 'en');
+  const long = `const values = [${Array.from({ length: 40 }, (_, i) => i).join(', ')}];  // a line that wraps`;
+  await edit(page, `${long}\nconsole.log(values.length, 'items');`);
+  const cell = firstCell(page);
+  const colours = cell.locator('.cell-editor-colours');
+  await expect(colours).toHaveAttribute('aria-hidden', 'true');
+  await expect(colours.locator('.tok-kw').first()).toHaveText('const');
+  await expect(colours.locator('.tok-com')).toHaveText('// a line that wraps');
+  await expect(colours.locator('.tok-str')).toHaveText("'items'");
+  // The same text in the same box, wrapped into the same lines (the same height), and the
+  // editor, on top, neither scrolls nor hides a line.
+  const m = await cell.evaluate((el) => {
+    const ta = el.querySelector('textarea')!;
+    const pre = el.querySelector<HTMLElement>('.cell-editor-colours')!;
+    const [a, b] = [ta.getBoundingClientRect(), pre.getBoundingClientRect()];
+    const mid = document.elementFromPoint(a.left + a.width / 2, a.top + a.height / 2);
+    // The coloured lines' height, padding included, against the editor's scroll height.
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const cs = getComputedStyle(pre);
+    const lines = range.getBoundingClientRect().height + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
+    return { text: pre.textContent === `${ta.value}\n`, box: [a.left - b.left, a.top - b.top, a.width - b.width, a.height - b.height], heights: [ta.scrollHeight, ta.clientHeight, lines], lineHeight: parseFloat(cs.lineHeight), onTop: mid === ta };
+  });
+  expect(m.text).toBe(true);
+  expect(m.box.every((d) => Math.abs(d) < 0.5)).toBe(true);
+  expect(m.heights[0]).toBe(m.heights[1]);
+  // More than the two lines typed: the long one wraps, in both.
+  expect(m.heights[0]).toBeGreaterThan(3.5 * m.lineHeight);
+  expect(Math.abs(m.heights[2] - m.heights[0])).toBeLessThan(0.5 * m.lineHeight);
+  expect(m.onTop).toBe(true);
+});
+
 test('an edit the browser will not store is flagged, not called kept', async ({ page }) => {
   await openChapter(page, 'image-convolution', 'en');
   // Storage full (or switched off) from here on: writing a cell's edit throws.

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTr } from '../common/i18n';
 import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cells';
 import type { CellEvent } from './protocol';
@@ -49,6 +49,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
   const [running, setRunning] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const editor = useRef<HTMLTextAreaElement>(null);
+  const colours = useRef<HTMLPreElement>(null);
   const run = useRef<CellRun | null>(null);
   const current = edited ?? code;
   const currentRef = useRef(current);
@@ -61,6 +62,21 @@ export function CodeCell({ code, children, check, uses }: Props) {
   useEffect(() => () => run.current?.stop(), []);
   // The editor takes the focus when the reader opens it, never by itself as the cell mounts
   // (an exercise opens in it, and focusing that would scroll the page away from the top).
+  // The editor grows with its code (long lines wrap), so it never scrolls and its coloured
+  // copy underneath wraps the same lines in the same room.
+  useLayoutEffect(() => {
+    const el = editor.current;
+    if (!editing || !el) return;
+    const fit = () => {
+      el.style.height = 'auto';
+      const border = el.offsetHeight - el.clientHeight;
+      el.style.height = `${el.scrollHeight + border}px`;
+    };
+    fit();
+    const watch = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit);
+    watch?.observe(el.parentElement ?? el);
+    return () => watch?.disconnect();
+  }, [editing, current]);
   const focusEditor = useRef(false);
   useEffect(() => {
     if (editing && focusEditor.current) editor.current?.focus();
@@ -141,17 +157,29 @@ export function CodeCell({ code, children, check, uses }: Props) {
   return (
     <div className="code-cell" ref={root} data-code-cell={check === undefined ? 'listing' : 'exercise'} onKeyDown={onKey}>
       {editing ? (
-        <textarea
-          ref={editor}
-          className="cell-editor"
-          value={current}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoCorrect="off"
-          rows={current.split('\n').length + 1}
-          aria-label={t('TypeScript code of this cell (Ctrl+Enter runs it)', '本单元格的 TypeScript 代码（Ctrl+Enter 运行）')}
-          onChange={(e) => change(e.target.value)}
-        />
+        // The code's colours are drawn under the editor, whose own text is transparent: the
+        // two lay out the same text in the same box, and the editor's scrolling moves both.
+        <div className="cell-editor-wrap">
+          <pre className="cell-editor-colours" aria-hidden="true" ref={colours}>
+            <Code lang="ts" code={`${current}\n`} />
+          </pre>
+          <textarea
+            ref={editor}
+            className="cell-editor"
+            value={current}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoCorrect="off"
+            rows={current.split('\n').length + 1}
+            aria-label={t('TypeScript code of this cell (Ctrl+Enter runs it)', '本单元格的 TypeScript 代码（Ctrl+Enter 运行）')}
+            onChange={(e) => change(e.target.value)}
+            onScroll={(e) => {
+              if (!colours.current) return;
+              colours.current.scrollTop = e.currentTarget.scrollTop;
+              colours.current.scrollLeft = e.currentTarget.scrollLeft;
+            }}
+          />
+        </div>
       ) : edited !== null ? (
         <CodeRegion label={t('Edited code', '改过的代码')}>
           <Code lang="ts" code={edited} />
