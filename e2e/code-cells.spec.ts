@@ -82,6 +82,35 @@ test('the editor colours the code as the reader types, in the same lines as its 
   expect(m.onTop).toBe(true);
 });
 
+test('Copy puts a listing’s code, as edited, on the clipboard in either language, and selects it where the browser refuses', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openChapter(page, 'image-convolution', 'en');
+  const cell = firstCell(page);
+  const shown = (await cell.locator('pre').first().textContent())!.replace(/\n$/, '');
+  await cell.getByRole('button', { name: 'Copy' }).click();
+  await expect(cell.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+  // An edit is what gets copied.
+  await edit(page, 'const edited = 1;');
+  await cell.getByRole('button', { name: 'Copy' }).click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('const edited = 1;');
+  // The PyTorch listing of the same place.
+  const tabs = page.locator('.code-tabs').first();
+  await tabs.getByRole('tab', { name: 'PyTorch' }).click();
+  const python = tabs.locator('[role="tabpanel"]:not([hidden]) .listing');
+  const code = (await python.locator('pre').textContent())!.replace(/\n$/, '');
+  expect(code).toContain('import torch');
+  await python.getByRole('button', { name: 'Copy' }).click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+  // A browser that refuses: the code is selected for the reader's own copy key, and the status says so.
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  await python.getByRole('button', { name: 'Copy' }).click();
+  await expect(python.getByRole('status')).toContainText('the code is selected, press Ctrl+C');
+  expect(await page.evaluate(() => window.getSelection()!.toString().replace(/\n$/, ''))).toBe(code);
+});
+
 test('an edit the browser will not store is flagged, not called kept', async ({ page }) => {
   await openChapter(page, 'image-convolution', 'en');
   // Storage full (or switched off) from here on: writing a cell's edit throws.

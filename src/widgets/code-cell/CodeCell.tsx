@@ -5,6 +5,7 @@ import type { CellEvent } from './protocol';
 import type { CellRun, RunEnd } from './runner';
 import { CodeRegion } from '../common/ScrollRegion';
 import { Code } from '../common/Code';
+import { CopyButton } from '../common/CopyButton';
 import './code-cell.css';
 
 interface Line {
@@ -60,14 +61,14 @@ export function CodeCell({ code, children, check, uses }: Props) {
     return el ? registerCell(el, () => currentRef.current) : undefined;
   }, []);
   useEffect(() => () => run.current?.stop(), []);
-  // The editor takes the focus when the reader opens it, never by itself as the cell mounts
-  // (an exercise opens in it, and focusing that would scroll the page away from the top).
   // The editor grows with its code (long lines wrap), so it never scrolls and its coloured
   // copy underneath wraps the same lines in the same room.
   useLayoutEffect(() => {
     const el = editor.current;
     if (!editing || !el) return;
     const fit = () => {
+      // Not laid out (a hidden tab, a presenter page that does not show it): nothing to measure.
+      if (el.getClientRects().length === 0) return;
       el.style.height = 'auto';
       const border = el.offsetHeight - el.clientHeight;
       el.style.height = `${el.scrollHeight + border}px`;
@@ -77,6 +78,8 @@ export function CodeCell({ code, children, check, uses }: Props) {
     watch?.observe(el.parentElement ?? el);
     return () => watch?.disconnect();
   }, [editing, current]);
+  // The editor takes the focus when the reader opens it, never by itself as the cell mounts
+  // (an exercise opens in it, and focusing that would scroll the page away from the top).
   const focusEditor = useRef(false);
   useEffect(() => {
     if (editing && focusEditor.current) editor.current?.focus();
@@ -206,6 +209,8 @@ export function CodeCell({ code, children, check, uses }: Props) {
         <button type="button" onClick={reset} disabled={edited === null && lines === null}>
           {t('Reset', '重置')}
         </button>
+        {/* An exercise's one status line is its verdict. */}
+        {check === undefined && <CopyButton text={() => currentRef.current} />}
         {edited !== null &&
           (kept ? (
             <span className="cell-edited">{t('edited, kept in this browser', '已修改，保存在本浏览器中')}</span>

@@ -3,6 +3,7 @@ import { useSettings } from '../../stores/settings';
 import { useTr } from '../common/i18n';
 import { CodeCell } from '../code-cell/CodeCell';
 import { listingKey } from '../code-cell/cells';
+import { CopyButton } from '../common/CopyButton';
 
 /** Tab names in English and Chinese, by fence language. */
 const TYPESCRIPT: [string, string] = ['TypeScript (this engine)', 'TypeScript（本书引擎）'];
@@ -114,7 +115,12 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
             <CodeCell code={codeText(b).replace(/\n$/, '')}>{b}</CodeCell>
           ) : PYTHON.has(langs[i]) ? (
             <>
-              {b}
+              <div className="listing">
+                {b}
+                <div className="cell-toolbar" role="toolbar" aria-label={t('Code', '代码')}>
+                  <CopyButton text={() => codeText(b).replace(/\n$/, '')} />
+                </div>
+              </div>
               {i === active && <RecordedOutput code={codeText(b).replace(/\n$/, '')} />}
             </>
           ) : (
