@@ -215,18 +215,18 @@ function cutWhereTheySit(blocks: readonly HTMLElement[], first: number, rest: nu
   // margins of the boxes it was opened from (a listing's lines, their box's), so each span
   // reaches over them (margins collapse: the largest counts).
   const spans = blocks.map((b) => {
-    const r = b.getBoundingClientRect();
-    const edge = { top: 0, bottom: 0, marginTop: 0, marginBottom: 0 };
-    for (let p: HTMLElement | null = b; p === b || p?.hasAttribute(BOX); p = p.parentElement) {
-      const cs = getComputedStyle(p!);
-      if (p !== b) {
-        edge.top += parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth);
-        edge.bottom += parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth);
-      }
-      edge.marginTop = Math.max(edge.marginTop, parseFloat(cs.marginTop) || 0);
-      edge.marginBottom = Math.max(edge.marginBottom, parseFloat(cs.marginBottom) || 0);
+    const own = getComputedStyle(b);
+    let [top, bottom] = [0, 0];
+    let [marginTop, marginBottom] = [parseFloat(own.marginTop) || 0, parseFloat(own.marginBottom) || 0];
+    for (let p = b.parentElement; p?.hasAttribute(BOX); p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      top += parseFloat(cs.paddingTop) + parseFloat(cs.borderTopWidth);
+      bottom += parseFloat(cs.paddingBottom) + parseFloat(cs.borderBottomWidth);
+      marginTop = Math.max(marginTop, parseFloat(cs.marginTop) || 0);
+      marginBottom = Math.max(marginBottom, parseFloat(cs.marginBottom) || 0);
     }
-    return { top: r.top - (edge.top + edge.marginTop) * scale, bottom: r.bottom + (edge.bottom + edge.marginBottom) * scale };
+    const r = b.getBoundingClientRect();
+    return { top: r.top - (top + marginTop) * scale, bottom: r.bottom + (bottom + marginBottom) * scale };
   });
   const glue = blocks.map((b, i) => i + 1 < blocks.length && tied(b, blocks[i + 1]));
   return cutSpans(spans, first, rest, glue).map((ix) => ix.map((i) => blocks[i]));

@@ -50,7 +50,6 @@ export function CodeCell({ code, children, check, uses }: Props) {
   const [running, setRunning] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const editor = useRef<HTMLTextAreaElement>(null);
-  const colours = useRef<HTMLPreElement>(null);
   const run = useRef<CellRun | null>(null);
   const current = edited ?? code;
   const currentRef = useRef(current);
@@ -161,9 +160,9 @@ export function CodeCell({ code, children, check, uses }: Props) {
     <div className="code-cell" ref={root} data-code-cell={check === undefined ? 'listing' : 'exercise'} onKeyDown={onKey}>
       {editing ? (
         // The code's colours are drawn under the editor, whose own text is transparent: the
-        // two lay out the same text in the same box, and the editor's scrolling moves both.
+        // two lay out the same text in the same box, and neither scrolls (see the effect above).
         <div className="cell-editor-wrap">
-          <pre className="cell-editor-colours" aria-hidden="true" ref={colours}>
+          <pre className="cell-editor-colours" aria-hidden="true">
             <Code lang="ts" code={`${current}\n`} />
           </pre>
           <textarea
@@ -176,11 +175,6 @@ export function CodeCell({ code, children, check, uses }: Props) {
             rows={current.split('\n').length + 1}
             aria-label={t('TypeScript code of this cell (Ctrl+Enter runs it)', '本单元格的 TypeScript 代码（Ctrl+Enter 运行）')}
             onChange={(e) => change(e.target.value)}
-            onScroll={(e) => {
-              if (!colours.current) return;
-              colours.current.scrollTop = e.currentTarget.scrollTop;
-              colours.current.scrollLeft = e.currentTarget.scrollLeft;
-            }}
           />
         </div>
       ) : edited !== null ? (

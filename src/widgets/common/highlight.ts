@@ -105,6 +105,8 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
   let depth = 0;
   let defining = false;
   let i = 0;
+  /** The text of the line before position `at`. */
+  const lineBefore = (at: number) => code.slice(code.lastIndexOf('\n', at - 1) + 1, at);
   /** Scans a template literal's text from `i` to its end or its next `${`. */
   const templateText = () => {
     let j = i;
@@ -125,14 +127,13 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
   };
   while (i < code.length) {
     const c = code[i];
-    const rest = code.slice(i, i + 3);
     if (code.startsWith(r.lineComment, i) && (lang !== 'sh' || i === 0 || /\s/.test(code[i - 1]))) {
       const end = code.indexOf('\n', i);
       push('com', code.slice(i, end < 0 ? code.length : end));
       i = end < 0 ? code.length : end;
       continue;
     }
-    if (r.blockComment && rest.startsWith('/*')) {
+    if (r.blockComment && code.startsWith('/*', i)) {
       const end = code.indexOf('*/', i + 2);
       const stop = end < 0 ? code.length : end + 2;
       push('com', code.slice(i, stop));
@@ -186,13 +187,13 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
       const soft = lang === 'ts' && TS_SOFT.has(word) && /^[ \t]+[A-Za-z_$]/.test(code.slice(j, j + 3));
       const kind: TokenKind = defining ? 'def' : member ? '' : r.keywords.has(word) || soft ? 'kw' : r.literals.has(word) ? 'lit' : '';
       // A soft keyword defines a name only where it starts a statement (not `import { type T }`).
-      const statement = !soft || /^\s*(export\s+)?$/.test(code.slice(code.lastIndexOf('\n', i - 1) + 1, i));
+      const statement = !soft || /^\s*(export\s+)?$/.test(lineBefore(i));
       defining = !member && kind === 'kw' && DEFINES.has(word) && statement;
       push(kind, word);
       i = j;
       continue;
     }
-    if (r.python && c === '@' && (i === 0 || code[i - 1] === '\n' || /^\s*$/.test(code.slice(code.lastIndexOf('\n', i - 1) + 1, i)))) {
+    if (r.python && c === '@' && /^\s*$/.test(lineBefore(i))) {
       // A decorator, name and all.
       let j = i + 1;
       while (j < code.length && /[\w.]/.test(code[j])) j++;

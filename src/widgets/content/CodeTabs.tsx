@@ -74,6 +74,8 @@ function RecordedOutput({ code }: { code: string }) {
 export function CodeTabs({ children }: { children?: ReactNode }) {
   const blocks = Children.toArray(children).filter(isValidElement) as ReactElement[];
   const langs = blocks.map(languageOf);
+  // Each listing's code, without the line break that ends a fenced block.
+  const codes = blocks.map((b) => codeText(b).replace(/\n$/, ''));
   const preferred = useSettings((s) => s.codeLang);
   const setPreferred = useSettings((s) => s.setCodeLang);
   const t = useTr();
@@ -112,16 +114,16 @@ export function CodeTabs({ children }: { children?: ReactNode }) {
       {blocks.map((b, i) => (
         <div key={i} role="tabpanel" id={`${id}-panel-${i}`} aria-labelledby={`${id}-tab-${i}`} hidden={i !== active}>
           {RUNNABLE.has(langs[i]) ? (
-            <CodeCell code={codeText(b).replace(/\n$/, '')}>{b}</CodeCell>
+            <CodeCell code={codes[i]}>{b}</CodeCell>
           ) : PYTHON.has(langs[i]) ? (
             <>
               <div className="listing">
                 {b}
                 <div className="cell-toolbar" role="toolbar" aria-label={t('Code', '代码')}>
-                  <CopyButton text={() => codeText(b).replace(/\n$/, '')} />
+                  <CopyButton text={() => codes[i]} />
                 </div>
               </div>
-              {i === active && <RecordedOutput code={codeText(b).replace(/\n$/, '')} />}
+              {i === active && <RecordedOutput code={codes[i]} />}
             </>
           ) : (
             b

@@ -56,7 +56,6 @@ function schemeLabel(t: Tr, s: InitScheme): string {
   }
 }
 
-/** A scheme's listing; only its comments follow the reader's language, the code is the same in both. */
 /** The tied network of the chapter's listing. */
 const TIED_LISTING = `const shared = new nn.Linear(8, 8);
 const tied = new nn.Sequential(
@@ -66,6 +65,7 @@ const tied = new nn.Sequential(
   new nn.Linear(8, 1),
 );`;
 
+/** A scheme's listing; only its comments follow the reader's language, the code is the same in both. */
 export function initListing(t: Tr, scheme: InitScheme): string {
   return listings(t)[scheme];
 }
