@@ -82,6 +82,51 @@ test('the editor colours the code as the reader types, in the same lines as its 
   expect(m.onTop).toBe(true);
 });
 
+test('the editor keeps indentation on Enter, shifts lines with Ctrl+] and Ctrl+[, undoes each in one step, and lets Tab move on', async ({ page }) => {
+  await openChapter(page, 'image-convolution', 'en');
+  await edit(page, 'for (let i = 0; i < 2; i++) {}');
+  const cell = firstCell(page);
+  const editor = cell.getByRole('textbox', { name: 'TypeScript code of this cell' });
+  await expect(editor).toHaveAccessibleDescription(/Ctrl\+\] and Ctrl\+\[ indent and outdent lines/);
+  const state = () => editor.evaluate((el: HTMLTextAreaElement) => ({ value: el.value, start: el.selectionStart, end: el.selectionEnd }));
+  // Between the braces: the closer goes below, the caret to an indented line between.
+  await editor.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(el.value.length - 1, el.value.length - 1));
+  await editor.press('Enter');
+  await editor.pressSequentially('console.log(i);');
+  await editor.press('Enter');
+  await editor.pressSequentially('const j = i;');
+  expect((await state()).value).toBe('for (let i = 0; i < 2; i++) {\n  console.log(i);\n  const j = i;\n}');
+  // What the reader typed is what the cell keeps (and runs).
+  await expect(cell.locator('.cell-editor-colours')).toHaveText('for (let i = 0; i < 2; i++) {\n  console.log(i);\n  const j = i;\n}\n');
+
+  // The two lines in the loop, selected, one level in and back out.
+  await editor.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(el.value.indexOf('  console'), el.value.indexOf('\n}')));
+  await editor.press('Control+]');
+  let s = await state();
+  expect(s.value).toBe('for (let i = 0; i < 2; i++) {\n    console.log(i);\n    const j = i;\n}');
+  expect(s.value.slice(s.start, s.end)).toBe('    console.log(i);\n    const j = i;');
+  await editor.press('Control+[');
+  await editor.press('Control+[');
+  s = await state();
+  expect(s.value).toBe('for (let i = 0; i < 2; i++) {\nconsole.log(i);\nconst j = i;\n}');
+  // Undo takes the key edits back one at a time, as typing would be.
+  await editor.press('Control+z');
+  expect((await state()).value).toBe('for (let i = 0; i < 2; i++) {\n  console.log(i);\n  const j = i;\n}');
+  await editor.press('Control+z');
+  expect((await state()).value).toBe('for (let i = 0; i < 2; i++) {\n    console.log(i);\n    const j = i;\n}');
+  await editor.press('Control+z');
+  expect((await state()).value).toBe('for (let i = 0; i < 2; i++) {\n  console.log(i);\n  const j = i;\n}');
+
+  // Tab leaves the editor for the cell's buttons; nothing was typed into the code.
+  await editor.press('Tab');
+  await expect(cell.getByRole('button', { name: 'Run' })).toBeFocused();
+  expect((await state()).value).not.toContain('\t');
+  // Ctrl+Enter still runs it.
+  await editor.focus();
+  await editor.press('Control+Enter');
+  await expect(cell.getByRole('log')).toContainText('0\n', { timeout: 60_000 });
+});
+
 test('Copy puts a listing’s code, as edited, on the clipboard in either language, and selects it where the browser refuses', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openChapter(page, 'image-convolution', 'en');

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTr } from '../common/i18n';
 import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cells';
 import type { CellEvent } from './protocol';
@@ -6,6 +6,7 @@ import type { CellRun, RunEnd } from './runner';
 import { CodeRegion } from '../common/ScrollRegion';
 import { Code } from '../common/Code';
 import { CopyButton } from '../common/CopyButton';
+import { newline, shiftLines, type Edit } from './edit-keys';
 import './code-cell.css';
 
 interface Line {
@@ -25,6 +26,24 @@ interface Props {
   check?: string;
   /** An exercise's listings to run first (indices among the chapter's listings); a listing runs all before it. */
   uses?: readonly number[];
+}
+
+/**
+ * Applies a key's edit to the editor as the browser's own typing does, so that its undo
+ * takes the edit back in one step; where the browser has no such command, sets the text
+ * (`change`) without undo.
+ */
+function applyEdit(el: HTMLTextAreaElement, edit: Edit, change: (text: string) => void) {
+  if (el.value.slice(edit.from, edit.to) !== edit.insert) {
+    el.setSelectionRange(edit.from, edit.to);
+    // execCommand is the one way to edit a textarea that its undo history records.
+    const done = edit.insert === '' ? document.execCommand('delete') : document.execCommand('insertText', false, edit.insert);
+    if (!done || el.value.slice(edit.from, edit.from + edit.insert.length) !== edit.insert) {
+      el.setRangeText(edit.insert, edit.from, edit.to);
+      change(el.value);
+    }
+  }
+  el.setSelectionRange(edit.selStart, edit.selEnd);
 }
 
 /**
@@ -49,6 +68,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
   const [lines, setLines] = useState<Line[] | null>(null);
   const [running, setRunning] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const keysId = useId();
   const editor = useRef<HTMLTextAreaElement>(null);
   const run = useRef<CellRun | null>(null);
   const current = edited ?? code;
@@ -156,27 +176,50 @@ export function CodeCell({ code, children, check, uses }: Props) {
     }
   };
 
+  // Enter keeps the indentation; Ctrl+] and Ctrl+[ (Cmd on a Mac) indent and outdent the
+  // lines of the selection. Tab is left to move the focus on, so the editor never traps it.
+  const onEditorKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    const el = e.currentTarget;
+    const mod = e.ctrlKey || e.metaKey;
+    let edit: Edit | null = null;
+    if (e.key === 'Enter' && !mod && !e.shiftKey && !e.altKey && !e.nativeEvent.isComposing) edit = newline(el.value, el.selectionStart, el.selectionEnd);
+    else if (mod && !e.altKey && (e.key === ']' || e.key === '[')) edit = shiftLines(el.value, el.selectionStart, el.selectionEnd, e.key === ']' ? 1 : -1);
+    if (!edit) return;
+    e.preventDefault();
+    applyEdit(el, edit, change);
+  };
+
   return (
     <div className="code-cell" ref={root} data-code-cell={check === undefined ? 'listing' : 'exercise'} onKeyDown={onKey}>
       {editing ? (
         // The code's colours are drawn under the editor, whose own text is transparent: the
         // two lay out the same text in the same box, and neither scrolls (see the effect above).
-        <div className="cell-editor-wrap">
-          <pre className="cell-editor-colours" aria-hidden="true">
-            <Code lang="ts" code={`${current}\n`} />
-          </pre>
-          <textarea
-            ref={editor}
-            className="cell-editor"
-            value={current}
-            spellCheck={false}
-            autoCapitalize="off"
-            autoCorrect="off"
-            rows={current.split('\n').length + 1}
-            aria-label={t('TypeScript code of this cell (Ctrl+Enter runs it)', '本单元格的 TypeScript 代码（Ctrl+Enter 运行）')}
-            onChange={(e) => change(e.target.value)}
-          />
-        </div>
+        <>
+          <div className="cell-editor-wrap">
+            <pre className="cell-editor-colours" aria-hidden="true">
+              <Code lang="ts" code={`${current}\n`} />
+            </pre>
+            <textarea
+              ref={editor}
+              className="cell-editor"
+              value={current}
+              spellCheck={false}
+              autoCapitalize="off"
+              autoCorrect="off"
+              rows={current.split('\n').length + 1}
+              aria-label={t('TypeScript code of this cell', '本单元格的 TypeScript 代码')}
+              aria-describedby={keysId}
+              onChange={(e) => change(e.target.value)}
+              onKeyDown={onEditorKey}
+            />
+          </div>
+          <p className="cell-keys" id={keysId}>
+            {t(
+              'Ctrl+Enter runs the cell · Ctrl+] and Ctrl+[ indent and outdent lines · Tab moves on to the buttons',
+              'Ctrl+Enter 运行单元格 · Ctrl+] 和 Ctrl+[ 增加、减少所选行的缩进 · Tab 移到按钮上',
+            )}
+          </p>
+        </>
       ) : edited !== null ? (
         <CodeRegion label={t('Edited code', '改过的代码')}>
           <Code lang="ts" code={edited} />
