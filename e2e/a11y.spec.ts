@@ -111,13 +111,24 @@ test('on a 320 px screen whatever scrolls sideways is reachable by keyboard, onl
   const formula = page.locator('.katex-display[data-scroll-reach]').first();
   await expect(formula).toHaveAttribute('role', 'region');
   await expect(formula).toHaveAccessibleName('Formula');
+  // Its edges show that it goes on: faded where there is more beyond, crisp where it ends
+  // (the opaque stretch of its mask runs from the left fade's end to the right fade's start).
+  const opaque = () => formula.evaluate((el) => /rgb\(0, 0, 0\) (.*), rgb\(0, 0, 0\) (.*), rgba/.exec(getComputedStyle(el).maskImage)?.slice(1));
+  await expect.poll(opaque).toEqual(['0px', 'calc(100% - 40px)']);
+  await formula.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect.poll(opaque).toEqual(['40px', '100%']);
+  await formula.evaluate((el) => el.scrollTo({ left: 0 }));
+  await expect(page.locator('.chapter pre[data-overflows]').first()).toBeAttached();
   await formula.focus();
+  // While it has the keyboard's focus, nothing hides its focus ring.
+  expect(await formula.evaluate((el) => getComputedStyle(el).maskImage)).toBe('none');
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => formula.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
   // Wide enough for every formula: none is a tab stop any more.
   await formula.blur();
   await page.setViewportSize({ width: 1280, height: 900 });
   await expect(page.locator('.katex-display[tabindex]')).toHaveCount(0);
+  await expect(page.locator('.katex-display[data-overflows]')).toHaveCount(0);
   await expect(engine.locator('.engine-short')).toBeHidden();
   expect(await engine.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 });

@@ -7,6 +7,11 @@
  * Tables and code listings are always focusable where they are made (`table-scroll`,
  * `pre`); this covers the parts whose markup comes from KaTeX or whose width depends on
  * a widget's settings.
+ *
+ * Every sideways scroller that overflows, listings and tables included, is also marked
+ * `data-overflows`, which the style sheet reads to fade the edges that have more beyond
+ * them (styles.css, "Scrollers show that they scroll"): a sighted reader sees that a cut-off
+ * formula goes on, not only the one who tabs to it.
  */
 
 /** The sideways scrollers this keeps reachable, and the name each gets as a region. */
@@ -18,8 +23,12 @@ const KINDS: readonly (readonly [selector: string, en: string, zh: string])[] = 
   ['.w-grid', 'Grid', '网格'],
 ];
 const SELECTOR = KINDS.map(([s]) => s).join(', ');
+/** Scrollers that are focusable where they are made, and only get the overflow mark. */
+const MARKED_ONLY = '.chapter pre, .table-scroll';
 /** Marks the attributes this module set, so that it takes back only its own. */
 const MARK = 'data-scroll-reach';
+/** Marks a scroller wider than its box (for the edge fade of styles.css). */
+const OVERFLOWS = 'data-overflows';
 const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
 /** Elements without a role of their own. */
 const GENERIC = new Set(['DIV', 'SPAN', 'PRE']);
@@ -33,8 +42,12 @@ function nameFor(el: Element): string {
 /** One pass: every scroller under `root` is a tab stop exactly when it overflows. */
 export function updateScrollReach(root: ParentNode): void {
   const els = [...root.querySelectorAll<HTMLElement>(SELECTOR)];
+  const marked = [...root.querySelectorAll<HTMLElement>(MARKED_ONLY)];
   // All reads first, then all writes: one layout for the whole pass.
-  const wide = els.map((el) => el.scrollWidth > el.clientWidth + 1 && !el.querySelector(FOCUSABLE));
+  const over = (el: HTMLElement) => el.scrollWidth > el.clientWidth + 1;
+  const overflows = [...els, ...marked].map(over);
+  const wide = els.map((el, i) => overflows[i] && !el.querySelector(FOCUSABLE));
+  [...els, ...marked].forEach((el, i) => el.toggleAttribute(OVERFLOWS, overflows[i]));
   els.forEach((el, i) => {
     const ours = el.hasAttribute(MARK);
     if (wide[i] && !ours && !el.hasAttribute('tabindex')) {
