@@ -24,7 +24,7 @@ const strings = {
   notFoundOr: { en: ', or pick any chapter from the contents.', zh: '，或在目录中任选一章。' },
   skip: { en: 'Skip to content', zh: '跳到正文' },
   backendStarting: { en: 'Starting the engine…', zh: '正在启动引擎…' },
-  backendIdle: { en: 'CPU · WebGPU starts when needed', zh: 'CPU · 需要时才启动 WebGPU' },
+  backendIdle: { en: 'CPU · WebGPU when needed', zh: 'CPU · 需要时启用 WebGPU' },
   backendIdleTitle: {
     en: 'The widgets on this page compute on the engine’s CPU backend. WebGPU starts the first time something needs the GPU: the LeNet part of the receptive-field widget, a look inside a trained model larger than LeNet, or training.',
     zh: '本页的交互组件在引擎的 CPU 后端上计算。第一次需要 GPU 时（感受野组件的 LeNet 部分、“走进训练好的模型”中比 LeNet 大的模型，或训练）才启动 WebGPU。',

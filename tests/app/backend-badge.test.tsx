@@ -9,7 +9,7 @@ describe('the backend badge', () => {
   it('says the page computes on the CPU until something asks for the GPU, and shows no banner', () => {
     const html = renderToStaticMarkup(<BackendBadge />);
     expect(html).toContain('data-backend="idle"');
-    expect(html).toContain('CPU · WebGPU starts when needed');
+    expect(html).toContain('CPU · WebGPU when needed');
     expect(html).toContain('role="status"');
     // The cut line is a button that opens all of it (the tooltip's words) in a panel of its own.
     expect(html).toMatch(/<button type="button" class="backend-badge-toggle" aria-expanded="false" aria-controls="([^"]+)"[^>]*>.*<p class="backend-more" id="\1" hidden="">The widgets on this page compute on the engine’s CPU backend\./);
