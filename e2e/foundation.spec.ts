@@ -50,7 +50,10 @@ test('widgets that compute on the CPU never start WebGPU; the badge says so, and
   await expect(rf.locator('.b-check').first()).toHaveAttribute('data-agrees', 'true', { timeout: 30_000 });
   expect(await page.evaluate(() => (window as unknown as { __adapterRequests: number }).__adapterRequests)).toBe(0);
   await expect(badge).toHaveAttribute('data-backend', 'idle');
-  await expect(badge).toContainText('CPU');
+  await expect(badge).toContainText('CPU · WebGPU when needed');
+  // A laptop's header has room for the whole line: nothing of it is cut off.
+  expect(page.viewportSize()!.width).toBeLessThanOrEqual(1280);
+  expect(await badge.locator('.backend-badge-toggle').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   // The trained LeNet (its receptive fields stand in the LeNet chapter) runs on the GPU: showing it starts WebGPU.
   await expect(rf.locator('[data-part="lenet"]')).toHaveCount(0);
   await openChapter(page, 'lenet');

@@ -476,7 +476,7 @@ test('dense vs conv: on an image smaller than the kernel the locality step is cl
   expect(problems.errors).toEqual([]);
 });
 
-test('dense vs conv: the notes’ photo needs 3,600,000,100 parameters (14.4 GB) against 2,800 for a 3x3 convolution; sizes typed from the keyboard agree with the formulas', async ({ page, problems }) => {
+test('dense vs conv: the chapter’s photo needs 3,600,000,100 parameters (14.4 GB) against 2,800 for a 3x3 convolution; sizes typed from the keyboard agree with the formulas', async ({ page, problems }) => {
   await openLab(page);
   const w = widget(page, 'dense-vs-conv');
   await expect(w.locator('.dc-compare')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });

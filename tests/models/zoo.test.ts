@@ -87,7 +87,7 @@ describe('the per-layer output shapes, computed by running the engine on one ima
     ['lenet', 28, NOTES_LENET],
     ['alexnet', 224, NOTES_ALEXNET],
     ['resnet18', 224, NOTES_RESNET],
-  ] as const)('equal the table the notes print for %s at %ix%i', (id, size, notes) => {
+  ] as const)('equal the table the notes print for %s at %i pixels a side', (id, size, notes) => {
     const s = summaryOf(id, size);
     expect(parseTable(formatShapeTable(s.rows))).toEqual(parseTable(notes));
   });
