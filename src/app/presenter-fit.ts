@@ -44,9 +44,10 @@ function clearCode(root: ParentNode): void {
 
 /**
  * Blocks kept whole: grids, formulas, drawings, one control, a line of text (a listing's
- * line among them: a listing is cut between its lines, which presenter CSS sets as blocks).
+ * line among them: a listing is cut between its lines, which presenter CSS sets as blocks),
+ * a code editor (its text is one control, laid over the coloured copy of its lines).
  */
-const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, .code-line, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
+const ATOMIC = '.matrix, .rf-map, svg, canvas, .katex, .katex-display, .code-line, .cell-editor-wrap, p, li, h1, h2, h3, h4, label, .slider, button, select, input, tr, figcaption';
 /** Blocks shown on every page of their step: the widget's title line, a table's head. */
 const PINNED = '.widget-header, thead';
 /** What a widget's controls are made of, and what marks a block as an output instead. */

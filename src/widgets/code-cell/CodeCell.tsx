@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTr } from '../common/i18n';
 import { cellsBefore, forgetEdit, loadEdit, registerCell, saveEdit } from './cells';
 import type { CellEvent } from './protocol';
@@ -80,23 +80,6 @@ export function CodeCell({ code, children, check, uses }: Props) {
     return el ? registerCell(el, () => currentRef.current) : undefined;
   }, []);
   useEffect(() => () => run.current?.stop(), []);
-  // The editor grows with its code (long lines wrap), so it never scrolls and its coloured
-  // copy underneath wraps the same lines in the same room.
-  useLayoutEffect(() => {
-    const el = editor.current;
-    if (!editing || !el) return;
-    const fit = () => {
-      // Not laid out (a hidden tab, a presenter page that does not show it): nothing to measure.
-      if (el.getClientRects().length === 0) return;
-      el.style.height = 'auto';
-      const border = el.offsetHeight - el.clientHeight;
-      el.style.height = `${el.scrollHeight + border}px`;
-    };
-    fit();
-    const watch = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit);
-    watch?.observe(el.parentElement ?? el);
-    return () => watch?.disconnect();
-  }, [editing, current]);
   // The editor takes the focus when the reader opens it, never by itself as the cell mounts
   // (an exercise opens in it, and focusing that would scroll the page away from the top).
   const focusEditor = useRef(false);
@@ -193,7 +176,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
     <div className="code-cell" ref={root} data-code-cell={check === undefined ? 'listing' : 'exercise'} onKeyDown={onKey}>
       {editing ? (
         // The code's colours are drawn under the editor, whose own text is transparent: the
-        // two lay out the same text in the same box, and neither scrolls (see the effect above).
+        // two lay out the same text in the same grid cell, which the copy sizes (code-cell.css).
         <>
           <div className="cell-editor-wrap">
             <pre className="cell-editor-colours" aria-hidden="true">
@@ -206,7 +189,7 @@ export function CodeCell({ code, children, check, uses }: Props) {
               spellCheck={false}
               autoCapitalize="off"
               autoCorrect="off"
-              rows={current.split('\n').length + 1}
+              rows={1}
               aria-label={t('TypeScript code of this cell', '本单元格的 TypeScript 代码')}
               aria-describedby={keysId}
               onChange={(e) => change(e.target.value)}
