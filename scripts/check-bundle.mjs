@@ -40,7 +40,7 @@ if (messageTypes.length === 0) {
   process.exit(1);
 }
 const aidPatterns = [
-  ...['__cnnTraining', '__cnnCellTimeLimitMs', 'crashWorker', 'hangWorker', 'loseDevice', 'simulateStorageFull', 'hideWebGPU', 'silenceFloorMs', '__TEST_AIDS__'].map((name) => new RegExp(name)),
+  ...['__cnnTraining', '__cnnCellTimeLimitMs', '__cnnBriefSteps', 'crashWorker', 'hangWorker', 'loseDevice', 'simulateStorageFull', 'hideWebGPU', 'silenceFloorMs', '__TEST_AIDS__'].map((name) => new RegExp(name)),
   // A message type as a string literal, e.g. `type:"lose-device"` or `case"crash"`.
   ...messageTypes.map((t) => new RegExp(`(["'\`])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`)),
 ];

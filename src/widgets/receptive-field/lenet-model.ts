@@ -12,6 +12,17 @@ export { FASHION_CLASSES } from '../common/fashion-classes';
 /** The brief in-page training recipe (deterministic for a backend: fixed seed and batch order). */
 export const BRIEF = { seed: 0, steps: 500, batchSize: 64, lr: 0.003 } as const;
 
+/**
+ * The brief training's length: BRIEF.steps, or in a test build the count a test set on the
+ * page (`window.__cnnBriefSteps`), so that a test about what happens after the training
+ * does not wait for all of it on a software GPU.
+ */
+export function briefSteps(): number {
+  if (!__TEST_AIDS__ || typeof window === 'undefined') return BRIEF.steps;
+  const set = (window as unknown as { __cnnBriefSteps?: unknown }).__cnnBriefSteps;
+  return typeof set === 'number' && set > 0 ? Math.floor(set) : BRIEF.steps;
+}
+
 export function createLeNet(): nn.Sequential {
   return zoo.lenet.create({ seed: BRIEF.seed });
 }
@@ -28,7 +39,7 @@ export function imagesTensor(ds: Dataset, indices: readonly number[]): Tensor {
 }
 
 /**
- * Trains `net` with Adam for BRIEF.steps mini-batches drawn in a fixed order from the
+ * Trains `net` with Adam for briefSteps() mini-batches drawn in a fixed order from the
  * training set. Yields to the page between steps; reports progress and the running
  * accuracy. Returns the accuracy of the last 20 batches.
  */
@@ -38,7 +49,8 @@ export async function trainBriefly(net: nn.Sequential, train: Dataset, onProgres
   const recent: number[] = [];
   // A fixed stride through the training set gives a reproducible, class-mixed batch order.
   let cursor = 0;
-  for (let step = 0; step < BRIEF.steps; step++) {
+  const steps = briefSteps();
+  for (let step = 0; step < steps; step++) {
     if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
     const idx = Array.from({ length: BRIEF.batchSize }, () => {
       cursor = (cursor + 7919) % train.count;
