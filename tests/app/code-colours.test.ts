@@ -28,7 +28,7 @@ describe('syntax colours', () => {
     expect([...all.keys()].sort()).toEqual(['contrast', 'dark', 'light']);
     for (const [name, vars] of all) {
       const kinds = Object.keys(vars).filter((k) => k.startsWith('--code-'));
-      expect(kinds.sort(), name).toEqual(['--code-com', '--code-def', '--code-kw', '--code-lit', '--code-num', '--code-str']);
+      expect(kinds.sort(), name).toEqual(['--code-com', '--code-def', '--code-fn', '--code-kw', '--code-lit', '--code-num', '--code-str']);
       const need = name === 'contrast' ? 7 : 4.5;
       for (const k of kinds) {
         for (const bg of ['--surface', '--bg']) expect(contrast(vars[k], vars[bg]), `${name} ${k} on ${bg}`).toBeGreaterThanOrEqual(need);

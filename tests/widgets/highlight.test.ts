@@ -38,6 +38,7 @@ describe('highlight', () => {
   it('marks comments, strings, numbers, keywords, constants and defined names in TypeScript', () => {
     expect(marked("const x = rand([2, 3]); // shape 2x3", 'ts')).toEqual([
       ['kw', 'const'],
+      ['fn', 'rand'],
       ['num', '2'],
       ['num', '3'],
       ['com', '// shape 2x3'],
@@ -49,6 +50,7 @@ describe('highlight', () => {
       ['lit', 'null'],
     ]);
     expect(marked("console.log('it\\'s', \"a // b\", 1e-3, .5, 0x1f)", 'ts')).toEqual([
+      ['fn', 'log'],
       ['str', "'it\\'s'"],
       ['str', '"a // b"'],
       ['num', '1e-3'],
@@ -76,6 +78,7 @@ describe('highlight', () => {
   it('colours the text of a template literal and the code in its ${...} as code', () => {
     expect(marked('`loss ${loss.toFixed(3)} at ${ {a: 1}.a }`', 'ts')).toEqual([
       ['str', '`loss ${'],
+      ['fn', 'toFixed'],
       ['num', '3'],
       ['str', '} at ${'],
       ['num', '1'],
@@ -117,6 +120,33 @@ describe('highlight', () => {
     expect(marked("elif x == 'a':", 'python')).toEqual([
       ['kw', 'elif'],
       ['str', "'a'"],
+    ]);
+  });
+
+  it('marks the name a call calls: functions, methods, classes a new makes, in either language', () => {
+    expect(marked('const y = new nn.Linear(8, 1).forward(x.reshape([1, 8]));', 'ts')).toEqual([
+      ['kw', 'const'],
+      ['kw', 'new'],
+      ['fn', 'Linear'],
+      ['num', '8'],
+      ['num', '1'],
+      ['fn', 'forward'],
+      ['fn', 'reshape'],
+      ['num', '1'],
+      ['num', '8'],
+    ]);
+    // Not a name the call does not directly follow, a keyword, a definition, or a generic call's name.
+    expect(marked('if (ok) f (1); function g() {} h<T>(2);', 'ts')).toEqual([
+      ['kw', 'if'],
+      ['num', '1'],
+      ['kw', 'function'],
+      ['def', 'g'],
+      ['num', '2'],
+    ]);
+    expect(marked('print(len(nn.Sequential(net)))', 'python')).toEqual([
+      ['fn', 'print'],
+      ['fn', 'len'],
+      ['fn', 'Sequential'],
     ]);
   });
 

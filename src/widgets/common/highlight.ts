@@ -1,13 +1,13 @@
 /**
  * Syntax colouring of the book's listings: a small scanner for TypeScript and Python (and
  * shell lines) that cuts a listing into lines of tokens. Only what helps a reader find
- * their way is marked: comments, strings, numbers, keywords, the literal constants and the
- * name a definition introduces; everything else is plain text. The tokens of a line
+ * their way is marked: comments, strings, numbers, keywords, the literal constants, the
+ * name a definition introduces and the name a call calls; everything else is plain text. The tokens of a line
  * joined give the line back exactly (tested), so copying a listing copies its code.
  */
 
-/** What a token is: comment, string, number, keyword, constant, defined name, or plain. */
-export type TokenKind = 'com' | 'str' | 'num' | 'kw' | 'lit' | 'def' | '';
+/** What a token is: comment, string, number, keyword, constant, defined name, called name, or plain. */
+export type TokenKind = 'com' | 'str' | 'num' | 'kw' | 'lit' | 'def' | 'fn' | '';
 
 export interface Token {
   kind: TokenKind;
@@ -185,7 +185,9 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
       // A property (x.type, net.forward) is never a keyword.
       const member = prev === '.';
       const soft = lang === 'ts' && TS_SOFT.has(word) && /^[ \t]+[A-Za-z_$]/.test(code.slice(j, j + 3));
-      const kind: TokenKind = defining ? 'def' : member ? '' : r.keywords.has(word) || soft ? 'kw' : r.literals.has(word) ? 'lit' : '';
+      const named: TokenKind = defining ? 'def' : member ? '' : r.keywords.has(word) || soft ? 'kw' : r.literals.has(word) ? 'lit' : '';
+      // Any other name right before an opening parenthesis is called: a function, a method, a layer's class.
+      const kind: TokenKind = named === '' && code[j] === '(' ? 'fn' : named;
       // A soft keyword defines a name only where it starts a statement (not `import { type T }`).
       const statement = !soft || /^\s*(export\s+)?$/.test(lineBefore(i));
       defining = !member && kind === 'kw' && DEFINES.has(word) && statement;
