@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { test, expect, openChapter, wcagAxe } from './fixtures';
+import { test, expect, openChapter, wcagAxe, axeFindings } from './fixtures';
 
 test('presenter mode steps through a chapter by keyboard alone', async ({ page }) => {
   await openChapter(page, 'preface');
@@ -84,6 +84,22 @@ async function presentWithTeacher(page: Page, context: BrowserContext) {
   await expect(pos).toHaveAttribute('data-step', '1');
   return { teacher, pos };
 }
+
+test('a teacher window opened first explains how the two windows work, then follows the projector once it presents', async ({ page, context }) => {
+  // Opened before any window of the book shows a chapter.
+  const teacher = await context.newPage();
+  await teacher.goto('./?c=teacher');
+  await expect(teacher.locator('.teacher [role="status"]')).toHaveText('Waiting for the projected window…');
+  const how = teacher.getByRole('region', { name: 'How the two windows work together' });
+  await expect(how.getByRole('listitem')).toHaveCount(3);
+  await expect(how).toContainText('press P');
+  expect(await axeFindings(teacher)).toEqual([]);
+  // The projector opens a chapter and presents: the teacher window shows where it is, and the explanation goes.
+  await openChapter(page, 'preface');
+  await page.keyboard.press('p');
+  await expect(teacher.locator('.teacher-position')).toHaveAttribute('data-step', '0');
+  await expect(how).toHaveCount(0);
+});
 
 test('the teacher window and the projected window stay in step', async ({ page, context }) => {
   const { teacher, pos } = await presentWithTeacher(page, context);

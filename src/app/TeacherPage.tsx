@@ -37,7 +37,17 @@ export function TeacherPage() {
     <article className="chapter teacher" data-chapter="teacher">
       <h1>{t('teacherView')}</h1>
       {!state || !current ? (
-        <p role="status">{t('teacherWaiting')}</p>
+        <>
+          <p role="status">{t('teacherWaiting')}</p>
+          <section aria-labelledby="teacher-how">
+            <h2 id="teacher-how">{t('teacherHowTitle')}</h2>
+            <ol>
+              <li>{t('teacherHow1')}</li>
+              <li>{t('teacherHow2')}</li>
+              <li>{t('teacherHow3')}</li>
+            </ol>
+          </section>
+        </>
       ) : (
         <>
           <p className="teacher-position" role="status" data-step={state.step} data-total={state.steps.length}>
