@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdit, newline, shiftLines, type Edit } from '../../src/widgets/code-cell/edit-keys';
+import { afterEdit, newline, shiftLines, type Edit } from '../../src/widgets/code-cell/edit-keys';
 
 /**
  * Texts with their selection drawn in: `|` a caret, `«` and `»` a selection's ends.
@@ -15,7 +15,7 @@ function parse(marked: string): { text: string; start: number; end: number } {
 function key(marked: string, edit: (text: string, start: number, end: number) => Edit): string {
   const { text, start, end } = parse(marked);
   const e = edit(text, start, end);
-  const after = applyEdit(text, e);
+  const after = afterEdit(text, e);
   if (e.selStart === e.selEnd) return `${after.slice(0, e.selStart)}|${after.slice(e.selStart)}`;
   return `${after.slice(0, e.selStart)}«${after.slice(e.selStart, e.selEnd)}»${after.slice(e.selEnd)}`;
 }

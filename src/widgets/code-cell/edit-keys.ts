@@ -86,6 +86,6 @@ export function shiftLines(text: string, start: number, end: number, direction: 
 }
 
 /** The text after an edit (what the browser shows once it has applied it). */
-export function applyEdit(text: string, edit: Edit): string {
+export function afterEdit(text: string, edit: Edit): string {
   return text.slice(0, edit.from) + edit.insert + text.slice(edit.to);
 }

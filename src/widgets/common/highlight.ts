@@ -2,8 +2,9 @@
  * Syntax colouring of the book's listings: a small scanner for TypeScript and Python (and
  * shell lines) that cuts a listing into lines of tokens. Only what helps a reader find
  * their way is marked: comments, strings, numbers, keywords, the literal constants, the
- * name a definition introduces and the name a call calls; everything else is plain text. The tokens of a line
- * joined give the line back exactly (tested), so copying a listing copies its code.
+ * name a definition introduces and the name a call calls; everything else is plain text.
+ * The tokens of a line joined give the line back exactly (tested), so copying a listing
+ * copies its code.
  */
 
 /** What a token is: comment, string, number, keyword, constant, defined name, called name, or plain. */
