@@ -143,6 +143,18 @@ describe('highlight', () => {
       ['def', 'g'],
       ['num', '2'],
     ]);
+    // A method defined in a class is a definition: a body or a return type follows its parameters.
+    expect(marked('class A {\n  constructor() { super(); }\n  override forward(x: T): T {\n    f(x);\n    return g((y) => y);\n  }\n}', 'ts')).toEqual([
+      ['kw', 'class'],
+      ['def', 'A'],
+      ['def', 'constructor'],
+      ['lit', 'super'],
+      ['kw', 'override'],
+      ['def', 'forward'],
+      ['fn', 'f'],
+      ['kw', 'return'],
+      ['fn', 'g'],
+    ]);
     expect(marked('print(len(nn.Sequential(net)))', 'python')).toEqual([
       ['fn', 'print'],
       ['fn', 'len'],

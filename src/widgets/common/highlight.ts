@@ -79,6 +79,19 @@ function stringEnd(code: string, i: number, quote: string, triple: boolean, mult
   return code.length;
 }
 
+/** What may stand before a TypeScript method's name on its line: indentation and modifiers. */
+const MEMBER_START = /^\s*(?:(?:public|private|protected|static|override|async|readonly|get|set)\s+)*$/;
+
+/** Whether the parentheses that open at `open` are a definition's parameters: a body (`{`) or a return type (`:`) follows them. */
+function parametersAt(code: string, open: number): boolean {
+  let depth = 0;
+  for (let k = open; k < code.length; k++) {
+    if (code[k] === '(') depth++;
+    else if (code[k] === ')' && --depth === 0) return /^\s*[{:]/.test(code.slice(k + 1, k + 40));
+  }
+  return false;
+}
+
 /**
  * The tokens of `code` in `lang`, line by line (the line breaks themselves are not in
  * them). Text in an unknown language is one plain token a line.
@@ -187,8 +200,10 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
       const member = prev === '.';
       const soft = lang === 'ts' && TS_SOFT.has(word) && /^[ \t]+[A-Za-z_$]/.test(code.slice(j, j + 3));
       const named: TokenKind = defining ? 'def' : member ? '' : r.keywords.has(word) || soft ? 'kw' : r.literals.has(word) ? 'lit' : '';
-      // Any other name right before an opening parenthesis is called: a function, a method, a layer's class.
-      const kind: TokenKind = named === '' && code[j] === '(' ? 'fn' : named;
+      // Any other name right before an opening parenthesis is called (a function, a method, a
+      // layer's class), unless it begins a line and a body follows: a method defined in a class.
+      const method: boolean = named === '' && lang === 'ts' && !member && MEMBER_START.test(lineBefore(i)) && parametersAt(code, j);
+      const kind: TokenKind = named === '' && code[j] === '(' ? (method ? 'def' : 'fn') : named;
       // A soft keyword defines a name only where it starts a statement (not `import { type T }`).
       const statement = !soft || /^\s*(export\s+)?$/.test(lineBefore(i));
       defining = !member && kind === 'kw' && DEFINES.has(word) && statement;
