@@ -42,12 +42,12 @@ function nameFor(el: Element): string {
 /** One pass: every scroller under `root` is a tab stop exactly when it overflows. */
 export function updateScrollReach(root: ParentNode): void {
   const els = [...root.querySelectorAll<HTMLElement>(SELECTOR)];
-  const marked = [...root.querySelectorAll<HTMLElement>(MARKED_ONLY)];
+  // Every scroller once: those made reachable here first, then the ones only marked.
+  const all = [...new Set([...els, ...root.querySelectorAll<HTMLElement>(MARKED_ONLY)])];
   // All reads first, then all writes: one layout for the whole pass.
-  const over = (el: HTMLElement) => el.scrollWidth > el.clientWidth + 1;
-  const overflows = [...els, ...marked].map(over);
+  const overflows = all.map((el) => el.scrollWidth > el.clientWidth + 1);
   const wide = els.map((el, i) => overflows[i] && !el.querySelector(FOCUSABLE));
-  [...els, ...marked].forEach((el, i) => el.toggleAttribute(OVERFLOWS, overflows[i]));
+  all.forEach((el, i) => el.toggleAttribute(OVERFLOWS, overflows[i]));
   els.forEach((el, i) => {
     const ours = el.hasAttribute(MARK);
     if (wide[i] && !ours && !el.hasAttribute('tabindex')) {

@@ -7,6 +7,7 @@ import { CodeRegion } from '../common/ScrollRegion';
 import { Code } from '../common/Code';
 import { CopyButton } from '../common/CopyButton';
 import { newline, shiftLines, type Edit } from './edit-keys';
+import { testAidNumber } from '../common/test-aid';
 import './code-cell.css';
 
 interface Line {
@@ -38,23 +39,12 @@ function applyEdit(el: HTMLTextAreaElement, edit: Edit, change: (text: string) =
     el.setSelectionRange(edit.from, edit.to);
     // execCommand is the one way to edit a textarea that its undo history records.
     const done = edit.insert === '' ? document.execCommand('delete') : document.execCommand('insertText', false, edit.insert);
-    if (!done || el.value.slice(edit.from, edit.from + edit.insert.length) !== edit.insert) {
+    if (!done) {
       el.setRangeText(edit.insert, edit.from, edit.to);
       change(el.value);
     }
   }
   el.setSelectionRange(edit.selStart, edit.selEnd);
-}
-
-/**
- * A run's time limit: `fallback`, or in a test build the one a test set on the page
- * (`window.__cnnCellTimeLimitMs`), so that the limit can be seen at work without a
- * core spinning for its full length.
- */
-function timeLimit(fallback: number): number {
-  if (!__TEST_AIDS__) return fallback;
-  const set = (window as unknown as { __cnnCellTimeLimitMs?: unknown }).__cnnCellTimeLimitMs;
-  return typeof set === 'number' && set > 0 ? set : fallback;
 }
 
 export function CodeCell({ code, children, check, uses }: Props) {
@@ -124,7 +114,8 @@ export function CodeCell({ code, children, check, uses }: Props) {
           push({ stream: 'error', text: `${e.message}${where}` });
         }
       };
-      const limit = timeLimit(TIME_LIMIT_MS);
+      // A test build lets a test set a shorter limit, to see it at work without a core spinning for its full length.
+      const limit = testAidNumber(__TEST_AIDS__ && '__cnnCellTimeLimitMs', TIME_LIMIT_MS);
       run.current = runCells(codes, target, onEvent, limit);
       const end = await run.current.ended;
       const note = explain(end, limit);

@@ -202,8 +202,9 @@ export function highlight(code: string, lang: CodeLang): Token[][] {
       const named: TokenKind = defining ? 'def' : member ? '' : r.keywords.has(word) || soft ? 'kw' : r.literals.has(word) ? 'lit' : '';
       // Any other name right before an opening parenthesis is called (a function, a method, a
       // layer's class), unless it begins a line and a body follows: a method defined in a class.
-      const method: boolean = named === '' && lang === 'ts' && !member && MEMBER_START.test(lineBefore(i)) && parametersAt(code, j);
-      const kind: TokenKind = named === '' && code[j] === '(' ? (method ? 'def' : 'fn') : named;
+      const called: boolean = named === '' && code[j] === '(';
+      const method: boolean = called && lang === 'ts' && !member && MEMBER_START.test(lineBefore(i)) && parametersAt(code, j);
+      const kind: TokenKind = called ? (method ? 'def' : 'fn') : named;
       // A soft keyword defines a name only where it starts a statement (not `import { type T }`).
       const statement = !soft || /^\s*(export\s+)?$/.test(lineBefore(i));
       defining = !member && kind === 'kw' && DEFINES.has(word) && statement;

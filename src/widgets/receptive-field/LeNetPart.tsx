@@ -273,6 +273,7 @@ export function LeNetPart({ settings, update }: Props) {
   const t = useTr();
   const lang = useLang();
   const m = useModel();
+  const steps = briefSteps();
   const rootRef = useRef<HTMLDivElement>(null);
   // Build the network and fetch the test set only when this part scrolls into view.
   const visible = useSeen(rootRef);
@@ -345,7 +346,7 @@ export function LeNetPart({ settings, update }: Props) {
       <div className="b-row">
         <p className="rf-pred" data-part="lenet-status" data-trained={String(m.trained)}>
           {m.status === 'training'
-            ? t(`Training in this tab… step ${m.step} of ${briefSteps()}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${briefSteps()} 步${m.acc !== null ? `，最近批次精度 ${(m.acc * 100).toFixed(0)}%` : ''}`)
+            ? t(`Training in this tab… step ${m.step} of ${steps}${m.acc !== null ? `, recent batch accuracy ${(m.acc * 100).toFixed(0)}%` : ''}`, `正在本页训练… 第 ${m.step}/${steps} 步${m.acc !== null ? `，最近批次精度 ${(m.acc * 100).toFixed(0)}%` : ''}`)
             : m.trained && m.source === 'checkpoint'
               ? t(
                   `Trained in the training chapter (${trainedAmount(t, m.checkpoint?.epochs ?? 0, m.checkpoint?.stepInEpoch ?? 0)}${m.checkpoint?.testAcc != null ? `, test accuracy ${(m.checkpoint.testAcc * 100).toFixed(1)}%` : ''}); weights loaded from this browser’s checkpoint.`,
@@ -354,11 +355,11 @@ export function LeNetPart({ settings, update }: Props) {
               : m.trained && m.source === 'imported'
                 ? t('Imported weights (a .safetensors file), loaded from this browser’s checkpoint.', '导入的权重（.safetensors 文件），读自本浏览器保存的检查点。')
               : m.trained
-              ? t(`Trained briefly in this tab (${briefSteps()} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${briefSteps()} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次精度 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
+              ? t(`Trained briefly in this tab (${steps} Adam steps of ${BRIEF.batchSize} images; recent batch accuracy ${((m.acc ?? 0) * 100).toFixed(0)}%).`, `已在本页简短训练（${steps} 步 Adam，每批 ${BRIEF.batchSize} 张；最近批次精度 ${((m.acc ?? 0) * 100).toFixed(0)}%）。`)
               : t('Untrained: Xavier-initialised weights (seed 0). The receptive fields are the same; the feature maps become meaningful after training.', '未训练：Xavier 初始化的权重（种子 0）。感受野不变；训练之后特征图才有意义。')}
         </p>
         <button type="button" onClick={() => void trainInPage()} disabled={m.status === 'training' || m.trained || !visible}>
-          {t(`Train briefly here (${briefSteps()} steps)`, `在这里简短训练（${briefSteps()} 步）`)}
+          {t(`Train briefly here (${steps} steps)`, `在这里简短训练（${steps} 步）`)}
         </button>
       </div>
       {m.error ? (

@@ -6,6 +6,7 @@
 import { F, nn, noGrad, optim, tensor, tidy, type Tensor } from '../../engine';
 import { zoo } from '../../models';
 import type { Dataset } from '../../data/format';
+import { testAidNumber } from '../common/test-aid';
 
 export { FASHION_CLASSES } from '../common/fashion-classes';
 
@@ -18,9 +19,7 @@ export const BRIEF = { seed: 0, steps: 500, batchSize: 64, lr: 0.003 } as const;
  * does not wait for all of it on a software GPU.
  */
 export function briefSteps(): number {
-  if (!__TEST_AIDS__ || typeof window === 'undefined') return BRIEF.steps;
-  const set = (window as unknown as { __cnnBriefSteps?: unknown }).__cnnBriefSteps;
-  return typeof set === 'number' && set > 0 ? Math.floor(set) : BRIEF.steps;
+  return Math.floor(testAidNumber(__TEST_AIDS__ && '__cnnBriefSteps', BRIEF.steps));
 }
 
 export function createLeNet(): nn.Sequential {
